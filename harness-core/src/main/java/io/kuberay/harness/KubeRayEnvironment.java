@@ -1,0 +1,219 @@
+package io.kuberay.harness;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A started cluster with KubeRay installed: a Kubernetes client, a kubeconfig file, and entry points for
+ * Ray clusters and pods. Close it to stop everything it started; shared environments from
+ * {@link KubeRayEnvironments} are closed at JVM exit.
+ *
+ * <pre>{@code
+ * try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").start()) {
+ *   RayClusterHandle cluster = env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", env.kuberayVersion()));
+ *   cluster.awaitReady(Duration.ofSeconds(60));
+ * }
+ * }</pre>
+ */
+public final class KubeRayEnvironment implements AutoCloseable {
+
+  private final EnvironmentSettings settings;
+  private final ClusterBackend backend;
+  private final Path workDir;
+  private final Path kubeconfig;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private KubeRayEnvironment(EnvironmentSettings settings, ClusterBackend backend, Path workDir, Path kubeconfig) {
+    this.settings = settings;
+    this.backend = backend;
+    this.workDir = workDir;
+    this.kubeconfig = kubeconfig;
+  }
+
+  public static Builder builder() {
+    return new Builder(EnvironmentSettings.defaults());
+  }
+
+  /** Starts an environment exactly as {@code settings} say (no external overrides applied). */
+  public static KubeRayEnvironment start(EnvironmentSettings settings) {
+    Objects.requireNonNull(settings, "settings");
+    ClusterBackend backend = Backends.start(settings);
+    Path workDir = null;
+    try {
+      workDir = Files.createTempDirectory("kuberay-harness-");
+      Path kubeconfig = workDir.resolve("kubeconfig");
+      Files.writeString(kubeconfig, backend.kubeconfig());
+      try {
+        Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-------"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: the default permissions of the temp dir apply
+      }
+      backend.installKubeRay(settings);
+      return new KubeRayEnvironment(settings, backend, workDir, kubeconfig);
+    } catch (IOException | RuntimeException e) {
+      backend.close();
+      TempDirs.deleteQuietly(workDir);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("Cannot write the environment's kubeconfig", io);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  public EnvironmentSettings settings() {
+    return settings;
+  }
+
+  public KubeRayVersion kuberayVersion() {
+    return settings.kuberayVersion();
+  }
+
+  public BackendType backendType() {
+    return settings.backend();
+  }
+
+  /** A fabric8 client for the cluster; owned by the environment, do not close it. */
+  public KubernetesClient client() {
+    return backend.client();
+  }
+
+  /** A kubeconfig file (mode 600) for kubectl, helm or any other client; deleted when the environment closes. */
+  public Path kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** The namespace the KubeRay operator runs in ({@code ray-system} for v1.1.0's kustomize bundle). */
+  public String operatorNamespace() {
+    return backend.operatorNamespace();
+  }
+
+  /** RayClusters in the {@code default} namespace; {@code .inNamespace(ns)} for another. */
+  public RayClusters rayClusters() {
+    return new RayClusters(backend, "default");
+  }
+
+  /** Creates a namespace (idempotent) and returns its name. */
+  public String createNamespace(String name) {
+    if (client().namespaces().withName(name).get() == null) {
+      client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+    return name;
+  }
+
+  public void deleteNamespace(String name) {
+    client().namespaces().withName(name).delete();
+  }
+
+  public PodHandle pod(String namespace, String name) {
+    return new PodHandle(backend, namespace, name);
+  }
+
+  /** The operator pod, for its logs and status. */
+  public Optional<PodHandle> operatorPod() {
+    return client().pods().inNamespace(operatorNamespace()).withLabel("app.kubernetes.io/component", "kuberay-operator").list().getItems().stream()
+        .findFirst()
+        .map(p -> new PodHandle(backend, operatorNamespace(), p.getMetadata().getName()));
+  }
+
+  ClusterBackend backend() {
+    return backend;
+  }
+
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        backend.close();
+      } finally {
+        TempDirs.deleteQuietly(workDir);
+        KubeRayEnvironments.forget(this);
+      }
+    }
+  }
+
+  /** Fluent settings; {@link #start()} applies external overrides, {@link #startExactly()} does not. */
+  public static final class Builder {
+    private final EnvironmentSettings settings;
+
+    private Builder(EnvironmentSettings settings) {
+      this.settings = settings;
+    }
+
+    private Builder with(EnvironmentSettings s) {
+      return new Builder(s);
+    }
+
+    public Builder backend(BackendType backend) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(backend, s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder kuberayVersion(String version) {
+      return kuberayVersion(KubeRayVersion.of(version));
+    }
+
+    public Builder kuberayVersion(KubeRayVersion version) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), version, s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder installMethod(InstallMethod method) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), method, s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder manifestsDir(Path dir) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), Optional.of(dir), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder nodeCapacity(String cpu, String memory) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), new NodeCapacity(cpu, memory), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder rayMode(RayMode mode) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), mode, s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    public Builder startupTimeout(Duration timeout) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), timeout));
+    }
+
+    /** The settings with system properties and environment variables applied over the code's choices. */
+    public EnvironmentSettings settings() {
+      return settings.withExternalOverrides();
+    }
+
+    /** Starts a new environment, with external overrides (e.g. {@code -Dkuberay.backend=k3s}) applied. */
+    public KubeRayEnvironment start() {
+      return KubeRayEnvironment.start(settings());
+    }
+
+    /** Starts a new environment with exactly the settings given in code. */
+    public KubeRayEnvironment startExactly() {
+      return KubeRayEnvironment.start(settings);
+    }
+
+    /** The shared environment for these settings (with external overrides), started on first use. */
+    public KubeRayEnvironment shared() {
+      return KubeRayEnvironments.shared(settings());
+    }
+  }
+
+}

@@ -1,0 +1,152 @@
+package io.kuberay.harness;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard. */
+public final class RayClusterHandle {
+
+  static final ResourceDefinitionContext RAY_CLUSTERS =
+      new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind("RayCluster").withPlural("rayclusters").withNamespaced(true).build();
+
+  private final ClusterBackend backend;
+  private final String namespace;
+  private final String name;
+
+  RayClusterHandle(ClusterBackend backend, String namespace, String name) {
+    this.backend = backend;
+    this.namespace = namespace;
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** The RayCluster object as stored now. */
+  public GenericKubernetesResource get() {
+    GenericKubernetesResource r = backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).get();
+    if (r == null) {
+      throw new IllegalStateException("RayCluster " + namespace + "/" + name + " does not exist (any more)");
+    }
+    return r;
+  }
+
+  @SuppressWarnings("unchecked")
+  public RayClusterStatus status() {
+    Object status = get().getAdditionalProperties().get("status");
+    return new RayClusterStatus(status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+  }
+
+  /** Waits until {@code status.state} is {@code ready}. */
+  @SuppressWarnings("unchecked")
+  public RayClusterHandle awaitReady(Duration timeout) {
+    Waits.until(
+        "RayCluster " + namespace + "/" + name,
+        "status.state ready",
+        timeout,
+        () -> {
+          GenericKubernetesResource r = backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).get();
+          return r == null ? null : new RayClusterStatus((Map<String, Object>) r.getAdditionalProperties().get("status"));
+        },
+        s -> "ready".equals(s.state()),
+        s -> s + "; pods: " + podSummary(),
+        null);
+    return this;
+  }
+
+  private String podSummary() {
+    List<Pod> pods = pods();
+    if (pods.isEmpty()) {
+      return "none";
+    }
+    StringBuilder s = new StringBuilder();
+    for (Pod p : pods) {
+      s.append(s.length() == 0 ? "" : "; ").append(p.getMetadata().getName()).append(" [").append(PodHandle.describe(p)).append(']');
+    }
+    return s.toString();
+  }
+
+  private List<Pod> pods() {
+    return backend.client().pods().inNamespace(namespace).withLabel("ray.io/cluster", name).list().getItems().stream()
+        .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The head pod; fails when there is none yet. */
+  public PodHandle headPod() {
+    return pods().stream()
+        .filter(p -> "head".equals(p.getMetadata().getLabels().get("ray.io/node-type")))
+        .findFirst()
+        .map(p -> new PodHandle(backend, namespace, p.getMetadata().getName()))
+        .orElseThrow(() -> new IllegalStateException("RayCluster " + namespace + "/" + name + " has no head pod yet; call awaitReady first"));
+  }
+
+  public List<PodHandle> workerPods() {
+    return pods().stream()
+        .filter(p -> "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type")))
+        .map(p -> new PodHandle(backend, namespace, p.getMetadata().getName()))
+        .toList();
+  }
+
+  public List<PodHandle> workerPods(String group) {
+    return pods().stream()
+        .filter(p -> "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type")) && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
+        .map(p -> new PodHandle(backend, namespace, p.getMetadata().getName()))
+        .toList();
+  }
+
+  /** The head service (named in {@code status.head.serviceName} on v1.5.0+, {@code <name>-head-svc} by default). */
+  public Service headService() {
+    return backend.client().services().inNamespace(namespace).withLabel("ray.io/cluster", name).withLabel("ray.io/node-type", "head").list().getItems().stream()
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("RayCluster " + namespace + "/" + name + " has no head service yet"));
+  }
+
+  /** Sets a worker group's replicas, as {@code kubectl patch} or the autoscaler would. */
+  @SuppressWarnings("unchecked")
+  public RayClusterHandle scaleWorkerGroup(String group, int replicas) {
+    boolean[] found = {false};
+    backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
+      Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+      for (Object g : (List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())) {
+        Map<String, Object> groupSpec = (Map<String, Object>) g;
+        if (group.equals(groupSpec.get("groupName"))) {
+          groupSpec.put("replicas", replicas);
+          found[0] = true;
+        }
+      }
+      return r;
+    });
+    if (!found[0]) {
+      throw new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'");
+    }
+    return this;
+  }
+
+  /** Deletes the cluster; its pods and service go with it. */
+  public void delete() {
+    backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).delete();
+  }
+
+  /** The Ray dashboard of the head (Jobs API on it), as the test JVM reaches it. */
+  public URI dashboardUrl() {
+    return backend.reach(headPod().get(), 8265);
+  }
+
+  @Override
+  public String toString() {
+    return "RayCluster " + namespace + "/" + name;
+  }
+}

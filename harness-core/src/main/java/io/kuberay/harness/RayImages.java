@@ -1,0 +1,12 @@
+package io.kuberay.harness;
+
+/** The Ray image and version the harness uses when a spec names none; pinned, never {@code latest}. */
+public final class RayImages {
+
+  /** The Ray version the harness provisions for emulated pods and builds into its local image. */
+  public static final String DEFAULT_RAY_VERSION = "2.52.0";
+
+  public static final String DEFAULT_IMAGE = "rayproject/ray:" + DEFAULT_RAY_VERSION;
+
+  private RayImages() {}
+}

@@ -1,0 +1,77 @@
+package io.kuberay.harness;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Every wait of the harness: bounded, polling a supplier, and failing with a message that names the
+ * object, the expectation, the last state seen and the timeout.
+ */
+public final class Waits {
+
+  private static final Duration POLL = Duration.ofMillis(25);
+
+  private Waits() {}
+
+  /**
+   * Waits until {@code condition} holds for the value {@code poll} returns, and returns that value.
+   *
+   * @param object      what is waited on, e.g. {@code RayCluster default/raycluster-kuberay}
+   * @param expectation what should become true, e.g. {@code state ready}
+   * @param describe    renders the last value seen for the failure message
+   * @param failFast    a state after which waiting is pointless (e.g. a terminal status), or null
+   * @throws WaitTimeoutException when the timeout passes or {@code failFast} holds
+   */
+  public static <T> T until(
+      String object, String expectation, Duration timeout, Supplier<T> poll, Predicate<T> condition, Function<T, String> describe, Predicate<T> failFast) {
+    AtomicReference<T> last = new AtomicReference<>();
+    AtomicReference<RuntimeException> lastError = new AtomicReference<>();
+    long start = System.nanoTime();
+    try {
+      Awaitility.await(object)
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(POLL)
+          .until(
+              () -> {
+                T value;
+                try {
+                  value = poll.get();
+                  lastError.set(null);
+                } catch (RuntimeException e) {
+                  lastError.set(e);
+                  return false;
+                }
+                last.set(value);
+                if (value != null && failFast != null && failFast.test(value)) {
+                  throw new FailFast();
+                }
+                return value != null && condition.test(value);
+              });
+      return last.get();
+    } catch (ConditionTimeoutException e) {
+      throw new WaitTimeoutException(message(object, expectation, "did not happen within " + timeout, last.get(), describe, lastError.get()));
+    } catch (FailFast e) {
+      throw new WaitTimeoutException(
+          message(object, expectation, "cannot happen any more (after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms of " + timeout + ")", last.get(), describe, null));
+    }
+  }
+
+  private static <T> String message(String object, String expectation, String what, T last, Function<T, String> describe, RuntimeException error) {
+    String seen = last == null ? "nothing (the object was not found)" : describe.apply(last);
+    String text = object + ": expected " + expectation + ", but it " + what + ". Last state seen: " + seen;
+    return error == null ? text : text + ". Last error: " + error.getMessage();
+  }
+
+  /** Thrown out of the Awaitility condition to stop waiting early. */
+  private static final class FailFast extends RuntimeException {
+    FailFast() {
+      super(null, null, false, false);
+    }
+  }
+}

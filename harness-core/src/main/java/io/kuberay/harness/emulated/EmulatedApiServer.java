@@ -1,0 +1,93 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.InetAddress;
+import java.util.HashMap;
+
+/** fabric8's mock API server in CRUD mode on a loopback port, fronted by {@link ApiDispatcher}. */
+final class EmulatedApiServer implements AutoCloseable {
+
+  static final String KUBERNETES_VERSION = "v1.31.0";
+
+  private final KubernetesMockServer server;
+  private final ApiDispatcher dispatcher;
+  private KubernetesClient client;
+
+  static {
+    // The mock server logs every request at INFO through java.util.logging; keep test output readable.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(java.util.logging.Level.WARNING);
+  }
+
+  EmulatedApiServer() {
+    this.dispatcher = new ApiDispatcher(new KubernetesCrudDispatcher(), KUBERNETES_VERSION);
+    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+  }
+
+  EmulatedApiServer start() {
+    // Loopback only: nothing outside this machine can reach the emulated cluster.
+    server.init(InetAddress.getLoopbackAddress(), 0);
+    client = newClient();
+    for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels("kubernetes.io/metadata.name", ns).endMetadata().withNewStatus().withPhase("Active").endStatus().build()).create();
+    }
+    return this;
+  }
+
+  ApiDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  String url() {
+    return "http://" + InetAddress.getLoopbackAddress().getHostAddress() + ":" + server.getPort();
+  }
+
+  KubernetesClient client() {
+    return client;
+  }
+
+  KubernetesClient newClient() {
+    Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+        .withMasterUrl(url())
+        .withNamespace("default")
+        .withTrustCerts(true)
+        .withRequestTimeout(30_000)
+        .build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  /** A kubeconfig any Kubernetes client can use to reach this server. */
+  String kubeconfig() {
+    return "apiVersion: v1\n"
+        + "kind: Config\n"
+        + "clusters:\n"
+        + "- name: kuberay-harness\n"
+        + "  cluster:\n"
+        + "    server: " + url() + "\n"
+        + "contexts:\n"
+        + "- name: kuberay-harness\n"
+        + "  context:\n"
+        + "    cluster: kuberay-harness\n"
+        + "    user: kuberay-harness\n"
+        + "    namespace: default\n"
+        + "current-context: kuberay-harness\n"
+        + "users:\n"
+        + "- name: kuberay-harness\n"
+        + "  user:\n"
+        + "    token: emulated\n";
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+    server.destroy();
+  }
+}

@@ -1,0 +1,119 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.ClusterBackend;
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.ExecResult;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The emulated backend: an in-JVM Kubernetes API, an emulated node (scheduler + kubelet) and, once KubeRay
+ * is installed, the emulated operator of that release.
+ */
+public final class EmulatedBackend implements ClusterBackend {
+
+  private final EmulatedApiServer api;
+  private final NodeEmulator node;
+  private final PodRuntimes runtimes;
+  private RayClusterController rayClusters;
+  private String operatorNamespace = "default";
+
+  private EmulatedBackend(EmulatedApiServer api, NodeEmulator node, PodRuntimes runtimes) {
+    this.api = api;
+    this.node = node;
+    this.runtimes = runtimes;
+  }
+
+  /** Starts the API server and the node; Ray nodes run through {@code rayRuntime} when it is given. */
+  public static EmulatedBackend start(EnvironmentSettings settings, Optional<Object> rayRuntime) {
+    EmulatedApiServer api = new EmulatedApiServer().start();
+    try {
+      LocalCommands commands = new ProcessCommands(List.of(), Path.of(System.getProperty("java.io.tmpdir")));
+      PodRuntimes runtimes = new PodRuntimes(null, new SimulatedPodRuntime(commands));
+      EventRecorder kubelet = new EventRecorder(api.client(), "kubelet");
+      NodeEmulator node = new NodeEmulator(api.client(), settings.nodeCapacity(), runtimes, kubelet).start();
+      EmulatedBackend backend = new EmulatedBackend(api, node, runtimes);
+      api.dispatcher().podEndpoints(backend.new Endpoints());
+      return backend;
+    } catch (RuntimeException e) {
+      api.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public KubernetesClient client() {
+    return api.client();
+  }
+
+  @Override
+  public String kubeconfig() {
+    return api.kubeconfig();
+  }
+
+  @Override
+  public synchronized void installKubeRay(EnvironmentSettings settings) {
+    if (rayClusters != null) {
+      throw new IllegalStateException("KubeRay is already installed in this emulated cluster");
+    }
+    operatorNamespace = new OperatorInstaller(api.client()).install(settings);
+    OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
+    rayClusters = new RayClusterController(api.client(), flavor, new EventRecorder(api.client(), "raycluster-controller")).start();
+  }
+
+  @Override
+  public String operatorNamespace() {
+    return operatorNamespace;
+  }
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return runtimes.exec(pod, container, command, timeout);
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    return runtimes.logs(pod, container);
+  }
+
+  @Override
+  public URI reach(Pod pod, int containerPort) {
+    return runtimes
+        .address(pod, containerPort)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Nothing listens on port " + containerPort + " of pod " + pod.getMetadata().getNamespace() + "/"
+                        + pod.getMetadata().getName() + " in the emulated cluster: its containers run without Ray processes."
+                        + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
+  }
+
+  @Override
+  public void close() {
+    if (rayClusters != null) {
+      rayClusters.close();
+    }
+    node.close();
+    runtimes.close();
+    api.close();
+  }
+
+  /** Serves pods/log from the node's runtimes. */
+  private final class Endpoints implements ApiDispatcher.PodEndpoints {
+    @Override
+    public Optional<String> logs(String namespace, String name, String container) {
+      Pod pod = api.client().pods().inNamespace(namespace).withName(name).get();
+      return pod == null ? Optional.empty() : Optional.of(runtimes.logs(pod, container));
+    }
+
+    @Override
+    public Optional<io.fabric8.mockwebserver.http.MockResponse> stream(io.fabric8.mockwebserver.http.RecordedRequest request, ApiPath path) {
+      return Optional.empty();
+    }
+  }
+}

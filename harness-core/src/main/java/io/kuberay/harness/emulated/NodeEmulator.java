@@ -1,0 +1,392 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.kuberay.harness.NodeCapacity;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The emulated node: a scheduler that binds pods that fit its capacity (the rest stay Pending as
+ * Unschedulable) and a kubelet that runs bound pods through a {@link PodRuntime} and writes their status.
+ */
+final class NodeEmulator implements AutoCloseable {
+
+  static final String NODE_NAME = "kuberay-emulated-node";
+
+  private final KubernetesClient client;
+  private final NodeCapacity capacity;
+  private final PodRuntimes runtimes;
+  private final EventRecorder events;
+  private final ReconcileLoop loop;
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger nextIp = new AtomicInteger(10);
+  private Watch watch;
+
+  NodeEmulator(KubernetesClient client, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
+    this.client = client;
+    this.capacity = capacity;
+    this.runtimes = runtimes;
+    this.events = events;
+    this.loop = new ReconcileLoop("node", this::reconcile);
+  }
+
+  NodeEmulator start() {
+    String cpu = capacity.cpu();
+    String memory = capacity.memory();
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName(NODE_NAME)
+                .addToLabels("kubernetes.io/hostname", NODE_NAME)
+                .addToLabels("kubernetes.io/os", "linux")
+                .addToLabels("node-role.kubernetes.io/control-plane", "true")
+                .endMetadata()
+                .withNewStatus()
+                .addToCapacity("cpu", new Quantity(cpu))
+                .addToCapacity("memory", new Quantity(memory))
+                .addToCapacity("pods", new Quantity("110"))
+                .addToAllocatable("cpu", new Quantity(cpu))
+                .addToAllocatable("memory", new Quantity(memory))
+                .addToAllocatable("pods", new Quantity("110"))
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withMessage("kubelet is posting ready status")
+                .withLastTransitionTime(now())
+                .endCondition()
+                .withNewNodeInfo()
+                .withKubeletVersion("v1.31.0-emulated")
+                .withOperatingSystem("linux")
+                .withArchitecture("amd64")
+                .withContainerRuntimeVersion("kuberay-harness://emulated")
+                .endNodeInfo()
+                .endStatus()
+                .build())
+        .create();
+    watch =
+        client.pods().inAnyNamespace().watch(
+            new Watcher<>() {
+              @Override
+              public void eventReceived(Action action, Pod pod) {
+                String key = Keys.of(pod);
+                if (action == Action.DELETED) {
+                  onDeleted(key);
+                } else {
+                  loop.enqueue(key);
+                }
+              }
+
+              @Override
+              public void onClose(WatcherException cause) {}
+            });
+    return this;
+  }
+
+  private void onDeleted(String key) {
+    if (started.remove(key)) {
+      runtimes.stop(Keys.namespace(key), Keys.name(key));
+    }
+    // Freed capacity may let pending pods fit now.
+    client.pods().inAnyNamespace().list().getItems().stream()
+        .filter(p -> p.getSpec().getNodeName() == null)
+        .forEach(p -> loop.enqueue(Keys.of(p)));
+  }
+
+  private void reconcile(String key) {
+    Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    if (pod.getSpec().getNodeName() == null) {
+      schedule(pod);
+      return;
+    }
+    if (started.add(key)) {
+      Pod running = updateStatus(pod, s -> initialStatus(pod, s));
+      runtimes.start(running == null ? pod : running, new Lifecycle(key));
+    }
+  }
+
+  private void schedule(Pod pod) {
+    Resources need = Resources.requestsOf(pod);
+    Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
+    for (Pod other : client.pods().inAnyNamespace().list().getItems()) {
+      if (NODE_NAME.equals(other.getSpec().getNodeName()) && !finished(other)) {
+        used = used.plus(Resources.requestsOf(other));
+      }
+    }
+    BigDecimal freeCpu = BigDecimal.valueOf(capacity.cpuMillis()).movePointLeft(3).subtract(used.cpu());
+    BigDecimal freeMemory = BigDecimal.valueOf(capacity.memoryBytes()).subtract(used.memory());
+    List<String> insufficient = new ArrayList<>();
+    if (need.cpu().compareTo(freeCpu) > 0) {
+      insufficient.add("1 Insufficient cpu");
+    }
+    if (need.memory().compareTo(freeMemory) > 0) {
+      insufficient.add("1 Insufficient memory");
+    }
+    if (!insufficient.isEmpty()) {
+      String message =
+          "0/1 nodes are available: " + String.join(", ", insufficient) + ". preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+      boolean changed =
+          pod.getStatus() == null
+              || pod.getStatus().getConditions() == null
+              || pod.getStatus().getConditions().stream().noneMatch(c -> message.equals(c.getMessage()));
+      if (changed) {
+        updateStatus(
+            pod,
+            s -> {
+              s.setPhase("Pending");
+              setCondition(s, "PodScheduled", "False", "Unschedulable", message);
+            });
+        events.warning(pod, "FailedScheduling", message);
+      }
+      return;
+    }
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .edit(p -> {
+          p.getSpec().setNodeName(NODE_NAME);
+          return p;
+        });
+    events.normal(
+        pod,
+        "Scheduled",
+        "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " to " + NODE_NAME);
+  }
+
+  private static boolean finished(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private void initialStatus(Pod pod, PodStatus s) {
+    s.setPhase("Pending");
+    s.setHostIP("10.42.0.1");
+    s.setPodIP("10.42.0." + nextIp.getAndIncrement() % 250);
+    s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(s.getPodIP())));
+    s.setStartTime(now());
+    s.setQosClass(Resources.qosClass(pod));
+    setCondition(s, "PodScheduled", "True", null, null);
+    boolean hasInit = pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
+    setCondition(s, "Initialized", hasInit ? "False" : "True", hasInit ? "ContainersNotInitialized" : null, null);
+    setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
+    setCondition(s, "ContainersReady", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
+    if (hasInit) {
+      List<ContainerStatus> init = new ArrayList<>();
+      for (Container c : pod.getSpec().getInitContainers()) {
+        init.add(waiting(c, "PodInitializing"));
+      }
+      s.setInitContainerStatuses(init);
+    }
+    List<ContainerStatus> main = new ArrayList<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      main.add(waiting(c, hasInit ? "PodInitializing" : "ContainerCreating"));
+    }
+    s.setContainerStatuses(main);
+  }
+
+  private static String names(List<Container> containers) {
+    return "[" + String.join(" ", containers.stream().map(Container::getName).toList()) + "]";
+  }
+
+  private static ContainerStatus waiting(Container c, String reason) {
+    return new ContainerStatusBuilder()
+        .withName(c.getName())
+        .withImage(c.getImage())
+        .withImageID("")
+        .withReady(false)
+        .withStarted(false)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .endWaiting()
+        .endState()
+        .build();
+  }
+
+  Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
+    try {
+      return client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .editStatus(
+              p -> {
+                if (p.getStatus() == null) {
+                  p.setStatus(new PodStatus());
+                }
+                change.accept(p.getStatus());
+                return p;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  static void setCondition(PodStatus s, String type, String status, String reason, String message) {
+    List<PodCondition> conditions = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+    PodCondition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    if (existing != null && status.equals(existing.getStatus()) && java.util.Objects.equals(message, existing.getMessage())) {
+      return;
+    }
+    conditions.remove(existing);
+    conditions.add(
+        new PodConditionBuilder()
+            .withType(type)
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(message)
+            .withLastTransitionTime(now())
+            .build());
+    s.setConditions(conditions);
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() {
+    if (watch != null) {
+      watch.close();
+    }
+    loop.close();
+    started.forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
+    started.clear();
+  }
+
+  /** Turns runtime callbacks into pod status, as the kubelet's status manager does. */
+  private final class Lifecycle implements PodRuntime.PodLifecycle {
+    private final String key;
+
+    Lifecycle(String key) {
+      this.key = key;
+    }
+
+    private void update(Consumer<PodStatus> change) {
+      Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+      if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        updateStatus(pod, change);
+      }
+    }
+
+    @Override
+    public void initContainersDone() {
+      update(
+          s -> {
+            if (s.getInitContainerStatuses() != null) {
+              for (ContainerStatus cs : s.getInitContainerStatuses()) {
+                cs.setReady(true);
+                cs.setStarted(false);
+                cs.setState(
+                    new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(0)
+                        .withReason("Completed")
+                        .withStartedAt(now())
+                        .withFinishedAt(now())
+                        .endTerminated()
+                        .build());
+              }
+            }
+            setCondition(s, "Initialized", "True", null, null);
+          });
+    }
+
+    @Override
+    public void containersStarted() {
+      update(
+          s -> {
+            s.setPhase("Running");
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setStarted(true);
+              cs.setContainerID("emulated://" + Keys.name(key) + "/" + cs.getName());
+              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+            }
+          });
+    }
+
+    @Override
+    public void readiness(boolean ready) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setReady(ready);
+            }
+            String status = ready ? "True" : "False";
+            String reason = ready ? null : "ContainersNotReady";
+            String message = ready ? null : "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]";
+            setCondition(s, "Ready", status, reason, message);
+            setCondition(s, "ContainersReady", status, reason, message);
+          });
+    }
+
+    @Override
+    public void exited(int exitCode, String reason) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setReady(false);
+              cs.setLastState(
+                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                      .withNewTerminated()
+                      .withExitCode(exitCode)
+                      .withReason(reason)
+                      .withFinishedAt(now())
+                      .endTerminated()
+                      .build());
+              cs.setState(
+                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                      .withNewWaiting()
+                      .withReason("CrashLoopBackOff")
+                      .withMessage("back-off restarting failed container " + cs.getName())
+                      .endWaiting()
+                      .build());
+            }
+            setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]");
+            setCondition(s, "ContainersReady", "False", "ContainersNotReady", null);
+          });
+    }
+
+    @Override
+    public void restarted(int restartCount) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setRestartCount(restartCount);
+              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+            }
+          });
+    }
+  }
+}

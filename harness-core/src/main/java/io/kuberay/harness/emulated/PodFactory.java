@@ -1,0 +1,270 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds head and worker pods as the operator's {@code BuildPod} does for the selected release. */
+final class PodFactory {
+
+  static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
+
+  private final OperatorFlavor flavor;
+  private final RayStartCommand startCommand;
+
+  PodFactory(OperatorFlavor flavor) {
+    this.flavor = flavor;
+    this.startCommand = new RayStartCommand(flavor);
+  }
+
+  Pod headPod(RayClusterView cluster, String headServiceName) {
+    PodTemplateSpec template = cluster.headTemplate();
+    Map<String, String> labels = Labels.pod(cluster.name(), "head", Labels.HEAD_GROUP, template);
+    Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
+    Container ray = pod.getSpec().getContainers().get(0);
+    String fqdn = fqdn(headServiceName, cluster.namespace());
+    Map<String, String> params = startCommand.params(true, cluster.headStartParams(), ray, null);
+    configureRayContainer(pod, ray, true, params, fqdn, cluster);
+    return pod;
+  }
+
+  Pod workerPod(RayClusterView cluster, RayClusterView.WorkerGroup group, String headServiceName) {
+    PodTemplateSpec template = group.template();
+    Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), template);
+    Pod pod = basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
+    Container ray = pod.getSpec().getContainers().get(0);
+    String fqdn = fqdn(headServiceName, cluster.namespace());
+    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
+    Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
+    configureRayContainer(pod, ray, false, params, fqdn, cluster);
+    pod.getSpec().getInitContainers().add(0, waitGcsReady(ray, fqdn, gcsPort));
+    return pod;
+  }
+
+  static String fqdn(String service, String namespace) {
+    return service + "." + namespace + ".svc.cluster.local";
+  }
+
+  private Pod basePod(RayClusterView cluster, PodTemplateSpec template, String generateName, Map<String, String> labels) {
+    PodSpec spec = template.getSpec() == null ? new PodSpec() : Json.copy(template.getSpec());
+    if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
+      throw new IllegalStateException(
+          "RayCluster " + cluster.namespace() + "/" + cluster.name() + " has a pod template without containers");
+    }
+    if (spec.getInitContainers() == null) {
+      spec.setInitContainers(new ArrayList<>());
+    }
+    if (spec.getVolumes() == null) {
+      spec.setVolumes(new ArrayList<>());
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+      annotations.putAll(template.getMetadata().getAnnotations());
+    }
+    return new PodBuilder()
+        .withNewMetadata()
+        .withGenerateName(generateName)
+        .withNamespace(cluster.namespace())
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .withOwnerReferences(owner(cluster))
+        .endMetadata()
+        .withSpec(spec)
+        .build();
+  }
+
+  static OwnerReference owner(RayClusterView cluster) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("ray.io/v1")
+        .withKind("RayCluster")
+        .withName(cluster.name())
+        .withUid(cluster.uid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  private void configureRayContainer(
+      Pod pod, Container ray, boolean head, Map<String, String> params, String fqdn, RayClusterView cluster) {
+    String generated = startCommand.render(head, params);
+    boolean overwrite =
+        "true".equalsIgnoreCase(
+            pod.getMetadata().getAnnotations().getOrDefault("ray.io/overwrite-container-cmd", "false"));
+    if (!overwrite && !RayStartCommand.userStartsRay(ray)) {
+      ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
+      ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
+    }
+    ray.setEnv(env(ray.getEnv(), head, generated, fqdn, cluster, params));
+    List<ContainerPort> ports = ray.getPorts() == null ? new ArrayList<>() : new ArrayList<>(ray.getPorts());
+    if (ports.stream().noneMatch(p -> "metrics".equals(p.getName()))) {
+      ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(8080).withProtocol("TCP").build());
+    }
+    ray.setPorts(ports);
+    if (ray.getLivenessProbe() == null) {
+      ray.setLivenessProbe(probe(head, 30, 120));
+    }
+    if (ray.getReadinessProbe() == null) {
+      ray.setReadinessProbe(probe(head, 10, 10));
+    }
+    addSharedMemory(pod, ray);
+  }
+
+  private List<EnvVar> env(
+      List<EnvVar> user, boolean head, String generated, String fqdn, RayClusterView cluster, Map<String, String> params) {
+    List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
+    if (!head) {
+      env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
+      env.add(new EnvVar("RAY_IP", fqdn.substring(0, fqdn.indexOf('.')), null));
+    }
+    env.add(fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"));
+    if (flavor.setsClusterNamespace()) {
+      env.add(fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"));
+    }
+    env.add(fieldRef("RAY_CLOUD_INSTANCE_ID", "metadata.name"));
+    env.add(fieldRef("RAY_NODE_TYPE_NAME", "metadata.labels['ray.io/group']"));
+    env.add(new EnvVar("KUBERAY_GEN_RAY_START_CMD", generated, null));
+    String port = head ? params.getOrDefault("port", "6379") : params.get("address").replaceAll(".*:", "");
+    addIfAbsent(env, "RAY_PORT", port);
+    addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
+    addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
+    if (flavor.setsRedisPassword()) {
+      addIfAbsent(env, "REDIS_PASSWORD", "");
+    }
+    addIfAbsent(env, "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE", "1");
+    if (head) {
+      addIfAbsent(
+          env,
+          "RAY_USAGE_STATS_EXTRA_TAGS",
+          "kuberay_version=" + flavor.version() + ";kuberay_crd=" + crdOf(cluster));
+    }
+    return env;
+  }
+
+  private static String crdOf(RayClusterView cluster) {
+    Map<String, String> labels = cluster.resource().getMetadata().getLabels();
+    return labels != null && labels.get(Labels.ORIGINATED_FROM_CRD) != null
+        ? labels.get(Labels.ORIGINATED_FROM_CRD)
+        : "RayCluster";
+  }
+
+  private static void addIfAbsent(List<EnvVar> env, String name, String value) {
+    if (env.stream().noneMatch(e -> name.equals(e.getName()))) {
+      env.add(new EnvVar(name, value, null));
+    }
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withApiVersion("v1")
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private Probe probe(boolean head, int initialDelay, int failureThreshold) {
+    String raylet = "wget -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    String command = head ? raylet + " && wget -T 2 -q -O- http://localhost:8265/api/gcs_healthz | grep success" : raylet;
+    return new ProbeBuilder()
+        .withNewExec()
+        .withCommand("bash", "-c", command)
+        .endExec()
+        .withInitialDelaySeconds(initialDelay)
+        .withPeriodSeconds(5)
+        .withTimeoutSeconds(flavor.probeTimeoutSeconds(head))
+        .withSuccessThreshold(1)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  private static void addSharedMemory(Pod pod, Container ray) {
+    if (pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
+      return;
+    }
+    Quantity size = null;
+    if (ray.getResources() != null) {
+      if (ray.getResources().getRequests() != null) {
+        size = ray.getResources().getRequests().get("memory");
+      }
+      if (ray.getResources().getLimits() != null && ray.getResources().getLimits().get("memory") != null) {
+        size = ray.getResources().getLimits().get("memory");
+      }
+    }
+    Volume shm =
+        new VolumeBuilder().withName("shared-mem").withNewEmptyDir().withMedium("Memory").withSizeLimit(size).endEmptyDir().build();
+    pod.getSpec().getVolumes().add(shm);
+    List<VolumeMount> mounts = ray.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(ray.getVolumeMounts());
+    mounts.add(new VolumeMountBuilder().withName("shared-mem").withMountPath("/dev/shm").build());
+    ray.setVolumeMounts(mounts);
+  }
+
+  private static Container waitGcsReady(Container ray, String fqdn, String gcsPort) {
+    String script =
+        "\n"
+            + "SECONDS=0\n"
+            + "while true; do\n"
+            + "  if (( SECONDS <= 120 )); then\n"
+            + "    if ray health-check --address "
+            + fqdn
+            + ":"
+            + gcsPort
+            + " > /dev/null 2>&1; then\n"
+            + "      echo \"GCS is ready.\"\n"
+            + "      break\n"
+            + "    fi\n"
+            + "    echo \"$SECONDS seconds elapsed: Waiting for GCS to be ready.\"\n"
+            + "  else\n"
+            + "    if ray health-check --address "
+            + fqdn
+            + ":"
+            + gcsPort
+            + "; then\n"
+            + "      echo \"GCS is ready. Any error messages above can be safely ignored.\"\n"
+            + "      break\n"
+            + "    fi\n"
+            + "    echo \"$SECONDS seconds elapsed: Still waiting for GCS to be ready. For troubleshooting, refer to the FAQ at https://github.com/ray-project/kuberay/blob/master/docs/guidance/FAQ.md.\"\n"
+            + "  fi\n"
+            + "  sleep 5\n"
+            + "done\n";
+    return new ContainerBuilder()
+        .withName("wait-gcs-ready")
+        .withImage(ray.getImage())
+        .withImagePullPolicy(ray.getImagePullPolicy())
+        .withCommand("/bin/bash", "-lc", "--")
+        .withArgs(script)
+        .withEnv(ray.getEnv())
+        .withVolumeMounts(ray.getVolumeMounts())
+        .withResources(
+            new ResourceRequirementsBuilder()
+                .addToLimits("cpu", new Quantity("200m"))
+                .addToLimits("memory", new Quantity("256Mi"))
+                .addToRequests("cpu", new Quantity("200m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .build())
+        .build();
+  }
+}

@@ -1,0 +1,173 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head service as
+ * the spec asks and writes its status. Event-driven: a change to a RayCluster or to one of its pods
+ * queues that cluster for reconciliation.
+ */
+final class RayClusterController implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final PodFactory pods;
+  private final HeadServiceFactory services;
+  private final ClusterStatusCalculator statuses;
+  private final EventRecorder events;
+  private final ReconcileLoop loop;
+  private final List<Watch> watches = new ArrayList<>();
+
+  RayClusterController(KubernetesClient client, OperatorFlavor flavor, EventRecorder events) {
+    this.client = client;
+    this.pods = new PodFactory(flavor);
+    this.services = new HeadServiceFactory(flavor);
+    this.statuses = new ClusterStatusCalculator(flavor);
+    this.events = events;
+    this.loop = new ReconcileLoop("raycluster", this::reconcile);
+  }
+
+  RayClusterController start() {
+    watches.add(
+        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inAnyNamespace().watch(new Enqueue<>(o -> Keys.of(o))));
+    watches.add(
+        client.pods().inAnyNamespace().withLabel(Labels.CLUSTER).watch(new Enqueue<>(p -> Keys.of(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(Labels.CLUSTER)))));
+    client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inAnyNamespace().list().getItems().forEach(c -> loop.enqueue(Keys.of(c)));
+    return this;
+  }
+
+  void reconcile(String key) {
+    String ns = Keys.namespace(key);
+    GenericKubernetesResource resource =
+        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).withName(Keys.name(key)).get();
+    if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    RayClusterView cluster = new RayClusterView(resource);
+    String serviceName = HeadServiceFactory.name(cluster);
+    Service service = client.services().inNamespace(ns).withName(serviceName).get();
+    if (service == null && !cluster.suspended()) {
+      service = client.resource(services.build(cluster)).create();
+      events.normal(resource, "CreatedService", "Created service " + ns + "/" + serviceName);
+    }
+    List<Pod> owned =
+        client.pods().inNamespace(ns).withLabel(Labels.CLUSTER, cluster.name()).list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+            .toList();
+    List<Pod> heads = owned.stream().filter(p -> "head".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList();
+    List<Pod> workers = new ArrayList<>(owned.stream().filter(p -> "worker".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList());
+
+    Optional<Pod> head = heads.stream().findFirst();
+    if (cluster.suspended()) {
+      owned.forEach(p -> deletePod(resource, p));
+      head = Optional.empty();
+      workers.clear();
+    } else {
+      if (head.isEmpty()) {
+        Pod created = client.resource(pods.headPod(cluster, serviceName)).create();
+        events.normal(resource, "CreatedHeadPod", "Created head Pod " + ns + "/" + created.getMetadata().getName());
+        head = Optional.of(created);
+      }
+      heads.stream().skip(1).forEach(p -> deletePod(resource, p));
+      reconcileWorkers(cluster, resource, serviceName, workers);
+    }
+    Map<String, Object> previous = Maps.map(resource.getAdditionalProperties().get("status"));
+    Map<String, Object> status =
+        statuses.calculate(cluster, previous, head, workers, Optional.ofNullable(service));
+    if (!sameIgnoringTime(previous, status)) {
+      resource.getAdditionalProperties().put("status", status);
+      try {
+        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).resource(resource).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void reconcileWorkers(
+      RayClusterView cluster, GenericKubernetesResource resource, String serviceName, List<Pod> workers) {
+    for (RayClusterView.WorkerGroup group : cluster.workerGroups()) {
+      List<Pod> groupPods =
+          new ArrayList<>(workers.stream().filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP))).toList());
+      for (Pod p : List.copyOf(groupPods)) {
+        if (group.workersToDelete().contains(p.getMetadata().getName())) {
+          deletePod(resource, p);
+          groupPods.remove(p);
+          workers.remove(p);
+        }
+      }
+      int diff = group.desiredPods() - groupPods.size();
+      for (int i = 0; i < diff; i++) {
+        Pod created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
+        events.normal(resource, "CreatedWorkerPod", "Created worker Pod " + cluster.namespace() + "/" + created.getMetadata().getName());
+        workers.add(created);
+      }
+      // Without the autoscaler the operator deletes surplus workers itself; newest first here.
+      for (int i = 0; i < -diff; i++) {
+        Pod victim = groupPods.get(groupPods.size() - 1 - i);
+        deletePod(resource, victim);
+        workers.remove(victim);
+      }
+    }
+    // Pods of groups that no longer exist.
+    List<String> groupNames = cluster.workerGroups().stream().map(RayClusterView.WorkerGroup::name).toList();
+    for (Pod p : List.copyOf(workers)) {
+      if (!groupNames.contains(p.getMetadata().getLabels().get(Labels.GROUP))) {
+        deletePod(resource, p);
+        workers.remove(p);
+      }
+    }
+  }
+
+  private void deletePod(GenericKubernetesResource cluster, Pod pod) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    events.normal(cluster, "DeletedPod", "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+  }
+
+  private static boolean sameIgnoringTime(Map<String, Object> a, Map<String, Object> b) {
+    Map<String, Object> x = new LinkedHashMap<>(a);
+    Map<String, Object> y = new LinkedHashMap<>(b);
+    x.remove("lastUpdateTime");
+    y.remove("lastUpdateTime");
+    return Objects.equals(Json.toMap(x), Json.toMap(y));
+  }
+
+  @Override
+  public void close() {
+    watches.forEach(Watch::close);
+    loop.close();
+  }
+
+  /** Queues the key of whatever changed; a closed watch is re-opened by the environment, not here. */
+  private final class Enqueue<T> implements Watcher<T> {
+    private final java.util.function.Function<T, String> key;
+
+    Enqueue(java.util.function.Function<T, String> key) {
+      this.key = key;
+    }
+
+    @Override
+    public void eventReceived(Action action, T resource) {
+      loop.enqueue(key.apply(resource));
+    }
+
+    @Override
+    public void onClose(WatcherException cause) {}
+  }
+}

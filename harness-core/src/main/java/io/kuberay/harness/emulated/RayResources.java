@@ -1,0 +1,23 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/** The ray.io resources as the emulator addresses them. */
+final class RayResources {
+
+  static final ResourceDefinitionContext RAY_CLUSTERS = context("RayCluster", "rayclusters");
+  static final ResourceDefinitionContext RAY_JOBS = context("RayJob", "rayjobs");
+  static final ResourceDefinitionContext RAY_SERVICES = context("RayService", "rayservices");
+
+  private RayResources() {}
+
+  private static ResourceDefinitionContext context(String kind, String plural) {
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("ray.io")
+        .withVersion("v1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
+  }
+}

@@ -1,0 +1,49 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod).
+ */
+final class SimulatedPodRuntime implements PodRuntime {
+
+  private final LocalCommands commands;
+
+  SimulatedPodRuntime(LocalCommands commands) {
+    this.commands = commands;
+  }
+
+  @Override
+  public void start(Pod pod, PodLifecycle lifecycle) {
+    lifecycle.initContainersDone();
+    lifecycle.containersStarted();
+    lifecycle.readiness(true);
+  }
+
+  @Override
+  public void stop(String namespace, String name) {}
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return commands.run(command, PodEnvironment.of(pod, container, java.util.Map.of()), timeout);
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    return "";
+  }
+
+  @Override
+  public Optional<URI> address(Pod pod, int containerPort) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {}
+}
