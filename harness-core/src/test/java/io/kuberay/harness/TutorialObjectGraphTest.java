@@ -71,9 +71,9 @@ class TutorialObjectGraphTest {
       assertThat(svc.getMetadata().getName()).isEqualTo("raycluster-kuberay-head-svc");
       assertThat(svc.getSpec().getClusterIP()).isNotEqualTo("None");
       assertThat(svc.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-          .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple("client", 10001), org.assertj.core.groups.Tuple.tuple("redis", 6379),
-              org.assertj.core.groups.Tuple.tuple("dashboard", 8265), org.assertj.core.groups.Tuple.tuple("metrics", 8080),
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("client", 10001), org.assertj.core.groups.Tuple.tuple("dashboard", 8265),
+              org.assertj.core.groups.Tuple.tuple("metrics", 8080), org.assertj.core.groups.Tuple.tuple("redis", 6379),
               org.assertj.core.groups.Tuple.tuple("serve", 8000));
 
       RayClusterStatus status = cluster.status();

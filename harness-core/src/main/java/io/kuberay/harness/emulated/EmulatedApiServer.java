@@ -20,9 +20,12 @@ final class EmulatedApiServer implements AutoCloseable {
   private final ApiDispatcher dispatcher;
   private KubernetesClient client;
 
+  // The mock server logs every request at INFO through java.util.logging; keep output readable. The
+  // strong reference keeps the level: JUL holds loggers weakly.
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
   static {
-    // The mock server logs every request at INFO through java.util.logging; keep test output readable.
-    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer").setLevel(java.util.logging.Level.WARNING);
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
   }
 
   EmulatedApiServer() {

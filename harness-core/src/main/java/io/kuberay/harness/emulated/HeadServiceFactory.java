@@ -89,14 +89,15 @@ final class HeadServiceFactory {
       named.putIfAbsent("metrics", 8080);
     }
     List<ServicePort> ports = new ArrayList<>();
-    named.forEach(
+    // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056).
+    new java.util.TreeMap<>(named).forEach(
         (name, port) ->
             ports.add(
                 new ServicePortBuilder()
                     .withName(name)
                     .withPort(port)
                     .withProtocol("TCP")
-                    .withTargetPort(new IntOrString(port))
+                    .withAppProtocol("tcp")
                     .build()));
     return ports;
   }

@@ -82,4 +82,21 @@ record OperatorFlavor(KubeRayVersion version) {
     }
     return head ? 5 : 2;
   }
+
+  /** v1.1.0 records every creation as {@code Created}; later releases use specific reasons. */
+  boolean modernEvents() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  String eventReason(String modern) {
+    if (modernEvents()) {
+      return modern;
+    }
+    return modern.startsWith("Created") ? "Created" : "Deleted";
+  }
+
+  /** v1.5.0 validates metadata and spec before reconciling (ValidateRayClusterMetadata/Spec). */
+  boolean validatesClusters() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
 }

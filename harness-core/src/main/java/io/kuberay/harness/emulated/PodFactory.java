@@ -82,6 +82,7 @@ final class PodFactory {
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
     }
+    annotations.putIfAbsent("ray.io/ft-enabled", "false");
     return new PodBuilder()
         .withNewMetadata()
         .withGenerateName(generateName)
@@ -187,8 +188,10 @@ final class PodFactory {
   }
 
   private Probe probe(boolean head, int initialDelay, int failureThreshold) {
-    String raylet = "wget -T 2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
-    String command = head ? raylet + " && wget -T 2 -q -O- http://localhost:8265/api/gcs_healthz | grep success" : raylet;
+    String wget = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0) ? "wget --tries 1 -T " : "wget -T ";
+    String raylet = wget + flavor.probeTimeoutSeconds(head) + " -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    // The head's GCS check passes the readiness failure threshold (10) as its timeout: a quirk of the operator.
+    String command = head ? raylet + " && " + wget + "10 -q -O- http://localhost:8265/api/gcs_healthz | grep success" : raylet;
     return new ProbeBuilder()
         .withNewExec()
         .withCommand("bash", "-c", command)
@@ -202,16 +205,17 @@ final class PodFactory {
   }
 
   private static void addSharedMemory(Pod pod, Container ray) {
-    if (pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
+    boolean mounted = ray.getVolumeMounts() != null && ray.getVolumeMounts().stream().anyMatch(m -> "/dev/shm".equals(m.getMountPath()));
+    if (mounted || pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
       return;
     }
     Quantity size = null;
     if (ray.getResources() != null) {
-      if (ray.getResources().getRequests() != null) {
-        size = ray.getResources().getRequests().get("memory");
-      }
-      if (ray.getResources().getLimits() != null && ray.getResources().getLimits().get("memory") != null) {
+      if (ray.getResources().getLimits() != null) {
         size = ray.getResources().getLimits().get("memory");
+      }
+      if (ray.getResources().getRequests() != null && ray.getResources().getRequests().get("memory") != null) {
+        size = ray.getResources().getRequests().get("memory");
       }
     }
     Volume shm =

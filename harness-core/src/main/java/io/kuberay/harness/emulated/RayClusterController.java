@@ -24,6 +24,7 @@ import java.util.Optional;
 final class RayClusterController implements AutoCloseable {
 
   private final KubernetesClient client;
+  private final OperatorFlavor flavor;
   private final PodFactory pods;
   private final HeadServiceFactory services;
   private final ClusterStatusCalculator statuses;
@@ -33,6 +34,7 @@ final class RayClusterController implements AutoCloseable {
 
   RayClusterController(KubernetesClient client, OperatorFlavor flavor, EventRecorder events) {
     this.client = client;
+    this.flavor = flavor;
     this.pods = new PodFactory(flavor);
     this.services = new HeadServiceFactory(flavor);
     this.statuses = new ClusterStatusCalculator(flavor);
@@ -57,11 +59,17 @@ final class RayClusterController implements AutoCloseable {
       return;
     }
     RayClusterView cluster = new RayClusterView(resource);
+    java.util.Optional<String[]> invalid = RayClusterValidation.check(flavor, cluster);
+    if (invalid.isPresent()) {
+      // The operator reports and stops: no pods, no status change, no requeue.
+      events.warning(resource, invalid.get()[0], invalid.get()[1]);
+      return;
+    }
     String serviceName = HeadServiceFactory.name(cluster);
     Service service = client.services().inNamespace(ns).withName(serviceName).get();
     if (service == null && !cluster.suspended()) {
       service = client.resource(services.build(cluster)).create();
-      events.normal(resource, "CreatedService", "Created service " + ns + "/" + serviceName);
+      events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + serviceName : "Created service " + serviceName);
     }
     List<Pod> owned =
         client.pods().inNamespace(ns).withLabel(Labels.CLUSTER, cluster.name()).list().getItems().stream()
@@ -73,13 +81,16 @@ final class RayClusterController implements AutoCloseable {
 
     Optional<Pod> head = heads.stream().findFirst();
     if (cluster.suspended()) {
-      owned.forEach(p -> deletePod(resource, p));
+      if (!owned.isEmpty()) {
+        owned.forEach(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
+        events.normal(resource, flavor.eventReason("DeletedPod"), "Deleted Pods for RayCluster " + ns + "/" + cluster.name() + " due to suspension");
+      }
       head = Optional.empty();
       workers.clear();
     } else {
       if (head.isEmpty()) {
         Pod created = client.resource(pods.headPod(cluster, serviceName)).create();
-        events.normal(resource, "CreatedHeadPod", "Created head Pod " + ns + "/" + created.getMetadata().getName());
+        events.normal(resource, flavor.eventReason("CreatedHeadPod"), flavor.modernEvents() ? "Created head Pod " + ns + "/" + created.getMetadata().getName() : "Created head pod " + created.getMetadata().getName());
         head = Optional.of(created);
       }
       heads.stream().skip(1).forEach(p -> deletePod(resource, p));
@@ -115,12 +126,13 @@ final class RayClusterController implements AutoCloseable {
       int diff = group.desiredPods() - groupPods.size();
       for (int i = 0; i < diff; i++) {
         Pod created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
-        events.normal(resource, "CreatedWorkerPod", "Created worker Pod " + cluster.namespace() + "/" + created.getMetadata().getName());
+        // The real operator names the pod from the object before creation, so the name is empty: kept as is.
+        events.normal(resource, flavor.eventReason("CreatedWorkerPod"), flavor.modernEvents() ? "Created worker Pod " + cluster.namespace() + "/" : "Created worker pod ");
         workers.add(created);
       }
-      // Without the autoscaler the operator deletes surplus workers itself; newest first here.
+      // Without the autoscaler the operator deletes surplus workers itself: the first ones it lists.
       for (int i = 0; i < -diff; i++) {
-        Pod victim = groupPods.get(groupPods.size() - 1 - i);
+        Pod victim = groupPods.get(i);
         deletePod(resource, victim);
         workers.remove(victim);
       }
@@ -137,7 +149,10 @@ final class RayClusterController implements AutoCloseable {
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {
     client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
-    events.normal(cluster, "DeletedPod", "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+    events.normal(
+        cluster,
+        flavor.eventReason("DeletedWorkerPod"),
+        flavor.modernEvents() ? "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() : "Deleted Pod " + pod.getMetadata().getName());
   }
 
   private static boolean sameIgnoringTime(Map<String, Object> a, Map<String, Object> b) {
