@@ -17,11 +17,13 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.junit.platform.commons.support.AnnotationSupport;
@@ -160,7 +162,7 @@ class KubeRayExtension
   /** Writes a diagnostics bundle and adds its path to {@code failure}; never hides the failure. */
   private static <T extends Throwable> T withDiagnostics(ExtensionContext context, T failure, String step) {
     ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
-    if (failure instanceof TestAbortedException || state == null || state.environment().isClosed()) {
+    if (failure instanceof TestAbortedException || isMisconfiguration(failure) || state == null || state.environment().isClosed()) {
       return failure;
     }
     Path dir = diagnosticsBase().resolve(context.getRequiredTestClass().getName()).resolve(step).toAbsolutePath();
@@ -172,6 +174,12 @@ class KubeRayExtension
       failure.addSuppressed(e);
     }
     return failure;
+  }
+
+  /** A misconfiguration says all there is to say; a cluster dump would only bury it. */
+  private static boolean isMisconfiguration(Throwable failure) {
+    return failure instanceof ExtensionConfigurationException
+        || (failure instanceof ParameterResolutionException && failure.getCause() instanceof ExtensionConfigurationException);
   }
 
   private static Path diagnosticsBase() {

@@ -80,6 +80,7 @@ class MisconfigurationTests {
         .hasMessage("@ClusterName(\"missing\") on parameter 0 of " + UnknownClusterNameTestCase.class.getName() + ".usesMissing()"
             + ": expected one of the clusters [demo], but found 'missing'."
             + " Fix: use one of those names, or declare the cluster in @KubeRayTest(clusters = ...)");
+    assertThat(EngineRuns.failures(results.testEvents()).get(0).getSuppressed()).as("no diagnostics bundle for a misconfiguration").isEmpty();
   }
 
   @Tag("kuberay-fixture")
