@@ -1,0 +1,124 @@
+package io.kuberay.harness.junit;
+
+import io.kuberay.harness.BackendType;
+import io.kuberay.harness.Durations;
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.InstallMethod;
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayClusterSpec;
+import io.kuberay.harness.RayMode;
+import io.kuberay.harness.WorkerGroupSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * What one {@link KubeRayTest} asks for, validated before anything starts: the effective environment settings
+ * (external overrides applied) and the clusters.
+ */
+record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment, boolean namespacePerClass, List<ClusterDeclaration> clusters) {
+
+  static ClassConfiguration of(Class<?> testClass, KubeRayTest test) {
+    String where = "@KubeRayTest on " + testClass.getName();
+    KubeRayEnvironment.Builder builder = KubeRayEnvironment.builder()
+        .kuberayVersion(parse(where, "kuberayVersion", test.kuberayVersion(), KubeRayVersion::of,
+            "one of " + KubeRayVersion.SUPPORTED, "use a supported version, e.g. kuberayVersion = \"v1.1.0\""))
+        .installMethod(parse(where, "install", test.install(), InstallMethod::of, "kustomize or helm", "write install = \"kustomize\" or \"helm\""))
+        .rayMode(parse(where, "ray", test.ray(), RayMode::of, "auto, required or off", "write ray = \"auto\", \"required\" or \"off\""));
+    if (!test.backend().isEmpty()) {
+      builder = builder.backend(parse(where, "backend", test.backend(), BackendType::of, "emulated, k3s or existing",
+          "write backend = \"emulated\", \"k3s\" or \"existing\", or leave it empty"));
+    }
+    EnvironmentSettings settings;
+    try {
+      settings = builder.settings();
+    } catch (IllegalArgumentException e) {
+      throw Misconfiguration.of(where, "valid kuberay.* system properties and KUBERAY_* environment variables",
+          "'" + e.getMessage() + "'", "correct or unset that property or variable", e);
+    }
+    List<ClusterDeclaration> clusters = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (RayCluster cluster : test.clusters()) {
+      ClusterDeclaration declaration = declaration(testClass, where, cluster, settings.kuberayVersion());
+      if (!names.add(declaration.name())) {
+        throw Misconfiguration.of(where, "unique cluster names", "'" + declaration.name() + "' twice",
+            "give each @RayCluster its own name (name = \"...\")");
+      }
+      clusters.add(declaration);
+    }
+    return new ClassConfiguration(settings, test.reuseEnvironment(), test.namespacePerClass(), List.copyOf(clusters));
+  }
+
+  private static ClusterDeclaration declaration(Class<?> testClass, String where, RayCluster cluster, KubeRayVersion version) {
+    int sources = (cluster.helmRelease().isEmpty() ? 0 : 1) + (cluster.yaml().isEmpty() ? 0 : 1);
+    if (sources > 1) {
+      throw Misconfiguration.of(where, "@RayCluster with either helmRelease or yaml",
+          "helmRelease = \"" + cluster.helmRelease() + "\" and yaml = \"" + cluster.yaml() + "\"", "keep one of them");
+    }
+    RayClusterSpec spec;
+    if (!cluster.yaml().isEmpty()) {
+      if (cluster.workerGroups().length > 0) {
+        throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without workerGroups",
+            cluster.workerGroups().length + " worker group(s)", "declare the worker groups in the YAML");
+      }
+      spec = fromYaml(testClass, where, cluster.yaml());
+      if (!cluster.name().isEmpty()) {
+        spec = spec.withName(cluster.name());
+      }
+    } else {
+      if (!cluster.helmRelease().isEmpty()) {
+        spec = RayClusterSpec.helmChartDefaults(cluster.helmRelease(), version);
+        if (!cluster.name().isEmpty()) {
+          spec = spec.withName(cluster.name());
+        }
+      } else if (!cluster.name().isEmpty()) {
+        spec = RayClusterSpec.named(cluster.name());
+      } else {
+        throw Misconfiguration.of(where, "@RayCluster with a name, a helmRelease or a yaml", "none of them",
+            "add e.g. @RayCluster(helmRelease = \"raycluster\") or @RayCluster(name = \"demo\")");
+      }
+      for (WorkerGroup group : cluster.workerGroups()) {
+        spec = spec.withWorkerGroup(WorkerGroupSpec.named(group.name()).withReplicas(group.replicas()).withCpu(group.cpu()).withMemory(group.memory()));
+      }
+    }
+    Duration timeout = parse(where, "readyTimeout of cluster " + spec.name(), cluster.readyTimeout(), Durations::parse,
+        "a duration such as 500ms, 60s, 2m or PT1M", "write e.g. readyTimeout = \"60s\"");
+    return new ClusterDeclaration(spec, timeout);
+  }
+
+  private static RayClusterSpec fromYaml(Class<?> testClass, String where, String resource) {
+    String path = resource.startsWith("/") ? resource.substring(1) : resource;
+    ClassLoader loader = testClass.getClassLoader() == null ? ClassLoader.getSystemClassLoader() : testClass.getClassLoader();
+    String text;
+    try (InputStream in = loader.getResourceAsStream(path)) {
+      if (in == null) {
+        throw Misconfiguration.of(where, "a RayCluster manifest on the class path at '" + path + "'", "no such resource",
+            "put the file under src/test/resources/" + path + " or correct @RayCluster(yaml = ...)");
+      }
+      text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read class path resource " + path, e);
+    }
+    try {
+      return RayClusterSpec.fromYaml(text);
+    } catch (IllegalArgumentException e) {
+      throw Misconfiguration.of(where, "one RayCluster manifest in '" + path + "'", "'" + e.getMessage() + "'", "correct the YAML", e);
+    }
+  }
+
+  private static <T> T parse(String where, String attribute, String value, Function<String, T> parser, String expected, String fix) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw Misconfiguration.of(where, attribute + " to be " + expected, "'" + value + "'", fix, e);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.kuberay.harness.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A RayCluster that {@link KubeRayTest} creates before all tests of the class. Give exactly one source:
+ * <ul>
+ *   <li>{@link #helmRelease()}: the ray-cluster Helm chart's defaults for the environment's KubeRay version
+ *       ({@code "raycluster"} creates {@code raycluster-kuberay}); {@link #workerGroups()} add or replace groups;
+ *   <li>{@link #yaml()}: a RayCluster manifest on the test class path; {@link #name()} renames it;
+ *   <li>only {@link #name()}: a 1-CPU head plus {@link #workerGroups()}.
+ * </ul>
+ */
+@Target({})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface RayCluster {
+
+  /** The RayCluster's name; derived from the release or the YAML when empty. */
+  String name() default "";
+
+  /** A Helm release name whose chart defaults to use, e.g. {@code raycluster}. */
+  String helmRelease() default "";
+
+  /** Worker groups to add (or replace by name). */
+  WorkerGroup[] workerGroups() default {};
+
+  /** A class path resource holding one RayCluster manifest, e.g. {@code clusters/small.yaml}. */
+  String yaml() default "";
+
+  /** How long to wait for {@code status.state} ready: {@code 500ms}, {@code 60s}, {@code 2m} or ISO-8601. */
+  String readyTimeout() default "60s";
+}
