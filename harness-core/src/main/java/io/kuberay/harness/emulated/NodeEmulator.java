@@ -42,6 +42,7 @@ final class NodeEmulator implements AutoCloseable {
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private final AtomicInteger nextIp = new AtomicInteger(10);
   private Watch watch;
+  private volatile boolean closed;
 
   NodeEmulator(KubernetesClient client, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
     this.client = client;
@@ -92,6 +93,9 @@ final class NodeEmulator implements AutoCloseable {
             new Watcher<>() {
               @Override
               public void eventReceived(Action action, Pod pod) {
+                if (closed) {
+                  return;
+                }
                 String key = Keys.of(pod);
                 if (action == Action.DELETED) {
                   onDeleted(key);
@@ -111,9 +115,16 @@ final class NodeEmulator implements AutoCloseable {
       runtimes.stop(Keys.namespace(key), Keys.name(key));
     }
     // Freed capacity may let pending pods fit now.
-    client.pods().inAnyNamespace().list().getItems().stream()
-        .filter(p -> p.getSpec().getNodeName() == null)
-        .forEach(p -> loop.enqueue(Keys.of(p)));
+    try {
+      client.pods().inAnyNamespace().list().getItems().stream()
+          .filter(p -> p.getSpec().getNodeName() == null)
+          .forEach(p -> loop.enqueue(Keys.of(p)));
+    } catch (RuntimeException e) {
+      if (!closed) {
+        throw e;
+      }
+      // the API server is shutting down with the environment
+    }
   }
 
   private void reconcile(String key) {
@@ -277,6 +288,7 @@ final class NodeEmulator implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     if (watch != null) {
       watch.close();
     }
