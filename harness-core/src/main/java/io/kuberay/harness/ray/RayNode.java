@@ -130,9 +130,9 @@ public final class RayNode implements AutoCloseable {
       return this;
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       String why = process.isAlive()
-          ? "not ready within " + timeout
-          : "ray start exited with code " + process.exitValue() + " before it was ready";
-      throw new IllegalStateException("Ray " + (isHead() ? "head" : "worker") + " node " + name() + " was " + why
+          ? "was not ready within " + timeout
+          : "exited with code " + process.exitValue() + " before it was ready";
+      throw new IllegalStateException("Ray " + (isHead() ? "head" : "worker") + " node " + name() + " " + why
           + ". Expected 'success' from " + String.join(" and ", probeUrls().values().stream().map(URI::toString)
               .toList()) + "; last seen " + last.get() + ". Last lines of " + logFile() + ":\n" + tail(logFile(), 25),
           e);

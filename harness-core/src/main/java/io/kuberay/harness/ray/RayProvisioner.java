@@ -164,7 +164,8 @@ final class RayProvisioner {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
-        if (line.startsWith("Collecting") || line.startsWith("Installing") || line.startsWith("Successfully")
+        if ((line.startsWith("Collecting") && !line.contains("(from")) || line.startsWith("Installing collected")
+            || line.startsWith("Successfully")
             || line.contains("ERROR") || line.contains("error")) {
           System.err.println("[kuberay-harness]   " + line);
         }

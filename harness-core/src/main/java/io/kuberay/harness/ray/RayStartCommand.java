@@ -42,7 +42,7 @@ final class RayStartCommand {
       "ray_constants.ENABLE_RAY_CLUSTER = True",
       "services.resolve_ip_for_localhost = lambda host: host",
       "_prepare = node.Node._prepare_socket_file",
-      "node.Node._prepare_socket_file = lambda self, path, prefix: _prepare(self, path, prefix + '_' + tag)",
+      "node.Node._prepare_socket_file = lambda self, socket_path, default_prefix: _prepare(self, socket_path, default_prefix + '_' + tag)",
       "from ray.scripts.scripts import main",
       "sys.exit(main())");
 
