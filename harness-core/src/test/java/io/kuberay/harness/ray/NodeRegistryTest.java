@@ -1,0 +1,66 @@
+package io.kuberay.harness.ray;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NodeRegistryTest {
+
+  @Test
+  void laterStartCleansUpWhatAKilledJvmLeftBehind(@TempDir Path dir) throws Exception {
+    Path stateDir = dir.resolve("ray-nodes");
+    Path leakedTemp = Files.createDirectories(dir.resolve("krh-leaked/session_x/sockets"));
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", "sleep 300 & sleep 300");
+    pb.environment().put(NodeRegistry.MARKER_ENV, "leaked1");
+    Process leaked = pb.start();
+    Process deadOwner = new ProcessBuilder("true").start();
+    deadOwner.waitFor();
+    Files.createDirectories(stateDir);
+    Files.writeString(stateDir.resolve("leaked1.properties"), String.join("\n",
+        "nodeId=leaked1", "name=rc-head-leaked", "pid=" + leaked.pid(),
+        "start=" + NodeRegistry.startMillis(leaked.toHandle()), "ownerPid=" + deadOwner.pid(), "ownerStart=1",
+        "tempDir=" + dir.resolve("krh-leaked")));
+    List<ProcessHandle> tree = List.copyOf(ProcessTree.snapshot(leaked.toHandle()));
+
+    List<String> reclaimed = new NodeRegistry(stateDir).reclaimOrphans();
+
+    assertThat(reclaimed).singleElement().asString().contains("rc-head-leaked");
+    assertThat(tree).hasSize(3).noneMatch(ProcessHandle::isAlive);
+    assertThat(leakedTemp.getParent().getParent()).doesNotExist();
+    assertThat(stateDir.resolve("leaked1.properties")).doesNotExist();
+  }
+
+  @Test
+  void nodesOfLiveOwnersAreLeftAlone(@TempDir Path dir) throws Exception {
+    NodeRegistry registry = new NodeRegistry(dir);
+    Process mine = new ProcessBuilder("sleep", "300").start();
+    try {
+      registry.record("live1", mine.toHandle(), "rc-head-live", null);
+
+      assertThat(registry.reclaimOrphans()).isEmpty();
+      assertThat(mine.isAlive()).isTrue();
+    } finally {
+      ProcessTree.terminateTree(mine.toHandle(), Duration.ofSeconds(1));
+      registry.forget("live1");
+    }
+    assertThat(dir.resolve("live1.properties")).doesNotExist();
+  }
+
+  @Test
+  void markedProcessesAreFoundByTheirEnvironment() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("sleep", "300");
+    pb.environment().put(NodeRegistry.MARKER_ENV, "findme42");
+    Process p = pb.start();
+    try {
+      assertThat(NodeRegistry.markedProcesses("findme42")).extracting(ProcessHandle::pid).containsExactly(p.pid());
+      assertThat(NodeRegistry.markedProcesses("findme4")).isEmpty();
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+  }
+}
