@@ -1,7 +1,6 @@
 package io.kuberay.harness;
 
 import io.kuberay.harness.emulated.EmulatedBackend;
-import java.util.Optional;
 
 /** Starts the backend the settings name. */
 final class Backends {
@@ -11,7 +10,7 @@ final class Backends {
   static ClusterBackend start(EnvironmentSettings settings) {
     switch (settings.backend()) {
       case EMULATED:
-        return EmulatedBackend.start(settings, Optional.empty());
+        return EmulatedBackend.start(settings);
       case K3S:
       case EXISTING:
       default:

@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import io.kuberay.harness.RayMode;
+import io.kuberay.harness.ray.RayRuntime;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 
 /**
  * The emulated backend: an in-JVM Kubernetes API, an emulated node (scheduler + kubelet) and, once KubeRay
@@ -30,11 +35,11 @@ public final class EmulatedBackend implements ClusterBackend {
   }
 
   /** Starts the API server and the node; Ray nodes run through {@code rayRuntime} when it is given. */
-  public static EmulatedBackend start(EnvironmentSettings settings, Optional<Object> rayRuntime) {
+  public static EmulatedBackend start(EnvironmentSettings settings) {
+    PodRuntime ray = rayRuntime(settings);
     EmulatedApiServer api = new EmulatedApiServer().start();
     try {
-      LocalCommands commands = new ProcessCommands(List.of(), Path.of(System.getProperty("java.io.tmpdir")));
-      PodRuntimes runtimes = new PodRuntimes(null, new SimulatedPodRuntime(commands));
+      PodRuntimes runtimes = new PodRuntimes(ray, new SimulatedPodRuntime());
       EventRecorder kubelet = new EventRecorder(api.client(), "kubelet");
       NodeEmulator node = new NodeEmulator(api.client(), settings.nodeCapacity(), runtimes, kubelet).start();
       EmulatedBackend backend = new EmulatedBackend(api, node, runtimes);
@@ -42,7 +47,34 @@ public final class EmulatedBackend implements ClusterBackend {
       return backend;
     } catch (RuntimeException e) {
       api.close();
+      if (ray != null) {
+        ray.close();
+      }
       throw e;
+    }
+  }
+
+  private static PodRuntime rayRuntime(EnvironmentSettings settings) {
+    if (settings.rayMode() == RayMode.OFF) {
+      return null;
+    }
+    RayRuntime runtime = RayRuntime.resolve();
+    if (!runtime.isAvailable()) {
+      if (settings.rayMode() == RayMode.REQUIRED) {
+        throw new IllegalStateException("kuberay.ray=required, but Ray is unavailable: " + runtime.unavailableReason().orElse("unknown reason"));
+      }
+      return null;
+    }
+    return new RayProcessPodRuntime(runtime, logDir());
+  }
+
+  private static Path logDir() {
+    try {
+      Path dir = Files.createTempDirectory("kuberay-pods-");
+      dir.toFile().deleteOnExit();
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create a directory for pod logs", e);
     }
   }
 

@@ -2,22 +2,19 @@ package io.kuberay.harness.emulated;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.ray.LocalExec;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
- * unavailable, and for pods that are not Ray nodes (the operator's own pod).
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the command
+ * locally with the pod's environment.
  */
 final class SimulatedPodRuntime implements PodRuntime {
-
-  private final LocalCommands commands;
-
-  SimulatedPodRuntime(LocalCommands commands) {
-    this.commands = commands;
-  }
 
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
@@ -31,7 +28,7 @@ final class SimulatedPodRuntime implements PodRuntime {
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    return commands.run(command, PodEnvironment.of(pod, container, java.util.Map.of()), timeout);
+    return LocalExec.of(command).withEnv(PodEnvironment.of(pod, container, Map.of())).withTimeout(timeout).run();
   }
 
   @Override

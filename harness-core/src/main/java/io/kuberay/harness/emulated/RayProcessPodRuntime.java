@@ -1,0 +1,199 @@
+package io.kuberay.harness.emulated;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.Waits;
+import io.kuberay.harness.ray.LocalExec;
+import io.kuberay.harness.ray.RayNode;
+import io.kuberay.harness.ray.RayNodeLauncher;
+import io.kuberay.harness.ray.RayNodeSpec;
+import io.kuberay.harness.ray.RayRuntime;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs Ray pods as real {@code ray start} processes on loopback: the head pod is a Ray head, worker pods
+ * join it once its GCS answers (the {@code wait-gcs-ready} init container), readiness follows KubeRay's
+ * probes, a dead process is restarted as restartPolicy Always asks, and exec runs with the pod's
+ * environment pointed at this cluster's GCS.
+ */
+final class RayProcessPodRuntime implements PodRuntime {
+
+  private static final Duration GCS_WAIT = Duration.ofMinutes(5);
+  private static final Duration READY_WAIT = Duration.ofMinutes(3);
+
+  private final RayRuntime runtime;
+  private final RayNodeLauncher launcher;
+  private final Path logDir;
+  private final Map<String, RayNode> nodes = new ConcurrentHashMap<>();
+  /** namespace/cluster → head node, as the head service resolves in a real cluster. */
+  private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "kuberay-emulated-kubelet");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile boolean closed;
+
+  RayProcessPodRuntime(RayRuntime runtime, Path logDir) {
+    this.runtime = runtime;
+    this.launcher = RayNodeLauncher.create(runtime);
+    this.logDir = logDir;
+  }
+
+  @Override
+  public void start(Pod pod, PodLifecycle lifecycle) {
+    workers.submit(() -> run(Json.copy(pod), lifecycle));
+  }
+
+  private void run(Pod pod, PodLifecycle lifecycle) {
+    String key = Keys.of(pod);
+    boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
+    String clusterKey = Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
+    Map<String, String> params = startParams(pod);
+    try {
+      RayNodeSpec.Builder spec;
+      if (head) {
+        spec = RayNodeSpec.head(pod.getMetadata().getName());
+      } else {
+        RayNode headNode = Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
+            () -> heads.get(clusterKey), n -> !closed && n.isReady(), n -> n.isAlive() ? "head starting" : "head exited", n -> closed);
+        spec = RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
+      }
+      lifecycle.initContainersDone();
+      Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+      RayNodeSpec built = spec.rayStartParams(params).env(PodEnvironment.of(pod, null, Map.of())).logFile(log).build();
+      int restarts = 0;
+      while (!closed && nodes.containsKey(key) || restarts == 0) {
+        RayNode node = launcher.launch(built);
+        nodes.put(key, node);
+        if (head) {
+          heads.put(clusterKey, node);
+        }
+        if (restarts == 0) {
+          lifecycle.containersStarted();
+        } else {
+          lifecycle.restarted(restarts);
+        }
+        node.awaitReady(READY_WAIT);
+        lifecycle.readiness(true);
+        // Block until the process exits (crash, or stop() on pod deletion); no polling.
+        ProcessHandle.of(node.pid()).ifPresent(h -> h.onExit().join());
+        if (closed || nodes.get(key) != node) {
+          return;
+        }
+        lifecycle.exited(node.exitCode().orElse(-1), "Error");
+        restarts++;
+      }
+    } catch (RuntimeException e) {
+      if (!closed && nodes.containsKey(key)) {
+        lifecycle.exited(1, "Error");
+      }
+    }
+  }
+
+  /** The operator's generated {@code ray start} flags, read back from KUBERAY_GEN_RAY_START_CMD. */
+  static Map<String, String> startParams(Pod pod) {
+    Map<String, String> params = new LinkedHashMap<>();
+    String command = PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
+    for (String word : command.split("\\s+")) {
+      if (!word.startsWith("--") || word.equals("--head")) {
+        continue;
+      }
+      String flag = word.substring(2);
+      int eq = flag.indexOf('=');
+      params.put(eq < 0 ? flag : flag.substring(0, eq), eq < 0 ? "true" : flag.substring(eq + 1));
+    }
+    return params;
+  }
+
+  @Override
+  public void stop(String namespace, String name) {
+    RayNode node = nodes.remove(Keys.of(namespace, name));
+    if (node != null) {
+      heads.values().remove(node);
+      workers.submit(node::stop);
+    }
+  }
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
+    env.putAll(runtime.environment());
+    RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
+    if (head != null) {
+      // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.
+      env.put("RAY_ADDRESS", head.gcsAddress());
+    }
+    // /usr/bin/env looks the program up on the pod's PATH (the Ray runtime first), not the JVM's.
+    List<String> viaEnv = new ArrayList<>();
+    viaEnv.add("/usr/bin/env");
+    viaEnv.addAll(command);
+    return LocalExec.of(viaEnv).withEnv(env).withTimeout(timeout).run();
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    RayNode node = nodes.get(Keys.of(pod));
+    Path log = node != null ? node.logFile() : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public Optional<URI> address(Pod pod, int containerPort) {
+    RayNode node = nodes.get(Keys.of(pod));
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (containerPort == 8265 && node.isHead()) {
+      return Optional.of(node.dashboardUrl());
+    }
+    int port = switch (containerPort) {
+      case 6379 -> node.ports().gcs();
+      case 10001 -> node.ports().client();
+      case 8080 -> node.ports().metricsExport();
+      case 52365 -> node.ports().dashboardAgentHttp();
+      default -> 0;
+    };
+    return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    // Workers before heads: a head's temp dir holds its workers' sockets.
+    List<RayNode> all = new ArrayList<>(nodes.values());
+    nodes.clear();
+    all.stream().filter(n -> !n.isHead()).forEach(RayNode::stop);
+    all.stream().filter(RayNode::isHead).forEach(RayNode::stop);
+    heads.clear();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (var paths = Files.walk(logDir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort
+    }
+  }
+}
