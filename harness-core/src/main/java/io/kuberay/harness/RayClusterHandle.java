@@ -117,22 +117,29 @@ public final class RayClusterHandle {
   /** Sets a worker group's replicas, as {@code kubectl patch} or the autoscaler would. */
   @SuppressWarnings("unchecked")
   public RayClusterHandle scaleWorkerGroup(String group, int replicas) {
-    boolean[] found = {false};
-    backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
-      Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
-      for (Object g : (List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())) {
-        Map<String, Object> groupSpec = (Map<String, Object>) g;
-        if (group.equals(groupSpec.get("groupName"))) {
-          groupSpec.put("replicas", replicas);
-          found[0] = true;
-        }
-      }
-      return r;
-    });
-    if (!found[0]) {
+    List<Object> groups = (List<Object>) ((Map<String, Object>) get().getAdditionalProperties().getOrDefault("spec", Map.of())).getOrDefault("workerGroupSpecs", List.of());
+    if (groups.stream().noneMatch(g -> group.equals(((Map<String, Object>) g).get("groupName")))) {
       throw new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'");
     }
-    return this;
+    // The operator writes status concurrently; a conflict (409) means "read again and retry", as kubectl does.
+    for (int attempt = 1; ; attempt++) {
+      try {
+        backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
+          Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+          for (Object g : (List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())) {
+            if (group.equals(((Map<String, Object>) g).get("groupName"))) {
+              ((Map<String, Object>) g).put("replicas", replicas);
+            }
+          }
+          return r;
+        });
+        return this;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** Deletes the cluster; its pods and service go with it. */

@@ -40,6 +40,8 @@ final class NodeEmulator implements AutoCloseable {
   private final EventRecorder events;
   private final ReconcileLoop loop;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
+  private final Object statusLock = new Object();
   private final AtomicInteger nextIp = new AtomicInteger(10);
   private Watch watch;
   private volatile boolean closed;
@@ -242,7 +244,22 @@ final class NodeEmulator implements AutoCloseable {
         .build();
   }
 
+  /** Read-modify-write of the pod's status; a conflict with a concurrent writer is retried, as kubelets do. */
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        synchronized (statusLock) {
+          return writeStatus(pod, change);
+        }
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private Pod writeStatus(Pod pod, Consumer<PodStatus> change) {
     try {
       return client
           .pods()

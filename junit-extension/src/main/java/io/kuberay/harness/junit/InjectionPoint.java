@@ -20,10 +20,10 @@ import org.junit.platform.commons.support.AnnotationSupport;
 record InjectionPoint(String description, Class<?> type, Optional<String> clusterName, boolean headPod, boolean namespace) {
 
   /** The types a parameter may have without any of our annotations. */
-  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class);
+  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, io.kuberay.harness.ray.RayJobsClient.class);
 
   private static final String SUPPORTED =
-      "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, @HeadPod PodHandle or @KubeRayNamespace String";
+      "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, @HeadPod PodHandle or @KubeRayNamespace String";
 
   static InjectionPoint of(Field field) {
     return new InjectionPoint(
@@ -70,8 +70,6 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
   }
 
   Object resolve(ClassState state) {
-    // TODO(ray-jobs): inject io.kuberay.harness.ray.RayJobsClient for the chosen cluster once harness-core has it:
-    //   add RayJobsClient.class to INJECTABLE and SUPPORTED, and return a client for cluster(state).dashboardUrl() here.
     if (type == KubeRayEnvironment.class) {
       return state.environment();
     }
@@ -83,6 +81,10 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
     }
     if (type == PodHandle.class) {
       return cluster(state).headPod();
+    }
+    if (type == io.kuberay.harness.ray.RayJobsClient.class) {
+      // The Jobs API of the chosen cluster's head, as the tutorial's port-forward to 8265 gives it.
+      return io.kuberay.harness.ray.RayJobsClient.connect(cluster(state).dashboardUrl());
     }
     return state.namespace();
   }
