@@ -15,7 +15,7 @@ set -a; source "$IMAGES_DIR/versions.env"; set +a
 source "$IMAGES_DIR/lib/common.sh"
 
 export CACHE_DIR=${KUBERAY_IMAGES_CACHE:-$HOME/.cache/kuberay-harness/images}
-REPO_PREFIX=${KUBERAY_IMAGES_PREFIX:-kuberay-harness}
+export REPO_PREFIX=${KUBERAY_IMAGES_PREFIX:-kuberay-harness}
 
 # target -> final tag, recipe command, versions it depends on, images it embeds.
 declare -A TAG RECIPE VARS DEPS
