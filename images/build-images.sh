@@ -45,7 +45,7 @@ VARS[kube]="DEBIAN_SUITE KUBE_VERSION ETCD_VERSION CONTAINERD_VERSION"
 DEPS[kube]="pause coredns"   # their image tars are baked into the node image
 
 ORDER=(pause operator operator-legacy ray coredns kube)
-DEFAULT=(pause operator ray coredns kube)
+DEFAULT=(pause operator operator-legacy ray coredns kube)
 
 usage() {
   cat <<EOF
@@ -55,7 +55,7 @@ Builds local images (default targets: ${DEFAULT[*]}).
 Targets:
   pause            ${TAG[pause]}
   operator         ${TAG[operator]}
-  operator-legacy  ${TAG[operator-legacy]} (wrapper module; not built by default)
+  operator-legacy  ${TAG[operator-legacy]} (via a wrapper module)
   ray              ${TAG[ray]}
   coredns          ${TAG[coredns]}
   kube (alias k3s) ${TAG[kube]}: single-node Kubernetes with a k3s-like CLI

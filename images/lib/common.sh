@@ -61,9 +61,11 @@ go_env() {
   mkdir -p "$GOMODCACHE" "$GOCACHE"
 }
 
-# docker_build_scratch TAG CONTEXT_DIR — builds CONTEXT_DIR/Dockerfile with the
+# docker_build_dir TAG CONTEXT_DIR — builds CONTEXT_DIR/Dockerfile with the
 # classic builder (no BuildKit/buildx needed, and FROM scratch pulls nothing).
+# Its deprecation notice is only shown if the build fails.
 docker_build_dir() {
   local tag=$1 ctx=$2
-  DOCKER_BUILDKIT=0 docker build -q --rm --force-rm -t "$tag" "$ctx" >/dev/null
+  DOCKER_BUILDKIT=0 docker build -q --rm --force-rm -t "$tag" "$ctx" >"$ctx.build.log" 2>&1 \
+    || { cat "$ctx.build.log" >&2; return 1; }
 }
