@@ -1,0 +1,3 @@
+module kuberay-harness/pause
+
+go 1.26.0
