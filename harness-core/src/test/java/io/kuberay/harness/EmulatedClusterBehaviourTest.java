@@ -123,7 +123,8 @@ class EmulatedClusterBehaviourTest {
     cluster.delete();
     Waits.until("pods of sc", "none left", READY,
         () -> env.client().pods().inNamespace(ns).withLabel("ray.io/cluster", "sc").list().getItems().size(), n -> n == 0, String::valueOf, null);
-    assertThat(env.client().services().inNamespace(ns).list().getItems()).isEmpty();
+    Waits.until("services of sc", "none left", READY,
+        () -> env.client().services().inNamespace(ns).list().getItems().size(), n -> n == 0, String::valueOf, null);
   }
 
   @Test

@@ -200,6 +200,10 @@ final class ApiDispatcher extends Dispatcher {
     if (response.code() < 300 && isCrd(api)) {
       registerCrd(body);
     }
+    if (response.code() < 300 && api.namespace() != null && ownerGone(api.namespace(), metadata)) {
+      // A controller that raced with its owner's deletion: the garbage collector removes the orphan.
+      crud.handleDelete(api.collection() + "/" + name);
+    }
     return response;
   }
 
@@ -287,6 +291,29 @@ final class ApiDispatcher extends Dispatcher {
       discovery.removeCrd(object);
     }
     return response;
+  }
+
+  private static final Map<String, String> OWNER_COLLECTIONS =
+      Map.of("RayCluster", "/apis/ray.io/v1/namespaces/%s/rayclusters/%s", "RayJob", "/apis/ray.io/v1/namespaces/%s/rayjobs/%s", "Job", "/apis/batch/v1/namespaces/%s/jobs/%s");
+
+  /** Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with that uid. */
+  private boolean ownerGone(String namespace, Map<String, Object> metadata) {
+    for (Object o : Maps.list(metadata.get("ownerReferences"))) {
+      Map<String, Object> owner = Maps.map(o);
+      String template = OWNER_COLLECTIONS.get(String.valueOf(owner.get("kind")));
+      if (template == null) {
+        continue;
+      }
+      MockResponse found = crud.handleGet(String.format(template, namespace, owner.get("name")));
+      if (found.code() != 200) {
+        return true;
+      }
+      Map<String, Object> current = Maps.map(Json.SERDE.unmarshal(found.getBody().readUtf8(), Map.class));
+      if (!String.valueOf(owner.get("uid")).equals(Maps.string(current, "metadata", "uid").orElse(null))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The namespace controller's job: everything in a deleted namespace goes with it. */
