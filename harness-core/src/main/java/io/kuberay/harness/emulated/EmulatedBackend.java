@@ -26,6 +26,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final NodeEmulator node;
   private final PodRuntimes runtimes;
   private RayClusterController rayClusters;
+  private RayJobController rayJobs;
   private String operatorNamespace = "default";
 
   private EmulatedBackend(EmulatedApiServer api, NodeEmulator node, PodRuntimes runtimes) {
@@ -96,6 +97,7 @@ public final class EmulatedBackend implements ClusterBackend {
     operatorNamespace = new OperatorInstaller(api.client()).install(settings);
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
     rayClusters = new RayClusterController(api.client(), flavor, new EventRecorder(api.client(), "raycluster-controller")).start();
+    rayJobs = new RayJobController(api.client(), flavor, new EventRecorder(api.client(), "rayjob-controller"), this::dashboard).start();
   }
 
   @Override
@@ -125,8 +127,18 @@ public final class EmulatedBackend implements ClusterBackend {
                         + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
   }
 
+  /** The head pod's dashboard, when its Ray process runs: what {@code <head-svc>.<ns>.svc:8265} reaches in a cluster. */
+  private Optional<URI> dashboard(String namespace, String cluster) {
+    return api.client().pods().inNamespace(namespace).withLabel("ray.io/cluster", cluster).withLabel("ray.io/node-type", "head").list().getItems().stream()
+        .findFirst()
+        .flatMap(p -> runtimes.address(p, 8265));
+  }
+
   @Override
   public void close() {
+    if (rayJobs != null) {
+      rayJobs.close();
+    }
     if (rayClusters != null) {
       rayClusters.close();
     }
