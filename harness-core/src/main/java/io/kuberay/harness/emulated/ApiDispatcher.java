@@ -169,8 +169,10 @@ final class ApiDispatcher extends Dispatcher {
     Map<String, Object> body = parse(request);
     Map<String, Object> metadata = Maps.map(body.get("metadata"));
     body.put("metadata", metadata);
+    boolean generated = false;
     if (metadata.get("name") == null && metadata.get("generateName") instanceof String prefix) {
       metadata.put("name", generateName(prefix));
+      generated = true;
     }
     String name = (String) metadata.get("name");
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
@@ -191,12 +193,13 @@ final class ApiDispatcher extends Dispatcher {
       String resource = api.group().isEmpty() ? api.plural() : api.plural() + "." + api.group();
       return ApiErrors.status(409, "AlreadyExists", resource + " \"" + name + "\" already exists");
     }
-    Optional<MockResponse> rejected = admit(api, kind, name, body);
+    java.util.concurrent.atomic.AtomicBoolean admitted = new java.util.concurrent.atomic.AtomicBoolean();
+    Optional<MockResponse> rejected = admit(api, kind, name, body, admitted);
     if (rejected.isPresent()) {
       return rejected.get();
     }
-    metadata.putIfAbsent("uid", java.util.UUID.randomUUID().toString());
-    MockResponse response = crud.handleCreate(rewrite(request, HttpMethod.POST, request.getPath(), body, null));
+    boolean unchanged = !generated && api.namespace() == null && !admitted.get();
+    MockResponse response = crud.handleCreate(unchanged ? request : rewrite(request, HttpMethod.POST, request.getPath(), body, null));
     if (response.code() < 300 && isCrd(api)) {
       registerCrd(body);
     }
@@ -213,7 +216,7 @@ final class ApiDispatcher extends Dispatcher {
     }
     Map<String, Object> body = parse(request);
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
-    Optional<MockResponse> rejected = admit(api, kind, api.name(), body);
+    Optional<MockResponse> rejected = admit(api, kind, api.name(), body, new java.util.concurrent.atomic.AtomicBoolean());
     if (rejected.isPresent()) {
       return rejected.get();
     }
@@ -349,14 +352,18 @@ final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body) {
+  /** Admission: defaults (flagging {@code mutated}) and validation; a rejection is returned as the response. */
+  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body, java.util.concurrent.atomic.AtomicBoolean mutated) {
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
+      mutated.set(true);
       Admission.defaultPod(body);
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
+      mutated.set(true);
       Admission.defaultService(body, () -> "10.43." + (nextServiceIp.get() / 250) + "." + (nextServiceIp.getAndIncrement() % 250 + 1));
     }
     Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema != null) {
+      mutated.set(true);
       List<String> causes = SchemaValidator.apply(schema, body);
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));

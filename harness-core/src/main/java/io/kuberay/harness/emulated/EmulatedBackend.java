@@ -94,7 +94,7 @@ public final class EmulatedBackend implements ClusterBackend {
     if (rayClusters != null) {
       throw new IllegalStateException("KubeRay is already installed in this emulated cluster");
     }
-    operatorNamespace = new OperatorInstaller(api.client()).install(settings);
+    operatorNamespace = new OperatorInstaller(api).install(settings);
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
     rayClusters = new RayClusterController(api.client(), flavor, new EventRecorder(api.client(), "raycluster-controller")).start();
     rayJobs = new RayJobController(api.client(), flavor, new EventRecorder(api.client(), "rayjob-controller"), this::dashboard).start();

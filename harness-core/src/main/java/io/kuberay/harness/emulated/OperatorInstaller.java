@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.install.KubeRayManifests;
+import io.kuberay.harness.install.ManifestObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,33 +26,37 @@ final class OperatorInstaller {
   static final String HELM_RELEASE = "kuberay-operator";
 
   private final KubernetesClient client;
+  private final EmulatedApiServer api;
 
-  OperatorInstaller(KubernetesClient client) {
-    this.client = client;
+  OperatorInstaller(EmulatedApiServer api) {
+    this.api = api;
+    this.client = api.client();
   }
 
   /** Returns the operator's namespace. */
   String install(EnvironmentSettings settings) {
-    List<GenericKubernetesResource> bundle = KubeRayManifests.kustomizeBundle(settings.kuberayVersion(), settings.manifestsDir());
-    String namespace = bundle.stream()
-        .filter(o -> "Namespace".equals(o.getKind()))
-        .map(o -> o.getMetadata().getName())
-        .findFirst()
-        .orElse("default");
-    for (GenericKubernetesResource object : bundle) {
-      GenericKubernetesResource copy = Json.copy(object);
-      if (settings.installMethod() == InstallMethod.HELM) {
-        helmify(copy, settings);
-        if ("Namespace".equals(copy.getKind())) {
-          continue;
-        }
+    List<ManifestObject> bundle = KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir());
+    boolean helm = settings.installMethod() == InstallMethod.HELM;
+    String namespace = bundle.stream().filter(o -> "Namespace".equals(o.kind())).map(ManifestObject::name).findFirst().orElse("default");
+    String operatorNs = helm ? "default" : namespace;
+    for (ManifestObject object : bundle) {
+      if (object.isCrd()) {
+        // Forwarded as text: parsing a megabyte of schema in the client buys nothing.
+        api.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", object.json());
+        continue;
       }
-      if (copy.getMetadata().getNamespace() != null || isNamespaced(copy)) {
-        copy.getMetadata().setNamespace(settings.installMethod() == InstallMethod.HELM ? "default" : namespace);
+      if (helm && "Namespace".equals(object.kind())) {
+        continue;
+      }
+      GenericKubernetesResource copy = Json.SERDE.unmarshal(object.json(), GenericKubernetesResource.class);
+      if (helm) {
+        helmify(copy, settings);
+      }
+      if (isNamespaced(copy)) {
+        copy.getMetadata().setNamespace(operatorNs);
       }
       client.resource(copy).create();
     }
-    String operatorNs = settings.installMethod() == InstallMethod.HELM ? "default" : namespace;
     startOperatorPod(operatorNs);
     return operatorNs;
   }

@@ -4,7 +4,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kuberay.harness.KubeRayVersion;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,24 +26,37 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class KubeRayManifests {
 
   private static final KubernetesSerialization SERDE = new KubernetesSerialization();
-  private static final Map<String, List<GenericKubernetesResource>> CACHE = new ConcurrentHashMap<>();
+  private static final Map<String, List<ManifestObject>> RAW = new ConcurrentHashMap<>();
+  private static final Map<String, List<GenericKubernetesResource>> PARSED = new ConcurrentHashMap<>();
 
   private KubeRayManifests() {}
 
   /**
+   * The bundle's objects as JSON text, in bundle order.
+   *
    * @param directory a folder holding {@code <version>/kustomize-default.yaml}, or empty for the bundled copy
    * @throws IllegalArgumentException when the directory lacks the version's bundle, naming the path expected
    */
+  public static List<ManifestObject> rawBundle(KubeRayVersion version, Optional<Path> directory) {
+    return RAW.computeIfAbsent(key(version, directory), k -> directory.map(d -> fromDirectory(d, version)).orElseGet(() -> fromClasspath(version)));
+  }
+
+  /** The bundle's objects, parsed. */
   public static List<GenericKubernetesResource> kustomizeBundle(KubeRayVersion version, Optional<Path> directory) {
-    String key = directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("classpath") + "|" + version;
-    return CACHE.computeIfAbsent(key, k -> directory.map(d -> fromDirectory(d, version)).orElseGet(() -> fromClasspath(version)));
+    return PARSED.computeIfAbsent(
+        key(version, directory),
+        k -> rawBundle(version, directory).stream().map(o -> SERDE.unmarshal(o.json(), GenericKubernetesResource.class)).toList());
   }
 
   public static List<GenericKubernetesResource> crds(KubeRayVersion version, Optional<Path> directory) {
     return kustomizeBundle(version, directory).stream().filter(o -> "CustomResourceDefinition".equals(o.getKind())).toList();
   }
 
-  private static List<GenericKubernetesResource> fromDirectory(Path dir, KubeRayVersion version) {
+  private static String key(KubeRayVersion version, Optional<Path> directory) {
+    return directory.map(d -> d.toAbsolutePath().normalize().toString()).orElse("classpath") + "|" + version;
+  }
+
+  private static List<ManifestObject> fromDirectory(Path dir, KubeRayVersion version) {
     Path file = dir.resolve(version.toString()).resolve("kustomize-default.yaml");
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
@@ -47,7 +64,11 @@ public final class KubeRayManifests {
               + ". Point kuberay.manifests.dir at a folder with <version>/kustomize-default.yaml, or unset it to use the bundled copy.");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      return parseYamlStream(in);
+      List<ManifestObject> objects = new ArrayList<>();
+      for (GenericKubernetesResource o : parseYamlStream(in)) {
+        objects.add(new ManifestObject(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(), SERDE.asJson(o)));
+      }
+      return List.copyOf(objects);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);
     }
@@ -64,14 +85,21 @@ public final class KubeRayManifests {
     return List.of(SERDE.convertValue(parsed, GenericKubernetesResource.class));
   }
 
-  private static List<GenericKubernetesResource> fromClasspath(KubeRayVersion version) {
-    String resource = "/io/kuberay/harness/manifests/" + version + "/kustomize-default.json";
+  /** The bundled copy: an index line of [kind, namespace, name], then one object per line (see tools/bundle-manifests.py). */
+  private static List<ManifestObject> fromClasspath(KubeRayVersion version) {
+    String resource = "/io/kuberay/harness/manifests/" + version + "/kustomize-default.jsonl";
     try (InputStream in = KubeRayManifests.class.getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalStateException("The harness jar lacks " + resource + "; set kuberay.manifests.dir to a folder of KubeRay release data.");
       }
-      Map<?, ?> list = SERDE.unmarshal(in, Map.class);
-      return ((List<?>) list.get("items")).stream().map(i -> SERDE.convertValue(i, GenericKubernetesResource.class)).toList();
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      List<?> index = SERDE.unmarshal(reader.readLine(), List.class);
+      List<ManifestObject> objects = new ArrayList<>();
+      for (Object entry : index) {
+        List<?> e = (List<?>) entry;
+        objects.add(new ManifestObject((String) e.get(0), (String) e.get(1), (String) e.get(2), reader.readLine()));
+      }
+      return List.copyOf(objects);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
