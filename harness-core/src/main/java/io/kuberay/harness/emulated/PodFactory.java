@@ -78,6 +78,15 @@ final class PodFactory {
     if (spec.getVolumes() == null) {
       spec.setVolumes(new ArrayList<>());
     }
+    Map<String, String> clusterLabels = cluster.resource().getMetadata().getLabels();
+    if (clusterLabels != null) {
+      // Pods of RayJob and RayService clusters say where they came from.
+      for (String key : new String[] {Labels.ORIGINATED_FROM_CR_NAME, Labels.ORIGINATED_FROM_CRD}) {
+        if (clusterLabels.containsKey(key)) {
+          labels.put(key, clusterLabels.get(key));
+        }
+      }
+    }
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());

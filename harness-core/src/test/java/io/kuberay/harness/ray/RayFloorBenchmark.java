@@ -28,7 +28,9 @@ final class RayFloorBenchmark {
       return;
     }
     Path logs = Files.createTempDirectory("ray-bench");
-    System.out.printf("raw 'ray start --head --block' to dashboard ready: %d ms%n", rawHead(runtime, logs));
+    long floorHead = rawHead(runtime, logs);
+    System.out.printf("floor: raw 'ray start --head --block' to dashboard ready: %d ms%n", floorHead);
+    harness(runtime, floorHead);
 
     RayNodeLauncher launcher = RayNodeLauncher.create(runtime);
     long t0 = System.nanoTime();
@@ -67,6 +69,38 @@ final class RayFloorBenchmark {
       worker.stop();
       head.stop();
       System.out.printf("stop worker+head: %d ms%n", ms(s));
+    }
+  }
+
+  /** The harness's own path, each figure with its ratio to the floor measured in the same run. */
+  private static void harness(RayRuntime runtime, long floorHead) {
+    try (io.kuberay.harness.KubeRayEnvironment env = io.kuberay.harness.KubeRayEnvironment.builder()
+        .kuberayVersion("v1.1.0").rayMode(io.kuberay.harness.RayMode.REQUIRED).startExactly()) {
+      long t0 = System.nanoTime();
+      io.kuberay.harness.RayClusterHandle cluster = env.rayClusters()
+          .create(io.kuberay.harness.RayClusterSpec.helmChartDefaults("raycluster", io.kuberay.harness.KubeRayVersion.V1_1_0))
+          .awaitReady(Duration.ofMinutes(3));
+      long ready = ms(t0);
+      System.out.printf("harness: RayCluster (head + 1 worker) create -> ready: %d ms = %.2fx the raw head floor%n", ready, (double) ready / floorHead);
+      for (int i = 0; i < 2; i++) {
+        ExecResult r = cluster.headPod().exec("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())");
+        System.out.printf("harness: head-pod exec of the tutorial command #%d: %d ms (exit %d)%n", i + 1, r.duration().toMillis(), r.exitCode());
+      }
+      URI dashboard = cluster.dashboardUrl();
+      Map<String, String> env2 = new HashMap<>(runtime.environment());
+      long s = System.nanoTime();
+      ExecResult cli = LocalExec.of(List.of(runtime.binDir().resolve("ray").toString(), "job", "submit", "--address", dashboard.toString(), "--", "echo", "hi"))
+          .withEnv(env2).withTimeout(Duration.ofMinutes(2)).run();
+      long floorJob = ms(s);
+      System.out.printf("floor: raw 'ray job submit -- echo hi' (blocking CLI): %d ms (exit %d)%n", floorJob, cli.exitCode());
+      RayJobsClient jobs = RayJobsClient.connect(dashboard);
+      for (int i = 0; i < 3; i++) {
+        long j = System.nanoTime();
+        String id = jobs.submit(JobSubmission.entrypoint("echo hi"));
+        jobs.awaitStatus(id, JobStatus.SUCCEEDED, Duration.ofMinutes(2));
+        long took = ms(j);
+        System.out.printf("harness: RayJobsClient submit -> SUCCEEDED of 'echo hi' #%d: %d ms = %.2fx the CLI floor%n", i + 1, took, (double) took / floorJob);
+      }
     }
   }
 
