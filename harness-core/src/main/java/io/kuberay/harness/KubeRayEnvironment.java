@@ -200,6 +200,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
       return settings.withExternalOverrides();
     }
 
+    /** The settings exactly as given in code, without external overrides. */
+    public EnvironmentSettings settingsExactly() {
+      return settings;
+    }
+
     /** Starts a new environment, with external overrides (e.g. {@code -Dkuberay.backend=k3s}) applied. */
     public KubeRayEnvironment start() {
       return KubeRayEnvironment.start(settings());

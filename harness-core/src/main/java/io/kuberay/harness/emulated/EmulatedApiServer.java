@@ -104,10 +104,9 @@ final class EmulatedApiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    // Server first: its side of the watch sockets closes cleanly while the client's event loop still runs.
-    server.destroy();
     if (client != null) {
       client.close();
     }
+    server.destroy();
   }
 }

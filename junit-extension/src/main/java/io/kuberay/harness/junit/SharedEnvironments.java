@@ -3,29 +3,34 @@ package io.kuberay.harness.junit;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.KubeRayEnvironments;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * Lives in the root store: hands out shared environments to the classes of one test run and closes the ones it
- * handed out when the run ends. Starting is serialised, so parallel classes with equal settings start one.
+ * Lives in the root store: holds one lease per settings on the process-wide shared environments for the
+ * whole test run and releases them when the run ends. An environment another run (e.g. an outer one that
+ * launched this run through EngineTestKit) still holds stays open. Starting is serialised, so parallel
+ * classes with equal settings start one.
  */
 final class SharedEnvironments implements AutoCloseable {
 
-  private final Set<KubeRayEnvironment> acquired = new LinkedHashSet<>();
+  private final Map<EnvironmentSettings, KubeRayEnvironments.Lease> leases = new LinkedHashMap<>();
 
   synchronized KubeRayEnvironment acquire(EnvironmentSettings settings) {
-    KubeRayEnvironment env = KubeRayEnvironments.shared(settings);
-    acquired.add(env);
-    return env;
+    KubeRayEnvironments.Lease lease = leases.get(settings);
+    if (lease == null || lease.environment().isClosed()) {
+      lease = KubeRayEnvironments.acquire(settings);
+      leases.put(settings, lease);
+    }
+    return lease.environment();
   }
 
   @Override
   public synchronized void close() {
     RuntimeException failure = null;
-    for (KubeRayEnvironment env : acquired) {
+    for (KubeRayEnvironments.Lease lease : leases.values()) {
       try {
-        env.close();
+        lease.close();
       } catch (RuntimeException e) {
         if (failure == null) {
           failure = e;
@@ -34,7 +39,7 @@ final class SharedEnvironments implements AutoCloseable {
         }
       }
     }
-    acquired.clear();
+    leases.clear();
     if (failure != null) {
       throw failure;
     }
