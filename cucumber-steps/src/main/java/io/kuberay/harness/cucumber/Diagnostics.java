@@ -63,9 +63,16 @@ final class Diagnostics {
     return text.toString();
   }
 
-  /** Writes the bundle into {@code dir} (created if needed) and returns {@code dir}. */
+  /** Writes the bundle into {@code dir}, replacing a bundle of an earlier run there, and returns {@code dir}. */
   Path writeTo(Path dir) {
     try {
+      if (Files.isDirectory(dir)) {
+        try (Stream<Path> old = Files.walk(dir)) {
+          for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
       Files.createDirectories(dir.resolve("logs"));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create diagnostics directory " + dir, e);
