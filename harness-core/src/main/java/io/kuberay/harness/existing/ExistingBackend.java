@@ -69,7 +69,7 @@ public final class ExistingBackend implements ClusterBackend {
       parsed.setCurrentContext(context);
     }
     String yaml = new KubernetesSerialization().asYaml(parsed);
-    Config config = Config.fromKubeconfig(context, file.toFile());
+    Config config = ClientConfigs.withKeyAlgorithm(Config.fromKubeconfig(context, file.toFile()));
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     String description = "context " + Optional.ofNullable(context).orElse(parsed.getCurrentContext()) + " of " + file + " (" + config.getMasterUrl() + ")";
     try {

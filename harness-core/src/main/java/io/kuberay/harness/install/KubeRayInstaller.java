@@ -150,10 +150,12 @@ public final class KubeRayInstaller {
     }
     logger.info("Installing KubeRay {} by kustomize ({} objects, {}) from {} into namespace {}", version, objects.size(), options.apply(), source.describe(), namespace);
     for (GenericKubernetesResource o : objects) {
-      boolean existed = client.resource(o).get() != null;
+      HasMetadata current = client.resource(o).get();
+      boolean existed = current != null;
       if (options.apply() == InstallOptions.Apply.SERVER_SIDE) {
         client.resource(o).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
       } else if (existed) {
+        o.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
         client.resource(o).update();
       } else {
         client.resource(o).create();
@@ -198,9 +200,10 @@ public final class KubeRayInstaller {
 
   /**
    * Installs the {@code ray-cluster} chart of {@code version} as release {@code release} (RayCluster
-   * {@code <release>-kuberay}), with the Ray image replaced by {@code rayImage} when given.
+   * {@code <release>-kuberay}), with the Ray image replaced by {@code rayImage} when given and {@code values}
+   * set like {@code helm install --set key=value}.
    */
-  public void installRayClusterChart(KubeRayVersion version, String release, String namespace, Optional<String> rayImage) {
+  public void installRayClusterChart(KubeRayVersion version, String release, String namespace, Optional<String> rayImage, Map<String, ?> values) {
     Path chart = source.chart("ray-cluster", version);
     ensureNamespace(namespace);
     var install = Helm.install(chart.toString()).withName(release).withNamespace(namespace).withKubeConfigContents(kubeconfig)
@@ -208,6 +211,9 @@ public final class KubeRayInstaller {
     if (rayImage.isPresent()) {
       ImageReference ref = ImageReference.parse(rayImage.get());
       install = install.set("image.repository", ref.repository()).set("image.tag", ref.tag());
+    }
+    for (Map.Entry<String, ?> value : values.entrySet()) {
+      install = install.set(value.getKey(), value.getValue());
     }
     try {
       install.call();

@@ -3,12 +3,11 @@ package io.kuberay.harness.k3s;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuberay.harness.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.existing.ClientConfigs;
 import io.kuberay.harness.existing.PodAccess;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
@@ -72,7 +71,7 @@ public final class K3sBackend implements ClusterBackend {
     try {
       node.start();
       logger.info("k3s node {} Ready in {} ms (container log: {})", images.node(), (System.nanoTime() - t0) / 1_000_000, logFile);
-      KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(node.getKubeConfigYaml())).build();
+      KubernetesClient client = ClientConfigs.client(node.getKubeConfigYaml());
       K3sBackend backend = new K3sBackend(node, images, client, logFile);
       ImageSideloader loader = new ImageSideloader(docker, node);
       images.sideloaded().forEach(loader::load);

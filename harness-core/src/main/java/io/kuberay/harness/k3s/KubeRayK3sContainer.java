@@ -5,10 +5,9 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.kuberay.harness.Waits;
+import io.kuberay.harness.existing.ClientConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -73,7 +72,7 @@ public class KubeRayK3sContainer extends K3sContainer {
   @Override
   protected void containerIsStarted(InspectContainerResponse containerInfo) {
     super.containerIsStarted(containerInfo);
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(getKubeConfigYaml())).build()) {
+    try (KubernetesClient client = ClientConfigs.client(getKubeConfigYaml())) {
       Waits.until(
           "k3s node of container " + getContainerName(),
           "a node with condition Ready=True",

@@ -2,7 +2,12 @@ package io.kuberay.harness.k3s;
 
 import io.kuberay.harness.install.Settings;
 import java.lang.reflect.Constructor;
+import com.github.dockerjava.api.model.Network;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.dockerclient.DockerClientConfigUtils;
+import org.testcontainers.dockerclient.DockerClientProviderStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.utility.ResourceReaper;
@@ -35,6 +40,67 @@ final class OfflineTestcontainers {
     if (!Settings.flag(RYUK) && System.getenv("TESTCONTAINERS_RYUK_DISABLED") == null) {
       useShutdownHookReaper();
     }
+    if (System.getenv("TESTCONTAINERS_HOST_OVERRIDE") == null) {
+      presetDockerHostAddress();
+    }
+  }
+
+  /**
+   * Inside a container ({@code /.dockerenv}) with a {@code unix://} engine, Testcontainers learns the address of
+   * the Docker host from the {@code bridge} network's gateway and, when the network lists none (as with a
+   * Docker engine running inside this very container), by running an alpine container: a pull that hangs
+   * for two minutes without a registry. Give it the bridge's gateway (the subnet's first address) instead.
+   */
+  private static void presetDockerHostAddress() {
+    try {
+      if (!DockerClientConfigUtils.IN_A_CONTAINER) {
+        return;
+      }
+      DockerClientFactory factory = DockerClientFactory.instance();
+      Method init = DockerClientFactory.class.getDeclaredMethod("getOrInitializeStrategy");
+      init.setAccessible(true);
+      DockerClientProviderStrategy strategy = (DockerClientProviderStrategy) init.invoke(factory);
+      if (!"unix".equals(strategy.getTransportConfig().getDockerHost().getScheme())) {
+        return;
+      }
+      Field address = DockerClientProviderStrategy.class.getDeclaredField("dockerHostIpAddress");
+      address.setAccessible(true);
+      if (address.get(strategy) != null) {
+        return;
+      }
+      Network bridge = strategy.getDockerClient().inspectNetworkCmd().withNetworkId("bridge").exec();
+      if (bridge.getIpam() == null || bridge.getIpam().getConfig() == null
+          || bridge.getIpam().getConfig().stream().anyMatch(c -> c.getGateway() != null && !c.getGateway().isBlank())) {
+        return;
+      }
+      bridge.getIpam().getConfig().stream()
+          .map(Network.Ipam.Config::getSubnet)
+          .filter(s -> s != null && s.matches("\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+"))
+          .findFirst()
+          .map(OfflineTestcontainers::firstAddress)
+          .ifPresent(gateway -> {
+            try {
+              address.set(strategy, gateway);
+              logger.debug("Docker host address for Testcontainers: {} (bridge gateway)", gateway);
+            } catch (IllegalAccessException e) {
+              throw new IllegalStateException(e);
+            }
+          });
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      logger.warn("Could not preset the Docker host address ({}); if Testcontainers hangs pulling alpine, set TESTCONTAINERS_HOST_OVERRIDE", e.toString());
+    }
+  }
+
+  static String firstAddress(String cidr) {
+    String[] parts = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+    int prefix = Integer.parseInt(cidr.substring(cidr.indexOf('/') + 1));
+    long ip = 0;
+    for (String part : parts) {
+      ip = (ip << 8) | Integer.parseInt(part);
+    }
+    long mask = prefix == 0 ? 0 : (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
+    long first = (ip & mask) + 1;
+    return ((first >> 24) & 255) + "." + ((first >> 16) & 255) + "." + ((first >> 8) & 255) + "." + (first & 255);
   }
 
   /**
