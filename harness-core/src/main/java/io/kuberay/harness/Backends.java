@@ -1,6 +1,8 @@
 package io.kuberay.harness;
 
 import io.kuberay.harness.emulated.EmulatedBackend;
+import io.kuberay.harness.existing.ExistingBackend;
+import io.kuberay.harness.k3s.K3sBackend;
 
 /** Starts the backend the settings name. */
 final class Backends {
@@ -12,11 +14,11 @@ final class Backends {
       case EMULATED:
         return EmulatedBackend.start(settings);
       case K3S:
+        return K3sBackend.start(settings);
       case EXISTING:
+        return ExistingBackend.start(settings);
       default:
-        throw new UnsupportedOperationException(
-            "The " + settings.backend().id() + " backend is not available in this build of the harness yet."
-                + " Use the emulated backend (kuberay.backend=emulated).");
+        throw new UnsupportedOperationException("Unknown backend " + settings.backend());
     }
   }
 }

@@ -77,12 +77,17 @@ public final class KubeRayManifests {
   static List<GenericKubernetesResource> parseYamlStream(InputStream in) {
     Object parsed = SERDE.unmarshal(in);
     if (parsed instanceof List<?> list) {
-      return list.stream().filter(GenericKubernetesResource.class::isInstance).map(GenericKubernetesResource.class::cast).toList();
+      return list.stream().map(KubeRayManifests::generic).toList();
     }
     if (parsed instanceof KubernetesList list) {
       return list.getItems().stream().map(i -> SERDE.convertValue(i, GenericKubernetesResource.class)).toList();
     }
-    return List.of(SERDE.convertValue(parsed, GenericKubernetesResource.class));
+    return List.of(generic(parsed));
+  }
+
+  /** Typed objects (the parser returns a Deployment for a Deployment) as generic ones, so none is dropped. */
+  private static GenericKubernetesResource generic(Object o) {
+    return o instanceof GenericKubernetesResource g ? g : SERDE.convertValue(o, GenericKubernetesResource.class);
   }
 
   /** The bundled copy: an index line of [kind, namespace, name], then one object per line (see tools/bundle-manifests.py). */

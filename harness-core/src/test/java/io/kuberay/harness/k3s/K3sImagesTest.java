@@ -1,0 +1,51 @@
+package io.kuberay.harness.k3s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayImages;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class K3sImagesTest {
+
+  private static EnvironmentSettings v15() {
+    EnvironmentSettings d = EnvironmentSettings.defaults();
+    return new EnvironmentSettings(d.backend(), KubeRayVersion.V1_5_0, d.installMethod(), d.manifestsDir(), d.nodeCapacity(), d.rayMode(),
+        d.kubeconfig(), d.context(), d.k3sImage(), d.startupTimeout());
+  }
+
+  @Test
+  @DisplayName("upstream images win when the engine has them; nothing is aliased")
+  void upstreamPresent() {
+    Set<String> local = Set.of(EnvironmentSettings.DEFAULT_K3S_IMAGE, "quay.io/kuberay/operator:v1.5.0", RayImages.DEFAULT_IMAGE);
+    K3sImages images = K3sImages.resolve(v15(), local::contains);
+
+    assertThat(images.node()).isEqualTo(EnvironmentSettings.DEFAULT_K3S_IMAGE);
+    assertThat(images.operator()).isEqualTo("quay.io/kuberay/operator:v1.5.0");
+    assertThat(images.ray()).isEqualTo(RayImages.DEFAULT_IMAGE);
+    assertThat(images.aliases()).isEmpty();
+  }
+
+  @Test
+  @DisplayName("the harness's local builds are used when upstream images are absent; the Ray build is aliased to the upstream name")
+  void localBuilds() {
+    Set<String> local = Set.of("kuberay-harness/k8s-node:v1.36.3", "kuberay-harness/kuberay-operator:v1.5.0", "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
+    K3sImages images = K3sImages.resolve(v15(), local::contains);
+
+    assertThat(images.node()).isEqualTo("kuberay-harness/k8s-node:v1.36.3");
+    assertThat(images.operator()).isEqualTo("kuberay-harness/kuberay-operator:v1.5.0");
+    assertThat(images.aliases()).containsEntry("kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION, RayImages.DEFAULT_IMAGE);
+    assertThat(images.sideloaded()).containsExactly("kuberay-harness/kuberay-operator:v1.5.0", "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
+  }
+
+  @Test
+  @DisplayName("with nothing local, the upstream names are kept so that the missing-image message names them")
+  void nothingLocal() {
+    K3sImages images = K3sImages.resolve(v15(), name -> false);
+
+    assertThat(images.all()).containsExactly(EnvironmentSettings.DEFAULT_K3S_IMAGE, "quay.io/kuberay/operator:v1.5.0", RayImages.DEFAULT_IMAGE);
+  }
+}
