@@ -1,8 +1,8 @@
 @rayjob
 Feature: RayJob custom resources
-  NOT RUN BY DEFAULT: the emulated operator does not reconcile RayJob resources yet (another change adds it),
-  so junit-platform.properties excludes @rayjob. Run it with -Dcucumber.filter.tags=@rayjob once the emulator
-  supports RayJob, or against a backend with the real operator.
+  A RayJob (K8sJobMode) makes the operator create a RayCluster, submit the entrypoint through a submitter
+  Job once the cluster is ready, follow the Ray job to its end and, with shutdownAfterJobFinishes, delete
+  the cluster.
 
   Scenario: A RayJob creates its cluster, runs the entrypoint and completes
     Given the KubeRay operator v1.1.0 is installed with kustomize

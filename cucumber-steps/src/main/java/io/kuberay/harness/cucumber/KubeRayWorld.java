@@ -3,6 +3,7 @@ package io.kuberay.harness.cucumber;
 import io.cucumber.java.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.InstallMethod;
@@ -149,8 +150,8 @@ public final class KubeRayWorld {
     }
     try {
       Path dir = Diagnostics.directoryFor(Path.of(System.getProperty(DIAGNOSTICS_DIR_PROPERTY, "target/kuberay-diagnostics")), scenario);
-      new Diagnostics(environment, namespace).writeTo(dir);
-      scenario.attach(Diagnostics.summary(dir), "text/plain", "kuberay diagnostics");
+      DiagnosticsBundle.of(environment, namespace).writeTo(dir);
+      scenario.attach(DiagnosticsBundle.summary(dir), "text/plain", "kuberay diagnostics");
       log("Diagnostics bundle: " + dir.toAbsolutePath().toUri());
     } catch (RuntimeException e) {
       log("Diagnostics could not be written: " + e);

@@ -1,5 +1,6 @@
 package io.kuberay.harness.junit;
 
+import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.RayClusterHandle;
 import java.io.IOException;
@@ -168,7 +169,7 @@ class KubeRayExtension
     Path dir = diagnosticsBase().resolve(context.getRequiredTestClass().getName()).resolve(step).toAbsolutePath();
     try {
       deleteRecursively(dir);
-      new DiagnosticsBundle(state.environment(), state.namespace()).writeTo(dir);
+      DiagnosticsBundle.of(state.environment(), state.namespace()).writeTo(dir);
       failure.addSuppressed(new DiagnosticsWritten("KubeRay diagnostics: " + dir));
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
