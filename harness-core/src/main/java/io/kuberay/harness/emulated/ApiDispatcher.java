@@ -48,10 +48,28 @@ final class ApiDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      return route(request);
+      return withContentType(route(request));
     } catch (RuntimeException e) {
       return ApiErrors.status(500, "InternalError", "emulated API server: " + e);
     }
+  }
+
+  /**
+   * The CRUD dispatcher's JSON bodies come without a Content-Type; Go clients then assume the first type they
+   * accepted (kubectl asks for protobuf first, e.g. for the pod lookup of {@code port-forward service/...}).
+   */
+  private static MockResponse withContentType(MockResponse response) {
+    if (response.getWebSocketListener() == null && response.header("Content-Type") == null && response.getBody() != null && response.getBody().size() > 0) {
+      for (byte b : response.getBody().getBytes()) {
+        if (!Character.isWhitespace(b)) {
+          if (b == '{' || b == '[') {
+            response.setHeader("Content-Type", "application/json");
+          }
+          break;
+        }
+      }
+    }
+    return response;
   }
 
   private MockResponse route(RecordedRequest request) {

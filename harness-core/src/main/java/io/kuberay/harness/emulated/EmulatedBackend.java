@@ -44,7 +44,12 @@ public final class EmulatedBackend implements ClusterBackend {
       EventRecorder kubelet = new EventRecorder(api.client(), "kubelet");
       NodeEmulator node = new NodeEmulator(api.client(), settings.nodeCapacity(), runtimes, kubelet).start();
       EmulatedBackend backend = new EmulatedBackend(api, node, runtimes);
-      api.dispatcher().podEndpoints(backend.new Endpoints());
+      Endpoints endpoints = backend.new Endpoints();
+      api.dispatcher().podEndpoints(endpoints);
+      // kubectl's exec and port-forward upgrades need subprotocols the mock server cannot negotiate: a
+      // loopback front serves them and relays everything else (see StreamingFront).
+      java.net.URI upstream = URI.create(api.url());
+      backend.front = StreamingFront.start(new java.net.InetSocketAddress(upstream.getHost(), upstream.getPort()), endpoints, Endpoints.EXEC_TIMEOUT);
       return backend;
     } catch (RuntimeException e) {
       api.close();
@@ -86,7 +91,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public String kubeconfig() {
-    return api.kubeconfig();
+    return api.kubeconfig().replace(api.url(), front.url());
   }
 
   @Override
@@ -145,10 +150,16 @@ public final class EmulatedBackend implements ClusterBackend {
     node.close();
     runtimes.close();
     api.close();
+    front.close();
   }
 
-  /** Serves pods/log from the node's runtimes. */
-  private final class Endpoints implements ApiDispatcher.PodEndpoints {
+  private volatile StreamingFront front;
+
+  /** Serves pods/log from the node's runtimes, and exec and port-forward through the {@link StreamingFront}. */
+  private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {
+    /** A non-interactive {@code kubectl exec} runs to completion or this long. */
+    static final Duration EXEC_TIMEOUT = Duration.ofMinutes(30);
+
     @Override
     public Optional<String> logs(String namespace, String name, String container) {
       Pod pod = api.client().pods().inNamespace(namespace).withName(name).get();
@@ -157,7 +168,32 @@ public final class EmulatedBackend implements ClusterBackend {
 
     @Override
     public Optional<io.fabric8.mockwebserver.http.MockResponse> stream(io.fabric8.mockwebserver.http.RecordedRequest request, ApiPath path) {
-      return Optional.empty();
+      // Reached only by clients that bypass the kubeconfig's server (the front serves the upgrades).
+      return Optional.of(
+          ApiErrors.unsupported(
+              "pods/" + path.subresource() + " on the mock server's own port",
+              "Connect through the emulated cluster's kubeconfig (" + (front == null ? "not started" : front.url()) + "), whose server speaks the exec and port-forward protocols."));
+    }
+
+    @Override
+    public Optional<Pod> pod(String namespace, String name) {
+      return Optional.ofNullable(api.client().pods().inNamespace(namespace).withName(name).get());
+    }
+
+    @Override
+    public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+      return runtimes.exec(pod, container, command, timeout);
+    }
+
+    @Override
+    public String logs(Pod pod, String container) {
+      return runtimes.logs(pod, container);
+    }
+
+    @Override
+    public java.net.InetSocketAddress reach(Pod pod, int containerPort) {
+      URI uri = EmulatedBackend.this.reach(pod, containerPort);
+      return new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
     }
   }
 }

@@ -1,0 +1,47 @@
+package io.kuberay.harness.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** {@code ./kuberay-harness COMMAND [OPTIONS]}. */
+public final class Main {
+
+  static final String USAGE =
+      """
+      Usage: ./kuberay-harness COMMAND [OPTIONS]
+
+      A testing and local-emulation harness for KubeRay.
+
+      Commands:
+        up      Start an emulated Kubernetes cluster with KubeRay and the tutorial RayCluster,
+                write a kubeconfig, and serve until Ctrl-C.
+
+      Run './kuberay-harness COMMAND --help' for a command's options and examples.
+
+      Examples:
+        ./kuberay-harness up
+        ./kuberay-harness up --kuberay v1.5.0 --kubeconfig /tmp/kuberay.kubeconfig
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+      out.print(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    switch (args[0]) {
+      case "up":
+        return UpCommand.run(rest, out, err);
+      default:
+        err.println("kuberay-harness: unknown command '" + args[0] + "'");
+        err.print(USAGE);
+        return 2;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package io.kuberay.harness.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kuberay.harness.RayMode;
+import io.kuberay.harness.ray.RayRuntime;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code ./kuberay-harness up} serves, driven with the KubeRay quick-start's own kubectl and ray
+ * commands. Needs kubectl (on the PATH or installed by {@code tools/install-kubectl.sh}) and Ray (the
+ * harness provisions it); without them the test is aborted and says why.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpWithKubectlTest {
+
+  private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";
+  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+
+  @TempDir static Path dir;
+  private static Path kubectl;
+  private static Emulator emulator;
+  private static String headPod;
+
+  @BeforeAll
+  static void up() {
+    Optional<Path> found = findKubectl();
+    if (found.isEmpty()) {
+      String reason = "kubectl is not available (not on the PATH, not in " + toolsCache() + "); run tools/install-kubectl.sh to enable this test";
+      System.out.println("[UpWithKubectlTest] ABORTED: " + reason);
+      Assumptions.abort(reason);
+    }
+    kubectl = found.get();
+    RayRuntime ray = RayRuntime.resolve();
+    if (!ray.isAvailable()) {
+      String reason = "Ray is not available: " + ray.unavailableReason().orElse("unknown reason");
+      System.out.println("[UpWithKubectlTest] ABORTED: " + reason);
+      Assumptions.abort(reason);
+    }
+    System.out.println("[UpWithKubectlTest] kubectl: " + kubectl);
+    UpOptions options = new UpOptions(UpOptions.defaults().kuberay(), dir.resolve("kubeconfig"), RayMode.REQUIRED, Duration.ofMinutes(5), false);
+    emulator = Emulator.start(options, System.out);
+  }
+
+  @AfterAll
+  static void down() {
+    if (emulator != null) {
+      emulator.close();
+      assertThat(emulator.kubeconfig()).doesNotExist();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void kubeconfigIsPrivate() throws IOException {
+    assertThat(Files.getPosixFilePermissions(emulator.kubeconfig())).extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+  }
+
+  @Test
+  @Order(2)
+  void getPodsRayClustersAndServices() {
+    assertThat(kubectl("get", "pods", "-n", emulator.environment().operatorNamespace()).stdout()).contains("kuberay-operator");
+    assertThat(kubectl("get", "rayclusters").stdout()).contains("raycluster-kuberay");
+    assertThat(kubectl("get", "svc").stdout()).contains("raycluster-kuberay-head-svc");
+    Result head = kubectl("get", "pods", "--selector=ray.io/node-type=head", "-o", "custom-columns=POD:metadata.name", "--no-headers");
+    headPod = head.stdout().trim();
+    assertThat(headPod).startsWith("raycluster-kuberay-head-").doesNotContain("\n");
+  }
+
+  @Test
+  @Order(3)
+  void execInTheHeadPod() {
+    Result exec = kubectl("exec", headPod(), "--", "python", "-c", TUTORIAL);
+    assertThat(exec.exitCode()).as(exec.toString()).isZero();
+    assertThat(exec.stdout()).contains("CPU");
+
+    Result failing = kubectl("exec", headPod(), "--", "python", "-c", "import sys; print('to-out'); print('to-err', file=sys.stderr); sys.exit(3)");
+    assertThat(failing.exitCode()).as(failing.toString()).isEqualTo(3);
+    assertThat(failing.stdout()).contains("to-out").doesNotContain("to-err");
+    assertThat(failing.stderr()).contains("to-err");
+  }
+
+  @Test
+  @Order(4)
+  void logsOfTheHeadPod() {
+    Result logs = kubectl("logs", headPod());
+    assertThat(logs.exitCode()).as(logs.toString()).isZero();
+  }
+
+  @Test
+  @Order(5)
+  void portForwardTheHeadServiceAndSubmitAJob() throws Exception {
+    int port = freePort();
+    ProcessBuilder pb = new ProcessBuilder(kubectl.toString(), "port-forward", "service/raycluster-kuberay-head-svc", port + ":8265").redirectErrorStream(true);
+    pb.environment().put("KUBECONFIG", emulator.kubeconfig().toString());
+    Process forward = pb.start();
+    forward.getOutputStream().close();
+    try {
+      CompletableFuture<String> ready = new CompletableFuture<>();
+      StringBuilder output = new StringBuilder();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            synchronized (output) {
+              output.append(line).append('\n');
+            }
+            if (line.startsWith("Forwarding from")) {
+              ready.complete(line);
+            }
+          }
+        } catch (IOException ignored) {
+          // the process ended
+        }
+        ready.complete(null);
+      }, "kubectl-port-forward-output");
+      reader.setDaemon(true);
+      reader.start();
+      String first = ready.get(2, TimeUnit.MINUTES);
+      assertThat(first).as("kubectl port-forward output:\n" + output).isNotNull();
+
+      RayRuntime ray = RayRuntime.resolve();
+      List<String> submit = List.of(ray.binDir().resolve("ray").toString(), "job", "submit", "--address", "http://localhost:" + port, "--", "python", "-c", TUTORIAL);
+      Map<String, String> env = new HashMap<>(ray.environment());
+      env.put("PATH", ray.binDir() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+      Result job = run(submit, env);
+      assertThat(job.exitCode()).as(job + "\nport-forward:\n" + output).isZero();
+      assertThat(job.stdout() + job.stderr()).contains("succeeded").contains("CPU");
+    } finally {
+      forward.destroy();
+      if (!forward.waitFor(10, TimeUnit.SECONDS)) {
+        forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static String headPod() {
+    if (headPod == null) {
+      headPod = kubectl("get", "pods", "--selector=ray.io/node-type=head", "-o", "custom-columns=POD:metadata.name", "--no-headers").stdout().trim();
+    }
+    return headPod;
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------
+
+  record Result(int exitCode, String stdout, String stderr) {
+    @Override
+    public String toString() {
+      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
+    }
+  }
+
+  private static Result kubectl(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(kubectl.toString());
+    command.addAll(List.of(args));
+    Result r = run(command, Map.of());
+    System.out.println("[UpWithKubectlTest] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
+    return r;
+  }
+
+  private static Result run(List<String> command, Map<String, String> env) {
+    try {
+      Path out = Files.createTempFile(dir, "out", ".txt");
+      Path err = Files.createTempFile(dir, "err", ".txt");
+      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      pb.environment().putAll(env);
+      pb.environment().put("KUBECONFIG", emulator.kubeconfig().toString());
+      Process p = pb.start();
+      p.getOutputStream().close();
+      if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command + "\n" + Files.readString(out) + Files.readString(err));
+      }
+      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Path toolsCache() {
+    String explicit = System.getenv("KUBERAY_HARNESS_TOOLS");
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return cache.resolve("kuberay-harness").resolve("tools");
+  }
+
+  /** The tools cache first (the pinned 1.33 from tools/install-kubectl.sh), then the PATH. */
+  static Optional<Path> findKubectl() {
+    Path cached = toolsCache().resolve("bin").resolve("kubectl");
+    if (Files.isExecutable(cached)) {
+      return Optional.of(cached);
+    }
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      if (!d.isEmpty() && Files.isExecutable(Path.of(d, "kubectl"))) {
+        return Optional.of(Path.of(d, "kubectl"));
+      }
+    }
+    return Optional.empty();
+  }
+}
