@@ -13,12 +13,16 @@ public final class Main {
       A testing and local-emulation harness for KubeRay.
 
       Commands:
+        smoke   Run the bundled KubeRay quick-start scenario and print each step with its time
+                (exit code 0 only if it passed). The default backend, emulated, needs no Docker.
         up      Start an emulated Kubernetes cluster with KubeRay and the tutorial RayCluster,
                 write a kubeconfig, and serve until Ctrl-C.
 
       Run './kuberay-harness COMMAND --help' for a command's options and examples.
 
       Examples:
+        ./kuberay-harness smoke
+        ./kuberay-harness smoke --kuberay v1.5.0
         ./kuberay-harness up
         ./kuberay-harness up --kuberay v1.5.0 --kubeconfig /tmp/kuberay.kubeconfig
       """;
@@ -38,6 +42,8 @@ public final class Main {
     switch (args[0]) {
       case "up":
         return UpCommand.run(rest, out, err);
+      case "smoke":
+        return SmokeCommand.run(rest, out, err);
       default:
         err.println("kuberay-harness: unknown command '" + args[0] + "'");
         err.print(USAGE);

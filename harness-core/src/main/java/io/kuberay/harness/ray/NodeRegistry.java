@@ -184,7 +184,7 @@ final class NodeRegistry {
   private static Optional<ProcessHandle> alive(String pid, String start) {
     try {
       return ProcessHandle.of(Long.parseLong(pid))
-          .filter(ProcessHandle::isAlive)
+          .filter(ProcessTree::running)
           .filter(h -> start == null || start.isEmpty() || startMillis(h).equals(start));
     } catch (NumberFormatException e) {
       return Optional.empty();

@@ -64,9 +64,26 @@ final class ProcessTree {
         .collect(Collectors.joining(", ", "[", "]"));
   }
 
+  /**
+   * Alive and not a zombie: a killed process whose parent died is re-parented to pid 1, and where pid 1 does
+   * not reap (some container inits) it stays a zombie forever — dead for every purpose but {@code isAlive}.
+   */
+  static boolean running(ProcessHandle p) {
+    if (!p.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      int end = stat.lastIndexOf(')');
+      return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+    } catch (java.io.IOException | RuntimeException e) {
+      return p.isAlive();
+    }
+  }
+
   private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration timeout) {
     List<CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
-    processes.forEach(p -> exits.add(p.onExit()));
+    processes.stream().filter(ProcessTree::running).forEach(p -> exits.add(p.onExit()));
     try {
       CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
@@ -74,6 +91,6 @@ final class ProcessTree {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    return processes.stream().filter(ProcessHandle::isAlive).collect(Collectors.toList());
+    return processes.stream().filter(ProcessTree::running).collect(Collectors.toList());
   }
 }
