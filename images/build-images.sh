@@ -125,7 +125,11 @@ mkdir -p "$CACHE_DIR"
 # unmounted first so that rm never walks into /proc or /dev.
 WORK=""
 cleanup() {
-  if [[ -n $WORK && -d $WORK ]]; then chroot_umount "$WORK"; rm -rf "$WORK"; fi
+  if [[ -n $WORK && -d $WORK ]]; then
+    chroot_umount "$WORK"
+    # --one-file-system: never descend into a bind mount that failed to unmount.
+    rm -rf --one-file-system "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
