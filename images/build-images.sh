@@ -158,8 +158,8 @@ for t in "${plan[@]}"; do
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/kuberay-images.$t.XXXXXX")
   export WORK
   start=$SECONDS
-  # shellcheck disable=SC2086 # RECIPE holds "script [arg]"
-  bash "$IMAGES_DIR"/${RECIPE[$t]%% *} "$cache_tag" $( [[ ${RECIPE[$t]} == *" "* ]] && echo "${RECIPE[$t]#* }" )
+  read -ra recipe <<<"${RECIPE[$t]}"   # "script [arg...]"
+  bash "$IMAGES_DIR/${recipe[0]}" "$cache_tag" "${recipe[@]:1}"
   secs=$((SECONDS - start))
   cleanup; WORK=""
   docker tag "$cache_tag" "$tag"
