@@ -125,7 +125,11 @@ mkdir -p "$CACHE_DIR"
 # unmounted first so that rm never walks into /proc or /dev.
 WORK=""
 cleanup() {
-  if [[ -n $WORK && -d $WORK ]]; then chroot_umount "$WORK"; rm -rf "$WORK"; fi
+  if [[ -n $WORK && -d $WORK ]]; then
+    chroot_umount "$WORK"
+    # --one-file-system: never descend into a bind mount that failed to unmount.
+    rm -rf --one-file-system "$WORK"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -154,8 +158,8 @@ for t in "${plan[@]}"; do
   WORK=$(mktemp -d "${TMPDIR:-/tmp}/kuberay-images.$t.XXXXXX")
   export WORK
   start=$SECONDS
-  # shellcheck disable=SC2086 # RECIPE holds "script [arg]"
-  bash "$IMAGES_DIR"/${RECIPE[$t]%% *} "$cache_tag" $( [[ ${RECIPE[$t]} == *" "* ]] && echo "${RECIPE[$t]#* }" )
+  read -ra recipe <<<"${RECIPE[$t]}"   # "script [arg...]"
+  bash "$IMAGES_DIR/${recipe[0]}" "$cache_tag" "${recipe[@]:1}"
   secs=$((SECONDS - start))
   cleanup; WORK=""
   docker tag "$cache_tag" "$tag"

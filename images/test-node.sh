@@ -20,7 +20,9 @@ manifest=${1:-$IMAGES_DIR/../../shared/kuberay/$KUBERAY_VERSION/kustomize-defaul
 [[ -f $manifest ]] || die "KubeRay manifest not found: $manifest"
 
 name="kh-node-test-$$"
-cleanup() { docker rm -f -v "$name" >/dev/null 2>&1 || true; }
+# "docker stop" (SIGTERM) first: the entry point then removes its pods' cgroup
+# directories from the host; a plain "rm -f" (SIGKILL) leaves them behind.
+cleanup() { docker stop -t 10 "$name" >/dev/null 2>&1 || true; docker rm -f -v "$name" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 k() { docker exec -i "$name" kubectl "$@"; }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by the image recipes. Sourced, not executed.
 
 log() { printf '[images %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
