@@ -68,19 +68,19 @@ public final class KubeRayWorld {
   }
 
   /** The environment: the one an install step chose, else the shared default (with external overrides). */
-  KubeRayEnvironment environment() {
+  public KubeRayEnvironment environment() {
     if (environment == null) {
       environment = KubeRayEnvironment.builder().shared();
     }
     return environment;
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return environment().client();
   }
 
   /** The scenario's namespace; a fresh one (deleted after the scenario) unless a step named one. */
-  String namespace() {
+  public String namespace() {
     if (namespace == null) {
       String name = generatedNamespaceName(scenario == null ? "scenario" : scenario.getName());
       environment().createNamespace(name);
@@ -108,14 +108,14 @@ public final class KubeRayWorld {
   // ---- cleanup ----
 
   /** Records an object the scenario created, to be deleted after it (not in a shared namespace, not when kept). */
-  void created(HasMetadata resource) {
+  public void created(HasMetadata resource) {
     if (!sharedNamespace) {
       String what = resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
       onCleanup(what, () -> client().resource(resource).delete());
     }
   }
 
-  void onCleanup(String what, Runnable action) {
+  public void onCleanup(String what, Runnable action) {
     cleanups.push(new Cleanup(what, action));
   }
 

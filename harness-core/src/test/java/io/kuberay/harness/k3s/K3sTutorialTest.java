@@ -48,12 +48,24 @@ class K3sTutorialTest {
   private static KubeRayInstaller installer;
   private static Installation installation;
 
+  /**
+   * Skips when Docker, the release data or the images are missing, saying exactly which; with
+   * {@code KUBERAY_K3S_REQUIRED=true} (set by .ci/run, which builds the images) the same reasons fail instead.
+   */
+  private static void require(boolean condition, java.util.function.Supplier<String> reason) {
+    if (Boolean.parseBoolean(System.getenv().getOrDefault("KUBERAY_K3S_REQUIRED", System.getProperty("kuberay.k3s.required", "false")))) {
+      org.junit.jupiter.api.Assertions.assertTrue(condition, () -> reason.get().replace("skipped", "cannot run") + " (KUBERAY_K3S_REQUIRED=true)");
+    } else {
+      assumeTrue(condition, reason);
+    }
+  }
+
   @BeforeAll
   static void startK3s() {
     Optional<String> docker = DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
-    assumeTrue(docker.isEmpty(), () -> "k3s tutorial test skipped: " + docker.orElse(""));
+    require(docker.isEmpty(), () -> "k3s tutorial test skipped: " + docker.orElse(""));
     Path manifests = manifestsDir();
-    assumeTrue(manifests != null, "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
+    require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
     EnvironmentSettings settings = new EnvironmentSettings(BackendType.K3S, VERSION, io.kuberay.harness.InstallMethod.KUSTOMIZE,
         Optional.of(manifests), EnvironmentSettings.defaults().nodeCapacity(), io.kuberay.harness.RayMode.OFF, Optional.empty(),
         Optional.empty(), EnvironmentSettings.DEFAULT_K3S_IMAGE, Duration.ofMinutes(5)).withExternalOverrides();
@@ -75,7 +87,7 @@ class K3sTutorialTest {
         return true;
       }
     }).toList();
-    assumeTrue(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
+    require(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
         + " (build them with images/build-images.sh)");
     backend = K3sBackend.start(settings);
     installation = backend.installKubeRay(settings, InstallOptions.fromSystem(Duration.ofMinutes(3)).withOperatorImage(backend.images().operator()));

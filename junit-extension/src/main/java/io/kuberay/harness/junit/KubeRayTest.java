@@ -52,12 +52,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *   <li>{@link io.kuberay.harness.RayClusterHandle}: the only cluster, or the one named by {@link ClusterName}
  *   <li>{@link io.kuberay.harness.PodHandle} with {@link HeadPod}: that cluster's head pod
  *   <li>{@link String} with {@link KubeRayNamespace}: the class's namespace
+ *   <li>{@link io.kuberay.harness.ray.RayJobsClient}: the Jobs API of that cluster's head (its dashboard)
  * </ul>
- * A Ray Jobs client will follow once harness-core provides {@code io.kuberay.harness.ray.RayJobsClient}.
  *
  * <h2>Diagnostics</h2>
  * When a test, a lifecycle method or cluster start-up fails, the extension writes the namespace's RayClusters,
- * pods, events and pod logs to {@code target/kuberay-diagnostics/<class>/<method>/} (base directory:
+ * RayJobs, pods, events, pod logs, the operator's log and the Ray job logs to {@code target/kuberay-diagnostics/<class>/<method>/} (base directory:
  * {@value #DIAGNOSTICS_DIR_PROPERTY}) and adds "KubeRay diagnostics: &lt;path&gt;" to the failure as a suppressed
  * exception.
  *
