@@ -32,6 +32,7 @@ final class ApiDispatcher extends Dispatcher {
   private final KubernetesCrudDispatcher crud;
   private final Discovery discovery = new Discovery();
   private final Map<String, Map<String, Object>> schemas = new ConcurrentHashMap<>();
+  private final Map<String, List<Object>> printerColumns = new ConcurrentHashMap<>();
   private final AtomicInteger nextServiceIp = new AtomicInteger(10);
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
@@ -104,8 +105,21 @@ final class ApiDispatcher extends Dispatcher {
       case "DELETE":
         return delete(request, api);
       default:
-        return crud.dispatch(request);
+        MockResponse response = crud.dispatch(request);
+        if ("GET".equals(method) && ServerTables.wanted(request.getHeader("Accept")) && !api.queryHas("watch", "true")
+            && !api.queryHas("watch", "1") && response.code() == 200 && response.getBody() != null) {
+          return asTable(api, response);
+        }
+        return response;
     }
+  }
+
+  /** The response as the Table kubectl asked for, so {@code kubectl get} prints real columns. */
+  private MockResponse asTable(ApiPath api, MockResponse response) {
+    Map<String, Object> body = Maps.map(Json.SERDE.unmarshal(response.getBody().readUtf8(), Map.class));
+    List<Object> printer = printerColumns.getOrDefault(api.group() + "/" + api.version() + "/" + api.plural(), List.of());
+    Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), java.time.Instant.now());
+    return ApiErrors.json(200, table).setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
 
   private Optional<MockResponse> discoveryDocument(String path) {
@@ -405,6 +419,7 @@ final class ApiDispatcher extends Dispatcher {
       if (schema instanceof Map<?, ?>) {
         schemas.put(group + "/" + version.get("name") + "/" + plural, Maps.map(schema));
       }
+      printerColumns.put(group + "/" + version.get("name") + "/" + plural, Maps.list(version.get("additionalPrinterColumns")));
     }
   }
 
