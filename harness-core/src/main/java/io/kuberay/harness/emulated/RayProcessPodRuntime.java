@@ -69,8 +69,9 @@ final class RayProcessPodRuntime implements PodRuntime {
       if (head) {
         spec = RayNodeSpec.head(pod.getMetadata().getName());
       } else {
+        // Like wait-gcs-ready (`ray health-check`): the head's GCS answering is enough, not its whole readiness.
         RayNode headNode = Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
-            () -> heads.get(clusterKey), n -> !closed && n.isReady(), n -> n.isAlive() ? "head starting" : "head exited", n -> closed);
+            () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited", n -> closed);
         spec = RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
       }
       lifecycle.initContainersDone();
@@ -102,6 +103,18 @@ final class RayProcessPodRuntime implements PodRuntime {
       if (!closed && nodes.containsKey(key)) {
         lifecycle.exited(1, "Error");
       }
+    }
+  }
+
+  private static boolean gcsAnswers(RayNode head) {
+    if (!head.isAlive()) {
+      return false;
+    }
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", head.ports().gcs()), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
