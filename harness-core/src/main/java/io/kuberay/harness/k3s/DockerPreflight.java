@@ -40,9 +40,10 @@ final class DockerPreflight {
   /** Fails when the engine at {@code host} does not answer the ping within {@code timeout}. */
   static void requireDocker(String host, Duration timeout) {
     problem(host, timeout).ifPresent(p -> {
-      throw new IllegalStateException(
-          "The k3s backend needs a Docker engine, but " + p + ". Start Docker (e.g. 'dockerd &' or 'systemctl start docker'),"
-              + " point DOCKER_HOST at a running engine, or run without Docker on the emulated backend (kuberay.backend=emulated).");
+      throw new io.kuberay.harness.BackendUnavailableException(
+          "The k3s backend needs a Docker engine, but " + p,
+          "Start Docker (e.g. 'dockerd &' or 'systemctl start docker'), point DOCKER_HOST at a running engine,"
+              + " or run without Docker on the emulated backend (kuberay.backend=emulated).");
     });
   }
 

@@ -64,6 +64,11 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
           "helmRelease = \"" + cluster.helmRelease() + "\" and yaml = \"" + cluster.yaml() + "\"", "keep one of them");
     }
     RayClusterSpec spec;
+    boolean tuned = !cluster.image().isEmpty() || !cluster.rayVersion().isEmpty() || !cluster.headCpu().isEmpty() || !cluster.headMemory().isEmpty();
+    if (!cluster.yaml().isEmpty() && tuned) {
+      throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without image, rayVersion, headCpu or headMemory",
+          "some of them set", "set them in the YAML");
+    }
     if (!cluster.yaml().isEmpty()) {
       if (cluster.workerGroups().length > 0) {
         throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without workerGroups",
@@ -87,6 +92,20 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
       }
       for (WorkerGroup group : cluster.workerGroups()) {
         spec = spec.withWorkerGroup(WorkerGroupSpec.named(group.name()).withReplicas(group.replicas()).withCpu(group.cpu()).withMemory(group.memory()));
+      }
+      if (!cluster.image().isEmpty()) {
+        spec = spec.withImage(cluster.image());
+      }
+      if (!cluster.rayVersion().isEmpty()) {
+        spec = spec.withRayVersion(cluster.rayVersion());
+      }
+      if (!cluster.headCpu().isEmpty()) {
+        String cpu = cluster.headCpu();
+        spec = spec.withHead(h -> h.withCpu(cpu));
+      }
+      if (!cluster.headMemory().isEmpty()) {
+        String memory = cluster.headMemory();
+        spec = spec.withHead(h -> h.withMemory(memory));
       }
     }
     Duration timeout = parse(where, "readyTimeout of cluster " + spec.name(), cluster.readyTimeout(), Durations::parse,

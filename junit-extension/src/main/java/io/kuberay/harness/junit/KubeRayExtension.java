@@ -66,10 +66,16 @@ class KubeRayExtension
   }
 
   private ClassState start(ExtensionContext context, Class<?> testClass, ClassConfiguration config) {
-    KubeRayEnvironment environment = config.reuseEnvironment()
-        ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SHARED_ENVIRONMENTS, key -> new SharedEnvironments(), SharedEnvironments.class)
-            .acquire(config.settings())
-        : KubeRayEnvironment.start(config.settings());
+    KubeRayEnvironment environment;
+    try {
+      environment = config.reuseEnvironment()
+          ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SHARED_ENVIRONMENTS, key -> new SharedEnvironments(), SharedEnvironments.class)
+              .acquire(config.settings())
+          : KubeRayEnvironment.start(config.settings());
+    } catch (io.kuberay.harness.BackendUnavailableException e) {
+      throw Misconfiguration.of("@KubeRayTest on " + testClass.getName(),
+          "a machine that can run the " + config.settings().backend().id() + " backend", e.problem(), e.fix(), e);
+    }
     String namespace = config.namespacePerClass() ? namespaceFor(testClass) : "default";
     ClassState state = new ClassState(environment, !config.reuseEnvironment(), namespace, config.namespacePerClass());
     context.getStore(NAMESPACE).put(CLASS_STATE, state);

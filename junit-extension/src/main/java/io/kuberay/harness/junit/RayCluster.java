@@ -31,6 +31,18 @@ public @interface RayCluster {
   /** A class path resource holding one RayCluster manifest, e.g. {@code clusters/small.yaml}. */
   String yaml() default "";
 
+  /** The Ray image of head and workers (not with {@code yaml}); empty keeps the chart's or the harness's default. */
+  String image() default "";
+
+  /** {@code spec.rayVersion} (not with {@code yaml}); empty leaves it unset or as the chart has it. */
+  String rayVersion() default "";
+
+  /** The head's CPU (requests = limits), e.g. {@code "500m"} (not with {@code yaml}); empty keeps the default. */
+  String headCpu() default "";
+
+  /** The head's memory (requests = limits), e.g. {@code "2G"} (not with {@code yaml}); empty keeps the default. */
+  String headMemory() default "";
+
   /** How long to wait for {@code status.state} ready: {@code 500ms}, {@code 60s}, {@code 2m} or ISO-8601. */
   String readyTimeout() default "60s";
 }
