@@ -54,7 +54,24 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
       }
       clusters.add(declaration);
     }
-    return new ClassConfiguration(settings, test.reuseEnvironment(), test.namespacePerClass(), List.copyOf(clusters));
+    boolean reuse = flag(where, KubeRayTest.REUSE_ENVIRONMENT_PROPERTY, test.reuseEnvironment());
+    boolean namespacePerClass = flag(where, KubeRayTest.NAMESPACE_PER_CLASS_PROPERTY, test.namespacePerClass());
+    return new ClassConfiguration(settings, reuse, namespacePerClass, List.copyOf(clusters));
+  }
+
+  /** A boolean attribute, overridden by its system property or environment variable when one is set. */
+  private static boolean flag(String where, String property, boolean annotated) {
+    String value = System.getProperty(property);
+    if (value == null || value.isBlank()) {
+      value = System.getenv(property.replace('.', '_').toUpperCase(java.util.Locale.ROOT));
+    }
+    if (value == null || value.isBlank()) {
+      return annotated;
+    }
+    if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
+      throw Misconfiguration.of(where, property + " to be true or false", "'" + value + "'", "set it to true or false, or unset it");
+    }
+    return Boolean.parseBoolean(value.trim());
   }
 
   private static ClusterDeclaration declaration(Class<?> testClass, String where, RayCluster cluster, KubeRayVersion version) {

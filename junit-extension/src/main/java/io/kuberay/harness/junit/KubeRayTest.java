@@ -28,7 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A system property or environment variable wins over them, so the same test runs unchanged on another backend
  * or release: {@value #BACKEND_PROPERTY} / {@code KUBERAY_BACKEND}, {@value #VERSION_PROPERTY} /
  * {@code KUBERAY_VERSION}, {@value #INSTALL_PROPERTY} / {@code KUBERAY_INSTALL}, {@value #RAY_PROPERTY} /
- * {@code KUBERAY_RAY}. The annotation's own values must still be valid.
+ * {@code KUBERAY_RAY}; likewise {@value #REUSE_ENVIRONMENT_PROPERTY} and {@value #NAMESPACE_PER_CLASS_PROPERTY}
+ * for {@link #reuseEnvironment()} and {@link #namespacePerClass()}. The annotation's own values must still be valid.
+ * Clusters are declared in code only: their shape is part of what a test checks.
  *
  * <h2>Lifecycle</h2>
  * <ul>
@@ -85,6 +87,12 @@ public @interface KubeRayTest {
 
   /** System property for the diagnostics base directory; default {@value #DEFAULT_DIAGNOSTICS_DIR}. */
   String DIAGNOSTICS_DIR_PROPERTY = "kuberay.diagnostics.dir";
+
+  /** System property (or env {@code KUBERAY_REUSE_ENVIRONMENT}) that overrides {@link #reuseEnvironment()}. */
+  String REUSE_ENVIRONMENT_PROPERTY = "kuberay.reuse.environment";
+
+  /** System property (or env {@code KUBERAY_NAMESPACE_PER_CLASS}) that overrides {@link #namespacePerClass()}. */
+  String NAMESPACE_PER_CLASS_PROPERTY = "kuberay.namespace.per.class";
 
   /** Where diagnostics bundles go when {@value #DIAGNOSTICS_DIR_PROPERTY} is not set. */
   String DEFAULT_DIAGNOSTICS_DIR = "target/kuberay-diagnostics";
