@@ -40,6 +40,10 @@ final class NodeEmulator implements AutoCloseable {
   private final EventRecorder events;
   private final ReconcileLoop loop;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
+  private final Map<String, Resources> bound = new ConcurrentHashMap<>();
+  /** Pods that did not fit; retried when a pod goes away. */
+  private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
   private final Object statusLock = new Object();
   private final AtomicInteger nextIp = new AtomicInteger(10);
@@ -116,17 +120,10 @@ final class NodeEmulator implements AutoCloseable {
     if (started.remove(key)) {
       runtimes.stop(Keys.namespace(key), Keys.name(key));
     }
+    bound.remove(key);
+    unschedulable.remove(key);
     // Freed capacity may let pending pods fit now.
-    try {
-      client.pods().inAnyNamespace().list().getItems().stream()
-          .filter(p -> p.getSpec().getNodeName() == null)
-          .forEach(p -> loop.enqueue(Keys.of(p)));
-    } catch (RuntimeException e) {
-      if (!closed) {
-        throw e;
-      }
-      // the API server is shutting down with the environment
-    }
+    List.copyOf(unschedulable).forEach(loop::enqueue);
   }
 
   private void reconcile(String key) {
@@ -138,7 +135,13 @@ final class NodeEmulator implements AutoCloseable {
       schedule(pod);
       return;
     }
+    if (finished(pod)) {
+      bound.remove(key);
+      List.copyOf(unschedulable).forEach(loop::enqueue);
+      return;
+    }
     if (started.add(key)) {
+      bound.putIfAbsent(key, Resources.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
       runtimes.start(running == null ? pod : running, new Lifecycle(key));
     }
@@ -146,11 +149,10 @@ final class NodeEmulator implements AutoCloseable {
 
   private void schedule(Pod pod) {
     Resources need = Resources.requestsOf(pod);
+    String key = Keys.of(pod);
     Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
-    for (Pod other : client.pods().inAnyNamespace().list().getItems()) {
-      if (NODE_NAME.equals(other.getSpec().getNodeName()) && !finished(other)) {
-        used = used.plus(Resources.requestsOf(other));
-      }
+    for (Resources r : bound.values()) {
+      used = used.plus(r);
     }
     BigDecimal freeCpu = BigDecimal.valueOf(capacity.cpuMillis()).movePointLeft(3).subtract(used.cpu());
     BigDecimal freeMemory = BigDecimal.valueOf(capacity.memoryBytes()).subtract(used.memory());
@@ -162,6 +164,7 @@ final class NodeEmulator implements AutoCloseable {
       insufficient.add("1 Insufficient memory");
     }
     if (!insufficient.isEmpty()) {
+      unschedulable.add(key);
       String message =
           "0/1 nodes are available: " + String.join(", ", insufficient) + ". preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
       boolean changed =
@@ -179,6 +182,8 @@ final class NodeEmulator implements AutoCloseable {
       }
       return;
     }
+    bound.put(key, need);
+    unschedulable.remove(key);
     client
         .pods()
         .inNamespace(pod.getMetadata().getNamespace())
