@@ -21,9 +21,22 @@ class MainTest {
   }
 
   @Test
-  void helpListsUpWithExamples() {
+  void helpListsTheCommandsWithExamples() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("up ").contains("./kuberay-harness up --kuberay").doesNotContain("smoke");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("up ").contains("./kuberay-harness up --kuberay")
+        .contains("smoke ").contains("./kuberay-harness smoke --kuberay v1.5.0");
+  }
+
+  @Test
+  void smokeHelpAndUsageErrors() {
+    assertThat(run("smoke", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--backend B").contains("./kuberay-harness smoke --backend existing --context kind-kind");
+    assertThat(run("smoke", "--kuberay", "v1.7.0")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("there is no bundled tutorial scenario for KubeRay v1.7.0; use one of [v1.1.0, v1.5.0]");
+    assertThat(run("smoke", "--backend", "minikube")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown backend 'minikube'. Use one of: emulated, k3s, existing");
+    assertThat(run("smoke", "--context")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("--context needs a value");
   }
 
   @Test
