@@ -172,4 +172,20 @@ class EmulatedClusterBehaviourTest {
     assertThatThrownBy(() -> env.client().raw("/api/v1/namespaces/" + ns + "/pods/x/attach", "POST", Map.of()))
         .isInstanceOf(KubernetesClientException.class);
   }
+
+  @Test
+  @DisplayName("fabric8's waitUntilCondition on one object sees its deletion (fieldSelector metadata.name on list and watch)")
+  void waitForDeletion() throws Exception {
+    String ns = namespace("waitdel");
+    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).create(RayClusterSpec.named("gone").withHead(h -> h.withCpu("10m"))).awaitReady(READY);
+    java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      later.schedule(cluster::delete, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+      env.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(ns).withName("gone")
+          .waitUntilCondition(java.util.Objects::isNull, 20, java.util.concurrent.TimeUnit.SECONDS);
+    } finally {
+      later.shutdownNow();
+    }
+    assertThat(env.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(ns).withField("metadata.name", "gone").list().getItems()).isEmpty();
+  }
 }

@@ -105,6 +105,10 @@ final class ApiDispatcher extends Dispatcher {
       case "DELETE":
         return delete(request, api);
       default:
+        Optional<MockResponse> byName = byNameSelector(request, api);
+        if (byName.isPresent()) {
+          return byName.get();
+        }
         MockResponse response = crud.dispatch(request);
         if ("GET".equals(method) && ServerTables.wanted(request.getHeader("Accept")) && !api.queryHas("watch", "true")
             && !api.queryHas("watch", "1") && response.code() == 200 && response.getBody() != null) {
@@ -112,6 +116,36 @@ final class ApiDispatcher extends Dispatcher {
         }
         return response;
     }
+  }
+
+  /**
+   * {@code fieldSelector=metadata.name=X} on a collection — what fabric8's waitUntilCondition and informers on
+   * one object send — served as a list or watch of that one object. The mock store does not apply field
+   * selectors, and a watch that never sees the object's events would wait forever.
+   */
+  private Optional<MockResponse> byNameSelector(RecordedRequest request, ApiPath api) {
+    String selector = api.name() == null ? query(api, "fieldSelector") : null;
+    if (selector == null || !selector.startsWith("metadata.name=") || selector.contains(",")) {
+      return Optional.empty();
+    }
+    String name = selector.substring("metadata.name=".length());
+    StringBuilder rest = new StringBuilder();
+    for (String kv : api.query().split("&")) {
+      if (!kv.isEmpty() && !kv.startsWith("fieldSelector=")) {
+        rest.append(rest.length() == 0 ? "?" : "&").append(kv);
+      }
+    }
+    if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
+      return Optional.of(crud.dispatch(rewrite(request, HttpMethod.GET, api.collection() + "/" + name + rest, null, null)));
+    }
+    MockResponse all = crud.handleGet(api.collection());
+    if (all.code() != 200) {
+      return Optional.of(all);
+    }
+    Map<String, Object> list = Maps.map(Json.SERDE.unmarshal(all.getBody().readUtf8(), Map.class));
+    list.put("items", Maps.list(list.get("items")).stream().filter(i -> name.equals(Maps.get(Maps.map(i), "metadata", "name"))).toList());
+    MockResponse response = ApiErrors.json(200, list);
+    return Optional.of(ServerTables.wanted(request.getHeader("Accept")) ? asTable(api, ApiErrors.json(200, list)) : response);
   }
 
   /** The response as the Table kubectl asked for, so {@code kubectl get} prints real columns. */
