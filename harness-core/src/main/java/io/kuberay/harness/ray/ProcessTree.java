@@ -5,10 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
@@ -19,7 +15,7 @@ import java.util.stream.Collectors;
  */
 final class ProcessTree {
 
-  private static final Duration KILL_WAIT = Duration.ofSeconds(5);
+  private static final Duration KILL_WAIT = Duration.ofSeconds(10);
 
   private ProcessTree() {}
 
@@ -81,16 +77,18 @@ final class ProcessTree {
     }
   }
 
+  /** Waits, bounded, until none of the processes runs (polling: a zombie's onExit never completes). */
   private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration timeout) {
-    List<CompletableFuture<ProcessHandle>> exits = new ArrayList<>();
-    processes.stream().filter(ProcessTree::running).forEach(p -> exits.add(p.onExit()));
     try {
-      CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      // fall through: report who is still alive
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      org.awaitility.Awaitility.await("processes " + processes + " to exit")
+          .atMost(timeout)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> processes.stream().noneMatch(ProcessTree::running));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // reported to the caller as the processes still running
     }
     return processes.stream().filter(ProcessTree::running).collect(Collectors.toList());
   }
+
 }
