@@ -80,8 +80,9 @@ public final class K3sBackend implements ClusterBackend {
     } catch (RuntimeException e) {
       String tail = tail(logFile, 30);
       node.stop();
+      deleteQuietly(logFile);
       throw new IllegalStateException("The k3s node " + images.node() + " did not start: " + e.getMessage()
-          + (tail.isEmpty() ? "" : "\nLast lines of its log (" + logFile + "):\n" + tail), e);
+          + (tail.isEmpty() ? "" : "\nLast lines of its log:\n" + tail), e);
     }
   }
 
@@ -205,6 +206,24 @@ public final class K3sBackend implements ClusterBackend {
     pods.close();
     client.close();
     node.stop();
-    logger.info("k3s node stopped; its log is kept at {}", logFile);
+    // The log served diagnostics while the node ran; a finished run leaves nothing behind in /tmp.
+    deleteQuietly(logFile);
+  }
+
+  /** The node container's log so far, for diagnostics. */
+  public String containerLog() {
+    try {
+      return Files.exists(logFile) ? Files.readString(logFile) : "";
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (java.io.IOException e) {
+      // best effort
+    }
   }
 }
