@@ -88,8 +88,14 @@ final class ReconnectingPortForward implements AutoCloseable {
       }
       try (PortForward pf = client.pods().inNamespace(namespace).withName(target.get())
           .portForward(port, Channels.newChannel(socket.getInputStream()), Channels.newChannel(socket.getOutputStream()))) {
-        while (pf.isAlive() && !socket.isClosed()) {
-          Thread.sleep(50);
+        // A connection lives as long as its client keeps it open; bounded all the same (a day).
+        try {
+          org.awaitility.Awaitility.await("port-forward connection to " + namespace + "/" + target.get() + ":" + port)
+              .atMost(java.time.Duration.ofHours(24))
+              .pollInterval(java.time.Duration.ofMillis(50))
+              .until(() -> !pf.isAlive() || socket.isClosed());
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+          logger.warn("Closing port-forward connection to {}/{}:{} after 24 h", namespace, target.get(), port);
         }
         if (pf.errorOccurred()) {
           logger.debug("Port-forward to {}/{}:{} ended with errors {}", namespace, target.get(), port, pf.getServerThrowables());
@@ -97,8 +103,6 @@ final class ReconnectingPortForward implements AutoCloseable {
       }
     } catch (IOException e) {
       logger.debug("Port-forward connection to {}/{}:{} failed: {}", namespace, podName, port, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
