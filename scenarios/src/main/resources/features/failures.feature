@@ -5,7 +5,9 @@ Feature: Failures are reported with what happened
   Background:
     Given the KubeRay operator v1.1.0 is installed with kustomize
     And the shared Kubernetes namespace "default"
-    And the ray-cluster chart v1.1.0 is installed as release "raycluster"
+    And the ray-cluster chart v1.1.0 is installed as release "raycluster" with values:
+      | head.resources.requests.cpu   | 500m |
+      | worker.resources.requests.cpu | 500m |
     And the RayCluster "raycluster-kuberay" is ready within 3 minutes
 
   Scenario: A failing job ends FAILED with Ray's message, and its stderr is in the logs

@@ -2,7 +2,8 @@
 Feature: RayJob custom resources
   A RayJob (K8sJobMode) makes the operator create a RayCluster, submit the entrypoint through a submitter
   Job once the cluster is ready, follow the Ray job to its end and, with shutdownAfterJobFinishes, delete
-  the cluster.
+  the cluster. The head requests 200m CPU so that it and the submitter pod (500m) fit a 2-CPU k3s node
+  beside the tutorial cluster; its limit, which sets Ray's CPU count, stays at 1.
 
   Scenario: A RayJob creates its cluster, runs the entrypoint and completes
     Given the KubeRay operator v1.1.0 is installed with kustomize
@@ -16,7 +17,7 @@ Feature: RayJob custom resources
         entrypoint: python -c "import ray; ray.init(); print(ray.cluster_resources())"
         shutdownAfterJobFinishes: true
         rayClusterSpec:
-          rayVersion: "2.9.0"
+          rayVersion: "2.52.0"
           headGroupSpec:
             rayStartParams:
               dashboard-host: "0.0.0.0"
@@ -24,9 +25,9 @@ Feature: RayJob custom resources
               spec:
                 containers:
                   - name: ray-head
-                    image: rayproject/ray:2.9.0
+                    image: rayproject/ray:2.52.0
                     resources:
-                      requests: {cpu: "1", memory: 2G}
+                      requests: {cpu: 200m, memory: 2G}
                       limits: {cpu: "1", memory: 2G}
       """
     Then the RayJob "rayjob-sample" reaches job status SUCCEEDED within 3 minutes

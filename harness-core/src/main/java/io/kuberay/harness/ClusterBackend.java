@@ -33,6 +33,11 @@ public interface ClusterBackend extends AutoCloseable {
   /** An address at which the test JVM reaches the pod's container port. */
   URI reach(Pod pod, int containerPort);
 
+  /** The Ray image this cluster's pods can run without a registry: chart releases the harness installs use it. */
+  default String rayImage() {
+    return RayImages.DEFAULT_IMAGE;
+  }
+
   @Override
   void close();
 }

@@ -94,6 +94,11 @@ public record EnvironmentSettings(
   /** The property names; each also reads from the environment variable of the same name in upper snake case. */
   public static final class Keys {
     public static final String BACKEND = "kuberay.backend";
+    /**
+     * {@code true}: when the backend cannot start on this machine (no Docker, missing images) the test adapters
+     * skip with the reason instead of failing, e.g. for a build's extra k3s run on a machine without Docker.
+     */
+    public static final String BACKEND_OPTIONAL = "kuberay.backend.optional";
     public static final String VERSION = "kuberay.version";
     public static final String INSTALL = "kuberay.install";
     public static final String MANIFESTS_DIR = "kuberay.manifests.dir";

@@ -96,6 +96,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
     return backend.operatorNamespace();
   }
 
+  /** The Ray image this environment's pods can run: charts installed through the harness use it. */
+  public String rayImage() {
+    return backend.rayImage();
+  }
+
   /** RayClusters in the {@code default} namespace; {@code .inNamespace(ns)} for another. */
   public RayClusters rayClusters() {
     return new RayClusters(backend, "default");

@@ -146,6 +146,19 @@ public final class RayClusterSpec {
     return new RayClusterSpec(name, image, rayVersion, head, workers, l, null);
   }
 
+  /**
+   * This cluster with ray-cluster chart values written where the chart's templates put them (see
+   * {@link RayClusterChart} for the keys). The result is a finished manifest: only {@link #withName} and
+   * further chart values apply to it.
+   */
+  public RayClusterSpec withChartValues(Map<String, String> values) {
+    RayClusterChart.requireSupported(values.keySet());
+    GenericKubernetesResource resource = SERDE.clone(toResource("default"));
+    resource.getMetadata().setNamespace(null);
+    ChartValues.apply(values, resource);
+    return new RayClusterSpec(name, null, null, null, List.of(), Map.of(), resource);
+  }
+
   public List<WorkerGroupSpec> workerGroups() {
     return workers;
   }

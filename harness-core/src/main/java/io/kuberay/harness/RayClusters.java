@@ -26,6 +26,19 @@ public final class RayClusters {
     return new RayClusterHandle(backend, namespace, created.getMetadata().getName());
   }
 
+  /**
+   * Creates the RayCluster of a ray-cluster chart release. Unless the chart sets {@code image.*}, its pods run
+   * the environment's Ray image ({@link KubeRayEnvironment#rayImage()}), as {@code --set image.tag=...} would:
+   * the Ray the harness has locally, where the chart's default image may not be available.
+   */
+  public RayClusterHandle install(RayClusterChart chart) {
+    RayClusterSpec spec = chart.toSpec();
+    if (chart.value("image.repository").isEmpty() && chart.value("image.tag").isEmpty()) {
+      spec = spec.withChartValues(RayClusterChart.imageValues(backend.rayImage()));
+    }
+    return create(spec);
+  }
+
   /** Creates any RayCluster manifest. */
   public RayClusterHandle createFromYaml(String yaml) {
     return create(RayClusterSpec.fromYaml(yaml));

@@ -3,6 +3,7 @@ package io.kuberay.harness.cucumber;
 import io.cucumber.java.Scenario;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
@@ -12,6 +13,7 @@ import io.kuberay.harness.KubeRayEnvironments;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.install.Settings;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.RayJobsClient;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import org.opentest4j.TestAbortedException;
 
 /**
  * The state of one scenario, shared by every step class through constructor injection (one instance per
@@ -64,15 +67,27 @@ public final class KubeRayWorld {
       throw new IllegalStateException("This scenario already uses KubeRay " + environment.kuberayVersion() + " ("
           + environment.settings().installMethod() + "); one scenario works with one KubeRay install.");
     }
-    environment = KubeRayEnvironments.shared(wanted);
+    environment = startable(() -> KubeRayEnvironments.shared(wanted));
   }
 
   /** The environment: the one an install step chose, else the shared default (with external overrides). */
   public KubeRayEnvironment environment() {
     if (environment == null) {
-      environment = KubeRayEnvironment.builder().shared();
+      environment = startable(() -> KubeRayEnvironment.builder().shared());
     }
     return environment;
+  }
+
+  /** Skips the scenario, with the reason, when the backend cannot start here and the run marked it optional. */
+  private static KubeRayEnvironment startable(java.util.function.Supplier<KubeRayEnvironment> start) {
+    try {
+      return start.get();
+    } catch (BackendUnavailableException e) {
+      if (Settings.flag(EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
+        throw new TestAbortedException("Skipped: the backend cannot start here (" + e.getMessage() + ") and kuberay.backend.optional=true", e);
+      }
+      throw e;
+    }
   }
 
   public KubernetesClient client() {

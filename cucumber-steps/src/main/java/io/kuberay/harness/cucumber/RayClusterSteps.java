@@ -7,13 +7,14 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayClusterChart;
 import io.kuberay.harness.RayClusterHandle;
-import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayClusterStatus;
 import io.kuberay.harness.WaitTimeoutException;
 import io.kuberay.harness.Waits;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** KubeRay: the operator, the ray-cluster chart, RayCluster readiness and scaling. */
 public class RayClusterSteps {
@@ -49,26 +50,57 @@ public class RayClusterSteps {
         (List<Pod> pods) -> !pods.isEmpty() && pods.stream().allMatch(PodState.RUNNING_AND_READY::matches), PodSummaries::of, null);
   }
 
-  /** What {@code helm install <release> kuberay/ray-cluster --version <version>} creates with the chart's defaults. */
+  /**
+   * What {@code helm install <release> kuberay/ray-cluster --version <version>} creates with the chart's
+   * defaults, running the environment's Ray image (as {@code --set image.tag=...}).
+   */
   @When("I install the ray-cluster chart {kuberayVersion} as release {string}")
   public void installChart(KubeRayVersion version, String release) {
-    RayClusterHandle created = world.environment().rayClusters().inNamespace(world.namespace()).create(RayClusterSpec.helmChartDefaults(release, version));
-    world.created(created.get());
-    world.current(created);
-    world.log("Created RayCluster " + created.namespace() + "/" + created.name() + " (ray-cluster chart " + version.number() + ", release " + release + ")");
+    install(RayClusterChart.release(release, version));
+  }
+
+  /** The same with {@code --set} values: a table of key and value rows, e.g. {@code | head.resources.requests.cpu | 500m |}. */
+  @When("I install the ray-cluster chart {kuberayVersion} as release {string} with values:")
+  public void installChart(KubeRayVersion version, String release, Map<String, String> values) {
+    install(chart(version, release, values));
   }
 
   /** Idempotent: reuses the release's RayCluster when the namespace already has it (e.g. a shared namespace). */
   @Given("the ray-cluster chart {kuberayVersion} is installed as release {string}")
   public void chartInstalled(KubeRayVersion version, String release) {
-    RayClusterSpec spec = RayClusterSpec.helmChartDefaults(release, version);
-    boolean exists = world.environment().rayClusters().inNamespace(world.namespace()).list().stream().anyMatch(c -> c.name().equals(spec.name()));
-    if (exists) {
-      world.cluster(spec.name());
-      world.log("Reusing RayCluster " + world.namespace() + "/" + spec.name());
-    } else {
-      installChart(version, release);
+    installedOnce(RayClusterChart.release(release, version));
+  }
+
+  /** Idempotent, with {@code --set} values (a table of key and value rows). */
+  @Given("the ray-cluster chart {kuberayVersion} is installed as release {string} with values:")
+  public void chartInstalled(KubeRayVersion version, String release, Map<String, String> values) {
+    installedOnce(chart(version, release, values));
+  }
+
+  private static RayClusterChart chart(KubeRayVersion version, String release, Map<String, String> values) {
+    RayClusterChart chart = RayClusterChart.release(release, version);
+    for (Map.Entry<String, String> value : values.entrySet()) {
+      chart = chart.set(value.getKey(), value.getValue());
     }
+    return chart;
+  }
+
+  private void installedOnce(RayClusterChart chart) {
+    String name = chart.toSpec().name();
+    boolean exists = world.environment().rayClusters().inNamespace(world.namespace()).list().stream().anyMatch(c -> c.name().equals(name));
+    if (exists) {
+      world.cluster(name);
+      world.log("Reusing RayCluster " + world.namespace() + "/" + name);
+    } else {
+      install(chart);
+    }
+  }
+
+  private void install(RayClusterChart chart) {
+    RayClusterHandle created = world.environment().rayClusters().inNamespace(world.namespace()).install(chart);
+    world.created(created.get());
+    world.current(created);
+    world.log("Created RayCluster " + created.namespace() + "/" + created.name() + " (" + chart + ", image " + world.environment().rayImage() + " unless set)");
   }
 
   @Then("the RayCluster {string} is ready within {kuberayDuration}")

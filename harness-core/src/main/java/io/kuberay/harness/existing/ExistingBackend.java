@@ -120,6 +120,12 @@ public final class ExistingBackend implements ClusterBackend {
     return Optional.ofNullable(installation);
   }
 
+  /** {@code kuberay.ray.image} when set: the cluster pulls it; else the harness's pinned Ray image. */
+  @Override
+  public String rayImage() {
+    return io.kuberay.harness.install.Settings.get(io.kuberay.harness.k3s.K3sImages.RAY_IMAGE).orElse(io.kuberay.harness.RayImages.DEFAULT_IMAGE);
+  }
+
   @Override
   public String operatorNamespace() {
     if (installation == null) {

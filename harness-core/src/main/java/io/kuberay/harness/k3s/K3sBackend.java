@@ -4,6 +4,7 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
@@ -100,9 +101,10 @@ public final class K3sBackend implements ClusterBackend {
     List<String> missing = images.all().stream().distinct().filter(i -> !present(docker, i)).toList();
     List<String> unreachable = missing.stream().filter(i -> !RegistryProbe.reachable(i, REGISTRY_PROBE_TIMEOUT)).toList();
     if (!unreachable.isEmpty()) {
-      throw new IllegalStateException(
+      throw new BackendUnavailableException(
           "The k3s backend needs images that the local Docker engine does not have and whose registry cannot be reached: "
-              + String.join(", ", unreachable) + ". Build the harness's local images with images/build-images.sh (node, operator, Ray;"
+              + String.join(", ", unreachable),
+          "Build the harness's local images with images/build-images.sh (node, operator, Ray;"
               + " see docs/IMAGES.md), 'docker load' them from a tarball, or name images you have with -Dkuberay.k3s.image,"
               + " -D" + K3sImages.OPERATOR_IMAGE + ", -D" + K3sImages.RAY_IMAGE + " (extra images: -D" + K3sImages.LOAD + ").");
     }
@@ -142,6 +144,12 @@ public final class K3sBackend implements ClusterBackend {
     } catch (IOException e) {
       return "";
     }
+  }
+
+  /** The upstream name the local Ray image is tagged with inside the node, else the Ray image itself. */
+  @Override
+  public String rayImage() {
+    return images.aliases().getOrDefault(images.ray(), images.ray());
   }
 
   /** The images this environment side-loaded and the names they go by. */

@@ -6,6 +6,7 @@ import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayClusterChart;
 import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.WorkerGroupSpec;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,6 +84,10 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     }
     RayClusterSpec spec;
     boolean tuned = !cluster.image().isEmpty() || !cluster.rayVersion().isEmpty() || !cluster.headCpu().isEmpty() || !cluster.headMemory().isEmpty();
+    if (cluster.helmValues().length > 0 && cluster.helmRelease().isEmpty()) {
+      throw Misconfiguration.of(where, "@RayCluster(helmValues = ...) together with helmRelease", "no helmRelease",
+          "add helmRelease = \"raycluster\" or remove helmValues");
+    }
     if (!cluster.yaml().isEmpty() && tuned) {
       throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without image, rayVersion, headCpu or headMemory",
           "some of them set", "set them in the YAML");
@@ -124,10 +130,23 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
         String memory = cluster.headMemory();
         spec = spec.withHead(h -> h.withMemory(memory));
       }
+      if (cluster.helmValues().length > 0) {
+        spec = chartValues(where, spec, cluster.helmValues());
+      }
     }
     Duration timeout = parse(where, "readyTimeout of cluster " + spec.name(), cluster.readyTimeout(), Durations::parse,
         "a duration such as 500ms, 60s, 2m or PT1M", "write e.g. readyTimeout = \"60s\"");
-    return new ClusterDeclaration(spec, timeout);
+    boolean environmentImage = !cluster.helmRelease().isEmpty() && cluster.image().isEmpty()
+        && Arrays.stream(cluster.helmValues()).noneMatch(v -> v.trim().startsWith("image."));
+    return new ClusterDeclaration(spec, environmentImage, timeout);
+  }
+
+  private static RayClusterSpec chartValues(String where, RayClusterSpec spec, String[] settings) {
+    try {
+      return spec.withChartValues(RayClusterChart.parse(settings));
+    } catch (IllegalArgumentException e) {
+      throw Misconfiguration.of(where, "helmValues of the form key=value with supported keys", Arrays.toString(settings), e.getMessage(), e);
+    }
   }
 
   private static RayClusterSpec fromYaml(Class<?> testClass, String where, String resource) {

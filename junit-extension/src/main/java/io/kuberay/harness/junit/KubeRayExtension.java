@@ -73,6 +73,10 @@ class KubeRayExtension
               .acquire(config.settings())
           : KubeRayEnvironment.start(config.settings());
     } catch (io.kuberay.harness.BackendUnavailableException e) {
+      if (io.kuberay.harness.install.Settings.flag(io.kuberay.harness.EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
+        throw new org.opentest4j.TestAbortedException("Skipped: the " + config.settings().backend().id() + " backend cannot start here ("
+            + e.getMessage() + ") and kuberay.backend.optional=true", e);
+      }
       throw Misconfiguration.of("@KubeRayTest on " + testClass.getName(),
           "a machine that can run the " + config.settings().backend().id() + " backend", e.problem(), e.fix(), e);
     }
@@ -83,7 +87,7 @@ class KubeRayExtension
       environment.createNamespace(namespace);
     }
     for (ClusterDeclaration cluster : config.clusters()) {
-      state.add(environment.rayClusters().inNamespace(namespace).create(cluster.spec()));
+      state.add(environment.rayClusters().inNamespace(namespace).create(cluster.specFor(environment.rayImage())));
     }
     for (ClusterDeclaration cluster : config.clusters()) {
       RayClusterHandle handle = state.clusters().get(cluster.name());

@@ -9,7 +9,8 @@ import java.lang.annotation.Target;
  * A RayCluster that {@link KubeRayTest} creates before all tests of the class. Give exactly one source:
  * <ul>
  *   <li>{@link #helmRelease()}: the ray-cluster Helm chart's defaults for the environment's KubeRay version
- *       ({@code "raycluster"} creates {@code raycluster-kuberay}); {@link #workerGroups()} add or replace groups;
+ *       ({@code "raycluster"} creates {@code raycluster-kuberay}) with {@link #helmValues()}, running the
+ *       environment's Ray image; {@link #workerGroups()} add or replace groups;
  *   <li>{@link #yaml()}: a RayCluster manifest on the test class path; {@link #name()} renames it;
  *   <li>only {@link #name()}: a 1-CPU head plus {@link #workerGroups()}.
  * </ul>
@@ -24,6 +25,13 @@ public @interface RayCluster {
 
   /** A Helm release name whose chart defaults to use, e.g. {@code raycluster}. */
   String helmRelease() default "";
+
+  /**
+   * ray-cluster chart values for {@link #helmRelease()}, as {@code helm --set}: {@code "key=value"}, e.g.
+   * {@code "head.resources.requests.cpu=500m"} (keys: see {@link io.kuberay.harness.RayClusterChart}).
+   * Unless they or {@link #image()} set the image, a release runs the environment's Ray image.
+   */
+  String[] helmValues() default {};
 
   /** Worker groups to add (or replace by name). */
   WorkerGroup[] workerGroups() default {};

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
  * The KubeRay quick-start as a test: KubeRay v1.1.0, then {@code helm install raycluster kuberay/ray-cluster}.
  * The extension creates the cluster in a fresh namespace and waits until it is ready before the first test.
  */
-@KubeRayTest(kuberayVersion = "v1.1.0", ray = "off", clusters = @RayCluster(helmRelease = "raycluster"))
+@KubeRayTest(kuberayVersion = "v1.1.0", ray = "off", clusters = @RayCluster(helmRelease = "raycluster",
+    // Requests lowered so that head and worker fit a 2-CPU k3s node next to the operator; limits (Ray's CPUs) stay 1.
+    helmValues = {"head.resources.requests.cpu=500m", "worker.resources.requests.cpu=500m"}, readyTimeout = "3m"))
 @DisplayName("@KubeRayTest with the quick-start's Helm release")
 class TutorialFlowTests {
 
