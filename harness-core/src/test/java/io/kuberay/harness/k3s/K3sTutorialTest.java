@@ -1,7 +1,6 @@
 package io.kuberay.harness.k3s;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,13 +17,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -48,24 +45,11 @@ class K3sTutorialTest {
   private static KubeRayInstaller installer;
   private static Installation installation;
 
-  /**
-   * Skips when Docker, the release data or the images are missing, saying exactly which; with
-   * {@code KUBERAY_K3S_REQUIRED=true} (set by .ci/run, which builds the images) the same reasons fail instead.
-   */
-  private static void require(boolean condition, java.util.function.Supplier<String> reason) {
-    if (Boolean.parseBoolean(System.getenv().getOrDefault("KUBERAY_K3S_REQUIRED", System.getProperty("kuberay.k3s.required", "false")))) {
-      org.junit.jupiter.api.Assertions.assertTrue(condition, () -> reason.get().replace("skipped", "cannot run") + " (KUBERAY_K3S_REQUIRED=true)");
-    } else {
-      assumeTrue(condition, reason);
-    }
-  }
-
   @BeforeAll
   static void startK3s() {
-    Optional<String> docker = DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
-    require(docker.isEmpty(), () -> "k3s tutorial test skipped: " + docker.orElse(""));
-    Path manifests = manifestsDir();
-    require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
+    K3sTestConditions.requireDocker("k3s tutorial test");
+    Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
+    K3sTestConditions.require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
     EnvironmentSettings settings = new EnvironmentSettings(BackendType.K3S, VERSION, io.kuberay.harness.InstallMethod.KUSTOMIZE,
         Optional.of(manifests), EnvironmentSettings.defaults().nodeCapacity(), io.kuberay.harness.RayMode.OFF, Optional.empty(),
         Optional.empty(), EnvironmentSettings.DEFAULT_K3S_IMAGE, Duration.ofMinutes(5)).withExternalOverrides();
@@ -87,20 +71,11 @@ class K3sTutorialTest {
         return true;
       }
     }).toList();
-    require(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
+    K3sTestConditions.require(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
         + " (build them with images/build-images.sh)");
     backend = K3sBackend.start(settings);
     installation = backend.installKubeRay(settings, InstallOptions.fromSystem(Duration.ofMinutes(3)).withOperatorImage(backend.images().operator()));
     installer = new KubeRayInstaller(backend.client(), backend.kubeconfig(), ManifestSources.directory(manifests));
-  }
-
-  private static Path manifestsDir() {
-    return Stream.of(System.getProperty("kuberay.manifests.dir"), "../shared/kuberay", "../../shared/kuberay")
-        .filter(s -> s != null && !s.isBlank())
-        .map(Path::of)
-        .filter(p -> Files.isRegularFile(p.resolve(VERSION.toString()).resolve("kustomize-default.yaml")))
-        .findFirst()
-        .orElse(null);
   }
 
   @AfterAll

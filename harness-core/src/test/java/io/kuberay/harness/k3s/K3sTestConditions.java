@@ -1,0 +1,48 @@
+package io.kuberay.harness.k3s;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.kuberay.harness.KubeRayVersion;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+
+/**
+ * When the k3s test classes may run: they skip, saying exactly why, when Docker, the images or the release data
+ * are missing; with {@code KUBERAY_K3S_REQUIRED=true} (set by .ci/run, which builds the images) they fail instead.
+ */
+final class K3sTestConditions {
+
+  private K3sTestConditions() {}
+
+  static void require(boolean condition, Supplier<String> reason) {
+    if (required()) {
+      Assertions.assertTrue(condition, () -> reason.get().replace("skipped", "cannot run") + " (KUBERAY_K3S_REQUIRED=true)");
+    } else {
+      assumeTrue(condition, reason);
+    }
+  }
+
+  static boolean required() {
+    return Boolean.parseBoolean(System.getenv().getOrDefault("KUBERAY_K3S_REQUIRED", System.getProperty("kuberay.k3s.required", "false")));
+  }
+
+  /** The KubeRay release data ({@code kuberay.manifests.dir}, else {@code ../shared/kuberay} beside the checkout). */
+  static Optional<Path> manifestsDir(KubeRayVersion version) {
+    return Stream.of(System.getProperty("kuberay.manifests.dir"), "../shared/kuberay", "../../shared/kuberay")
+        .filter(s -> s != null && !s.isBlank())
+        .map(Path::of)
+        .filter(p -> Files.isRegularFile(p.resolve(version.toString()).resolve("kustomize-default.yaml")))
+        .findFirst()
+        .map(Path::toAbsolutePath);
+  }
+
+  /** Skips (or fails when required) unless Docker answers; returns quietly when it does. */
+  static void requireDocker(String what) {
+    Optional<String> docker = DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
+    require(docker.isEmpty(), () -> what + " skipped: " + docker.orElse(""));
+  }
+}

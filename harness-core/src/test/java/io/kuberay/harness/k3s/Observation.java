@@ -1,0 +1,102 @@
+package io.kuberay.harness.k3s;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.PodHandle;
+import io.kuberay.harness.RayClusterHandle;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What a user can observe of a RayCluster, flattened to {@code path = value} lines with everything that differs
+ * from run to run by nature (uids, times, IPs, generated suffixes, node names) masked, so that two backends'
+ * observations compare line by line.
+ */
+final class Observation {
+
+  private static final KubernetesSerialization SERDE = new KubernetesSerialization();
+  /** Keys whose values are per run: dropped. */
+  private static final Set<String> VOLATILE = Set.of("uid", "resourceVersion", "creationTimestamp", "managedFields", "lastTransitionTime",
+      "lastProbeTime", "startedAt", "finishedAt", "startTime", "lastUpdateTime", "containerID", "imageID", "nodeName", "hostIP", "hostIPs",
+      "podIP", "podIPs", "clusterIP", "clusterIPs", "generation", "allocatedResources", "resources_status", "user", "volumeMounts_status");
+  private static final Pattern SUFFIX = Pattern.compile("(-(head|worker-[a-z0-9-]+?|kube-api-access))-[a-z0-9]{5}\\b");
+  private static final Pattern IP = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+
+  private final TreeMap<String, String> lines = new TreeMap<>();
+
+  /** The cluster, its pods, head service, the events about them, and the tutorial command's output. */
+  static Observation of(KubeRayEnvironment env, RayClusterHandle cluster, String tutorialOutput) {
+    Observation o = new Observation();
+    o.add("raycluster", cluster.get());
+    o.add("pod[head]", cluster.headPod().get());
+    for (PodHandle worker : cluster.workerPods()) {
+      o.add("pod[worker]", worker.get());
+    }
+    o.add("service[head]", cluster.headService());
+    Set<String> reasons = new TreeSet<>();
+    for (Event e : env.client().v1().events().inNamespace(cluster.namespace()).list().getItems()) {
+      reasons.add(e.getInvolvedObject().getKind() + "/" + e.getType() + "/" + e.getReason());
+    }
+    o.lines.put("events", String.join(", ", reasons));
+    o.lines.put("exec.tutorial", normalize(tutorialOutput.strip()
+        .replaceAll("'memory': [0-9.e+]+", "'memory': <bytes>")
+        .replaceAll("'object_store_memory': [0-9.e+]+", "'object_store_memory': <bytes>")));
+    return o;
+  }
+
+  void put(String path, String value) {
+    lines.put(path, value);
+  }
+
+  Map<String, String> lines() {
+    return lines;
+  }
+
+  private void add(String prefix, HasMetadata object) {
+    flatten(prefix, SERDE.convertValue(object, Map.class));
+  }
+
+  private void flatten(String path, Object value) {
+    if (value instanceof Map<?, ?> map) {
+      if (map.isEmpty()) {
+        lines.put(path, "{}");
+      }
+      map.forEach((k, v) -> {
+        if (!VOLATILE.contains(String.valueOf(k))) {
+          flatten(path + "." + normalize(String.valueOf(k)), v);
+        }
+      });
+    } else if (value instanceof List<?> list) {
+      if (list.isEmpty()) {
+        lines.put(path, "[]");
+      }
+      for (int i = 0; i < list.size(); i++) {
+        flatten(path + "[" + key(list.get(i), i) + "]", list.get(i));
+      }
+    } else if (value != null) {
+      lines.put(path, normalize(String.valueOf(value)));
+    }
+  }
+
+  /** Lists of named things (containers, env, ports, volumes) and of typed conditions are keyed, not indexed. */
+  private static String key(Object element, int index) {
+    if (element instanceof Map<?, ?> m) {
+      for (String k : List.of("name", "type", "mountPath", "key")) {
+        if (m.get(k) instanceof String s) {
+          return normalize(s);
+        }
+      }
+    }
+    return Integer.toString(index);
+  }
+
+  private static String normalize(String text) {
+    return IP.matcher(SUFFIX.matcher(text).replaceAll("$1-xxxxx")).replaceAll("<ip>");
+  }
+}
