@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -22,6 +23,9 @@ final class Admission {
     spec.putIfAbsent("enableServiceLinks", true);
     spec.putIfAbsent("priority", 0);
     spec.putIfAbsent("securityContext", new java.util.LinkedHashMap<>());
+    spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
+    defaultTolerations(spec);
+    mountServiceAccountToken(spec);
     for (String key : List.of("containers", "initContainers")) {
       for (Object c : Maps.list(spec.get(key))) {
         Map<String, Object> container = Maps.map(c);
@@ -35,6 +39,61 @@ final class Admission {
     Map<String, Object> status = Maps.map(pod.get("status"));
     status.putIfAbsent("phase", "Pending");
     pod.put("status", status);
+  }
+
+  /** DefaultTolerationSeconds: 300 s on not-ready and unreachable nodes, unless the pod says otherwise. */
+  private static void defaultTolerations(Map<String, Object> spec) {
+    List<Object> tolerations = new ArrayList<>(Maps.list(spec.get("tolerations")));
+    for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
+      boolean present = tolerations.stream().map(Maps::map).anyMatch(t -> key.equals(t.get("key")) || ("Exists".equals(t.get("operator")) && t.get("key") == null));
+      if (!present) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("effect", "NoExecute");
+        t.put("key", key);
+        t.put("operator", "Exists");
+        t.put("tolerationSeconds", 300);
+        tolerations.add(t);
+      }
+    }
+    spec.put("tolerations", tolerations);
+  }
+
+  /**
+   * The ServiceAccount admission plugin: a projected {@code kube-api-access-xxxxx} volume (token, CA, namespace)
+   * mounted read-only in every container, unless the pod opts out.
+   */
+  private static void mountServiceAccountToken(Map<String, Object> spec) {
+    if (Boolean.FALSE.equals(spec.get("automountServiceAccountToken"))) {
+      return;
+    }
+    String mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+    String name = "kube-api-access-" + NameSuffix.random();
+    Map<String, Object> projected = new LinkedHashMap<>();
+    projected.put("defaultMode", 420);
+    projected.put("sources", List.of(
+        Map.of("serviceAccountToken", Map.of("expirationSeconds", 3607, "path", "token")),
+        Map.of("configMap", Map.of("name", "kube-root-ca.crt", "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
+        Map.of("downwardAPI", Map.of("items", List.of(Map.of("fieldRef", Map.of("apiVersion", "v1", "fieldPath", "metadata.namespace"), "path", "namespace"))))));
+    Map<String, Object> volume = new LinkedHashMap<>();
+    volume.put("name", name);
+    volume.put("projected", projected);
+    List<Object> volumes = new ArrayList<>(Maps.list(spec.get("volumes")));
+    volumes.add(volume);
+    spec.put("volumes", volumes);
+    for (String key : List.of("containers", "initContainers")) {
+      for (Object c : Maps.list(spec.get(key))) {
+        Map<String, Object> container = Maps.map(c);
+        List<Object> mounts = new ArrayList<>(Maps.list(container.get("volumeMounts")));
+        if (mounts.stream().map(Maps::map).noneMatch(m -> mountPath.equals(m.get("mountPath")))) {
+          Map<String, Object> mount = new LinkedHashMap<>();
+          mount.put("mountPath", mountPath);
+          mount.put("name", name);
+          mount.put("readOnly", true);
+          mounts.add(mount);
+          container.put("volumeMounts", mounts);
+        }
+      }
+    }
   }
 
   static void defaultService(Map<String, Object> service, Supplier<String> clusterIps) {
@@ -56,5 +115,8 @@ final class Admission {
       port.putIfAbsent("protocol", "TCP");
       port.putIfAbsent("targetPort", port.get("port"));
     }
+    Map<String, Object> status = Maps.map(service.get("status"));
+    status.putIfAbsent("loadBalancer", new LinkedHashMap<>());
+    service.put("status", status);
   }
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ApiDispatcher extends Dispatcher {
 
-  private static final String NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
   private static final List<String> DEPENDENT_COLLECTIONS =
       List.of("/api/v1/namespaces/%s/pods", "/api/v1/namespaces/%s/services", "/apis/ray.io/v1/namespaces/%s/rayclusters", "/apis/batch/v1/namespaces/%s/jobs");
 
@@ -458,11 +456,7 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   private static String generateName(String prefix) {
-    StringBuilder name = new StringBuilder(prefix);
-    for (int i = 0; i < 5; i++) {
-      name.append(NAME_ALPHABET.charAt(ThreadLocalRandom.current().nextInt(NAME_ALPHABET.length())));
-    }
-    return name.toString();
+    return prefix + NameSuffix.random();
   }
 
   private static Map<String, Object> parse(RecordedRequest request) {

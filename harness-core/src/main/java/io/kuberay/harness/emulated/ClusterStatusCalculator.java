@@ -72,7 +72,7 @@ final class ClusterStatusCalculator {
       setState(status, "ready", now);
     }
     if (flavor.hasConditions()) {
-      status.put("conditions", conditions(Maps.list(previous.get("conditions")), head, allReady, now));
+      status.put("conditions", conditions(Maps.list(previous.get("conditions")), head, allReady, cluster.suspended(), now));
     }
     return status;
   }
@@ -88,7 +88,7 @@ final class ClusterStatusCalculator {
     }
   }
 
-  private static List<Object> conditions(List<Object> previous, Optional<Pod> head, boolean allReady, String now) {
+  private static List<Object> conditions(List<Object> previous, Optional<Pod> head, boolean allReady, boolean suspended, String now) {
     List<Object> out = new ArrayList<>();
     boolean headReady = head.isPresent() && runningAndReady(head.get());
     out.add(
@@ -110,6 +110,10 @@ final class ClusterStatusCalculator {
             provisioned ? "AllPodRunningAndReadyFirstTime" : "RayClusterPodsProvisioning",
             provisioned ? "All Ray Pods are ready for the first time" : "RayCluster Pods are being provisioned for first time",
             now));
+    // v1.5.0 reports both suspension conditions from the start, with the type as reason and no message. The
+    // emulator suspends at once, so RayClusterSuspending is never True for longer than one reconcile.
+    out.add(condition(previous, "RayClusterSuspending", false, "RayClusterSuspending", "", now));
+    out.add(condition(previous, "RayClusterSuspended", suspended, "RayClusterSuspended", "", now));
     return out;
   }
 

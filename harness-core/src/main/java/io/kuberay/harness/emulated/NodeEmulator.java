@@ -143,6 +143,7 @@ final class NodeEmulator implements AutoCloseable {
     if (started.add(key)) {
       bound.putIfAbsent(key, Resources.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
+      containerEvents(pod, pod.getSpec().getInitContainers());
       runtimes.start(running == null ? pod : running, new Lifecycle(key));
     }
   }
@@ -210,6 +211,7 @@ final class NodeEmulator implements AutoCloseable {
     s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(s.getPodIP())));
     s.setStartTime(now());
     s.setQosClass(Resources.qosClass(pod));
+    setCondition(s, "PodReadyToStartContainers", "True", null, null);
     setCondition(s, "PodScheduled", "True", null, null);
     boolean hasInit = pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
     setCondition(s, "Initialized", hasInit ? "False" : "True", hasInit ? "ContainersNotInitialized" : null, null);
@@ -227,6 +229,19 @@ final class NodeEmulator implements AutoCloseable {
       main.add(waiting(c, hasInit ? "PodInitializing" : "ContainerCreating"));
     }
     s.setContainerStatuses(main);
+    KubeletStatus.describe(pod, s);
+  }
+
+  /** The kubelet's events as it starts containers whose image is present. */
+  private void containerEvents(Pod pod, List<Container> containers) {
+    if (containers == null) {
+      return;
+    }
+    for (Container c : containers) {
+      events.normal(pod, "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
+      events.normal(pod, "Created", "Created container: " + c.getName());
+      events.normal(pod, "Started", "Started container " + c.getName());
+    }
   }
 
   private static String names(List<Container> containers) {
@@ -327,11 +342,16 @@ final class NodeEmulator implements AutoCloseable {
       this.key = key;
     }
 
-    private void update(Consumer<PodStatus> change) {
+    private Pod update(Consumer<PodStatus> change) {
       Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
-        updateStatus(pod, change);
+        updateStatus(pod, s -> {
+          change.accept(s);
+          KubeletStatus.describe(pod, s);
+        });
+        return pod;
       }
+      return null;
     }
 
     @Override
@@ -359,7 +379,7 @@ final class NodeEmulator implements AutoCloseable {
 
     @Override
     public void containersStarted() {
-      update(
+      Pod pod = update(
           s -> {
             s.setPhase("Running");
             for (ContainerStatus cs : s.getContainerStatuses()) {
@@ -368,6 +388,9 @@ final class NodeEmulator implements AutoCloseable {
               cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
             }
           });
+      if (pod != null) {
+        containerEvents(pod, pod.getSpec().getContainers());
+      }
     }
 
     @Override

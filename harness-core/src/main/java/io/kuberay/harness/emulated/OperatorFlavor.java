@@ -60,6 +60,11 @@ record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /** {@code ray.io/ft-enabled}: v1.1.0 annotates every pod, v1.5.0+ only the head. */
+  boolean annotatesFaultTolerance(boolean head) {
+    return head || !version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
   /** v1.1.0 sets REDIS_PASSWORD on Ray containers. */
   boolean setsRedisPassword() {
     return !version.isAtLeast(KubeRayVersion.V1_5_0);

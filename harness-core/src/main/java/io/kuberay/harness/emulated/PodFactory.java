@@ -46,6 +46,7 @@ final class PodFactory {
     String fqdn = fqdn(headServiceName, cluster.namespace());
     Map<String, String> params = startCommand.params(true, cluster.headStartParams(), ray, null);
     configureRayContainer(pod, ray, true, params, fqdn, cluster);
+    pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
   }
 
@@ -54,11 +55,14 @@ final class PodFactory {
     Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), template);
     Pod pod = basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
+    // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
+    Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
     String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
     Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
-    pod.getSpec().getInitContainers().add(0, waitGcsReady(ray, fqdn, gcsPort));
+    pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
+    pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
   }
 
@@ -91,7 +95,9 @@ final class PodFactory {
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
     }
-    annotations.putIfAbsent("ray.io/ft-enabled", "false");
+    if (flavor.annotatesFaultTolerance(generateName.equals(flavor.headGenerateName(cluster.name())))) {
+      annotations.putIfAbsent("ray.io/ft-enabled", "false");
+    }
     return new PodBuilder()
         .withNewMetadata()
         .withGenerateName(generateName)
@@ -145,7 +151,7 @@ final class PodFactory {
     List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
     if (!head) {
       env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
-      env.add(new EnvVar("RAY_IP", fqdn.substring(0, fqdn.indexOf('.')), null));
+      env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));
     }
     env.add(fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"));
     if (flavor.setsClusterNamespace()) {
@@ -158,8 +164,9 @@ final class PodFactory {
     addIfAbsent(env, "RAY_PORT", port);
     addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
     addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
-    if (flavor.setsRedisPassword()) {
-      addIfAbsent(env, "REDIS_PASSWORD", "");
+    if (flavor.setsRedisPassword() && env.stream().noneMatch(e -> "REDIS_PASSWORD".equals(e.getName()))) {
+      // Go's empty string is omitted from the JSON: the variable has a name and no value.
+      env.add(new EnvVar("REDIS_PASSWORD", params.get("redis-password"), null));
     }
     addIfAbsent(env, "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE", "1");
     if (head) {
@@ -176,6 +183,18 @@ final class PodFactory {
     return labels != null && labels.get(Labels.ORIGINATED_FROM_CRD) != null
         ? labels.get(Labels.ORIGINATED_FROM_CRD)
         : "RayCluster";
+  }
+
+  /** Every init container gets the head's address (setInitContainerEnvVars). */
+  private static void addRayIp(Container init, String fqdn) {
+    List<EnvVar> env = init.getEnv() == null ? new ArrayList<>() : new ArrayList<>(init.getEnv());
+    env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
+    env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));
+    init.setEnv(env);
+  }
+
+  private static String rayIp(String fqdn) {
+    return fqdn.substring(0, fqdn.indexOf('.'));
   }
 
   private static void addIfAbsent(List<EnvVar> env, String name, String value) {
@@ -197,10 +216,13 @@ final class PodFactory {
   }
 
   private Probe probe(boolean head, int initialDelay, int failureThreshold) {
-    String wget = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0) ? "wget --tries 1 -T " : "wget -T ";
-    String raylet = wget + flavor.probeTimeoutSeconds(head) + " -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
-    // The head's GCS check passes the readiness failure threshold (10) as its timeout: a quirk of the operator.
-    String command = head ? raylet + " && " + wget + "10 -q -O- http://localhost:8265/api/gcs_healthz | grep success" : raylet;
+    boolean modern = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0);
+    // v1.1.0 waits 2 s for each endpoint whatever the probe's timeout; v1.5.0 uses the probe timeout for the
+    // raylet and passes the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
+    String wget = modern ? "wget --tries 1 -T " : "wget -T ";
+    String raylet = wget + (modern ? flavor.probeTimeoutSeconds(head) : 2) + " -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    String gcs = wget + (modern ? 10 : 2) + " -q -O- http://localhost:8265/api/gcs_healthz | grep success";
+    String command = head ? raylet + " && " + gcs : raylet;
     return new ProbeBuilder()
         .withNewExec()
         .withCommand("bash", "-c", command)
@@ -235,42 +257,17 @@ final class PodFactory {
     ray.setVolumeMounts(mounts);
   }
 
-  private static Container waitGcsReady(Container ray, String fqdn, String gcsPort) {
-    String script =
-        "\n"
-            + "SECONDS=0\n"
-            + "while true; do\n"
-            + "  if (( SECONDS <= 120 )); then\n"
-            + "    if ray health-check --address "
-            + fqdn
-            + ":"
-            + gcsPort
-            + " > /dev/null 2>&1; then\n"
-            + "      echo \"GCS is ready.\"\n"
-            + "      break\n"
-            + "    fi\n"
-            + "    echo \"$SECONDS seconds elapsed: Waiting for GCS to be ready.\"\n"
-            + "  else\n"
-            + "    if ray health-check --address "
-            + fqdn
-            + ":"
-            + gcsPort
-            + "; then\n"
-            + "      echo \"GCS is ready. Any error messages above can be safely ignored.\"\n"
-            + "      break\n"
-            + "    fi\n"
-            + "    echo \"$SECONDS seconds elapsed: Still waiting for GCS to be ready. For troubleshooting, refer to the FAQ at https://github.com/ray-project/kuberay/blob/master/docs/guidance/FAQ.md.\"\n"
-            + "  fi\n"
-            + "  sleep 5\n"
-            + "done\n";
+  private Container waitGcsReady(Container asWritten, String fqdn, String gcsPort) {
+    String script = WaitGcsReadyScript.of(flavor.version(), fqdn + ":" + gcsPort);
     return new ContainerBuilder()
         .withName("wait-gcs-ready")
-        .withImage(ray.getImage())
-        .withImagePullPolicy(ray.getImagePullPolicy())
-        .withCommand("/bin/bash", "-lc", "--")
+        .withImage(asWritten.getImage())
+        .withImagePullPolicy(asWritten.getImagePullPolicy())
+        .withCommand("/bin/bash", flavor.shellFlag(), "--")
         .withArgs(script)
-        .withEnv(ray.getEnv())
-        .withVolumeMounts(ray.getVolumeMounts())
+        .withSecurityContext(asWritten.getSecurityContext())
+        .withEnv(asWritten.getEnv())
+        .withVolumeMounts(asWritten.getVolumeMounts())
         .withResources(
             new ResourceRequirementsBuilder()
                 .addToLimits("cpu", new Quantity("200m"))

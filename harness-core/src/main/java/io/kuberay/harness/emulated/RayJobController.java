@@ -21,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The emulated KubeRay RayJob controller: creates (or selects) the job's RayCluster, submits the
@@ -32,7 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RayJobController implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(500);
-  private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
   private final KubernetesClient client;
   private final OperatorFlavor flavor;
@@ -84,8 +82,8 @@ final class RayJobController implements AutoCloseable {
       r.getMetadata().setFinalizers(finalizers);
       return r;
     });
-    status.put("jobId", Maps.string(job.spec(), "jobId").filter(s -> !s.isBlank()).orElse(job.name() + "-" + random5()));
-    status.put("rayClusterName", job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + random5()));
+    status.put("jobId", Maps.string(job.spec(), "jobId").filter(s -> !s.isBlank()).orElse(job.name() + "-" + NameSuffix.random()));
+    status.put("rayClusterName", job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
     status.put("jobStatus", "");
     status.put("jobDeploymentStatus", "Initializing");
     status.put("startTime", now());
@@ -267,14 +265,6 @@ final class RayJobController implements AutoCloseable {
 
   private static String imageOf(RayClusterView cluster) {
     return cluster.headTemplate().getSpec().getContainers().get(0).getImage();
-  }
-
-  private static String random5() {
-    StringBuilder s = new StringBuilder();
-    for (int i = 0; i < 5; i++) {
-      s.append(ALPHABET.charAt(ThreadLocalRandom.current().nextInt(ALPHABET.length())));
-    }
-    return s.toString();
   }
 
   private static String now() {

@@ -49,24 +49,23 @@ final class RayStartCommand {
 
   /** {@code ray start [--head] --k=v ...} without the ulimit prefix (the KUBERAY_GEN_RAY_START_CMD value). */
   String render(boolean head, Map<String, String> params) {
-    List<String> parts = new ArrayList<>();
-    parts.add("ray start");
-    if (head) {
-      parts.add("--head");
-    }
+    List<String> flags = new ArrayList<>();
     params.forEach(
         (k, v) -> {
           if ("true".equalsIgnoreCase(v)) {
-            parts.add("--" + k);
-          } else if ("false".equalsIgnoreCase(v)) {
-            if (KEPT_WHEN_FALSE.contains(k)) {
-              parts.add("--" + k + "=" + v);
-            }
-          } else {
-            parts.add("--" + k + "=" + v);
+            flags.add("--" + k);
+          } else if (!"false".equalsIgnoreCase(v) || KEPT_WHEN_FALSE.contains(k)) {
+            flags.add("--" + k + "=" + v);
           }
         });
-    return String.join(" ", parts);
+    String start = head ? "ray start --head" : "ray start";
+    if (flavor.sortsStartParams()) {
+      return start + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
+    }
+    // v1.1.0 writes each flag as " --k=v " after "ray start [--head] ": double spaces and a trailing one.
+    StringBuilder rendered = new StringBuilder(start).append(' ');
+    flags.forEach(f -> rendered.append(' ').append(f).append(' '));
+    return rendered.toString();
   }
 
   /** The container's single argument: ulimit, then the user's own command if any, then ray start. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -27,6 +28,10 @@ final class Observation {
       "podIP", "podIPs", "clusterIP", "clusterIPs", "generation", "allocatedResources", "resources_status", "user", "volumeMounts_status");
   private static final Pattern SUFFIX = Pattern.compile("(-(head|worker-[a-z0-9-]+?|kube-api-access))-[a-z0-9]{5}\\b");
   private static final Pattern IP = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+  private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final Pattern FLAG = Pattern.compile("--[^\\s;&|]+");
+  /** Probe failures while Ray starts depend on timing, not on what the backend does. */
+  private static final Set<String> TIMING_EVENTS = Set.of("Unhealthy");
 
   private final TreeMap<String, String> lines = new TreeMap<>();
 
@@ -41,7 +46,9 @@ final class Observation {
     o.add("service[head]", cluster.headService());
     Set<String> reasons = new TreeSet<>();
     for (Event e : env.client().v1().events().inNamespace(cluster.namespace()).list().getItems()) {
-      reasons.add(e.getInvolvedObject().getKind() + "/" + e.getType() + "/" + e.getReason());
+      if (!TIMING_EVENTS.contains(e.getReason())) {
+        reasons.add(e.getInvolvedObject().getKind() + "/" + e.getType() + "/" + e.getReason());
+      }
     }
     o.lines.put("events", String.join(", ", reasons));
     o.lines.put("exec.tutorial", normalize(tutorialOutput.strip()
@@ -97,6 +104,23 @@ final class Observation {
   }
 
   private static String normalize(String text) {
-    return IP.matcher(SUFFIX.matcher(text).replaceAll("$1-xxxxx")).replaceAll("<ip>");
+    String masked = TIME.matcher(IP.matcher(SUFFIX.matcher(text).replaceAll("$1-xxxxx")).replaceAll("<ip>")).replaceAll("<time>");
+    return masked.contains("ray start") ? sortedFlags(masked) : masked;
+  }
+
+  /**
+   * KubeRay v1.1.0 renders {@code ray start} flags in Go map order, which varies from run to run: compare the
+   * sorted flags, plus how they are spaced.
+   */
+  private static String sortedFlags(String command) {
+    int start = command.indexOf("ray start");
+    java.util.List<String> flags = new java.util.ArrayList<>();
+    Matcher m = FLAG.matcher(command.substring(start));
+    while (m.find()) {
+      flags.add(m.group());
+    }
+    java.util.Collections.sort(flags);
+    String spacing = command.contains("  --") ? "double-spaced" : "single-spaced";
+    return command.substring(0, start) + "ray start " + String.join(" ", flags) + " (flags sorted; " + spacing + ")";
   }
 }
