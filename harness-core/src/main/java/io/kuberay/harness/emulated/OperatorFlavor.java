@@ -25,7 +25,8 @@ record OperatorFlavor(KubeRayVersion version) {
   }
 
   String ulimitPrefix() {
-    return version.isAtLeast(KubeRayVersion.V1_5_0)
+    // v1.5.0 still hard-codes the limit (observed on the real operator); the variable came later.
+    return version.isAtLeast(KubeRayVersion.V1_7_0)
         ? "ulimit -n ${RAY_START_ULIMIT_OPEN_FILES:-65536}; "
         : "ulimit -n 65536; ";
   }

@@ -217,10 +217,10 @@ final class PodFactory {
 
   private Probe probe(boolean head, int initialDelay, int failureThreshold) {
     boolean modern = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0);
-    // v1.1.0 waits 2 s for each endpoint whatever the probe's timeout; v1.5.0 uses the probe timeout for the
-    // raylet and passes the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
+    // The raylet check waits 2 s (the default readiness timeout) whatever the probe's own timeout; v1.5.0 passes
+    // the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
     String wget = modern ? "wget --tries 1 -T " : "wget -T ";
-    String raylet = wget + (modern ? flavor.probeTimeoutSeconds(head) : 2) + " -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    String raylet = wget + "2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
     String gcs = wget + (modern ? 10 : 2) + " -q -O- http://localhost:8265/api/gcs_healthz | grep success";
     String command = head ? raylet + " && " + gcs : raylet;
     return new ProbeBuilder()

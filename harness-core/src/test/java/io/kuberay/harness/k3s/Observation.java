@@ -25,8 +25,8 @@ final class Observation {
   /** Keys whose values are per run: dropped. */
   private static final Set<String> VOLATILE = Set.of("uid", "resourceVersion", "creationTimestamp", "managedFields", "lastTransitionTime",
       "lastProbeTime", "startedAt", "finishedAt", "startTime", "lastUpdateTime", "containerID", "imageID", "nodeName", "hostIP", "hostIPs",
-      "podIP", "podIPs", "clusterIP", "clusterIPs", "generation", "allocatedResources", "resources_status", "user", "volumeMounts_status");
-  private static final Pattern SUFFIX = Pattern.compile("(-(head|worker-[a-z0-9-]+?|kube-api-access))-[a-z0-9]{5}\\b");
+      "podIP", "podIPs", "clusterIP", "clusterIPs");
+  private static final Pattern SUFFIX = Pattern.compile("(-head|-worker(-[a-z0-9-]+?)?|kube-api-access)-[a-z0-9]{5}\\b");
   private static final Pattern IP = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
   private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
   private static final Pattern FLAG = Pattern.compile("--[^\\s;&|]+");
@@ -51,7 +51,9 @@ final class Observation {
       }
     }
     o.lines.put("events", String.join(", ", reasons));
-    o.lines.put("exec.tutorial", normalize(tutorialOutput.strip()
+    // Only the printed dict: other lines are Ray's driver log forwarding, which depends on timing.
+    String printed = tutorialOutput.lines().filter(l -> l.startsWith("{")).findFirst().orElse(tutorialOutput.strip());
+    o.lines.put("exec.tutorial", normalize(printed
         .replaceAll("'memory': [0-9.e+]+", "'memory': <bytes>")
         .replaceAll("'object_store_memory': [0-9.e+]+", "'object_store_memory': <bytes>")));
     return o;
