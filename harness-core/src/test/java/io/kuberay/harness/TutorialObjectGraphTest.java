@@ -99,7 +99,7 @@ class TutorialObjectGraphTest {
       Container ray = head.getSpec().getContainers().get(0);
       assertThat(ray.getCommand()).containsExactly("/bin/bash", "-c", "--");
       assertThat(ray.getArgs().get(0)).isEqualTo(
-          "ulimit -n 65536; ray start --head --block --dashboard-agent-listen-port=52365 --dashboard-host=0.0.0.0 --memory=2000000000 --metrics-export-port=8080 --num-cpus=1");
+          "ulimit -n 65536; ray start --head  --block  --dashboard-agent-listen-port=52365  --dashboard-host=0.0.0.0  --memory=2000000000  --metrics-export-port=8080  --num-cpus=1 ");
       assertThat(cluster.workerPods()).singleElement().satisfies(w -> assertThat(w.name()).matches("raycluster-kuberay-workergroup-worker-[a-z0-9]{5}"));
       Service svc = cluster.headService();
       assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");

@@ -3,6 +3,8 @@ package io.kuberay.harness.emulated;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerUser;
+import io.fabric8.kubernetes.api.model.LinuxContainerUser;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -21,6 +23,7 @@ import java.util.Map;
 final class KubeletStatus {
 
   private static final BigDecimal KI = BigDecimal.valueOf(1024);
+  private static final java.util.regex.Pattern RAY_IMAGE = java.util.regex.Pattern.compile("docker\\.io/rayproject/ray(-ml)?:.*");
 
   private KubeletStatus() {}
 
@@ -36,6 +39,7 @@ final class KubeletStatus {
     describe(pod.getSpec().getContainers(), s.getContainerStatuses());
     describe(pod.getSpec().getInitContainers(), s.getInitContainerStatuses());
     s.setResources(podResources(pod.getSpec().getContainers()));
+    s.setAllocatedResources(s.getResources() == null ? null : s.getResources().getRequests());
   }
 
   private static void describe(List<Container> containers, List<ContainerStatus> statuses) {
@@ -55,6 +59,11 @@ final class KubeletStatus {
       }
       if (c.getResources() != null && (c.getResources().getLimits() != null || c.getResources().getRequests() != null)) {
         cs.setResources(new ResourceRequirements(null, limitsAsCgroupsReport(c.getResources().getLimits()), c.getResources().getRequests()));
+        cs.setAllocatedResources(c.getResources().getRequests());
+      }
+      if (RAY_IMAGE.matcher(cs.getImage()).matches()) {
+        // The user the image runs as, from its config: Ray's images run as ray (1000) in group users (100).
+        cs.setUser(new ContainerUser(new LinuxContainerUser(100L, List.of(100L), 1000L)));
       }
       if (c.getVolumeMounts() != null) {
         cs.setVolumeMounts(c.getVolumeMounts().stream()

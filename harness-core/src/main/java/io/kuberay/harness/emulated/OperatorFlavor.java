@@ -31,6 +31,11 @@ record OperatorFlavor(KubeRayVersion version) {
         : "ulimit -n 65536; ";
   }
 
+  /** Up to v1.5.0 (observed on the real operators) each flag is rendered as {@code " --k=v "}; later releases join with one space. */
+  boolean padsStartFlags() {
+    return !version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
   /** v1.1.0 renders ray start flags in map order; later releases sort them by key. */
   boolean sortsStartParams() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

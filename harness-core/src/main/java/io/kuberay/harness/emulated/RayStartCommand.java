@@ -59,10 +59,10 @@ final class RayStartCommand {
           }
         });
     String start = head ? "ray start --head" : "ray start";
-    if (flavor.sortsStartParams()) {
+    if (!flavor.padsStartFlags()) {
       return start + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
     }
-    // v1.1.0 writes each flag as " --k=v " after "ray start [--head] ": double spaces and a trailing one.
+    // Up to v1.5.0 each flag is written as " --k=v " after "ray start [--head] ": double spaces, a trailing one.
     StringBuilder rendered = new StringBuilder(start).append(' ');
     flags.forEach(f -> rendered.append(' ').append(f).append(' '));
     return rendered.toString();
