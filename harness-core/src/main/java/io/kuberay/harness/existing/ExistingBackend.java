@@ -1,25 +1,19 @@
 package io.kuberay.harness.existing;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.kuberay.harness.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
-import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
 import io.kuberay.harness.install.KubeRayInstaller;
 import io.kuberay.harness.install.ManifestSources;
 import io.kuberay.harness.install.Settings;
 import java.io.File;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,25 +24,21 @@ import org.slf4j.LoggerFactory;
  * another version unless {@code kuberay.install.force=true}, and on close removes only the objects it created
  * itself (never CRDs, never anything that was there before).
  */
-public final class ExistingBackend implements ClusterBackend {
+public final class ExistingBackend extends RealClusterBackend {
 
   /** Set to {@code true} to leave an operator the harness installed in place after the run. */
   public static final String KEEP = "kuberay.existing.keep";
 
   private static final Logger logger = LoggerFactory.getLogger(ExistingBackend.class);
 
-  private final KubernetesClient client;
   private final String kubeconfig;
-  private final PodAccess pods;
   private final String description;
-  private Installation installation;
   private KubeRayInstaller installer;
 
   private ExistingBackend(KubernetesClient client, String kubeconfig, String description) {
-    this.client = client;
+    super(client);
     this.kubeconfig = kubeconfig;
     this.description = description;
-    this.pods = new PodAccess(client);
   }
 
   /** Connects to the cluster of the settings' kubeconfig and context (defaults: {@code $KUBECONFIG}, current context). */
@@ -91,11 +81,6 @@ public final class ExistingBackend implements ClusterBackend {
   }
 
   @Override
-  public KubernetesClient client() {
-    return client;
-  }
-
-  @Override
   public String kubeconfig() {
     return kubeconfig;
   }
@@ -107,17 +92,11 @@ public final class ExistingBackend implements ClusterBackend {
 
   /** Installs with explicit options (the operator image, namespace, force). */
   public synchronized Installation installKubeRay(EnvironmentSettings settings, InstallOptions options) {
-    if (installation != null) {
+    if (installation().isPresent()) {
       throw new IllegalStateException("KubeRay is already installed through this backend (" + description + ")");
     }
-    installer = new KubeRayInstaller(client, kubeconfig, ManifestSources.select(settings));
-    installation = installer.install(settings.kuberayVersion(), settings.installMethod(), options);
-    return installation;
-  }
-
-  /** What the install did, if it ran. */
-  public Optional<Installation> installation() {
-    return Optional.ofNullable(installation);
+    installer = new KubeRayInstaller(client(), kubeconfig, ManifestSources.select(settings));
+    return installed(installer.install(settings.kuberayVersion(), settings.installMethod(), options));
   }
 
   /** {@code kuberay.ray.image} when set: the cluster pulls it; else the harness's pinned Ray image. */
@@ -127,37 +106,12 @@ public final class ExistingBackend implements ClusterBackend {
   }
 
   @Override
-  public String operatorNamespace() {
-    if (installation == null) {
-      throw new IllegalStateException("KubeRay is not installed yet");
-    }
-    return installation.namespace();
-  }
-
-  @Override
-  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    return pods.exec(pod, container, command, timeout);
-  }
-
-  @Override
-  public String logs(Pod pod, String container) {
-    return pods.logs(pod, container);
-  }
-
-  @Override
-  public URI reach(Pod pod, int containerPort) {
-    return pods.reach(pod, containerPort);
-  }
-
-  @Override
   public synchronized void close() {
-    pods.close();
+    closePodAccess();
     try {
-      if (installation != null && !installation.reused() && !Settings.flag(KEEP)) {
-        installer.uninstall(installation);
-      }
+      installation().filter(made -> !made.reused() && !Settings.flag(KEEP)).ifPresent(installer::uninstall);
     } finally {
-      client.close();
+      client().close();
     }
   }
 }

@@ -2,21 +2,17 @@ package io.kuberay.harness.k3s;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.BackendUnavailableException;
-import io.kuberay.harness.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
-import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.existing.ClientConfigs;
-import io.kuberay.harness.existing.PodAccess;
+import io.kuberay.harness.existing.RealClusterBackend;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
 import io.kuberay.harness.install.KubeRayInstaller;
 import io.kuberay.harness.install.ManifestSources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,24 +32,20 @@ import org.testcontainers.utility.DockerImageName;
  * needs are side-loaded from the local Docker engine, so nothing is pulled inside the cluster; a missing
  * engine or image fails in seconds with a message that says how to provide it.
  */
-public final class K3sBackend implements ClusterBackend {
+public final class K3sBackend extends RealClusterBackend {
 
   private static final Logger logger = LoggerFactory.getLogger(K3sBackend.class);
   private static final Duration REGISTRY_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
   private final KubeRayK3sContainer node;
   private final K3sImages images;
-  private final KubernetesClient client;
-  private final PodAccess pods;
   private final Path logFile;
-  private Installation installation;
 
   private K3sBackend(KubeRayK3sContainer node, K3sImages images, KubernetesClient client, Path logFile) {
+    super(client);
     this.node = node;
     this.images = images;
-    this.client = client;
     this.logFile = logFile;
-    this.pods = new PodAccess(client);
   }
 
   /** Starts the node, waits for it to be Ready and side-loads the images. */
@@ -163,11 +155,6 @@ public final class K3sBackend implements ClusterBackend {
   }
 
   @Override
-  public KubernetesClient client() {
-    return client;
-  }
-
-  @Override
   public String kubeconfig() {
     return node.getKubeConfigYaml();
   }
@@ -180,39 +167,16 @@ public final class K3sBackend implements ClusterBackend {
   /** Installs with explicit options. */
   public synchronized Installation installKubeRay(EnvironmentSettings settings, InstallOptions options) {
     long start = System.nanoTime();
-    installation = new KubeRayInstaller(client, kubeconfig(), ManifestSources.select(settings))
-        .install(settings.kuberayVersion(), settings.installMethod(), options);
+    Installation made = installed(new KubeRayInstaller(client(), kubeconfig(), ManifestSources.select(settings))
+        .install(settings.kuberayVersion(), settings.installMethod(), options));
     logger.info("KubeRay {} operator available in {} ms", settings.kuberayVersion(), (System.nanoTime() - start) / 1_000_000);
-    return installation;
-  }
-
-  @Override
-  public String operatorNamespace() {
-    if (installation == null) {
-      throw new IllegalStateException("KubeRay is not installed yet");
-    }
-    return installation.namespace();
-  }
-
-  @Override
-  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    return pods.exec(pod, container, command, timeout);
-  }
-
-  @Override
-  public String logs(Pod pod, String container) {
-    return pods.logs(pod, container);
-  }
-
-  @Override
-  public URI reach(Pod pod, int containerPort) {
-    return pods.reach(pod, containerPort);
+    return made;
   }
 
   @Override
   public void close() {
-    pods.close();
-    client.close();
+    closePodAccess();
+    client().close();
     node.stop();
     // The log served diagnostics while the node ran; a finished run leaves nothing behind in /tmp.
     deleteQuietly(logFile);
