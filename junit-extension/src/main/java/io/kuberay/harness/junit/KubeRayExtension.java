@@ -74,8 +74,11 @@ class KubeRayExtension
           : KubeRayEnvironment.start(config.settings());
     } catch (io.kuberay.harness.BackendUnavailableException e) {
       if (io.kuberay.harness.install.Settings.flag(io.kuberay.harness.EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
-        throw new org.opentest4j.TestAbortedException("Skipped: the " + config.settings().backend().id() + " backend cannot start here ("
-            + e.getMessage() + ") and kuberay.backend.optional=true", e);
+        String reason = "Skipped " + testClass.getName() + ": the " + config.settings().backend().id() + " backend cannot start here ("
+            + e.getMessage() + ") and kuberay.backend.optional=true";
+        // Build tools count a class aborted in beforeAll as zero tests; the log says why.
+        org.slf4j.LoggerFactory.getLogger(KubeRayExtension.class).warn(reason);
+        throw new org.opentest4j.TestAbortedException(reason, e);
       }
       throw Misconfiguration.of("@KubeRayTest on " + testClass.getName(),
           "a machine that can run the " + config.settings().backend().id() + " backend", e.problem(), e.fix(), e);

@@ -33,6 +33,26 @@ class WithoutDockerTests {
     assertThat((System.nanoTime() - start) / 1_000_000_000).isLessThan(20);
   }
 
+  @Test
+  @DisplayName("with kuberay.backend.optional=true, aborts the class instead, with the same reason")
+  void optionalK3sWithoutDocker() {
+    assumeTrue(String.valueOf(System.getenv("DOCKER_HOST")).contains("nonexistent"),
+        "runs in the without-docker surefire execution, where DOCKER_HOST points nowhere");
+    System.setProperty("kuberay.backend.optional", "true");
+    try {
+      EngineExecutionResults results = EngineRuns.run(K3sTestCase.class);
+      assertThat(EngineRuns.failures(results.containerEvents())).isEmpty();
+      assertThat(results.containerEvents().aborted().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
+              .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow()))
+          .singleElement(THROWABLE)
+          .isInstanceOf(org.opentest4j.TestAbortedException.class)
+          .hasMessageContaining("Skipped " + K3sTestCase.class.getName() + ": the k3s backend cannot start here")
+          .hasMessageContaining("Docker at unix:///nonexistent/docker.sock is not reachable");
+    } finally {
+      System.clearProperty("kuberay.backend.optional");
+    }
+  }
+
   @Tag("kuberay-fixture")
   @KubeRayTest(backend = "k3s", ray = "off")
   static class K3sTestCase {
