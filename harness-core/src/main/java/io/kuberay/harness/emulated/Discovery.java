@@ -108,6 +108,12 @@ final class Discovery {
     }
   }
 
+  /** Whether a CRD defines the resource with a status subresource: writes to the object then leave status alone. */
+  boolean hasStatusSubresource(String group, String version, String plural) {
+    ApiResource r = crds.get(group + "/" + version + "/" + plural);
+    return r != null && r.hasStatus();
+  }
+
   synchronized List<ApiResource> namespacedResources() {
     List<ApiResource> out = new ArrayList<>();
     groups.values().forEach(m -> m.values().stream().filter(ApiResource::namespaced).forEach(out::add));

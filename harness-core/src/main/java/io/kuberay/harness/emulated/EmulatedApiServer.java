@@ -4,19 +4,19 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import java.net.InetAddress;
-import java.util.HashMap;
+import java.util.Map;
 
-/** fabric8's mock API server in CRUD mode on a loopback port, fronted by {@link ApiDispatcher}. */
+/**
+ * The emulated Kubernetes API on a loopback port: fabric8's mock web server (Vert.x) as the HTTP and
+ * WebSocket transport, {@link ApiDispatcher} and the {@link ObjectStore} behind it.
+ */
 final class EmulatedApiServer implements AutoCloseable {
 
   static final String KUBERNETES_VERSION = "v1.31.0";
 
-  private final KubernetesMockServer server;
+  private final MockWebServer server;
   private final ApiDispatcher dispatcher;
   private KubernetesClient client;
 
@@ -29,13 +29,14 @@ final class EmulatedApiServer implements AutoCloseable {
   }
 
   EmulatedApiServer() {
-    this.dispatcher = new ApiDispatcher(new KubernetesCrudDispatcher(), KUBERNETES_VERSION);
-    this.server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    this.dispatcher = new ApiDispatcher(new ObjectStore(), KUBERNETES_VERSION);
+    this.server = new MockWebServer();
+    server.setDispatcher(dispatcher);
   }
 
   EmulatedApiServer start() {
     // Loopback only: nothing outside this machine can reach the emulated cluster.
-    server.init(InetAddress.getLoopbackAddress(), 0);
+    server.start(InetAddress.getLoopbackAddress(), 0);
     client = newClient();
     for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels("kubernetes.io/metadata.name", ns).endMetadata().withNewStatus().withPhase("Active").endStatus().build()).create();
@@ -44,16 +45,11 @@ final class EmulatedApiServer implements AutoCloseable {
   }
 
   /**
-   * Creates an object from its JSON text without a client round trip: how the emulator bootstraps large
-   * objects such as CRDs. Watchers see it as usual.
+   * Creates an object without a client round trip: how the emulator bootstraps large objects such as
+   * CRDs, parsed once per JVM. Watchers see it as usual.
    */
-  void create(String collectionPath, String json) {
-    io.fabric8.mockwebserver.http.MockResponse response = dispatcher.dispatch(new io.fabric8.mockwebserver.http.RecordedRequest(
-        "HTTP/1.1",
-        io.fabric8.mockwebserver.dsl.HttpMethod.POST,
-        collectionPath,
-        io.fabric8.mockwebserver.http.Headers.builder().add("Content-Type", "application/json").build(),
-        new io.fabric8.mockwebserver.http.Buffer(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+  void create(String collectionPath, Map<String, Object> object) {
+    io.fabric8.mockwebserver.http.MockResponse response = dispatcher.create(collectionPath, object);
     if (response.code() >= 300) {
       throw new IllegalStateException("Creating " + collectionPath + " failed: " + response.code() + " " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
     }
@@ -107,6 +103,6 @@ final class EmulatedApiServer implements AutoCloseable {
     if (client != null) {
       client.close();
     }
-    server.destroy();
+    server.shutdown();
   }
 }

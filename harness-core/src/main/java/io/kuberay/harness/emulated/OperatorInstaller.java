@@ -25,6 +25,9 @@ final class OperatorInstaller {
 
   static final String HELM_RELEASE = "kuberay-operator";
 
+  /** CRDs as maps, shared by every environment of the JVM and never changed (the bundles are cached too). */
+  private static final Map<ManifestObject, Map<String, Object>> PARSED_CRDS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private final KubernetesClient client;
   private final EmulatedApiServer api;
 
@@ -41,8 +44,8 @@ final class OperatorInstaller {
     String operatorNs = helm ? "default" : namespace;
     for (ManifestObject object : bundle) {
       if (object.isCrd()) {
-        // Forwarded as text: parsing a megabyte of schema in the client buys nothing.
-        api.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", object.json());
+        // No client round trip, and parsed once per JVM: each CRD is about a megabyte of schema.
+        api.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", PARSED_CRDS.computeIfAbsent(object, o -> JsonText.readObject(o.json())));
         continue;
       }
       if (helm && "Namespace".equals(object.kind())) {
