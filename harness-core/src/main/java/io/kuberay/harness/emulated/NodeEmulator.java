@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kuberay.harness.NodeCapacity;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -46,6 +48,8 @@ final class NodeEmulator implements AutoCloseable {
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
   private final Object statusLock = new Object();
+  /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
+  private final Map<String, Pod> written = new ConcurrentHashMap<>();
   private final AtomicInteger nextIp = new AtomicInteger(10);
   private Watch watch;
   private volatile boolean closed;
@@ -122,6 +126,7 @@ final class NodeEmulator implements AutoCloseable {
     }
     bound.remove(key);
     unschedulable.remove(key);
+    written.remove(key);
     // Freed capacity may let pending pods fit now.
     List.copyOf(unschedulable).forEach(loop::enqueue);
   }
@@ -143,7 +148,8 @@ final class NodeEmulator implements AutoCloseable {
     if (started.add(key)) {
       bound.putIfAbsent(key, Resources.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
-      runtimes.start(running == null ? pod : running, new Lifecycle(key));
+      Lifecycle lifecycle = new Lifecycle(key);
+      lifecycle.batched(() -> runtimes.start(running == null ? pod : running, lifecycle));
     }
   }
 
@@ -184,14 +190,14 @@ final class NodeEmulator implements AutoCloseable {
     }
     bound.put(key, need);
     unschedulable.remove(key);
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(p -> {
-          p.getSpec().setNodeName(NODE_NAME);
-          return p;
-        });
+    // The binding, as one write: what the scheduler's pods/binding call does to the pod.
+    Pod scheduled =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"nodeName\":\"" + NODE_NAME + "\"}}");
+    written.put(key, scheduled);
     events.normal(
         pod,
         "Scheduled",
@@ -249,41 +255,52 @@ final class NodeEmulator implements AutoCloseable {
         .build();
   }
 
-  /** Read-modify-write of the pod's status; a conflict with a concurrent writer is retried, as kubelets do. */
+  /**
+   * One status write (PUT pods/status) on top of the pod as this node last saw it; when someone else
+   * changed the pod in between (409 Conflict) it reads the pod again and retries, as kubelets do. Returns
+   * the pod as written, or null when it is gone.
+   */
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        synchronized (statusLock) {
-          return writeStatus(pod, change);
+    String key = Keys.of(pod);
+    synchronized (statusLock) {
+      Pod base = newer(written.get(key), pod);
+      for (int attempt = 1; ; attempt++) {
+        Pod next = Json.copy(base);
+        if (next.getStatus() == null) {
+          next.setStatus(new PodStatus());
         }
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 10) {
-          throw e;
+        change.accept(next.getStatus());
+        try {
+          Pod result = client.pods().inNamespace(next.getMetadata().getNamespace()).resource(next).updateStatus();
+          written.put(key, result);
+          return result;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 404) {
+            written.remove(key);
+            return null;
+          }
+          if (e.getCode() != 409 || attempt >= 10) {
+            throw e;
+          }
+          base = client.pods().inNamespace(next.getMetadata().getNamespace()).withName(next.getMetadata().getName()).get();
+          if (base == null) {
+            written.remove(key);
+            return null;
+          }
         }
       }
     }
   }
 
-  private Pod writeStatus(Pod pod, Consumer<PodStatus> change) {
-    try {
-      return client
-          .pods()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                if (p.getStatus() == null) {
-                  p.setStatus(new PodStatus());
-                }
-                change.accept(p.getStatus());
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return null;
-      }
-      throw e;
+  /** The later of two versions of a pod (by resourceVersion; one may be null). */
+  private static Pod newer(Pod a, Pod b) {
+    if (a == null) {
+      return b;
     }
+    if (b == null) {
+      return a;
+    }
+    return Long.parseLong(a.getMetadata().getResourceVersion()) >= Long.parseLong(b.getMetadata().getResourceVersion()) ? a : b;
   }
 
   static void setCondition(PodStatus s, String type, String status, String reason, String message) {
@@ -319,16 +336,51 @@ final class NodeEmulator implements AutoCloseable {
     started.clear();
   }
 
-  /** Turns runtime callbacks into pod status, as the kubelet's status manager does. */
+  /**
+   * Turns runtime callbacks into pod status, as the kubelet's status manager does: what a runtime reports
+   * while it starts the pod (for simulated containers: initialized, started and ready at once) is written as
+   * one status update, as the status manager syncs a pod once per change it observes; later callbacks
+   * (processes that start, become ready or exit) are one write each.
+   */
   private final class Lifecycle implements PodRuntime.PodLifecycle {
     private final String key;
+    /** Changes collected while the runtime starts the pod; null once it has. Guarded by this. */
+    private List<Consumer<PodStatus>> batch;
 
     Lifecycle(String key) {
       this.key = key;
     }
 
-    private void update(Consumer<PodStatus> change) {
-      Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    void batched(Runnable start) {
+      synchronized (this) {
+        batch = new ArrayList<>();
+      }
+      try {
+        start.run();
+      } finally {
+        synchronized (this) {
+          List<Consumer<PodStatus>> changes = batch;
+          batch = null;
+          if (!changes.isEmpty()) {
+            write(s -> changes.forEach(c -> c.accept(s)));
+          }
+        }
+      }
+    }
+
+    private synchronized void update(Consumer<PodStatus> change) {
+      if (batch != null) {
+        batch.add(change);
+      } else {
+        write(change);
+      }
+    }
+
+    private void write(Consumer<PodStatus> change) {
+      Pod pod = written.get(key);
+      if (pod == null) {
+        pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+      }
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
         updateStatus(pod, change);
       }
