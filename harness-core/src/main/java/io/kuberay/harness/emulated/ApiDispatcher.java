@@ -59,9 +59,8 @@ final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * Creates an object given as a map, without a client round trip: how the emulator bootstraps large
-   * objects such as CRDs, whose parsed form it shares between environments (this neither keeps nor changes
-   * {@code object}). Watchers see it as usual.
+   * Creates an object given as a map, without a client round trip. The top level and metadata are copied,
+   * so a CRD (which admission leaves alone) can be shared between environments; watchers see it as usual.
    */
   MockResponse create(String collectionPath, Map<String, Object> object) {
     Map<String, Object> body = new LinkedHashMap<>(object);
@@ -71,6 +70,18 @@ final class ApiDispatcher extends Dispatcher {
     } catch (ApiException e) {
       return e.response();
     }
+  }
+
+  /** The collection an object of this apiVersion and kind is created in. */
+  String collectionPath(Map<String, Object> object) {
+    String apiVersion = String.valueOf(object.get("apiVersion"));
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    Discovery.ApiResource r = discovery.findKind(group, version, String.valueOf(object.get("kind")))
+        .orElseThrow(() -> new IllegalArgumentException("The emulated API server does not serve " + object.get("kind") + " of " + apiVersion));
+    String namespace = (String) Maps.map(object.get("metadata")).get("namespace");
+    String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+    return r.namespaced() && namespace != null ? base + "/namespaces/" + namespace + "/" + r.plural() : base + "/" + r.plural();
   }
 
   private MockResponse route(RecordedRequest request) {

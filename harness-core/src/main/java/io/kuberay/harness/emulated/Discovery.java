@@ -120,6 +120,11 @@ final class Discovery {
     return out;
   }
 
+  synchronized Optional<ApiResource> findKind(String group, String version, String kind) {
+    Map<String, ApiResource> resources = groups.get(groupVersion(group, version));
+    return resources == null ? Optional.empty() : resources.values().stream().filter(r -> r.kind().equals(kind)).findFirst();
+  }
+
   synchronized Optional<ApiResource> find(String group, String version, String plural) {
     Map<String, ApiResource> resources = groups.get(groupVersion(group, version));
     return resources == null ? Optional.empty() : Optional.ofNullable(resources.get(plural));

@@ -1,15 +1,21 @@
 package io.kuberay.harness.emulated;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,24 +54,57 @@ final class EmulatedApiServer implements AutoCloseable {
         .withKubernetesSerialization(Json.SERDE)
         .build();
     for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels("kubernetes.io/metadata.name", ns).endMetadata().withNewStatus().withPhase("Active").endStatus().build()).create();
+      create(namespace(ns));
     }
     return this;
   }
 
   /**
-   * Creates an object without a client round trip: how the emulator bootstraps large objects such as
-   * CRDs, parsed once per JVM. Watchers see it as usual.
+   * Creates an object given as a map, without a client round trip: how the emulator bootstraps itself
+   * (namespaces, the node, KubeRay's bundle). {@code object} is neither kept nor changed, so a parsed CRD can
+   * be shared by every environment of the JVM. Watchers see the object as usual.
    */
-  void create(String collectionPath, Map<String, Object> object) {
-    MockResponse response = dispatcher.create(collectionPath, object);
+  void create(Map<String, Object> object) {
+    String path = dispatcher.collectionPath(object);
+    check("Creating in " + path, dispatcher.create(path, object));
+  }
+
+  /** The object at {@code path}, if there is one. */
+  Optional<Map<String, Object>> read(String path) {
+    MockResponse response = dispatcher.dispatch(request(HttpMethod.GET, path, null));
+    return response.code() == 200 ? Optional.of(JsonText.readObject(response.getBody().readUtf8())) : Optional.empty();
+  }
+
+  /** A PUT of {@code object} to {@code path} (an object or its status). */
+  void replace(String path, Map<String, Object> object) {
+    check("Replacing " + path, dispatcher.dispatch(request(HttpMethod.PUT, path, JsonText.write(object))));
+  }
+
+  private static RecordedRequest request(HttpMethod method, String path, String json) {
+    Headers headers = Headers.builder().add("Content-Type", "application/json").build();
+    return new RecordedRequest("HTTP/1.1", method, path, headers, new Buffer(json == null ? null : json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void check(String what, MockResponse response) {
     if (response.code() >= 300) {
-      throw new IllegalStateException("Creating " + collectionPath + " failed: " + response.code() + " " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
+      throw new IllegalStateException(what + " failed: " + response.code() + " " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
     }
   }
 
   ApiDispatcher dispatcher() {
     return dispatcher;
+  }
+
+  private static Map<String, Object> namespace(String name) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", name);
+    metadata.put("labels", Map.of("kubernetes.io/metadata.name", name));
+    Map<String, Object> ns = new LinkedHashMap<>();
+    ns.put("apiVersion", "v1");
+    ns.put("kind", "Namespace");
+    ns.put("metadata", metadata);
+    ns.put("status", Map.of("phase", "Active"));
+    return ns;
   }
 
   /** The in-process client: owned by this server, closed with it. */

@@ -47,6 +47,7 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.front = StreamingFront.start(backend.api::httpAddress, endpoints, Endpoints.EXEC_TIMEOUT);
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
+      backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
       backend.node = new NodeEmulator(client, settings.nodeCapacity(), backend.runtimes, new EventRecorder(client, "kubelet")).start();
       return backend;
     } catch (RuntimeException e) {

@@ -3,12 +3,10 @@ package io.kuberay.harness.emulated;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -21,6 +19,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,42 +61,41 @@ final class NodeEmulator implements AutoCloseable {
     this.loop = new ReconcileLoop("node", this::reconcile);
   }
 
+  /** The Node object this emulator stands for, created by the API server's bootstrap. */
+  static Map<String, Object> nodeObject(NodeCapacity capacity) {
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("kubernetes.io/hostname", NODE_NAME);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("node-role.kubernetes.io/control-plane", "true");
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("cpu", capacity.cpu());
+    resources.put("memory", capacity.memory());
+    resources.put("pods", "110");
+    Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("type", "Ready");
+    ready.put("status", "True");
+    ready.put("lastTransitionTime", now());
+    ready.put("reason", "KubeletReady");
+    ready.put("message", "kubelet is posting ready status");
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("architecture", "amd64");
+    info.put("containerRuntimeVersion", "kuberay-harness://emulated");
+    info.put("kubeletVersion", "v1.31.0-emulated");
+    info.put("operatingSystem", "linux");
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("allocatable", resources);
+    status.put("capacity", new LinkedHashMap<>(resources));
+    status.put("conditions", List.of(ready));
+    status.put("nodeInfo", info);
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("apiVersion", "v1");
+    node.put("kind", "Node");
+    node.put("metadata", new LinkedHashMap<>(Map.of("name", NODE_NAME, "labels", labels)));
+    node.put("status", status);
+    return node;
+  }
+
   NodeEmulator start() {
-    String cpu = capacity.cpu();
-    String memory = capacity.memory();
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(NODE_NAME)
-                .addToLabels("kubernetes.io/hostname", NODE_NAME)
-                .addToLabels("kubernetes.io/os", "linux")
-                .addToLabels("node-role.kubernetes.io/control-plane", "true")
-                .endMetadata()
-                .withNewStatus()
-                .addToCapacity("cpu", new Quantity(cpu))
-                .addToCapacity("memory", new Quantity(memory))
-                .addToCapacity("pods", new Quantity("110"))
-                .addToAllocatable("cpu", new Quantity(cpu))
-                .addToAllocatable("memory", new Quantity(memory))
-                .addToAllocatable("pods", new Quantity("110"))
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .withReason("KubeletReady")
-                .withMessage("kubelet is posting ready status")
-                .withLastTransitionTime(now())
-                .endCondition()
-                .withNewNodeInfo()
-                .withKubeletVersion("v1.31.0-emulated")
-                .withOperatingSystem("linux")
-                .withArchitecture("amd64")
-                .withContainerRuntimeVersion("kuberay-harness://emulated")
-                .endNodeInfo()
-                .endStatus()
-                .build())
-        .create();
     watch =
         client.pods().inAnyNamespace().watch(
             new Watcher<>() {
