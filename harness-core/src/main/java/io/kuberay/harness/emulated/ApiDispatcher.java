@@ -43,6 +43,10 @@ final class ApiDispatcher extends Dispatcher {
     this.gitVersion = gitVersion;
   }
 
+  ObjectStore store() {
+    return store;
+  }
+
   void podEndpoints(PodEndpoints endpoints) {
     this.podEndpoints = endpoints;
   }

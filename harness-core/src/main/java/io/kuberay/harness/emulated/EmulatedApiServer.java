@@ -3,7 +3,7 @@ package io.kuberay.harness.emulated;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,12 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * fabric8's mock web server (Vert.x), which starts on the first such connection: a test that never leaves
  * the JVM never pays for it.
  */
-final class EmulatedApiServer implements AutoCloseable {
+final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
   static final String KUBERNETES_VERSION = "v1.31.0";
 
   // The mock server logs every request at INFO through java.util.logging; keep output readable. The
   // strong reference keeps the level: JUL holds loggers weakly.
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EmulatedApiServer.class.getName());
   private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
 
   static {
@@ -48,11 +50,9 @@ final class EmulatedApiServer implements AutoCloseable {
   /** Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as its server. */
   EmulatedApiServer start(String masterUrl) {
     Config config = new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withNamespace("default").withRequestTimeout(30_000).build();
-    client = new KubernetesClientBuilder()
-        .withConfig(config)
-        .withHttpClientFactory(new InProcessHttpClient.Factory(dispatcher, delivery))
-        .withKubernetesSerialization(Json.SERDE)
-        .build();
+    // Built directly rather than through KubernetesClientBuilder, whose every instance first makes a
+    // KubernetesSerialization of its own (a fresh Jackson mapper) only to have it replaced by the shared one.
+    client = new KubernetesClientImpl(new InProcessHttpClient.Factory(dispatcher, delivery).newBuilder(config).build(), config, null, Json.SERDE);
     for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
       create(namespace(ns));
     }
@@ -67,6 +67,27 @@ final class EmulatedApiServer implements AutoCloseable {
   void create(Map<String, Object> object) {
     String path = dispatcher.collectionPath(object);
     check("Creating in " + path, dispatcher.create(path, object));
+  }
+
+  @Override
+  public AutoCloseable watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
+    StoreWatch watch = dispatcher.store().watch(resource, null, Selector.parse(labelSelector, null), null);
+    watch.connect(
+        new StoreWatch.Connection() {
+          @Override
+          public void send(WatchEvent event) {
+            try {
+              listener.accept(event.type(), event.object());
+            } catch (RuntimeException e) {
+              // A listener's failure must not fail the write that caused the event.
+              LOG.log(java.util.logging.Level.WARNING, "in-process watch listener failed", e);
+            }
+          }
+
+          @Override
+          public void end() {}
+        });
+    return watch::close;
   }
 
   /** The object at {@code path}, if there is one. */

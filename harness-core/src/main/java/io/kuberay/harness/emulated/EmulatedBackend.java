@@ -48,7 +48,7 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
-      backend.node = new NodeEmulator(client, settings.nodeCapacity(), backend.runtimes, new EventRecorder(client, "kubelet")).start();
+      backend.node = new NodeEmulator(client, backend.api, settings.nodeCapacity(), backend.runtimes, new EventRecorder(backend.api::create, "kubelet")).start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -97,8 +97,8 @@ public final class EmulatedBackend implements ClusterBackend {
     }
     operatorNamespace = new OperatorInstaller(api).install(settings);
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
-    rayClusters = new RayClusterController(api.client(), flavor, new EventRecorder(api.client(), "raycluster-controller")).start();
-    rayJobs = new RayJobController(api.client(), flavor, new EventRecorder(api.client(), "rayjob-controller"), this::dashboard).start();
+    rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
+    rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
   }
 
   @Override

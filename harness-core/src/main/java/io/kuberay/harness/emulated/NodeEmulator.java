@@ -9,9 +9,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.kuberay.harness.NodeCapacity;
@@ -40,7 +37,8 @@ final class NodeEmulator implements AutoCloseable {
   private final PodRuntimes runtimes;
   private final EventRecorder events;
   private final ReconcileLoop loop;
-  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** Pods whose containers this node started, by key, with their uid: a pod replaced under the same name is another pod. */
+  private final Map<String, String> started = new ConcurrentHashMap<>();
   /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
   private final Map<String, Resources> bound = new ConcurrentHashMap<>();
   /** Pods that did not fit; retried when a pod goes away. */
@@ -50,11 +48,13 @@ final class NodeEmulator implements AutoCloseable {
   /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
   private final Map<String, Pod> written = new ConcurrentHashMap<>();
   private final AtomicInteger nextIp = new AtomicInteger(10);
-  private Watch watch;
+  private final ObjectEvents objectEvents;
+  private AutoCloseable watch;
   private volatile boolean closed;
 
-  NodeEmulator(KubernetesClient client, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
+  NodeEmulator(KubernetesClient client, ObjectEvents objectEvents, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
     this.client = client;
+    this.objectEvents = objectEvents;
     this.capacity = capacity;
     this.runtimes = runtimes;
     this.events = events;
@@ -95,31 +95,18 @@ final class NodeEmulator implements AutoCloseable {
     return node;
   }
 
+  /** Watches pods; every change, deletion included, is handled on the node's loop (see {@link #reconcile}). */
   NodeEmulator start() {
-    watch =
-        client.pods().inAnyNamespace().watch(
-            new Watcher<>() {
-              @Override
-              public void eventReceived(Action action, Pod pod) {
-                if (closed) {
-                  return;
-                }
-                String key = Keys.of(pod);
-                if (action == Action.DELETED) {
-                  onDeleted(key);
-                } else {
-                  loop.enqueue(key);
-                }
-              }
-
-              @Override
-              public void onClose(WatcherException cause) {}
-            });
+    watch = objectEvents.watch(RayResources.PODS_REF, null, (type, pod) -> {
+      if (!closed) {
+        loop.enqueue(Keys.of(pod.namespace(), pod.name()));
+      }
+    });
     return this;
   }
 
   private void onDeleted(String key) {
-    if (started.remove(key)) {
+    if (started.remove(key) != null) {
       runtimes.stop(Keys.namespace(key), Keys.name(key));
     }
     bound.remove(key);
@@ -131,6 +118,11 @@ final class NodeEmulator implements AutoCloseable {
 
   private void reconcile(String key) {
     Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    String startedUid = started.get(key);
+    if (pod == null || (startedUid != null && !startedUid.equals(pod.getMetadata().getUid()))) {
+      // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
+      onDeleted(key);
+    }
     if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -143,7 +135,7 @@ final class NodeEmulator implements AutoCloseable {
       List.copyOf(unschedulable).forEach(loop::enqueue);
       return;
     }
-    if (started.add(key)) {
+    if (started.putIfAbsent(key, pod.getMetadata().getUid()) == null) {
       bound.putIfAbsent(key, Resources.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
       Lifecycle lifecycle = new Lifecycle(key);
@@ -327,10 +319,10 @@ final class NodeEmulator implements AutoCloseable {
   public void close() {
     closed = true;
     if (watch != null) {
-      watch.close();
+      RayClusterController.closeQuietly(watch);
     }
     loop.close();
-    started.forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
+    started.keySet().forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
     started.clear();
   }
 

@@ -208,7 +208,7 @@ final class ObjectStore {
     if (resourceVersion == null || resourceVersion.isEmpty() || "0".equals(resourceVersion)) {
       for (StoredObject o : t.in(namespace)) {
         if (w.sees(o)) {
-          w.offer(event("ADDED", o.json()));
+          w.offer(WatchEvent.of("ADDED", o));
         }
       }
     } else {
@@ -220,7 +220,7 @@ final class ObjectStore {
       }
       for (Change c : t.history) {
         if (c.revision > from) {
-          String e = c.eventFor(w);
+          WatchEvent e = c.eventFor(w);
           if (e != null) {
             w.offer(e);
           }
@@ -248,7 +248,7 @@ final class ObjectStore {
     }
   }
 
-  private static String gone(long requested, long oldest) {
+  private static WatchEvent gone(long requested, long oldest) {
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
@@ -257,11 +257,7 @@ final class ObjectStore {
     status.put("message", "too old resource version: " + requested + " (" + oldest + ")");
     status.put("reason", "Expired");
     status.put("code", 410);
-    return event("ERROR", JsonText.write(status));
-  }
-
-  static String event(String type, String objectJson) {
-    return "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
+    return new WatchEvent("ERROR", JsonText.write(status), null);
   }
 
   private static String now() {
@@ -308,7 +304,7 @@ final class ObjectStore {
       }
       List<StoreWatch> touched = new ArrayList<>();
       for (StoreWatch w : watches) {
-        String e = c.eventFor(w);
+        WatchEvent e = c.eventFor(w);
         if (e != null) {
           w.offer(e);
           touched.add(w);
@@ -323,7 +319,7 @@ final class ObjectStore {
     final long revision;
     final StoredObject before;
     final StoredObject after;
-    private String beforeAtRevision;
+    private StoredObject beforeAtRevision;
 
     Change(long revision, StoredObject before, StoredObject after) {
       this.revision = revision;
@@ -336,26 +332,26 @@ final class ObjectStore {
      * enters the watch's selection is ADDED, one that leaves it (or is deleted) is DELETED with its last
      * state at this revision, and null when the watch sees neither state.
      */
-    String eventFor(StoreWatch w) {
+    WatchEvent eventFor(StoreWatch w) {
       boolean was = w.sees(before);
       boolean is = w.sees(after);
       if (was && is) {
-        return event("MODIFIED", after.json());
+        return WatchEvent.of("MODIFIED", after);
       }
       if (is) {
-        return event("ADDED", after.json());
+        return WatchEvent.of("ADDED", after);
       }
       if (was) {
-        return event("DELETED", beforeAtRevision());
+        return WatchEvent.of("DELETED", beforeAtRevision());
       }
       return null;
     }
 
-    private String beforeAtRevision() {
+    private StoredObject beforeAtRevision() {
       if (beforeAtRevision == null) {
         Map<String, Object> object = before.object();
         Maps.map(object.get("metadata")).put("resourceVersion", String.valueOf(revision));
-        beforeAtRevision = JsonText.write(object);
+        beforeAtRevision = StoredObject.of(object);
       }
       return beforeAtRevision;
     }

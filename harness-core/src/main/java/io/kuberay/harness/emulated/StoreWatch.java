@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StoreWatch {
 
-  /** Where the events go: a WebSocket or a chunked HTTP response. */
+  /** Where the events go: a WebSocket, a chunked HTTP response, or an in-process listener. */
   interface Connection {
-    void send(String event);
+    void send(WatchEvent event);
 
     /** Ends the watch from the server side, as after a 410 Gone ERROR event. */
     void end();
@@ -21,7 +21,7 @@ final class StoreWatch {
 
   private final String namespace;
   private final Selector selector;
-  private final Queue<String> pending = new ConcurrentLinkedQueue<>();
+  private final Queue<WatchEvent> pending = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean flushing = new AtomicBoolean();
   private volatile Runnable onClose = () -> {};
   private volatile Connection connection;
@@ -46,7 +46,7 @@ final class StoreWatch {
     this.onClose = action;
   }
 
-  void offer(String event) {
+  void offer(WatchEvent event) {
     if (!closed) {
       pending.add(event);
     }
@@ -69,7 +69,7 @@ final class StoreWatch {
         return;
       }
       try {
-        String event;
+        WatchEvent event;
         while (!closed && (event = pending.poll()) != null) {
           connection.send(event);
         }

@@ -21,8 +21,8 @@ final class WatchSocket extends WebSocketListener {
     watch.connect(
         new StoreWatch.Connection() {
           @Override
-          public void send(String event) {
-            webSocket.send(event);
+          public void send(WatchEvent event) {
+            webSocket.send(event.json());
           }
 
           @Override

@@ -80,8 +80,8 @@ class ObjectStoreTest {
     StoreWatch watch = store.watch(CONFIG_MAPS, null, Selector.ALL, String.valueOf(first));
     watch.connect(new StoreWatch.Connection() {
       @Override
-      public void send(String event) {
-        events.add(event);
+      public void send(WatchEvent event) {
+        events.add(event.json());
       }
 
       @Override
@@ -145,8 +145,8 @@ class ObjectStoreTest {
     List<String> events = new ArrayList<>();
     watch.connect(new StoreWatch.Connection() {
       @Override
-      public void send(String event) {
-        events.add(event);
+      public void send(WatchEvent event) {
+        events.add(event.json());
       }
 
       @Override
