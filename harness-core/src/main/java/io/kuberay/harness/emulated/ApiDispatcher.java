@@ -110,6 +110,9 @@ final class ApiDispatcher extends Dispatcher {
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
     }
+    if ("status".equals(api.subresource()) && !List.of("GET", "PUT", "PATCH").contains(method)) {
+      return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
     switch (method) {
       case "POST":
         return create(api, parse(request));

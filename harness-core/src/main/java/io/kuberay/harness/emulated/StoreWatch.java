@@ -71,7 +71,12 @@ final class StoreWatch {
       try {
         WatchEvent event;
         while (!closed && (event = pending.poll()) != null) {
-          connection.send(event);
+          try {
+            connection.send(event);
+          } catch (RuntimeException e) {
+            // A broken connection ends its watch; the write that queued the event goes on.
+            close();
+          }
         }
         if (ending && !closed) {
           connection.end();
