@@ -38,7 +38,7 @@ final class OperatorInstaller {
     String namespace = bundle.stream().filter(o -> "Namespace".equals(o.kind())).map(ManifestObject::name).findFirst().orElse("default");
     String operatorNs = helm ? "default" : namespace;
     for (ManifestObject object : bundle) {
-      Map<String, Object> parsed = PARSED.computeIfAbsent(object, o -> JsonText.readObject(o.json()));
+      Map<String, Object> parsed = PARSED.computeIfAbsent(object, OperatorInstaller::parse);
       if (object.isCrd()) {
         // About a megabyte of schema each: created as the shared map, never copied.
         api.create(parsed);
@@ -58,6 +58,16 @@ final class OperatorInstaller {
     }
     startOperatorPod(operatorNs);
     return operatorNs;
+  }
+
+  /** A CRD's spec (its schema) is kept with its JSON text, so that storing the CRD does not serialize it again. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(ManifestObject object) {
+    Map<String, Object> parsed = JsonText.readObject(object.json());
+    if (object.isCrd() && parsed.get("spec") instanceof Map<?, ?> spec) {
+      parsed.put("spec", FrozenJson.of((Map<String, Object>) spec));
+    }
+    return parsed;
   }
 
   private static boolean isNamespaced(String kind) {
