@@ -117,17 +117,18 @@ final class NodeEmulator implements AutoCloseable {
   }
 
   private void reconcile(String key) {
-    Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    Pod current = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
     String startedUid = started.get(key);
-    if (pod == null || (startedUid != null && !startedUid.equals(pod.getMetadata().getUid()))) {
+    if (current == null || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
       // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
       onDeleted(key);
     }
-    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+    if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
-    if (pod.getSpec().getNodeName() == null) {
-      schedule(pod);
+    // A pod this node binds starts right away: the kubelet's reaction to the binding, without another trip through the queue.
+    Pod pod = current.getSpec().getNodeName() == null ? schedule(current) : current;
+    if (pod == null) {
       return;
     }
     if (finished(pod)) {
@@ -143,7 +144,8 @@ final class NodeEmulator implements AutoCloseable {
     }
   }
 
-  private void schedule(Pod pod) {
+  /** Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and returns null. */
+  private Pod schedule(Pod pod) {
     Resources need = Resources.requestsOf(pod);
     String key = Keys.of(pod);
     Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
@@ -176,7 +178,7 @@ final class NodeEmulator implements AutoCloseable {
             });
         events.warning(pod, "FailedScheduling", message);
       }
-      return;
+      return null;
     }
     bound.put(key, need);
     unschedulable.remove(key);
@@ -192,6 +194,7 @@ final class NodeEmulator implements AutoCloseable {
         pod,
         "Scheduled",
         "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " to " + NODE_NAME);
+    return scheduled;
   }
 
   private static boolean finished(Pod pod) {
