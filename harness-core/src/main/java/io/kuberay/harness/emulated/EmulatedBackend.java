@@ -37,6 +37,8 @@ public final class EmulatedBackend implements ClusterBackend {
 
   /** Starts the API server and the node; Ray nodes run through {@code rayRuntime} when it is given. */
   public static EmulatedBackend start(EnvironmentSettings settings) {
+    // KubeRay's bundle is read and parsed (once per JVM) while the API server and the node start.
+    OperatorInstaller.prepare(settings);
     PodRuntime ray = rayRuntime(settings);
     EmulatedBackend backend = new EmulatedBackend(new EmulatedApiServer(), new PodRuntimes(ray, new SimulatedPodRuntime()));
     try {

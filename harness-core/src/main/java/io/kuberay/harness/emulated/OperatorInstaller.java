@@ -24,11 +24,31 @@ final class OperatorInstaller {
 
   /** The bundles' objects as maps, shared by every environment of the JVM and never changed (the bundles are cached too). */
   private static final Map<ManifestObject, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
+  private static final java.util.Set<String> PREPARED = ConcurrentHashMap.newKeySet();
 
   private final EmulatedApiServer api;
 
   OperatorInstaller(EmulatedApiServer api) {
     this.api = api;
+  }
+
+  /**
+   * Reads and parses the release's bundle in the background, if this JVM has not yet: a cold start then
+   * overlaps it with starting the API server (install waits for what is still being parsed). A failure
+   * here is reported by {@link #install}, which reads the bundle again.
+   */
+  static void prepare(EnvironmentSettings settings) {
+    if (PREPARED.add(settings.kuberayVersion() + "|" + settings.manifestsDir())) {
+      Thread t = new Thread(() -> {
+        try {
+          KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir()).forEach(o -> PARSED.computeIfAbsent(o, OperatorInstaller::parse));
+        } catch (RuntimeException e) {
+          // install() reads the bundle itself and reports the problem
+        }
+      }, "kuberay-bundle-parser");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   /** Returns the operator's namespace. */
