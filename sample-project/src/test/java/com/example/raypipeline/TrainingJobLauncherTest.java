@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.junit.KubeRayNamespace;
 import io.kuberay.harness.junit.KubeRayTest;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -47,10 +49,8 @@ class TrainingJobLauncherTest {
     assertThat(result.jobId()).startsWith("cluster-resources-");
 
     // shutdownAfterJobFinishes with ttlSecondsAfterFinished 0: the operator deletes the cluster right away.
-    // Polled with GET: the emulated API's watches do not replay events between a list and the watch yet.
-    org.awaitility.Awaitility.await("RayCluster " + result.rayClusterName() + " deleted after the job").atMost(Duration.ofMinutes(1))
-        .until(() -> client.genericKubernetesResources(TrainingJobLauncher.RAY_CLUSTER).inNamespace(namespace)
-            .withName(result.rayClusterName()).get() == null);
+    client.genericKubernetesResources(TrainingJobLauncher.RAY_CLUSTER).inNamespace(namespace).withName(result.rayClusterName())
+        .waitUntilCondition(Objects::isNull, 1, TimeUnit.MINUTES);
   }
 
   @Test

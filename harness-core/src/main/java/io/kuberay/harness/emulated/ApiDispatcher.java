@@ -1,14 +1,9 @@
 package io.kuberay.harness.emulated;
 
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,17 +12,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The emulated API server's front door. fabric8's CRUD dispatcher stores objects and serves watches; this
- * adds what a real API server does around it and what users hit: discovery, generateName, admission
- * defaults, CRD schema validation and defaulting, name rules, namespace existence, owner-reference garbage
- * collection, namespace deletion, server-side apply, pod logs — and a clear 4xx for what is not emulated.
+ * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the
+ * {@link ObjectStore}; this adds what a real API server does around them and what users hit: discovery,
+ * generateName, admission defaults, CRD schema validation and defaulting, name rules, namespace existence,
+ * owner-reference garbage collection, namespace deletion, server-side apply, pod logs — and a clear 4xx for
+ * what is not emulated.
  */
 final class ApiDispatcher extends Dispatcher {
 
-  private static final List<String> DEPENDENT_COLLECTIONS =
-      List.of("/api/v1/namespaces/%s/pods", "/api/v1/namespaces/%s/services", "/apis/ray.io/v1/namespaces/%s/rayclusters", "/apis/batch/v1/namespaces/%s/jobs");
+  private static final ResourceRef RAY_CLUSTERS = new ResourceRef("ray.io", "v1", "rayclusters");
+  private static final List<ResourceRef> DEPENDENT_RESOURCES =
+      List.of(new ResourceRef("", "v1", "pods"), new ResourceRef("", "v1", "services"), RAY_CLUSTERS, new ResourceRef("batch", "v1", "jobs"));
+  private static final Map<String, ResourceRef> OWNER_RESOURCES =
+      Map.of("RayCluster", RAY_CLUSTERS, "RayJob", new ResourceRef("ray.io", "v1", "rayjobs"), "Job", new ResourceRef("batch", "v1", "jobs"));
 
-  private final KubernetesCrudDispatcher crud;
+  private final ObjectStore store;
+  private final StoreRequests rest;
   private final Discovery discovery = new Discovery();
   private final Map<String, Map<String, Object>> schemas = new ConcurrentHashMap<>();
   private final Map<String, List<Object>> printerColumns = new ConcurrentHashMap<>();
@@ -35,9 +35,14 @@ final class ApiDispatcher extends Dispatcher {
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
 
-  ApiDispatcher(KubernetesCrudDispatcher crud, String gitVersion) {
-    this.crud = crud;
+  ApiDispatcher(ObjectStore store, String gitVersion) {
+    this.store = store;
+    this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
+  }
+
+  ObjectStore store() {
+    return store;
   }
 
   void podEndpoints(PodEndpoints endpoints) {
@@ -47,28 +52,38 @@ final class ApiDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      return withContentType(route(request));
+      return route(request);
+    } catch (ApiException e) {
+      return e.response();
     } catch (RuntimeException e) {
       return ApiErrors.status(500, "InternalError", "emulated API server: " + e);
     }
   }
 
   /**
-   * The CRUD dispatcher's JSON bodies come without a Content-Type; Go clients then assume the first type they
-   * accepted (kubectl asks for protobuf first, e.g. for the pod lookup of {@code port-forward service/...}).
+   * Creates an object given as a map, without a client round trip. The top level and metadata are copied,
+   * so a CRD (which admission leaves alone) can be shared between environments; watchers see it as usual.
    */
-  private static MockResponse withContentType(MockResponse response) {
-    if (response.getWebSocketListener() == null && response.header("Content-Type") == null && response.getBody() != null && response.getBody().size() > 0) {
-      for (byte b : response.getBody().getBytes()) {
-        if (!Character.isWhitespace(b)) {
-          if (b == '{' || b == '[') {
-            response.setHeader("Content-Type", "application/json");
-          }
-          break;
-        }
-      }
+  MockResponse create(String collectionPath, Map<String, Object> object) {
+    Map<String, Object> body = new LinkedHashMap<>(object);
+    body.put("metadata", new LinkedHashMap<>(Maps.map(object.get("metadata"))));
+    try {
+      return create(ApiPath.parse(collectionPath).orElseThrow(), body);
+    } catch (ApiException e) {
+      return e.response();
     }
-    return response;
+  }
+
+  /** The collection an object of this apiVersion and kind is created in. */
+  String collectionPath(Map<String, Object> object) {
+    String apiVersion = String.valueOf(object.get("apiVersion"));
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    Discovery.ApiResource r = discovery.findKind(group, version, String.valueOf(object.get("kind")))
+        .orElseThrow(() -> new IllegalArgumentException("The emulated API server does not serve " + object.get("kind") + " of " + apiVersion));
+    String namespace = (String) Maps.map(object.get("metadata")).get("namespace");
+    String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+    return r.namespaced() && namespace != null ? base + "/namespaces/" + namespace + "/" + r.plural() : base + "/" + r.plural();
   }
 
   private MockResponse route(RecordedRequest request) {
@@ -86,6 +101,9 @@ final class ApiDispatcher extends Dispatcher {
       return ApiErrors.status(404, "NotFound", "the server could not find the requested resource (path " + bare + ")");
     }
     ApiPath api = parsed.get();
+    if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
+      return bind(api, parse(request));
+    }
     if (discovery.find(api.group(), api.version(), api.plural()).isEmpty()) {
       return ApiErrors.status(
           404, "NotFound", "the server could not find the requested resource (" + api.plural() + (api.group().isEmpty() ? "" : "." + api.group()) + ")");
@@ -93,62 +111,35 @@ final class ApiDispatcher extends Dispatcher {
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
     }
+    if ("status".equals(api.subresource()) && !List.of("GET", "PUT", "PATCH").contains(method)) {
+      return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
     switch (method) {
       case "POST":
-        return create(request, api);
+        return create(api, parse(request));
       case "PUT":
-        return update(request, api);
+        return replace(api, parse(request));
       case "PATCH":
         return patch(request, api);
       case "DELETE":
-        return delete(request, api);
-      default:
-        Optional<MockResponse> byName = byNameSelector(request, api);
-        if (byName.isPresent()) {
-          return byName.get();
+        return delete(api);
+      case "GET":
+        if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
+          return rest.watch(api);
         }
-        MockResponse response = crud.dispatch(request);
-        if ("GET".equals(method) && ServerTables.wanted(request.getHeader("Accept")) && !api.queryHas("watch", "true")
-            && !api.queryHas("watch", "1") && response.code() == 200 && response.getBody() != null) {
+        MockResponse response = rest.read(api);
+        if (ServerTables.wanted(request.getHeader("Accept")) && response.code() == 200) {
           return asTable(api, response);
         }
         return response;
+      default:
+        return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
-  }
-
-  /**
-   * {@code fieldSelector=metadata.name=X} on a collection — what fabric8's waitUntilCondition and informers on
-   * one object send — served as a list or watch of that one object. The mock store does not apply field
-   * selectors, and a watch that never sees the object's events would wait forever.
-   */
-  private Optional<MockResponse> byNameSelector(RecordedRequest request, ApiPath api) {
-    String selector = api.name() == null ? query(api, "fieldSelector") : null;
-    if (selector == null || !selector.startsWith("metadata.name=") || selector.contains(",")) {
-      return Optional.empty();
-    }
-    String name = selector.substring("metadata.name=".length());
-    StringBuilder rest = new StringBuilder();
-    for (String kv : api.query().split("&")) {
-      if (!kv.isEmpty() && !kv.startsWith("fieldSelector=")) {
-        rest.append(rest.length() == 0 ? "?" : "&").append(kv);
-      }
-    }
-    if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
-      return Optional.of(crud.dispatch(rewrite(request, HttpMethod.GET, api.collection() + "/" + name + rest, null, null)));
-    }
-    MockResponse all = crud.handleGet(api.collection());
-    if (all.code() != 200) {
-      return Optional.of(all);
-    }
-    Map<String, Object> list = Maps.map(Json.SERDE.unmarshal(all.getBody().readUtf8(), Map.class));
-    list.put("items", Maps.list(list.get("items")).stream().filter(i -> name.equals(Maps.get(Maps.map(i), "metadata", "name"))).toList());
-    MockResponse response = ApiErrors.json(200, list);
-    return Optional.of(ServerTables.wanted(request.getHeader("Accept")) ? asTable(api, ApiErrors.json(200, list)) : response);
   }
 
   /** The response as the Table kubectl asked for, so {@code kubectl get} prints real columns. */
   private MockResponse asTable(ApiPath api, MockResponse response) {
-    Map<String, Object> body = Maps.map(Json.SERDE.unmarshal(response.getBody().readUtf8(), Map.class));
+    Map<String, Object> body = JsonText.readObject(response.getBody().readUtf8());
     List<Object> printer = printerColumns.getOrDefault(api.group() + "/" + api.version() + "/" + api.plural(), List.of());
     Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), java.time.Instant.now());
     return ApiErrors.json(200, table).setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
@@ -198,6 +189,35 @@ final class ApiDispatcher extends Dispatcher {
     return v;
   }
 
+  /** pods/binding (or a Binding object): the scheduler's assignment of a pod to a node; not a spec change. */
+  private MockResponse bind(ApiPath api, Map<String, Object> binding) {
+    String pod = "binding".equals(api.subresource()) ? api.name() : String.valueOf(Maps.map(binding.get("metadata")).get("name"));
+    Object node = Maps.map(binding.get("target")).get("name");
+    if (node == null) {
+      return ApiErrors.status(400, "BadRequest", "Binding " + pod + " has no target.name");
+    }
+    try {
+      store.bind(new ResourceRef("", "v1", "pods"), api.namespace(), pod, current -> {
+        Map<String, Object> spec = Maps.map(current.get("spec"));
+        if (spec.get("nodeName") != null) {
+          throw new ApiException(409, "Conflict", "pod " + pod + " is already assigned to node \"" + spec.get("nodeName") + "\"");
+        }
+        spec.put("nodeName", node);
+        current.put("spec", spec);
+        return current;
+      });
+    } catch (ApiException e) {
+      return e.response();
+    }
+    Map<String, Object> success = new LinkedHashMap<>();
+    success.put("kind", "Status");
+    success.put("apiVersion", "v1");
+    success.put("metadata", Map.of());
+    success.put("status", "Success");
+    success.put("code", 201);
+    return ApiErrors.json(201, success);
+  }
+
   private MockResponse subresource(RecordedRequest request, ApiPath api) {
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
       switch (api.subresource()) {
@@ -229,14 +249,11 @@ final class ApiDispatcher extends Dispatcher {
     return null;
   }
 
-  private MockResponse create(RecordedRequest request, ApiPath api) {
-    Map<String, Object> body = parse(request);
+  private MockResponse create(ApiPath api, Map<String, Object> body) {
     Map<String, Object> metadata = Maps.map(body.get("metadata"));
     body.put("metadata", metadata);
-    boolean generated = false;
     if (metadata.get("name") == null && metadata.get("generateName") instanceof String prefix) {
       metadata.put("name", generateName(prefix));
-      generated = true;
     }
     String name = (String) metadata.get("name");
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
@@ -249,43 +266,39 @@ final class ApiDispatcher extends Dispatcher {
         return ApiErrors.status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
       }
       metadata.put("namespace", api.namespace());
-      if (crud.handleGet("/api/v1/namespaces/" + api.namespace()).code() != 200) {
+      if (store.get(ResourceRef.NAMESPACES, null, api.namespace()).isEmpty()) {
         return ApiErrors.status(404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
       }
     }
-    if (crud.handleGet(api.collection() + "/" + name).code() == 200) {
-      String resource = api.group().isEmpty() ? api.plural() : api.plural() + "." + api.group();
-      return ApiErrors.status(409, "AlreadyExists", resource + " \"" + name + "\" already exists");
+    if (store.get(api.resource(), api.namespace(), name).isPresent()) {
+      return ApiErrors.status(409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
     }
-    java.util.concurrent.atomic.AtomicBoolean admitted = new java.util.concurrent.atomic.AtomicBoolean();
-    Optional<MockResponse> rejected = admit(api, kind, name, body, admitted);
+    Optional<MockResponse> rejected = admit(api, kind, name, body);
     if (rejected.isPresent()) {
       return rejected.get();
     }
-    boolean unchanged = !generated && api.namespace() == null && !admitted.get();
-    MockResponse response = crud.handleCreate(unchanged ? request : rewrite(request, HttpMethod.POST, request.getPath(), body, null));
-    if (response.code() < 300 && isCrd(api)) {
+    MockResponse response = rest.create(api, body);
+    if (isCrd(api)) {
       registerCrd(body);
     }
-    if (response.code() < 300 && api.namespace() != null && ownerGone(api.namespace(), metadata)) {
+    if (api.namespace() != null && ownerGone(api.namespace(), metadata)) {
       // A controller that raced with its owner's deletion: the garbage collector removes the orphan.
-      crud.handleDelete(api.collection() + "/" + name);
+      store.delete(api.resource(), api.namespace(), name);
     }
     return response;
   }
 
-  private MockResponse update(RecordedRequest request, ApiPath api) {
+  private MockResponse replace(ApiPath api, Map<String, Object> body) {
     if ("status".equals(api.subresource())) {
-      return crud.handleUpdate(request);
+      return rest.replace(api, body);
     }
-    Map<String, Object> body = parse(request);
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
-    Optional<MockResponse> rejected = admit(api, kind, api.name(), body, new java.util.concurrent.atomic.AtomicBoolean());
+    Optional<MockResponse> rejected = admit(api, kind, api.name(), body);
     if (rejected.isPresent()) {
       return rejected.get();
     }
-    MockResponse response = crud.handleUpdate(rewrite(request, HttpMethod.PUT, request.getPath(), body, null));
-    if (response.code() < 300 && isCrd(api)) {
+    MockResponse response = rest.replace(api, body);
+    if (isCrd(api)) {
       registerCrd(body);
     }
     return response;
@@ -296,29 +309,25 @@ final class ApiDispatcher extends Dispatcher {
     if (type.startsWith("application/apply-patch")) {
       return serverSideApply(request, api);
     }
-    if (type.startsWith("application/strategic-merge-patch")) {
-      // Approximation: lists are replaced, not merged by key (documented in docs/PARITY.md).
-      return crud.handlePatch(rewrite(request, HttpMethod.PATCH, request.getPath(), null, "application/merge-patch+json"));
-    }
-    return crud.handlePatch(request);
+    // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key (docs/PARITY.md).
+    return rest.patch(api, request.getHeader("Content-Type"), request.getBody() == null ? "" : request.getBody().readUtf8());
   }
 
   /** Server-side apply, approximated: create when absent, otherwise a JSON merge of the applied fields. */
   private MockResponse serverSideApply(RecordedRequest request, ApiPath api) {
     Map<String, Object> applied = parse(request);
-    MockResponse existing = crud.handleGet(api.objectPath());
-    if (existing.code() == 404) {
-      String collection = api.collection();
-      return create(rewrite(request, HttpMethod.POST, collection, applied, "application/json"), ApiPath.parse(collection).orElseThrow());
+    Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
+    if (existing.isEmpty()) {
+      return create(ApiPath.parse(api.collection()).orElseThrow(), applied);
     }
-    Map<String, Object> merged = Maps.map(Json.SERDE.unmarshal(existing.getBody().readUtf8(), Map.class));
+    Map<String, Object> merged = existing.get().object();
     Map<String, Object> status = Maps.map(merged.get("status"));
     mergeInto(merged, applied);
     Maps.map(merged.get("metadata")).remove("managedFields");
     if (!"status".equals(api.subresource()) && !status.isEmpty()) {
       merged.put("status", status);
     }
-    return update(rewrite(request, HttpMethod.PUT, api.objectPath() + (api.subresource() == null ? "" : "/" + api.subresource()), merged, "application/json"), api);
+    return replace(api, merged);
   }
 
   @SuppressWarnings("unchecked")
@@ -335,48 +344,37 @@ final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  private MockResponse delete(RecordedRequest request, ApiPath api) {
+  private MockResponse delete(ApiPath api) {
     if (api.name() == null) {
-      return crud.handleDelete(request.getPath());
+      return rest.delete(api);
     }
-    MockResponse existing = crud.handleGet(api.objectPath());
-    if (existing.code() != 200) {
+    Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
+    if (existing.isEmpty()) {
       return ApiErrors.notFound(api.plural(), api.group(), api.name());
     }
-    Map<String, Object> object = Maps.map(Json.SERDE.unmarshal(existing.getBody().readUtf8(), Map.class));
-    MockResponse response = crud.handleDelete(api.objectPath());
-    if (response.code() >= 300) {
-      return response;
-    }
-    String uid = Maps.string(object, "metadata", "uid").orElse(null);
+    MockResponse response = rest.delete(api);
+    String uid = existing.get().uid();
     if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
       deleteNamespaceContents(api.name());
     } else if (api.namespace() != null && uid != null) {
       collectDependents(api.namespace(), uid);
     }
     if (isCrd(api)) {
-      discovery.removeCrd(object);
+      discovery.removeCrd(existing.get().object());
     }
     return response;
   }
-
-  private static final Map<String, String> OWNER_COLLECTIONS =
-      Map.of("RayCluster", "/apis/ray.io/v1/namespaces/%s/rayclusters/%s", "RayJob", "/apis/ray.io/v1/namespaces/%s/rayjobs/%s", "Job", "/apis/batch/v1/namespaces/%s/jobs/%s");
 
   /** Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with that uid. */
   private boolean ownerGone(String namespace, Map<String, Object> metadata) {
     for (Object o : Maps.list(metadata.get("ownerReferences"))) {
       Map<String, Object> owner = Maps.map(o);
-      String template = OWNER_COLLECTIONS.get(String.valueOf(owner.get("kind")));
-      if (template == null) {
+      ResourceRef resource = OWNER_RESOURCES.get(String.valueOf(owner.get("kind")));
+      if (resource == null) {
         continue;
       }
-      MockResponse found = crud.handleGet(String.format(template, namespace, owner.get("name")));
-      if (found.code() != 200) {
-        return true;
-      }
-      Map<String, Object> current = Maps.map(Json.SERDE.unmarshal(found.getBody().readUtf8(), Map.class));
-      if (!String.valueOf(owner.get("uid")).equals(Maps.string(current, "metadata", "uid").orElse(null))) {
+      Optional<StoredObject> current = store.get(resource, namespace, String.valueOf(owner.get("name")));
+      if (current.isEmpty() || !String.valueOf(owner.get("uid")).equals(current.get().uid())) {
         return true;
       }
     }
@@ -386,48 +384,30 @@ final class ApiDispatcher extends Dispatcher {
   /** The namespace controller's job: everything in a deleted namespace goes with it. */
   private void deleteNamespaceContents(String namespace) {
     for (Discovery.ApiResource r : discovery.namespacedResources()) {
-      String base = r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
-      crud.handleDelete(base + "/namespaces/" + namespace + "/" + r.plural());
+      store.deleteAll(new ResourceRef(r.group(), r.version(), r.plural()), namespace, Selector.ALL);
     }
   }
 
   /** The garbage collector's job: objects whose owner is gone are deleted, recursively. */
   private void collectDependents(String namespace, String ownerUid) {
-    for (String template : DEPENDENT_COLLECTIONS) {
-      String collection = String.format(template, namespace);
-      MockResponse list = crud.handleGet(collection);
-      if (list.code() != 200) {
-        continue;
-      }
-      for (Object item : Maps.list(Maps.map(Json.SERDE.unmarshal(list.getBody().readUtf8(), Map.class)).get("items"))) {
-        Map<String, Object> obj = Maps.map(item);
-        boolean owned =
-            Maps.list(Maps.get(obj, "metadata", "ownerReferences")).stream()
-                .anyMatch(o -> ownerUid.equals(Maps.map(o).get("uid")));
-        if (owned) {
-          String name = Maps.string(obj, "metadata", "name").orElseThrow();
-          String uid = Maps.string(obj, "metadata", "uid").orElse(null);
-          crud.handleDelete(collection + "/" + name);
-          if (uid != null) {
-            collectDependents(namespace, uid);
-          }
+    for (ResourceRef resource : DEPENDENT_RESOURCES) {
+      for (ObjectStore.Deletion d : store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
+        if (d.object().uid() != null) {
+          collectDependents(namespace, d.object().uid());
         }
       }
     }
   }
 
-  /** Admission: defaults (flagging {@code mutated}) and validation; a rejection is returned as the response. */
-  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body, java.util.concurrent.atomic.AtomicBoolean mutated) {
+  /** Admission: defaults and validation; a rejection is returned as the response. */
+  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body) {
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
-      mutated.set(true);
       Admission.defaultPod(body);
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
-      mutated.set(true);
       Admission.defaultService(body, () -> "10.43." + (nextServiceIp.get() / 250) + "." + (nextServiceIp.getAndIncrement() % 250 + 1));
     }
     Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema != null) {
-      mutated.set(true);
       List<String> causes = SchemaValidator.apply(schema, body);
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
@@ -461,17 +441,7 @@ final class ApiDispatcher extends Dispatcher {
 
   private static Map<String, Object> parse(RecordedRequest request) {
     String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
-    Object parsed = text.isBlank() ? new LinkedHashMap<>() : Json.SERDE.unmarshal(text, Map.class);
-    return new LinkedHashMap<>(Maps.map(parsed));
-  }
-
-  private static RecordedRequest rewrite(RecordedRequest original, HttpMethod method, String path, Object body, String contentType) {
-    Headers.Builder headers = original.getHeaders().newBuilder();
-    if (contentType != null) {
-      headers.set("Content-Type", contentType);
-    }
-    Buffer buffer = body == null ? original.getBody() : new Buffer(Json.SERDE.asJson(body).getBytes(StandardCharsets.UTF_8));
-    return new RecordedRequest(original.getHttpVersion(), method, path, headers.build(), buffer);
+    return text.isBlank() ? new LinkedHashMap<>() : JsonText.readObject(text);
   }
 
   /** Pod subresources served by the emulated node. */

@@ -48,6 +48,16 @@ record ApiPath(String group, String version, String namespace, String plural, St
     return collection() + "/" + name;
   }
 
+  /** The store table this path addresses. */
+  ResourceRef resource() {
+    return new ResourceRef(group, version, plural);
+  }
+
+  /** A query parameter's first value, decoded; null when absent. */
+  String queryParam(String key) {
+    return new QueryString(query).first(key);
+  }
+
   boolean queryHas(String key, String value) {
     for (String kv : query.split("&")) {
       if (kv.equals(key + "=" + value)) {

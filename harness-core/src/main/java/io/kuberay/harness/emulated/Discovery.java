@@ -108,10 +108,21 @@ final class Discovery {
     }
   }
 
+  /** Whether a CRD defines the resource with a status subresource: writes to the object then leave status alone. */
+  boolean hasStatusSubresource(String group, String version, String plural) {
+    ApiResource r = crds.get(group + "/" + version + "/" + plural);
+    return r != null && r.hasStatus();
+  }
+
   synchronized List<ApiResource> namespacedResources() {
     List<ApiResource> out = new ArrayList<>();
     groups.values().forEach(m -> m.values().stream().filter(ApiResource::namespaced).forEach(out::add));
     return out;
+  }
+
+  synchronized Optional<ApiResource> findKind(String group, String version, String kind) {
+    Map<String, ApiResource> resources = groups.get(groupVersion(group, version));
+    return resources == null ? Optional.empty() : resources.values().stream().filter(r -> r.kind().equals(kind)).findFirst();
   }
 
   synchronized Optional<ApiResource> find(String group, String version, String plural) {

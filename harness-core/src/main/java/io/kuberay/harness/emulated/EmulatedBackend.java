@@ -23,39 +23,37 @@ import java.nio.file.Files;
 public final class EmulatedBackend implements ClusterBackend {
 
   private final EmulatedApiServer api;
-  private final NodeEmulator node;
   private final PodRuntimes runtimes;
+  private NodeEmulator node;
+  private volatile StreamingFront front;
   private RayClusterController rayClusters;
   private RayJobController rayJobs;
   private String operatorNamespace = "default";
 
-  private EmulatedBackend(EmulatedApiServer api, NodeEmulator node, PodRuntimes runtimes) {
+  private EmulatedBackend(EmulatedApiServer api, PodRuntimes runtimes) {
     this.api = api;
-    this.node = node;
     this.runtimes = runtimes;
   }
 
   /** Starts the API server and the node; Ray nodes run through {@code rayRuntime} when it is given. */
   public static EmulatedBackend start(EnvironmentSettings settings) {
+    // KubeRay's bundle is read and parsed (once per JVM) while the API server and the node start.
+    OperatorInstaller.prepare(settings);
     PodRuntime ray = rayRuntime(settings);
-    EmulatedApiServer api = new EmulatedApiServer().start();
+    EmulatedBackend backend = new EmulatedBackend(new EmulatedApiServer(), new PodRuntimes(ray, new SimulatedPodRuntime()));
     try {
-      PodRuntimes runtimes = new PodRuntimes(ray, new SimulatedPodRuntime());
-      EventRecorder kubelet = new EventRecorder(api.client(), "kubelet");
-      NodeEmulator node = new NodeEmulator(api.client(), settings.nodeCapacity(), runtimes, kubelet).start();
-      EmulatedBackend backend = new EmulatedBackend(api, node, runtimes);
       Endpoints endpoints = backend.new Endpoints();
-      api.dispatcher().podEndpoints(endpoints);
+      backend.api.dispatcher().podEndpoints(endpoints);
       // kubectl's exec and port-forward upgrades need subprotocols the mock server cannot negotiate: a
       // loopback front serves them and relays everything else (see StreamingFront).
-      java.net.URI upstream = URI.create(api.url());
-      backend.front = StreamingFront.start(new java.net.InetSocketAddress(upstream.getHost(), upstream.getPort()), endpoints, Endpoints.EXEC_TIMEOUT);
+      backend.front = StreamingFront.start(backend.api::httpAddress, endpoints, Endpoints.EXEC_TIMEOUT);
+      backend.api.start(backend.front.url());
+      KubernetesClient client = backend.api.client();
+      backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
+      backend.node = new NodeEmulator(client, backend.api, settings.nodeCapacity(), backend.runtimes, new EventRecorder(backend.api::create, "kubelet")).start();
       return backend;
     } catch (RuntimeException e) {
-      api.close();
-      if (ray != null) {
-        ray.close();
-      }
+      backend.close();
       throw e;
     }
   }
@@ -91,7 +89,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public String kubeconfig() {
-    return api.kubeconfig().replace(api.url(), front.url());
+    return EmulatedApiServer.kubeconfig(front.url());
   }
 
   @Override
@@ -101,8 +99,8 @@ public final class EmulatedBackend implements ClusterBackend {
     }
     operatorNamespace = new OperatorInstaller(api).install(settings);
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
-    rayClusters = new RayClusterController(api.client(), flavor, new EventRecorder(api.client(), "raycluster-controller")).start();
-    rayJobs = new RayJobController(api.client(), flavor, new EventRecorder(api.client(), "rayjob-controller"), this::dashboard).start();
+    rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
+    rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
   }
 
   @Override
@@ -147,13 +145,15 @@ public final class EmulatedBackend implements ClusterBackend {
     if (rayClusters != null) {
       rayClusters.close();
     }
-    node.close();
+    if (node != null) {
+      node.close();
+    }
     runtimes.close();
     api.close();
-    front.close();
+    if (front != null) {
+      front.close();
+    }
   }
-
-  private volatile StreamingFront front;
 
   /** Serves pods/log from the node's runtimes, and exec and port-forward through the {@link StreamingFront}. */
   private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {

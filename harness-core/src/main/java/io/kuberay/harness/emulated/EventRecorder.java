@@ -1,21 +1,26 @@
 package io.kuberay.harness.emulated;
 
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 
-/** Writes core/v1 Events as the operator's and kubelet's event recorders do, for diagnostics and kubectl. */
+/**
+ * Writes core/v1 Events as the operator's and kubelet's event recorders do, for diagnostics and kubectl.
+ * Events go to the API server as maps, without a client round trip: a recorder has nothing to read back.
+ */
 final class EventRecorder {
 
-  private final KubernetesClient client;
+  private final Consumer<Map<String, Object>> create;
   private final String component;
 
-  EventRecorder(KubernetesClient client, String component) {
-    this.client = client;
+  /** @param create creates an object in the API server ({@link EmulatedApiServer#create}) */
+  EventRecorder(Consumer<Map<String, Object>> create, String component) {
+    this.create = create;
     this.component = component;
   }
 
@@ -29,35 +34,31 @@ final class EventRecorder {
 
   private void record(HasMetadata object, String type, String reason, String message) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    String namespace = object.getMetadata().getNamespace();
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", object.getMetadata().getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT));
+    metadata.put("namespace", namespace);
+    Map<String, Object> involved = new LinkedHashMap<>();
+    involved.put("apiVersion", object.getApiVersion());
+    involved.put("kind", object.getKind());
+    involved.put("name", object.getMetadata().getName());
+    involved.put("namespace", namespace);
+    involved.put("uid", object.getMetadata().getUid());
+    involved.values().removeIf(java.util.Objects::isNull);
+    Map<String, Object> event = new LinkedHashMap<>();
+    event.put("apiVersion", "v1");
+    event.put("kind", "Event");
+    event.put("metadata", metadata);
+    event.put("involvedObject", involved);
+    event.put("type", type);
+    event.put("reason", reason);
+    event.put("message", message);
+    event.put("count", 1);
+    event.put("firstTimestamp", now);
+    event.put("lastTimestamp", now);
+    event.put("source", Map.of("component", component));
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(object.getMetadata().getNamespace())
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withName(object.getMetadata().getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT))
-                  .withNamespace(object.getMetadata().getNamespace())
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withApiVersion(object.getApiVersion())
-                  .withKind(object.getKind())
-                  .withName(object.getMetadata().getName())
-                  .withNamespace(object.getMetadata().getNamespace())
-                  .withUid(object.getMetadata().getUid())
-                  .endInvolvedObject()
-                  .withType(type)
-                  .withReason(reason)
-                  .withMessage(message)
-                  .withCount(1)
-                  .withFirstTimestamp(now)
-                  .withLastTimestamp(now)
-                  .withNewSource()
-                  .withComponent(component)
-                  .endSource()
-                  .build())
-          .create();
+      create.accept(event);
     } catch (RuntimeException e) {
       // Events are best effort, as in Kubernetes.
     }

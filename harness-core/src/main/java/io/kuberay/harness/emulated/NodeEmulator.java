@@ -3,22 +3,18 @@ package io.kuberay.harness.emulated;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.kuberay.harness.NodeCapacity;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,100 +35,98 @@ final class NodeEmulator implements AutoCloseable {
   private final PodRuntimes runtimes;
   private final EventRecorder events;
   private final ReconcileLoop loop;
-  private final Set<String> started = ConcurrentHashMap.newKeySet();
+  /** Pods whose containers this node started, by key, with their uid: a pod replaced under the same name is another pod. */
+  private final Map<String, String> started = new ConcurrentHashMap<>();
   /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
   private final Map<String, Resources> bound = new ConcurrentHashMap<>();
   /** Pods that did not fit; retried when a pod goes away. */
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
   private final Object statusLock = new Object();
+  /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
+  private final Map<String, Pod> written = new ConcurrentHashMap<>();
   private final AtomicInteger nextIp = new AtomicInteger(10);
-  private Watch watch;
+  private final ObjectEvents objectEvents;
+  private AutoCloseable watch;
   private volatile boolean closed;
 
-  NodeEmulator(KubernetesClient client, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
+  NodeEmulator(KubernetesClient client, ObjectEvents objectEvents, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
     this.client = client;
+    this.objectEvents = objectEvents;
     this.capacity = capacity;
     this.runtimes = runtimes;
     this.events = events;
     this.loop = new ReconcileLoop("node", this::reconcile);
   }
 
-  NodeEmulator start() {
-    String cpu = capacity.cpu();
-    String memory = capacity.memory();
-    client
-        .nodes()
-        .resource(
-            new NodeBuilder()
-                .withNewMetadata()
-                .withName(NODE_NAME)
-                .addToLabels("kubernetes.io/hostname", NODE_NAME)
-                .addToLabels("kubernetes.io/os", "linux")
-                .addToLabels("node-role.kubernetes.io/control-plane", "true")
-                .endMetadata()
-                .withNewStatus()
-                .addToCapacity("cpu", new Quantity(cpu))
-                .addToCapacity("memory", new Quantity(memory))
-                .addToCapacity("pods", new Quantity("110"))
-                .addToAllocatable("cpu", new Quantity(cpu))
-                .addToAllocatable("memory", new Quantity(memory))
-                .addToAllocatable("pods", new Quantity("110"))
-                .addNewCondition()
-                .withType("Ready")
-                .withStatus("True")
-                .withReason("KubeletReady")
-                .withMessage("kubelet is posting ready status")
-                .withLastTransitionTime(now())
-                .endCondition()
-                .withNewNodeInfo()
-                .withKubeletVersion("v1.31.0-emulated")
-                .withOperatingSystem("linux")
-                .withArchitecture("amd64")
-                .withContainerRuntimeVersion("kuberay-harness://emulated")
-                .endNodeInfo()
-                .endStatus()
-                .build())
-        .create();
-    watch =
-        client.pods().inAnyNamespace().watch(
-            new Watcher<>() {
-              @Override
-              public void eventReceived(Action action, Pod pod) {
-                if (closed) {
-                  return;
-                }
-                String key = Keys.of(pod);
-                if (action == Action.DELETED) {
-                  onDeleted(key);
-                } else {
-                  loop.enqueue(key);
-                }
-              }
+  /** The Node object this emulator stands for, created by the API server's bootstrap. */
+  static Map<String, Object> nodeObject(NodeCapacity capacity) {
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("kubernetes.io/hostname", NODE_NAME);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("node-role.kubernetes.io/control-plane", "true");
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("cpu", capacity.cpu());
+    resources.put("memory", capacity.memory());
+    resources.put("pods", "110");
+    Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("type", "Ready");
+    ready.put("status", "True");
+    ready.put("lastTransitionTime", now());
+    ready.put("reason", "KubeletReady");
+    ready.put("message", "kubelet is posting ready status");
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("architecture", "amd64");
+    info.put("containerRuntimeVersion", "kuberay-harness://emulated");
+    info.put("kubeletVersion", "v1.31.0-emulated");
+    info.put("operatingSystem", "linux");
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("allocatable", resources);
+    status.put("capacity", new LinkedHashMap<>(resources));
+    status.put("conditions", List.of(ready));
+    status.put("nodeInfo", info);
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("apiVersion", "v1");
+    node.put("kind", "Node");
+    node.put("metadata", new LinkedHashMap<>(Map.of("name", NODE_NAME, "labels", labels)));
+    node.put("status", status);
+    return node;
+  }
 
-              @Override
-              public void onClose(WatcherException cause) {}
-            });
+  /** Watches pods; every change, deletion included, is handled on the node's loop (see {@link #reconcile}). */
+  NodeEmulator start() {
+    watch = objectEvents.watch(RayResources.PODS_REF, null, (type, pod) -> {
+      if (!closed) {
+        loop.enqueue(Keys.of(pod.namespace(), pod.name()));
+      }
+    });
     return this;
   }
 
   private void onDeleted(String key) {
-    if (started.remove(key)) {
+    if (started.remove(key) != null) {
       runtimes.stop(Keys.namespace(key), Keys.name(key));
     }
     bound.remove(key);
     unschedulable.remove(key);
+    written.remove(key);
     // Freed capacity may let pending pods fit now.
     List.copyOf(unschedulable).forEach(loop::enqueue);
   }
 
   private void reconcile(String key) {
-    Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
-    if (pod == null || pod.getMetadata().getDeletionTimestamp() != null) {
+    Pod current = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    String startedUid = started.get(key);
+    if (current == null || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
+      // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
+      onDeleted(key);
+    }
+    if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
-    if (pod.getSpec().getNodeName() == null) {
-      schedule(pod);
+    // A pod this node binds starts right away: the kubelet's reaction to the binding, without another trip through the queue.
+    Pod pod = current.getSpec().getNodeName() == null ? schedule(current) : current;
+    if (pod == null) {
       return;
     }
     if (finished(pod)) {
@@ -140,15 +134,17 @@ final class NodeEmulator implements AutoCloseable {
       List.copyOf(unschedulable).forEach(loop::enqueue);
       return;
     }
-    if (started.add(key)) {
+    if (started.putIfAbsent(key, pod.getMetadata().getUid()) == null) {
       bound.putIfAbsent(key, Resources.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
       containerEvents(pod, pod.getSpec().getInitContainers());
-      runtimes.start(running == null ? pod : running, new Lifecycle(key));
+      Lifecycle lifecycle = new Lifecycle(key);
+      lifecycle.batched(() -> runtimes.start(running == null ? pod : running, lifecycle));
     }
   }
 
-  private void schedule(Pod pod) {
+  /** Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and returns null. */
+  private Pod schedule(Pod pod) {
     Resources need = Resources.requestsOf(pod);
     String key = Keys.of(pod);
     Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
@@ -181,22 +177,25 @@ final class NodeEmulator implements AutoCloseable {
             });
         events.warning(pod, "FailedScheduling", message);
       }
-      return;
+      return null;
     }
     bound.put(key, need);
     unschedulable.remove(key);
-    client
-        .pods()
-        .inNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .edit(p -> {
-          p.getSpec().setNodeName(NODE_NAME);
-          return p;
-        });
+    // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation stays).
+    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+        .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
+        .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
+        .build()).create();
+    Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+    if (scheduled == null) {
+      return null;
+    }
+    written.put(key, scheduled);
     events.normal(
         pod,
         "Scheduled",
         "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " to " + NODE_NAME);
+    return scheduled;
   }
 
   private static boolean finished(Pod pod) {
@@ -264,41 +263,52 @@ final class NodeEmulator implements AutoCloseable {
         .build();
   }
 
-  /** Read-modify-write of the pod's status; a conflict with a concurrent writer is retried, as kubelets do. */
+  /**
+   * One status write (PUT pods/status) on top of the pod as this node last saw it; when someone else
+   * changed the pod in between (409 Conflict) it reads the pod again and retries, as kubelets do. Returns
+   * the pod as written, or null when it is gone.
+   */
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        synchronized (statusLock) {
-          return writeStatus(pod, change);
+    String key = Keys.of(pod);
+    synchronized (statusLock) {
+      Pod base = newer(written.get(key), pod);
+      for (int attempt = 1; ; attempt++) {
+        Pod next = Json.copy(base);
+        if (next.getStatus() == null) {
+          next.setStatus(new PodStatus());
         }
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409 || attempt >= 10) {
-          throw e;
+        change.accept(next.getStatus());
+        try {
+          Pod result = client.pods().inNamespace(next.getMetadata().getNamespace()).resource(next).updateStatus();
+          written.put(key, result);
+          return result;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 404) {
+            written.remove(key);
+            return null;
+          }
+          if (e.getCode() != 409 || attempt >= 10) {
+            throw e;
+          }
+          base = client.pods().inNamespace(next.getMetadata().getNamespace()).withName(next.getMetadata().getName()).get();
+          if (base == null) {
+            written.remove(key);
+            return null;
+          }
         }
       }
     }
   }
 
-  private Pod writeStatus(Pod pod, Consumer<PodStatus> change) {
-    try {
-      return client
-          .pods()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                if (p.getStatus() == null) {
-                  p.setStatus(new PodStatus());
-                }
-                change.accept(p.getStatus());
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        return null;
-      }
-      throw e;
+  /** The later of two versions of a pod (by resourceVersion; one may be null). */
+  private static Pod newer(Pod a, Pod b) {
+    if (a == null) {
+      return b;
     }
+    if (b == null) {
+      return a;
+    }
+    return Long.parseLong(a.getMetadata().getResourceVersion()) >= Long.parseLong(b.getMetadata().getResourceVersion()) ? a : b;
   }
 
   static void setCondition(PodStatus s, String type, String status, String reason, String message) {
@@ -327,31 +337,65 @@ final class NodeEmulator implements AutoCloseable {
   public void close() {
     closed = true;
     if (watch != null) {
-      watch.close();
+      RayClusterController.closeQuietly(watch);
     }
     loop.close();
-    started.forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
+    started.keySet().forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
     started.clear();
   }
 
-  /** Turns runtime callbacks into pod status, as the kubelet's status manager does. */
+  /**
+   * Turns runtime callbacks into pod status, as the kubelet's status manager does: what a runtime reports
+   * while it starts the pod (for simulated containers: initialized, started and ready at once) is written as
+   * one status update, as the status manager syncs a pod once per change it observes; later callbacks
+   * (processes that start, become ready or exit) are one write each.
+   */
   private final class Lifecycle implements PodRuntime.PodLifecycle {
     private final String key;
+    /** Changes collected while the runtime starts the pod; null once it has. Guarded by this. */
+    private List<Consumer<PodStatus>> batch;
 
     Lifecycle(String key) {
       this.key = key;
     }
 
-    private Pod update(Consumer<PodStatus> change) {
-      Pod pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    void batched(Runnable start) {
+      synchronized (this) {
+        batch = new ArrayList<>();
+      }
+      try {
+        start.run();
+      } finally {
+        synchronized (this) {
+          List<Consumer<PodStatus>> changes = batch;
+          batch = null;
+          if (!changes.isEmpty()) {
+            write(s -> changes.forEach(c -> c.accept(s)));
+          }
+        }
+      }
+    }
+
+    private synchronized void update(Consumer<PodStatus> change) {
+      if (batch != null) {
+        batch.add(change);
+      } else {
+        write(change);
+      }
+    }
+
+    private void write(Consumer<PodStatus> change) {
+      Pod pod = written.get(key);
+      if (pod == null) {
+        pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+      }
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        Pod spec = pod;
         updateStatus(pod, s -> {
           change.accept(s);
-          KubeletStatus.describe(pod, s);
+          KubeletStatus.describe(spec, s);
         });
-        return pod;
       }
-      return null;
     }
 
     @Override
@@ -379,7 +423,7 @@ final class NodeEmulator implements AutoCloseable {
 
     @Override
     public void containersStarted() {
-      Pod pod = update(
+      update(
           s -> {
             s.setPhase("Running");
             for (ContainerStatus cs : s.getContainerStatuses()) {
@@ -388,6 +432,7 @@ final class NodeEmulator implements AutoCloseable {
               cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
             }
           });
+      Pod pod = written.get(key);
       if (pod != null) {
         containerEvents(pod, pod.getSpec().getContainers());
       }

@@ -1,11 +1,5 @@
 package io.kuberay.harness.emulated;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.install.KubeRayManifests;
@@ -14,23 +8,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Installs a KubeRay release into the emulated cluster the way the user's command would: every object of
  * the kustomize bundle (or the Helm chart's equivalents), an available operator Deployment and its running
- * pod, so that listing the operator namespace shows what a real install shows.
+ * pod, so that listing the operator namespace shows what a real install shows. The objects go to the API
+ * server as maps, parsed once per JVM, without a client round trip.
  */
 final class OperatorInstaller {
 
   static final String HELM_RELEASE = "kuberay-operator";
 
-  private final KubernetesClient client;
+  /** The bundles' objects as maps, shared by every environment of the JVM and never changed (the bundles are cached too). */
+  private static final Map<ManifestObject, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
+  private static final java.util.Set<String> PREPARED = ConcurrentHashMap.newKeySet();
+
   private final EmulatedApiServer api;
 
   OperatorInstaller(EmulatedApiServer api) {
     this.api = api;
-    this.client = api.client();
+  }
+
+  /**
+   * Reads and parses the release's bundle in the background, if this JVM has not yet: a cold start then
+   * overlaps it with starting the API server (install waits for what is still being parsed). A failure
+   * here is reported by {@link #install}, which reads the bundle again.
+   */
+  static void prepare(EnvironmentSettings settings) {
+    if (PREPARED.add(settings.kuberayVersion() + "|" + settings.manifestsDir())) {
+      Thread t = new Thread(() -> {
+        try {
+          KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir()).forEach(o -> PARSED.computeIfAbsent(o, OperatorInstaller::parse));
+        } catch (RuntimeException e) {
+          // install() reads the bundle itself and reports the problem
+        }
+      }, "kuberay-bundle-parser");
+      t.setDaemon(true);
+      t.start();
+    }
   }
 
   /** Returns the operator's namespace. */
@@ -40,45 +58,53 @@ final class OperatorInstaller {
     String namespace = bundle.stream().filter(o -> "Namespace".equals(o.kind())).map(ManifestObject::name).findFirst().orElse("default");
     String operatorNs = helm ? "default" : namespace;
     for (ManifestObject object : bundle) {
+      Map<String, Object> parsed = PARSED.computeIfAbsent(object, OperatorInstaller::parse);
       if (object.isCrd()) {
-        // Forwarded as text: parsing a megabyte of schema in the client buys nothing.
-        api.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", object.json());
+        // About a megabyte of schema each: created as the shared map, never copied.
+        api.create(parsed);
         continue;
       }
       if (helm && "Namespace".equals(object.kind())) {
         continue;
       }
-      GenericKubernetesResource copy = Json.SERDE.unmarshal(object.json(), GenericKubernetesResource.class);
+      Map<String, Object> copy = JsonText.copy(parsed);
       if (helm) {
         helmify(copy, settings);
       }
-      if (isNamespaced(copy)) {
-        copy.getMetadata().setNamespace(operatorNs);
+      if (isNamespaced(object.kind())) {
+        Maps.map(copy.get("metadata")).put("namespace", operatorNs);
       }
-      client.resource(copy).create();
+      api.create(copy);
     }
     startOperatorPod(operatorNs);
     return operatorNs;
   }
 
-  private static boolean isNamespaced(HasMetadata o) {
-    return !List.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding").contains(o.getKind());
+  /** A CRD's spec (its schema) is kept with its JSON text, so that storing the CRD does not serialize it again. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> parse(ManifestObject object) {
+    Map<String, Object> parsed = JsonText.readObject(object.json());
+    if (object.isCrd() && parsed.get("spec") instanceof Map<?, ?> spec) {
+      parsed.put("spec", FrozenJson.of((Map<String, Object>) spec));
+    }
+    return parsed;
+  }
+
+  private static boolean isNamespaced(String kind) {
+    return !List.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding").contains(kind);
   }
 
   /** The kuberay-operator chart names objects like kustomize but labels them for its release. */
-  private static void helmify(GenericKubernetesResource o, EnvironmentSettings settings) {
-    if ("CustomResourceDefinition".equals(o.getKind())) {
-      return;
-    }
-    Map<String, String> labels = new LinkedHashMap<>();
+  private static void helmify(Map<String, Object> o, EnvironmentSettings settings) {
+    Map<String, Object> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/name", "kuberay-operator");
     labels.put("app.kubernetes.io/instance", HELM_RELEASE);
     labels.put("app.kubernetes.io/managed-by", "Helm");
     labels.put("helm.sh/chart", "kuberay-operator-" + settings.kuberayVersion().number());
-    o.getMetadata().setLabels(labels);
-    if ("Deployment".equals(o.getKind())) {
-      Map<String, Object> spec = Maps.map(o.getAdditionalProperties().get("spec"));
-      Map<String, String> podLabels = new LinkedHashMap<>();
+    Maps.map(o.get("metadata")).put("labels", labels);
+    if ("Deployment".equals(o.get("kind"))) {
+      Map<String, Object> spec = Maps.map(o.get("spec"));
+      Map<String, Object> podLabels = new LinkedHashMap<>();
       podLabels.put("app.kubernetes.io/name", "kuberay-operator");
       podLabels.put("app.kubernetes.io/instance", HELM_RELEASE);
       podLabels.put("app.kubernetes.io/component", "kuberay-operator");
@@ -87,46 +113,46 @@ final class OperatorInstaller {
     }
   }
 
+  /** What the Deployment and ReplicaSet controllers would do: one running operator pod, the Deployment available. */
   private void startOperatorPod(String namespace) {
-    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName("kuberay-operator").get();
-    if (deployment == null) {
-      throw new IllegalStateException("The KubeRay bundle did not contain the kuberay-operator Deployment");
-    }
+    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/kuberay-operator")
+        .orElseThrow(() -> new IllegalStateException("The KubeRay bundle did not contain the kuberay-operator Deployment"));
     String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 10).toLowerCase(Locale.ROOT);
-    PodTemplateSpec template = deployment.getSpec().getTemplate();
-    Pod pod = new io.fabric8.kubernetes.api.model.PodBuilder()
-        .withNewMetadata()
-        .withGenerateName("kuberay-operator-" + hash + "-")
-        .withNamespace(namespace)
-        .withLabels(new LinkedHashMap<>(template.getMetadata().getLabels()))
-        .addToLabels("pod-template-hash", hash)
-        .addNewOwnerReference()
-        .withApiVersion("apps/v1")
-        .withKind("ReplicaSet")
-        .withName("kuberay-operator-" + hash)
-        .withUid(java.util.UUID.randomUUID().toString())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .endOwnerReference()
-        .endMetadata()
-        .withSpec(Json.copy(template.getSpec()))
-        .build();
-    client.resource(pod).create();
-    client.apps().deployments().inNamespace(namespace).withName("kuberay-operator").editStatus(d -> {
-      d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
-          .withObservedGeneration(1L)
-          .withReplicas(1)
-          .withUpdatedReplicas(1)
-          .withReadyReplicas(1)
-          .withAvailableReplicas(1)
-          .addNewCondition()
-          .withType("Available")
-          .withStatus("True")
-          .withReason("MinimumReplicasAvailable")
-          .withMessage("Deployment has minimum availability.")
-          .endCondition()
-          .build());
-      return d;
-    });
+    Map<String, Object> template = Maps.map(Maps.get(deployment, "spec", "template"));
+    Map<String, Object> labels = new LinkedHashMap<>(Maps.map(Maps.get(template, "metadata", "labels")));
+    labels.put("pod-template-hash", hash);
+    Map<String, Object> owner = new LinkedHashMap<>();
+    owner.put("apiVersion", "apps/v1");
+    owner.put("kind", "ReplicaSet");
+    owner.put("name", "kuberay-operator-" + hash);
+    owner.put("uid", UUID.randomUUID().toString());
+    owner.put("controller", true);
+    owner.put("blockOwnerDeletion", true);
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("generateName", "kuberay-operator-" + hash + "-");
+    metadata.put("namespace", namespace);
+    metadata.put("labels", labels);
+    metadata.put("ownerReferences", List.of(owner));
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("apiVersion", "v1");
+    pod.put("kind", "Pod");
+    pod.put("metadata", metadata);
+    pod.put("spec", Maps.map(template.get("spec")));
+    api.create(pod);
+
+    Map<String, Object> condition = new LinkedHashMap<>();
+    condition.put("type", "Available");
+    condition.put("status", "True");
+    condition.put("reason", "MinimumReplicasAvailable");
+    condition.put("message", "Deployment has minimum availability.");
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", 1);
+    status.put("replicas", 1);
+    status.put("updatedReplicas", 1);
+    status.put("readyReplicas", 1);
+    status.put("availableReplicas", 1);
+    status.put("conditions", List.of(condition));
+    deployment.put("status", status);
+    api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/kuberay-operator/status", deployment);
   }
 }

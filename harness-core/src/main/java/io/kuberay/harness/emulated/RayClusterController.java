@@ -5,9 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -30,10 +27,12 @@ final class RayClusterController implements AutoCloseable {
   private final ClusterStatusCalculator statuses;
   private final EventRecorder events;
   private final ReconcileLoop loop;
-  private final List<Watch> watches = new ArrayList<>();
+  private final ObjectEvents objectEvents;
+  private final List<AutoCloseable> watches = new ArrayList<>();
 
-  RayClusterController(KubernetesClient client, OperatorFlavor flavor, EventRecorder events) {
+  RayClusterController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events) {
     this.client = client;
+    this.objectEvents = objectEvents;
     this.flavor = flavor;
     this.pods = new PodFactory(flavor);
     this.services = new HeadServiceFactory(flavor);
@@ -42,12 +41,10 @@ final class RayClusterController implements AutoCloseable {
     this.loop = new ReconcileLoop("raycluster", this::reconcile);
   }
 
+  /** Watches RayClusters and their pods; the first events queue every existing cluster. */
   RayClusterController start() {
-    watches.add(
-        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inAnyNamespace().watch(new Enqueue<>(o -> Keys.of(o))));
-    watches.add(
-        client.pods().inAnyNamespace().withLabel(Labels.CLUSTER).watch(new Enqueue<>(p -> Keys.of(p.getMetadata().getNamespace(), p.getMetadata().getLabels().get(Labels.CLUSTER)))));
-    client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inAnyNamespace().list().getItems().forEach(c -> loop.enqueue(Keys.of(c)));
+    watches.add(objectEvents.watch(RayResources.RAY_CLUSTERS_REF, null, (type, o) -> loop.enqueue(Keys.of(o.namespace(), o.name()))));
+    watches.add(objectEvents.watch(RayResources.PODS_REF, Labels.CLUSTER, (type, p) -> loop.enqueue(Keys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
     return this;
   }
 
@@ -165,24 +162,15 @@ final class RayClusterController implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(Watch::close);
+    watches.forEach(RayClusterController::closeQuietly);
     loop.close();
   }
 
-  /** Queues the key of whatever changed; a closed watch is re-opened by the environment, not here. */
-  private final class Enqueue<T> implements Watcher<T> {
-    private final java.util.function.Function<T, String> key;
-
-    Enqueue(java.util.function.Function<T, String> key) {
-      this.key = key;
+  static void closeQuietly(AutoCloseable watch) {
+    try {
+      watch.close();
+    } catch (Exception e) {
+      // closing anyway
     }
-
-    @Override
-    public void eventReceived(Action action, T resource) {
-      loop.enqueue(key.apply(resource));
-    }
-
-    @Override
-    public void onClose(WatcherException cause) {}
   }
 }

@@ -6,9 +6,6 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
@@ -38,10 +35,12 @@ final class RayJobController implements AutoCloseable {
   private final DashboardLocator dashboards;
   private final SubmitterJobs submitters;
   private final ReconcileLoop loop;
-  private final List<Watch> watches = new ArrayList<>();
+  private final ObjectEvents objectEvents;
+  private final List<AutoCloseable> watches = new ArrayList<>();
 
-  RayJobController(KubernetesClient client, OperatorFlavor flavor, EventRecorder events, DashboardLocator dashboards) {
+  RayJobController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events, DashboardLocator dashboards) {
     this.client = client;
+    this.objectEvents = objectEvents;
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
@@ -50,9 +49,16 @@ final class RayJobController implements AutoCloseable {
   }
 
   RayJobController start() {
-    watches.add(client.genericKubernetesResources(RayResources.RAY_JOBS).inAnyNamespace().watch(new Enqueue(r -> Keys.of(r))));
-    watches.add(client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inAnyNamespace().withLabel(Labels.ORIGINATED_FROM_CRD, "RayJob")
-        .watch(new Enqueue(r -> Keys.of(r.getMetadata().getNamespace(), r.getMetadata().getLabels().get(Labels.ORIGINATED_FROM_CR_NAME)))));
+    watches.add(objectEvents.watch(RayResources.RAY_JOBS_REF, null, (type, o) -> {
+      if (!"DELETED".equals(type)) {
+        loop.enqueue(Keys.of(o.namespace(), o.name()));
+      }
+    }));
+    watches.add(objectEvents.watch(RayResources.RAY_CLUSTERS_REF, Labels.ORIGINATED_FROM_CRD + "=RayJob", (type, o) -> {
+      if (!"DELETED".equals(type)) {
+        loop.enqueue(Keys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
+      }
+    }));
     return this;
   }
 
@@ -273,26 +279,8 @@ final class RayJobController implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(Watch::close);
+    watches.forEach(RayClusterController::closeQuietly);
     loop.close();
     submitters.close();
-  }
-
-  private final class Enqueue implements Watcher<GenericKubernetesResource> {
-    private final java.util.function.Function<GenericKubernetesResource, String> key;
-
-    Enqueue(java.util.function.Function<GenericKubernetesResource, String> key) {
-      this.key = key;
-    }
-
-    @Override
-    public void eventReceived(Action action, GenericKubernetesResource resource) {
-      if (action != Action.DELETED) {
-        loop.enqueue(key.apply(resource));
-      }
-    }
-
-    @Override
-    public void onClose(WatcherException cause) {}
   }
 }

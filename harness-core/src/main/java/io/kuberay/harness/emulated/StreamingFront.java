@@ -53,14 +53,15 @@ final class StreamingFront implements AutoCloseable {
   static final String TUNNELED_PORT_FORWARD = "SPDY/3.1+" + PORT_FORWARD_PROTOCOL;
   private static final int MAX_HEAD = 64 * 1024;
 
-  private final InetSocketAddress upstream;
+  /** The HTTP API server behind the front, started by the first connection that needs it. */
+  private final java.util.function.Supplier<InetSocketAddress> upstream;
   private final PodStreams pods;
   private final Duration execTimeout;
   private final ServerSocket server;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private StreamingFront(InetSocketAddress upstream, PodStreams pods, Duration execTimeout) throws IOException {
+  private StreamingFront(java.util.function.Supplier<InetSocketAddress> upstream, PodStreams pods, Duration execTimeout) throws IOException {
     this.upstream = upstream;
     this.pods = pods;
     this.execTimeout = execTimeout;
@@ -68,7 +69,7 @@ final class StreamingFront implements AutoCloseable {
   }
 
   /** Listens on a free loopback port and relays to {@code upstream}. */
-  static StreamingFront start(InetSocketAddress upstream, PodStreams pods, Duration execTimeout) {
+  static StreamingFront start(java.util.function.Supplier<InetSocketAddress> upstream, PodStreams pods, Duration execTimeout) {
     try {
       StreamingFront front = new StreamingFront(upstream, pods, execTimeout);
       Thread acceptor = new Thread(front::acceptLoop, "emulated-api-front");
@@ -121,7 +122,7 @@ final class StreamingFront implements AutoCloseable {
         Matcher m = request.logTarget().get();
         new LogStream(pods, client, in, m.group(1), m.group(2), request.query()).run();
       } else if (!request.isUpgrade() && "GET".equals(request.method()) && request.isWatch()) {
-        new HttpWatchBridge(upstream, client, in, head).run();
+        new HttpWatchBridge(upstream.get(), client, in, head).run();
       } else {
         relay(client, in, request.isUpgrade() ? head : oneRequest(head));
       }
@@ -188,7 +189,7 @@ final class StreamingFront implements AutoCloseable {
   private void relay(Socket client, InputStream in, byte[] head) throws IOException {
     try (Socket up = new Socket()) {
       open.add(up);
-      up.connect(upstream, 10_000);
+      up.connect(upstream.get(), 10_000);
       up.setTcpNoDelay(true);
       OutputStream upOut = up.getOutputStream();
       upOut.write(head);

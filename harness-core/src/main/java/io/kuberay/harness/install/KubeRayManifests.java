@@ -25,7 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class KubeRayManifests {
 
-  private static final KubernetesSerialization SERDE = new KubernetesSerialization();
+  /** fabric8's serialization, for YAML and typed objects; the bundled copy needs neither (see {@link #fromClasspath}). */
+  private static final class Serde {
+    static final KubernetesSerialization SERDE = new KubernetesSerialization();
+  }
   private static final Map<String, List<ManifestObject>> RAW = new ConcurrentHashMap<>();
   private static final Map<String, List<GenericKubernetesResource>> PARSED = new ConcurrentHashMap<>();
 
@@ -45,7 +48,7 @@ public final class KubeRayManifests {
   public static List<GenericKubernetesResource> kustomizeBundle(KubeRayVersion version, Optional<Path> directory) {
     return PARSED.computeIfAbsent(
         key(version, directory),
-        k -> rawBundle(version, directory).stream().map(o -> SERDE.unmarshal(o.json(), GenericKubernetesResource.class)).toList());
+        k -> rawBundle(version, directory).stream().map(o -> Serde.SERDE.unmarshal(o.json(), GenericKubernetesResource.class)).toList());
   }
 
   public static List<GenericKubernetesResource> crds(KubeRayVersion version, Optional<Path> directory) {
@@ -66,7 +69,7 @@ public final class KubeRayManifests {
     try (InputStream in = Files.newInputStream(file)) {
       List<ManifestObject> objects = new ArrayList<>();
       for (GenericKubernetesResource o : parseYamlStream(in)) {
-        objects.add(new ManifestObject(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(), SERDE.asJson(o)));
+        objects.add(new ManifestObject(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName(), Serde.SERDE.asJson(o)));
       }
       return List.copyOf(objects);
     } catch (IOException e) {
@@ -75,19 +78,19 @@ public final class KubeRayManifests {
   }
 
   static List<GenericKubernetesResource> parseYamlStream(InputStream in) {
-    Object parsed = SERDE.unmarshal(in);
+    Object parsed = Serde.SERDE.unmarshal(in);
     if (parsed instanceof List<?> list) {
       return list.stream().map(KubeRayManifests::generic).toList();
     }
     if (parsed instanceof KubernetesList list) {
-      return list.getItems().stream().map(i -> SERDE.convertValue(i, GenericKubernetesResource.class)).toList();
+      return list.getItems().stream().map(i -> Serde.SERDE.convertValue(i, GenericKubernetesResource.class)).toList();
     }
     return List.of(generic(parsed));
   }
 
   /** Typed objects (the parser returns a Deployment for a Deployment) as generic ones, so none is dropped. */
   private static GenericKubernetesResource generic(Object o) {
-    return o instanceof GenericKubernetesResource g ? g : SERDE.convertValue(o, GenericKubernetesResource.class);
+    return o instanceof GenericKubernetesResource g ? g : Serde.SERDE.convertValue(o, GenericKubernetesResource.class);
   }
 
   /** The bundled copy: an index line of [kind, namespace, name], then one object per line (see tools/bundle-manifests.py). */
@@ -98,7 +101,7 @@ public final class KubeRayManifests {
         throw new IllegalStateException("The harness jar lacks " + resource + "; set kuberay.manifests.dir to a folder of KubeRay release data.");
       }
       BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      List<?> index = SERDE.unmarshal(reader.readLine(), List.class);
+      List<?> index = tools.jackson.databind.json.JsonMapper.builder().build().readValue(reader.readLine(), List.class);
       List<ManifestObject> objects = new ArrayList<>();
       for (Object entry : index) {
         List<?> e = (List<?>) entry;

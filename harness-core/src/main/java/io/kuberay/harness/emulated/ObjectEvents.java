@@ -1,0 +1,18 @@
+package io.kuberay.harness.emulated;
+
+import java.util.function.BiConsumer;
+
+/**
+ * In-process watches on the emulated API: how the emulated operator and node learn of changes, as an
+ * operator's informers do, without deserializing whole objects they only need the keys of.
+ */
+@FunctionalInterface
+interface ObjectEvents {
+
+  /**
+   * Watches a resource in all namespaces, starting with its current objects as ADDED. The listener gets
+   * each event's type and object, in order, on the thread of the write that caused it: it must only queue
+   * work and return. Closing the result ends the watch.
+   */
+  AutoCloseable watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener);
+}
