@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class ObjectStoreTest {
 
+  private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
   private static final ResourceRef CONFIG_MAPS = new ResourceRef("", "v1", "configmaps");
   private static final ResourceRef SECRETS = new ResourceRef("", "v1", "secrets");
 
@@ -135,10 +136,15 @@ class ObjectStoreTest {
     assertThatThrownBy(() -> store.create(CONFIG_MAPS, object("ConfigMap", "ns", "a", Map.of())))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(409))
         .hasMessage("configmaps \"a\" already exists");
-    store.update(CONFIG_MAPS, "ns", "a", o -> with(o, "status", Map.of("phase", "x")));
-    assertThat(store.get(CONFIG_MAPS, "ns", "a").orElseThrow().json()).contains("\"generation\":1");
-    store.update(CONFIG_MAPS, "ns", "a", o -> with(o, "spec", Map.of("x", 1)));
-    assertThat(store.get(CONFIG_MAPS, "ns", "a").orElseThrow().json()).contains("\"generation\":2");
+    assertThat(store.get(CONFIG_MAPS, "ns", "a").orElseThrow().json()).as("config maps have no generation").doesNotContain("\"generation\"");
+
+    store.create(PODS, object("Pod", "ns", "p", Map.of()));
+    store.update(PODS, "ns", "p", o -> with(o, "status", Map.of("phase", "x")));
+    assertThat(store.get(PODS, "ns", "p").orElseThrow().json()).contains("\"generation\":1");
+    store.bind(PODS, "ns", "p", o -> with(o, "spec", Map.of("nodeName", "node")));
+    assertThat(store.get(PODS, "ns", "p").orElseThrow().json()).as("a binding is not a spec change").contains("\"generation\":1");
+    store.update(PODS, "ns", "p", o -> with(o, "spec", Map.of("nodeName", "node", "x", 1)));
+    assertThat(store.get(PODS, "ns", "p").orElseThrow().json()).contains("\"generation\":2");
   }
 
   private static List<String> open(StoreWatch watch) {
