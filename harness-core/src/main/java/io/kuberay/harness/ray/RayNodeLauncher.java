@@ -137,7 +137,7 @@ public final class RayNodeLauncher {
       builder.environment().clear();
       builder.environment().putAll(full);
       Process process = builder.start();
-      registry.record(nodeId, process.toHandle(), "standby", null);
+      registry.record(nodeId, process.toHandle(), "standby", output); // a later JVM removes what a killed one left
       return new RayStandby(nodeId, process, full, output, registry);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start a Ray standby interpreter: " + e.getMessage(), e);
