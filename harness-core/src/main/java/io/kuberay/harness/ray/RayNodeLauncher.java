@@ -38,6 +38,7 @@ public final class RayNodeLauncher {
   /** Ray's unix socket paths must stay under 107 bytes; the session dir adds about 75. */
   private static final int MAX_TEMP_DIR_LENGTH = 30;
   private static final Set<RayNode> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final Set<RayStandby> STANDBYS = ConcurrentHashMap.newKeySet();
   private static final Thread SHUTDOWN_HOOK = new Thread(RayNodeLauncher::stopAll, "ray-nodes-shutdown");
   private static volatile boolean hookInstalled;
 
@@ -138,7 +139,10 @@ public final class RayNodeLauncher {
       builder.environment().putAll(full);
       Process process = builder.start();
       registry.record(nodeId, process.toHandle(), "standby", output); // a later JVM removes what a killed one left
-      return new RayStandby(nodeId, process, full, output, registry);
+      RayStandby[] holder = new RayStandby[1];
+      holder[0] = new RayStandby(nodeId, process, full, output, registry, () -> STANDBYS.remove(holder[0]));
+      STANDBYS.add(holder[0]);
+      return holder[0];
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot start a Ray standby interpreter: " + e.getMessage(), e);
     }
@@ -205,8 +209,9 @@ public final class RayNodeLauncher {
     return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   }
 
-  /** Stops every node this JVM started and has not stopped yet. */
+  /** Stops every node this JVM started and has not stopped yet, and ends its unused standbys. */
   public static void stopAll() {
+    new ArrayList<>(STANDBYS).forEach(RayStandby::close);
     List<RayNode> nodes = new ArrayList<>(RUNNING);
     // workers first, so they do not spend the head's grace period reconnecting
     nodes.sort((a, b) -> Boolean.compare(a.isHead(), b.isHead()));

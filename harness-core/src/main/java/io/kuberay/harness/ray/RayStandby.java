@@ -31,14 +31,17 @@ public final class RayStandby implements AutoCloseable {
   private final Map<String, String> env;
   private final Path output;
   private final NodeRegistry registry;
-  private boolean taken;
+  private final Runnable onDone;
+  private volatile boolean taken;
 
-  RayStandby(String nodeId, Process process, Map<String, String> env, Path output, NodeRegistry registry) {
+  RayStandby(String nodeId, Process process, Map<String, String> env, Path output, NodeRegistry registry,
+      Runnable onDone) {
     this.nodeId = nodeId;
     this.process = process;
     this.env = Map.copyOf(env);
     this.output = output;
     this.registry = registry;
+    this.onDone = onDone;
   }
 
   String nodeId() {
@@ -65,33 +68,42 @@ public final class RayStandby implements AutoCloseable {
   }
 
   /** Marks the standby as used by a node, which owns its process from now on. */
-  void take() {
+  synchronized void take() {
     taken = true;
+    onDone.run();
   }
 
   public boolean isAlive() {
     return !taken && process.isAlive();
   }
 
-  /** Ends the interpreter unless a node took it; idempotent. */
+  /** Ends the interpreter unless a node took it; idempotent, and safe on an interrupted thread. */
   @Override
   public void close() {
-    if (taken) {
-      return;
+    synchronized (this) {
+      if (taken) {
+        return;
+      }
+      taken = true;
     }
-    taken = true;
+    onDone.run();
     try {
       // End of input makes the interpreter exit by itself; the signal covers an import still running.
       process.getOutputStream().close();
     } catch (IOException e) {
       // already gone
     }
-    ProcessTree.terminateTree(process.toHandle(), Duration.ofSeconds(2));
-    registry.forget(nodeId);
+    process.destroy();
     try {
       Files.deleteIfExists(output);
     } catch (IOException e) {
       // best effort
+    }
+    try {
+      ProcessTree.terminateTree(process.toHandle(), Duration.ofSeconds(2));
+      registry.forget(nodeId);
+    } catch (RuntimeException e) {
+      // interrupted while waiting: the registry entry lets a later launcher make sure it is gone
     }
   }
 

@@ -23,7 +23,7 @@ class RayStandbyTest {
     try {
       Map<String, String> spawned = Map.of("PATH", "/venv/bin", "RAY_USAGE_STATS_ENABLED", "0",
           NodeRegistry.MARKER_ENV, "abc");
-      RayStandby standby = new RayStandby("abc", sleeper, spawned, dir.resolve("out"), new NodeRegistry(dir));
+      RayStandby standby = new RayStandby("abc", sleeper, spawned, dir.resolve("out"), new NodeRegistry(dir), () -> { });
 
       Map<String, String> pod = new HashMap<>(spawned);
       pod.putAll(Map.of("RAY_CLUSTER_NAME", "rc", "RAY_ADDRESS", "127.0.0.1:1234", "HOSTNAME", "rc-head-x",
