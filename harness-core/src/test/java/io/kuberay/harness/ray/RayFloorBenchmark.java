@@ -26,6 +26,9 @@ final class RayFloorBenchmark {
       "metrics-export-port", "8080", "block", "true", "dashboard-agent-listen-port", "52365", "num-cpus", "1",
       "memory", "2000000000");
 
+  /** {@code -Dbench.roundsOnly=true}: only the floor against the RayCluster, not the other figures. */
+  private static final boolean ROUNDS_ONLY = Boolean.getBoolean("bench.roundsOnly");
+
   private RayFloorBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -51,9 +54,13 @@ final class RayFloorBenchmark {
               (double) ready / floor[0], (double) ready / floor[1]);
         }
         summary(results);
-        otherFigures(runtime, env);
+        if (!ROUNDS_ONLY) {
+          otherFigures(runtime, env);
+        }
       }
-      launcherFigures(runtime, logs);
+      if (!ROUNDS_ONLY) {
+        launcherFigures(runtime, logs);
+      }
       System.out.println("load after: " + load());
     } finally {
       RayProvisioner.deleteTree(logs);
