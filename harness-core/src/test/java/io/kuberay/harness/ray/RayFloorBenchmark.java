@@ -45,7 +45,9 @@ final class RayFloorBenchmark {
       try (io.kuberay.harness.KubeRayEnvironment env = io.kuberay.harness.KubeRayEnvironment.builder()
           .kuberayVersion("v1.1.0").rayMode(io.kuberay.harness.RayMode.REQUIRED).startExactly()) {
         for (int round = 1; round <= rounds; round++) {
+          awaitQuiet();
           long[] floor = rawHead(runtime, logs);
+          awaitQuiet();
           long ready = clusterReady(env, "bench" + round);
           results.add(new long[] {floor[0], floor[1], ready});
           System.out.printf("round %d (load %s): floor: raw 'ray start --head --block' to dashboard ready %d ms"
@@ -205,6 +207,26 @@ final class RayFloorBenchmark {
       ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(10));
       RayProvisioner.deleteTree(temp);
     }
+  }
+
+  /**
+   * Waits until this JVM's child processes are idle (e.g. the harness's standby interpreters have imported Ray), so
+   * that neither measurement pays for the other's leftovers.
+   */
+  private static void awaitQuiet() {
+    await("child processes idle").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
+        .until(new java.util.concurrent.Callable<Boolean>() {
+          private long last = -1;
+
+          @Override
+          public Boolean call() {
+            long now = ProcessHandle.current().descendants()
+                .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis()).sum();
+            boolean quiet = last >= 0 && now - last < 20;
+            last = now;
+            return quiet;
+          }
+        });
   }
 
   private static String load() {
