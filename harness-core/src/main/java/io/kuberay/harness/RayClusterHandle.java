@@ -52,17 +52,21 @@ public final class RayClusterHandle {
   /** Waits until {@code status.state} is {@code ready}. */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
-    Waits.until(
-        "RayCluster " + namespace + "/" + name,
-        "status.state ready",
-        timeout,
-        () -> {
-          GenericKubernetesResource r = backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).get();
-          return r == null ? null : new RayClusterStatus((Map<String, Object>) r.getAdditionalProperties().get("status"));
-        },
-        s -> "ready".equals(s.state()),
-        s -> s + "; pods: " + podSummary(),
-        null);
+    // A watch keeps the object current: checking it often costs no request.
+    try (LatestObject<GenericKubernetesResource> cluster =
+        LatestObject.watch(backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name))) {
+      Waits.until(
+          "RayCluster " + namespace + "/" + name,
+          "status.state ready",
+          timeout,
+          () -> {
+            GenericKubernetesResource r = cluster.get();
+            return r == null ? null : new RayClusterStatus((Map<String, Object>) r.getAdditionalProperties().get("status"));
+          },
+          s -> "ready".equals(s.state()),
+          s -> s + "; pods: " + podSummary(),
+          null);
+    }
     return this;
   }
 

@@ -8,32 +8,48 @@ import io.kuberay.harness.ray.RayNode;
 import io.kuberay.harness.ray.RayNodeLauncher;
 import io.kuberay.harness.ray.RayNodeSpec;
 import io.kuberay.harness.ray.RayRuntime;
+import io.kuberay.harness.ray.RayStandby;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs Ray pods as real {@code ray start} processes on loopback: the head pod is a Ray head, worker pods
  * join it once its GCS answers (the {@code wait-gcs-ready} init container), readiness follows KubeRay's
  * probes, a dead process is restarted as restartPolicy Always asks, and exec runs with the pod's
  * environment pointed at this cluster's GCS.
+ *
+ * <p>A pod's {@code ray start} runs in an interpreter that has already imported Ray (a {@link RayStandby}): one of
+ * two kept ready while no pod starts, or, for a worker without one, its own, started with the pod so that Python
+ * imports Ray while the init container waits. Command line, environment and log are the same as a cold start's.
  */
 final class RayProcessPodRuntime implements PodRuntime {
 
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
+  private static final Duration REPLENISH_DELAY = Duration.ofSeconds(2);
+  /** Standbys kept ready: one for a head and one for a worker, the chart's cluster. */
+  private static final int STANDBYS = 2;
+  private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
   private final RayRuntime runtime;
   private final RayNodeLauncher launcher;
@@ -46,16 +62,66 @@ final class RayProcessPodRuntime implements PodRuntime {
     t.setDaemon(true);
     return t;
   });
+  /** Interpreters that have imported Ray's CLI, ready to become the next pods' {@code ray start} (see RayStandby). */
+  private final Deque<RayStandby> standbys = new ConcurrentLinkedDeque<>();
+  /** Pods between start and their node's first readiness: standbys are replaced only when none starts. */
+  private final AtomicInteger starting = new AtomicInteger();
+  /** Pods that were deleted: their nodes must not be (re)launched. */
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final Object podLock = new Object();
   private volatile boolean closed;
 
   RayProcessPodRuntime(RayRuntime runtime, Path logDir) {
     this.runtime = runtime;
     this.launcher = RayNodeLauncher.create(runtime);
     this.logDir = logDir;
+    workers.submit(this::replenishStandbys);
+  }
+
+  /** Tops the standbys up to {@value #STANDBYS}, unless pods are starting (their imports would compete). */
+  private synchronized void replenishStandbys() {
+    standbys.removeIf(s -> !s.isAlive());
+    try {
+      while (!closed && starting.get() == 0 && standbys.size() < STANDBYS) {
+        standbys.add(launcher.standby(Map.of()));
+      }
+    } catch (RuntimeException e) {
+      logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
+    }
+  }
+
+  /** A standby that fits the pod's environment, if one is ready. */
+  private RayStandby takeStandby(Map<String, String> podEnv) {
+    for (RayStandby s : standbys) {
+      if (s.isAlive() && launcher.fits(s, podEnv) && standbys.remove(s)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
+  private RayStandby ownStandby(Map<String, String> podEnv) {
+    try {
+      return launcher.standby(podEnv);
+    } catch (RuntimeException e) {
+      logger.debug("Cannot start a Ray standby interpreter; the pod starts cold", e);
+      return null;
+    }
+  }
+
+  private void started() {
+    if (starting.decrementAndGet() == 0 && !closed) {
+      // A little later: the status writes that follow readiness come first.
+      CompletableFuture.runAsync(this::replenishStandbys,
+          CompletableFuture.delayedExecutor(REPLENISH_DELAY.toMillis(), TimeUnit.MILLISECONDS, workers));
+    }
   }
 
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
+    // A pod of the same name may come back (a deterministic head name): deletions are delivered before creations.
+    cancelled.remove(Keys.of(pod));
     workers.submit(() -> run(Json.copy(pod), lifecycle));
   }
 
@@ -64,6 +130,14 @@ final class RayProcessPodRuntime implements PodRuntime {
     boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
     String clusterKey = Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
     Map<String, String> params = startParams(pod);
+    Map<String, String> podEnv = PodEnvironment.of(pod, null, Map.of());
+    starting.incrementAndGet();
+    boolean counted = true;
+    // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
+    RayStandby standby = takeStandby(podEnv);
+    if (standby == null && !head) {
+      standby = ownStandby(podEnv);
+    }
     try {
       RayNodeSpec.Builder spec;
       if (head) {
@@ -71,25 +145,45 @@ final class RayProcessPodRuntime implements PodRuntime {
       } else {
         // Like wait-gcs-ready (`ray health-check`): the head's GCS answering is enough, not its whole readiness.
         RayNode headNode = Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
-            () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited", n -> closed);
+            () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited",
+            n -> closed || cancelled.contains(key));
         spec = RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
       }
       lifecycle.initContainersDone();
       Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
-      RayNodeSpec built = spec.rayStartParams(params).env(PodEnvironment.of(pod, null, Map.of())).logFile(log).build();
+      RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
       int restarts = 0;
       while (!closed && nodes.containsKey(key) || restarts == 0) {
-        RayNode node = launcher.launch(built);
-        nodes.put(key, node);
-        if (head) {
-          heads.put(clusterKey, node);
+        RayNode node = launcher.launch(built, standby);
+        standby = null;
+        boolean deleted;
+        synchronized (podLock) {
+          deleted = cancelled.contains(key);
+          if (!deleted) {
+            nodes.put(key, node);
+            if (head) {
+              heads.put(clusterKey, node);
+            }
+          }
+        }
+        if (deleted) {
+          // The pod was deleted while its node was starting.
+          node.stop();
+          return;
         }
         if (restarts == 0) {
           lifecycle.containersStarted();
         } else {
           lifecycle.restarted(restarts);
         }
-        node.awaitReady(READY_WAIT);
+        try {
+          node.awaitReady(READY_WAIT);
+        } finally {
+          if (counted) {
+            counted = false;
+            started();
+          }
+        }
         lifecycle.readiness(true);
         // Block until the process exits (crash, or stop() on pod deletion); no polling.
         ProcessHandle.of(node.pid()).ifPresent(h -> h.onExit().join());
@@ -102,6 +196,14 @@ final class RayProcessPodRuntime implements PodRuntime {
     } catch (RuntimeException e) {
       if (!closed && nodes.containsKey(key)) {
         lifecycle.exited(1, "Error");
+      }
+    } finally {
+      cancelled.remove(key);
+      if (standby != null) {
+        standby.close();
+      }
+      if (counted) {
+        started();
       }
     }
   }
@@ -135,9 +237,16 @@ final class RayProcessPodRuntime implements PodRuntime {
 
   @Override
   public void stop(String namespace, String name) {
-    RayNode node = nodes.remove(Keys.of(namespace, name));
+    RayNode node;
+    synchronized (podLock) {
+      // A pod still waiting for the head's GCS, or between a crash and its restart, must not start a node any more.
+      cancelled.add(Keys.of(namespace, name));
+      node = nodes.remove(Keys.of(namespace, name));
+      if (node != null) {
+        heads.values().remove(node);
+      }
+    }
     if (node != null) {
-      heads.values().remove(node);
       workers.submit(node::stop);
     }
   }
@@ -191,6 +300,10 @@ final class RayProcessPodRuntime implements PodRuntime {
   @Override
   public void close() {
     closed = true;
+    synchronized (this) {
+      standbys.forEach(RayStandby::close);
+      standbys.clear();
+    }
     // Workers before heads: a head's temp dir holds its workers' sockets.
     List<RayNode> all = new ArrayList<>(nodes.values());
     nodes.clear();

@@ -27,7 +27,7 @@ import org.awaitility.core.TerminalFailureException;
 public final class RayNode implements AutoCloseable {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
-  private static final Duration POLL = Duration.ofMillis(250);
+  private static final Duration POLL = Duration.ofMillis(50);
 
   private final RayNodeSpec spec;
   private final String nodeId;
@@ -123,15 +123,27 @@ public final class RayNode implements AutoCloseable {
           .pollInterval(POLL)
           .failFast("ray start exited", () -> !process.isAlive())
           .until(() -> {
-            Map<String, String> seen = probe();
+            // Raylet first, and no further than the first probe that fails: the head's raylet starts only once its
+            // dashboard is up, so the dashboard gets no requests while it starts.
+            Map<String, String> seen = new LinkedHashMap<>();
+            for (Map.Entry<String, URI> e : probeUrls().entrySet()) {
+              String answer = HealthProbe.check(e.getValue());
+              seen.put(e.getKey(), answer);
+              if (!answer.equals("success")) {
+                break;
+              }
+            }
             last.set(seen);
-            return seen.values().stream().allMatch("success"::equals);
+            return seen.size() == probeUrls().size() && seen.values().stream().allMatch("success"::equals);
           });
       return this;
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       String why = process.isAlive()
           ? "was not ready within " + timeout
           : "exited with code " + process.exitValue() + " before it was ready";
+      if (process.isAlive()) {
+        last.set(probe());
+      }
       throw new IllegalStateException("Ray " + (isHead() ? "head" : "worker") + " node " + name() + " " + why
           + ". Expected 'success' from " + String.join(" and ", probeUrls().values().stream().map(URI::toString)
               .toList()) + "; last seen " + last.get() + ". Last lines of " + logFile() + ":\n" + tail(logFile(), 25),

@@ -38,6 +38,7 @@ public final class RayNodeLauncher {
   /** Ray's unix socket paths must stay under 107 bytes; the session dir adds about 75. */
   private static final int MAX_TEMP_DIR_LENGTH = 30;
   private static final Set<RayNode> RUNNING = ConcurrentHashMap.newKeySet();
+  private static final Set<RayStandby> STANDBYS = ConcurrentHashMap.newKeySet();
   private static final Thread SHUTDOWN_HOOK = new Thread(RayNodeLauncher::stopAll, "ray-nodes-shutdown");
   private static volatile boolean hookInstalled;
 
@@ -72,37 +73,46 @@ public final class RayNodeLauncher {
 
   /** Starts {@code ray start --block} for the spec and returns at once; use {@link RayNode#awaitReady}. */
   public RayNode launch(RayNodeSpec spec) {
+    return launch(spec, null);
+  }
+
+  /**
+   * Like {@link #launch(RayNodeSpec)}, in the standby's interpreter when it {@linkplain RayStandby#fits fits} the
+   * node's environment: the same {@code ray start} command line, environment, working directory and log, without
+   * the wait for Python to import Ray. Otherwise the standby is closed and the node starts cold.
+   *
+   * @param standby a standby from {@link #standby(Map)}, or {@code null}
+   */
+  public RayNode launch(RayNodeSpec spec, RayStandby standby) {
     Objects.requireNonNull(spec, "spec");
     installShutdownHook();
-    String nodeId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    String socketTag = "w" + nodeId.substring(0, 7);
     RayPorts ports = allocatePorts(spec);
+    Map<String, String> env = environment(spec.env());
+    env.put("RAY_ADDRESS", spec.isHead() ? RayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress());
+    String nodeId = standby != null ? standby.nodeId() : newNodeId();
+    env.put(NodeRegistry.MARKER_ENV, nodeId);
+    boolean warm = standby != null && standby.fits(env);
+    if (standby != null && !warm) {
+      logger.debug("Standby {} does not fit node {}: starting it cold", standby, spec.name());
+      standby.close();
+      nodeId = newNodeId();
+      env.put(NodeRegistry.MARKER_ENV, nodeId);
+    }
+    String socketTag = "w" + nodeId.substring(0, 7);
     Path tempDir = spec.isHead() ? createTempDir(nodeId) : null;
     List<String> command = RayStartCommand.render(runtime, spec, ports, socketTag, tempDir);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.putAll(runtime.environment());
-    env.putAll(spec.env());
-    env.putAll(runtime.environment()); // the pod's PATH must not hide our ray
-    env.put("RAY_ADDRESS", spec.isHead() ? RayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress());
-    env.put(NodeRegistry.MARKER_ENV, nodeId);
     try {
       Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
-      builder.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-      if (tempDir != null) {
-        builder.directory(tempDir.toFile());
-      }
       Files.writeString(spec.logFile(), "[kuberay-harness] " + String.join(" ", redactShim(command)) + "\n",
           java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-      Process process = builder.start();
-      process.getOutputStream().close();
+      Process process = warm ? release(standby, spec, ports, socketTag, tempDir, env) : start(command, env, spec, tempDir);
       RayNode[] holder = new RayNode[1];
       RayNode node = new RayNode(spec, nodeId, process, ports, tempDir, registry, () -> RUNNING.remove(holder[0]));
       holder[0] = node;
       RUNNING.add(node);
       registry.record(nodeId, process.toHandle(), spec.name(), tempDir);
-      logger.info("Started Ray {} node {} (pid {}, gcs {}, ports {})", spec.isHead() ? "head" : "worker",
-          spec.name(), process.pid(), node.gcsAddress(), ports);
+      logger.info("Started Ray {} node {} (pid {}, gcs {}, ports {}{})", spec.isHead() ? "head" : "worker",
+          spec.name(), process.pid(), node.gcsAddress(), ports, warm ? ", warm" : "");
       return node;
     } catch (IOException e) {
       RayProvisioner.deleteTree(tempDir);
@@ -110,8 +120,98 @@ public final class RayNodeLauncher {
     }
   }
 
-  /** Stops every node this JVM started and has not stopped yet. */
+  /**
+   * Starts a Python interpreter that imports Ray's CLI and then waits to run one node's {@code ray start}: pass it to
+   * {@link #launch(RayNodeSpec, RayStandby)}. {@code env} is the environment the node will have (or most of it):
+   * only variables Ray reads after start-up may differ.
+   */
+  public RayStandby standby(Map<String, String> env) {
+    Objects.requireNonNull(env, "env");
+    installShutdownHook();
+    String nodeId = newNodeId();
+    Map<String, String> full = environment(env);
+    full.put(NodeRegistry.MARKER_ENV, nodeId);
+    try {
+      Path output = Files.createTempFile(tempRoot, "krh-standby-", ".log");
+      ProcessBuilder builder = new ProcessBuilder(RayStartCommand.standby(runtime)).redirectErrorStream(true)
+          .redirectOutput(output.toFile());
+      builder.environment().clear();
+      builder.environment().putAll(full);
+      Process process = builder.start();
+      registry.record(nodeId, process.toHandle(), "standby", output); // a later JVM removes what a killed one left
+      RayStandby[] holder = new RayStandby[1];
+      holder[0] = new RayStandby(nodeId, process, full, output, registry, () -> STANDBYS.remove(holder[0]));
+      STANDBYS.add(holder[0]);
+      return holder[0];
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot start a Ray standby interpreter: " + e.getMessage(), e);
+    }
+  }
+
+  /** Whether {@code standby} can start a node whose spec has the environment {@code env}: see {@link #standby}. */
+  public boolean fits(RayStandby standby, Map<String, String> env) {
+    Map<String, String> full = environment(env);
+    full.put(NodeRegistry.MARKER_ENV, standby.nodeId());
+    return standby.fits(full);
+  }
+
+  /** A node's environment: the JVM's, Ray's runtime settings, the pod's, and the runtime's PATH again on top. */
+  private Map<String, String> environment(Map<String, String> podEnv) {
+    Map<String, String> env = new java.util.LinkedHashMap<>(System.getenv());
+    env.putAll(runtime.environment());
+    env.putAll(podEnv);
+    env.putAll(runtime.environment()); // the pod's PATH must not hide our ray
+    return env;
+  }
+
+  private static Process start(List<String> command, Map<String, String> env, RayNodeSpec spec, Path tempDir)
+      throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
+    if (tempDir != null) {
+      builder.directory(tempDir.toFile());
+    }
+    Process process = builder.start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  /** Lets the standby run the node's {@code ray start}, after what it printed so far (normally nothing). */
+  private Process release(RayStandby standby, RayNodeSpec spec, RayPorts ports, String socketTag, Path tempDir,
+      Map<String, String> env) throws IOException {
+    standby.take();
+    byte[] before = Files.readAllBytes(standby.output());
+    if (before.length > 0) {
+      Files.write(spec.logFile(), before, java.nio.file.StandardOpenOption.APPEND);
+    }
+    Files.deleteIfExists(standby.output());
+    List<String> argv = new ArrayList<>();
+    argv.add(runtime.binDir().resolve("ray").toString());
+    argv.addAll(RayStartCommand.arguments(spec, ports, tempDir));
+    Map<String, Object> go = new java.util.LinkedHashMap<>();
+    go.put("argv", argv);
+    go.put("env", env);
+    go.put("cwd", (tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
+    go.put("log", spec.logFile().toAbsolutePath().toString());
+    if (!spec.isHead()) {
+      go.put("socketTag", socketTag);
+    }
+    Process process = standby.process();
+    try (var out = process.getOutputStream()) {
+      out.write((JobsJson.write(go) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return process;
+  }
+
+  private static String newNodeId() {
+    return UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  }
+
+  /** Stops every node this JVM started and has not stopped yet, and ends its unused standbys. */
   public static void stopAll() {
+    new ArrayList<>(STANDBYS).forEach(RayStandby::close);
     List<RayNode> nodes = new ArrayList<>(RUNNING);
     // workers first, so they do not spend the head's grace period reconnecting
     nodes.sort((a, b) -> Boolean.compare(a.isHead(), b.isHead()));

@@ -49,6 +49,39 @@ final class RayStartCommand {
   private RayStartCommand() {}
 
   /**
+   * A Python interpreter that imports Ray's CLI, then waits for one line of JSON on stdin and runs {@code ray start}
+   * as it says: {@code argv} (the CLI arguments after {@code ray}), {@code env} (the whole environment, replacing the
+   * one it started with), {@code cwd}, {@code log} (stdout and stderr from then on) and, for a worker,
+   * {@code socketTag} (see the worker shim). End of input without a line makes it exit quietly.
+   */
+  static final String STANDBY = String.join("\n",
+      "import json, os, sys",
+      "from ray.scripts.scripts import main",
+      "from ray._private import ray_constants, services, node",
+      "line = sys.stdin.readline()",
+      "if not line:",
+      "    sys.exit(0)",
+      "go = json.loads(line)",
+      "fd = os.open(os.devnull, os.O_RDONLY)",
+      "os.dup2(fd, 0)",
+      "os.close(fd)",
+      "fd = os.open(go['log'], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)",
+      "os.dup2(fd, 1)",
+      "os.dup2(fd, 2)",
+      "os.close(fd)",
+      "os.environ.clear()",
+      "os.environ.update(go['env'])",
+      "os.chdir(go['cwd'])",
+      "tag = go.get('socketTag')",
+      "if tag:",
+      "    ray_constants.ENABLE_RAY_CLUSTER = True",
+      "    services.resolve_ip_for_localhost = lambda host: host",
+      "    _prepare = node.Node._prepare_socket_file",
+      "    node.Node._prepare_socket_file = lambda self, socket_path, default_prefix: _prepare(self, socket_path, default_prefix + '_' + tag)",
+      "sys.argv = go['argv']",
+      "sys.exit(main())");
+
+  /**
    * @param socketTag short per-node suffix for a worker's socket files (ignored for a head)
    * @param tempDir   the head's temp dir (ignored for a worker, which uses the head's)
    */
@@ -56,14 +89,28 @@ final class RayStartCommand {
     List<String> cmd = new ArrayList<>();
     if (spec.isHead()) {
       cmd.add(runtime.binDir().resolve("ray").toString());
-      cmd.add("start");
-      cmd.add("--head");
     } else {
       cmd.add(runtime.python().toString());
       cmd.add("-c");
       cmd.add(WORKER_SHIM);
       cmd.add(socketTag);
-      cmd.add("start");
+    }
+    cmd.addAll(arguments(spec, ports, tempDir));
+    return cmd;
+  }
+
+  /** The interpreter command of a standby (see {@link #STANDBY}). */
+  static List<String> standby(RayRuntime runtime) {
+    return List.of(runtime.python().toString(), "-c", STANDBY);
+  }
+
+  /** The arguments after {@code ray}: {@code start ...}. */
+  static List<String> arguments(RayNodeSpec spec, RayPorts ports, Path tempDir) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("start");
+    if (spec.isHead()) {
+      cmd.add("--head");
+    } else {
       cmd.add("--address=" + spec.headGcsAddress());
     }
     cmd.add("--block");

@@ -194,6 +194,37 @@ class RayClusterTest {
     assertThat(head.isReady()).as("the first cluster is untouched").isTrue();
   }
 
+  @Test
+  void workerFromAStandbyJoinsWithTheSameCommandLineEnvironmentAndLog() throws Exception {
+    Map<String, String> podEnv = Map.of("RAY_CLUSTER_NAME", "rc", "RAY_NODE_TYPE_NAME", "workers");
+    RayStandby standby = launcher.standby(podEnv);
+    RayNodeSpec spec = RayNodeSpec.worker("rc-workers-worker-warm", head.gcsAddress())
+        .rayStartParams(Map.of("num-cpus", "1", "block", "true")).env(podEnv).logFile(logs.resolve("warm.log")).build();
+    RayNode warm = launcher.launch(spec, standby);
+    try {
+      assertThat(warm.pid()).as("ray start runs in the standby's interpreter").isEqualTo(standby.process().pid());
+      warm.awaitReady(READY);
+
+      String log = Files.readString(logs.resolve("warm.log"));
+      assertThat(log).startsWith("[kuberay-harness] ").contains(" start --address=" + head.gcsAddress() + " --block")
+          .contains("Ray runtime started");
+      ProcessHandle raylet = ProcessHandle.of(warm.pid()).orElseThrow().descendants()
+          .filter(p -> p.info().command().orElse("").endsWith("/raylet")).findFirst().orElseThrow();
+      String environ = Files.readString(Path.of("/proc", Long.toString(raylet.pid()), "environ")).replace('\0', '\n');
+      assertThat(environ).contains("RAY_CLUSTER_NAME=rc\n", "RAY_ADDRESS=" + head.gcsAddress() + "\n",
+          NodeRegistry.MARKER_ENV + "=");
+      ExecResult r = exec("python -c \"import ray; ray.init(); print(int(ray.cluster_resources()['CPU']))\"");
+      assertThat(r.stdout().strip()).endsWith("3");
+    } finally {
+      warm.stop();
+    }
+    assertThat(warm.isAlive()).isFalse();
+    // The other tests see the two nodes of the shared cluster again.
+    org.awaitility.Awaitility.await("the warm worker gone from the cluster").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> exec("python -c \"import ray; ray.init(); print(ray.cluster_resources())\"").stdout().contains("'CPU': 2.0"));
+  }
+
   private ExecResult exec(String script) {
     Map<String, String> env = new HashMap<>(runtime.environment());
     env.put("RAY_ADDRESS", head.gcsAddress());
