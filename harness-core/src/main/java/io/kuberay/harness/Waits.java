@@ -1,6 +1,7 @@
 package io.kuberay.harness;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -29,6 +30,10 @@ public final class Waits {
    */
   public static <T> T until(
       String object, String expectation, Duration timeout, Supplier<T> poll, Predicate<T> condition, Function<T, String> describe, Predicate<T> failFast) {
+    Optional<T> already = holdsAlready(poll, condition, failFast);
+    if (already.isPresent()) {
+      return already.get();
+    }
     AtomicReference<T> last = new AtomicReference<>();
     AtomicReference<RuntimeException> lastError = new AtomicReference<>();
     long start = System.nanoTime();
@@ -59,6 +64,20 @@ public final class Waits {
     } catch (FailFast e) {
       throw new WaitTimeoutException(
           message(object, expectation, "cannot happen any more (after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms of " + timeout + ")", last.get(), describe, null));
+    }
+  }
+
+  /**
+   * The value when the condition holds at the first look: answered on the caller's thread, without starting
+   * Awaitility's poller (about half a millisecond). Anything else, failures included, goes the full way.
+   */
+  private static <T> Optional<T> holdsAlready(Supplier<T> poll, Predicate<T> condition, Predicate<T> failFast) {
+    try {
+      T value = poll.get();
+      boolean done = value != null && (failFast == null || !failFast.test(value)) && condition.test(value);
+      return done ? Optional.of(value) : Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
     }
   }
 

@@ -139,7 +139,9 @@ final class NodeEmulator implements AutoCloseable {
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
       containerEvents(pod, pod.getSpec().getInitContainers());
       Lifecycle lifecycle = new Lifecycle(key);
-      lifecycle.batched(() -> runtimes.start(running == null ? pod : running, lifecycle));
+      // The runtime gets a copy of its own: the node changes its pods' status in place.
+      Pod forRuntime = Json.copy(running == null ? pod : running);
+      lifecycle.batched(() -> runtimes.start(forRuntime, lifecycle));
     }
   }
 
@@ -271,9 +273,10 @@ final class NodeEmulator implements AutoCloseable {
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
     String key = Keys.of(pod);
     synchronized (statusLock) {
+      // Changed in place: both candidates are this node's own copies (a fresh read, or the last write's answer).
       Pod base = newer(written.get(key), pod);
       for (int attempt = 1; ; attempt++) {
-        Pod next = Json.copy(base);
+        Pod next = base;
         if (next.getStatus() == null) {
           next.setStatus(new PodStatus());
         }
