@@ -60,6 +60,7 @@ final class RayClusterTimeline {
     try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.REQUIRED)
         .startExactly()) {
       for (int run = 1; run <= runs; run++) {
+        awaitQuiet();
         System.out.println("== run " + run + " (load " + load() + ")");
         RayClusterTimeline timeline = new RayClusterTimeline();
         timeline.measure(env, "timeline" + run);
@@ -320,6 +321,20 @@ final class RayClusterTimeline {
     String s = cmd.replaceAll("/\\S*/(python3?(\\.\\d+)?|ray)\\b", "$1").replaceAll("(?s)-c import json.*", "-c <standby>")
         .replaceAll("(?s)-c import sys.*", "-c <worker shim>");
     return s.length() > 140 ? s.substring(0, 140) + "…" : s;
+  }
+
+  /** Waits until this JVM's child processes are idle: the harness's standbys have imported Ray, the last run is gone. */
+  private static void awaitQuiet() throws InterruptedException {
+    long last = -1;
+    for (int i = 0; i < 120; i++) {
+      long now = ProcessHandle.current().descendants()
+          .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis()).sum();
+      if (last >= 0 && now - last < 20) {
+        return;
+      }
+      last = now;
+      Thread.sleep(500);
+    }
   }
 
   private static String load() {
