@@ -46,7 +46,7 @@ final class RayProcessPodRuntime implements PodRuntime {
 
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
-  private static final Duration REPLENISH_DELAY = Duration.ofSeconds(2);
+  private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
   /** Standbys kept ready: one for a head and one for a worker, the chart's cluster. */
   private static final int STANDBYS = 2;
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);

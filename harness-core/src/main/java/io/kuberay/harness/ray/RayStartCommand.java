@@ -50,9 +50,9 @@ final class RayStartCommand {
 
   /**
    * A Python interpreter that imports Ray's CLI, then waits for one line of JSON on stdin and runs {@code ray start}
-   * as it says: {@code argv} (the CLI arguments after {@code ray}), {@code env} (the whole environment, replacing the
-   * one it started with), {@code cwd}, {@code log} (stdout and stderr from then on) and, for a worker,
-   * {@code socketTag} (see the worker shim). End of input without a line makes it exit quietly.
+   * as it says: {@code argv} ({@code sys.argv}: the {@code ray} script, then {@code start ...}), {@code env} (the whole
+   * environment, replacing the one it started with), {@code cwd}, {@code log} (stdout and stderr from then on) and,
+   * for a worker, {@code socketTag} (see the worker shim). End of input without a line makes it exit quietly.
    */
   static final String STANDBY = String.join("\n",
       "import json, os, sys",

@@ -323,15 +323,14 @@ final class RayClusterTimeline {
     return s.length() > 140 ? s.substring(0, 140) + "…" : s;
   }
 
-  /** Waits until this JVM's child processes are idle: the harness's standbys have imported Ray, the last run is gone. */
+  /** Waits until this JVM's child processes have been idle for 2 s: standbys have imported Ray, the last run is gone. */
   private static void awaitQuiet() throws InterruptedException {
     long last = -1;
-    for (int i = 0; i < 120; i++) {
+    int quietPolls = 0;
+    for (int i = 0; i < 120 && quietPolls < 4; i++) {
       long now = ProcessHandle.current().descendants()
           .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis()).sum();
-      if (last >= 0 && now - last < 20) {
-        return;
-      }
+      quietPolls = last >= 0 && now - last < 20 ? quietPolls + 1 : 0;
       last = now;
       Thread.sleep(500);
     }

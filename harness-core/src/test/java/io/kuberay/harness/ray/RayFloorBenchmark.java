@@ -89,11 +89,14 @@ final class RayFloorBenchmark {
 
   /** The chart's RayCluster from create to status ready; then deleted, waiting until its processes are gone. */
   private static long clusterReady(io.kuberay.harness.KubeRayEnvironment env, String release) throws Exception {
+    Duration jvm0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     long t0 = System.nanoTime();
     io.kuberay.harness.RayClusterHandle cluster = env.rayClusters()
         .create(io.kuberay.harness.RayClusterSpec.helmChartDefaults(release, io.kuberay.harness.KubeRayVersion.V1_1_0))
         .awaitReady(Duration.ofMinutes(3));
     long ready = ms(t0);
+    System.out.printf("  (the JVM used %d ms of CPU meanwhile)%n",
+        ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(jvm0).toMillis());
     cluster.delete();
     await("pods and Ray nodes of " + release + " gone").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
         .until(() -> env.client().pods().inNamespace("default").list().getItems().isEmpty()
@@ -210,21 +213,23 @@ final class RayFloorBenchmark {
   }
 
   /**
-   * Waits until this JVM's child processes are idle (e.g. the harness's standby interpreters have imported Ray), so
-   * that neither measurement pays for the other's leftovers.
+   * Waits until this JVM's child processes have been idle for 2 s (e.g. the harness's standby interpreters, replaced
+   * half a second after a cluster is ready, have imported Ray), so that neither measurement pays for the other's
+   * leftovers.
    */
   private static void awaitQuiet() {
     await("child processes idle").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
         .until(new java.util.concurrent.Callable<Boolean>() {
           private long last = -1;
+          private int quietPolls;
 
           @Override
           public Boolean call() {
             long now = ProcessHandle.current().descendants()
                 .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis()).sum();
-            boolean quiet = last >= 0 && now - last < 20;
+            quietPolls = last >= 0 && now - last < 20 ? quietPolls + 1 : 0;
             last = now;
-            return quiet;
+            return quietPolls >= 4;
           }
         });
   }
