@@ -70,7 +70,7 @@ final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   }
 
   @Override
-  public AutoCloseable watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
+  public Subscription watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
     StoreWatch watch = dispatcher.store().watch(resource, null, Selector.parse(labelSelector, null), null);
     watch.connect(
         new StoreWatch.Connection() {

@@ -47,7 +47,7 @@ final class NodeEmulator implements AutoCloseable {
   private final Map<String, Pod> written = new ConcurrentHashMap<>();
   private final AtomicInteger nextIp = new AtomicInteger(10);
   private final ObjectEvents objectEvents;
-  private AutoCloseable watch;
+  private ObjectEvents.Subscription watch;
   private volatile boolean closed;
 
   NodeEmulator(KubernetesClient client, ObjectEvents objectEvents, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
@@ -340,7 +340,7 @@ final class NodeEmulator implements AutoCloseable {
   public void close() {
     closed = true;
     if (watch != null) {
-      RayClusterController.closeQuietly(watch);
+      watch.close();
     }
     loop.close();
     started.keySet().forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));

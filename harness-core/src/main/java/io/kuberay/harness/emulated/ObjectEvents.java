@@ -14,5 +14,12 @@ interface ObjectEvents {
    * each event's type and object, in order, on the thread of the write that caused it: it must only queue
    * work and return. Closing the result ends the watch.
    */
-  AutoCloseable watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener);
+  Subscription watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener);
+
+  /** An open watch; closing it cannot fail. */
+  @FunctionalInterface
+  interface Subscription extends AutoCloseable {
+    @Override
+    void close();
+  }
 }

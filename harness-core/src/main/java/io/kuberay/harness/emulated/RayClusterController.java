@@ -28,7 +28,7 @@ final class RayClusterController implements AutoCloseable {
   private final EventRecorder events;
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
-  private final List<AutoCloseable> watches = new ArrayList<>();
+  private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
   RayClusterController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events) {
     this.client = client;
@@ -162,15 +162,7 @@ final class RayClusterController implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(RayClusterController::closeQuietly);
+    watches.forEach(ObjectEvents.Subscription::close);
     loop.close();
-  }
-
-  static void closeQuietly(AutoCloseable watch) {
-    try {
-      watch.close();
-    } catch (Exception e) {
-      // closing anyway
-    }
   }
 }

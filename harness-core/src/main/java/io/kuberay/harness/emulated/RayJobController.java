@@ -36,7 +36,7 @@ final class RayJobController implements AutoCloseable {
   private final SubmitterJobs submitters;
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
-  private final List<AutoCloseable> watches = new ArrayList<>();
+  private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
   RayJobController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events, DashboardLocator dashboards) {
     this.client = client;
@@ -279,7 +279,7 @@ final class RayJobController implements AutoCloseable {
 
   @Override
   public void close() {
-    watches.forEach(RayClusterController::closeQuietly);
+    watches.forEach(ObjectEvents.Subscription::close);
     loop.close();
     submitters.close();
   }
