@@ -46,6 +46,7 @@ public final class KubeRayEnvironment implements AutoCloseable {
   /** Starts an environment exactly as {@code settings} say (no external overrides applied). */
   public static KubeRayEnvironment start(EnvironmentSettings settings) {
     Objects.requireNonNull(settings, "settings");
+    JvmWarmup.kindRegistry();
     ClusterBackend backend = Backends.start(settings);
     Path workDir = null;
     try {
