@@ -9,12 +9,13 @@ final class Backends {
 
   private Backends() {}
 
-  static ClusterBackend start(EnvironmentSettings settings) {
+  /** @param workDir the environment's own directory, deleted when it closes */
+  static ClusterBackend start(EnvironmentSettings settings, java.nio.file.Path workDir) {
     switch (settings.backend()) {
       case EMULATED:
-        return EmulatedBackend.start(settings);
+        return EmulatedBackend.start(settings, workDir);
       case K3S:
-        return K3sBackend.start(settings);
+        return K3sBackend.start(settings, workDir);
       case EXISTING:
         return ExistingBackend.start(settings);
       default:

@@ -47,10 +47,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
   public static KubeRayEnvironment start(EnvironmentSettings settings) {
     Objects.requireNonNull(settings, "settings");
     JvmWarmup.kindRegistry();
-    ClusterBackend backend = Backends.start(settings);
-    Path workDir = null;
+    // The kubeconfig and, on the emulated backend, the pods' logs: one directory per environment.
+    Path workDir = TempDirs.create();
+    ClusterBackend backend = null;
     try {
-      workDir = Files.createTempDirectory("kuberay-harness-");
+      backend = Backends.start(settings, workDir);
       Path kubeconfig = workDir.resolve("kubeconfig");
       Files.writeString(kubeconfig, backend.kubeconfig());
       try {
@@ -61,8 +62,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
       backend.installKubeRay(settings);
       return new KubeRayEnvironment(settings, backend, workDir, kubeconfig);
     } catch (IOException | RuntimeException e) {
-      backend.close();
-      TempDirs.deleteQuietly(workDir);
+      if (backend != null) {
+        backend.close();
+      }
+      TempDirs.delete(workDir);
       if (e instanceof IOException io) {
         throw new UncheckedIOException("Cannot write the environment's kubeconfig", io);
       }
@@ -144,7 +147,7 @@ public final class KubeRayEnvironment implements AutoCloseable {
       try {
         backend.close();
       } finally {
-        TempDirs.deleteQuietly(workDir);
+        TempDirs.delete(workDir);
         KubeRayEnvironments.forget(this);
       }
     }

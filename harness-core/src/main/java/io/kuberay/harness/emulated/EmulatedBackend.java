@@ -35,11 +35,11 @@ public final class EmulatedBackend implements ClusterBackend {
     this.runtimes = runtimes;
   }
 
-  /** Starts the API server and the node; Ray nodes run through {@code rayRuntime} when it is given. */
-  public static EmulatedBackend start(EnvironmentSettings settings) {
+  /** Starts the API server and the node; Ray pods, if any, keep their logs under {@code workDir}. */
+  public static EmulatedBackend start(EnvironmentSettings settings, Path workDir) {
     // KubeRay's bundle is read and parsed (once per JVM) while the API server and the node start.
     OperatorInstaller.prepare(settings);
-    PodRuntime ray = rayRuntime(settings);
+    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"));
     EmulatedBackend backend = new EmulatedBackend(new EmulatedApiServer(), new PodRuntimes(ray, new SimulatedPodRuntime()));
     try {
       Endpoints endpoints = backend.new Endpoints();
@@ -58,10 +58,11 @@ public final class EmulatedBackend implements ClusterBackend {
     }
   }
 
-  private static PodRuntime rayRuntime(EnvironmentSettings settings) {
+  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir) {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
+    int standbys = RayProcessPodRuntime.standbyCount(System::getProperty, System.getenv());
     RayRuntime runtime = RayRuntime.resolve();
     if (!runtime.isAvailable()) {
       if (settings.rayMode() == RayMode.REQUIRED) {
@@ -69,16 +70,14 @@ public final class EmulatedBackend implements ClusterBackend {
       }
       return null;
     }
-    return new RayProcessPodRuntime(runtime, logDir());
+    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys);
   }
 
-  private static Path logDir() {
+  private static Path createDirectory(Path dir) {
     try {
-      Path dir = Files.createTempDirectory("kuberay-pods-");
-      dir.toFile().deleteOnExit();
-      return dir;
+      return Files.createDirectories(dir);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create a directory for pod logs", e);
+      throw new UncheckedIOException("Cannot create a directory for pod logs: " + dir, e);
     }
   }
 

@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,16 @@ final class RayProcessPodRuntime implements PodRuntime {
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
   private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
-  /** Standbys kept ready: one for a head and one for a worker, the chart's cluster. */
-  private static final int STANDBYS = 2;
+  /** How many standbys an environment keeps (system property, or {@code KUBERAY_RAY_STANDBYS}); 0 turns them off. */
+  static final String STANDBYS_PROPERTY = "kuberay.ray.standbys";
+  /** By default one for a head and one for a worker: the chart's cluster. */
+  private static final int DEFAULT_STANDBYS = 2;
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
   private final RayRuntime runtime;
   private final RayNodeLauncher launcher;
   private final Path logDir;
+  private final int standbyCount;
   private final Map<String, RayNode> nodes = new ConcurrentHashMap<>();
   /** namespace/cluster → head node, as the head service resolves in a real cluster. */
   private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
@@ -71,18 +75,48 @@ final class RayProcessPodRuntime implements PodRuntime {
   private final Object podLock = new Object();
   private volatile boolean closed;
 
-  RayProcessPodRuntime(RayRuntime runtime, Path logDir) {
+  RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount) {
     this.runtime = runtime;
     this.launcher = RayNodeLauncher.create(runtime);
     this.logDir = logDir;
-    workers.submit(this::replenishStandbys);
+    this.standbyCount = standbyCount;
+    if (standbyCount > 0) {
+      workers.submit(this::replenishStandbys);
+    }
   }
 
-  /** Tops the standbys up to {@value #STANDBYS}, unless pods are starting (their imports would compete). */
+  /**
+   * The standby count from {@value #STANDBYS_PROPERTY} or {@code KUBERAY_RAY_STANDBYS}.
+   *
+   * @throws IllegalArgumentException naming the setting when it is not a whole number from 0 to 16
+   */
+  static int standbyCount(Function<String, String> properties, Map<String, String> env) {
+    String value = properties.apply(STANDBYS_PROPERTY);
+    String source = STANDBYS_PROPERTY;
+    if (value == null || value.isBlank()) {
+      value = env.get("KUBERAY_RAY_STANDBYS");
+      source = "KUBERAY_RAY_STANDBYS";
+    }
+    if (value == null || value.isBlank()) {
+      return DEFAULT_STANDBYS;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n >= 0 && n <= 16) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(source + " must be a whole number from 0 (no standby interpreters) to 16, was '"
+        + value + "'; the default is " + DEFAULT_STANDBYS);
+  }
+
+  /** Tops the standbys up to the configured count, unless pods are starting (their imports would compete). */
   private synchronized void replenishStandbys() {
     standbys.removeIf(s -> !s.isAlive());
     try {
-      while (!closed && starting.get() == 0 && standbys.size() < STANDBYS) {
+      while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
         standbys.add(launcher.standby(Map.of()));
       }
     } catch (RuntimeException e) {

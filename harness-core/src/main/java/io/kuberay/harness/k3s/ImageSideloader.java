@@ -27,16 +27,20 @@ final class ImageSideloader {
   private final DockerClient docker;
   private final KubeRayK3sContainer node;
 
-  ImageSideloader(DockerClient docker, KubeRayK3sContainer node) {
+  private final Path scratch;
+
+  /** @param scratch where image tars wait for the copy into the node: the environment's own directory */
+  ImageSideloader(DockerClient docker, KubeRayK3sContainer node, Path scratch) {
     this.docker = docker;
     this.node = node;
+    this.scratch = scratch;
   }
 
   void load(String image) {
     long start = System.nanoTime();
     Path tar = null;
     try {
-      tar = Files.createTempFile("kuberay-image-", ".tar");
+      tar = Files.createTempFile(scratch, "image-", ".tar");
       try (InputStream in = docker.saveImageCmd(image).exec()) {
         Files.copy(in, tar, StandardCopyOption.REPLACE_EXISTING);
       }

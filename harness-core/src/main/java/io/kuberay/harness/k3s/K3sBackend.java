@@ -48,15 +48,15 @@ public final class K3sBackend extends RealClusterBackend {
     this.logFile = logFile;
   }
 
-  /** Starts the node, waits for it to be Ready and side-loads the images. */
-  public static K3sBackend start(EnvironmentSettings settings) {
+  /** Starts the node, waits for it to be Ready and side-loads the images; its log and image tars go to {@code workDir}. */
+  public static K3sBackend start(EnvironmentSettings settings, Path workDir) {
     long t0 = System.nanoTime();
     DockerPreflight.requireDocker(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
     OfflineTestcontainers.configure();
     DockerClient docker = DockerClientFactory.instance().client();
     K3sImages images = K3sImages.resolve(settings, name -> present(docker, name));
     ensureAvailable(docker, images, settings.startupTimeout());
-    Path logFile = newLogFile();
+    Path logFile = workDir.resolve("k3s.log");
     KubeRayK3sContainer node = new KubeRayK3sContainer(DockerImageName.parse(images.node()).asCompatibleSubstituteFor("rancher/k3s"))
         .withNodeReadyTimeout(settings.startupTimeout());
     node.withStartupTimeout(settings.startupTimeout());
@@ -66,7 +66,7 @@ public final class K3sBackend extends RealClusterBackend {
       logger.info("k3s node {} Ready in {} ms (container log: {})", images.node(), (System.nanoTime() - t0) / 1_000_000, logFile);
       KubernetesClient client = ClientConfigs.client(node.getKubeConfigYaml());
       K3sBackend backend = new K3sBackend(node, images, client, logFile);
-      ImageSideloader loader = new ImageSideloader(docker, node);
+      ImageSideloader loader = new ImageSideloader(docker, node, workDir);
       images.sideloaded().forEach(loader::load);
       loader.alias(images.aliases());
       return backend;
@@ -113,17 +113,9 @@ public final class K3sBackend extends RealClusterBackend {
     }
   }
 
-  private static Path newLogFile() {
-    try {
-      return Files.createTempFile("kuberay-k3s-", ".log");
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the k3s container log file", e);
-    }
-  }
-
   private static void appendLog(Path file, OutputFrame frame) {
     try {
-      Files.writeString(file, frame.getUtf8String(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Files.writeString(file, frame.getUtf8String(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       // diagnostics only
     }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
 /**
@@ -44,6 +45,8 @@ class K3sTutorialTest {
   private static K3sBackend backend;
   private static KubeRayInstaller installer;
   private static Installation installation;
+  @TempDir
+  static Path workDir;
 
   @BeforeAll
   static void startK3s() {
@@ -73,7 +76,7 @@ class K3sTutorialTest {
     }).toList();
     K3sTestConditions.require(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
         + " (build them with images/build-images.sh)");
-    backend = K3sBackend.start(settings);
+    backend = K3sBackend.start(settings, workDir);
     installation = backend.installKubeRay(settings, InstallOptions.fromSystem(Duration.ofMinutes(3)).withOperatorImage(backend.images().operator()));
     installer = new KubeRayInstaller(backend.client(), backend.kubeconfig(), ManifestSources.directory(manifests));
   }
