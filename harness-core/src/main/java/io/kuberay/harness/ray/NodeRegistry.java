@@ -108,6 +108,41 @@ final class NodeRegistry {
     return reclaimed;
   }
 
+  /**
+   * Removes Ray temp dirs and standby logs ({@code krh-*}) under {@code tempRoot} that no registered node names and
+   * that nobody touched for {@code minAge}: what a JVM killed between creating one and recording its node left. The
+   * age keeps the fresh ones of other JVMs safe. Returns how many were removed.
+   */
+  int removeUnreferenced(Path tempRoot, Duration minAge) {
+    Set<Path> referenced = new java.util.HashSet<>();
+    if (Files.isDirectory(stateDir)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.properties")) {
+        for (Path f : files) {
+          Optional.ofNullable(load(f)).map(p -> p.getProperty("tempDir")).map(Path::of).ifPresent(referenced::add);
+        }
+      } catch (IOException e) {
+        logger.warn("Cannot scan {}: {}", stateDir, e.toString());
+        return 0;
+      }
+    }
+    Instant cutoff = Instant.now().minus(minAge);
+    int removed = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(tempRoot, "krh-*")) {
+      for (Path entry : entries) {
+        if (!referenced.contains(entry) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+          RayProvisioner.deleteTree(entry);
+          removed++;
+        }
+      }
+    } catch (IOException e) {
+      logger.debug("Cannot scan {} for Ray temp dirs: {}", tempRoot, e.toString());
+    }
+    if (removed > 0) {
+      logger.info("Removed {} Ray temp file(s) under {} that no running node uses", removed, tempRoot);
+    }
+    return removed;
+  }
+
   /** Live processes whose environment carries {@code KUBERAY_HARNESS_RAY_NODE=<nodeId>} (Linux {@code /proc}). */
   static List<ProcessHandle> markedProcesses(String nodeId) {
     byte[] needle = ("\0" + MARKER_ENV + "=" + nodeId + "\0").getBytes(StandardCharsets.UTF_8);

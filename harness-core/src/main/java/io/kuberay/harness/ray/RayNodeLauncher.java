@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,8 @@ public final class RayNodeLauncher {
 
   private final RayRuntime runtime;
   private final NodeRegistry registry;
+  /** Ray temp dirs no registered node names are removed once this old: younger ones may be another JVM's new node. */
+  private static final Duration UNREFERENCED_MIN_AGE = Duration.ofHours(1);
   private final Path tempRoot;
 
   private RayNodeLauncher(RayRuntime runtime, NodeRegistry registry, Path tempRoot) {
@@ -64,7 +67,9 @@ public final class RayNodeLauncher {
     }
     NodeRegistry registry = NodeRegistry.inCacheDir();
     registry.reclaimOrphans();
-    return new RayNodeLauncher(runtime, registry, defaultTempRoot());
+    Path tempRoot = defaultTempRoot();
+    registry.removeUnreferenced(tempRoot, UNREFERENCED_MIN_AGE);
+    return new RayNodeLauncher(runtime, registry, tempRoot);
   }
 
   public RayRuntime runtime() {

@@ -25,12 +25,13 @@ class NodeRegistryTest {
         "nodeId=leaked1", "name=rc-head-leaked", "pid=" + leaked.pid(),
         "start=" + NodeRegistry.startMillis(leaked.toHandle()), "ownerPid=" + deadOwner.pid(), "ownerStart=1",
         "tempDir=" + dir.resolve("krh-leaked")));
-    List<ProcessHandle> tree = List.copyOf(ProcessTree.snapshot(leaked.toHandle()));
+    // bash forks its two sleeps a moment after it starts: take the tree once all three exist.
+    List<ProcessHandle> tree = org.awaitility.Awaitility.await("bash and its two sleeps").atMost(Duration.ofSeconds(10))
+        .until(() -> List.copyOf(ProcessTree.snapshot(leaked.toHandle())), t -> t.size() == 3);
 
     List<String> reclaimed = new NodeRegistry(stateDir).reclaimOrphans();
 
     assertThat(reclaimed).singleElement().asString().contains("rc-head-leaked");
-    assertThat(tree).hasSize(3);
     // Killed processes whose parent died may linger as zombies where pid 1 does not reap: dead all the same.
     org.awaitility.Awaitility.await("leaked processes " + tree).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tree).noneMatch(ProcessTree::running));
@@ -65,5 +66,31 @@ class NodeRegistryTest {
     } finally {
       p.destroyForcibly().waitFor();
     }
+  }
+
+  @Test
+  void oldRayTempDirsThatNoNodeNamesAreRemoved(@TempDir Path dir) throws Exception {
+    Path stateDir = dir.resolve("ray-nodes");
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2)));
+    Path abandoned = Files.createDirectories(tmp.resolve("krh-abandone/session_x"));
+    Files.setLastModifiedTime(abandoned.getParent(), twoHoursAgo);
+    Path abandonedLog = Files.writeString(tmp.resolve("krh-standby-1.log"), "x");
+    Files.setLastModifiedTime(abandonedLog, twoHoursAgo);
+    Path fresh = Files.createDirectories(tmp.resolve("krh-fresh000"));
+    Path running = Files.createDirectories(tmp.resolve("krh-running0"));
+    Files.setLastModifiedTime(running, twoHoursAgo);
+    Path unrelated = Files.createDirectories(tmp.resolve("other-dir"));
+    Files.setLastModifiedTime(unrelated, twoHoursAgo);
+    NodeRegistry registry = new NodeRegistry(stateDir);
+    registry.record("running0", ProcessHandle.current(), "rc-head", running);
+
+    assertThat(registry.removeUnreferenced(tmp, Duration.ofHours(1))).isEqualTo(2);
+
+    assertThat(abandoned.getParent()).doesNotExist();
+    assertThat(abandonedLog).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(running).exists();
+    assertThat(unrelated).exists();
   }
 }
