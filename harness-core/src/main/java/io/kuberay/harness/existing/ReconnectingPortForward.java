@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,13 @@ final class ReconnectingPortForward implements AutoCloseable {
   private final Map<String, String> identity;
   private final int port;
   private volatile ServerSocket server;
+  /**
+   * The open connections' forwards. Each holds a pump thread of fabric8's (a non-daemon single-thread executor)
+   * that fabric8 shuts down only once the forward is closed on the client's executor: closing them here, before
+   * the client closes, is what lets a JVM that used the forward exit.
+   */
+  private final Set<PortForward> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
 
   ReconnectingPortForward(KubernetesClient client, Pod pod, int port) {
     this.client = client;
@@ -80,29 +89,42 @@ final class ReconnectingPortForward implements AutoCloseable {
   }
 
   private void forward(Socket socket) {
+    sockets.add(socket);
     try (socket) {
       Optional<String> target = currentPod();
       if (target.isEmpty()) {
         logger.warn("No pod to forward {}:{} to: {} is gone and no pod with labels {} runs", namespace, port, podName, identity);
         return;
       }
-      try (PortForward pf = client.pods().inNamespace(namespace).withName(target.get())
-          .portForward(port, Channels.newChannel(socket.getInputStream()), Channels.newChannel(socket.getOutputStream()))) {
-        // A connection lives as long as its client keeps it open; bounded all the same (a day).
-        try {
-          org.awaitility.Awaitility.await("port-forward connection to " + namespace + "/" + target.get() + ":" + port)
-              .atMost(java.time.Duration.ofHours(24))
-              .pollInterval(java.time.Duration.ofMillis(50))
-              .until(() -> !pf.isAlive() || socket.isClosed());
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-          logger.warn("Closing port-forward connection to {}/{}:{} after 24 h", namespace, target.get(), port);
+      PortForward pf = client.pods().inNamespace(namespace).withName(target.get())
+          .portForward(port, Channels.newChannel(socket.getInputStream()), Channels.newChannel(socket.getOutputStream()));
+      open.add(pf);
+      try (pf) {
+        if (isOpen()) {
+          awaitEnd(pf, socket, target.get());
         }
-        if (pf.errorOccurred()) {
-          logger.debug("Port-forward to {}/{}:{} ended with errors {}", namespace, target.get(), port, pf.getServerThrowables());
-        }
+      } finally {
+        open.remove(pf);
       }
     } catch (IOException e) {
       logger.debug("Port-forward connection to {}/{}:{} failed: {}", namespace, podName, port, e.getMessage());
+    } finally {
+      sockets.remove(socket);
+    }
+  }
+
+  /** A connection lives as long as its client keeps it open (or this forward is closed); bounded all the same (a day). */
+  private void awaitEnd(PortForward pf, Socket socket, String target) {
+    try {
+      org.awaitility.Awaitility.await("port-forward connection to " + namespace + "/" + target + ":" + port)
+          .atMost(java.time.Duration.ofHours(24))
+          .pollInterval(java.time.Duration.ofMillis(50))
+          .until(() -> !pf.isAlive() || socket.isClosed());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      logger.warn("Closing port-forward connection to {}/{}:{} after 24 h", namespace, target, port);
+    }
+    if (pf.errorOccurred()) {
+      logger.debug("Port-forward to {}/{}:{} ended with errors {}", namespace, target, port, pf.getServerThrowables());
     }
   }
 
@@ -121,6 +143,7 @@ final class ReconnectingPortForward implements AutoCloseable {
         .map(p -> p.getMetadata().getName());
   }
 
+  /** Stops accepting, then closes every open connection and its forward. */
   @Override
   public void close() {
     try {
@@ -129,6 +152,21 @@ final class ReconnectingPortForward implements AutoCloseable {
       }
     } catch (IOException e) {
       // closing anyway
+    }
+    for (PortForward pf : List.copyOf(open)) {
+      try {
+        pf.close();
+      } catch (IOException e) {
+        logger.debug("Closing a port-forward to {}/{}:{}: {}", namespace, podName, port, e.toString());
+      }
+    }
+    open.clear();
+    for (Socket socket : List.copyOf(sockets)) {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closing anyway
+      }
     }
   }
 }

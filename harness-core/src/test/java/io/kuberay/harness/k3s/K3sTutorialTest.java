@@ -48,8 +48,12 @@ class K3sTutorialTest {
   @TempDir
   static Path workDir;
 
+  /** Non-daemon threads before the node started: after close, nothing else may keep the JVM alive. */
+  private static java.util.Set<Thread> threadsBefore;
+
   @BeforeAll
   static void startK3s() {
+    threadsBefore = nonDaemonThreads();
     K3sTestConditions.requireDocker("k3s tutorial test");
     Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
     K3sTestConditions.require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
@@ -79,6 +83,21 @@ class K3sTutorialTest {
     backend = K3sBackend.start(settings, workDir);
     installation = backend.installKubeRay(settings, InstallOptions.fromSystem(Duration.ofMinutes(3)).withOperatorImage(backend.images().operator()));
     installer = new KubeRayInstaller(backend.client(), backend.kubeconfig(), ManifestSources.directory(manifests));
+  }
+
+  @Test
+  @Order(100)
+  @DisplayName("closing the backend leaves no thread that keeps the JVM alive (port-forward pumps included)")
+  void closeLeavesNoThreads() {
+    backend.close();
+    backend = null;
+    org.awaitility.Awaitility.await("non-daemon threads started by the k3s backend to end").atMost(Duration.ofSeconds(15)).pollInSameThread()
+        .untilAsserted(() -> assertThat(nonDaemonThreads()).as("threads left after close").allMatch(threadsBefore::contains));
+  }
+
+  private static java.util.Set<Thread> nonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t.isAlive())
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   @AfterAll

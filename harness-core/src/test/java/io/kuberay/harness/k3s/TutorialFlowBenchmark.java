@@ -32,8 +32,6 @@ public final class TutorialFlowBenchmark {
     Map<String, Long> k3s = run(KubeRayEnvironment.builder().backend(BackendType.K3S).manifestsDir(manifests).startupTimeout(Duration.ofMinutes(5)));
     System.out.printf("%-44s %10s %10s %8s%n", "phase (KubeRay v1.1.0, chart release, Ray 2.52.0)", "emulated", "k3s", "k3s/emu");
     emulated.forEach((phase, ms) -> System.out.printf("%-44s %8d ms %8d ms %7.1fx%n", phase, ms, k3s.get(phase), k3s.get(phase) / (double) Math.max(1, ms)));
-    // fabric8's port-forward leaves an idle non-daemon executor thread behind; do not wait for it.
-    System.exit(0);
   }
 
   private static Map<String, Long> run(KubeRayEnvironment.Builder builder) {
