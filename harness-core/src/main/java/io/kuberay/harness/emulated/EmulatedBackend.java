@@ -49,6 +49,7 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.front = StreamingFront.start(backend.api::httpAddress, endpoints, Endpoints.EXEC_TIMEOUT);
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
+      ClientWarmup.start(client.getKubernetesSerialization());
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
       backend.node = new NodeEmulator(client, backend.api, settings.nodeCapacity(), backend.runtimes, new EventRecorder(backend.api::create, "kubelet")).start();
       return backend;
