@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import io.fabric8.kubernetes.internal.KubernetesDeserializer;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds fabric8's kind registry on a background thread while the first environment of a JVM starts. Its first
@@ -16,9 +17,18 @@ final class JvmWarmup {
 
   private JvmWarmup() {}
 
+  private static void buildKindRegistry() {
+    try {
+      new KubernetesDeserializer();
+    } catch (RuntimeException | LinkageError e) {
+      // Only a speed-up is lost: the first reader builds it (and fails the same way, visibly).
+      LoggerFactory.getLogger(JvmWarmup.class).debug("Building fabric8's kind registry in the background failed", e);
+    }
+  }
+
   static void kindRegistry() {
     if (KINDS.compareAndSet(false, true)) {
-      Thread thread = new Thread(KubernetesDeserializer::new, "kuberay-harness-kinds");
+      Thread thread = new Thread(JvmWarmup::buildKindRegistry, "kuberay-harness-kinds");
       thread.setDaemon(true);
       thread.start();
     }

@@ -50,6 +50,7 @@ public final class KubeRayEnvironment implements AutoCloseable {
     // The kubeconfig and, on the emulated backend, the pods' logs: one directory per environment.
     Path workDir = TempDirs.create();
     ClusterBackend backend = null;
+    boolean started = false;
     try {
       backend = Backends.start(settings, workDir);
       Path kubeconfig = workDir.resolve("kubeconfig");
@@ -60,16 +61,22 @@ public final class KubeRayEnvironment implements AutoCloseable {
         // not a POSIX file system: the default permissions of the temp dir apply
       }
       backend.installKubeRay(settings);
-      return new KubeRayEnvironment(settings, backend, workDir, kubeconfig);
-    } catch (IOException | RuntimeException e) {
-      if (backend != null) {
-        backend.close();
+      KubeRayEnvironment environment = new KubeRayEnvironment(settings, backend, workDir, kubeconfig);
+      started = true;
+      return environment;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the environment's kubeconfig", e);
+    } finally {
+      // Also on an Error: a started k3s container must not outlive a failed start.
+      if (!started) {
+        try {
+          if (backend != null) {
+            backend.close();
+          }
+        } finally {
+          TempDirs.delete(workDir);
+        }
       }
-      TempDirs.delete(workDir);
-      if (e instanceof IOException io) {
-        throw new UncheckedIOException("Cannot write the environment's kubeconfig", io);
-      }
-      throw (RuntimeException) e;
     }
   }
 

@@ -2,15 +2,20 @@ package io.kuberay.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -18,16 +23,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The harness's temporary directories. Each names its owner JVM in an {@code .owner} file, is removed when its
- * environment closes or, at the latest, when the JVM exits normally; the first one a JVM creates also removes
- * those of JVMs that were killed. Cleanup errors never hide the real failure.
+ * The harness's temporary directories, one per environment. While a directory lives its JVM holds an exclusive lock
+ * on its {@code .owner} file (which also names the pid, for people); the OS drops the lock when the JVM dies, however
+ * it dies. A directory is removed when its environment closes, at the latest when the JVM exits normally, and
+ * otherwise by the next JVM's first environment: it removes the directories whose lock nobody holds. Cleanup errors
+ * never hide the real failure. POSIX drops a process's lock on a file when the process closes any descriptor of that
+ * file, so nothing in this JVM may open its own {@code .owner} files.
  */
 final class TempDirs {
 
   static final String PREFIX = "kuberay-harness-";
-  private static final String OWNER_FILE = ".owner";
+  static final String OWNER_FILE = ".owner";
+  /** Directories without an owner file (older harness versions) are removed once this old. */
+  private static final Duration UNOWNED_MIN_AGE = Duration.ofDays(1);
   private static final Logger logger = LoggerFactory.getLogger(TempDirs.class);
-  private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+  /** This JVM's directories and the open channels that hold their locks (closing a channel releases the lock). */
+  private static final Map<Path, FileChannel> LIVE = new ConcurrentHashMap<>();
   private static final AtomicBoolean FIRST = new AtomicBoolean(true);
 
   private TempDirs() {}
@@ -40,33 +51,45 @@ final class TempDirs {
   static Path create(Path parent) {
     if (FIRST.compareAndSet(true, false)) {
       reclaimAbandoned(parent);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE).forEach(TempDirs::delete), "kuberay-harness-tempdirs"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE.keySet()).forEach(TempDirs::delete), "kuberay-harness-tempdirs"));
     }
+    Path dir = null;
     try {
-      Path dir = Files.createTempDirectory(parent, PREFIX);
-      Files.writeString(dir.resolve(OWNER_FILE), ownerLine(ProcessHandle.current()), StandardCharsets.UTF_8);
-      LIVE.add(dir);
+      dir = Files.createTempDirectory(parent, PREFIX);
+      FileChannel owner = FileChannel.open(dir.resolve(OWNER_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      LIVE.put(dir, owner);
+      owner.lock();
+      owner.write(ByteBuffer.wrap(ownerLine().getBytes(StandardCharsets.UTF_8)));
       return dir;
     } catch (IOException e) {
+      delete(dir);
       throw new UncheckedIOException("Cannot create a temporary directory in " + parent + " (is it writable? java.io.tmpdir sets it)", e);
     }
   }
 
-  /** Deletes a directory this class created (or any tree), best effort. */
+  /** Deletes a directory (releasing its lock if this JVM owns it), best effort. */
   static void delete(Path dir) {
-    if (dir != null) {
-      LIVE.remove(dir);
+    if (dir == null) {
+      return;
+    }
+    FileChannel owner = LIVE.remove(dir);
+    if (owner != null) {
+      try {
+        owner.close();
+      } catch (IOException e) {
+        // the lock goes with the process at the latest
+      }
     }
     deleteQuietly(dir);
   }
 
-  /** Removes the directories under {@code parent} whose owner JVM is gone; returns how many. */
+  /** Removes the directories under {@code parent} whose owner is gone; returns how many. */
   static int reclaimAbandoned(Path parent) {
     int removed = 0;
+    Instant unownedCutoff = Instant.now().minus(UNOWNED_MIN_AGE);
     try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, PREFIX + "*")) {
       for (Path dir : dirs) {
-        Path owner = dir.resolve(OWNER_FILE);
-        if (Files.isRegularFile(owner) && !ownerAlive(Files.readString(owner, StandardCharsets.UTF_8))) {
+        if (!LIVE.containsKey(dir) && Files.isDirectory(dir) && abandoned(dir, unownedCutoff)) {
           deleteQuietly(dir);
           removed++;
         }
@@ -80,20 +103,29 @@ final class TempDirs {
     return removed;
   }
 
-  /** {@code pid start-instant}: the start time tells a reused pid from the owner. */
-  static String ownerLine(ProcessHandle process) {
-    return process.pid() + " " + process.info().startInstant().map(Instant::toString).orElse("-");
+  /** Nobody holds the owner file's lock, or there is no owner file and the directory is old. */
+  private static boolean abandoned(Path dir, Instant unownedCutoff) throws IOException {
+    Path owner = dir.resolve(OWNER_FILE);
+    if (!Files.isRegularFile(owner)) {
+      return Files.getLastModifiedTime(dir).toInstant().isBefore(unownedCutoff);
+    }
+    // Never called for this JVM's own directories: closing a second channel on a file would drop our own lock.
+    try (FileChannel channel = FileChannel.open(owner, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return false;
+      }
+      lock.release();
+      return true;
+    } catch (OverlappingFileLockException e) {
+      return false;
+    }
   }
 
-  static boolean ownerAlive(String line) {
-    String[] parts = line.trim().split(" ");
-    try {
-      Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(parts[0]));
-      return process.isPresent() && process.get().isAlive()
-          && (parts.length < 2 || "-".equals(parts[1]) || ownerLine(process.get()).equals(line.trim()));
-    } catch (NumberFormatException e) {
-      return true; // not ours to judge: leave it
-    }
+  /** For people looking at the directory: which process holds it. */
+  private static String ownerLine() {
+    ProcessHandle self = ProcessHandle.current();
+    return "pid " + self.pid() + ", started " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n";
   }
 
   static void deleteQuietly(Path dir) {

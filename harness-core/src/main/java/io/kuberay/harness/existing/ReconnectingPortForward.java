@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 final class ReconnectingPortForward implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(ReconnectingPortForward.class);
+  private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
   private static final List<String> IDENTITY_LABELS = List.of("ray.io/cluster", "ray.io/node-type", "ray.io/group");
 
   private final KubernetesClient client;
@@ -42,6 +44,8 @@ final class ReconnectingPortForward implements AutoCloseable {
    */
   private final Set<PortForward> open = ConcurrentHashMap.newKeySet();
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  /** Connections between accept and the end of their forward: close() waits for them before the client closes. */
+  private final AtomicInteger inFlight = new AtomicInteger();
 
   ReconnectingPortForward(KubernetesClient client, Pod pod, int port) {
     this.client = client;
@@ -82,6 +86,8 @@ final class ReconnectingPortForward implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
+      sockets.add(socket);
+      inFlight.incrementAndGet();
       Thread t = new Thread(() -> forward(socket), "port-forward connection " + podName + ":" + port);
       t.setDaemon(true);
       t.start();
@@ -89,8 +95,10 @@ final class ReconnectingPortForward implements AutoCloseable {
   }
 
   private void forward(Socket socket) {
-    sockets.add(socket);
     try (socket) {
+      if (!isOpen()) {
+        return;
+      }
       Optional<String> target = currentPod();
       if (target.isEmpty()) {
         logger.warn("No pod to forward {}:{} to: {} is gone and no pod with labels {} runs", namespace, port, podName, identity);
@@ -110,6 +118,7 @@ final class ReconnectingPortForward implements AutoCloseable {
       logger.debug("Port-forward connection to {}/{}:{} failed: {}", namespace, podName, port, e.getMessage());
     } finally {
       sockets.remove(socket);
+      inFlight.decrementAndGet();
     }
   }
 
@@ -167,6 +176,14 @@ final class ReconnectingPortForward implements AutoCloseable {
       } catch (IOException e) {
         // closing anyway
       }
+    }
+    // A connection still opening its forward closes it itself; that must happen while the client still runs.
+    try {
+      org.awaitility.Awaitility.await("port-forward connections to " + namespace + "/" + podName + ":" + port + " to end")
+          .atMost(CLOSE_TIMEOUT).pollInterval(java.time.Duration.ofMillis(20)).pollInSameThread()
+          .until(() -> inFlight.get() == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      logger.warn("{} port-forward connection(s) to {}/{}:{} still open {} after close", inFlight.get(), namespace, podName, port, CLOSE_TIMEOUT);
     }
   }
 }

@@ -109,9 +109,11 @@ final class NodeRegistry {
   }
 
   /**
-   * Removes Ray temp dirs and standby logs ({@code krh-*}) under {@code tempRoot} that no registered node names and
-   * that nobody touched for {@code minAge}: what a JVM killed between creating one and recording its node left. The
-   * age keeps the fresh ones of other JVMs safe. Returns how many were removed.
+   * Removes Ray temp dirs ({@code krh-*}) under {@code tempRoot} that no node of this registry names, that were
+   * created more than {@code minAge} ago and that no live process names on its command line (Ray's processes all
+   * carry {@code --temp-dir}): what a JVM killed between creating one and recording its node left. The age keeps a
+   * node that another JVM is just starting safe, the command lines the nodes of JVMs with another cache dir. Returns
+   * how many were removed.
    */
   int removeUnreferenced(Path tempRoot, Duration minAge) {
     Set<Path> referenced = new java.util.HashSet<>();
@@ -129,7 +131,8 @@ final class NodeRegistry {
     int removed = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tempRoot, "krh-*")) {
       for (Path entry : entries) {
-        if (!referenced.contains(entry) && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
+        if (Files.isDirectory(entry) && !referenced.contains(entry)
+            && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff) && !namedByALiveProcess(entry)) {
           RayProvisioner.deleteTree(entry);
           removed++;
         }
@@ -141,6 +144,26 @@ final class NodeRegistry {
       logger.info("Removed {} Ray temp file(s) under {} that no running node uses", removed, tempRoot);
     }
     return removed;
+  }
+
+  /** Whether a live process has {@code path} in its command line (Linux {@code /proc}; elsewhere: assume so). */
+  static boolean namedByALiveProcess(Path path) {
+    byte[] needle = path.toString().getBytes(StandardCharsets.UTF_8);
+    Path proc = Path.of("/proc");
+    if (!Files.isDirectory(proc)) {
+      return true;
+    }
+    try (Stream<Path> entries = Files.list(proc)) {
+      return entries.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).anyMatch(d -> {
+        try {
+          return contains(Files.readAllBytes(d.resolve("cmdline")), needle);
+        } catch (IOException | SecurityException e) {
+          return false; // gone or not ours
+        }
+      });
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   /** Live processes whose environment carries {@code KUBERAY_HARNESS_RAY_NODE=<nodeId>} (Linux {@code /proc}). */

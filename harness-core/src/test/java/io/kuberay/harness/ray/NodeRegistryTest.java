@@ -69,28 +69,38 @@ class NodeRegistryTest {
   }
 
   @Test
-  void oldRayTempDirsThatNoNodeNamesAreRemoved(@TempDir Path dir) throws Exception {
+  void oldRayTempDirsThatNoNodeOrProcessNamesAreRemoved(@TempDir Path dir) throws Exception {
     Path stateDir = dir.resolve("ray-nodes");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2)));
     Path abandoned = Files.createDirectories(tmp.resolve("krh-abandone/session_x"));
     Files.setLastModifiedTime(abandoned.getParent(), twoHoursAgo);
-    Path abandonedLog = Files.writeString(tmp.resolve("krh-standby-1.log"), "x");
-    Files.setLastModifiedTime(abandonedLog, twoHoursAgo);
     Path fresh = Files.createDirectories(tmp.resolve("krh-fresh000"));
-    Path running = Files.createDirectories(tmp.resolve("krh-running0"));
-    Files.setLastModifiedTime(running, twoHoursAgo);
+    Path registered = Files.createDirectories(tmp.resolve("krh-register"));
+    Files.setLastModifiedTime(registered, twoHoursAgo);
+    Path inUse = Files.createDirectories(tmp.resolve("krh-inuse000"));
+    Files.setLastModifiedTime(inUse, twoHoursAgo);
+    Path standbyLog = Files.writeString(tmp.resolve("krh-standby-1.log"), "x");
+    Files.setLastModifiedTime(standbyLog, twoHoursAgo);
     Path unrelated = Files.createDirectories(tmp.resolve("other-dir"));
     Files.setLastModifiedTime(unrelated, twoHoursAgo);
     NodeRegistry registry = new NodeRegistry(stateDir);
-    registry.record("running0", ProcessHandle.current(), "rc-head", running);
-
-    assertThat(registry.removeUnreferenced(tmp, Duration.ofHours(1))).isEqualTo(2);
+    registry.record("register", ProcessHandle.current(), "rc-head", registered);
+    // A node of a JVM with another registry: its processes name the dir (Ray's --temp-dir); here bash's $0.
+    Process user = new ProcessBuilder("bash", "-c", "sleep 300; true", "--temp-dir=" + inUse).start();
+    try {
+      org.awaitility.Awaitility.await("bash to show " + inUse + " in its command line").atMost(Duration.ofSeconds(10))
+          .until(() -> NodeRegistry.namedByALiveProcess(inUse));
+      assertThat(registry.removeUnreferenced(tmp, Duration.ofHours(1))).isEqualTo(1);
+    } finally {
+      ProcessTree.terminateTree(user.toHandle(), Duration.ofSeconds(1));
+    }
 
     assertThat(abandoned.getParent()).doesNotExist();
-    assertThat(abandonedLog).doesNotExist();
     assertThat(fresh).exists();
-    assertThat(running).exists();
+    assertThat(registered).exists();
+    assertThat(inUse).exists();
+    assertThat(standbyLog).as("standby logs are the registry's (reclaimOrphans)").exists();
     assertThat(unrelated).exists();
   }
 }
