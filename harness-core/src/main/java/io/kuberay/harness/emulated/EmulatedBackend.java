@@ -63,7 +63,7 @@ public final class EmulatedBackend implements ClusterBackend {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
-    int standbys = RayProcessPodRuntime.standbyCount(System::getProperty, System.getenv());
+    int standbys = RayProcessPodRuntime.standbyCount(io.kuberay.harness.install.Settings.get(RayProcessPodRuntime.STANDBYS_PROPERTY));
     RayRuntime runtime = RayRuntime.resolve();
     if (!runtime.isAvailable()) {
       if (settings.rayMode() == RayMode.REQUIRED) {

@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,30 +85,25 @@ final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /**
-   * The standby count from {@value #STANDBYS_PROPERTY} or {@code KUBERAY_RAY_STANDBYS}.
+   * The standby count set by {@value #STANDBYS_PROPERTY} (or {@code KUBERAY_RAY_STANDBYS}), read as every setting is
+   * ({@link io.kuberay.harness.install.Settings}).
    *
    * @throws IllegalArgumentException naming the setting when it is not a whole number from 0 to 16
    */
-  static int standbyCount(Function<String, String> properties, Map<String, String> env) {
-    String value = properties.apply(STANDBYS_PROPERTY);
-    String source = STANDBYS_PROPERTY;
-    if (value == null || value.isBlank()) {
-      value = env.get("KUBERAY_RAY_STANDBYS");
-      source = "KUBERAY_RAY_STANDBYS";
-    }
-    if (value == null || value.isBlank()) {
+  static int standbyCount(Optional<String> value) {
+    if (value.isEmpty()) {
       return DEFAULT_STANDBYS;
     }
     try {
-      int n = Integer.parseInt(value.trim());
+      int n = Integer.parseInt(value.get());
       if (n >= 0 && n <= 16) {
         return n;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(source + " must be a whole number from 0 (no standby interpreters) to 16, was '"
-        + value + "'; the default is " + DEFAULT_STANDBYS);
+    throw new IllegalArgumentException(STANDBYS_PROPERTY + " (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby"
+        + " interpreters) to 16, was '" + value.get() + "'; the default is " + DEFAULT_STANDBYS);
   }
 
   /** Tops the standbys up to the configured count, unless pods are starting (their imports would compete). */
@@ -350,10 +344,6 @@ final class RayProcessPodRuntime implements PodRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    try (var paths = Files.walk(logDir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort
-    }
+    // The logs stay: they live in the environment's directory, which goes when the environment closes.
   }
 }

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +37,11 @@ final class ReconnectingPortForward implements AutoCloseable {
   private final int port;
   private volatile ServerSocket server;
   /**
-   * The open connections' forwards. Each holds a pump thread of fabric8's (a non-daemon single-thread executor)
-   * that fabric8 shuts down only once the forward is closed on the client's executor: closing them here, before
-   * the client closes, is what lets a JVM that used the forward exit.
+   * Connections from accept to the end of their forward. Each forward holds a pump thread of fabric8's (a non-daemon
+   * single-thread executor) that fabric8 shuts down only when the forward is closed while the client still runs:
+   * {@link #close()} closes these sockets, which ends their forwards, and waits for them before the client closes.
    */
-  private final Set<PortForward> open = ConcurrentHashMap.newKeySet();
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-  /** Connections between accept and the end of their forward: close() waits for them before the client closes. */
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
 
   ReconnectingPortForward(KubernetesClient client, Pod pod, int port) {
     this.client = client;
@@ -86,8 +82,7 @@ final class ReconnectingPortForward implements AutoCloseable {
       } catch (IOException e) {
         return;
       }
-      sockets.add(socket);
-      inFlight.incrementAndGet();
+      connections.add(socket);
       Thread t = new Thread(() -> forward(socket), "port-forward connection " + podName + ":" + port);
       t.setDaemon(true);
       t.start();
@@ -104,21 +99,16 @@ final class ReconnectingPortForward implements AutoCloseable {
         logger.warn("No pod to forward {}:{} to: {} is gone and no pod with labels {} runs", namespace, port, podName, identity);
         return;
       }
-      PortForward pf = client.pods().inNamespace(namespace).withName(target.get())
-          .portForward(port, Channels.newChannel(socket.getInputStream()), Channels.newChannel(socket.getOutputStream()));
-      open.add(pf);
-      try (pf) {
+      try (PortForward pf = client.pods().inNamespace(namespace).withName(target.get())
+          .portForward(port, Channels.newChannel(socket.getInputStream()), Channels.newChannel(socket.getOutputStream()))) {
         if (isOpen()) {
           awaitEnd(pf, socket, target.get());
         }
-      } finally {
-        open.remove(pf);
       }
     } catch (IOException e) {
       logger.debug("Port-forward connection to {}/{}:{} failed: {}", namespace, podName, port, e.getMessage());
     } finally {
-      sockets.remove(socket);
-      inFlight.decrementAndGet();
+      connections.remove(socket);
     }
   }
 
@@ -152,7 +142,7 @@ final class ReconnectingPortForward implements AutoCloseable {
         .map(p -> p.getMetadata().getName());
   }
 
-  /** Stops accepting, then closes every open connection and its forward. */
+  /** Stops accepting, closes every connection and waits until their forwards are closed. */
   @Override
   public void close() {
     try {
@@ -162,28 +152,20 @@ final class ReconnectingPortForward implements AutoCloseable {
     } catch (IOException e) {
       // closing anyway
     }
-    for (PortForward pf : List.copyOf(open)) {
-      try {
-        pf.close();
-      } catch (IOException e) {
-        logger.debug("Closing a port-forward to {}/{}:{}: {}", namespace, podName, port, e.toString());
-      }
-    }
-    open.clear();
-    for (Socket socket : List.copyOf(sockets)) {
+    for (Socket socket : List.copyOf(connections)) {
       try {
         socket.close();
       } catch (IOException e) {
         // closing anyway
       }
     }
-    // A connection still opening its forward closes it itself; that must happen while the client still runs.
+    // Each connection's thread sees its socket closed and closes its forward (one still opening it, right after).
     try {
       org.awaitility.Awaitility.await("port-forward connections to " + namespace + "/" + podName + ":" + port + " to end")
           .atMost(CLOSE_TIMEOUT).pollInterval(java.time.Duration.ofMillis(20)).pollInSameThread()
-          .until(() -> inFlight.get() == 0);
+          .until(connections::isEmpty);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      logger.warn("{} port-forward connection(s) to {}/{}:{} still open {} after close", inFlight.get(), namespace, podName, port, CLOSE_TIMEOUT);
+      logger.warn("{} port-forward connection(s) to {}/{}:{} still open {} after close", connections.size(), namespace, podName, port, CLOSE_TIMEOUT);
     }
   }
 }

@@ -73,7 +73,6 @@ public final class K3sBackend extends RealClusterBackend {
     } catch (RuntimeException e) {
       String tail = tail(logFile, 30);
       node.stop();
-      deleteQuietly(logFile);
       throw new IllegalStateException("The k3s node " + images.node() + " did not start: " + e.getMessage()
           + (tail.isEmpty() ? "" : "\nLast lines of its log:\n" + tail), e);
     }
@@ -170,8 +169,7 @@ public final class K3sBackend extends RealClusterBackend {
     closePodAccess();
     client().close();
     node.stop();
-    // The log served diagnostics while the node ran; a finished run leaves nothing behind in /tmp.
-    deleteQuietly(logFile);
+    // The log stays with the environment's directory, which the environment removes.
   }
 
   /** The node container's log so far, for diagnostics. */
@@ -180,14 +178,6 @@ public final class K3sBackend extends RealClusterBackend {
       return Files.exists(logFile) ? Files.readString(logFile) : "";
     } catch (java.io.IOException e) {
       return "";
-    }
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (java.io.IOException e) {
-      // best effort
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,53 +150,42 @@ final class NodeRegistry {
   /** Whether a live process has {@code path} in its command line (Linux {@code /proc}; elsewhere: assume so). */
   static boolean namedByALiveProcess(Path path) {
     byte[] needle = path.toString().getBytes(StandardCharsets.UTF_8);
-    Path proc = Path.of("/proc");
-    if (!Files.isDirectory(proc)) {
-      return true;
-    }
-    try (Stream<Path> entries = Files.list(proc)) {
-      return entries.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).anyMatch(d -> {
-        try {
-          return contains(Files.readAllBytes(d.resolve("cmdline")), needle);
-        } catch (IOException | SecurityException e) {
-          return false; // gone or not ours
-        }
-      });
-    } catch (IOException e) {
-      return true;
-    }
+    return processesWhose("cmdline", cmdline -> contains(cmdline, needle)).map(pids -> !pids.isEmpty()).orElse(true);
   }
 
   /** Live processes whose environment carries {@code KUBERAY_HARNESS_RAY_NODE=<nodeId>} (Linux {@code /proc}). */
   static List<ProcessHandle> markedProcesses(String nodeId) {
     byte[] needle = ("\0" + MARKER_ENV + "=" + nodeId + "\0").getBytes(StandardCharsets.UTF_8);
-    List<ProcessHandle> found = new ArrayList<>();
+    return processesWhose("environ", env -> {
+      byte[] padded = new byte[env.length + 1];
+      System.arraycopy(env, 0, padded, 1, env.length);
+      return contains(padded, needle) || endsWith(padded, needle);
+    }).orElse(List.of()).stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+  }
+
+  /** Pids other than this JVM's whose {@code /proc/<pid>/<file>} matches; empty when {@code /proc} cannot be read. */
+  private static Optional<List<Long>> processesWhose(String file, Predicate<byte[]> matches) {
     Path proc = Path.of("/proc");
     if (!Files.isDirectory(proc)) {
-      return found;
+      return Optional.empty();
     }
     long self = ProcessHandle.current().pid();
     try (Stream<Path> entries = Files.list(proc)) {
-      entries.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(d -> {
-        long pid = Long.parseLong(d.getFileName().toString());
-        if (pid == self) {
-          return;
-        }
-        try {
-          byte[] env = Files.readAllBytes(d.resolve("environ"));
-          byte[] padded = new byte[env.length + 1];
-          System.arraycopy(env, 0, padded, 1, env.length);
-          if (contains(padded, needle) || endsWith(padded, needle)) {
-            ProcessHandle.of(pid).ifPresent(found::add);
-          }
-        } catch (IOException | SecurityException e) {
-          // gone or not ours
-        }
-      });
+      return Optional.of(entries.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+          .filter(d -> Long.parseLong(d.getFileName().toString()) != self)
+          .filter(d -> {
+            try {
+              return matches.test(Files.readAllBytes(d.resolve(file)));
+            } catch (IOException | SecurityException e) {
+              return false; // gone or not ours
+            }
+          })
+          .map(d -> Long.parseLong(d.getFileName().toString()))
+          .toList());
     } catch (IOException e) {
       logger.warn("Cannot list /proc: {}", e.toString());
+      return Optional.empty();
     }
-    return found;
   }
 
   private static boolean endsWith(byte[] hay, byte[] needle) {
