@@ -1,6 +1,6 @@
 package io.kuberay.harness.cli;
 
-import io.kuberay.harness.ray.RayRuntime;
+import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package io.kuberay.harness.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.RayMode;
-import io.kuberay.harness.ray.RayRuntime;
+import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

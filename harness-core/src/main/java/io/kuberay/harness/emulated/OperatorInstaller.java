@@ -1,5 +1,9 @@
 package io.kuberay.harness.emulated;
 
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.store.FrozenJson;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.install.KubeRayManifests;

@@ -1,5 +1,7 @@
 package io.kuberay.harness.existing;
 
+import io.kuberay.harness.realcluster.ClientConfigs;
+import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;

@@ -7,7 +7,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.Waits;
-import io.kuberay.harness.existing.ClientConfigs;
+import io.kuberay.harness.realcluster.ClientConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;

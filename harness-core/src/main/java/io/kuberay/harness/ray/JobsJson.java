@@ -9,13 +9,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** JSON mapping for the Jobs API, by hand so that new fields in newer Ray versions are simply ignored. */
-final class JobsJson {
+public final class JobsJson {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
   private JobsJson() {}
 
-  static String write(Object value) {
+  public static String write(Object value) {
     return MAPPER.writeValueAsString(value);
   }
 

@@ -1,5 +1,7 @@
 package io.kuberay.harness.ray;
 
+import io.kuberay.harness.ray.process.PortAllocator;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;

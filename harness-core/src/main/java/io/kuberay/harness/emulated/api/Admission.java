@@ -1,0 +1,124 @@
+package io.kuberay.harness.emulated.api;
+
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.NameSuffix;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The defaults the API server fills into pods and services on create, so objects read back as on a real cluster. */
+final class Admission {
+
+  private Admission() {}
+
+  static void defaultPod(Map<String, Object> pod) {
+    Map<String, Object> spec = Maps.map(pod.get("spec"));
+    pod.put("spec", spec);
+    spec.putIfAbsent("restartPolicy", "Always");
+    spec.putIfAbsent("dnsPolicy", "ClusterFirst");
+    spec.putIfAbsent("schedulerName", "default-scheduler");
+    spec.putIfAbsent("terminationGracePeriodSeconds", 30);
+    spec.putIfAbsent("serviceAccountName", "default");
+    spec.putIfAbsent("serviceAccount", spec.get("serviceAccountName"));
+    spec.putIfAbsent("enableServiceLinks", true);
+    spec.putIfAbsent("priority", 0);
+    spec.putIfAbsent("securityContext", new java.util.LinkedHashMap<>());
+    spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
+    defaultTolerations(spec);
+    mountServiceAccountToken(spec);
+    for (String key : List.of("containers", "initContainers")) {
+      for (Object c : Maps.list(spec.get(key))) {
+        Map<String, Object> container = Maps.map(c);
+        container.putIfAbsent("terminationMessagePath", "/dev/termination-log");
+        container.putIfAbsent("terminationMessagePolicy", "File");
+        String image = String.valueOf(container.getOrDefault("image", ""));
+        String tag = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "latest";
+        container.putIfAbsent("imagePullPolicy", "latest".equals(tag) ? "Always" : "IfNotPresent");
+      }
+    }
+    Map<String, Object> status = Maps.map(pod.get("status"));
+    status.putIfAbsent("phase", "Pending");
+    pod.put("status", status);
+  }
+
+  /** DefaultTolerationSeconds: 300 s on not-ready and unreachable nodes, unless the pod says otherwise. */
+  private static void defaultTolerations(Map<String, Object> spec) {
+    List<Object> tolerations = new ArrayList<>(Maps.list(spec.get("tolerations")));
+    for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
+      boolean present = tolerations.stream().map(Maps::map).anyMatch(t -> key.equals(t.get("key")) || ("Exists".equals(t.get("operator")) && t.get("key") == null));
+      if (!present) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("effect", "NoExecute");
+        t.put("key", key);
+        t.put("operator", "Exists");
+        t.put("tolerationSeconds", 300);
+        tolerations.add(t);
+      }
+    }
+    spec.put("tolerations", tolerations);
+  }
+
+  /**
+   * The ServiceAccount admission plugin: a projected {@code kube-api-access-xxxxx} volume (token, CA, namespace)
+   * mounted read-only in every container, unless the pod opts out.
+   */
+  private static void mountServiceAccountToken(Map<String, Object> spec) {
+    if (Boolean.FALSE.equals(spec.get("automountServiceAccountToken"))) {
+      return;
+    }
+    String mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
+    String name = "kube-api-access-" + NameSuffix.random();
+    Map<String, Object> projected = new LinkedHashMap<>();
+    projected.put("defaultMode", 420);
+    projected.put("sources", List.of(
+        Map.of("serviceAccountToken", Map.of("expirationSeconds", 3607, "path", "token")),
+        Map.of("configMap", Map.of("name", "kube-root-ca.crt", "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
+        Map.of("downwardAPI", Map.of("items", List.of(Map.of("fieldRef", Map.of("apiVersion", "v1", "fieldPath", "metadata.namespace"), "path", "namespace"))))));
+    Map<String, Object> volume = new LinkedHashMap<>();
+    volume.put("name", name);
+    volume.put("projected", projected);
+    List<Object> volumes = new ArrayList<>(Maps.list(spec.get("volumes")));
+    volumes.add(volume);
+    spec.put("volumes", volumes);
+    for (String key : List.of("containers", "initContainers")) {
+      for (Object c : Maps.list(spec.get(key))) {
+        Map<String, Object> container = Maps.map(c);
+        List<Object> mounts = new ArrayList<>(Maps.list(container.get("volumeMounts")));
+        if (mounts.stream().map(Maps::map).noneMatch(m -> mountPath.equals(m.get("mountPath")))) {
+          Map<String, Object> mount = new LinkedHashMap<>();
+          mount.put("mountPath", mountPath);
+          mount.put("name", name);
+          mount.put("readOnly", true);
+          mounts.add(mount);
+          container.put("volumeMounts", mounts);
+        }
+      }
+    }
+  }
+
+  static void defaultService(Map<String, Object> service, Supplier<String> clusterIps) {
+    Map<String, Object> spec = Maps.map(service.get("spec"));
+    service.put("spec", spec);
+    spec.putIfAbsent("type", "ClusterIP");
+    spec.putIfAbsent("sessionAffinity", "None");
+    if (!"ExternalName".equals(spec.get("type")) && spec.get("clusterIP") == null) {
+      spec.put("clusterIP", clusterIps.get());
+    }
+    if (spec.get("clusterIP") != null) {
+      spec.putIfAbsent("clusterIPs", new ArrayList<>(List.of(spec.get("clusterIP"))));
+    }
+    spec.putIfAbsent("ipFamilies", new ArrayList<>(List.of("IPv4")));
+    spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
+    spec.putIfAbsent("internalTrafficPolicy", "Cluster");
+    for (Object p : Maps.list(spec.get("ports"))) {
+      Map<String, Object> port = Maps.map(p);
+      port.putIfAbsent("protocol", "TCP");
+      port.putIfAbsent("targetPort", port.get("port"));
+    }
+    Map<String, Object> status = Maps.map(service.get("status"));
+    status.putIfAbsent("loadBalancer", new LinkedHashMap<>());
+    service.put("status", status);
+  }
+}

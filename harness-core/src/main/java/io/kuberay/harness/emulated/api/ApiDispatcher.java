@@ -1,0 +1,475 @@
+package io.kuberay.harness.emulated.api;
+
+import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.store.ApiException;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.NameSuffix;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.store.Selector;
+import io.kuberay.harness.emulated.store.StoredObject;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the
+ * {@link ObjectStore}; this adds what a real API server does around them and what users hit: discovery,
+ * generateName, admission defaults, CRD schema validation and defaulting, name rules, namespace existence,
+ * owner-reference garbage collection, namespace deletion, server-side apply, pod logs — and a clear 4xx for
+ * what is not emulated.
+ */
+public final class ApiDispatcher extends Dispatcher {
+
+  private static final ResourceRef RAY_CLUSTERS = new ResourceRef("ray.io", "v1", "rayclusters");
+  private static final List<ResourceRef> DEPENDENT_RESOURCES =
+      List.of(new ResourceRef("", "v1", "pods"), new ResourceRef("", "v1", "services"), RAY_CLUSTERS, new ResourceRef("batch", "v1", "jobs"));
+  private static final Map<String, ResourceRef> OWNER_RESOURCES =
+      Map.of("RayCluster", RAY_CLUSTERS, "RayJob", new ResourceRef("ray.io", "v1", "rayjobs"), "Job", new ResourceRef("batch", "v1", "jobs"));
+
+  private final ObjectStore store;
+  private final StoreRequests rest;
+  private final Discovery discovery = new Discovery();
+  private final Map<String, Map<String, Object>> schemas = new ConcurrentHashMap<>();
+  private final Map<String, List<Object>> printerColumns = new ConcurrentHashMap<>();
+  private final AtomicInteger nextServiceIp = new AtomicInteger(10);
+  private final String gitVersion;
+  private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
+
+  ApiDispatcher(ObjectStore store, String gitVersion) {
+    this.store = store;
+    this.rest = new StoreRequests(store, discovery);
+    this.gitVersion = gitVersion;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  public void podEndpoints(PodEndpoints endpoints) {
+    this.podEndpoints = endpoints;
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    try {
+      return route(request);
+    } catch (ApiException e) {
+      return e.response();
+    } catch (RuntimeException e) {
+      return ApiErrors.status(500, "InternalError", "emulated API server: " + e);
+    }
+  }
+
+  /**
+   * Creates an object given as a map, without a client round trip. The top level and metadata are copied,
+   * so a CRD (which admission leaves alone) can be shared between environments; watchers see it as usual.
+   */
+  MockResponse create(String collectionPath, Map<String, Object> object) {
+    Map<String, Object> body = new LinkedHashMap<>(object);
+    body.put("metadata", new LinkedHashMap<>(Maps.map(object.get("metadata"))));
+    try {
+      return create(ApiPath.parse(collectionPath).orElseThrow(), body);
+    } catch (ApiException e) {
+      return e.response();
+    }
+  }
+
+  /** The collection an object of this apiVersion and kind is created in. */
+  String collectionPath(Map<String, Object> object) {
+    String apiVersion = String.valueOf(object.get("apiVersion"));
+    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+    Discovery.ApiResource r = discovery.findKind(group, version, String.valueOf(object.get("kind")))
+        .orElseThrow(() -> new IllegalArgumentException("The emulated API server does not serve " + object.get("kind") + " of " + apiVersion));
+    String namespace = (String) Maps.map(object.get("metadata")).get("namespace");
+    String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
+    return r.namespaced() && namespace != null ? base + "/namespaces/" + namespace + "/" + r.plural() : base + "/" + r.plural();
+  }
+
+  private MockResponse route(RecordedRequest request) {
+    String path = request.getPath();
+    String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+    String method = request.getMethod();
+    if ("GET".equals(method)) {
+      Optional<MockResponse> doc = discoveryDocument(bare);
+      if (doc.isPresent()) {
+        return doc.get();
+      }
+    }
+    Optional<ApiPath> parsed = ApiPath.parse(path);
+    if (parsed.isEmpty()) {
+      return ApiErrors.status(404, "NotFound", "the server could not find the requested resource (path " + bare + ")");
+    }
+    ApiPath api = parsed.get();
+    if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
+      return bind(api, parse(request));
+    }
+    if (discovery.find(api.group(), api.version(), api.plural()).isEmpty()) {
+      return ApiErrors.status(
+          404, "NotFound", "the server could not find the requested resource (" + api.plural() + (api.group().isEmpty() ? "" : "." + api.group()) + ")");
+    }
+    if (api.subresource() != null && !"status".equals(api.subresource())) {
+      return subresource(request, api);
+    }
+    if ("status".equals(api.subresource()) && !List.of("GET", "PUT", "PATCH").contains(method)) {
+      return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+    switch (method) {
+      case "POST":
+        return create(api, parse(request));
+      case "PUT":
+        return replace(api, parse(request));
+      case "PATCH":
+        return patch(request, api);
+      case "DELETE":
+        return delete(api);
+      case "GET":
+        if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
+          return rest.watch(api);
+        }
+        MockResponse response = rest.read(api);
+        if (ServerTables.wanted(request.getHeader("Accept")) && response.code() == 200) {
+          return asTable(api, response);
+        }
+        return response;
+      default:
+        return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
+  }
+
+  /** The response as the Table kubectl asked for, so {@code kubectl get} prints real columns. */
+  private MockResponse asTable(ApiPath api, MockResponse response) {
+    Map<String, Object> body = JsonText.readObject(response.getBody().readUtf8());
+    List<Object> printer = printerColumns.getOrDefault(api.group() + "/" + api.version() + "/" + api.plural(), List.of());
+    Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), java.time.Instant.now());
+    return ApiErrors.json(200, table).setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
+  }
+
+  private Optional<MockResponse> discoveryDocument(String path) {
+    switch (path) {
+      case "/version":
+        return Optional.of(ApiErrors.json(200, version()));
+      case "/api":
+        return Optional.of(ApiErrors.json(200, discovery.coreVersions()));
+      case "/apis":
+        return Optional.of(ApiErrors.json(200, discovery.groupList()));
+      case "/healthz":
+      case "/readyz":
+      case "/livez":
+        return Optional.of(new MockResponse().setResponseCode(200).setBody("ok"));
+      default:
+        break;
+    }
+    String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+    if (parts.length == 2 && parts[0].equals("api")) {
+      return discovery.resourceList(parts[1]).map(d -> ApiErrors.json(200, d));
+    }
+    if (parts.length == 2 && parts[0].equals("apis")) {
+      return Optional.of(discovery.group(parts[1]).map(d -> ApiErrors.json(200, d)).orElse(ApiErrors.status(404, "NotFound", "the server could not find the requested resource")));
+    }
+    if (parts.length == 3 && parts[0].equals("apis")) {
+      return Optional.of(
+          discovery.resourceList(parts[1] + "/" + parts[2]).map(d -> ApiErrors.json(200, d)).orElse(ApiErrors.status(404, "NotFound", "the server could not find the requested resource")));
+    }
+    return Optional.empty();
+  }
+
+  private Map<String, Object> version() {
+    Map<String, Object> v = new LinkedHashMap<>();
+    String[] mm = gitVersion.replace("v", "").split("\\.");
+    v.put("major", mm[0]);
+    v.put("minor", mm[1]);
+    v.put("gitVersion", gitVersion);
+    v.put("gitCommit", "kuberay-harness-emulated");
+    v.put("gitTreeState", "clean");
+    v.put("buildDate", "2026-01-01T00:00:00Z");
+    v.put("goVersion", "go1.26");
+    v.put("compiler", "gc");
+    v.put("platform", "linux/amd64");
+    return v;
+  }
+
+  /** pods/binding (or a Binding object): the scheduler's assignment of a pod to a node; not a spec change. */
+  private MockResponse bind(ApiPath api, Map<String, Object> binding) {
+    String pod = "binding".equals(api.subresource()) ? api.name() : String.valueOf(Maps.map(binding.get("metadata")).get("name"));
+    Object node = Maps.map(binding.get("target")).get("name");
+    if (node == null) {
+      return ApiErrors.status(400, "BadRequest", "Binding " + pod + " has no target.name");
+    }
+    try {
+      store.bind(new ResourceRef("", "v1", "pods"), api.namespace(), pod, current -> {
+        Map<String, Object> spec = Maps.map(current.get("spec"));
+        if (spec.get("nodeName") != null) {
+          throw new ApiException(409, "Conflict", "pod " + pod + " is already assigned to node \"" + spec.get("nodeName") + "\"");
+        }
+        spec.put("nodeName", node);
+        current.put("spec", spec);
+        return current;
+      });
+    } catch (ApiException e) {
+      return e.response();
+    }
+    Map<String, Object> success = new LinkedHashMap<>();
+    success.put("kind", "Status");
+    success.put("apiVersion", "v1");
+    success.put("metadata", Map.of());
+    success.put("status", "Success");
+    success.put("code", 201);
+    return ApiErrors.json(201, success);
+  }
+
+  private MockResponse subresource(RecordedRequest request, ApiPath api) {
+    if (api.group().isEmpty() && "pods".equals(api.plural())) {
+      switch (api.subresource()) {
+        case "log":
+          return podEndpoints.logs(api.namespace(), api.name(), query(api, "container"))
+              .map(text -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text))
+              .orElse(ApiErrors.notFound("pods", "", api.name()));
+        case "exec":
+        case "attach":
+        case "portforward":
+          return podEndpoints.stream(request, api).orElse(
+              ApiErrors.unsupported(
+                  "pods/" + api.subresource() + " over this connection",
+                  "Use the harness's PodHandle.exec(...) and RayClusterHandle.dashboardUrl(), or run ./kuberay-harness up for kubectl exec and port-forward."));
+        default:
+          break;
+      }
+    }
+    return ApiErrors.unsupported(
+        "the subresource " + api.plural() + "/" + api.subresource(), "Only status, pods/log, pods/exec and pods/portforward are emulated.");
+  }
+
+  private static String query(ApiPath api, String key) {
+    for (String kv : api.query().split("&")) {
+      if (kv.startsWith(key + "=")) {
+        return java.net.URLDecoder.decode(kv.substring(key.length() + 1), StandardCharsets.UTF_8);
+      }
+    }
+    return null;
+  }
+
+  private MockResponse create(ApiPath api, Map<String, Object> body) {
+    Map<String, Object> metadata = Maps.map(body.get("metadata"));
+    body.put("metadata", metadata);
+    if (metadata.get("name") == null && metadata.get("generateName") instanceof String prefix) {
+      metadata.put("name", generateName(prefix));
+    }
+    String name = (String) metadata.get("name");
+    String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
+    Optional<String> badName = ObjectNames.check(api.plural(), api.group(), name);
+    if (badName.isPresent()) {
+      return ApiErrors.invalid(kind, api.group(), name == null ? "" : name, List.of(badName.get()));
+    }
+    if (api.namespace() != null) {
+      if (metadata.get("namespace") != null && !api.namespace().equals(metadata.get("namespace"))) {
+        return ApiErrors.status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+      }
+      metadata.put("namespace", api.namespace());
+      if (store.get(ResourceRef.NAMESPACES, null, api.namespace()).isEmpty()) {
+        return ApiErrors.status(404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
+      }
+    }
+    if (store.get(api.resource(), api.namespace(), name).isPresent()) {
+      return ApiErrors.status(409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
+    }
+    Optional<MockResponse> rejected = admit(api, kind, name, body);
+    if (rejected.isPresent()) {
+      return rejected.get();
+    }
+    MockResponse response = rest.create(api, body);
+    if (isCrd(api)) {
+      registerCrd(body);
+    }
+    if (api.namespace() != null && ownerGone(api.namespace(), metadata)) {
+      // A controller that raced with its owner's deletion: the garbage collector removes the orphan.
+      store.delete(api.resource(), api.namespace(), name);
+    }
+    return response;
+  }
+
+  private MockResponse replace(ApiPath api, Map<String, Object> body) {
+    if ("status".equals(api.subresource())) {
+      return rest.replace(api, body);
+    }
+    String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
+    Optional<MockResponse> rejected = admit(api, kind, api.name(), body);
+    if (rejected.isPresent()) {
+      return rejected.get();
+    }
+    MockResponse response = rest.replace(api, body);
+    if (isCrd(api)) {
+      registerCrd(body);
+    }
+    return response;
+  }
+
+  private MockResponse patch(RecordedRequest request, ApiPath api) {
+    String type = String.valueOf(request.getHeader("Content-Type"));
+    if (type.startsWith("application/apply-patch")) {
+      return serverSideApply(request, api);
+    }
+    // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key (docs/PARITY.md).
+    return rest.patch(api, request.getHeader("Content-Type"), request.getBody() == null ? "" : request.getBody().readUtf8());
+  }
+
+  /** Server-side apply, approximated: create when absent, otherwise a JSON merge of the applied fields. */
+  private MockResponse serverSideApply(RecordedRequest request, ApiPath api) {
+    Map<String, Object> applied = parse(request);
+    Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
+    if (existing.isEmpty()) {
+      return create(ApiPath.parse(api.collection()).orElseThrow(), applied);
+    }
+    Map<String, Object> merged = existing.get().object();
+    Map<String, Object> status = Maps.map(merged.get("status"));
+    mergeInto(merged, applied);
+    Maps.map(merged.get("metadata")).remove("managedFields");
+    if (!"status".equals(api.subresource()) && !status.isEmpty()) {
+      merged.put("status", status);
+    }
+    return replace(api, merged);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void mergeInto(Map<String, Object> target, Map<String, Object> patch) {
+    for (Map.Entry<String, Object> e : patch.entrySet()) {
+      Object existing = target.get(e.getKey());
+      if (e.getValue() instanceof Map<?, ?> p && existing instanceof Map<?, ?> t) {
+        mergeInto((Map<String, Object>) t, (Map<String, Object>) p);
+      } else if (e.getValue() == null) {
+        target.remove(e.getKey());
+      } else {
+        target.put(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private MockResponse delete(ApiPath api) {
+    if (api.name() == null) {
+      return rest.delete(api);
+    }
+    Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
+    if (existing.isEmpty()) {
+      return ApiErrors.notFound(api.plural(), api.group(), api.name());
+    }
+    MockResponse response = rest.delete(api);
+    String uid = existing.get().uid();
+    if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
+      deleteNamespaceContents(api.name());
+    } else if (api.namespace() != null && uid != null) {
+      collectDependents(api.namespace(), uid);
+    }
+    if (isCrd(api)) {
+      discovery.removeCrd(existing.get().object());
+    }
+    return response;
+  }
+
+  /** Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with that uid. */
+  private boolean ownerGone(String namespace, Map<String, Object> metadata) {
+    for (Object o : Maps.list(metadata.get("ownerReferences"))) {
+      Map<String, Object> owner = Maps.map(o);
+      ResourceRef resource = OWNER_RESOURCES.get(String.valueOf(owner.get("kind")));
+      if (resource == null) {
+        continue;
+      }
+      Optional<StoredObject> current = store.get(resource, namespace, String.valueOf(owner.get("name")));
+      if (current.isEmpty() || !String.valueOf(owner.get("uid")).equals(current.get().uid())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The namespace controller's job: everything in a deleted namespace goes with it. */
+  private void deleteNamespaceContents(String namespace) {
+    for (Discovery.ApiResource r : discovery.namespacedResources()) {
+      store.deleteAll(new ResourceRef(r.group(), r.version(), r.plural()), namespace, Selector.ALL);
+    }
+  }
+
+  /** The garbage collector's job: objects whose owner is gone are deleted, recursively. */
+  private void collectDependents(String namespace, String ownerUid) {
+    for (ResourceRef resource : DEPENDENT_RESOURCES) {
+      for (ObjectStore.Deletion d : store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
+        if (d.object().uid() != null) {
+          collectDependents(namespace, d.object().uid());
+        }
+      }
+    }
+  }
+
+  /** Admission: defaults and validation; a rejection is returned as the response. */
+  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body) {
+    if (api.group().isEmpty() && "pods".equals(api.plural())) {
+      Admission.defaultPod(body);
+    } else if (api.group().isEmpty() && "services".equals(api.plural())) {
+      Admission.defaultService(body, () -> "10.43." + (nextServiceIp.get() / 250) + "." + (nextServiceIp.getAndIncrement() % 250 + 1));
+    }
+    Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
+    if (schema != null) {
+      List<String> causes = SchemaValidator.apply(schema, body);
+      if (!causes.isEmpty()) {
+        return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static boolean isCrd(ApiPath api) {
+    return "apiextensions.k8s.io".equals(api.group()) && "customresourcedefinitions".equals(api.plural());
+  }
+
+  private void registerCrd(Map<String, Object> crd) {
+    discovery.addCrd(crd);
+    Map<String, Object> spec = Maps.map(crd.get("spec"));
+    String group = String.valueOf(spec.get("group"));
+    String plural = String.valueOf(Maps.map(spec.get("names")).get("plural"));
+    for (Object v : Maps.list(spec.get("versions"))) {
+      Map<String, Object> version = Maps.map(v);
+      Object schema = Maps.get(version, "schema", "openAPIV3Schema");
+      if (schema instanceof Map<?, ?>) {
+        schemas.put(group + "/" + version.get("name") + "/" + plural, Maps.map(schema));
+      }
+      printerColumns.put(group + "/" + version.get("name") + "/" + plural, Maps.list(version.get("additionalPrinterColumns")));
+    }
+  }
+
+  private static String generateName(String prefix) {
+    return prefix + NameSuffix.random();
+  }
+
+  private static Map<String, Object> parse(RecordedRequest request) {
+    String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    return text.isBlank() ? new LinkedHashMap<>() : JsonText.readObject(text);
+  }
+
+  /** Pod subresources served by the emulated node. */
+  public interface PodEndpoints {
+    PodEndpoints NONE =
+        new PodEndpoints() {
+          @Override
+          public Optional<String> logs(String namespace, String pod, String container) {
+            return Optional.empty();
+          }
+
+          @Override
+          public Optional<MockResponse> stream(RecordedRequest request, ApiPath path) {
+            return Optional.empty();
+          }
+        };
+
+    Optional<String> logs(String namespace, String pod, String container);
+
+    Optional<MockResponse> stream(RecordedRequest request, ApiPath path);
+  }
+}

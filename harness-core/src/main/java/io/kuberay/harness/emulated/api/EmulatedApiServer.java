@@ -1,0 +1,204 @@
+package io.kuberay.harness.emulated.api;
+
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.store.Selector;
+import io.kuberay.harness.emulated.store.StoreWatch;
+import io.kuberay.harness.emulated.store.StoredObject;
+import io.kuberay.harness.emulated.store.WatchEvent;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.function.BiConsumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached two
+ * ways. The environment's fabric8 client (which the emulated operator and node share) calls the dispatcher
+ * in-process; kubectl and every client built from the kubeconfig speak HTTP to a loopback port, served by
+ * fabric8's mock web server (Vert.x), which starts on the first such connection: a test that never leaves
+ * the JVM never pays for it.
+ */
+public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
+
+  static final String KUBERNETES_VERSION = "v1.31.0";
+
+  // The mock server logs every request at INFO through java.util.logging; keep output readable. The
+  // strong reference keeps the level: JUL holds loggers weakly.
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EmulatedApiServer.class.getName());
+  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+
+  static {
+    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
+  private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), KUBERNETES_VERSION);
+  private final ExecutorService delivery = Executors.newCachedThreadPool(daemonThreads("kuberay-emulated-api-watch-"));
+  private KubernetesClient client;
+  private MockWebServer http;
+  private boolean closed;
+
+  /** Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as its server. */
+  public EmulatedApiServer start(String masterUrl) {
+    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withNamespace("default").withRequestTimeout(30_000).build();
+    // Built directly rather than through KubernetesClientBuilder, whose every instance first makes a
+    // KubernetesSerialization of its own (a fresh Jackson mapper) only to have it replaced by the shared one.
+    client = new KubernetesClientImpl(new InProcessHttpClient.Factory(dispatcher, delivery).newBuilder(config).build(), config, null, Json.SERDE);
+    for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
+      create(namespace(ns));
+    }
+    return this;
+  }
+
+  /**
+   * Creates an object given as a map, without a client round trip: how the emulator bootstraps itself
+   * (namespaces, the node, KubeRay's bundle). {@code object} is neither kept nor changed, so a parsed CRD can
+   * be shared by every environment of the JVM. Watchers see the object as usual.
+   */
+  public void create(Map<String, Object> object) {
+    String path = dispatcher.collectionPath(object);
+    check("Creating in " + path, dispatcher.create(path, object));
+  }
+
+  @Override
+  public Subscription watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
+    StoreWatch watch = dispatcher.store().watch(resource, null, Selector.parse(labelSelector, null), null);
+    watch.connect(
+        new StoreWatch.Connection() {
+          @Override
+          public void send(WatchEvent event) {
+            try {
+              listener.accept(event.type(), event.object());
+            } catch (RuntimeException e) {
+              // A listener's failure must not fail the write that caused the event.
+              LOG.log(java.util.logging.Level.WARNING, "in-process watch listener failed", e);
+            }
+          }
+
+          @Override
+          public void end() {}
+        });
+    return watch::close;
+  }
+
+  /** The object at {@code path}, if there is one. */
+  public Optional<Map<String, Object>> read(String path) {
+    MockResponse response = dispatcher.dispatch(request(HttpMethod.GET, path, null));
+    return response.code() == 200 ? Optional.of(JsonText.readObject(response.getBody().readUtf8())) : Optional.empty();
+  }
+
+  /** A PUT of {@code object} to {@code path} (an object or its status). */
+  public void replace(String path, Map<String, Object> object) {
+    check("Replacing " + path, dispatcher.dispatch(request(HttpMethod.PUT, path, JsonText.write(object))));
+  }
+
+  private static RecordedRequest request(HttpMethod method, String path, String json) {
+    Headers headers = Headers.builder().add("Content-Type", "application/json").build();
+    return new RecordedRequest("HTTP/1.1", method, path, headers, new Buffer(json == null ? null : json.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static void check(String what, MockResponse response) {
+    if (response.code() >= 300) {
+      throw new IllegalStateException(what + " failed: " + response.code() + " " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
+    }
+  }
+
+  public ApiDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  private static Map<String, Object> namespace(String name) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", name);
+    metadata.put("labels", Map.of("kubernetes.io/metadata.name", name));
+    Map<String, Object> ns = new LinkedHashMap<>();
+    ns.put("apiVersion", "v1");
+    ns.put("kind", "Namespace");
+    ns.put("metadata", metadata);
+    ns.put("status", Map.of("phase", "Active"));
+    return ns;
+  }
+
+  /** The in-process client: owned by this server, closed with it. */
+  public KubernetesClient client() {
+    return client;
+  }
+
+  /** The HTTP endpoint, started on first use. Loopback only: nothing outside this machine can reach the emulated cluster. */
+  public synchronized InetSocketAddress httpAddress() {
+    if (closed) {
+      throw new IllegalStateException("The emulated API server is closed");
+    }
+    if (http == null) {
+      MockWebServer server = new MockWebServer();
+      server.setDispatcher(dispatcher);
+      server.start(InetAddress.getLoopbackAddress(), 0);
+      http = server;
+    }
+    return new InetSocketAddress(InetAddress.getLoopbackAddress(), http.getPort());
+  }
+
+  /** A kubeconfig any Kubernetes client can use to reach this server at {@code serverUrl}. */
+  public static String kubeconfig(String serverUrl) {
+    return "apiVersion: v1\n"
+        + "kind: Config\n"
+        + "clusters:\n"
+        + "- name: kuberay-harness\n"
+        + "  cluster:\n"
+        + "    server: " + serverUrl + "\n"
+        + "contexts:\n"
+        + "- name: kuberay-harness\n"
+        + "  context:\n"
+        + "    cluster: kuberay-harness\n"
+        + "    user: kuberay-harness\n"
+        + "    namespace: default\n"
+        + "current-context: kuberay-harness\n"
+        + "users:\n"
+        + "- name: kuberay-harness\n"
+        + "  user:\n"
+        + "    token: emulated\n";
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+    }
+    delivery.shutdownNow();
+    MockWebServer server;
+    synchronized (this) {
+      closed = true;
+      server = http;
+    }
+    if (server != null) {
+      server.shutdown();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

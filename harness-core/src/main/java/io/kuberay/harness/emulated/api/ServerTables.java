@@ -1,0 +1,160 @@
+package io.kuberay.harness.emulated.api;
+
+import io.kuberay.harness.emulated.support.Maps;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Server-side printing, as the API server does for {@code Accept: application/json;as=Table;g=meta.k8s.io}:
+ * what {@code kubectl get} shows (NAME, READY, STATUS, RESTARTS, AGE for pods; a CRD's
+ * additionalPrinterColumns for custom resources; NAME and AGE otherwise).
+ */
+final class ServerTables {
+
+  /** One column: its header, type, the value of an object, and priority (1 = only with {@code -o wide}). */
+  record Column(String name, String type, int priority, java.util.function.BiFunction<Map<String, Object>, Instant, Object> value) {}
+
+  private ServerTables() {}
+
+  static boolean wanted(String accept) {
+    return accept != null && accept.contains("as=Table");
+  }
+
+  static Map<String, Object> table(Map<String, Object> body, List<Column> columns, Instant now) {
+    List<Object> items = String.valueOf(body.get("kind")).endsWith("List") ? Maps.list(body.get("items")) : List.of(body);
+    List<Object> definitions = new ArrayList<>();
+    for (Column c : columns) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("name", c.name());
+      d.put("type", c.type());
+      d.put("format", c.name().equals("Name") ? "name" : "");
+      d.put("description", "");
+      d.put("priority", c.priority());
+      definitions.add(d);
+    }
+    List<Object> rows = new ArrayList<>();
+    for (Object item : items) {
+      Map<String, Object> object = Maps.map(item);
+      List<Object> cells = new ArrayList<>();
+      for (Column c : columns) {
+        Object v = c.value().apply(object, now);
+        cells.add(v == null ? "<none>" : v);
+      }
+      Map<String, Object> partial = new LinkedHashMap<>();
+      partial.put("kind", "PartialObjectMetadata");
+      partial.put("apiVersion", "meta.k8s.io/v1");
+      partial.put("metadata", Maps.map(object.get("metadata")));
+      rows.add(Map.of("cells", cells, "object", partial));
+    }
+    Map<String, Object> table = new LinkedHashMap<>();
+    table.put("kind", "Table");
+    table.put("apiVersion", "meta.k8s.io/v1");
+    table.put("metadata", Map.of("resourceVersion", String.valueOf(Maps.get(body, "metadata", "resourceVersion"))));
+    table.put("columnDefinitions", definitions);
+    table.put("rows", rows);
+    return table;
+  }
+
+  /** The columns for a resource; {@code printerColumns} are a CRD version's additionalPrinterColumns, if any. */
+  static List<Column> columns(String group, String plural, List<Object> printerColumns) {
+    List<Column> c = new ArrayList<>();
+    c.add(new Column("Name", "string", 0, (o, now) -> Maps.get(o, "metadata", "name")));
+    if (!printerColumns.isEmpty()) {
+      for (Object p : printerColumns) {
+        Map<String, Object> col = Maps.map(p);
+        String path = String.valueOf(col.get("jsonPath"));
+        String type = String.valueOf(col.getOrDefault("type", "string"));
+        c.add(new Column(String.valueOf(col.get("name")), type, Maps.integer(col, "priority").orElse(0),
+            (o, now) -> "date".equals(type) ? age(jsonPath(o, path), now) : jsonPath(o, path)));
+      }
+      return c;
+    }
+    if (group.isEmpty() && plural.equals("pods")) {
+      c.add(new Column("Ready", "string", 0, (o, now) -> PodCells.ready(o)));
+      c.add(new Column("Status", "string", 0, (o, now) -> PodCells.status(o)));
+      c.add(new Column("Restarts", "string", 0, (o, now) -> PodCells.restarts(o)));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+      c.add(new Column("IP", "string", 1, (o, now) -> Maps.get(o, "status", "podIP")));
+      c.add(new Column("Node", "string", 1, (o, now) -> Maps.get(o, "spec", "nodeName")));
+      c.add(new Column("Nominated Node", "string", 1, (o, now) -> null));
+      c.add(new Column("Readiness Gates", "string", 1, (o, now) -> null));
+    } else if (group.isEmpty() && plural.equals("services")) {
+      c.add(new Column("Type", "string", 0, (o, now) -> Maps.get(o, "spec", "type")));
+      c.add(new Column("Cluster-IP", "string", 0, (o, now) -> Maps.get(o, "spec", "clusterIP")));
+      c.add(new Column("External-IP", "string", 0, (o, now) -> null));
+      c.add(new Column("Port(s)", "string", 0, (o, now) -> ports(o)));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+      c.add(new Column("Selector", "string", 1, (o, now) -> selector(Maps.map(Maps.get(o, "spec", "selector")))));
+    } else if (group.isEmpty() && plural.equals("namespaces")) {
+      c.add(new Column("Status", "string", 0, (o, now) -> Maps.string(o, "status", "phase").orElse("Active")));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.isEmpty() && plural.equals("nodes")) {
+      c.add(new Column("Status", "string", 0, (o, now) -> "Ready"));
+      c.add(new Column("Roles", "string", 0, (o, now) -> "control-plane"));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+      c.add(new Column("Version", "string", 0, (o, now) -> Maps.get(o, "status", "nodeInfo", "kubeletVersion")));
+    } else if (group.equals("apps") && plural.equals("deployments")) {
+      c.add(new Column("Ready", "string", 0, (o, now) -> Maps.integer(o, "status", "readyReplicas").orElse(0) + "/" + Maps.integer(o, "spec", "replicas").orElse(1)));
+      c.add(new Column("Up-to-date", "integer", 0, (o, now) -> Maps.integer(o, "status", "updatedReplicas").orElse(0)));
+      c.add(new Column("Available", "integer", 0, (o, now) -> Maps.integer(o, "status", "availableReplicas").orElse(0)));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("batch") && plural.equals("jobs")) {
+      c.add(new Column("Status", "string", 0, (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) > 0 ? "Complete"
+          : Maps.integer(o, "status", "failed").orElse(0) > 0 ? "Failed" : "Running"));
+      c.add(new Column("Completions", "string", 0, (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) + "/1"));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else {
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    }
+    return c;
+  }
+
+  private static Object created(Map<String, Object> o, Instant now) {
+    return age(Maps.get(o, "metadata", "creationTimestamp"), now);
+  }
+
+  /** kubectl's short human durations: 45s, 5m12s, 3h, 2d. */
+  static String age(Object timestamp, Instant now) {
+    if (timestamp == null) {
+      return "<unknown>";
+    }
+    Duration d = Duration.between(Instant.parse(String.valueOf(timestamp)), now);
+    long s = Math.max(0, d.getSeconds());
+    if (s < 120) {
+      return s + "s";
+    }
+    if (s < 600) {
+      return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
+    }
+    if (s < 3 * 3600) {
+      return (s / 60) + "m";
+    }
+    if (s < 48 * 3600) {
+      return (s / 3600) + "h";
+    }
+    return (s / 86400) + "d";
+  }
+
+  private static Object jsonPath(Map<String, Object> o, String path) {
+    return Maps.get(o, path.replaceFirst("^\\.", "").split("\\."));
+  }
+
+  private static String ports(Map<String, Object> service) {
+    List<String> ports = new ArrayList<>();
+    for (Object p : Maps.list(Maps.get(service, "spec", "ports"))) {
+      Map<String, Object> port = Maps.map(p);
+      ports.add(port.get("port") + (port.get("nodePort") != null ? ":" + port.get("nodePort") : "") + "/" + port.getOrDefault("protocol", "TCP"));
+    }
+    return ports.isEmpty() ? "<none>" : String.join(",", ports);
+  }
+
+  private static String selector(Map<String, Object> selector) {
+    List<String> parts = new ArrayList<>();
+    selector.forEach((k, v) -> parts.add(k + "=" + v));
+    return parts.isEmpty() ? "<none>" : String.join(",", parts);
+  }
+}

@@ -1,0 +1,163 @@
+package io.kuberay.harness.emulated.api;
+
+import io.kuberay.harness.emulated.store.ApiException;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.Patches;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.store.Selector;
+import io.kuberay.harness.emulated.store.StoreWatch;
+import io.kuberay.harness.emulated.store.StoredObject;
+import io.fabric8.mockwebserver.http.MockResponse;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves the plain REST verbs on stored objects the way the API server does — get, list, watch, create,
+ * replace, patch, delete — with its status codes, Status bodies and resourceVersion preconditions. Admission,
+ * garbage collection and the like stay in {@link ApiDispatcher}.
+ */
+final class StoreRequests {
+
+  private final ObjectStore store;
+  private final Discovery discovery;
+
+  StoreRequests(ObjectStore store, Discovery discovery) {
+    this.store = store;
+    this.discovery = discovery;
+  }
+
+  ObjectStore store() {
+    return store;
+  }
+
+  /** GET of one object, or a list of a collection. */
+  MockResponse read(ApiPath api) {
+    ResourceRef resource = api.resource();
+    if (api.name() != null) {
+      return store.get(resource, api.namespace(), api.name())
+          .map(o -> json(200, o.json()))
+          .orElseGet(() -> ApiException.notFound(resource.qualified(), api.name()).response());
+    }
+    ObjectStore.Listing listing = store.list(resource, api.namespace(), selector(api));
+    return json(200, listJson(resource, listing.items(), listing.revision()));
+  }
+
+  /** A watch, served over the WebSocket the request upgrades to. */
+  MockResponse watch(ApiPath api) {
+    Selector selector = api.name() == null ? selector(api) : selector(api).withName(api.name());
+    StoreWatch watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+    return new MockResponse().withWebSocketUpgrade(new WatchSocket(watch));
+  }
+
+  MockResponse create(ApiPath api, Map<String, Object> body) {
+    requireKindAndVersion(body);
+    return json(201, store.create(api.resource(), body).json());
+  }
+
+  /** PUT of an object or of its status; either must carry the current resourceVersion, if any. */
+  MockResponse replace(ApiPath api, Map<String, Object> body) {
+    requireKindAndVersion(body);
+    checkName(api, body);
+    boolean statusOnly = "status".equals(api.subresource());
+    boolean statusSubresource = discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
+    StoredObject updated = store.update(api.resource(), api.namespace(), api.name(), current -> {
+      checkVersion(api, current, body);
+      if (statusOnly) {
+        setStatus(current, body.get("status"));
+        return current;
+      }
+      if (statusSubresource) {
+        setStatus(body, current.get("status"));
+      }
+      return body;
+    });
+    return json(200, updated.json());
+  }
+
+  /** PATCH of an object or of its status, as JSON patch or merge patch (strategic merge: as merge, lists replaced). */
+  MockResponse patch(ApiPath api, String contentType, String patch) {
+    boolean statusOnly = "status".equals(api.subresource());
+    boolean statusSubresource = discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
+    StoredObject updated = store.update(api.resource(), api.namespace(), api.name(), current -> {
+      Map<String, Object> patched = Patches.apply(contentType, patch, current);
+      checkName(api, patched);
+      checkVersion(api, current, patched);
+      if (statusOnly) {
+        setStatus(current, patched.get("status"));
+        return current;
+      }
+      if (statusSubresource) {
+        setStatus(patched, current.get("status"));
+      }
+      return patched;
+    });
+    return json(200, updated.json());
+  }
+
+  /** DELETE of one object (200, or 202 while finalizers hold it) or of a collection (the deleted objects as a list). */
+  MockResponse delete(ApiPath api) {
+    if (api.name() == null) {
+      List<StoredObject> deleted = store.deleteAll(api.resource(), api.namespace(), selector(api)).stream().map(ObjectStore.Deletion::object).toList();
+      return json(200, listJson(api.resource(), deleted, store.revision()));
+    }
+    ObjectStore.Deletion deletion = store.delete(api.resource(), api.namespace(), api.name());
+    return json(deletion.pending() ? 202 : 200, deletion.object().json());
+  }
+
+  private static Selector selector(ApiPath api) {
+    return Selector.parse(api.queryParam("labelSelector"), api.queryParam("fieldSelector"));
+  }
+
+  private String listJson(ResourceRef resource, List<StoredObject> items, long revision) {
+    String kind = discovery.find(resource.group(), resource.version(), resource.plural()).map(Discovery.ApiResource::kind).orElse("") + "List";
+    StringBuilder out = new StringBuilder(64 + items.stream().mapToInt(o -> o.json().length() + 1).sum());
+    out.append("{\"apiVersion\":\"").append(resource.apiVersion()).append("\",\"kind\":\"").append(kind)
+        .append("\",\"metadata\":{\"resourceVersion\":\"").append(revision).append("\"},\"items\":[");
+    for (int i = 0; i < items.size(); i++) {
+      out.append(i == 0 ? "" : ",").append(items.get(i).json());
+    }
+    return out.append("]}").toString();
+  }
+
+  private static void requireKindAndVersion(Map<String, Object> body) {
+    String kind = body.get("kind") == null ? "" : String.valueOf(body.get("kind"));
+    if (kind.isEmpty()) {
+      throw new ApiException(400, "BadRequest", "Object 'Kind' is missing in the request body");
+    }
+    if (body.get("apiVersion") == null || String.valueOf(body.get("apiVersion")).isEmpty()) {
+      throw new ApiException(400, "BadRequest", "Object 'apiVersion' is missing in the request body");
+    }
+  }
+
+  private static void checkName(ApiPath api, Map<String, Object> body) {
+    Object name = Maps.get(body, "metadata", "name");
+    if (name != null && !api.name().equals(name)) {
+      throw new ApiException(400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL (" + api.name() + ")");
+    }
+    Object namespace = Maps.get(body, "metadata", "namespace");
+    if (namespace != null && api.namespace() != null && !api.namespace().equals(namespace)) {
+      throw new ApiException(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+    }
+  }
+
+  /** Optimistic concurrency: a resourceVersion in the request must be the current one. */
+  private static void checkVersion(ApiPath api, Map<String, Object> current, Map<String, Object> requested) {
+    Object wanted = Maps.get(requested, "metadata", "resourceVersion");
+    if (wanted != null && !String.valueOf(wanted).isEmpty() && !wanted.equals(Maps.get(current, "metadata", "resourceVersion"))) {
+      throw ApiException.conflict(api.resource().qualified(), api.name());
+    }
+  }
+
+  private static void setStatus(Map<String, Object> object, Object status) {
+    if (status == null) {
+      object.remove("status");
+    } else {
+      object.put("status", status);
+    }
+  }
+
+  private static MockResponse json(int code, String body) {
+    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+  }
+}

@@ -1,0 +1,503 @@
+package io.kuberay.harness.emulated.node;
+
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.NodeCapacity;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The emulated node: a scheduler that binds pods that fit its capacity (the rest stay Pending as
+ * Unschedulable) and a kubelet that runs bound pods through a {@link PodRuntime} and writes their status.
+ */
+public final class NodeEmulator implements AutoCloseable {
+
+  static final String NODE_NAME = "kuberay-emulated-node";
+
+  private final KubernetesClient client;
+  private final NodeCapacity capacity;
+  private final PodRuntimes runtimes;
+  private final EventRecorder events;
+  private final ReconcileLoop loop;
+  /** Pods whose containers this node started, by key, with their uid: a pod replaced under the same name is another pod. */
+  private final Map<String, String> started = new ConcurrentHashMap<>();
+  /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
+  private final Map<String, Resources> bound = new ConcurrentHashMap<>();
+  /** Pods that did not fit; retried when a pod goes away. */
+  private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
+  // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
+  private final Object statusLock = new Object();
+  /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
+  private final Map<String, Pod> written = new ConcurrentHashMap<>();
+  private final AtomicInteger nextIp = new AtomicInteger(10);
+  private final ObjectEvents objectEvents;
+  private ObjectEvents.Subscription watch;
+  private volatile boolean closed;
+
+  public NodeEmulator(KubernetesClient client, ObjectEvents objectEvents, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
+    this.client = client;
+    this.objectEvents = objectEvents;
+    this.capacity = capacity;
+    this.runtimes = runtimes;
+    this.events = events;
+    this.loop = new ReconcileLoop("node", this::reconcile);
+  }
+
+  /** The Node object this emulator stands for, created by the API server's bootstrap. */
+  public static Map<String, Object> nodeObject(NodeCapacity capacity) {
+    Map<String, Object> labels = new LinkedHashMap<>();
+    labels.put("kubernetes.io/hostname", NODE_NAME);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("node-role.kubernetes.io/control-plane", "true");
+    Map<String, Object> resources = new LinkedHashMap<>();
+    resources.put("cpu", capacity.cpu());
+    resources.put("memory", capacity.memory());
+    resources.put("pods", "110");
+    Map<String, Object> ready = new LinkedHashMap<>();
+    ready.put("type", "Ready");
+    ready.put("status", "True");
+    ready.put("lastTransitionTime", now());
+    ready.put("reason", "KubeletReady");
+    ready.put("message", "kubelet is posting ready status");
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("architecture", "amd64");
+    info.put("containerRuntimeVersion", "kuberay-harness://emulated");
+    info.put("kubeletVersion", "v1.31.0-emulated");
+    info.put("operatingSystem", "linux");
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("allocatable", resources);
+    status.put("capacity", new LinkedHashMap<>(resources));
+    status.put("conditions", List.of(ready));
+    status.put("nodeInfo", info);
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("apiVersion", "v1");
+    node.put("kind", "Node");
+    node.put("metadata", new LinkedHashMap<>(Map.of("name", NODE_NAME, "labels", labels)));
+    node.put("status", status);
+    return node;
+  }
+
+  /** Watches pods; every change, deletion included, is handled on the node's loop (see {@link #reconcile}). */
+  public NodeEmulator start() {
+    watch = objectEvents.watch(RayResources.PODS_REF, null, (type, pod) -> {
+      if (!closed) {
+        loop.enqueue(Keys.of(pod.namespace(), pod.name()));
+      }
+    });
+    return this;
+  }
+
+  private void onDeleted(String key) {
+    if (started.remove(key) != null) {
+      runtimes.stop(Keys.namespace(key), Keys.name(key));
+    }
+    bound.remove(key);
+    unschedulable.remove(key);
+    written.remove(key);
+    // Freed capacity may let pending pods fit now.
+    List.copyOf(unschedulable).forEach(loop::enqueue);
+  }
+
+  private void reconcile(String key) {
+    Pod current = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    String startedUid = started.get(key);
+    if (current == null || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
+      // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
+      onDeleted(key);
+    }
+    if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    // A pod this node binds starts right away: the kubelet's reaction to the binding, without another trip through the queue.
+    Pod pod = current.getSpec().getNodeName() == null ? schedule(current) : current;
+    if (pod == null) {
+      return;
+    }
+    if (finished(pod)) {
+      bound.remove(key);
+      List.copyOf(unschedulable).forEach(loop::enqueue);
+      return;
+    }
+    if (started.putIfAbsent(key, pod.getMetadata().getUid()) == null) {
+      bound.putIfAbsent(key, Resources.requestsOf(pod));
+      Pod running = updateStatus(pod, s -> initialStatus(pod, s));
+      containerEvents(pod, pod.getSpec().getInitContainers());
+      Lifecycle lifecycle = new Lifecycle(key);
+      // The runtime gets a copy of its own: the node changes its pods' status in place.
+      Pod forRuntime = Json.copy(running == null ? pod : running);
+      lifecycle.batched(() -> runtimes.start(forRuntime, lifecycle));
+    }
+  }
+
+  /** Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and returns null. */
+  private Pod schedule(Pod pod) {
+    Resources need = Resources.requestsOf(pod);
+    String key = Keys.of(pod);
+    Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
+    for (Resources r : bound.values()) {
+      used = used.plus(r);
+    }
+    BigDecimal freeCpu = BigDecimal.valueOf(capacity.cpuMillis()).movePointLeft(3).subtract(used.cpu());
+    BigDecimal freeMemory = BigDecimal.valueOf(capacity.memoryBytes()).subtract(used.memory());
+    List<String> insufficient = new ArrayList<>();
+    if (need.cpu().compareTo(freeCpu) > 0) {
+      insufficient.add("1 Insufficient cpu");
+    }
+    if (need.memory().compareTo(freeMemory) > 0) {
+      insufficient.add("1 Insufficient memory");
+    }
+    if (!insufficient.isEmpty()) {
+      unschedulable.add(key);
+      String message =
+          "0/1 nodes are available: " + String.join(", ", insufficient) + ". preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+      boolean changed =
+          pod.getStatus() == null
+              || pod.getStatus().getConditions() == null
+              || pod.getStatus().getConditions().stream().noneMatch(c -> message.equals(c.getMessage()));
+      if (changed) {
+        updateStatus(
+            pod,
+            s -> {
+              s.setPhase("Pending");
+              setCondition(s, "PodScheduled", "False", "Unschedulable", message);
+            });
+        events.warning(pod, "FailedScheduling", message);
+      }
+      return null;
+    }
+    bound.put(key, need);
+    unschedulable.remove(key);
+    // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation stays).
+    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+        .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
+        .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
+        .build()).create();
+    Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+    if (scheduled == null) {
+      return null;
+    }
+    written.put(key, scheduled);
+    events.normal(
+        pod,
+        "Scheduled",
+        "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " to " + NODE_NAME);
+    return scheduled;
+  }
+
+  private static boolean finished(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    return "Succeeded".equals(phase) || "Failed".equals(phase);
+  }
+
+  private void initialStatus(Pod pod, PodStatus s) {
+    s.setPhase("Pending");
+    s.setHostIP("10.42.0.1");
+    s.setPodIP("10.42.0." + nextIp.getAndIncrement() % 250);
+    s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(s.getPodIP())));
+    s.setStartTime(now());
+    s.setQosClass(Resources.qosClass(pod));
+    setCondition(s, "PodReadyToStartContainers", "True", null, null);
+    setCondition(s, "PodScheduled", "True", null, null);
+    boolean hasInit = pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
+    setCondition(s, "Initialized", hasInit ? "False" : "True", hasInit ? "ContainersNotInitialized" : null, null);
+    setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
+    setCondition(s, "ContainersReady", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
+    if (hasInit) {
+      List<ContainerStatus> init = new ArrayList<>();
+      for (Container c : pod.getSpec().getInitContainers()) {
+        init.add(waiting(c, "PodInitializing"));
+      }
+      s.setInitContainerStatuses(init);
+    }
+    List<ContainerStatus> main = new ArrayList<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      main.add(waiting(c, hasInit ? "PodInitializing" : "ContainerCreating"));
+    }
+    s.setContainerStatuses(main);
+    KubeletStatus.describe(pod, s);
+  }
+
+  /** The kubelet's events as it starts containers whose image is present. */
+  private void containerEvents(Pod pod, List<Container> containers) {
+    if (containers == null) {
+      return;
+    }
+    for (Container c : containers) {
+      events.normal(pod, "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
+      events.normal(pod, "Created", "Created container: " + c.getName());
+      events.normal(pod, "Started", "Started container " + c.getName());
+    }
+  }
+
+  private static String names(List<Container> containers) {
+    return "[" + String.join(" ", containers.stream().map(Container::getName).toList()) + "]";
+  }
+
+  private static ContainerStatus waiting(Container c, String reason) {
+    return new ContainerStatusBuilder()
+        .withName(c.getName())
+        .withImage(c.getImage())
+        .withImageID("")
+        .withReady(false)
+        .withStarted(false)
+        .withRestartCount(0)
+        .withNewState()
+        .withNewWaiting()
+        .withReason(reason)
+        .endWaiting()
+        .endState()
+        .build();
+  }
+
+  /**
+   * One status write (PUT pods/status) on top of the pod as this node last saw it; when someone else
+   * changed the pod in between (409 Conflict) it reads the pod again and retries, as kubelets do. Returns
+   * the pod as written, or null when it is gone.
+   */
+  Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
+    String key = Keys.of(pod);
+    synchronized (statusLock) {
+      // Changed in place: both candidates are this node's own copies (a fresh read, or the last write's answer).
+      Pod base = newer(written.get(key), pod);
+      for (int attempt = 1; ; attempt++) {
+        Pod next = base;
+        if (next.getStatus() == null) {
+          next.setStatus(new PodStatus());
+        }
+        change.accept(next.getStatus());
+        try {
+          Pod result = client.pods().inNamespace(next.getMetadata().getNamespace()).resource(next).updateStatus();
+          written.put(key, result);
+          return result;
+        } catch (KubernetesClientException e) {
+          if (e.getCode() == 404) {
+            written.remove(key);
+            return null;
+          }
+          if (e.getCode() != 409 || attempt >= 10) {
+            throw e;
+          }
+          base = client.pods().inNamespace(next.getMetadata().getNamespace()).withName(next.getMetadata().getName()).get();
+          if (base == null) {
+            written.remove(key);
+            return null;
+          }
+        }
+      }
+    }
+  }
+
+  /** The later of two versions of a pod (by resourceVersion; one may be null). */
+  private static Pod newer(Pod a, Pod b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return Long.parseLong(a.getMetadata().getResourceVersion()) >= Long.parseLong(b.getMetadata().getResourceVersion()) ? a : b;
+  }
+
+  static void setCondition(PodStatus s, String type, String status, String reason, String message) {
+    List<PodCondition> conditions = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+    PodCondition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    if (existing != null && status.equals(existing.getStatus()) && java.util.Objects.equals(message, existing.getMessage())) {
+      return;
+    }
+    conditions.remove(existing);
+    conditions.add(
+        new PodConditionBuilder()
+            .withType(type)
+            .withStatus(status)
+            .withReason(reason)
+            .withMessage(message)
+            .withLastTransitionTime(now())
+            .build());
+    s.setConditions(conditions);
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (watch != null) {
+      watch.close();
+    }
+    loop.close();
+    started.keySet().forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
+    started.clear();
+  }
+
+  /**
+   * Turns runtime callbacks into pod status, as the kubelet's status manager does: what a runtime reports
+   * while it starts the pod (for simulated containers: initialized, started and ready at once) is written as
+   * one status update, as the status manager syncs a pod once per change it observes; later callbacks
+   * (processes that start, become ready or exit) are one write each.
+   */
+  private final class Lifecycle implements PodRuntime.PodLifecycle {
+    private final String key;
+    /** Changes collected while the runtime starts the pod; null once it has. Guarded by this. */
+    private List<Consumer<PodStatus>> batch;
+
+    Lifecycle(String key) {
+      this.key = key;
+    }
+
+    void batched(Runnable start) {
+      synchronized (this) {
+        batch = new ArrayList<>();
+      }
+      try {
+        start.run();
+      } finally {
+        synchronized (this) {
+          List<Consumer<PodStatus>> changes = batch;
+          batch = null;
+          if (!changes.isEmpty()) {
+            write(s -> changes.forEach(c -> c.accept(s)));
+          }
+        }
+      }
+    }
+
+    private synchronized void update(Consumer<PodStatus> change) {
+      if (batch != null) {
+        batch.add(change);
+      } else {
+        write(change);
+      }
+    }
+
+    private void write(Consumer<PodStatus> change) {
+      Pod pod = written.get(key);
+      if (pod == null) {
+        pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+      }
+      if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
+        Pod spec = pod;
+        updateStatus(pod, s -> {
+          change.accept(s);
+          KubeletStatus.describe(spec, s);
+        });
+      }
+    }
+
+    @Override
+    public void initContainersDone() {
+      update(
+          s -> {
+            if (s.getInitContainerStatuses() != null) {
+              for (ContainerStatus cs : s.getInitContainerStatuses()) {
+                cs.setReady(true);
+                cs.setStarted(false);
+                cs.setState(
+                    new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                        .withNewTerminated()
+                        .withExitCode(0)
+                        .withReason("Completed")
+                        .withStartedAt(now())
+                        .withFinishedAt(now())
+                        .endTerminated()
+                        .build());
+              }
+            }
+            setCondition(s, "Initialized", "True", null, null);
+          });
+    }
+
+    @Override
+    public void containersStarted() {
+      update(
+          s -> {
+            s.setPhase("Running");
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setStarted(true);
+              cs.setContainerID("emulated://" + Keys.name(key) + "/" + cs.getName());
+              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+            }
+          });
+      Pod pod = written.get(key);
+      if (pod != null) {
+        containerEvents(pod, pod.getSpec().getContainers());
+      }
+    }
+
+    @Override
+    public void readiness(boolean ready) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setReady(ready);
+            }
+            String status = ready ? "True" : "False";
+            String reason = ready ? null : "ContainersNotReady";
+            String message = ready ? null : "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]";
+            setCondition(s, "Ready", status, reason, message);
+            setCondition(s, "ContainersReady", status, reason, message);
+          });
+    }
+
+    @Override
+    public void exited(int exitCode, String reason) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setReady(false);
+              cs.setLastState(
+                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                      .withNewTerminated()
+                      .withExitCode(exitCode)
+                      .withReason(reason)
+                      .withFinishedAt(now())
+                      .endTerminated()
+                      .build());
+              cs.setState(
+                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                      .withNewWaiting()
+                      .withReason("CrashLoopBackOff")
+                      .withMessage("back-off restarting failed container " + cs.getName())
+                      .endWaiting()
+                      .build());
+            }
+            setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]");
+            setCondition(s, "ContainersReady", "False", "ContainersNotReady", null);
+          });
+    }
+
+    @Override
+    public void restarted(int restartCount) {
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setRestartCount(restartCount);
+              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+            }
+          });
+    }
+  }
+}

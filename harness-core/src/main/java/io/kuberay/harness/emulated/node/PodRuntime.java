@@ -1,0 +1,42 @@
+package io.kuberay.harness.emulated.node;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** What runs a scheduled pod's containers on the emulated node: processes, or nothing at all. */
+public interface PodRuntime extends AutoCloseable {
+
+  /** Starts the pod's containers and reports their progress to {@code lifecycle}; returns at once. */
+  void start(Pod pod, PodLifecycle lifecycle);
+
+  /** Stops whatever runs for the pod; bounded, idempotent. */
+  void stop(String namespace, String name);
+
+  ExecResult exec(Pod pod, String container, List<String> command, Duration timeout);
+
+  String logs(Pod pod, String container);
+
+  /** Where the JVM reaches the pod's container port, if anything listens for it. */
+  Optional<URI> address(Pod pod, int containerPort);
+
+  @Override
+  void close();
+
+  /** Callbacks from the runtime to the emulated kubelet, which turns them into pod status. */
+  interface PodLifecycle {
+    void initContainersDone();
+
+    void containersStarted();
+
+    void readiness(boolean ready);
+
+    /** The main container exited; the kubelet restarts it per restartPolicy. */
+    void exited(int exitCode, String reason);
+
+    void restarted(int restartCount);
+  }
+}

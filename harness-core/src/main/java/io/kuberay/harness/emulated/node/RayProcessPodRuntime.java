@@ -1,0 +1,352 @@
+package io.kuberay.harness.emulated.node;
+
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.Labels;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.Waits;
+import io.kuberay.harness.ray.process.LocalExec;
+import io.kuberay.harness.ray.process.RayNode;
+import io.kuberay.harness.ray.process.RayNodeLauncher;
+import io.kuberay.harness.ray.process.RayNodeSpec;
+import io.kuberay.harness.ray.process.RayRuntime;
+import io.kuberay.harness.ray.process.RayStandby;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Ray pods as real {@code ray start} processes on loopback: the head pod is a Ray head, worker pods
+ * join it once its GCS answers (the {@code wait-gcs-ready} init container), readiness follows KubeRay's
+ * probes, a dead process is restarted as restartPolicy Always asks, and exec runs with the pod's
+ * environment pointed at this cluster's GCS.
+ *
+ * <p>A pod's {@code ray start} runs in an interpreter that has already imported Ray (a {@link RayStandby}): one of
+ * two kept ready while no pod starts, or, for a worker without one, its own, started with the pod so that Python
+ * imports Ray while the init container waits. Command line, environment and log are the same as a cold start's.
+ */
+public final class RayProcessPodRuntime implements PodRuntime {
+
+  private static final Duration GCS_WAIT = Duration.ofMinutes(5);
+  private static final Duration READY_WAIT = Duration.ofMinutes(3);
+  private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
+  /** How many standbys an environment keeps (system property, or {@code KUBERAY_RAY_STANDBYS}); 0 turns them off. */
+  public static final String STANDBYS_PROPERTY = "kuberay.ray.standbys";
+  /** By default one for a head and one for a worker: the chart's cluster. */
+  private static final int DEFAULT_STANDBYS = 2;
+  private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
+
+  private final RayRuntime runtime;
+  private final RayNodeLauncher launcher;
+  private final Path logDir;
+  private final int standbyCount;
+  private final Map<String, RayNode> nodes = new ConcurrentHashMap<>();
+  /** namespace/cluster → head node, as the head service resolves in a real cluster. */
+  private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
+  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "kuberay-emulated-kubelet");
+    t.setDaemon(true);
+    return t;
+  });
+  /** Interpreters that have imported Ray's CLI, ready to become the next pods' {@code ray start} (see RayStandby). */
+  private final Deque<RayStandby> standbys = new ConcurrentLinkedDeque<>();
+  /** Pods between start and their node's first readiness: standbys are replaced only when none starts. */
+  private final AtomicInteger starting = new AtomicInteger();
+  /** Pods that were deleted: their nodes must not be (re)launched. */
+  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final Object podLock = new Object();
+  private volatile boolean closed;
+
+  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount) {
+    this.runtime = runtime;
+    this.launcher = RayNodeLauncher.create(runtime);
+    this.logDir = logDir;
+    this.standbyCount = standbyCount;
+    if (standbyCount > 0) {
+      workers.submit(this::replenishStandbys);
+    }
+  }
+
+  /**
+   * The standby count set by {@value #STANDBYS_PROPERTY} (or {@code KUBERAY_RAY_STANDBYS}), read as every setting is
+   * ({@link io.kuberay.harness.install.Settings}).
+   *
+   * @throws IllegalArgumentException naming the setting when it is not a whole number from 0 to 16
+   */
+  public static int standbyCount(Optional<String> value) {
+    if (value.isEmpty()) {
+      return DEFAULT_STANDBYS;
+    }
+    try {
+      int n = Integer.parseInt(value.get());
+      if (n >= 0 && n <= 16) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(STANDBYS_PROPERTY + " (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby"
+        + " interpreters) to 16, was '" + value.get() + "'; the default is " + DEFAULT_STANDBYS);
+  }
+
+  /** Tops the standbys up to the configured count, unless pods are starting (their imports would compete). */
+  private synchronized void replenishStandbys() {
+    standbys.removeIf(s -> !s.isAlive());
+    try {
+      while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
+        standbys.add(launcher.standby(Map.of()));
+      }
+    } catch (RuntimeException e) {
+      logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
+    }
+  }
+
+  /** A standby that fits the pod's environment, if one is ready. */
+  private RayStandby takeStandby(Map<String, String> podEnv) {
+    for (RayStandby s : standbys) {
+      if (s.isAlive() && launcher.fits(s, podEnv) && standbys.remove(s)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
+  private RayStandby ownStandby(Map<String, String> podEnv) {
+    try {
+      return launcher.standby(podEnv);
+    } catch (RuntimeException e) {
+      logger.debug("Cannot start a Ray standby interpreter; the pod starts cold", e);
+      return null;
+    }
+  }
+
+  private void started() {
+    if (starting.decrementAndGet() == 0 && !closed) {
+      // A little later: the status writes that follow readiness come first.
+      CompletableFuture.runAsync(this::replenishStandbys,
+          CompletableFuture.delayedExecutor(REPLENISH_DELAY.toMillis(), TimeUnit.MILLISECONDS, workers));
+    }
+  }
+
+  @Override
+  public void start(Pod pod, PodLifecycle lifecycle) {
+    // A pod of the same name may come back (a deterministic head name): deletions are delivered before creations.
+    cancelled.remove(Keys.of(pod));
+    workers.submit(() -> run(Json.copy(pod), lifecycle));
+  }
+
+  private void run(Pod pod, PodLifecycle lifecycle) {
+    String key = Keys.of(pod);
+    boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
+    String clusterKey = Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
+    Map<String, String> params = startParams(pod);
+    Map<String, String> podEnv = PodEnvironment.of(pod, null, Map.of());
+    starting.incrementAndGet();
+    boolean counted = true;
+    // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
+    RayStandby standby = takeStandby(podEnv);
+    if (standby == null && !head) {
+      standby = ownStandby(podEnv);
+    }
+    try {
+      RayNodeSpec.Builder spec;
+      if (head) {
+        spec = RayNodeSpec.head(pod.getMetadata().getName());
+      } else {
+        // Like wait-gcs-ready (`ray health-check`): the head's GCS answering is enough, not its whole readiness.
+        RayNode headNode = Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
+            () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited",
+            n -> closed || cancelled.contains(key));
+        spec = RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
+      }
+      lifecycle.initContainersDone();
+      Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+      RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
+      int restarts = 0;
+      while (!closed && nodes.containsKey(key) || restarts == 0) {
+        RayNode node = launcher.launch(built, standby);
+        standby = null;
+        boolean deleted;
+        synchronized (podLock) {
+          deleted = cancelled.contains(key);
+          if (!deleted) {
+            nodes.put(key, node);
+            if (head) {
+              heads.put(clusterKey, node);
+            }
+          }
+        }
+        if (deleted) {
+          // The pod was deleted while its node was starting.
+          node.stop();
+          return;
+        }
+        if (restarts == 0) {
+          lifecycle.containersStarted();
+        } else {
+          lifecycle.restarted(restarts);
+        }
+        try {
+          node.awaitReady(READY_WAIT);
+        } finally {
+          if (counted) {
+            counted = false;
+            started();
+          }
+        }
+        lifecycle.readiness(true);
+        // Block until the process exits (crash, or stop() on pod deletion); no polling.
+        ProcessHandle.of(node.pid()).ifPresent(h -> h.onExit().join());
+        if (closed || nodes.get(key) != node) {
+          return;
+        }
+        lifecycle.exited(node.exitCode().orElse(-1), "Error");
+        restarts++;
+      }
+    } catch (RuntimeException e) {
+      if (!closed && nodes.containsKey(key)) {
+        lifecycle.exited(1, "Error");
+      }
+    } finally {
+      cancelled.remove(key);
+      if (standby != null) {
+        standby.close();
+      }
+      if (counted) {
+        started();
+      }
+    }
+  }
+
+  private static boolean gcsAnswers(RayNode head) {
+    if (!head.isAlive()) {
+      return false;
+    }
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", head.ports().gcs()), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The operator's generated {@code ray start} flags, read back from KUBERAY_GEN_RAY_START_CMD. */
+  static Map<String, String> startParams(Pod pod) {
+    Map<String, String> params = new LinkedHashMap<>();
+    String command = PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
+    for (String word : command.split("\\s+")) {
+      if (!word.startsWith("--") || word.equals("--head")) {
+        continue;
+      }
+      String flag = word.substring(2);
+      int eq = flag.indexOf('=');
+      params.put(eq < 0 ? flag : flag.substring(0, eq), eq < 0 ? "true" : flag.substring(eq + 1));
+    }
+    return params;
+  }
+
+  @Override
+  public void stop(String namespace, String name) {
+    RayNode node;
+    synchronized (podLock) {
+      // A pod still waiting for the head's GCS, or between a crash and its restart, must not start a node any more.
+      cancelled.add(Keys.of(namespace, name));
+      node = nodes.remove(Keys.of(namespace, name));
+      if (node != null) {
+        heads.values().remove(node);
+      }
+    }
+    if (node != null) {
+      workers.submit(node::stop);
+    }
+  }
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
+    env.putAll(runtime.environment());
+    RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
+    if (head != null) {
+      // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.
+      env.put("RAY_ADDRESS", head.gcsAddress());
+    }
+    // /usr/bin/env looks the program up on the pod's PATH (the Ray runtime first), not the JVM's.
+    List<String> viaEnv = new ArrayList<>();
+    viaEnv.add("/usr/bin/env");
+    viaEnv.addAll(command);
+    return LocalExec.of(viaEnv).withEnv(env).withTimeout(timeout).run();
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    RayNode node = nodes.get(Keys.of(pod));
+    Path log = node != null ? node.logFile() : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  @Override
+  public Optional<URI> address(Pod pod, int containerPort) {
+    RayNode node = nodes.get(Keys.of(pod));
+    if (node == null) {
+      return Optional.empty();
+    }
+    if (containerPort == 8265 && node.isHead()) {
+      return Optional.of(node.dashboardUrl());
+    }
+    int port = switch (containerPort) {
+      case 6379 -> node.ports().gcs();
+      case 10001 -> node.ports().client();
+      case 8080 -> node.ports().metricsExport();
+      case 52365 -> node.ports().dashboardAgentHttp();
+      default -> 0;
+    };
+    return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    synchronized (this) {
+      standbys.forEach(RayStandby::close);
+      standbys.clear();
+    }
+    // Workers before heads: a head's temp dir holds its workers' sockets.
+    List<RayNode> all = new ArrayList<>(nodes.values());
+    nodes.clear();
+    all.stream().filter(n -> !n.isHead()).forEach(RayNode::stop);
+    all.stream().filter(RayNode::isHead).forEach(RayNode::stop);
+    heads.clear();
+    workers.shutdownNow();
+    try {
+      workers.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // The logs stay: they live in the environment's directory, which goes when the environment closes.
+  }
+}

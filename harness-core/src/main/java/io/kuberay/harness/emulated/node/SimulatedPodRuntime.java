@@ -1,0 +1,46 @@
+package io.kuberay.harness.emulated.node;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.ray.process.LocalExec;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the command
+ * locally with the pod's environment.
+ */
+public final class SimulatedPodRuntime implements PodRuntime {
+
+  @Override
+  public void start(Pod pod, PodLifecycle lifecycle) {
+    lifecycle.initContainersDone();
+    lifecycle.containersStarted();
+    lifecycle.readiness(true);
+  }
+
+  @Override
+  public void stop(String namespace, String name) {}
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return LocalExec.of(command).withEnv(PodEnvironment.of(pod, container, Map.of())).withTimeout(timeout).run();
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    return "";
+  }
+
+  @Override
+  public Optional<URI> address(Pod pod, int containerPort) {
+    return Optional.empty();
+  }
+
+  @Override
+  public void close() {}
+}

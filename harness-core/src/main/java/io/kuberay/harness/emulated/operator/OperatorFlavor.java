@@ -1,0 +1,113 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.KubeRayVersion;
+
+/**
+ * What differs between KubeRay releases in what the operator creates and reports. One place for the
+ * version switches so that the builders read as the facts they implement.
+ */
+public record OperatorFlavor(KubeRayVersion version) {
+
+  /** v1.2.0 renamed worker pods from {@code <cluster>-worker-<group>-} to {@code <cluster>-<group>-worker-}. */
+  String workerGenerateName(String cluster, String group) {
+    return version.isAtLeast(KubeRayVersion.V1_5_0)
+        ? cluster + "-" + group + "-worker-"
+        : cluster + "-worker-" + group + "-";
+  }
+
+  String headGenerateName(String cluster) {
+    return cluster + "-head-";
+  }
+
+  /** v1.4.0 dropped the login shell ({@code -l}). */
+  String shellFlag() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0) ? "-c" : "-lc";
+  }
+
+  String ulimitPrefix() {
+    // v1.5.0 still hard-codes the limit (observed on the real operator); the variable came later.
+    return version.isAtLeast(KubeRayVersion.V1_7_0)
+        ? "ulimit -n ${RAY_START_ULIMIT_OPEN_FILES:-65536}; "
+        : "ulimit -n 65536; ";
+  }
+
+  /** Up to v1.5.0 (observed on the real operators) each flag is rendered as {@code " --k=v "}; later releases join with one space. */
+  boolean padsStartFlags() {
+    return !version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /** v1.1.0 renders ray start flags in map order; later releases sort them by key. */
+  boolean sortsStartParams() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.2.0+ makes a ClusterIP head service headless unless ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE is set. */
+  boolean headlessHeadService() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** The GCS port's name in the default head service ports. */
+  String gcsPortName() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0) ? "gcs-server" : "redis";
+  }
+
+  /** num-cpus falls back to the CPU request when no limit is set (v1.5.0+). */
+  boolean cpuFallsBackToRequest() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** Status conditions (RayClusterStatusConditions feature gate, on by default from v1.5.0). */
+  boolean hasConditions() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** readyWorkerReplicas, stateTransitionTimes, head.podName and head.serviceName. */
+  boolean hasExtendedStatus() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** {@code ray.io/ft-enabled}: v1.1.0 annotates every pod, v1.5.0+ only the head. */
+  boolean annotatesFaultTolerance(boolean head) {
+    return head || !version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.1.0 sets REDIS_PASSWORD on Ray containers. */
+  boolean setsRedisPassword() {
+    return !version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.5.0+ sets RAY_CLUSTER_NAMESPACE. */
+  boolean setsClusterNamespace() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /** v1.4.0 changed a RayJob's cluster name from {@code <job>-raycluster-xxxxx} to {@code <job>-xxxxx}. */
+  String rayJobClusterPrefix(String job) {
+    return version.isAtLeast(KubeRayVersion.V1_5_0) ? job + "-" : job + "-raycluster-";
+  }
+
+  /** Probe timeout: 1 s in v1.1.0; v1.5.0+ uses 5 s on the head and 2 s on workers. */
+  int probeTimeoutSeconds(boolean head) {
+    if (!version.isAtLeast(KubeRayVersion.V1_5_0)) {
+      return 1;
+    }
+    return head ? 5 : 2;
+  }
+
+  /** v1.1.0 records every creation as {@code Created}; later releases use specific reasons. */
+  boolean modernEvents() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  String eventReason(String modern) {
+    if (modernEvents()) {
+      return modern;
+    }
+    return modern.startsWith("Created") ? "Created" : "Deleted";
+  }
+
+  /** v1.5.0 validates metadata and spec before reconciling (ValidateRayClusterMetadata/Spec). */
+  boolean validatesClusters() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+}

@@ -1,0 +1,282 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds head and worker pods as the operator's {@code BuildPod} does for the selected release. */
+final class PodFactory {
+
+  static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
+
+  private final OperatorFlavor flavor;
+  private final RayStartCommand startCommand;
+
+  PodFactory(OperatorFlavor flavor) {
+    this.flavor = flavor;
+    this.startCommand = new RayStartCommand(flavor);
+  }
+
+  Pod headPod(RayClusterView cluster, String headServiceName) {
+    PodTemplateSpec template = cluster.headTemplate();
+    Map<String, String> labels = Labels.pod(cluster.name(), "head", Labels.HEAD_GROUP, template);
+    Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
+    Container ray = pod.getSpec().getContainers().get(0);
+    String fqdn = fqdn(headServiceName, cluster.namespace());
+    Map<String, String> params = startCommand.params(true, cluster.headStartParams(), ray, null);
+    configureRayContainer(pod, ray, true, params, fqdn, cluster);
+    pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
+    return pod;
+  }
+
+  Pod workerPod(RayClusterView cluster, RayClusterView.WorkerGroup group, String headServiceName) {
+    PodTemplateSpec template = group.template();
+    Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), template);
+    Pod pod = basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
+    Container ray = pod.getSpec().getContainers().get(0);
+    // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
+    Container asWritten = Json.copy(ray);
+    String fqdn = fqdn(headServiceName, cluster.namespace());
+    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
+    Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
+    configureRayContainer(pod, ray, false, params, fqdn, cluster);
+    pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
+    pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
+    return pod;
+  }
+
+  static String fqdn(String service, String namespace) {
+    return service + "." + namespace + ".svc.cluster.local";
+  }
+
+  private Pod basePod(RayClusterView cluster, PodTemplateSpec template, String generateName, Map<String, String> labels) {
+    PodSpec spec = template.getSpec() == null ? new PodSpec() : Json.copy(template.getSpec());
+    if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
+      throw new IllegalStateException(
+          "RayCluster " + cluster.namespace() + "/" + cluster.name() + " has a pod template without containers");
+    }
+    if (spec.getInitContainers() == null) {
+      spec.setInitContainers(new ArrayList<>());
+    }
+    if (spec.getVolumes() == null) {
+      spec.setVolumes(new ArrayList<>());
+    }
+    Map<String, String> clusterLabels = cluster.resource().getMetadata().getLabels();
+    if (clusterLabels != null) {
+      // Pods of RayJob and RayService clusters say where they came from.
+      for (String key : new String[] {Labels.ORIGINATED_FROM_CR_NAME, Labels.ORIGINATED_FROM_CRD}) {
+        if (clusterLabels.containsKey(key)) {
+          labels.put(key, clusterLabels.get(key));
+        }
+      }
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+      annotations.putAll(template.getMetadata().getAnnotations());
+    }
+    if (flavor.annotatesFaultTolerance(generateName.equals(flavor.headGenerateName(cluster.name())))) {
+      annotations.putIfAbsent("ray.io/ft-enabled", "false");
+    }
+    return new PodBuilder()
+        .withNewMetadata()
+        .withGenerateName(generateName)
+        .withNamespace(cluster.namespace())
+        .withLabels(labels)
+        .withAnnotations(annotations)
+        .withOwnerReferences(owner(cluster))
+        .endMetadata()
+        .withSpec(spec)
+        .build();
+  }
+
+  static OwnerReference owner(RayClusterView cluster) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion("ray.io/v1")
+        .withKind("RayCluster")
+        .withName(cluster.name())
+        .withUid(cluster.uid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
+  }
+
+  private void configureRayContainer(
+      Pod pod, Container ray, boolean head, Map<String, String> params, String fqdn, RayClusterView cluster) {
+    String generated = startCommand.render(head, params);
+    boolean overwrite =
+        "true".equalsIgnoreCase(
+            pod.getMetadata().getAnnotations().getOrDefault("ray.io/overwrite-container-cmd", "false"));
+    if (!overwrite && !RayStartCommand.userStartsRay(ray)) {
+      ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
+      ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
+    }
+    ray.setEnv(env(ray.getEnv(), head, generated, fqdn, cluster, params));
+    List<ContainerPort> ports = ray.getPorts() == null ? new ArrayList<>() : new ArrayList<>(ray.getPorts());
+    if (ports.stream().noneMatch(p -> "metrics".equals(p.getName()))) {
+      ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(8080).withProtocol("TCP").build());
+    }
+    ray.setPorts(ports);
+    if (ray.getLivenessProbe() == null) {
+      ray.setLivenessProbe(probe(head, 30, 120));
+    }
+    if (ray.getReadinessProbe() == null) {
+      ray.setReadinessProbe(probe(head, 10, 10));
+    }
+    addSharedMemory(pod, ray);
+  }
+
+  private List<EnvVar> env(
+      List<EnvVar> user, boolean head, String generated, String fqdn, RayClusterView cluster, Map<String, String> params) {
+    List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
+    if (!head) {
+      env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
+      env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));
+    }
+    env.add(fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"));
+    if (flavor.setsClusterNamespace()) {
+      env.add(fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"));
+    }
+    env.add(fieldRef("RAY_CLOUD_INSTANCE_ID", "metadata.name"));
+    env.add(fieldRef("RAY_NODE_TYPE_NAME", "metadata.labels['ray.io/group']"));
+    env.add(new EnvVar("KUBERAY_GEN_RAY_START_CMD", generated, null));
+    String port = head ? params.getOrDefault("port", "6379") : params.get("address").replaceAll(".*:", "");
+    addIfAbsent(env, "RAY_PORT", port);
+    addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
+    addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
+    if (flavor.setsRedisPassword() && env.stream().noneMatch(e -> "REDIS_PASSWORD".equals(e.getName()))) {
+      // Go's empty string is omitted from the JSON: the variable has a name and no value.
+      env.add(new EnvVar("REDIS_PASSWORD", params.get("redis-password"), null));
+    }
+    addIfAbsent(env, "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE", "1");
+    if (head) {
+      addIfAbsent(
+          env,
+          "RAY_USAGE_STATS_EXTRA_TAGS",
+          "kuberay_version=" + flavor.version() + ";kuberay_crd=" + crdOf(cluster));
+    }
+    return env;
+  }
+
+  private static String crdOf(RayClusterView cluster) {
+    Map<String, String> labels = cluster.resource().getMetadata().getLabels();
+    return labels != null && labels.get(Labels.ORIGINATED_FROM_CRD) != null
+        ? labels.get(Labels.ORIGINATED_FROM_CRD)
+        : "RayCluster";
+  }
+
+  /** Every init container gets the head's address (setInitContainerEnvVars). */
+  private static void addRayIp(Container init, String fqdn) {
+    List<EnvVar> env = init.getEnv() == null ? new ArrayList<>() : new ArrayList<>(init.getEnv());
+    env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
+    env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));
+    init.setEnv(env);
+  }
+
+  private static String rayIp(String fqdn) {
+    return fqdn.substring(0, fqdn.indexOf('.'));
+  }
+
+  private static void addIfAbsent(List<EnvVar> env, String name, String value) {
+    if (env.stream().noneMatch(e -> name.equals(e.getName()))) {
+      env.add(new EnvVar(name, value, null));
+    }
+  }
+
+  private static EnvVar fieldRef(String name, String path) {
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withApiVersion("v1")
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
+  }
+
+  private Probe probe(boolean head, int initialDelay, int failureThreshold) {
+    boolean modern = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0);
+    // The raylet check waits 2 s (the default readiness timeout) whatever the probe's own timeout; v1.5.0 passes
+    // the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
+    String wget = modern ? "wget --tries 1 -T " : "wget -T ";
+    String raylet = wget + "2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    String gcs = wget + (modern ? 10 : 2) + " -q -O- http://localhost:8265/api/gcs_healthz | grep success";
+    String command = head ? raylet + " && " + gcs : raylet;
+    return new ProbeBuilder()
+        .withNewExec()
+        .withCommand("bash", "-c", command)
+        .endExec()
+        .withInitialDelaySeconds(initialDelay)
+        .withPeriodSeconds(5)
+        .withTimeoutSeconds(flavor.probeTimeoutSeconds(head))
+        .withSuccessThreshold(1)
+        .withFailureThreshold(failureThreshold)
+        .build();
+  }
+
+  private static void addSharedMemory(Pod pod, Container ray) {
+    boolean mounted = ray.getVolumeMounts() != null && ray.getVolumeMounts().stream().anyMatch(m -> "/dev/shm".equals(m.getMountPath()));
+    if (mounted || pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
+      return;
+    }
+    Quantity size = null;
+    if (ray.getResources() != null) {
+      if (ray.getResources().getLimits() != null) {
+        size = ray.getResources().getLimits().get("memory");
+      }
+      if (ray.getResources().getRequests() != null && ray.getResources().getRequests().get("memory") != null) {
+        size = ray.getResources().getRequests().get("memory");
+      }
+    }
+    Volume shm =
+        new VolumeBuilder().withName("shared-mem").withNewEmptyDir().withMedium("Memory").withSizeLimit(size).endEmptyDir().build();
+    pod.getSpec().getVolumes().add(shm);
+    List<VolumeMount> mounts = ray.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(ray.getVolumeMounts());
+    mounts.add(new VolumeMountBuilder().withName("shared-mem").withMountPath("/dev/shm").build());
+    ray.setVolumeMounts(mounts);
+  }
+
+  private Container waitGcsReady(Container asWritten, String fqdn, String gcsPort) {
+    String script = WaitGcsReadyScript.of(flavor.version(), fqdn + ":" + gcsPort);
+    return new ContainerBuilder()
+        .withName("wait-gcs-ready")
+        .withImage(asWritten.getImage())
+        .withImagePullPolicy(asWritten.getImagePullPolicy())
+        .withCommand("/bin/bash", flavor.shellFlag(), "--")
+        .withArgs(script)
+        .withSecurityContext(asWritten.getSecurityContext())
+        .withEnv(asWritten.getEnv())
+        .withVolumeMounts(asWritten.getVolumeMounts())
+        .withResources(
+            new ResourceRequirementsBuilder()
+                .addToLimits("cpu", new Quantity("200m"))
+                .addToLimits("memory", new Quantity("256Mi"))
+                .addToRequests("cpu", new Quantity("200m"))
+                .addToRequests("memory", new Quantity("256Mi"))
+                .build())
+        .build();
+  }
+}

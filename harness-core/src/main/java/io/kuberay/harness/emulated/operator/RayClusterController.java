@@ -1,0 +1,176 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head service as
+ * the spec asks and writes its status. Event-driven: a change to a RayCluster or to one of its pods
+ * queues that cluster for reconciliation.
+ */
+public final class RayClusterController implements AutoCloseable {
+
+  private final KubernetesClient client;
+  private final OperatorFlavor flavor;
+  private final PodFactory pods;
+  private final HeadServiceFactory services;
+  private final ClusterStatusCalculator statuses;
+  private final EventRecorder events;
+  private final ReconcileLoop loop;
+  private final ObjectEvents objectEvents;
+  private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
+
+  public RayClusterController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events) {
+    this.client = client;
+    this.objectEvents = objectEvents;
+    this.flavor = flavor;
+    this.pods = new PodFactory(flavor);
+    this.services = new HeadServiceFactory(flavor);
+    this.statuses = new ClusterStatusCalculator(flavor);
+    this.events = events;
+    this.loop = new ReconcileLoop("raycluster", this::reconcile);
+  }
+
+  /** Watches RayClusters and their pods; the first events queue every existing cluster. */
+  public RayClusterController start() {
+    watches.add(objectEvents.watch(RayResources.RAY_CLUSTERS_REF, null, (type, o) -> loop.enqueue(Keys.of(o.namespace(), o.name()))));
+    watches.add(objectEvents.watch(RayResources.PODS_REF, Labels.CLUSTER, (type, p) -> loop.enqueue(Keys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
+    return this;
+  }
+
+  void reconcile(String key) {
+    String ns = Keys.namespace(key);
+    GenericKubernetesResource resource =
+        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).withName(Keys.name(key)).get();
+    if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    RayClusterView cluster = new RayClusterView(resource);
+    java.util.Optional<String[]> invalid = RayClusterValidation.check(flavor, cluster);
+    if (invalid.isPresent()) {
+      // The operator reports and stops: no pods, no status change, no requeue.
+      events.warning(resource, invalid.get()[0], invalid.get()[1]);
+      return;
+    }
+    String serviceName = HeadServiceFactory.name(cluster);
+    Service service = client.services().inNamespace(ns).withName(serviceName).get();
+    if (service == null && !cluster.suspended()) {
+      service = client.resource(services.build(cluster)).create();
+      events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + serviceName : "Created service " + serviceName);
+    }
+    List<Pod> owned =
+        client.pods().inNamespace(ns).withLabel(Labels.CLUSTER, cluster.name()).list().getItems().stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+            .toList();
+    List<Pod> heads = owned.stream().filter(p -> "head".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList();
+    List<Pod> workers = new ArrayList<>(owned.stream().filter(p -> "worker".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList());
+
+    Optional<Pod> head = heads.stream().findFirst();
+    if (cluster.suspended()) {
+      if (!owned.isEmpty()) {
+        owned.forEach(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
+        events.normal(resource, flavor.eventReason("DeletedPod"), "Deleted Pods for RayCluster " + ns + "/" + cluster.name() + " due to suspension");
+      }
+      head = Optional.empty();
+      workers.clear();
+    } else {
+      if (head.isEmpty()) {
+        Pod created = client.resource(pods.headPod(cluster, serviceName)).create();
+        events.normal(resource, flavor.eventReason("CreatedHeadPod"), flavor.modernEvents() ? "Created head Pod " + ns + "/" + created.getMetadata().getName() : "Created head pod " + created.getMetadata().getName());
+        head = Optional.of(created);
+      }
+      heads.stream().skip(1).forEach(p -> deletePod(resource, p));
+      reconcileWorkers(cluster, resource, serviceName, workers);
+    }
+    Map<String, Object> previous = Maps.map(resource.getAdditionalProperties().get("status"));
+    Map<String, Object> status =
+        statuses.calculate(cluster, previous, head, workers, Optional.ofNullable(service));
+    if (!sameIgnoringTime(previous, status)) {
+      resource.getAdditionalProperties().put("status", status);
+      try {
+        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).resource(resource).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private void reconcileWorkers(
+      RayClusterView cluster, GenericKubernetesResource resource, String serviceName, List<Pod> workers) {
+    for (RayClusterView.WorkerGroup group : cluster.workerGroups()) {
+      List<Pod> groupPods =
+          new ArrayList<>(workers.stream().filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP))).toList());
+      for (Pod p : List.copyOf(groupPods)) {
+        if (group.workersToDelete().contains(p.getMetadata().getName())) {
+          deletePod(resource, p);
+          groupPods.remove(p);
+          workers.remove(p);
+        }
+      }
+      int diff = group.desiredPods() - groupPods.size();
+      for (int i = 0; i < diff; i++) {
+        Pod created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
+        // The real operator names the pod from the object before creation, so the name is empty: kept as is.
+        events.normal(resource, flavor.eventReason("CreatedWorkerPod"), flavor.modernEvents() ? "Created worker Pod " + cluster.namespace() + "/" : "Created worker pod ");
+        workers.add(created);
+      }
+      // Without the autoscaler the operator deletes surplus workers itself: the first ones it lists.
+      for (int i = 0; i < -diff; i++) {
+        Pod victim = groupPods.get(i);
+        deletePod(resource, victim);
+        workers.remove(victim);
+      }
+    }
+    // Pods of groups that no longer exist.
+    List<String> groupNames = cluster.workerGroups().stream().map(RayClusterView.WorkerGroup::name).toList();
+    for (Pod p : List.copyOf(workers)) {
+      if (!groupNames.contains(p.getMetadata().getLabels().get(Labels.GROUP))) {
+        deletePod(resource, p);
+        workers.remove(p);
+      }
+    }
+  }
+
+  private void deletePod(GenericKubernetesResource cluster, Pod pod) {
+    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    events.normal(
+        cluster,
+        flavor.eventReason("DeletedWorkerPod"),
+        flavor.modernEvents() ? "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() : "Deleted Pod " + pod.getMetadata().getName());
+  }
+
+  private static boolean sameIgnoringTime(Map<String, Object> a, Map<String, Object> b) {
+    Map<String, Object> x = new LinkedHashMap<>(a);
+    Map<String, Object> y = new LinkedHashMap<>(b);
+    x.remove("lastUpdateTime");
+    y.remove("lastUpdateTime");
+    return Objects.equals(Json.toMap(x), Json.toMap(y));
+  }
+
+  @Override
+  public void close() {
+    watches.forEach(ObjectEvents.Subscription::close);
+    loop.close();
+  }
+}

@@ -1,0 +1,69 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.support.Maps;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.Map;
+import java.util.Optional;
+
+/** A read-only typed view of a RayJob custom resource. */
+final class RayJobView {
+
+  private final GenericKubernetesResource resource;
+  private final Map<String, Object> spec;
+  private final Map<String, Object> status;
+
+  RayJobView(GenericKubernetesResource resource) {
+    this.resource = resource;
+    this.spec = Maps.map(resource.getAdditionalProperties().get("spec"));
+    this.status = Maps.map(resource.getAdditionalProperties().get("status"));
+  }
+
+  GenericKubernetesResource resource() {
+    return resource;
+  }
+
+  String name() {
+    return resource.getMetadata().getName();
+  }
+
+  String namespace() {
+    return resource.getMetadata().getNamespace();
+  }
+
+  Map<String, Object> spec() {
+    return spec;
+  }
+
+  Map<String, Object> status() {
+    return status;
+  }
+
+  String deploymentStatus() {
+    return Maps.string(status, "jobDeploymentStatus").orElse("");
+  }
+
+  String entrypoint() {
+    return Maps.string(spec, "entrypoint").orElse("");
+  }
+
+  boolean httpMode() {
+    return "HTTPMode".equals(spec.get("submissionMode"));
+  }
+
+  Optional<String> selectedCluster() {
+    Object selector = spec.get("clusterSelector");
+    return selector instanceof Map<?, ?> m && !m.isEmpty() ? Optional.ofNullable((String) m.get("ray.io/cluster")).or(() -> Optional.of("")) : Optional.empty();
+  }
+
+  boolean shutdownAfterJobFinishes() {
+    return Maps.bool(spec, "shutdownAfterJobFinishes");
+  }
+
+  int ttlSecondsAfterFinished() {
+    return Maps.integer(spec, "ttlSecondsAfterFinished").orElse(0);
+  }
+
+  Optional<Integer> activeDeadlineSeconds() {
+    return Maps.integer(spec, "activeDeadlineSeconds");
+  }
+}

@@ -1,0 +1,229 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.ray.JobSubmission;
+import io.kuberay.harness.ray.RayJobsClient;
+import io.kuberay.harness.ray.RayJobsException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+
+/**
+ * K8sJobMode's submitter: the batch Job (and its pod) the operator creates, and what its container does —
+ * submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its logs until the
+ * Ray job ends — with the Job and pod statuses a Job controller and kubelet would write.
+ */
+final class SubmitterJobs implements AutoCloseable {
+
+  private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
+
+  private final KubernetesClient client;
+  private final DashboardLocator dashboards;
+  private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "kuberay-emulated-submitter");
+    t.setDaemon(true);
+    return t;
+  });
+
+  SubmitterJobs(KubernetesClient client, DashboardLocator dashboards) {
+    this.client = client;
+    this.dashboards = dashboards;
+  }
+
+  /** The Ray job the RayJob stands for: entrypoint, runtime env, metadata and entrypoint resources. */
+  @SuppressWarnings("unchecked")
+  static JobSubmission submission(RayJobView job, String jobId) {
+    JobSubmission s = JobSubmission.entrypoint(job.entrypoint()).withSubmissionId(jobId);
+    Optional<String> runtimeEnv = Maps.string(job.spec(), "runtimeEnvYAML").filter(y -> !y.isBlank());
+    if (runtimeEnv.isPresent()) {
+      s = s.withRuntimeEnv(Json.SERDE.unmarshal(runtimeEnv.get(), Map.class));
+    }
+    Object metadata = job.spec().get("metadata");
+    if (metadata instanceof Map<?, ?> m && !m.isEmpty()) {
+      s = s.withMetadata(Maps.stringMap(m));
+    }
+    Object cpus = job.spec().get("entrypointNumCpus");
+    if (cpus instanceof Number n) {
+      s = s.withEntrypointNumCpus(n.doubleValue());
+    }
+    Object gpus = job.spec().get("entrypointNumGpus");
+    if (gpus instanceof Number n) {
+      s = s.withEntrypointNumGpus(n.doubleValue());
+    }
+    return s;
+  }
+
+  Job create(RayJobView job, String jobId, String dashboardUrl, String cluster, String image) {
+    Job existing = client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get();
+    if (existing != null) {
+      return existing;
+    }
+    String uid = UUID.randomUUID().toString();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
+    labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
+    labels.put("app.kubernetes.io/created-by", "kuberay-operator");
+    String url = "http://" + dashboardUrl;
+    String command =
+        "if ! ray job status --address " + url + " " + jobId + " >/dev/null 2>&1 ; then ray job submit --address " + url
+            + " --no-wait --submission-id " + jobId + " -- " + job.entrypoint() + " ; fi ; ray job logs --address " + url + " --follow " + jobId;
+    Job spec = new JobBuilder()
+        .withNewMetadata()
+        .withName(job.name())
+        .withNamespace(job.namespace())
+        .withLabels(labels)
+        .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name())
+            .withUid(job.resource().getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+        .endMetadata()
+        .withNewSpec()
+        .withBackoffLimit(2)
+        .withNewTemplate()
+        .withNewMetadata().withLabels(Map.of("job-name", job.name(), "batch.kubernetes.io/job-name", job.name())).endMetadata()
+        .withNewSpec()
+        .withRestartPolicy("Never")
+        .withContainers(new ContainerBuilder()
+            .withName("ray-job-submitter")
+            .withImage(image)
+            .withCommand("/bin/bash", "-ce", "--")
+            .withArgs(command)
+            .addNewEnv().withName("RAY_DASHBOARD_ADDRESS").withValue(dashboardUrl).endEnv()
+            .addNewEnv().withName("RAY_JOB_SUBMISSION_ID").withValue(jobId).endEnv()
+            .withNewResources()
+            .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
+            .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
+            .endResources()
+            .build())
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+    Job created = client.resource(spec).create();
+    Pod pod = client.resource(new PodBuilder()
+        .withNewMetadata()
+        .withGenerateName(job.name() + "-")
+        .withNamespace(job.namespace())
+        .withLabels(Map.of("job-name", job.name(), "batch.kubernetes.io/job-name", job.name(), "controller-uid", uid, "batch.kubernetes.io/controller-uid", uid))
+        .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.name())
+            .withUid(created.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
+        .endMetadata()
+        .withSpec(Json.copy(spec.getSpec().getTemplate().getSpec()))
+        .build()).create();
+    editJobStatus(created, s -> {
+      s.setStartTime(now());
+      s.setActive(1);
+      return s;
+    });
+    JobSubmission submission = submission(job, jobId);
+    runner.submit(() -> run(created, pod, submission, job.namespace(), cluster));
+    return created;
+  }
+
+  private void run(Job job, Pod pod, JobSubmission submission, String namespace, String cluster) {
+    Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
+    if (dashboard.isEmpty()) {
+      complete(job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+      return;
+    }
+    try {
+      RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
+      try {
+        jobs.get(submission.submissionId());
+      } catch (RayJobsException notYet) {
+        jobs.submit(submission);
+      }
+      jobs.followLogs(submission.submissionId(), chunk -> { }, FOLLOW_LIMIT);
+      complete(job, pod, true, null, null);
+    } catch (RuntimeException e) {
+      complete(job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    }
+  }
+
+  private void complete(Job job, Pod pod, boolean succeeded, String reason, String message) {
+    try {
+      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(p -> {
+        p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
+        return p;
+      });
+    } catch (KubernetesClientException e) {
+      // the pod went away with its RayJob
+    }
+    editJobStatus(job, s -> {
+      s.setActive(null);
+      if (succeeded) {
+        s.setSucceeded(1);
+        s.setCompletionTime(now());
+      } else {
+        s.setFailed(1);
+      }
+      List<JobCondition> conditions = new ArrayList<>();
+      conditions.add(new JobConditionBuilder().withType(succeeded ? "Complete" : "Failed").withStatus("True")
+          .withReason(reason).withMessage(message).withLastTransitionTime(now()).withLastProbeTime(now()).build());
+      s.setConditions(conditions);
+      return s;
+    });
+  }
+
+  private void editJobStatus(Job job, UnaryOperator<io.fabric8.kubernetes.api.model.batch.v1.JobStatus> change) {
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      try {
+        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).editStatus(j -> {
+          j.setStatus(change.apply(j.getStatus() == null ? new io.fabric8.kubernetes.api.model.batch.v1.JobStatus() : j.getStatus()));
+          return j;
+        });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          return;
+        }
+      }
+    }
+  }
+
+  static boolean finished(Job job) {
+    return job.getStatus() != null && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream().anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+  }
+
+  static boolean failed(Job job) {
+    return failedCondition(job) != null;
+  }
+
+  static JobCondition failedCondition(Job job) {
+    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
+      return null;
+    }
+    return job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
+  }
+
+  private static String now() {
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  @Override
+  public void close() {
+    runner.shutdownNow();
+  }
+}

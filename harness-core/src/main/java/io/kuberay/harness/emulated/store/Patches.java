@@ -1,0 +1,76 @@
+package io.kuberay.harness.emulated.store;
+
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The patch types the API server accepts on every resource: JSON patch (RFC 6902) and JSON merge patch (RFC 7386). */
+public final class Patches {
+
+  private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+  private Patches() {}
+
+  /** Applies a patch of the given Content-Type to a copy of {@code target}. */
+  public static Map<String, Object> apply(String contentType, String patch, Map<String, Object> target) {
+    String type = contentType == null ? "application/json-patch+json" : contentType;
+    if (type.startsWith("application/json-patch+json")) {
+      return jsonPatch(patch, target);
+    }
+    if (type.startsWith("application/merge-patch+json") || type.startsWith("application/strategic-merge-patch+json")) {
+      return mergePatch(target, JsonText.readObject(patch));
+    }
+    throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
+        + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+  }
+
+  /** RFC 7386: objects merge recursively, null removes a field, anything else replaces it. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> mergePatch(Map<String, Object> target, Map<String, Object> patch) {
+    Map<String, Object> out = new LinkedHashMap<>(target);
+    for (Map.Entry<String, Object> e : patch.entrySet()) {
+      if (e.getValue() == null) {
+        out.remove(e.getKey());
+      } else if (e.getValue() instanceof Map<?, ?> p) {
+        Object existing = out.get(e.getKey());
+        out.put(e.getKey(), mergePatch(existing instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), (Map<String, Object>) p));
+      } else {
+        out.put(e.getKey(), e.getValue());
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> jsonPatch(String patch, Map<String, Object> target) {
+    JsonNode operations = MAPPER.readTree(patch);
+    JsonNode source = MAPPER.valueToTree(target);
+    createMissingParents(source, operations);
+    try {
+      return MAPPER.treeToValue(JsonPatch.apply(operations, source), LinkedHashMap.class);
+    } catch (JsonPatchException e) {
+      throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Lenient like fabric8's mock server was: an {@code add} below a missing object creates the parents
+   * (fabric8's {@code edit} sends such paths for a status that was never written).
+   */
+  private static void createMissingParents(JsonNode source, JsonNode operations) {
+    for (JsonNode op : operations) {
+      String[] parts = op.path("path").asString("").replaceFirst("^/", "").split("/");
+      JsonNode node = source;
+      for (int i = 0; i < parts.length - 1; i++) {
+        if (node instanceof ObjectNode object && object.get(parts[i]) == null) {
+          object.putObject(parts[i]);
+        }
+        node = node.path(parts[i]);
+      }
+    }
+  }
+}

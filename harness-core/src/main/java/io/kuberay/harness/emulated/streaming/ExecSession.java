@@ -1,0 +1,102 @@
+package io.kuberay.harness.emulated.streaming;
+
+import io.kuberay.harness.emulated.support.QueryString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One {@code pods/exec} over an upgraded WebSocket ({@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}):
+ * runs the command to completion on the emulated node, then writes its stdout (channel 1), stderr (2) and
+ * the exit status (3) and closes normally. Non-interactive: stdin and resize messages are read and dropped;
+ * with a TTY requested, stderr is folded into stdout as a terminal would show it.
+ */
+final class ExecSession {
+
+  private static final Logger LOG = Logger.getLogger(ExecSession.class.getName());
+
+  private final WebSocketConnection ws;
+  private final PodStreams pods;
+  private final Pod pod;
+  private final ExecRequest request;
+  private final Duration timeout;
+
+  /** The query of an exec request: {@code command} repeated, {@code container}, stream flags. */
+  record ExecRequest(List<String> command, String container, boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+    static ExecRequest from(QueryString query) {
+      return new ExecRequest(
+          query.all("command"),
+          query.first("container"),
+          query.flag("stdin"),
+          query.flag("stdout"),
+          query.flag("stderr"),
+          query.flag("tty"));
+    }
+  }
+
+  ExecSession(WebSocketConnection ws, PodStreams pods, Pod pod, ExecRequest request, Duration timeout) {
+    this.ws = ws;
+    this.pods = pods;
+    this.pod = pod;
+    this.request = request;
+    this.timeout = timeout;
+  }
+
+  /** Serves the session on the calling thread; the connection is closed when it returns. */
+  void run() {
+    Thread reader = new Thread(this::drainClient, "exec-ws-reader-" + pod.getMetadata().getName());
+    reader.setDaemon(true);
+    reader.start();
+    try {
+      String status;
+      try {
+        ExecResult result = pods.exec(pod, request.container(), request.command(), timeout);
+        if (request.tty()) {
+          send(ChannelProtocol.STDOUT, result.stdout() + result.stderr());
+        } else {
+          if (request.stdout()) {
+            send(ChannelProtocol.STDOUT, result.stdout());
+          }
+          if (request.stderr()) {
+            send(ChannelProtocol.STDERR, result.stderr());
+          }
+        }
+        status = ChannelProtocol.status(result, request.command());
+      } catch (RuntimeException e) {
+        status = ChannelProtocol.failure("error executing command " + request.command() + " in pod " + pod.getMetadata().getName() + ": " + e.getMessage());
+      }
+      ws.sendBinary(ChannelProtocol.message(ChannelProtocol.ERROR, status.getBytes(StandardCharsets.UTF_8)));
+      ws.sendClose(WebSocketFrames.NORMAL_CLOSURE, "");
+      reader.join(2_000);
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "exec client went away", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      ws.close();
+    }
+  }
+
+  private void send(int channel, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    for (int off = 0; off < bytes.length; off += ChannelProtocol.CHUNK) {
+      ws.sendBinary(ChannelProtocol.message(channel, bytes, off, Math.min(ChannelProtocol.CHUNK, bytes.length - off)));
+    }
+  }
+
+  /** Keeps pings answered and notices the close; stdin, resize and v5 close signals are dropped. */
+  private void drainClient() {
+    try {
+      while (ws.readMessage() != null) {
+        // non-interactive
+      }
+    } catch (IOException e) {
+      LOG.log(Level.FINE, "exec connection ended", e);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.kuberay.harness.ray.process;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Python interpreter with {@code ray[default]} installed, or the reason there is none.
+ *
+ * <p>{@link #resolve()} uses, in order: the interpreter named by system property {@value #PYTHON_PROPERTY} or
+ * environment variable {@value #PYTHON_ENV}; else a virtualenv with {@code ray[default]==}{@value #RAY_VERSION} that the
+ * harness provisions once per user under {@code <cache dir>/ray-<version>-py<X.Y>/} (cache dir: {@code
+ * kuberay.cache.dir}, {@code KUBERAY_CACHE_DIR}, default {@code ~/.cache/kuberay-harness}) and reuses afterwards.
+ * When neither is possible the runtime is {@linkplain #isAvailable() unavailable}: the reason is printed once to stderr
+ * and the caller decides (pods can still run commands that do not need Ray).
+ */
+public final class RayRuntime {
+
+  /** The Ray version the harness provisions and tests against. */
+  public static final String RAY_VERSION = "2.52.0";
+
+  public static final String PYTHON_PROPERTY = "kuberay.python";
+  public static final String PYTHON_ENV = "KUBERAY_PYTHON";
+
+  private static final Map<String, RayRuntime> RESOLVED = new ConcurrentHashMap<>();
+
+  private final Path python;
+  private final Path binDir;
+  private final String rayVersion;
+  private final String unavailableReason;
+  private final String fix;
+
+  private RayRuntime(Path python, Path binDir, String rayVersion, String unavailableReason, String fix) {
+    this.python = python;
+    this.binDir = binDir;
+    this.rayVersion = rayVersion;
+    this.unavailableReason = unavailableReason;
+    this.fix = fix;
+  }
+
+  /** Finds or provisions Ray; the answer is remembered for the JVM (per configuration). */
+  public static RayRuntime resolve() {
+    Optional<String> explicit = HarnessDirs.setting(PYTHON_PROPERTY, PYTHON_ENV);
+    if (explicit.isPresent()) {
+      return RESOLVED.computeIfAbsent("python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
+    }
+    Path cacheDir = HarnessDirs.cacheDir();
+    return RESOLVED.computeIfAbsent("cache:" + cacheDir, k -> new RayProvisioner(cacheDir, RAY_VERSION).provision());
+  }
+
+  /** A runtime with a usable interpreter; {@code binDir} holds the {@code ray} script. */
+  static RayRuntime available(Path python, Path binDir, String rayVersion) {
+    return new RayRuntime(Objects.requireNonNull(python, "python"), Objects.requireNonNull(binDir, "binDir"),
+        Objects.requireNonNull(rayVersion, "rayVersion"), null, null);
+  }
+
+  /** A runtime that says why Ray cannot run here and how to fix it. The message is printed once to stderr. */
+  public static RayRuntime unavailable(String reason, String fix) {
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(fix, "fix");
+    System.err.println("[kuberay-harness] Ray is unavailable: " + reason + " Fix: " + fix
+        + " Pods that do not run Ray still work.");
+    return new RayRuntime(null, null, null, reason, fix);
+  }
+
+  public boolean isAvailable() {
+    return python != null;
+  }
+
+  /** The interpreter that imports {@code ray}. */
+  public Path python() {
+    return require(python);
+  }
+
+  /** The directory with {@code python} and the {@code ray} CLI, to prepend to {@code PATH}. */
+  public Path binDir() {
+    return require(binDir);
+  }
+
+  public String rayVersion() {
+    return require(rayVersion);
+  }
+
+  /** Why Ray is unavailable, with the fix; empty when available. */
+  public Optional<String> unavailableReason() {
+    return isAvailable() ? Optional.empty() : Optional.of(unavailableReason + " Fix: " + fix);
+  }
+
+  /**
+   * Environment for Ray nodes and for every process that talks to them (drivers, {@code ray} CLI): {@code PATH} with
+   * {@link #binDir()} first, usage stats off, and {@code RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0}, which makes Ray resolve
+   * {@code 127.0.0.1} to the loopback address instead of the machine's outward IP. Without the latter a driver given
+   * {@code RAY_ADDRESS=127.0.0.1:<port>} dials the outward IP and never connects.
+   */
+  public Map<String, String> environment() {
+    Map<String, String> env = new LinkedHashMap<>();
+    String path = System.getenv("PATH");
+    env.put("PATH", binDir() + (path == null || path.isEmpty() ? "" : java.io.File.pathSeparator + path));
+    env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
+    env.put("RAY_USAGE_STATS_ENABLED", "0");
+    env.put("PYTHONUNBUFFERED", "1");
+    return env;
+  }
+
+  @Override
+  public String toString() {
+    return isAvailable()
+        ? "RayRuntime[ray " + rayVersion + ", " + python + "]"
+        : "RayRuntime[unavailable: " + unavailableReason + "]";
+  }
+
+  private <T> T require(T value) {
+    if (value == null) {
+      throw new IllegalStateException("Ray is unavailable: " + unavailableReason + " Fix: " + fix);
+    }
+    return value;
+  }
+
+  static boolean isExecutable(Path p) {
+    return p != null && Files.isRegularFile(p) && Files.isExecutable(p);
+  }
+}

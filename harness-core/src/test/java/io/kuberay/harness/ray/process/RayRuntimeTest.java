@@ -1,0 +1,57 @@
+package io.kuberay.harness.ray.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class RayRuntimeTest {
+
+  @Test
+  void resolvesAProvisionedRayAndReusesIt() {
+    RayRuntime runtime = RayRuntime.resolve();
+    assertThat(runtime.isAvailable()).as("%s", runtime).isTrue();
+    assertThat(runtime.rayVersion()).isEqualTo(RayRuntime.RAY_VERSION);
+    assertThat(runtime.binDir().resolve("ray")).isExecutable();
+    assertThat(RayRuntime.resolve()).isSameAs(runtime);
+
+    long start = System.nanoTime();
+    RayRuntime again = new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("reuse, not reinstall").isLessThan(Duration.ofSeconds(15));
+    assertThat(again.python()).isEqualTo(runtime.python());
+    assertThat(runtime.python().getParent().getParent().resolve(RayProvisioner.MARKER)).satisfies(
+        m -> assertThat(Files.exists(m) || !runtime.python().startsWith(HarnessDirs.cacheDir())).isTrue());
+  }
+
+  @Test
+  void concurrentProvisioningFromTwoThreadsAgrees() {
+    RayRuntime.resolve();
+    List<CompletableFuture<RayRuntime>> both = List.of(
+        CompletableFuture.supplyAsync(() -> new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision()),
+        CompletableFuture.supplyAsync(() -> new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision()));
+    assertThat(both).allSatisfy(f -> assertThat(f.join().isAvailable()).isTrue());
+    assertThat(both.get(0).join().python()).isEqualTo(both.get(1).join().python());
+  }
+
+  @Test
+  void explicitPythonWithoutRayFailsWithTheFix() {
+    assertThatThrownBy(() -> RayProvisioner.fromExplicitPython("/usr/bin/true-not-a-python"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("kuberay.python")
+        .hasMessageContaining("Fix:");
+  }
+
+  @Test
+  void unavailableRuntimeSaysWhyAndRefusesToLaunch() {
+    RayRuntime none = RayRuntime.unavailable("no python3 on PATH.", "install python3.");
+
+    assertThat(none.isAvailable()).isFalse();
+    assertThat(none.unavailableReason()).contains("no python3 on PATH. Fix: install python3.");
+    assertThatThrownBy(none::python).hasMessageContaining("no python3 on PATH");
+    assertThatThrownBy(() -> RayNodeLauncher.create(none)).hasMessageContaining("Fix: install python3.");
+  }
+}
