@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param installMethod   kustomize bundle or Helm chart
  * @param manifestsDir    a directory of KubeRay release data ({@code <dir>/v1.1.0/kustomize-default.yaml}),
  *                        empty for the bundled copy
- * @param nodeCapacity    the emulated node's allocatable CPU and memory
+ * @param nodeCapacity    the emulated node's allocatable CPU, memory and extended resources, labels and taints
  * @param rayMode         whether emulated pods run real Ray processes
  * @param kubeconfig      for the existing backend: the kubeconfig file, empty for the default
  * @param context         for the existing backend: the context, empty for the current one
@@ -83,7 +83,10 @@ public record EnvironmentSettings(
         config.get(Keys.MANIFESTS_DIR).map(Path::of).or(() -> manifestsDir),
         new NodeCapacity(
             config.get(Keys.NODE_CPU).orElse(nodeCapacity.cpu()),
-            config.get(Keys.NODE_MEMORY).orElse(nodeCapacity.memory())),
+            config.get(Keys.NODE_MEMORY).orElse(nodeCapacity.memory()),
+            config.get(Keys.NODE_RESOURCES).map(t -> NodeCapacity.pairs(Keys.NODE_RESOURCES, t)).orElse(nodeCapacity.extendedResources()),
+            config.get(Keys.NODE_LABELS).map(t -> NodeCapacity.pairs(Keys.NODE_LABELS, t)).orElse(nodeCapacity.labels()),
+            config.get(Keys.NODE_TAINTS).map(NodeCapacity::taintList).orElse(nodeCapacity.taints())),
         config.get(Keys.RAY).map(RayMode::of).orElse(rayMode),
         config.get(Keys.KUBECONFIG).map(Path::of).or(() -> kubeconfig),
         config.get(Keys.CONTEXT).or(() -> context),
@@ -104,6 +107,12 @@ public record EnvironmentSettings(
     public static final String MANIFESTS_DIR = "kuberay.manifests.dir";
     public static final String NODE_CPU = "kuberay.node.cpu";
     public static final String NODE_MEMORY = "kuberay.node.memory";
+    /** Extended resources of the emulated node, e.g. {@code nvidia.com/gpu=4,google.com/tpu=8}. */
+    public static final String NODE_RESOURCES = "kuberay.node.resources";
+    /** Extra labels of the emulated node, e.g. {@code cloud.google.com/gke-accelerator=nvidia-l4}. */
+    public static final String NODE_LABELS = "kuberay.node.labels";
+    /** Taints of the emulated node, e.g. {@code nvidia.com/gpu=present:NoSchedule}. */
+    public static final String NODE_TAINTS = "kuberay.node.taints";
     public static final String RAY = "kuberay.ray";
     public static final String KUBECONFIG = "kuberay.kubeconfig";
     public static final String CONTEXT = "kuberay.context";

@@ -198,7 +198,29 @@ public final class KubeRayEnvironment implements AutoCloseable {
 
     public Builder nodeCapacity(String cpu, String memory) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), new NodeCapacity(cpu, memory), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      NodeCapacity n = s.nodeCapacity();
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(),
+          new NodeCapacity(cpu, memory, n.extendedResources(), n.labels(), n.taints()), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+    }
+
+    /** The emulated node offers {@code quantity} of an extended resource, e.g. {@code ("nvidia.com/gpu", "4")}. */
+    public Builder nodeExtendedResource(String name, String quantity) {
+      return node(settings.nodeCapacity().withExtendedResource(name, quantity));
+    }
+
+    /** The emulated node carries this label (for nodeSelector and node affinity). */
+    public Builder nodeLabel(String key, String value) {
+      return node(settings.nodeCapacity().withLabel(key, value));
+    }
+
+    /** The emulated node carries this taint, written {@code key=value:Effect}; pods need a matching toleration. */
+    public Builder nodeTaint(String taint) {
+      return node(settings.nodeCapacity().withTaint(taint));
+    }
+
+    private Builder node(NodeCapacity node) {
+      EnvironmentSettings s = settings;
+      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), node, s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
     }
 
     public Builder rayMode(RayMode mode) {

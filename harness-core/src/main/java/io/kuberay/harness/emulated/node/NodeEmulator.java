@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,6 +48,9 @@ public final class NodeEmulator implements AutoCloseable {
   private final Map<String, Resources> bound = new ConcurrentHashMap<>();
   /** Pods that did not fit; retried when a pod goes away. */
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
+  /** Extended resources (GPUs, TPUs, ...) of the bound pods, by key. */
+  private final Map<String, Map<String, BigDecimal>> boundExtended = new ConcurrentHashMap<>();
+  private final PodPlacement placement;
   // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
   private final Object statusLock = new Object();
   /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
@@ -63,18 +67,28 @@ public final class NodeEmulator implements AutoCloseable {
     this.runtimes = runtimes;
     this.events = events;
     this.loop = new ReconcileLoop("node", this::reconcile);
+    this.placement = new PodPlacement(capacity, nodeLabels(capacity));
+  }
+
+  /** The node's labels: the well-known ones and those configured. */
+  static Map<String, String> nodeLabels(NodeCapacity capacity) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("kubernetes.io/arch", "amd64");
+    labels.put("kubernetes.io/hostname", NODE_NAME);
+    labels.put("kubernetes.io/os", "linux");
+    labels.put("node-role.kubernetes.io/control-plane", "true");
+    labels.putAll(capacity.labels());
+    return labels;
   }
 
   /** The Node object this emulator stands for, created by the API server's bootstrap. */
   public static Map<String, Object> nodeObject(NodeCapacity capacity) {
-    Map<String, Object> labels = new LinkedHashMap<>();
-    labels.put("kubernetes.io/hostname", NODE_NAME);
-    labels.put("kubernetes.io/os", "linux");
-    labels.put("node-role.kubernetes.io/control-plane", "true");
+    Map<String, Object> labels = new LinkedHashMap<>(nodeLabels(capacity));
     Map<String, Object> resources = new LinkedHashMap<>();
     resources.put("cpu", capacity.cpu());
     resources.put("memory", capacity.memory());
     resources.put("pods", "110");
+    resources.putAll(capacity.extendedResources());
     Map<String, Object> ready = new LinkedHashMap<>();
     ready.put("type", "Ready");
     ready.put("status", "True");
@@ -96,6 +110,20 @@ public final class NodeEmulator implements AutoCloseable {
     node.put("kind", "Node");
     node.put("metadata", new LinkedHashMap<>(Map.of("name", NODE_NAME, "labels", labels)));
     node.put("status", status);
+    if (!capacity.taints().isEmpty()) {
+      List<Object> taints = new ArrayList<>();
+      for (String t : capacity.taints()) {
+        String[] parts = NodeCapacity.taint(t);
+        Map<String, Object> taint = new LinkedHashMap<>();
+        taint.put("key", parts[0]);
+        if (!parts[1].isEmpty()) {
+          taint.put("value", parts[1]);
+        }
+        taint.put("effect", parts[2]);
+        taints.add(taint);
+      }
+      node.put("spec", new LinkedHashMap<>(Map.of("taints", taints)));
+    }
     return node;
   }
 
@@ -114,6 +142,7 @@ public final class NodeEmulator implements AutoCloseable {
       runtimes.stop(Keys.namespace(key), Keys.name(key));
     }
     bound.remove(key);
+    boundExtended.remove(key);
     unschedulable.remove(key);
     written.remove(key);
     // Freed capacity may let pending pods fit now.
@@ -137,6 +166,7 @@ public final class NodeEmulator implements AutoCloseable {
     }
     if (finished(pod)) {
       bound.remove(key);
+      boundExtended.remove(key);
       List.copyOf(unschedulable).forEach(loop::enqueue);
       return;
     }
@@ -153,25 +183,24 @@ public final class NodeEmulator implements AutoCloseable {
 
   /** Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and returns null. */
   private Pod schedule(Pod pod) {
+    if (!PodPlacement.forThisScheduler(pod)) {
+      // No scheduler of that name runs here: the pod stays Pending without a condition, as on a real cluster.
+      return null;
+    }
     Resources need = Resources.requestsOf(pod);
     String key = Keys.of(pod);
     Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
     for (Resources r : bound.values()) {
       used = used.plus(r);
     }
-    BigDecimal freeCpu = BigDecimal.valueOf(capacity.cpuMillis()).movePointLeft(3).subtract(used.cpu());
-    BigDecimal freeMemory = BigDecimal.valueOf(capacity.memoryBytes()).subtract(used.memory());
-    List<String> insufficient = new ArrayList<>();
-    if (need.cpu().compareTo(freeCpu) > 0) {
-      insufficient.add("1 Insufficient cpu");
+    Map<String, BigDecimal> usedExtended = new LinkedHashMap<>();
+    for (Map<String, BigDecimal> r : boundExtended.values()) {
+      r.forEach((k, v) -> usedExtended.merge(k, v, BigDecimal::add));
     }
-    if (need.memory().compareTo(freeMemory) > 0) {
-      insufficient.add("1 Insufficient memory");
-    }
-    if (!insufficient.isEmpty()) {
+    Optional<String> unfit = placement.unfit(pod, used, usedExtended);
+    if (unfit.isPresent()) {
       unschedulable.add(key);
-      String message =
-          "0/1 nodes are available: " + String.join(", ", insufficient) + ". preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+      String message = unfit.get();
       boolean changed =
           pod.getStatus() == null
               || pod.getStatus().getConditions() == null
@@ -187,6 +216,7 @@ public final class NodeEmulator implements AutoCloseable {
       }
       return null;
     }
+    boundExtended.put(key, PodPlacement.extendedRequests(pod));
     bound.put(key, need);
     unschedulable.remove(key);
     // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation stays).

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.kuberay.harness.emulated.support.Json;
+
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -12,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the head service ({@code BuildServiceForHeadPod}) for the selected release. */
 final class HeadServiceFactory {
@@ -32,40 +35,73 @@ final class HeadServiceFactory {
   }
 
   Service build(RayClusterView cluster) {
-    Service template = cluster.headServiceTemplate().orElseGet(Service::new);
-    Map<String, String> labels = new LinkedHashMap<>();
-    Map<String, String> annotations = new LinkedHashMap<>(cluster.headServiceAnnotations());
-    if (template.getMetadata() != null) {
-      if (template.getMetadata().getLabels() != null) {
-        labels.putAll(template.getMetadata().getLabels());
-      }
-      if (template.getMetadata().getAnnotations() != null) {
-        annotations.putAll(template.getMetadata().getAnnotations());
-      }
+    Optional<Service> custom = cluster.headServiceTemplate();
+    if (custom.isPresent()) {
+      return custom(cluster, custom.get());
     }
-    labels.putAll(Labels.headService(cluster.name()));
     String type = cluster.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP");
-    if (template.getSpec() != null && template.getSpec().getType() != null) {
-      type = template.getSpec().getType();
-    }
-    ServiceBuilder builder =
+    Service service =
         new ServiceBuilder()
             .withNewMetadata()
             .withName(name(cluster))
             .withNamespace(cluster.namespace())
-            .withLabels(labels)
-            .withAnnotations(annotations)
+            .withLabels(Labels.headService(cluster.name()))
+            .withAnnotations(new LinkedHashMap<>(cluster.headServiceAnnotations()))
             .withOwnerReferences(PodFactory.owner(cluster))
             .endMetadata()
             .withNewSpec()
             .withType(type)
             .withSelector(Labels.headService(cluster.name()))
             .withPorts(ports(cluster))
-            .endSpec();
-    Service service = builder.build();
+            .endSpec()
+            .build();
     if ("ClusterIP".equals(type) && flavor.headlessHeadService()) {
       service.getSpec().setClusterIP("None");
       service.getSpec().setPublishNotReadyAddresses(true);
+    }
+    return service;
+  }
+
+  /**
+   * {@code headGroupSpec.headService}: the user's Service with KubeRay's selector, labels and annotations merged
+   * over it and the default ports appended to the user's. KubeRay returns here, before its headless logic.
+   */
+  private Service custom(RayClusterView cluster, Service template) {
+    Service service = Json.copy(template);
+    if (service.getMetadata() == null) {
+      service.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    }
+    if (service.getSpec() == null) {
+      service.setSpec(new io.fabric8.kubernetes.api.model.ServiceSpec());
+    }
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (service.getMetadata().getAnnotations() != null) {
+      annotations.putAll(service.getMetadata().getAnnotations());
+    }
+    annotations.putAll(cluster.headServiceAnnotations());
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (service.getMetadata().getLabels() != null) {
+      labels.putAll(service.getMetadata().getLabels());
+    }
+    labels.putAll(Labels.headService(cluster.name()));
+    service.getMetadata().setAnnotations(annotations);
+    service.getMetadata().setLabels(labels);
+    service.getMetadata().setName(name(cluster));
+    service.getMetadata().setNamespace(cluster.namespace());
+    service.getMetadata().setOwnerReferences(List.of(PodFactory.owner(cluster)));
+    service.getSpec().setSelector(Labels.headService(cluster.name()));
+    List<ServicePort> ports = new ArrayList<>();
+    if (service.getSpec().getPorts() != null) {
+      for (ServicePort p : service.getSpec().getPorts()) {
+        // The API server's default for a port's protocol.
+        ports.add(p.getProtocol() == null ? new ServicePortBuilder(p).withProtocol("TCP").build() : p);
+      }
+    }
+    ports.addAll(ports(cluster));
+    service.getSpec().setPorts(ports);
+    String type = service.getSpec().getType();
+    if (type == null || type.isBlank()) {
+      service.getSpec().setType(cluster.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"));
     }
     return service;
   }
@@ -75,9 +111,9 @@ final class HeadServiceFactory {
     Map<String, Integer> named = new LinkedHashMap<>();
     if (ray.getPorts() != null) {
       for (ContainerPort p : ray.getPorts()) {
-        if (p.getName() != null) {
-          named.put(p.getName(), p.getContainerPort());
-        }
+        // An unnamed container port is published as "<port>-port" (getPortsFromCluster).
+        String portName = p.getName() == null || p.getName().isEmpty() ? p.getContainerPort() + "-port" : p.getName();
+        named.put(portName, p.getContainerPort());
       }
     }
     if (named.isEmpty()) {
@@ -90,7 +126,8 @@ final class HeadServiceFactory {
       named.putIfAbsent("metrics", 8080);
     }
     List<ServicePort> ports = new ArrayList<>();
-    // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056).
+    // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the defaults to a
+    // custom service's ports in Go map order, which varies from run to run; sorted here to stay reproducible.
     new java.util.TreeMap<>(named).forEach(
         (name, port) ->
             ports.add(

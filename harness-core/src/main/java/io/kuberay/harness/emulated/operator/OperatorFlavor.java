@@ -66,11 +66,6 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
-  /** {@code ray.io/ft-enabled}: v1.1.0 annotates every pod, v1.5.0+ only the head. */
-  boolean annotatesFaultTolerance(boolean head) {
-    return head || !version.isAtLeast(KubeRayVersion.V1_5_0);
-  }
-
   /** v1.1.0 sets REDIS_PASSWORD on Ray containers. */
   boolean setsRedisPassword() {
     return !version.isAtLeast(KubeRayVersion.V1_5_0);
@@ -108,6 +103,31 @@ public record OperatorFlavor(KubeRayVersion version) {
 
   /** v1.5.0 validates metadata and spec before reconciling (ValidateRayClusterMetadata/Spec). */
   boolean validatesClusters() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.7.0 requires minReplicas/maxReplicas without the autoscaler and checks their bounds and idle timeout. */
+  boolean validatesReplicaBounds() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /** The RayJobDeletionPolicy feature gate at its default: off in v1.5.0, on (beta) from v1.7.0. */
+  boolean rayJobDeletionPolicyGate() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /** v1.1.0 annotates every pod with ft-enabled and reads only the annotation; v1.5.0+ also gcsFaultToleranceOptions. */
+  boolean hasGcsFaultToleranceOptions() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.5.0+ creates {@code <rayjob>-head-svc} for a RayJob's own cluster once the job runs. */
+  boolean createsRayJobHeadService() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** The worker headless service of multi-host groups publishes not-ready addresses from v1.5.0. */
+  boolean headlessWorkerServicePublishesNotReady() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 }

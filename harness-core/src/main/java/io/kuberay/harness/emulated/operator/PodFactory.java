@@ -31,6 +31,7 @@ import java.util.Map;
 final class PodFactory {
 
   static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
+  static final String OVERWRITE_CMD = "ray.io/overwrite-container-cmd";
 
   private final OperatorFlavor flavor;
   private final RayStartCommand startCommand;
@@ -46,7 +47,9 @@ final class PodFactory {
     Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
     String fqdn = fqdn(headServiceName, cluster.namespace());
-    Map<String, String> params = startCommand.params(true, cluster.headStartParams(), ray, null);
+    Map<String, String> headParams = new LinkedHashMap<>(cluster.headStartParams());
+    new GcsFaultTolerance(flavor, cluster).addHeadParams(headParams);
+    Map<String, String> params = startCommand.params(true, headParams, ray, null);
     configureRayContainer(pod, ray, true, params, fqdn, cluster);
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
@@ -97,9 +100,11 @@ final class PodFactory {
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());
     }
-    if (flavor.annotatesFaultTolerance(generateName.equals(flavor.headGenerateName(cluster.name())))) {
-      annotations.putIfAbsent("ray.io/ft-enabled", "false");
+    if ("true".equalsIgnoreCase(cluster.annotations().get(OVERWRITE_CMD))) {
+      // initTemplateAnnotations: the cluster's annotation reaches every pod template, where BuildPod reads it.
+      annotations.put(OVERWRITE_CMD, "true");
     }
+    new GcsFaultTolerance(flavor, cluster).annotate(annotations, generateName.equals(flavor.headGenerateName(cluster.name())));
     return new PodBuilder()
         .withNewMetadata()
         .withGenerateName(generateName)
@@ -128,12 +133,12 @@ final class PodFactory {
     String generated = startCommand.render(head, params);
     boolean overwrite =
         "true".equalsIgnoreCase(
-            pod.getMetadata().getAnnotations().getOrDefault("ray.io/overwrite-container-cmd", "false"));
+            pod.getMetadata().getAnnotations().getOrDefault(OVERWRITE_CMD, "false"));
     if (!overwrite && !RayStartCommand.userStartsRay(ray)) {
       ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
       ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
     }
-    ray.setEnv(env(ray.getEnv(), head, generated, fqdn, cluster, params));
+    ray.setEnv(env(ray.getEnv(), head, generated, fqdn, cluster, params, pod.getMetadata().getAnnotations()));
     List<ContainerPort> ports = ray.getPorts() == null ? new ArrayList<>() : new ArrayList<>(ray.getPorts());
     if (ports.stream().noneMatch(p -> "metrics".equals(p.getName()))) {
       ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(8080).withProtocol("TCP").build());
@@ -149,8 +154,11 @@ final class PodFactory {
   }
 
   private List<EnvVar> env(
-      List<EnvVar> user, boolean head, String generated, String fqdn, RayClusterView cluster, Map<String, String> params) {
+      List<EnvVar> user, boolean head, String generated, String fqdn, RayClusterView cluster, Map<String, String> params,
+      Map<String, String> annotations) {
     List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
+    GcsFaultTolerance ft = new GcsFaultTolerance(flavor, cluster);
+    env.addAll(ft.templateEnv(env, head, cluster.headStartParams(), annotations));
     if (!head) {
       env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
       env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));
@@ -170,6 +178,7 @@ final class PodFactory {
       // Go's empty string is omitted from the JSON: the variable has a name and no value.
       env.add(new EnvVar("REDIS_PASSWORD", params.get("redis-password"), null));
     }
+    env.addAll(ft.legacyEnv(env, head, annotations));
     addIfAbsent(env, "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE", "1");
     if (head) {
       addIfAbsent(

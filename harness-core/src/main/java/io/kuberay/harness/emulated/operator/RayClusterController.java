@@ -76,6 +76,12 @@ public final class RayClusterController implements AutoCloseable {
       service = client.resource(services.build(cluster)).create();
       events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + serviceName : "Created service " + serviceName);
     }
+    if (cluster.multiHost()
+        && client.services().inNamespace(ns).withLabel(HeadlessWorkerService.LABEL, cluster.name()).list().getItems().isEmpty()) {
+      Service headless = client.resource(HeadlessWorkerService.build(flavor, cluster)).create();
+      String headlessName = headless.getMetadata().getName();
+      events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + headlessName : "Created service " + headlessName);
+    }
     List<Pod> owned =
         client.pods().inNamespace(ns).withLabel(Labels.CLUSTER, cluster.name()).list().getItems().stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)

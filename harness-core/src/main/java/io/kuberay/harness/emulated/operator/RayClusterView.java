@@ -72,6 +72,37 @@ final class RayClusterView {
     return svc instanceof Map<?, ?> ? Optional.of(Json.convert(svc, Service.class)) : Optional.empty();
   }
 
+  /** The cluster's own annotations (ft-enabled, overwrite-container-cmd, external-storage-namespace, ...). */
+  Map<String, String> annotations() {
+    Map<String, String> a = resource.getMetadata().getAnnotations();
+    return a == null ? Map.of() : a;
+  }
+
+  /** {@code headGroupSpec.resources}: Ray resources written at group level (v1.4.0+), not the container's. */
+  Map<String, String> headGroupResources() {
+    return Maps.stringMap(Maps.get(spec, "headGroupSpec", "resources"));
+  }
+
+  /** {@code headGroupSpec.labels}: Ray node labels written at group level (v1.5.0+). */
+  Map<String, String> headGroupLabels() {
+    return Maps.stringMap(Maps.get(spec, "headGroupSpec", "labels"));
+  }
+
+  /** {@code spec.gcsFaultToleranceOptions} (v1.3.0+), absent when not written. */
+  Optional<Map<String, Object>> gcsFaultToleranceOptions() {
+    Object o = spec.get("gcsFaultToleranceOptions");
+    return o instanceof Map<?, ?> ? Optional.of(Maps.map(o)) : Optional.empty();
+  }
+
+  Map<String, Object> spec() {
+    return spec;
+  }
+
+  /** Multi-host groups ({@code numOfHosts} > 1) get a headless worker service. */
+  boolean multiHost() {
+    return workerGroups().stream().anyMatch(g -> g.numOfHosts() > 1);
+  }
+
   Map<String, String> headServiceAnnotations() {
     return Maps.stringMap(spec.get("headServiceAnnotations"));
   }
@@ -90,7 +121,10 @@ final class RayClusterView {
               Maps.stringMap(g.get("rayStartParams")),
               Json.convert(Maps.map(g.get("template")), PodTemplateSpec.class),
               Maps.list(Maps.get(g, "scaleStrategy", "workersToDelete")).stream().map(String::valueOf).toList(),
-              Maps.bool(g, "suspend")));
+              Maps.bool(g, "suspend"),
+              Maps.stringMap(g.get("resources")),
+              Maps.stringMap(g.get("labels")),
+              g));
     }
     return groups;
   }
@@ -105,7 +139,10 @@ final class RayClusterView {
       Map<String, String> rayStartParams,
       PodTemplateSpec template,
       List<String> workersToDelete,
-      boolean suspended) {
+      boolean suspended,
+      Map<String, String> groupResources,
+      Map<String, String> groupLabels,
+      Map<String, Object> raw) {
 
     /** Replicas as the operator uses them: clamped into [min, max] and times hosts per replica. */
     int desiredPods() {

@@ -79,9 +79,15 @@ public final class RayJobController implements AutoCloseable {
     }
     RayJobView job = new RayJobView(resource);
     Map<String, Object> status = new LinkedHashMap<>(job.status());
+    Optional<RayJobValidation.Violation> invalid = RayJobValidation.check(flavor, job);
+    if (invalid.isPresent()) {
+      rejectInvalid(job, status, invalid.get());
+      return;
+    }
     switch (job.deploymentStatus()) {
       case "" -> initialize(job, status);
       case "Initializing" -> initializing(job, status);
+      case "Waiting" -> waiting(job, status);
       case "Running" -> running(job, status);
       case "Complete", "Failed" -> finished(job, status);
       default -> { }
@@ -97,7 +103,10 @@ public final class RayJobController implements AutoCloseable {
       r.getMetadata().setFinalizers(finalizers);
       return r;
     });
-    status.put("jobId", Maps.string(job.spec(), "jobId").filter(s -> !s.isBlank()).orElse(job.name() + "-" + NameSuffix.random()));
+    if (!job.interactiveMode()) {
+      // In InteractiveMode the user submits the Ray job and names it later in spec.jobId.
+      status.put("jobId", job.specJobId().orElse(job.name() + "-" + NameSuffix.random()));
+    }
     status.put("rayClusterName", job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
     status.put("jobStatus", "");
     status.put("jobDeploymentStatus", "Initializing");
@@ -130,8 +139,14 @@ public final class RayJobController implements AutoCloseable {
     }
     RayClusterView view = new RayClusterView(cluster);
     status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view), job.namespace()) + ":8265");
+    if (job.interactiveMode()) {
+      status.put("jobDeploymentStatus", "Waiting");
+      write(job, status);
+      return;
+    }
     String jobId = String.valueOf(status.get("jobId"));
-    if (job.httpMode()) {
+    // SidecarMode's submitter container runs `ray job submit` in the head pod; emulated by submitting from here.
+    if (job.httpMode() || job.sidecarMode()) {
       Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
       if (dashboard.isEmpty()) {
         failSubmission(job, status, "the emulated head of RayCluster " + clusterName + " runs no Ray dashboard (kuberay.ray=off or Ray unavailable)");
@@ -161,7 +176,11 @@ public final class RayJobController implements AutoCloseable {
     if (cluster != null) {
       status.put("rayClusterStatus", Maps.map(cluster.getAdditionalProperties().get("status")));
     }
-    Optional<Job> submitter = job.httpMode() ? Optional.empty() : Optional.ofNullable(client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
+    if (cluster != null && flavor.createsRayJobHeadService() && job.selectedCluster().isEmpty()) {
+      ensureHeadService(job, new RayClusterView(cluster));
+    }
+    boolean submitterJob = !job.httpMode() && !job.sidecarMode() && !job.interactiveMode();
+    Optional<Job> submitter = !submitterJob ? Optional.empty() : Optional.ofNullable(client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));
@@ -187,6 +206,65 @@ public final class RayJobController implements AutoCloseable {
     }
     write(job, status);
     loop.enqueueAfter(Keys.of(job.resource()), POLL);
+  }
+
+  /** InteractiveMode: wait until the user names the Ray job they submitted in {@code spec.jobId}. */
+  private void waiting(RayJobView job, Map<String, Object> status) {
+    Optional<String> jobId = job.specJobId();
+    if (jobId.isEmpty()) {
+      // A change to the spec queues the RayJob again.
+      return;
+    }
+    status.put("jobId", jobId.get());
+    status.put("jobDeploymentStatus", "Running");
+    write(job, status);
+    loop.enqueueAfter(Keys.of(job.resource()), POLL);
+  }
+
+  /**
+   * v1.5.0+: an invalid RayJob gets a Warning event and the ValidationFailed status, once; v1.1.0 only logs and
+   * retries, leaving the RayJob as it is.
+   */
+  private void rejectInvalid(RayJobView job, Map<String, Object> status, RayJobValidation.Violation violation) {
+    if (!flavor.validatesClusters()) {
+      return;
+    }
+    if ("ValidationFailed".equals(status.get("jobDeploymentStatus")) && violation.message().equals(status.get("message"))) {
+      return;
+    }
+    events.warning(job.resource(), violation.reason(), job.namespace() + "/" + job.name() + ": " + violation.message());
+    status.put("jobDeploymentStatus", "ValidationFailed");
+    status.put("reason", "ValidationFailed");
+    status.put("message", violation.message());
+    write(job, status);
+  }
+
+  /** v1.5.0+: {@code <rayjob>-head-svc}, the head service built for the job's cluster, renamed and relabelled. */
+  private void ensureHeadService(RayJobView job, RayClusterView cluster) {
+    String name = job.name() + "-head-svc";
+    if (client.services().inNamespace(job.namespace()).withName(name).get() != null) {
+      return;
+    }
+    io.fabric8.kubernetes.api.model.Service service = new HeadServiceFactory(flavor).build(cluster);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
+    labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
+    labels.put(Labels.NODE_TYPE, "head");
+    labels.put(Labels.IDENTIFIER, job.name() + "-head");
+    service.getMetadata().setName(name);
+    service.getMetadata().setNamespace(job.namespace());
+    service.getMetadata().setLabels(labels);
+    service.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+        .withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name()).withUid(job.resource().getMetadata().getUid())
+        .withController(true).withBlockOwnerDeletion(true).build()));
+    try {
+      client.resource(service).create();
+      events.normal(job.resource(), flavor.eventReason("CreatedService"), "Created the service " + job.namespace() + "/" + name);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        events.warning(job.resource(), "FailedToCreateService", "Failed to create the service " + job.namespace() + "/" + name + ", " + e.getMessage());
+      }
+    }
   }
 
   private void finished(RayJobView job, Map<String, Object> status) {
@@ -274,8 +352,48 @@ public final class RayJobController implements AutoCloseable {
             .withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name()).withUid(job.resource().getMetadata().getUid())
             .withController(true).withBlockOwnerDeletion(true).build())
         .build());
-    cluster.getAdditionalProperties().put("spec", Json.copy(Maps.map(job.spec().get("rayClusterSpec"))));
+    Map<String, Object> spec = Json.copy(Maps.map(job.spec().get("rayClusterSpec")));
+    if (job.sidecarMode()) {
+      addSidecarSubmitter(job, spec, String.valueOf(job.status().getOrDefault("jobId", "")));
+    }
+    cluster.getAdditionalProperties().put("spec", spec);
     return cluster;
+  }
+
+  /**
+   * SidecarMode: the submitter container appended to the head pod template ({@code getSubmitterContainer}), which
+   * then never restarts. It reaches the dashboard on loopback once the GCS is healthy.
+   */
+  private static void addSidecarSubmitter(RayJobView job, Map<String, Object> clusterSpec, String jobId) {
+    Map<String, Object> podSpec = Maps.map(Maps.get(clusterSpec, "headGroupSpec", "template", "spec"));
+    List<Object> containers = Maps.list(podSpec.get("containers"));
+    Map<String, Object> head = Maps.map(containers.get(0));
+    int port = 8265;
+    for (Object p : Maps.list(head.get("ports"))) {
+      if ("dashboard".equals(Maps.map(p).get("name"))) {
+        port = Maps.integer(Maps.map(p), "containerPort").orElse(8265);
+      }
+    }
+    String address = "http://127.0.0.1:" + port;
+    String command = "until wget --tries 1 -T 10 -q -O- http://localhost:" + port + "/api/gcs_healthz | grep success >/dev/null 2>&1 ; do echo \"Waiting for Ray Dashboard GCS to become healthy at "
+        + address + " ...\" ; sleep 2 ; done ; ray job submit --address " + address + " --submission-id " + jobId + " -- " + job.entrypoint().trim() + " ;";
+    io.fabric8.kubernetes.api.model.Container sidecar = new io.fabric8.kubernetes.api.model.ContainerBuilder()
+        .withName("ray-job-submitter")
+        .withImage(String.valueOf(head.get("image")))
+        .withCommand("/bin/bash", "-ce", "--")
+        .withArgs(command)
+        .addNewEnv().withName("PYTHONUNBUFFERED").withValue("1").endEnv()
+        // The dashboard URL is not known yet when the cluster is built: Go's empty string, omitted.
+        .addNewEnv().withName("RAY_DASHBOARD_ADDRESS").endEnv()
+        .addNewEnv().withName("RAY_JOB_SUBMISSION_ID").withValue(jobId).endEnv()
+        .withNewResources()
+        .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1")).addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
+        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m")).addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("200Mi"))
+        .endResources()
+        .build();
+    containers.add(Json.convert(sidecar, Map.class));
+    podSpec.put("containers", containers);
+    podSpec.put("restartPolicy", "Never");
   }
 
   private static String imageOf(RayClusterView cluster) {

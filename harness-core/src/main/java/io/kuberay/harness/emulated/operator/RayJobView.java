@@ -50,6 +50,30 @@ final class RayJobView {
     return "HTTPMode".equals(spec.get("submissionMode"));
   }
 
+  String submissionMode() {
+    return Maps.string(spec, "submissionMode").filter(m -> !m.isEmpty()).orElse("K8sJobMode");
+  }
+
+  /** The user submits the Ray job; the RayJob waits for {@code spec.jobId}. */
+  boolean interactiveMode() {
+    return "InteractiveMode".equals(submissionMode());
+  }
+
+  /** The submitter runs as a container of the head pod instead of a batch Job. */
+  boolean sidecarMode() {
+    return "SidecarMode".equals(submissionMode());
+  }
+
+  /** {@code spec.submitterPodTemplate}, absent when not written. */
+  Optional<Map<String, Object>> submitterPodTemplate() {
+    Object t = spec.get("submitterPodTemplate");
+    return t instanceof Map<?, ?> ? Optional.of(Maps.map(t)) : Optional.empty();
+  }
+
+  Optional<String> specJobId() {
+    return Maps.string(spec, "jobId").filter(s -> !s.isBlank());
+  }
+
   Optional<String> selectedCluster() {
     Object selector = spec.get("clusterSelector");
     return selector instanceof Map<?, ?> m && !m.isEmpty() ? Optional.ofNullable((String) m.get("ray.io/cluster")).or(() -> Optional.of("")) : Optional.empty();

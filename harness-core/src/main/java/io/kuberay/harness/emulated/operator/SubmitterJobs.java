@@ -3,7 +3,12 @@ package io.kuberay.harness.emulated.operator;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -90,6 +95,15 @@ final class SubmitterJobs implements AutoCloseable {
     String command =
         "if ! ray job status --address " + url + " " + jobId + " >/dev/null 2>&1 ; then ray job submit --address " + url
             + " --no-wait --submission-id " + jobId + " -- " + job.entrypoint() + " ; fi ; ray job logs --address " + url + " --follow " + jobId;
+    PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
+    Map<String, String> podLabels = new LinkedHashMap<>();
+    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+      podLabels.putAll(template.getMetadata().getLabels());
+    }
+    podLabels.put("job-name", job.name());
+    podLabels.put("batch.kubernetes.io/job-name", job.name());
+    template.setMetadata(new ObjectMetaBuilder(template.getMetadata() == null ? new io.fabric8.kubernetes.api.model.ObjectMeta() : template.getMetadata())
+        .withLabels(podLabels).build());
     Job spec = new JobBuilder()
         .withNewMetadata()
         .withName(job.name())
@@ -99,25 +113,8 @@ final class SubmitterJobs implements AutoCloseable {
             .withUid(job.resource().getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
         .endMetadata()
         .withNewSpec()
-        .withBackoffLimit(2)
-        .withNewTemplate()
-        .withNewMetadata().withLabels(Map.of("job-name", job.name(), "batch.kubernetes.io/job-name", job.name())).endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withContainers(new ContainerBuilder()
-            .withName("ray-job-submitter")
-            .withImage(image)
-            .withCommand("/bin/bash", "-ce", "--")
-            .withArgs(command)
-            .addNewEnv().withName("RAY_DASHBOARD_ADDRESS").withValue(dashboardUrl).endEnv()
-            .addNewEnv().withName("RAY_JOB_SUBMISSION_ID").withValue(jobId).endEnv()
-            .withNewResources()
-            .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
-            .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
-            .endResources()
-            .build())
-        .endSpec()
-        .endTemplate()
+        .withBackoffLimit(Maps.integer(job.spec(), "submitterConfig", "backoffLimit").orElse(2))
+        .withTemplate(template)
         .endSpec()
         .build();
     Job created = client.resource(spec).create();
@@ -125,7 +122,8 @@ final class SubmitterJobs implements AutoCloseable {
         .withNewMetadata()
         .withGenerateName(job.name() + "-")
         .withNamespace(job.namespace())
-        .withLabels(Map.of("job-name", job.name(), "batch.kubernetes.io/job-name", job.name(), "controller-uid", uid, "batch.kubernetes.io/controller-uid", uid))
+        .withLabels(withControllerUid(podLabels, uid))
+        .withAnnotations(spec.getSpec().getTemplate().getMetadata().getAnnotations())
         .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.name())
             .withUid(created.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
         .endMetadata()
@@ -139,6 +137,50 @@ final class SubmitterJobs implements AutoCloseable {
     JobSubmission submission = submission(job, jobId);
     runner.submit(() -> run(created, pod, submission, job.namespace(), cluster));
     return created;
+  }
+
+  private static Map<String, String> withControllerUid(Map<String, String> labels, String uid) {
+    Map<String, String> all = new LinkedHashMap<>(labels);
+    all.put("controller-uid", uid);
+    all.put("batch.kubernetes.io/controller-uid", uid);
+    return all;
+  }
+
+  /**
+   * The submitter's pod template ({@code getSubmitterTemplate}): the RayJob's {@code submitterPodTemplate} when
+   * written (its first container is the submitter; KubeRay sets the command only when the user gave none), else
+   * KubeRay's default container with the head's image; then the env KubeRay appends.
+   */
+  static PodTemplateSpec submitterTemplate(RayJobView job, String headImage, String command, String dashboardUrl, String jobId) {
+    PodTemplateSpec template;
+    if (job.submitterPodTemplate().isPresent()) {
+      template = Json.convert(Json.copy(job.submitterPodTemplate().get()), PodTemplateSpec.class);
+    } else {
+      template = new PodTemplateSpecBuilder()
+          .withNewSpec()
+          .withRestartPolicy("Never")
+          .withContainers(new ContainerBuilder()
+              .withName("ray-job-submitter")
+              .withImage(headImage)
+              .withNewResources()
+              .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
+              .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
+              .endResources()
+              .build())
+          .endSpec()
+          .build();
+    }
+    Container submitter = template.getSpec().getContainers().get(0);
+    if (submitter.getCommand() == null || submitter.getCommand().isEmpty()) {
+      submitter.setCommand(new ArrayList<>(List.of("/bin/bash", "-ce", "--")));
+      submitter.setArgs(new ArrayList<>(List.of(command)));
+    }
+    List<EnvVar> env = submitter.getEnv() == null ? new ArrayList<>() : new ArrayList<>(submitter.getEnv());
+    env.add(new EnvVar("PYTHONUNBUFFERED", "1", null));
+    env.add(new EnvVar("RAY_DASHBOARD_ADDRESS", dashboardUrl, null));
+    env.add(new EnvVar("RAY_JOB_SUBMISSION_ID", jobId, null));
+    submitter.setEnv(env);
+    return template;
   }
 
   private void run(Job job, Pod pod, JobSubmission submission, String namespace, String cluster) {

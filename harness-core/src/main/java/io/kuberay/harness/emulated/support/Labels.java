@@ -10,7 +10,7 @@ public final class Labels {
   public static final String CLUSTER = "ray.io/cluster";
   public static final String NODE_TYPE = "ray.io/node-type";
   public static final String GROUP = "ray.io/group";
-  static final String IDENTIFIER = "ray.io/identifier";
+  public static final String IDENTIFIER = "ray.io/identifier";
   public static final String IS_RAY_NODE = "ray.io/is-ray-node";
   public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";
   public static final String ORIGINATED_FROM_CR_NAME = "ray.io/originated-from-cr-name";

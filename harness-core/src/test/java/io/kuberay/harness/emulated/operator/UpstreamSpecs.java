@@ -1,0 +1,43 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kuberay.harness.KubeRayVersion;
+
+/**
+ * Builds the inputs of the cases carried over from KubeRay's own Go unit tests: RayClusters written as YAML
+ * (as the API server stores them, with the CRD's defaults for min/maxReplicas) and the operator flavour of a release.
+ */
+final class UpstreamSpecs {
+
+  static final String UID = "0a1b2c3d-0000-4000-8000-000000000001";
+
+  private UpstreamSpecs() {}
+
+  static OperatorFlavor flavor(String version) {
+    return new OperatorFlavor(KubeRayVersion.of(version));
+  }
+
+  /** A RayCluster named {@code raycluster-sample} in namespace {@code default} with the given spec (YAML, indented 2). */
+  static RayClusterView cluster(String metadataExtra, String spec) {
+    String yaml = "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: raycluster-sample\n  namespace: default\n  uid: " + UID + "\n"
+        + metadataExtra + "spec:\n" + spec;
+    return new RayClusterView(Serialization.unmarshal(yaml, GenericKubernetesResource.class));
+  }
+
+  static RayClusterView cluster(String spec) {
+    return cluster("", spec);
+  }
+
+  /** A head group with one Ray container, plus {@code extra} lines at headGroupSpec level (indent 4). */
+  static String head(String extra) {
+    return "  headGroupSpec:\n" + extra
+        + "    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n";
+  }
+
+  /** One worker group {@code worker-group} (replicas 1, min 0, max 5), plus {@code extra} lines (indent 4). */
+  static String worker(String extra) {
+    return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n" + extra
+        + "    template:\n      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n";
+  }
+}
