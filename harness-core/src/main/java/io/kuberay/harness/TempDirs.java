@@ -56,6 +56,7 @@ final class TempDirs {
     Path dir = null;
     try {
       dir = Files.createTempDirectory(parent, PREFIX);
+      io.kuberay.harness.ray.JvmReaper.removeOnDeath(dir); // within seconds if this JVM is killed
       FileChannel owner = FileChannel.open(dir.resolve(OWNER_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       LIVE.put(dir, owner);
       owner.lock();

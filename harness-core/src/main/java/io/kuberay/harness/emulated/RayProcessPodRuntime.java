@@ -291,6 +291,7 @@ final class RayProcessPodRuntime implements PodRuntime {
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
     env.putAll(runtime.environment());
+    io.kuberay.harness.ray.JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
     RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
       // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.
