@@ -163,4 +163,26 @@ class BadInputAdmissionTest {
         .withName("strict").get();
     assertThat(none).isNull();
   }
+
+  @Test
+  @DisplayName("v1.1.0, a 55-character name: the head service and pod names are shortened as the operator's CheckName does")
+  void longNameShortened() {
+    String name = "c" + "x".repeat(54);
+    RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER.formatted(name, "1"));
+    String service = (name + "-head-svc").substring((name + "-head-svc").length() - 50);
+    Waits.until("service of RayCluster " + name, "created as " + service, java.time.Duration.ofSeconds(30),
+        () -> env.client().services().inNamespace("default").withName(service).get(), s -> true, String::valueOf, null);
+    cluster.awaitReady(java.time.Duration.ofSeconds(30));
+    assertThat(cluster.headPod().name()).startsWith((name + "-head-").substring((name + "-head-").length() - 50)).hasSize(55);
+  }
+
+  @Test
+  @DisplayName("v1.1.0, a 70-character name: the service's ray.io/cluster label is refused, the cluster's state is failed")
+  void tooLongNameFails() {
+    String name = "c" + "x".repeat(69);
+    RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER.formatted(name, "1"));
+    Waits.until("RayCluster default/" + name, "state failed", java.time.Duration.ofSeconds(30),
+        () -> cluster.status(), s -> "failed".equals(s.state()), String::valueOf, null);
+    assertThat(env.client().pods().inNamespace("default").withLabel("ray.io/cluster", name).list().getItems()).isEmpty();
+  }
 }

@@ -120,7 +120,7 @@ final class RayJobController implements AutoCloseable {
       return;
     }
     RayClusterView view = new RayClusterView(cluster);
-    status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view), job.namespace()) + ":8265");
+    status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view, flavor), job.namespace()) + ":8265");
     String jobId = String.valueOf(status.get("jobId"));
     if (job.httpMode()) {
       Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
