@@ -49,7 +49,11 @@ public final class RayClusterHandle {
     return new RayClusterStatus(status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
   }
 
-  /** Waits until {@code status.state} is {@code ready}. */
+  /**
+   * Waits until {@code status.state} is {@code ready} and every Ray pod of the cluster is Ready now. The operator
+   * keeps {@code ready} once reached, also while a restarted head is without its workers; the pods' readiness
+   * (KubeRay's probes, which ask the GCS) says whether Ray has every node the pods claim.
+   */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
     // A watch keeps the object current: checking it often costs no request.
@@ -57,17 +61,29 @@ public final class RayClusterHandle {
         LatestObject.watch(backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name))) {
       Waits.until(
           "RayCluster " + namespace + "/" + name,
-          "status.state ready",
+          "status.state ready and every Ray pod Ready",
           timeout,
           () -> {
             GenericKubernetesResource r = cluster.get();
             return r == null ? null : new RayClusterStatus((Map<String, Object>) r.getAdditionalProperties().get("status"));
           },
-          s -> "ready".equals(s.state()),
+          s -> "ready".equals(s.state()) && rayPodsReady(),
           s -> s + "; pods: " + podSummary(),
           null);
     }
     return this;
+  }
+
+  private boolean rayPodsReady() {
+    List<Pod> rayPods = pods().stream()
+        .filter(p -> p.getMetadata().getLabels().containsKey("ray.io/node-type") && p.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+    return !rayPods.isEmpty() && rayPods.stream().allMatch(RayClusterHandle::runningAndReady);
+  }
+
+  private static boolean runningAndReady(Pod pod) {
+    return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private String podSummary() {

@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.ray.process.JvmReaper;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -56,6 +58,7 @@ final class TempDirs {
     Path dir = null;
     try {
       dir = Files.createTempDirectory(parent, PREFIX);
+      JvmReaper.removeOnDeath(dir); // within seconds if this JVM is killed
       FileChannel owner = FileChannel.open(dir.resolve(OWNER_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       LIVE.put(dir, owner);
       owner.lock();

@@ -141,7 +141,7 @@ class EmulatedClusterBehaviourTest {
     assertThat(head.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getMessage()).startsWith("0/1 nodes are available: 1 Insufficient cpu."));
     assertThatThrownBy(() -> cluster.awaitReady(Duration.ofMillis(500)))
         .isInstanceOf(WaitTimeoutException.class)
-        .hasMessageStartingWith("RayCluster toobig/huge: expected status.state ready, but it did not happen within PT0.5S. Last state seen: state=\"\"")
+        .hasMessageStartingWith("RayCluster toobig/huge: expected status.state ready and every Ray pod Ready, but it did not happen within PT0.5S. Last state seen: state=\"\"")
         .hasMessageContaining("Unschedulable");
     List<Event> events = env.client().v1().events().inNamespace(ns).list().getItems();
     assertThat(events).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("FailedScheduling"));

@@ -13,6 +13,7 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,9 @@ public final class ApiDispatcher extends Dispatcher {
   public void podEndpoints(PodEndpoints endpoints) {
     this.podEndpoints = endpoints;
   }
+
+  /** kube-apiserver's {@code --max-request-body-bytes} default: 3 MiB. */
+  static final long MAX_REQUEST_BODY_BYTES = 3L * 1024 * 1024;
 
   @Override
   public MockResponse dispatch(RecordedRequest request) {
@@ -110,6 +114,9 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.status(404, "NotFound", "the server could not find the requested resource (path " + bare + ")");
     }
     ApiPath api = parsed.get();
+    if (request.getBody() != null && request.getBody().size() > MAX_REQUEST_BODY_BYTES) {
+      return ApiErrors.status(413, "RequestEntityTooLarge", "Request entity too large: limit is " + MAX_REQUEST_BODY_BYTES);
+    }
     if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
       return bind(api, parse(request));
     }
@@ -286,6 +293,12 @@ public final class ApiDispatcher extends Dispatcher {
     if (rejected.isPresent()) {
       return rejected.get();
     }
+    if (dryRun(api)) {
+      // Admitted and defaulted as for real, and not stored.
+      metadata.putIfAbsent("uid", java.util.UUID.randomUUID().toString());
+      metadata.putIfAbsent("creationTimestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      return ApiErrors.json(201, body);
+    }
     MockResponse response = rest.create(api, body);
     if (isCrd(api)) {
       registerCrd(body);
@@ -305,6 +318,10 @@ public final class ApiDispatcher extends Dispatcher {
     Optional<MockResponse> rejected = admit(api, kind, api.name(), body);
     if (rejected.isPresent()) {
       return rejected.get();
+    }
+    if (dryRun(api)) {
+      Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
+      return existing.isEmpty() ? ApiErrors.notFound(api.plural(), api.group(), api.name()) : ApiErrors.json(200, body);
     }
     MockResponse response = rest.replace(api, body);
     if (isCrd(api)) {
@@ -361,6 +378,9 @@ public final class ApiDispatcher extends Dispatcher {
     if (existing.isEmpty()) {
       return ApiErrors.notFound(api.plural(), api.group(), api.name());
     }
+    if (dryRun(api)) {
+      return ApiErrors.json(200, existing.get().object());
+    }
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
     if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
@@ -408,16 +428,41 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
+  /** {@code dryRun=All}: everything up to storing, nothing stored. */
+  private static boolean dryRun(ApiPath api) {
+    return api.queryHas("dryRun", "All");
+  }
+
   /** Admission: defaults and validation; a rejection is returned as the response. */
   private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body) {
-    if (api.group().isEmpty() && "pods".equals(api.plural())) {
+    boolean pod = api.group().isEmpty() && "pods".equals(api.plural());
+    if (pod) {
+      Optional<String> undecodable = ObjectValidation.undecodableQuantity(body);
+      if (undecodable.isPresent()) {
+        return Optional.of(ApiErrors.status(400, "BadRequest", "Pod in version \"v1\" cannot be handled as a Pod: " + undecodable.get()));
+      }
+    }
+    List<String> invalid = new ArrayList<>(ObjectValidation.metadata(Maps.map(body.get("metadata"))));
+    if (pod) {
+      invalid.addAll(ObjectValidation.pod(body));
+    }
+    if (!invalid.isEmpty()) {
+      return Optional.of(ApiErrors.invalid(kind, api.group(), name, invalid));
+    }
+    if (pod) {
       Admission.defaultPod(body);
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
       Admission.defaultService(body, () -> "10.43." + (nextServiceIp.get() / 250) + "." + (nextServiceIp.getAndIncrement() % 250 + 1));
     }
     Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema != null) {
-      List<String> causes = SchemaValidator.apply(schema, body);
+      List<String> pruned = new ArrayList<>();
+      List<String> causes = SchemaValidator.apply(schema, body, pruned);
+      if (!pruned.isEmpty() && api.queryHas("fieldValidation", "Strict")) {
+        List<String> unknown = pruned.stream().map(f -> "unknown field \"" + f + "\"").toList();
+        return Optional.of(ApiErrors.status(400, "BadRequest", kind + " in version \"" + api.version() + "\" cannot be handled as a "
+            + kind + ": strict decoding error: " + String.join(", ", unknown)));
+      }
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
       }

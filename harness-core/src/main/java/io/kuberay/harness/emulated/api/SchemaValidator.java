@@ -6,6 +6,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Applies a CRD's structural OpenAPI v3 schema to an object as the API server does: fills in
@@ -14,23 +15,33 @@ import java.util.Map;
  */
 final class SchemaValidator {
 
+  private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private SchemaValidator() {}
 
   /** Defaults and validates {@code value} in place; returns the causes, empty when valid. */
   static List<String> apply(Map<String, Object> schema, Map<String, Object> object) {
+    return apply(schema, object, new ArrayList<>());
+  }
+
+  /**
+   * Like {@link #apply(Map, Map)}, and prunes fields the structural schema does not declare (as the API server does
+   * unless {@code x-kubernetes-preserve-unknown-fields}), adding their paths to {@code pruned}.
+   */
+  static List<String> apply(Map<String, Object> schema, Map<String, Object> object, List<String> pruned) {
     List<String> causes = new ArrayList<>();
     Map<String, Object> properties = Maps.map(schema.get("properties"));
     // metadata, apiVersion and kind are validated by the API server itself, not the CRD schema.
     for (String top : List.of("spec", "status")) {
       if (object.containsKey(top) && properties.containsKey(top)) {
-        object.put(top, walk(Maps.map(properties.get(top)), object.get(top), top, causes));
+        object.put(top, walk(Maps.map(properties.get(top)), object.get(top), top, causes, pruned));
       }
     }
     checkRequired(schema, object, "", causes, List.of("spec"));
     return causes;
   }
 
-  private static Object walk(Map<String, Object> schema, Object value, String path, List<String> causes) {
+  private static Object walk(Map<String, Object> schema, Object value, String path, List<String> causes, List<String> pruned) {
     if (value == null) {
       if (!Maps.bool(schema, "nullable")) {
         // Absent and null are treated alike for optional fields, as the API server prunes nulls.
@@ -43,6 +54,8 @@ final class SchemaValidator {
     if (intOrString) {
       if (!(value instanceof Number) && !(value instanceof String)) {
         causes.add(path + ": Invalid value: \"" + kind(value) + "\": " + path + " in body must be of type integer or string: \"" + kind(value) + "\"");
+      } else if (value instanceof String s) {
+        pattern(schema, s, path, causes);
       }
       return value;
     }
@@ -62,13 +75,23 @@ final class SchemaValidator {
             object.put(p.getKey(), Json.copy(propSchema.get("default")));
           }
         }
+        boolean keepsUnknown = Maps.bool(schema, "x-kubernetes-preserve-unknown-fields") || schema.containsKey("additionalProperties");
+        if (!keepsUnknown && !properties.isEmpty() && path.startsWith("spec")) {
+          object.keySet().removeIf(k -> {
+            boolean unknown = !properties.containsKey(k);
+            if (unknown) {
+              pruned.add(path + "." + k);
+            }
+            return unknown;
+          });
+        }
         for (Map.Entry<String, Object> e : object.entrySet()) {
           Map<String, Object> child =
               properties.containsKey(e.getKey())
                   ? Maps.map(properties.get(e.getKey()))
                   : schema.get("additionalProperties") instanceof Map<?, ?> m ? Maps.map(m) : null;
           if (child != null) {
-            e.setValue(walk(child, e.getValue(), path + "." + e.getKey(), causes));
+            e.setValue(walk(child, e.getValue(), path + "." + e.getKey(), causes, pruned));
           }
         }
         checkRequired(schema, object, path, causes, Maps.list(schema.get("required")).stream().map(String::valueOf).toList());
@@ -80,7 +103,7 @@ final class SchemaValidator {
         List<Object> items = Maps.list(value);
         Map<String, Object> itemSchema = Maps.map(schema.get("items"));
         for (int i = 0; i < items.size(); i++) {
-          items.set(i, walk(itemSchema, items.get(i), path + "[" + i + "]", causes));
+          items.set(i, walk(itemSchema, items.get(i), path + "[" + i + "]", causes, pruned));
         }
         return items;
       case "integer":
@@ -109,6 +132,7 @@ final class SchemaValidator {
           }
           causes.add(path + ": Unsupported value: \"" + s + "\": supported values: " + supported);
         }
+        pattern(schema, s, path, causes);
         return value;
       default:
         return value;
@@ -131,6 +155,13 @@ final class SchemaValidator {
       if (!object.containsKey(r) || object.get(r) == null) {
         causes.add(path + "." + r + ": Required value");
       }
+    }
+  }
+
+  /** The schema's {@code pattern} (an RE2 expression; the quantity patterns KubeRay's CRDs use read the same in Java). */
+  private static void pattern(Map<String, Object> schema, String value, String path, List<String> causes) {
+    if (schema.get("pattern") instanceof String regex && !PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find()) {
+      causes.add(path + ": Invalid value: \"" + value + "\": " + path + " in body should match '" + regex + "'");
     }
   }
 

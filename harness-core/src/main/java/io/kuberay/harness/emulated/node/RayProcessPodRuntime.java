@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.node;
 
+import io.kuberay.harness.ray.process.JvmReaper;
+
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Keys;
 import io.kuberay.harness.emulated.support.Labels;
@@ -170,21 +172,18 @@ public final class RayProcessPodRuntime implements PodRuntime {
       standby = ownStandby(podEnv);
     }
     try {
-      RayNodeSpec.Builder spec;
-      if (head) {
-        spec = RayNodeSpec.head(pod.getMetadata().getName());
-      } else {
-        // Like wait-gcs-ready (`ray health-check`): the head's GCS answering is enough, not its whole readiness.
-        RayNode headNode = Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
-            () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited",
-            n -> closed || cancelled.contains(key));
-        spec = RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
-      }
-      lifecycle.initContainersDone();
       Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
-      RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
       int restarts = 0;
       while (!closed && nodes.containsKey(key) || restarts == 0) {
+        // A worker reaches its head through the head service, which resolves to the head as it is now: after a head
+        // restart the restarted worker container joins the new head (its old raylet exits once the GCS is gone).
+        RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey);
+        RayNodeSpec.Builder spec = head ? RayNodeSpec.head(pod.getMetadata().getName())
+            : RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
+        if (restarts == 0) {
+          lifecycle.initContainersDone();
+        }
+        RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
         RayNode node = launcher.launch(built, standby);
         standby = null;
         boolean deleted;
@@ -207,6 +206,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
         } else {
           lifecycle.restarted(restarts);
         }
+        NodeReadiness readiness = NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
         try {
           node.awaitReady(READY_WAIT);
         } finally {
@@ -215,8 +215,11 @@ public final class RayProcessPodRuntime implements PodRuntime {
             started();
           }
         }
-        lifecycle.readiness(true);
-        // Block until the process exits (crash, or stop() on pod deletion); no polling.
+        if (readiness.headCurrent()) {
+          lifecycle.readiness(true);
+          // Until the process exits (crash, or stop() on pod deletion), readiness follows KubeRay's probe.
+          readiness.watch(lifecycle, () -> closed || nodes.get(key) != node);
+        }
         ProcessHandle.of(node.pid()).ifPresent(h -> h.onExit().join());
         if (closed || nodes.get(key) != node) {
           return;
@@ -237,6 +240,13 @@ public final class RayProcessPodRuntime implements PodRuntime {
         started();
       }
     }
+  }
+
+  /** Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its whole readiness. */
+  private RayNode awaitHeadGcs(String key, String clusterKey) {
+    return Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
+        () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited",
+        n -> closed || cancelled.contains(key));
   }
 
   private static boolean gcsAnswers(RayNode head) {
@@ -286,6 +296,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
     env.putAll(runtime.environment());
+    JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
     RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
       // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.

@@ -25,13 +25,34 @@ final class HeadServiceFactory {
     this.flavor = flavor;
   }
 
-  /** {@code headGroupSpec.headService.metadata.name}, or {@code <cluster>-head-svc}. */
-  static String name(RayClusterView cluster) {
+  /**
+   * {@code headGroupSpec.headService.metadata.name}, or {@code <cluster>-head-svc}: shortened by {@link #checkName}
+   * before v1.5.0, as is (names over 53 characters are refused) from v1.5.0.
+   */
+  static String name(RayClusterView cluster, OperatorFlavor flavor) {
     return cluster
         .headServiceTemplate()
         .map(s -> s.getMetadata() == null ? null : s.getMetadata().getName())
         .filter(n -> n != null && !n.isBlank())
-        .orElse(cluster.name() + "-head-svc");
+        .orElse(flavor.validatesClusters() ? cluster.name() + "-head-svc" : checkName(cluster.name() + "-head-svc"));
+  }
+
+  /**
+   * The operator's {@code utils.CheckName}: a name over 50 characters loses its first characters down to 50, and one
+   * that then starts with a digit or punctuation gets an {@code r} instead. The labels keep the full cluster name.
+   */
+  static String checkName(String name) {
+    String s = name.length() > 50 ? name.substring(name.length() - 50) : name;
+    if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || isPunct(s.charAt(0)))) {
+      s = "r" + s.substring(1);
+    }
+    return s;
+  }
+
+  private static boolean isPunct(char c) {
+    int type = Character.getType(c);
+    return type == Character.DASH_PUNCTUATION || type == Character.OTHER_PUNCTUATION || type == Character.CONNECTOR_PUNCTUATION
+        || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION;
   }
 
   Service build(RayClusterView cluster) {
@@ -43,7 +64,7 @@ final class HeadServiceFactory {
     Service service =
         new ServiceBuilder()
             .withNewMetadata()
-            .withName(name(cluster))
+            .withName(name(cluster, flavor))
             .withNamespace(cluster.namespace())
             .withLabels(Labels.headService(cluster.name()))
             .withAnnotations(new LinkedHashMap<>(cluster.headServiceAnnotations()))
@@ -86,7 +107,7 @@ final class HeadServiceFactory {
     labels.putAll(Labels.headService(cluster.name()));
     service.getMetadata().setAnnotations(annotations);
     service.getMetadata().setLabels(labels);
-    service.getMetadata().setName(name(cluster));
+    service.getMetadata().setName(name(cluster, flavor));
     service.getMetadata().setNamespace(cluster.namespace());
     service.getMetadata().setOwnerReferences(List.of(PodFactory.owner(cluster)));
     service.getSpec().setSelector(Labels.headService(cluster.name()));

@@ -11,12 +11,17 @@ public record OperatorFlavor(KubeRayVersion version) {
   /** v1.2.0 renamed worker pods from {@code <cluster>-worker-<group>-} to {@code <cluster>-<group>-worker-}. */
   String workerGenerateName(String cluster, String group) {
     return version.isAtLeast(KubeRayVersion.V1_5_0)
-        ? cluster + "-" + group + "-worker-"
-        : cluster + "-worker-" + group + "-";
+        ? podName(cluster + "-" + group, "worker")
+        : HeadServiceFactory.checkName(cluster + "-worker-" + group + "-");
   }
 
   String headGenerateName(String cluster) {
-    return cluster + "-head-";
+    return version.isAtLeast(KubeRayVersion.V1_5_0) ? podName(cluster, "head") : HeadServiceFactory.checkName(cluster + "-head-");
+  }
+
+  /** v1.5.0's {@code utils.PodName}: the prefix cut to its first 50 characters, then the node type. */
+  private static String podName(String prefix, String nodeType) {
+    return (prefix.length() <= 50 ? prefix : prefix.substring(0, 50)).toLowerCase(java.util.Locale.ROOT) + "-" + nodeType + "-";
   }
 
   /** v1.4.0 dropped the login shell ({@code -l}). */

@@ -70,10 +70,19 @@ public final class RayClusterController implements AutoCloseable {
       events.warning(resource, invalid.get()[0], invalid.get()[1]);
       return;
     }
-    String serviceName = HeadServiceFactory.name(cluster);
+    String serviceName = HeadServiceFactory.name(cluster, flavor);
     Service service = client.services().inNamespace(ns).withName(serviceName).get();
     if (service == null && !cluster.suspended()) {
-      service = client.resource(services.build(cluster)).create();
+      try {
+        service = client.resource(services.build(cluster)).create();
+      } catch (KubernetesClientException e) {
+        // v1.1.0 marks the cluster failed (its log has the error); v1.5.0 also records a Warning event. Then retries.
+        if (flavor.modernEvents()) {
+          events.warning(resource, "FailedToCreateService", "Failed creating service " + ns + "/" + serviceName + ", " + apiMessage(e));
+        }
+        failed(resource, null);
+        throw e;
+      }
       events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + serviceName : "Created service " + serviceName);
     }
     if (cluster.multiHost()
@@ -100,7 +109,13 @@ public final class RayClusterController implements AutoCloseable {
       workers.clear();
     } else {
       if (head.isEmpty()) {
-        Pod created = client.resource(pods.headPod(cluster, serviceName)).create();
+        Pod created;
+        try {
+          created = client.resource(pods.headPod(cluster, serviceName)).create();
+        } catch (KubernetesClientException e) {
+          podFailed(resource, e, flavor.modernEvents() ? "FailedToCreateHeadPod" : null, "Failed to create head Pod " + ns + "/, ");
+          throw e;
+        }
         events.normal(resource, flavor.eventReason("CreatedHeadPod"), flavor.modernEvents() ? "Created head Pod " + ns + "/" + created.getMetadata().getName() : "Created head pod " + created.getMetadata().getName());
         head = Optional.of(created);
       }
@@ -136,7 +151,14 @@ public final class RayClusterController implements AutoCloseable {
       }
       int diff = group.desiredPods() - groupPods.size();
       for (int i = 0; i < diff; i++) {
-        Pod created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
+        Pod created;
+        try {
+          created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
+        } catch (KubernetesClientException e) {
+          podFailed(resource, e, flavor.modernEvents() ? "FailedToCreateWorkerPod" : null,
+              "Failed to create worker Pod for the cluster " + cluster.namespace() + "/" + cluster.name() + ", ");
+          throw e;
+        }
         // The real operator names the pod from the object before creation, so the name is empty: kept as is.
         events.normal(resource, flavor.eventReason("CreatedWorkerPod"), flavor.modernEvents() ? "Created worker Pod " + cluster.namespace() + "/" : "Created worker pod ");
         workers.add(created);
@@ -156,6 +178,46 @@ public final class RayClusterController implements AutoCloseable {
         workers.remove(p);
       }
     }
+  }
+
+  /**
+   * A pod the API server refused: v1.1.0 sets state {@code failed} with the error as reason and records
+   * {@code PodReconciliationError}; v1.5.0 records its FailedToCreate… event.
+   */
+  private void podFailed(GenericKubernetesResource resource, KubernetesClientException e, String modernReason, String modernPrefix) {
+    if (modernReason != null) {
+      events.warning(resource, modernReason, modernPrefix + apiMessage(e));
+    } else {
+      events.warning(resource, "PodReconciliationError", apiMessage(e));
+    }
+    failed(resource, flavor.modernEvents() ? null : apiMessage(e));
+  }
+
+  /** {@code updateClusterState(failed)} (and the reason, when given), as the operator does on a reconcile error. */
+  private void failed(GenericKubernetesResource resource, String reason) {
+    if (flavor.modernEvents()) {
+      return; // v1.5.0 reports reconcile errors through events and conditions, not state failed.
+    }
+    Map<String, Object> status = new LinkedHashMap<>(Maps.map(resource.getAdditionalProperties().get("status")));
+    if ("failed".equals(status.get("state")) && (reason == null || reason.equals(status.get("reason")))) {
+      return;
+    }
+    status.put("state", "failed");
+    if (reason != null) {
+      status.put("reason", reason);
+    }
+    resource.getAdditionalProperties().put("status", status);
+    try {
+      client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(resource.getMetadata().getNamespace())
+          .resource(resource).updateStatus();
+    } catch (KubernetesClientException ignored) {
+      // deleted or changed meanwhile: the next reconcile writes it again
+    }
+  }
+
+  /** The API server's message, as the operator's Go client prints the error. */
+  private static String apiMessage(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
   }
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {

@@ -138,7 +138,7 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     RayClusterView view = new RayClusterView(cluster);
-    status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view), job.namespace()) + ":8265");
+    status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view, flavor), job.namespace()) + ":8265");
     if (job.interactiveMode()) {
       status.put("jobDeploymentStatus", "Waiting");
       write(job, status);

@@ -139,6 +139,7 @@ public final class RayNodeLauncher {
     full.put(NodeRegistry.MARKER_ENV, nodeId);
     try {
       Path output = Files.createTempFile(tempRoot, "krh-standby-", ".log");
+      JvmReaper.removeOnDeath(output);
       ProcessBuilder builder = new ProcessBuilder(RayStartCommand.standby(runtime)).redirectErrorStream(true)
           .redirectOutput(output.toFile());
       builder.environment().clear();
@@ -167,6 +168,7 @@ public final class RayNodeLauncher {
     env.putAll(runtime.environment());
     env.putAll(podEnv);
     env.putAll(runtime.environment()); // the pod's PATH must not hide our ray
+    JvmReaper.mark(env); // if this JVM dies, its reaper ends the node's processes
     return env;
   }
 
@@ -242,7 +244,9 @@ public final class RayNodeLauncher {
           + " characters, so Ray's unix socket paths would exceed the 107-byte limit. Fix: make /tmp writable.");
     }
     try {
-      return Files.createDirectories(dir);
+      Files.createDirectories(dir);
+      JvmReaper.removeOnDeath(dir);
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create Ray temp dir " + dir, e);
     }

@@ -1,0 +1,99 @@
+package io.kuberay.harness.ray.process;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends what this JVM started when the JVM dies in any way, {@code kill -9} included, in the spirit of Testcontainers'
+ * Ryuk: a small shell process in a session of its own holds a pipe from the JVM; the kernel closes the pipe when the
+ * JVM dies, and the reaper then kills every process carrying this JVM's {@value #OWNER_ENV} (Ray nodes, their
+ * raylets, GCS, dashboards and workers, standbys, nodes still starting) and removes the paths it was told about
+ * (environment directories, Ray temp dirs). A JVM that ends normally has already stopped and removed all of it; the
+ * reaper then finds nothing. The next run's reclaim ({@link NodeRegistry}, temp dir owners) stays the second line.
+ */
+public final class JvmReaper {
+
+  /** Inherited by every process a Ray node starts; names the JVM that owns it. */
+  public static final String OWNER_ENV = "KUBERAY_HARNESS_OWNER";
+  private static final Logger logger = LoggerFactory.getLogger(JvmReaper.class);
+  private static final String OWNER = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  /**
+   * Reads "dir PATH" lines until EOF (the JVM is gone), then three sweeps of /proc (a process being killed may still
+   * fork), then removes the paths. Paths must not contain newlines; ours never do.
+   */
+  private static final String SCRIPT = """
+      owner="$1"; dirs=()
+      while IFS= read -r line; do
+        case "$line" in "dir "*) dirs+=("${line#dir }");; esac
+      done
+      for round in 1 2 3; do
+        for env in /proc/[0-9]*/environ; do
+          if grep -qzx "%s=$owner" "$env" 2>/dev/null; then
+            pid="${env#/proc/}"; kill -9 "${pid%%/environ}" 2>/dev/null
+          fi
+        done
+        [ "$round" = 3 ] || sleep 0.3
+      done
+      for d in "${dirs[@]}"; do rm -rf -- "$d"; done
+      """.formatted(OWNER_ENV);
+  private static OutputStream pipe;
+  private static boolean failed;
+
+  private JvmReaper() {}
+
+  /** The owner value for {@value #OWNER_ENV}; starts the reaper on first use. */
+  public static String owner() {
+    ensureStarted();
+    return OWNER;
+  }
+
+  /** Adds {@value #OWNER_ENV} to a child process's environment; starts the reaper on first use. */
+  public static void mark(Map<String, String> env) {
+    env.put(OWNER_ENV, owner());
+  }
+
+  /** Has the reaper remove {@code path} (a directory or file) if this JVM dies without removing it. */
+  public static synchronized void removeOnDeath(Path path) {
+    ensureStarted();
+    if (pipe == null) {
+      return;
+    }
+    try {
+      pipe.write(("dir " + path.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+      pipe.flush();
+    } catch (IOException e) {
+      logger.debug("The reaper is gone; {} is left to the next run's reclaim", path, e);
+    }
+  }
+
+  private static synchronized void ensureStarted() {
+    if (pipe != null || failed) {
+      return;
+    }
+    try {
+      List<String> command = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))
+          ? List.of("setsid", "bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER)
+          : List.of("bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER);
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      // A session of its own: a terminal's Ctrl-C or a build tool's group kill must not take it with the JVM.
+      builder.environment().remove(OWNER_ENV);
+      Process reaper = builder.start();
+      pipe = reaper.getOutputStream();
+      logger.debug("Reaper pid {} ends this JVM's Ray processes and files if it dies", reaper.pid());
+    } catch (IOException e) {
+      failed = true;
+      logger.warn("Cannot start the reaper (bash): if this JVM is killed, its Ray processes stay until the next run"
+          + " reclaims them", e);
+    }
+  }
+}
