@@ -46,6 +46,10 @@ final class PodFactory {
     Container ray = pod.getSpec().getContainers().get(0);
     String fqdn = fqdn(headServiceName, cluster.namespace());
     Map<String, String> headParams = new LinkedHashMap<>(cluster.headStartParams());
+    if (flavor.readsGroupResourcesAndLabels()) {
+      GroupRayParams.applyResources(headParams, cluster.headGroupResources());
+      GroupRayParams.applyLabels(headParams, cluster.headGroupLabels());
+    }
     new GcsFaultTolerance(flavor, cluster).addHeadParams(headParams);
     Map<String, String> params = startCommand.params(true, headParams, ray, null);
     configureRayContainer(pod, ray, true, params, fqdn, cluster);
@@ -62,7 +66,12 @@ final class PodFactory {
     Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
     String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
-    Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
+    Map<String, String> workerParams = new LinkedHashMap<>(group.rayStartParams());
+    if (flavor.readsGroupResourcesAndLabels()) {
+      GroupRayParams.applyResources(workerParams, group.groupResources());
+      GroupRayParams.applyLabels(workerParams, group.groupLabels());
+    }
+    Map<String, String> params = startCommand.params(false, workerParams, ray, fqdn + ":" + gcsPort);
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
     pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
