@@ -44,6 +44,16 @@ class GroupRayParamsUpstreamTest {
   }
 
   @Test
+  void groupLabelsOverTemplateLabelsUnderKubeRays() {
+    String tmpl = "  workerGroupSpecs:\n  - groupName: worker-group\n    minReplicas: 0\n    maxReplicas: 5\n    labels:\n      accelerator-type: TPU-V6E\n      ray.io/group: not-kuberays\n"
+        + "    template:\n      metadata:\n        labels:\n          accelerator-type: GPU\n          market-type: spot\n      spec:\n        containers:\n        - name: w\n          image: i\n";
+    var c = cluster(head("") + tmpl);
+    var labels = new PodFactory(flavor("v1.5.0")).workerPod(c, c.workerGroups().get(0), "svc").getMetadata().getLabels();
+    assertThat(labels).containsEntry("accelerator-type", "TPU-V6E").containsEntry("market-type", "spot").containsEntry("ray.io/group", "worker-group");
+    assertThat(new PodFactory(flavor("v1.1.0")).workerPod(c, c.workerGroups().get(0), "svc").getMetadata().getLabels()).containsEntry("accelerator-type", "GPU");
+  }
+
+  @Test
   void theStartCommandCarriesThemFromV150() {
     var c = cluster(head("    resources:\n      cpu: \"2\"\n      TPU: \"4\"\n    labels:\n      zone: a\n") + worker("    resources:\n      GPU: \"1\"\n"));
     var head = new PodFactory(flavor("v1.5.0")).headPod(c, "svc");
