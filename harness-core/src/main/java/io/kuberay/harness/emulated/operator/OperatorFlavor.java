@@ -135,4 +135,9 @@ public record OperatorFlavor(KubeRayVersion version) {
   boolean headlessWorkerServicePublishesNotReady() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
+
+  /** v1.5.0 turns a group's {@code resources} and {@code labels} fields into ray start flags. */
+  boolean readsGroupResourcesAndLabels() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
 }

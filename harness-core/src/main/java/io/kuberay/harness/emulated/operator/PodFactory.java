@@ -43,11 +43,15 @@ final class PodFactory {
 
   Pod headPod(RayClusterView cluster, String headServiceName) {
     PodTemplateSpec template = cluster.headTemplate();
-    Map<String, String> labels = Labels.pod(cluster.name(), "head", Labels.HEAD_GROUP, template);
+    Map<String, String> labels = Labels.pod(cluster.name(), "head", Labels.HEAD_GROUP, withGroupLabels(template, cluster.headGroupLabels()));
     Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
     String fqdn = fqdn(headServiceName, cluster.namespace());
     Map<String, String> headParams = new LinkedHashMap<>(cluster.headStartParams());
+    if (flavor.readsGroupResourcesAndLabels()) {
+      GroupRayParams.applyResources(headParams, cluster.headGroupResources());
+      GroupRayParams.applyLabels(headParams, cluster.headGroupLabels());
+    }
     new GcsFaultTolerance(flavor, cluster).addHeadParams(headParams);
     Map<String, String> params = startCommand.params(true, headParams, ray, null);
     configureRayContainer(pod, ray, true, params, fqdn, cluster);
@@ -57,18 +61,41 @@ final class PodFactory {
 
   Pod workerPod(RayClusterView cluster, RayClusterView.WorkerGroup group, String headServiceName) {
     PodTemplateSpec template = group.template();
-    Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), template);
+    Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), withGroupLabels(template, group.groupLabels()));
     Pod pod = basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
     // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
     Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
     String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
-    Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
+    Map<String, String> workerParams = new LinkedHashMap<>(group.rayStartParams());
+    if (flavor.readsGroupResourcesAndLabels()) {
+      GroupRayParams.applyResources(workerParams, group.groupResources());
+      GroupRayParams.applyLabels(workerParams, group.groupLabels());
+    }
+    Map<String, String> params = startCommand.params(false, workerParams, ray, fqdn + ":" + gcsPort);
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
     pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
+  }
+
+  /** v1.5.0+ {@code mergeLabels}: the group's {@code labels} field over the template's labels, under KubeRay's own. */
+  private PodTemplateSpec withGroupLabels(PodTemplateSpec template, Map<String, String> groupLabels) {
+    if (!flavor.readsGroupResourcesAndLabels() || groupLabels.isEmpty()) {
+      return template;
+    }
+    PodTemplateSpec merged = Json.copy(template);
+    if (merged.getMetadata() == null) {
+      merged.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (merged.getMetadata().getLabels() != null) {
+      labels.putAll(merged.getMetadata().getLabels());
+    }
+    labels.putAll(groupLabels);
+    merged.getMetadata().setLabels(labels);
+    return merged;
   }
 
   static String fqdn(String service, String namespace) {
