@@ -1,9 +1,9 @@
-package io.kuberay.harness.emulated;
+package io.kuberay.harness.emulated.operator;
 
-import static io.kuberay.harness.emulated.UpstreamSpecs.cluster;
-import static io.kuberay.harness.emulated.UpstreamSpecs.flavor;
-import static io.kuberay.harness.emulated.UpstreamSpecs.head;
-import static io.kuberay.harness.emulated.UpstreamSpecs.worker;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.cluster;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.flavor;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.head;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;

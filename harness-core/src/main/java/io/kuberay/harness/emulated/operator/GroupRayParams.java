@@ -1,4 +1,4 @@
-package io.kuberay.harness.emulated;
+package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
