@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.awaitility.core.TerminalFailureException;
  * dashboard agent port, and on the head also {@code /api/gcs_healthz} on the dashboard port (both answer
  * {@code success} on Ray 2.52). {@link #stop()} ends the whole process tree, never with {@code ray stop}.
  */
+@Internal
 public final class RayNode implements AutoCloseable {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);

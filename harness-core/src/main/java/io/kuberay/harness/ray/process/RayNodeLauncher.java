@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.ray.JobsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Leak safety: every node is recorded under {@code <cache dir>/ray-nodes/}; a JVM shutdown hook stops all nodes
  * still running, and {@link #create(RayRuntime)} first stops nodes recorded by JVMs that are no longer alive.
  */
+@Internal
 public final class RayNodeLauncher {
 
   private static final Logger logger = LoggerFactory.getLogger(RayNodeLauncher.class);

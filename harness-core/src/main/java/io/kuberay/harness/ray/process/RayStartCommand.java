@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Set;
  *       ports. The shim gives the worker's raylet and plasma sockets a per-node suffix.</li>
  * </ul>
  */
+@Internal
 public final class RayStartCommand {
 
   static final String NODE_IP = "127.0.0.1";
