@@ -12,7 +12,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.kuberay.harness.Internal;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.StoredObject;
@@ -35,7 +35,7 @@ public final class ArchitectureRules {
    * {@code emulated.store} (dispatcher, admission, the store itself) is the server's own.
    */
   static final DescribedPredicate<JavaClass> IN_PROCESS_API =
-      belongToAnyOf(EmulatedApiServer.class, EventRecorder.class, RayResources.class, ObjectEvents.class, ResourceRef.class, StoredObject.class);
+      belongToAnyOf(EmulatedApiServer.class, EventRecorder.class, ResourceDefinitions.class, ObjectEvents.class, ResourceRef.class, StoredObject.class);
 
   /** No cycles between the harness's packages (the root API package, which names each backend, aside). */
   public static final ArchRule NO_PACKAGE_CYCLES =

@@ -1,6 +1,6 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
@@ -24,7 +24,7 @@ public final class PodRuntimes implements AutoCloseable {
   }
 
   private PodRuntime runtimeFor(Pod pod) {
-    return assigned.computeIfAbsent(Keys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
+    return assigned.computeIfAbsent(ObjectKeys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
   }
 
   static boolean isRayNode(Pod pod) {
@@ -37,7 +37,7 @@ public final class PodRuntimes implements AutoCloseable {
   }
 
   void stop(String namespace, String name) {
-    PodRuntime r = assigned.remove(Keys.of(namespace, name));
+    PodRuntime r = assigned.remove(ObjectKeys.of(namespace, name));
     if (r != null) {
       r.stop(namespace, name);
     }

@@ -33,11 +33,11 @@ final class PodFactory {
   static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
 
   private final OperatorFlavor flavor;
-  private final RayStartCommand startCommand;
+  private final GeneratedStartCommand startCommand;
 
   PodFactory(OperatorFlavor flavor) {
     this.flavor = flavor;
-    this.startCommand = new RayStartCommand(flavor);
+    this.startCommand = new GeneratedStartCommand(flavor);
   }
 
   Pod headPod(RayClusterView cluster, String headServiceName) {
@@ -60,7 +60,7 @@ final class PodFactory {
     // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
     Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
-    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
+    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(GeneratedStartCommand.DEFAULT_GCS_PORT));
     Map<String, String> params = startCommand.params(false, group.rayStartParams(), ray, fqdn + ":" + gcsPort);
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
     pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
@@ -129,7 +129,7 @@ final class PodFactory {
     boolean overwrite =
         "true".equalsIgnoreCase(
             pod.getMetadata().getAnnotations().getOrDefault("ray.io/overwrite-container-cmd", "false"));
-    if (!overwrite && !RayStartCommand.userStartsRay(ray)) {
+    if (!overwrite && !GeneratedStartCommand.userStartsRay(ray)) {
       ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
       ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
     }

@@ -23,7 +23,7 @@ import java.util.Set;
  * </ul>
  */
 @Internal
-public final class RayStartCommand {
+public final class LocalRayStartCommand {
 
   static final String NODE_IP = "127.0.0.1";
 
@@ -33,9 +33,6 @@ public final class RayStartCommand {
       "metrics-export-port", "dashboard-agent-listen-port", "dashboard-agent-grpc-port", "runtime-env-agent-port",
       "min-worker-port", "max-worker-port", "worker-port-list", "temp-dir", "object-store-memory",
       "disable-usage-stats");
-
-  /** Options whose {@code false} is passed on rather than dropped (as in KubeRay). */
-  private static final Set<String> EXPLICIT_FALSE = Set.of("include-dashboard", "log-color", "include-log-monitor");
 
   private static final String WORKER_SHIM = String.join("\n",
       "import sys",
@@ -48,7 +45,7 @@ public final class RayStartCommand {
       "from ray.scripts.scripts import main",
       "sys.exit(main())");
 
-  private RayStartCommand() {}
+  private LocalRayStartCommand() {}
 
   /**
    * A Python interpreter that imports Ray's CLI, then waits for one line of JSON on stdin and runs {@code ray start}
@@ -140,13 +137,7 @@ public final class RayStartCommand {
       if (OVERRIDDEN.contains(key)) {
         continue;
       }
-      if (value.equalsIgnoreCase("true") && !EXPLICIT_FALSE.contains(key)) {
-        cmd.add("--" + key);
-      } else if (value.equalsIgnoreCase("false") && !EXPLICIT_FALSE.contains(key)) {
-        continue;
-      } else {
-        cmd.add("--" + key + "=" + value);
-      }
+      RayStartParams.flag(key, value, RayStartParams.EXPLICIT_BOOLEAN_OPTIONS).ifPresent(cmd::add);
     }
     return cmd;
   }

@@ -4,7 +4,7 @@ import io.kuberay.harness.emulated.store.ResourceRef;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /** The ray.io resources as the emulator addresses them. */
-public final class RayResources {
+public final class ResourceDefinitions {
 
   public static final ResourceDefinitionContext RAY_CLUSTERS = context("RayCluster", "rayclusters");
   public static final ResourceDefinitionContext RAY_JOBS = context("RayJob", "rayjobs");
@@ -15,7 +15,7 @@ public final class RayResources {
   public static final ResourceRef RAY_JOBS_REF = new ResourceRef("ray.io", "v1", "rayjobs");
   public static final ResourceRef PODS_REF = new ResourceRef("", "v1", "pods");
 
-  private RayResources() {}
+  private ResourceDefinitions() {}
 
   private static ResourceDefinitionContext context(String kind, String plural) {
     return new ResourceDefinitionContext.Builder()

@@ -8,26 +8,26 @@ import java.util.List;
 import java.util.Map;
 
 /** A pod's CPU and memory requests as the scheduler counts them: the larger of containers and init containers. */
-record Resources(BigDecimal cpu, BigDecimal memory) {
+record PodRequests(BigDecimal cpu, BigDecimal memory) {
 
-  Resources plus(Resources o) {
-    return new Resources(cpu.add(o.cpu), memory.add(o.memory));
+  PodRequests plus(PodRequests o) {
+    return new PodRequests(cpu.add(o.cpu), memory.add(o.memory));
   }
 
-  static Resources requestsOf(Pod pod) {
-    Resources main = sum(pod.getSpec().getContainers());
-    Resources init = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
+  static PodRequests requestsOf(Pod pod) {
+    PodRequests main = sum(pod.getSpec().getContainers());
+    PodRequests init = new PodRequests(BigDecimal.ZERO, BigDecimal.ZERO);
     if (pod.getSpec().getInitContainers() != null) {
       for (Container c : pod.getSpec().getInitContainers()) {
-        Resources r = of(c);
-        init = new Resources(init.cpu.max(r.cpu), init.memory.max(r.memory));
+        PodRequests r = of(c);
+        init = new PodRequests(init.cpu.max(r.cpu), init.memory.max(r.memory));
       }
     }
-    return new Resources(main.cpu.max(init.cpu), main.memory.max(init.memory));
+    return new PodRequests(main.cpu.max(init.cpu), main.memory.max(init.memory));
   }
 
-  private static Resources sum(List<Container> containers) {
-    Resources total = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
+  private static PodRequests sum(List<Container> containers) {
+    PodRequests total = new PodRequests(BigDecimal.ZERO, BigDecimal.ZERO);
     for (Container c : containers) {
       total = total.plus(of(c));
     }
@@ -35,11 +35,11 @@ record Resources(BigDecimal cpu, BigDecimal memory) {
   }
 
   /** Requests, defaulting to limits as the API server does when only limits are set. */
-  private static Resources of(Container c) {
+  private static PodRequests of(Container c) {
     if (c.getResources() == null) {
-      return new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
+      return new PodRequests(BigDecimal.ZERO, BigDecimal.ZERO);
     }
-    return new Resources(amount(c, "cpu"), amount(c, "memory"));
+    return new PodRequests(amount(c, "cpu"), amount(c, "memory"));
   }
 
   private static BigDecimal amount(Container c, String name) {

@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.kuberay.harness.ray.process.RayStartParams;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
@@ -15,16 +16,17 @@ import java.util.TreeMap;
  * The {@code ray start} command the operator generates for a head or worker container
  * ({@code setMissingRayStartParams}, {@code generateRayStartCommand}, {@code convertParamMap}).
  */
-public final class RayStartCommand {
+public final class GeneratedStartCommand {
 
   static final int DEFAULT_GCS_PORT = 6379;
   static final String METRICS_PORT = "8080";
   static final String DASHBOARD_AGENT_PORT = "52365";
-  private static final Set<String> KEPT_WHEN_FALSE = Set.of("log-color", "include-dashboard");
+  /** The options that take an explicit boolean up to v1.6 (include-log-monitor joined them in v1.7.0). */
+  private static final Set<String> EXPLICIT_BOOLEAN_OPTIONS = Set.of("log-color", "include-dashboard");
 
   private final OperatorFlavor flavor;
 
-  RayStartCommand(OperatorFlavor flavor) {
+  GeneratedStartCommand(OperatorFlavor flavor) {
     this.flavor = flavor;
   }
 
@@ -50,14 +52,7 @@ public final class RayStartCommand {
   /** {@code ray start [--head] --k=v ...} without the ulimit prefix (the KUBERAY_GEN_RAY_START_CMD value). */
   String render(boolean head, Map<String, String> params) {
     List<String> flags = new ArrayList<>();
-    params.forEach(
-        (k, v) -> {
-          if ("true".equalsIgnoreCase(v)) {
-            flags.add("--" + k);
-          } else if (!"false".equalsIgnoreCase(v) || KEPT_WHEN_FALSE.contains(k)) {
-            flags.add("--" + k + "=" + v);
-          }
-        });
+    params.forEach((k, v) -> RayStartParams.flag(k, v, EXPLICIT_BOOLEAN_OPTIONS).ifPresent(flags::add));
     String start = head ? "ray start --head" : "ray start";
     if (!flavor.padsStartFlags()) {
       return start + (flags.isEmpty() ? "" : " " + String.join(" ", flags));

@@ -3,9 +3,9 @@ package io.kuberay.harness.emulated.support;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /** {@code namespace/name} keys, as controller work queues use them. */
-public final class Keys {
+public final class ObjectKeys {
 
-  private Keys() {}
+  private ObjectKeys() {}
 
   public static String of(HasMetadata o) {
     return of(o.getMetadata().getNamespace(), o.getMetadata().getName());
