@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds fabric8's kind registry on a background thread while the first environment of a JVM starts. Its first
  * polymorphic read (the first watch event of {@code awaitReady}) otherwise builds it in the user's first wait: it
- * loads every model class on the classpath, about 350 ms of a 650 ms first RayCluster on the emulated backend. A
+ * loads every model class on the classpath, a large share of the first RayCluster (docs/PERFORMANCE.md). A
  * reader that needs the registry while it is being built waits for it (fabric8 builds it under a lock), so nothing
  * is done twice.
  */
