@@ -4,6 +4,7 @@ import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.PodChannels;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Picks the runtime for each pod: Ray nodes go to the Ray runtime when there is one, the rest are simulated. */
-public final class PodRuntimes implements AutoCloseable {
+public final class PodRuntimes implements PodChannels, AutoCloseable {
 
   private final PodRuntime ray;
   private final PodRuntime simulated;
@@ -43,16 +44,23 @@ public final class PodRuntimes implements AutoCloseable {
     }
   }
 
+  @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     return runtimeFor(pod).exec(pod, container, command, timeout);
   }
 
+  @Override
   public String logs(Pod pod, String container) {
     return runtimeFor(pod).logs(pod, container);
   }
 
   public Optional<URI> address(Pod pod, int port) {
     return runtimeFor(pod).address(pod, port);
+  }
+
+  @Override
+  public URI reach(Pod pod, int containerPort) {
+    return runtimeFor(pod).reach(pod, containerPort);
   }
 
   @Override

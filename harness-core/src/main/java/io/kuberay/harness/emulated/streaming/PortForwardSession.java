@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -139,7 +140,8 @@ final class PortForwardSession {
         return;
       }
       try {
-        InetSocketAddress target = pods.reach(pod, port);
+        URI address = pods.reach(pod, port);
+        InetSocketAddress target = new InetSocketAddress(address.getHost(), address.getPort());
         Socket s = new Socket();
         s.connect(target, 10_000);
         s.setTcpNoDelay(true);
