@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The quick-start's object graph: install KubeRay, helm-install the ray-cluster chart as release raycluster. */
-class TutorialObjectGraphTest {
+class TutorialObjectGraphIT {
 
   private static final Duration READY = Duration.ofSeconds(30);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The quick-start's two flows on real Ray: exec in the head pod, and a job through the head's dashboard. */
-class RealRayTutorialTest {
+class RealRayTutorialIT {
 
   private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";
   private static KubeRayEnvironment env;

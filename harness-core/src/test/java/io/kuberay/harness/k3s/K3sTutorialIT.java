@@ -39,7 +39,7 @@ import org.testcontainers.DockerClientFactory;
  * are missing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class K3sTutorialTest {
+class K3sTutorialIT {
 
   private static final KubeRayVersion VERSION = KubeRayVersion.V1_5_0;
   private static K3sBackend backend;

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** What {@code kubectl get} receives: server-side Tables with the columns a real API server prints. */
-class ServerTablesTest {
+class ServerTablesIT {
 
   private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 

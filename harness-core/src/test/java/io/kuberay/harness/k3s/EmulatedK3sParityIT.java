@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * {@code docs/PARITY.md}, and every difference listed there must still be observed, so the document stays
  * true. The full comparison is written to {@code target/parity/}.
  */
-class EmulatedK3sParityTest {
+class EmulatedK3sParityIT {
 
   private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";
   private static final Path PARITY_DOC = Path.of("../docs/PARITY.md");

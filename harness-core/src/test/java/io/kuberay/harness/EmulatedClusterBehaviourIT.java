@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** What the emulated API server and operator do with ordinary and bad input, on v1.1.0 (no Ray processes). */
-class EmulatedClusterBehaviourTest {
+class EmulatedClusterBehaviourIT {
 
   private static final Duration READY = Duration.ofSeconds(20);
   private static KubeRayEnvironment env;

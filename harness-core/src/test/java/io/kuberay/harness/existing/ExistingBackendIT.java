@@ -25,7 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The existing-cluster backend pointed at an emulated cluster's kubeconfig (no Docker needed). */
-class ExistingBackendTest {
+class ExistingBackendIT {
 
   private static KubeRayEnvironment emulated;
 

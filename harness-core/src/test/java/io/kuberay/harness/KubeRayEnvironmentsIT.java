@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-class KubeRayEnvironmentsTest {
+class KubeRayEnvironmentsIT {
 
   private static EnvironmentSettings settings() {
     return KubeRayEnvironment.builder().rayMode(RayMode.OFF).nodeCapacity("3", "3Gi").startupTimeout(java.time.Duration.ofSeconds(77)).settingsExactly();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** RayJob custom resources on the emulated operator: K8sJobMode and HTTPMode on real Ray, deadlines, cleanup. */
-class RayJobResourceTest {
+class RayJobResourceIT {
 
   static final ResourceDefinitionContext RAY_JOBS =
       new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind("RayJob").withPlural("rayjobs").withNamespaced(true).build();

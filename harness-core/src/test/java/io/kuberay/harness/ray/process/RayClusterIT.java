@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /** One head + one worker shared by the tests, started like KubeRay's generated {@code ray start}. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RayClusterTest {
+class RayClusterIT {
 
   private static final Duration READY = Duration.ofSeconds(120);
 
@@ -92,7 +92,7 @@ class RayClusterTest {
   void submittedJobSucceedsAndItsLogsCanBeReadAndFollowed() {
     String id = jobs.submit(JobSubmission
         .entrypoint("python -c \"import ray; ray.init(); print('resources', ray.cluster_resources())\"")
-        .withMetadata(Map.of("owner", "RayClusterTest")));
+        .withMetadata(Map.of("owner", "RayClusterIT")));
 
     List<String> chunks = new CopyOnWriteArrayList<>();
     boolean ended = jobs.followLogs(id, chunks::add, Duration.ofMinutes(2));
@@ -103,7 +103,7 @@ class RayClusterTest {
     assertThat(jobs.logs(id)).contains("CPU");
     assertThat(done.submissionId()).isEqualTo(id);
     assertThat(done.type()).isEqualTo(JobDetails.JobType.SUBMISSION);
-    assertThat(done.metadata()).containsEntry("owner", "RayClusterTest");
+    assertThat(done.metadata()).containsEntry("owner", "RayClusterIT");
     assertThat(done.driverExitCode()).isZero();
     assertThat(done.startTime()).isBefore(done.endTime());
     assertThat(jobs.list()).extracting(JobDetails::submissionId).contains(id);
