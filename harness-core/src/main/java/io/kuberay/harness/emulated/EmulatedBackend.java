@@ -17,7 +17,7 @@ import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
 import io.kuberay.harness.emulated.streaming.StreamingFront;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.ClusterBackend;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
 import java.net.URI;

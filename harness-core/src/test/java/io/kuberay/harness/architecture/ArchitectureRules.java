@@ -37,7 +37,7 @@ public final class ArchitectureRules {
   static final DescribedPredicate<JavaClass> IN_PROCESS_API =
       belongToAnyOf(EmulatedApiServer.class, EventRecorder.class, ResourceDefinitions.class, ObjectEvents.class, ResourceRef.class, StoredObject.class);
 
-  /** No cycles between the harness's packages (the root API package, which names each backend, aside). */
+  /** No cycles between the harness's packages (the root package aside: it and {@code internal} implement the user API together). */
   public static final ArchRule NO_PACKAGE_CYCLES =
       slices().matching("io.kuberay.harness.(**)").namingSlices("package io.kuberay.harness.$1").should().beFreeOfCycles();
 

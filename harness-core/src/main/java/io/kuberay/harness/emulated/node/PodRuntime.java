@@ -1,7 +1,7 @@
 package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kuberay.harness.PodChannels;
+import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
 import java.util.Optional;
 

@@ -4,7 +4,7 @@ import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
-import io.kuberay.harness.PodChannels;
+import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

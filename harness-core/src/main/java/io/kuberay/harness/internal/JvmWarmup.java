@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
 import io.fabric8.kubernetes.internal.KubernetesDeserializer;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * reader that needs the registry while it is being built waits for it (fabric8 builds it under a lock), so nothing
  * is done twice.
  */
-final class JvmWarmup {
+public final class JvmWarmup {
 
   private static final AtomicBoolean KINDS = new AtomicBoolean();
 
@@ -26,7 +26,7 @@ final class JvmWarmup {
     }
   }
 
-  static void kindRegistry() {
+  public static void kindRegistry() {
     if (KINDS.compareAndSet(false, true)) {
       Thread thread = new Thread(JvmWarmup::buildKindRegistry, "kuberay-harness-kinds");
       thread.setDaemon(true);

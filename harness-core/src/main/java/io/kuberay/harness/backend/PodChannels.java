@@ -1,5 +1,6 @@
-package io.kuberay.harness;
+package io.kuberay.harness.backend;
 
+import io.kuberay.harness.ExecResult;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.RayMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;

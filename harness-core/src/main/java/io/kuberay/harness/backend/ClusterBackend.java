@@ -1,5 +1,7 @@
-package io.kuberay.harness;
+package io.kuberay.harness.backend;
 
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.RayImages;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**

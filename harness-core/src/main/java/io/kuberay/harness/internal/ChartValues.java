@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.LinkedHashMap;
@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Writes ray-cluster chart values into the rendered RayCluster where the chart's templates put them. */
-final class ChartValues {
+public final class ChartValues {
 
   private ChartValues() {}
 
-  static void apply(Map<String, String> values, GenericKubernetesResource cluster) {
+  public static void apply(Map<String, String> values, GenericKubernetesResource cluster) {
     Map<String, Object> spec = map(cluster.getAdditionalProperties(), "spec");
     Map<String, Object> head = map(spec, "headGroupSpec");
     List<Map<String, Object>> workers = ((List<?>) spec.getOrDefault("workerGroupSpecs", List.of())).stream().map(ChartValues::asMap).toList();

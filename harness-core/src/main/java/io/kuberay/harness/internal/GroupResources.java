@@ -1,15 +1,15 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** The Ray container and pod template shared by head and worker group specs. */
-final class GroupResources {
+public final class GroupResources {
 
   private GroupResources() {}
 
-  static Map<String, Object> template(String containerName, String image, String cpu, String memory, Map<String, String> extraLimits) {
+  public static Map<String, Object> template(String containerName, String image, String cpu, String memory, Map<String, String> extraLimits) {
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("name", containerName);
     container.put("image", image);

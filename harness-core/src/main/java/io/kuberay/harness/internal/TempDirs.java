@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * never hide the real failure. POSIX drops a process's lock on a file when the process closes any descriptor of that
  * file, so nothing in this JVM may open its own {@code .owner} files.
  */
-final class TempDirs {
+public final class TempDirs {
 
   static final String PREFIX = "kuberay-harness-";
   static final String OWNER_FILE = ".owner";
@@ -44,11 +44,11 @@ final class TempDirs {
   private TempDirs() {}
 
   /** A new directory under {@code java.io.tmpdir}, owned by this JVM. */
-  static Path create() {
+  public static Path create() {
     return create(Path.of(System.getProperty("java.io.tmpdir")));
   }
 
-  static Path create(Path parent) {
+  public static Path create(Path parent) {
     if (FIRST.compareAndSet(true, false)) {
       reclaimAbandoned(parent);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE.keySet()).forEach(TempDirs::delete), "kuberay-harness-tempdirs"));
@@ -68,7 +68,7 @@ final class TempDirs {
   }
 
   /** Deletes a directory (releasing its lock if this JVM owns it), best effort. */
-  static void delete(Path dir) {
+  public static void delete(Path dir) {
     if (dir == null) {
       return;
     }
@@ -128,7 +128,7 @@ final class TempDirs {
     return "pid " + self.pid() + ", started " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n";
   }
 
-  static void deleteQuietly(Path dir) {
+  public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {
       return;
     }

@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.internal;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * milliseconds without a request each time. It is also read again at most every second (and on every call when no
  * watch could be opened), so a missed or closed watch costs latency, never correctness.
  */
-final class LatestObject<T> implements Supplier<T>, AutoCloseable {
+public final class LatestObject<T> implements Supplier<T>, AutoCloseable {
 
   private static final long REREAD_NANOS = Duration.ofSeconds(1).toNanos();
 
@@ -32,7 +32,7 @@ final class LatestObject<T> implements Supplier<T>, AutoCloseable {
   }
 
   /** Watches {@code resource}, then reads it once: nothing that happens in between is missed. */
-  static <T> LatestObject<T> watch(Resource<T> resource) {
+  public static <T> LatestObject<T> watch(Resource<T> resource) {
     LatestObject<T> o = new LatestObject<>(resource);
     try {
       o.watch = resource.watch(o.new Listener());
