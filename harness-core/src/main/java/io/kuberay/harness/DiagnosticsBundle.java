@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.internal.TempDirs;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.internal.GroupResources;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

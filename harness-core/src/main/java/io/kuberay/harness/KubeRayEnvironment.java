@@ -1,5 +1,9 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.internal.Backends;
+import io.kuberay.harness.internal.JvmWarmup;
+import io.kuberay.harness.internal.TempDirs;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;

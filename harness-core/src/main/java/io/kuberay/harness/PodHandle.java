@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.backend.ClusterBackend;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.internal.LatestObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.internal.ChartValues;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;

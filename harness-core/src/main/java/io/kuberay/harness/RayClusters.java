@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.backend.ClusterBackend;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Objects;

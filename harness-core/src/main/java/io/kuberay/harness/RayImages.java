@@ -8,5 +8,8 @@ public final class RayImages {
 
   public static final String DEFAULT_IMAGE = "rayproject/ray:" + DEFAULT_RAY_VERSION;
 
+  /** The setting that overrides the Ray image of the real-cluster backends (k3s, existing). */
+  public static final String IMAGE_PROPERTY = "kuberay.ray.image";
+
   private RayImages() {}
 }

@@ -17,7 +17,7 @@ import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
 import io.kuberay.harness.emulated.streaming.StreamingFront;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.ClusterBackend;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
 import java.net.URI;
@@ -135,14 +135,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public URI reach(Pod pod, int containerPort) {
-    return runtimes
-        .address(pod, containerPort)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "Nothing listens on port " + containerPort + " of pod " + pod.getMetadata().getNamespace() + "/"
-                        + pod.getMetadata().getName() + " in the emulated cluster: its containers run without Ray processes."
-                        + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
+    return runtimes.reach(pod, containerPort);
   }
 
   /** The head pod's dashboard, when its Ray process runs: what {@code <head-svc>.<ns>.svc:8265} reaches in a cluster. */
@@ -206,9 +199,8 @@ public final class EmulatedBackend implements ClusterBackend {
     }
 
     @Override
-    public java.net.InetSocketAddress reach(Pod pod, int containerPort) {
-      URI uri = EmulatedBackend.this.reach(pod, containerPort);
-      return new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
+    public URI reach(Pod pod, int containerPort) {
+      return runtimes.reach(pod, containerPort);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.kuberay.harness.existing;
 
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.realcluster.ClientConfigs;
 import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.fabric8.kubernetes.client.Config;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * another version unless {@code kuberay.install.force=true}, and on close removes only the objects it created
  * itself (never CRDs, never anything that was there before).
  */
+@Internal
 public final class ExistingBackend extends RealClusterBackend {
 
   /** Set to {@code true} to leave an operator the harness installed in place after the run. */
@@ -104,7 +106,7 @@ public final class ExistingBackend extends RealClusterBackend {
   /** {@code kuberay.ray.image} when set: the cluster pulls it; else the harness's pinned Ray image. */
   @Override
   public String rayImage() {
-    return io.kuberay.harness.install.Settings.get(io.kuberay.harness.k3s.K3sImages.RAY_IMAGE).orElse(io.kuberay.harness.RayImages.DEFAULT_IMAGE);
+    return io.kuberay.harness.install.Settings.get(io.kuberay.harness.RayImages.IMAGE_PROPERTY).orElse(io.kuberay.harness.RayImages.DEFAULT_IMAGE);
   }
 
   @Override

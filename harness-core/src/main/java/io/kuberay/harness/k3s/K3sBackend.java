@@ -1,5 +1,6 @@
 package io.kuberay.harness.k3s;
 
+import io.kuberay.harness.Internal;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,6 +33,7 @@ import org.testcontainers.utility.DockerImageName;
  * needs are side-loaded from the local Docker engine, so nothing is pulled inside the cluster; a missing
  * engine or image fails in seconds with a message that says how to provide it.
  */
+@Internal
 public final class K3sBackend extends RealClusterBackend {
 
   private static final Logger logger = LoggerFactory.getLogger(K3sBackend.class);

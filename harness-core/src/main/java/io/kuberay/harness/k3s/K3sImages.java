@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 public record K3sImages(String node, String operator, String ray, List<String> extra, Map<String, String> aliases) {
 
   public static final String OPERATOR_IMAGE = "kuberay.operator.image";
-  public static final String RAY_IMAGE = "kuberay.ray.image";
+  public static final String RAY_IMAGE = RayImages.IMAGE_PROPERTY;
   public static final String LOAD = "kuberay.images.load";
   public static final String PREFIX = "kuberay.images.prefix";
 

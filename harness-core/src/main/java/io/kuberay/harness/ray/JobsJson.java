@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray;
 
+import io.kuberay.harness.Internal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** JSON mapping for the Jobs API, by hand so that new fields in newer Ray versions are simply ignored. */
+@Internal
 public final class JobsJson {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.PodChannels;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  * Exec, logs and port-forwards for pods of a real cluster, all through the Kubernetes API (no kubectl).
  * Owns the port-forwards it opens; {@link #close()} stops them.
  */
-public final class PodAccess implements AutoCloseable {
+public final class PodAccess implements PodChannels, AutoCloseable {
 
   private final KubernetesClient client;
   private final Map<String, ReconnectingPortForward> forwards = new ConcurrentHashMap<>();
@@ -35,6 +36,7 @@ public final class PodAccess implements AutoCloseable {
    *
    * @throws IllegalStateException when the command does not finish within {@code timeout}
    */
+  @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -61,6 +63,7 @@ public final class PodAccess implements AutoCloseable {
     }
   }
 
+  @Override
   public String logs(Pod pod, String container) {
     return client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).inContainer(container).getLog();
   }
@@ -70,6 +73,7 @@ public final class PodAccess implements AutoCloseable {
    * each connection goes to the pod anew, and when the pod has been replaced (a restarted Ray head gets a new
    * name) to the pod that took its place.
    */
+  @Override
   public URI reach(Pod pod, int containerPort) {
     String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + ":" + containerPort;
     ReconnectingPortForward forward = forwards.compute(key, (k, existing) ->

@@ -2,7 +2,7 @@ package io.kuberay.harness.realcluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.ClusterBackend;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.install.Installation;
 import java.net.URI;

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class Observation {
 
   private static final KubernetesSerialization SERDE = new KubernetesSerialization();
-  /** Keys whose values are per run: dropped. */
+  /** ObjectKeys whose values are per run: dropped. */
   private static final Set<String> VOLATILE = Set.of("uid", "resourceVersion", "creationTimestamp", "managedFields", "lastTransitionTime",
       "lastProbeTime", "startedAt", "finishedAt", "startTime", "lastUpdateTime", "containerID", "imageID", "nodeName", "hostIP", "hostIPs",
       "podIP", "podIPs", "clusterIP", "clusterIPs");

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
 import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.JulLoggers;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ObjectStore;
@@ -29,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached two
@@ -41,13 +44,11 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
   static final String KUBERNETES_VERSION = "v1.31.0";
 
-  // The mock server logs every request at INFO through java.util.logging; keep output readable. The
-  // strong reference keeps the level: JUL holds loggers weakly.
-  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(EmulatedApiServer.class.getName());
-  private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+  private static final Logger LOG = LoggerFactory.getLogger(EmulatedApiServer.class);
 
   static {
-    MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+    // The mock server logs every request at INFO; keep output readable.
+    JulLoggers.warningsOnly("io.fabric8.mockwebserver.MockWebServer");
   }
 
   private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), KUBERNETES_VERSION);
@@ -89,7 +90,7 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
               listener.accept(event.type(), event.object());
             } catch (RuntimeException e) {
               // A listener's failure must not fail the write that caused the event.
-              LOG.log(java.util.logging.Level.WARNING, "in-process watch listener failed", e);
+              LOG.warn("in-process watch listener failed", e);
             }
           }
 

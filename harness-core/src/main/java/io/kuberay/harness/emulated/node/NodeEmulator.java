@@ -1,9 +1,9 @@
 package io.kuberay.harness.emulated.node;
 
 import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.Container;
@@ -45,7 +45,7 @@ public final class NodeEmulator implements AutoCloseable {
   /** Pods whose containers this node started, by key, with their uid: a pod replaced under the same name is another pod. */
   private final Map<String, String> started = new ConcurrentHashMap<>();
   /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
-  private final Map<String, Resources> bound = new ConcurrentHashMap<>();
+  private final Map<String, PodRequests> bound = new ConcurrentHashMap<>();
   /** Pods that did not fit; retried when a pod goes away. */
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
   /** Extended resources (GPUs, TPUs, ...) of the bound pods, by key. */
@@ -129,9 +129,9 @@ public final class NodeEmulator implements AutoCloseable {
 
   /** Watches pods; every change, deletion included, is handled on the node's loop (see {@link #reconcile}). */
   public NodeEmulator start() {
-    watch = objectEvents.watch(RayResources.PODS_REF, null, (type, pod) -> {
+    watch = objectEvents.watch(ResourceDefinitions.PODS_REF, null, (type, pod) -> {
       if (!closed) {
-        loop.enqueue(Keys.of(pod.namespace(), pod.name()));
+        loop.enqueue(ObjectKeys.of(pod.namespace(), pod.name()));
       }
     });
     return this;
@@ -139,7 +139,7 @@ public final class NodeEmulator implements AutoCloseable {
 
   private void onDeleted(String key) {
     if (started.remove(key) != null) {
-      runtimes.stop(Keys.namespace(key), Keys.name(key));
+      runtimes.stop(ObjectKeys.namespace(key), ObjectKeys.name(key));
     }
     bound.remove(key);
     boundExtended.remove(key);
@@ -150,7 +150,7 @@ public final class NodeEmulator implements AutoCloseable {
   }
 
   private void reconcile(String key) {
-    Pod current = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+    Pod current = client.pods().inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
     String startedUid = started.get(key);
     if (current == null || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
       // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
@@ -171,7 +171,7 @@ public final class NodeEmulator implements AutoCloseable {
       return;
     }
     if (started.putIfAbsent(key, pod.getMetadata().getUid()) == null) {
-      bound.putIfAbsent(key, Resources.requestsOf(pod));
+      bound.putIfAbsent(key, PodRequests.requestsOf(pod));
       Pod running = updateStatus(pod, s -> initialStatus(pod, s));
       containerEvents(pod, pod.getSpec().getInitContainers());
       Lifecycle lifecycle = new Lifecycle(key);
@@ -187,10 +187,10 @@ public final class NodeEmulator implements AutoCloseable {
       // No scheduler of that name runs here: the pod stays Pending without a condition, as on a real cluster.
       return null;
     }
-    Resources need = Resources.requestsOf(pod);
-    String key = Keys.of(pod);
-    Resources used = new Resources(BigDecimal.ZERO, BigDecimal.ZERO);
-    for (Resources r : bound.values()) {
+    PodRequests need = PodRequests.requestsOf(pod);
+    String key = ObjectKeys.of(pod);
+    PodRequests used = new PodRequests(BigDecimal.ZERO, BigDecimal.ZERO);
+    for (PodRequests r : bound.values()) {
       used = used.plus(r);
     }
     Map<String, BigDecimal> usedExtended = new LinkedHashMap<>();
@@ -247,7 +247,7 @@ public final class NodeEmulator implements AutoCloseable {
     s.setPodIP("10.42.0." + nextIp.getAndIncrement() % 250);
     s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(s.getPodIP())));
     s.setStartTime(now());
-    s.setQosClass(Resources.qosClass(pod));
+    s.setQosClass(PodRequests.qosClass(pod));
     setCondition(s, "PodReadyToStartContainers", "True", null, null);
     setCondition(s, "PodScheduled", "True", null, null);
     boolean hasInit = pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
@@ -307,7 +307,7 @@ public final class NodeEmulator implements AutoCloseable {
    * the pod as written, or null when it is gone.
    */
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
-    String key = Keys.of(pod);
+    String key = ObjectKeys.of(pod);
     synchronized (statusLock) {
       // Changed in place: both candidates are this node's own copies (a fresh read, or the last write's answer).
       Pod base = newer(written.get(key), pod);
@@ -379,7 +379,7 @@ public final class NodeEmulator implements AutoCloseable {
       watch.close();
     }
     loop.close();
-    started.keySet().forEach(k -> runtimes.stop(Keys.namespace(k), Keys.name(k)));
+    started.keySet().forEach(k -> runtimes.stop(ObjectKeys.namespace(k), ObjectKeys.name(k)));
     started.clear();
   }
 
@@ -426,7 +426,7 @@ public final class NodeEmulator implements AutoCloseable {
     private void write(Consumer<PodStatus> change) {
       Pod pod = written.get(key);
       if (pod == null) {
-        pod = client.pods().inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+        pod = client.pods().inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
       }
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
         Pod spec = pod;
@@ -467,7 +467,7 @@ public final class NodeEmulator implements AutoCloseable {
             s.setPhase("Running");
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setStarted(true);
-              cs.setContainerID("emulated://" + Keys.name(key) + "/" + cs.getName());
+              cs.setContainerID("emulated://" + ObjectKeys.name(key) + "/" + cs.getName());
               cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
             }
           });

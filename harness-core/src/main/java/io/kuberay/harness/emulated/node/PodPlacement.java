@@ -49,7 +49,7 @@ final class PodPlacement {
    * @param used     CPU and memory requested by the pods already bound
    * @param usedExtended extended resources requested by the pods already bound
    */
-  Optional<String> unfit(Pod pod, Resources used, Map<String, BigDecimal> usedExtended) {
+  Optional<String> unfit(Pod pod, PodRequests used, Map<String, BigDecimal> usedExtended) {
     for (String text : node.taints()) {
       String[] taint = NodeCapacity.taint(text);
       if (("NoSchedule".equals(taint[2]) || "NoExecute".equals(taint[2])) && !tolerated(pod, taint)) {
@@ -59,7 +59,7 @@ final class PodPlacement {
     if (!matchesSelectorAndAffinity(pod)) {
       return Optional.of("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." + NOT_HELPFUL);
     }
-    Resources need = Resources.requestsOf(pod);
+    PodRequests need = PodRequests.requestsOf(pod);
     List<String> insufficient = new ArrayList<>();
     BigDecimal freeCpu = BigDecimal.valueOf(node.cpuMillis()).movePointLeft(3).subtract(used.cpu());
     BigDecimal freeMemory = BigDecimal.valueOf(node.memoryBytes()).subtract(used.memory());

@@ -1,14 +1,12 @@
 package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 /** What runs a scheduled pod's containers on the emulated node: processes, or nothing at all. */
-public interface PodRuntime extends AutoCloseable {
+public interface PodRuntime extends PodChannels, AutoCloseable {
 
   /** Starts the pod's containers and reports their progress to {@code lifecycle}; returns at once. */
   void start(Pod pod, PodLifecycle lifecycle);
@@ -16,12 +14,19 @@ public interface PodRuntime extends AutoCloseable {
   /** Stops whatever runs for the pod; bounded, idempotent. */
   void stop(String namespace, String name);
 
-  ExecResult exec(Pod pod, String container, List<String> command, Duration timeout);
-
-  String logs(Pod pod, String container);
-
   /** Where the JVM reaches the pod's container port, if anything listens for it. */
   Optional<URI> address(Pod pod, int containerPort);
+
+  @Override
+  default URI reach(Pod pod, int containerPort) {
+    return address(pod, containerPort)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Nothing listens on port " + containerPort + " of pod " + pod.getMetadata().getNamespace() + "/"
+                        + pod.getMetadata().getName() + " in the emulated cluster: its containers run without Ray processes."
+                        + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
+  }
 
   @Override
   void close();

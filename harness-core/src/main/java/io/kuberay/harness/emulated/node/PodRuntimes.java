@@ -1,9 +1,10 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Picks the runtime for each pod: Ray nodes go to the Ray runtime when there is one, the rest are simulated. */
-public final class PodRuntimes implements AutoCloseable {
+public final class PodRuntimes implements PodChannels, AutoCloseable {
 
   private final PodRuntime ray;
   private final PodRuntime simulated;
@@ -24,7 +25,7 @@ public final class PodRuntimes implements AutoCloseable {
   }
 
   private PodRuntime runtimeFor(Pod pod) {
-    return assigned.computeIfAbsent(Keys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
+    return assigned.computeIfAbsent(ObjectKeys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
   }
 
   static boolean isRayNode(Pod pod) {
@@ -37,22 +38,29 @@ public final class PodRuntimes implements AutoCloseable {
   }
 
   void stop(String namespace, String name) {
-    PodRuntime r = assigned.remove(Keys.of(namespace, name));
+    PodRuntime r = assigned.remove(ObjectKeys.of(namespace, name));
     if (r != null) {
       r.stop(namespace, name);
     }
   }
 
+  @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     return runtimeFor(pod).exec(pod, container, command, timeout);
   }
 
+  @Override
   public String logs(Pod pod, String container) {
     return runtimeFor(pod).logs(pod, container);
   }
 
   public Optional<URI> address(Pod pod, int port) {
     return runtimeFor(pod).address(pod, port);
+  }
+
+  @Override
+  public URI reach(Pod pod, int containerPort) {
+    return runtimeFor(pod).reach(pod, containerPort);
   }
 
   @Override

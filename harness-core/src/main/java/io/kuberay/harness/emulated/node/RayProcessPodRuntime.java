@@ -3,7 +3,7 @@ package io.kuberay.harness.emulated.node;
 import io.kuberay.harness.ray.process.JvmReaper;
 
 import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
@@ -154,14 +154,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
     // A pod of the same name may come back (a deterministic head name): deletions are delivered before creations.
-    cancelled.remove(Keys.of(pod));
+    cancelled.remove(ObjectKeys.of(pod));
     workers.submit(() -> run(Json.copy(pod), lifecycle));
   }
 
   private void run(Pod pod, PodLifecycle lifecycle) {
-    String key = Keys.of(pod);
+    String key = ObjectKeys.of(pod);
     boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
-    String clusterKey = Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
+    String clusterKey = ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
     Map<String, String> params = startParams(pod);
     Map<String, String> podEnv = PodEnvironment.of(pod, null, Map.of());
     starting.incrementAndGet();
@@ -281,8 +281,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
     RayNode node;
     synchronized (podLock) {
       // A pod still waiting for the head's GCS, or between a crash and its restart, must not start a node any more.
-      cancelled.add(Keys.of(namespace, name));
-      node = nodes.remove(Keys.of(namespace, name));
+      cancelled.add(ObjectKeys.of(namespace, name));
+      node = nodes.remove(ObjectKeys.of(namespace, name));
       if (node != null) {
         heads.values().remove(node);
       }
@@ -297,7 +297,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
     env.putAll(runtime.environment());
     JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
-    RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
+    RayNode head = heads.get(ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
       // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.
       env.put("RAY_ADDRESS", head.gcsAddress());
@@ -311,7 +311,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   @Override
   public String logs(Pod pod, String container) {
-    RayNode node = nodes.get(Keys.of(pod));
+    RayNode node = nodes.get(ObjectKeys.of(pod));
     Path log = node != null ? node.logFile() : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
     try {
       return Files.exists(log) ? Files.readString(log) : "";
@@ -322,7 +322,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   @Override
   public Optional<URI> address(Pod pod, int containerPort) {
-    RayNode node = nodes.get(Keys.of(pod));
+    RayNode node = nodes.get(ObjectKeys.of(pod));
     if (node == null) {
       return Optional.empty();
     }

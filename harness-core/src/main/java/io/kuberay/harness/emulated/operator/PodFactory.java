@@ -34,11 +34,11 @@ final class PodFactory {
   static final String OVERWRITE_CMD = "ray.io/overwrite-container-cmd";
 
   private final OperatorFlavor flavor;
-  private final RayStartCommand startCommand;
+  private final GeneratedStartCommand startCommand;
 
   PodFactory(OperatorFlavor flavor) {
     this.flavor = flavor;
-    this.startCommand = new RayStartCommand(flavor);
+    this.startCommand = new GeneratedStartCommand(flavor);
   }
 
   Pod headPod(RayClusterView cluster, String headServiceName) {
@@ -67,7 +67,7 @@ final class PodFactory {
     // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
     Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
-    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(RayStartCommand.DEFAULT_GCS_PORT));
+    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(GeneratedStartCommand.DEFAULT_GCS_PORT));
     Map<String, String> workerParams = new LinkedHashMap<>(group.rayStartParams());
     if (flavor.readsGroupResourcesAndLabels()) {
       GroupRayParams.applyResources(workerParams, group.groupResources());
@@ -161,7 +161,7 @@ final class PodFactory {
     boolean overwrite =
         "true".equalsIgnoreCase(
             pod.getMetadata().getAnnotations().getOrDefault(OVERWRITE_CMD, "false"));
-    if (!overwrite && !RayStartCommand.userStartsRay(ray)) {
+    if (!overwrite && !GeneratedStartCommand.userStartsRay(ray)) {
       ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
       ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
     }

@@ -2,11 +2,11 @@ package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,15 +51,15 @@ public final class RayClusterController implements AutoCloseable {
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */
   public RayClusterController start() {
-    watches.add(objectEvents.watch(RayResources.RAY_CLUSTERS_REF, null, (type, o) -> loop.enqueue(Keys.of(o.namespace(), o.name()))));
-    watches.add(objectEvents.watch(RayResources.PODS_REF, Labels.CLUSTER, (type, p) -> loop.enqueue(Keys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
+    watches.add(objectEvents.watch(ResourceDefinitions.RAY_CLUSTERS_REF, null, (type, o) -> loop.enqueue(ObjectKeys.of(o.namespace(), o.name()))));
+    watches.add(objectEvents.watch(ResourceDefinitions.PODS_REF, Labels.CLUSTER, (type, p) -> loop.enqueue(ObjectKeys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
     return this;
   }
 
   void reconcile(String key) {
-    String ns = Keys.namespace(key);
+    String ns = ObjectKeys.namespace(key);
     GenericKubernetesResource resource =
-        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).withName(Keys.name(key)).get();
+        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(ns).withName(ObjectKeys.name(key)).get();
     if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -128,7 +128,7 @@ public final class RayClusterController implements AutoCloseable {
     if (!sameIgnoringTime(previous, status)) {
       resource.getAdditionalProperties().put("status", status);
       try {
-        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(ns).resource(resource).updateStatus();
+        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(ns).resource(resource).updateStatus();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;
@@ -208,7 +208,7 @@ public final class RayClusterController implements AutoCloseable {
     }
     resource.getAdditionalProperties().put("status", status);
     try {
-      client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(resource.getMetadata().getNamespace())
+      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(resource.getMetadata().getNamespace())
           .resource(resource).updateStatus();
     } catch (KubernetesClientException ignored) {
       // deleted or changed meanwhile: the next reconcile writes it again

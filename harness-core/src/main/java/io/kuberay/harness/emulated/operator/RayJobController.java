@@ -2,12 +2,12 @@ package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Keys;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.api.RayResources;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -58,14 +58,14 @@ public final class RayJobController implements AutoCloseable {
   }
 
   public RayJobController start() {
-    watches.add(objectEvents.watch(RayResources.RAY_JOBS_REF, null, (type, o) -> {
+    watches.add(objectEvents.watch(ResourceDefinitions.RAY_JOBS_REF, null, (type, o) -> {
       if (!"DELETED".equals(type)) {
-        loop.enqueue(Keys.of(o.namespace(), o.name()));
+        loop.enqueue(ObjectKeys.of(o.namespace(), o.name()));
       }
     }));
-    watches.add(objectEvents.watch(RayResources.RAY_CLUSTERS_REF, Labels.ORIGINATED_FROM_CRD + "=RayJob", (type, o) -> {
+    watches.add(objectEvents.watch(ResourceDefinitions.RAY_CLUSTERS_REF, Labels.ORIGINATED_FROM_CRD + "=RayJob", (type, o) -> {
       if (!"DELETED".equals(type)) {
-        loop.enqueue(Keys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
+        loop.enqueue(ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
       }
     }));
     return this;
@@ -73,7 +73,7 @@ public final class RayJobController implements AutoCloseable {
 
   void reconcile(String key) {
     GenericKubernetesResource resource =
-        client.genericKubernetesResources(RayResources.RAY_JOBS).inNamespace(Keys.namespace(key)).withName(Keys.name(key)).get();
+        client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
     if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -95,7 +95,7 @@ public final class RayJobController implements AutoCloseable {
   }
 
   private void initialize(RayJobView job, Map<String, Object> status) {
-    client.genericKubernetesResources(RayResources.RAY_JOBS).inNamespace(job.namespace()).withName(job.name()).edit(r -> {
+    client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(job.namespace()).withName(job.name()).edit(r -> {
       List<String> finalizers = new ArrayList<>(r.getMetadata().getFinalizers() == null ? List.of() : r.getMetadata().getFinalizers());
       if (!finalizers.contains("ray.io/rayjob-finalizer")) {
         finalizers.add("ray.io/rayjob-finalizer");
@@ -121,10 +121,10 @@ public final class RayJobController implements AutoCloseable {
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
     GenericKubernetesResource cluster =
-        client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
+        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
     if (cluster == null) {
       if (job.selectedCluster().isPresent()) {
-        loop.enqueueAfter(Keys.of(job.resource()), POLL);
+        loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
         return;
       }
       cluster = client.resource(clusterFor(job, clusterName)).create();
@@ -134,7 +134,7 @@ public final class RayJobController implements AutoCloseable {
     status.put("rayClusterStatus", clusterStatus);
     if (!"ready".equals(clusterStatus.get("state"))) {
       write(job, status);
-      loop.enqueueAfter(Keys.of(job.resource()), POLL);
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
       return;
     }
     RayClusterView view = new RayClusterView(cluster);
@@ -164,7 +164,7 @@ public final class RayJobController implements AutoCloseable {
     }
     status.put("jobDeploymentStatus", "Running");
     write(job, status);
-    loop.enqueueAfter(Keys.of(job.resource()), POLL);
+    loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
   }
 
   private void running(RayJobView job, Map<String, Object> status) {
@@ -172,7 +172,7 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
-    GenericKubernetesResource cluster = client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
+    GenericKubernetesResource cluster = client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
     if (cluster != null) {
       status.put("rayClusterStatus", Maps.map(cluster.getAdditionalProperties().get("status")));
     }
@@ -205,7 +205,7 @@ public final class RayJobController implements AutoCloseable {
       }
     }
     write(job, status);
-    loop.enqueueAfter(Keys.of(job.resource()), POLL);
+    loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
   }
 
   /** InteractiveMode: wait until the user names the Ray job they submitted in {@code spec.jobId}. */
@@ -218,7 +218,7 @@ public final class RayJobController implements AutoCloseable {
     status.put("jobId", jobId.get());
     status.put("jobDeploymentStatus", "Running");
     write(job, status);
-    loop.enqueueAfter(Keys.of(job.resource()), POLL);
+    loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
   }
 
   /**
@@ -275,11 +275,11 @@ public final class RayJobController implements AutoCloseable {
     Instant end = Instant.parse(String.valueOf(status.getOrDefault("endTime", now())));
     Duration remaining = Duration.between(Instant.now(), end.plusSeconds(job.ttlSecondsAfterFinished()));
     if (!remaining.isNegative() && !remaining.isZero()) {
-      loop.enqueueAfter(Keys.of(job.resource()), remaining.plusMillis(50));
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), remaining.plusMillis(50));
       return;
     }
-    if (client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get() != null) {
-      client.genericKubernetesResources(RayResources.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).delete();
+    if (client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get() != null) {
+      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).delete();
       events.normal(job.resource(), flavor.eventReason("DeletedRayCluster"), "Deleted cluster " + job.namespace() + "/" + clusterName);
     }
   }
@@ -292,7 +292,7 @@ public final class RayJobController implements AutoCloseable {
     Instant start = Instant.parse(String.valueOf(status.get("startTime")));
     Instant due = start.plusSeconds(deadline.get());
     if (Instant.now().isBefore(due)) {
-      loop.enqueueAfter(Keys.of(job.resource()), Duration.between(Instant.now(), due).plusMillis(50));
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), Duration.between(Instant.now(), due).plusMillis(50));
       return false;
     }
     finish(job, status, "Failed", "DeadlineExceeded",
@@ -312,18 +312,18 @@ public final class RayJobController implements AutoCloseable {
     status.put("message", message);
     status.put("endTime", now());
     write(job, status);
-    loop.enqueue(Keys.of(job.resource()));
+    loop.enqueue(ObjectKeys.of(job.resource()));
   }
 
   private void write(RayJobView job, Map<String, Object> status) {
     GenericKubernetesResource resource = job.resource();
     resource.getAdditionalProperties().put("status", status);
     try {
-      client.genericKubernetesResources(RayResources.RAY_JOBS).inNamespace(job.namespace()).resource(resource).updateStatus();
+      client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(job.namespace()).resource(resource).updateStatus();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         // Someone changed the RayJob meanwhile: reconcile again from what is stored.
-        loop.enqueueAfter(Keys.of(resource), Duration.ofMillis(20));
+        loop.enqueueAfter(ObjectKeys.of(resource), Duration.ofMillis(20));
         return;
       }
       if (e.getCode() != 404) {

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@code pods/exec} over an upgraded WebSocket ({@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}):
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  */
 final class ExecSession {
 
-  private static final Logger LOG = Logger.getLogger(ExecSession.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
 
   private final WebSocketConnection ws;
   private final PodStreams pods;
@@ -74,7 +74,7 @@ final class ExecSession {
       ws.sendClose(WebSocketFrames.NORMAL_CLOSURE, "");
       reader.join(2_000);
     } catch (IOException e) {
-      LOG.log(Level.FINE, "exec client went away", e);
+      LOG.debug("exec client went away", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -96,7 +96,7 @@ final class ExecSession {
         // non-interactive
       }
     } catch (IOException e) {
-      LOG.log(Level.FINE, "exec connection ended", e);
+      LOG.debug("exec connection ended", e);
     }
   }
 }

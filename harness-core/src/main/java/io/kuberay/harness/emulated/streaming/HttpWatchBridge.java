@@ -9,8 +9,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves a plain HTTP watch ({@code GET ...?watch=true}, a chunked stream of JSON watch events, as kubectl
@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  */
 final class HttpWatchBridge {
 
-  private static final Logger LOG = Logger.getLogger(HttpWatchBridge.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(HttpWatchBridge.class);
 
   private final InetSocketAddress upstream;
   private final Socket client;
@@ -97,7 +97,7 @@ final class HttpWatchBridge {
         }
       }
     } catch (IOException e) {
-      LOG.log(Level.FINE, "watch ended", e);
+      LOG.debug("watch ended", e);
     }
   }
 

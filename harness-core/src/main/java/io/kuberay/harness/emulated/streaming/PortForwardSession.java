@@ -5,12 +5,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server side of a {@code portforward.k8s.io} SPDY/3.1 session, the kubelet's protocol, whether it runs
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  */
 final class PortForwardSession {
 
-  private static final Logger LOG = Logger.getLogger(PortForwardSession.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PortForwardSession.class);
   private static final int CHUNK = 32 * 1024;
 
   /** Sends one encoded frame to the client. */
@@ -70,7 +71,7 @@ final class PortForwardSession {
         // SETTINGS, WINDOW_UPDATE, HEADERS: spdystream does no flow control; nothing to do.
       }
     } catch (IOException e) {
-      LOG.log(Level.FINE, "port-forward session ended", e);
+      LOG.debug("port-forward session ended", e);
     } finally {
       byStream.values().forEach(Forward::close);
     }
@@ -117,7 +118,7 @@ final class PortForwardSession {
     try {
       send(frame);
     } catch (IOException e) {
-      LOG.log(Level.FINE, "port-forward client went away", e);
+      LOG.debug("port-forward client went away", e);
     }
   }
 
@@ -139,7 +140,8 @@ final class PortForwardSession {
         return;
       }
       try {
-        InetSocketAddress target = pods.reach(pod, port);
+        URI address = pods.reach(pod, port);
+        InetSocketAddress target = new InetSocketAddress(address.getHost(), address.getPort());
         Socket s = new Socket();
         s.connect(target, 10_000);
         s.setTcpNoDelay(true);
@@ -182,14 +184,14 @@ final class PortForwardSession {
           }
         }
       } catch (IOException e) {
-        LOG.log(Level.FINE, "port-forward connection ended", e);
+        LOG.debug("port-forward connection ended", e);
       } finally {
         finish();
       }
     }
 
     private void fail(String message) {
-      LOG.fine(message);
+      LOG.debug(message);
       sendQuietly(new SpdyFrames.Data(errorStream, 0, message.getBytes(StandardCharsets.UTF_8)));
       finish();
     }

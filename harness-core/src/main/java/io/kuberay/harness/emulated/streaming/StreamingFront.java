@@ -25,8 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  */
 public final class StreamingFront implements AutoCloseable {
 
-  private static final Logger LOG = Logger.getLogger(StreamingFront.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(StreamingFront.class);
   private static final Pattern STREAM_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|attach|portforward)/?$");
   private static final Pattern LOG_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/log/?$");
   static final String PORT_FORWARD_PROTOCOL = "portforward.k8s.io";
@@ -101,7 +101,7 @@ public final class StreamingFront implements AutoCloseable {
         t.start();
       } catch (IOException e) {
         if (!closed) {
-          LOG.log(Level.WARNING, "emulated API front stopped accepting", e);
+          LOG.warn("emulated API front stopped accepting", e);
         }
         return;
       }
@@ -129,7 +129,7 @@ public final class StreamingFront implements AutoCloseable {
         relay(client, in, request.isUpgrade() ? head : oneRequest(head));
       }
     } catch (IOException e) {
-      LOG.log(Level.FINE, "emulated API connection ended", e);
+      LOG.debug("emulated API connection ended", e);
     } finally {
       closeQuietly(client);
       open.remove(client);

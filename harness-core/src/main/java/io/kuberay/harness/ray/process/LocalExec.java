@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.ExecResult;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * coreutils {@code timeout}) and stderr ends with a line {@code "[LocalExec] timed out after PT…, process tree
  * killed"}.
  */
+@Internal
 public final class LocalExec {
 
   /** Exit code reported when the command was killed for exceeding its timeout. */

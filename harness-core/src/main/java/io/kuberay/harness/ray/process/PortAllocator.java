@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * processes are picked below the ephemeral range (32768+) so the kernel does not hand them out to others. A port is
  * never handed out twice by this JVM, since Ray binds it only seconds later.
  */
+@Internal
 public final class PortAllocator {
 
   private static final int RANGE_FLOOR = 20_000;

@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import org.awaitility.core.TerminalFailureException;
  * dashboard agent port, and on the head also {@code /api/gcs_healthz} on the dashboard port (both answer
  * {@code success} on Ray 2.52). {@link #stop()} ends the whole process tree, never with {@code ray stop}.
  */
+@Internal
 public final class RayNode implements AutoCloseable {
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
@@ -73,7 +75,7 @@ public final class RayNode implements AutoCloseable {
 
   /** The GCS address to join or connect to: {@code 127.0.0.1:<gcs port>} (the head's, on a worker). */
   public String gcsAddress() {
-    return spec.isHead() ? RayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress();
+    return spec.isHead() ? LocalRayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress();
   }
 
   /** The dashboard / Jobs API base URL, e.g. {@code http://127.0.0.1:41002}; head only. */
@@ -82,7 +84,7 @@ public final class RayNode implements AutoCloseable {
       throw new IllegalStateException("Ray node " + name() + " is a worker; the dashboard runs on the head. Use the"
           + " head's RayNode.dashboardUrl().");
     }
-    return URI.create("http://" + RayStartCommand.NODE_IP + ":" + ports.dashboard());
+    return URI.create("http://" + LocalRayStartCommand.NODE_IP + ":" + ports.dashboard());
   }
 
   /** The session root of the cluster: the head's {@code --temp-dir}; {@code null} on a worker (it uses the head's). */
@@ -193,10 +195,10 @@ public final class RayNode implements AutoCloseable {
 
   private Map<String, URI> probeUrls() {
     Map<String, URI> urls = new LinkedHashMap<>();
-    urls.put("raylet", URI.create("http://" + RayStartCommand.NODE_IP + ":" + ports.dashboardAgentHttp()
+    urls.put("raylet", URI.create("http://" + LocalRayStartCommand.NODE_IP + ":" + ports.dashboardAgentHttp()
         + "/api/local_raylet_healthz"));
     if (isHead()) {
-      urls.put("gcs", URI.create("http://" + RayStartCommand.NODE_IP + ":" + ports.dashboard() + "/api/gcs_healthz"));
+      urls.put("gcs", URI.create("http://" + LocalRayStartCommand.NODE_IP + ":" + ports.dashboard() + "/api/gcs_healthz"));
     }
     return urls;
   }

@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.ray.JobsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Leak safety: every node is recorded under {@code <cache dir>/ray-nodes/}; a JVM shutdown hook stops all nodes
  * still running, and {@link #create(RayRuntime)} first stops nodes recorded by JVMs that are no longer alive.
  */
+@Internal
 public final class RayNodeLauncher {
 
   private static final Logger logger = LoggerFactory.getLogger(RayNodeLauncher.class);
@@ -94,7 +96,7 @@ public final class RayNodeLauncher {
     installShutdownHook();
     RayPorts ports = allocatePorts(spec);
     Map<String, String> env = environment(spec.env());
-    env.put("RAY_ADDRESS", spec.isHead() ? RayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress());
+    env.put("RAY_ADDRESS", spec.isHead() ? LocalRayStartCommand.NODE_IP + ":" + ports.gcs() : spec.headGcsAddress());
     String nodeId = standby != null ? standby.nodeId() : newNodeId();
     env.put(NodeRegistry.MARKER_ENV, nodeId);
     boolean warm = standby != null && standby.fits(env);
@@ -106,7 +108,7 @@ public final class RayNodeLauncher {
     }
     String socketTag = "w" + nodeId.substring(0, 7);
     Path tempDir = spec.isHead() ? createTempDir(nodeId) : null;
-    List<String> command = RayStartCommand.render(runtime, spec, ports, socketTag, tempDir);
+    List<String> command = LocalRayStartCommand.render(runtime, spec, ports, socketTag, tempDir);
     try {
       Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
       Files.writeString(spec.logFile(), "[kuberay-harness] " + String.join(" ", redactShim(command)) + "\n",
@@ -140,7 +142,7 @@ public final class RayNodeLauncher {
     try {
       Path output = Files.createTempFile(tempRoot, "krh-standby-", ".log");
       JvmReaper.removeOnDeath(output);
-      ProcessBuilder builder = new ProcessBuilder(RayStartCommand.standby(runtime)).redirectErrorStream(true)
+      ProcessBuilder builder = new ProcessBuilder(LocalRayStartCommand.standby(runtime)).redirectErrorStream(true)
           .redirectOutput(output.toFile());
       builder.environment().clear();
       builder.environment().putAll(full);
@@ -197,7 +199,7 @@ public final class RayNodeLauncher {
     Files.deleteIfExists(standby.output());
     List<String> argv = new ArrayList<>();
     argv.add(runtime.binDir().resolve("ray").toString());
-    argv.addAll(RayStartCommand.arguments(spec, ports, tempDir));
+    argv.addAll(LocalRayStartCommand.arguments(spec, ports, tempDir));
     Map<String, Object> go = new java.util.LinkedHashMap<>();
     go.put("argv", argv);
     go.put("env", env);
@@ -264,7 +266,7 @@ public final class RayNodeLauncher {
     List<String> shown = new ArrayList<>(command);
     int shim = shown.indexOf("-c");
     if (shim >= 0 && shim + 1 < shown.size()) {
-      shown.set(shim + 1, "<worker shim, see RayStartCommand>");
+      shown.set(shim + 1, "<worker shim, see LocalRayStartCommand>");
     }
     return shown;
   }

@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
  * port, the node IP, the dashboard host, the temp dir and the object store size are decided by the launcher and
  * override the values given here.
  */
+@Internal
 public final class RayNodeSpec {
 
   /** Default object store size: Ray would otherwise take 30% of the machine's RAM per node. */

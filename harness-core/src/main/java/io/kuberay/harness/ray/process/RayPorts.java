@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 /**
  * The loopback ports one Ray node listens on. Ports that a node type does not open are 0: a worker has no
  * {@code dashboard} or {@code client}; its {@code gcs} is the head's GCS port it joined.
@@ -16,5 +17,6 @@ package io.kuberay.harness.ray.process;
  * @param minWorker          first port of the range for worker processes
  * @param maxWorker          last port of the range for worker processes
  */
+@Internal
 public record RayPorts(int gcs, int dashboard, int client, int nodeManager, int objectManager, int metricsExport,
     int dashboardAgentHttp, int dashboardAgentGrpc, int runtimeEnvAgent, int minWorker, int maxWorker) {}

@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.Internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Set;
  * {@link RayNodeLauncher#standby(Map)}, hand it to {@link RayNodeLauncher#launch(RayNodeSpec, RayStandby)}; close it
  * if it is not used. Not thread-safe: one owner at a time.
  */
+@Internal
 public final class RayStandby implements AutoCloseable {
 
   /**

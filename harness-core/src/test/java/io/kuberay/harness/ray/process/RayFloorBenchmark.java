@@ -189,7 +189,7 @@ final class RayFloorBenchmark {
         PortAllocator.freePort(), PortAllocator.freePort(), PortAllocator.freePort(), PortAllocator.freePort(),
         PortAllocator.freePort(), PortAllocator.freePort(), minWorker, minWorker + 99);
     Path temp = Files.createTempDirectory(Path.of("/tmp"), "krb");
-    ProcessBuilder pb = new ProcessBuilder(RayStartCommand.render(runtime, spec, ports, "unused", temp))
+    ProcessBuilder pb = new ProcessBuilder(LocalRayStartCommand.render(runtime, spec, ports, "unused", temp))
         .directory(temp.toFile()).redirectErrorStream(true).redirectOutput(logs.resolve("raw.log").toFile());
     pb.environment().putAll(runtime.environment());
     URI dashboard = URI.create("http://127.0.0.1:" + ports.dashboard() + "/api/gcs_healthz");

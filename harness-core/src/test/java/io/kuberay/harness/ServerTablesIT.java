@@ -1,0 +1,41 @@
+package io.kuberay.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** What {@code kubectl get} receives: server-side Tables with the columns a real API server prints. */
+class ServerTablesIT {
+
+  private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+  @Test
+  @DisplayName("pods print READY/STATUS/RESTARTS/AGE; RayClusters print the CRD's printer columns")
+  void tables() throws Exception {
+    try (KubeRayEnvironment env = KubeRayEnvironment.builder().rayMode(RayMode.OFF).startExactly()) {
+      env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0)).awaitReady(Duration.ofSeconds(30));
+      String pods = get(env, "/api/v1/namespaces/default/pods");
+      assertThat(pods).contains("\"kind\":\"Table\"").contains("\"name\":\"Ready\"").contains("\"name\":\"Status\"")
+          .contains("\"1/1\"").contains("\"Running\"");
+      String clusters = get(env, "/apis/ray.io/v1/namespaces/default/rayclusters");
+      assertThat(clusters).contains("\"name\":\"desired workers\"").contains("\"name\":\"status\"").contains("\"ready\"").contains("raycluster-kuberay");
+      String services = get(env, "/api/v1/namespaces/default/services");
+      assertThat(services).contains("\"name\":\"Port(s)\"").contains("10001/TCP,8265/TCP,8080/TCP,6379/TCP,8000/TCP");
+    }
+  }
+
+  private static String get(KubeRayEnvironment env, String path) throws Exception {
+    URI uri = URI.create(env.client().getMasterUrl().toString().replaceAll("/$", "") + path);
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(uri).header("Accept", TABLE).header("Authorization", "Bearer emulated").build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("as=Table"));
+    return response.body();
+  }
+}
