@@ -20,7 +20,7 @@ final class KilledJvmChild {
     RayClusterHandle cluster = env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0)
         .withChartValues(java.util.Map.of("head.resources.requests.cpu", "500m", "worker.resources.requests.cpu", "500m")));
     if (!whileStarting) {
-      cluster.awaitReady(Duration.ofMinutes(4));
+      cluster.awaitReady(Duration.ofMinutes(8));
     }
     System.out.println("UP");
     System.out.flush();

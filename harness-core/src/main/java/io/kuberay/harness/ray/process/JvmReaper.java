@@ -36,9 +36,12 @@ public final class JvmReaper {
       done
       for round in 1 2 3; do
         for env in /proc/[0-9]*/environ; do
-          if grep -qzx "%s=$owner" "$env" 2>/dev/null; then
-            pid="${env#/proc/}"; kill -9 "${pid%%/environ}" 2>/dev/null
-          fi
+          # bash builtins only: no fork per process, so a sweep stays fast on a loaded machine
+          while IFS= read -r -d '' var; do
+            if [ "$var" = "%s=$owner" ]; then
+              pid="${env#/proc/}"; kill -9 "${pid%%/environ}" 2>/dev/null; break
+            fi
+          done 2>/dev/null < "$env"
         done
         [ "$round" = 3 ] || sleep 0.3
       done
