@@ -16,6 +16,11 @@ final class WatchSocket extends WebSocketListener {
     this.watch = watch;
   }
 
+  /** The store watch this socket serves; the HTTPS front writes it to its own connections. */
+  StoreWatch watch() {
+    return watch;
+  }
+
   @Override
   public void onOpen(WebSocket webSocket, Response response) {
     watch.connect(
