@@ -25,13 +25,10 @@ import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -43,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * API served by Netty's HTTP codec straight from the {@link ApiDispatcher} and the store's watches, with the
  * streaming upgrades ({@code pods/exec}, {@code pods/portforward}) alongside (see {@link ApiFrontHandler}).
  *
- * <p>The port is bound at once (the kubeconfig names it) and the credentials are made in the background;
- * Netty starts on the first connection, so a test that never leaves the JVM never loads it.
+ * <p>The port is bound at once; the credentials are made when a kubeconfig is first asked for, and Netty
+ * starts on the first connection, so a test that never leaves the JVM loads neither.
  */
 final class ApiFront implements AutoCloseable {
 
@@ -52,11 +49,9 @@ final class ApiFront implements AutoCloseable {
   static final int MAX_BODY = 32 * 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiFront.class);
-  /** BouncyCastle's first use loads many classes; on a loaded machine that can take seconds. */
-  private static final Duration CREDENTIALS_TIMEOUT = Duration.ofMinutes(1);
 
   private final ServerSocketChannel socket;
-  private final CompletableFuture<ApiCredentials> credentials;
+  private ApiCredentials credentials; // made on first use, guarded by this
   private final ApiDispatcher dispatcher;
   private final PodStreams pods;
   private final Duration execTimeout;
@@ -72,7 +67,6 @@ final class ApiFront implements AutoCloseable {
     this.dispatcher = dispatcher;
     this.pods = pods;
     this.execTimeout = execTimeout;
-    this.credentials = CompletableFuture.supplyAsync(ApiCredentials::generate, r -> daemon("emulated-api-credentials", r).start());
   }
 
   /** Binds a free loopback port now; the first connection to it starts the server. */
@@ -154,18 +148,15 @@ final class ApiFront implements AutoCloseable {
     return socket.socket().getLocalPort();
   }
 
-  /** The token and certificates, made in the background at start; waits for them. */
-  ApiCredentials credentials() {
-    try {
-      return credentials.get(CREDENTIALS_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while the emulated API server's credentials were made", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("The emulated API server's TLS certificates were not made within " + CREDENTIALS_TIMEOUT.toSeconds() + "s", e);
+  /**
+   * The token and certificates, made on the first call (a kubeconfig asked for, or the first connection):
+   * a test that stays in the JVM never loads BouncyCastle for them.
+   */
+  synchronized ApiCredentials credentials() {
+    if (credentials == null) {
+      credentials = ApiCredentials.generate();
     }
+    return credentials;
   }
 
   @Override
@@ -186,9 +177,11 @@ final class ApiFront implements AutoCloseable {
     if (open != null) {
       open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
+    // The event loops before the stream executors: a closing connection hands its session handlers' removal
+    // to those executors, which must still run it.
     EventLoopGroup group = loop;
     if (group != null) {
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
     EventExecutorGroup streams = blocking;
     if (streams != null) {
