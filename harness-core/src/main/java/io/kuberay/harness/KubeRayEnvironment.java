@@ -57,19 +57,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
     boolean started = false;
     try {
       backend = Backends.start(settings, workDir);
-      Path kubeconfig = workDir.resolve("kubeconfig");
-      Files.writeString(kubeconfig, backend.kubeconfig());
-      try {
-        Files.setPosixFilePermissions(kubeconfig, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // not a POSIX file system: the default permissions of the temp dir apply
-      }
       backend.installKubeRay(settings);
-      KubeRayEnvironment environment = new KubeRayEnvironment(settings, backend, workDir, kubeconfig);
+      // Written on first use: the emulated backend makes its TLS certificates only when a client needs them.
+      KubeRayEnvironment environment = new KubeRayEnvironment(settings, backend, workDir, workDir.resolve("kubeconfig"));
       started = true;
       return environment;
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the environment's kubeconfig", e);
     } finally {
       // Also on an Error: a started k3s container must not outlive a failed start.
       if (!started) {
@@ -101,8 +93,26 @@ public final class KubeRayEnvironment implements AutoCloseable {
     return backend.client();
   }
 
-  /** A kubeconfig file (mode 600) for kubectl, helm or any other client; deleted when the environment closes. */
-  public Path kubeconfig() {
+  /**
+   * A kubeconfig file (mode 600) for kubectl, helm or any other client, written on the first call; deleted
+   * when the environment closes. On the emulated backend it carries the environment's CA and token.
+   */
+  public synchronized Path kubeconfig() {
+    if (closed.get()) {
+      throw new IllegalStateException("The environment is closed; its kubeconfig is gone");
+    }
+    if (!Files.exists(kubeconfig)) {
+      try {
+        try {
+          Files.createFile(kubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+          // not a POSIX file system: the default permissions of the temp dir apply
+        }
+        Files.writeString(kubeconfig, backend.kubeconfig());
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot write the environment's kubeconfig " + kubeconfig, e);
+      }
+    }
     return kubeconfig;
   }
 

@@ -9,6 +9,10 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +22,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -114,44 +120,130 @@ class UpWithKubectlTest {
   @Order(5)
   void portForwardTheHeadServiceAndSubmitAJob() throws Exception {
     int port = freePort();
-    ProcessBuilder pb = new ProcessBuilder(kubectl.toString(), "port-forward", "service/raycluster-kuberay-head-svc", port + ":8265").redirectErrorStream(true);
-    pb.environment().put("KUBECONFIG", emulator.kubeconfig().toString());
-    Process forward = pb.start();
-    forward.getOutputStream().close();
-    try {
-      CompletableFuture<String> ready = new CompletableFuture<>();
-      StringBuilder output = new StringBuilder();
-      Thread reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(forward.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            synchronized (output) {
-              output.append(line).append('\n');
-            }
-            if (line.startsWith("Forwarding from")) {
-              ready.complete(line);
-            }
-          }
-        } catch (IOException ignored) {
-          // the process ended
-        }
-        ready.complete(null);
-      }, "kubectl-port-forward-output");
-      reader.setDaemon(true);
-      reader.start();
-      String first = ready.get(2, TimeUnit.MINUTES);
-      assertThat(first).as("kubectl port-forward output:\n" + output).isNotNull();
+    try (Streaming forward = Streaming.start(List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"), Map.of())) {
+      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from"))).as("kubectl port-forward output:\n" + forward.output()).isNotNull();
 
       RayRuntime ray = RayRuntime.resolve();
       List<String> submit = List.of(ray.binDir().resolve("ray").toString(), "job", "submit", "--address", "http://localhost:" + port, "--", "python", "-c", TUTORIAL);
       Map<String, String> env = new HashMap<>(ray.environment());
       env.put("PATH", ray.binDir() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
       Result job = run(submit, env);
-      assertThat(job.exitCode()).as(job + "\nport-forward:\n" + output).isZero();
+      assertThat(job.exitCode()).as(job + "\nport-forward:\n" + forward.output()).isZero();
       assertThat(job.stdout() + job.stderr()).contains("succeeded").contains("CPU");
-    } finally {
-      forward.destroy();
-      if (!forward.waitFor(10, TimeUnit.SECONDS)) {
-        forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** kubectl's legacy path: an HTTP upgrade to raw SPDY/3.1 instead of SPDY tunneled in a WebSocket. */
+  @Test
+  @Order(6)
+  void portForwardOverRawSpdy() throws Exception {
+    int port = freePort();
+    try (Streaming forward = Streaming.start(List.of("port-forward", "pod/" + headPod(), port + ":8265"), Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"))) {
+      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from"))).as("kubectl port-forward output:\n" + forward.output()).isNotNull();
+      HttpResponse<String> version = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/version")).timeout(COMMAND_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(version.statusCode()).as(version.body() + "\nport-forward:\n" + forward.output()).isEqualTo(200);
+      assertThat(version.body()).contains("ray_version");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void getWatchAndFollowedLogsStream() throws Exception {
+    try (Streaming watch = Streaming.start(List.of("get", "pods", "-w", "--selector=ray.io/node-type=head", "--no-headers"), Map.of())) {
+      assertThat(watch.awaitLine(l -> l.startsWith(headPod()))).as("kubectl get -w output:\n" + watch.output()).isNotNull();
+    }
+    try (Streaming logs = Streaming.start(List.of("logs", "-f", "--tail=1", headPod()), Map.of())) {
+      assertThat(logs.awaitLine(l -> !l.isBlank())).as("kubectl logs -f output:\n" + logs.output()).isNotNull();
+      assertThat(logs.process.isAlive()).as("kubectl logs -f still following").isTrue();
+    }
+  }
+
+  /** A wrong token gets kube-apiserver's 401 for every verb, streaming included, and changes nothing. */
+  @Test
+  @Order(8)
+  void aWrongTokenIsUnauthorizedAndChangesNothing() {
+    Result get = kubectl("--token=wrong", "get", "pods");
+    assertThat(get.exitCode()).as(get.toString()).isNotZero();
+    assertThat(get.stderr()).contains("Unauthorized");
+    Result exec = kubectl("--token=wrong", "exec", headPod(), "--", "id", "-un");
+    assertThat(exec.exitCode()).as(exec.toString()).isNotZero();
+    assertThat(exec.stdout()).doesNotContain("root");
+    Result delete = kubectl("--token=wrong", "delete", "pod", headPod(), "--wait=false");
+    assertThat(delete.exitCode()).as(delete.toString()).isNotZero();
+    assertThat(delete.stderr()).contains("Unauthorized");
+    assertThat(kubectl("get", "pod", headPod(), "--no-headers").stdout()).startsWith(headPod());
+  }
+
+  /** A long-running kubectl (port-forward, get -w, logs -f) whose output lines are watched; destroyed on close. */
+  private static final class Streaming implements AutoCloseable {
+    private final Process process;
+    private final StringBuilder output = new StringBuilder();
+    private final List<Awaited> waiting = new CopyOnWriteArrayList<>();
+
+    private record Awaited(Predicate<String> matches, CompletableFuture<String> line) {}
+
+    private Streaming(Process process) {
+      this.process = process;
+    }
+
+    static Streaming start(List<String> args, Map<String, String> env) throws IOException {
+      List<String> command = new ArrayList<>();
+      command.add(kubectl.toString());
+      command.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+      pb.environment().putAll(env);
+      pb.environment().put("KUBECONFIG", emulator.kubeconfig().toString());
+      Streaming s = new Streaming(pb.start());
+      s.process.getOutputStream().close();
+      Thread reader = new Thread(s::read, "kubectl-" + args.get(0) + "-output");
+      reader.setDaemon(true);
+      reader.start();
+      return s;
+    }
+
+    private void read() {
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          synchronized (output) {
+            output.append(line).append('\n');
+          }
+          for (Awaited a : waiting) {
+            if (a.matches().test(line)) {
+              a.line().complete(line);
+            }
+          }
+        }
+      } catch (IOException ignored) {
+        // the process ended
+      }
+      waiting.forEach(a -> a.line().complete(null));
+    }
+
+    /** The first line so far or to come that matches, or null when kubectl ended first; at most two minutes. */
+    String awaitLine(Predicate<String> matches) throws Exception {
+      CompletableFuture<String> line = new CompletableFuture<>();
+      waiting.add(new Awaited(matches, line));
+      synchronized (output) {
+        output.toString().lines().filter(matches).findFirst().ifPresent(line::complete);
+      }
+      if (!process.isAlive()) {
+        line.complete(null);
+      }
+      return line.get(2, TimeUnit.MINUTES);
+    }
+
+    String output() {
+      synchronized (output) {
+        return output.toString();
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
   }

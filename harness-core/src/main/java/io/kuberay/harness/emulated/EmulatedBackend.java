@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated;
 
+import io.kuberay.harness.emulated.streaming.ApiFront;
+
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.api.ApiPath;
@@ -14,7 +16,6 @@ import io.kuberay.harness.emulated.operator.RayClusterController;
 import io.kuberay.harness.emulated.operator.RayJobController;
 import io.kuberay.harness.emulated.node.RayProcessPodRuntime;
 import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
-import io.kuberay.harness.emulated.streaming.StreamingFront;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.backend.ClusterBackend;
@@ -40,7 +41,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final EmulatedApiServer api;
   private final PodRuntimes runtimes;
   private NodeEmulator node;
-  private volatile StreamingFront front;
+  private volatile ApiFront front;
   private RayClusterController rayClusters;
   private RayJobController rayJobs;
   private String operatorNamespace = "default";
@@ -59,9 +60,8 @@ public final class EmulatedBackend implements ClusterBackend {
     try {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
-      // kubectl's exec and port-forward upgrades need subprotocols the mock server cannot negotiate: a
-      // loopback front serves them and relays everything else (see StreamingFront).
-      backend.front = StreamingFront.start(backend.api::httpAddress, endpoints, Endpoints.EXEC_TIMEOUT);
+      // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token (see ApiFront).
+      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT);
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
       ClientWarmup.start(client.getKubernetesSerialization());
@@ -104,7 +104,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public String kubeconfig() {
-    return EmulatedApiServer.kubeconfig(front.url());
+    return front.credentials().kubeconfig(front.url());
   }
 
   @Override
@@ -163,7 +163,7 @@ public final class EmulatedBackend implements ClusterBackend {
     }
   }
 
-  /** Serves pods/log from the node's runtimes, and exec and port-forward through the {@link StreamingFront}. */
+  /** Serves pods/log from the node's runtimes, and exec and port-forward through the {@link ApiFront}. */
   private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {
     /** A non-interactive {@code kubectl exec} runs to completion or this long. */
     static final Duration EXEC_TIMEOUT = Duration.ofMinutes(30);
@@ -176,11 +176,11 @@ public final class EmulatedBackend implements ClusterBackend {
 
     @Override
     public Optional<io.fabric8.mockwebserver.http.MockResponse> stream(io.fabric8.mockwebserver.http.RecordedRequest request, ApiPath path) {
-      // Reached only by clients that bypass the kubeconfig's server (the front serves the upgrades).
+      // Reached only by the in-process client (the front serves the upgrades itself).
       return Optional.of(
           ApiErrors.unsupported(
-              "pods/" + path.subresource() + " on the mock server's own port",
-              "Connect through the emulated cluster's kubeconfig (" + (front == null ? "not started" : front.url()) + "), whose server speaks the exec and port-forward protocols."));
+              "pods/" + path.subresource() + " through the environment's own client",
+              "Use PodHandle.exec(...), or connect through the emulated cluster's kubeconfig (" + (front == null ? "not started" : front.url()) + "), whose server speaks the exec and port-forward protocols."));
     }
 
     @Override

@@ -45,13 +45,13 @@ public final class ApiDispatcher extends Dispatcher {
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
 
-  ApiDispatcher(ObjectStore store, String gitVersion) {
+  public ApiDispatcher(ObjectStore store, String gitVersion) {
     this.store = store;
     this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
   }
 
-  ObjectStore store() {
+  public ObjectStore store() {
     return store;
   }
 
@@ -77,7 +77,7 @@ public final class ApiDispatcher extends Dispatcher {
    * Creates an object given as a map, without a client round trip. The top level and metadata are copied,
    * so a CRD (which admission leaves alone) can be shared between environments; watchers see it as usual.
    */
-  MockResponse create(String collectionPath, Map<String, Object> object) {
+  public MockResponse create(String collectionPath, Map<String, Object> object) {
     Map<String, Object> body = new LinkedHashMap<>(object);
     body.put("metadata", new LinkedHashMap<>(Maps.map(object.get("metadata"))));
     try {

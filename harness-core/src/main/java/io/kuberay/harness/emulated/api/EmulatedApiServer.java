@@ -14,14 +14,11 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,9 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached two
  * ways. The environment's fabric8 client (which the emulated operator and node share) calls the dispatcher
- * in-process; kubectl and every client built from the kubeconfig speak HTTP to a loopback port, served by
- * fabric8's mock web server (Vert.x), which starts on the first such connection: a test that never leaves
- * the JVM never pays for it.
+ * in-process, with no sockets, TLS or credentials; kubectl and every client built from the kubeconfig speak
+ * HTTPS with the environment's token to the {@link ApiFront}, which calls the same dispatcher.
  */
 public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
@@ -54,8 +50,6 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), KUBERNETES_VERSION);
   private final ExecutorService delivery = Executors.newCachedThreadPool(daemonThreads("kuberay-emulated-api-watch-"));
   private KubernetesClient client;
-  private MockWebServer http;
-  private boolean closed;
 
   /** Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as its server. */
   public EmulatedApiServer start(String masterUrl) {
@@ -143,55 +137,12 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
     return client;
   }
 
-  /** The HTTP endpoint, started on first use. Loopback only: nothing outside this machine can reach the emulated cluster. */
-  public synchronized InetSocketAddress httpAddress() {
-    if (closed) {
-      throw new IllegalStateException("The emulated API server is closed");
-    }
-    if (http == null) {
-      MockWebServer server = new MockWebServer();
-      server.setDispatcher(dispatcher);
-      server.start(InetAddress.getLoopbackAddress(), 0);
-      http = server;
-    }
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), http.getPort());
-  }
-
-  /** A kubeconfig any Kubernetes client can use to reach this server at {@code serverUrl}. */
-  public static String kubeconfig(String serverUrl) {
-    return "apiVersion: v1\n"
-        + "kind: Config\n"
-        + "clusters:\n"
-        + "- name: kuberay-harness\n"
-        + "  cluster:\n"
-        + "    server: " + serverUrl + "\n"
-        + "contexts:\n"
-        + "- name: kuberay-harness\n"
-        + "  context:\n"
-        + "    cluster: kuberay-harness\n"
-        + "    user: kuberay-harness\n"
-        + "    namespace: default\n"
-        + "current-context: kuberay-harness\n"
-        + "users:\n"
-        + "- name: kuberay-harness\n"
-        + "  user:\n"
-        + "    token: emulated\n";
-  }
-
   @Override
   public void close() {
     if (client != null) {
       client.close();
     }
     delivery.shutdownNow();
-    MockWebServer server;
-    synchronized (this) {
-      closed = true;
-      server = http;
-    }
-    if (server != null) {
-      server.shutdown();
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {

@@ -10,12 +10,17 @@ import io.fabric8.mockwebserver.http.WebSocketListener;
  * A store watch served over the WebSocket a watch request upgrades to (how fabric8 clients watch). Nothing
  * here blocks the server's event loop: events are sent without waiting, and a close only releases the watch.
  */
-final class WatchSocket extends WebSocketListener {
+public final class WatchSocket extends WebSocketListener {
 
   private final StoreWatch watch;
 
   WatchSocket(StoreWatch watch) {
     this.watch = watch;
+  }
+
+  /** The store watch this socket serves; the HTTPS front writes it to its own connections. */
+  public StoreWatch watch() {
+    return watch;
   }
 
   @Override

@@ -3,10 +3,16 @@ package io.kuberay.harness.emulated.streaming;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +26,7 @@ final class ExecSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
 
-  private final WebSocketConnection ws;
+  private final Client ws;
   private final PodStreams pods;
   private final Pod pod;
   private final ExecRequest request;
@@ -39,7 +45,42 @@ final class ExecSession {
     }
   }
 
-  ExecSession(WebSocketConnection ws, PodStreams pods, Pod pod, ExecRequest request, Duration timeout) {
+  /** The client's end of the upgraded connection; what it sends is read (and dropped) by the front. */
+  interface Client {
+    void sendBinary(byte[] message) throws IOException;
+
+    /** Sends the normal close and ends the connection once the client answered it (or soon after). */
+    void close();
+  }
+
+  /** A {@link Client} on a Netty channel whose WebSocket handshake is done. */
+  static final class WebSocketClient implements Client {
+    private static final long CLOSE_WAIT_SECONDS = 2;
+    private final Channel channel;
+
+    WebSocketClient(Channel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public void sendBinary(byte[] message) throws IOException {
+      // Waiting for each write keeps a large output from piling up in memory ahead of a slow client.
+      ChannelFuture written = channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message))).awaitUninterruptibly();
+      if (!written.isSuccess()) {
+        throw new IOException("exec client went away", written.cause());
+      }
+    }
+
+    @Override
+    public void close() {
+      if (channel.isActive()) {
+        channel.writeAndFlush(new CloseWebSocketFrame(1000, ""));
+        channel.eventLoop().schedule(() -> channel.close(), CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  ExecSession(Client ws, PodStreams pods, Pod pod, ExecRequest request, Duration timeout) {
     this.ws = ws;
     this.pods = pods;
     this.pod = pod;
@@ -49,9 +90,6 @@ final class ExecSession {
 
   /** Serves the session on the calling thread; the connection is closed when it returns. */
   void run() {
-    Thread reader = new Thread(this::drainClient, "exec-ws-reader-" + pod.getMetadata().getName());
-    reader.setDaemon(true);
-    reader.start();
     try {
       String status;
       try {
@@ -71,12 +109,8 @@ final class ExecSession {
         status = ChannelProtocol.failure("error executing command " + request.command() + " in pod " + pod.getMetadata().getName() + ": " + e.getMessage());
       }
       ws.sendBinary(ChannelProtocol.message(ChannelProtocol.ERROR, status.getBytes(StandardCharsets.UTF_8)));
-      ws.sendClose(WebSocketFrames.NORMAL_CLOSURE, "");
-      reader.join(2_000);
     } catch (IOException e) {
       LOG.debug("exec client went away", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } finally {
       ws.close();
     }
@@ -86,17 +120,6 @@ final class ExecSession {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int off = 0; off < bytes.length; off += ChannelProtocol.CHUNK) {
       ws.sendBinary(ChannelProtocol.message(channel, bytes, off, Math.min(ChannelProtocol.CHUNK, bytes.length - off)));
-    }
-  }
-
-  /** Keeps pings answered and notices the close; stdin, resize and v5 close signals are dropped. */
-  private void drainClient() {
-    try {
-      while (ws.readMessage() != null) {
-        // non-interactive
-      }
-    } catch (IOException e) {
-      LOG.debug("exec connection ended", e);
     }
   }
 }

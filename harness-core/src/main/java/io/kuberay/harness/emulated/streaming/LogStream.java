@@ -1,13 +1,28 @@
 package io.kuberay.harness.emulated.streaming;
 
+import io.kuberay.harness.emulated.store.ApiErrors;
+
 import io.kuberay.harness.emulated.support.QueryString;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code GET pods/{name}/log}: the container's output with {@code tailLines} and {@code limitBytes}; with
@@ -18,83 +33,92 @@ final class LogStream {
   private static final long POLL_MILLIS = 1_000;
 
   private final PodStreams pods;
-  private final Socket client;
-  private final InputStream clientIn;
+  private final Channel channel;
   private final String namespace;
   private final String name;
   private final QueryString query;
+  private final boolean keepAlive;
 
-  LogStream(PodStreams pods, Socket client, InputStream clientIn, String namespace, String name, QueryString query) {
+  LogStream(PodStreams pods, Channel channel, String namespace, String name, QueryString query, boolean keepAlive) {
     this.pods = pods;
-    this.client = client;
-    this.clientIn = clientIn;
+    this.channel = channel;
     this.namespace = namespace;
     this.name = name;
     this.query = query;
+    this.keepAlive = keepAlive;
   }
 
-  void run() throws IOException {
-    OutputStream out = client.getOutputStream();
+  /** Answers on the channel; a follow keeps polling on the channel's event loop until it ends. */
+  void run() {
     Optional<Pod> pod = pods.pod(namespace, name);
     if (pod.isEmpty()) {
-      StreamingFront.reject(out, 404, "NotFound", "pods \"" + name + "\" not found");
+      full(404, ApiErrors.status(404, "NotFound", "pods \"" + name + "\" not found").getBody().readUtf8(), "application/json");
       return;
     }
     String container = query.first("container");
     String text;
+    String all;
     try {
-      text = select(pods.logs(pod.get(), container), query);
+      all = pods.logs(pod.get(), container);
+      text = select(all, query);
     } catch (RuntimeException e) {
-      StreamingFront.reject(out, 400, "BadRequest", e.getMessage());
+      full(400, ApiErrors.status(400, "BadRequest", String.valueOf(e.getMessage())).getBody().readUtf8(), "application/json");
       return;
     }
     if (!query.flag("follow")) {
-      byte[] body = text.getBytes(StandardCharsets.UTF_8);
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
-      out.flush();
+      full(200, text, "text/plain");
       return;
     }
-    out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    client.setSoTimeout((int) POLL_MILLIS);
-    int sent = pods.logs(pod.get(), container).length();
-    chunk(out, text);
-    while (true) {
-      if (clientLeft()) {
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    HttpUtil.setKeepAlive(head, keepAlive);
+    channel.write(head);
+    chunk(text);
+    int[] sent = {all.length()};
+    ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
+    poll[0] = channel.eventLoop().scheduleWithFixedDelay(() -> {
+      Optional<Pod> now = channel.isActive() ? pods.pod(namespace, name) : Optional.empty();
+      if (now.isEmpty()) {
+        poll[0].cancel(false);
+        end();
         return;
       }
-      Optional<Pod> now = pods.pod(namespace, name);
-      if (now.isEmpty()) {
-        break;
+      String current = pods.logs(now.get(), container);
+      if (current.length() > sent[0]) {
+        chunk(current.substring(sent[0]));
+        sent[0] = current.length();
       }
-      String all = pods.logs(now.get(), container);
-      if (all.length() > sent) {
-        chunk(out, all.substring(sent));
-        sent = all.length();
-      }
-    }
-    out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
+    }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    channel.closeFuture().addListener(f -> poll[0].cancel(false));
   }
 
-  /** Waits up to one poll period for the client; true once it closed its side. */
-  private boolean clientLeft() throws IOException {
-    try {
-      return clientIn.read() < 0;
-    } catch (java.net.SocketTimeoutException e) {
-      return false;
+  private void full(int code, String body, String contentType) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(bytes));
+    out.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    HttpUtil.setContentLength(out, bytes.length);
+    HttpUtil.setKeepAlive(out, keepAlive);
+    ChannelFuture written = channel.writeAndFlush(out);
+    if (!keepAlive) {
+      written.addListener(ChannelFutureListener.CLOSE);
     }
   }
 
-  private static void chunk(OutputStream out, String text) throws IOException {
-    if (text.isEmpty()) {
-      return;
+  private void chunk(String text) {
+    if (!text.isEmpty()) {
+      channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+    } else {
+      channel.flush();
     }
-    byte[] data = text.getBytes(StandardCharsets.UTF_8);
-    out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    out.write(data);
-    out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
-    out.flush();
+  }
+
+  private void end() {
+    if (channel.isActive()) {
+      ChannelFuture written = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+      if (!keepAlive) {
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
+    }
   }
 
   /** {@code tailLines} then {@code limitBytes}, as the kubelet applies them. */

@@ -1,6 +1,24 @@
 package io.kuberay.harness.emulated.streaming;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
+import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.DefaultSpdySynReplyFrame;
+import io.netty.handler.codec.spdy.SpdyDataFrame;
+import io.netty.handler.codec.spdy.SpdyFrame;
+import io.netty.handler.codec.spdy.SpdyGoAwayFrame;
+import io.netty.handler.codec.spdy.SpdyHeaders;
+import io.netty.handler.codec.spdy.SpdyPingFrame;
+import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
+import io.netty.handler.codec.spdy.SpdyStreamStatus;
+import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -8,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -15,73 +34,77 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server side of a {@code portforward.k8s.io} SPDY/3.1 session, the kubelet's protocol, whether it runs
- * over a raw upgraded connection or tunneled inside a WebSocket ({@code SPDY/3.1+portforward.k8s.io}).
+ * over a raw upgraded connection or tunneled inside a WebSocket ({@code SPDY/3.1+portforward.k8s.io}):
+ * Netty's SPDY codec frames the bytes, this handler keeps the session's streams.
  *
  * <p>The client opens two streams per forwarded connection, headers {@code streamType: error|data},
  * {@code port} and a shared {@code requestID}. Once both are there the session connects to the loopback
  * address of the pod's container port and pumps bytes: client DATA to the socket, socket bytes as DATA
  * frames back. When the pod side ends, both streams get FIN; a failure to connect is written on the error
- * stream, which kubectl prints.
+ * stream, which kubectl prints. Runs on an executor of its own: connecting and writing to the pod block.
  */
-final class PortForwardSession {
+final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
 
   private static final Logger LOG = LoggerFactory.getLogger(PortForwardSession.class);
   private static final int CHUNK = 32 * 1024;
 
-  /** Sends one encoded frame to the client. */
-  interface FrameSink {
-    void send(byte[] frame) throws IOException;
-  }
-
-  private final InputStream in;
-  private final FrameSink sink;
   private final PodStreams pods;
   private final Pod pod;
-  private final SpdyFrames.Writer writer = new SpdyFrames.Writer();
   private final Map<String, Forward> byRequest = new ConcurrentHashMap<>();
   private final Map<Integer, Forward> byStream = new ConcurrentHashMap<>();
+  private volatile Channel channel;
 
-  PortForwardSession(InputStream in, FrameSink sink, PodStreams pods, Pod pod) {
-    this.in = in;
-    this.sink = sink;
+  PortForwardSession(PodStreams pods, Pod pod) {
     this.pods = pods;
     this.pod = pod;
   }
 
-  /** Serves frames until the client goes away; every forwarded socket is closed on return. */
-  void run() {
-    SpdyFrames.Reader reader = new SpdyFrames.Reader(in);
-    try {
-      SpdyFrames.Frame frame;
-      while ((frame = reader.read()) != null) {
-        if (frame instanceof SpdyFrames.SynStream syn) {
-          onSynStream(syn);
-        } else if (frame instanceof SpdyFrames.Data data) {
-          onData(data);
-        } else if (frame instanceof SpdyFrames.RstStream rst) {
-          Forward f = byStream.get(rst.streamId());
-          if (f != null) {
-            f.close();
-          }
-        } else if (frame instanceof SpdyFrames.Ping ping) {
-          send(new SpdyFrames.Ping(ping.id()));
-        } else if (frame instanceof SpdyFrames.GoAway) {
-          break;
-        }
-        // SETTINGS, WINDOW_UPDATE, HEADERS: spdystream does no flow control; nothing to do.
-      }
-    } catch (IOException e) {
-      LOG.debug("port-forward session ended", e);
-    } finally {
-      byStream.values().forEach(Forward::close);
-    }
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    channel = ctx.channel();
   }
 
-  private void onSynStream(SpdyFrames.SynStream syn) throws IOException {
-    send(new SpdyFrames.SynReply(syn.streamId(), 0, Map.of()));
-    String type = SpdyFrames.header(syn.headers(), "streamType");
-    String portText = SpdyFrames.header(syn.headers(), "port");
-    String requestId = SpdyFrames.header(syn.headers(), "requestID");
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, SpdyFrame frame) {
+    if (frame instanceof SpdySynStreamFrame syn) {
+      onSynStream(syn);
+    } else if (frame instanceof SpdyDataFrame data) {
+      onData(data);
+    } else if (frame instanceof SpdyRstStreamFrame rst) {
+      Forward f = byStream.get(rst.streamId());
+      if (f != null) {
+        f.close();
+      }
+    } else if (frame instanceof SpdyPingFrame ping) {
+      send(new DefaultSpdyPingFrame(ping.id()));
+    } else if (frame instanceof SpdyGoAwayFrame) {
+      ctx.close();
+    }
+    // SETTINGS, WINDOW_UPDATE, HEADERS: spdystream does no flow control; nothing to do.
+  }
+
+  /** Every forwarded socket is closed when the client's connection ends. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    byStream.values().forEach(Forward::close);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("port-forward session ended", cause);
+    ctx.close();
+  }
+
+  private void onSynStream(SpdySynStreamFrame syn) {
+    String type = header(syn.headers(), "streamType");
+    // The kubelet replies with no headers, but Netty then leaves the header block out entirely, which
+    // spdystream (kubectl) reads as a broken frame and drops the connection: echo the stream's type.
+    DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
+    reply.headers().add("streamtype", String.valueOf(type));
+    send(reply);
+    String portText = header(syn.headers(), "port");
+    String requestId = header(syn.headers(), "requestID");
     String key = requestId != null ? requestId : "port-" + portText;
     Forward f = byRequest.computeIfAbsent(key, k -> new Forward());
     byStream.put(syn.streamId(), f);
@@ -91,7 +114,7 @@ final class PortForwardSession {
       f.dataStream = syn.streamId();
       f.portText = portText;
     } else {
-      send(new SpdyFrames.RstStream(syn.streamId(), SpdyFrames.RST_PROTOCOL_ERROR));
+      send(new DefaultSpdyRstStreamFrame(syn.streamId(), SpdyStreamStatus.PROTOCOL_ERROR));
       return;
     }
     if (f.errorStream != 0 && f.dataStream != 0) {
@@ -100,26 +123,26 @@ final class PortForwardSession {
     }
   }
 
-  private void onData(SpdyFrames.Data data) throws IOException {
+  private void onData(SpdyDataFrame data) {
     Forward f = byStream.get(data.streamId());
     if (f == null || data.streamId() != f.dataStream) {
       return; // the error stream carries nothing from the client; it half-closes it at once
     }
-    f.fromClient(data.data(), data.fin());
+    f.fromClient(ByteBufUtil.getBytes(data.content()), data.isLast());
   }
 
-  private void send(SpdyFrames.Frame frame) throws IOException {
-    synchronized (writer) {
-      sink.send(writer.encode(frame));
+  /** A header's value; SPDY sends names in lower case, spdystream's callers spell them in camel case. */
+  static String header(SpdyHeaders headers, String name) {
+    for (Map.Entry<CharSequence, CharSequence> h : headers) {
+      if (h.getKey().toString().equalsIgnoreCase(name)) {
+        return h.getValue().toString();
+      }
     }
+    return null;
   }
 
-  private void sendQuietly(SpdyFrames.Frame frame) {
-    try {
-      send(frame);
-    } catch (IOException e) {
-      LOG.debug("port-forward client went away", e);
-    }
+  private ChannelFuture send(SpdyFrame frame) {
+    return channel.writeAndFlush(frame);
   }
 
   /** One forwarded connection: a data stream, an error stream and the socket to the pod's port. */
@@ -180,7 +203,10 @@ final class PortForwardSession {
         int n;
         while ((n = fromPod.read(buf)) >= 0) {
           if (n > 0) {
-            send(new SpdyFrames.Data(dataStream, 0, java.util.Arrays.copyOf(buf, n)));
+            // Waiting for each frame keeps a fast pod from piling bytes up ahead of a slow client.
+            if (!send(new DefaultSpdyDataFrame(dataStream, Unpooled.wrappedBuffer(Arrays.copyOf(buf, n)))).awaitUninterruptibly().isSuccess()) {
+              break;
+            }
           }
         }
       } catch (IOException e) {
@@ -192,7 +218,7 @@ final class PortForwardSession {
 
     private void fail(String message) {
       LOG.debug(message);
-      sendQuietly(new SpdyFrames.Data(errorStream, 0, message.getBytes(StandardCharsets.UTF_8)));
+      send(new DefaultSpdyDataFrame(errorStream, Unpooled.copiedBuffer(message, StandardCharsets.UTF_8)));
       finish();
     }
 
@@ -204,8 +230,8 @@ final class PortForwardSession {
         }
         finished = true;
       }
-      sendQuietly(new SpdyFrames.Data(dataStream, SpdyFrames.FLAG_FIN, new byte[0]));
-      sendQuietly(new SpdyFrames.Data(errorStream, SpdyFrames.FLAG_FIN, new byte[0]));
+      send(new DefaultSpdyDataFrame(dataStream).setLast(true));
+      send(new DefaultSpdyDataFrame(errorStream).setLast(true));
       closeSocket();
       byStream.remove(dataStream);
       byStream.remove(errorStream);

@@ -1,0 +1,71 @@
+package io.kuberay.harness.emulated.streaming;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * What a client must hold to talk to one emulated environment's API server: a random bearer token, and the
+ * CA that signed the server's certificate. Both live in memory and in the environment's kubeconfig only.
+ */
+public final class ApiCredentials {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final String token;
+  private final byte[] tokenBytes;
+  private final ApiCertificates certificates;
+
+  private ApiCredentials(String token, ApiCertificates certificates) {
+    this.token = token;
+    this.tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
+    this.certificates = certificates;
+  }
+
+  static ApiCredentials generate() {
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    return new ApiCredentials(Base64.getUrlEncoder().withoutPadding().encodeToString(secret), ApiCertificates.generate());
+  }
+
+  String token() {
+    return token;
+  }
+
+  ApiCertificates certificates() {
+    return certificates;
+  }
+
+  /** Whether an {@code Authorization} header carries this environment's token; compared in constant time. */
+  boolean accepts(String authorization) {
+    if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
+    return MessageDigest.isEqual(offered, tokenBytes);
+  }
+
+  /** A kubeconfig any Kubernetes client can use to reach the server at {@code serverUrl} with these credentials. */
+  public String kubeconfig(String serverUrl) {
+    String caData = Base64.getEncoder().encodeToString(certificates.caPem().getBytes(StandardCharsets.US_ASCII));
+    return "apiVersion: v1\n"
+        + "kind: Config\n"
+        + "clusters:\n"
+        + "- name: kuberay-harness\n"
+        + "  cluster:\n"
+        + "    server: " + serverUrl + "\n"
+        + "    certificate-authority-data: " + caData + "\n"
+        + "contexts:\n"
+        + "- name: kuberay-harness\n"
+        + "  context:\n"
+        + "    cluster: kuberay-harness\n"
+        + "    user: kuberay-harness\n"
+        + "    namespace: default\n"
+        + "current-context: kuberay-harness\n"
+        + "users:\n"
+        + "- name: kuberay-harness\n"
+        + "  user:\n"
+        + "    token: " + token + "\n";
+  }
+}
