@@ -72,10 +72,13 @@ final class RayProcessPodRuntime implements PodRuntime {
   /** Pods that were deleted: their nodes must not be (re)launched. */
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Object podLock = new Object();
+  /** Volumes, env sources and mount namespaces of the pods. */
+  private final PodFilesystems files;
   private volatile boolean closed;
 
-  RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount) {
+  RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount, PodFilesystems files) {
     this.runtime = runtime;
+    this.files = files;
     this.launcher = RayNodeLauncher.create(runtime);
     this.logDir = logDir;
     this.standbyCount = standbyCount;
@@ -111,7 +114,7 @@ final class RayProcessPodRuntime implements PodRuntime {
     standbys.removeIf(s -> !s.isAlive());
     try {
       while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
-        standbys.add(launcher.standby(Map.of()));
+        standbys.add(launcher.standby(Map.of(), PodProcesses.standbyWrapper(files)));
       }
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
@@ -129,9 +132,9 @@ final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
-  private RayStandby ownStandby(Map<String, String> podEnv) {
+  private RayStandby ownStandby(Map<String, String> podEnv, io.kuberay.harness.ray.ProcessWrapper wrapper) {
     try {
-      return launcher.standby(podEnv);
+      return launcher.standby(podEnv, wrapper);
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; the pod starts cold", e);
       return null;
@@ -154,17 +157,50 @@ final class RayProcessPodRuntime implements PodRuntime {
   }
 
   private void run(Pod pod, PodLifecycle lifecycle) {
+    try {
+      runNode(pod, lifecycle);
+    } catch (RuntimeException | Error e) {
+      logger.warn("Pod {} failed to run", Keys.of(pod), e);
+      throw e;
+    }
+  }
+
+  private void runNode(Pod pod, PodLifecycle lifecycle) {
     String key = Keys.of(pod);
     boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
     String clusterKey = Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
     Map<String, String> params = startParams(pod);
-    Map<String, String> podEnv = PodEnvironment.of(pod, null, Map.of());
+    // Volumes mounted and env resolved first, as the kubelet does before it creates a container.
+    Optional<Map<String, String>> prepared =
+        ContainerPreparation.prepare(files, pod, lifecycle, () -> closed || cancelled.contains(key));
+    if (prepared.isEmpty()) {
+      cancelled.remove(key);
+      return;
+    }
+    Map<String, String> podEnv = prepared.get();
     starting.incrementAndGet();
     boolean counted = true;
     // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
     RayStandby standby = takeStandby(podEnv);
+    PodProcesses processes;
+    try {
+      processes = PodProcesses.forPod(files, pod, standby);
+    } catch (RuntimeException e) {
+      lifecycle.warning("FailedMount", e.getMessage());
+      started();
+      cancelled.remove(key);
+      if (standby != null) {
+        standby.close();
+      }
+      return;
+    }
+    if (!processes.adoptedStandby() && standby != null && processes.wrapper() != null) {
+      // A standby outside the pod's namespace cannot become its process.
+      standby.close();
+      standby = null;
+    }
     if (standby == null && !head) {
-      standby = ownStandby(podEnv);
+      standby = ownStandby(podEnv, processes.wrapper());
     }
     try {
       RayNodeSpec.Builder spec;
@@ -179,7 +215,8 @@ final class RayProcessPodRuntime implements PodRuntime {
       }
       lifecycle.initContainersDone();
       Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
-      RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
+      RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log)
+          .wrapper(processes.wrapper()).workingDir(processes.workingDir()).build();
       int restarts = 0;
       while (!closed && nodes.containsKey(key) || restarts == 0) {
         RayNode node = launcher.launch(built, standby);
@@ -274,14 +311,22 @@ final class RayProcessPodRuntime implements PodRuntime {
         heads.values().remove(node);
       }
     }
-    if (node != null) {
-      workers.submit(node::stop);
+    Runnable stopping = () -> {
+      if (node != null) {
+        node.stop();
+      }
+      files.remove(namespace, name);
+    };
+    try {
+      workers.submit(stopping);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      stopping.run(); // closing: nothing else runs on the workers now
     }
   }
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
+    Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putAll(runtime.environment());
     RayNode head = heads.get(Keys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
@@ -292,7 +337,7 @@ final class RayProcessPodRuntime implements PodRuntime {
     List<String> viaEnv = new ArrayList<>();
     viaEnv.add("/usr/bin/env");
     viaEnv.addAll(command);
-    return LocalExec.of(viaEnv).withEnv(env).withTimeout(timeout).run();
+    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv)).withEnv(env).withTimeout(timeout).run();
   }
 
   @Override

@@ -131,6 +131,14 @@ public final class RayNodeLauncher {
    * only variables Ray reads after start-up may differ.
    */
   public RayStandby standby(Map<String, String> env) {
+    return standby(env, null);
+  }
+
+  /**
+   * Like {@link #standby(Map)}, started through {@code wrapper} (e.g. in a mount namespace of its own, which the pod
+   * that takes it then fills); {@code null}: directly.
+   */
+  public RayStandby standby(Map<String, String> env, ProcessWrapper wrapper) {
     Objects.requireNonNull(env, "env");
     installShutdownHook();
     String nodeId = newNodeId();
@@ -138,7 +146,11 @@ public final class RayNodeLauncher {
     full.put(NodeRegistry.MARKER_ENV, nodeId);
     try {
       Path output = Files.createTempFile(tempRoot, "krh-standby-", ".log");
-      ProcessBuilder builder = new ProcessBuilder(RayStartCommand.standby(runtime)).redirectErrorStream(true)
+      List<String> command = RayStartCommand.standby(runtime);
+      if (wrapper != null) {
+        command = wrapper.wrap(command, Path.of("").toAbsolutePath());
+      }
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(output.toFile());
       builder.environment().clear();
       builder.environment().putAll(full);
@@ -171,12 +183,14 @@ public final class RayNodeLauncher {
 
   private static Process start(List<String> command, Map<String, String> env, RayNodeSpec spec, Path tempDir)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path cwd = spec.workingDir() != null ? spec.workingDir() : tempDir != null ? tempDir : Path.of("").toAbsolutePath();
+    List<String> actual = spec.wrapper() == null ? command : spec.wrapper().wrap(command, cwd);
+    ProcessBuilder builder = new ProcessBuilder(actual).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(env);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-    if (tempDir != null) {
-      builder.directory(tempDir.toFile());
+    if (spec.wrapper() == null) {
+      builder.directory(cwd.toFile());
     }
     Process process = builder.start();
     process.getOutputStream().close();
@@ -198,7 +212,7 @@ public final class RayNodeLauncher {
     Map<String, Object> go = new java.util.LinkedHashMap<>();
     go.put("argv", argv);
     go.put("env", env);
-    go.put("cwd", (tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
+    go.put("cwd", (spec.workingDir() != null ? spec.workingDir() : tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
     go.put("log", spec.logFile().toAbsolutePath().toString());
     if (!spec.isHead()) {
       go.put("socketTag", socketTag);
