@@ -144,5 +144,12 @@ final class PodSandbox implements AutoCloseable {
       // already gone
     }
     holder.destroy();
+    try {
+      holder.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      holder.destroyForcibly();
+    }
   }
 }
