@@ -45,7 +45,7 @@ public final class EmulatedBackend implements ClusterBackend {
     PodFilesystems files = new PodFilesystems(workDir.resolve("pod-files"), api::client, settings.nodeCapacity(), MountNamespaces.probe(),
         PodFilesystems.skipVolumes(io.kuberay.harness.install.Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
     PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files);
-    EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime()), files);
+    EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
