@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
@@ -19,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Ray jobs the head runs; env from ConfigMaps, Secrets and the downward API; workingDir. Head and worker mount
  * different content at the same path; the host's file system is not written.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodVolumesAndEnvTest {
 
   private static final Duration WAIT = Duration.ofMinutes(3);
@@ -127,7 +134,9 @@ class PodVolumesAndEnvTest {
   void emptyDirShared() throws Exception {
     head("echo shared-data > /tmp/ray/krh-shared.txt");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ExecWatch watch = env.client().pods().inNamespace(ns).withName(cluster.headPod().name()).inContainer("sidecar")
+    // Exec in a container other than the first goes through the kubeconfig's server, as kubectl exec -c does.
+    try (KubernetesClient kubectl = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(Files.readString(env.kubeconfig()))).build();
+        ExecWatch watch = kubectl.pods().inNamespace(ns).withName(cluster.headPod().name()).inContainer("sidecar")
         .writingOutput(out).exec("cat", "/shared/krh-shared.txt")) {
       watch.exitCode().get(1, TimeUnit.MINUTES);
     }
@@ -135,6 +144,7 @@ class PodVolumesAndEnvTest {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE) // changes the ConfigMap the other tests read
   @DisplayName("a ConfigMap update reaches the mounted volume, as the kubelet's sync does")
   void configMapUpdate() {
     env.client().configMaps().inNamespace(ns).withName("code-head").edit(cm -> {

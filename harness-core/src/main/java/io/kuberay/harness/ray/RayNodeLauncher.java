@@ -261,12 +261,22 @@ public final class RayNodeLauncher {
     }
   }
 
+  /**
+   * A short directory of the harness's own under /tmp (Ray's socket paths must stay short). A pod's mount namespace
+   * may give /tmp a view of its own (a mount point such as the chart's {@code /tmp/ray} that the host lacks); this
+   * directory exists before any pod starts, so it stays shared there and the JVM and every pod see the same Ray
+   * temp dirs.
+   */
   private static Path defaultTempRoot() {
     Path tmp = Path.of("/tmp");
-    if (Files.isDirectory(tmp) && Files.isWritable(tmp)) {
-      return tmp;
+    Path base = Files.isDirectory(tmp) && Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+    Path own = base.resolve("krh" + Integer.toHexString(System.getProperty("user.name", "").hashCode() & 0xfff));
+    try {
+      Files.createDirectories(own);
+      return Files.isWritable(own) ? own : base;
+    } catch (IOException e) {
+      return base;
     }
-    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private static List<String> redactShim(List<String> command) {

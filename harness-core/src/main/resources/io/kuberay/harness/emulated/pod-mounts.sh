@@ -46,16 +46,19 @@ mirror() {
   own "${1%/}"
 }
 
+# Sets $p to the parent of $1 (no subshell: forks are what this script costs on a busy machine).
 parent() {
   p=${1%/*}
-  [ -n "$p" ] && [ "$p" != "$root" ] && { echo "$p"; return; }
-  [ -n "$root" ] && echo "$root" || echo /
+  if [ -z "$p" ] || [ "$p" = "$root" ]; then
+    p=${root:-/}
+  fi
 }
 
 ensure_dir() {
   [ -d "$1" ] && return 0
-  ensure_dir "$(parent "$1")"
-  p=$(parent "$1")
+  parent "$1"
+  ensure_dir "$p"
+  parent "$1"
   is_owned "$p" || mirror "$p"
   mkdir "$1"
   own "$1"
@@ -63,8 +66,9 @@ ensure_dir() {
 
 ensure_file() {
   [ -e "$1" ] && return 0
-  ensure_dir "$(parent "$1")"
-  p=$(parent "$1")
+  parent "$1"
+  ensure_dir "$p"
+  parent "$1"
   is_owned "$p" || mirror "$p"
   : >"$1"
   own "$1"
@@ -72,8 +76,8 @@ ensure_file() {
 
 # A first path component that does not exist means mirroring / before anything else.
 while IFS=$tab read -r mode src target; do
-  top=/${target#/}
-  top=/$(echo "${top#/}" | cut -d/ -f1)
+  top=${target#/}
+  top=/${top%%/*}
   [ -e "$top" ] || [ -n "$root" ] || mirror /
 done <"$plan"
 [ -n "$root" ] && own "$root"
