@@ -1,5 +1,8 @@
 package io.kuberay.harness.emulated;
 
+import io.kuberay.harness.emulated.node.MountNamespaces;
+import io.kuberay.harness.emulated.node.PodFilesystems;
+
 import io.kuberay.harness.emulated.streaming.ApiFront;
 
 import io.kuberay.harness.emulated.api.ApiDispatcher;
@@ -40,23 +43,28 @@ public final class EmulatedBackend implements ClusterBackend {
 
   private final EmulatedApiServer api;
   private final PodRuntimes runtimes;
+  private final PodFilesystems files;
   private NodeEmulator node;
   private volatile ApiFront front;
   private RayClusterController rayClusters;
   private RayJobController rayJobs;
   private String operatorNamespace = "default";
 
-  private EmulatedBackend(EmulatedApiServer api, PodRuntimes runtimes) {
+  private EmulatedBackend(EmulatedApiServer api, PodRuntimes runtimes, PodFilesystems files) {
     this.api = api;
     this.runtimes = runtimes;
+    this.files = files;
   }
 
   /** Starts the API server and the node; Ray pods, if any, keep their logs under {@code workDir}. */
   public static EmulatedBackend start(EnvironmentSettings settings, Path workDir) {
     // KubeRay's bundle is read and parsed (once per JVM) while the API server and the node start.
     OperatorInstaller.prepare(settings);
-    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"));
-    EmulatedBackend backend = new EmulatedBackend(new EmulatedApiServer(), new PodRuntimes(ray, new SimulatedPodRuntime()));
+    EmulatedApiServer api = new EmulatedApiServer();
+    PodFilesystems files = new PodFilesystems(workDir.resolve("pod-files"), api::client, settings.nodeCapacity(), MountNamespaces.probe(),
+        PodFilesystems.skipVolumes(io.kuberay.harness.install.Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
+    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files);
+    EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
@@ -64,6 +72,7 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT);
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
+      files.watch(backend.api);
       ClientWarmup.start(client.getKubernetesSerialization());
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
       backend.node = new NodeEmulator(client, backend.api, settings.nodeCapacity(), backend.runtimes, new EventRecorder(backend.api::create, "kubelet")).start();
@@ -74,7 +83,7 @@ public final class EmulatedBackend implements ClusterBackend {
     }
   }
 
-  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir) {
+  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir, PodFilesystems files) {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
@@ -86,7 +95,7 @@ public final class EmulatedBackend implements ClusterBackend {
       }
       return null;
     }
-    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys);
+    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys, files);
   }
 
   private static Path createDirectory(Path dir) {
@@ -157,6 +166,7 @@ public final class EmulatedBackend implements ClusterBackend {
       node.close();
     }
     runtimes.close();
+    files.close();
     api.close();
     if (front != null) {
       front.close();

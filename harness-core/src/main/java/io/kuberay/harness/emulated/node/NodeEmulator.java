@@ -520,6 +520,31 @@ public final class NodeEmulator implements AutoCloseable {
     }
 
     @Override
+    public void warning(String reason, String message) {
+      Pod pod = written.get(key);
+      if (pod != null) {
+        events.warning(pod, reason, message);
+      }
+    }
+
+    @Override
+    public void configError(String message) {
+      update(s -> {
+        for (ContainerStatus cs : s.getContainerStatuses()) {
+          cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewWaiting()
+              .withReason("CreateContainerConfigError").withMessage(message).endWaiting().build());
+        }
+      });
+      warning("Failed", "Error: " + message);
+    }
+
+    @Override
+    public void mountsUnavailable(String message) {
+      update(s -> setCondition(s, "PodReadyToStartContainers", "False", "VolumesUnavailable", message));
+      warning("FailedMount", message);
+    }
+
+    @Override
     public void restarted(int restartCount) {
       update(
           s -> {

@@ -43,5 +43,14 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
     void exited(int exitCode, String reason);
 
     void restarted(int restartCount);
+
+    /** A Warning event on the pod from the kubelet (e.g. FailedMount while a ConfigMap is missing). */
+    void warning(String reason, String message);
+
+    /** The container cannot be created: CreateContainerConfigError with the kubelet's message. */
+    void configError(String message);
+
+    /** The pod's volumes cannot be mounted on this machine at all; the pod does not start. */
+    void mountsUnavailable(String message);
   }
 }

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.node;
 
+import io.kuberay.harness.ray.process.ProcessWrapper;
+
 import io.kuberay.harness.ray.process.JvmReaper;
 
 import io.kuberay.harness.emulated.support.Json;
@@ -77,10 +79,13 @@ public final class RayProcessPodRuntime implements PodRuntime {
   /** Pods that were deleted: their nodes must not be (re)launched. */
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Object podLock = new Object();
+  /** Volumes, env sources and mount namespaces of the pods. */
+  private final PodFilesystems files;
   private volatile boolean closed;
 
-  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount) {
+  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount, PodFilesystems files) {
     this.runtime = runtime;
+    this.files = files;
     this.launcher = RayNodeLauncher.create(runtime);
     this.logDir = logDir;
     this.standbyCount = standbyCount;
@@ -116,7 +121,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     standbys.removeIf(s -> !s.isAlive());
     try {
       while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
-        standbys.add(launcher.standby(Map.of()));
+        standbys.add(launcher.standby(Map.of(), PodProcesses.standbyWrapper(files)));
       }
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
@@ -134,9 +139,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
-  private RayStandby ownStandby(Map<String, String> podEnv) {
+  private RayStandby ownStandby(Map<String, String> podEnv, ProcessWrapper wrapper) {
     try {
-      return launcher.standby(podEnv);
+      return launcher.standby(podEnv, wrapper);
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; the pod starts cold", e);
       return null;
@@ -159,17 +164,50 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   private void run(Pod pod, PodLifecycle lifecycle) {
+    try {
+      runNode(pod, lifecycle);
+    } catch (RuntimeException | Error e) {
+      logger.warn("Pod {} failed to run", ObjectKeys.of(pod), e);
+      throw e;
+    }
+  }
+
+  private void runNode(Pod pod, PodLifecycle lifecycle) {
     String key = ObjectKeys.of(pod);
     boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
     String clusterKey = ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
     Map<String, String> params = startParams(pod);
-    Map<String, String> podEnv = PodEnvironment.of(pod, null, Map.of());
+    // Volumes mounted and env resolved first, as the kubelet does before it creates a container.
+    Optional<Map<String, String>> prepared =
+        ContainerPreparation.prepare(files, pod, lifecycle, () -> closed || cancelled.contains(key));
+    if (prepared.isEmpty()) {
+      cancelled.remove(key);
+      return;
+    }
+    Map<String, String> podEnv = prepared.get();
     starting.incrementAndGet();
     boolean counted = true;
     // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
     RayStandby standby = takeStandby(podEnv);
+    PodProcesses processes;
+    try {
+      processes = PodProcesses.forPod(files, pod, standby);
+    } catch (RuntimeException e) {
+      lifecycle.warning("FailedMount", e.getMessage());
+      started();
+      cancelled.remove(key);
+      if (standby != null) {
+        standby.close();
+      }
+      return;
+    }
+    if (!processes.adoptedStandby() && standby != null && processes.wrapper() != null) {
+      // A standby outside the pod's namespace cannot become its process.
+      standby.close();
+      standby = null;
+    }
     if (standby == null && !head) {
-      standby = ownStandby(podEnv);
+      standby = ownStandby(podEnv, processes.wrapper());
     }
     try {
       Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
@@ -183,7 +221,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         if (restarts == 0) {
           lifecycle.initContainersDone();
         }
-        RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log).build();
+        RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log)
+            .wrapper(processes.wrapper()).workingDir(processes.workingDir()).build();
         RayNode node = launcher.launch(built, standby);
         standby = null;
         boolean deleted;
@@ -287,14 +326,22 @@ public final class RayProcessPodRuntime implements PodRuntime {
         heads.values().remove(node);
       }
     }
-    if (node != null) {
-      workers.submit(node::stop);
+    Runnable stopping = () -> {
+      if (node != null) {
+        node.stop();
+      }
+      files.remove(namespace, name);
+    };
+    try {
+      workers.submit(stopping);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      stopping.run(); // closing: nothing else runs on the workers now
     }
   }
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    Map<String, String> env = new HashMap<>(PodEnvironment.of(pod, container, Map.of()));
+    Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putAll(runtime.environment());
     JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
     RayNode head = heads.get(ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
@@ -306,7 +353,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     List<String> viaEnv = new ArrayList<>();
     viaEnv.add("/usr/bin/env");
     viaEnv.addAll(command);
-    return LocalExec.of(viaEnv).withEnv(env).withTimeout(timeout).run();
+    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv)).withEnv(env).withTimeout(timeout).run();
   }
 
   @Override

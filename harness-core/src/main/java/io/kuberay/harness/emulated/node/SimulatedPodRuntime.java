@@ -12,9 +12,15 @@ import java.util.Optional;
 /**
  * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
  * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the command
- * locally with the pod's environment.
+ * locally with the pod's environment, volumes and workingDir (see {@link PodFilesystems}).
  */
 public final class SimulatedPodRuntime implements PodRuntime {
+
+  private final PodFilesystems files;
+
+  public SimulatedPodRuntime(PodFilesystems files) {
+    this.files = files;
+  }
 
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
@@ -24,11 +30,14 @@ public final class SimulatedPodRuntime implements PodRuntime {
   }
 
   @Override
-  public void stop(String namespace, String name) {}
+  public void stop(String namespace, String name) {
+    files.remove(namespace, name);
+  }
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
-    return LocalExec.of(command).withEnv(PodEnvironment.of(pod, container, Map.of())).withTimeout(timeout).run();
+    Map<String, String> env = PodProcesses.execEnvironment(files, pod, container);
+    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(command)).withEnv(env).withTimeout(timeout).run();
   }
 
   @Override

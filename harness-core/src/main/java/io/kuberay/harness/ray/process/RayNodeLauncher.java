@@ -134,6 +134,14 @@ public final class RayNodeLauncher {
    * only variables Ray reads after start-up may differ.
    */
   public RayStandby standby(Map<String, String> env) {
+    return standby(env, null);
+  }
+
+  /**
+   * Like {@link #standby(Map)}, started through {@code wrapper} (e.g. in a mount namespace of its own, which the pod
+   * that takes it then fills); {@code null}: directly.
+   */
+  public RayStandby standby(Map<String, String> env, ProcessWrapper wrapper) {
     Objects.requireNonNull(env, "env");
     installShutdownHook();
     String nodeId = newNodeId();
@@ -142,7 +150,11 @@ public final class RayNodeLauncher {
     try {
       Path output = Files.createTempFile(tempRoot, "krh-standby-", ".log");
       JvmReaper.removeOnDeath(output);
-      ProcessBuilder builder = new ProcessBuilder(LocalRayStartCommand.standby(runtime)).redirectErrorStream(true)
+      List<String> command = LocalRayStartCommand.standby(runtime);
+      if (wrapper != null) {
+        command = wrapper.wrap(command, Path.of("").toAbsolutePath());
+      }
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(output.toFile());
       builder.environment().clear();
       builder.environment().putAll(full);
@@ -176,12 +188,14 @@ public final class RayNodeLauncher {
 
   private static Process start(List<String> command, Map<String, String> env, RayNodeSpec spec, Path tempDir)
       throws IOException {
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    Path cwd = spec.workingDir() != null ? spec.workingDir() : tempDir != null ? tempDir : Path.of("").toAbsolutePath();
+    List<String> actual = spec.wrapper() == null ? command : spec.wrapper().wrap(command, cwd);
+    ProcessBuilder builder = new ProcessBuilder(actual).redirectErrorStream(true);
     builder.environment().clear();
     builder.environment().putAll(env);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(spec.logFile().toFile()));
-    if (tempDir != null) {
-      builder.directory(tempDir.toFile());
+    if (spec.wrapper() == null) {
+      builder.directory(cwd.toFile());
     }
     Process process = builder.start();
     process.getOutputStream().close();
@@ -203,7 +217,7 @@ public final class RayNodeLauncher {
     Map<String, Object> go = new java.util.LinkedHashMap<>();
     go.put("argv", argv);
     go.put("env", env);
-    go.put("cwd", (tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
+    go.put("cwd", (spec.workingDir() != null ? spec.workingDir() : tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
     go.put("log", spec.logFile().toAbsolutePath().toString());
     if (!spec.isHead()) {
       go.put("socketTag", socketTag);
@@ -254,12 +268,22 @@ public final class RayNodeLauncher {
     }
   }
 
+  /**
+   * A short directory of the harness's own under /tmp (Ray's socket paths must stay short). A pod's mount namespace
+   * may give /tmp a view of its own (a mount point such as the chart's {@code /tmp/ray} that the host lacks); this
+   * directory exists before any pod starts, so it stays shared there and the JVM and every pod see the same Ray
+   * temp dirs.
+   */
   private static Path defaultTempRoot() {
     Path tmp = Path.of("/tmp");
-    if (Files.isDirectory(tmp) && Files.isWritable(tmp)) {
-      return tmp;
+    Path base = Files.isDirectory(tmp) && Files.isWritable(tmp) ? tmp : Path.of(System.getProperty("java.io.tmpdir"));
+    Path own = base.resolve("krh" + Integer.toHexString(System.getProperty("user.name", "").hashCode() & 0xfff));
+    try {
+      Files.createDirectories(own);
+      return Files.isWritable(own) ? own : base;
+    } catch (IOException e) {
+      return base;
     }
-    return Path.of(System.getProperty("java.io.tmpdir"));
   }
 
   private static List<String> redactShim(List<String> command) {

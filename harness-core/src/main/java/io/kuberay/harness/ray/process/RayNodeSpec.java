@@ -29,6 +29,8 @@ public final class RayNodeSpec {
   private final Map<String, String> env;
   private final Path logFile;
   private final long objectStoreMemory;
+  private final ProcessWrapper wrapper;
+  private final Path workingDir;
 
   private RayNodeSpec(Builder b) {
     this.head = b.head;
@@ -38,6 +40,8 @@ public final class RayNodeSpec {
     this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
     this.logFile = b.logFile;
     this.objectStoreMemory = b.objectStoreMemory;
+    this.wrapper = b.wrapper;
+    this.workingDir = b.workingDir;
   }
 
   /** A head node, e.g. named after its pod. */
@@ -85,6 +89,16 @@ public final class RayNodeSpec {
     return objectStoreMemory;
   }
 
+  /** How the node's process is started (e.g. inside a pod's mount namespace); {@code null}: directly. */
+  public ProcessWrapper wrapper() {
+    return wrapper;
+  }
+
+  /** The node's working directory as its process sees it; {@code null}: the launcher's choice. */
+  public Path workingDir() {
+    return workingDir;
+  }
+
   @Override
   public String toString() {
     return (head ? "head " : "worker ") + name + " " + rayStartParams;
@@ -99,6 +113,8 @@ public final class RayNodeSpec {
     private final Map<String, String> env = new LinkedHashMap<>();
     private Path logFile;
     private long objectStoreMemory = DEFAULT_OBJECT_STORE_MEMORY;
+    private ProcessWrapper wrapper;
+    private Path workingDir;
 
     private Builder(boolean head, String name, String headGcsAddress) {
       Objects.requireNonNull(name, "name");
@@ -142,6 +158,18 @@ public final class RayNodeSpec {
             + bytes);
       }
       this.objectStoreMemory = bytes;
+      return this;
+    }
+
+    /** Starts the node's process through {@code wrapper} (e.g. in a pod's mount namespace). */
+    public Builder wrapper(ProcessWrapper wrapper) {
+      this.wrapper = wrapper;
+      return this;
+    }
+
+    /** The working directory, as the (wrapped) process sees it: a container's {@code workingDir}. */
+    public Builder workingDir(Path directory) {
+      this.workingDir = directory;
       return this;
     }
 

@@ -103,6 +103,9 @@ public final class RayRuntime {
     env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
     env.put("RAY_USAGE_STATS_ENABLED", "0");
     env.put("PYTHONUNBUFFERED", "1");
+    // Ray's dashboard gives each of its module processes 30 s to start and fails for good after that; on a
+    // loaded test machine importing them takes longer (seen: MetricsHead at load 40 on 2 cores).
+    env.put("RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT", "180");
     return env;
   }
 

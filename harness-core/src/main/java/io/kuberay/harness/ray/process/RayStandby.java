@@ -75,6 +75,11 @@ public final class RayStandby implements AutoCloseable {
     onDone.run();
   }
 
+  /** The interpreter's process id (its mount namespace is the one a pod that takes it runs in). */
+  public long pid() {
+    return process.pid();
+  }
+
   public boolean isAlive() {
     return !taken && process.isAlive();
   }
