@@ -4,7 +4,7 @@ import io.kuberay.harness.ray.process.JvmReaper;
 import java.time.Duration;
 
 /**
- * The child JVM of {@link KilledJvmLeavesNothingTest}: starts an emulated environment with real Ray and the chart's
+ * The child JVM of {@link KilledJvmLeavesNothingIT}: starts an emulated environment with real Ray and the chart's
  * cluster, says what it owns on stdout, and waits to be killed. {@code starting}: says so as soon as the cluster is
  * created, while Ray nodes start; {@code ready}: once the cluster is ready.
  */

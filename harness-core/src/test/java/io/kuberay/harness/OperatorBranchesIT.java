@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * KubeRay v1.5.0's controllers off the tutorial path, end to end through the emulated API server (no Ray
  * processes): the branches behind the defects found with KubeRay's sample manifests.
  */
-class OperatorBranchesTest {
+class OperatorBranchesIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static KubeRayEnvironment env;

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * of its Ray processes, listening ports, environment directory or Ray temp dirs is left: its reaper ends them, not the
  * next run.
  */
-class KilledJvmLeavesNothingTest {
+class KilledJvmLeavesNothingIT {
 
   /** Generous: on a 2-core machine shared with other builds a Ray cluster can take minutes to be ready. */
   private static final Duration STARTUP = Duration.ofMinutes(9);

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** 100 RayClusters created, ready and deleted: what the JVM keeps afterwards is bounded and does not grow per round. */
-class ManyClustersMemoryTest {
+class ManyClustersMemoryIT {
 
   private static final int CLUSTERS = 100;
 

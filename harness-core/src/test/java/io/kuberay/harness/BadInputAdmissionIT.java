@@ -20,7 +20,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** Bad input gets the real API server's status codes and messages, and nothing is stored (v1.1.0, no Ray). */
-class BadInputAdmissionTest {
+class BadInputAdmissionIT {
 
   private static final String CLUSTER = """
       apiVersion: ray.io/v1

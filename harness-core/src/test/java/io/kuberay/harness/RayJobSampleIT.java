@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * KubeRay v1.5.0's own {@code ray-job.sample.yaml}, unchanged (copied from the release into the test resources): its
  * entrypoint runs {@code /home/ray/samples/sample_code.py} from a ConfigMap volume, with a pip runtime env.
  */
-class RayJobSampleTest {
+class RayJobSampleIT {
 
   /** The runtime env installs requests and builds pendulum 2.1.2 from source on first use. */
   private static final Duration WAIT = Duration.ofMinutes(12);
@@ -44,7 +44,7 @@ class RayJobSampleTest {
   @SuppressWarnings("unchecked")
   void sampleCompletes() throws IOException {
     String ns = env.createNamespace("sample");
-    String yaml = PodVolumesAndEnvTest.resource("ray-job.sample.yaml");
+    String yaml = PodVolumesAndEnvIT.resource("ray-job.sample.yaml");
     for (String doc : yaml.split("(?m)^---\\s*$")) {
       if (doc.contains("kind: RayJob")) {
         GenericKubernetesResource job = env.client().getKubernetesSerialization().unmarshal(doc, GenericKubernetesResource.class);

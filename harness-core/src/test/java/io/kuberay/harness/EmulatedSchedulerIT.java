@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The emulated scheduler on "a node with 4 GPUs", a label and a taint: extended resources, nodeSelector and node
  * affinity, taints and tolerations and schedulerName, with kube-scheduler's FailedScheduling messages.
  */
-class EmulatedSchedulerTest {
+class EmulatedSchedulerIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String NO_VICTIMS = " preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";

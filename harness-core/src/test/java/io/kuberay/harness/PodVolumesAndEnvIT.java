@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * different content at the same path; the host's file system is not written.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PodVolumesAndEnvTest {
+class PodVolumesAndEnvIT {
 
   private static final Duration WAIT = Duration.ofMinutes(3);
   @TempDir
@@ -74,7 +74,7 @@ class PodVolumesAndEnvTest {
   }
 
   static String resource(String name) throws IOException {
-    try (InputStream in = PodVolumesAndEnvTest.class.getResourceAsStream("/pods/" + name)) {
+    try (InputStream in = PodVolumesAndEnvIT.class.getResourceAsStream("/pods/" + name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the cluster does not read as ready while Ray lacks the worker.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HeadRestartRecoveryTest {
+class HeadRestartRecoveryIT {
 
   /** Ray's own setting (default 60 s): how long a raylet keeps trying a lost GCS before it exits. */
   private static final String CLUSTER = """
