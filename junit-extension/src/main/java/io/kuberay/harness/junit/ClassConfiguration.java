@@ -10,6 +10,8 @@ import io.kuberay.harness.RayClusterChart;
 import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.WorkerGroupSpec;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -61,15 +64,13 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     return new ClassConfiguration(settings, reuse, namespacePerClass, List.copyOf(clusters));
   }
 
-  /** A boolean attribute, overridden by its system property or environment variable when one is set. */
+  /** A boolean attribute, overridden by its setting (system property, configuration parameter, environment variable) when set. */
   private static boolean flag(String where, String property, boolean annotated) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(property.replace('.', '_').toUpperCase(java.util.Locale.ROOT));
-    }
-    if (value == null || value.isBlank()) {
+    Optional<String> configured = SettingsReader.get(Setting.of(property));
+    if (configured.isEmpty()) {
       return annotated;
     }
+    String value = configured.get();
     if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
       throw Misconfiguration.of(where, property + " to be true or false", "'" + value + "'", "set it to true or false, or unset it");
     }

@@ -3,6 +3,8 @@ package io.kuberay.harness.junit;
 import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -44,6 +46,8 @@ class KubeRayExtension
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    // junit-platform.properties and launcher -D values: the layer between system properties and the environment.
+    SettingsReader.useConfigurationParameters(context::getConfigurationParameter);
     Class<?> testClass = context.getRequiredTestClass();
     List<Field> fields = ReflectionSupport.findFields(testClass, f -> AnnotationSupport.isAnnotated(f, KubeRayResource.class), HierarchyTraversalMode.TOP_DOWN);
     fields.forEach(f -> InjectionPoint.of(f).check(Optional.of(f)));
@@ -73,7 +77,7 @@ class KubeRayExtension
               .acquire(config.settings())
           : KubeRayEnvironment.start(config.settings());
     } catch (io.kuberay.harness.BackendUnavailableException e) {
-      if (io.kuberay.harness.install.Settings.flag(io.kuberay.harness.EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
+      if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
         String reason = "Skipped " + testClass.getName() + ": the " + config.settings().backend().id() + " backend cannot start here ("
             + e.getMessage() + ") and kuberay.backend.optional=true";
         // Build tools count a class aborted in beforeAll as zero tests; the log says why.
@@ -197,8 +201,7 @@ class KubeRayExtension
   }
 
   private static Path diagnosticsBase() {
-    String configured = System.getProperty(KubeRayTest.DIAGNOSTICS_DIR_PROPERTY);
-    return Path.of(configured == null || configured.isBlank() ? KubeRayTest.DEFAULT_DIAGNOSTICS_DIR : configured);
+    return Path.of(SettingsReader.get(Setting.DIAGNOSTICS_DIR).orElse(KubeRayTest.DEFAULT_DIAGNOSTICS_DIR));
   }
 
   private static void deleteRecursively(Path dir) {
