@@ -31,7 +31,8 @@ import java.util.function.Function;
  */
 record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment, boolean namespacePerClass, List<ClusterDeclaration> clusters) {
 
-  static ClassConfiguration of(Class<?> testClass, KubeRayTest test) {
+  /** With {@code pinned}: the release of one {@link KubeRayVersions} run, over the annotation and outside settings. */
+  static ClassConfiguration of(Class<?> testClass, KubeRayTest test, Optional<KubeRayVersion> pinned) {
     String where = "@KubeRayTest on " + testClass.getName();
     KubeRayEnvironment.Builder builder = KubeRayEnvironment.builder()
         .kuberayVersion(parse(where, "kuberayVersion", test.kuberayVersion(), KubeRayVersion::of,
@@ -49,6 +50,7 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
       throw Misconfiguration.of(where, "valid kuberay.* system properties and KUBERAY_* environment variables",
           "'" + e.getMessage() + "'", "correct or unset that property or variable", e);
     }
+    settings = pinned.map(settings::withKuberayVersion).orElse(settings);
     List<ClusterDeclaration> clusters = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (RayCluster cluster : test.clusters()) {
