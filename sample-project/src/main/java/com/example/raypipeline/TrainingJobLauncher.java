@@ -1,6 +1,7 @@
 package com.example.raypipeline;
 
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.kuberay.harness.model.v1.RayJob;
-import io.kuberay.harness.model.v1.RayJobList;
 import io.kuberay.harness.model.v1.RayJobSpec;
 import io.kuberay.harness.model.v1.RayJobStatus;
 import io.kuberay.harness.model.v1.rayjobspec.RayClusterSpec;
@@ -45,8 +45,8 @@ public class TrainingJobLauncher {
   }
 
   /** The RayJobs of a client, typed. */
-  public static MixedOperation<RayJob, RayJobList, Resource<RayJob>> rayJobs(KubernetesClient client) {
-    return client.resources(RayJob.class, RayJobList.class);
+  public static MixedOperation<RayJob, KubernetesResourceList<RayJob>, Resource<RayJob>> rayJobs(KubernetesClient client) {
+    return client.resources(RayJob.class);
   }
 
   /** Creates the RayJob {@code name} for {@code entrypoint} and waits up to {@code timeout} for it to finish. */

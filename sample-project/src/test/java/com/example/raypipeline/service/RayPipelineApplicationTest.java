@@ -24,7 +24,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The Spring service, with its own KubernetesClient and Ray Jobs address pointed at the harness's environment:
  * {@code @KubeRayTest} starts it (emulated backend) before Spring builds the context from these properties.
  */
-@KubeRayTest(clusters = @RayCluster(name = "pipeline"))
+// Real Ray on a busy CI machine can take minutes to start a head.
+@KubeRayTest(clusters = @RayCluster(name = "pipeline", readyTimeout = "5m"))
 @SpringBootTest
 class RayPipelineApplicationTest {
 
