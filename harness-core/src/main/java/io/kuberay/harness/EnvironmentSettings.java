@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -7,46 +9,39 @@ import java.util.Optional;
 
 /**
  * Everything that identifies one environment. Immutable; two equal settings share one started environment
- * in {@link KubeRayEnvironments}.
- *
- * @param backend         where the cluster comes from
- * @param kuberayVersion  the KubeRay release to install
- * @param installMethod   kustomize bundle or Helm chart
- * @param manifestsDir    a directory of KubeRay release data ({@code <dir>/v1.1.0/kustomize-default.yaml}),
- *                        empty for the bundled copy
- * @param nodeCapacity    the emulated node's allocatable CPU, memory and extended resources, labels and taints
- * @param rayMode         whether emulated pods run real Ray processes
- * @param kubeconfig      for the existing backend: the kubeconfig file, empty for the default
- * @param context         for the existing backend: the context, empty for the current one
- * @param k3sImage        for the k3s backend: the k3s image
- * @param startupTimeout  how long the backend and the operator may take to become ready
+ * in {@link KubeRayEnvironments}. Start from {@link #defaults()} and change one value at a time with the
+ * {@code with…} methods (or {@link KubeRayEnvironment#builder()}); there is no positional constructor, so adding a
+ * setting touches this class only.
  */
-public record EnvironmentSettings(
-    BackendType backend,
-    KubeRayVersion kuberayVersion,
-    InstallMethod installMethod,
-    Optional<Path> manifestsDir,
-    NodeCapacity nodeCapacity,
-    RayMode rayMode,
-    Optional<Path> kubeconfig,
-    Optional<String> context,
-    String k3sImage,
-    Duration startupTimeout) {
+public final class EnvironmentSettings {
 
   /** The k3s image used when none is configured; never {@code latest}. */
   public static final String DEFAULT_K3S_IMAGE = "rancher/k3s:v1.31.4-k3s1";
 
-  public EnvironmentSettings {
-    Objects.requireNonNull(backend, "backend");
-    Objects.requireNonNull(kuberayVersion, "kuberayVersion");
-    Objects.requireNonNull(installMethod, "installMethod");
-    Objects.requireNonNull(manifestsDir, "manifestsDir");
-    Objects.requireNonNull(nodeCapacity, "nodeCapacity");
-    Objects.requireNonNull(rayMode, "rayMode");
-    Objects.requireNonNull(kubeconfig, "kubeconfig");
-    Objects.requireNonNull(context, "context");
-    Objects.requireNonNull(k3sImage, "k3sImage");
-    Objects.requireNonNull(startupTimeout, "startupTimeout");
+  private final BackendType backend;
+  private final KubeRayVersion kuberayVersion;
+  private final InstallMethod installMethod;
+  private final Optional<Path> manifestsDir;
+  private final NodeCapacity nodeCapacity;
+  private final RayMode rayMode;
+  private final Optional<Path> kubeconfig;
+  private final Optional<String> context;
+  private final String k3sImage;
+  private final Duration startupTimeout;
+
+  private EnvironmentSettings(BackendType backend, KubeRayVersion kuberayVersion, InstallMethod installMethod,
+      Optional<Path> manifestsDir, NodeCapacity nodeCapacity, RayMode rayMode, Optional<Path> kubeconfig,
+      Optional<String> context, String k3sImage, Duration startupTimeout) {
+    this.backend = Objects.requireNonNull(backend, "backend");
+    this.kuberayVersion = Objects.requireNonNull(kuberayVersion, "kuberayVersion");
+    this.installMethod = Objects.requireNonNull(installMethod, "installMethod");
+    this.manifestsDir = Objects.requireNonNull(manifestsDir, "manifestsDir");
+    this.nodeCapacity = Objects.requireNonNull(nodeCapacity, "nodeCapacity");
+    this.rayMode = Objects.requireNonNull(rayMode, "rayMode");
+    this.kubeconfig = Objects.requireNonNull(kubeconfig, "kubeconfig");
+    this.context = Objects.requireNonNull(context, "context");
+    this.k3sImage = Objects.requireNonNull(k3sImage, "k3sImage");
+    this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
     if (startupTimeout.isNegative() || startupTimeout.isZero()) {
       throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
     }
@@ -54,44 +49,149 @@ public record EnvironmentSettings(
 
   /** The defaults: emulated backend, KubeRay v1.1.0 by kustomize, bundled manifests, Ray if available. */
   public static EnvironmentSettings defaults() {
-    return new EnvironmentSettings(
-        BackendType.EMULATED,
-        KubeRayVersion.DEFAULT,
-        InstallMethod.KUSTOMIZE,
-        Optional.empty(),
-        NodeCapacity.ofThisMachine(),
-        RayMode.AUTO,
-        Optional.empty(),
-        Optional.empty(),
-        DEFAULT_K3S_IMAGE,
-        Duration.ofMinutes(5));
+    return new EnvironmentSettings(BackendType.EMULATED, KubeRayVersion.DEFAULT, InstallMethod.KUSTOMIZE, Optional.empty(),
+        NodeCapacity.ofThisMachine(), RayMode.AUTO, Optional.empty(), Optional.empty(), DEFAULT_K3S_IMAGE, Duration.ofMinutes(5));
+  }
+
+  /** Where the cluster comes from. */
+  public BackendType backend() {
+    return backend;
+  }
+
+  /** The KubeRay release to install. */
+  public KubeRayVersion kuberayVersion() {
+    return kuberayVersion;
+  }
+
+  /** Kustomize bundle or Helm chart. */
+  public InstallMethod installMethod() {
+    return installMethod;
+  }
+
+  /** A directory of KubeRay release data ({@code <dir>/v1.1.0/kustomize-default.yaml}), empty for the bundled copy. */
+  public Optional<Path> manifestsDir() {
+    return manifestsDir;
+  }
+
+  /** The emulated node's allocatable CPU and memory. */
+  public NodeCapacity nodeCapacity() {
+    return nodeCapacity;
+  }
+
+  /** Whether emulated pods run real Ray processes. */
+  public RayMode rayMode() {
+    return rayMode;
+  }
+
+  /** For the existing backend: the kubeconfig file, empty for the default. */
+  public Optional<Path> kubeconfig() {
+    return kubeconfig;
+  }
+
+  /** For the existing backend: the context, empty for the current one. */
+  public Optional<String> context() {
+    return context;
+  }
+
+  /** For the k3s backend: the k3s image. */
+  public String k3sImage() {
+    return k3sImage;
+  }
+
+  /** How long the backend and the operator may take to become ready. */
+  public Duration startupTimeout() {
+    return startupTimeout;
+  }
+
+  public EnvironmentSettings withBackend(BackendType value) {
+    return new EnvironmentSettings(value, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  public EnvironmentSettings withKuberayVersion(KubeRayVersion value) {
+    return new EnvironmentSettings(backend, value, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  public EnvironmentSettings withInstallMethod(InstallMethod value) {
+    return new EnvironmentSettings(backend, kuberayVersion, value, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  /** Release data from this directory instead of the bundled copy; empty for the bundled copy. */
+  public EnvironmentSettings withManifestsDir(Optional<Path> value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, value, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  public EnvironmentSettings withNodeCapacity(NodeCapacity value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, value, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  public EnvironmentSettings withRayMode(RayMode value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, value, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  /** The existing backend's kubeconfig; empty for {@code KUBECONFIG} or {@code ~/.kube/config}. */
+  public EnvironmentSettings withKubeconfig(Optional<Path> value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, value, context, k3sImage, startupTimeout);
+  }
+
+  /** The existing backend's context; empty for the current one. */
+  public EnvironmentSettings withContext(Optional<String> value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, value, k3sImage, startupTimeout);
+  }
+
+  public EnvironmentSettings withK3sImage(String value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, value, startupTimeout);
+  }
+
+  public EnvironmentSettings withStartupTimeout(Duration value) {
+    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, value);
   }
 
   /**
-   * These settings with every value given from outside (system properties, then environment variables)
-   * put over them; the outside wins so that one test runs unchanged on another backend.
+   * These settings with every value given from outside (system property, JUnit configuration parameter,
+   * environment variable; see {@link SettingsReader}) put over them; the outside wins so that one test runs
+   * unchanged on another backend.
    */
   public EnvironmentSettings withExternalOverrides() {
-    return withOverridesFrom(ExternalConfig.system());
+    return withOverridesFrom(SettingsReader.current());
   }
 
-  EnvironmentSettings withOverridesFrom(ExternalConfig config) {
-    return new EnvironmentSettings(
-        config.get(Keys.BACKEND).map(BackendType::of).orElse(backend),
-        config.get(Keys.VERSION).map(KubeRayVersion::of).orElse(kuberayVersion),
-        config.get(Keys.INSTALL).map(InstallMethod::of).orElse(installMethod),
-        config.get(Keys.MANIFESTS_DIR).map(Path::of).or(() -> manifestsDir),
-        new NodeCapacity(
-            config.get(Keys.NODE_CPU).orElse(nodeCapacity.cpu()),
-            config.get(Keys.NODE_MEMORY).orElse(nodeCapacity.memory()),
-            config.get(Keys.NODE_RESOURCES).map(t -> NodeCapacity.pairs(Keys.NODE_RESOURCES, t)).orElse(nodeCapacity.extendedResources()),
-            config.get(Keys.NODE_LABELS).map(t -> NodeCapacity.pairs(Keys.NODE_LABELS, t)).orElse(nodeCapacity.labels()),
-            config.get(Keys.NODE_TAINTS).map(NodeCapacity::taintList).orElse(nodeCapacity.taints())),
-        config.get(Keys.RAY).map(RayMode::of).orElse(rayMode),
-        config.get(Keys.KUBECONFIG).map(Path::of).or(() -> kubeconfig),
-        config.get(Keys.CONTEXT).or(() -> context),
-        config.get(Keys.K3S_IMAGE).orElse(k3sImage),
-        config.get(Keys.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout));
+  EnvironmentSettings withOverridesFrom(SettingsReader config) {
+    return withBackend(config.value(Setting.BACKEND).map(BackendType::of).orElse(backend))
+        .withKuberayVersion(config.value(Setting.VERSION).map(KubeRayVersion::of).orElse(kuberayVersion))
+        .withInstallMethod(config.value(Setting.INSTALL).map(InstallMethod::of).orElse(installMethod))
+        .withManifestsDir(config.value(Setting.MANIFESTS_DIR).map(Path::of).or(() -> manifestsDir))
+        .withNodeCapacity(new NodeCapacity(
+            config.value(Setting.NODE_CPU).orElse(nodeCapacity.cpu()),
+            config.value(Setting.NODE_MEMORY).orElse(nodeCapacity.memory()),
+            config.value(Setting.NODE_RESOURCES).map(t -> NodeCapacity.pairs(Setting.NODE_RESOURCES.key(), t)).orElse(nodeCapacity.extendedResources()),
+            config.value(Setting.NODE_LABELS).map(t -> NodeCapacity.pairs(Setting.NODE_LABELS.key(), t)).orElse(nodeCapacity.labels()),
+            config.value(Setting.NODE_TAINTS).map(NodeCapacity::taintList).orElse(nodeCapacity.taints())))
+        .withRayMode(config.value(Setting.RAY).map(RayMode::of).orElse(rayMode))
+        .withKubeconfig(config.value(Setting.KUBECONFIG).map(Path::of).or(() -> kubeconfig))
+        .withContext(config.value(Setting.CONTEXT).or(() -> context))
+        .withK3sImage(config.value(Setting.K3S_IMAGE).orElse(k3sImage))
+        .withStartupTimeout(config.value(Setting.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof EnvironmentSettings s
+        && backend == s.backend && kuberayVersion.equals(s.kuberayVersion) && installMethod == s.installMethod
+        && manifestsDir.equals(s.manifestsDir) && nodeCapacity.equals(s.nodeCapacity) && rayMode == s.rayMode
+        && kubeconfig.equals(s.kubeconfig) && context.equals(s.context) && k3sImage.equals(s.k3sImage)
+        && startupTimeout.equals(s.startupTimeout);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+  }
+
+  @Override
+  public String toString() {
+    return "EnvironmentSettings[backend=" + backend + ", kuberayVersion=" + kuberayVersion + ", installMethod=" + installMethod
+        + ", manifestsDir=" + manifestsDir + ", nodeCapacity=" + nodeCapacity + ", rayMode=" + rayMode + ", kubeconfig=" + kubeconfig
+        + ", context=" + context + ", k3sImage=" + k3sImage + ", startupTimeout=" + startupTimeout + "]";
   }
 
   /** The property names; each also reads from the environment variable of the same name in upper snake case. */

@@ -188,7 +188,7 @@ public final class KubeRayEnvironment implements AutoCloseable {
 
     public Builder backend(BackendType backend) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(backend, s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withBackend(backend));
     }
 
     public Builder kuberayVersion(String version) {
@@ -197,24 +197,23 @@ public final class KubeRayEnvironment implements AutoCloseable {
 
     public Builder kuberayVersion(KubeRayVersion version) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), version, s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withKuberayVersion(version));
     }
 
     public Builder installMethod(InstallMethod method) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), method, s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withInstallMethod(method));
     }
 
     public Builder manifestsDir(Path dir) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), Optional.of(dir), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withManifestsDir(Optional.of(dir)));
     }
 
     public Builder nodeCapacity(String cpu, String memory) {
       EnvironmentSettings s = settings;
       NodeCapacity n = s.nodeCapacity();
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(),
-          new NodeCapacity(cpu, memory, n.extendedResources(), n.labels(), n.taints()), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withNodeCapacity(new NodeCapacity(cpu, memory, n.extendedResources(), n.labels(), n.taints())));
     }
 
     /** The emulated node offers {@code quantity} of an extended resource, e.g. {@code ("nvidia.com/gpu", "4")}. */
@@ -233,18 +232,17 @@ public final class KubeRayEnvironment implements AutoCloseable {
     }
 
     private Builder node(NodeCapacity node) {
-      EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), node, s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(settings.withNodeCapacity(node));
     }
 
     public Builder rayMode(RayMode mode) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), mode, s.kubeconfig(), s.context(), s.k3sImage(), s.startupTimeout()));
+      return with(s.withRayMode(mode));
     }
 
     public Builder startupTimeout(Duration timeout) {
       EnvironmentSettings s = settings;
-      return with(new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(), s.kubeconfig(), s.context(), s.k3sImage(), timeout));
+      return with(s.withStartupTimeout(timeout));
     }
 
     /** The settings with system properties and environment variables applied over the code's choices. */

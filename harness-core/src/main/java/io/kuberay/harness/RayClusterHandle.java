@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kuberay.harness.model.v1.RayCluster;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
@@ -43,6 +44,11 @@ public final class RayClusterHandle {
       throw new IllegalStateException("RayCluster " + namespace + "/" + name + " does not exist (any more)");
     }
     return r;
+  }
+
+  /** The RayCluster object as stored now, typed ({@code kuberay-model}): spec and status as fields, pod templates as fabric8's. */
+  public RayCluster rayCluster() {
+    return backend.client().getKubernetesSerialization().convertValue(get(), RayCluster.class);
   }
 
   @SuppressWarnings("unchecked")

@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import io.kuberay.harness.internal.ChartValues;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.kuberay.harness.model.v1.RayCluster;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,6 +92,20 @@ public final class RayClusterSpec {
     }
     if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
       throw new IllegalArgumentException("The RayCluster YAML has no metadata.name; add one.");
+    }
+    return new RayClusterSpec(resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
+  }
+
+  /**
+   * A typed RayCluster ({@code kuberay-model}), as built in code or read with fabric8; created as it is, like
+   * {@link #fromYaml}.
+   *
+   * @throws IllegalArgumentException when it has no {@code metadata.name}
+   */
+  public static RayClusterSpec from(RayCluster cluster) {
+    GenericKubernetesResource resource = SERDE.convertValue(cluster, GenericKubernetesResource.class);
+    if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
+      throw new IllegalArgumentException("The RayCluster has no metadata.name; set one (new ObjectMetaBuilder().withName(...)).");
     }
     return new RayClusterSpec(resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
   }

@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import io.kuberay.harness.backend.ClusterBackend;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.kuberay.harness.model.v1.RayCluster;
 import java.util.List;
 import java.util.Objects;
 
@@ -38,6 +39,11 @@ public final class RayClusters {
       spec = spec.withChartValues(RayClusterChart.imageValues(backend.rayImage()));
     }
     return create(spec);
+  }
+
+  /** Creates a typed RayCluster ({@code kuberay-model}); returns at once. */
+  public RayClusterHandle create(RayCluster cluster) {
+    return create(RayClusterSpec.from(cluster));
   }
 
   /** Creates any RayCluster manifest. */

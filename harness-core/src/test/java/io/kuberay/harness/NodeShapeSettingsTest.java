@@ -3,6 +3,7 @@ package io.kuberay.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kuberay.harness.settings.SettingsReader;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,12 +18,12 @@ class NodeShapeSettingsTest {
         "kuberay.node.resources", "nvidia.com/gpu=4, google.com/tpu=8",
         "kuberay.node.labels", "cloud.google.com/gke-accelerator=nvidia-l4",
         "kuberay.node.taints", "nvidia.com/gpu=present:NoSchedule,dedicated:NoExecute");
-    NodeCapacity node = base.withOverridesFrom(new ExternalConfig(props::get, Map.of())).nodeCapacity();
+    NodeCapacity node = base.withOverridesFrom(SettingsReader.ofProperties(props::get)).nodeCapacity();
     assertThat(node.cpu()).isEqualTo("4");
     assertThat(node.extendedResources()).containsOnly(Map.entry("nvidia.com/gpu", "4"), Map.entry("google.com/tpu", "8"));
     assertThat(node.labels()).containsOnly(Map.entry("cloud.google.com/gke-accelerator", "nvidia-l4"));
     assertThat(node.taints()).containsExactly("nvidia.com/gpu=present:NoSchedule", "dedicated:NoExecute");
-    assertThat(base.withOverridesFrom(new ExternalConfig(k -> null, Map.of())).nodeCapacity().extendedResources())
+    assertThat(base.withOverridesFrom(SettingsReader.ofProperties(k -> null)).nodeCapacity().extendedResources())
         .containsOnly(Map.entry("nvidia.com/gpu", "1"));
   }
 

@@ -1,21 +1,30 @@
 package com.example.raypipeline;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.kuberay.harness.model.v1.RayJob;
+import io.kuberay.harness.model.v1.RayJobSpec;
+import io.kuberay.harness.model.v1.RayJobStatus;
+import io.kuberay.harness.model.v1.rayjobspec.RayClusterSpec;
+import io.kuberay.harness.model.v1.rayjobspec.rayclusterspec.HeadGroupSpec;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Launches training jobs on KubeRay: each job is a RayJob that brings up its own small RayCluster, runs the
  * entrypoint through a submitter Kubernetes Job ({@code K8sJobMode}) and shuts the cluster down when the job
- * has finished.
+ * has finished. RayJobs are the typed classes of the harness's {@code kuberay-model}.
  *
  * <pre>{@code
  * TrainingJobLauncher launcher = new TrainingJobLauncher(client, "ml-training");
@@ -23,14 +32,6 @@ import java.util.concurrent.TimeUnit;
  * }</pre>
  */
 public class TrainingJobLauncher {
-
-  /** The RayJob custom resource (KubeRay's {@code ray.io/v1} API). */
-  public static final ResourceDefinitionContext RAY_JOB = new ResourceDefinitionContext.Builder()
-      .withGroup("ray.io").withVersion("v1").withKind("RayJob").withPlural("rayjobs").withNamespaced(true).build();
-
-  /** The RayCluster custom resource. */
-  public static final ResourceDefinitionContext RAY_CLUSTER = new ResourceDefinitionContext.Builder()
-      .withGroup("ray.io").withVersion("v1").withKind("RayCluster").withPlural("rayclusters").withNamespaced(true).build();
 
   public static final String RAY_VERSION = "2.52.0";
   public static final String RAY_IMAGE = "rayproject/ray:" + RAY_VERSION;
@@ -43,6 +44,11 @@ public class TrainingJobLauncher {
     this.namespace = Objects.requireNonNull(namespace, "namespace");
   }
 
+  /** The RayJobs of a client, typed. */
+  public static MixedOperation<RayJob, KubernetesResourceList<RayJob>, Resource<RayJob>> rayJobs(KubernetesClient client) {
+    return client.resources(RayJob.class);
+  }
+
   /** Creates the RayJob {@code name} for {@code entrypoint} and waits up to {@code timeout} for it to finish. */
   public TrainingJobResult launch(String name, String entrypoint, Duration timeout) {
     submit(name, entrypoint);
@@ -51,7 +57,7 @@ public class TrainingJobLauncher {
 
   /** Creates the RayJob {@code name} for {@code entrypoint} and returns at once. */
   public void submit(String name, String entrypoint) {
-    client.genericKubernetesResources(RAY_JOB).inNamespace(namespace).resource(rayJob(name, entrypoint)).create();
+    rayJobs(client).inNamespace(namespace).resource(rayJob(name, entrypoint)).create();
   }
 
   /**
@@ -61,64 +67,64 @@ public class TrainingJobLauncher {
    * @throws IllegalStateException if the RayJob does not exist or is deleted meanwhile
    */
   public TrainingJobResult awaitResult(String name, Duration timeout) {
-    GenericKubernetesResource finished;
+    RayJob finished;
     try {
-      finished = client.genericKubernetesResources(RAY_JOB).inNamespace(namespace).withName(name)
+      finished = rayJobs(client).inNamespace(namespace).withName(name)
           .waitUntilCondition(r -> r == null || isFinished(r), timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (KubernetesClientTimeoutException e) {
-      GenericKubernetesResource last = client.genericKubernetesResources(RAY_JOB).inNamespace(namespace).withName(name).get();
-      String where = last == null ? "it no longer exists" : "jobDeploymentStatus=" + quoted(status(last, "jobDeploymentStatus"))
-          + ", jobStatus=" + quoted(status(last, "jobStatus")) + ", message=" + quoted(status(last, "message"));
+      RayJob last = rayJobs(client).inNamespace(namespace).withName(name).get();
+      String where = last == null ? "it no longer exists" : "jobDeploymentStatus=" + quoted(status(last, RayJobStatus::getJobDeploymentStatus))
+          + ", jobStatus=" + quoted(status(last, RayJobStatus::getJobStatus)) + ", message=" + quoted(status(last, RayJobStatus::getMessage));
       throw new TrainingJobTimeoutException(
           "Training job " + namespace + "/" + name + " did not finish within " + timeout + ": " + where, e);
     }
     if (finished == null) {
       throw new IllegalStateException("Training job " + namespace + "/" + name + " does not exist (or was deleted while waiting)");
     }
-    return new TrainingJobResult(name, status(finished, "jobId"), status(finished, "rayClusterName"),
-        status(finished, "jobDeploymentStatus"), status(finished, "jobStatus"), status(finished, "message"));
+    return new TrainingJobResult(name, status(finished, RayJobStatus::getJobId), status(finished, RayJobStatus::getRayClusterName),
+        status(finished, RayJobStatus::getJobDeploymentStatus), status(finished, RayJobStatus::getJobStatus),
+        status(finished, RayJobStatus::getMessage));
   }
 
   /** The RayJob this launcher creates: a 1-CPU/2Gi head, no workers, torn down as soon as the job has finished. */
-  GenericKubernetesResource rayJob(String name, String entrypoint) {
-    Map<String, Object> head = Map.of(
-        "rayStartParams", Map.of("dashboard-host", "0.0.0.0"),
-        "template", Map.of("spec", Map.of("containers", List.of(Map.of(
-            "name", "ray-head",
-            "image", RAY_IMAGE,
-            "ports", List.of(
-                Map.of("containerPort", 6379, "name", "gcs-server"),
-                Map.of("containerPort", 8265, "name", "dashboard"),
-                Map.of("containerPort", 10001, "name", "client")),
-            "resources", Map.of(
-                "requests", Map.of("cpu", "1", "memory", "2Gi"),
-                "limits", Map.of("cpu", "1", "memory", "2Gi")))))));
-    Map<String, Object> spec = new LinkedHashMap<>();
-    spec.put("entrypoint", entrypoint);
-    spec.put("submissionMode", "K8sJobMode");
-    spec.put("shutdownAfterJobFinishes", true);
-    spec.put("ttlSecondsAfterFinished", 0);
-    spec.put("rayClusterSpec", Map.of("rayVersion", RAY_VERSION, "headGroupSpec", head));
+  RayJob rayJob(String name, String entrypoint) {
+    Map<String, Quantity> resources = Map.of("cpu", new Quantity("1"), "memory", new Quantity("2Gi"));
+    HeadGroupSpec head = new HeadGroupSpec();
+    head.setRayStartParams(Map.of("dashboard-host", "0.0.0.0"));
+    head.setTemplate(new PodTemplateSpecBuilder().withNewSpec().addNewContainer()
+        .withName("ray-head")
+        .withImage(RAY_IMAGE)
+        .withPorts(
+            new ContainerPortBuilder().withContainerPort(6379).withName("gcs-server").build(),
+            new ContainerPortBuilder().withContainerPort(8265).withName("dashboard").build(),
+            new ContainerPortBuilder().withContainerPort(10001).withName("client").build())
+        .withNewResources().withRequests(resources).withLimits(resources).endResources()
+        .endContainer().endSpec().build());
+    RayClusterSpec cluster = new RayClusterSpec();
+    cluster.setRayVersion(RAY_VERSION);
+    cluster.setHeadGroupSpec(head);
 
-    GenericKubernetesResource job = new GenericKubernetesResource();
-    job.setApiVersion("ray.io/v1");
-    job.setKind("RayJob");
+    RayJobSpec spec = new RayJobSpec();
+    spec.setEntrypoint(entrypoint);
+    spec.setSubmissionMode("K8sJobMode");
+    spec.setShutdownAfterJobFinishes(true);
+    spec.setTtlSecondsAfterFinished(0);
+    spec.setRayClusterSpec(cluster);
+
+    RayJob job = new RayJob();
     job.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
         .addToLabels("app.kubernetes.io/part-of", "ray-pipeline").build());
-    job.setAdditionalProperty("spec", spec);
+    job.setSpec(spec);
     return job;
   }
 
-  private static boolean isFinished(GenericKubernetesResource job) {
-    String deployment = status(job, "jobDeploymentStatus");
+  private static boolean isFinished(RayJob job) {
+    String deployment = status(job, RayJobStatus::getJobDeploymentStatus);
     return "Complete".equals(deployment) || "Failed".equals(deployment);
   }
 
-  private static String status(GenericKubernetesResource job, String field) {
-    if (job.getAdditionalProperties().get("status") instanceof Map<?, ?> status && status.get(field) != null) {
-      return String.valueOf(status.get(field));
-    }
-    return "";
+  private static String status(RayJob job, Function<RayJobStatus, Object> field) {
+    return Optional.ofNullable(job.getStatus()).map(field).map(String::valueOf).orElse("");
   }
 
   private static String quoted(String s) {

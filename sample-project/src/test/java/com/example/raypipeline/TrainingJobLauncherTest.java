@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.junit.KubeRayNamespace;
 import io.kuberay.harness.junit.KubeRayTest;
+import io.kuberay.harness.model.v1.RayCluster;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +50,7 @@ class TrainingJobLauncherTest {
     assertThat(result.jobId()).startsWith("cluster-resources-");
 
     // shutdownAfterJobFinishes with ttlSecondsAfterFinished 0: the operator deletes the cluster right away.
-    client.genericKubernetesResources(TrainingJobLauncher.RAY_CLUSTER).inNamespace(namespace).withName(result.rayClusterName())
+    client.resources(RayCluster.class).inNamespace(namespace).withName(result.rayClusterName())
         .waitUntilCondition(Objects::isNull, 1, TimeUnit.MINUTES);
   }
 

@@ -13,9 +13,10 @@ import io.kuberay.harness.KubeRayEnvironments;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
-import io.kuberay.harness.install.Settings;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.RayJobsClient;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -83,7 +84,7 @@ public final class KubeRayWorld {
     try {
       return start.get();
     } catch (BackendUnavailableException e) {
-      if (Settings.flag(EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
+      if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
         throw new TestAbortedException("Skipped: the backend cannot start here (" + e.getMessage() + ") and kuberay.backend.optional=true", e);
       }
       throw e;
@@ -164,7 +165,7 @@ public final class KubeRayWorld {
       return;
     }
     try {
-      Path dir = Diagnostics.directoryFor(Path.of(System.getProperty(DIAGNOSTICS_DIR_PROPERTY, "target/kuberay-diagnostics")), scenario);
+      Path dir = Diagnostics.directoryFor(Path.of(SettingsReader.get(Setting.DIAGNOSTICS_DIR).orElse("target/kuberay-diagnostics")), scenario);
       DiagnosticsBundle.of(environment, namespace).writeTo(dir);
       scenario.attach(DiagnosticsBundle.summary(dir), "text/plain", "kuberay diagnostics");
       log("Diagnostics bundle: " + dir.toAbsolutePath().toUri());

@@ -1,27 +1,24 @@
 package io.kuberay.harness.install;
 
-import java.util.Locale;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.util.Optional;
 
 /**
- * Reads a harness setting the way every other one is read: a system property ({@code kuberay.operator.image})
- * first, then the environment variable of the same name in upper snake case ({@code KUBERAY_OPERATOR_IMAGE}).
+ * Reads a registered harness setting by its property name ({@code kuberay.operator.image}) through
+ * {@link SettingsReader}: system property, JUnit configuration parameter, environment variable.
  */
 public final class Settings {
 
   private Settings() {}
 
-  /** The value, trimmed, or empty when unset or blank. */
+  /** The value, trimmed, or empty when unset or blank; an unregistered name fails. */
   public static Optional<String> get(String property) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT));
-    }
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    return SettingsReader.get(Setting.of(property));
   }
 
   /** {@code true} only for the text {@code true}, ignoring case. */
   public static boolean flag(String property) {
-    return get(property).map(Boolean::parseBoolean).orElse(false);
+    return SettingsReader.flag(Setting.of(property));
   }
 }

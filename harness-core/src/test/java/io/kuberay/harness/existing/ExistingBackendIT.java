@@ -40,9 +40,8 @@ class ExistingBackendIT {
   }
 
   private static EnvironmentSettings settings(KubeRayVersion version) {
-    EnvironmentSettings d = EnvironmentSettings.defaults();
-    return new EnvironmentSettings(BackendType.EXISTING, version, InstallMethod.KUSTOMIZE, Optional.empty(), d.nodeCapacity(), RayMode.OFF,
-        Optional.of(emulated.kubeconfig()), Optional.empty(), d.k3sImage(), Duration.ofSeconds(20));
+    return EnvironmentSettings.defaults().withBackend(BackendType.EXISTING).withKuberayVersion(version).withInstallMethod(InstallMethod.KUSTOMIZE)
+        .withRayMode(RayMode.OFF).withKubeconfig(Optional.of(emulated.kubeconfig())).withStartupTimeout(Duration.ofSeconds(20));
   }
 
   private static InstallOptions options() {
@@ -111,12 +110,10 @@ class ExistingBackendIT {
   @DisplayName("a missing kubeconfig or context fails with the path, the contexts and the properties to set")
   void badKubeconfig() {
     EnvironmentSettings s = settings(KubeRayVersion.V1_1_0);
-    EnvironmentSettings missing = new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(),
-        Optional.of(Path.of("/nonexistent/kubeconfig")), Optional.empty(), s.k3sImage(), s.startupTimeout());
+    EnvironmentSettings missing = s.withKubeconfig(Optional.of(Path.of("/nonexistent/kubeconfig")));
     assertThatThrownBy(() -> ExistingBackend.start(missing)).hasMessageContaining("No kubeconfig at /nonexistent/kubeconfig").hasMessageContaining("kuberay.kubeconfig");
 
-    EnvironmentSettings badContext = new EnvironmentSettings(s.backend(), s.kuberayVersion(), s.installMethod(), s.manifestsDir(), s.nodeCapacity(), s.rayMode(),
-        s.kubeconfig(), Optional.of("nope"), s.k3sImage(), s.startupTimeout());
+    EnvironmentSettings badContext = s.withContext(Optional.of("nope"));
     assertThatThrownBy(() -> ExistingBackend.start(badContext)).hasMessageContaining("has no context 'nope'").hasMessageContaining("kuberay.context");
   }
 }

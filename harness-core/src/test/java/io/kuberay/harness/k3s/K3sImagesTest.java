@@ -12,9 +12,7 @@ import org.junit.jupiter.api.Test;
 class K3sImagesTest {
 
   private static EnvironmentSettings v15() {
-    EnvironmentSettings d = EnvironmentSettings.defaults();
-    return new EnvironmentSettings(d.backend(), KubeRayVersion.V1_5_0, d.installMethod(), d.manifestsDir(), d.nodeCapacity(), d.rayMode(),
-        d.kubeconfig(), d.context(), d.k3sImage(), d.startupTimeout());
+    return EnvironmentSettings.defaults().withKuberayVersion(KubeRayVersion.V1_5_0);
   }
 
   @Test

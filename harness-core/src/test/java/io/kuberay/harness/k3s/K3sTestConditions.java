@@ -3,6 +3,8 @@ package io.kuberay.harness.k3s;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -27,7 +29,7 @@ final class K3sTestConditions {
   }
 
   static boolean required() {
-    return Boolean.parseBoolean(System.getenv().getOrDefault("KUBERAY_K3S_REQUIRED", System.getProperty("kuberay.k3s.required", "false")));
+    return SettingsReader.flag(Setting.K3S_REQUIRED);
   }
 
   /** The KubeRay release data ({@code kuberay.manifests.dir}, else {@code ../shared/kuberay} beside the checkout). */

@@ -57,9 +57,8 @@ class K3sTutorialIT {
     K3sTestConditions.requireDocker("k3s tutorial test");
     Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
     K3sTestConditions.require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
-    EnvironmentSettings settings = new EnvironmentSettings(BackendType.K3S, VERSION, io.kuberay.harness.InstallMethod.KUSTOMIZE,
-        Optional.of(manifests), EnvironmentSettings.defaults().nodeCapacity(), io.kuberay.harness.RayMode.OFF, Optional.empty(),
-        Optional.empty(), EnvironmentSettings.DEFAULT_K3S_IMAGE, Duration.ofMinutes(5)).withExternalOverrides();
+    EnvironmentSettings settings = EnvironmentSettings.defaults().withBackend(BackendType.K3S).withKuberayVersion(VERSION)
+        .withManifestsDir(Optional.of(manifests)).withRayMode(io.kuberay.harness.RayMode.OFF).withExternalOverrides();
     OfflineTestcontainers.configure();
     var dockerClient = DockerClientFactory.instance().client();
     K3sImages images = K3sImages.resolve(settings, name -> {

@@ -10,6 +10,8 @@ import io.kuberay.harness.RayClusterChart;
 import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.WorkerGroupSpec;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -28,7 +31,8 @@ import java.util.function.Function;
  */
 record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment, boolean namespacePerClass, List<ClusterDeclaration> clusters) {
 
-  static ClassConfiguration of(Class<?> testClass, KubeRayTest test) {
+  /** With {@code pinned}: the release of one {@link KubeRayVersions} run, over the annotation and outside settings. */
+  static ClassConfiguration of(Class<?> testClass, KubeRayTest test, Optional<KubeRayVersion> pinned) {
     String where = "@KubeRayTest on " + testClass.getName();
     KubeRayEnvironment.Builder builder = KubeRayEnvironment.builder()
         .kuberayVersion(parse(where, "kuberayVersion", test.kuberayVersion(), KubeRayVersion::of,
@@ -46,6 +50,7 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
       throw Misconfiguration.of(where, "valid kuberay.* system properties and KUBERAY_* environment variables",
           "'" + e.getMessage() + "'", "correct or unset that property or variable", e);
     }
+    settings = pinned.map(settings::withKuberayVersion).orElse(settings);
     List<ClusterDeclaration> clusters = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (RayCluster cluster : test.clusters()) {
@@ -61,15 +66,13 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     return new ClassConfiguration(settings, reuse, namespacePerClass, List.copyOf(clusters));
   }
 
-  /** A boolean attribute, overridden by its system property or environment variable when one is set. */
+  /** A boolean attribute, overridden by its setting (system property, configuration parameter, environment variable) when set. */
   private static boolean flag(String where, String property, boolean annotated) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(property.replace('.', '_').toUpperCase(java.util.Locale.ROOT));
-    }
-    if (value == null || value.isBlank()) {
+    Optional<String> configured = SettingsReader.get(Setting.of(property));
+    if (configured.isEmpty()) {
       return annotated;
     }
+    String value = configured.get();
     if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
       throw Misconfiguration.of(where, property + " to be true or false", "'" + value + "'", "set it to true or false, or unset it");
     }

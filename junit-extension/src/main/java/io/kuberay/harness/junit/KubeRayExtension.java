@@ -2,7 +2,10 @@ package io.kuberay.harness.junit;
 
 import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -16,7 +19,9 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeClassTemplateInvocationCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,26 +36,45 @@ import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
 import org.opentest4j.TestAbortedException;
+import org.slf4j.LoggerFactory;
 
 /** The engine behind {@link KubeRayTest}; see there for the contract. */
 class KubeRayExtension
-    implements BeforeAllCallback, BeforeEachCallback, ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
+    implements BeforeAllCallback, BeforeClassTemplateInvocationCallback, BeforeEachCallback, ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
 
   static final Namespace NAMESPACE = Namespace.create(KubeRayExtension.class);
 
   private static final String CLASS_STATE = "class-state";
   private static final String SHARED_ENVIRONMENTS = "shared-environments";
+  /** The name of the diagnostics bundle among a test's published files. */
+  static final String PUBLISHED_DIRECTORY = "kuberay-diagnostics";
   private static final String NAMESPACE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    // A class template (@KubeRayVersions) runs beforeAll once for all its runs; each run starts in beforeClassTemplateInvocation.
+    if (!AnnotationSupport.isAnnotated(context.getRequiredTestClass(), ClassTemplate.class)) {
+      setUp(context);
+    }
+  }
+
+  @Override
+  public void beforeClassTemplateInvocation(ExtensionContext context) {
+    setUp(context);
+  }
+
+  private void setUp(ExtensionContext context) {
+    // junit-platform.properties and launcher -D values: the layer between system properties and the environment.
+    SettingsReader.useConfigurationParameters(context::getConfigurationParameter);
     Class<?> testClass = context.getRequiredTestClass();
     List<Field> fields = ReflectionSupport.findFields(testClass, f -> AnnotationSupport.isAnnotated(f, KubeRayResource.class), HierarchyTraversalMode.TOP_DOWN);
     fields.forEach(f -> InjectionPoint.of(f).check(Optional.of(f)));
     Optional<KubeRayTest> own = AnnotationSupport.findAnnotation(testClass, KubeRayTest.class);
     ClassState state;
     if (own.isPresent()) {
-      state = start(context, testClass, ClassConfiguration.of(testClass, own.get()));
+      Optional<KubeRayVersion> pinned =
+          Optional.ofNullable(context.getStore(NAMESPACE).get(KubeRayVersionsProvider.PINNED_VERSION, KubeRayVersion.class));
+      state = start(context, testClass, ClassConfiguration.of(testClass, own.get(), pinned));
     } else {
       state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
       if (state == null) {
@@ -73,7 +97,7 @@ class KubeRayExtension
               .acquire(config.settings())
           : KubeRayEnvironment.start(config.settings());
     } catch (io.kuberay.harness.BackendUnavailableException e) {
-      if (io.kuberay.harness.install.Settings.flag(io.kuberay.harness.EnvironmentSettings.Keys.BACKEND_OPTIONAL)) {
+      if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
         String reason = "Skipped " + testClass.getName() + ": the " + config.settings().backend().id() + " backend cannot start here ("
             + e.getMessage() + ") and kuberay.backend.optional=true";
         // Build tools count a class aborted in beforeAll as zero tests; the log says why.
@@ -179,15 +203,46 @@ class KubeRayExtension
     if (failure instanceof TestAbortedException || isMisconfiguration(failure) || state == null || state.environment().isClosed()) {
       return failure;
     }
-    Path dir = diagnosticsBase().resolve(context.getRequiredTestClass().getName()).resolve(step).toAbsolutePath();
+    Path classDir = diagnosticsBase().resolve(context.getRequiredTestClass().getName());
+    // Each @KubeRayVersions run keeps its own bundle.
+    KubeRayVersion pinned = context.getStore(NAMESPACE).get(KubeRayVersionsProvider.PINNED_VERSION, KubeRayVersion.class);
+    Path dir = (pinned == null ? classDir : classDir.resolve(pinned.toString())).resolve(step).toAbsolutePath();
     try {
       deleteRecursively(dir);
       DiagnosticsBundle.of(state.environment(), state.namespace()).writeTo(dir);
       failure.addSuppressed(new DiagnosticsWritten("KubeRay diagnostics: " + dir));
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
+      return failure;
     }
+    publish(context, dir);
     return failure;
+  }
+
+  /**
+   * Hands a copy of the bundle to JUnit's file publishing, so IDEs and reports (e.g. the Open Test Reporting XML)
+   * show it with the failed test; the path in the failure stays for plain console runs.
+   */
+  private static void publish(ExtensionContext context, Path bundle) {
+    try {
+      context.publishDirectory(PUBLISHED_DIRECTORY, target -> copyTree(bundle, target));
+    } catch (RuntimeException e) {
+      // Some launchers (e.g. the engine test kit by default) have no output directory; the path in the failure remains.
+      LoggerFactory.getLogger(KubeRayExtension.class).info("Diagnostics bundle {} not published through JUnit: {}", bundle, e.getMessage());
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : paths.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
   }
 
   /** A misconfiguration says all there is to say; a cluster dump would only bury it. */
@@ -197,8 +252,7 @@ class KubeRayExtension
   }
 
   private static Path diagnosticsBase() {
-    String configured = System.getProperty(KubeRayTest.DIAGNOSTICS_DIR_PROPERTY);
-    return Path.of(configured == null || configured.isBlank() ? KubeRayTest.DEFAULT_DIAGNOSTICS_DIR : configured);
+    return Path.of(SettingsReader.get(Setting.DIAGNOSTICS_DIR).orElse(KubeRayTest.DEFAULT_DIAGNOSTICS_DIR));
   }
 
   private static void deleteRecursively(Path dir) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <h2>Settings and external overrides</h2>
  * {@link #backend()}, {@link #kuberayVersion()}, {@link #install()} and {@link #ray()} are the code's choice.
- * A system property or environment variable wins over them, so the same test runs unchanged on another backend
+ * A system property, a JUnit configuration parameter ({@code junit-platform.properties}) or an environment variable
+ * (in that order) wins over them, so the same test runs unchanged on another backend
  * or release: {@value #BACKEND_PROPERTY} / {@code KUBERAY_BACKEND}, {@value #VERSION_PROPERTY} /
  * {@code KUBERAY_VERSION}, {@value #INSTALL_PROPERTY} / {@code KUBERAY_INSTALL}, {@value #RAY_PROPERTY} /
  * {@code KUBERAY_RAY}; likewise {@value #REUSE_ENVIRONMENT_PROPERTY} and {@value #NAMESPACE_PER_CLASS_PROPERTY}
@@ -60,8 +61,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <h2>Diagnostics</h2>
  * When a test, a lifecycle method or cluster start-up fails, the extension writes the namespace's RayClusters,
  * RayJobs, pods, events, pod logs, the operator's log and the Ray job logs to {@code target/kuberay-diagnostics/<class>/<method>/} (base directory:
- * {@value #DIAGNOSTICS_DIR_PROPERTY}) and adds "KubeRay diagnostics: &lt;path&gt;" to the failure as a suppressed
- * exception.
+ * {@value #DIAGNOSTICS_DIR_PROPERTY}; a {@link KubeRayVersions} run adds its release to the path) and adds
+ * "KubeRay diagnostics: &lt;path&gt;" to the failure as a suppressed exception. A copy is published as the test's
+ * file entry {@code kuberay-diagnostics} through JUnit's file publishing, so IDEs and reports show it.
  *
  * <p>Misconfiguration fails the class with an {@link org.junit.jupiter.api.extension.ExtensionConfigurationException}
  * that says what was expected, what was found and how to fix it.

@@ -12,14 +12,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.reporting.FileEntry;
+import org.junit.platform.testkit.engine.Events;
 
 @DisplayName("@KubeRayTest writes a diagnostics bundle when something fails and names it in the failure")
 class DiagnosticsTests {
 
   @Test
-  @DisplayName("a failing test gets target/kuberay-diagnostics/<class>/<method> with clusters, pods, events and logs")
-  void failingTest() throws IOException {
-    List<Throwable> failures = EngineRuns.failures(EngineRuns.run(FailingTestCase.class).testEvents());
+  @DisplayName("a failing test gets target/kuberay-diagnostics/<class>/<method> with clusters, pods, events and logs, also published as its file entry")
+  void failingTest(@TempDir Path reports) throws IOException {
+    Events events = EngineRuns.run(FailingTestCase.class, reports).testEvents();
+    List<Throwable> failures = EngineRuns.failures(events);
 
     Path bundle = bundle(FailingTestCase.class, "fails");
     assertThat(failures).singleElement().satisfies(f -> {
@@ -34,6 +38,13 @@ class DiagnosticsTests {
           .contains("operator.log")
           .anySatisfy(name -> assertThat(name).matches("raycluster-kuberay-head-[a-z0-9]{5}\\.log"));
     }
+    // The same bundle, published through JUnit's file publishing as the failed test's file entry.
+    assertThat(events.fileEntryPublished().list()).singleElement().satisfies(event -> {
+      FileEntry entry = event.getRequiredPayload(FileEntry.class);
+      assertThat(entry.getPath()).startsWith(reports).endsWith(Path.of(KubeRayExtension.PUBLISHED_DIRECTORY));
+      assertThat(entry.getPath().resolve("rayclusters.yaml")).hasSameTextualContentAs(bundle.resolve("rayclusters.yaml"));
+      assertThat(entry.getPath().resolve("logs/operator.log")).isRegularFile();
+    });
   }
 
   @Test

@@ -36,7 +36,7 @@ public class TrainingJobSteps {
   @When("the training job {string} is launched in namespace {string} with entrypoint:")
   public void launch(String name, String namespace, String entrypoint) {
     TrainingJobLauncher launcher = new TrainingJobLauncher(client(), namespace);
-    cleanups.add(() -> client().genericKubernetesResources(TrainingJobLauncher.RAY_JOB).inNamespace(namespace).withName(name).delete());
+    cleanups.add(() -> TrainingJobLauncher.rayJobs(client()).inNamespace(namespace).withName(name).delete());
     result = launcher.launch(name, entrypoint.strip(), JOB_TIMEOUT);
   }
 

@@ -1,30 +1,27 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Where the harness keeps its per-user files, read from a system property or an environment variable. */
+/** Where the harness keeps its per-user files, read like every setting. */
 final class HarnessDirs {
 
   static final String CACHE_DIR_PROPERTY = "kuberay.cache.dir";
-  static final String CACHE_DIR_ENV = "KUBERAY_CACHE_DIR";
 
   private HarnessDirs() {}
 
   /** The per-user cache directory: {@code kuberay.cache.dir}, else {@code KUBERAY_CACHE_DIR}, else {@code ~/.cache/kuberay-harness}. */
   static Path cacheDir() {
-    return setting(CACHE_DIR_PROPERTY, CACHE_DIR_ENV)
+    return setting(CACHE_DIR_PROPERTY)
         .map(Path::of)
         .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "kuberay-harness"))
         .toAbsolutePath();
   }
 
-  /** A non-blank system property, else a non-blank environment variable. */
-  static Optional<String> setting(String property, String env) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      value = System.getenv(env);
-    }
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+  /** A registered setting, read through the harness's one settings reader. */
+  static Optional<String> setting(String property) {
+    return SettingsReader.get(Setting.of(property));
   }
 }

@@ -44,7 +44,7 @@ public final class RayRuntime {
 
   /** Finds or provisions Ray; the answer is remembered for the JVM (per configuration). */
   public static RayRuntime resolve() {
-    Optional<String> explicit = HarnessDirs.setting(PYTHON_PROPERTY, PYTHON_ENV);
+    Optional<String> explicit = HarnessDirs.setting(PYTHON_PROPERTY);
     if (explicit.isPresent()) {
       return RESOLVED.computeIfAbsent("python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
     }
