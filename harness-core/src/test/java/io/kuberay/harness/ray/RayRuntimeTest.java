@@ -38,6 +38,20 @@ class RayRuntimeTest {
   }
 
   @Test
+  void theCacheKeyNamesRayVersionExtrasAndPython() {
+    // A venv built with other extras (an older harness's ray[default] only) must not be taken for this one.
+    assertThat(RayProvisioner.venvName("2.52.0", "3.11")).isEqualTo("ray-2.52.0-default-serve-py3.11");
+  }
+
+  @Test
+  void provisionedRayServesHttp() {
+    RayRuntime runtime = RayRuntime.resolve();
+    var r = LocalExec.of(List.of(runtime.python().toString(), "-c", "import ray.serve, fastapi, uvicorn, starlette; print('ok')"))
+        .withTimeout(Duration.ofMinutes(2)).run();
+    assertThat(r.stdout()).as("%s", r.stderr()).contains("ok");
+  }
+
+  @Test
   void explicitPythonWithoutRayFailsWithTheFix() {
     assertThatThrownBy(() -> RayProvisioner.fromExplicitPython("/usr/bin/true-not-a-python"))
         .isInstanceOf(IllegalStateException.class)
