@@ -28,6 +28,8 @@ public final class EmulatedBackend implements ClusterBackend {
   private volatile StreamingFront front;
   private RayClusterController rayClusters;
   private RayJobController rayJobs;
+  private RayServiceController rayServices;
+  private final ServePorts servePorts = new ServePorts();
   private String operatorNamespace = "default";
 
   private EmulatedBackend(EmulatedApiServer api, PodRuntimes runtimes) {
@@ -101,6 +103,7 @@ public final class EmulatedBackend implements ClusterBackend {
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
     rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
     rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
+    rayServices = new RayServiceController(api.client(), api, flavor, new EventRecorder(api::create, "rayservice-controller"), this::dashboard, servePorts).start();
   }
 
   @Override
@@ -120,8 +123,9 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public URI reach(Pod pod, int containerPort) {
-    return runtimes
-        .address(pod, containerPort)
+    // A head's Serve proxy listens on its cluster's own loopback port (see ServePorts).
+    return servePorts.address(pod, containerPort)
+        .or(() -> runtimes.address(pod, containerPort))
         .orElseThrow(
             () ->
                 new IllegalStateException(
@@ -139,6 +143,9 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public void close() {
+    if (rayServices != null) {
+      rayServices.close();
+    }
     if (rayJobs != null) {
       rayJobs.close();
     }

@@ -12,6 +12,7 @@ final class RayResources {
   /** The store tables the emulator watches in-process. */
   static final ResourceRef RAY_CLUSTERS_REF = new ResourceRef("ray.io", "v1", "rayclusters");
   static final ResourceRef RAY_JOBS_REF = new ResourceRef("ray.io", "v1", "rayjobs");
+  static final ResourceRef RAY_SERVICES_REF = new ResourceRef("ray.io", "v1", "rayservices");
   static final ResourceRef PODS_REF = new ResourceRef("", "v1", "pods");
 
   private RayResources() {}
