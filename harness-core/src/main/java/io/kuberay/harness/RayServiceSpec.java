@@ -68,6 +68,11 @@ public final class RayServiceSpec {
     return name;
   }
 
+  /** The same RayService under another name. */
+  public RayServiceSpec withName(String newName) {
+    return new RayServiceSpec(requireName(newName), labels, spec);
+  }
+
   public String serveConfigV2() {
     Object c = spec.get("serveConfigV2");
     return c == null ? "" : c.toString();

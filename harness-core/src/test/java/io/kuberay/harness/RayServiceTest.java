@@ -43,7 +43,7 @@ class RayServiceTest {
     assertThat(status.condition("UpgradeInProgress")).contains("False");
     assertThat(status.numServeEndpoints()).isEqualTo(1);
     assertThat(status.activeApplications()).containsEntry("greeter", "RUNNING");
-    assertThat(status.activeClusterName()).matches("greeter-raycluster-[a-z0-9]{5}");
+    assertThat(status.activeClusterName()).matches("greeter-[a-z0-9]{5}");
 
     String cluster = status.activeClusterName();
     assertThat(env.rayClusters().withName(cluster).get().getMetadata().getLabels())

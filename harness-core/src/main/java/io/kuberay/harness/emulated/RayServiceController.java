@@ -122,7 +122,8 @@ final class RayServiceController implements AutoCloseable {
     if (pendingName.isEmpty()) {
       if (activeCluster == null || needsNewCluster(service, activeCluster, goalHash)) {
         pending = new LinkedHashMap<>();
-        pending.put("rayClusterName", service.name() + "-raycluster-" + NameSuffix.random());
+        // GenerateRayClusterName: <service>-raycluster-xxxxx up to v1.3, <service>-xxxxx since (shared with RayJob).
+        pending.put("rayClusterName", flavor.rayJobClusterPrefix(service.name()) + NameSuffix.random());
         status.put("pendingServiceStatus", pending);
         if (!flavor.modernEvents()) {
           status.put("serviceStatus", "Restarting");
@@ -465,9 +466,12 @@ final class RayServiceController implements AutoCloseable {
     RayClusterView view = new RayClusterView(cluster);
     Service head = headServices.build(view);
     head.getMetadata().setName(service.name() + "-head-svc");
-    Map<String, String> headLabels = new LinkedHashMap<>(head.getMetadata().getLabels());
+    // BuildHeadServiceForRayService replaces the labels: the cluster's are not kept.
+    Map<String, String> headLabels = new LinkedHashMap<>();
     headLabels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
     headLabels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
+    headLabels.put(Labels.NODE_TYPE, "head");
+    headLabels.put(Labels.IDENTIFIER, service.name() + "-head");
     head.getMetadata().setLabels(headLabels);
     head.getMetadata().setOwnerReferences(List.of(owner(service)));
     upsert(service, head);

@@ -103,6 +103,9 @@ public final class RayRuntime {
     env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
     env.put("RAY_USAGE_STATS_ENABLED", "0");
     env.put("PYTHONUNBUFFERED", "1");
+    // The dashboard gives each of its module subprocesses 30 s to start and exits when one is late, which a loaded
+    // machine's head (Serve installed: more modules) misses; a dashboard that comes up late is still a dashboard.
+    env.put("RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT", "180");
     return env;
   }
 
