@@ -89,7 +89,7 @@ public final class RayServiceHandle {
           return s;
         },
         s -> s.isRunning() && s.numServeEndpoints() > 0 && s.pendingClusterName().isEmpty(),
-        s -> s + (failure[0] == null ? "" : "; failure: " + failure[0]) + "; clusters: " + clusterSummary() + "; events: " + eventSummary(),
+        s -> s + (failure[0] == null ? s.failedApplication().map(f -> "; failure: " + f).orElse("") : "; failure: " + failure[0]) + "; clusters: " + clusterSummary() + "; events: " + eventSummary(),
         s -> failure[0] != null || s.failedApplication().isPresent());
     return this;
   }

@@ -3,7 +3,16 @@ package io.kuberay.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +33,45 @@ class RayServiceTest {
   static void stop() {
     if (env != null) {
       env.close();
+    }
+  }
+
+  /** {@code kubectl port-forward svc/greeter-serve-svc <port>:8000}, then the app answers on localhost. */
+  private static void portForwardTheServeService(Path kubeconfig) {
+    Path kubectl = Path.of("/usr/bin/kubectl");
+    Assumptions.assumeTrue(Files.isExecutable(kubectl) || Files.isExecutable(Path.of("/usr/local/bin/kubectl")),
+        "kubectl is not installed (bash tools/install-kubectl.sh): the port-forward check needs it");
+    if (!Files.isExecutable(kubectl)) {
+      kubectl = Path.of("/usr/local/bin/kubectl");
+    }
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ProcessBuilder pb = new ProcessBuilder(kubectl.toString(), "port-forward", "svc/greeter-serve-svc", port + ":8000").redirectErrorStream(true);
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    Process forward;
+    try {
+      forward = pb.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      URI local = URI.create("http://127.0.0.1:" + port);
+      String body = Waits.until("kubectl port-forward svc/greeter-serve-svc " + port + ":8000", "GET /greet answering", Duration.ofMinutes(1),
+          () -> ServeApps.get(local, "/greet").body(), b -> true, String::valueOf, null);
+      assertThat(body).isEqualTo("hello, v1");
+    } finally {
+      forward.destroy();
+      try {
+        if (!forward.waitFor(10, TimeUnit.SECONDS)) {
+          forward.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -66,6 +114,8 @@ class RayServiceTest {
 
     List<String> reasons = service.events().stream().map(e -> e.getReason()).toList();
     assertThat(reasons).contains("CreatedRayCluster", "UpdatedServeApplications", "UpdatedHeadPodServeLabel", "CreatedService");
+
+    portForwardTheServeService(env.kubeconfig());
 
     service.delete();
     Waits.until("RayService default/greeter's clusters", "deleted with it", Duration.ofSeconds(30),

@@ -107,9 +107,33 @@ final class RayProvisioner {
     }
   }
 
-  /** The venv's directory name: what is installed in it (Ray version and extras) and for which Python. */
+  /**
+   * Pins next to Ray. protobuf 7 removed {@code FieldDescriptor.label}, which Serve 2.52 reads when it deploys an
+   * application (every app DEPLOY_FAILED with an AttributeError); Ray itself asks only for {@code protobuf>=3.20.3}.
+   */
+  static final List<String> PINS = List.of("protobuf<7");
+
+  /** What pip installs: Ray with its extras, and the pins. */
+  static List<String> requirements(String rayVersion) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add("ray[" + EXTRAS + "]==" + rayVersion);
+    all.addAll(PINS);
+    return all;
+  }
+
+  /**
+   * The venv's directory name: what is installed in it (Ray version, extras, a short hash of all requirements, so
+   * that a changed pin gets a new venv) and for which Python.
+   */
   static String venvName(String rayVersion, String pythonVersion) {
-    return "ray-" + rayVersion + "-" + EXTRAS.replace(',', '-') + "-py" + pythonVersion;
+    String hash;
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
+      hash = java.util.HexFormat.of().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return "ray-" + rayVersion + "-" + EXTRAS.replace(',', '-') + "-" + hash + "-py" + pythonVersion;
   }
 
   private void build(Path basePython, Path dir) throws IOException {
@@ -126,8 +150,10 @@ final class RayProvisioner {
             "install the venv module (e.g. 'apt-get install python3-venv'), or set -D"
                 + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
       }
-      int exit = streamToStderr(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
-          "--disable-pip-version-check", "--progress-bar", "off", "ray[" + EXTRAS + "]==" + rayVersion));
+      List<String> pip = new java.util.ArrayList<>(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
+          "--disable-pip-version-check", "--progress-bar", "off"));
+      pip.addAll(requirements(rayVersion));
+      int exit = streamToStderr(pip);
       if (exit != 0) {
         throw new ProvisioningFailed("'pip install ray[" + EXTRAS + "]==" + rayVersion + "' failed with exit code " + exit
             + " (output above).", "check that PyPI is reachable (or a pip index via PIP_INDEX_URL), or set -D"
