@@ -47,7 +47,9 @@ class RayServiceUpgradeTest {
     sender.scheduleWithFixedDelay(() -> {
       sent.incrementAndGet();
       try {
-        HttpResponse<String> r = ServeApps.get(service.serveUrl(), "/greet");
+        // Downtime shows as a refused connection or a 5xx; on an overloaded machine (load 50 on 2 cores seen) an
+        // answer can take longer than 10 s, which is latency, not downtime.
+        HttpResponse<String> r = ServeApps.get(service.serveUrl(), "/greet", Duration.ofSeconds(60));
         if (r.statusCode() != 200) {
           synchronized (failures) {
             failures.add(r.statusCode() + " " + r.body());

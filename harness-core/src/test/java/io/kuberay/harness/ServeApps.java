@@ -41,10 +41,15 @@ final class ServeApps {
     }
   }
 
-  /** GET base+path: "status body". */
+  /** GET base+path. */
   static HttpResponse<String> get(URI base, String path) {
+    return get(base, path, Duration.ofSeconds(10));
+  }
+
+  /** GET base+path, waiting up to {@code timeout} for the answer. */
+  static HttpResponse<String> get(URI base, String path, Duration timeout) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -68,7 +68,7 @@ public class RayServiceSteps {
 
   @Then("an HTTP request to the serve service path {string} of the RayService {string} answers {string} with status {int}")
   public void answers(String path, String name, String body, int status) {
-    HttpResponse<String> response = get(service(name).serveUrl(), path).orElseThrow(
+    HttpResponse<String> response = get(service(name).serveUrl(), path, Duration.ofSeconds(30)).orElseThrow(
         () -> new AssertionError("GET " + path + " through " + name + "-serve-svc got no answer"));
     if (response.statusCode() != status || !response.body().equals(body)) {
       throw new AssertionError("GET " + path + " through " + name + "-serve-svc: expected " + status + " '" + body + "', got "
@@ -97,7 +97,8 @@ public class RayServiceSteps {
   @When("I keep sending requests to the serve service path {string} of the RayService {string}")
   public void keepSending(String path, String name) {
     RayServiceHandle service = service(name);
-    traffic = RequestStream.start(() -> get(service.serveUrl(), path).map(HttpResponse::statusCode).orElse(-1), world::log);
+    // A refused connection or a 5xx is downtime; a slow answer on a busy machine is not (hence the long timeout).
+    traffic = RequestStream.start(() -> get(service.serveUrl(), path, Duration.ofSeconds(60)).map(HttpResponse::statusCode).orElse(-1), world::log);
     world.onCleanup("request stream to " + name, traffic::close);
   }
 
@@ -148,9 +149,9 @@ public class RayServiceSteps {
     return services.computeIfAbsent(name, n -> world.environment().rayServices().inNamespace(world.namespace()).withName(n));
   }
 
-  private static Optional<HttpResponse<String>> get(URI base, String path) {
+  private static Optional<HttpResponse<String>> get(URI base, String path, Duration timeout) {
     try {
-      return Optional.of(HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()));
+      return Optional.of(HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString()));
     } catch (java.io.IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
