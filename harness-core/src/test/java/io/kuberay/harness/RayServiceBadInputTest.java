@@ -42,7 +42,9 @@ class RayServiceBadInputTest {
   @Test
   void aServeConfigTheDashboardRejectsIsAFailedToUpdateEvent() {
     RayServiceSpec spec = rename(ServeApps.greeter(), "rejected").withServeConfigV2(
-        "applications:\n  - name: rejected\n    import_path: greeter:app\n    route_prefix: no-leading-slash\n");
+        // No import_path: the dashboard's schema check refuses the PUT (a bad route_prefix, by contrast, is accepted
+        // and fails later as DEPLOY_FAILED).
+        "applications:\n  - name: rejected\n    route_prefix: /rejected\n");
     RayServiceHandle service = env.rayServices().create(spec);
     assertThatThrownBy(() -> service.awaitRunning(Duration.ofMinutes(8)))
         .hasMessageContaining("FailedToUpdateServeApplications: Failed to update serve applications to the RayCluster default/rejected-")
