@@ -36,7 +36,7 @@ class RayServiceUpgradeTest {
 
   @Test
   void clusterUpgradeWithoutAFailedRequestThenServeConfigInPlace() {
-    RayServiceSpec spec = ServeApps.greeter().withClusterDeletionDelaySeconds(3);
+    RayServiceSpec spec = ServeApps.greeter().withClusterDeletionDelaySeconds(30);
     RayServiceHandle service = env.rayServices().create(spec).awaitRunning(Duration.ofMinutes(8));
     String first = service.status().activeClusterName();
     assertThat(ServeApps.get(service.serveUrl(), "/greet").body()).isEqualTo("hello, v1");
@@ -77,7 +77,7 @@ class RayServiceUpgradeTest {
     System.out.printf("Requests during the upgrade: %d sent, %d failed %s%n", sent.get(), failures.size(), failures.stream().limit(3).toList());
     assertThat(sent.get()).isGreaterThan(10);
     assertThat(failures).isEmpty();
-    Waits.until(service.toString(), "old cluster " + first + " deleted", Duration.ofMinutes(2), service::clusterNames,
+    Waits.until(service.toString(), "old cluster " + first + " deleted", Duration.ofMinutes(3), service::clusterNames,
         names -> !names.contains(first) && names.size() == 1, String::valueOf, null);
     assertThat(service.events()).extracting(e -> e.getReason()).contains("DeletedRayCluster", "UpdatedService");
 

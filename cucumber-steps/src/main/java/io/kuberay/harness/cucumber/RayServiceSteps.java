@@ -98,7 +98,7 @@ public class RayServiceSteps {
   public void keepSending(String path, String name) {
     RayServiceHandle service = service(name);
     // A refused connection or a 5xx is downtime; a slow answer on a busy machine is not (hence the long timeout).
-    traffic = RequestStream.start(() -> get(service.serveUrl(), path, Duration.ofSeconds(60)).map(HttpResponse::statusCode).orElse(-1), world::log);
+    traffic = RequestStream.start(() -> status(service.serveUrl(), path, Duration.ofSeconds(60)), world::log);
     world.onCleanup("request stream to " + name, traffic::close);
   }
 
@@ -147,6 +147,18 @@ public class RayServiceSteps {
 
   private RayServiceHandle service(String name) {
     return services.computeIfAbsent(name, n -> world.environment().rayServices().inNamespace(world.namespace()).withName(n));
+  }
+
+  /** The answer's HTTP status; no answer is an exception that says why (refused, reset, timed out). */
+  private static int status(URI base, String path, Duration timeout) {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("GET " + base.resolve(path) + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   private static Optional<HttpResponse<String>> get(URI base, String path, Duration timeout) {

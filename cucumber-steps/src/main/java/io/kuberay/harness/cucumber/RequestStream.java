@@ -39,24 +39,25 @@ final class RequestStream implements AutoCloseable {
       try {
         status = request.getAsInt();
       } catch (RuntimeException e) {
-        status = -1;
-        synchronized (stream.failures) {
-          if (stream.failures.size() < 5) {
-            stream.failures.add(e.getMessage());
-          }
-        }
+        stream.sent.incrementAndGet();
+        stream.failed(e.getMessage());
+        return;
       }
       stream.sent.incrementAndGet();
       if (status != 200) {
-        stream.failed.incrementAndGet();
-        synchronized (stream.failures) {
-          if (stream.failures.size() < 5) {
-            stream.failures.add("HTTP " + status);
-          }
-        }
+        stream.failed("HTTP " + status);
       }
     }, 0, 50, TimeUnit.MILLISECONDS);
     return stream;
+  }
+
+  private void failed(String what) {
+    failed.incrementAndGet();
+    synchronized (failures) {
+      if (failures.size() < 5) {
+        failures.add(what);
+      }
+    }
   }
 
   Result stop() {
