@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 
 /**
  * What one needs to debug a failed test or scenario in a namespace: {@code rayclusters.yaml},
- * {@code rayjobs.yaml}, {@code pods.yaml}, {@code events.txt}, {@code logs/<pod>.log},
+ * {@code rayjobs.yaml}, {@code rayservices.yaml}, {@code services.yaml}, {@code pods.yaml}, {@code events.txt}, {@code logs/<pod>.log},
  * {@code logs/operator.log} and {@code ray-jobs/<id>.log} for every Ray job on each cluster's dashboard.
  * Each part is best effort: a part that cannot be read becomes {@code <part>.error} with the exception,
  * so a broken cluster still yields the rest.
@@ -56,6 +56,8 @@ public final class DiagnosticsBundle {
     List<RayClusterHandle> clusters = environment.rayClusters().inNamespace(namespace).list();
     write(dir, "rayclusters.yaml", () -> yaml(client, clusters.stream().map(RayClusterHandle::get).toList()));
     write(dir, "rayjobs.yaml", () -> yaml(client, client.genericKubernetesResources(RAY_JOBS).inNamespace(namespace).list().getItems()));
+    write(dir, "rayservices.yaml", () -> yaml(client, client.genericKubernetesResources(RayServiceHandle.RAY_SERVICES).inNamespace(namespace).list().getItems()));
+    write(dir, "services.yaml", () -> yaml(client, client.services().inNamespace(namespace).list().getItems()));
     List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
     write(dir, "pods.yaml", () -> yaml(client, pods));
     write(dir, "events.txt", () -> events(client));

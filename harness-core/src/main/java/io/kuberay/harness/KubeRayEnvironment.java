@@ -131,6 +131,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
     return new RayClusters(backend, "default");
   }
 
+  /** RayServices in the {@code default} namespace; {@code .inNamespace(ns)} for another. */
+  public RayServices rayServices() {
+    return new RayServices(backend, "default");
+  }
+
   /** Creates a namespace (idempotent) and returns its name. */
   public String createNamespace(String name) {
     if (client().namespaces().withName(name).get() == null) {

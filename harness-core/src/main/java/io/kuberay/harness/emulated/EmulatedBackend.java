@@ -1,5 +1,8 @@
 package io.kuberay.harness.emulated;
 
+import io.kuberay.harness.emulated.operator.RayServiceController;
+import io.kuberay.harness.emulated.operator.ServePorts;
+
 import io.kuberay.harness.emulated.node.MountNamespaces;
 import io.kuberay.harness.emulated.node.PodFilesystems;
 
@@ -48,6 +51,8 @@ public final class EmulatedBackend implements ClusterBackend {
   private volatile ApiFront front;
   private RayClusterController rayClusters;
   private RayJobController rayJobs;
+  private RayServiceController rayServices;
+  private final ServePorts servePorts = new ServePorts();
   private String operatorNamespace = "default";
 
   private EmulatedBackend(EmulatedApiServer api, PodRuntimes runtimes, PodFilesystems files) {
@@ -125,6 +130,7 @@ public final class EmulatedBackend implements ClusterBackend {
     OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
     rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
     rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
+    rayServices = new RayServiceController(api.client(), api, flavor, new EventRecorder(api::create, "rayservice-controller"), this::dashboard, servePorts).start();
   }
 
   @Override
@@ -144,7 +150,8 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public URI reach(Pod pod, int containerPort) {
-    return runtimes.reach(pod, containerPort);
+    // A head's Serve proxy listens on its cluster's own loopback port (see ServePorts).
+    return servePorts.address(pod, containerPort).orElseGet(() -> runtimes.reach(pod, containerPort));
   }
 
   /** The head pod's dashboard, when its Ray process runs: what {@code <head-svc>.<ns>.svc:8265} reaches in a cluster. */
@@ -156,6 +163,9 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public void close() {
+    if (rayServices != null) {
+      rayServices.close();
+    }
     if (rayJobs != null) {
       rayJobs.close();
     }

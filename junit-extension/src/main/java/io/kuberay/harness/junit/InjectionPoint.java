@@ -20,10 +20,11 @@ import org.junit.platform.commons.support.AnnotationSupport;
 record InjectionPoint(String description, Class<?> type, Optional<String> clusterName, boolean headPod, boolean namespace) {
 
   /** The types a parameter may have without any of our annotations. */
-  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, io.kuberay.harness.ray.RayJobsClient.class);
+  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, io.kuberay.harness.ray.RayJobsClient.class,
+      io.kuberay.harness.RayServices.class);
 
   private static final String SUPPORTED =
-      "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, @HeadPod PodHandle or @KubeRayNamespace String";
+      "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String";
 
   static InjectionPoint of(Field field) {
     return new InjectionPoint(
@@ -85,6 +86,10 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
     if (type == io.kuberay.harness.ray.RayJobsClient.class) {
       // The Jobs API of the chosen cluster's head, as the tutorial's port-forward to 8265 gives it.
       return io.kuberay.harness.ray.RayJobsClient.connect(cluster(state).dashboardUrl());
+    }
+    if (type == io.kuberay.harness.RayServices.class) {
+      // The test's namespace: RayServices it creates there go with the class's clean-up.
+      return state.environment().rayServices().inNamespace(state.namespace());
     }
     return state.namespace();
   }

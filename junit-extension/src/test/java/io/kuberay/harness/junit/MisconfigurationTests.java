@@ -62,7 +62,7 @@ class MisconfigurationTests {
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
         .hasMessage("KubeRay injection into field 'count' of " + UnsupportedTypeTestCase.class.getName()
-            + ": expected a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, @HeadPod PodHandle or @KubeRayNamespace String,"
+            + ": expected a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String,"
             + " but found java.lang.Integer. Fix: change the type to one of those, or remove the annotation");
   }
 

@@ -34,7 +34,8 @@ public final class ApiDispatcher extends Dispatcher {
   private static final List<ResourceRef> DEPENDENT_RESOURCES =
       List.of(new ResourceRef("", "v1", "pods"), new ResourceRef("", "v1", "services"), RAY_CLUSTERS, new ResourceRef("batch", "v1", "jobs"));
   private static final Map<String, ResourceRef> OWNER_RESOURCES =
-      Map.of("RayCluster", RAY_CLUSTERS, "RayJob", new ResourceRef("ray.io", "v1", "rayjobs"), "Job", new ResourceRef("batch", "v1", "jobs"));
+      Map.of("RayCluster", RAY_CLUSTERS, "RayJob", new ResourceRef("ray.io", "v1", "rayjobs"), "RayService", new ResourceRef("ray.io", "v1", "rayservices"),
+          "Job", new ResourceRef("batch", "v1", "jobs"));
 
   private final ObjectStore store;
   private final StoreRequests rest;

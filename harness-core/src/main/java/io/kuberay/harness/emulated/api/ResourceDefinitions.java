@@ -8,11 +8,12 @@ public final class ResourceDefinitions {
 
   public static final ResourceDefinitionContext RAY_CLUSTERS = context("RayCluster", "rayclusters");
   public static final ResourceDefinitionContext RAY_JOBS = context("RayJob", "rayjobs");
-  static final ResourceDefinitionContext RAY_SERVICES = context("RayService", "rayservices");
+  public static final ResourceDefinitionContext RAY_SERVICES = context("RayService", "rayservices");
 
   /** The store tables the emulator watches in-process. */
   public static final ResourceRef RAY_CLUSTERS_REF = new ResourceRef("ray.io", "v1", "rayclusters");
   public static final ResourceRef RAY_JOBS_REF = new ResourceRef("ray.io", "v1", "rayjobs");
+  public static final ResourceRef RAY_SERVICES_REF = new ResourceRef("ray.io", "v1", "rayservices");
   public static final ResourceRef PODS_REF = new ResourceRef("", "v1", "pods");
 
   private ResourceDefinitions() {}

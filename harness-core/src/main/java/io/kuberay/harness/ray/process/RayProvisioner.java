@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 final class RayProvisioner {
 
   static final String MARKER = ".kuberay-ready";
+  /** Ray's extras: the dashboard and job server, and Serve's proxy and HTTP stack (RayServices). Part of the cache key. */
+  static final String EXTRAS = "default,serve";
   private static final Duration VERSION_CHECK_TIMEOUT = Duration.ofMinutes(1);
   private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
   private static final Object IN_JVM_LOCK = new Object();
@@ -51,14 +53,14 @@ final class RayProvisioner {
       r = probe(Path.of(python));
     } catch (UncheckedIOException e) {
       throw new IllegalStateException(RayRuntime.PYTHON_PROPERTY + "/" + RayRuntime.PYTHON_ENV + " is '" + python
-          + "', which cannot be run (" + e.getMessage() + "). Fix: point it at a python with ray[default]=="
+          + "', which cannot be run (" + e.getMessage() + "). Fix: point it at a python with ray[" + EXTRAS + "]=="
           + RayRuntime.RAY_VERSION + ", or unset it to let the harness provision Ray into "
           + HarnessDirs.cacheDir() + ".", e);
     }
     if (!r.succeeded()) {
       throw new IllegalStateException(RayRuntime.PYTHON_PROPERTY + "/" + RayRuntime.PYTHON_ENV + " is '" + python
           + "', but it cannot import ray: " + lastLine(r.stderr()) + ". Fix: run '" + python
-          + " -m pip install \"ray[default]==" + RayRuntime.RAY_VERSION
+          + " -m pip install \"ray[" + EXTRAS + "]==" + RayRuntime.RAY_VERSION
           + "\"', or unset it to let the harness provision Ray itself.");
     }
     return fromProbe(Path.of(python), r);
@@ -73,13 +75,13 @@ final class RayProvisioner {
     } catch (UncheckedIOException e) {
       return RayRuntime.unavailable("no python3 on PATH to provision Ray " + rayVersion + " with.",
           "install Python 3.9-3.12 (e.g. 'apt-get install python3 python3-venv'), or set -D"
-              + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[default]==" + rayVersion + ".");
+              + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
     }
     if (!pyVersion.succeeded()) {
       return RayRuntime.unavailable("python3 does not run: " + lastLine(pyVersion.stderr()) + ".",
           "fix python3 on PATH or set -D" + RayRuntime.PYTHON_PROPERTY + ".");
     }
-    Path dir = cacheDir.resolve("ray-" + rayVersion + "-py" + pyVersion.stdout().trim());
+    Path dir = cacheDir.resolve(venvName(rayVersion, pyVersion.stdout().trim()));
     synchronized (IN_JVM_LOCK) {
       try {
         Files.createDirectories(cacheDir);
@@ -105,6 +107,35 @@ final class RayProvisioner {
     }
   }
 
+  /**
+   * Pins next to Ray. protobuf 7 removed {@code FieldDescriptor.label}, which Serve 2.52 reads when it deploys an
+   * application (every app DEPLOY_FAILED with an AttributeError); Ray itself asks only for {@code protobuf>=3.20.3}.
+   */
+  static final List<String> PINS = List.of("protobuf<7");
+
+  /** What pip installs: Ray with its extras, and the pins. */
+  static List<String> requirements(String rayVersion) {
+    List<String> all = new java.util.ArrayList<>();
+    all.add("ray[" + EXTRAS + "]==" + rayVersion);
+    all.addAll(PINS);
+    return all;
+  }
+
+  /**
+   * The venv's directory name: what is installed in it (Ray version, extras, a short hash of all requirements, so
+   * that a changed pin gets a new venv) and for which Python.
+   */
+  static String venvName(String rayVersion, String pythonVersion) {
+    String hash;
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
+      hash = java.util.HexFormat.of().formatHex(digest, 0, 4);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    return "ray-" + rayVersion + "-" + EXTRAS.replace(',', '-') + "-" + hash + "-py" + pythonVersion;
+  }
+
   private void build(Path basePython, Path dir) throws IOException {
     Instant start = Instant.now();
     System.err.println("[kuberay-harness] Provisioning Ray " + rayVersion + " into " + dir
@@ -117,14 +148,16 @@ final class RayProvisioner {
       if (!venv.succeeded()) {
         throw new ProvisioningFailed("'python3 -m venv' failed: " + lastLine(venv.stderr()) + ".",
             "install the venv module (e.g. 'apt-get install python3-venv'), or set -D"
-                + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[default]==" + rayVersion + ".");
+                + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
       }
-      int exit = streamToStderr(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
-          "--disable-pip-version-check", "--progress-bar", "off", "ray[default]==" + rayVersion));
+      List<String> pip = new java.util.ArrayList<>(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
+          "--disable-pip-version-check", "--progress-bar", "off"));
+      pip.addAll(requirements(rayVersion));
+      int exit = streamToStderr(pip);
       if (exit != 0) {
-        throw new ProvisioningFailed("'pip install ray[default]==" + rayVersion + "' failed with exit code " + exit
+        throw new ProvisioningFailed("'pip install ray[" + EXTRAS + "]==" + rayVersion + "' failed with exit code " + exit
             + " (output above).", "check that PyPI is reachable (or a pip index via PIP_INDEX_URL), or set -D"
-            + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[default]==" + rayVersion + ".");
+            + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
       }
       rewriteShebangs(tmp.resolve("bin"), tmp, dir);
       try {

@@ -38,6 +38,23 @@ class RayRuntimeTest {
   }
 
   @Test
+  void theCacheKeyNamesRayVersionExtrasAndPython() {
+    // A venv built with other extras (an older harness's ray[default] only) must not be taken for this one.
+    assertThat(RayProvisioner.venvName("2.52.0", "3.11")).matches("ray-2\\.52\\.0-default-serve-[0-9a-f]{8}-py3\\.11");
+    assertThat(RayProvisioner.venvName("2.52.0", "3.11")).isNotEqualTo(RayProvisioner.venvName("2.52.1", "3.11"));
+    assertThat(RayProvisioner.requirements("2.52.0")).containsExactly("ray[default,serve]==2.52.0", "protobuf<7");
+  }
+
+  @Test
+  void provisionedRayServesHttp() {
+    RayRuntime runtime = RayRuntime.resolve();
+    var r = LocalExec.of(List.of(runtime.python().toString(), "-c", "import ray.serve, fastapi, uvicorn, starlette, google.protobuf as pb; print('ok', pb.__version__)"))
+        .withTimeout(Duration.ofMinutes(2)).run();
+    assertThat(r.stdout()).as("%s", r.stderr()).contains("ok");
+    assertThat(r.stdout().trim()).as("protobuf 7 breaks Serve's deployments").doesNotContain("ok 7.");
+  }
+
+  @Test
   void explicitPythonWithoutRayFailsWithTheFix() {
     assertThatThrownBy(() -> RayProvisioner.fromExplicitPython("/usr/bin/true-not-a-python"))
         .isInstanceOf(IllegalStateException.class)

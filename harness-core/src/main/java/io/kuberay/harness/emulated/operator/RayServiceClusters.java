@@ -1,0 +1,131 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The RayCluster a RayService runs on ({@code constructRayClusterForRayService}): the service's labels plus the
+ * originated-from pair, its annotations plus the spec hash without replicas and workersToDelete and the number of
+ * worker groups, owned by the RayService. The hash decides between "nothing to do", "update in place" (worker
+ * groups appended) and "roll out a new cluster".
+ */
+final class RayServiceClusters {
+
+  static final String HASH_ANNOTATION = "ray.io/hash-without-replicas-and-workers-to-delete";
+  static final String NUM_WORKER_GROUPS_ANNOTATION = "ray.io/num-worker-groups";
+
+  private RayServiceClusters() {}
+
+  static GenericKubernetesResource build(RayServiceView service, String name, OwnerReference owner) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (service.resource().getMetadata().getLabels() != null) {
+      labels.putAll(service.resource().getMetadata().getLabels());
+    }
+    labels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
+    labels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (service.resource().getMetadata().getAnnotations() != null) {
+      annotations.putAll(service.resource().getMetadata().getAnnotations());
+    }
+    annotations.put(HASH_ANNOTATION, hash(service.clusterSpec()));
+    annotations.put(NUM_WORKER_GROUPS_ANNOTATION, String.valueOf(Maps.list(service.clusterSpec().get("workerGroupSpecs")).size()));
+    GenericKubernetesResource cluster = new GenericKubernetesResource();
+    cluster.setApiVersion("ray.io/v1");
+    cluster.setKind("RayCluster");
+    cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(service.namespace()).withLabels(labels)
+        .withAnnotations(annotations).withOwnerReferences(owner).build());
+    cluster.getAdditionalProperties().put("spec", Json.copy(service.clusterSpec()));
+    return cluster;
+  }
+
+  /** SHA-1 (base32, as the operator's GenerateJsonHash) of the spec without the fields scaling changes. */
+  static String hash(Map<String, Object> clusterSpec) {
+    Map<String, Object> spec = new LinkedHashMap<>(Json.toMap(clusterSpec));
+    List<Object> groups = new ArrayList<>();
+    for (Object g : Maps.list(spec.get("workerGroupSpecs"))) {
+      Map<String, Object> group = new LinkedHashMap<>(Maps.map(g));
+      group.remove("replicas");
+      group.remove("minReplicas");
+      group.remove("maxReplicas");
+      Map<String, Object> scale = new LinkedHashMap<>(Maps.map(group.get("scaleStrategy")));
+      scale.remove("workersToDelete");
+      group.put("scaleStrategy", scale);
+      groups.add(group);
+    }
+    spec.put("workerGroupSpecs", groups);
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(JsonText.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
+      return base32(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String annotatedHash(GenericKubernetesResource cluster) {
+    Map<String, String> a = cluster.getMetadata().getAnnotations();
+    return a == null ? "" : a.getOrDefault(HASH_ANNOTATION, "");
+  }
+
+  /** Whether the goal equals the cluster except for worker groups appended at the end: the operator updates in place. */
+  static boolean onlyWorkerGroupsAdded(Map<String, Object> goalSpec, GenericKubernetesResource cluster) {
+    int existing;
+    try {
+      existing = Integer.parseInt(cluster.getMetadata().getAnnotations().getOrDefault(NUM_WORKER_GROUPS_ANNOTATION, "-1"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+    List<Object> groups = Maps.list(goalSpec.get("workerGroupSpecs"));
+    if (existing < 0 || groups.size() <= existing) {
+      return false;
+    }
+    Map<String, Object> truncated = new LinkedHashMap<>(goalSpec);
+    truncated.put("workerGroupSpecs", new ArrayList<>(groups.subList(0, existing)));
+    return hash(truncated).equals(annotatedHash(cluster));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object sorted(Object o) {
+    if (o instanceof Map<?, ?> m) {
+      Map<String, Object> t = new TreeMap<>();
+      ((Map<String, Object>) m).forEach((k, v) -> t.put(k, sorted(v)));
+      return t;
+    }
+    if (o instanceof List<?> l) {
+      return l.stream().map(RayServiceClusters::sorted).toList();
+    }
+    return o;
+  }
+
+  private static String base32(byte[] bytes) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    StringBuilder out = new StringBuilder();
+    int buffer = 0;
+    int bits = 0;
+    for (byte b : bytes) {
+      buffer = (buffer << 8) | (b & 0xff);
+      bits += 8;
+      while (bits >= 5) {
+        out.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
+        bits -= 5;
+      }
+    }
+    if (bits > 0) {
+      out.append(alphabet.charAt((buffer << (5 - bits)) & 31));
+    }
+    return out.toString();
+  }
+}

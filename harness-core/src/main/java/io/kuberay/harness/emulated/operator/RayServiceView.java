@@ -1,0 +1,79 @@
+package io.kuberay.harness.emulated.operator;
+
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Maps;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Read access to a RayService's spec and status as the controller needs them. */
+final class RayServiceView {
+
+  private final GenericKubernetesResource resource;
+
+  RayServiceView(GenericKubernetesResource resource) {
+    this.resource = resource;
+  }
+
+  GenericKubernetesResource resource() {
+    return resource;
+  }
+
+  String name() {
+    return resource.getMetadata().getName();
+  }
+
+  String namespace() {
+    return resource.getMetadata().getNamespace();
+  }
+
+  Map<String, Object> spec() {
+    return Maps.map(resource.getAdditionalProperties().get("spec"));
+  }
+
+  Map<String, Object> clusterSpec() {
+    return Maps.map(spec().get("rayClusterConfig"));
+  }
+
+  String serveConfig() {
+    return Maps.string(spec(), "serveConfigV2").orElse("");
+  }
+
+  /** A copy of the stored status, to change and write back. */
+  Map<String, Object> status() {
+    return new LinkedHashMap<>(Json.toMap(Maps.map(resource.getAdditionalProperties().get("status"))));
+  }
+
+  /** v1.5.0+: {@code spec.upgradeStrategy.type: None} turns the zero-downtime upgrade off. */
+  boolean zeroDowntime() {
+    return !"None".equals(Maps.string(spec(), "upgradeStrategy", "type").orElse("NewCluster"));
+  }
+
+  Optional<Integer> deletionDelaySeconds() {
+    return Maps.integer(spec(), "rayClusterDeletionDelaySeconds");
+  }
+
+  boolean excludeHeadPodFromServeSvc() {
+    return Maps.bool(spec(), "excludeHeadPodFromServeSvc");
+  }
+
+  /** The head container's port named {@code serve} (v1.7.0 also takes a {@code serve-} prefix). */
+  Optional<Integer> servePort(boolean prefixes) {
+    Object containers = Maps.get(clusterSpec(), "headGroupSpec", "template", "spec", "containers");
+    List<Object> list = Maps.list(containers);
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    for (Object p : Maps.list(Maps.map(list.get(0)).get("ports"))) {
+      Map<String, Object> port = Maps.map(p);
+      String name = String.valueOf(port.get("name"));
+      if ("serve".equals(name) || prefixes && name.startsWith("serve-")) {
+        return Maps.integer(port, "containerPort");
+      }
+    }
+    return Optional.empty();
+  }
+}

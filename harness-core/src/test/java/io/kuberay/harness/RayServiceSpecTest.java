@@ -1,0 +1,45 @@
+package io.kuberay.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RayServiceSpecTest {
+
+  @Test
+  void readsTheManifestAndChangesCopies() {
+    RayServiceSpec spec = RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"));
+    assertThat(spec.name()).isEqualTo("greeter");
+    assertThat(spec.serveConfigV2()).contains("import_path: greeter:app");
+
+    RayServiceSpec changed = spec.withPythonPath(Path.of("/apps")).withClusterEnv("A", "1").withClusterEnv("A", "2").withServeConfigV2("applications: []");
+    assertThat(changed.serveConfigV2()).isEqualTo("applications: []");
+    assertThat(env(changed)).containsExactly(Map.of("name", "PYTHONPATH", "value", "/apps"), Map.of("name", "A", "value", "2"));
+    assertThat(env(spec)).isEmpty();
+    assertThat(changed.withName("other").toResource("ns").getMetadata().getName()).isEqualTo("other");
+    assertThat(changed.toResource("ns").getMetadata().getNamespace()).isEqualTo("ns");
+  }
+
+  @Test
+  void badManifestsSayWhatIsWrong() {
+    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayCluster\nmetadata: {name: x}\n"))
+        .hasMessageContaining("Expected one RayService").hasMessageContaining("RayCluster");
+    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayService\nmetadata: {name: x}\nspec: {serveConfigV2: ''}\n"))
+        .hasMessageContaining("has no spec.rayClusterConfig");
+    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayService\nspec: {}\n"))
+        .hasMessageContaining("no metadata.name");
+    assertThatThrownBy(() -> RayServiceSpec.of("Bad_Name", "", RayClusterSpec.named("c"))).hasMessageContaining("DNS label");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> env(RayServiceSpec spec) {
+    Map<String, Object> cluster = (Map<String, Object>) spec.spec().get("rayClusterConfig");
+    Map<String, Object> head = (Map<String, Object>) cluster.get("headGroupSpec");
+    Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) head.get("template")).get("spec")).get("containers")).get(0);
+    return (List<Object>) container.getOrDefault("env", List.of());
+  }
+}
