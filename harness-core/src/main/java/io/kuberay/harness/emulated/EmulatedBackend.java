@@ -220,7 +220,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
     @Override
     public URI reach(Pod pod, int containerPort) {
-      return runtimes.reach(pod, containerPort);
+      return EmulatedBackend.this.reach(pod, containerPort); // Serve proxies included
     }
   }
 }
