@@ -1,6 +1,5 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -68,7 +67,7 @@ final class RayServiceClusters {
     }
     spec.put("workerGroupSpecs", groups);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest(JsonText.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(Json.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
       return base32(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -4,7 +4,6 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 
 import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -416,7 +415,7 @@ public final class RayServiceController implements AutoCloseable {
     http.put("port", servePorts.portFor(service.namespace(), clusterName));
     config.put("http_options", http);
     config.put("proxy_location", "HeadOnly");
-    return JsonText.write(config);
+    return Json.write(config);
   }
 
   private static String rootMessage(Throwable e) {
