@@ -67,7 +67,7 @@ final class RayServiceClusters {
     }
     spec.put("workerGroupSpecs", groups);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest(Json.SERDE.asJson(sorted(spec)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(Json.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
       return base32(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

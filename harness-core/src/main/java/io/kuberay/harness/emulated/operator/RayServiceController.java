@@ -415,7 +415,7 @@ public final class RayServiceController implements AutoCloseable {
     http.put("port", servePorts.portFor(service.namespace(), clusterName));
     config.put("http_options", http);
     config.put("proxy_location", "HeadOnly");
-    return Json.SERDE.asJson(config);
+    return Json.write(config);
   }
 
   private static String rootMessage(Throwable e) {

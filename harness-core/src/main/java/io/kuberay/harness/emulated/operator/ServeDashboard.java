@@ -1,7 +1,6 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.support.Json;
-
 import io.kuberay.harness.emulated.support.Maps;
 
 import java.io.IOException;
@@ -49,7 +48,7 @@ final class ServeDashboard {
     }
     Map<String, Object> details;
     try {
-      details = Json.toMap(Json.SERDE.unmarshal(response.body(), Map.class));
+      details = Json.readObject(response.body());
     } catch (RuntimeException e) {
       throw new ServeException("GetServeDetails failed. Failed to unmarshal bytes: " + response.body());
     }
