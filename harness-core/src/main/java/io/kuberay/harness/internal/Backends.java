@@ -5,6 +5,7 @@ import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.emulated.EmulatedBackend;
 import io.kuberay.harness.existing.ExistingBackend;
 import io.kuberay.harness.k3s.K3sBackend;
+import java.nio.file.Path;
 
 /** Starts the backend the settings name. */
 public final class Backends {
@@ -12,7 +13,7 @@ public final class Backends {
   private Backends() {}
 
   /** @param workDir the environment's own directory, deleted when it closes */
-  public static ClusterBackend start(EnvironmentSettings settings, java.nio.file.Path workDir) {
+  public static ClusterBackend start(EnvironmentSettings settings, Path workDir) {
     switch (settings.backend()) {
       case EMULATED:
         return EmulatedBackend.start(settings, workDir);
