@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -109,7 +110,7 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
   static NodeCapacity ofThisMachine() {
     int cpus = Math.max(8, Runtime.getRuntime().availableProcessors());
     long memory = 16 * GIB;
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       memory = Math.max(memory, os.getTotalMemorySize());
     }
     return new NodeCapacity(Integer.toString(cpus), (memory / GIB) + "Gi");

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,7 +115,7 @@ public final class RayClusterChart {
     return values;
   }
 
-  static void requireSupported(java.util.Collection<String> keys) {
+  static void requireSupported(Collection<String> keys) {
     for (String key : keys) {
       if (!KEYS.contains(key) && PREFIXES.stream().noneMatch(p -> key.startsWith(p) && key.length() > p.length())) {
         throw new IllegalArgumentException("Unsupported ray-cluster chart value '" + key + "'. Supported: " + String.join(", ", KEYS)

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.internal.LatestObject;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -162,7 +163,7 @@ public final class RayClusterHandle {
           return r;
         });
         return this;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
           throw e;
         }

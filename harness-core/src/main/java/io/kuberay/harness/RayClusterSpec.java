@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.kuberay.harness.internal.ChartValues;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.kuberay.harness.model.v1.RayCluster;
@@ -87,7 +89,7 @@ public final class RayClusterSpec {
       throw new IllegalArgumentException("The RayCluster YAML cannot be parsed: " + rootMessage(e) + ". Check indentation and quoting.", e);
     }
     if (!(parsed instanceof GenericKubernetesResource resource) || !"RayCluster".equals(resource.getKind())) {
-      String kind = parsed instanceof io.fabric8.kubernetes.api.model.HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
+      String kind = parsed instanceof HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
       throw new IllegalArgumentException("Expected one RayCluster (apiVersion ray.io/v1, kind RayCluster) but the YAML holds " + kind + ".");
     }
     if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
@@ -194,7 +196,7 @@ public final class RayClusterSpec {
       resource = new GenericKubernetesResource();
       resource.setApiVersion("ray.io/v1");
       resource.setKind("RayCluster");
-      resource.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withLabels(new LinkedHashMap<>(labels)).build());
+      resource.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(new LinkedHashMap<>(labels)).build());
       Map<String, Object> spec = new LinkedHashMap<>();
       if (rayVersion != null) {
         spec.put("rayVersion", rayVersion);

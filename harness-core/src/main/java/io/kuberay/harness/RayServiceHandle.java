@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.backend.ClusterBackend;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -219,7 +220,7 @@ public final class RayServiceHandle {
           return r;
         });
         return this;
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      } catch (KubernetesClientException e) {
         // The operator writes status concurrently: a conflict means read again and retry.
         if (e.getCode() != 409 || attempt >= 10) {
           throw e;

@@ -1,6 +1,7 @@
 package io.kuberay.harness;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ public final class RayServiceSpec {
       throw new IllegalArgumentException("The RayService YAML cannot be parsed: " + e.getMessage() + ". Check indentation and quoting.", e);
     }
     if (!(parsed instanceof GenericKubernetesResource resource) || !"RayService".equals(resource.getKind())) {
-      String kind = parsed instanceof io.fabric8.kubernetes.api.model.HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
+      String kind = parsed instanceof HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
       throw new IllegalArgumentException("Expected one RayService (apiVersion ray.io/v1, kind RayService) but the YAML holds " + kind + ".");
     }
     ObjectMeta meta = resource.getMetadata();

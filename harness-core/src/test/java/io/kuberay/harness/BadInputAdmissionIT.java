@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,7 +69,7 @@ class BadInputAdmissionIT {
   @DisplayName("cpu \"abc\" in a pod: 400, the quantity parser's message")
   void badQuantityInPod() {
     Pod pod = new PodBuilder().withNewMetadata().withName("badcpu").endMetadata().withNewSpec().addNewContainer().withName("c")
-        .withImage("busybox").withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("abc"))
+        .withImage("busybox").withNewResources().addToRequests("cpu", new Quantity("abc"))
         .endResources().endContainer().endSpec().build();
     assertThatThrownBy(() -> env.client().pods().inNamespace("default").resource(pod).create())
         .isInstanceOf(KubernetesClientException.class)
@@ -170,9 +172,9 @@ class BadInputAdmissionIT {
     String name = "c" + "x".repeat(54);
     RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER.formatted(name, "1"));
     String service = (name + "-head-svc").substring((name + "-head-svc").length() - 50);
-    Waits.until("service of RayCluster " + name, "created as " + service, java.time.Duration.ofSeconds(30),
+    Waits.until("service of RayCluster " + name, "created as " + service, Duration.ofSeconds(30),
         () -> env.client().services().inNamespace("default").withName(service).get(), s -> true, String::valueOf, null);
-    cluster.awaitReady(java.time.Duration.ofSeconds(30));
+    cluster.awaitReady(Duration.ofSeconds(30));
     assertThat(cluster.headPod().name()).startsWith((name + "-head-").substring((name + "-head-").length() - 50)).hasSize(55);
   }
 
@@ -181,7 +183,7 @@ class BadInputAdmissionIT {
   void tooLongNameFails() {
     String name = "c" + "x".repeat(69);
     RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER.formatted(name, "1"));
-    Waits.until("RayCluster default/" + name, "state failed", java.time.Duration.ofSeconds(30),
+    Waits.until("RayCluster default/" + name, "state failed", Duration.ofSeconds(30),
         () -> cluster.status(), s -> "failed".equals(s.state()), String::valueOf, null);
     assertThat(env.client().pods().inNamespace("default").withLabel("ray.io/cluster", name).list().getItems()).isEmpty();
   }

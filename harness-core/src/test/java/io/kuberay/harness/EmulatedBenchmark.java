@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ public final class EmulatedBenchmark {
 
   /** CPU time of the whole process (every thread, the JIT compilers and GC included). */
   private static long cpuMillis() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1_000_000;
   }
 
   private static String loadAverage() {

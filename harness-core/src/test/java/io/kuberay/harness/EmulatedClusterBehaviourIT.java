@@ -10,6 +10,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -178,11 +182,11 @@ class EmulatedClusterBehaviourIT {
   void waitForDeletion() throws Exception {
     String ns = namespace("waitdel");
     RayClusterHandle cluster = env.rayClusters().inNamespace(ns).create(RayClusterSpec.named("gone").withHead(h -> h.withCpu("10m"))).awaitReady(READY);
-    java.util.concurrent.ScheduledExecutorService later = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     try {
-      later.schedule(cluster::delete, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+      later.schedule(cluster::delete, 500, TimeUnit.MILLISECONDS);
       env.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(ns).withName("gone")
-          .waitUntilCondition(java.util.Objects::isNull, 20, java.util.concurrent.TimeUnit.SECONDS);
+          .waitUntilCondition(Objects::isNull, 20, TimeUnit.SECONDS);
     } finally {
       later.shutdownNow();
     }

@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -141,7 +142,7 @@ class EmulatedSchedulerIT {
         + "  workerGroupSpecs:\n  - groupName: gpu-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 2\n    template:\n      spec:\n" + TOLERATE.replaceAll("(?m)^", "      ")
         + "        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n          resources:\n            limits: {cpu: 500m, memory: 1Gi, nvidia.com/gpu: \"1\"}\n";
     env.client().genericKubernetesResources("ray.io/v1", "RayCluster").inNamespace(ns)
-        .resource(env.client().getKubernetesSerialization().unmarshal(yaml, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+        .resource(env.client().getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class)).create();
     Pod worker = Waits.until("GPU worker of gpu", "bound", WAIT,
         () -> env.client().pods().inNamespace(ns).withLabel("ray.io/group", "gpu-group").list().getItems().stream().findFirst().orElse(null),
         p -> p != null && p.getSpec().getNodeName() != null, p -> String.valueOf(p == null ? null : p.getStatus()), null);

@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import io.kuberay.harness.ray.process.JvmReaper;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The child JVM of {@link KilledJvmLeavesNothingIT}: starts an emulated environment with real Ray and the chart's
@@ -18,7 +19,7 @@ final class KilledJvmChild {
     System.out.println("OWNER " + JvmReaper.owner());
     System.out.println("DIR " + env.kubeconfig().toAbsolutePath().getParent());
     RayClusterHandle cluster = env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0)
-        .withChartValues(java.util.Map.of("head.resources.requests.cpu", "500m", "worker.resources.requests.cpu", "500m")));
+        .withChartValues(Map.of("head.resources.requests.cpu", "500m", "worker.resources.requests.cpu", "500m")));
     if (!whileStarting) {
       cluster.awaitReady(Duration.ofMinutes(8));
     }

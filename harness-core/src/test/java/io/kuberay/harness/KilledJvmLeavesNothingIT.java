@@ -6,6 +6,7 @@ import io.kuberay.harness.ray.process.JvmReaper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -111,14 +114,14 @@ class KilledJvmLeavesNothingIT {
     });
     try {
       reading.get(STARTUP.toSeconds(), TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+    } catch (TimeoutException e) {
       throw new AssertionError("child JVM did not start its environment within " + STARTUP + ":\n" + output);
     }
     assertThat(said).as("child output:\n%s", output).containsKeys("OWNER", "DIR", "UP");
     // Keep draining so the child never blocks on a full pipe.
     CompletableFuture.runAsync(() -> {
       try {
-        child.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+        child.getInputStream().transferTo(OutputStream.nullOutputStream());
       } catch (IOException e) {
         // gone
       }
@@ -206,7 +209,7 @@ class KilledJvmLeavesNothingIT {
     return ports;
   }
 
-  private static void forEachListening(java.util.function.BiConsumer<Integer, String> action) {
+  private static void forEachListening(BiConsumer<Integer, String> action) {
     for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
       try {
         List<String> lines = Files.readAllLines(Path.of(table));

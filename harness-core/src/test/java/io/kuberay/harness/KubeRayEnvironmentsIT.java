@@ -2,13 +2,14 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class KubeRayEnvironmentsIT {
 
   private static EnvironmentSettings settings() {
-    return KubeRayEnvironment.builder().rayMode(RayMode.OFF).nodeCapacity("3", "3Gi").startupTimeout(java.time.Duration.ofSeconds(77)).settingsExactly();
+    return KubeRayEnvironment.builder().rayMode(RayMode.OFF).nodeCapacity("3", "3Gi").startupTimeout(Duration.ofSeconds(77)).settingsExactly();
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -74,9 +75,9 @@ class TutorialObjectGraphIT {
       assertThat(svc.getSpec().getClusterIP()).isNotEqualTo("None");
       assertThat(svc.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
           .containsExactly(
-              org.assertj.core.groups.Tuple.tuple("client", 10001), org.assertj.core.groups.Tuple.tuple("dashboard", 8265),
-              org.assertj.core.groups.Tuple.tuple("metrics", 8080), org.assertj.core.groups.Tuple.tuple("redis", 6379),
-              org.assertj.core.groups.Tuple.tuple("serve", 8000));
+              Tuple.tuple("client", 10001), Tuple.tuple("dashboard", 8265),
+              Tuple.tuple("metrics", 8080), Tuple.tuple("redis", 6379),
+              Tuple.tuple("serve", 8000));
 
       RayClusterStatus status = cluster.status();
       assertThat(status.state()).isEqualTo("ready");

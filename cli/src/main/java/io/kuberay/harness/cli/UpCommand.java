@@ -1,6 +1,7 @@
 package io.kuberay.harness.cli;
 
 import io.kuberay.harness.ray.process.RayRuntime;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ final class UpCommand {
 
   /** {@code ray} when it is on the PATH, else the harness's provisioned one. */
   private static String rayCommand() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "ray"))) {
         return "ray";
       }

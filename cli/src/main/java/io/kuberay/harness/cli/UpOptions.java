@@ -1,5 +1,6 @@
 package io.kuberay.harness.cli;
 
+import io.kuberay.harness.Durations;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ record UpOptions(KubeRayVersion kuberay, Path kubeconfig, RayMode ray, Duration 
           o = new UpOptions(o.kuberay, o.kubeconfig, RayMode.of(value != null ? value : next(args, ++i, arg)), o.readyTimeout, false);
           break;
         case "--ready-timeout":
-          o = new UpOptions(o.kuberay, o.kubeconfig, o.ray, io.kuberay.harness.Durations.parse(value != null ? value : next(args, ++i, arg)), false);
+          o = new UpOptions(o.kuberay, o.kubeconfig, o.ray, Durations.parse(value != null ? value : next(args, ++i, arg)), false);
           break;
         default:
           throw new IllegalArgumentException("unknown option '" + args[i] + "'");

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -80,7 +81,7 @@ public final class KubeRayWorld {
   }
 
   /** Skips the scenario, with the reason, when the backend cannot start here and the run marked it optional. */
-  private static KubeRayEnvironment startable(java.util.function.Supplier<KubeRayEnvironment> start) {
+  private static KubeRayEnvironment startable(Supplier<KubeRayEnvironment> start) {
     try {
       return start.get();
     } catch (BackendUnavailableException e) {

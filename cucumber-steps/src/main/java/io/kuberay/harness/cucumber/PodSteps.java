@@ -10,6 +10,7 @@ import io.kuberay.harness.Waits;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /** Pods: waiting for states, knowing a pod by alias, running commands in it and checking the result. */
 public class PodSteps {
@@ -83,7 +84,7 @@ public class PodSteps {
     return world.client().pods().inNamespace(world.namespace()).withLabels(labels.labels()).list().getItems();
   }
 
-  private void awaitPods(String object, String expectation, Duration timeout, java.util.function.Supplier<List<Pod>> poll, Predicate<List<Pod>> ok) {
+  private void awaitPods(String object, String expectation, Duration timeout, Supplier<List<Pod>> poll, Predicate<List<Pod>> ok) {
     Waits.until(object, expectation, timeout, poll, ok, PodSummaries::of, null);
   }
 

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * RayJob custom resources, read through the plain Kubernetes API ({@code ray.io/v1 RayJob}); create them with
@@ -36,7 +37,7 @@ public class RayJobResourceSteps {
     awaitStatus(name, "jobDeploymentStatus", expected, timeout, s -> !s.equals(expected) && FINAL_DEPLOYMENT_STATUSES.contains(s));
   }
 
-  private void awaitStatus(String name, String field, String expected, Duration timeout, java.util.function.Predicate<String> terminalOther) {
+  private void awaitStatus(String name, String field, String expected, Duration timeout, Predicate<String> terminalOther) {
     String ns = world.namespace();
     Waits.until("RayJob " + ns + "/" + name, "status." + field + " " + expected, timeout,
         () -> world.client().genericKubernetesResources("ray.io/v1", "RayJob").inNamespace(ns).withName(name).get(),

@@ -8,6 +8,8 @@ import io.kuberay.harness.RayServiceHandle;
 import io.kuberay.harness.RayServiceSpec;
 import io.kuberay.harness.RayServiceStatus;
 import io.kuberay.harness.Waits;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -153,8 +155,8 @@ public class RayServiceSteps {
   private static int status(URI base, String path, Duration timeout) {
     try {
       return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("GET " + base.resolve(path) + ": " + e, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("GET " + base.resolve(path) + ": " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
@@ -164,7 +166,7 @@ public class RayServiceSteps {
   private static Optional<HttpResponse<String>> get(URI base, String path, Duration timeout) {
     try {
       return Optional.of(HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString()));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -50,7 +51,7 @@ class PodStateTests {
     Pod p = new PodBuilder().withNewMetadata().withName("too-big-head-x").endMetadata().withNewStatus().withPhase("Pending")
         .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.").endCondition()
         .endStatus().build();
-    assertThat(PodSummaries.of(java.util.List.of(p)))
+    assertThat(PodSummaries.of(List.of(p)))
         .isEqualTo("1 pod(s): too-big-head-x [Pending, PodScheduled=False (Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.)]");
   }
 }

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated;
 
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.emulated.operator.RayServiceController;
 import io.kuberay.harness.emulated.operator.ServePorts;
 
@@ -27,6 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.install.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -67,7 +70,7 @@ public final class EmulatedBackend implements ClusterBackend {
     OperatorInstaller.prepare(settings);
     EmulatedApiServer api = new EmulatedApiServer();
     PodFilesystems files = new PodFilesystems(workDir.resolve("pod-files"), api::client, settings.nodeCapacity(), MountNamespaces.probe(),
-        PodFilesystems.skipVolumes(io.kuberay.harness.install.Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
+        PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
     PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files);
     EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
     try {
@@ -92,7 +95,7 @@ public final class EmulatedBackend implements ClusterBackend {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
-    int standbys = RayProcessPodRuntime.standbyCount(io.kuberay.harness.install.Settings.get(RayProcessPodRuntime.STANDBYS_PROPERTY));
+    int standbys = RayProcessPodRuntime.standbyCount(Settings.get(RayProcessPodRuntime.STANDBYS_PROPERTY));
     RayRuntime runtime = RayRuntime.resolve();
     if (!runtime.isAvailable()) {
       if (settings.rayMode() == RayMode.REQUIRED) {
@@ -195,7 +198,7 @@ public final class EmulatedBackend implements ClusterBackend {
     }
 
     @Override
-    public Optional<io.fabric8.mockwebserver.http.MockResponse> stream(io.fabric8.mockwebserver.http.RecordedRequest request, ApiPath path) {
+    public Optional<MockResponse> stream(RecordedRequest request, ApiPath path) {
       // Reached only by the in-process client (the front serves the upgrades itself).
       return Optional.of(
           ApiErrors.unsupported(

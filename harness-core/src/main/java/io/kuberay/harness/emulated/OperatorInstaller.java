@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +29,7 @@ final class OperatorInstaller {
 
   /** The bundles' objects as maps, shared by every environment of the JVM and never changed (the bundles are cached too). */
   private static final Map<ManifestObject, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
-  private static final java.util.Set<String> PREPARED = ConcurrentHashMap.newKeySet();
+  private static final Set<String> PREPARED = ConcurrentHashMap.newKeySet();
 
   private final EmulatedApiServer api;
 

@@ -1,6 +1,7 @@
 package io.kuberay.harness.existing;
 
 import io.kuberay.harness.Internal;
+import io.kuberay.harness.RayImages;
 import io.kuberay.harness.realcluster.ClientConfigs;
 import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.fabric8.kubernetes.client.Config;
@@ -106,7 +107,7 @@ public final class ExistingBackend extends RealClusterBackend {
   /** {@code kuberay.ray.image} when set: the cluster pulls it; else the harness's pinned Ray image. */
   @Override
   public String rayImage() {
-    return io.kuberay.harness.install.Settings.get(io.kuberay.harness.RayImages.IMAGE_PROPERTY).orElse(io.kuberay.harness.RayImages.DEFAULT_IMAGE);
+    return Settings.get(RayImages.IMAGE_PROPERTY).orElse(RayImages.DEFAULT_IMAGE);
   }
 
   @Override

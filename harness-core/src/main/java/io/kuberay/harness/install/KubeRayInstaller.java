@@ -15,6 +15,7 @@ import io.kuberay.harness.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -232,7 +233,7 @@ public final class KubeRayInstaller {
       }
     });
     List<HasMetadata> created = new ArrayList<>(installation.created());
-    java.util.Collections.reverse(created);
+    Collections.reverse(created);
     for (HasMetadata o : created) {
       if ("CustomResourceDefinition".equals(o.getKind())) {
         continue;

@@ -1,6 +1,7 @@
 package io.kuberay.harness.internal;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ public final class ChartValues {
     Map<String, Object> spec = map(cluster.getAdditionalProperties(), "spec");
     Map<String, Object> head = map(spec, "headGroupSpec");
     List<Map<String, Object>> workers = ((List<?>) spec.getOrDefault("workerGroupSpecs", List.of())).stream().map(ChartValues::asMap).toList();
-    List<Map<String, Object>> groups = new java.util.ArrayList<>(List.of(head));
+    List<Map<String, Object>> groups = new ArrayList<>(List.of(head));
     groups.addAll(workers);
     values.forEach((key, value) -> {
       String[] parts = key.split("\\.", 2);

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -253,7 +254,7 @@ public final class RayJobsClient {
 
   private RuntimeException unreachable(Throwable cause) {
     if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
-        || cause instanceof java.nio.channels.ClosedChannelException
+        || cause instanceof ClosedChannelException
         || (cause instanceof IOException && cause.getCause() instanceof ConnectException)) {
       return new DashboardUnreachableException(dashboard, cause);
     }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.Channels;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +30,7 @@ import org.slf4j.LoggerFactory;
 final class ReconnectingPortForward implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(ReconnectingPortForward.class);
-  private static final java.time.Duration CLOSE_TIMEOUT = java.time.Duration.ofSeconds(10);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
   private static final List<String> IDENTITY_LABELS = List.of("ray.io/cluster", "ray.io/node-type", "ray.io/group");
 
   private final KubernetesClient client;
@@ -115,11 +118,11 @@ final class ReconnectingPortForward implements AutoCloseable {
   /** A connection lives as long as its client keeps it open (or this forward is closed); bounded all the same (a day). */
   private void awaitEnd(PortForward pf, Socket socket, String target) {
     try {
-      org.awaitility.Awaitility.await("port-forward connection to " + namespace + "/" + target + ":" + port)
-          .atMost(java.time.Duration.ofHours(24))
-          .pollInterval(java.time.Duration.ofMillis(50))
+      Awaitility.await("port-forward connection to " + namespace + "/" + target + ":" + port)
+          .atMost(Duration.ofHours(24))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> !pf.isAlive() || socket.isClosed());
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       logger.warn("Closing port-forward connection to {}/{}:{} after 24 h", namespace, target, port);
     }
     if (pf.errorOccurred()) {
@@ -161,10 +164,10 @@ final class ReconnectingPortForward implements AutoCloseable {
     }
     // Each connection's thread sees its socket closed and closes its forward (one still opening it, right after).
     try {
-      org.awaitility.Awaitility.await("port-forward connections to " + namespace + "/" + podName + ":" + port + " to end")
-          .atMost(CLOSE_TIMEOUT).pollInterval(java.time.Duration.ofMillis(20)).pollInSameThread()
+      Awaitility.await("port-forward connections to " + namespace + "/" + podName + ":" + port + " to end")
+          .atMost(CLOSE_TIMEOUT).pollInterval(Duration.ofMillis(20)).pollInSameThread()
           .until(connections::isEmpty);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       logger.warn("{} port-forward connection(s) to {}/{}:{} still open {} after close", connections.size(), namespace, podName, port, CLOSE_TIMEOUT);
     }
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SettingsReaderTest {
@@ -40,7 +41,7 @@ class SettingsReaderTest {
     Map<String, String> launcher = Map.of("kuberay.ray", "off", "kuberay.nonsense", "x", "junit.jupiter.execution.parallel.enabled", "true");
     SettingsReader before = SettingsReader.current();
     try {
-      SettingsReader.useConfigurationParameters(key -> java.util.Optional.ofNullable(launcher.get(key)));
+      SettingsReader.useConfigurationParameters(key -> Optional.ofNullable(launcher.get(key)));
       assertThat(SettingsReader.current().parameters()).containsExactly(Map.entry(Setting.RAY, "off"));
     } finally {
       SettingsReader.restore(before);

@@ -1,5 +1,6 @@
 package io.kuberay.harness.k3s;
 
+import io.kuberay.harness.BackendUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,7 @@ final class DockerPreflight {
   /** Fails when the engine at {@code host} does not answer the ping within {@code timeout}. */
   static void requireDocker(String host, Duration timeout) {
     problem(host, timeout).ifPresent(p -> {
-      throw new io.kuberay.harness.BackendUnavailableException(
+      throw new BackendUnavailableException(
           "The k3s backend needs a Docker engine, but " + p,
           "Start Docker (e.g. 'dockerd &' or 'systemctl start docker'), point DOCKER_HOST at a running engine,"
               + " or run without Docker on the emulated backend (kuberay.backend=emulated).");

@@ -178,7 +178,7 @@ public final class K3sBackend extends RealClusterBackend {
   public String containerLog() {
     try {
       return Files.exists(logFile) ? Files.readString(logFile) : "";
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }

@@ -8,6 +8,7 @@ import io.kuberay.harness.BackendType;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayMode;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
@@ -22,6 +23,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -49,7 +53,7 @@ class K3sTutorialIT {
   static Path workDir;
 
   /** Non-daemon threads before the node started: after close, nothing else may keep the JVM alive. */
-  private static java.util.Set<Thread> threadsBefore;
+  private static Set<Thread> threadsBefore;
 
   @BeforeAll
   static void startK3s() {
@@ -58,7 +62,7 @@ class K3sTutorialIT {
     Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
     K3sTestConditions.require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
     EnvironmentSettings settings = EnvironmentSettings.defaults().withBackend(BackendType.K3S).withKuberayVersion(VERSION)
-        .withManifestsDir(Optional.of(manifests)).withRayMode(io.kuberay.harness.RayMode.OFF).withExternalOverrides();
+        .withManifestsDir(Optional.of(manifests)).withRayMode(RayMode.OFF).withExternalOverrides();
     OfflineTestcontainers.configure();
     var dockerClient = DockerClientFactory.instance().client();
     K3sImages images = K3sImages.resolve(settings, name -> {
@@ -90,13 +94,13 @@ class K3sTutorialIT {
   void closeLeavesNoThreads() {
     backend.close();
     backend = null;
-    org.awaitility.Awaitility.await("non-daemon threads started by the k3s backend to end").atMost(Duration.ofSeconds(15)).pollInSameThread()
+    Awaitility.await("non-daemon threads started by the k3s backend to end").atMost(Duration.ofSeconds(15)).pollInSameThread()
         .untilAsserted(() -> assertThat(nonDaemonThreads()).as("threads left after close").allMatch(threadsBefore::contains));
   }
 
-  private static java.util.Set<Thread> nonDaemonThreads() {
+  private static Set<Thread> nonDaemonThreads() {
     return Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t.isAlive())
-        .collect(java.util.stream.Collectors.toSet());
+        .collect(Collectors.toSet());
   }
 
   @AfterAll

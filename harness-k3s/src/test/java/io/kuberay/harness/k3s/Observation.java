@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,12 +118,12 @@ final class Observation {
    */
   private static String sortedFlags(String command) {
     int start = command.indexOf("ray start");
-    java.util.List<String> flags = new java.util.ArrayList<>();
+    List<String> flags = new ArrayList<>();
     Matcher m = FLAG.matcher(command.substring(start));
     while (m.find()) {
       flags.add(m.group());
     }
-    java.util.Collections.sort(flags);
+    Collections.sort(flags);
     String spacing = command.contains("  --") ? "double-spaced" : "single-spaced";
     return command.substring(0, start) + "ray start " + String.join(" ", flags) + " (flags sorted; " + spacing + ")";
   }

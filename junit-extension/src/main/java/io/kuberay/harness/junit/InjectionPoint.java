@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.RayServices;
+import io.kuberay.harness.ray.RayJobsClient;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -20,8 +22,8 @@ import org.junit.platform.commons.support.AnnotationSupport;
 record InjectionPoint(String description, Class<?> type, Optional<String> clusterName, boolean headPod, boolean namespace) {
 
   /** The types a parameter may have without any of our annotations. */
-  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, io.kuberay.harness.ray.RayJobsClient.class,
-      io.kuberay.harness.RayServices.class);
+  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, RayJobsClient.class,
+      RayServices.class);
 
   private static final String SUPPORTED =
       "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String";
@@ -83,11 +85,11 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
     if (type == PodHandle.class) {
       return cluster(state).headPod();
     }
-    if (type == io.kuberay.harness.ray.RayJobsClient.class) {
+    if (type == RayJobsClient.class) {
       // The Jobs API of the chosen cluster's head, as the tutorial's port-forward to 8265 gives it.
-      return io.kuberay.harness.ray.RayJobsClient.connect(cluster(state).dashboardUrl());
+      return RayJobsClient.connect(cluster(state).dashboardUrl());
     }
-    if (type == io.kuberay.harness.RayServices.class) {
+    if (type == RayServices.class) {
       // The test's namespace: RayServices it creates there go with the class's clean-up.
       return state.environment().rayServices().inNamespace(state.namespace());
     }

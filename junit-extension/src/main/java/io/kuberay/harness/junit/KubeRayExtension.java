@@ -1,5 +1,6 @@
 package io.kuberay.harness.junit;
 
+import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.KubeRayVersion;
@@ -96,13 +97,13 @@ class KubeRayExtension
           ? context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SHARED_ENVIRONMENTS, key -> new SharedEnvironments(), SharedEnvironments.class)
               .acquire(config.settings())
           : KubeRayEnvironment.start(config.settings());
-    } catch (io.kuberay.harness.BackendUnavailableException e) {
+    } catch (BackendUnavailableException e) {
       if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
         String reason = "Skipped " + testClass.getName() + ": the " + config.settings().backend().id() + " backend cannot start here ("
             + e.getMessage() + ") and kuberay.backend.optional=true";
         // Build tools count a class aborted in beforeAll as zero tests; the log says why.
-        org.slf4j.LoggerFactory.getLogger(KubeRayExtension.class).warn(reason);
-        throw new org.opentest4j.TestAbortedException(reason, e);
+        LoggerFactory.getLogger(KubeRayExtension.class).warn(reason);
+        throw new TestAbortedException(reason, e);
       }
       throw Misconfiguration.of("@KubeRayTest on " + testClass.getName(),
           "a machine that can run the " + config.settings().backend().id() + " backend", e.problem(), e.fix(), e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.RayClusterHandle;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +34,7 @@ class ParallelClassesTests {
 
   abstract static class Base {
     @Test
-    void clusterIsReady(KubeRayEnvironment env, io.kuberay.harness.RayClusterHandle cluster, @KubeRayNamespace String namespace) {
+    void clusterIsReady(KubeRayEnvironment env, RayClusterHandle cluster, @KubeRayNamespace String namespace) {
       SEEN.add(env);
       assertThat(cluster.namespace()).isEqualTo(namespace);
       assertThat(cluster.status().state()).isEqualTo("ready");

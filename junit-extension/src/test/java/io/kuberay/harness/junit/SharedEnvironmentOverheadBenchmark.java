@@ -3,6 +3,7 @@ package io.kuberay.harness.junit;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.RayClusterHandle;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -82,7 +83,7 @@ final class SharedEnvironmentOverheadBenchmark {
   @KubeRayTest(ray = "off", clusters = @RayCluster(name = "bench"))
   abstract static class ClusterTestCase {
     @Test
-    void seesItsCluster(io.kuberay.harness.RayClusterHandle cluster) {
+    void seesItsCluster(RayClusterHandle cluster) {
       cluster.status();
     }
   }

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Runs in the surefire execution {@code without-docker} (DOCKER_HOST pointing nowhere): selecting k3s without
@@ -42,10 +44,10 @@ class WithoutDockerTests {
     try {
       EngineExecutionResults results = EngineRuns.run(K3sTestCase.class);
       assertThat(EngineRuns.failures(results.containerEvents())).isEmpty();
-      assertThat(results.containerEvents().aborted().stream().map(e -> e.getPayload(org.junit.platform.engine.TestExecutionResult.class)
-              .flatMap(org.junit.platform.engine.TestExecutionResult::getThrowable).orElseThrow()))
+      assertThat(results.containerEvents().aborted().stream().map(e -> e.getPayload(TestExecutionResult.class)
+              .flatMap(TestExecutionResult::getThrowable).orElseThrow()))
           .singleElement(THROWABLE)
-          .isInstanceOf(org.opentest4j.TestAbortedException.class)
+          .isInstanceOf(TestAbortedException.class)
           .hasMessageContaining("Skipped " + K3sTestCase.class.getName() + ": the k3s backend cannot start here")
           .hasMessageContaining("Docker at unix:///nonexistent/docker.sock is not reachable");
     } finally {

@@ -24,7 +24,7 @@ final class Admission {
     spec.putIfAbsent("serviceAccount", spec.get("serviceAccountName"));
     spec.putIfAbsent("enableServiceLinks", true);
     spec.putIfAbsent("priority", 0);
-    spec.putIfAbsent("securityContext", new java.util.LinkedHashMap<>());
+    spec.putIfAbsent("securityContext", new LinkedHashMap<>());
     spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
     defaultTolerations(spec);
     mountServiceAccountToken(spec);

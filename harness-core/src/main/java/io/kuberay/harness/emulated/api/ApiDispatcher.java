@@ -12,12 +12,16 @@ import io.kuberay.harness.emulated.store.StoredObject;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -158,7 +162,7 @@ public final class ApiDispatcher extends Dispatcher {
   private MockResponse asTable(ApiPath api, MockResponse response) {
     Map<String, Object> body = JsonText.readObject(response.getBody().readUtf8());
     List<Object> printer = printerColumns.getOrDefault(api.group() + "/" + api.version() + "/" + api.plural(), List.of());
-    Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), java.time.Instant.now());
+    Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), Instant.now());
     return ApiErrors.json(200, table).setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
 
@@ -260,7 +264,7 @@ public final class ApiDispatcher extends Dispatcher {
   private static String query(ApiPath api, String key) {
     for (String kv : api.query().split("&")) {
       if (kv.startsWith(key + "=")) {
-        return java.net.URLDecoder.decode(kv.substring(key.length() + 1), StandardCharsets.UTF_8);
+        return URLDecoder.decode(kv.substring(key.length() + 1), StandardCharsets.UTF_8);
       }
     }
     return null;
@@ -296,8 +300,8 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (dryRun(api)) {
       // Admitted and defaulted as for real, and not stored.
-      metadata.putIfAbsent("uid", java.util.UUID.randomUUID().toString());
-      metadata.putIfAbsent("creationTimestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+      metadata.putIfAbsent("uid", UUID.randomUUID().toString());
+      metadata.putIfAbsent("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       return ApiErrors.json(201, body);
     }
     MockResponse response = rest.create(api, body);

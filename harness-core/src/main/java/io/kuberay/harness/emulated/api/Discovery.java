@@ -4,6 +4,7 @@ import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -194,7 +195,7 @@ final class Discovery {
     for (ApiResource r : resources.values()) {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", r.plural());
-      entry.put("singularName", r.kind().toLowerCase(java.util.Locale.ROOT));
+      entry.put("singularName", r.kind().toLowerCase(Locale.ROOT));
       entry.put("namespaced", r.namespaced());
       entry.put("kind", r.kind());
       entry.put("verbs", ALL_VERBS);

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -44,7 +45,7 @@ public final class EventRecorder {
     involved.put("name", object.getMetadata().getName());
     involved.put("namespace", namespace);
     involved.put("uid", object.getMetadata().getUid());
-    involved.values().removeIf(java.util.Objects::isNull);
+    involved.values().removeIf(Objects::isNull);
     Map<String, Object> event = new LinkedHashMap<>();
     event.put("apiVersion", "v1");
     event.put("kind", "Event");

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
 import io.fabric8.kubernetes.client.http.WebSocket;
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.nio.ByteBuffer;
@@ -48,7 +49,7 @@ final class InProcessWebSocket {
   /** Opens both ends: the client's listener first, as a network client sees the upgrade before any message. */
   void open() {
     client.onOpen(clientSide);
-    server.onOpen(serverSide, new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(101));
+    server.onOpen(serverSide, new MockResponse().setResponseCode(101));
   }
 
   private void schedule() {

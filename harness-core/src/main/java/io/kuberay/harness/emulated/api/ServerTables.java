@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Server-side printing, as the API server does for {@code Accept: application/json;as=Table;g=meta.k8s.io}:
@@ -16,7 +17,7 @@ import java.util.Map;
 final class ServerTables {
 
   /** One column: its header, type, the value of an object, and priority (1 = only with {@code -o wide}). */
-  record Column(String name, String type, int priority, java.util.function.BiFunction<Map<String, Object>, Instant, Object> value) {}
+  record Column(String name, String type, int priority, BiFunction<Map<String, Object>, Instant, Object> value) {}
 
   private ServerTables() {}
 

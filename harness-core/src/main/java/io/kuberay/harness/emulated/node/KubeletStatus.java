@@ -13,8 +13,10 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.VolumeMountStatus;
 import java.math.BigDecimal;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The fields a current kubelet (Kubernetes 1.33+) reports beside phase and conditions: the generation it has
@@ -23,7 +25,7 @@ import java.util.Map;
 final class KubeletStatus {
 
   private static final BigDecimal KI = BigDecimal.valueOf(1024);
-  private static final java.util.regex.Pattern RAY_IMAGE = java.util.regex.Pattern.compile("docker\\.io/rayproject/ray(-ml)?:.*");
+  private static final Pattern RAY_IMAGE = Pattern.compile("docker\\.io/rayproject/ray(-ml)?:.*");
 
   private KubeletStatus() {}
 
@@ -81,7 +83,7 @@ final class KubeletStatus {
     if (limits == null) {
       return null;
     }
-    Map<String, Quantity> out = new java.util.LinkedHashMap<>(limits);
+    Map<String, Quantity> out = new LinkedHashMap<>(limits);
     Quantity memory = limits.get("memory");
     if (memory != null) {
       BigDecimal bytes = memory.getNumericalAmount();
@@ -100,8 +102,8 @@ final class KubeletStatus {
 
   /** Pod-level resources: the sum of the app containers' requests and limits (Kubernetes 1.34+). */
   private static ResourceRequirements podResources(List<Container> containers) {
-    Map<String, BigDecimal> limits = new java.util.LinkedHashMap<>();
-    Map<String, BigDecimal> requests = new java.util.LinkedHashMap<>();
+    Map<String, BigDecimal> limits = new LinkedHashMap<>();
+    Map<String, BigDecimal> requests = new LinkedHashMap<>();
     Map<String, String> original = new HashMap<>();
     for (Container c : containers) {
       if (c.getResources() == null) {
@@ -130,7 +132,7 @@ final class KubeletStatus {
     if (sum.isEmpty()) {
       return null;
     }
-    Map<String, Quantity> out = new java.util.LinkedHashMap<>();
+    Map<String, Quantity> out = new LinkedHashMap<>();
     sum.forEach((k, v) -> out.put(k, containers == 1 ? new Quantity(original.get(prefix + k)) : new Quantity(v.stripTrailingZeros().toPlainString())));
     return out;
   }

@@ -1,5 +1,8 @@
 package io.kuberay.harness.emulated.node;
 
+import io.fabric8.kubernetes.api.model.BindingBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.Json;
@@ -23,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -220,7 +224,7 @@ public final class NodeEmulator implements AutoCloseable {
     bound.put(key, need);
     unschedulable.remove(key);
     // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation stays).
-    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder()
         .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
         .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
         .build()).create();
@@ -245,7 +249,7 @@ public final class NodeEmulator implements AutoCloseable {
     s.setPhase("Pending");
     s.setHostIP("10.42.0.1");
     s.setPodIP("10.42.0." + nextIp.getAndIncrement() % 250);
-    s.setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIP(s.getPodIP())));
+    s.setPodIPs(List.of(new PodIP(s.getPodIP())));
     s.setStartTime(now());
     s.setQosClass(PodRequests.qosClass(pod));
     setCondition(s, "PodReadyToStartContainers", "True", null, null);
@@ -353,7 +357,7 @@ public final class NodeEmulator implements AutoCloseable {
   static void setCondition(PodStatus s, String type, String status, String reason, String message) {
     List<PodCondition> conditions = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
     PodCondition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-    if (existing != null && status.equals(existing.getStatus()) && java.util.Objects.equals(message, existing.getMessage())) {
+    if (existing != null && status.equals(existing.getStatus()) && Objects.equals(message, existing.getMessage())) {
       return;
     }
     conditions.remove(existing);
@@ -446,7 +450,7 @@ public final class NodeEmulator implements AutoCloseable {
                 cs.setReady(true);
                 cs.setStarted(false);
                 cs.setState(
-                    new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                    new ContainerStateBuilder()
                         .withNewTerminated()
                         .withExitCode(0)
                         .withReason("Completed")
@@ -468,7 +472,7 @@ public final class NodeEmulator implements AutoCloseable {
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setStarted(true);
               cs.setContainerID("emulated://" + ObjectKeys.name(key) + "/" + cs.getName());
-              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+              cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
             }
           });
       Pod pod = written.get(key);
@@ -499,7 +503,7 @@ public final class NodeEmulator implements AutoCloseable {
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setReady(false);
               cs.setLastState(
-                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                  new ContainerStateBuilder()
                       .withNewTerminated()
                       .withExitCode(exitCode)
                       .withReason(reason)
@@ -507,7 +511,7 @@ public final class NodeEmulator implements AutoCloseable {
                       .endTerminated()
                       .build());
               cs.setState(
-                  new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+                  new ContainerStateBuilder()
                       .withNewWaiting()
                       .withReason("CrashLoopBackOff")
                       .withMessage("back-off restarting failed container " + cs.getName())
@@ -531,7 +535,7 @@ public final class NodeEmulator implements AutoCloseable {
     public void configError(String message) {
       update(s -> {
         for (ContainerStatus cs : s.getContainerStatuses()) {
-          cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewWaiting()
+          cs.setState(new ContainerStateBuilder().withNewWaiting()
               .withReason("CreateContainerConfigError").withMessage(message).endWaiting().build());
         }
       });
@@ -550,7 +554,7 @@ public final class NodeEmulator implements AutoCloseable {
           s -> {
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setRestartCount(restartCount);
-              cs.setState(new io.fabric8.kubernetes.api.model.ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+              cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
             }
           });
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.kuberay.harness.ray.process.RayNode;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
@@ -74,7 +75,7 @@ final class NodeReadiness {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         return;
       }
       boolean headOk = headCurrent();

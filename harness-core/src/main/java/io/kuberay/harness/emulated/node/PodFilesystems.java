@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +52,7 @@ public final class PodFilesystems implements AutoCloseable {
   private final boolean skipVolumes;
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
-  private final java.util.concurrent.ExecutorService refresher = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+  private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "kuberay-emulated-volume-sync");
     t.setDaemon(true);
     return t;

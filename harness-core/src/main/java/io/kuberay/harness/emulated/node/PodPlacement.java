@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.kuberay.harness.NodeCapacity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,7 +105,7 @@ final class PodPlacement {
     if (c.getResources() == null) {
       return out;
     }
-    for (Map<String, Quantity> source : new ArrayList<>(java.util.Arrays.asList(c.getResources().getLimits(), c.getResources().getRequests()))) {
+    for (Map<String, Quantity> source : new ArrayList<>(Arrays.asList(c.getResources().getLimits(), c.getResources().getRequests()))) {
       if (source == null) {
         continue;
       }

@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One container's file system view: a private mount namespace holding its volumes at their mount paths, kept
@@ -145,10 +148,10 @@ final class PodSandbox implements AutoCloseable {
     }
     holder.destroy();
     try {
-      holder.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      holder.onExit().get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       holder.destroyForcibly();
     }
   }

@@ -17,6 +17,8 @@ import io.kuberay.harness.ray.process.RayNodeSpec;
 import io.kuberay.harness.ray.process.RayRuntime;
 import io.kuberay.harness.ray.process.RayStandby;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -292,8 +295,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (!head.isAlive()) {
       return false;
     }
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", head.ports().gcs()), 500);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", head.ports().gcs()), 500);
       return true;
     } catch (IOException e) {
       return false;
@@ -334,7 +337,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     };
     try {
       workers.submit(stopping);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       stopping.run(); // closing: nothing else runs on the workers now
     }
   }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.EnvVarSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * GCS fault tolerance as the operator wires it into pod templates: v1.1.0's {@code initTemplateAnnotations} and
@@ -121,14 +122,14 @@ final class GcsFaultTolerance {
     return env;
   }
 
-  private static java.util.Optional<EnvVar> secretOrValue(Map<String, Object> options, String field, String name) {
+  private static Optional<EnvVar> secretOrValue(Map<String, Object> options, String field, String name) {
     Object source = options.get(field);
     if (source == null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     Map<String, Object> m = Maps.map(source);
     EnvVarSource from = m.get("valueFrom") == null ? null : Json.convert(m.get("valueFrom"), EnvVarSource.class);
-    return java.util.Optional.of(new EnvVar(name, Maps.string(m, "value").map(GcsFaultTolerance::emptyToNull).orElse(null), from));
+    return Optional.of(new EnvVar(name, Maps.string(m, "value").map(GcsFaultTolerance::emptyToNull).orElse(null), from));
   }
 
   private static String emptyToNull(String s) {

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.kuberay.harness.emulated.support.Json;
 
 import io.kuberay.harness.emulated.support.Labels;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Builds the head service ({@code BuildServiceForHeadPod}) for the selected release. */
 final class HeadServiceFactory {
@@ -90,10 +93,10 @@ final class HeadServiceFactory {
   private Service custom(RayClusterView cluster, Service template) {
     Service service = Json.copy(template);
     if (service.getMetadata() == null) {
-      service.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      service.setMetadata(new ObjectMeta());
     }
     if (service.getSpec() == null) {
-      service.setSpec(new io.fabric8.kubernetes.api.model.ServiceSpec());
+      service.setSpec(new ServiceSpec());
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     if (service.getMetadata().getAnnotations() != null) {
@@ -149,7 +152,7 @@ final class HeadServiceFactory {
     List<ServicePort> ports = new ArrayList<>();
     // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the defaults to a
     // custom service's ports in Go map order, which varies from run to run; sorted here to stay reproducible.
-    new java.util.TreeMap<>(named).forEach(
+    new TreeMap<>(named).forEach(
         (name, port) ->
             ports.add(
                 new ServicePortBuilder()

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.KubeRayVersion;
+import java.util.Locale;
 
 /**
  * What differs between KubeRay releases in what the operator creates and reports. One place for the
@@ -21,7 +22,7 @@ public record OperatorFlavor(KubeRayVersion version) {
 
   /** v1.5.0's {@code utils.PodName}: the prefix cut to its first 50 characters, then the node type. */
   private static String podName(String prefix, String nodeType) {
-    return (prefix.length() <= 50 ? prefix : prefix.substring(0, 50)).toLowerCase(java.util.Locale.ROOT) + "-" + nodeType + "-";
+    return (prefix.length() <= 50 ? prefix : prefix.substring(0, 50)).toLowerCase(Locale.ROOT) + "-" + nodeType + "-";
   }
 
   /** v1.4.0 dropped the login shell ({@code -l}). */

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Container;
@@ -87,7 +89,7 @@ final class PodFactory {
     }
     PodTemplateSpec merged = Json.copy(template);
     if (merged.getMetadata() == null) {
-      merged.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      merged.setMetadata(new ObjectMeta());
     }
     Map<String, String> labels = new LinkedHashMap<>();
     if (merged.getMetadata().getLabels() != null) {
@@ -254,7 +256,7 @@ final class PodFactory {
   }
 
   private Probe probe(boolean head, int initialDelay, int failureThreshold) {
-    boolean modern = flavor.version().isAtLeast(io.kuberay.harness.KubeRayVersion.V1_5_0);
+    boolean modern = flavor.version().isAtLeast(KubeRayVersion.V1_5_0);
     // The raylet check waits 2 s (the default readiness timeout) whatever the probe's own timeout; v1.5.0 passes
     // the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
     String wget = modern ? "wget --tries 1 -T " : "wget -T ";

@@ -64,7 +64,7 @@ public final class RayClusterController implements AutoCloseable {
       return;
     }
     RayClusterView cluster = new RayClusterView(resource);
-    java.util.Optional<String[]> invalid = RayClusterValidation.check(flavor, cluster);
+    Optional<String[]> invalid = RayClusterValidation.check(flavor, cluster);
     if (invalid.isPresent()) {
       // The operator reports and stops: no pods, no status change, no requeue.
       events.warning(resource, invalid.get()[0], invalid.get()[1]);

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.kuberay.harness.emulated.support.Maps;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -207,8 +209,8 @@ final class RayClusterValidation {
   }
 
   private static RayClusterView viewOf(Map<String, Object> spec) {
-    io.fabric8.kubernetes.api.model.GenericKubernetesResource r = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
-    r.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    GenericKubernetesResource r = new GenericKubernetesResource();
+    r.setMetadata(new ObjectMeta());
     r.getAdditionalProperties().put("spec", spec);
     return new RayClusterView(r);
   }

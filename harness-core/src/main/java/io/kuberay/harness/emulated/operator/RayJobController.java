@@ -1,5 +1,9 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.ray.JobDetails;
+import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
 import java.net.URI;
@@ -196,7 +201,7 @@ public final class RayJobController implements AutoCloseable {
         status.put("message", details.message() == null ? "" : details.message());
         boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
         if (details.status().isTerminal() && submitterDone) {
-          boolean failed = details.status() == io.kuberay.harness.ray.JobStatus.FAILED;
+          boolean failed = details.status() == JobStatus.FAILED;
           finish(job, status, failed ? "Failed" : "Complete", failed ? "AppFailed" : "", status.get("message").toString());
           return;
         }
@@ -245,7 +250,7 @@ public final class RayJobController implements AutoCloseable {
     if (client.services().inNamespace(job.namespace()).withName(name).get() != null) {
       return;
     }
-    io.fabric8.kubernetes.api.model.Service service = new HeadServiceFactory(flavor).build(cluster);
+    Service service = new HeadServiceFactory(flavor).build(cluster);
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
     labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
@@ -377,7 +382,7 @@ public final class RayJobController implements AutoCloseable {
     String address = "http://127.0.0.1:" + port;
     String command = "until wget --tries 1 -T 10 -q -O- http://localhost:" + port + "/api/gcs_healthz | grep success >/dev/null 2>&1 ; do echo \"Waiting for Ray Dashboard GCS to become healthy at "
         + address + " ...\" ; sleep 2 ; done ; ray job submit --address " + address + " --submission-id " + jobId + " -- " + job.entrypoint().trim() + " ;";
-    io.fabric8.kubernetes.api.model.Container sidecar = new io.fabric8.kubernetes.api.model.ContainerBuilder()
+    Container sidecar = new ContainerBuilder()
         .withName("ray-job-submitter")
         .withImage(String.valueOf(head.get("image")))
         .withCommand("/bin/bash", "-ce", "--")
@@ -387,8 +392,8 @@ public final class RayJobController implements AutoCloseable {
         .addNewEnv().withName("RAY_DASHBOARD_ADDRESS").endEnv()
         .addNewEnv().withName("RAY_JOB_SUBMISSION_ID").withValue(jobId).endEnv()
         .withNewResources()
-        .addToLimits("cpu", new io.fabric8.kubernetes.api.model.Quantity("1")).addToLimits("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"))
-        .addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m")).addToRequests("memory", new io.fabric8.kubernetes.api.model.Quantity("200Mi"))
+        .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
+        .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
         .endResources()
         .build();
     containers.add(Json.convert(sidecar, Map.class));

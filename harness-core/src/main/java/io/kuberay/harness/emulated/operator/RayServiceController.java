@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -464,7 +465,7 @@ public final class RayServiceController implements AutoCloseable {
       HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(address.get().resolve("/-/healthz")).timeout(Duration.ofSeconds(2)).GET().build(),
           HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -102,7 +104,7 @@ final class SubmitterJobs implements AutoCloseable {
     }
     podLabels.put("job-name", job.name());
     podLabels.put("batch.kubernetes.io/job-name", job.name());
-    template.setMetadata(new ObjectMetaBuilder(template.getMetadata() == null ? new io.fabric8.kubernetes.api.model.ObjectMeta() : template.getMetadata())
+    template.setMetadata(new ObjectMetaBuilder(template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
         .withLabels(podLabels).build());
     Job spec = new JobBuilder()
         .withNewMetadata()
@@ -228,11 +230,11 @@ final class SubmitterJobs implements AutoCloseable {
     });
   }
 
-  private void editJobStatus(Job job, UnaryOperator<io.fabric8.kubernetes.api.model.batch.v1.JobStatus> change) {
+  private void editJobStatus(Job job, UnaryOperator<JobStatus> change) {
     for (int attempt = 1; attempt <= 10; attempt++) {
       try {
         client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).editStatus(j -> {
-          j.setStatus(change.apply(j.getStatus() == null ? new io.fabric8.kubernetes.api.model.batch.v1.JobStatus() : j.getStatus()));
+          j.setStatus(change.apply(j.getStatus() == null ? new JobStatus() : j.getStatus()));
           return j;
         });
         return;

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.store;
 
+import io.fabric8.mockwebserver.http.MockResponse;
+
 /** A request the API server refuses: answered with a {@code Status} of this code, reason and message. */
 public final class ApiException extends RuntimeException {
 
@@ -20,7 +22,7 @@ public final class ApiException extends RuntimeException {
     return reason;
   }
 
-  public io.fabric8.mockwebserver.http.MockResponse response() {
+  public MockResponse response() {
     return ApiErrors.status(code, reason, getMessage());
   }
 

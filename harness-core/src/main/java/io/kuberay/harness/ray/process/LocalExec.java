@@ -14,7 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a local command to completion and captures its output, the way an emulated pod runs {@code exec}.
@@ -174,7 +176,7 @@ public final class LocalExec {
         done.get(AFTER_EXIT.toMillis(), TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      } catch (ExecutionException | TimeoutException e) {
         // a background grandchild still holds the pipe; return what we have
       }
       return buffer.toString(StandardCharsets.UTF_8);

@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -66,7 +69,7 @@ final class NodeRegistry {
       try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
         p.store(w, "Ray node started by the KubeRay harness");
       }
-      Files.move(tmp, file(nodeId), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, file(nodeId), StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot record Ray node " + name + " in " + stateDir, e);
     }
@@ -117,7 +120,7 @@ final class NodeRegistry {
    * how many were removed.
    */
   int removeUnreferenced(Path tempRoot, Duration minAge) {
-    Set<Path> referenced = new java.util.HashSet<>();
+    Set<Path> referenced = new HashSet<>();
     if (Files.isDirectory(stateDir)) {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.properties")) {
         for (Path f : files) {
@@ -190,11 +193,11 @@ final class NodeRegistry {
 
   private static boolean endsWith(byte[] hay, byte[] needle) {
     // environ may lack the final NUL
-    byte[] withoutLast = java.util.Arrays.copyOf(needle, needle.length - 1);
+    byte[] withoutLast = Arrays.copyOf(needle, needle.length - 1);
     if (hay.length < withoutLast.length) {
       return false;
     }
-    return java.util.Arrays.equals(hay, hay.length - withoutLast.length, hay.length, withoutLast, 0,
+    return Arrays.equals(hay, hay.length - withoutLast.length, hay.length, withoutLast, 0,
         withoutLast.length);
   }
 

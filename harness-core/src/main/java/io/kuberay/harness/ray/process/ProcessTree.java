@@ -1,11 +1,16 @@
 package io.kuberay.harness.ray.process;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Ends a process and everything it started: SIGTERM to the whole tree, then SIGKILL to what is left after a grace period.
@@ -69,10 +74,10 @@ final class ProcessTree {
       return false;
     }
     try {
-      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "stat"));
+      String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
       int end = stat.lastIndexOf(')');
       return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return p.isAlive();
     }
   }
@@ -80,12 +85,12 @@ final class ProcessTree {
   /** Waits, bounded, until none of the processes runs (polling: a zombie's onExit never completes). */
   private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration timeout) {
     try {
-      org.awaitility.Awaitility.await("processes " + processes + " to exit")
+      Awaitility.await("processes " + processes + " to exit")
           .atMost(timeout)
           .pollDelay(Duration.ZERO)
           .pollInterval(Duration.ofMillis(50))
           .until(() -> processes.stream().noneMatch(ProcessTree::running));
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
+    } catch (ConditionTimeoutException e) {
       // reported to the caller as the processes still running
     }
     return processes.stream().filter(ProcessTree::running).collect(Collectors.toList());

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.core.ConditionTimeoutException;
 import org.awaitility.core.TerminalFailureException;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running Ray node ({@code ray start --block} and everything it started), on loopback ports of its own.
@@ -171,7 +173,7 @@ public final class RayNode implements AutoCloseable {
         left = ProcessTree.terminate(Set.copyOf(stray), Duration.ofSeconds(2));
       }
       if (!left.isEmpty()) {
-        org.slf4j.LoggerFactory.getLogger(RayNode.class)
+        LoggerFactory.getLogger(RayNode.class)
             .warn("Ray node {}: processes survived SIGKILL: {}", name(), ProcessTree.describe(left));
       }
       if (tempDir != null) {
@@ -218,7 +220,7 @@ public final class RayNode implements AutoCloseable {
       f.seek(from);
       f.readFully(buf);
       String[] all = new String(buf, StandardCharsets.UTF_8).split("\\R");
-      return String.join("\n", java.util.Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
+      return String.join("\n", Arrays.asList(all).subList(Math.max(0, all.length - lines), all.length));
     } catch (IOException e) {
       return "(cannot read " + file + ": " + e.getMessage() + ")";
     }

@@ -4,10 +4,13 @@ import io.kuberay.harness.Internal;
 import io.kuberay.harness.ray.JobsJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,7 +115,7 @@ public final class RayNodeLauncher {
     try {
       Files.createDirectories(spec.logFile().toAbsolutePath().getParent());
       Files.writeString(spec.logFile(), "[kuberay-harness] " + String.join(" ", redactShim(command)) + "\n",
-          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       Process process = warm ? release(standby, spec, ports, socketTag, tempDir, env) : start(command, env, spec, tempDir);
       RayNode[] holder = new RayNode[1];
       RayNode node = new RayNode(spec, nodeId, process, ports, tempDir, registry, () -> RUNNING.remove(holder[0]));
@@ -178,7 +181,7 @@ public final class RayNodeLauncher {
 
   /** A node's environment: the JVM's, Ray's runtime settings, the pod's, and the runtime's PATH again on top. */
   private Map<String, String> environment(Map<String, String> podEnv) {
-    Map<String, String> env = new java.util.LinkedHashMap<>(System.getenv());
+    Map<String, String> env = new LinkedHashMap<>(System.getenv());
     env.putAll(runtime.environment());
     env.putAll(podEnv);
     env.putAll(runtime.environment()); // the pod's PATH must not hide our ray
@@ -208,13 +211,13 @@ public final class RayNodeLauncher {
     standby.take();
     byte[] before = Files.readAllBytes(standby.output());
     if (before.length > 0) {
-      Files.write(spec.logFile(), before, java.nio.file.StandardOpenOption.APPEND);
+      Files.write(spec.logFile(), before, StandardOpenOption.APPEND);
     }
     Files.deleteIfExists(standby.output());
     List<String> argv = new ArrayList<>();
     argv.add(runtime.binDir().resolve("ray").toString());
     argv.addAll(LocalRayStartCommand.arguments(spec, ports, tempDir));
-    Map<String, Object> go = new java.util.LinkedHashMap<>();
+    Map<String, Object> go = new LinkedHashMap<>();
     go.put("argv", argv);
     go.put("env", env);
     go.put("cwd", (spec.workingDir() != null ? spec.workingDir() : tempDir != null ? tempDir : Path.of("").toAbsolutePath()).toString());
@@ -224,7 +227,7 @@ public final class RayNodeLauncher {
     }
     Process process = standby.process();
     try (var out = process.getOutputStream()) {
-      out.write((JobsJson.write(go) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write((JobsJson.write(go) + "\n").getBytes(StandardCharsets.UTF_8));
     }
     return process;
   }

@@ -11,14 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -115,7 +121,7 @@ final class RayProvisioner {
 
   /** What pip installs: Ray with its extras, and the pins. */
   static List<String> requirements(String rayVersion) {
-    List<String> all = new java.util.ArrayList<>();
+    List<String> all = new ArrayList<>();
     all.add("ray[" + EXTRAS + "]==" + rayVersion);
     all.addAll(PINS);
     return all;
@@ -128,9 +134,9 @@ final class RayProvisioner {
   static String venvName(String rayVersion, String pythonVersion) {
     String hash;
     try {
-      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
-      hash = java.util.HexFormat.of().formatHex(digest, 0, 4);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
+      hash = HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
     return "ray-" + rayVersion + "-" + EXTRAS.replace(',', '-') + "-" + hash + "-py" + pythonVersion;
@@ -150,7 +156,7 @@ final class RayProvisioner {
             "install the venv module (e.g. 'apt-get install python3-venv'), or set -D"
                 + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
       }
-      List<String> pip = new java.util.ArrayList<>(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
+      List<String> pip = new ArrayList<>(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
           "--disable-pip-version-check", "--progress-bar", "off"));
       pip.addAll(requirements(rayVersion));
       int exit = streamToStderr(pip);
@@ -203,7 +209,7 @@ final class RayProvisioner {
           System.err.println("[kuberay-harness]   " + line);
         }
       }
-      if (!p.waitFor(INSTALL_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+      if (!p.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(2));
         return LocalExec.TIMEOUT_EXIT_CODE;
       }
@@ -237,7 +243,7 @@ final class RayProvisioner {
   }
 
   static void deleteTree(Path root) {
-    if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    if (root == null || !Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {

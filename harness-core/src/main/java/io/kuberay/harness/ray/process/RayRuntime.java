@@ -1,5 +1,6 @@
 package io.kuberay.harness.ray.process;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -99,7 +100,7 @@ public final class RayRuntime {
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
     String path = System.getenv("PATH");
-    env.put("PATH", binDir() + (path == null || path.isEmpty() ? "" : java.io.File.pathSeparator + path));
+    env.put("PATH", binDir() + (path == null || path.isEmpty() ? "" : File.pathSeparator + path));
     env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
     env.put("RAY_USAGE_STATS_ENABLED", "0");
     env.put("PYTHONUNBUFFERED", "1");

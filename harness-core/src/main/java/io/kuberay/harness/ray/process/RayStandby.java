@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -64,7 +65,7 @@ public final class RayStandby implements AutoCloseable {
     if (taken || !process.isAlive()) {
       return false;
     }
-    Set<String> names = new java.util.HashSet<>(env.keySet());
+    Set<String> names = new HashSet<>(env.keySet());
     names.addAll(target.keySet());
     return names.stream().allMatch(n -> READ_AFTER_IMPORT.contains(n) || Objects.equals(env.get(n), target.get(n)));
   }

@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class WatchHistoryTest {
   private KubernetesClient client;
 
   /** The API server with {@code history} changes kept per resource, running {@code beforeWatch} as a watch request arrives. */
-  private ObjectStore start(int history, java.util.function.Consumer<ObjectStore> beforeWatch) {
+  private ObjectStore start(int history, Consumer<ObjectStore> beforeWatch) {
     ObjectStore store = new ObjectStore(history);
     ApiDispatcher api = new ApiDispatcher(store, EmulatedApiServer.KUBERNETES_VERSION);
     server = new MockWebServer();

@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.node;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.support.Json;
 
@@ -43,7 +44,7 @@ class PodFilesTest {
   void start() {
     api = new EmulatedApiServer().start("http://127.0.0.1:1");
     client = api.client();
-    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("t").endMetadata().build()).create();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("t").endMetadata().build()).create();
   }
 
   @AfterEach

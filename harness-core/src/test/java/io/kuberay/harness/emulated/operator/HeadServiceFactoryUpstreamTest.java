@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -84,8 +86,8 @@ class HeadServiceFactoryUpstreamTest {
     Service s = build(v, cluster(head("") + worker("")));
     assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName)
         .containsExactlyElementsOf(v.equals("v1.1.0")
-            ? java.util.List.of("client", "dashboard", "metrics", "redis", "serve")
-            : java.util.List.of("client", "dashboard", "gcs-server", "metrics", "serve"));
+            ? List.of("client", "dashboard", "metrics", "redis", "serve")
+            : List.of("client", "dashboard", "gcs-server", "metrics", "serve"));
     assertThat(s.getSpec().getPorts()).allSatisfy(p -> assertThat(p.getAppProtocol()).isEqualTo("tcp"));
     assertThat(s.getSpec().getClusterIP()).isEqualTo(v.equals("v1.1.0") ? null : "None");
   }
@@ -100,11 +102,11 @@ class HeadServiceFactoryUpstreamTest {
     Service s = HeadlessWorkerService.build(flavor(v), multi);
     assertThat(s.getMetadata().getName()).isEqualTo("raycluster-sample-headless");
     assertThat(s.getMetadata().getNamespace()).isEqualTo("default");
-    assertThat(s.getMetadata().getLabels()).containsExactlyEntriesOf(java.util.Map.of("ray.io/headless-worker-svc", "raycluster-sample"));
+    assertThat(s.getMetadata().getLabels()).containsExactlyEntriesOf(Map.of("ray.io/headless-worker-svc", "raycluster-sample"));
     assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(s.getSpec().getSelector()).containsOnly(
-        java.util.Map.entry("ray.io/cluster", "raycluster-sample"), java.util.Map.entry("ray.io/node-type", "worker"));
+        Map.entry("ray.io/cluster", "raycluster-sample"), Map.entry("ray.io/node-type", "worker"));
     assertThat(s.getSpec().getPublishNotReadyAddresses()).isEqualTo(v.equals("v1.1.0") ? null : Boolean.TRUE);
   }
 }

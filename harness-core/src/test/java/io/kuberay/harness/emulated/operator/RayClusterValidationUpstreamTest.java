@@ -7,6 +7,7 @@ import static io.kuberay.harness.emulated.operator.UpstreamSpecs.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -153,7 +154,7 @@ class RayClusterValidationUpstreamTest {
             "The RayCluster spec is invalid default/raycluster-sample: resource fields should not be set in both rayStartParams and Resources for Head group; please use only one"));
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void v110HasNoSpecValidation() {
     String redisEnvHead = "  headGroupSpec:\n    rayStartParams:\n      num-cpus: \"1\"\n      redis-username: x\n    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n"
         + "          env:\n          - name: RAY_REDIS_ADDRESS\n            value: redis:6379\n";

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,9 +32,9 @@ class SubmitterTemplateUpstreamTest {
     assertThat(c.getArgs()).containsExactly("the command");
     assertThat(t.getSpec().getRestartPolicy()).isEqualTo("Never");
     assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).containsExactly(
-        org.assertj.core.groups.Tuple.tuple("PYTHONUNBUFFERED", "1"),
-        org.assertj.core.groups.Tuple.tuple("RAY_DASHBOARD_ADDRESS", "svc:8265"),
-        org.assertj.core.groups.Tuple.tuple("RAY_JOB_SUBMISSION_ID", "id-1"));
+        Tuple.tuple("PYTHONUNBUFFERED", "1"),
+        Tuple.tuple("RAY_DASHBOARD_ADDRESS", "svc:8265"),
+        Tuple.tuple("RAY_JOB_SUBMISSION_ID", "id-1"));
   }
 
   @Test

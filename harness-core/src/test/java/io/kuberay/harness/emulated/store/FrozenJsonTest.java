@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class FrozenJsonTest {
   void frozen() {
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("group", "ray.io");
-    source.put("versions", java.util.List.of(Map.of("name", "v1", "served", true)));
+    source.put("versions", List.of(Map.of("name", "v1", "served", true)));
     FrozenJson frozen = FrozenJson.of(source);
 
     assertThat(frozen).isEqualTo(source);

@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.streaming;
 
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectStore;
@@ -159,7 +160,7 @@ class ApiFrontTest {
           @Override
           public void onClose(WatcherException cause) {}
         })) {
-      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName("from-fabric8").endMetadata().build()).create();
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("from-fabric8").endMetadata().build()).create();
       Awaitility.await("a watch event for the namespace from-fabric8 over the front's WebSocket; seen " + seen).atMost(WAIT).until(() -> seen.contains("ADDED from-fabric8"));
       assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).contains("default", "from-fabric8");
     }

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,14 +29,14 @@ class NodeRegistryTest {
         "start=" + NodeRegistry.startMillis(leaked.toHandle()), "ownerPid=" + deadOwner.pid(), "ownerStart=1",
         "tempDir=" + dir.resolve("krh-leaked")));
     // bash forks its two sleeps a moment after it starts: take the tree once all three exist.
-    List<ProcessHandle> tree = org.awaitility.Awaitility.await("bash and its two sleeps").atMost(Duration.ofSeconds(10))
+    List<ProcessHandle> tree = Awaitility.await("bash and its two sleeps").atMost(Duration.ofSeconds(10))
         .until(() -> List.copyOf(ProcessTree.snapshot(leaked.toHandle())), t -> t.size() == 3);
 
     List<String> reclaimed = new NodeRegistry(stateDir).reclaimOrphans();
 
     assertThat(reclaimed).singleElement().asString().contains("rc-head-leaked");
     // Killed processes whose parent died may linger as zombies where pid 1 does not reap: dead all the same.
-    org.awaitility.Awaitility.await("leaked processes " + tree).atMost(Duration.ofSeconds(10))
+    Awaitility.await("leaked processes " + tree).atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tree).noneMatch(ProcessTree::running));
     assertThat(leakedTemp.getParent().getParent()).doesNotExist();
     assertThat(stateDir.resolve("leaked1.properties")).doesNotExist();
@@ -72,7 +75,7 @@ class NodeRegistryTest {
   void oldRayTempDirsThatNoNodeOrProcessNamesAreRemoved(@TempDir Path dir) throws Exception {
     Path stateDir = dir.resolve("ray-nodes");
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
-    java.nio.file.attribute.FileTime twoHoursAgo = java.nio.file.attribute.FileTime.from(java.time.Instant.now().minus(Duration.ofHours(2)));
+    FileTime twoHoursAgo = FileTime.from(Instant.now().minus(Duration.ofHours(2)));
     Path abandoned = Files.createDirectories(tmp.resolve("krh-abandone/session_x"));
     Files.setLastModifiedTime(abandoned.getParent(), twoHoursAgo);
     Path fresh = Files.createDirectories(tmp.resolve("krh-fresh000"));
@@ -89,7 +92,7 @@ class NodeRegistryTest {
     // A node of a JVM with another registry: its processes name the dir (Ray's --temp-dir); here bash's $0.
     Process user = new ProcessBuilder("bash", "-c", "sleep 300; true", "--temp-dir=" + inUse).start();
     try {
-      org.awaitility.Awaitility.await("bash to show " + inUse + " in its command line").atMost(Duration.ofSeconds(10))
+      Awaitility.await("bash to show " + inUse + " in its command line").atMost(Duration.ofSeconds(10))
           .until(() -> NodeRegistry.namedByALiveProcess(inUse));
       assertThat(registry.removeUnreferenced(tmp, Duration.ofHours(1))).isEqualTo(1);
     } finally {

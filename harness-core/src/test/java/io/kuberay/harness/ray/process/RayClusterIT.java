@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,7 +227,7 @@ class RayClusterIT {
     }
     assertThat(warm.isAlive()).isFalse();
     // The other tests see the two nodes of the shared cluster again.
-    org.awaitility.Awaitility.await("the warm worker gone from the cluster").atMost(Duration.ofSeconds(60))
+    Awaitility.await("the warm worker gone from the cluster").atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> exec("python -c \"import ray; ray.init(); print(ray.cluster_resources())\"").stdout().contains("'CPU': 2.0"));
   }

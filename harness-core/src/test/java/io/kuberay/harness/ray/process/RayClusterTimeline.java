@@ -22,11 +22,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
@@ -235,8 +237,8 @@ final class RayClusterTimeline {
   }
 
   /** Ray's own milestones, from the session logs in the head's temp dir. */
-  private void rayLogs(java.util.Collection<String> commands) {
-    Set<String> dirs = new java.util.TreeSet<>();
+  private void rayLogs(Collection<String> commands) {
+    Set<String> dirs = new TreeSet<>();
     commands.forEach(c -> {
       Matcher m = TEMP_DIR.matcher(c);
       if (m.find()) {

@@ -1,5 +1,10 @@
 package io.kuberay.harness.ray.process;
 
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.RayClusterSpec;
+import io.kuberay.harness.RayMode;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -15,6 +20,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 
 /**
  * Floor costs of running Ray locally on this machine, and the harness's own path against them in the same run. The
@@ -45,8 +52,8 @@ final class RayFloorBenchmark {
     try {
       System.out.println("load before: " + load());
       List<long[]> results = new ArrayList<>();
-      try (io.kuberay.harness.KubeRayEnvironment env = io.kuberay.harness.KubeRayEnvironment.builder()
-          .kuberayVersion("v1.1.0").rayMode(io.kuberay.harness.RayMode.REQUIRED).startExactly()) {
+      try (KubeRayEnvironment env = KubeRayEnvironment.builder()
+          .kuberayVersion("v1.1.0").rayMode(RayMode.REQUIRED).startExactly()) {
         for (int round = 1; round <= rounds; round++) {
           awaitQuiet();
           long[] floor = rawHead(runtime, logs);
@@ -80,7 +87,7 @@ final class RayFloorBenchmark {
     System.out.printf("ratio to head ready, per round: %s%n", ratios(results, 1));
   }
 
-  private static String stats(List<long[]> results, java.util.function.ToLongFunction<long[]> f) {
+  private static String stats(List<long[]> results, ToLongFunction<long[]> f) {
     List<Long> v = results.stream().map(r -> f.applyAsLong(r)).sorted().toList();
     return "min " + v.get(0) + " ms, median " + v.get(v.size() / 2) + " ms, max " + v.get(v.size() - 1) + " ms";
   }
@@ -91,11 +98,11 @@ final class RayFloorBenchmark {
   }
 
   /** The chart's RayCluster from create to status ready; then deleted, waiting until its processes are gone. */
-  private static long clusterReady(io.kuberay.harness.KubeRayEnvironment env, String release) throws Exception {
+  private static long clusterReady(KubeRayEnvironment env, String release) throws Exception {
     Duration jvm0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     long t0 = System.nanoTime();
-    io.kuberay.harness.RayClusterHandle cluster = env.rayClusters()
-        .create(io.kuberay.harness.RayClusterSpec.helmChartDefaults(release, io.kuberay.harness.KubeRayVersion.V1_1_0))
+    RayClusterHandle cluster = env.rayClusters()
+        .create(RayClusterSpec.helmChartDefaults(release, KubeRayVersion.V1_1_0))
         .awaitReady(Duration.ofMinutes(3));
     long ready = ms(t0);
     System.out.printf("  (the JVM used %d ms of CPU meanwhile)%n",
@@ -108,9 +115,9 @@ final class RayFloorBenchmark {
   }
 
   /** The harness's own path, each figure with its ratio to the floor measured in the same run. */
-  private static void otherFigures(RayRuntime runtime, io.kuberay.harness.KubeRayEnvironment env) {
-    io.kuberay.harness.RayClusterHandle cluster = env.rayClusters()
-        .create(io.kuberay.harness.RayClusterSpec.helmChartDefaults("raycluster", io.kuberay.harness.KubeRayVersion.V1_1_0))
+  private static void otherFigures(RayRuntime runtime, KubeRayEnvironment env) {
+    RayClusterHandle cluster = env.rayClusters()
+        .create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0))
         .awaitReady(Duration.ofMinutes(3));
     for (int i = 0; i < 2; i++) {
       ExecResult r = cluster.headPod().exec("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())");
@@ -222,7 +229,7 @@ final class RayFloorBenchmark {
    */
   private static void awaitQuiet() {
     await("child processes idle").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500))
-        .until(new java.util.concurrent.Callable<Boolean>() {
+        .until(new Callable<Boolean>() {
           private long last = -1;
           private int quietPolls;
 
