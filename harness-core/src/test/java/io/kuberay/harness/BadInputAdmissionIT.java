@@ -10,10 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.fabric8.kubernetes.client.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -119,11 +116,8 @@ class BadInputAdmissionIT {
   void bodyTooLarge() throws Exception {
     String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"huge\"},\"data\":{\"k\":\""
         + "x".repeat(4 * 1024 * 1024) + "\"}}";
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(env.client().getMasterUrl() + "api/v1/namespaces/default/configmaps"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+    HttpResponse<String> r = KubeconfigHttp.send(env, "POST", "/api/v1/namespaces/default/configmaps", body);
+    assertThat(r.code()).as(r.body()).isEqualTo(413);
     assertThat(r.body()).contains("Request entity too large: limit is 3145728");
     assertThat(env.client().configMaps().inNamespace("default").withName("huge").get()).isNull();
   }
@@ -155,11 +149,8 @@ class BadInputAdmissionIT {
     String json = "{\"apiVersion\":\"ray.io/v1\",\"kind\":\"RayCluster\",\"metadata\":{\"name\":\"strict\"},\"spec\":{"
         + "\"headGroupSpec\":{\"rayStartParams\":{},\"template\":{\"spec\":{\"containers\":[{\"name\":\"h\",\"image\":\"i\"}]}}},"
         + "\"notAField\":1}}";
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create(env.client().getMasterUrl() + "apis/ray.io/v1/namespaces/default/rayclusters?fieldValidation=Strict"))
-            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+    HttpResponse<String> r = KubeconfigHttp.send(env, "POST", "/apis/ray.io/v1/namespaces/default/rayclusters?fieldValidation=Strict", json);
+    assertThat(r.code()).as(r.body()).isEqualTo(400);
     assertThat(r.body()).contains("strict decoding error: unknown field \\\"spec.notAField\\\"");
     GenericKubernetesResource none = env.client().genericKubernetesResources("ray.io/v1", "RayCluster").inNamespace("default")
         .withName("strict").get();

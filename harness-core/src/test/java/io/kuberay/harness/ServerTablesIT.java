@@ -2,15 +2,8 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -34,16 +27,10 @@ class ServerTablesIT {
     }
   }
 
-  /** GET over the kubeconfig's HTTPS endpoint, with its CA and token, as kubectl sends it. */
-  private static String get(KubeRayEnvironment env, String path) throws Exception {
-    Config config = Config.fromKubeconfig(Files.readString(env.kubeconfig()));
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-      HttpClient http = client.getHttpClient();
-      HttpRequest request = http.newHttpRequestBuilder().uri(config.getMasterUrl().replaceAll("/$", "") + path).header("Accept", TABLE).build();
-      HttpResponse<String> response = http.sendAsync(request, String.class).get(30, TimeUnit.SECONDS);
-      assertThat(response.code()).as(response.body()).isEqualTo(200);
-      assertThat(response.header("Content-Type")).contains("as=Table");
-      return response.body();
-    }
+  private static String get(KubeRayEnvironment env, String path) {
+    HttpResponse<String> response = KubeconfigHttp.send(env, "GET", path, null, "Accept", TABLE);
+    assertThat(response.code()).as(response.body()).isEqualTo(200);
+    assertThat(response.header("Content-Type")).contains("as=Table");
+    return response.body();
   }
 }

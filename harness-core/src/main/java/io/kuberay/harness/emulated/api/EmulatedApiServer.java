@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached two
  * ways. The environment's fabric8 client (which the emulated operator and node share) calls the dispatcher
  * in-process, with no sockets, TLS or credentials; kubectl and every client built from the kubeconfig speak
- * HTTPS with the environment's token to the {@link ApiFront}, which calls the same dispatcher.
+ * HTTPS with the environment's token to the {@code ApiFront}, which calls the same dispatcher.
  */
 public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
