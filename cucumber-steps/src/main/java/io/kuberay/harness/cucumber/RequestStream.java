@@ -60,8 +60,17 @@ final class RequestStream implements AutoCloseable {
     }
   }
 
+  /** Stops after the request in flight has answered: interrupting it would count this stop as a failed request. */
   Result stop() {
-    close();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(90, TimeUnit.SECONDS)) {
+        close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+    }
     synchronized (failures) {
       return new Result(sent.get(), failed.get(), List.copyOf(failures));
     }
