@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kuberay.harness.model.v1.RayService;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Comparator;
@@ -58,6 +59,11 @@ public final class RayServiceHandle {
       throw new IllegalStateException("RayService " + namespace + "/" + name + " does not exist (any more)");
     }
     return r;
+  }
+
+  /** The RayService object as stored now, typed ({@code kuberay-model}): spec and status as fields. */
+  public RayService rayService() {
+    return backend.client().getKubernetesSerialization().convertValue(get(), RayService.class);
   }
 
   @SuppressWarnings("unchecked")

@@ -47,6 +47,10 @@ class RayServiceWithoutRayIT {
   void createsItsClusterLabelledAnnotatedAndOwned(String version) {
     try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion(version).rayMode(RayMode.OFF).startExactly()) {
       RayServiceHandle service = env.rayServices().createFromYaml(SERVICE);
+      assertThat(service.rayService().getMetadata().getName()).isEqualTo("svc");
+      assertThat(service.rayService().getSpec().getServeConfigV2()).isEqualTo("applications: []");
+      assertThat(service.rayService().getSpec().getRayClusterConfig().getWorkerGroupSpecs()).singleElement()
+          .satisfies(g -> assertThat(g.getGroupName()).isEqualTo("cpu"));
       RayServiceStatus status = Waits.until(service.toString(), "a pending cluster", Duration.ofSeconds(30), service::status,
           s -> !s.pendingClusterName().isEmpty() && !service.clusterNames().isEmpty(), String::valueOf, null);
       String cluster = status.pendingClusterName();
