@@ -17,17 +17,18 @@ import java.util.Map;
 /** A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard. */
 public final class RayClusterHandle {
 
-  static final ResourceDefinitionContext RAY_CLUSTERS =
-      new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind("RayCluster").withPlural("rayclusters").withNamespaced(true).build();
+  static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.context("RayCluster", "rayclusters");
 
   private final ClusterBackend backend;
   private final String namespace;
   private final String name;
+  private final RayObject object;
 
   RayClusterHandle(ClusterBackend backend, String namespace, String name) {
     this.backend = backend;
     this.namespace = namespace;
     this.name = name;
+    this.object = new RayObject(backend, RAY_CLUSTERS, namespace, name);
   }
 
   public String name() {
@@ -40,16 +41,12 @@ public final class RayClusterHandle {
 
   /** The RayCluster object as stored now. */
   public GenericKubernetesResource get() {
-    GenericKubernetesResource r = backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).get();
-    if (r == null) {
-      throw new IllegalStateException("RayCluster " + namespace + "/" + name + " does not exist (any more)");
-    }
-    return r;
+    return object.get();
   }
 
   /** The RayCluster object as stored now, typed ({@code kuberay-model}): spec and status as fields, pod templates as fabric8's. */
   public RayCluster rayCluster() {
-    return backend.client().getKubernetesSerialization().convertValue(get(), RayCluster.class);
+    return object.typed(RayCluster.class);
   }
 
   @SuppressWarnings("unchecked")

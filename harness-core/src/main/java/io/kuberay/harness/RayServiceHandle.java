@@ -24,8 +24,7 @@ import java.util.Set;
  */
 public final class RayServiceHandle {
 
-  static final ResourceDefinitionContext RAY_SERVICES =
-      new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind("RayService").withPlural("rayservices").withNamespaced(true).build();
+  static final ResourceDefinitionContext RAY_SERVICES = RayObject.context("RayService", "rayservices");
 
   /** Event reasons by which the operator reports a RayService it cannot serve (v1.1.0 records failures as Normal events named after the state). */
   private static final Set<String> FAILURE_REASONS = Set.of("InvalidRayServiceSpec", "InvalidRayServiceMetadata", "FailedToUpdateServeApplications",
@@ -37,11 +36,13 @@ public final class RayServiceHandle {
   private final ClusterBackend backend;
   private final String namespace;
   private final String name;
+  private final RayObject object;
 
   RayServiceHandle(ClusterBackend backend, String namespace, String name) {
     this.backend = backend;
     this.namespace = namespace;
     this.name = name;
+    this.object = new RayObject(backend, RAY_SERVICES, namespace, name);
   }
 
   public String name() {
@@ -54,16 +55,12 @@ public final class RayServiceHandle {
 
   /** The RayService object as stored now. */
   public GenericKubernetesResource get() {
-    GenericKubernetesResource r = backend.client().genericKubernetesResources(RAY_SERVICES).inNamespace(namespace).withName(name).get();
-    if (r == null) {
-      throw new IllegalStateException("RayService " + namespace + "/" + name + " does not exist (any more)");
-    }
-    return r;
+    return object.get();
   }
 
   /** The RayService object as stored now, typed ({@code kuberay-model}): spec and status as fields. */
   public RayService rayService() {
-    return backend.client().getKubernetesSerialization().convertValue(get(), RayService.class);
+    return object.typed(RayService.class);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,8 +1,11 @@
 package io.kuberay.harness;
 
 import io.kuberay.harness.ray.process.JvmReaper;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link KilledJvmLeavesNothingIT}: starts an emulated environment with real Ray and the chart's
@@ -25,6 +28,20 @@ final class KilledJvmChild {
     }
     System.out.println("UP");
     System.out.flush();
-    Thread.sleep(Duration.ofMinutes(10).toMillis()); // killed long before
+    // The test kills this JVM long before; if the test's JVM goes first, its end of our stdin closes and we end too.
+    CountDownLatch parentGone = new CountDownLatch(1);
+    Thread watch = new Thread(() -> {
+      try {
+        while (System.in.read() != -1) {
+          // the parent sends nothing; wait for end of stream
+        }
+      } catch (IOException e) {
+        // a broken pipe is a gone parent too
+      }
+      parentGone.countDown();
+    }, "parent-watch");
+    watch.setDaemon(true);
+    watch.start();
+    parentGone.await(10, TimeUnit.MINUTES);
   }
 }

@@ -31,8 +31,8 @@ class SourceHabitsTest {
   @Test
   @DisplayName("no Java source names a type inline by its fully-qualified name unless its simple name is taken")
   void noInlineQualifiedNames() throws IOException {
-    List<Path> sources = javaSources(projectRoot());
-    assertThat(sources).as("Java sources under %s", projectRoot()).hasSizeGreaterThan(100);
+    List<Path> sources = javaSources(Checkout.root());
+    assertThat(sources).as("Java sources under %s", Checkout.root()).hasSizeGreaterThan(100);
     List<String> found = new ArrayList<>();
     for (Path file : sources) {
       found.addAll(inlineQualifiedNames(file));
@@ -65,7 +65,7 @@ class SourceHabitsTest {
   }
 
   static List<String> inlineQualifiedNames(Path file) {
-    String source = read(file);
+    String source = Checkout.read(file);
     String code = codeOnly(source);
     Set<String> taken = takenSimpleNames(file, source, code);
     List<String> found = new ArrayList<>();
@@ -163,25 +163,6 @@ class SourceHabitsTest {
                 && !s.startsWith(".");
           })
           .sorted().toList();
-    }
-  }
-
-  /** The reactor root: the nearest ancestor of the working directory holding both pom.xml and harness-core. */
-  private static Path projectRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("pom.xml")) && Files.isDirectory(p.resolve("harness-core"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no project root (a directory with pom.xml and harness-core/) above "
-        + Path.of("").toAbsolutePath() + "; run the test from inside the checkout");
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,9 +1,10 @@
 package io.kuberay.harness.junit.readme;
 
+import io.kuberay.harness.architecture.Checkout;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,14 +30,14 @@ class ReadmeCodeTest {
   @Test
   @DisplayName("every java block of the READMEs is a marked region of a compiled test, and the other way round")
   void readmeBlocksAreCompiledTests() throws IOException {
-    Path root = projectRoot();
+    Path root = Checkout.root();
     List<String> blocks = new ArrayList<>();
     for (String readme : READMES) {
-      blocks.addAll(regions(JAVA_BLOCK, read(root.resolve(readme))));
+      blocks.addAll(regions(JAVA_BLOCK, Checkout.read(root.resolve(readme))));
     }
     List<String> mirrored = new ArrayList<>();
     try (Stream<Path> tests = Files.walk(root.resolve("junit-extension/src/test/java"))) {
-      tests.filter(p -> p.toString().endsWith(".java")).forEach(p -> mirrored.addAll(regions(MIRROR, read(p))));
+      tests.filter(p -> p.toString().endsWith(".java")).forEach(p -> mirrored.addAll(regions(MIRROR, Checkout.read(p))));
     }
     assertThat(blocks).as("java blocks in %s", READMES).isNotEmpty();
     assertThat(mirrored)
@@ -65,24 +66,5 @@ class ReadmeCodeTest {
 
   static String normalize(String code) {
     return code.strip().replaceAll("\\s+", " ");
-  }
-
-  /** The reactor root: the nearest ancestor of the working directory holding README.md and junit-extension. */
-  private static Path projectRoot() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("junit-extension"))) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no project root (a directory with README.md and junit-extension/) above "
-        + Path.of("").toAbsolutePath() + "; run the test from inside the checkout");
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
