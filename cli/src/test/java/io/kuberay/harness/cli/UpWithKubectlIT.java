@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * harness provisions it); without them the test is aborted and says why.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class UpWithKubectlTest {
+class UpWithKubectlIT {
 
   private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
@@ -57,17 +57,17 @@ class UpWithKubectlTest {
     Optional<Path> found = findKubectl();
     if (found.isEmpty()) {
       String reason = "kubectl is not available (not on the PATH, not in " + toolsCache() + "); run tools/install-kubectl.sh to enable this test";
-      System.out.println("[UpWithKubectlTest] ABORTED: " + reason);
+      System.out.println("[UpWithKubectlIT] ABORTED: " + reason);
       Assumptions.abort(reason);
     }
     kubectl = found.get();
     RayRuntime ray = RayRuntime.resolve();
     if (!ray.isAvailable()) {
       String reason = "Ray is not available: " + ray.unavailableReason().orElse("unknown reason");
-      System.out.println("[UpWithKubectlTest] ABORTED: " + reason);
+      System.out.println("[UpWithKubectlIT] ABORTED: " + reason);
       Assumptions.abort(reason);
     }
-    System.out.println("[UpWithKubectlTest] kubectl: " + kubectl);
+    System.out.println("[UpWithKubectlIT] kubectl: " + kubectl);
     UpOptions options = new UpOptions(UpOptions.defaults().kuberay(), dir.resolve("kubeconfig"), RayMode.REQUIRED, Duration.ofMinutes(5), false);
     emulator = Emulator.start(options, System.out);
   }
@@ -270,7 +270,7 @@ class UpWithKubectlTest {
     command.add(kubectl.toString());
     command.addAll(List.of(args));
     Result r = run(command, Map.of());
-    System.out.println("[UpWithKubectlTest] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
+    System.out.println("[UpWithKubectlIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
     return r;
   }
 
