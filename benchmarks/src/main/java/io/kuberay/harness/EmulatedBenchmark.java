@@ -13,7 +13,7 @@ import java.util.List;
  * Prints how fast the emulated backend starts and brings RayClusters to ready (no Ray processes), and the
  * heap it needs. Each figure comes with the process's CPU time over it and the machine's load average:
  * on a shared machine the wall clock alone says little. Not a test: run it with
- * {@code mvn -q -pl harness-core test-compile exec:java -Dexec.mainClass=io.kuberay.harness.EmulatedBenchmark -Dexec.classpathScope=test}.
+ * {@code java -cp $CP io.kuberay.harness.EmulatedBenchmark} (docs/PERFORMANCE.md).
  */
 public final class EmulatedBenchmark {
 

@@ -17,7 +17,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * run each (the environment starts once per run) and prints (t(N) - t(1)) / (N - 1). Two kinds of class: with no
  * cluster (namespace create/delete only) and with one head-only cluster.
  *
- * <p>Run: {@code java -cp <test classpath> io.kuberay.harness.junit.SharedEnvironmentOverheadBenchmark [rounds]}
+ * <p>Run: {@code java -cp $CP io.kuberay.harness.junit.SharedEnvironmentOverheadBenchmark [rounds]} (docs/PERFORMANCE.md)
  */
 final class SharedEnvironmentOverheadBenchmark {
 
