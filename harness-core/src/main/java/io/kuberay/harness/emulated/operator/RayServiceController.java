@@ -24,11 +24,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -53,7 +49,6 @@ public final class RayServiceController implements AutoCloseable {
   /** The operator requeues every 2 s; the emulator looks more often so that tests do not wait for polling. */
   private static final Duration REQUEUE = Duration.ofMillis(500);
   private static final Duration DEFAULT_DELETION_DELAY = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final KubernetesClient client;
   private final OperatorFlavor flavor;
@@ -458,20 +453,9 @@ public final class RayServiceController implements AutoCloseable {
 
   private boolean proxyHealthy(Pod head) {
     Optional<URI> address = servePorts.address(head, ServePorts.servingPort(head));
-    if (address.isEmpty()) {
-      return false;
-    }
-    try {
-      HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(address.get().resolve("/-/healthz")).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() == 200;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return address.isPresent() && ServeDashboard.proxyHealthy(address.get());
   }
+
 
   /** Creates the RayService's head and serve services, or points them at {@code cluster}; an error text when the serve port is missing. */
   private Optional<String> reconcileServices(RayServiceView service, GenericKubernetesResource cluster) {

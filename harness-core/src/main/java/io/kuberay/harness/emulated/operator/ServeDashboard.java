@@ -29,6 +29,24 @@ final class ServeDashboard {
     this.dashboard = dashboard;
   }
 
+  /**
+   * KubeRay's readiness check of a head's Serve proxy: {@code GET /-/healthz} answers 200. Here, not in the
+   * controller, so that the HTTP client (and the JDK's TLS set-up it brings) loads with the first RayService,
+   * not with every operator install.
+   */
+  static boolean proxyHealthy(URI proxy) {
+    try {
+      HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(proxy.resolve("/-/healthz")).timeout(Duration.ofSeconds(2)).GET().build(),
+          HttpResponse.BodyHandlers.discarding());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Submits the config; throws {@link ServeException} with the operator's message on a non-2xx answer. */
   void updateDeployments(String configJson) {
     HttpRequest request = HttpRequest.newBuilder(dashboard.resolve(PATH)).timeout(TIMEOUT)
