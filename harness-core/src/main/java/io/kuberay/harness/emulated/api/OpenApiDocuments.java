@@ -4,6 +4,7 @@ import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +38,12 @@ final class OpenApiDocuments {
   private record SchemasAt(long generation, OpenApiSchemas schemas) {}
 
   /** One generation's documents, as JSON text, and the v3 documents' hashes. */
-  private record Built(long generation, String v2, Map<String, String> v3, Map<String, String> hashes, String index) {}
+  private record Built(long generation, Map<String, String> v3, Map<String, String> hashes, String index) {}
+
+  /** The v2 document of one generation: built apart from v3, as clients rarely ask for it. */
+  private record V2At(long generation, String json) {}
+
+  private volatile V2At v2At;
 
   OpenApiDocuments(Discovery discovery, String gitVersion) {
     this.discovery = discovery;
@@ -60,14 +66,18 @@ final class OpenApiDocuments {
     if (!path.equals("/openapi/v2") && !path.equals("/openapi/v3") && !path.startsWith(V3_PREFIX)) {
       return Optional.empty();
     }
+    // The API server labels the protobuf document application/octet-stream: Go's media type parser rejects the '@'.
+    if (path.equals("/openapi/v2") && accept != null && accept.contains(OpenApiV2Protobuf.MEDIA_TYPE)) {
+      return Optional.of(new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/octet-stream")
+          .setBody(new Buffer(OpenApiV2Protobuf.header("Kubernetes", gitVersion))));
+    }
     if (!acceptsJson(accept)) {
-      // kubectl and client-go ask for protobuf first; 406 makes them fall back to JSON or to the other version.
       return Optional.of(ApiErrors.status(406, "NotAcceptable", "only the following media types are accepted: application/json"));
     }
-    Built docs = current();
     if (path.equals("/openapi/v2")) {
-      return Optional.of(json(docs.v2()));
+      return Optional.of(json(v2Json()));
     }
+    Built docs = current();
     if (path.equals("/openapi/v3")) {
       return Optional.of(json(docs.index()).setHeader("Cache-Control", "no-cache, private"));
     }
@@ -124,7 +134,18 @@ final class OpenApiDocuments {
   }
 
   Map<String, Object> v2() {
-    return JsonText.readObject(current().v2());
+    return JsonText.readObject(v2Json());
+  }
+
+  private String v2Json() {
+    long g = generation.get();
+    V2At at = v2At;
+    if (at == null || at.generation() != g) {
+      OpenApiSchemas schemas = schemas();
+      at = new V2At(g, JsonText.write(v2Document(schemas, discovery.resources())));
+      v2At = at;
+    }
+    return at.json();
   }
 
   private Built build(long forGeneration) {
@@ -144,7 +165,7 @@ final class OpenApiDocuments {
       hashes.put(gv, sha512(text));
       paths.put(gv, Map.of("serverRelativeURL", serverRelativeUrl(gv, hashes.get(gv))));
     });
-    return new Built(forGeneration, JsonText.write(v2Document(schemas, all)), v3, hashes, JsonText.write(Map.of("paths", paths)));
+    return new Built(forGeneration, v3, hashes, JsonText.write(Map.of("paths", paths)));
   }
 
   private Map<String, Object> v3Document(OpenApiSchemas schemas, List<Discovery.ApiResource> resources) {
