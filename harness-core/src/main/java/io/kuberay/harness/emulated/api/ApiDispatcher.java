@@ -170,12 +170,15 @@ public final class ApiDispatcher extends Dispatcher {
     String type = String.valueOf(request.getHeader("Content-Type"));
     boolean patch = "PATCH".equals(method) && !type.startsWith("application/apply-patch");
     Map<String, Object> result;
+    List<String> alreadyThere = List.of();
     try {
       if (patch) {
         Optional<StoredObject> current = store.get(api.resource(), api.namespace(), api.name());
         if (current.isEmpty()) {
           return List.of();
         }
+        // Only what the patch brings counts: the stored object is not re-judged.
+        alreadyThere = FieldValidation.unknownFields(schemas, schema.get(), current.get().object());
         result = Patches.apply(type, text, current.get().object());
       } else {
         result = JsonText.readObject(text);
@@ -184,9 +187,10 @@ public final class ApiDispatcher extends Dispatcher {
       // A body or patch that cannot be read: the verb itself answers with the reason.
       return List.of();
     }
+    List<String> unknown = new ArrayList<>(FieldValidation.unknownFields(schemas, schema.get(), result));
+    unknown.removeAll(alreadyThere);
     List<String> problems = FieldValidation.problems(
-        patch && !type.startsWith("application/json-patch") ? List.of() : FieldValidation.duplicateFields(text),
-        FieldValidation.unknownFields(schemas, schema.get(), result));
+        type.startsWith("application/json-patch") ? List.of() : FieldValidation.duplicateFields(text), unknown);
     if (!problems.isEmpty() && directive == FieldValidation.Directive.STRICT) {
       String kind = String.valueOf(result.getOrDefault("kind", resource.get().kind()));
       throw new ApiException(400, "BadRequest", patch ? FieldValidation.patchMessage(problems) : FieldValidation.bodyMessage(kind, api.version(), problems));
