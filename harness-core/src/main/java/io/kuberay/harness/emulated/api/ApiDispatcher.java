@@ -6,6 +6,7 @@ import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.Patches;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoredObject;
@@ -44,6 +45,7 @@ public final class ApiDispatcher extends Dispatcher {
   private final ObjectStore store;
   private final StoreRequests rest;
   private final Discovery discovery = new Discovery();
+  private final OpenApiDocuments openApi;
   private final Map<String, Map<String, Object>> schemas = new ConcurrentHashMap<>();
   private final Map<String, List<Object>> printerColumns = new ConcurrentHashMap<>();
   private final AtomicInteger nextServiceIp = new AtomicInteger(10);
@@ -54,6 +56,7 @@ public final class ApiDispatcher extends Dispatcher {
     this.store = store;
     this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
+    this.openApi = new OpenApiDocuments(discovery, gitVersion);
   }
 
   public ObjectStore store() {
@@ -109,6 +112,10 @@ public final class ApiDispatcher extends Dispatcher {
     String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String method = request.getMethod();
     if ("GET".equals(method)) {
+      Optional<MockResponse> spec = openApi.serve(bare, path.contains("?") ? path.substring(path.indexOf('?') + 1) : "", request.getHeader("Accept"));
+      if (spec.isPresent()) {
+        return spec.get();
+      }
       Optional<MockResponse> doc = discoveryDocument(bare);
       if (doc.isPresent()) {
         return doc.get();
@@ -135,6 +142,63 @@ public final class ApiDispatcher extends Dispatcher {
     if ("status".equals(api.subresource()) && !List.of("GET", "PUT", "PATCH").contains(method)) {
       return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
+    List<String> fieldProblems = fieldProblems(request, api, method);
+    MockResponse response = verb(request, api, method);
+    return fieldProblems.isEmpty() || response.code() >= 300 ? response : FieldValidation.warn(response, fieldProblems);
+  }
+
+  /**
+   * Unknown and duplicate fields of a create, update or patch, under the request's {@code fieldValidation}: Strict
+   * fails the request here (400), before admission, as the API server's decoder does; Warn returns them for the
+   * response's Warning headers; Ignore drops them.
+   */
+  private List<String> fieldProblems(RecordedRequest request, ApiPath api, String method) {
+    if (!List.of("POST", "PUT", "PATCH").contains(method) || request.getBody() == null || request.getBody().size() == 0) {
+      return List.of();
+    }
+    FieldValidation.Directive directive = FieldValidation.directive(api.queryParam("fieldValidation"));
+    if (directive == FieldValidation.Directive.IGNORE) {
+      return List.of();
+    }
+    Optional<Discovery.ApiResource> resource = discovery.find(api.group(), api.version(), api.plural());
+    OpenApiSchemas schemas = openApi.schemas();
+    Optional<Map<String, Object>> schema = resource.flatMap(schemas::schema);
+    if (schema.isEmpty()) {
+      return List.of();
+    }
+    String text = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    String type = String.valueOf(request.getHeader("Content-Type"));
+    boolean patch = "PATCH".equals(method) && !type.startsWith("application/apply-patch");
+    Map<String, Object> result;
+    List<String> alreadyThere = List.of();
+    try {
+      if (patch) {
+        Optional<StoredObject> current = store.get(api.resource(), api.namespace(), api.name());
+        if (current.isEmpty()) {
+          return List.of();
+        }
+        // Only what the patch brings counts: the stored object is not re-judged.
+        alreadyThere = FieldValidation.unknownFields(schemas, schema.get(), current.get().object());
+        result = Patches.apply(type, text, current.get().object());
+      } else {
+        result = JsonText.readObject(text);
+      }
+    } catch (ApiException e) {
+      // A body or patch that cannot be read: the verb itself answers with the reason.
+      return List.of();
+    }
+    List<String> unknown = new ArrayList<>(FieldValidation.unknownFields(schemas, schema.get(), result));
+    unknown.removeAll(alreadyThere);
+    List<String> problems = FieldValidation.problems(
+        type.startsWith("application/json-patch") ? List.of() : FieldValidation.duplicateFields(text), unknown);
+    if (!problems.isEmpty() && directive == FieldValidation.Directive.STRICT) {
+      String kind = String.valueOf(result.getOrDefault("kind", resource.get().kind()));
+      throw new ApiException(400, "BadRequest", patch ? FieldValidation.patchMessage(problems) : FieldValidation.bodyMessage(kind, api.version(), problems));
+    }
+    return problems;
+  }
+
+  private MockResponse verb(RecordedRequest request, ApiPath api, String method) {
     switch (method) {
       case "POST":
         return create(api, parse(request));
@@ -341,7 +405,12 @@ public final class ApiDispatcher extends Dispatcher {
       return serverSideApply(request, api);
     }
     // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key (docs/PARITY.md).
-    return rest.patch(api, request.getHeader("Content-Type"), request.getBody() == null ? "" : request.getBody().readUtf8());
+    MockResponse response = rest.patch(api, request.getHeader("Content-Type"), request.getBody() == null ? "" : request.getBody().readUtf8());
+    if (isCrd(api) && response.code() == 200) {
+      // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new version.
+      store.get(api.resource(), api.namespace(), api.name()).ifPresent(crd -> registerCrd(crd.object()));
+    }
+    return response;
   }
 
   /** Server-side apply, approximated: create when absent, otherwise a JSON merge of the applied fields. */
@@ -395,6 +464,7 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (isCrd(api)) {
       discovery.removeCrd(existing.get().object());
+      openApi.crdRemoved(existing.get().object());
     }
     return response;
   }
@@ -461,13 +531,8 @@ public final class ApiDispatcher extends Dispatcher {
     }
     Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema != null) {
-      List<String> pruned = new ArrayList<>();
-      List<String> causes = SchemaValidator.apply(schema, body, pruned);
-      if (!pruned.isEmpty() && api.queryHas("fieldValidation", "Strict")) {
-        List<String> unknown = pruned.stream().map(f -> "unknown field \"" + f + "\"").toList();
-        return Optional.of(ApiErrors.status(400, "BadRequest", kind + " in version \"" + api.version() + "\" cannot be handled as a "
-            + kind + ": strict decoding error: " + String.join(", ", unknown)));
-      }
+      // Unknown fields were reported by fieldProblems under the request's fieldValidation; here they are pruned.
+      List<String> causes = SchemaValidator.apply(schema, body, new ArrayList<>());
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
       }
@@ -481,6 +546,7 @@ public final class ApiDispatcher extends Dispatcher {
 
   private void registerCrd(Map<String, Object> crd) {
     discovery.addCrd(crd);
+    openApi.crdChanged(crd);
     Map<String, Object> spec = Maps.map(crd.get("spec"));
     String group = String.valueOf(spec.get("group"));
     String plural = String.valueOf(Maps.map(spec.get("names")).get("plural"));

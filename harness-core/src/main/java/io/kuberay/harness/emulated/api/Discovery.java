@@ -116,6 +116,13 @@ final class Discovery {
     return r != null && r.hasStatus();
   }
 
+  /** Every resource served, built-in and CRD-defined, in registration order. */
+  synchronized List<ApiResource> resources() {
+    List<ApiResource> out = new ArrayList<>();
+    groups.values().forEach(m -> out.addAll(m.values()));
+    return out;
+  }
+
   synchronized List<ApiResource> namespacedResources() {
     List<ApiResource> out = new ArrayList<>();
     groups.values().forEach(m -> m.values().stream().filter(ApiResource::namespaced).forEach(out::add));
