@@ -122,6 +122,10 @@ public final class ApiDispatcher extends Dispatcher {
     if (request.getBody() != null && request.getBody().size() > MAX_REQUEST_BODY_BYTES) {
       return ApiErrors.status(413, "RequestEntityTooLarge", "Request entity too large: limit is " + MAX_REQUEST_BODY_BYTES);
     }
+    if (api.subresource() == null && !ProtobufBodies.acceptsJson(request.getHeader("Accept"))) {
+      return ApiErrors.status(406, "NotAcceptable", "the emulated API server answers in application/json only, which the Accept header '"
+          + request.getHeader("Accept") + "' does not allow; Go clients add it after protobuf (application/vnd.kubernetes.protobuf,application/json)");
+    }
     if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
       return bind(api, parse(request));
     }
@@ -499,6 +503,9 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   private static Map<String, Object> parse(RecordedRequest request) {
+    if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && request.getBody() != null) {
+      return ProtobufBodies.decode(request.getBody().getBytes());
+    }
     String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     return text.isBlank() ? new LinkedHashMap<>() : JsonText.readObject(text);
   }
