@@ -291,8 +291,13 @@ public final class ApiDispatcher extends Dispatcher {
         return ApiErrors.status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
       }
       metadata.put("namespace", api.namespace());
-      if (store.get(ResourceRef.NAMESPACES, null, api.namespace()).isEmpty()) {
+      Optional<StoredObject> namespace = store.get(ResourceRef.NAMESPACES, null, api.namespace());
+      if (namespace.isEmpty()) {
         return ApiErrors.status(404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
+      }
+      Optional<MockResponse> terminating = NamespaceTermination.refuseNewContent(namespace.get(), api.resource().qualified(), name);
+      if (terminating.isPresent()) {
+        return terminating.get();
       }
     }
     if (store.get(api.resource(), api.namespace(), name).isPresent()) {
@@ -390,11 +395,15 @@ public final class ApiDispatcher extends Dispatcher {
     if (dryRun(api)) {
       return ApiErrors.json(200, existing.get().object());
     }
+    if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
+      return NamespaceTermination.terminate(existing.get(), terminating -> rest.replace(api, terminating), name -> {
+        deleteNamespaceContents(name);
+        rest.delete(api);
+      });
+    }
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
-    if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
-      deleteNamespaceContents(api.name());
-    } else if (api.namespace() != null && uid != null) {
+    if (api.namespace() != null && uid != null) {
       collectDependents(api.namespace(), uid);
     }
     if (isCrd(api)) {

@@ -46,7 +46,14 @@ final class StoreRequests {
   /** A watch, served over the WebSocket the request upgrades to. */
   MockResponse watch(ApiPath api) {
     Selector selector = api.name() == null ? selector(api) : selector(api).withName(api.name());
-    StoreWatch watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+    StoreWatch watch;
+    if (api.queryHas("sendInitialEvents", "true")) {
+      String apiVersion = api.group().isEmpty() ? api.version() : api.group() + "/" + api.version();
+      String kind = discovery.find(api.group(), api.version(), api.plural()).map(Discovery.ApiResource::kind).orElse("");
+      watch = store.watchWithInitialEvents(api.resource(), api.namespace(), selector, Map.of("apiVersion", apiVersion, "kind", kind));
+    } else {
+      watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+    }
     return new MockResponse().withWebSocketUpgrade(new WatchSocket(watch));
   }
 
