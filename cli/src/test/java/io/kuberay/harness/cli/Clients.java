@@ -71,6 +71,35 @@ final class Clients {
     return Optional.empty();
   }
 
+  /**
+   * {@code --validate=false} for kubectl's create and apply while the API server serves no OpenAPI document (kubectl
+   * cannot validate without it); nothing once it does, so the same test then runs with validation on.
+   */
+  List<String> kubectlValidation() {
+    return servesOpenApi() ? List.of() : List.of("--validate=false");
+  }
+
+  /** Helm's {@code --disable-openapi-validation} on the same condition. */
+  List<String> helmValidation() {
+    return servesOpenApi() ? List.of() : List.of("--disable-openapi-validation");
+  }
+
+  private boolean servesOpenApi() {
+    return run(kubectl, List.of("get", "--raw", "/openapi/v3"), Map.of(), null).exitCode() == 0;
+  }
+
+  Result kubectl(List<String> args, List<String> more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(more);
+    return run(kubectl, all, Map.of(), null);
+  }
+
+  Result helm(List<String> args, List<String> more) {
+    List<String> all = new ArrayList<>(args);
+    all.addAll(more);
+    return run(helm, all, Map.of(), null);
+  }
+
   record Result(int exitCode, String stdout, String stderr) {
     @Override
     public String toString() {

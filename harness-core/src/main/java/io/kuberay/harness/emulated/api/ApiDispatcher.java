@@ -133,6 +133,10 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.status(
           404, "NotFound", "the server could not find the requested resource (" + api.plural() + (api.group().isEmpty() ? "" : "." + api.group()) + ")");
     }
+    if (AccessReviews.isReview(api)) {
+      return "POST".equals(method) ? AccessReviews.review(api, parse(request))
+          : ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+    }
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
     }

@@ -90,6 +90,14 @@ final class StoreRequests {
       Map<String, Object> patched = Patches.apply(contentType, patch, current);
       checkName(api, patched);
       checkVersion(api, current, patched);
+      // A patch is validated like an update: kubectl's client-side apply of a too large object fails here.
+      List<String> invalid = ObjectValidation.metadata(Maps.map(patched.get("metadata")));
+      if (!invalid.isEmpty()) {
+        String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
+        String qualified = api.group().isEmpty() ? kind : kind + "." + api.group();
+        throw new ApiException(422, "Invalid", qualified + " \"" + api.name() + "\" is invalid: "
+            + (invalid.size() == 1 ? invalid.get(0) : "[" + String.join(", ", invalid) + "]"));
+      }
       if (statusOnly) {
         setStatus(current, patched.get("status"));
         return current;
