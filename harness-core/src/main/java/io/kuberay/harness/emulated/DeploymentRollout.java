@@ -22,6 +22,12 @@ final class DeploymentRollout {
    * Deployment available. Returns the pod's {@code pod-template-hash} label, by which {@link #stop} finds it.
    */
   static String rollOut(EmulatedApiServer api, String namespace, String name) {
+    String hash = createPod(api, namespace, name);
+    markAvailable(api, namespace, name);
+    return hash;
+  }
+
+  private static String createPod(EmulatedApiServer api, String namespace, String name) {
     Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name)
         .orElseThrow(() -> new IllegalStateException("There is no Deployment " + namespace + "/" + name + " (the KubeRay bundle must contain the kuberay-operator Deployment)"));
     String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 10).toLowerCase(Locale.ROOT);
@@ -46,7 +52,20 @@ final class DeploymentRollout {
     pod.put("metadata", metadata);
     pod.put("spec", Maps.map(template.get("spec")));
     api.create(pod);
+    return hash;
+  }
 
+  /** Only the pod: the caller reports the Deployment available ({@link #markAvailable}) once the pod is ready, as the controller would. */
+  static String startPod(EmulatedApiServer api, String namespace, String name) {
+    return createPod(api, namespace, name);
+  }
+
+  /** The Deployment's status once its one pod is ready. */
+  static void markAvailable(EmulatedApiServer api, String namespace, String name) {
+    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).orElse(null);
+    if (deployment == null) {
+      return;
+    }
     Map<String, Object> condition = new LinkedHashMap<>();
     condition.put("type", "Available");
     condition.put("status", "True");
@@ -61,7 +80,6 @@ final class DeploymentRollout {
     status.put("conditions", List.of(condition));
     deployment.put("status", status);
     api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", deployment);
-    return hash;
   }
 
   /** The Deployment's pod goes, as when the Deployment is deleted or scaled to zero. */

@@ -32,7 +32,11 @@ final class OperatorDeployments implements AutoCloseable {
   private final ReconcileLoop loop = new ReconcileLoop("operator-deployments", this::reconcile);
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, String> refused = new ConcurrentHashMap<>();
+  private final Map<String, String> hashes = new ConcurrentHashMap<>();
   private ObjectEvents.Subscription watch;
+  private ObjectEvents.Subscription podWatch;
+
+  private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
 
   private record Running(KubeRayVersion version, String podTemplateHash, AutoCloseable operator) {}
 
@@ -43,6 +47,14 @@ final class OperatorDeployments implements AutoCloseable {
 
   OperatorDeployments start() {
     watch = api.watch(DEPLOYMENTS, null, (type, d) -> loop.enqueue(d.namespace() + "/" + d.name()));
+    // The Deployment is available once its pod is ready.
+    podWatch = api.watch(PODS, null, (type, p) -> {
+      String hash = p.labels().get("pod-template-hash");
+      String key = hash == null ? null : hashes.get(hash);
+      if (key != null) {
+        loop.enqueue(key);
+      }
+    });
     return this;
   }
 
@@ -71,6 +83,7 @@ final class OperatorDeployments implements AutoCloseable {
       return;
     }
     if (running.containsKey(key)) {
+      reportAvailable(key, namespace, name, running.get(key));
       return;
     }
     Optional<String> other = running.keySet().stream().findFirst();
@@ -81,13 +94,31 @@ final class OperatorDeployments implements AutoCloseable {
     }
     refused.remove(key);
     AutoCloseable operator = operators.apply(wanted.get());
-    String hash = DeploymentRollout.rollOut(api, namespace, name);
+    String hash = DeploymentRollout.startPod(api, namespace, name);
+    hashes.put(hash, key);
     running.put(key, new Running(wanted.get(), hash, operator));
     logger.info("Emulated KubeRay {} operator started for Deployment {}", wanted.get(), key);
   }
 
+  /** Writes the Deployment's available status once its pod is Ready, and not again. */
+  private void reportAvailable(String key, String namespace, String name, Running current) {
+    Optional<Map<String, Object>> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
+    if (deployment.isEmpty() || Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0) {
+      return;
+    }
+    Map<String, Object> pods = api.read("/api/v1/namespaces/" + namespace + "/pods").orElse(Map.of());
+    boolean ready = Maps.list(pods.get("items")).stream()
+        .filter(p -> current.podTemplateHash().equals(Maps.get(Maps.map(p), "metadata", "labels", "pod-template-hash")))
+        .flatMap(p -> Maps.list(Maps.get(Maps.map(p), "status", "conditions")).stream())
+        .map(Maps::map).anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status")));
+    if (ready) {
+      DeploymentRollout.markAvailable(api, namespace, name);
+    }
+  }
+
   private void stop(String key, String namespace, Running current) {
     running.remove(key);
+    hashes.remove(current.podTemplateHash());
     try {
       current.operator().close();
     } catch (Exception e) {
@@ -145,6 +176,9 @@ final class OperatorDeployments implements AutoCloseable {
   public void close() {
     if (watch != null) {
       watch.close();
+    }
+    if (podWatch != null) {
+      podWatch.close();
     }
     loop.close();
     running.forEach((key, r) -> {
