@@ -7,7 +7,12 @@ public enum InstallMethod {
   /** {@code kubectl create -k ray-operator/config/default?ref=<version>}. */
   KUSTOMIZE,
   /** {@code helm install kuberay-operator kuberay/kuberay-operator --version <version>}. */
-  HELM;
+  HELM,
+  /**
+   * Nothing: the cluster starts empty and the user installs KubeRay with the quick-start's own commands. On the
+   * emulated backend the operator of the release in the Deployment's image tag runs once that Deployment exists.
+   */
+  NONE;
 
   /** Parses {@code kustomize} or {@code helm}, ignoring case. */
   public static InstallMethod of(String text) {
@@ -18,6 +23,6 @@ public enum InstallMethod {
       }
     }
     throw new IllegalArgumentException(
-        "Unknown install method '" + text + "'. Use kustomize or helm (kuberay.install).");
+        "Unknown install method '" + text + "'. Use kustomize, helm or none (kuberay.install).");
   }
 }

@@ -57,7 +57,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
     boolean started = false;
     try {
       backend = Backends.start(settings, workDir);
-      backend.installKubeRay(settings);
+      if (settings.installMethod() != InstallMethod.NONE || settings.backend() == BackendType.EMULATED) {
+        // none: nothing installed; the emulated backend still runs the operator the user installs.
+        backend.installKubeRay(settings);
+      }
       // Written on first use: the emulated backend makes its TLS certificates only when a client needs them.
       KubeRayEnvironment environment = new KubeRayEnvironment(settings, backend, workDir, workDir.resolve("kubeconfig"));
       started = true;

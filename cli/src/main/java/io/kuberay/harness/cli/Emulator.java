@@ -1,6 +1,7 @@
 package io.kuberay.harness.cli;
 
 import io.kuberay.harness.BackendType;
+import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.KubeRayEnvironments;
 import io.kuberay.harness.RayClusterHandle;
@@ -13,15 +14,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * What {@code up} serves: an emulated cluster with KubeRay installed, the tutorial RayCluster
  * ({@code helm install raycluster kuberay/ray-cluster} with the chart's defaults) ready, and a kubeconfig
- * (mode 600) for kubectl. Closing it stops every process and deletes the kubeconfig it wrote.
+ * (mode 600) for kubectl; with {@code --no-cluster} an empty cluster, into which the quick-start's own commands install
+ * KubeRay. Closing it stops every process and deletes the kubeconfig it wrote.
  */
 final class Emulator implements AutoCloseable {
 
   static final String RELEASE = "raycluster";
+  /** The emulated backend's API port setting (see docs/CONFIGURATION.md). */
+  private static final String API_PORT = "kuberay.api.port";
 
   private final KubeRayEnvironment env;
   private final RayClusterHandle cluster;
@@ -49,13 +54,15 @@ final class Emulator implements AutoCloseable {
     // Loads the registry now: its static initializer adds a shutdown hook, which fails when the class is
     // first touched by KubeRayEnvironment.close() during shutdown (Ctrl-C).
     KubeRayEnvironments.closeAll();
-    progress.println("Starting the emulated cluster and the KubeRay " + options.kuberay() + " operator...");
-    KubeRayEnvironment env = KubeRayEnvironment.builder()
-        .backend(BackendType.EMULATED)
-        .kuberayVersion(options.kuberay())
-        .rayMode(options.ray())
-        .startExactly();
+    progress.println(options.noCluster() ? "Starting an empty emulated cluster (no KubeRay operator, no RayCluster)..."
+        : "Starting the emulated cluster and the KubeRay " + options.kuberay() + " operator...");
+    KubeRayEnvironment env = start(options);
     try {
+      if (options.noCluster()) {
+        Path kubeconfig = writeKubeconfig(env.kubeconfig(), options.kubeconfig());
+        progress.println("Ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + "s.");
+        return new Emulator(env, null, kubeconfig);
+      }
       RayClusterSpec spec = RayClusterSpec.helmChartDefaults(RELEASE, options.kuberay());
       progress.println("Creating RayCluster " + spec.name() + " (the ray-cluster chart's defaults, release '" + RELEASE + "') and waiting up to "
           + options.readyTimeout().toSeconds() + "s for it to be ready...");
@@ -66,6 +73,25 @@ final class Emulator implements AutoCloseable {
     } catch (RuntimeException e) {
       env.close();
       throw e;
+    }
+  }
+
+  private static KubeRayEnvironment start(UpOptions options) {
+    String previous = System.getProperty(API_PORT);
+    System.setProperty(API_PORT, String.valueOf(options.port()));
+    try {
+      return KubeRayEnvironment.builder()
+          .backend(BackendType.EMULATED)
+          .kuberayVersion(options.kuberay())
+          .installMethod(options.noCluster() ? InstallMethod.NONE : InstallMethod.KUSTOMIZE)
+          .rayMode(options.ray())
+          .startExactly();
+    } finally {
+      if (previous == null) {
+        System.clearProperty(API_PORT);
+      } else {
+        System.setProperty(API_PORT, previous);
+      }
     }
   }
 
@@ -92,8 +118,9 @@ final class Emulator implements AutoCloseable {
     return env;
   }
 
-  RayClusterHandle cluster() {
-    return cluster;
+  /** The tutorial RayCluster; empty with {@code --no-cluster}. */
+  Optional<RayClusterHandle> cluster() {
+    return Optional.ofNullable(cluster);
   }
 
   Path kubeconfig() {

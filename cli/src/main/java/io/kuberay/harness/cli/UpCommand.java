@@ -1,5 +1,6 @@
 package io.kuberay.harness.cli;
 
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.PrintStream;
@@ -13,7 +14,8 @@ final class UpCommand {
 
   static final String HELP =
       """
-      Usage: ./kuberay-harness up [--kuberay VERSION] [--kubeconfig FILE] [--ray auto|required|off] [--ready-timeout DURATION]
+      Usage: ./kuberay-harness up [--kuberay VERSION] [--no-cluster] [--port PORT] [--kubeconfig FILE] [--ray auto|required|off]
+                                  [--ready-timeout DURATION]
 
       Starts an emulated Kubernetes API on a loopback port with the KubeRay operator installed and the
       tutorial RayCluster (the ray-cluster Helm chart's defaults, release 'raycluster') running real Ray
@@ -22,6 +24,11 @@ final class UpCommand {
 
       Options:
         --kuberay VERSION        KubeRay release to emulate: v1.1.0 (default), v1.5.0 or v1.7.0
+        --no-cluster             an empty cluster: no operator, no RayCluster; install them yourself with the
+                                 quick-start's commands (kubectl create -k / helm install kuberay-operator, then
+                                 helm install raycluster): the operator's Deployment starts the emulated operator of
+                                 the release in its image tag, and deleting it stops the operator
+        --port PORT              the API server's loopback port (default 0: a free one)
         --kubeconfig FILE        where to write the kubeconfig (default: ./kuberay-harness.kubeconfig, mode 600)
         --ray MODE               auto (default): real Ray processes when Python with Ray is available or can be
                                  provisioned; required: fail without; off: pods without processes (no exec output,
@@ -90,11 +97,15 @@ final class UpCommand {
   }
 
   static String instructions(Emulator emulator) {
+    if (emulator.cluster().isEmpty()) {
+      return emptyClusterInstructions(emulator);
+    }
     Path kubeconfig = emulator.kubeconfig();
     String ns = emulator.environment().operatorNamespace();
-    String svc = emulator.cluster().name() + "-head-svc";
+    String name = emulator.cluster().get().name();
+    String svc = name + "-head-svc";
     StringBuilder s = new StringBuilder();
-    s.append("\nKubeRay ").append(emulator.environment().kuberayVersion()).append(" is up; RayCluster ").append(emulator.cluster().name())
+    s.append("\nKubeRay ").append(emulator.environment().kuberayVersion()).append(" is up; RayCluster ").append(name)
         .append(" is ready. Kubeconfig: ").append(kubeconfig).append("\n\n");
     s.append("In another terminal:\n\n");
     s.append("  export KUBECONFIG=").append(kubeconfig).append('\n');
@@ -106,6 +117,26 @@ final class UpCommand {
     s.append("  kubectl port-forward service/").append(svc).append(" 8265:8265 > /dev/null &\n");
     s.append("  ").append(rayCommand()).append(" job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
     s.append("\nServing until Ctrl-C.\n");
+    return s.toString();
+  }
+
+  private static String emptyClusterInstructions(Emulator emulator) {
+    String v = emulator.environment().kuberayVersion().toString();
+    String n = emulator.environment().kuberayVersion().number();
+    StringBuilder s = new StringBuilder();
+    s.append("\nAn empty emulated cluster is up (no KubeRay operator, no RayCluster). Kubeconfig: ").append(emulator.kubeconfig()).append("\n\n");
+    s.append("In another terminal, the quick-start's own steps:\n\n");
+    s.append("  export KUBECONFIG=").append(emulator.kubeconfig()).append('\n');
+    s.append("  helm repo add kuberay https://ray-project.github.io/kuberay-helm/\n");
+    s.append("  helm install kuberay-operator kuberay/kuberay-operator --version ").append(n).append('\n');
+    s.append("  #   or: kubectl create -k \"github.com/ray-project/kuberay/ray-operator/config/default?ref=").append(v).append("\"\n");
+    s.append("  kubectl wait --for=condition=Available deployment/kuberay-operator --timeout=60s   # add -n ray-system for v1.1.0's bundle\n");
+    s.append("  helm install raycluster kuberay/ray-cluster --version ").append(n).append('\n');
+    s.append("  kubectl wait --for=jsonpath='{.status.state}'=ready raycluster/raycluster-kuberay --timeout=5m\n");
+    s.append("  kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265 > /dev/null &\n");
+    s.append("  ").append(rayCommand()).append(" job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
+    s.append("\nThe operator's Deployment starts the emulated operator of the release in its image tag (").append(String.join(", ",
+        KubeRayVersion.SUPPORTED.stream().map(Object::toString).toList())).append(").\nServing until Ctrl-C.\n");
     return s.toString();
   }
 

@@ -1,6 +1,7 @@
 package io.kuberay.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
@@ -60,5 +61,16 @@ class MainTest {
     assertThat(o.ray()).isEqualTo(RayMode.OFF);
     assertThat(o.readyTimeout()).isEqualTo(Duration.ofMinutes(2));
     assertThat(UpOptions.parse(new String[0]).kubeconfig()).isEqualTo(Path.of("kuberay-harness.kubeconfig"));
+  }
+
+  @Test
+  void upNoClusterAndPort() {
+    UpOptions o = UpOptions.parse(new String[] {"--no-cluster", "--port", "6443"});
+    assertThat(o.noCluster()).isTrue();
+    assertThat(o.port()).isEqualTo(6443);
+    assertThat(UpOptions.parse(new String[] {"--port=0"}).port()).isZero();
+    assertThat(UpOptions.parse(new String[0]).noCluster()).isFalse();
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "http"})).hasMessageContaining("--port 'http' is not a number");
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "70000"})).hasMessageContaining("70000 is not a port");
   }
 }

@@ -68,7 +68,7 @@ class UpWithKubectlIT {
       Assumptions.abort(reason);
     }
     System.out.println("[UpWithKubectlIT] kubectl: " + kubectl);
-    UpOptions options = new UpOptions(UpOptions.defaults().kuberay(), dir.resolve("kubeconfig"), RayMode.REQUIRED, Duration.ofMinutes(5), false);
+    UpOptions options = UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.REQUIRED);
     emulator = Emulator.start(options, System.out);
   }
 

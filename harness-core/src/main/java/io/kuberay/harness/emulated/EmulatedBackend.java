@@ -28,6 +28,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.InstallMethod;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.install.Settings;
 import java.net.URI;
@@ -47,14 +49,16 @@ import java.nio.file.Files;
  */
 public final class EmulatedBackend implements ClusterBackend {
 
+  /** The API's loopback port (0: a free one), read when the backend starts; {@code up --port} sets it. */
+  public static final String API_PORT_PROPERTY = "kuberay.api.port";
+
   private final EmulatedApiServer api;
   private final PodRuntimes runtimes;
   private final PodFilesystems files;
   private NodeEmulator node;
   private volatile ApiFront front;
-  private RayClusterController rayClusters;
-  private RayJobController rayJobs;
-  private RayServiceController rayServices;
+  private AutoCloseable operator;
+  private OperatorDeployments userInstalled;
   private final ServePorts servePorts = new ServePorts();
   private String operatorNamespace = "default";
 
@@ -77,7 +81,7 @@ public final class EmulatedBackend implements ClusterBackend {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token (see ApiFront).
-      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT);
+      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort());
       backend.api.start(backend.front.url());
       KubernetesClient client = backend.api.client();
       files.watch(backend.api);
@@ -89,6 +93,20 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.close();
       throw e;
     }
+  }
+
+  /** {@code kuberay.api.port}: the loopback port kubeconfig clients reach the API on; 0 (the default) picks a free one. */
+  private static int apiPort() {
+    String text = Settings.get(API_PORT_PROPERTY).orElse("0");
+    try {
+      int port = Integer.parseInt(text);
+      if (port >= 0 && port <= 65535) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(API_PORT_PROPERTY + "=" + text + " is not a port; use a number from 1 to 65535, or 0 for a free one");
   }
 
   private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir, PodFilesystems files) {
@@ -126,19 +144,35 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public synchronized void installKubeRay(EnvironmentSettings settings) {
-    if (rayClusters != null) {
+    if (operator != null || userInstalled != null) {
       throw new IllegalStateException("KubeRay is already installed in this emulated cluster");
     }
+    if (settings.installMethod() == InstallMethod.NONE) {
+      // The user installs KubeRay (kubectl create -k, helm install): its Deployment starts the operator.
+      userInstalled = new OperatorDeployments(api, this::startOperator).start();
+      return;
+    }
     operatorNamespace = new OperatorInstaller(api).install(settings);
-    OperatorFlavor flavor = new OperatorFlavor(settings.kuberayVersion());
-    rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
-    rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
-    rayServices = new RayServiceController(api.client(), api, flavor, new EventRecorder(api::create, "rayservice-controller"), this::dashboard, servePorts).start();
+    operator = startOperator(settings.kuberayVersion());
+  }
+
+  /** The emulated operator of a release: its three controllers, reconciling every namespace until closed. */
+  private AutoCloseable startOperator(KubeRayVersion version) {
+    OperatorFlavor flavor = new OperatorFlavor(version);
+    RayClusterController rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
+    RayJobController rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
+    RayServiceController rayServices =
+        new RayServiceController(api.client(), api, flavor, new EventRecorder(api::create, "rayservice-controller"), this::dashboard, servePorts).start();
+    return () -> {
+      rayServices.close();
+      rayJobs.close();
+      rayClusters.close();
+    };
   }
 
   @Override
   public String operatorNamespace() {
-    return operatorNamespace;
+    return userInstalled != null ? userInstalled.namespace().orElse(operatorNamespace) : operatorNamespace;
   }
 
   @Override
@@ -166,14 +200,15 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public void close() {
-    if (rayServices != null) {
-      rayServices.close();
+    if (userInstalled != null) {
+      userInstalled.close();
     }
-    if (rayJobs != null) {
-      rayJobs.close();
-    }
-    if (rayClusters != null) {
-      rayClusters.close();
+    if (operator != null) {
+      try {
+        operator.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("Cannot stop the emulated operator", e);
+      }
     }
     if (node != null) {
       node.close();

@@ -81,7 +81,7 @@ final class OperatorInstaller {
       }
       api.create(copy);
     }
-    startOperatorPod(operatorNs);
+    DeploymentRollout.rollOut(api, operatorNs, "kuberay-operator");
     return operatorNs;
   }
 
@@ -116,48 +116,5 @@ final class OperatorInstaller {
       Maps.map(Maps.get(spec, "template", "metadata")).put("labels", podLabels);
       Maps.map(spec.get("selector")).put("matchLabels", podLabels);
     }
-  }
-
-  /** What the Deployment and ReplicaSet controllers would do: one running operator pod, the Deployment available. */
-  private void startOperatorPod(String namespace) {
-    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/kuberay-operator")
-        .orElseThrow(() -> new IllegalStateException("The KubeRay bundle did not contain the kuberay-operator Deployment"));
-    String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 10).toLowerCase(Locale.ROOT);
-    Map<String, Object> template = Maps.map(Maps.get(deployment, "spec", "template"));
-    Map<String, Object> labels = new LinkedHashMap<>(Maps.map(Maps.get(template, "metadata", "labels")));
-    labels.put("pod-template-hash", hash);
-    Map<String, Object> owner = new LinkedHashMap<>();
-    owner.put("apiVersion", "apps/v1");
-    owner.put("kind", "ReplicaSet");
-    owner.put("name", "kuberay-operator-" + hash);
-    owner.put("uid", UUID.randomUUID().toString());
-    owner.put("controller", true);
-    owner.put("blockOwnerDeletion", true);
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("generateName", "kuberay-operator-" + hash + "-");
-    metadata.put("namespace", namespace);
-    metadata.put("labels", labels);
-    metadata.put("ownerReferences", List.of(owner));
-    Map<String, Object> pod = new LinkedHashMap<>();
-    pod.put("apiVersion", "v1");
-    pod.put("kind", "Pod");
-    pod.put("metadata", metadata);
-    pod.put("spec", Maps.map(template.get("spec")));
-    api.create(pod);
-
-    Map<String, Object> condition = new LinkedHashMap<>();
-    condition.put("type", "Available");
-    condition.put("status", "True");
-    condition.put("reason", "MinimumReplicasAvailable");
-    condition.put("message", "Deployment has minimum availability.");
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("observedGeneration", 1);
-    status.put("replicas", 1);
-    status.put("updatedReplicas", 1);
-    status.put("readyReplicas", 1);
-    status.put("availableReplicas", 1);
-    status.put("conditions", List.of(condition));
-    deployment.put("status", status);
-    api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/kuberay-operator/status", deployment);
   }
 }

@@ -129,12 +129,20 @@ public final class ApiDispatcher extends Dispatcher {
     if (request.getBody() != null && request.getBody().size() > MAX_REQUEST_BODY_BYTES) {
       return ApiErrors.status(413, "RequestEntityTooLarge", "Request entity too large: limit is " + MAX_REQUEST_BODY_BYTES);
     }
+    if (api.subresource() == null && !ProtobufBodies.acceptsJson(request.getHeader("Accept"))) {
+      return ApiErrors.status(406, "NotAcceptable", "the emulated API server answers in application/json only, which the Accept header '"
+          + request.getHeader("Accept") + "' does not allow; Go clients add it after protobuf (application/vnd.kubernetes.protobuf,application/json)");
+    }
     if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
       return bind(api, parse(request));
     }
     if (discovery.find(api.group(), api.version(), api.plural()).isEmpty()) {
       return ApiErrors.status(
           404, "NotFound", "the server could not find the requested resource (" + api.plural() + (api.group().isEmpty() ? "" : "." + api.group()) + ")");
+    }
+    if (AccessReviews.isReview(api)) {
+      return "POST".equals(method) ? AccessReviews.review(api, parse(request))
+          : ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
     }
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
@@ -351,8 +359,13 @@ public final class ApiDispatcher extends Dispatcher {
         return ApiErrors.status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
       }
       metadata.put("namespace", api.namespace());
-      if (store.get(ResourceRef.NAMESPACES, null, api.namespace()).isEmpty()) {
+      Optional<StoredObject> namespace = store.get(ResourceRef.NAMESPACES, null, api.namespace());
+      if (namespace.isEmpty()) {
         return ApiErrors.status(404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
+      }
+      Optional<MockResponse> terminating = NamespaceTermination.refuseNewContent(namespace.get(), api.resource().qualified(), name);
+      if (terminating.isPresent()) {
+        return terminating.get();
       }
     }
     if (store.get(api.resource(), api.namespace(), name).isPresent()) {
@@ -455,11 +468,15 @@ public final class ApiDispatcher extends Dispatcher {
     if (dryRun(api)) {
       return ApiErrors.json(200, existing.get().object());
     }
+    if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
+      return NamespaceTermination.terminate(existing.get(), terminating -> rest.replace(api, terminating), name -> {
+        deleteNamespaceContents(name);
+        rest.delete(api);
+      });
+    }
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
-    if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
-      deleteNamespaceContents(api.name());
-    } else if (api.namespace() != null && uid != null) {
+    if (api.namespace() != null && uid != null) {
       collectDependents(api.namespace(), uid);
     }
     if (isCrd(api)) {
@@ -565,6 +582,9 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   private static Map<String, Object> parse(RecordedRequest request) {
+    if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && request.getBody() != null) {
+      return ProtobufBodies.decode(request.getBody().getBytes());
+    }
     String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     return text.isBlank() ? new LinkedHashMap<>() : JsonText.readObject(text);
   }

@@ -49,6 +49,8 @@ final class Discovery {
       add(new ApiResource("rbac.authorization.k8s.io", "v1", r[0], r[1], false, List.of(), List.of(), false));
     }
     add(new ApiResource("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds"), List.of("api-extensions"), true));
+    add(new ApiResource("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false, List.of(), List.of(), false));
+    add(new ApiResource("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, List.of(), List.of(), false));
     add(new ApiResource("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), false));
     add(new ApiResource("events.k8s.io", "v1", "events", "Event", true, List.of("ev"), List.of(), false));
     add(new ApiResource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), List.of(), false));
@@ -205,7 +207,7 @@ final class Discovery {
       entry.put("singularName", r.kind().toLowerCase(Locale.ROOT));
       entry.put("namespaced", r.namespaced());
       entry.put("kind", r.kind());
-      entry.put("verbs", ALL_VERBS);
+      entry.put("verbs", AccessReviews.KINDS.contains(r.kind()) ? List.of("create") : ALL_VERBS);
       if (!r.shortNames().isEmpty()) {
         entry.put("shortNames", r.shortNames());
       }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -90,6 +91,15 @@ final class ServerTables {
       c.add(new Column("Port(s)", "string", 0, (o, now) -> ports(o)));
       c.add(new Column("Age", "string", 0, ServerTables::created));
       c.add(new Column("Selector", "string", 1, (o, now) -> selector(Maps.map(Maps.get(o, "spec", "selector")))));
+    } else if (group.isEmpty() && plural.equals("events")) {
+      // kubectl get events: no Name column, the newest time the event was seen first
+      c.clear();
+      c.add(new Column("Last Seen", "string", 0, (o, now) -> age(lastSeen(o), now)));
+      c.add(new Column("Type", "string", 0, (o, now) -> o.get("type")));
+      c.add(new Column("Reason", "string", 0, (o, now) -> o.get("reason")));
+      c.add(new Column("Object", "string", 0, (o, now) -> String.valueOf(Maps.get(o, "involvedObject", "kind")).toLowerCase(Locale.ROOT) + "/"
+          + Maps.get(o, "involvedObject", "name")));
+      c.add(new Column("Message", "string", 0, (o, now) -> o.get("message")));
     } else if (group.isEmpty() && plural.equals("namespaces")) {
       c.add(new Column("Status", "string", 0, (o, now) -> Maps.string(o, "status", "phase").orElse("Active")));
       c.add(new Column("Age", "string", 0, ServerTables::created));
@@ -112,6 +122,15 @@ final class ServerTables {
       c.add(new Column("Age", "string", 0, ServerTables::created));
     }
     return c;
+  }
+
+  private static Object lastSeen(Map<String, Object> event) {
+    for (Object t : List.of(String.valueOf(event.get("lastTimestamp")), String.valueOf(event.get("eventTime")), String.valueOf(Maps.get(event, "metadata", "creationTimestamp")))) {
+      if (!"null".equals(t)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   private static Object created(Map<String, Object> o, Instant now) {

@@ -46,7 +46,14 @@ final class StoreRequests {
   /** A watch, served over the WebSocket the request upgrades to. */
   MockResponse watch(ApiPath api) {
     Selector selector = api.name() == null ? selector(api) : selector(api).withName(api.name());
-    StoreWatch watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+    StoreWatch watch;
+    if (api.queryHas("sendInitialEvents", "true")) {
+      String apiVersion = api.group().isEmpty() ? api.version() : api.group() + "/" + api.version();
+      String kind = discovery.find(api.group(), api.version(), api.plural()).map(Discovery.ApiResource::kind).orElse("");
+      watch = store.watchWithInitialEvents(api.resource(), api.namespace(), selector, Map.of("apiVersion", apiVersion, "kind", kind));
+    } else {
+      watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+    }
     return new MockResponse().withWebSocketUpgrade(new WatchSocket(watch));
   }
 
@@ -83,6 +90,14 @@ final class StoreRequests {
       Map<String, Object> patched = Patches.apply(contentType, patch, current);
       checkName(api, patched);
       checkVersion(api, current, patched);
+      // A patch is validated like an update: kubectl's client-side apply of a too large object fails here.
+      List<String> invalid = ObjectValidation.metadata(Maps.map(patched.get("metadata")));
+      if (!invalid.isEmpty()) {
+        String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
+        String qualified = api.group().isEmpty() ? kind : kind + "." + api.group();
+        throw new ApiException(422, "Invalid", qualified + " \"" + api.name() + "\" is invalid: "
+            + (invalid.size() == 1 ? invalid.get(0) : "[" + String.join(", ", invalid) + "]"));
+      }
       if (statusOnly) {
         setStatus(current, patched.get("status"));
         return current;

@@ -230,13 +230,31 @@ public final class ObjectStore {
    * reaches back that far, sends a 410 Gone ERROR event and ends.
    */
   public synchronized StoreWatch watch(ResourceRef resource, String namespace, Selector selector, String resourceVersion) {
+    return watch(resource, namespace, selector, resourceVersion, null);
+  }
+
+  /**
+   * A watch that, with {@code sendInitialEvents=true} (client-go's watch-list, which Helm 4's {@code --wait} uses),
+   * first sends every matching object as ADDED and then a BOOKMARK of this kind, annotated
+   * {@code k8s.io/initial-events-end: "true"}, at the current revision; {@code initialEventsKind} is the
+   * {@code apiVersion} and {@code kind} the bookmark carries.
+   */
+  public synchronized StoreWatch watchWithInitialEvents(ResourceRef resource, String namespace, Selector selector, Map<String, String> initialEventsKind) {
+    return watch(resource, namespace, selector, null, initialEventsKind);
+  }
+
+  private StoreWatch watch(ResourceRef resource, String namespace, Selector selector, String resourceVersion, Map<String, String> initialEventsKind) {
     Table t = table(resource);
     StoreWatch w = new StoreWatch(namespace, selector);
-    if (resourceVersion == null || resourceVersion.isEmpty() || "0".equals(resourceVersion)) {
+    if (initialEventsKind != null || resourceVersion == null || resourceVersion.isEmpty() || "0".equals(resourceVersion)) {
       for (StoredObject o : t.in(namespace)) {
         if (w.sees(o)) {
           w.offer(WatchEvent.of("ADDED", o));
         }
+      }
+      if (initialEventsKind != null) {
+        w.offer(new WatchEvent("BOOKMARK", "{\"kind\":\"" + initialEventsKind.get("kind") + "\",\"apiVersion\":\"" + initialEventsKind.get("apiVersion")
+            + "\",\"metadata\":{\"resourceVersion\":\"" + revision + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}", null));
       }
     } else {
       long from = parseVersion(resourceVersion);

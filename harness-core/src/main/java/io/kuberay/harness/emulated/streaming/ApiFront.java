@@ -73,12 +73,19 @@ public final class ApiFront implements AutoCloseable {
 
   /** Binds a free loopback port now; the first connection to it starts the server. */
   public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout) {
+    return start(dispatcher, pods, execTimeout, 0);
+  }
+
+  /** Binds this loopback port (0: a free one) now; the first connection to it starts the server. */
+  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port) {
     ServerSocketChannel socket;
     try {
       socket = ServerSocketChannel.open();
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot listen on a loopback port for the emulated API server", e);
+      throw new UncheckedIOException(port == 0 ? "Cannot listen on a loopback port for the emulated API server"
+          : "Cannot listen on " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + " for the emulated API server (" + e.getMessage()
+              + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one", e);
     }
     ApiFront front = new ApiFront(socket, dispatcher, pods, execTimeout);
     daemon("emulated-api-first-accept", front::awaitFirstConnection).start();

@@ -139,7 +139,10 @@ class ApiFrontTest {
     assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isPresent();
     HttpResponse<String> deleted = http.send(request("/api/v1/namespaces/keep", token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).isEqualTo(200);
-    assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isEmpty();
+    // Terminating first, then gone once the namespace controller has emptied it.
+    assertThat(deleted.body()).contains("\"phase\":\"Terminating\"");
+    Awaitility.await("namespace keep removed after its deletion").atMost(WAIT)
+        .untilAsserted(() -> assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isEmpty());
   }
 
   @Test

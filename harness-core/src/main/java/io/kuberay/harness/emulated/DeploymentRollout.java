@@ -1,0 +1,89 @@
+package io.kuberay.harness.emulated;
+
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.Maps;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** An emulated cluster has no Deployment controller: this starts a Deployment's one pod and reports it available, for the operator's Deployment. */
+final class DeploymentRollout {
+
+  private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
+
+  private DeploymentRollout() {}
+
+  /**
+   * What the Deployment and ReplicaSet controllers would do: one running pod of the Deployment's template, the
+   * Deployment available. Returns the pod's {@code pod-template-hash} label, by which {@link #stop} finds it.
+   */
+  static String rollOut(EmulatedApiServer api, String namespace, String name) {
+    String hash = createPod(api, namespace, name);
+    markAvailable(api, namespace, name);
+    return hash;
+  }
+
+  private static String createPod(EmulatedApiServer api, String namespace, String name) {
+    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name)
+        .orElseThrow(() -> new IllegalStateException("There is no Deployment " + namespace + "/" + name + " (the KubeRay bundle must contain the kuberay-operator Deployment)"));
+    String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 10).toLowerCase(Locale.ROOT);
+    Map<String, Object> template = Maps.map(Maps.get(deployment, "spec", "template"));
+    Map<String, Object> labels = new LinkedHashMap<>(Maps.map(Maps.get(template, "metadata", "labels")));
+    labels.put("pod-template-hash", hash);
+    Map<String, Object> owner = new LinkedHashMap<>();
+    owner.put("apiVersion", "apps/v1");
+    owner.put("kind", "ReplicaSet");
+    owner.put("name", name + "-" + hash);
+    owner.put("uid", UUID.randomUUID().toString());
+    owner.put("controller", true);
+    owner.put("blockOwnerDeletion", true);
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("generateName", name + "-" + hash + "-");
+    metadata.put("namespace", namespace);
+    metadata.put("labels", labels);
+    metadata.put("ownerReferences", List.of(owner));
+    Map<String, Object> pod = new LinkedHashMap<>();
+    pod.put("apiVersion", "v1");
+    pod.put("kind", "Pod");
+    pod.put("metadata", metadata);
+    pod.put("spec", Maps.map(template.get("spec")));
+    api.create(pod);
+    return hash;
+  }
+
+  /** Only the pod: the caller reports the Deployment available ({@link #markAvailable}) once the pod is ready, as the controller would. */
+  static String startPod(EmulatedApiServer api, String namespace, String name) {
+    return createPod(api, namespace, name);
+  }
+
+  /** The Deployment's status once its one pod is ready. */
+  static void markAvailable(EmulatedApiServer api, String namespace, String name) {
+    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).orElse(null);
+    if (deployment == null) {
+      return;
+    }
+    Map<String, Object> condition = new LinkedHashMap<>();
+    condition.put("type", "Available");
+    condition.put("status", "True");
+    condition.put("reason", "MinimumReplicasAvailable");
+    condition.put("message", "Deployment has minimum availability.");
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("observedGeneration", Maps.map(deployment.get("metadata")).getOrDefault("generation", 1));
+    status.put("replicas", 1);
+    status.put("updatedReplicas", 1);
+    status.put("readyReplicas", 1);
+    status.put("availableReplicas", 1);
+    status.put("conditions", List.of(condition));
+    deployment.put("status", status);
+    api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", deployment);
+  }
+
+  /** The Deployment's pod goes, as when the Deployment is deleted or scaled to zero. */
+  static void stop(EmulatedApiServer api, String namespace, String hash) {
+    api.dispatcher().store().deleteAll(PODS, namespace, o -> hash.equals(o.labels().get("pod-template-hash")));
+  }
+}

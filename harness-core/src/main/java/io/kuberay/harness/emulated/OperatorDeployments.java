@@ -1,0 +1,193 @@
+package io.kuberay.harness.emulated;
+
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KubeRay installed by the user ({@code kuberay.install=none}): a Deployment whose container runs the KubeRay operator
+ * image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create -k} or {@code helm install kuberay-operator})
+ * starts the emulated operator of the release in the image tag, as if the Deployment's pod had started; deleting the
+ * Deployment (or scaling it to zero, or changing its image) stops it. One operator runs at a time, as two real ones
+ * would fight over every RayCluster.
+ */
+final class OperatorDeployments implements AutoCloseable {
+
+  private static final Logger logger = LoggerFactory.getLogger(OperatorDeployments.class);
+  private static final ResourceRef DEPLOYMENTS = new ResourceRef("apps", "v1", "deployments");
+
+  private final EmulatedApiServer api;
+  private final Function<KubeRayVersion, AutoCloseable> operators;
+  private final ReconcileLoop loop = new ReconcileLoop("operator-deployments", this::reconcile);
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
+  private final Map<String, String> refused = new ConcurrentHashMap<>();
+  private final Map<String, String> hashes = new ConcurrentHashMap<>();
+  private ObjectEvents.Subscription watch;
+  private ObjectEvents.Subscription podWatch;
+
+  private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
+
+  private record Running(KubeRayVersion version, String podTemplateHash, AutoCloseable operator) {}
+
+  OperatorDeployments(EmulatedApiServer api, Function<KubeRayVersion, AutoCloseable> operators) {
+    this.api = api;
+    this.operators = operators;
+  }
+
+  OperatorDeployments start() {
+    watch = api.watch(DEPLOYMENTS, null, (type, d) -> loop.enqueue(d.namespace() + "/" + d.name()));
+    // The Deployment is available once its pod is ready.
+    podWatch = api.watch(PODS, null, (type, p) -> {
+      String hash = p.labels().get("pod-template-hash");
+      String key = hash == null ? null : hashes.get(hash);
+      if (key != null) {
+        loop.enqueue(key);
+      }
+    });
+    return this;
+  }
+
+  /** The namespace of the running operator's Deployment. */
+  Optional<String> namespace() {
+    return running.keySet().stream().findFirst().map(k -> k.substring(0, k.indexOf('/')));
+  }
+
+  private void reconcile(String key) {
+    String namespace = key.substring(0, key.indexOf('/'));
+    String name = key.substring(key.indexOf('/') + 1);
+    Optional<Map<String, Object>> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
+    Optional<String> image = deployment.filter(d -> Maps.integer(d, "spec", "replicas").orElse(1) != 0).flatMap(OperatorDeployments::operatorImage);
+    Running current = running.get(key);
+    Optional<KubeRayVersion> wanted = image.flatMap(i -> release(i, key));
+    if (current != null && !wanted.equals(Optional.of(current.version()))) {
+      stop(key, namespace, current);
+    }
+    if (image.isEmpty()) {
+      refused.remove(key);
+      return;
+    }
+    if (wanted.isEmpty()) {
+      refuse(key, namespace, name, image.get(), "UnsupportedRelease", "the emulated KubeRay operator runs releases " + KubeRayVersion.SUPPORTED + ", not the image " + image.get()
+          + "; use one of their images (quay.io/kuberay/operator:v1.1.0, ...)");
+      return;
+    }
+    if (running.containsKey(key)) {
+      reportAvailable(key, namespace, name, running.get(key));
+      return;
+    }
+    Optional<String> other = running.keySet().stream().findFirst();
+    if (other.isPresent()) {
+      refuse(key, namespace, name, image.get(), "OperatorAlreadyRunning", "the KubeRay operator of Deployment " + other.get()
+          + " already runs in this emulated cluster; delete it first (two operators would both reconcile every RayCluster)");
+      return;
+    }
+    refused.remove(key);
+    AutoCloseable operator = operators.apply(wanted.get());
+    String hash = DeploymentRollout.startPod(api, namespace, name);
+    hashes.put(hash, key);
+    running.put(key, new Running(wanted.get(), hash, operator));
+    logger.info("Emulated KubeRay {} operator started for Deployment {}", wanted.get(), key);
+  }
+
+  /** Writes the Deployment's available status once its pod is Ready, and not again. */
+  private void reportAvailable(String key, String namespace, String name, Running current) {
+    Optional<Map<String, Object>> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
+    if (deployment.isEmpty() || Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0) {
+      return;
+    }
+    Map<String, Object> pods = api.read("/api/v1/namespaces/" + namespace + "/pods").orElse(Map.of());
+    boolean ready = Maps.list(pods.get("items")).stream()
+        .filter(p -> current.podTemplateHash().equals(Maps.get(Maps.map(p), "metadata", "labels", "pod-template-hash")))
+        .flatMap(p -> Maps.list(Maps.get(Maps.map(p), "status", "conditions")).stream())
+        .map(Maps::map).anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status")));
+    if (ready) {
+      DeploymentRollout.markAvailable(api, namespace, name);
+    }
+  }
+
+  private void stop(String key, String namespace, Running current) {
+    running.remove(key);
+    hashes.remove(current.podTemplateHash());
+    try {
+      current.operator().close();
+    } catch (Exception e) {
+      logger.warn("Stopping the emulated operator of Deployment {} failed", key, e);
+    }
+    DeploymentRollout.stop(api, namespace, current.podTemplateHash());
+    logger.info("Emulated KubeRay {} operator of Deployment {} stopped", current.version(), key);
+  }
+
+  /** The Deployment stays unavailable and says why; written once per image, since writing the status is itself a change. */
+  private void refuse(String key, String namespace, String name, String image, String reason, String message) {
+    if (image.equals(refused.put(key, image))) {
+      return;
+    }
+    logger.warn("Deployment {}: {}", key, message);
+    api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).ifPresent(d -> {
+      Map<String, Object> condition = new LinkedHashMap<>();
+      condition.put("type", "Available");
+      condition.put("status", "False");
+      condition.put("reason", reason);
+      condition.put("message", message);
+      Map<String, Object> status = new LinkedHashMap<>();
+      status.put("replicas", 0);
+      status.put("unavailableReplicas", 1);
+      status.put("conditions", List.of(condition));
+      d.put("status", status);
+      api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", d);
+    });
+  }
+
+  /** The first container image of the template that is KubeRay's operator. */
+  static Optional<String> operatorImage(Map<String, Object> deployment) {
+    for (Object c : Maps.list(Maps.get(deployment, "spec", "template", "spec", "containers"))) {
+      String image = String.valueOf(Maps.map(c).get("image"));
+      String repository = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
+      if (repository.endsWith("kuberay/operator") || repository.endsWith("/kuberay-operator") || repository.equals("kuberay-operator")) {
+        return Optional.of(image);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The release in the image tag, when the emulator has that release. */
+  private static Optional<KubeRayVersion> release(String image, String key) {
+    String tag = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "latest";
+    try {
+      return Optional.of(KubeRayVersion.of(tag));
+    } catch (IllegalArgumentException e) {
+      logger.debug("Deployment {}: image tag {} is not a supported release", key, tag, e);
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (watch != null) {
+      watch.close();
+    }
+    if (podWatch != null) {
+      podWatch.close();
+    }
+    loop.close();
+    running.forEach((key, r) -> {
+      try {
+        r.operator().close();
+      } catch (Exception e) {
+        logger.warn("Stopping the emulated operator of Deployment {} failed", key, e);
+      }
+    });
+    running.clear();
+  }
+}

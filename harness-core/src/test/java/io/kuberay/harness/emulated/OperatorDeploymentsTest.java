@@ -1,0 +1,114 @@
+package io.kuberay.harness.emulated;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.Maps;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The operator a user installs: its Deployment starts the emulated operator of the image's release, and deleting it stops it. */
+class OperatorDeploymentsTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String DEPLOYMENTS = "/apis/apps/v1/namespaces/default/deployments";
+
+  private EmulatedApiServer api;
+  private OperatorDeployments deployments;
+  private final List<KubeRayVersion> started = new CopyOnWriteArrayList<>();
+  private final List<KubeRayVersion> stopped = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    api = new EmulatedApiServer().start("http://127.0.0.1:1");
+    deployments = new OperatorDeployments(api, v -> {
+      started.add(v);
+      return () -> stopped.add(v);
+    }).start();
+  }
+
+  @AfterEach
+  void stop() {
+    deployments.close();
+    api.close();
+  }
+
+  @Test
+  void theDeploymentStartsTheOperatorOfItsImageTagAndDeletingItStopsIt() {
+    api.create(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.5.0"));
+
+    // Not available while its pod is not ready: there is no kubelet here, the test plays it.
+    Awaitility.await("the operator's pod").atMost(WAIT).until(() -> pods().size() == 1);
+    assertThat(available("kuberay-operator")).isEqualTo("null");
+    podsBecomeReady();
+    Awaitility.await("Deployment kuberay-operator available").atMost(WAIT).until(() -> available("kuberay-operator").equals("True"));
+    assertThat(started).containsExactly(KubeRayVersion.V1_5_0);
+    assertThat(pods()).hasSize(1);
+    assertThat(deployments.namespace()).contains("default");
+
+    api.dispatcher().store().delete(new ResourceRef("apps", "v1", "deployments"), "default", "kuberay-operator");
+    Awaitility.await("operator stopped and its pod gone").atMost(WAIT).until(() -> stopped.size() == 1 && pods().isEmpty());
+    assertThat(stopped).containsExactly(KubeRayVersion.V1_5_0);
+  }
+
+  @Test
+  void aReleaseTheEmulatorDoesNotHaveAndASecondOperatorAreRefusedWithTheReason() {
+    api.create(deployment("old-operator", "quay.io/kuberay/operator:v0.6.0"));
+    Awaitility.await("Deployment old-operator refused").atMost(WAIT).until(() -> available("old-operator").equals("False"));
+    assertThat(condition("old-operator")).containsEntry("reason", "UnsupportedRelease");
+    assertThat(String.valueOf(condition("old-operator").get("message"))).contains("v0.6.0").contains("v1.1.0");
+
+    api.create(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.1.0"));
+    Awaitility.await("the operator's pod").atMost(WAIT).until(() -> pods().size() == 1);
+    podsBecomeReady();
+    Awaitility.await("Deployment kuberay-operator available").atMost(WAIT).until(() -> available("kuberay-operator").equals("True"));
+    api.create(deployment("second", "quay.io/kuberay/operator:v1.7.0"));
+    Awaitility.await("Deployment second refused").atMost(WAIT).until(() -> available("second").equals("False"));
+    assertThat(condition("second")).containsEntry("reason", "OperatorAlreadyRunning");
+    assertThat(started).containsExactly(KubeRayVersion.V1_1_0);
+  }
+
+  @Test
+  void onlyKuberayOperatorImagesCount() {
+    assertThat(OperatorDeployments.operatorImage(deployment("x", "quay.io/kuberay/operator:v1.1.0"))).contains("quay.io/kuberay/operator:v1.1.0");
+    assertThat(OperatorDeployments.operatorImage(deployment("x", "kuberay/operator:v1.7.0"))).isPresent();
+    assertThat(OperatorDeployments.operatorImage(deployment("x", "docker.io/library/nginx:1.27"))).isEmpty();
+  }
+
+  private static Map<String, Object> deployment(String name, String image) {
+    Map<String, Object> labels = Map.of("app.kubernetes.io/name", name);
+    return Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", name, "namespace", "default"),
+        "spec", Map.of("replicas", 1, "selector", Map.of("matchLabels", labels),
+            "template", Map.of("metadata", Map.of("labels", labels), "spec", Map.of("containers", List.of(Map.of("name", "operator", "image", image))))));
+  }
+
+  private Map<String, Object> condition(String name) {
+    return api.read(DEPLOYMENTS + "/" + name).map(d -> Maps.list(Maps.get(d, "status", "conditions"))).filter(l -> !l.isEmpty()).map(l -> Maps.map(l.get(0)))
+        .orElse(Map.of());
+  }
+
+  private String available(String name) {
+    return String.valueOf(condition(name).get("status"));
+  }
+
+  private void podsBecomeReady() {
+    for (Object p : pods()) {
+      Map<String, Object> pod = new LinkedHashMap<>(Maps.map(p));
+      pod.put("status", Map.of("phase", "Running", "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+      api.replace("/api/v1/namespaces/default/pods/" + Maps.get(pod, "metadata", "name") + "/status", pod);
+    }
+  }
+
+  private List<Object> pods() {
+    return Maps.list(api.read("/api/v1/namespaces/default/pods").orElseThrow().get("items"));
+  }
+}
