@@ -139,7 +139,7 @@ smoke_test() {
   case $t in
     pause)    docker run --rm "$tag" -v >/dev/null ;;
     operator|operator-legacy) docker run --rm "$tag" --help >/dev/null 2>&1 || docker run --rm "$tag" --help 2>&1 | grep -q -- '-metrics-addr' ;;
-    ray)      docker run --rm "$tag" bash -lc 'ray --version && python -c "import ray" && which wget' >/dev/null ;;
+    ray)      docker run --rm "$tag" bash -lc 'ray --version && python -c "import ray, ray.serve" && which wget' >/dev/null ;;
     coredns)  docker run --rm "$tag" -version >/dev/null ;;
     kube)     docker run --rm --entrypoint /bin/k3s "$tag" kubectl version --client >/dev/null ;;
   esac
