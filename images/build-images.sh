@@ -35,6 +35,10 @@ TAG[ray]="$REPO_PREFIX/ray:$RAY_VERSION"
 RECIPE[ray]="ray/build.sh"
 VARS[ray]="DEBIAN_SUITE RAY_VERSION"
 
+TAG[redis]="$REPO_PREFIX/redis:$DEBIAN_SUITE"
+RECIPE[redis]="redis/build.sh"
+VARS[redis]="DEBIAN_SUITE"
+
 TAG[coredns]="$REPO_PREFIX/coredns:${COREDNS_VERSION#v}"
 RECIPE[coredns]="coredns/build.sh"
 VARS[coredns]="COREDNS_VERSION"
@@ -44,8 +48,8 @@ RECIPE[kube]="kube/build.sh"
 VARS[kube]="DEBIAN_SUITE KUBE_VERSION ETCD_VERSION CONTAINERD_VERSION"
 DEPS[kube]="pause coredns"   # their image tars are baked into the node image
 
-ORDER=(pause operator operator-legacy ray coredns kube)
-DEFAULT=(pause operator operator-legacy ray coredns kube)
+ORDER=(pause operator operator-legacy ray redis coredns kube)
+DEFAULT=(pause operator operator-legacy ray redis coredns kube)
 
 usage() {
   cat <<EOF
@@ -57,6 +61,7 @@ Targets:
   operator         ${TAG[operator]}
   operator-legacy  ${TAG[operator-legacy]} (via a wrapper module)
   ray              ${TAG[ray]}
+  redis            ${TAG[redis]} (Redis for the GCS fault-tolerance parity case)
   coredns          ${TAG[coredns]}
   kube (alias k3s) ${TAG[kube]}: single-node Kubernetes with a k3s-like CLI
   all              every target above
@@ -139,7 +144,8 @@ smoke_test() {
   case $t in
     pause)    docker run --rm "$tag" -v >/dev/null ;;
     operator|operator-legacy) docker run --rm "$tag" --help >/dev/null 2>&1 || docker run --rm "$tag" --help 2>&1 | grep -q -- '-metrics-addr' ;;
-    ray)      docker run --rm "$tag" bash -lc 'ray --version && python -c "import ray" && which wget' >/dev/null ;;
+    ray)      docker run --rm "$tag" bash -lc 'ray --version && python -c "import ray, ray.serve" && which wget' >/dev/null ;;
+    redis)    docker run --rm --entrypoint redis-server "$tag" --version >/dev/null ;;
     coredns)  docker run --rm "$tag" -version >/dev/null ;;
     kube)     docker run --rm --entrypoint /bin/k3s "$tag" kubectl version --client >/dev/null ;;
   esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ray: Debian minbase + python3 + a venv with ray[default], imported as an image.
+# Ray: Debian minbase + python3 + a venv with ray[default,serve], imported as an image.
 # Mirrors what KubeRay expects of rayproject/ray: /bin/bash, ray and python on
 # PATH (login shells too), wget for the probes, user ray uid 1000 gid 100.
 set -euo pipefail
@@ -27,8 +27,11 @@ if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
   cp /etc/ssl/certs/ca-certificates.crt "$r/tmp/build-ca.crt"
   pip_env+=(PIP_CERT=/tmp/build-ca.crt)
 fi
-log "ray: pip install ray[default]==$RAY_VERSION"
-chroot "$r" env -i "${pip_env[@]}" "$venv/bin/pip" install --quiet "ray[default]==${RAY_VERSION}"
+# Serve so that RayServices run; protobuf<7 because Serve 2.52 reads a field
+# protobuf 7 removed (every app DEPLOY_FAILED), the pin the emulated backend's
+# runtime has too (harness-core RayProvisioner.PINS).
+log "ray: pip install ray[default,serve]==$RAY_VERSION protobuf<7"
+chroot "$r" env -i "${pip_env[@]}" "$venv/bin/pip" install --quiet "ray[default,serve]==${RAY_VERSION}" "protobuf<7"
 chroot "$r" env -i "${pip_env[@]}" "$venv/bin/ray" --version >/dev/null
 
 # Debian's /etc/profile resets PATH, so "bash -l" (KubeRay <= 1.3 runs

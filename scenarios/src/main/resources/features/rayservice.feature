@@ -4,7 +4,8 @@ Feature: RayService: Ray Serve applications and zero-downtime upgrades
   and, once every application runs, point the serve service at the cluster. A change of the cluster config
   rolls out a new cluster; traffic moves when its applications run and the old cluster goes after
   rayClusterDeletionDelaySeconds. The application comes from this repository (src/main/resources/serve-apps),
-  put on the Ray containers' PYTHONPATH: Serve's runtime_env takes remote URIs only. The old cluster stays
+  as a ConfigMap mounted in the Ray containers and put on their PYTHONPATH (the same on every backend; Serve's
+  runtime_env takes remote URIs only). The old cluster stays
   30 s after the switch, so that requests it still answers finish on a slow machine.
 
   Scenario: A Serve app answers through the serve service and survives a cluster upgrade without a failed request

@@ -29,8 +29,12 @@ public final class RayServiceHandle {
   /** Event reasons by which the operator reports a RayService it cannot serve (v1.1.0 records failures as Normal events named after the state). */
   private static final Set<String> FAILURE_REASONS = Set.of("InvalidRayServiceSpec", "InvalidRayServiceMetadata", "FailedToUpdateServeApplications",
       "FailedToCreateRayCluster", "FailedToUpdateService", "FailedToCreateService", "WaitForServeDeploymentReady", "FailedToGetOrCreateRayCluster");
-  /** Failures the operator retries that end by themselves: the dashboard still starting. */
-  private static final List<String> TRANSIENT = List.of("connection refused", "ConnectException", "Connection reset", "EOF", "timed out");
+  /**
+   * Failures the operator retries that end by themselves: the dashboard still starting, or (the real operator's Go
+   * client, seen on a loaded k3s node) Serve's first deployment taking longer than the operator's request timeout.
+   */
+  private static final List<String> TRANSIENT = List.of("connection refused", "ConnectException", "Connection reset", "EOF", "timed out",
+      "context deadline exceeded", "Client.Timeout exceeded", "i/o timeout");
   private static final Duration EVENT_CHECK = Duration.ofMillis(500);
 
   private final ClusterBackend backend;

@@ -112,6 +112,32 @@ public final class RayServiceSpec {
     return withClusterEnv("PYTHONPATH", dir.toAbsolutePath().normalize().toString());
   }
 
+  /** Where {@link #withApplicationsFromConfigMap} mounts the applications' ConfigMap in the Ray containers. */
+  public static final String APPLICATIONS_MOUNT_PATH = "/home/ray/serve-apps";
+
+  /**
+   * Mounts the ConfigMap {@code configMap} (one key per Python file) at {@link #APPLICATIONS_MOUNT_PATH} in every Ray
+   * container and puts that directory on their {@code PYTHONPATH}, so that Serve imports applications from it. Unlike
+   * {@link #withPythonPath}, this works on every backend: the pods of a real cluster cannot see the test's files.
+   */
+  public RayServiceSpec withApplicationsFromConfigMap(String configMap) {
+    Map<String, Object> copy = deepCopy(spec);
+    String volume = "serve-apps";
+    for (Map<String, Object> podSpec : podSpecs(copy)) {
+      List<Object> volumes = new ArrayList<>(podSpec.get("volumes") instanceof List<?> l ? l : List.of());
+      volumes.removeIf(v -> v instanceof Map<?, ?> m && volume.equals(m.get("name")));
+      volumes.add(new LinkedHashMap<>(Map.of("name", volume, "configMap", new LinkedHashMap<>(Map.of("name", configMap)))));
+      podSpec.put("volumes", volumes);
+    }
+    for (Map<String, Object> container : containers(copy)) {
+      List<Object> mounts = new ArrayList<>(container.get("volumeMounts") instanceof List<?> l ? l : List.of());
+      mounts.removeIf(v -> v instanceof Map<?, ?> m && volume.equals(m.get("name")));
+      mounts.add(new LinkedHashMap<>(Map.of("name", volume, "mountPath", APPLICATIONS_MOUNT_PATH)));
+      container.put("volumeMounts", mounts);
+    }
+    return new RayServiceSpec(name, labels, copy).withClusterEnv("PYTHONPATH", APPLICATIONS_MOUNT_PATH);
+  }
+
   /** {@code spec.rayClusterDeletionDelaySeconds} (KubeRay v1.5.0+): how long an old cluster stays after a switch (default 60). */
   public RayServiceSpec withClusterDeletionDelaySeconds(int seconds) {
     Map<String, Object> copy = deepCopy(spec);
@@ -146,6 +172,17 @@ public final class RayServiceSpec {
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> containers(Map<String, Object> spec) {
     List<Map<String, Object>> out = new ArrayList<>();
+    for (Map<String, Object> podSpec : podSpecs(spec)) {
+      if (podSpec.get("containers") instanceof List<?> cs && !cs.isEmpty()) {
+        out.add((Map<String, Object>) cs.get(0));
+      }
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> podSpecs(Map<String, Object> spec) {
+    List<Map<String, Object>> out = new ArrayList<>();
     Map<String, Object> cluster = (Map<String, Object>) spec.get("rayClusterConfig");
     List<Object> templates = new ArrayList<>();
     if (cluster.get("headGroupSpec") instanceof Map<?, ?> head) {
@@ -155,8 +192,8 @@ public final class RayServiceSpec {
       groups.forEach(g -> templates.add(((Map<String, Object>) g).get("template")));
     }
     for (Object t : templates) {
-      if (t instanceof Map<?, ?> template && template.get("spec") instanceof Map<?, ?> podSpec && podSpec.get("containers") instanceof List<?> cs && !cs.isEmpty()) {
-        out.add((Map<String, Object>) cs.get(0));
+      if (t instanceof Map<?, ?> template && template.get("spec") instanceof Map<?, ?> podSpec) {
+        out.add((Map<String, Object>) podSpec);
       }
     }
     return out;

@@ -3,10 +3,12 @@ package io.kuberay.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RayServiceSpecTest {
 
@@ -22,6 +24,30 @@ class RayServiceSpecTest {
     assertThat(env(spec)).isEmpty();
     assertThat(changed.withName("other").toResource("ns").getMetadata().getName()).isEqualTo("other");
     assertThat(changed.toResource("ns").getMetadata().getNamespace()).isEqualTo("ns");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void applicationsFromAConfigMapAreMountedAndOnThePythonPath() {
+    RayServiceSpec spec = RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"))
+        .withApplicationsFromConfigMap("old").withApplicationsFromConfigMap("apps");
+    Map<String, Object> cluster = (Map<String, Object>) spec.spec().get("rayClusterConfig");
+    Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) cluster.get("headGroupSpec")).get("template")).get("spec");
+    assertThat((List<Object>) podSpec.get("volumes")).containsExactly(Map.of("name", "serve-apps", "configMap", Map.of("name", "apps")));
+    Map<String, Object> container = ((List<Map<String, Object>>) podSpec.get("containers")).get(0);
+    assertThat((List<Object>) container.get("volumeMounts")).containsExactly(Map.of("name", "serve-apps", "mountPath", "/home/ray/serve-apps"));
+    assertThat(env(spec)).containsExactly(Map.of("name", "PYTHONPATH", "value", "/home/ray/serve-apps"));
+  }
+
+  @Test
+  void serveApplicationsBecomeAConfigMapWithOneKeyPerFile(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir)).hasMessageContaining("holds no files");
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir.resolve("missing"))).hasMessageContaining("No directory");
+    Files.writeString(dir.resolve("app.py"), "print(1)\n");
+    Files.createDirectory(dir.resolve("__pycache__"));
+    assertThat(ServeApplications.configMap("apps", dir).getData()).containsExactly(Map.entry("app.py", "print(1)\n"));
+    Files.writeString(dir.resolve("bad name.py"), "");
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir)).hasMessageContaining("cannot be a ConfigMap key");
   }
 
   @Test

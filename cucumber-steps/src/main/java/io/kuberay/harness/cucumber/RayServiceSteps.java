@@ -4,9 +4,11 @@ import io.cucumber.java.After;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import io.kuberay.harness.RayServiceHandle;
 import io.kuberay.harness.RayServiceSpec;
 import io.kuberay.harness.RayServiceStatus;
+import io.kuberay.harness.ServeApplications;
 import io.kuberay.harness.Waits;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,8 +39,9 @@ public class RayServiceSteps {
   }
 
   /**
-   * Serve imports applications from this directory (relative to the working directory): it goes on the Ray
-   * containers' PYTHONPATH of RayServices created afterwards. Serve's runtime_env accepts only remote URIs.
+   * Serve imports applications from this directory (relative to the working directory): RayServices created
+   * afterwards get its files as a ConfigMap mounted in their Ray containers and on their PYTHONPATH, which works
+   * on every backend. Serve's runtime_env accepts only remote URIs.
    */
   @Given("Serve applications are imported from the directory {string}")
   public void applications(String dir) {
@@ -53,7 +56,9 @@ public class RayServiceSteps {
   public void create(String yaml) {
     RayServiceSpec spec = RayServiceSpec.fromYaml(yaml);
     if (applications != null) {
-      spec = spec.withPythonPath(applications);
+      String configMap = spec.name() + "-serve-apps";
+      world.client().configMaps().inNamespace(world.namespace()).resource(ServeApplications.configMap(configMap, applications)).createOr(NonDeletingOperation::update);
+      spec = spec.withApplicationsFromConfigMap(configMap);
     }
     RayServiceHandle service = world.environment().rayServices().inNamespace(world.namespace()).create(spec);
     world.created(service.get());

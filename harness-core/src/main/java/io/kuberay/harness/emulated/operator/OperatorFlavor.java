@@ -57,6 +57,14 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_5_0) ? "gcs-server" : "redis";
   }
 
+  /**
+   * The /dev/shm volume's size is the Ray container's memory limit, else its request (findMemoryReqOrLimit from
+   * upstream v1.3.0, so of the supported releases v1.5.0+); up to v1.2 the request came first.
+   */
+  boolean shmSizeFromLimitFirst() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
   /** num-cpus falls back to the CPU request when no limit is set (v1.5.0+). */
   boolean cpuFallsBackToRequest() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

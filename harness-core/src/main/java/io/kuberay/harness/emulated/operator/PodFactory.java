@@ -275,19 +275,16 @@ final class PodFactory {
         .build();
   }
 
-  private static void addSharedMemory(Pod pod, Container ray) {
+  private void addSharedMemory(Pod pod, Container ray) {
     boolean mounted = ray.getVolumeMounts() != null && ray.getVolumeMounts().stream().anyMatch(m -> "/dev/shm".equals(m.getMountPath()));
     if (mounted || pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
       return;
     }
     Quantity size = null;
     if (ray.getResources() != null) {
-      if (ray.getResources().getLimits() != null) {
-        size = ray.getResources().getLimits().get("memory");
-      }
-      if (ray.getResources().getRequests() != null && ray.getResources().getRequests().get("memory") != null) {
-        size = ray.getResources().getRequests().get("memory");
-      }
+      Quantity limit = ray.getResources().getLimits() == null ? null : ray.getResources().getLimits().get("memory");
+      Quantity request = ray.getResources().getRequests() == null ? null : ray.getResources().getRequests().get("memory");
+      size = flavor.shmSizeFromLimitFirst() ? (limit != null ? limit : request) : (request != null ? request : limit);
     }
     Volume shm =
         new VolumeBuilder().withName("shared-mem").withNewEmptyDir().withMedium("Memory").withSizeLimit(size).endEmptyDir().build();
