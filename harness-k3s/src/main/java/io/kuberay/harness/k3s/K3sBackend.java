@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -141,7 +142,7 @@ public final class K3sBackend extends RealClusterBackend {
   private static List<PreloadedNode> preloadedNodes(DockerClient docker, String baseId) {
     return docker.listImagesCmd().withLabelFilter(Map.of(PreloadedNode.BASE_LABEL, baseId)).exec().stream()
         .flatMap(i -> Optional.ofNullable(i.getRepoTags()).stream().flatMap(Arrays::stream)
-            .filter(tag -> !tag.startsWith("<none>")).limit(1)
+            .filter(tag -> !tag.startsWith("<none>")).sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-"))).limit(1)
             .flatMap(tag -> PreloadedNode.fromLabels(tag, i.getLabels()).stream()))
         .toList();
   }
@@ -246,7 +247,7 @@ public final class K3sBackend extends RealClusterBackend {
       NamespaceSweep sweep = new NamespaceSweep(client());
       if (node.isReused()) {
         long t = System.nanoTime();
-        Set<String> removed = sweep.sweep(made.namespace(), timeout);
+        Set<String> removed = sweep.sweep(made.namespace(), timeout, true);
         logger.info("Reused k3s environment: removed the previous run's namespaces {} and Ray objects in {} ms", removed, ms(t));
       } else {
         sweep.record();
@@ -298,6 +299,16 @@ public final class K3sBackend extends RealClusterBackend {
   @Override
   public void close() {
     closePodAccess();
+    if (keep) {
+      // Deleted now, so that the next run seldom has to wait for them; it sweeps again in case this JVM dies first.
+      installation().ifPresent(i -> {
+        try {
+          logger.info("Deleting this run's namespaces {} from the kept k3s environment", new NamespaceSweep(client()).sweep(i.namespace(), Duration.ZERO, false));
+        } catch (RuntimeException e) {
+          logger.warn("Could not delete this run's namespaces from the kept k3s environment (the next run will): {}", e.toString());
+        }
+      });
+    }
     client().close();
     if (keep) {
       logger.info("k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}", shortId(node), shortId(node));

@@ -49,8 +49,11 @@ final class NamespaceSweep {
         .addToData(KEY, names).build()).serverSideApply();
   }
 
-  /** Deletes what earlier runs left and waits until those namespaces are gone; returns their names. */
-  Set<String> sweep(String operatorNamespace, Duration timeout) {
+  /**
+   * Deletes what earlier runs left; with {@code wait}, until those namespaces are gone (a run that creates a namespace
+   * of the same name must not find it terminating). Returns their names.
+   */
+  Set<String> sweep(String operatorNamespace, Duration timeout, boolean wait) {
     ConfigMap record = client.configMaps().inNamespace(NAMESPACE).withName(CONFIG_MAP).get();
     List<String> recorded = record == null || record.getData() == null ? List.of()
         : Arrays.stream(record.getData().getOrDefault(KEY, "").split(",")).filter(s -> !s.isBlank()).toList();
@@ -66,7 +69,7 @@ final class NamespaceSweep {
         // the CRD is absent: nothing of that kind to delete
       }
     }
-    if (!stale.isEmpty()) {
+    if (wait && !stale.isEmpty()) {
       Waits.until("namespaces " + stale + " of an earlier run", "deleted", timeout,
           () -> present().stream().filter(stale::contains).toList(), List::isEmpty, left -> "still there: " + left, null);
     }
