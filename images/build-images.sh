@@ -48,8 +48,13 @@ RECIPE[kube]="kube/build.sh"
 VARS[kube]="DEBIAN_SUITE KUBE_VERSION ETCD_VERSION CONTAINERD_VERSION"
 DEPS[kube]="pause coredns"   # their image tars are baked into the node image
 
-ORDER=(pause operator operator-legacy ray redis coredns kube)
-DEFAULT=(pause operator operator-legacy ray redis coredns kube)
+TAG[node-preloaded]="$REPO_PREFIX/k8s-node:$KUBE_VERSION-preloaded"
+RECIPE[node-preloaded]="node-preloaded/build.sh"
+VARS[node-preloaded]="KUBE_VERSION KUBERAY_VERSION KUBERAY_LEGACY_VERSION RAY_VERSION"
+DEPS[node-preloaded]="kube operator operator-legacy ray"   # the node image with their image tars in it
+
+ORDER=(pause operator operator-legacy ray redis coredns kube node-preloaded)
+DEFAULT=(pause operator operator-legacy ray redis coredns kube node-preloaded)
 
 usage() {
   cat <<EOF
@@ -64,6 +69,8 @@ Targets:
   redis            ${TAG[redis]} (Redis for the GCS fault-tolerance parity case)
   coredns          ${TAG[coredns]}
   kube (alias k3s) ${TAG[kube]}: single-node Kubernetes with a k3s-like CLI
+  node-preloaded   ${TAG[node-preloaded]}: kube with the operator and Ray images
+                   in it (imported while the node boots: nothing to side-load)
   all              every target above
 
 Options:
@@ -148,6 +155,7 @@ smoke_test() {
     redis)    docker run --rm --entrypoint redis-server "$tag" --version >/dev/null ;;
     coredns)  docker run --rm "$tag" -version >/dev/null ;;
     kube)     docker run --rm --entrypoint /bin/k3s "$tag" kubectl version --client >/dev/null ;;
+    node-preloaded) docker run --rm --entrypoint /bin/bash "$tag" -c 'ls /opt/kube-node/preloaded/*.tar' >/dev/null ;;
   esac
 }
 

@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Prints the tutorial flow's phases on the emulated backend and on k3s in one run, and their ratio. Not a test:
  * {@code java -cp $CP io.kuberay.harness.k3s.TutorialFlowBenchmark [manifestsDir]} (default {@code ../shared/kuberay}),
- * with Docker and the local images present.
+ * with Docker and the local images present. {@code -Dbenchmark.k3s.only=true} skips the emulated run (e.g. to time a
+ * fresh and then a reused k3s start with {@code -Dkuberay.k3s.reuse=true} in two JVMs).
  */
 public final class TutorialFlowBenchmark {
 
@@ -28,8 +29,13 @@ public final class TutorialFlowBenchmark {
 
   public static void main(String[] args) {
     Path manifests = Path.of(args.length > 0 ? args[0] : "../shared/kuberay").toAbsolutePath();
-    Map<String, Long> emulated = run(KubeRayEnvironment.builder().backend(BackendType.EMULATED));
+    boolean k3sOnly = Boolean.getBoolean("benchmark.k3s.only");
+    Map<String, Long> emulated = k3sOnly ? Map.of() : run(KubeRayEnvironment.builder().backend(BackendType.EMULATED));
     Map<String, Long> k3s = run(KubeRayEnvironment.builder().backend(BackendType.K3S).manifestsDir(manifests).startupTimeout(Duration.ofMinutes(5)));
+    if (k3sOnly) {
+      k3s.forEach((phase, ms) -> System.out.printf("%-44s %8d ms%n", phase, ms));
+      return;
+    }
     System.out.printf("%-44s %10s %10s %8s%n", "phase (KubeRay v1.1.0, chart release, Ray 2.52.0)", "emulated", "k3s", "k3s/emu");
     emulated.forEach((phase, ms) -> System.out.printf("%-44s %8d ms %8d ms %7.1fx%n", phase, ms, k3s.get(phase), k3s.get(phase) / (double) Math.max(1, ms)));
   }

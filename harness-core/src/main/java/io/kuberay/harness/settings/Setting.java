@@ -42,6 +42,7 @@ public enum Setting {
   PODS_VOLUMES("kuberay.pods.volumes", "mount", "mount, or skip: run emulated pods without the volumes this machine cannot mount (one warning event each)"),
   RAY_STANDBYS("kuberay.ray.standbys", "2", "Python interpreters with Ray imported kept ready for the next Ray pods"),
   K3S_IMAGE("kuberay.k3s.image", "rancher/k3s:v1.31.4-k3s1", "the k3s node image"),
+  K3S_REUSE("kuberay.k3s.reuse", "false", "true: keep the k3s container running after the JVM and reuse it while the configuration is unchanged"),
   OPERATOR_IMAGE("kuberay.operator.image", "detected", "the operator image"),
   RAY_IMAGE("kuberay.ray.image", "detected", "the Ray image"),
   IMAGES_LOAD("kuberay.images.load", "unset", "more local images to side-load, comma-separated"),

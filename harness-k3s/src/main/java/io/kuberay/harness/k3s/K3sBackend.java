@@ -6,12 +6,15 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.Waits;
 import io.kuberay.harness.realcluster.ClientConfigs;
 import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
 import io.kuberay.harness.install.KubeRayInstaller;
 import io.kuberay.harness.install.ManifestSources;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,19 +22,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.utility.DockerImageName;
 
 /**
  * k3s in a Testcontainers container with the real KubeRay operator and real Ray pods. The images the run
- * needs are side-loaded from the local Docker engine, so nothing is pulled inside the cluster; a missing
- * engine or image fails in seconds with a message that says how to provide it.
+ * needs come from the local Docker engine, so nothing is pulled inside the cluster: imported by the node itself
+ * while it boots when its image carries them (the preloaded node image), else side-loaded once it is up. A missing
+ * engine or image fails in seconds with a message that says how to provide it. With {@code kuberay.k3s.reuse=true}
+ * the container outlives the JVM and serves the next run of the same configuration ({@link ReuseKey}).
  */
 @Internal
 public final class K3sBackend extends RealClusterBackend {
@@ -41,43 +52,99 @@ public final class K3sBackend extends RealClusterBackend {
 
   private final KubeRayK3sContainer node;
   private final K3sImages images;
+  private final NodeImagePlan plan;
   private final Path logFile;
+  private final ImageSideloader loader;
+  /** {@code kuberay.k3s.reuse=true}: the container outlives this backend. */
+  private final boolean keep;
 
-  private K3sBackend(KubeRayK3sContainer node, K3sImages images, KubernetesClient client, Path logFile) {
+  private K3sBackend(KubeRayK3sContainer node, K3sImages images, NodeImagePlan plan, KubernetesClient client, Path logFile,
+      ImageSideloader loader, boolean keep) {
     super(client);
     this.node = node;
     this.images = images;
+    this.plan = plan;
     this.logFile = logFile;
+    this.loader = loader;
+    this.keep = keep;
   }
 
-  /** Starts the node, waits for it to be Ready and side-loads the images; its log and image tars go to {@code workDir}. */
+  /**
+   * Starts the node (or, with {@code kuberay.k3s.reuse=true}, finds the one an earlier run kept for the same
+   * configuration) and waits for it to be Ready; images the node image does not carry are side-loaded. Its log and
+   * image tars go to {@code workDir}.
+   */
   public static K3sBackend start(EnvironmentSettings settings, Path workDir) {
     long t0 = System.nanoTime();
     DockerPreflight.requireDocker(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
+    boolean reuse = SettingsReader.flag(Setting.K3S_REUSE);
     OfflineTestcontainers.configure();
+    if (reuse) {
+      OfflineTestcontainers.allowReuse();
+    }
     DockerClient docker = DockerClientFactory.instance().client();
     K3sImages images = K3sImages.resolve(settings, name -> present(docker, name));
     ensureAvailable(docker, images, settings.startupTimeout());
+    NodeImagePlan plan = NodeImagePlan.of(images, name -> imageId(docker, name), preloadedNodes(docker, imageId(docker, images.node())));
+    logger.info("k3s images checked in {} ms: node image {}{}{}", ms(t0), plan.node(),
+        plan.awaited().isEmpty() ? "" : ", which imports " + plan.awaited() + " while it boots",
+        plan.sideload().isEmpty() ? ", nothing to side-load" : ", side-loading " + plan.sideload());
     Path logFile = workDir.resolve("k3s.log");
-    KubeRayK3sContainer node = new KubeRayK3sContainer(DockerImageName.parse(images.node()).asCompatibleSubstituteFor("rancher/k3s"))
+    KubeRayK3sContainer node = new KubeRayK3sContainer(DockerImageName.parse(plan.node()).asCompatibleSubstituteFor("rancher/k3s"))
         .withNodeReadyTimeout(settings.startupTimeout());
     node.withStartupTimeout(settings.startupTimeout());
     node.withLogConsumer(frame -> appendLog(logFile, frame));
+    ReuseKey key = new ReuseKey(imageId(docker, plan.node()), plan.ids(), images.aliases(), settings.kuberayVersion().toString(),
+        settings.installMethod().toString());
+    if (reuse) {
+      node.withReuse(true).withLabels(key.labels());
+    }
     try {
+      long t1 = System.nanoTime();
       node.start();
-      logger.info("k3s node {} Ready in {} ms (container log: {})", images.node(), (System.nanoTime() - t0) / 1_000_000, logFile);
+      long running = node.runningNanos();
+      if (node.isReused()) {
+        logger.info("Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found in {} ms: operator kept,"
+            + " the previous run's namespaces are removed next; stop it with: docker rm -f {}", shortId(node), key.hash(), ms(t1), shortId(node));
+      } else {
+        logger.info("k3s node {}: container running in {} ms, node Ready {} ms later (container log: {})",
+            plan.node(), (running - t1) / 1_000_000, (System.nanoTime() - running) / 1_000_000, logFile);
+      }
       KubernetesClient client = ClientConfigs.client(node.getKubeConfigYaml());
-      K3sBackend backend = new K3sBackend(node, images, client, logFile);
-      ImageSideloader loader = new ImageSideloader(docker, node, workDir);
-      images.sideloaded().forEach(loader::load);
-      loader.alias(images.aliases());
+      K3sBackend backend = new K3sBackend(node, images, plan, client, logFile, new ImageSideloader(docker, node, workDir), reuse);
+      if (!node.isReused()) {
+        plan.sideload().forEach(backend.loader::load);
+      }
+      logger.info("k3s environment up in {} ms (KubeRay not installed yet)", ms(t0));
       return backend;
     } catch (RuntimeException e) {
       String tail = tail(logFile, 30);
       node.stop();
-      throw new IllegalStateException("The k3s node " + images.node() + " did not start: " + e.getMessage()
+      throw new IllegalStateException("The k3s node " + plan.node() + " did not start: " + e.getMessage()
           + (tail.isEmpty() ? "" : "\nLast lines of its log:\n" + tail), e);
     }
+  }
+
+  private static long ms(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1_000_000;
+  }
+
+  private static String shortId(KubeRayK3sContainer node) {
+    String id = node.getContainerId();
+    return id == null ? "?" : id.substring(0, Math.min(12, id.length()));
+  }
+
+  private static String imageId(DockerClient docker, String image) {
+    return docker.inspectImageCmd(image).exec().getId();
+  }
+
+  /** The local preloaded variants of the node image {@code baseId} ({@code images/build-images.sh node-preloaded}). */
+  private static List<PreloadedNode> preloadedNodes(DockerClient docker, String baseId) {
+    return docker.listImagesCmd().withLabelFilter(Map.of(PreloadedNode.BASE_LABEL, baseId)).exec().stream()
+        .flatMap(i -> Optional.ofNullable(i.getRepoTags()).stream().flatMap(Arrays::stream)
+            .filter(tag -> !tag.startsWith("<none>")).sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-"))).limit(1)
+            .flatMap(tag -> PreloadedNode.fromLabels(tag, i.getLabels()).stream()))
+        .toList();
   }
 
   private static boolean present(DockerClient docker, String image) {
@@ -157,20 +224,97 @@ public final class K3sBackend extends RealClusterBackend {
     installKubeRay(settings, InstallOptions.fromSystem(settings.startupTimeout()).withOperatorImage(images.operator()));
   }
 
-  /** Installs with explicit options. */
+  /**
+   * Installs with explicit options. The operator image must be in the node first; the Ray image the node may still
+   * be importing meanwhile, and is waited for before this returns.
+   */
   public synchronized Installation installKubeRay(EnvironmentSettings settings, InstallOptions options) {
     long start = System.nanoTime();
+    Duration timeout = settings.startupTimeout();
+    if (!node.isReused()) {
+      awaitImported(List.of(images.operator()), timeout);
+    }
     Installation made = installed(new KubeRayInstaller(client(), kubeconfig(), ManifestSources.select(settings))
         .install(settings.kuberayVersion(), settings.installMethod(), options));
-    logger.info("KubeRay {} operator available in {} ms", settings.kuberayVersion(), (System.nanoTime() - start) / 1_000_000);
+    logger.info("KubeRay {} operator available in {} ms", settings.kuberayVersion(), ms(start));
+    if (!node.isReused()) {
+      long wait = System.nanoTime();
+      awaitImported(plan.awaited(), timeout);
+      loader.alias(images.aliases());
+      logger.info("Images the node imports at boot ready {} ms after the operator", ms(wait));
+    }
+    if (keep) {
+      NamespaceSweep sweep = new NamespaceSweep(client());
+      if (node.isReused()) {
+        long t = System.nanoTime();
+        Set<String> removed = sweep.sweep(made.namespace(), timeout, true);
+        logger.info("Reused k3s environment: removed the previous run's namespaces {} and Ray objects in {} ms", removed, ms(t));
+      } else {
+        sweep.record();
+      }
+    }
     return made;
+  }
+
+  /** Whether this backend runs in a container an earlier run kept ({@code kuberay.k3s.reuse=true}). */
+  public boolean reused() {
+    return node.isReused();
+  }
+
+  /** The node's container ID. */
+  public String containerId() {
+    return node.getContainerId();
+  }
+
+  /** Waits until the node has imported each of {@code wanted} it carries; side-loads one whose import failed. */
+  private void awaitImported(List<String> wanted, Duration timeout) {
+    for (String image : wanted) {
+      if (!plan.awaited().contains(image)) {
+        continue;
+      }
+      String id = plan.id(image);
+      String state = Waits.until("image " + image + " (" + id + ") in k3s node " + shortId(node), "imported by the node at boot", timeout,
+          () -> exec("if [ -e " + PreloadedNode.doneMarker(id) + " ]; then echo done; elif [ -e " + PreloadedNode.failedMarker(id)
+              + " ]; then echo failed; else echo importing; fi"),
+          s -> !s.equals("importing"), s -> s, null);
+      if (!state.equals("done")) {
+        logger.warn("The k3s node did not import {} at boot ({}; see /var/log/kube-node/preloaded.log in the container); side-loading it", image, state);
+        loader.load(image);
+      }
+    }
+  }
+
+  private String exec(String script) {
+    try {
+      ExecResult result = node.execInContainer("sh", "-c", script);
+      return result.getExitCode() == 0 ? result.getStdout().trim() : "exec failed: " + result.getStderr().trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot exec in the k3s node", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while checking the k3s node's images", e);
+    }
   }
 
   @Override
   public void close() {
     closePodAccess();
+    if (keep) {
+      // Deleted now, so that the next run seldom has to wait for them; it sweeps again in case this JVM dies first.
+      installation().ifPresent(i -> {
+        try {
+          logger.info("Deleting this run's namespaces {} from the kept k3s environment", new NamespaceSweep(client()).sweep(i.namespace(), Duration.ZERO, false));
+        } catch (RuntimeException e) {
+          logger.warn("Could not delete this run's namespaces from the kept k3s environment (the next run will): {}", e.toString());
+        }
+      });
+    }
     client().close();
-    node.stop();
+    if (keep) {
+      logger.info("k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}", shortId(node), shortId(node));
+    } else {
+      node.stop();
+    }
     // The log stays with the environment's directory, which the environment removes.
   }
 

@@ -31,6 +31,8 @@ public class KubeRayK3sContainer extends K3sContainer {
 
   private boolean privileged;
   private Duration nodeReadyTimeout = DEFAULT_NODE_READY_TIMEOUT;
+  private volatile boolean reused;
+  private volatile long runningNanos;
 
   public KubeRayK3sContainer(String image) {
     this(DockerImageName.parse(image));
@@ -67,6 +69,23 @@ public class KubeRayK3sContainer extends K3sContainer {
   public KubeRayK3sContainer withNodeReadyTimeout(Duration timeout) {
     this.nodeReadyTimeout = timeout;
     return this;
+  }
+
+  @Override
+  protected void containerIsStarting(InspectContainerResponse containerInfo, boolean reused) {
+    this.reused = reused;
+    this.runningNanos = System.nanoTime();
+    super.containerIsStarting(containerInfo, reused);
+  }
+
+  /** Whether {@link #start()} found a running container made for the same configuration ({@code withReuse(true)}). */
+  public boolean isReused() {
+    return reused;
+  }
+
+  /** {@link System#nanoTime()} when the container was running (created and started, or found for reuse). */
+  long runningNanos() {
+    return runningNanos;
   }
 
   @Override

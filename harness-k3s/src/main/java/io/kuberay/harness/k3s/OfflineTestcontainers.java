@@ -46,6 +46,14 @@ final class OfflineTestcontainers {
   }
 
   /**
+   * Lets {@code withReuse(true)} containers be reused ({@code kuberay.k3s.reuse=true}), in memory like the rest: the
+   * user need not put {@code testcontainers.reuse.enable=true} in {@code ~/.testcontainers.properties}.
+   */
+  static void allowReuse() {
+    TestcontainersConfiguration.getInstance().getUserProperties().put("testcontainers.reuse.enable", "true");
+  }
+
+  /**
    * Inside a container ({@code /.dockerenv}) with a {@code unix://} engine, Testcontainers learns the address of
    * the Docker host from the {@code bridge} network's gateway and, when the network lists none (as with a
    * Docker engine running inside this very container), by running an alpine container: a pull that hangs
