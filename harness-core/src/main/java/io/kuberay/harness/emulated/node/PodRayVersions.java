@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Which Ray a Ray pod runs, and the launcher for it: the version its Ray container's image tag names
@@ -45,17 +46,22 @@ final class PodRayVersions {
 
   /** The version for the pod's Ray container (KubeRay's Ray container is the first one). */
   Choice choose(Pod pod) {
+    return choose(pod, () -> clusterRayVersion.apply(pod), defaultVersion());
+  }
+
+  /** {@link #choose(Pod)} given the RayCluster's {@code rayVersion} (read only when the image names no version). */
+  static Choice choose(Pod pod, Supplier<Optional<String>> clusterRayVersion, String defaultVersion) {
     List<Container> containers = pod.getSpec().getContainers();
     String image = containers.isEmpty() || containers.get(0).getImage() == null ? "" : containers.get(0).getImage();
     RayImageVersion fromImage = RayImageVersion.of(image);
     if (fromImage.version().isPresent()) {
       return new Choice(fromImage.version().get(), "image " + image);
     }
-    Optional<String> declared = clusterRayVersion.apply(pod).filter(v -> !v.isBlank()).map(String::trim);
+    Optional<String> declared = clusterRayVersion.get().filter(v -> !v.isBlank()).map(String::trim);
     if (declared.isPresent()) {
       return new Choice(declared.get(), "the RayCluster's rayVersion (image " + image + " names none)");
     }
-    return new Choice(defaultVersion(), "the harness's default (image " + image
+    return new Choice(defaultVersion, "the harness's default (image " + image
         + (fromImage.isRayImage() ? " names no version" : " is not a Ray image") + " and the RayCluster has no rayVersion)");
   }
 
