@@ -24,7 +24,12 @@ import io.kuberay.harness.emulated.operator.RayClusterController;
 import io.kuberay.harness.emulated.operator.RayJobController;
 import io.kuberay.harness.emulated.node.RayProcessPodRuntime;
 import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.support.Labels;
+import java.util.Map;
+import java.util.function.Function;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.EnvironmentSettings;
@@ -75,7 +80,7 @@ public final class EmulatedBackend implements ClusterBackend {
     EmulatedApiServer api = new EmulatedApiServer();
     PodFilesystems files = new PodFilesystems(workDir.resolve("pod-files"), api::client, settings.nodeCapacity(), MountNamespaces.probe(),
         PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
-    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files);
+    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files, pod -> clusterRayVersion(api.client(), pod));
     EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
@@ -109,7 +114,21 @@ public final class EmulatedBackend implements ClusterBackend {
     throw new IllegalArgumentException(API_PORT_PROPERTY + "=" + text + " is not a port; use a number from 1 to 65535, or 0 for a free one");
   }
 
-  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir, PodFilesystems files) {
+  /** The {@code spec.rayVersion} of the pod's RayCluster (the {@code ray.io/cluster} label), if it has one. */
+  private static Optional<String> clusterRayVersion(KubernetesClient client, Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String cluster = labels == null ? null : labels.get(Labels.CLUSTER);
+    if (cluster == null) {
+      return Optional.empty();
+    }
+    GenericKubernetesResource rc = client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+        .inNamespace(pod.getMetadata().getNamespace()).withName(cluster).get();
+    Object spec = rc == null ? null : rc.getAdditionalProperties().get("spec");
+    return spec instanceof Map<?, ?> m && m.get("rayVersion") instanceof String v ? Optional.of(v) : Optional.empty();
+  }
+
+  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir, PodFilesystems files,
+      Function<Pod, Optional<String>> clusterRayVersion) {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
@@ -121,7 +140,7 @@ public final class EmulatedBackend implements ClusterBackend {
       }
       return null;
     }
-    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys, files);
+    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys, files, clusterRayVersion);
   }
 
   private static Path createDirectory(Path dir) {

@@ -40,6 +40,8 @@ public enum Setting {
   NODE_LABELS("kuberay.node.labels", "none", "extra labels of the emulated node, e.g. cloud.google.com/gke-accelerator=nvidia-l4"),
   NODE_TAINTS("kuberay.node.taints", "none", "taints of the emulated node, e.g. nvidia.com/gpu=present:NoSchedule"),
   PODS_VOLUMES("kuberay.pods.volumes", "mount", "mount, or skip: run emulated pods without the volumes this machine cannot mount (one warning event each)"),
+  RAY_PYTHONS("kuberay.ray.pythons", "none", "Ray versions mapped to pythons that have them, e.g. 2.9.0=/opt/ray29/bin/python; never provisioned"),
+  RAY_INSTALLER("kuberay.ray.installer", "auto", "auto (uv, else pip), uv or pip: what provisions Ray runtimes"),
   RAY_STANDBYS("kuberay.ray.standbys", "2", "Python interpreters with Ray imported kept ready for the next Ray pods"),
   K3S_IMAGE("kuberay.k3s.image", "rancher/k3s:v1.31.4-k3s1", "the k3s node image"),
   K3S_REUSE("kuberay.k3s.reuse", "false", "true: keep the k3s container running after the JVM and reuse it while the configuration is unchanged"),

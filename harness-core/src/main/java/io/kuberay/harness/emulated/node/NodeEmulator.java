@@ -532,6 +532,27 @@ public final class NodeEmulator implements AutoCloseable {
     }
 
     @Override
+    public void normal(String reason, String message) {
+      Pod pod = written.get(key);
+      if (pod != null) {
+        events.normal(pod, reason, message);
+      }
+    }
+
+    @Override
+    public void imageUnavailable(String reason, String message) {
+      update(s -> {
+        for (ContainerStatus cs : s.getContainerStatuses()) {
+          cs.setState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build());
+        }
+        String names = "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]";
+        setCondition(s, "ContainersReady", "False", "ContainersNotReady", names);
+        setCondition(s, "Ready", "False", "ContainersNotReady", names);
+      });
+      warning("Failed", "Failed to pull image: " + message);
+    }
+
+    @Override
     public void configError(String message) {
       update(s -> {
         for (ContainerStatus cs : s.getContainerStatuses()) {

@@ -44,6 +44,15 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
 
     void restarted(int restartCount);
 
+    /** A Normal event on the pod from the kubelet (e.g. Pulling while a Ray version is provisioned). */
+    void normal(String reason, String message);
+
+    /**
+     * What the pod's image holds cannot be had (e.g. a Ray version that cannot be installed): the containers wait with
+     * {@code reason} and {@code message}, the pod does not start.
+     */
+    void imageUnavailable(String reason, String message);
+
     /** A Warning event on the pod from the kubelet (e.g. FailedMount while a ConfigMap is missing). */
     void warning(String reason, String message);
 

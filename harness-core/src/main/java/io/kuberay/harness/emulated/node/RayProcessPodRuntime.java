@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,20 +64,26 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private static final int DEFAULT_STANDBYS = 2;
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
-  private final RayRuntime runtime;
-  private final RayNodeLauncher launcher;
+  /** The Ray version of each pod's image, and a launcher per version. */
+  private final PodRayVersions versions;
   private final Path logDir;
   private final int standbyCount;
   private final Map<String, RayNode> nodes = new ConcurrentHashMap<>();
   /** namespace/cluster → head node, as the head service resolves in a real cluster. */
   private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
+  /** namespace/cluster → the Ray version its head runs: its workers run the same, as in a cluster built from one image. */
+  private final Map<String, String> headVersions = new ConcurrentHashMap<>();
+  /** namespace/name → the Ray version the pod runs (its exec uses the same). */
+  private final Map<String, String> podVersions = new ConcurrentHashMap<>();
   private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "kuberay-emulated-kubelet");
     t.setDaemon(true);
     return t;
   });
   /** Interpreters that have imported Ray's CLI, ready to become the next pods' {@code ray start} (see RayStandby). */
-  private final Deque<RayStandby> standbys = new ConcurrentLinkedDeque<>();
+  private final Deque<PooledStandby> standbys = new ConcurrentLinkedDeque<>();
+  /** The version the pool's standbys run: the one the last pod started with (first: the default). */
+  private volatile String standbyVersion;
   /** Pods between start and their node's first readiness: standbys are replaced only when none starts. */
   private final AtomicInteger starting = new AtomicInteger();
   /** Pods that were deleted: their nodes must not be (re)launched. */
@@ -86,10 +93,18 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private final PodFilesystems files;
   private volatile boolean closed;
 
-  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount, PodFilesystems files) {
-    this.runtime = runtime;
+  /** A standby of the pool and the Ray version it imported. */
+  private record PooledStandby(String version, RayStandby standby) {}
+
+  /**
+   * @param runtime the default Ray, for pods whose image and RayCluster name no version
+   * @param clusterRayVersion the {@code spec.rayVersion} of a pod's RayCluster, for images whose tag names no version
+   */
+  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount, PodFilesystems files,
+      Function<Pod, Optional<String>> clusterRayVersion) {
     this.files = files;
-    this.launcher = RayNodeLauncher.create(runtime);
+    this.versions = new PodRayVersions(runtime, RayRuntime::resolve, clusterRayVersion);
+    this.standbyVersion = versions.defaultVersion();
     this.logDir = logDir;
     this.standbyCount = standbyCount;
     if (standbyCount > 0) {
@@ -119,30 +134,40 @@ public final class RayProcessPodRuntime implements PodRuntime {
         + " interpreters) to 16, was '" + value.get() + "'; the default is " + DEFAULT_STANDBYS);
   }
 
-  /** Tops the standbys up to the configured count, unless pods are starting (their imports would compete). */
+  /**
+   * Tops the standbys up to the configured count, unless pods are starting (their imports would compete); standbys of
+   * a version no longer asked for are ended first.
+   */
   private synchronized void replenishStandbys() {
-    standbys.removeIf(s -> !s.isAlive());
+    String version = standbyVersion;
+    for (PooledStandby p : standbys) {
+      if (!p.standby().isAlive() || !p.version().equals(version)) {
+        standbys.remove(p);
+        p.standby().close();
+      }
+    }
     try {
+      RayNodeLauncher launcher = versions.launcher(version);
       while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
-        standbys.add(launcher.standby(Map.of(), PodProcesses.standbyWrapper(files)));
+        standbys.add(new PooledStandby(version, launcher.standby(Map.of(), PodProcesses.standbyWrapper(files))));
       }
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
     }
   }
 
-  /** A standby that fits the pod's environment, if one is ready. */
-  private RayStandby takeStandby(Map<String, String> podEnv) {
-    for (RayStandby s : standbys) {
-      if (s.isAlive() && launcher.fits(s, podEnv) && standbys.remove(s)) {
-        return s;
+  /** A standby of the version that fits the pod's environment, if one is ready. */
+  private RayStandby takeStandby(String version, RayNodeLauncher launcher, Map<String, String> podEnv) {
+    for (PooledStandby p : standbys) {
+      if (p.version().equals(version) && p.standby().isAlive() && launcher.fits(p.standby(), podEnv) && standbys.remove(p)) {
+        return p.standby();
       }
     }
     return null;
   }
 
   /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
-  private RayStandby ownStandby(Map<String, String> podEnv, ProcessWrapper wrapper) {
+  private RayStandby ownStandby(RayNodeLauncher launcher, Map<String, String> podEnv, ProcessWrapper wrapper) {
     try {
       return launcher.standby(podEnv, wrapper);
     } catch (RuntimeException e) {
@@ -188,10 +213,19 @@ public final class RayProcessPodRuntime implements PodRuntime {
       return;
     }
     Map<String, String> podEnv = prepared.get();
+    Optional<PodRayVersions.Choice> chosen = rayVersion(pod, lifecycle);
+    if (chosen.isEmpty()) {
+      cancelled.remove(key);
+      return;
+    }
+    String version = chosen.get().version();
+    RayNodeLauncher launcher = versions.launcher(version);
+    podVersions.put(key, version);
+    standbyVersion = version;
     starting.incrementAndGet();
     boolean counted = true;
     // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
-    RayStandby standby = takeStandby(podEnv);
+    RayStandby standby = takeStandby(version, launcher, podEnv);
     PodProcesses processes;
     try {
       processes = PodProcesses.forPod(files, pod, standby);
@@ -210,7 +244,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       standby = null;
     }
     if (standby == null && !head) {
-      standby = ownStandby(podEnv, processes.wrapper());
+      standby = ownStandby(launcher, podEnv, processes.wrapper());
     }
     try {
       Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
@@ -219,6 +253,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
         // A worker reaches its head through the head service, which resolves to the head as it is now: after a head
         // restart the restarted worker container joins the new head (its old raylet exits once the GCS is gone).
         RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey);
+        RayNodeLauncher nodeLauncher = launcher;
+        String headVersion = head ? version : headVersions.getOrDefault(clusterKey, version);
+        if (!headVersion.equals(version)) {
+          // One cluster, one Ray: a worker of another version could not join its head.
+          lifecycle.warning("RayVersionMismatch", "The worker's " + chosen.get().source() + " says Ray " + version
+              + ", its head runs Ray " + headVersion + ": the worker runs Ray " + headVersion + " too, as a Ray cluster"
+              + " needs one version. Give the head and worker groups images of the same Ray version.");
+          nodeLauncher = versions.launcher(headVersion);
+          podVersions.put(key, headVersion);
+        }
         RayNodeSpec.Builder spec = head ? RayNodeSpec.head(pod.getMetadata().getName())
             : RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
         if (restarts == 0) {
@@ -226,7 +270,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log)
             .wrapper(processes.wrapper()).workingDir(processes.workingDir()).build();
-        RayNode node = launcher.launch(built, standby);
+        RayNode node = nodeLauncher.launch(built, standby);
         standby = null;
         boolean deleted;
         synchronized (podLock) {
@@ -235,6 +279,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
             nodes.put(key, node);
             if (head) {
               heads.put(clusterKey, node);
+              headVersions.put(clusterKey, version);
             }
           }
         }
@@ -284,6 +329,31 @@ public final class RayProcessPodRuntime implements PodRuntime {
     }
   }
 
+  /**
+   * The pod's Ray version, resolved: on a version's first use it is provisioned while the pod waits, as a kubelet
+   * pulls an image, with events saying so. A version that cannot be had leaves the pod waiting with the reason and
+   * the fix in its status and a Warning event; empty then.
+   */
+  private Optional<PodRayVersions.Choice> rayVersion(Pod pod, PodLifecycle lifecycle) {
+    PodRayVersions.Choice choice = versions.choose(pod);
+    if (versions.isReady(choice.version())) {
+      return Optional.of(choice);
+    }
+    long start = System.nanoTime();
+    lifecycle.normal("Pulling", "Resolving Ray " + choice.version() + " from " + choice.source()
+        + ": provisioned into the harness's cache on its first use, reused after");
+    try {
+      versions.launcher(choice.version());
+      lifecycle.normal("Pulled", "Ray " + choice.version() + " ready in "
+          + Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0 + " s");
+      return Optional.of(choice);
+    } catch (RuntimeException e) {
+      logger.warn("Pod {} cannot run Ray {}: {}", ObjectKeys.of(pod), choice.version(), e.getMessage());
+      lifecycle.imageUnavailable("ErrImagePull", e.getMessage() + " (the version comes from " + choice.source() + ")");
+      return Optional.empty();
+    }
+  }
+
   /** Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its whole readiness. */
   private RayNode awaitHeadGcs(String key, String clusterKey) {
     return Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
@@ -325,6 +395,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       // A pod still waiting for the head's GCS, or between a crash and its restart, must not start a node any more.
       cancelled.add(ObjectKeys.of(namespace, name));
       node = nodes.remove(ObjectKeys.of(namespace, name));
+      podVersions.remove(ObjectKeys.of(namespace, name));
       if (node != null) {
         heads.values().remove(node);
       }
@@ -345,7 +416,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
-    env.putAll(runtime.environment());
+    env.putAll(versions.runtime(podVersions.get(ObjectKeys.of(pod))).environment());
     JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
     RayNode head = heads.get(ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
@@ -393,7 +464,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
   public void close() {
     closed = true;
     synchronized (this) {
-      standbys.forEach(RayStandby::close);
+      standbys.forEach(p -> p.standby().close());
       standbys.clear();
     }
     // Workers before heads: a head's temp dir holds its workers' sockets.

@@ -20,6 +20,11 @@ import java.util.Set;
  *   <li>Workers share the head's session dir ({@code --temp-dir} only works on the head), and a worker that starts
  *       before the head's raylet has created its sockets picks the same socket names and hence the head's cached
  *       ports. The shim gives the worker's raylet and plasma sockets a per-node suffix.</li>
+ *   <li>For the same reason every node's runtime env agent would build its pip/conda environments in the one
+ *       {@code <session>/runtime_resources} directory, each deleting and cloning what the other is using (seen: a
+ *       job's actor fails with {@code No module named 'pydantic.v1.main'}). The shim gives the worker a directory of
+ *       its own, as a separate machine has (checked in Ray 2.9 to 2.52: {@code RayParams} reads the default name at
+ *       start).</li>
  * </ul>
  */
 @Internal
@@ -42,6 +47,7 @@ public final class LocalRayStartCommand {
       "services.resolve_ip_for_localhost = lambda host: host",
       "_prepare = node.Node._prepare_socket_file",
       "node.Node._prepare_socket_file = lambda self, socket_path, default_prefix: _prepare(self, socket_path, default_prefix + '_' + tag)",
+      "ray_constants.DEFAULT_RUNTIME_ENV_DIR_NAME = 'runtime_resources_' + tag",
       "from ray.scripts.scripts import main",
       "sys.exit(main())");
 
@@ -77,6 +83,7 @@ public final class LocalRayStartCommand {
       "    services.resolve_ip_for_localhost = lambda host: host",
       "    _prepare = node.Node._prepare_socket_file",
       "    node.Node._prepare_socket_file = lambda self, socket_path, default_prefix: _prepare(self, socket_path, default_prefix + '_' + tag)",
+      "    ray_constants.DEFAULT_RUNTIME_ENV_DIR_NAME = 'runtime_resources_' + tag",
       "sys.argv = go['argv']",
       "sys.exit(main())");
 

@@ -1,9 +1,7 @@
 package io.kuberay.harness.ray.process;
 
 import io.kuberay.harness.ExecResult;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,8 +21,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -41,8 +40,8 @@ final class RayProvisioner {
   /** Ray's extras: the dashboard and job server, and Serve's proxy and HTTP stack (RayServices). Part of the cache key. */
   static final String EXTRAS = "default,serve";
   private static final Duration VERSION_CHECK_TIMEOUT = Duration.ofMinutes(1);
-  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(15);
-  private static final Object IN_JVM_LOCK = new Object();
+  /** Per venv directory: a JVM's threads wait here, JVMs on the file lock (which one JVM may hold only once). */
+  private static final Map<Path, Object> IN_JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path cacheDir;
   private final String rayVersion;
@@ -72,6 +71,31 @@ final class RayProvisioner {
     return fromProbe(Path.of(python), r);
   }
 
+  /**
+   * The interpreter {@link RayPythons} maps to {@code rayVersion}; unavailable, with the fix, when it cannot run, does
+   * not import Ray, or has another Ray.
+   */
+  static RayRuntime fromMappedPython(String rayVersion, String python) {
+    String setting = RayPythons.PROPERTY + " maps Ray " + rayVersion + " to '" + python + "'";
+    ExecResult r;
+    try {
+      r = probe(Path.of(python));
+    } catch (UncheckedIOException e) {
+      return RayRuntime.unavailable(setting + ", which cannot be run (" + e.getMessage() + ").",
+          "point it at a python with ray[" + EXTRAS + "]==" + rayVersion + ".");
+    }
+    if (!r.succeeded()) {
+      return RayRuntime.unavailable(setting + ", which cannot import ray: " + lastLine(r.stderr()) + ".",
+          "run '" + python + " -m pip install \"ray[" + EXTRAS + "]==" + rayVersion + "\"'.");
+    }
+    RayRuntime runtime = fromProbe(Path.of(python), r);
+    if (!runtime.rayVersion().equals(rayVersion)) {
+      return RayRuntime.unavailable(setting + ", which has Ray " + runtime.rayVersion() + ".",
+          "map " + rayVersion + " to a python with ray[" + EXTRAS + "]==" + rayVersion + ".");
+    }
+    return runtime;
+  }
+
   RayRuntime provision() {
     Path basePython = Path.of("python3");
     ExecResult pyVersion;
@@ -80,15 +104,14 @@ final class RayProvisioner {
           .withTimeout(VERSION_CHECK_TIMEOUT).run();
     } catch (UncheckedIOException e) {
       return RayRuntime.unavailable("no python3 on PATH to provision Ray " + rayVersion + " with.",
-          "install Python 3.9-3.12 (e.g. 'apt-get install python3 python3-venv'), or set -D"
-              + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
+          "install Python 3.9-3.12 (e.g. 'apt-get install python3 python3-venv'), or " + provideHint(rayVersion));
     }
     if (!pyVersion.succeeded()) {
       return RayRuntime.unavailable("python3 does not run: " + lastLine(pyVersion.stderr()) + ".",
           "fix python3 on PATH or set -D" + RayRuntime.PYTHON_PROPERTY + ".");
     }
     Path dir = cacheDir.resolve(venvName(rayVersion, pyVersion.stdout().trim()));
-    synchronized (IN_JVM_LOCK) {
+    synchronized (IN_JVM_LOCKS.computeIfAbsent(dir, d -> new Object())) {
       try {
         Files.createDirectories(cacheDir);
         try (FileChannel channel = FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
@@ -114,17 +137,52 @@ final class RayProvisioner {
   }
 
   /**
-   * Pins next to Ray. protobuf 7 removed {@code FieldDescriptor.label}, which Serve 2.52 reads when it deploys an
-   * application (every app DEPLOY_FAILED with an AttributeError); Ray itself asks only for {@code protobuf>=3.20.3}.
+   * Pins next to Ray, per version; each set was found by installing that version with Python 3.11 and running the
+   * tutorial flow (a head, {@code ray.init()} in an exec, a job through the dashboard) and a Serve import.
+   *
+   * <ul>
+   *   <li>protobuf 7 removed {@code FieldDescriptor.label}, which Serve reads when it deploys an application (every app
+   *       DEPLOY_FAILED with an AttributeError); Ray itself asks only for {@code protobuf>=3.20.3}.
+   *   <li>Before {@value #MODERN_RAY}: the dashboard calls {@code MessageToDict(including_default_value_fields=...)},
+   *       gone in protobuf 5.26 (the head never registers, jobs get "No available agent"), and imports {@code
+   *       pkg_resources.packaging}, gone from setuptools 70 on.
+   * </ul>
    */
-  static final List<String> PINS = List.of("protobuf<7");
+  static List<String> pins(String rayVersion) {
+    return isBefore(rayVersion, MODERN_RAY) ? List.of("protobuf<5", "setuptools<70") : List.of("protobuf<7");
+  }
 
-  /** What pip installs: Ray with its extras, and the pins. */
+  /** The oldest checked version that runs with today's protobuf 6 and without setuptools. */
+  static final String MODERN_RAY = "2.34.0";
+
+  /** What the installer installs: Ray with its extras, and the pins. */
   static List<String> requirements(String rayVersion) {
     List<String> all = new ArrayList<>();
     all.add("ray[" + EXTRAS + "]==" + rayVersion);
-    all.addAll(PINS);
+    all.addAll(pins(rayVersion));
     return all;
+  }
+
+  /** Compares dotted numeric versions; a part that is not a number compares as 0. */
+  static boolean isBefore(String version, String other) {
+    String[] a = version.split("\\.");
+    String[] b = other.split("\\.");
+    for (int i = 0; i < Math.max(a.length, b.length); i++) {
+      int x = i < a.length ? number(a[i]) : 0;
+      int y = i < b.length ? number(b[i]) : 0;
+      if (x != y) {
+        return x < y;
+      }
+    }
+    return false;
+  }
+
+  private static int number(String part) {
+    try {
+      return Integer.parseInt(part);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /**
@@ -144,26 +202,30 @@ final class RayProvisioner {
 
   private void build(Path basePython, Path dir) throws IOException {
     Instant start = Instant.now();
-    System.err.println("[kuberay-harness] Provisioning Ray " + rayVersion + " into " + dir
-        + " (first run only, ~30 s)");
+    RayInstaller installer;
+    try {
+      installer = RayInstaller.choose(cacheDir, basePython);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw new ProvisioningFailed(e.getMessage(), "correct " + RayInstaller.PROPERTY + ".");
+    }
+    System.err.println("[kuberay-harness] Provisioning Ray " + rayVersion + " into " + dir + " with "
+        + installer.name() + " (first use of this version)");
     deleteTree(dir); // a directory without marker is a crashed attempt
     Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
     try {
-      ExecResult venv = LocalExec.of(List.of(basePython.toString(), "-m", "venv", tmp.toString()))
-          .withTimeout(VERSION_CHECK_TIMEOUT).run();
-      if (!venv.succeeded()) {
-        throw new ProvisioningFailed("'python3 -m venv' failed: " + lastLine(venv.stderr()) + ".",
-            "install the venv module (e.g. 'apt-get install python3-venv'), or set -D"
-                + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
+      try {
+        installer.createVenv(basePython, tmp);
+      } catch (IOException e) {
+        throw new ProvisioningFailed("creating a virtualenv for Ray " + rayVersion + " failed: " + e.getMessage() + ".",
+            "install the venv module (e.g. 'apt-get install python3-venv'), or " + provideHint(rayVersion));
       }
-      List<String> pip = new ArrayList<>(List.of(tmp.resolve("bin/python").toString(), "-m", "pip", "install",
-          "--disable-pip-version-check", "--progress-bar", "off"));
-      pip.addAll(requirements(rayVersion));
-      int exit = streamToStderr(pip);
+      int exit = installer.install(tmp.resolve("bin/python"), requirements(rayVersion));
       if (exit != 0) {
-        throw new ProvisioningFailed("'pip install ray[" + EXTRAS + "]==" + rayVersion + "' failed with exit code " + exit
-            + " (output above).", "check that PyPI is reachable (or a pip index via PIP_INDEX_URL), or set -D"
-            + RayRuntime.PYTHON_PROPERTY + "=/path/to/python with ray[" + EXTRAS + "]==" + rayVersion + ".");
+        throw new ProvisioningFailed("installing ray[" + EXTRAS + "]==" + rayVersion + " with " + installer.name()
+            + " failed with exit code " + exit + " (output above): offline, or no such Ray release for Python "
+            + pythonVersion(basePython) + ".",
+            "check that the version exists and PyPI is reachable (or a mirror via UV_INDEX_URL / PIP_INDEX_URL), or "
+                + provideHint(rayVersion));
       }
       rewriteShebangs(tmp.resolve("bin"), tmp, dir);
       try {
@@ -173,10 +235,22 @@ final class RayProvisioner {
       }
       Files.writeString(dir.resolve(MARKER), "ray " + rayVersion + " provisioned " + Instant.now() + "\n");
       System.err.println("[kuberay-harness] Ray " + rayVersion + " ready in "
-          + Duration.between(start, Instant.now()).toSeconds() + " s");
+          + Duration.between(start, Instant.now()).toSeconds() + " s (" + installer.name() + ")");
     } finally {
       deleteTree(tmp);
     }
+  }
+
+  /** How to give the harness a Ray version it cannot install. */
+  static String provideHint(String rayVersion) {
+    return "map the version to a python that has it: -D" + RayPythons.PROPERTY + "=" + rayVersion
+        + "=/path/to/bin/python (that python needs ray[" + EXTRAS + "]==" + rayVersion + ").";
+  }
+
+  private static String pythonVersion(Path basePython) {
+    ExecResult r = LocalExec.of(List.of(basePython.toString(), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"))
+        .withTimeout(VERSION_CHECK_TIMEOUT).run();
+    return r.succeeded() ? r.stdout().trim() : basePython.toString();
   }
 
   /** A venv is not relocatable: console scripts carry the absolute interpreter path in their shebang. */
@@ -197,30 +271,6 @@ final class RayProvisioner {
     }
   }
 
-  private static int streamToStderr(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    p.getOutputStream().close();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if ((line.startsWith("Collecting") && !line.contains("(from")) || line.startsWith("Installing collected")
-            || line.startsWith("Successfully")
-            || line.contains("ERROR") || line.contains("error")) {
-          System.err.println("[kuberay-harness]   " + line);
-        }
-      }
-      if (!p.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-        ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(2));
-        return LocalExec.TIMEOUT_EXIT_CODE;
-      }
-      return p.exitValue();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(2));
-      throw new IOException("interrupted while installing Ray", e);
-    }
-  }
-
   private static ExecResult probe(Path python) {
     return LocalExec.of(List.of(python.toString(), "-c",
             "import sysconfig, ray; print(ray.__version__); print(sysconfig.get_path('scripts'))"))
@@ -238,8 +288,7 @@ final class RayProvisioner {
   }
 
   private static String lastLine(String text) {
-    String[] lines = text.strip().split("\\R");
-    return lines.length == 0 || lines[lines.length - 1].isBlank() ? "(no output)" : lines[lines.length - 1];
+    return RayInstaller.lastLine(text);
   }
 
   static void deleteTree(Path root) {
@@ -260,7 +309,7 @@ final class RayProvisioner {
   }
 
   /** A provisioning step failed in a way the user can fix. */
-  private static final class ProvisioningFailed extends IOException {
+  static final class ProvisioningFailed extends IOException {
     private final String fix;
 
     ProvisioningFailed(String message, String fix) {

@@ -7,14 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A Python interpreter with {@code ray[default]} installed, or the reason there is none.
  *
- * <p>{@link #resolve()} uses, in order: the interpreter named by system property {@value #PYTHON_PROPERTY} or
- * environment variable {@value #PYTHON_ENV}; else a virtualenv with {@code ray[default]==}{@value #RAY_VERSION} that the
- * harness provisions once per user under {@code <cache dir>/ray-<version>-py<X.Y>/} (cache dir: {@code
+ * <p>{@link #resolve(String)} uses, in order: the interpreter {@code kuberay.ray.pythons} maps the version to; the one
+ * named by system property {@value #PYTHON_PROPERTY} or environment variable {@value #PYTHON_ENV} (for the default
+ * version, {@value #RAY_VERSION}, or its own); else a virtualenv with {@code ray[default,serve]==<version>} that the
+ * harness provisions on first use under {@code <cache dir>/ray-<version>-...-py<X.Y>/} (cache dir: {@code
  * kuberay.cache.dir}, {@code KUBERAY_CACHE_DIR}, default {@code ~/.cache/kuberay-harness}) and reuses afterwards.
  * When neither is possible the runtime is {@linkplain #isAvailable() unavailable}: the reason is printed once to stderr
  * and the caller decides (pods can still run commands that do not need Ray).
@@ -27,7 +31,8 @@ public final class RayRuntime {
   public static final String PYTHON_PROPERTY = "kuberay.python";
   public static final String PYTHON_ENV = "KUBERAY_PYTHON";
 
-  private static final Map<String, RayRuntime> RESOLVED = new ConcurrentHashMap<>();
+  /** Answers per configuration; a future, so that provisioning one version never holds up another's lookup. */
+  private static final Map<String, CompletableFuture<RayRuntime>> RESOLVED = new ConcurrentHashMap<>();
 
   private final Path python;
   private final Path binDir;
@@ -43,14 +48,54 @@ public final class RayRuntime {
     this.fix = fix;
   }
 
-  /** Finds or provisions Ray; the answer is remembered for the JVM (per configuration). */
+  /** Finds or provisions the default Ray version, {@value #RAY_VERSION}; remembered for the JVM (per configuration). */
   public static RayRuntime resolve() {
+    return resolve(RAY_VERSION);
+  }
+
+  /**
+   * Finds or provisions Ray {@code rayVersion}, in this order: the python {@code kuberay.ray.pythons} maps it to; the
+   * python of {@value #PYTHON_PROPERTY} when the version is the default one or that python's own; a virtualenv the
+   * harness provisions on first use under the cache dir. The answer, available or not, is remembered for the JVM (per
+   * configuration), so a version that cannot be installed is tried once.
+   */
+  public static RayRuntime resolve(String rayVersion) {
+    Objects.requireNonNull(rayVersion, "rayVersion");
+    Optional<String> mapped = RayPythons.forVersion(rayVersion);
+    if (mapped.isPresent()) {
+      return remembered("mapped:" + rayVersion + ":" + mapped.get(),
+          k -> RayProvisioner.fromMappedPython(rayVersion, mapped.get()));
+    }
     Optional<String> explicit = HarnessDirs.setting(PYTHON_PROPERTY);
     if (explicit.isPresent()) {
-      return RESOLVED.computeIfAbsent("python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
+      RayRuntime given = remembered("python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
+      if (rayVersion.equals(RAY_VERSION) || given.rayVersion().equals(rayVersion)) {
+        return given;
+      }
     }
     Path cacheDir = HarnessDirs.cacheDir();
-    return RESOLVED.computeIfAbsent("cache:" + cacheDir, k -> new RayProvisioner(cacheDir, RAY_VERSION).provision());
+    return remembered("cache:" + cacheDir + ":" + rayVersion, k -> new RayProvisioner(cacheDir, rayVersion).provision());
+  }
+
+  private static RayRuntime remembered(String key, Function<String, RayRuntime> compute) {
+    CompletableFuture<RayRuntime> mine = new CompletableFuture<>();
+    CompletableFuture<RayRuntime> earlier = RESOLVED.putIfAbsent(key, mine);
+    if (earlier != null) {
+      try {
+        return earlier.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+    }
+    try {
+      RayRuntime runtime = compute.apply(key);
+      mine.complete(runtime);
+      return runtime;
+    } catch (RuntimeException | Error e) {
+      RESOLVED.remove(key, mine); // a misconfiguration is reported again on the next call
+      mine.completeExceptionally(e);
+      throw e;
+    }
   }
 
   /** A runtime with a usable interpreter; {@code binDir} holds the {@code ray} script. */

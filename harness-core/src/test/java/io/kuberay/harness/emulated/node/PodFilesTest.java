@@ -213,6 +213,16 @@ class PodFilesTest {
     final List<String> calls = new ArrayList<>();
 
     @Override
+    public void normal(String reason, String message) {
+      calls.add("normal " + reason);
+    }
+
+    @Override
+    public void imageUnavailable(String reason, String message) {
+      calls.add("imageUnavailable " + reason + ": " + message);
+    }
+
+    @Override
     public void initContainersDone() {}
 
     @Override

@@ -46,6 +46,34 @@ class RayRuntimeTest {
   }
 
   @Test
+  void olderRayGetsTheProtobufAndSetuptoolsItsDashboardNeeds() {
+    assertThat(RayProvisioner.requirements("2.9.0")).containsExactly("ray[default,serve]==2.9.0", "protobuf<5", "setuptools<70");
+    assertThat(RayProvisioner.requirements("2.33.1")).contains("protobuf<5");
+    assertThat(RayProvisioner.requirements("2.34.0")).containsExactly("ray[default,serve]==2.34.0", "protobuf<7");
+    assertThat(RayProvisioner.requirements("2.46.0")).containsExactly("ray[default,serve]==2.46.0", "protobuf<7");
+    assertThat(RayProvisioner.venvName("2.9.0", "3.11")).isNotEqualTo(RayProvisioner.venvName("2.46.0", "3.11"));
+  }
+
+  @Test
+  void versionsCompareByNumberNotText() {
+    assertThat(RayProvisioner.isBefore("2.9.0", "2.34.0")).isTrue();
+    assertThat(RayProvisioner.isBefore("2.34.0", "2.34.0")).isFalse();
+    assertThat(RayProvisioner.isBefore("2.100.0", "2.34.0")).isFalse();
+    assertThat(RayProvisioner.isBefore("1.13.1", "2.0.0")).isTrue();
+  }
+
+  @Test
+  void installProgressShowsResolutionDownloadsAndErrorsNotEveryPackage() {
+    assertThat(RayInstaller.showsProgress("Resolved 64 packages in 1.08s")).isTrue();
+    assertThat(RayInstaller.showsProgress("Downloading ray (64.2MiB)")).isTrue();
+    assertThat(RayInstaller.showsProgress("Installed 63 packages in 349ms")).isTrue();
+    assertThat(RayInstaller.showsProgress("  × No solution found when resolving dependencies:")).isTrue();
+    assertThat(RayInstaller.showsProgress(" + aiohttp==3.14.5")).isFalse();
+    assertThat(RayInstaller.showsProgress("Collecting ray[default,serve]==2.52.0")).isTrue();
+    assertThat(RayInstaller.showsProgress("Collecting aiohttp (from ray)")).isFalse();
+  }
+
+  @Test
   void provisionedRayServesHttp() {
     RayRuntime runtime = RayRuntime.resolve();
     var r = LocalExec.of(List.of(runtime.python().toString(), "-c", "import ray.serve, fastapi, uvicorn, starlette, google.protobuf as pb; print('ok', pb.__version__)"))
