@@ -13,6 +13,12 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
+import java.util.Objects;
+import io.fabric8.kubernetes.api.model.Event;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.function.Consumer;
 
 /** A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard. */
 public final class RayClusterHandle {
@@ -160,6 +166,124 @@ public final class RayClusterHandle {
           return r;
         });
         return this;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** The worker group's {@code replicas} as the spec says now (the autoscaler's and users' target). */
+  public int replicas(String group) {
+    Object replicas = workerGroup(rayClusterSpec(), group).get("replicas");
+    return replicas instanceof Number n ? n.intValue() : 0;
+  }
+
+  /** Waits until the worker group's {@code replicas} is {@code replicas}, e.g. after the autoscaler patched it. */
+  public RayClusterHandle awaitReplicas(String group, int replicas, Duration timeout) {
+    workerGroup(rayClusterSpec(), group);
+    Waits.until("RayCluster " + namespace + "/" + name, "worker group " + group + " replicas " + replicas, timeout,
+        () -> replicas(group), r -> r == replicas, r -> "replicas " + r + "; pods: " + podSummary(), null);
+    return this;
+  }
+
+  /**
+   * Waits until the worker group has exactly {@code count} pods, none being deleted, each Running and Ready: the
+   * workers the operator keeps for the group's replicas (or the autoscaler's), all joined.
+   */
+  public RayClusterHandle awaitWorkerPods(String group, int count, Duration timeout) {
+    workerGroup(rayClusterSpec(), group);
+    Waits.until("RayCluster " + namespace + "/" + name, count + " Ready worker pod(s) in group " + group + " and no other", timeout,
+        () -> groupPods(group),
+        pods -> pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null && runningAndReady(p)),
+        pods -> "replicas " + replicas(group) + "; group pods: " + (pods.isEmpty() ? "none" : pods.stream()
+            .map(p -> p.getMetadata().getName() + " [" + PodHandle.describe(p) + "]").reduce((a, b) -> a + "; " + b).orElse("")),
+        null);
+    return this;
+  }
+
+  private List<Pod> groupPods(String group) {
+    return pods().stream()
+        .filter(p -> "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type")) && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
+        .toList();
+  }
+
+  /**
+   * Deletes exactly the named worker pods of the group as the autoscaler does: lists them in
+   * {@code scaleStrategy.workersToDelete} and lowers {@code replicas} by their number, in one update.
+   */
+  @SuppressWarnings("unchecked")
+  public RayClusterHandle deleteWorkers(String group, List<String> podNames) {
+    workerGroup(rayClusterSpec(), group);
+    List<String> known = groupPods(group).stream().map(p -> p.getMetadata().getName()).toList();
+    for (String pod : podNames) {
+      if (!known.contains(pod)) {
+        throw new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker pod '" + pod + "' in group "
+            + group + "; its pods: " + known);
+      }
+    }
+    updateSpec(spec -> {
+      Map<String, Object> g = workerGroup(spec, group);
+      int replicas = g.get("replicas") instanceof Number n ? n.intValue() : 0;
+      g.put("replicas", Math.max(0, replicas - podNames.size()));
+      Map<String, Object> strategy = new LinkedHashMap<>((Map<String, Object>) g.getOrDefault("scaleStrategy", Map.of()));
+      strategy.put("workersToDelete", List.copyOf(podNames));
+      g.put("scaleStrategy", strategy);
+    });
+    return this;
+  }
+
+  /** Worker pods the operator created and deleted for this cluster so far, oldest first, from its events. */
+  public List<ScalingEvent> scalingEvents() {
+    return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> e.getInvolvedObject() != null && "RayCluster".equals(e.getInvolvedObject().getKind())
+            && name.equals(e.getInvolvedObject().getName()))
+        .map(RayClusterHandle::scalingEvent)
+        .filter(Objects::nonNull)
+        .sorted(Comparator.comparing(ScalingEvent::time, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .toList();
+  }
+
+  private static ScalingEvent scalingEvent(Event e) {
+    String reason = String.valueOf(e.getReason());
+    String message = String.valueOf(e.getMessage());
+    String time = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getEventTime() != null ? e.getEventTime().getTime() : null;
+    Instant at = time == null ? null : Instant.parse(time);
+    boolean legacyWorker = message.toLowerCase(Locale.ROOT).contains("worker pod") || message.startsWith("Deleted pod ");
+    if ("CreatedWorkerPod".equals(reason) || "Created".equals(reason) && legacyWorker && message.startsWith("Created")) {
+      return new ScalingEvent(true, at, message);
+    }
+    if ("DeletedWorkerPod".equals(reason) || "Deleted".equals(reason) && message.startsWith("Deleted")) {
+      return new ScalingEvent(false, at, message);
+    }
+    return null;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> rayClusterSpec() {
+    return (Map<String, Object>) get().getAdditionalProperties().getOrDefault("spec", Map.of());
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> workerGroup(Map<String, Object> spec, String group) {
+    return ((List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())).stream()
+        .map(g -> (Map<String, Object>) g)
+        .filter(g -> group.equals(g.get("groupName")))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'"));
+  }
+
+  /** Edits the spec, retrying on conflicts: the operator and the autoscaler write the object concurrently. */
+  @SuppressWarnings("unchecked")
+  private void updateSpec(Consumer<Map<String, Object>> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
+          change.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
+          return r;
+        });
+        return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
           throw e;

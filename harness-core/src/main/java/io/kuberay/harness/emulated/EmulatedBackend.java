@@ -7,6 +7,9 @@ import io.kuberay.harness.emulated.operator.ServePorts;
 
 import io.kuberay.harness.emulated.node.MountNamespaces;
 import io.kuberay.harness.emulated.node.PodFilesystems;
+import io.kuberay.harness.emulated.node.InClusterApi;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
+import java.net.InetAddress;
 
 import io.kuberay.harness.emulated.streaming.ApiFront;
 
@@ -86,8 +89,13 @@ public final class EmulatedBackend implements ClusterBackend {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token (see ApiFront).
-      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort());
+      ServiceAccountTokens serviceAccounts = new ServiceAccountTokens();
+      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort(), serviceAccounts);
       backend.api.start(backend.front.url());
+      ApiFront front = backend.front;
+      // Pods reach the front as in-cluster clients: with their service account's token and the front's CA.
+      files.serveApiAt(new InClusterApi(InetAddress.getLoopbackAddress().getHostAddress(), front.port(),
+          () -> front.credentials().caPem(), serviceAccounts));
       KubernetesClient client = backend.api.client();
       files.watch(backend.api);
       ClientWarmup.start(client.getKubernetesSerialization());

@@ -16,6 +16,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A container's environment as the kubelet makes it: {@code envFrom} first, then {@code env} in order, with
@@ -35,20 +36,26 @@ final class ContainerEnv {
   private final KubernetesClient client;
   private final Pod pod;
   private final DownwardValues downward;
+  private final InClusterApi api;
   private final Map<String, ConfigMap> configMaps = new HashMap<>();
   private final Map<String, Secret> secrets = new HashMap<>();
 
-  ContainerEnv(KubernetesClient client, Pod pod, NodeCapacity node) {
+  ContainerEnv(KubernetesClient client, Pod pod, NodeCapacity node, InClusterApi api) {
     this.client = client;
+    this.api = api;
     this.pod = pod;
     this.downward = new DownwardValues(pod, node);
   }
 
-  /** The environment of {@code containerName} (the first container when null), HOSTNAME included. */
+  /** The environment of {@code containerName} (the first container when null), HOSTNAME and KUBERNETES_SERVICE_* included. */
   Map<String, String> resolve(String containerName) {
     Container container = PodEnvironment.container(pod, containerName);
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HOSTNAME", pod.getMetadata().getName());
+    if (api != null) {
+      // The kubernetes service's variables come first: the container's own env may override them.
+      env.putAll(new TreeMap<>(api.serviceEnv()));
+    }
     if (container == null) {
       return env;
     }

@@ -50,6 +50,8 @@ public final class PodFilesystems implements AutoCloseable {
   private final NodeCapacity node;
   private final MountNamespaces namespaces;
   private final boolean skipVolumes;
+  /** Set once the API server's front listens (it starts after the node's file systems); null before. */
+  private volatile InClusterApi api;
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
   private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
@@ -81,6 +83,11 @@ public final class PodFilesystems implements AutoCloseable {
     throw new IllegalArgumentException(MountNamespaces.VOLUMES_PROPERTY + " (or KUBERAY_PODS_VOLUMES) must be 'mount' or 'skip', was '" + v + "'");
   }
 
+  /** Where pods reach the API server from inside (env, token, CA); pods started before this get none. */
+  public void serveApiAt(InClusterApi api) {
+    this.api = api;
+  }
+
   /** Follows ConfigMaps and Secrets so that mounted volumes see their updates. */
   public void watch(ObjectEvents events) {
     watches.add(events.watch(CONFIG_MAPS, null, (type, o) -> changed("ConfigMap", o)));
@@ -109,7 +116,7 @@ public final class PodFilesystems implements AutoCloseable {
 
   /** The container's environment, resolved as the kubelet does; throws {@link ContainerEnv.ConfigException}. */
   Map<String, String> environment(Pod pod, String container) {
-    return new ContainerEnv(client.get(), pod, node).resolve(container);
+    return new ContainerEnv(client.get(), pod, node, api).resolve(container);
   }
 
   /**
@@ -221,7 +228,7 @@ public final class PodFilesystems implements AutoCloseable {
     String uid = pod.getMetadata().getUid() == null ? "nouid" : pod.getMetadata().getUid();
     return pods.computeIfAbsent(ObjectKeys.of(pod), k -> {
       Path dir = root.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + uid.substring(0, Math.min(8, uid.length())));
-      return new PodState(pod, dir, new PodVolumes(client.get(), pod, dir.resolve("volumes"), node));
+      return new PodState(pod, dir, new PodVolumes(client.get(), pod, dir.resolve("volumes"), node, api));
     });
   }
 

@@ -61,9 +61,11 @@ final class PodVolumes {
   private final Pod pod;
   private final Path dir;
   private final DownwardValues downward;
+  private final InClusterApi api;
 
-  PodVolumes(KubernetesClient client, Pod pod, Path dir, NodeCapacity node) {
+  PodVolumes(KubernetesClient client, Pod pod, Path dir, NodeCapacity node, InClusterApi api) {
     this.client = client;
+    this.api = api;
     this.pod = pod;
     this.dir = dir;
     this.downward = new DownwardValues(pod, node);
@@ -163,8 +165,11 @@ final class PodVolumes {
         } else if (p.getDownwardAPI() != null) {
           downwardApi(v.getName(), p.getDownwardAPI().getItems(), mode, payload);
         } else if (p.getServiceAccountToken() != null) {
-          // The emulated API does not check tokens: the file is there, as in a pod, and says what it is.
-          payload.put(p.getServiceAccountToken().getPath(), entry("emulated-service-account-token-" + pod.getSpec().getServiceAccountName(), mode));
+          // The service account's token, which the API server's front accepts (see ServiceAccountTokens).
+          String account = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
+          String token = api != null ? api.tokens().issue(pod.getMetadata().getNamespace(), account)
+              : "emulated-service-account-token-" + account;
+          payload.put(p.getServiceAccountToken().getPath(), entry(token, mode));
         } else {
           throw new VolumeException(v.getName(), "projected source " + Json.toMap(p).keySet()
               + " is not supported on the emulated node (configMap, secret, downwardAPI, serviceAccountToken are)");
@@ -184,7 +189,8 @@ final class PodVolumes {
     ConfigMap cm = client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
     Map<String, byte[]> data = new LinkedHashMap<>();
     if (cm == null && ROOT_CA.equals(name)) {
-      data.put("ca.crt", new byte[0]);
+      // What the root CA publisher puts in every namespace: the CA that signed the API server's certificate.
+      data.put("ca.crt", api != null ? api.caPem().get().getBytes(StandardCharsets.US_ASCII) : new byte[0]);
     } else if (cm == null) {
       if (optional) {
         return;

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -91,6 +92,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private final Object podLock = new Object();
   /** Volumes, env sources and mount namespaces of the pods. */
   private final PodFilesystems files;
+  /** Head pods' autoscaler containers, by pod key. */
+  private final Map<String, AutoscalerContainer> autoscalers = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService containerRestarts = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "kuberay-emulated-container-restarts");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Map<String, Path> shimDirs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** A standby of the pool and the Ray version it imported. */
@@ -288,6 +297,10 @@ public final class RayProcessPodRuntime implements PodRuntime {
           node.stop();
           return;
         }
+        if (head && AutoscalerContainer.present(pod)) {
+          // The sidecar starts with the Ray container; a restarted head listens on a new port, so it follows.
+          startAutoscaler(pod, key, node, lifecycle);
+        }
         if (restarts == 0) {
           lifecycle.containersStarted();
         } else {
@@ -354,6 +367,34 @@ public final class RayProcessPodRuntime implements PodRuntime {
     }
   }
 
+  private void startAutoscaler(Pod pod, String key, RayNode head, PodLifecycle lifecycle) {
+    AutoscalerContainer old = autoscalers.remove(key);
+    if (old != null) {
+      old.close();
+    }
+    try {
+      Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + AutoscalerContainer.NAME + ".log");
+      String version = podVersions.get(key);
+      AutoscalerContainer started = AutoscalerContainer.start(pod, files, versions.runtime(version), shimDir(version), head.gcsAddress(), log, containerRestarts);
+      synchronized (podLock) {
+        if (cancelled.contains(key)) {
+          started.close();
+          return;
+        }
+        autoscalers.put(key, started);
+      }
+    } catch (RuntimeException e) {
+      logger.warn("Cannot start the autoscaler container of pod {}", key, e);
+      lifecycle.warning("Failed", "Error: container autoscaler cannot start on the emulated node: " + e.getMessage());
+    }
+  }
+
+  /** The autoscaler's {@code ray} shim runs the pod's Ray version: one per version. */
+  private Path shimDir(String version) {
+    return shimDirs.computeIfAbsent(version,
+        v -> AutoscalerContainer.writeShim(versions.runtime(v), logDir.resolveSibling("pod-bin").resolve(v)));
+  }
+
   /** Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its whole readiness. */
   private RayNode awaitHeadGcs(String key, String clusterKey) {
     return Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
@@ -400,7 +441,11 @@ public final class RayProcessPodRuntime implements PodRuntime {
         heads.values().remove(node);
       }
     }
+    AutoscalerContainer autoscaler = autoscalers.remove(ObjectKeys.of(namespace, name));
     Runnable stopping = () -> {
+      if (autoscaler != null) {
+        autoscaler.close();
+      }
       if (node != null) {
         node.stop();
       }
@@ -433,7 +478,17 @@ public final class RayProcessPodRuntime implements PodRuntime {
   @Override
   public String logs(Pod pod, String container) {
     RayNode node = nodes.get(ObjectKeys.of(pod));
+    AutoscalerContainer autoscaler = autoscalers.get(ObjectKeys.of(pod));
+    if (AutoscalerContainer.NAME.equals(container)) {
+      Path own = autoscaler != null ? autoscaler.log()
+          : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + AutoscalerContainer.NAME + ".log");
+      return read(own);
+    }
     Path log = node != null ? node.logFile() : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    return read(log);
+  }
+
+  private static String read(Path log) {
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
@@ -467,6 +522,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
       standbys.forEach(p -> p.standby().close());
       standbys.clear();
     }
+    containerRestarts.shutdownNow();
+    List.copyOf(autoscalers.values()).forEach(AutoscalerContainer::close);
+    autoscalers.clear();
     // Workers before heads: a head's temp dir holds its workers' sockets.
     List<RayNode> all = new ArrayList<>(nodes.values());
     nodes.clear();

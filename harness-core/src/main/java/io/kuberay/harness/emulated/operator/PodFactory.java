@@ -34,6 +34,8 @@ final class PodFactory {
 
   static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
   static final String OVERWRITE_CMD = "ray.io/overwrite-container-cmd";
+  private static final String RAY_LOGS = "ray-logs";
+  private static final String RAY_LOGS_PATH = "/tmp/ray";
 
   private final OperatorFlavor flavor;
   private final GeneratedStartCommand startCommand;
@@ -54,9 +56,19 @@ final class PodFactory {
       GroupRayParams.applyResources(headParams, cluster.headGroupResources());
       GroupRayParams.applyLabels(headParams, cluster.headGroupLabels());
     }
+    if (cluster.autoscaling()) {
+      // The monitor of `ray start` cannot scale a Kubernetes cluster: the autoscaler sidecar does it instead.
+      headParams.put("no-monitor", "true");
+      new AutoscalerSidecar(flavor, cluster).addTo(pod.getSpec());
+    }
     new GcsFaultTolerance(flavor, cluster).addHeadParams(headParams);
     Map<String, String> params = startCommand.params(true, headParams, ray, null);
     configureRayContainer(pod, ray, true, params, fqdn, cluster);
+    if (cluster.autoscaling()) {
+      // The autoscaler writes its logs and events where the head reads them: a shared /tmp/ray.
+      addEmptyDir(pod, ray, RAY_LOGS, RAY_LOGS_PATH);
+      addEmptyDir(pod, pod.getSpec().getContainers().get(pod.getSpec().getContainers().size() - 1), RAY_LOGS, RAY_LOGS_PATH);
+    }
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
   }
@@ -76,6 +88,9 @@ final class PodFactory {
       GroupRayParams.applyLabels(workerParams, group.groupLabels());
     }
     Map<String, String> params = startCommand.params(false, workerParams, ray, fqdn + ":" + gcsPort);
+    if (cluster.autoscaling()) {
+      new AutoscalerSidecar(flavor, cluster).addToWorker(pod.getSpec());
+    }
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
     pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
@@ -292,6 +307,20 @@ final class PodFactory {
     List<VolumeMount> mounts = ray.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(ray.getVolumeMounts());
     mounts.add(new VolumeMountBuilder().withName("shared-mem").withMountPath("/dev/shm").build());
     ray.setVolumeMounts(mounts);
+  }
+
+  /** {@code addEmptyDir} with the default medium: the volume once, a mount per container that lacks the path. */
+  private static void addEmptyDir(Pod pod, Container container, String name, String path) {
+    boolean mounted = container.getVolumeMounts() != null && container.getVolumeMounts().stream().anyMatch(m -> path.equals(m.getMountPath()));
+    if (mounted) {
+      return;
+    }
+    if (pod.getSpec().getVolumes().stream().noneMatch(v -> name.equals(v.getName()))) {
+      pod.getSpec().getVolumes().add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
+    }
+    List<VolumeMount> mounts = container.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(container.getVolumeMounts());
+    mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build());
+    container.setVolumeMounts(mounts);
   }
 
   private Container waitGcsReady(Container asWritten, String fqdn, String gcsPort) {

@@ -35,6 +35,7 @@ public final class RayClusterController implements AutoCloseable {
   private final ClusterStatusCalculator statuses;
   private final EventRecorder events;
   private final ReconcileLoop loop;
+  private final AutoscalerObjects autoscalerRbac;
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
@@ -47,6 +48,7 @@ public final class RayClusterController implements AutoCloseable {
     this.statuses = new ClusterStatusCalculator(flavor);
     this.events = events;
     this.loop = new ReconcileLoop("raycluster", this::reconcile);
+    this.autoscalerRbac = new AutoscalerObjects(client, flavor, events);
   }
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */
@@ -68,6 +70,9 @@ public final class RayClusterController implements AutoCloseable {
     if (invalid.isPresent()) {
       // The operator reports and stops: no pods, no status change, no requeue.
       events.warning(resource, invalid.get()[0], invalid.get()[1]);
+      return;
+    }
+    if (cluster.autoscaling() && !autoscalerRbac.reconcile(cluster)) {
       return;
     }
     String serviceName = HeadServiceFactory.name(cluster, flavor);
@@ -142,12 +147,16 @@ public final class RayClusterController implements AutoCloseable {
     for (RayClusterView.WorkerGroup group : cluster.workerGroups()) {
       List<Pod> groupPods =
           new ArrayList<>(workers.stream().filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP))).toList());
-      for (Pod p : List.copyOf(groupPods)) {
-        if (group.workersToDelete().contains(p.getMetadata().getName())) {
-          deletePod(resource, p);
-          groupPods.remove(p);
-          workers.remove(p);
+      // Every reconcile deletes the named pods, whatever replicas says, and leaves the list as it is: the autoscaler
+      // clears it with its next patch. A name that is gone already is no error.
+      for (String name : group.workersToDelete()) {
+        boolean deleted = !client.pods().inNamespace(cluster.namespace()).withName(name).delete().isEmpty();
+        if (deleted) {
+          events.normal(resource, flavor.eventReason("DeletedWorkerPod"),
+              flavor.modernEvents() ? "Deleted pod " + cluster.namespace() + "/" + name : "Deleted pod " + name);
         }
+        groupPods.removeIf(p -> name.equals(p.getMetadata().getName()));
+        workers.removeIf(p -> name.equals(p.getMetadata().getName()));
       }
       int diff = group.desiredPods() - groupPods.size();
       for (int i = 0; i < diff; i++) {
@@ -163,7 +172,11 @@ public final class RayClusterController implements AutoCloseable {
         events.normal(resource, flavor.eventReason("CreatedWorkerPod"), flavor.modernEvents() ? "Created worker Pod " + cluster.namespace() + "/" : "Created worker pod ");
         workers.add(created);
       }
-      // Without the autoscaler the operator deletes surplus workers itself: the first ones it lists.
+      // Without the autoscaler the operator deletes surplus workers itself: the first ones it lists. With it, the
+      // autoscaler alone picks which pods go (through workersToDelete), unless ENABLE_RANDOM_POD_DELETE is set.
+      if (cluster.autoscaling()) {
+        continue;
+      }
       for (int i = 0; i < -diff; i++) {
         Pod victim = groupPods.get(i);
         deletePod(resource, victim);

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 
 /**
  * What a client must hold to talk to one emulated environment's API server: a random bearer token, and the
@@ -16,17 +17,24 @@ public final class ApiCredentials {
   private final String token;
   private final byte[] tokenBytes;
   private final ApiCertificates certificates;
+  private final ServiceAccountTokens serviceAccounts;
 
-  private ApiCredentials(String token, ApiCertificates certificates) {
+  private ApiCredentials(String token, ApiCertificates certificates, ServiceAccountTokens serviceAccounts) {
     this.token = token;
     this.tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
     this.certificates = certificates;
+    this.serviceAccounts = serviceAccounts;
   }
 
-  static ApiCredentials generate() {
+  static ApiCredentials generate(ServiceAccountTokens serviceAccounts) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    return new ApiCredentials(Base64.getUrlEncoder().withoutPadding().encodeToString(secret), ApiCertificates.generate());
+    return new ApiCredentials(Base64.getUrlEncoder().withoutPadding().encodeToString(secret), ApiCertificates.generate(), serviceAccounts);
+  }
+
+  /** The CA (PEM) that signed the server's certificate: a pod's {@code ca.crt}. */
+  public String caPem() {
+    return certificates.caPem();
   }
 
   String token() {
@@ -37,8 +45,14 @@ public final class ApiCredentials {
     return certificates;
   }
 
-  /** Whether an {@code Authorization} header carries this environment's token; compared in constant time. */
+  /**
+   * Whether an {@code Authorization} header carries this environment's token or one of its service accounts' (a
+   * pod's in-cluster identity); compared in constant time.
+   */
   boolean accepts(String authorization) {
+    if (serviceAccounts.accepts(authorization)) {
+      return true;
+    }
     if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }

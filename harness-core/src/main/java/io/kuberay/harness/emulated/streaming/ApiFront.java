@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.streaming;
 
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
+
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 
 import io.netty.bootstrap.ServerBootstrap;
@@ -57,6 +59,7 @@ public final class ApiFront implements AutoCloseable {
   private final ApiDispatcher dispatcher;
   private final PodStreams pods;
   private final Duration execTimeout;
+  private final ServiceAccountTokens serviceAccounts;
   private volatile EventLoopGroup loop;
   private volatile EventExecutorGroup blocking;
   private volatile ExecutorService sessions;
@@ -64,20 +67,20 @@ public final class ApiFront implements AutoCloseable {
   private volatile ChannelGroup connections;
   private volatile boolean closed;
 
-  private ApiFront(ServerSocketChannel socket, ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout) {
+  private ApiFront(ServerSocketChannel socket, ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout,
+      ServiceAccountTokens serviceAccounts) {
     this.socket = socket;
+    this.serviceAccounts = serviceAccounts;
     this.dispatcher = dispatcher;
     this.pods = pods;
     this.execTimeout = execTimeout;
   }
 
-  /** Binds a free loopback port now; the first connection to it starts the server. */
-  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout) {
-    return start(dispatcher, pods, execTimeout, 0);
-  }
-
-  /** Binds this loopback port (0: a free one) now; the first connection to it starts the server. */
-  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port) {
+  /**
+   * Binds this loopback port (0: a free one) now; the first connection to it starts the server. It accepts the
+   * environment's token and the tokens of {@code serviceAccounts} (what pods talk to it with).
+   */
+  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port, ServiceAccountTokens serviceAccounts) {
     ServerSocketChannel socket;
     try {
       socket = ServerSocketChannel.open();
@@ -87,7 +90,7 @@ public final class ApiFront implements AutoCloseable {
           : "Cannot listen on " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + " for the emulated API server (" + e.getMessage()
               + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one", e);
     }
-    ApiFront front = new ApiFront(socket, dispatcher, pods, execTimeout);
+    ApiFront front = new ApiFront(socket, dispatcher, pods, execTimeout, serviceAccounts);
     daemon("emulated-api-first-accept", front::awaitFirstConnection).start();
     return front;
   }
@@ -163,7 +166,7 @@ public final class ApiFront implements AutoCloseable {
    */
   public synchronized ApiCredentials credentials() {
     if (credentials == null) {
-      credentials = ApiCredentials.generate();
+      credentials = ApiCredentials.generate(serviceAccounts);
     }
     return credentials;
   }

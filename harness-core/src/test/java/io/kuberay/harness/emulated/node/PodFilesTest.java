@@ -3,6 +3,7 @@ package io.kuberay.harness.emulated.node;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -146,30 +147,48 @@ class PodFilesTest {
     Pod ok = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c, env: ["
         + "{name: A, valueFrom: {configMapKeyRef: {name: cfg, key: a}}}, {name: P, valueFrom: {secretKeyRef: {name: sec, key: p}}},"
         + "{name: O, valueFrom: {configMapKeyRef: {name: gone, key: x, optional: true}}}, {name: E, value: '$(A)$(P)'}]}]}}");
-    assertThat(new ContainerEnv(client, ok, NODE).resolve(null)).containsEntry("A", "1").containsEntry("P", "pw").containsEntry("E", "1pw").doesNotContainKey("O");
+    assertThat(new ContainerEnv(client, ok, NODE, null).resolve(null)).containsEntry("A", "1").containsEntry("P", "pw").containsEntry("E", "1pw").doesNotContainKey("O");
     Pod missingKey = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c, env: [{name: X, valueFrom: {configMapKeyRef: {name: cfg, key: nope}}}]}]}}");
-    assertThatThrownBy(() -> new ContainerEnv(client, missingKey, NODE).resolve(null)).hasMessage("couldn't find key nope in ConfigMap t/cfg");
+    assertThatThrownBy(() -> new ContainerEnv(client, missingKey, NODE, null).resolve(null)).hasMessage("couldn't find key nope in ConfigMap t/cfg");
     Pod missingSecretKey = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c, env: [{name: X, valueFrom: {secretKeyRef: {name: sec, key: nope}}}]}]}}");
-    assertThatThrownBy(() -> new ContainerEnv(client, missingSecretKey, NODE).resolve(null)).hasMessage("couldn't find key nope in Secret t/sec");
+    assertThatThrownBy(() -> new ContainerEnv(client, missingSecretKey, NODE, null).resolve(null)).hasMessage("couldn't find key nope in Secret t/sec");
     Pod missingMap = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c, envFrom: [{configMapRef: {name: gone}}]}]}}");
-    assertThatThrownBy(() -> new ContainerEnv(client, missingMap, NODE).resolve(null)).hasMessage("configmap \"gone\" not found");
+    assertThatThrownBy(() -> new ContainerEnv(client, missingMap, NODE, null).resolve(null)).hasMessage("configmap \"gone\" not found");
+  }
+
+  @Test
+  @DisplayName("in-cluster API: KUBERNETES_SERVICE_* in every container (its own env wins), the service account's token and the CA in the projected volume")
+  void inClusterApi() throws Exception {
+    ServiceAccountTokens tokens = new ServiceAccountTokens();
+    InClusterApi inCluster = new InClusterApi("127.0.0.1", 40123, () -> "-----BEGIN CERTIFICATE-----\nCA\n", tokens);
+    Pod p = pod("{metadata: {name: p, namespace: t}, spec: {serviceAccountName: scaler, containers: [{name: c, env: [{name: KUBERNETES_SERVICE_PORT, value: '1'}]}],"
+        + " volumes: [{name: api, projected: {sources: [{serviceAccountToken: {path: token}},"
+        + " {configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}},"
+        + " {downwardAPI: {items: [{path: namespace, fieldRef: {fieldPath: metadata.namespace}}]}}]}}]}}");
+    assertThat(new ContainerEnv(client, p, NODE, inCluster).resolve(null)).containsEntry("KUBERNETES_SERVICE_HOST", "127.0.0.1")
+        .containsEntry("KUBERNETES_SERVICE_PORT_HTTPS", "40123").containsEntry("KUBERNETES_SERVICE_PORT", "1");
+    new PodVolumes(client, p, dir, NODE, inCluster).setUp();
+    assertThat(Files.readString(dir.resolve("api/token"))).isEqualTo(tokens.issue("t", "scaler"));
+    assertThat(tokens.accepts("Bearer " + Files.readString(dir.resolve("api/token")))).isTrue();
+    assertThat(Files.readString(dir.resolve("api/ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+    assertThat(Files.readString(dir.resolve("api/namespace"))).isEqualTo("t");
   }
 
   @Test
   @DisplayName("volumes: a missing ConfigMap or key is a FailedMount with the kubelet's message; unsupported types name the fix")
   void volumeErrors() {
     Pod missing = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: code, configMap: {name: gone}}]}}");
-    assertThatThrownBy(() -> new PodVolumes(client, missing, dir, NODE).setUp()).isInstanceOfSatisfying(PodVolumes.VolumeException.class,
+    assertThatThrownBy(() -> new PodVolumes(client, missing, dir, NODE, null).setUp()).isInstanceOfSatisfying(PodVolumes.VolumeException.class,
         e -> assertThat(e.kubeletMessage()).isEqualTo("MountVolume.SetUp failed for volume \"code\" : configmap \"gone\" not found"));
     client.configMaps().inNamespace("t").resource(new ConfigMapBuilder().withNewMetadata().withName("cfg").endMetadata().addToData("a", "1").build()).create();
     Pod badKey = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: code, configMap: {name: cfg, items: [{key: b, path: b}]}}]}}");
-    assertThatThrownBy(() -> new PodVolumes(client, badKey, dir, NODE).setUp())
+    assertThatThrownBy(() -> new PodVolumes(client, badKey, dir, NODE, null).setUp())
         .hasMessage("configmap references non-existent config key: b");
     Pod optional = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: code, secret: {secretName: gone, optional: true}}]}}");
-    new PodVolumes(client, optional, dir, NODE).setUp();
+    new PodVolumes(client, optional, dir, NODE, null).setUp();
     assertThat(dir.resolve("code").toFile().list()).as("files besides the kubelet's ..data").allMatch(n -> n.startsWith(".."));
     Pod pvc = pod("{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: data, persistentVolumeClaim: {claimName: x}}]}}");
-    assertThatThrownBy(() -> new PodVolumes(client, pvc, dir, NODE).setUp())
+    assertThatThrownBy(() -> new PodVolumes(client, pvc, dir, NODE, null).setUp())
         .hasMessageContaining("volume type [persistentVolumeClaim] is not supported on the emulated node").hasMessageContaining("k3s backend");
   }
 

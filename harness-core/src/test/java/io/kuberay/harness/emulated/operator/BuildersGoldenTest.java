@@ -65,6 +65,33 @@ class BuildersGoldenTest {
         + "intended, rerun with -Dgolden.update=true and review the diff", version).isEmpty();
   }
 
+  /**
+   * An autoscaling cluster ({@code golden/autoscaling/raycluster.yaml}): the head pod with its {@code autoscaler}
+   * sidecar, the worker pod, and the ServiceAccount, Role and RoleBinding the autoscaler runs as.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void autoscalingClusterObjectsMatchTheGoldenFiles(String version) throws IOException {
+    OperatorFlavor flavor = new OperatorFlavor(KubeRayVersion.of(version));
+    GenericKubernetesResource resource =
+        SERDE.unmarshal(Files.readString(GOLDEN.resolve("autoscaling/raycluster.yaml")), GenericKubernetesResource.class);
+    resource.getMetadata().setUid(UpstreamSpecs.UID);
+    resource.getMetadata().setGeneration(1L);
+    RayClusterView cluster = new RayClusterView(resource);
+    String serviceName = HeadServiceFactory.name(cluster, flavor);
+    PodFactory pods = new PodFactory(flavor);
+
+    List<String> mismatches = new ArrayList<>();
+    String dir = version + "/autoscaling";
+    compare(dir, "head-pod.yaml", pods.headPod(cluster, serviceName), mismatches);
+    compare(dir, "worker-pod.yaml", pods.workerPod(cluster, cluster.workerGroups().get(0), serviceName), mismatches);
+    compare(dir, "service-account.yaml", AutoscalerRbac.serviceAccount(cluster), mismatches);
+    compare(dir, "role.yaml", AutoscalerRbac.role(flavor, cluster), mismatches);
+    compare(dir, "role-binding.yaml", AutoscalerRbac.roleBinding(cluster), mismatches);
+    assertThat(mismatches).as("autoscaling golden files of %s that differ from what the builders make now; if the change "
+        + "is intended, rerun with -Dgolden.update=true and review the diff", version).isEmpty();
+  }
+
   /** The pod as the kubelet reports it once running and ready, named as the API server would name it. */
   private static Pod runningAndReady(Pod pod, String suffix, String ip) {
     return new PodBuilder(pod).editMetadata().withName(pod.getMetadata().getGenerateName() + suffix).endMetadata()

@@ -65,6 +65,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,7 @@ class ApiFrontTest {
 
   private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), "v1.31.0");
   private final FakePods pods = new FakePods();
+  private final ServiceAccountTokens serviceAccounts = new ServiceAccountTokens();
   private ApiFront front;
   private SSLContext trustingTheCa;
   private HttpClient http;
@@ -89,7 +91,7 @@ class ApiFrontTest {
   @BeforeEach
   void start() throws Exception {
     dispatcher.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1));
+    front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1), 0, serviceAccounts);
     trustingTheCa = trusting(front.credentials().certificates());
     http = HttpClient.newBuilder().sslContext(trustingTheCa).connectTimeout(WAIT).build();
     echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -127,6 +129,16 @@ class ApiFrontTest {
           .containsEntry("message", "Unauthorized").containsEntry("code", 401);
     }
     assertThat(get("/version", Optional.of("wrong")).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void aServiceAccountsTokenIsAcceptedOnceIssuedAndOnlyExactly() throws Exception {
+    String token = serviceAccounts.issue("default", "autoscaler");
+    assertThat(serviceAccounts.issue("default", "autoscaler")).as("one token per service account").isEqualTo(token);
+    assertThat(serviceAccounts.issue("other", "autoscaler")).isNotEqualTo(token);
+    assertThat(get("/api/v1/namespaces", Optional.of(token)).statusCode()).isEqualTo(200);
+    assertThat(get("/api/v1/namespaces", Optional.of(token + "x")).statusCode()).isEqualTo(401);
+    assertThat(get("/api/v1/namespaces", Optional.of("sa.")).statusCode()).isEqualTo(401);
   }
 
   @Test
