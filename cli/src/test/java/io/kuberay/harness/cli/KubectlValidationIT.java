@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ class KubectlValidationIT {
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void kubectlValidatesExplainsAndIsAnsweredAsByARealServer(String version) throws IOException {
     Path kubeconfig = dir.resolve(version + ".kubeconfig");
-    UpOptions options = new UpOptions(KubeRayVersion.of(version), kubeconfig, RayMode.OFF, Duration.ofMinutes(5), false);
+    UpOptions options = UpOptions.defaults().withKuberay(KubeRayVersion.of(version)).withKubeconfig(kubeconfig).withRay(RayMode.OFF);
     try (Emulator emulator = Emulator.start(options, System.out)) {
       Kubectl k = new Kubectl(emulator.kubeconfig(), dir.resolve(version + "-cache"));
       Path rayCluster = resource("raycluster.yaml");
