@@ -2,8 +2,8 @@ package io.kuberay.harness.emulated;
 
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.kuberay.harness.emulated.operator.RayServiceController;
-import io.kuberay.harness.emulated.operator.ServePorts;
+import io.kuberay.harness.emulated.operator.rayservice.RayServiceController;
+import io.kuberay.harness.emulated.operator.rayservice.ServePorts;
 
 import io.kuberay.harness.emulated.node.MountNamespaces;
 import io.kuberay.harness.emulated.node.PodFilesystems;

@@ -20,11 +20,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /** Builds the head service ({@code BuildServiceForHeadPod}) for the selected release. */
-final class HeadServiceFactory {
+public final class HeadServiceFactory {
 
   private final OperatorFlavor flavor;
 
-  HeadServiceFactory(OperatorFlavor flavor) {
+  public HeadServiceFactory(OperatorFlavor flavor) {
     this.flavor = flavor;
   }
 
@@ -58,7 +58,7 @@ final class HeadServiceFactory {
         || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION;
   }
 
-  Service build(RayClusterView cluster) {
+  public Service build(RayClusterView cluster) {
     Optional<Service> custom = cluster.headServiceTemplate();
     if (custom.isPresent()) {
       return custom(cluster, custom.get());

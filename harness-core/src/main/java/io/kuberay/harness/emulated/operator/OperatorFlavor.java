@@ -91,7 +91,7 @@ public record OperatorFlavor(KubeRayVersion version) {
   }
 
   /** v1.4.0 changed a RayJob's cluster name from {@code <job>-raycluster-xxxxx} to {@code <job>-xxxxx}. */
-  String rayJobClusterPrefix(String job) {
+  public String rayJobClusterPrefix(String job) {
     return version.isAtLeast(KubeRayVersion.V1_5_0) ? job + "-" : job + "-raycluster-";
   }
 
@@ -104,7 +104,7 @@ public record OperatorFlavor(KubeRayVersion version) {
   }
 
   /** v1.1.0 records every creation as {@code Created}; later releases use specific reasons. */
-  boolean modernEvents() {
+  public boolean modernEvents() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 

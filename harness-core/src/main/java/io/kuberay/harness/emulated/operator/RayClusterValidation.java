@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * v1.1.0's crash on a template without containers. A violation becomes a Warning event; the cluster gets no pods.
  * Feature gates are taken at each release's defaults.
  */
-final class RayClusterValidation {
+public final class RayClusterValidation {
 
   static final int MAX_NAME_LENGTH = 53;
   private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
@@ -29,7 +29,7 @@ final class RayClusterValidation {
   private RayClusterValidation() {}
 
   /** {@code [reason, message]} of the Warning event, or empty when the operator accepts the cluster. */
-  static Optional<String[]> check(OperatorFlavor flavor, RayClusterView cluster) {
+  public static Optional<String[]> check(OperatorFlavor flavor, RayClusterView cluster) {
     String id = cluster.namespace() + "/" + cluster.name();
     if (flavor.validatesClusters()) {
       Optional<String> metadata = metadataError(cluster.name());

@@ -11,12 +11,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /** A read-only typed view of a RayCluster custom resource as the operator reads it. */
-final class RayClusterView {
+public final class RayClusterView {
 
   private final GenericKubernetesResource resource;
   private final Map<String, Object> spec;
 
-  RayClusterView(GenericKubernetesResource resource) {
+  public RayClusterView(GenericKubernetesResource resource) {
     this.resource = resource;
     this.spec = Maps.map(resource.getAdditionalProperties().get("spec"));
   }
@@ -62,7 +62,7 @@ final class RayClusterView {
     return Json.convert(Maps.map(Maps.get(spec, "headGroupSpec", "template")), PodTemplateSpec.class);
   }
 
-  Optional<String> serviceType() {
+  public Optional<String> serviceType() {
     return Maps.string(spec, "headGroupSpec", "serviceType");
   }
 

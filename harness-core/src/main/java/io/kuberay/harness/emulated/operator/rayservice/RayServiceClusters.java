@@ -1,4 +1,4 @@
-package io.kuberay.harness.emulated.operator;
+package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;

@@ -1,5 +1,10 @@
-package io.kuberay.harness.emulated.operator;
+package io.kuberay.harness.emulated.operator.rayservice;
 
+import io.kuberay.harness.emulated.operator.RayClusterView;
+import io.kuberay.harness.emulated.operator.DashboardLocator;
+import io.kuberay.harness.emulated.operator.HeadServiceFactory;
+import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.operator.RayClusterValidation;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 
