@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
 import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.api.protobuf.ProtobufBodies;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;

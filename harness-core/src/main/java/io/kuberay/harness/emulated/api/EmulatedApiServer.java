@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
-  static final String KUBERNETES_VERSION = "v1.31.0";
+  public static final String KUBERNETES_VERSION = "v1.31.0";
 
   private static final Logger LOG = LoggerFactory.getLogger(EmulatedApiServer.class);
 

@@ -1,4 +1,4 @@
-package io.kuberay.harness.emulated.api;
+package io.kuberay.harness.emulated.api.protobuf;
 
 import io.kuberay.harness.emulated.store.ApiException;
 import java.nio.charset.StandardCharsets;

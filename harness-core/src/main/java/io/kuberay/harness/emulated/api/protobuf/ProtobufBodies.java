@@ -1,4 +1,4 @@
-package io.kuberay.harness.emulated.api;
+package io.kuberay.harness.emulated.api.protobuf;
 
 import io.kuberay.harness.emulated.store.ApiException;
 import java.time.Instant;
@@ -16,7 +16,7 @@ import java.util.Map;
  * the same map the JSON body would have parsed to (Go's JSON omits empty values, so empty ones are dropped).
  * Field numbers are those of k8s.io/api's generated.proto; unknown fields are skipped as protobuf readers do.
  */
-final class ProtobufBodies {
+public final class ProtobufBodies {
 
   static final String CONTENT_TYPE = "application/vnd.kubernetes.protobuf";
   private static final byte[] MAGIC = {'k', '8', 's', 0};
@@ -52,7 +52,7 @@ final class ProtobufBodies {
 
   private ProtobufBodies() {}
 
-  static boolean isProtobuf(String contentType) {
+  public static boolean isProtobuf(String contentType) {
     return contentType != null && contentType.trim().startsWith(CONTENT_TYPE);
   }
 
@@ -60,7 +60,7 @@ final class ProtobufBodies {
    * Whether a response may be JSON: Go clients that send protobuf accept {@code application/vnd.kubernetes.protobuf,application/json}
    * and read whichever comes back; no Accept header, or a wildcard, allows it too.
    */
-  static boolean acceptsJson(String accept) {
+  public static boolean acceptsJson(String accept) {
     if (accept == null || accept.isBlank()) {
       return true;
     }
@@ -74,7 +74,7 @@ final class ProtobufBodies {
   }
 
   /** The object of a protobuf request body, as its JSON would have parsed; a 415 for a kind not decoded here. */
-  static Map<String, Object> decode(byte[] body) {
+  public static Map<String, Object> decode(byte[] body) {
     if (body.length < MAGIC.length || body[0] != MAGIC[0] || body[1] != MAGIC[1] || body[2] != MAGIC[2] || body[3] != MAGIC[3]) {
       throw new ApiException(400, "BadRequest", "the request body is not valid Kubernetes protobuf: it does not start with the magic bytes k8s\\0");
     }
