@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.internal.RayObject;
 import io.kuberay.harness.internal.TempDirs;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -56,7 +57,7 @@ public final class DiagnosticsBundle {
     List<RayClusterHandle> clusters = environment.rayClusters().inNamespace(namespace).list();
     write(dir, "rayclusters.yaml", () -> yaml(client, clusters.stream().map(RayClusterHandle::get).toList()));
     write(dir, "rayjobs.yaml", () -> yaml(client, client.genericKubernetesResources(RAY_JOBS).inNamespace(namespace).list().getItems()));
-    write(dir, "rayservices.yaml", () -> yaml(client, client.genericKubernetesResources(RayServiceHandle.RAY_SERVICES).inNamespace(namespace).list().getItems()));
+    write(dir, "rayservices.yaml", () -> yaml(client, client.genericKubernetesResources(RayObject.RAY_SERVICES).inNamespace(namespace).list().getItems()));
     write(dir, "services.yaml", () -> yaml(client, client.services().inNamespace(namespace).list().getItems()));
     List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
     write(dir, "pods.yaml", () -> yaml(client, pods));

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.rayservice.RayServices;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.internal.Backends;
 import io.kuberay.harness.internal.JvmWarmup;

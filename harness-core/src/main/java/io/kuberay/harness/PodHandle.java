@@ -98,7 +98,8 @@ public final class PodHandle {
     return backend.exec(get(), null, command, timeout);
   }
 
-  static String describe(Pod pod) {
+  @Internal
+  public static String describe(Pod pod) {
     if (pod.getStatus() == null) {
       return "no status";
     }

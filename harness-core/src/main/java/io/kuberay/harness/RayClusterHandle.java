@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.internal.RayObject;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.internal.LatestObject;
@@ -23,14 +24,16 @@ import java.util.function.Consumer;
 /** A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard. */
 public final class RayClusterHandle {
 
-  static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.context("RayCluster", "rayclusters");
+  static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.RAY_CLUSTERS;
 
   private final ClusterBackend backend;
   private final String namespace;
   private final String name;
   private final RayObject object;
 
-  RayClusterHandle(ClusterBackend backend, String namespace, String name) {
+  /** For the harness's own packages (a RayService's clusters); users get handles from {@link RayClusters}. */
+  @Internal
+  public RayClusterHandle(ClusterBackend backend, String namespace, String name) {
     this.backend = backend;
     this.namespace = namespace;
     this.name = name;

@@ -1,5 +1,8 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.rayservice.RayServiceHandle;
+import io.kuberay.harness.rayservice.RayServiceSpec;
+import io.kuberay.harness.rayservice.RayServices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.rayservice.RayServiceHandle;
+import io.kuberay.harness.rayservice.RayServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;

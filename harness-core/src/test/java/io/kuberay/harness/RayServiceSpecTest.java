@@ -1,5 +1,7 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.rayservice.RayServiceSpec;
+import io.kuberay.harness.rayservice.ServeApplications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.rayservice.RayServiceSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
-import io.kuberay.harness.RayServices;
+import io.kuberay.harness.rayservice.RayServices;
 import io.kuberay.harness.ray.RayJobsClient;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;

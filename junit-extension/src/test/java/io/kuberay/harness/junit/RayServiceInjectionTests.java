@@ -2,9 +2,9 @@ package io.kuberay.harness.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kuberay.harness.RayServiceHandle;
-import io.kuberay.harness.RayServiceSpec;
-import io.kuberay.harness.RayServices;
+import io.kuberay.harness.rayservice.RayServiceHandle;
+import io.kuberay.harness.rayservice.RayServiceSpec;
+import io.kuberay.harness.rayservice.RayServices;
 import io.kuberay.harness.Waits;
 import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;

@@ -1,5 +1,11 @@
-package io.kuberay.harness;
+package io.kuberay.harness.rayservice;
 
+import io.kuberay.harness.Internal;
+import io.kuberay.harness.PodHandle;
+import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.RayClusters;
+import io.kuberay.harness.Waits;
+import io.kuberay.harness.internal.RayObject;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.backend.ClusterBackend;
 
@@ -24,7 +30,7 @@ import java.util.Set;
  */
 public final class RayServiceHandle {
 
-  static final ResourceDefinitionContext RAY_SERVICES = RayObject.context("RayService", "rayservices");
+  static final ResourceDefinitionContext RAY_SERVICES = RayObject.RAY_SERVICES;
 
   /** Event reasons by which the operator reports a RayService it cannot serve (v1.1.0 records failures as Normal events named after the state). */
   private static final Set<String> FAILURE_REASONS = Set.of("InvalidRayServiceSpec", "InvalidRayServiceMetadata", "FailedToUpdateServeApplications",
@@ -174,7 +180,7 @@ public final class RayServiceHandle {
 
   /** The RayClusters this RayService created (active, pending and old ones not yet deleted). */
   public List<String> clusterNames() {
-    return backend.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(namespace)
+    return backend.client().genericKubernetesResources(RayObject.RAY_CLUSTERS).inNamespace(namespace)
         .withLabel("ray.io/originated-from-cr-name", name).withLabel("ray.io/originated-from-crd", "RayService").list().getItems().stream()
         .map(r -> r.getMetadata().getName()).sorted().toList();
   }

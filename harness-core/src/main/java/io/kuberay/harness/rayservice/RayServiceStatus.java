@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.rayservice;
 
 import java.util.LinkedHashMap;
 import java.util.List;

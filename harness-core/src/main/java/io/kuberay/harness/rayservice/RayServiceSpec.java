@@ -1,5 +1,6 @@
-package io.kuberay.harness;
+package io.kuberay.harness.rayservice;
 
+import io.kuberay.harness.RayClusterSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

@@ -1,4 +1,4 @@
-package io.kuberay.harness;
+package io.kuberay.harness.rayservice;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -1,5 +1,7 @@
-package io.kuberay.harness;
+package io.kuberay.harness.rayservice;
 
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.backend.ClusterBackend;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -12,7 +14,9 @@ public final class RayServices {
   private final ClusterBackend backend;
   private final String namespace;
 
-  RayServices(ClusterBackend backend, String namespace) {
+  /** For {@code KubeRayEnvironment.rayServices()}. */
+  @Internal
+  public RayServices(ClusterBackend backend, String namespace) {
     this.backend = backend;
     this.namespace = namespace;
   }
