@@ -127,6 +127,27 @@ class FieldValidationTest {
   }
 
   @Test
+  void kubeRaysOwnBundlePassesStrictValidation() {
+    for (String version : List.of("v1.1.0", "v1.5.0", "v1.7.0")) {
+      ApiDispatcher fresh = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
+      for (String ns : List.of("default", "ray-system")) {
+        fresh.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns)));
+      }
+      for (ManifestObject o : KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
+        Map<String, Object> object = JsonText.readObject(o.json());
+        if (o.kind().equals("Namespace")) {
+          continue;
+        }
+        Headers headers = Headers.builder().add("Content-Type", "application/json").build();
+        MockResponse r = fresh.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, fresh.collectionPath(object) + "?fieldValidation=Strict", headers,
+            new Buffer(o.json().getBytes(StandardCharsets.UTF_8))));
+        assertThat(r.code()).as(version + " " + o.kind() + " " + o.name() + ": " + r.getBody().readUtf8()).isEqualTo(201);
+        assertThat(warnings(r)).as(version + " " + o.kind() + " " + o.name()).isEmpty();
+      }
+    }
+  }
+
+  @Test
   void mapsAndPreservedFieldsTakeAnyKey() {
     String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"m\",\"labels\":{\"any\":\"x\"},\"annotations\":{\"whatever\":\"y\"}},"
         + "\"spec\":{\"nodeSelector\":{\"k\":\"v\"},\"containers\":[{\"name\":\"c\",\"image\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"1\"}}}]}}";
