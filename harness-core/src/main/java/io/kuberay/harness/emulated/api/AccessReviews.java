@@ -23,8 +23,10 @@ final class AccessReviews {
 
   /** The review, created as the API server does: not stored, answered with its status filled in. */
   static MockResponse review(ApiPath api, Map<String, Object> review) {
-    if (review.get("spec") == null) {
-      return ApiErrors.invalid(String.valueOf(review.getOrDefault("kind", api.plural())), api.group(), "", List.of("spec: Required value"));
+    Map<String, Object> spec = Maps.map(review.get("spec"));
+    if ("selfsubjectaccessreviews".equals(api.plural()) && (spec.get("resourceAttributes") == null) == (spec.get("nonResourceAttributes") == null)) {
+      return ApiErrors.invalid("SelfSubjectAccessReview", api.group(), "", List.of(
+          "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified"));
     }
     Map<String, Object> answer = new LinkedHashMap<>(review);
     answer.put("metadata", Maps.map(review.get("metadata")));

@@ -43,8 +43,17 @@ public final class ProtobufBodies {
 
   private static final Field METADATA = new Field("metadata", Type.MESSAGE, OBJECT_META);
 
-  /** The kinds decoded, by apiVersion/kind. */
+  private static final Map<Integer, Field> RESOURCE_ATTRIBUTES = Map.of(
+      1, Field.of("namespace", Type.STRING), 2, Field.of("verb", Type.STRING), 3, Field.of("group", Type.STRING), 4, Field.of("version", Type.STRING),
+      5, Field.of("resource", Type.STRING), 6, Field.of("subresource", Type.STRING), 7, Field.of("name", Type.STRING));
+
+  private static final Map<Integer, Field> NON_RESOURCE_ATTRIBUTES = Map.of(1, Field.of("path", Type.STRING), 2, Field.of("verb", Type.STRING));
+
+  /** The kinds decoded, by apiVersion/kind ({@code kubectl auth can-i} sends its reviews in protobuf too). */
   private static final Map<String, Map<Integer, Field>> KINDS = Map.of(
+      "authorization.k8s.io/v1/SelfSubjectAccessReview", Map.of(1, METADATA, 2, new Field("spec", Type.MESSAGE, Map.of(
+          1, new Field("resourceAttributes", Type.MESSAGE, RESOURCE_ATTRIBUTES), 2, new Field("nonResourceAttributes", Type.MESSAGE, NON_RESOURCE_ATTRIBUTES)))),
+      "authorization.k8s.io/v1/SelfSubjectRulesReview", Map.of(1, METADATA, 2, new Field("spec", Type.MESSAGE, Map.of(1, Field.of("namespace", Type.STRING)))),
       "v1/Secret", Map.of(1, METADATA, 2, Field.of("data", Type.BYTES_MAP), 3, Field.of("type", Type.STRING), 4, Field.of("stringData", Type.STRING_MAP),
           5, Field.of("immutable", Type.BOOL)),
       "v1/ConfigMap", Map.of(1, METADATA, 2, Field.of("data", Type.STRING_MAP), 3, Field.of("binaryData", Type.BYTES_MAP), 4, Field.of("immutable", Type.BOOL)),
