@@ -13,8 +13,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Ray's own autoscaler on the emulated backend: the head pod's {@code autoscaler} container runs
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AutoscalingIT {
 
-  private static final Logger logger = LoggerFactory.getLogger(AutoscalingIT.class);
   static final String CLUSTER = """
       apiVersion: ray.io/v1
       kind: RayCluster
@@ -104,7 +101,7 @@ class AutoscalingIT {
         CompletableFuture.supplyAsync(() -> cluster.headPod().exec(List.of("python", "-c", DRIVER), SCALE.plus(START)));
     // The autoscaler asks for both workers at once (four tasks, two CPUs at most): they start together.
     cluster.awaitWorkerPods("small", 2, SCALE);
-    logger.info("[measure] pending demand to the new worker pods Ready: {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitted));
+    System.out.printf("Pending demand -> new worker pods Ready: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - submitted));
     ExecResult result = driver.get(SCALE.toMinutes() + START.toMinutes(), TimeUnit.MINUTES);
     assertThat(result.exitCode()).as("driver: %s", result).isZero();
     assertThat(result.stdout()).contains("done 4");
