@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class StepVocabularyTests {
 
   private static final List<Class<?>> STEP_CLASSES =
-      List.of(KubernetesSteps.class, PodSteps.class, RayClusterSteps.class, RayJobSteps.class, RayJobResourceSteps.class);
+      List.of(KubernetesSteps.class, PodSteps.class, RayClusterSteps.class, RayJobSteps.class, RayJobResourceSteps.class,
+          AutoscalingSteps.class);
 
   private final ParameterTypeRegistry registry = registry();
   private final List<Expression> expressions = expressions();
@@ -76,7 +77,7 @@ class StepVocabularyTests {
   @Test
   @DisplayName("the library has the documented number of steps and all of them compile")
   void allStepsCompile() {
-    assertThat(expressions).hasSize(33);
+    assertThat(expressions).hasSize(36);
   }
 
   @ParameterizedTest
@@ -131,6 +132,9 @@ class StepVocabularyTests {
         Map.entry("commands in pods time out after 30 seconds", 1),
         Map.entry("steps without a stated duration wait up to 2 minutes", 1),
         Map.entry("I create the Kubernetes resource:", 0),
+        Map.entry("worker group \"small\" of the RayCluster \"autoscaling\" has 2 ready worker pods within 8 minutes", 4),
+        Map.entry("worker group \"small\" of the RayCluster \"autoscaling\" has 0 replicas within 5 minutes", 4),
+        Map.entry("the RayCluster \"autoscaling\" has created at least 2 and deleted at least 2 worker pods", 3),
         Map.entry("I install the ray-cluster chart v1.1.0 as release \"raycluster\"", 2),
         Map.entry("the ray-cluster chart 1.5.0 is installed as release \"raycluster\"", 2),
         Map.entry("I install the ray-cluster chart v1.5.0 as release \"raycluster\" with values:", 2),

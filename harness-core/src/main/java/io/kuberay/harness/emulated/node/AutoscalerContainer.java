@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.ContainerProcess;
+import io.kuberay.harness.ray.process.PortAllocator;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.IOException;
@@ -36,6 +37,7 @@ final class AutoscalerContainer implements AutoCloseable {
   static final String NAME = "autoscaler";
   /** Where the shim finds the head's GCS; removed from the environment before Ray runs. */
   static final String HEAD_GCS_ENV = "KUBERAY_HARNESS_HEAD_GCS";
+  private static final String METRICS_PORT_ENV = "AUTOSCALER_METRIC_PORT";
   private static final Duration BACK_OFF = Duration.ofSeconds(10);
   private static final Logger logger = LoggerFactory.getLogger(AutoscalerContainer.class);
 
@@ -101,6 +103,10 @@ final class AutoscalerContainer implements AutoCloseable {
     env.putAll(runtime.environment()); // the image's PATH: the pod's Ray runtime
     env.put("PATH", shimDir + File.pathSeparator + env.get("PATH"));
     env.put(HEAD_GCS_ENV, headGcs);
+    if (!containerEnv.containsKey(METRICS_PORT_ENV)) {
+      // Its metrics server's fixed port (44217) is the pod's own in a cluster; here pods share the loopback.
+      env.put(METRICS_PORT_ENV, Integer.toString(PortAllocator.freePort()));
+    }
     List<String> command = new ArrayList<>();
     // The kubelet expands $(VAR) in command and args with the container's environment.
     (c.getCommand() == null ? List.<String>of() : c.getCommand()).forEach(a -> command.add(ContainerEnv.expand(a, containerEnv)));

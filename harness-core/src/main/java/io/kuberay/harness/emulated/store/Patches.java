@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** The patch types the API server accepts on every resource: JSON patch (RFC 6902) and JSON merge patch (RFC 7386). */
@@ -50,11 +51,40 @@ public final class Patches {
     JsonNode operations = MAPPER.readTree(patch);
     JsonNode source = MAPPER.valueToTree(target);
     createMissingParents(source, operations);
+    operations = replaceOfMissingMemberAsAdd(source, operations);
     try {
       return MAPPER.treeToValue(JsonPatch.apply(operations, source), LinkedHashMap.class);
     } catch (JsonPatchException e) {
       throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage());
     }
+  }
+
+  /**
+   * kube-apiserver applies JSON patches with evanphx/json-patch v4, whose {@code replace} of a member an object lacks
+   * sets it like {@code add} (RFC 6902 says it fails). Ray's autoscaler relies on it: it replaces
+   * {@code /spec/workerGroupSpecs/<i>/scaleStrategy}, which a RayCluster written without one does not have.
+   */
+  private static JsonNode replaceOfMissingMemberAsAdd(JsonNode source, JsonNode operations) {
+    if (!operations.isArray()) {
+      return operations;
+    }
+    ArrayNode out = MAPPER.createArrayNode();
+    for (JsonNode op : operations) {
+      String path = op.path("path").asString("");
+      int slash = path.lastIndexOf('/');
+      if ("replace".equals(op.path("op").asString("")) && slash >= 0) {
+        JsonNode parent = source.at(path.substring(0, slash));
+        String member = path.substring(slash + 1).replace("~1", "/").replace("~0", "~");
+        if (parent instanceof ObjectNode object && object.get(member) == null) {
+          ObjectNode add = ((ObjectNode) op).deepCopy();
+          add.put("op", "add");
+          out.add(add);
+          continue;
+        }
+      }
+      out.add(op);
+    }
+    return out;
   }
 
   /**
