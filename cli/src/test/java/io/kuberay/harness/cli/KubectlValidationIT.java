@@ -135,9 +135,19 @@ class KubectlValidationIT {
 
   /** KubeRay's own sample manifests, when the release data has them: each accepted, or refused for a reason a real cluster gives. */
   private static void applyEverySample(Kubectl k, String version) throws IOException {
-    Optional<Path> samples = releaseData().map(d -> d.resolve(version).resolve("samples")).filter(Files::isDirectory);
+    Optional<Path> samples = releaseData().map(d -> d.resolve(version).resolve("samples")).filter(Files::isDirectory)
+        .or(() -> Optional.of(fetchedSamples().resolve(version)).filter(Files::isDirectory));
     if (samples.isEmpty()) {
-      System.out.println("[KubectlValidationIT] " + version + ": no samples/ in the release data; KubeRay's sample manifests are not applied");
+      // tools/fetch-kuberay-samples.sh gets them from the Go module proxy; CI runs it, so there they must be present
+      // for every release the proxy serves (v1.7.0's module is not served: the script says so).
+      Path unavailable = fetchedSamples().resolve(version + ".unavailable");
+      if (Files.isRegularFile(unavailable)) {
+        System.out.println("[KubectlValidationIT] " + version + ": KubeRay's samples cannot be had offline: " + Files.readString(unavailable).strip());
+        return;
+      }
+      assertThat(System.getenv("KUBERAY_SAMPLES_REQUIRED")).as("KubeRay " + version + "'s samples are required (KUBERAY_SAMPLES_REQUIRED)"
+          + " but neither the release data nor " + fetchedSamples() + " has them; run tools/fetch-kuberay-samples.sh " + version).isNotEqualTo("true");
+      System.out.println("[KubectlValidationIT] " + version + ": no samples (tools/fetch-kuberay-samples.sh); KubeRay's sample manifests are not applied");
       return;
     }
     List<String> refused = new ArrayList<>();
@@ -152,6 +162,17 @@ class KubectlValidationIT {
       }
     }
     System.out.println("[KubectlValidationIT] " + version + ": samples refused for kinds not installed or generateName: " + refused);
+  }
+
+  /** Where tools/fetch-kuberay-samples.sh puts KubeRay's samples, one directory per release. */
+  private static Path fetchedSamples() {
+    String explicit = System.getenv("KUBERAY_HARNESS_SAMPLES");
+    if (explicit != null && !explicit.isBlank()) {
+      return Path.of(explicit);
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return cache.resolve("kuberay-harness").resolve("kuberay-samples");
   }
 
   /** KubeRay's release data: {@code -Dkuberay.release.data=DIR}, else {@code ../shared/kuberay} beside the checkout. */
