@@ -17,6 +17,7 @@ public final class Main {
                 (exit code 0 only if it passed). The default backend, emulated, needs no Docker.
         up      Start an emulated Kubernetes cluster with KubeRay and the tutorial RayCluster,
                 write a kubeconfig, and serve until Ctrl-C.
+        down    Remove the k3s environments kept for reuse (kuberay.k3s.reuse=true).
 
       Run './kuberay-harness COMMAND --help' for a command's options and examples.
 
@@ -44,6 +45,8 @@ public final class Main {
         return UpCommand.run(rest, out, err);
       case "smoke":
         return SmokeCommand.run(rest, out, err);
+      case "down":
+        return DownCommand.run(rest, out, err);
       default:
         err.println("kuberay-harness: unknown command '" + args[0] + "'");
         err.print(USAGE);

@@ -94,6 +94,10 @@ public final class K3sBackend extends RealClusterBackend {
         .withNodeReadyTimeout(settings.startupTimeout());
     node.withStartupTimeout(settings.startupTimeout());
     node.withLogConsumer(frame -> appendLog(logFile, frame));
+    if (plan.preloaded().isPresent()) {
+      // Only what this run needs: a stale or unneeded copy in the image costs no import.
+      node.withEnv(PreloadedNode.ONLY_ENV, plan.awaited().stream().map(plan::id).map(PreloadedNode::hex).collect(Collectors.joining(",")));
+    }
     ReuseKey key = new ReuseKey(imageId(docker, plan.node()), plan.ids(), images.aliases(), settings.kuberayVersion().toString(),
         settings.installMethod().toString());
     if (reuse) {

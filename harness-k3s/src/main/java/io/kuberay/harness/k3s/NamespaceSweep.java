@@ -43,7 +43,11 @@ final class NamespaceSweep {
 
   /** Records the namespaces present now as the ones a later run keeps. */
   void record() {
-    String names = String.join(",", present());
+    record(present());
+  }
+
+  private void record(Collection<String> keep) {
+    String names = String.join(",", keep);
     client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder()
         .withNewMetadata().withName(CONFIG_MAP).withNamespace(NAMESPACE).endMetadata()
         .addToData(KEY, names).build()).serverSideApply();
@@ -74,7 +78,7 @@ final class NamespaceSweep {
           () -> present().stream().filter(stale::contains).toList(), List::isEmpty, left -> "still there: " + left, null);
     }
     if (record == null) {
-      record();
+      record(present().stream().filter(n -> !stale.contains(n)).toList());
     }
     return stale;
   }

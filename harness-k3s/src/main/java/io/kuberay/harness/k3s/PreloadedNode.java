@@ -25,6 +25,8 @@ record PreloadedNode(String image, String baseId, Set<String> carried) {
   static final String CARRIED_LABEL = "io.kuberay.harness.preloaded";
   /** Where the node's entry point marks each image as imported ({@code <id>.done}) or not ({@code <id>.failed}). */
   static final String MARKS = "/run/kube-node/preloaded";
+  /** Names (by their IDs' hex digits, comma-separated) the carried images the node imports; the others it skips. */
+  static final String ONLY_ENV = "KUBE_NODE_PRELOAD";
 
   PreloadedNode {
     Objects.requireNonNull(image, "image");
@@ -70,7 +72,7 @@ record PreloadedNode(String image, String baseId, Set<String> carried) {
     return MARKS + "/" + hex(imageId) + ".failed";
   }
 
-  private static String hex(String imageId) {
+  static String hex(String imageId) {
     return imageId.startsWith("sha256:") ? imageId.substring("sha256:".length()) : imageId;
   }
 }
