@@ -132,7 +132,8 @@ class EmulatedK3sParityIT {
     RayClusterChart chart = RayClusterChart.release("raycluster", env.kuberayVersion())
         .set("head.resources.requests.cpu", "500m")
         .set("worker.resources.requests.cpu", "500m");
-    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).install(chart).awaitReady(Duration.ofMinutes(5));
+    // 8 minutes: on a loaded 2-core machine the real head can take more than 5 to pass its probes.
+    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).install(chart).awaitReady(Duration.ofMinutes(8));
     ExecResult exec = cluster.headPod().exec("python", "-c", TUTORIAL);
     RayJobsClient jobs = RayJobsClient.connect(cluster.dashboardUrl());
     String id = jobs.submit(JobSubmission.entrypoint("python -c \"" + TUTORIAL + "\"").withSubmissionId("parity-job"));
