@@ -6,7 +6,9 @@ import java.util.stream.Collectors;
 
 /** Where the Kubernetes cluster of an environment comes from. */
 public enum BackendType {
-  /** An in-JVM Kubernetes API with an emulated KubeRay operator; Ray nodes run as local processes. */
+  /**
+   * An in-JVM Kubernetes API with an emulated KubeRay operator; Ray nodes run as local processes.
+   */
   EMULATED,
   /** k3s in a Testcontainers container with the real KubeRay operator and real Ray pods. */
   K3S,

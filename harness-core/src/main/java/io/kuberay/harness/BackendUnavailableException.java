@@ -1,8 +1,9 @@
 package io.kuberay.harness;
 
 /**
- * The selected backend cannot start on this machine (e.g. k3s without a reachable Docker engine). The message
- * says what is missing and how to fix it; adapters report it as a configuration problem, not a test failure.
+ * The selected backend cannot start on this machine (e.g. k3s without a reachable Docker engine).
+ * The message says what is missing and how to fix it; adapters report it as a configuration
+ * problem, not a test failure.
  */
 public class BackendUnavailableException extends IllegalStateException {
 

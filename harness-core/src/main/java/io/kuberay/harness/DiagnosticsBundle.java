@@ -1,12 +1,11 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.internal.RayObject;
-import io.kuberay.harness.internal.TempDirs;
 import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kuberay.harness.internal.RayObject;
+import io.kuberay.harness.internal.TempDirs;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.RayJobsClient;
 import java.io.IOException;
@@ -23,15 +22,21 @@ import java.util.stream.Stream;
 
 /**
  * What one needs to debug a failed test or scenario in a namespace: {@code rayclusters.yaml},
- * {@code rayjobs.yaml}, {@code rayservices.yaml}, {@code services.yaml}, {@code pods.yaml}, {@code events.txt}, {@code logs/<pod>.log},
- * {@code logs/operator.log} and {@code ray-jobs/<id>.log} for every Ray job on each cluster's dashboard.
- * Each part is best effort: a part that cannot be read becomes {@code <part>.error} with the exception,
- * so a broken cluster still yields the rest.
+ * {@code rayjobs.yaml}, {@code rayservices.yaml}, {@code services.yaml}, {@code pods.yaml}, {@code
+ * events.txt}, {@code logs/<pod>.log}, {@code logs/operator.log} and {@code ray-jobs/<id>.log} for
+ * every Ray job on each cluster's dashboard. Each part is best effort: a part that cannot be read
+ * becomes {@code <part>.error} with the exception, so a broken cluster still yields the rest.
  */
 public final class DiagnosticsBundle {
 
   private static final ResourceDefinitionContext RAY_JOBS =
-      new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind("RayJob").withPlural("rayjobs").withNamespaced(true).build();
+      new ResourceDefinitionContext.Builder()
+          .withGroup("ray.io")
+          .withVersion("v1")
+          .withKind("RayJob")
+          .withPlural("rayjobs")
+          .withNamespaced(true)
+          .build();
 
   private final KubeRayEnvironment environment;
   private final String namespace;
@@ -45,7 +50,10 @@ public final class DiagnosticsBundle {
     return new DiagnosticsBundle(environment, namespace);
   }
 
-  /** Writes the bundle into {@code dir}, replacing a bundle an earlier run left there, and returns {@code dir}. */
+  /**
+   * Writes the bundle into {@code dir}, replacing a bundle an earlier run left there, and returns
+   * {@code dir}.
+   */
   public Path writeTo(Path dir) {
     try {
       TempDirs.deleteQuietly(dir);
@@ -55,10 +63,36 @@ public final class DiagnosticsBundle {
     }
     KubernetesClient client = environment.client();
     List<RayClusterHandle> clusters = environment.rayClusters().inNamespace(namespace).list();
-    write(dir, "rayclusters.yaml", () -> yaml(client, clusters.stream().map(RayClusterHandle::get).toList()));
-    write(dir, "rayjobs.yaml", () -> yaml(client, client.genericKubernetesResources(RAY_JOBS).inNamespace(namespace).list().getItems()));
-    write(dir, "rayservices.yaml", () -> yaml(client, client.genericKubernetesResources(RayObject.RAY_SERVICES).inNamespace(namespace).list().getItems()));
-    write(dir, "services.yaml", () -> yaml(client, client.services().inNamespace(namespace).list().getItems()));
+    write(
+        dir,
+        "rayclusters.yaml",
+        () -> yaml(client, clusters.stream().map(RayClusterHandle::get).toList()));
+    write(
+        dir,
+        "rayjobs.yaml",
+        () ->
+            yaml(
+                client,
+                client
+                    .genericKubernetesResources(RAY_JOBS)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()));
+    write(
+        dir,
+        "rayservices.yaml",
+        () ->
+            yaml(
+                client,
+                client
+                    .genericKubernetesResources(RayObject.RAY_SERVICES)
+                    .inNamespace(namespace)
+                    .list()
+                    .getItems()));
+    write(
+        dir,
+        "services.yaml",
+        () -> yaml(client, client.services().inNamespace(namespace).list().getItems()));
     List<Pod> pods = client.pods().inNamespace(namespace).list().getItems();
     write(dir, "pods.yaml", () -> yaml(client, pods));
     write(dir, "events.txt", () -> events(client));
@@ -66,7 +100,10 @@ public final class DiagnosticsBundle {
       String name = pod.getMetadata().getName();
       write(dir, "logs/" + name + ".log", () -> environment.pod(namespace, name).logs());
     }
-    write(dir, "logs/operator.log", () -> environment.operatorPod().map(PodHandle::logs).orElse("(no operator pod)\n"));
+    write(
+        dir,
+        "logs/operator.log",
+        () -> environment.operatorPod().map(PodHandle::logs).orElse("(no operator pod)\n"));
     for (RayClusterHandle cluster : clusters) {
       write(dir, "ray-jobs/" + cluster.name() + ".txt", () -> rayJobs(dir, cluster));
     }
@@ -75,9 +112,13 @@ public final class DiagnosticsBundle {
 
   /** The bundle's path, its files and the events, as text to attach to a report. */
   public static String summary(Path dir) {
-    StringBuilder text = new StringBuilder("Diagnostics bundle: ").append(dir.toAbsolutePath()).append('\n');
+    StringBuilder text =
+        new StringBuilder("Diagnostics bundle: ").append(dir.toAbsolutePath()).append('\n');
     try (Stream<Path> files = Files.walk(dir)) {
-      files.filter(Files::isRegularFile).sorted().forEach(f -> text.append("  ").append(dir.relativize(f)).append('\n'));
+      files
+          .filter(Files::isRegularFile)
+          .sorted()
+          .forEach(f -> text.append("  ").append(dir.relativize(f)).append('\n'));
       Path events = dir.resolve("events.txt");
       if (Files.isRegularFile(events)) {
         text.append("\nevents.txt:\n").append(Files.readString(events));
@@ -93,9 +134,16 @@ public final class DiagnosticsBundle {
     RayJobsClient jobs = RayJobsClient.connect(cluster.dashboardUrl());
     StringBuilder list = new StringBuilder();
     for (JobDetails job : jobs.list()) {
-      list.append(job.id()).append(' ').append(job.status()).append(' ').append(Objects.toString(job.message(), "")).append('\n');
+      list.append(job.id())
+          .append(' ')
+          .append(job.status())
+          .append(' ')
+          .append(Objects.toString(job.message(), ""))
+          .append('\n');
       if (job.submissionId() != null) {
-        Files.writeString(dir.resolve("ray-jobs").resolve(cluster.name() + "-" + job.submissionId() + ".log"), jobs.logs(job.submissionId()));
+        Files.writeString(
+            dir.resolve("ray-jobs").resolve(cluster.name() + "-" + job.submissionId() + ".log"),
+            jobs.logs(job.submissionId()));
       }
     }
     return list.toString();
@@ -103,7 +151,8 @@ public final class DiagnosticsBundle {
 
   private static String yaml(KubernetesClient client, List<?> objects) {
     StringBuilder yaml = new StringBuilder();
-    objects.forEach(o -> yaml.append("---\n").append(client.getKubernetesSerialization().asYaml(o)));
+    objects.forEach(
+        o -> yaml.append("---\n").append(client.getKubernetesSerialization().asYaml(o)));
     return yaml.toString();
   }
 
@@ -111,11 +160,20 @@ public final class DiagnosticsBundle {
     StringBuilder text = new StringBuilder();
     client.v1().events().inNamespace(namespace).list().getItems().stream()
         .sorted(Comparator.comparing(e -> Objects.toString(e.getLastTimestamp(), "")))
-        .forEach((Event e) -> text.append(Objects.toString(e.getLastTimestamp(), "-")).append(' ')
-            .append(e.getType()).append(' ')
-            .append(e.getReason()).append(' ')
-            .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(": ")
-            .append(e.getMessage()).append('\n'));
+        .forEach(
+            (Event e) ->
+                text.append(Objects.toString(e.getLastTimestamp(), "-"))
+                    .append(' ')
+                    .append(e.getType())
+                    .append(' ')
+                    .append(e.getReason())
+                    .append(' ')
+                    .append(e.getInvolvedObject().getKind())
+                    .append('/')
+                    .append(e.getInvolvedObject().getName())
+                    .append(": ")
+                    .append(e.getMessage())
+                    .append('\n'));
     return text.toString();
   }
 

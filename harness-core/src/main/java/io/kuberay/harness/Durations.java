@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses durations as people write them: {@code 90s}, {@code 2m}, {@code 500ms}, {@code 1h}, or ISO-8601. */
+/**
+ * Parses durations as people write them: {@code 90s}, {@code 2m}, {@code 500ms}, {@code 1h}, or
+ * ISO-8601.
+ */
 public final class Durations {
 
   private static final Pattern SIMPLE =

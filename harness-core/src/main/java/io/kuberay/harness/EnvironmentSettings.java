@@ -8,10 +8,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Everything that identifies one environment. Immutable; two equal settings share one started environment
- * in {@link KubeRayEnvironments}. Start from {@link #defaults()} and change one value at a time with the
- * {@code with…} methods (or {@link KubeRayEnvironment#builder()}); there is no positional constructor, so adding a
- * setting touches this class only.
+ * Everything that identifies one environment. Immutable; two equal settings share one started
+ * environment in {@link KubeRayEnvironments}. Start from {@link #defaults()} and change one value
+ * at a time with the {@code with…} methods (or {@link KubeRayEnvironment#builder()}); there is no
+ * positional constructor, so adding a setting touches this class only.
  */
 public final class EnvironmentSettings {
 
@@ -29,9 +29,17 @@ public final class EnvironmentSettings {
   private final String k3sImage;
   private final Duration startupTimeout;
 
-  private EnvironmentSettings(BackendType backend, KubeRayVersion kuberayVersion, InstallMethod installMethod,
-      Optional<Path> manifestsDir, NodeCapacity nodeCapacity, RayMode rayMode, Optional<Path> kubeconfig,
-      Optional<String> context, String k3sImage, Duration startupTimeout) {
+  private EnvironmentSettings(
+      BackendType backend,
+      KubeRayVersion kuberayVersion,
+      InstallMethod installMethod,
+      Optional<Path> manifestsDir,
+      NodeCapacity nodeCapacity,
+      RayMode rayMode,
+      Optional<Path> kubeconfig,
+      Optional<String> context,
+      String k3sImage,
+      Duration startupTimeout) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.kuberayVersion = Objects.requireNonNull(kuberayVersion, "kuberayVersion");
     this.installMethod = Objects.requireNonNull(installMethod, "installMethod");
@@ -47,10 +55,22 @@ public final class EnvironmentSettings {
     }
   }
 
-  /** The defaults: emulated backend, KubeRay v1.1.0 by kustomize, bundled manifests, Ray if available. */
+  /**
+   * The defaults: emulated backend, KubeRay v1.1.0 by kustomize, bundled manifests, Ray if
+   * available.
+   */
   public static EnvironmentSettings defaults() {
-    return new EnvironmentSettings(BackendType.EMULATED, KubeRayVersion.DEFAULT, InstallMethod.KUSTOMIZE, Optional.empty(),
-        NodeCapacity.ofThisMachine(), RayMode.AUTO, Optional.empty(), Optional.empty(), DEFAULT_K3S_IMAGE, Duration.ofMinutes(5));
+    return new EnvironmentSettings(
+        BackendType.EMULATED,
+        KubeRayVersion.DEFAULT,
+        InstallMethod.KUSTOMIZE,
+        Optional.empty(),
+        NodeCapacity.ofThisMachine(),
+        RayMode.AUTO,
+        Optional.empty(),
+        Optional.empty(),
+        DEFAULT_K3S_IMAGE,
+        Duration.ofMinutes(5));
   }
 
   /** Where the cluster comes from. */
@@ -68,7 +88,10 @@ public final class EnvironmentSettings {
     return installMethod;
   }
 
-  /** A directory of KubeRay release data ({@code <dir>/v1.1.0/kustomize-default.yaml}), empty for the bundled copy. */
+  /**
+   * A directory of KubeRay release data ({@code <dir>/v1.1.0/kustomize-default.yaml}), empty for
+   * the bundled copy.
+   */
   public Optional<Path> manifestsDir() {
     return manifestsDir;
   }
@@ -104,52 +127,152 @@ public final class EnvironmentSettings {
   }
 
   public EnvironmentSettings withBackend(BackendType value) {
-    return new EnvironmentSettings(value, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        value,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   public EnvironmentSettings withKuberayVersion(KubeRayVersion value) {
-    return new EnvironmentSettings(backend, value, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        value,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   public EnvironmentSettings withInstallMethod(InstallMethod value) {
-    return new EnvironmentSettings(backend, kuberayVersion, value, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        value,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   /** Release data from this directory instead of the bundled copy; empty for the bundled copy. */
   public EnvironmentSettings withManifestsDir(Optional<Path> value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, value, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        value,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   public EnvironmentSettings withNodeCapacity(NodeCapacity value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, value, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        value,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   public EnvironmentSettings withRayMode(RayMode value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, value, kubeconfig, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        value,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   /** The existing backend's kubeconfig; empty for {@code KUBECONFIG} or {@code ~/.kube/config}. */
   public EnvironmentSettings withKubeconfig(Optional<Path> value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, value, context, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        value,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   /** The existing backend's context; empty for the current one. */
   public EnvironmentSettings withContext(Optional<String> value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, value, k3sImage, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        value,
+        k3sImage,
+        startupTimeout);
   }
 
   public EnvironmentSettings withK3sImage(String value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, value, startupTimeout);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        value,
+        startupTimeout);
   }
 
   public EnvironmentSettings withStartupTimeout(Duration value) {
-    return new EnvironmentSettings(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, value);
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        value);
   }
 
   /**
-   * These settings with every value given from outside (system property, JUnit configuration parameter,
-   * environment variable; see {@link SettingsReader}) put over them; the outside wins so that one test runs
-   * unchanged on another backend.
+   * These settings with every value given from outside (system property, JUnit configuration
+   * parameter, environment variable; see {@link SettingsReader}) put over them; the outside wins so
+   * that one test runs unchanged on another backend.
    */
   public EnvironmentSettings withExternalOverrides() {
     return withOverridesFrom(SettingsReader.current());
@@ -157,62 +280,121 @@ public final class EnvironmentSettings {
 
   EnvironmentSettings withOverridesFrom(SettingsReader config) {
     return withBackend(config.value(Setting.BACKEND).map(BackendType::of).orElse(backend))
-        .withKuberayVersion(config.value(Setting.VERSION).map(KubeRayVersion::of).orElse(kuberayVersion))
-        .withInstallMethod(config.value(Setting.INSTALL).map(InstallMethod::of).orElse(installMethod))
+        .withKuberayVersion(
+            config.value(Setting.VERSION).map(KubeRayVersion::of).orElse(kuberayVersion))
+        .withInstallMethod(
+            config.value(Setting.INSTALL).map(InstallMethod::of).orElse(installMethod))
         .withManifestsDir(config.value(Setting.MANIFESTS_DIR).map(Path::of).or(() -> manifestsDir))
-        .withNodeCapacity(new NodeCapacity(
-            config.value(Setting.NODE_CPU).orElse(nodeCapacity.cpu()),
-            config.value(Setting.NODE_MEMORY).orElse(nodeCapacity.memory()),
-            config.value(Setting.NODE_RESOURCES).map(t -> NodeCapacity.pairs(Setting.NODE_RESOURCES.key(), t)).orElse(nodeCapacity.extendedResources()),
-            config.value(Setting.NODE_LABELS).map(t -> NodeCapacity.pairs(Setting.NODE_LABELS.key(), t)).orElse(nodeCapacity.labels()),
-            config.value(Setting.NODE_TAINTS).map(NodeCapacity::taintList).orElse(nodeCapacity.taints())))
+        .withNodeCapacity(
+            new NodeCapacity(
+                config.value(Setting.NODE_CPU).orElse(nodeCapacity.cpu()),
+                config.value(Setting.NODE_MEMORY).orElse(nodeCapacity.memory()),
+                config
+                    .value(Setting.NODE_RESOURCES)
+                    .map(t -> NodeCapacity.pairs(Setting.NODE_RESOURCES.key(), t))
+                    .orElse(nodeCapacity.extendedResources()),
+                config
+                    .value(Setting.NODE_LABELS)
+                    .map(t -> NodeCapacity.pairs(Setting.NODE_LABELS.key(), t))
+                    .orElse(nodeCapacity.labels()),
+                config
+                    .value(Setting.NODE_TAINTS)
+                    .map(NodeCapacity::taintList)
+                    .orElse(nodeCapacity.taints())))
         .withRayMode(config.value(Setting.RAY).map(RayMode::of).orElse(rayMode))
         .withKubeconfig(config.value(Setting.KUBECONFIG).map(Path::of).or(() -> kubeconfig))
         .withContext(config.value(Setting.CONTEXT).or(() -> context))
         .withK3sImage(config.value(Setting.K3S_IMAGE).orElse(k3sImage))
-        .withStartupTimeout(config.value(Setting.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout));
+        .withStartupTimeout(
+            config.value(Setting.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout));
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof EnvironmentSettings s
-        && backend == s.backend && kuberayVersion.equals(s.kuberayVersion) && installMethod == s.installMethod
-        && manifestsDir.equals(s.manifestsDir) && nodeCapacity.equals(s.nodeCapacity) && rayMode == s.rayMode
-        && kubeconfig.equals(s.kubeconfig) && context.equals(s.context) && k3sImage.equals(s.k3sImage)
+        && backend == s.backend
+        && kuberayVersion.equals(s.kuberayVersion)
+        && installMethod == s.installMethod
+        && manifestsDir.equals(s.manifestsDir)
+        && nodeCapacity.equals(s.nodeCapacity)
+        && rayMode == s.rayMode
+        && kubeconfig.equals(s.kubeconfig)
+        && context.equals(s.context)
+        && k3sImage.equals(s.k3sImage)
         && startupTimeout.equals(s.startupTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(backend, kuberayVersion, installMethod, manifestsDir, nodeCapacity, rayMode, kubeconfig, context, k3sImage, startupTimeout);
+    return Objects.hash(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout);
   }
 
   @Override
   public String toString() {
-    return "EnvironmentSettings[backend=" + backend + ", kuberayVersion=" + kuberayVersion + ", installMethod=" + installMethod
-        + ", manifestsDir=" + manifestsDir + ", nodeCapacity=" + nodeCapacity + ", rayMode=" + rayMode + ", kubeconfig=" + kubeconfig
-        + ", context=" + context + ", k3sImage=" + k3sImage + ", startupTimeout=" + startupTimeout + "]";
+    return "EnvironmentSettings[backend="
+        + backend
+        + ", kuberayVersion="
+        + kuberayVersion
+        + ", installMethod="
+        + installMethod
+        + ", manifestsDir="
+        + manifestsDir
+        + ", nodeCapacity="
+        + nodeCapacity
+        + ", rayMode="
+        + rayMode
+        + ", kubeconfig="
+        + kubeconfig
+        + ", context="
+        + context
+        + ", k3sImage="
+        + k3sImage
+        + ", startupTimeout="
+        + startupTimeout
+        + "]";
   }
 
-  /** The property names; each also reads from the environment variable of the same name in upper snake case. */
+  /**
+   * The property names; each also reads from the environment variable of the same name in upper
+   * snake case.
+   */
   public static final class Keys {
     public static final String BACKEND = "kuberay.backend";
+
     /**
-     * {@code true}: when the backend cannot start on this machine (no Docker, missing images) the test adapters
-     * skip with the reason instead of failing, e.g. for a build's extra k3s run on a machine without Docker.
+     * {@code true}: when the backend cannot start on this machine (no Docker, missing images) the
+     * test adapters skip with the reason instead of failing, e.g. for a build's extra k3s run on a
+     * machine without Docker.
      */
     public static final String BACKEND_OPTIONAL = "kuberay.backend.optional";
+
     public static final String VERSION = "kuberay.version";
     public static final String INSTALL = "kuberay.install";
     public static final String MANIFESTS_DIR = "kuberay.manifests.dir";
     public static final String NODE_CPU = "kuberay.node.cpu";
     public static final String NODE_MEMORY = "kuberay.node.memory";
+
     /** Extended resources of the emulated node, e.g. {@code nvidia.com/gpu=4,google.com/tpu=8}. */
     public static final String NODE_RESOURCES = "kuberay.node.resources";
-    /** Extra labels of the emulated node, e.g. {@code cloud.google.com/gke-accelerator=nvidia-l4}. */
+
+    /**
+     * Extra labels of the emulated node, e.g. {@code cloud.google.com/gke-accelerator=nvidia-l4}.
+     */
     public static final String NODE_LABELS = "kuberay.node.labels";
+
     /** Taints of the emulated node, e.g. {@code nvidia.com/gpu=present:NoSchedule}. */
     public static final String NODE_TAINTS = "kuberay.node.taints";
+
     public static final String RAY = "kuberay.ray";
     public static final String KUBECONFIG = "kuberay.kubeconfig";
     public static final String CONTEXT = "kuberay.context";

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * The outcome of a command run in a pod: a non-zero exit code is a result, not an exception.
  *
- * @param stdout   everything the command wrote to standard output
- * @param stderr   everything the command wrote to standard error
+ * @param stdout everything the command wrote to standard output
+ * @param stderr everything the command wrote to standard error
  * @param exitCode the process exit code
  * @param duration wall time from start to exit
  */

@@ -4,8 +4,15 @@ import io.kuberay.harness.internal.GroupResources;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The head group of a {@link RayClusterSpec}: resources, rayStartParams, service type. Immutable. */
-public record HeadGroupSpec(String cpu, String memory, Map<String, String> rayStartParams, String serviceType, String serviceName) {
+/**
+ * The head group of a {@link RayClusterSpec}: resources, rayStartParams, service type. Immutable.
+ */
+public record HeadGroupSpec(
+    String cpu,
+    String memory,
+    Map<String, String> rayStartParams,
+    String serviceType,
+    String serviceName) {
 
   public HeadGroupSpec {
     rayStartParams = Map.copyOf(new LinkedHashMap<>(rayStartParams));
@@ -33,7 +40,10 @@ public record HeadGroupSpec(String cpu, String memory, Map<String, String> raySt
     return new HeadGroupSpec(cpu, memory, rayStartParams, value, serviceName);
   }
 
-  /** A head service name other than {@code <cluster>-head-svc} ({@code headGroupSpec.headService.metadata.name}). */
+  /**
+   * A head service name other than {@code <cluster>-head-svc} ({@code
+   * headGroupSpec.headService.metadata.name}).
+   */
   public HeadGroupSpec withServiceName(String value) {
     return new HeadGroupSpec(cpu, memory, rayStartParams, serviceType, value);
   }

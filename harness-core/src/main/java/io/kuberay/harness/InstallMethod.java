@@ -9,8 +9,9 @@ public enum InstallMethod {
   /** {@code helm install kuberay-operator kuberay/kuberay-operator --version <version>}. */
   HELM,
   /**
-   * Nothing: the cluster starts empty and the user installs KubeRay with the quick-start's own commands. On the
-   * emulated backend the operator of the release in the Deployment's image tag runs once that Deployment exists.
+   * Nothing: the cluster starts empty and the user installs KubeRay with the quick-start's own
+   * commands. On the emulated backend the operator of the release in the Deployment's image tag
+   * runs once that Deployment exists.
    */
   NONE;
 

@@ -1,12 +1,12 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.rayservice.RayServices;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.internal.Backends;
 import io.kuberay.harness.internal.JvmWarmup;
 import io.kuberay.harness.internal.TempDirs;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.rayservice.RayServices;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,9 +18,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A started cluster with KubeRay installed: a Kubernetes client, a kubeconfig file, and entry points for
- * Ray clusters and pods. Close it to stop everything it started; shared environments from
- * {@link KubeRayEnvironments} are closed at JVM exit.
+ * A started cluster with KubeRay installed: a Kubernetes client, a kubeconfig file, and entry
+ * points for Ray clusters and pods. Close it to stop everything it started; shared environments
+ * from {@link KubeRayEnvironments} are closed at JVM exit.
  *
  * <pre>{@code
  * try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").start()) {
@@ -37,7 +37,8 @@ public final class KubeRayEnvironment implements AutoCloseable {
   private final Path kubeconfig;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private KubeRayEnvironment(EnvironmentSettings settings, ClusterBackend backend, Path workDir, Path kubeconfig) {
+  private KubeRayEnvironment(
+      EnvironmentSettings settings, ClusterBackend backend, Path workDir, Path kubeconfig) {
     this.settings = settings;
     this.backend = backend;
     this.workDir = workDir;
@@ -58,12 +59,15 @@ public final class KubeRayEnvironment implements AutoCloseable {
     boolean started = false;
     try {
       backend = Backends.start(settings, workDir);
-      if (settings.installMethod() != InstallMethod.NONE || settings.backend() == BackendType.EMULATED) {
+      if (settings.installMethod() != InstallMethod.NONE
+          || settings.backend() == BackendType.EMULATED) {
         // none: nothing installed; the emulated backend still runs the operator the user installs.
         backend.installKubeRay(settings);
       }
-      // Written on first use: the emulated backend makes its TLS certificates only when a client needs them.
-      KubeRayEnvironment environment = new KubeRayEnvironment(settings, backend, workDir, workDir.resolve("kubeconfig"));
+      // Written on first use: the emulated backend makes its TLS certificates only when a client
+      // needs them.
+      KubeRayEnvironment environment =
+          new KubeRayEnvironment(settings, backend, workDir, workDir.resolve("kubeconfig"));
       started = true;
       return environment;
     } finally {
@@ -98,8 +102,9 @@ public final class KubeRayEnvironment implements AutoCloseable {
   }
 
   /**
-   * A kubeconfig file (mode 600) for kubectl, helm or any other client, written on the first call; deleted
-   * when the environment closes. On the emulated backend it carries the environment's CA and token.
+   * A kubeconfig file (mode 600) for kubectl, helm or any other client, written on the first call;
+   * deleted when the environment closes. On the emulated backend it carries the environment's CA
+   * and token.
    */
   public synchronized Path kubeconfig() {
     if (closed.get()) {
@@ -108,19 +113,24 @@ public final class KubeRayEnvironment implements AutoCloseable {
     if (!Files.exists(kubeconfig)) {
       try {
         try {
-          Files.createFile(kubeconfig, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+          Files.createFile(
+              kubeconfig,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
           // not a POSIX file system: the default permissions of the temp dir apply
         }
         Files.writeString(kubeconfig, backend.kubeconfig());
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot write the environment's kubeconfig " + kubeconfig, e);
+        throw new UncheckedIOException(
+            "Cannot write the environment's kubeconfig " + kubeconfig, e);
       }
     }
     return kubeconfig;
   }
 
-  /** The namespace the KubeRay operator runs in ({@code ray-system} for v1.1.0's kustomize bundle). */
+  /**
+   * The namespace the KubeRay operator runs in ({@code ray-system} for v1.1.0's kustomize bundle).
+   */
   public String operatorNamespace() {
     return backend.operatorNamespace();
   }
@@ -143,7 +153,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
   /** Creates a namespace (idempotent) and returns its name. */
   public String createNamespace(String name) {
     if (client().namespaces().withName(name).get() == null) {
-      client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+      client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+          .create();
     }
     return name;
   }
@@ -158,7 +171,13 @@ public final class KubeRayEnvironment implements AutoCloseable {
 
   /** The operator pod, for its logs and status. */
   public Optional<PodHandle> operatorPod() {
-    return client().pods().inNamespace(operatorNamespace()).withLabel("app.kubernetes.io/component", "kuberay-operator").list().getItems().stream()
+    return client()
+        .pods()
+        .inNamespace(operatorNamespace())
+        .withLabel("app.kubernetes.io/component", "kuberay-operator")
+        .list()
+        .getItems()
+        .stream()
         .findFirst()
         .map(p -> new PodHandle(backend, operatorNamespace(), p.getMetadata().getName()));
   }
@@ -183,7 +202,9 @@ public final class KubeRayEnvironment implements AutoCloseable {
     }
   }
 
-  /** Fluent settings; {@link #start()} applies external overrides, {@link #startExactly()} does not. */
+  /**
+   * Fluent settings; {@link #start()} applies external overrides, {@link #startExactly()} does not.
+   */
   public static final class Builder {
     private final EnvironmentSettings settings;
 
@@ -222,10 +243,15 @@ public final class KubeRayEnvironment implements AutoCloseable {
     public Builder nodeCapacity(String cpu, String memory) {
       EnvironmentSettings s = settings;
       NodeCapacity n = s.nodeCapacity();
-      return with(s.withNodeCapacity(new NodeCapacity(cpu, memory, n.extendedResources(), n.labels(), n.taints())));
+      return with(
+          s.withNodeCapacity(
+              new NodeCapacity(cpu, memory, n.extendedResources(), n.labels(), n.taints())));
     }
 
-    /** The emulated node offers {@code quantity} of an extended resource, e.g. {@code ("nvidia.com/gpu", "4")}. */
+    /**
+     * The emulated node offers {@code quantity} of an extended resource, e.g. {@code
+     * ("nvidia.com/gpu", "4")}.
+     */
     public Builder nodeExtendedResource(String name, String quantity) {
       return node(settings.nodeCapacity().withExtendedResource(name, quantity));
     }
@@ -235,7 +261,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
       return node(settings.nodeCapacity().withLabel(key, value));
     }
 
-    /** The emulated node carries this taint, written {@code key=value:Effect}; pods need a matching toleration. */
+    /**
+     * The emulated node carries this taint, written {@code key=value:Effect}; pods need a matching
+     * toleration.
+     */
     public Builder nodeTaint(String taint) {
       return node(settings.nodeCapacity().withTaint(taint));
     }
@@ -254,7 +283,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
       return with(s.withStartupTimeout(timeout));
     }
 
-    /** The settings with system properties and environment variables applied over the code's choices. */
+    /**
+     * The settings with system properties and environment variables applied over the code's
+     * choices.
+     */
     public EnvironmentSettings settings() {
       return settings.withExternalOverrides();
     }
@@ -264,7 +296,10 @@ public final class KubeRayEnvironment implements AutoCloseable {
       return settings;
     }
 
-    /** Starts a new environment, with external overrides (e.g. {@code -Dkuberay.backend=k3s}) applied. */
+    /**
+     * Starts a new environment, with external overrides (e.g. {@code -Dkuberay.backend=k3s})
+     * applied.
+     */
     public KubeRayEnvironment start() {
       return KubeRayEnvironment.start(settings());
     }
@@ -274,10 +309,11 @@ public final class KubeRayEnvironment implements AutoCloseable {
       return KubeRayEnvironment.start(settings);
     }
 
-    /** The shared environment for these settings (with external overrides), started on first use. */
+    /**
+     * The shared environment for these settings (with external overrides), started on first use.
+     */
     public KubeRayEnvironment shared() {
       return KubeRayEnvironments.shared(settings());
     }
   }
-
 }

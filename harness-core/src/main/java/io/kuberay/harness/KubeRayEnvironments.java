@@ -6,19 +6,20 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The process-wide registry of shared environments: one started environment per settings, reused by every
- * test class and scenario that asks for the same settings.
+ * The process-wide registry of shared environments: one started environment per settings, reused by
+ * every test class and scenario that asks for the same settings.
  *
- * <p>Holders take a {@link Lease}; the environment closes when the last lease is released (a test run's
- * root store holds one for the whole run, so classes in between reuse it). {@link #shared} hands out an
- * environment pinned until JVM exit. Everything still open is closed at JVM exit.
+ * <p>Holders take a {@link Lease}; the environment closes when the last lease is released (a test
+ * run's root store holds one for the whole run, so classes in between reuse it). {@link #shared}
+ * hands out an environment pinned until JVM exit. Everything still open is closed at JVM exit.
  */
 public final class KubeRayEnvironments {
 
   private static final Map<EnvironmentSettings, Entry> SHARED = new HashMap<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(KubeRayEnvironments::closeAll, "kuberay-harness-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(KubeRayEnvironments::closeAll, "kuberay-harness-shutdown"));
   }
 
   private KubeRayEnvironments() {}

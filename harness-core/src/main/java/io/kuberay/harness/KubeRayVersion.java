@@ -8,18 +8,23 @@ import java.util.regex.Pattern;
 /**
  * A KubeRay release the harness knows how to install and emulate.
  *
- * <p>Parse user input with {@link #of(String)}: {@code "v1.1.0"} and {@code "1.1.0"} are the same version.
+ * <p>Parse user input with {@link #of(String)}: {@code "v1.1.0"} and {@code "1.1.0"} are the same
+ * version.
  */
 public final class KubeRayVersion implements Comparable<KubeRayVersion> {
 
   /** The release the KubeRay quick-start tutorial uses. */
   public static final KubeRayVersion V1_1_0 = new KubeRayVersion(1, 1, 0);
+
   /** The newest release of the operator's Go module on the Go module proxy. */
   public static final KubeRayVersion V1_5_0 = new KubeRayVersion(1, 5, 0);
+
   /** The newest upstream release. */
   public static final KubeRayVersion V1_7_0 = new KubeRayVersion(1, 7, 0);
 
-  /** The versions whose behaviour the emulated operator reproduces and whose manifests are bundled. */
+  /**
+   * The versions whose behaviour the emulated operator reproduces and whose manifests are bundled.
+   */
   public static final List<KubeRayVersion> SUPPORTED = List.of(V1_1_0, V1_5_0, V1_7_0);
 
   /** The version used when nothing is configured: the tutorial's. */
@@ -40,7 +45,8 @@ public final class KubeRayVersion implements Comparable<KubeRayVersion> {
   /**
    * Parses a supported version.
    *
-   * @throws IllegalArgumentException naming the supported versions when {@code text} is not one of them
+   * @throws IllegalArgumentException naming the supported versions when {@code text} is not one of
+   *     them
    */
   public static KubeRayVersion of(String text) {
     Objects.requireNonNull(text, "KubeRay version must not be null");
@@ -48,7 +54,9 @@ public final class KubeRayVersion implements Comparable<KubeRayVersion> {
     if (m.matches()) {
       KubeRayVersion parsed =
           new KubeRayVersion(
-              Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+              Integer.parseInt(m.group(1)),
+              Integer.parseInt(m.group(2)),
+              Integer.parseInt(m.group(3)));
       for (KubeRayVersion known : SUPPORTED) {
         if (known.equals(parsed)) {
           return known;
@@ -84,7 +92,10 @@ public final class KubeRayVersion implements Comparable<KubeRayVersion> {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KubeRayVersion v && v.major == major && v.minor == minor && v.patch == patch;
+    return o instanceof KubeRayVersion v
+        && v.major == major
+        && v.minor == minor
+        && v.patch == patch;
   }
 
   @Override

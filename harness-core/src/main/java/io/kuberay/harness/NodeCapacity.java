@@ -14,14 +14,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The emulated node as the scheduler sees it: allocatable CPU and memory in Kubernetes quantity notation
- * ({@code "8"}, {@code "32Gi"}), extended resources such as {@code nvidia.com/gpu=4}, extra node labels and
- * taints ({@code key=value:NoSchedule}). Pods that do not fit stay Pending as Unschedulable, as on a real node.
+ * The emulated node as the scheduler sees it: allocatable CPU and memory in Kubernetes quantity
+ * notation ({@code "8"}, {@code "32Gi"}), extended resources such as {@code nvidia.com/gpu=4},
+ * extra node labels and taints ({@code key=value:NoSchedule}). Pods that do not fit stay Pending as
+ * Unschedulable, as on a real node.
  */
-public record NodeCapacity(String cpu, String memory, Map<String, String> extendedResources, Map<String, String> labels, List<String> taints) {
+public record NodeCapacity(
+    String cpu,
+    String memory,
+    Map<String, String> extendedResources,
+    Map<String, String> labels,
+    List<String> taints) {
 
   private static final long GIB = 1024L * 1024 * 1024;
-  private static final Pattern TAINT = Pattern.compile("([^=:,\\s]+)(?:=([^:,\\s]*))?:(NoSchedule|PreferNoSchedule|NoExecute)");
+  private static final Pattern TAINT =
+      Pattern.compile("([^=:,\\s]+)(?:=([^:,\\s]*))?:(NoSchedule|PreferNoSchedule|NoExecute)");
   private static final Set<String> BUILT_IN = Set.of("cpu", "memory", "pods", "ephemeral-storage");
 
   public NodeCapacity {
@@ -30,13 +37,17 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
     parse("cpu", cpu);
     parse("memory", memory);
     extendedResources = Map.copyOf(Objects.requireNonNull(extendedResources, "extendedResources"));
-    extendedResources.forEach((name, q) -> {
-      if (BUILT_IN.contains(name) || !name.contains("/")) {
-        throw new IllegalArgumentException("Node extended resource '" + name + "' must be a domain-qualified name such as nvidia.com/gpu"
-            + " (cpu and memory have their own settings).");
-      }
-      parse(name, q);
-    });
+    extendedResources.forEach(
+        (name, q) -> {
+          if (BUILT_IN.contains(name) || !name.contains("/")) {
+            throw new IllegalArgumentException(
+                "Node extended resource '"
+                    + name
+                    + "' must be a domain-qualified name such as nvidia.com/gpu"
+                    + " (cpu and memory have their own settings).");
+          }
+          parse(name, q);
+        });
     labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
     taints = List.copyOf(Objects.requireNonNull(taints, "taints"));
     taints.forEach(NodeCapacity::taint);
@@ -46,7 +57,10 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
     this(cpu, memory, Map.of(), Map.of(), List.of());
   }
 
-  /** This node with {@code quantity} of an extended resource, e.g. {@code ("nvidia.com/gpu", "4")}: "a node with 4 GPUs". */
+  /**
+   * This node with {@code quantity} of an extended resource, e.g. {@code ("nvidia.com/gpu", "4")}:
+   * "a node with 4 GPUs".
+   */
   public NodeCapacity withExtendedResource(String name, String quantity) {
     Map<String, String> r = new LinkedHashMap<>(extendedResources);
     r.put(name, quantity);
@@ -59,24 +73,36 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
     return new NodeCapacity(cpu, memory, extendedResources, l, taints);
   }
 
-  /** @param taint {@code key=value:Effect} or {@code key:Effect}, the effect NoSchedule, PreferNoSchedule or NoExecute */
+  /**
+   * @param taint {@code key=value:Effect} or {@code key:Effect}, the effect NoSchedule,
+   *     PreferNoSchedule or NoExecute
+   */
   public NodeCapacity withTaint(String taint) {
     List<String> t = new ArrayList<>(taints);
     t.add(taint);
     return new NodeCapacity(cpu, memory, extendedResources, labels, t);
   }
 
-  /** {@code [key, value, effect]} of a taint written as {@code key=value:Effect}; value empty when not given. */
+  /**
+   * {@code [key, value, effect]} of a taint written as {@code key=value:Effect}; value empty when
+   * not given.
+   */
   public static String[] taint(String text) {
     Matcher m = TAINT.matcher(text.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("Node taint '" + text + "' is not of the form key=value:Effect (or key:Effect) with Effect one of"
-          + " NoSchedule, PreferNoSchedule, NoExecute; e.g. nvidia.com/gpu=present:NoSchedule.");
+      throw new IllegalArgumentException(
+          "Node taint '"
+              + text
+              + "' is not of the form key=value:Effect (or key:Effect) with Effect one of"
+              + " NoSchedule, PreferNoSchedule, NoExecute; e.g. nvidia.com/gpu=present:NoSchedule.");
     }
     return new String[] {m.group(1), m.group(2) == null ? "" : m.group(2), m.group(3)};
   }
 
-  /** {@code a=1,b=2} as a map; for the {@code kuberay.node.resources} and {@code kuberay.node.labels} settings. */
+  /**
+   * {@code a=1,b=2} as a map; for the {@code kuberay.node.resources} and {@code
+   * kuberay.node.labels} settings.
+   */
   static Map<String, String> pairs(String setting, String text) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String part : text.split(",")) {
@@ -85,14 +111,20 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException(setting + " must be a comma-separated list of name=value pairs, e.g. nvidia.com/gpu=4; got '" + part.trim() + "'.");
+        throw new IllegalArgumentException(
+            setting
+                + " must be a comma-separated list of name=value pairs, e.g. nvidia.com/gpu=4; got '"
+                + part.trim()
+                + "'.");
       }
       out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
     }
     return out;
   }
 
-  /** {@code k1=v1:NoSchedule,k2:NoExecute} as a list; for the {@code kuberay.node.taints} setting. */
+  /**
+   * {@code k1=v1:NoSchedule,k2:NoExecute} as a list; for the {@code kuberay.node.taints} setting.
+   */
   static List<String> taintList(String text) {
     List<String> out = new ArrayList<>();
     for (String part : text.split(",")) {
@@ -105,7 +137,8 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
 
   /**
    * This machine's memory and at least 8 CPUs: CPU requests only reserve scheduling room (Ray's
-   * {@code --num-cpus} is a logical count), and the tutorial's cluster plus the operator needs more than 2.
+   * {@code --num-cpus} is a logical count), and the tutorial's cluster plus the operator needs more
+   * than 2.
    */
   static NodeCapacity ofThisMachine() {
     int cpus = Math.max(8, Runtime.getRuntime().availableProcessors());
@@ -131,7 +164,11 @@ public record NodeCapacity(String cpu, String memory, Map<String, String> extend
       return Quantity.getAmountInBytes(new Quantity(value));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "Node " + what + " '" + value + "' is not a Kubernetes quantity; write e.g. cpu \"8\" or memory \"32Gi\".",
+          "Node "
+              + what
+              + " '"
+              + value
+              + "' is not a Kubernetes quantity; write e.g. cpu \"8\" or memory \"32Gi\".",
           e);
     }
   }

@@ -1,14 +1,16 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.backend.ClusterBackend;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.kuberay.harness.backend.ClusterBackend;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
-/** A pod of the environment: status, logs, and exec that returns stdout, stderr and the exit code. */
+/**
+ * A pod of the environment: status, logs, and exec that returns stdout, stderr and the exit code.
+ */
 public final class PodHandle {
 
   /** How long an exec may run when no timeout is given. */
@@ -36,7 +38,8 @@ public final class PodHandle {
   public Pod get() {
     Pod pod = backend.client().pods().inNamespace(namespace).withName(name).get();
     if (pod == null) {
-      throw new IllegalStateException("Pod " + namespace + "/" + name + " does not exist (any more)");
+      throw new IllegalStateException(
+          "Pod " + namespace + "/" + name + " does not exist (any more)");
     }
     return pod;
   }
@@ -44,7 +47,9 @@ public final class PodHandle {
   /** {@code status.phase}: Pending, Running, Succeeded, Failed or Unknown. */
   public String phase() {
     Pod pod = get();
-    return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+    return pod.getStatus() == null || pod.getStatus().getPhase() == null
+        ? "Pending"
+        : pod.getStatus().getPhase();
   }
 
   /** Whether the pod is Running and its Ready condition is True. */
@@ -53,10 +58,13 @@ public final class PodHandle {
   }
 
   static boolean isRunningAndReady(Pod pod) {
-    if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getConditions() == null) {
+    if (pod.getStatus() == null
+        || !"Running".equals(pod.getStatus().getPhase())
+        || pod.getStatus().getConditions() == null) {
       return false;
     }
-    return pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus().getConditions().stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   /** Waits until the pod is Running and Ready. */
@@ -81,19 +89,26 @@ public final class PodHandle {
     return backend.logs(get(), container);
   }
 
-  /** Runs {@code command} (e.g. {@code "python", "-c", "…"}) in the first container with the default timeout. */
+  /**
+   * Runs {@code command} (e.g. {@code "python", "-c", "…"}) in the first container with the default
+   * timeout.
+   */
   public ExecResult exec(String... command) {
     return exec(Arrays.asList(command), DEFAULT_EXEC_TIMEOUT);
   }
 
-  /** Runs a shell command line with {@code bash -c}, as {@code kubectl exec pod -- bash -c "…"} would. */
+  /**
+   * Runs a shell command line with {@code bash -c}, as {@code kubectl exec pod -- bash -c "…"}
+   * would.
+   */
   public ExecResult execShell(String commandLine) {
     return exec(List.of("bash", "-c", commandLine), DEFAULT_EXEC_TIMEOUT);
   }
 
   public ExecResult exec(List<String> command, Duration timeout) {
     if (command.isEmpty()) {
-      throw new IllegalArgumentException("exec needs a command, e.g. exec(\"python\", \"-c\", \"print(1)\")");
+      throw new IllegalArgumentException(
+          "exec needs a command, e.g. exec(\"python\", \"-c\", \"print(1)\")");
     }
     return backend.exec(get(), null, command, timeout);
   }
@@ -108,7 +123,10 @@ public final class PodHandle {
       for (PodCondition c : pod.getStatus().getConditions()) {
         s.append(", ").append(c.getType()).append('=').append(c.getStatus());
         if (c.getReason() != null) {
-          s.append(" (").append(c.getReason()).append(c.getMessage() == null ? "" : ": " + c.getMessage()).append(')');
+          s.append(" (")
+              .append(c.getReason())
+              .append(c.getMessage() == null ? "" : ": " + c.getMessage())
+              .append(')');
         }
       }
     }

@@ -8,9 +8,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code helm install <release> kuberay/ray-cluster --version <v> --set key=value ...} as a RayCluster to create:
- * the chart's defaults ({@link RayClusterSpec#helmChartDefaults}) with the chart values a test commonly sets.
- * Immutable; {@link #set} returns a copy.
+ * {@code helm install <release> kuberay/ray-cluster --version <v> --set key=value ...} as a
+ * RayCluster to create: the chart's defaults ({@link RayClusterSpec#helmChartDefaults}) with the
+ * chart values a test commonly sets. Immutable; {@link #set} returns a copy.
  *
  * <pre>{@code
  * RayClusterChart chart = RayClusterChart.release("raycluster", KubeRayVersion.V1_1_0)
@@ -19,17 +19,30 @@ import java.util.Optional;
  * env.rayClusters().inNamespace("default").install(chart);
  * }</pre>
  *
- * <p>Supported keys: {@code image.repository}, {@code image.tag}, {@code head.rayVersion},
- * {@code head|worker.resources.requests|limits.cpu|memory}, {@code worker.replicas}, {@code worker.minReplicas},
- * {@code worker.maxReplicas}, {@code head|worker.rayStartParams.<flag>}.
+ * <p>Supported keys: {@code image.repository}, {@code image.tag}, {@code head.rayVersion}, {@code
+ * head|worker.resources.requests|limits.cpu|memory}, {@code worker.replicas}, {@code
+ * worker.minReplicas}, {@code worker.maxReplicas}, {@code head|worker.rayStartParams.<flag>}.
  */
 public final class RayClusterChart {
 
-  private static final List<String> KEYS = List.of("image.repository", "image.tag", "head.rayVersion",
-      "head.resources.requests.cpu", "head.resources.requests.memory", "head.resources.limits.cpu", "head.resources.limits.memory",
-      "worker.resources.requests.cpu", "worker.resources.requests.memory", "worker.resources.limits.cpu", "worker.resources.limits.memory",
-      "worker.replicas", "worker.minReplicas", "worker.maxReplicas");
-  private static final List<String> PREFIXES = List.of("head.rayStartParams.", "worker.rayStartParams.");
+  private static final List<String> KEYS =
+      List.of(
+          "image.repository",
+          "image.tag",
+          "head.rayVersion",
+          "head.resources.requests.cpu",
+          "head.resources.requests.memory",
+          "head.resources.limits.cpu",
+          "head.resources.limits.memory",
+          "worker.resources.requests.cpu",
+          "worker.resources.requests.memory",
+          "worker.resources.limits.cpu",
+          "worker.resources.limits.memory",
+          "worker.replicas",
+          "worker.minReplicas",
+          "worker.maxReplicas");
+  private static final List<String> PREFIXES =
+      List.of("head.rayStartParams.", "worker.rayStartParams.");
 
   private final String release;
   private final KubeRayVersion version;
@@ -82,7 +95,10 @@ public final class RayClusterChart {
     for (String setting : settings) {
       int eq = setting.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("Chart value '" + setting + "' is not key=value, e.g. head.resources.requests.cpu=500m.");
+        throw new IllegalArgumentException(
+            "Chart value '"
+                + setting
+                + "' is not key=value, e.g. head.resources.requests.cpu=500m.");
       }
       parsed.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
     }
@@ -103,11 +119,15 @@ public final class RayClusterChart {
     return Optional.ofNullable(values.get(key));
   }
 
-  /** The values that set the chart's {@code image.repository} and {@code image.tag} to {@code image}. */
+  /**
+   * The values that set the chart's {@code image.repository} and {@code image.tag} to {@code
+   * image}.
+   */
   public static Map<String, String> imageValues(String image) {
     int colon = image.lastIndexOf(':');
     if (colon <= image.lastIndexOf('/')) {
-      throw new IllegalArgumentException("Image '" + image + "' has no tag; name one, e.g. rayproject/ray:2.52.0.");
+      throw new IllegalArgumentException(
+          "Image '" + image + "' has no tag; name one, e.g. rayproject/ray:2.52.0.");
     }
     Map<String, String> values = new LinkedHashMap<>();
     values.put("image.repository", image.substring(0, colon));
@@ -117,9 +137,14 @@ public final class RayClusterChart {
 
   static void requireSupported(Collection<String> keys) {
     for (String key : keys) {
-      if (!KEYS.contains(key) && PREFIXES.stream().noneMatch(p -> key.startsWith(p) && key.length() > p.length())) {
-        throw new IllegalArgumentException("Unsupported ray-cluster chart value '" + key + "'. Supported: " + String.join(", ", KEYS)
-            + ", head.rayStartParams.<flag>, worker.rayStartParams.<flag>.");
+      if (!KEYS.contains(key)
+          && PREFIXES.stream().noneMatch(p -> key.startsWith(p) && key.length() > p.length())) {
+        throw new IllegalArgumentException(
+            "Unsupported ray-cluster chart value '"
+                + key
+                + "'. Supported: "
+                + String.join(", ", KEYS)
+                + ", head.rayStartParams.<flag>, worker.rayStartParams.<flag>.");
       }
     }
   }
@@ -132,6 +157,10 @@ public final class RayClusterChart {
 
   @Override
   public String toString() {
-    return "ray-cluster chart " + version.number() + " release " + release + (values.isEmpty() ? "" : " " + values);
+    return "ray-cluster chart "
+        + version.number()
+        + " release "
+        + release
+        + (values.isEmpty() ? "" : " " + values);
   }
 }

@@ -1,27 +1,29 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.internal.RayObject;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kuberay.harness.backend.ClusterBackend;
-import io.kuberay.harness.internal.LatestObject;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.internal.LatestObject;
+import io.kuberay.harness.internal.RayObject;
 import io.kuberay.harness.model.v1.RayCluster;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.LinkedHashMap;
-import java.util.Objects;
-import io.fabric8.kubernetes.api.model.Event;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
-/** A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard. */
+/**
+ * A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard.
+ */
 public final class RayClusterHandle {
 
   static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.RAY_CLUSTERS;
@@ -31,7 +33,10 @@ public final class RayClusterHandle {
   private final String name;
   private final RayObject object;
 
-  /** For the harness's own packages (a RayService's clusters); users get handles from {@link RayClusters}. */
+  /**
+   * For the harness's own packages (a RayService's clusters); users get handles from {@link
+   * RayClusters}.
+   */
   @Internal
   public RayClusterHandle(ClusterBackend backend, String namespace, String name) {
     this.backend = backend;
@@ -53,7 +58,10 @@ public final class RayClusterHandle {
     return object.get();
   }
 
-  /** The RayCluster object as stored now, typed ({@code kuberay-model}): spec and status as fields, pod templates as fabric8's. */
+  /**
+   * The RayCluster object as stored now, typed ({@code kuberay-model}): spec and status as fields,
+   * pod templates as fabric8's.
+   */
   public RayCluster rayCluster() {
     return object.typed(RayCluster.class);
   }
@@ -65,22 +73,31 @@ public final class RayClusterHandle {
   }
 
   /**
-   * Waits until {@code status.state} is {@code ready} and every Ray pod of the cluster is Ready now. The operator
-   * keeps {@code ready} once reached, also while a restarted head is without its workers; the pods' readiness
-   * (KubeRay's probes, which ask the GCS) says whether Ray has every node the pods claim.
+   * Waits until {@code status.state} is {@code ready} and every Ray pod of the cluster is Ready
+   * now. The operator keeps {@code ready} once reached, also while a restarted head is without its
+   * workers; the pods' readiness (KubeRay's probes, which ask the GCS) says whether Ray has every
+   * node the pods claim.
    */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
     // A watch keeps the object current: checking it often costs no request.
     try (LatestObject<GenericKubernetesResource> cluster =
-        LatestObject.watch(backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name))) {
+        LatestObject.watch(
+            backend
+                .client()
+                .genericKubernetesResources(RAY_CLUSTERS)
+                .inNamespace(namespace)
+                .withName(name))) {
       Waits.until(
           "RayCluster " + namespace + "/" + name,
           "status.state ready and every Ray pod Ready",
           timeout,
           () -> {
             GenericKubernetesResource r = cluster.get();
-            return r == null ? null : new RayClusterStatus((Map<String, Object>) r.getAdditionalProperties().get("status"));
+            return r == null
+                ? null
+                : new RayClusterStatus(
+                    (Map<String, Object>) r.getAdditionalProperties().get("status"));
           },
           s -> "ready".equals(s.state()) && rayPodsReady(),
           s -> s + "; pods: " + podSummary(),
@@ -90,15 +107,22 @@ public final class RayClusterHandle {
   }
 
   private boolean rayPodsReady() {
-    List<Pod> rayPods = pods().stream()
-        .filter(p -> p.getMetadata().getLabels().containsKey("ray.io/node-type") && p.getMetadata().getDeletionTimestamp() == null)
-        .toList();
+    List<Pod> rayPods =
+        pods().stream()
+            .filter(
+                p ->
+                    p.getMetadata().getLabels().containsKey("ray.io/node-type")
+                        && p.getMetadata().getDeletionTimestamp() == null)
+            .toList();
     return !rayPods.isEmpty() && rayPods.stream().allMatch(RayClusterHandle::runningAndReady);
   }
 
   private static boolean runningAndReady(Pod pod) {
-    return pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus() != null
+        && "Running".equals(pod.getStatus().getPhase())
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private String podSummary() {
@@ -108,13 +132,24 @@ public final class RayClusterHandle {
     }
     StringBuilder s = new StringBuilder();
     for (Pod p : pods) {
-      s.append(s.length() == 0 ? "" : "; ").append(p.getMetadata().getName()).append(" [").append(PodHandle.describe(p)).append(']');
+      s.append(s.length() == 0 ? "" : "; ")
+          .append(p.getMetadata().getName())
+          .append(" [")
+          .append(PodHandle.describe(p))
+          .append(']');
     }
     return s.toString();
   }
 
   private List<Pod> pods() {
-    return backend.client().pods().inNamespace(namespace).withLabel("ray.io/cluster", name).list().getItems().stream()
+    return backend
+        .client()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("ray.io/cluster", name)
+        .list()
+        .getItems()
+        .stream()
         .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
         .toList();
   }
@@ -125,7 +160,14 @@ public final class RayClusterHandle {
         .filter(p -> "head".equals(p.getMetadata().getLabels().get("ray.io/node-type")))
         .findFirst()
         .map(p -> new PodHandle(backend, namespace, p.getMetadata().getName()))
-        .orElseThrow(() -> new IllegalStateException("RayCluster " + namespace + "/" + name + " has no head pod yet; call awaitReady first"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "RayCluster "
+                        + namespace
+                        + "/"
+                        + name
+                        + " has no head pod yet; call awaitReady first"));
   }
 
   public List<PodHandle> workerPods() {
@@ -137,37 +179,66 @@ public final class RayClusterHandle {
 
   public List<PodHandle> workerPods(String group) {
     return pods().stream()
-        .filter(p -> "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type")) && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
+        .filter(
+            p ->
+                "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type"))
+                    && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
         .map(p -> new PodHandle(backend, namespace, p.getMetadata().getName()))
         .toList();
   }
 
-  /** The head service (named in {@code status.head.serviceName} on v1.5.0+, {@code <name>-head-svc} by default). */
+  /**
+   * The head service (named in {@code status.head.serviceName} on v1.5.0+, {@code <name>-head-svc}
+   * by default).
+   */
   public Service headService() {
-    return backend.client().services().inNamespace(namespace).withLabel("ray.io/cluster", name).withLabel("ray.io/node-type", "head").list().getItems().stream()
+    return backend
+        .client()
+        .services()
+        .inNamespace(namespace)
+        .withLabel("ray.io/cluster", name)
+        .withLabel("ray.io/node-type", "head")
+        .list()
+        .getItems()
+        .stream()
         .findFirst()
-        .orElseThrow(() -> new IllegalStateException("RayCluster " + namespace + "/" + name + " has no head service yet"));
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "RayCluster " + namespace + "/" + name + " has no head service yet"));
   }
 
   /** Sets a worker group's replicas, as {@code kubectl patch} or the autoscaler would. */
   @SuppressWarnings("unchecked")
   public RayClusterHandle scaleWorkerGroup(String group, int replicas) {
-    List<Object> groups = (List<Object>) ((Map<String, Object>) get().getAdditionalProperties().getOrDefault("spec", Map.of())).getOrDefault("workerGroupSpecs", List.of());
+    List<Object> groups =
+        (List<Object>)
+            ((Map<String, Object>) get().getAdditionalProperties().getOrDefault("spec", Map.of()))
+                .getOrDefault("workerGroupSpecs", List.of());
     if (groups.stream().noneMatch(g -> group.equals(((Map<String, Object>) g).get("groupName")))) {
-      throw new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'");
+      throw new IllegalArgumentException(
+          "RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'");
     }
-    // The operator writes status concurrently; a conflict (409) means "read again and retry", as kubectl does.
+    // The operator writes status concurrently; a conflict (409) means "read again and retry", as
+    // kubectl does.
     for (int attempt = 1; ; attempt++) {
       try {
-        backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
-          Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
-          for (Object g : (List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())) {
-            if (group.equals(((Map<String, Object>) g).get("groupName"))) {
-              ((Map<String, Object>) g).put("replicas", replicas);
-            }
-          }
-          return r;
-        });
+        backend
+            .client()
+            .genericKubernetesResources(RAY_CLUSTERS)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                r -> {
+                  Map<String, Object> spec =
+                      (Map<String, Object>) r.getAdditionalProperties().get("spec");
+                  for (Object g : (List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())) {
+                    if (group.equals(((Map<String, Object>) g).get("groupName"))) {
+                      ((Map<String, Object>) g).put("replicas", replicas);
+                    }
+                  }
+                  return r;
+                });
         return this;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
@@ -177,44 +248,74 @@ public final class RayClusterHandle {
     }
   }
 
-  /** The worker group's {@code replicas} as the spec says now (the autoscaler's and users' target). */
+  /**
+   * The worker group's {@code replicas} as the spec says now (the autoscaler's and users' target).
+   */
   public int replicas(String group) {
     Object replicas = workerGroup(rayClusterSpec(), group).get("replicas");
     return replicas instanceof Number n ? n.intValue() : 0;
   }
 
-  /** Waits until the worker group's {@code replicas} is {@code replicas}, e.g. after the autoscaler patched it. */
+  /**
+   * Waits until the worker group's {@code replicas} is {@code replicas}, e.g. after the autoscaler
+   * patched it.
+   */
   public RayClusterHandle awaitReplicas(String group, int replicas, Duration timeout) {
     workerGroup(rayClusterSpec(), group);
-    Waits.until("RayCluster " + namespace + "/" + name, "worker group " + group + " replicas " + replicas, timeout,
-        () -> replicas(group), r -> r == replicas, r -> "replicas " + r + "; pods: " + podSummary(), null);
+    Waits.until(
+        "RayCluster " + namespace + "/" + name,
+        "worker group " + group + " replicas " + replicas,
+        timeout,
+        () -> replicas(group),
+        r -> r == replicas,
+        r -> "replicas " + r + "; pods: " + podSummary(),
+        null);
     return this;
   }
 
   /**
-   * Waits until the worker group has exactly {@code count} pods, none being deleted, each Running and Ready: the
-   * workers the operator keeps for the group's replicas (or the autoscaler's), all joined.
+   * Waits until the worker group has exactly {@code count} pods, none being deleted, each Running
+   * and Ready: the workers the operator keeps for the group's replicas (or the autoscaler's), all
+   * joined.
    */
   public RayClusterHandle awaitWorkerPods(String group, int count, Duration timeout) {
     workerGroup(rayClusterSpec(), group);
-    Waits.until("RayCluster " + namespace + "/" + name, count + " Ready worker pod(s) in group " + group + " and no other", timeout,
+    Waits.until(
+        "RayCluster " + namespace + "/" + name,
+        count + " Ready worker pod(s) in group " + group + " and no other",
+        timeout,
         () -> groupPods(group),
-        pods -> pods.size() == count && pods.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null && runningAndReady(p)),
-        pods -> "replicas " + replicas(group) + "; group pods: " + (pods.isEmpty() ? "none" : pods.stream()
-            .map(p -> p.getMetadata().getName() + " [" + PodHandle.describe(p) + "]").reduce((a, b) -> a + "; " + b).orElse("")),
+        pods ->
+            pods.size() == count
+                && pods.stream()
+                    .allMatch(
+                        p -> p.getMetadata().getDeletionTimestamp() == null && runningAndReady(p)),
+        pods ->
+            "replicas "
+                + replicas(group)
+                + "; group pods: "
+                + (pods.isEmpty()
+                    ? "none"
+                    : pods.stream()
+                        .map(p -> p.getMetadata().getName() + " [" + PodHandle.describe(p) + "]")
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("")),
         null);
     return this;
   }
 
   private List<Pod> groupPods(String group) {
     return pods().stream()
-        .filter(p -> "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type")) && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
+        .filter(
+            p ->
+                "worker".equals(p.getMetadata().getLabels().get("ray.io/node-type"))
+                    && group.equals(p.getMetadata().getLabels().get("ray.io/group")))
         .toList();
   }
 
   /**
-   * Deletes exactly the named worker pods of the group as the autoscaler does: lists them in
-   * {@code scaleStrategy.workersToDelete} and lowers {@code replicas} by their number, in one update.
+   * Deletes exactly the named worker pods of the group as the autoscaler does: lists them in {@code
+   * scaleStrategy.workersToDelete} and lowers {@code replicas} by their number, in one update.
    */
   @SuppressWarnings("unchecked")
   public RayClusterHandle deleteWorkers(String group, List<String> podNames) {
@@ -222,42 +323,68 @@ public final class RayClusterHandle {
     List<String> known = groupPods(group).stream().map(p -> p.getMetadata().getName()).toList();
     for (String pod : podNames) {
       if (!known.contains(pod)) {
-        throw new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker pod '" + pod + "' in group "
-            + group + "; its pods: " + known);
+        throw new IllegalArgumentException(
+            "RayCluster "
+                + namespace
+                + "/"
+                + name
+                + " has no worker pod '"
+                + pod
+                + "' in group "
+                + group
+                + "; its pods: "
+                + known);
       }
     }
-    updateSpec(spec -> {
-      Map<String, Object> g = workerGroup(spec, group);
-      int replicas = g.get("replicas") instanceof Number n ? n.intValue() : 0;
-      g.put("replicas", Math.max(0, replicas - podNames.size()));
-      Map<String, Object> strategy = new LinkedHashMap<>((Map<String, Object>) g.getOrDefault("scaleStrategy", Map.of()));
-      strategy.put("workersToDelete", List.copyOf(podNames));
-      g.put("scaleStrategy", strategy);
-    });
+    updateSpec(
+        spec -> {
+          Map<String, Object> g = workerGroup(spec, group);
+          int replicas = g.get("replicas") instanceof Number n ? n.intValue() : 0;
+          g.put("replicas", Math.max(0, replicas - podNames.size()));
+          Map<String, Object> strategy =
+              new LinkedHashMap<>((Map<String, Object>) g.getOrDefault("scaleStrategy", Map.of()));
+          strategy.put("workersToDelete", List.copyOf(podNames));
+          g.put("scaleStrategy", strategy);
+        });
     return this;
   }
 
-  /** Worker pods the operator created and deleted for this cluster so far, oldest first, from its events. */
+  /**
+   * Worker pods the operator created and deleted for this cluster so far, oldest first, from its
+   * events.
+   */
   public List<ScalingEvent> scalingEvents() {
     return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(e -> e.getInvolvedObject() != null && "RayCluster".equals(e.getInvolvedObject().getKind())
-            && name.equals(e.getInvolvedObject().getName()))
+        .filter(
+            e ->
+                e.getInvolvedObject() != null
+                    && "RayCluster".equals(e.getInvolvedObject().getKind())
+                    && name.equals(e.getInvolvedObject().getName()))
         .map(RayClusterHandle::scalingEvent)
         .filter(Objects::nonNull)
-        .sorted(Comparator.comparing(ScalingEvent::time, Comparator.nullsFirst(Comparator.naturalOrder())))
+        .sorted(
+            Comparator.comparing(
+                ScalingEvent::time, Comparator.nullsFirst(Comparator.naturalOrder())))
         .toList();
   }
 
   private static ScalingEvent scalingEvent(Event e) {
     String reason = String.valueOf(e.getReason());
     String message = String.valueOf(e.getMessage());
-    String time = e.getLastTimestamp() != null ? e.getLastTimestamp() : e.getEventTime() != null ? e.getEventTime().getTime() : null;
+    String time =
+        e.getLastTimestamp() != null
+            ? e.getLastTimestamp()
+            : e.getEventTime() != null ? e.getEventTime().getTime() : null;
     Instant at = time == null ? null : Instant.parse(time);
-    boolean legacyWorker = message.toLowerCase(Locale.ROOT).contains("worker pod") || message.startsWith("Deleted pod ");
-    if ("CreatedWorkerPod".equals(reason) || "Created".equals(reason) && legacyWorker && message.startsWith("Created")) {
+    boolean legacyWorker =
+        message.toLowerCase(Locale.ROOT).contains("worker pod")
+            || message.startsWith("Deleted pod ");
+    if ("CreatedWorkerPod".equals(reason)
+        || "Created".equals(reason) && legacyWorker && message.startsWith("Created")) {
       return new ScalingEvent(true, at, message);
     }
-    if ("DeletedWorkerPod".equals(reason) || "Deleted".equals(reason) && message.startsWith("Deleted")) {
+    if ("DeletedWorkerPod".equals(reason)
+        || "Deleted".equals(reason) && message.startsWith("Deleted")) {
       return new ScalingEvent(false, at, message);
     }
     return null;
@@ -270,22 +397,41 @@ public final class RayClusterHandle {
 
   @SuppressWarnings("unchecked")
   private Map<String, Object> workerGroup(Map<String, Object> spec, String group) {
-    return ((List<Object>) spec.getOrDefault("workerGroupSpecs", List.of())).stream()
-        .map(g -> (Map<String, Object>) g)
-        .filter(g -> group.equals(g.get("groupName")))
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("RayCluster " + namespace + "/" + name + " has no worker group '" + group + "'"));
+    return ((List<Object>) spec.getOrDefault("workerGroupSpecs", List.of()))
+        .stream()
+            .map(g -> (Map<String, Object>) g)
+            .filter(g -> group.equals(g.get("groupName")))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "RayCluster "
+                            + namespace
+                            + "/"
+                            + name
+                            + " has no worker group '"
+                            + group
+                            + "'"));
   }
 
-  /** Edits the spec, retrying on conflicts: the operator and the autoscaler write the object concurrently. */
+  /**
+   * Edits the spec, retrying on conflicts: the operator and the autoscaler write the object
+   * concurrently.
+   */
   @SuppressWarnings("unchecked")
   private void updateSpec(Consumer<Map<String, Object>> change) {
     for (int attempt = 1; ; attempt++) {
       try {
-        backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).edit(r -> {
-          change.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
-          return r;
-        });
+        backend
+            .client()
+            .genericKubernetesResources(RAY_CLUSTERS)
+            .inNamespace(namespace)
+            .withName(name)
+            .edit(
+                r -> {
+                  change.accept((Map<String, Object>) r.getAdditionalProperties().get("spec"));
+                  return r;
+                });
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt >= 10) {
@@ -297,7 +443,12 @@ public final class RayClusterHandle {
 
   /** Deletes the cluster; its pods and service go with it. */
   public void delete() {
-    backend.client().genericKubernetesResources(RAY_CLUSTERS).inNamespace(namespace).withName(name).delete();
+    backend
+        .client()
+        .genericKubernetesResources(RAY_CLUSTERS)
+        .inNamespace(namespace)
+        .withName(name)
+        .delete();
   }
 
   /** The Ray dashboard of the head (Jobs API on it), as the test JVM reaches it. */

@@ -1,11 +1,11 @@
 package io.kuberay.harness;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.kuberay.harness.internal.ChartValues;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.kuberay.harness.model.v1.RayCluster;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kuberay.harness.internal.ChartValues;
+import io.kuberay.harness.model.v1.RayCluster;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +14,8 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * A RayCluster to create: built fluently, taken from the ray-cluster Helm chart's defaults, or read from
- * YAML. Immutable; every {@code with…} returns a copy.
+ * A RayCluster to create: built fluently, taken from the ray-cluster Helm chart's defaults, or read
+ * from YAML. Immutable; every {@code with…} returns a copy.
  *
  * <pre>{@code
  * RayClusterSpec spec = RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0); // raycluster-kuberay
@@ -37,7 +37,13 @@ public final class RayClusterSpec {
   private final GenericKubernetesResource yaml;
 
   private RayClusterSpec(
-      String name, String image, String rayVersion, HeadGroupSpec head, List<WorkerGroupSpec> workers, Map<String, String> labels, GenericKubernetesResource yaml) {
+      String name,
+      String image,
+      String rayVersion,
+      HeadGroupSpec head,
+      List<WorkerGroupSpec> workers,
+      Map<String, String> labels,
+      GenericKubernetesResource yaml) {
     this.name = name;
     this.image = image;
     this.rayVersion = rayVersion;
@@ -50,25 +56,45 @@ public final class RayClusterSpec {
   /** A cluster with a 1-CPU head, no workers, and the harness's default Ray image. */
   public static RayClusterSpec named(String name) {
     Objects.requireNonNull(name, "RayCluster name must not be null");
-    return new RayClusterSpec(name, RayImages.DEFAULT_IMAGE, RayImages.DEFAULT_RAY_VERSION, HeadGroupSpec.defaults(), List.of(), Map.of(), null);
+    return new RayClusterSpec(
+        name,
+        RayImages.DEFAULT_IMAGE,
+        RayImages.DEFAULT_RAY_VERSION,
+        HeadGroupSpec.defaults(),
+        List.of(),
+        Map.of(),
+        null);
   }
 
   /**
-   * What {@code helm install <release> kuberay/ray-cluster --version <chartVersion>} creates with the chart's
-   * default values: RayCluster {@code <release>-kuberay} (or {@code <release>} if it already contains
-   * "kuberay"), one head and a worker group {@code workergroup} of one replica.
+   * What {@code helm install <release> kuberay/ray-cluster --version <chartVersion>} creates with
+   * the chart's default values: RayCluster {@code <release>-kuberay} (or {@code <release>} if it
+   * already contains "kuberay"), one head and a worker group {@code workergroup} of one replica.
    */
   public static RayClusterSpec helmChartDefaults(String release, KubeRayVersion chartVersion) {
     Objects.requireNonNull(release, "release must not be null");
     String name = release.contains("kuberay") ? release : release + "-kuberay";
     boolean v11 = !chartVersion.isAtLeast(KubeRayVersion.V1_5_0);
-    String image = v11 ? "rayproject/ray:2.9.0" : chartVersion.isAtLeast(KubeRayVersion.V1_7_0) ? "rayproject/ray:2.52.0" : "rayproject/ray:2.46.0";
-    HeadGroupSpec head = HeadGroupSpec.defaults().withCpu("1").withMemory(v11 ? "2G" : chartVersion.isAtLeast(KubeRayVersion.V1_7_0) ? "5Gi" : "2G");
+    String image =
+        v11
+            ? "rayproject/ray:2.9.0"
+            : chartVersion.isAtLeast(KubeRayVersion.V1_7_0)
+                ? "rayproject/ray:2.52.0"
+                : "rayproject/ray:2.46.0";
+    HeadGroupSpec head =
+        HeadGroupSpec.defaults()
+            .withCpu("1")
+            .withMemory(v11 ? "2G" : chartVersion.isAtLeast(KubeRayVersion.V1_7_0) ? "5Gi" : "2G");
     if (v11) {
       head = head.withRayStartParam("dashboard-host", "0.0.0.0");
     }
     WorkerGroupSpec worker =
-        WorkerGroupSpec.named("workergroup").withReplicas(1).withMinReplicas(1).withMaxReplicas(v11 ? 3 : 5).withCpu("1").withMemory(v11 ? "1G" : "1G");
+        WorkerGroupSpec.named("workergroup")
+            .withReplicas(1)
+            .withMinReplicas(1)
+            .withMaxReplicas(v11 ? 3 : 5)
+            .withCpu("1")
+            .withMemory(v11 ? "1G" : "1G");
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app.kubernetes.io/instance", release);
     labels.put("app.kubernetes.io/managed-by", "Helm");
@@ -86,30 +112,45 @@ public final class RayClusterSpec {
     try {
       parsed = SERDE.unmarshal(yamlText);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("The RayCluster YAML cannot be parsed: " + rootMessage(e) + ". Check indentation and quoting.", e);
+      throw new IllegalArgumentException(
+          "The RayCluster YAML cannot be parsed: "
+              + rootMessage(e)
+              + ". Check indentation and quoting.",
+          e);
     }
-    if (!(parsed instanceof GenericKubernetesResource resource) || !"RayCluster".equals(resource.getKind())) {
-      String kind = parsed instanceof HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
-      throw new IllegalArgumentException("Expected one RayCluster (apiVersion ray.io/v1, kind RayCluster) but the YAML holds " + kind + ".");
+    if (!(parsed instanceof GenericKubernetesResource resource)
+        || !"RayCluster".equals(resource.getKind())) {
+      String kind =
+          parsed instanceof HasMetadata h
+              ? h.getKind()
+              : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
+      throw new IllegalArgumentException(
+          "Expected one RayCluster (apiVersion ray.io/v1, kind RayCluster) but the YAML holds "
+              + kind
+              + ".");
     }
     if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
       throw new IllegalArgumentException("The RayCluster YAML has no metadata.name; add one.");
     }
-    return new RayClusterSpec(resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
+    return new RayClusterSpec(
+        resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
   }
 
   /**
-   * A typed RayCluster ({@code kuberay-model}), as built in code or read with fabric8; created as it is, like
-   * {@link #fromYaml}.
+   * A typed RayCluster ({@code kuberay-model}), as built in code or read with fabric8; created as
+   * it is, like {@link #fromYaml}.
    *
    * @throws IllegalArgumentException when it has no {@code metadata.name}
    */
   public static RayClusterSpec from(RayCluster cluster) {
-    GenericKubernetesResource resource = SERDE.convertValue(cluster, GenericKubernetesResource.class);
+    GenericKubernetesResource resource =
+        SERDE.convertValue(cluster, GenericKubernetesResource.class);
     if (resource.getMetadata() == null || resource.getMetadata().getName() == null) {
-      throw new IllegalArgumentException("The RayCluster has no metadata.name; set one (new ObjectMetaBuilder().withName(...)).");
+      throw new IllegalArgumentException(
+          "The RayCluster has no metadata.name; set one (new ObjectMetaBuilder().withName(...)).");
     }
-    return new RayClusterSpec(resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
+    return new RayClusterSpec(
+        resource.getMetadata().getName(), null, null, null, List.of(), Map.of(), resource);
   }
 
   private static String rootMessage(Throwable e) {
@@ -166,8 +207,8 @@ public final class RayClusterSpec {
 
   /**
    * This cluster with ray-cluster chart values written where the chart's templates put them (see
-   * {@link RayClusterChart} for the keys). The result is a finished manifest: only {@link #withName} and
-   * further chart values apply to it.
+   * {@link RayClusterChart} for the keys). The result is a finished manifest: only {@link
+   * #withName} and further chart values apply to it.
    */
   public RayClusterSpec withChartValues(Map<String, String> values) {
     RayClusterChart.requireSupported(values.keySet());
@@ -183,7 +224,8 @@ public final class RayClusterSpec {
 
   private void requireBuilt() {
     if (yaml != null) {
-      throw new IllegalStateException("RayCluster " + name + " comes from YAML; change the YAML instead.");
+      throw new IllegalStateException(
+          "RayCluster " + name + " comes from YAML; change the YAML instead.");
     }
   }
 
@@ -196,7 +238,8 @@ public final class RayClusterSpec {
       resource = new GenericKubernetesResource();
       resource.setApiVersion("ray.io/v1");
       resource.setKind("RayCluster");
-      resource.setMetadata(new ObjectMetaBuilder().withName(name).withLabels(new LinkedHashMap<>(labels)).build());
+      resource.setMetadata(
+          new ObjectMetaBuilder().withName(name).withLabels(new LinkedHashMap<>(labels)).build());
       Map<String, Object> spec = new LinkedHashMap<>();
       if (rayVersion != null) {
         spec.put("rayVersion", rayVersion);

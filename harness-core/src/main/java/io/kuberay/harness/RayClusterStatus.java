@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A RayCluster's {@code status} as the operator wrote it. Fields a KubeRay release does not fill are empty.
+ * A RayCluster's {@code status} as the operator wrote it. Fields a KubeRay release does not fill
+ * are empty.
  *
  * @param raw the status object as stored, for fields not mapped here
  */
@@ -51,14 +52,21 @@ public record RayClusterStatus(Map<String, Object> raw) {
     return g instanceof Number n ? n.longValue() : 0;
   }
 
-  /** The condition of that type (v1.5.0+), e.g. {@code HeadPodReady}, as its status/reason/message map. */
+  /**
+   * The condition of that type (v1.5.0+), e.g. {@code HeadPodReady}, as its status/reason/message
+   * map.
+   */
   @SuppressWarnings("unchecked")
   public Optional<Map<String, Object>> condition(String type) {
     Object c = raw.get("conditions");
     if (!(c instanceof List<?> list)) {
       return Optional.empty();
     }
-    return list.stream().filter(Map.class::isInstance).map(m -> (Map<String, Object>) m).filter(m -> type.equals(m.get("type"))).findFirst();
+    return list.stream()
+        .filter(Map.class::isInstance)
+        .map(m -> (Map<String, Object>) m)
+        .filter(m -> type.equals(m.get("type")))
+        .findFirst();
   }
 
   private int integer(String key) {
@@ -68,6 +76,11 @@ public record RayClusterStatus(Map<String, Object> raw) {
 
   @Override
   public String toString() {
-    return "state=" + (state().isEmpty() ? "\"\"" : state()) + ", desiredWorkers=" + desiredWorkerReplicas() + ", availableWorkers=" + availableWorkerReplicas();
+    return "state="
+        + (state().isEmpty() ? "\"\"" : state())
+        + ", desiredWorkers="
+        + desiredWorkerReplicas()
+        + ", availableWorkers="
+        + availableWorkerReplicas();
   }
 }

@@ -1,12 +1,15 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.backend.ClusterBackend;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.model.v1.RayCluster;
 import java.util.List;
 import java.util.Objects;
 
-/** The RayClusters of an environment, fabric8-style: {@code env.rayClusters().inNamespace("ns").create(spec)}. */
+/**
+ * The RayClusters of an environment, fabric8-style: {@code
+ * env.rayClusters().inNamespace("ns").create(spec)}.
+ */
 public final class RayClusters {
 
   private final ClusterBackend backend;
@@ -24,14 +27,20 @@ public final class RayClusters {
   /** Creates the cluster; returns at once (use {@link RayClusterHandle#awaitReady}). */
   public RayClusterHandle create(RayClusterSpec spec) {
     GenericKubernetesResource created =
-        backend.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(namespace).resource(spec.toResource(namespace)).create();
+        backend
+            .client()
+            .genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS)
+            .inNamespace(namespace)
+            .resource(spec.toResource(namespace))
+            .create();
     return new RayClusterHandle(backend, namespace, created.getMetadata().getName());
   }
 
   /**
-   * Creates the RayCluster of a ray-cluster chart release. Unless the chart sets {@code image.*}, its pods run
-   * the environment's Ray image ({@link KubeRayEnvironment#rayImage()}), as {@code --set image.tag=...} would:
-   * the Ray the harness has locally, where the chart's default image may not be available.
+   * Creates the RayCluster of a ray-cluster chart release. Unless the chart sets {@code image.*},
+   * its pods run the environment's Ray image ({@link KubeRayEnvironment#rayImage()}), as {@code
+   * --set image.tag=...} would: the Ray the harness has locally, where the chart's default image
+   * may not be available.
    */
   public RayClusterHandle install(RayClusterChart chart) {
     RayClusterSpec spec = chart.toSpec();
@@ -52,11 +61,18 @@ public final class RayClusters {
   }
 
   public RayClusterHandle withName(String name) {
-    return new RayClusterHandle(backend, namespace, Objects.requireNonNull(name, "name must not be null"));
+    return new RayClusterHandle(
+        backend, namespace, Objects.requireNonNull(name, "name must not be null"));
   }
 
   public List<RayClusterHandle> list() {
-    return backend.client().genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS).inNamespace(namespace).list().getItems().stream()
+    return backend
+        .client()
+        .genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
         .map(r -> new RayClusterHandle(backend, namespace, r.getMetadata().getName()))
         .toList();
   }

@@ -1,6 +1,8 @@
 package io.kuberay.harness;
 
-/** The Ray image and version the harness uses when a spec names none; pinned, never {@code latest}. */
+/**
+ * The Ray image and version the harness uses when a spec names none; pinned, never {@code latest}.
+ */
 public final class RayImages {
 
   /** The Ray version the harness provisions for emulated pods and builds into its local image. */

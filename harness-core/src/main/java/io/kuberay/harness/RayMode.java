@@ -4,11 +4,15 @@ import java.util.Locale;
 
 /** Whether emulated Ray pods run real {@code ray start} processes. */
 public enum RayMode {
-  /** Real Ray when a Python with Ray is given or can be provisioned; otherwise pods run without Ray. */
+  /**
+   * Real Ray when a Python with Ray is given or can be provisioned; otherwise pods run without Ray.
+   */
   AUTO,
   /** Real Ray or fail the environment's start with the reason. */
   REQUIRED,
-  /** Never start Ray: pods become Running without processes (fast tests of Kubernetes objects only). */
+  /**
+   * Never start Ray: pods become Running without processes (fast tests of Kubernetes objects only).
+   */
   OFF;
 
   /** Parses {@code auto}, {@code required} or {@code off}. */
@@ -19,6 +23,7 @@ public enum RayMode {
         return m;
       }
     }
-    throw new IllegalArgumentException("Unknown Ray mode '" + text + "'. Use auto, required or off (kuberay.ray).");
+    throw new IllegalArgumentException(
+        "Unknown Ray mode '" + text + "'. Use auto, required or off (kuberay.ray).");
   }
 }

@@ -22,14 +22,20 @@ public final class Waits {
   /**
    * Waits until {@code condition} holds for the value {@code poll} returns, and returns that value.
    *
-   * @param object      what is waited on, e.g. {@code RayCluster default/raycluster-kuberay}
+   * @param object what is waited on, e.g. {@code RayCluster default/raycluster-kuberay}
    * @param expectation what should become true, e.g. {@code state ready}
-   * @param describe    renders the last value seen for the failure message
-   * @param failFast    a state after which waiting is pointless (e.g. a terminal status), or null
+   * @param describe renders the last value seen for the failure message
+   * @param failFast a state after which waiting is pointless (e.g. a terminal status), or null
    * @throws WaitTimeoutException when the timeout passes or {@code failFast} holds
    */
   public static <T> T until(
-      String object, String expectation, Duration timeout, Supplier<T> poll, Predicate<T> condition, Function<T, String> describe, Predicate<T> failFast) {
+      String object,
+      String expectation,
+      Duration timeout,
+      Supplier<T> poll,
+      Predicate<T> condition,
+      Function<T, String> describe,
+      Predicate<T> failFast) {
     Optional<T> already = holdsAlready(poll, condition, failFast);
     if (already.isPresent()) {
       return already.get();
@@ -60,30 +66,57 @@ public final class Waits {
               });
       return last.get();
     } catch (ConditionTimeoutException e) {
-      throw new WaitTimeoutException(message(object, expectation, "did not happen within " + timeout, last.get(), describe, lastError.get()));
+      throw new WaitTimeoutException(
+          message(
+              object,
+              expectation,
+              "did not happen within " + timeout,
+              last.get(),
+              describe,
+              lastError.get()));
     } catch (FailFast e) {
       throw new WaitTimeoutException(
-          message(object, expectation, "cannot happen any more (after " + Duration.ofNanos(System.nanoTime() - start).toMillis() + " ms of " + timeout + ")", last.get(), describe, null));
+          message(
+              object,
+              expectation,
+              "cannot happen any more (after "
+                  + Duration.ofNanos(System.nanoTime() - start).toMillis()
+                  + " ms of "
+                  + timeout
+                  + ")",
+              last.get(),
+              describe,
+              null));
     }
   }
 
   /**
-   * The value when the condition holds at the first look: answered on the caller's thread, without starting
-   * Awaitility's poller (about half a millisecond). Anything else, failures included, goes the full way.
+   * The value when the condition holds at the first look: answered on the caller's thread, without
+   * starting Awaitility's poller (about half a millisecond). Anything else, failures included, goes
+   * the full way.
    */
-  private static <T> Optional<T> holdsAlready(Supplier<T> poll, Predicate<T> condition, Predicate<T> failFast) {
+  private static <T> Optional<T> holdsAlready(
+      Supplier<T> poll, Predicate<T> condition, Predicate<T> failFast) {
     try {
       T value = poll.get();
-      boolean done = value != null && (failFast == null || !failFast.test(value)) && condition.test(value);
+      boolean done =
+          value != null && (failFast == null || !failFast.test(value)) && condition.test(value);
       return done ? Optional.of(value) : Optional.empty();
     } catch (RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  private static <T> String message(String object, String expectation, String what, T last, Function<T, String> describe, RuntimeException error) {
+  private static <T> String message(
+      String object,
+      String expectation,
+      String what,
+      T last,
+      Function<T, String> describe,
+      RuntimeException error) {
     String seen = last == null ? "nothing (the object was not found)" : describe.apply(last);
-    String text = object + ": expected " + expectation + ", but it " + what + ". Last state seen: " + seen;
+    String text =
+        object + ": expected " + expectation + ", but it " + what + ". Last state seen: " + seen;
     return error == null ? text : text + ". Last error: " + error.getMessage();
   }
 

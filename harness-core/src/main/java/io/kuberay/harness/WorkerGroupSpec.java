@@ -7,7 +7,13 @@ import java.util.Objects;
 
 /** One worker group of a {@link RayClusterSpec}. Immutable. */
 public record WorkerGroupSpec(
-    String name, int replicas, int minReplicas, int maxReplicas, String cpu, String memory, Map<String, String> rayStartParams) {
+    String name,
+    int replicas,
+    int minReplicas,
+    int maxReplicas,
+    String cpu,
+    String memory,
+    Map<String, String> rayStartParams) {
 
   public WorkerGroupSpec {
     Objects.requireNonNull(name, "worker group name must not be null");
@@ -32,11 +38,13 @@ public record WorkerGroupSpec(
   }
 
   public WorkerGroupSpec withCpu(String value) {
-    return new WorkerGroupSpec(name, replicas, minReplicas, maxReplicas, value, memory, rayStartParams);
+    return new WorkerGroupSpec(
+        name, replicas, minReplicas, maxReplicas, value, memory, rayStartParams);
   }
 
   public WorkerGroupSpec withMemory(String value) {
-    return new WorkerGroupSpec(name, replicas, minReplicas, maxReplicas, cpu, value, rayStartParams);
+    return new WorkerGroupSpec(
+        name, replicas, minReplicas, maxReplicas, cpu, value, rayStartParams);
   }
 
   public WorkerGroupSpec withRayStartParam(String key, String value) {

@@ -16,15 +16,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * How the emulated operator of each release honours an autoscaling cluster's scale fields, without Ray processes (the
- * autoscaler's part is in {@code AutoscalingIT}): the autoscaler's ServiceAccount, Role and RoleBinding;
- * {@code workersToDelete} deletes exactly the named pods and stays in the spec; a lower {@code replicas} alone deletes
- * nothing (the autoscaler picks the pods); {@code replicas} above {@code maxReplicas} is capped.
+ * How the emulated operator of each release honours an autoscaling cluster's scale fields, without
+ * Ray processes (the autoscaler's part is in {@code AutoscalingIT}): the autoscaler's
+ * ServiceAccount, Role and RoleBinding; {@code workersToDelete} deletes exactly the named pods and
+ * stays in the spec; a lower {@code replicas} alone deletes nothing (the autoscaler picks the
+ * pods); {@code replicas} above {@code maxReplicas} is capped.
  */
 class AutoscalingOperatorIT {
 
   private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final String CLUSTER = """
+  private static final String CLUSTER =
+      """
       apiVersion: ray.io/v1
       kind: RayCluster
       metadata:
@@ -60,8 +62,18 @@ class AutoscalingOperatorIT {
 
   @BeforeAll
   static void start() {
-    v110 = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.OFF).nodeCapacity("16", "64Gi").startExactly();
-    v150 = KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.OFF).nodeCapacity("16", "64Gi").startExactly();
+    v110 =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.1.0")
+            .rayMode(RayMode.OFF)
+            .nodeCapacity("16", "64Gi")
+            .startExactly();
+    v150 =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.5.0")
+            .rayMode(RayMode.OFF)
+            .nodeCapacity("16", "64Gi")
+            .startExactly();
   }
 
   @AfterAll
@@ -91,29 +103,44 @@ class AutoscalingOperatorIT {
 
     ServiceAccount sa = env.client().serviceAccounts().inNamespace(ns).withName("scaling").get();
     assertThat(sa).as("the autoscaler's service account").isNotNull();
-    assertThat(sa.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("RayCluster"));
+    assertThat(sa.getMetadata().getOwnerReferences())
+        .singleElement()
+        .satisfies(o -> assertThat(o.getKind()).isEqualTo("RayCluster"));
     Role role = env.client().rbac().roles().inNamespace(ns).withName("scaling").get();
-    assertThat(role.getRules()).anySatisfy(r -> assertThat(r.getResources()).containsExactly("rayclusters"));
-    RoleBinding binding = env.client().rbac().roleBindings().inNamespace(ns).withName("scaling").get();
-    assertThat(binding.getSubjects()).singleElement().satisfies(s -> assertThat(s.getName()).isEqualTo("scaling"));
+    assertThat(role.getRules())
+        .anySatisfy(r -> assertThat(r.getResources()).containsExactly("rayclusters"));
+    RoleBinding binding =
+        env.client().rbac().roleBindings().inNamespace(ns).withName("scaling").get();
+    assertThat(binding.getSubjects())
+        .singleElement()
+        .satisfies(s -> assertThat(s.getName()).isEqualTo("scaling"));
     Pod head = cluster.headPod().get();
     assertThat(head.getSpec().getServiceAccountName()).isEqualTo("scaling");
-    assertThat(head.getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("ray-head", "autoscaler");
+    assertThat(head.getSpec().getContainers())
+        .extracting(c -> c.getName())
+        .containsExactly("ray-head", "autoscaler");
 
     List<String> before = names(cluster);
     String victim = before.get(1);
     cluster.deleteWorkers("small", List.of(victim));
     cluster.awaitWorkerPods("small", 2, WAIT);
-    assertThat(names(cluster)).as("exactly the named pod went").containsExactlyElementsOf(before.stream().filter(n -> !n.equals(victim)).toList());
-    assertThat(workersToDelete(cluster)).as("the operator leaves the list to the autoscaler").containsExactly(victim);
-    assertThat(cluster.scalingEvents()).anySatisfy(e -> {
-      assertThat(e.up()).isFalse();
-      assertThat(e.message()).endsWith(victim);
-    });
+    assertThat(names(cluster))
+        .as("exactly the named pod went")
+        .containsExactlyElementsOf(before.stream().filter(n -> !n.equals(victim)).toList());
+    assertThat(workersToDelete(cluster))
+        .as("the operator leaves the list to the autoscaler")
+        .containsExactly(victim);
+    assertThat(cluster.scalingEvents())
+        .anySatisfy(
+            e -> {
+              assertThat(e.up()).isFalse();
+              assertThat(e.message()).endsWith(victim);
+            });
 
     cluster.scaleWorkerGroup("small", 1);
     cluster.awaitReplicas("small", 1, WAIT);
-    // Lower replicas without names: no pod is deleted, the autoscaler alone picks which go (no random deletion).
+    // Lower replicas without names: no pod is deleted, the autoscaler alone picks which go (no
+    // random deletion).
     staysAt(cluster, 2);
 
     cluster.scaleWorkerGroup("small", 9);
@@ -125,14 +152,20 @@ class AutoscalingOperatorIT {
   private static void staysAt(RayClusterHandle cluster, int count) {
     List<String> now = names(cluster);
     assertThat(now).hasSize(count);
-    Awaitility.await("worker pods of " + cluster + " to stay " + now).during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20))
+    Awaitility.await("worker pods of " + cluster + " to stay " + now)
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(20))
         .until(() -> names(cluster).equals(now));
   }
 
   @SuppressWarnings("unchecked")
   private static List<Object> workersToDelete(RayClusterHandle cluster) {
-    Map<String, Object> spec = (Map<String, Object>) cluster.get().getAdditionalProperties().get("spec");
-    Map<String, Object> group = (Map<String, Object>) ((List<Object>) spec.get("workerGroupSpecs")).get(0);
-    return (List<Object>) ((Map<String, Object>) group.getOrDefault("scaleStrategy", Map.of())).getOrDefault("workersToDelete", List.of());
+    Map<String, Object> spec =
+        (Map<String, Object>) cluster.get().getAdditionalProperties().get("spec");
+    Map<String, Object> group =
+        (Map<String, Object>) ((List<Object>) spec.get("workerGroupSpecs")).get(0);
+    return (List<Object>)
+        ((Map<String, Object>) group.getOrDefault("scaleStrategy", Map.of()))
+            .getOrDefault("workersToDelete", List.of());
   }
 }

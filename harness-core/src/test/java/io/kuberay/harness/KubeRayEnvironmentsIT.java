@@ -9,7 +9,11 @@ import org.junit.jupiter.api.Test;
 class KubeRayEnvironmentsIT {
 
   private static EnvironmentSettings settings() {
-    return KubeRayEnvironment.builder().rayMode(RayMode.OFF).nodeCapacity("3", "3Gi").startupTimeout(Duration.ofSeconds(77)).settingsExactly();
+    return KubeRayEnvironment.builder()
+        .rayMode(RayMode.OFF)
+        .nodeCapacity("3", "3Gi")
+        .startupTimeout(Duration.ofSeconds(77))
+        .settingsExactly();
   }
 
   @Test

@@ -14,20 +14,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Raw requests to an environment's API as kubectl sends them: over the kubeconfig's HTTPS endpoint, trusting its
- * CA and carrying its token, for the answers a typed client hides (status codes, tables, strict validation).
+ * Raw requests to an environment's API as kubectl sends them: over the kubeconfig's HTTPS endpoint,
+ * trusting its CA and carrying its token, for the answers a typed client hides (status codes,
+ * tables, strict validation).
  */
 final class KubeconfigHttp {
 
   private KubeconfigHttp() {}
 
-  /** Sends {@code method path} with {@code body} (null for none) and the given headers, name then value. */
-  static HttpResponse<String> send(KubeRayEnvironment env, String method, String path, String body, String... headers) {
+  /**
+   * Sends {@code method path} with {@code body} (null for none) and the given headers, name then
+   * value.
+   */
+  static HttpResponse<String> send(
+      KubeRayEnvironment env, String method, String path, String body, String... headers) {
     try {
       Config config = Config.fromKubeconfig(Files.readString(env.kubeconfig()));
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
         HttpClient http = client.getHttpClient();
-        HttpRequest.Builder request = http.newHttpRequestBuilder().uri(config.getMasterUrl().replaceAll("/$", "") + path);
+        HttpRequest.Builder request =
+            http.newHttpRequestBuilder().uri(config.getMasterUrl().replaceAll("/$", "") + path);
         for (int i = 0; i + 1 < headers.length; i += 2) {
           request.header(headers[i], headers[i + 1]);
         }

@@ -12,18 +12,26 @@ class RayClusterChartTest {
 
   @Test
   void defaultsAreTheChartDefaults() {
-    assertThat(RayClusterChart.release("raycluster", KubeRayVersion.V1_1_0).toSpec().toYaml("default"))
-        .isEqualTo(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0).toYaml("default"));
+    assertThat(
+            RayClusterChart.release("raycluster", KubeRayVersion.V1_1_0).toSpec().toYaml("default"))
+        .isEqualTo(
+            RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0)
+                .toYaml("default"));
   }
 
   @Test
   void valuesLandWhereTheChartTemplatesPutThem() {
-    GenericKubernetesResource rc = RayClusterChart.release("raycluster", KubeRayVersion.V1_1_0)
-        .set("head.resources.requests.cpu", "500m")
-        .set("worker.resources.limits.memory", "3G")
-        .setAll("worker.replicas=2", "image.tag=2.52.0", "head.rayVersion=2.52.0",
-            "worker.rayStartParams.num-gpus=0")
-        .toSpec().toResource("ns");
+    GenericKubernetesResource rc =
+        RayClusterChart.release("raycluster", KubeRayVersion.V1_1_0)
+            .set("head.resources.requests.cpu", "500m")
+            .set("worker.resources.limits.memory", "3G")
+            .setAll(
+                "worker.replicas=2",
+                "image.tag=2.52.0",
+                "head.rayVersion=2.52.0",
+                "worker.rayStartParams.num-gpus=0")
+            .toSpec()
+            .toResource("ns");
 
     Map<String, Object> spec = map(rc.getAdditionalProperties().get("spec"));
     Map<String, Object> head = map(spec.get("headGroupSpec"));
@@ -31,9 +39,12 @@ class RayClusterChartTest {
     assertThat(spec).containsEntry("rayVersion", "2.52.0");
     assertThat(container(head)).containsEntry("image", "rayproject/ray:2.52.0");
     assertThat(container(worker)).containsEntry("image", "rayproject/ray:2.52.0");
-    assertThat(map(map(container(head).get("resources")).get("requests"))).containsEntry("cpu", "500m").containsEntry("memory", "2G");
+    assertThat(map(map(container(head).get("resources")).get("requests")))
+        .containsEntry("cpu", "500m")
+        .containsEntry("memory", "2G");
     assertThat(map(map(container(head).get("resources")).get("limits"))).containsEntry("cpu", "1");
-    assertThat(map(map(container(worker).get("resources")).get("limits"))).containsEntry("memory", "3G");
+    assertThat(map(map(container(worker).get("resources")).get("limits")))
+        .containsEntry("memory", "3G");
     assertThat(worker).containsEntry("replicas", 2);
     assertThat(map(worker.get("rayStartParams"))).containsEntry("num-gpus", "0");
     assertThat(rc.getMetadata().getName()).isEqualTo("raycluster-kuberay");
@@ -58,7 +69,9 @@ class RayClusterChartTest {
   @Test
   void imageValuesSplitRepositoryAndTagAtTheLastColon() {
     assertThat(RayClusterChart.imageValues("localhost:5000/ray/ray:2.52.0"))
-        .containsExactly(Map.entry("image.repository", "localhost:5000/ray/ray"), Map.entry("image.tag", "2.52.0"));
+        .containsExactly(
+            Map.entry("image.repository", "localhost:5000/ray/ray"),
+            Map.entry("image.tag", "2.52.0"));
   }
 
   private static Map<String, Object> container(Map<String, Object> group) {

@@ -8,24 +8,51 @@ import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The RayJob controller's object graph on v1.5.0, without Ray processes (so submission cannot succeed). */
+/**
+ * The RayJob controller's object graph on v1.5.0, without Ray processes (so submission cannot
+ * succeed).
+ */
 class RayJobWithoutRayIT {
 
   @Test
-  @DisplayName("v1.5.0: cluster <job>-xxxxx labelled and owned by the RayJob; with no dashboard the submission fails")
+  @DisplayName(
+      "v1.5.0: cluster <job>-xxxxx labelled and owned by the RayJob; with no dashboard the submission fails")
   @SuppressWarnings("unchecked")
   void objectGraph() {
-    try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.OFF).startExactly()) {
-      String yaml = "apiVersion: ray.io/v1\nkind: RayJob\nmetadata:\n  name: sample\n  labels: {team: ml}\nspec:\n  entrypoint: python -c \"print(1)\"\n"
-          + "  rayClusterSpec:\n    headGroupSpec:\n      template:\n        spec:\n          containers:\n          - name: ray-head\n            image: rayproject/ray:2.46.0\n";
-      GenericKubernetesResource job = env.client().getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
-      env.client().genericKubernetesResources(RayJobResourceIT.RAY_JOBS).inNamespace("default").resource(job).create();
-      Map<String, Object> status = Waits.until("RayJob default/sample", "jobDeploymentStatus Failed", Duration.ofSeconds(30),
-          () -> (Map<String, Object>) env.client().genericKubernetesResources(RayJobResourceIT.RAY_JOBS).inNamespace("default").withName("sample").get()
-              .getAdditionalProperties().getOrDefault("status", Map.of()),
-          s -> "Failed".equals(s.get("jobDeploymentStatus")), String::valueOf, null);
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.OFF).startExactly()) {
+      String yaml =
+          "apiVersion: ray.io/v1\nkind: RayJob\nmetadata:\n  name: sample\n  labels: {team: ml}\nspec:\n  entrypoint: python -c \"print(1)\"\n"
+              + "  rayClusterSpec:\n    headGroupSpec:\n      template:\n        spec:\n          containers:\n          - name: ray-head\n            image: rayproject/ray:2.46.0\n";
+      GenericKubernetesResource job =
+          env.client()
+              .getKubernetesSerialization()
+              .unmarshal(yaml, GenericKubernetesResource.class);
+      env.client()
+          .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+          .inNamespace("default")
+          .resource(job)
+          .create();
+      Map<String, Object> status =
+          Waits.until(
+              "RayJob default/sample",
+              "jobDeploymentStatus Failed",
+              Duration.ofSeconds(30),
+              () ->
+                  (Map<String, Object>)
+                      env.client()
+                          .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+                          .inNamespace("default")
+                          .withName("sample")
+                          .get()
+                          .getAdditionalProperties()
+                          .getOrDefault("status", Map.of()),
+              s -> "Failed".equals(s.get("jobDeploymentStatus")),
+              String::valueOf,
+              null);
       assertThat(status).containsEntry("reason", "SubmissionFailed");
-      assertThat(String.valueOf(status.get("message"))).startsWith("Job submission has failed. Reason: BackoffLimitExceeded.");
+      assertThat(String.valueOf(status.get("message")))
+          .startsWith("Job submission has failed. Reason: BackoffLimitExceeded.");
       String clusterName = (String) status.get("rayClusterName");
       assertThat(clusterName).matches("sample-[a-z0-9]{5}");
       GenericKubernetesResource cluster = env.rayClusters().withName(clusterName).get();
@@ -36,11 +63,37 @@ class RayJobWithoutRayIT {
       assertThat(env.rayClusters().withName(clusterName).headPod().get().getMetadata().getLabels())
           .containsEntry("ray.io/originated-from-crd", "RayJob")
           .containsEntry("ray.io/originated-from-cr-name", "sample");
-      assertThat(cluster.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getKind()).isEqualTo("RayJob"));
-      assertThat(env.client().genericKubernetesResources(RayJobResourceIT.RAY_JOBS).inNamespace("default").withName("sample").get()
-          .getMetadata().getFinalizers()).containsExactly("ray.io/rayjob-finalizer");
-      assertThat(env.client().batch().v1().jobs().inNamespace("default").withName("sample").get().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs().get(0))
-          .startsWith("if ! ray job status --address http://" + clusterName + "-head-svc.default.svc.cluster.local:8265 ");
+      assertThat(cluster.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> assertThat(o.getKind()).isEqualTo("RayJob"));
+      assertThat(
+              env.client()
+                  .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+                  .inNamespace("default")
+                  .withName("sample")
+                  .get()
+                  .getMetadata()
+                  .getFinalizers())
+          .containsExactly("ray.io/rayjob-finalizer");
+      assertThat(
+              env.client()
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace("default")
+                  .withName("sample")
+                  .get()
+                  .getSpec()
+                  .getTemplate()
+                  .getSpec()
+                  .getContainers()
+                  .get(0)
+                  .getArgs()
+                  .get(0))
+          .startsWith(
+              "if ! ray job status --address http://"
+                  + clusterName
+                  + "-head-svc.default.svc.cluster.local:8265 ");
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.rayservice.RayServiceHandle;
-import io.kuberay.harness.rayservice.RayServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.kuberay.harness.rayservice.RayServiceHandle;
+import io.kuberay.harness.rayservice.RayServiceStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,22 +13,29 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** A RayService on the emulated backend (KubeRay v1.5.0) with real Serve: deploy, answer, the objects the operator makes. */
+/**
+ * A RayService on the emulated backend (KubeRay v1.5.0) with real Serve: deploy, answer, the
+ * objects the operator makes.
+ */
 class RayServiceIT {
 
   private static KubeRayEnvironment env;
 
   @BeforeAll
   static void start() {
-    env = KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.REQUIRED).startExactly();
+    env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.5.0")
+            .rayMode(RayMode.REQUIRED)
+            .startExactly();
   }
 
   @AfterAll
@@ -38,10 +45,14 @@ class RayServiceIT {
     }
   }
 
-  /** {@code kubectl port-forward svc/greeter-serve-svc <port>:8000}, then the app answers on localhost. */
+  /**
+   * {@code kubectl port-forward svc/greeter-serve-svc <port>:8000}, then the app answers on
+   * localhost.
+   */
   private static void portForwardTheServeService(Path kubeconfig) {
     Path kubectl = Path.of("/usr/bin/kubectl");
-    Assumptions.assumeTrue(Files.isExecutable(kubectl) || Files.isExecutable(Path.of("/usr/local/bin/kubectl")),
+    Assumptions.assumeTrue(
+        Files.isExecutable(kubectl) || Files.isExecutable(Path.of("/usr/local/bin/kubectl")),
         "kubectl is not installed (bash tools/install-kubectl.sh): the port-forward check needs it");
     if (!Files.isExecutable(kubectl)) {
       kubectl = Path.of("/usr/local/bin/kubectl");
@@ -52,7 +63,10 @@ class RayServiceIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ProcessBuilder pb = new ProcessBuilder(kubectl.toString(), "port-forward", "svc/greeter-serve-svc", port + ":8000").redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                kubectl.toString(), "port-forward", "svc/greeter-serve-svc", port + ":8000")
+            .redirectErrorStream(true);
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     Process forward;
     try {
@@ -62,8 +76,15 @@ class RayServiceIT {
     }
     try {
       URI local = URI.create("http://127.0.0.1:" + port);
-      String body = Waits.until("kubectl port-forward svc/greeter-serve-svc " + port + ":8000", "GET /greet answering", Duration.ofMinutes(1),
-          () -> ServeApps.get(local, "/greet").body(), b -> true, String::valueOf, null);
+      String body =
+          Waits.until(
+              "kubectl port-forward svc/greeter-serve-svc " + port + ":8000",
+              "GET /greet answering",
+              Duration.ofMinutes(1),
+              () -> ServeApps.get(local, "/greet").body(),
+              b -> true,
+              String::valueOf,
+              null);
       assertThat(body).isEqualTo("hello, v1");
     } finally {
       forward.destroy();
@@ -80,8 +101,11 @@ class RayServiceIT {
   @Test
   void deploysTheServeAppAndAnswersThroughTheServeService() {
     long start = System.nanoTime();
-    RayServiceHandle service = env.rayServices().create(ServeApps.greeter()).awaitRunning(Duration.ofMinutes(8));
-    System.out.printf("RayService created -> running: %d ms%n", Duration.ofNanos(System.nanoTime() - start).toMillis());
+    RayServiceHandle service =
+        env.rayServices().create(ServeApps.greeter()).awaitRunning(Duration.ofMinutes(8));
+    System.out.printf(
+        "RayService created -> running: %d ms%n",
+        Duration.ofNanos(System.nanoTime() - start).toMillis());
 
     HttpResponse<String> answer = ServeApps.get(service.serveUrl(), "/greet");
     assertThat(answer.statusCode()).isEqualTo(200);
@@ -102,25 +126,45 @@ class RayServiceIT {
     assertThat(env.rayClusters().withName(cluster).get().getMetadata().getAnnotations())
         .containsKeys("ray.io/hash-without-replicas-and-workers-to-delete")
         .containsEntry("ray.io/num-worker-groups", "0");
-    assertThat(service.activeCluster().headPod().get().getMetadata().getLabels()).containsEntry("ray.io/serve", "true");
+    assertThat(service.activeCluster().headPod().get().getMetadata().getLabels())
+        .containsEntry("ray.io/serve", "true");
 
     Service serve = service.serveService();
-    assertThat(serve.getSpec().getSelector()).containsEntry("ray.io/cluster", cluster).containsEntry("ray.io/serve", "true");
-    assertThat(serve.getSpec().getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getName()).isEqualTo("serve");
-      assertThat(p.getPort()).isEqualTo(8000);
-    });
+    assertThat(serve.getSpec().getSelector())
+        .containsEntry("ray.io/cluster", cluster)
+        .containsEntry("ray.io/serve", "true");
+    assertThat(serve.getSpec().getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getName()).isEqualTo("serve");
+              assertThat(p.getPort()).isEqualTo(8000);
+            });
     assertThat(serve.getMetadata().getLabels()).containsEntry("ray.io/serve", "greeter-serve");
-    Service head = env.client().services().inNamespace("default").withName("greeter-head-svc").get();
-    assertThat(head.getSpec().getSelector()).containsEntry("ray.io/cluster", cluster).containsEntry("ray.io/node-type", "head");
+    Service head =
+        env.client().services().inNamespace("default").withName("greeter-head-svc").get();
+    assertThat(head.getSpec().getSelector())
+        .containsEntry("ray.io/cluster", cluster)
+        .containsEntry("ray.io/node-type", "head");
 
     List<String> reasons = service.events().stream().map(e -> e.getReason()).toList();
-    assertThat(reasons).contains("CreatedRayCluster", "UpdatedServeApplications", "UpdatedHeadPodServeLabel", "CreatedService");
+    assertThat(reasons)
+        .contains(
+            "CreatedRayCluster",
+            "UpdatedServeApplications",
+            "UpdatedHeadPodServeLabel",
+            "CreatedService");
 
     portForwardTheServeService(env.kubeconfig());
 
     service.delete();
-    Waits.until("RayService default/greeter's clusters", "deleted with it", Duration.ofSeconds(30),
-        () -> env.rayClusters().list(), List::isEmpty, String::valueOf, null);
+    Waits.until(
+        "RayService default/greeter's clusters",
+        "deleted with it",
+        Duration.ofSeconds(30),
+        () -> env.rayClusters().list(),
+        List::isEmpty,
+        String::valueOf,
+        null);
   }
 }

@@ -1,10 +1,10 @@
 package io.kuberay.harness;
 
-import io.kuberay.harness.rayservice.RayServiceSpec;
-import io.kuberay.harness.rayservice.ServeApplications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kuberay.harness.rayservice.RayServiceSpec;
+import io.kuberay.harness.rayservice.ServeApplications;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,58 +16,92 @@ class RayServiceSpecTest {
 
   @Test
   void readsTheManifestAndChangesCopies() {
-    RayServiceSpec spec = RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"));
+    RayServiceSpec spec =
+        RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"));
     assertThat(spec.name()).isEqualTo("greeter");
     assertThat(spec.serveConfigV2()).contains("import_path: greeter:app");
 
-    RayServiceSpec changed = spec.withPythonPath(Path.of("/apps")).withClusterEnv("A", "1").withClusterEnv("A", "2").withServeConfigV2("applications: []");
+    RayServiceSpec changed =
+        spec.withPythonPath(Path.of("/apps"))
+            .withClusterEnv("A", "1")
+            .withClusterEnv("A", "2")
+            .withServeConfigV2("applications: []");
     assertThat(changed.serveConfigV2()).isEqualTo("applications: []");
-    assertThat(env(changed)).containsExactly(Map.of("name", "PYTHONPATH", "value", "/apps"), Map.of("name", "A", "value", "2"));
+    assertThat(env(changed))
+        .containsExactly(
+            Map.of("name", "PYTHONPATH", "value", "/apps"), Map.of("name", "A", "value", "2"));
     assertThat(env(spec)).isEmpty();
-    assertThat(changed.withName("other").toResource("ns").getMetadata().getName()).isEqualTo("other");
+    assertThat(changed.withName("other").toResource("ns").getMetadata().getName())
+        .isEqualTo("other");
     assertThat(changed.toResource("ns").getMetadata().getNamespace()).isEqualTo("ns");
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void applicationsFromAConfigMapAreMountedAndOnThePythonPath() {
-    RayServiceSpec spec = RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"))
-        .withApplicationsFromConfigMap("old").withApplicationsFromConfigMap("apps");
+    RayServiceSpec spec =
+        RayServiceSpec.fromYaml(ServeApps.resource("/serve/rayservice-greeter.yaml"))
+            .withApplicationsFromConfigMap("old")
+            .withApplicationsFromConfigMap("apps");
     Map<String, Object> cluster = (Map<String, Object>) spec.spec().get("rayClusterConfig");
-    Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) cluster.get("headGroupSpec")).get("template")).get("spec");
-    assertThat((List<Object>) podSpec.get("volumes")).containsExactly(Map.of("name", "serve-apps", "configMap", Map.of("name", "apps")));
+    Map<String, Object> podSpec =
+        (Map<String, Object>)
+            ((Map<String, Object>)
+                    ((Map<String, Object>) cluster.get("headGroupSpec")).get("template"))
+                .get("spec");
+    assertThat((List<Object>) podSpec.get("volumes"))
+        .containsExactly(Map.of("name", "serve-apps", "configMap", Map.of("name", "apps")));
     Map<String, Object> container = ((List<Map<String, Object>>) podSpec.get("containers")).get(0);
-    assertThat((List<Object>) container.get("volumeMounts")).containsExactly(Map.of("name", "serve-apps", "mountPath", "/home/ray/serve-apps"));
-    assertThat(env(spec)).containsExactly(Map.of("name", "PYTHONPATH", "value", "/home/ray/serve-apps"));
+    assertThat((List<Object>) container.get("volumeMounts"))
+        .containsExactly(Map.of("name", "serve-apps", "mountPath", "/home/ray/serve-apps"));
+    assertThat(env(spec))
+        .containsExactly(Map.of("name", "PYTHONPATH", "value", "/home/ray/serve-apps"));
   }
 
   @Test
   void serveApplicationsBecomeAConfigMapWithOneKeyPerFile(@TempDir Path dir) throws Exception {
-    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir)).hasMessageContaining("holds no files");
-    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir.resolve("missing"))).hasMessageContaining("No directory");
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir))
+        .hasMessageContaining("holds no files");
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir.resolve("missing")))
+        .hasMessageContaining("No directory");
     Files.writeString(dir.resolve("app.py"), "print(1)\n");
     Files.createDirectory(dir.resolve("__pycache__"));
-    assertThat(ServeApplications.configMap("apps", dir).getData()).containsExactly(Map.entry("app.py", "print(1)\n"));
+    assertThat(ServeApplications.configMap("apps", dir).getData())
+        .containsExactly(Map.entry("app.py", "print(1)\n"));
     Files.writeString(dir.resolve("bad name.py"), "");
-    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir)).hasMessageContaining("cannot be a ConfigMap key");
+    assertThatThrownBy(() -> ServeApplications.configMap("apps", dir))
+        .hasMessageContaining("cannot be a ConfigMap key");
   }
 
   @Test
   void badManifestsSayWhatIsWrong() {
-    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayCluster\nmetadata: {name: x}\n"))
-        .hasMessageContaining("Expected one RayService").hasMessageContaining("RayCluster");
-    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayService\nmetadata: {name: x}\nspec: {serveConfigV2: ''}\n"))
+    assertThatThrownBy(
+            () ->
+                RayServiceSpec.fromYaml(
+                    "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata: {name: x}\n"))
+        .hasMessageContaining("Expected one RayService")
+        .hasMessageContaining("RayCluster");
+    assertThatThrownBy(
+            () ->
+                RayServiceSpec.fromYaml(
+                    "apiVersion: ray.io/v1\nkind: RayService\nmetadata: {name: x}\nspec: {serveConfigV2: ''}\n"))
         .hasMessageContaining("has no spec.rayClusterConfig");
-    assertThatThrownBy(() -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayService\nspec: {}\n"))
+    assertThatThrownBy(
+            () -> RayServiceSpec.fromYaml("apiVersion: ray.io/v1\nkind: RayService\nspec: {}\n"))
         .hasMessageContaining("no metadata.name");
-    assertThatThrownBy(() -> RayServiceSpec.of("Bad_Name", "", RayClusterSpec.named("c"))).hasMessageContaining("DNS label");
+    assertThatThrownBy(() -> RayServiceSpec.of("Bad_Name", "", RayClusterSpec.named("c")))
+        .hasMessageContaining("DNS label");
   }
 
   @SuppressWarnings("unchecked")
   private static List<Object> env(RayServiceSpec spec) {
     Map<String, Object> cluster = (Map<String, Object>) spec.spec().get("rayClusterConfig");
     Map<String, Object> head = (Map<String, Object>) cluster.get("headGroupSpec");
-    Map<String, Object> container = ((List<Map<String, Object>>) ((Map<String, Object>) ((Map<String, Object>) head.get("template")).get("spec")).get("containers")).get(0);
+    Map<String, Object> container =
+        ((List<Map<String, Object>>)
+                ((Map<String, Object>) ((Map<String, Object>) head.get("template")).get("spec"))
+                    .get("containers"))
+            .get(0);
     return (List<Object>) container.getOrDefault("env", List.of());
   }
 }

@@ -1,10 +1,10 @@
 package io.kuberay.harness;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.kuberay.harness.rayservice.RayServiceHandle;
 import io.kuberay.harness.rayservice.RayServiceSpec;
 import io.kuberay.harness.rayservice.RayServiceStatus;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Upgrades on the emulated backend (KubeRay v1.5.0) with real Serve: a cluster-config change rolls out a new
- * cluster while requests keep being answered, the old cluster goes; a serveConfigV2 change is applied in place.
+ * Upgrades on the emulated backend (KubeRay v1.5.0) with real Serve: a cluster-config change rolls
+ * out a new cluster while requests keep being answered, the old cluster goes; a serveConfigV2
+ * change is applied in place.
  */
 class RayServiceUpgradeIT {
 
@@ -27,7 +28,11 @@ class RayServiceUpgradeIT {
 
   @BeforeAll
   static void start() {
-    env = KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.REQUIRED).startExactly();
+    env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.5.0")
+            .rayMode(RayMode.REQUIRED)
+            .startExactly();
   }
 
   @AfterAll
@@ -47,52 +52,94 @@ class RayServiceUpgradeIT {
     AtomicInteger sent = new AtomicInteger();
     List<String> failures = new ArrayList<>();
     ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
-    sender.scheduleWithFixedDelay(() -> {
-      sent.incrementAndGet();
-      try {
-        // Downtime shows as a refused connection or a 5xx; on an overloaded machine (load 50 on 2 cores seen) an
-        // answer can take longer than 10 s, which is latency, not downtime.
-        HttpResponse<String> r = ServeApps.get(service.serveUrl(), "/greet", Duration.ofSeconds(60));
-        if (r.statusCode() != 200) {
-          synchronized (failures) {
-            failures.add(r.statusCode() + " " + r.body());
+    sender.scheduleWithFixedDelay(
+        () -> {
+          sent.incrementAndGet();
+          try {
+            // Downtime shows as a refused connection or a 5xx; on an overloaded machine (load 50 on
+            // 2 cores seen) an
+            // answer can take longer than 10 s, which is latency, not downtime.
+            HttpResponse<String> r =
+                ServeApps.get(service.serveUrl(), "/greet", Duration.ofSeconds(60));
+            if (r.statusCode() != 200) {
+              synchronized (failures) {
+                failures.add(r.statusCode() + " " + r.body());
+              }
+            }
+          } catch (RuntimeException e) {
+            synchronized (failures) {
+              failures.add(e.toString());
+            }
           }
-        }
-      } catch (RuntimeException e) {
-        synchronized (failures) {
-          failures.add(e.toString());
-        }
-      }
-    }, 0, 50, TimeUnit.MILLISECONDS);
+        },
+        0,
+        50,
+        TimeUnit.MILLISECONDS);
     try {
       service.update(spec.withClusterEnv("GREETER_VERSION", "v2"));
-      RayServiceStatus upgrading = Waits.until(service.toString(), "a pending cluster", Duration.ofSeconds(60), service::status,
-          s -> !s.pendingClusterName().isEmpty(), String::valueOf, null);
+      RayServiceStatus upgrading =
+          Waits.until(
+              service.toString(),
+              "a pending cluster",
+              Duration.ofSeconds(60),
+              service::status,
+              s -> !s.pendingClusterName().isEmpty(),
+              String::valueOf,
+              null);
       assertThat(upgrading.pendingClusterName()).isNotEqualTo(first);
       assertThat(upgrading.activeClusterName()).isEqualTo(first);
-      RayServiceStatus upgraded = Waits.until(service.toString(), "serving from the new cluster", Duration.ofMinutes(8), service::status,
-          s -> s.isRunning() && s.pendingClusterName().isEmpty() && !s.activeClusterName().equals(first), String::valueOf, null);
+      RayServiceStatus upgraded =
+          Waits.until(
+              service.toString(),
+              "serving from the new cluster",
+              Duration.ofMinutes(8),
+              service::status,
+              s ->
+                  s.isRunning()
+                      && s.pendingClusterName().isEmpty()
+                      && !s.activeClusterName().equals(first),
+              String::valueOf,
+              null);
       assertThat(upgraded.activeApplications()).containsEntry("greeter", "RUNNING");
       assertThat(ServeApps.get(service.serveUrl(), "/greet").body()).isEqualTo("hello, v2");
     } finally {
-      // Let the request in flight finish: interrupting it would count the test's own stop as a failed request.
+      // Let the request in flight finish: interrupting it would count the test's own stop as a
+      // failed request.
       sender.shutdown();
       if (!sender.awaitTermination(90, TimeUnit.SECONDS)) {
         sender.shutdownNow();
       }
     }
-    System.out.printf("Requests during the upgrade: %d sent, %d failed %s%n", sent.get(), failures.size(), failures.stream().limit(3).toList());
+    System.out.printf(
+        "Requests during the upgrade: %d sent, %d failed %s%n",
+        sent.get(), failures.size(), failures.stream().limit(3).toList());
     assertThat(sent.get()).isGreaterThan(10);
     assertThat(failures).isEmpty();
-    Waits.until(service.toString(), "old cluster " + first + " deleted", Duration.ofMinutes(3), service::clusterNames,
-        names -> !names.contains(first) && names.size() == 1, String::valueOf, null);
-    assertThat(service.events()).extracting(e -> e.getReason()).contains("DeletedRayCluster", "UpdatedService");
+    Waits.until(
+        service.toString(),
+        "old cluster " + first + " deleted",
+        Duration.ofMinutes(3),
+        service::clusterNames,
+        names -> !names.contains(first) && names.size() == 1,
+        String::valueOf,
+        null);
+    assertThat(service.events())
+        .extracting(e -> e.getReason())
+        .contains("DeletedRayCluster", "UpdatedService");
 
     // serveConfigV2 alone: the same cluster gets the new config.
     String second = service.status().activeClusterName();
-    service.update(spec.withClusterEnv("GREETER_VERSION", "v2").withServeConfigV2(spec.serveConfigV2().replace("greeting: hello", "greeting: hi")));
-    Waits.until(service.toString(), "answering 'hi, v2'", Duration.ofMinutes(3), () -> ServeApps.get(service.serveUrl(), "/greet").body(),
-        "hi, v2"::equals, String::valueOf, null);
+    service.update(
+        spec.withClusterEnv("GREETER_VERSION", "v2")
+            .withServeConfigV2(spec.serveConfigV2().replace("greeting: hello", "greeting: hi")));
+    Waits.until(
+        service.toString(),
+        "answering 'hi, v2'",
+        Duration.ofMinutes(3),
+        () -> ServeApps.get(service.serveUrl(), "/greet").body(),
+        "hi, v2"::equals,
+        String::valueOf,
+        null);
     assertThat(service.status().activeClusterName()).isEqualTo(second);
     assertThat(service.clusterNames()).containsExactly(second);
   }

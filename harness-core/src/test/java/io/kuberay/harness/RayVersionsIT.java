@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Emulated pods run the Ray release their image names, provisioned on first use: each version's head prints its own
- * {@code ray.__version__} and runs the tutorial's {@code ray.init()}; the oldest and the default also run a job through
- * their dashboard. One head-only cluster per version, one at a time (each version's first run installs it, with uv
- * about 5-15 s).
+ * Emulated pods run the Ray release their image names, provisioned on first use: each version's
+ * head prints its own {@code ray.__version__} and runs the tutorial's {@code ray.init()}; the
+ * oldest and the default also run a job through their dashboard. One head-only cluster per version,
+ * one at a time (each version's first run installs it, with uv about 5-15 s).
  */
 class RayVersionsIT {
 
@@ -32,7 +32,11 @@ class RayVersionsIT {
 
   @BeforeAll
   static void start() {
-    env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.REQUIRED).startExactly();
+    env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.1.0")
+            .rayMode(RayMode.REQUIRED)
+            .startExactly();
     ns = env.createNamespace("versions");
   }
 
@@ -45,19 +49,21 @@ class RayVersionsIT {
 
   @ParameterizedTest(name = "{0}: head exec prints Ray {1}, job submit: {2}")
   @CsvSource({
-      "rayproject/ray:2.9.0, 2.9.0, true",
-      "rayproject/ray:2.34.0-py311, 2.34.0, false",
-      "rayproject/ray:2.41.0-py311-cpu, 2.41.0, false",
-      "rayproject/ray:2.46.0, 2.46.0, false",
-      "rayproject/ray:2.52.0, 2.52.0, true",
+    "rayproject/ray:2.9.0, 2.9.0, true",
+    "rayproject/ray:2.34.0-py311, 2.34.0, false",
+    "rayproject/ray:2.41.0-py311-cpu, 2.41.0, false",
+    "rayproject/ray:2.46.0, 2.46.0, false",
+    "rayproject/ray:2.52.0, 2.52.0, true",
   })
   void theHeadRunsTheImagesRay(String image, String version, boolean submitJob) {
     String name = "v" + version.replace(".", "-");
-    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).create(RayClusterSpec.named(name).withImage(image));
+    RayClusterHandle cluster =
+        env.rayClusters().inNamespace(ns).create(RayClusterSpec.named(name).withImage(image));
     try {
       cluster.awaitReady(READY);
 
-      ExecResult printed = cluster.headPod().exec("python", "-c", "import ray; print(ray.__version__)");
+      ExecResult printed =
+          cluster.headPod().exec("python", "-c", "import ray; print(ray.__version__)");
       assertThat(printed.exitCode()).as(printed.stderr()).isZero();
       assertThat(printed.stdout().trim()).isEqualTo(version);
       ExecResult tutorial = cluster.headPod().exec("python", "-c", TUTORIAL);
@@ -67,7 +73,10 @@ class RayVersionsIT {
       if (submitJob) {
         RayJobsClient jobs = RayJobsClient.connect(cluster.dashboardUrl());
         assertThat(jobs.version().rayVersion()).isEqualTo(version);
-        String id = jobs.submit(JobSubmission.entrypoint("python -c \"import ray; ray.init(); print('job on', ray.__version__)\""));
+        String id =
+            jobs.submit(
+                JobSubmission.entrypoint(
+                    "python -c \"import ray; ray.init(); print('job on', ray.__version__)\""));
         jobs.awaitStatus(id, JobStatus.SUCCEEDED, Duration.ofMinutes(3));
         assertThat(jobs.logs(id)).contains("job on " + version);
       }
@@ -79,11 +88,17 @@ class RayVersionsIT {
   @Test
   @DisplayName("an image without a release tag runs the RayCluster's rayVersion")
   void rayVersionDecidesForLatest() {
-    RayClusterHandle cluster = env.rayClusters().inNamespace(ns)
-        .create(RayClusterSpec.named("latest").withImage("rayproject/ray:latest").withRayVersion("2.41.0"));
+    RayClusterHandle cluster =
+        env.rayClusters()
+            .inNamespace(ns)
+            .create(
+                RayClusterSpec.named("latest")
+                    .withImage("rayproject/ray:latest")
+                    .withRayVersion("2.41.0"));
     try {
       cluster.awaitReady(READY);
-      ExecResult printed = cluster.headPod().exec("python", "-c", "import ray; print(ray.__version__)");
+      ExecResult printed =
+          cluster.headPod().exec("python", "-c", "import ray; print(ray.__version__)");
       assertThat(printed.stdout().trim()).as(printed.stderr()).isEqualTo("2.41.0");
     } finally {
       cluster.delete();
@@ -91,38 +106,65 @@ class RayVersionsIT {
   }
 
   @Test
-  @DisplayName("a Ray version that cannot be installed leaves the head waiting with ErrImagePull, the version and the fix")
+  @DisplayName(
+      "a Ray version that cannot be installed leaves the head waiting with ErrImagePull, the version and the fix")
   void unknownVersionSaysWhatToDo() {
-    env.rayClusters().inNamespace(ns).create(RayClusterSpec.named("nosuch").withImage("rayproject/ray:2.0.99"));
-    Pod pod = Waits.until("head pod of RayCluster " + ns + "/nosuch", "its container waiting with ErrImagePull",
-        Duration.ofMinutes(3), () -> headPod("nosuch"), p -> p != null && waiting(p) != null
-            && "ErrImagePull".equals(waiting(p).getReason()), String::valueOf, null);
+    env.rayClusters()
+        .inNamespace(ns)
+        .create(RayClusterSpec.named("nosuch").withImage("rayproject/ray:2.0.99"));
+    Pod pod =
+        Waits.until(
+            "head pod of RayCluster " + ns + "/nosuch",
+            "its container waiting with ErrImagePull",
+            Duration.ofMinutes(3),
+            () -> headPod("nosuch"),
+            p -> p != null && waiting(p) != null && "ErrImagePull".equals(waiting(p).getReason()),
+            String::valueOf,
+            null);
 
     assertThat(pod.getStatus().getPhase()).isEqualTo("Pending");
-    assertThat(waiting(pod).getMessage()).contains("Ray 2.0.99").contains("kuberay.ray.pythons")
+    assertThat(waiting(pod).getMessage())
+        .contains("Ray 2.0.99")
+        .contains("kuberay.ray.pythons")
         .contains("image rayproject/ray:2.0.99");
-    assertThat(pod.getStatus().getConditions()).anySatisfy(c -> {
-      assertThat(c.getType()).isEqualTo("Ready");
-      assertThat(c.getStatus()).isEqualTo("False");
-    });
-    List<Event> events = env.client().v1().events().inNamespace(ns).list().getItems().stream()
-        .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName())).toList();
-    assertThat(events).anySatisfy(e -> {
-      assertThat(e.getType()).isEqualTo("Warning");
-      assertThat(e.getReason()).isEqualTo("Failed");
-      assertThat(e.getMessage()).contains("Ray 2.0.99").contains("kuberay.ray.pythons");
-    });
+    assertThat(pod.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("False");
+            });
+    List<Event> events =
+        env.client().v1().events().inNamespace(ns).list().getItems().stream()
+            .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+            .toList();
+    assertThat(events)
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("Failed");
+              assertThat(e.getMessage()).contains("Ray 2.0.99").contains("kuberay.ray.pythons");
+            });
     assertThat(events).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Pulling"));
     env.rayClusters().inNamespace(ns).withName("nosuch").delete();
   }
 
   private static Pod headPod(String cluster) {
-    return env.client().pods().inNamespace(ns).withLabel("ray.io/cluster", cluster).withLabel("ray.io/node-type", "head")
-        .list().getItems().stream().findFirst().orElse(null);
+    return env
+        .client()
+        .pods()
+        .inNamespace(ns)
+        .withLabel("ray.io/cluster", cluster)
+        .withLabel("ray.io/node-type", "head")
+        .list()
+        .getItems()
+        .stream()
+        .findFirst()
+        .orElse(null);
   }
 
   private static ContainerStateWaiting waiting(Pod pod) {
-    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+    if (pod.getStatus() == null
+        || pod.getStatus().getContainerStatuses() == null
         || pod.getStatus().getContainerStatuses().isEmpty()) {
       return null;
     }

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The quick-start's two flows on real Ray: exec in the head pod, and a job through the head's dashboard. */
+/**
+ * The quick-start's two flows on real Ray: exec in the head pod, and a job through the head's
+ * dashboard.
+ */
 class RealRayTutorialIT {
 
   private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";
@@ -20,8 +23,14 @@ class RealRayTutorialIT {
 
   @BeforeAll
   static void start() {
-    env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.REQUIRED).startExactly();
-    cluster = env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0));
+    env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.1.0")
+            .rayMode(RayMode.REQUIRED)
+            .startExactly();
+    cluster =
+        env.rayClusters()
+            .create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0));
     cluster.awaitReady(Duration.ofMinutes(3));
   }
 
@@ -42,7 +51,8 @@ class RealRayTutorialIT {
   }
 
   @Test
-  @DisplayName("the tutorial command submitted as a Ray job to the dashboard succeeds and logs the resources")
+  @DisplayName(
+      "the tutorial command submitted as a Ray job to the dashboard succeeds and logs the resources")
   void jobThroughDashboard() {
     RayJobsClient jobs = RayJobsClient.connect(cluster.dashboardUrl());
     String id = jobs.submit(JobSubmission.entrypoint("python -c \"" + TUTORIAL + "\""));

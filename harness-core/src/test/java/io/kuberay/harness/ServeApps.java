@@ -13,10 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The test Serve applications (test resources serve/apps) and a small HTTP helper for their answers. */
+/**
+ * The test Serve applications (test resources serve/apps) and a small HTTP helper for their
+ * answers.
+ */
 final class ServeApps {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ServeApps() {}
 
@@ -31,7 +35,8 @@ final class ServeApps {
 
   /** The greeter RayService, its applications importable from {@link #directory()}. */
   static RayServiceSpec greeter() {
-    return RayServiceSpec.fromYaml(resource("/serve/rayservice-greeter.yaml")).withPythonPath(directory());
+    return RayServiceSpec.fromYaml(resource("/serve/rayservice-greeter.yaml"))
+        .withPythonPath(directory());
   }
 
   static String resource(String name) {
@@ -50,7 +55,9 @@ final class ServeApps {
   /** GET base+path, waiting up to {@code timeout} for the answer. */
   static HttpResponse<String> get(URI base, String path, Duration timeout) {
     try {
-      return HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          HttpRequest.newBuilder(base.resolve(path)).timeout(timeout).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

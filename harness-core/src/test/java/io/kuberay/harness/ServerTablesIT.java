@@ -7,23 +7,39 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** What {@code kubectl get} receives: server-side Tables with the columns a real API server prints. */
+/**
+ * What {@code kubectl get} receives: server-side Tables with the columns a real API server prints.
+ */
 class ServerTablesIT {
 
-  private static final String TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+  private static final String TABLE =
+      "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
 
   @Test
   @DisplayName("pods print READY/STATUS/RESTARTS/AGE; RayClusters print the CRD's printer columns")
   void tables() throws Exception {
-    try (KubeRayEnvironment env = KubeRayEnvironment.builder().rayMode(RayMode.OFF).startExactly()) {
-      env.rayClusters().create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0)).awaitReady(Duration.ofSeconds(30));
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder().rayMode(RayMode.OFF).startExactly()) {
+      env.rayClusters()
+          .create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0))
+          .awaitReady(Duration.ofSeconds(30));
       String pods = get(env, "/api/v1/namespaces/default/pods");
-      assertThat(pods).contains("\"kind\":\"Table\"").contains("\"name\":\"Ready\"").contains("\"name\":\"Status\"")
-          .contains("\"1/1\"").contains("\"Running\"");
+      assertThat(pods)
+          .contains("\"kind\":\"Table\"")
+          .contains("\"name\":\"Ready\"")
+          .contains("\"name\":\"Status\"")
+          .contains("\"1/1\"")
+          .contains("\"Running\"");
       String clusters = get(env, "/apis/ray.io/v1/namespaces/default/rayclusters");
-      assertThat(clusters).contains("\"name\":\"desired workers\"").contains("\"name\":\"status\"").contains("\"ready\"").contains("raycluster-kuberay");
+      assertThat(clusters)
+          .contains("\"name\":\"desired workers\"")
+          .contains("\"name\":\"status\"")
+          .contains("\"ready\"")
+          .contains("raycluster-kuberay");
       String services = get(env, "/api/v1/namespaces/default/services");
-      assertThat(services).contains("\"name\":\"Port(s)\"").contains("10001/TCP,8265/TCP,8080/TCP,6379/TCP,8000/TCP");
+      assertThat(services)
+          .contains("\"name\":\"Port(s)\"")
+          .contains("10001/TCP,8265/TCP,8080/TCP,6379/TCP,8000/TCP");
     }
   }
 

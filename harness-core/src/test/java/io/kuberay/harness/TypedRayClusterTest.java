@@ -24,7 +24,12 @@ class TypedRayClusterTest {
 
   @BeforeAll
   static void start() {
-    env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.OFF).nodeCapacity("16", "64Gi").startExactly();
+    env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.1.0")
+            .rayMode(RayMode.OFF)
+            .nodeCapacity("16", "64Gi")
+            .startExactly();
   }
 
   @AfterAll
@@ -35,16 +40,30 @@ class TypedRayClusterTest {
   private static RayCluster typed(String name) {
     HeadGroupSpec head = new HeadGroupSpec();
     head.setRayStartParams(Map.of("dashboard-host", "0.0.0.0"));
-    head.setTemplate(new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("ray-head").withImage("rayproject/ray:2.52.0")
-        .endContainer().endSpec().build());
+    head.setTemplate(
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("ray-head")
+            .withImage("rayproject/ray:2.52.0")
+            .endContainer()
+            .endSpec()
+            .build());
     WorkerGroupSpecs workers = new WorkerGroupSpecs();
     workers.setGroupName("small");
     workers.setReplicas(2);
     workers.setMinReplicas(0);
     workers.setMaxReplicas(4);
     workers.setRayStartParams(Map.of());
-    workers.setTemplate(new PodTemplateSpecBuilder().withNewSpec().addNewContainer().withName("ray-worker").withImage("rayproject/ray:2.52.0")
-        .endContainer().endSpec().build());
+    workers.setTemplate(
+        new PodTemplateSpecBuilder()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("ray-worker")
+            .withImage("rayproject/ray:2.52.0")
+            .endContainer()
+            .endSpec()
+            .build());
     RayClusterSpec spec = new RayClusterSpec();
     spec.setRayVersion("2.52.0");
     spec.setHeadGroupSpec(head);
@@ -56,18 +75,24 @@ class TypedRayClusterTest {
   }
 
   @Test
-  @DisplayName("a typed RayCluster is created as given, and the handle reads it back typed with the operator's status")
+  @DisplayName(
+      "a typed RayCluster is created as given, and the handle reads it back typed with the operator's status")
   void roundTrip() {
     String ns = env.createNamespace("typed");
-    RayClusterHandle handle = env.rayClusters().inNamespace(ns).create(typed("typed")).awaitReady(Duration.ofSeconds(30));
+    RayClusterHandle handle =
+        env.rayClusters().inNamespace(ns).create(typed("typed")).awaitReady(Duration.ofSeconds(30));
 
     RayCluster stored = handle.rayCluster();
     assertThat(stored.getMetadata().getNamespace()).isEqualTo(ns);
-    assertThat(stored.getSpec().getWorkerGroupSpecs()).singleElement().satisfies(g -> {
-      assertThat(g.getGroupName()).isEqualTo("small");
-      assertThat(g.getMaxReplicas()).isEqualTo(4);
-      assertThat(g.getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("rayproject/ray:2.52.0");
-    });
+    assertThat(stored.getSpec().getWorkerGroupSpecs())
+        .singleElement()
+        .satisfies(
+            g -> {
+              assertThat(g.getGroupName()).isEqualTo("small");
+              assertThat(g.getMaxReplicas()).isEqualTo(4);
+              assertThat(g.getTemplate().getSpec().getContainers().get(0).getImage())
+                  .isEqualTo("rayproject/ray:2.52.0");
+            });
     assertThat(stored.getStatus().getState()).hasToString("ready");
     assertThat(stored.getStatus().getAvailableWorkerReplicas()).isEqualTo(2);
     assertThat(handle.workerPods("small")).hasSize(2);

@@ -14,27 +14,65 @@ class WaitsTest {
   @DisplayName("a condition that already holds returns the value after one look")
   void holdsAlready() {
     AtomicInteger polls = new AtomicInteger();
-    String value = Waits.until("thing", "ready", Duration.ofSeconds(1), () -> "ready-" + polls.incrementAndGet(), v -> v.startsWith("ready"), v -> v, null);
+    String value =
+        Waits.until(
+            "thing",
+            "ready",
+            Duration.ofSeconds(1),
+            () -> "ready-" + polls.incrementAndGet(),
+            v -> v.startsWith("ready"),
+            v -> v,
+            null);
     assertThat(value).isEqualTo("ready-1");
     assertThat(polls).hasValue(1);
   }
 
   @Test
-  @DisplayName("a terminal state seen at the first look fails fast, even if the condition would accept it")
+  @DisplayName(
+      "a terminal state seen at the first look fails fast, even if the condition would accept it")
   void failFastFirst() {
-    assertThatThrownBy(() -> Waits.until("job", "state done", Duration.ofSeconds(5), () -> "failed", v -> true, v -> v, "failed"::equals))
+    assertThatThrownBy(
+            () ->
+                Waits.until(
+                    "job",
+                    "state done",
+                    Duration.ofSeconds(5),
+                    () -> "failed",
+                    v -> true,
+                    v -> v,
+                    "failed"::equals))
         .isInstanceOf(WaitTimeoutException.class)
         .hasMessageStartingWith("job: expected state done, but it cannot happen any more (after ")
         .hasMessageEndingWith("Last state seen: failed");
   }
 
   @Test
-  @DisplayName("a condition that becomes true later is waited for; one that never does times out with the last state")
+  @DisplayName(
+      "a condition that becomes true later is waited for; one that never does times out with the last state")
   void pollsAndTimesOut() {
     AtomicInteger polls = new AtomicInteger();
-    assertThat(Waits.until("counter", "3", Duration.ofSeconds(5), polls::incrementAndGet, n -> n >= 3, String::valueOf, null)).isEqualTo(3);
-    assertThatThrownBy(() -> Waits.until("counter", "never", Duration.ofMillis(100), () -> 7, n -> false, String::valueOf, null))
+    assertThat(
+            Waits.until(
+                "counter",
+                "3",
+                Duration.ofSeconds(5),
+                polls::incrementAndGet,
+                n -> n >= 3,
+                String::valueOf,
+                null))
+        .isEqualTo(3);
+    assertThatThrownBy(
+            () ->
+                Waits.until(
+                    "counter",
+                    "never",
+                    Duration.ofMillis(100),
+                    () -> 7,
+                    n -> false,
+                    String::valueOf,
+                    null))
         .isInstanceOf(WaitTimeoutException.class)
-        .hasMessage("counter: expected never, but it did not happen within PT0.1S. Last state seen: 7");
+        .hasMessage(
+            "counter: expected never, but it did not happen within PT0.1S. Last state seen: 7");
   }
 }

@@ -8,11 +8,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** {@code ./kuberay-harness down}: removes the k3s containers kept for reuse ({@code kuberay.k3s.reuse=true}). */
+/**
+ * {@code ./kuberay-harness down}: removes the k3s containers kept for reuse ({@code
+ * kuberay.k3s.reuse=true}).
+ */
 final class DownCommand {
 
   /** The label every kept k3s container carries (harness-k3s' ReuseKey). */
   static final String LABEL = "io.kuberay.harness.k3s.reuse";
+
   private static final long TIMEOUT_SECONDS = 120;
 
   static final String USAGE =
@@ -21,14 +25,18 @@ final class DownCommand {
 
       Removes the k3s environments that runs with kuberay.k3s.reuse=true kept for the next run: every
       container labelled %s, running or not (docker rm -f). Needs the docker command.
-      """.formatted(LABEL);
+      """
+          .formatted(LABEL);
 
   private DownCommand() {}
 
   static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0) {
       boolean help = args[0].equals("--help") || args[0].equals("-h");
-      (help ? out : err).print((help ? "" : "kuberay-harness down: unexpected argument '" + args[0] + "'\n") + USAGE);
+      (help ? out : err)
+          .print(
+              (help ? "" : "kuberay-harness down: unexpected argument '" + args[0] + "'\n")
+                  + USAGE);
       return help ? 0 : 2;
     }
     return remove("label=" + LABEL, out, err);
@@ -37,7 +45,10 @@ final class DownCommand {
   /** Removes the containers {@code docker ps --filter <filter>} lists. */
   static int remove(String filter, PrintStream out, PrintStream err) {
     try {
-      List<String> ids = Arrays.stream(docker("ps", "-aq", "--filter", filter).split("\\s+")).filter(s -> !s.isBlank()).toList();
+      List<String> ids =
+          Arrays.stream(docker("ps", "-aq", "--filter", filter).split("\\s+"))
+              .filter(s -> !s.isBlank())
+              .toList();
       if (ids.isEmpty()) {
         out.println("No kept k3s environment (no container labelled " + LABEL + ").");
         return 0;
@@ -64,16 +75,29 @@ final class DownCommand {
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
     } catch (IOException e) {
-      throw new IOException("cannot run docker (" + e.getMessage() + "); install the Docker CLI or remove the containers labelled " + LABEL + " another way", e);
+      throw new IOException(
+          "cannot run docker ("
+              + e.getMessage()
+              + "); install the Docker CLI or remove the containers labelled "
+              + LABEL
+              + " another way",
+          e);
     }
     process.getOutputStream().close();
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
       process.destroyForcibly();
-      throw new IllegalStateException("'" + String.join(" ", command) + "' did not finish within " + TIMEOUT_SECONDS + " s");
+      throw new IllegalStateException(
+          "'" + String.join(" ", command) + "' did not finish within " + TIMEOUT_SECONDS + " s");
     }
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (process.exitValue() != 0) {
-      throw new IllegalStateException("'" + String.join(" ", command) + "' failed (exit " + process.exitValue() + "): " + output.strip());
+      throw new IllegalStateException(
+          "'"
+              + String.join(" ", command)
+              + "' failed (exit "
+              + process.exitValue()
+              + "): "
+              + output.strip());
     }
     return output;
   }

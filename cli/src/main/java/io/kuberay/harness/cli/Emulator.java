@@ -18,13 +18,15 @@ import java.util.Optional;
 
 /**
  * What {@code up} serves: an emulated cluster with KubeRay installed, the tutorial RayCluster
- * ({@code helm install raycluster kuberay/ray-cluster} with the chart's defaults) ready, and a kubeconfig
- * (mode 600) for kubectl; with {@code --no-cluster} an empty cluster, into which the quick-start's own commands install
- * KubeRay. Closing it stops every process and deletes the kubeconfig it wrote.
+ * ({@code helm install raycluster kuberay/ray-cluster} with the chart's defaults) ready, and a
+ * kubeconfig (mode 600) for kubectl; with {@code --no-cluster} an empty cluster, into which the
+ * quick-start's own commands install KubeRay. Closing it stops every process and deletes the
+ * kubeconfig it wrote.
  */
 final class Emulator implements AutoCloseable {
 
   static final String RELEASE = "raycluster";
+
   /** The emulated backend's API port setting (see docs/CONFIGURATION.md). */
   private static final String API_PORT = "kuberay.api.port";
 
@@ -51,11 +53,16 @@ final class Emulator implements AutoCloseable {
   /** Starts everything, printing a progress line per phase to {@code progress}. */
   static Emulator start(UpOptions options, PrintStream progress) {
     long t0 = System.nanoTime();
-    // Loads the registry now: its static initializer adds a shutdown hook, which fails when the class is
+    // Loads the registry now: its static initializer adds a shutdown hook, which fails when the
+    // class is
     // first touched by KubeRayEnvironment.close() during shutdown (Ctrl-C).
     KubeRayEnvironments.closeAll();
-    progress.println(options.noCluster() ? "Starting an empty emulated cluster (no KubeRay operator, no RayCluster)..."
-        : "Starting the emulated cluster and the KubeRay " + options.kuberay() + " operator...");
+    progress.println(
+        options.noCluster()
+            ? "Starting an empty emulated cluster (no KubeRay operator, no RayCluster)..."
+            : "Starting the emulated cluster and the KubeRay "
+                + options.kuberay()
+                + " operator...");
     KubeRayEnvironment env = start(options);
     try {
       if (options.noCluster()) {
@@ -64,8 +71,14 @@ final class Emulator implements AutoCloseable {
         return new Emulator(env, null, kubeconfig);
       }
       RayClusterSpec spec = RayClusterSpec.helmChartDefaults(RELEASE, options.kuberay());
-      progress.println("Creating RayCluster " + spec.name() + " (the ray-cluster chart's defaults, release '" + RELEASE + "') and waiting up to "
-          + options.readyTimeout().toSeconds() + "s for it to be ready...");
+      progress.println(
+          "Creating RayCluster "
+              + spec.name()
+              + " (the ray-cluster chart's defaults, release '"
+              + RELEASE
+              + "') and waiting up to "
+              + options.readyTimeout().toSeconds()
+              + "s for it to be ready...");
       RayClusterHandle cluster = env.rayClusters().create(spec).awaitReady(options.readyTimeout());
       Path kubeconfig = writeKubeconfig(env.kubeconfig(), options.kubeconfig());
       progress.println("Ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + "s.");
@@ -108,7 +121,8 @@ final class Emulator implements AutoCloseable {
         // not POSIX: the directory's defaults apply
       }
       Files.write(tmp, Files.readAllBytes(source));
-      return Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return Files.move(
+          tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the kubeconfig " + target, e);
     }

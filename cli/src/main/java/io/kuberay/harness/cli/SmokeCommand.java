@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code ./kuberay-harness smoke}: the bundled tutorial scenarios on a backend, with a readable summary. */
+/**
+ * {@code ./kuberay-harness smoke}: the bundled tutorial scenarios on a backend, with a readable
+ * summary.
+ */
 final class SmokeCommand {
 
   static final String USAGE =
@@ -31,7 +34,8 @@ final class SmokeCommand {
         ./kuberay-harness smoke --backend existing --context kind-kind
       """;
 
-  private static final List<KubeRayVersion> WITH_SCENARIO = List.of(KubeRayVersion.V1_1_0, KubeRayVersion.V1_5_0);
+  private static final List<KubeRayVersion> WITH_SCENARIO =
+      List.of(KubeRayVersion.V1_1_0, KubeRayVersion.V1_5_0);
 
   private SmokeCommand() {}
 
@@ -55,7 +59,11 @@ final class SmokeCommand {
         }
       }
       if (!WITH_SCENARIO.contains(version)) {
-        throw new IllegalArgumentException("there is no bundled tutorial scenario for KubeRay " + version + "; use one of " + WITH_SCENARIO);
+        throw new IllegalArgumentException(
+            "there is no bundled tutorial scenario for KubeRay "
+                + version
+                + "; use one of "
+                + WITH_SCENARIO);
       }
     } catch (IllegalArgumentException e) {
       err.println("kuberay-harness smoke: " + e.getMessage());
@@ -69,16 +77,25 @@ final class SmokeCommand {
     if (backend != null) {
       System.setProperty("kuberay.backend", backend);
     }
-    out.printf("KubeRay smoke run: tutorial scenario for KubeRay %s on the %s backend%n", version, backend == null ? "emulated" : backend);
-    List<String> cucumber = new ArrayList<>(List.of(
-        "--glue", "io.kuberay.harness.cucumber",
-        "--plugin", SmokeSummary.class.getName(),
-        "--plugin", "html:" + report.resolve("cucumber.html"),
-        "--monochrome",
-        "classpath:features/tutorial-" + version + ".feature"));
+    out.printf(
+        "KubeRay smoke run: tutorial scenario for KubeRay %s on the %s backend%n",
+        version, backend == null ? "emulated" : backend);
+    List<String> cucumber =
+        new ArrayList<>(
+            List.of(
+                "--glue",
+                "io.kuberay.harness.cucumber",
+                "--plugin",
+                SmokeSummary.class.getName(),
+                "--plugin",
+                "html:" + report.resolve("cucumber.html"),
+                "--monochrome",
+                "classpath:features/tutorial-" + version + ".feature"));
     byte status;
     try {
-      status = io.cucumber.core.cli.Main.run(cucumber.toArray(new String[0]), SmokeCommand.class.getClassLoader());
+      status =
+          io.cucumber.core.cli.Main.run(
+              cucumber.toArray(new String[0]), SmokeCommand.class.getClassLoader());
     } finally {
       KubeRayEnvironments.closeAll();
     }

@@ -16,8 +16,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * A Cucumber plugin printing a readable smoke-run summary: each step with its time as it finishes, each
- * scenario's outcome, and a closing {@code N passed, N failed} line.
+ * A Cucumber plugin printing a readable smoke-run summary: each step with its time as it finishes,
+ * each scenario's outcome, and a closing {@code N passed, N failed} line.
  */
 public final class SmokeSummary implements ConcurrentEventListener {
 
@@ -35,14 +35,19 @@ public final class SmokeSummary implements ConcurrentEventListener {
 
   @Override
   public void setEventPublisher(EventPublisher publisher) {
-    publisher.registerHandlerFor(TestCaseStarted.class, e -> out.printf("%nScenario: %s%n", e.getTestCase().getName()));
+    publisher.registerHandlerFor(
+        TestCaseStarted.class, e -> out.printf("%nScenario: %s%n", e.getTestCase().getName()));
     publisher.registerHandlerFor(TestStepFinished.class, this::step);
     publisher.registerHandlerFor(TestCaseFinished.class, this::scenario);
     publisher.registerHandlerFor(TestRunStarted.class, e -> started = e.getInstant());
-    publisher.registerHandlerFor(TestRunFinished.class, e -> {
-      out.printf("%nSmoke run finished in %s%n", seconds(started == null ? Duration.ZERO : Duration.between(started, e.getInstant())));
-      out.printf("%d passed, %d failed%n", passed, failed);
-    });
+    publisher.registerHandlerFor(
+        TestRunFinished.class,
+        e -> {
+          out.printf(
+              "%nSmoke run finished in %s%n",
+              seconds(started == null ? Duration.ZERO : Duration.between(started, e.getInstant())));
+          out.printf("%d passed, %d failed%n", passed, failed);
+        });
   }
 
   private Instant started;
@@ -52,9 +57,18 @@ public final class SmokeSummary implements ConcurrentEventListener {
       return;
     }
     Result result = e.getResult();
-    out.printf("  %-7s %7s  %s %s%n", mark(result.getStatus()), seconds(result.getDuration()), step.getStep().getKeyword().trim(), step.getStep().getText());
+    out.printf(
+        "  %-7s %7s  %s %s%n",
+        mark(result.getStatus()),
+        seconds(result.getDuration()),
+        step.getStep().getKeyword().trim(),
+        step.getStep().getText());
     if (result.getError() != null) {
-      out.printf("          %s%n", result.getError().getMessage() == null ? result.getError() : result.getError().getMessage().replace("\n", "\n          "));
+      out.printf(
+          "          %s%n",
+          result.getError().getMessage() == null
+              ? result.getError()
+              : result.getError().getMessage().replace("\n", "\n          "));
     }
   }
 

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code ./kuberay-harness up}: a local KubeRay emulator for kubectl and {@code ray job submit}, like LocalStack for AWS. */
+/**
+ * {@code ./kuberay-harness up}: a local KubeRay emulator for kubectl and {@code ray job submit},
+ * like LocalStack for AWS.
+ */
 final class UpCommand {
 
   static final String HELP =
@@ -67,16 +70,19 @@ final class UpCommand {
     }
     AtomicReference<Emulator> running = new AtomicReference<>();
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      Emulator e = running.getAndSet(null);
-      if (e != null) {
-        out.println();
-        out.println("Stopping: closing the emulated cluster and its Ray processes...");
-        e.close();
-        out.println("Stopped.");
-      }
-      stopped.countDown();
-    }, "kuberay-harness-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              Emulator e = running.getAndSet(null);
+              if (e != null) {
+                out.println();
+                out.println("Stopping: closing the emulated cluster and its Ray processes...");
+                e.close();
+                out.println("Stopped.");
+              }
+              stopped.countDown();
+            },
+            "kuberay-harness-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     Emulator emulator;
     try {
@@ -105,17 +111,27 @@ final class UpCommand {
     String name = emulator.cluster().get().name();
     String svc = name + "-head-svc";
     StringBuilder s = new StringBuilder();
-    s.append("\nKubeRay ").append(emulator.environment().kuberayVersion()).append(" is up; RayCluster ").append(name)
-        .append(" is ready. Kubeconfig: ").append(kubeconfig).append("\n\n");
+    s.append("\nKubeRay ")
+        .append(emulator.environment().kuberayVersion())
+        .append(" is up; RayCluster ")
+        .append(name)
+        .append(" is ready. Kubeconfig: ")
+        .append(kubeconfig)
+        .append("\n\n");
     s.append("In another terminal:\n\n");
     s.append("  export KUBECONFIG=").append(kubeconfig).append('\n');
     s.append("  kubectl get pods -n ").append(ns).append('\n');
     s.append("  kubectl get rayclusters\n");
-    s.append("  export HEAD_POD=$(kubectl get pods --selector=ray.io/node-type=head -o custom-columns=POD:metadata.name --no-headers)\n");
-    s.append("  kubectl exec -it $HEAD_POD -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
+    s.append(
+        "  export HEAD_POD=$(kubectl get pods --selector=ray.io/node-type=head -o custom-columns=POD:metadata.name --no-headers)\n");
+    s.append(
+        "  kubectl exec -it $HEAD_POD -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
     s.append("  kubectl get svc\n");
     s.append("  kubectl port-forward service/").append(svc).append(" 8265:8265 > /dev/null &\n");
-    s.append("  ").append(rayCommand()).append(" job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
+    s.append("  ")
+        .append(rayCommand())
+        .append(
+            " job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
     s.append("\nServing until Ctrl-C.\n");
     return s.toString();
   }
@@ -124,19 +140,34 @@ final class UpCommand {
     String v = emulator.environment().kuberayVersion().toString();
     String n = emulator.environment().kuberayVersion().number();
     StringBuilder s = new StringBuilder();
-    s.append("\nAn empty emulated cluster is up (no KubeRay operator, no RayCluster). Kubeconfig: ").append(emulator.kubeconfig()).append("\n\n");
+    s.append("\nAn empty emulated cluster is up (no KubeRay operator, no RayCluster). Kubeconfig: ")
+        .append(emulator.kubeconfig())
+        .append("\n\n");
     s.append("In another terminal, the quick-start's own steps:\n\n");
     s.append("  export KUBECONFIG=").append(emulator.kubeconfig()).append('\n');
     s.append("  helm repo add kuberay https://ray-project.github.io/kuberay-helm/\n");
-    s.append("  helm install kuberay-operator kuberay/kuberay-operator --version ").append(n).append('\n');
-    s.append("  #   or: kubectl create -k \"github.com/ray-project/kuberay/ray-operator/config/default?ref=").append(v).append("\"\n");
-    s.append("  kubectl wait --for=condition=Available deployment/kuberay-operator --timeout=60s   # add -n ray-system for v1.1.0's bundle\n");
+    s.append("  helm install kuberay-operator kuberay/kuberay-operator --version ")
+        .append(n)
+        .append('\n');
+    s.append(
+            "  #   or: kubectl create -k \"github.com/ray-project/kuberay/ray-operator/config/default?ref=")
+        .append(v)
+        .append("\"\n");
+    s.append(
+        "  kubectl wait --for=condition=Available deployment/kuberay-operator --timeout=60s   # add -n ray-system for v1.1.0's bundle\n");
     s.append("  helm install raycluster kuberay/ray-cluster --version ").append(n).append('\n');
-    s.append("  kubectl wait --for=jsonpath='{.status.state}'=ready raycluster/raycluster-kuberay --timeout=5m\n");
-    s.append("  kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265 > /dev/null &\n");
-    s.append("  ").append(rayCommand()).append(" job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
-    s.append("\nThe operator's Deployment starts the emulated operator of the release in its image tag (").append(String.join(", ",
-        KubeRayVersion.SUPPORTED.stream().map(Object::toString).toList())).append(").\nServing until Ctrl-C.\n");
+    s.append(
+        "  kubectl wait --for=jsonpath='{.status.state}'=ready raycluster/raycluster-kuberay --timeout=5m\n");
+    s.append(
+        "  kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265 > /dev/null &\n");
+    s.append("  ")
+        .append(rayCommand())
+        .append(
+            " job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
+    s.append(
+            "\nThe operator's Deployment starts the emulated operator of the release in its image tag (")
+        .append(String.join(", ", KubeRayVersion.SUPPORTED.stream().map(Object::toString).toList()))
+        .append(").\nServing until Ctrl-C.\n");
     return s.toString();
   }
 

@@ -6,13 +6,30 @@ import io.kuberay.harness.RayMode;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** The options of {@code up}; {@code port} 0 is a free port, {@code noCluster} an empty cluster (no operator, no RayCluster). */
-record UpOptions(KubeRayVersion kuberay, Path kubeconfig, RayMode ray, Duration readyTimeout, boolean noCluster, int port, boolean help) {
+/**
+ * The options of {@code up}; {@code port} 0 is a free port, {@code noCluster} an empty cluster (no
+ * operator, no RayCluster).
+ */
+record UpOptions(
+    KubeRayVersion kuberay,
+    Path kubeconfig,
+    RayMode ray,
+    Duration readyTimeout,
+    boolean noCluster,
+    int port,
+    boolean help) {
 
   static final Path DEFAULT_KUBECONFIG = Path.of("kuberay-harness.kubeconfig");
 
   static UpOptions defaults() {
-    return new UpOptions(KubeRayVersion.DEFAULT, DEFAULT_KUBECONFIG, RayMode.AUTO, Duration.ofMinutes(5), false, 0, false);
+    return new UpOptions(
+        KubeRayVersion.DEFAULT,
+        DEFAULT_KUBECONFIG,
+        RayMode.AUTO,
+        Duration.ofMinutes(5),
+        false,
+        0,
+        false);
   }
 
   UpOptions withKuberay(KubeRayVersion value) {
@@ -37,14 +54,16 @@ record UpOptions(KubeRayVersion kuberay, Path kubeconfig, RayMode ray, Duration 
 
   UpOptions withPort(int value) {
     if (value < 0 || value > 65535) {
-      throw new IllegalArgumentException("--port " + value + " is not a port; use 1 to 65535, or 0 for a free one");
+      throw new IllegalArgumentException(
+          "--port " + value + " is not a port; use 1 to 65535, or 0 for a free one");
     }
     return new UpOptions(kuberay, kubeconfig, ray, readyTimeout, noCluster, value, help);
   }
 
   /**
-   * Parses {@code --kuberay V}, {@code --kubeconfig F}, {@code --ray MODE}, {@code --ready-timeout D}, {@code --port N},
-   * {@code --no-cluster}, {@code --help}; both {@code --k v} and {@code --k=v}.
+   * Parses {@code --kuberay V}, {@code --kubeconfig F}, {@code --ray MODE}, {@code --ready-timeout
+   * D}, {@code --port N}, {@code --no-cluster}, {@code --help}; both {@code --k v} and {@code
+   * --k=v}.
    */
   static UpOptions parse(String[] args) {
     UpOptions o = defaults();
@@ -58,12 +77,16 @@ record UpOptions(KubeRayVersion kuberay, Path kubeconfig, RayMode ray, Duration 
       }
       switch (arg) {
         case "-h", "--help" -> {
-          return new UpOptions(o.kuberay, o.kubeconfig, o.ray, o.readyTimeout, o.noCluster, o.port, true);
+          return new UpOptions(
+              o.kuberay, o.kubeconfig, o.ray, o.readyTimeout, o.noCluster, o.port, true);
         }
-        case "--kuberay" -> o = o.withKuberay(KubeRayVersion.of(value != null ? value : next(args, ++i, arg)));
-        case "--kubeconfig" -> o = o.withKubeconfig(Path.of(value != null ? value : next(args, ++i, arg)));
+        case "--kuberay" ->
+            o = o.withKuberay(KubeRayVersion.of(value != null ? value : next(args, ++i, arg)));
+        case "--kubeconfig" ->
+            o = o.withKubeconfig(Path.of(value != null ? value : next(args, ++i, arg)));
         case "--ray" -> o = o.withRay(RayMode.of(value != null ? value : next(args, ++i, arg)));
-        case "--ready-timeout" -> o = o.withReadyTimeout(Durations.parse(value != null ? value : next(args, ++i, arg)));
+        case "--ready-timeout" ->
+            o = o.withReadyTimeout(Durations.parse(value != null ? value : next(args, ++i, arg)));
         case "--port" -> o = o.withPort(port(value != null ? value : next(args, ++i, arg)));
         case "--no-cluster" -> o = o.withNoCluster(true);
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
@@ -76,7 +99,8 @@ record UpOptions(KubeRayVersion kuberay, Path kubeconfig, RayMode ray, Duration 
     try {
       return Integer.parseInt(text.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--port '" + text + "' is not a number; use a port from 1 to 65535, or 0 for a free one");
+      throw new IllegalArgumentException(
+          "--port '" + text + "' is not a number; use a port from 1 to 65535, or 0 for a free one");
     }
   }
 

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The real kubectl and helm (the pinned ones of {@code tools/install-kubectl.sh}, else the PATH's) run against an
- * emulator's kubeconfig; a test without them is aborted and says why.
+ * The real kubectl and helm (the pinned ones of {@code tools/install-kubectl.sh}, else the PATH's)
+ * run against an emulator's kubeconfig; a test without them is aborted and says why.
  */
 final class Clients {
 
@@ -50,7 +50,11 @@ final class Clients {
   private static Path find(String tool) {
     Optional<Path> found = findTool(tool);
     if (found.isEmpty()) {
-      String reason = tool + " is not available (not on the PATH, not in " + UpWithKubectlIT.toolsCache() + "); run tools/install-kubectl.sh to enable this test";
+      String reason =
+          tool
+              + " is not available (not on the PATH, not in "
+              + UpWithKubectlIT.toolsCache()
+              + "); run tools/install-kubectl.sh to enable this test";
       System.out.println("ABORTED: " + reason);
       Assumptions.abort(reason);
     }
@@ -72,8 +76,9 @@ final class Clients {
   }
 
   /**
-   * {@code --validate=false} for kubectl's create and apply while the API server serves no OpenAPI document (kubectl
-   * cannot validate without it); nothing once it does, so the same test then runs with validation on.
+   * {@code --validate=false} for kubectl's create and apply while the API server serves no OpenAPI
+   * document (kubectl cannot validate without it); nothing once it does, so the same test then runs
+   * with validation on.
    */
   List<String> kubectlValidation() {
     return servesOpenApi() ? List.of() : List.of("--validate=false");
@@ -126,7 +131,8 @@ final class Clients {
     try {
       Path out = Files.createTempFile(scratch, "out", ".txt");
       Path err = Files.createTempFile(scratch, "err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().putAll(env);
       pb.environment().put("KUBECONFIG", kubeconfig.toString());
       // helm keeps its cache and config here, not in the user's home
@@ -141,11 +147,26 @@ final class Clients {
       }
       if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command + "\n" + Files.readString(out) + Files.readString(err));
+        throw new AssertionError(
+            "timed out after "
+                + COMMAND_TIMEOUT
+                + ": "
+                + command
+                + "\n"
+                + Files.readString(out)
+                + Files.readString(err));
       }
       Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-      System.out.println("[" + tag + "] " + tool.getFileName() + " " + String.join(" ", args) + " -> exit " + r.exitCode()
-          + (r.exitCode() == 0 ? "" : "\n" + r.stderr()));
+      System.out.println(
+          "["
+              + tag
+              + "] "
+              + tool.getFileName()
+              + " "
+              + String.join(" ", args)
+              + " -> exit "
+              + r.exitCode()
+              + (r.exitCode() == 0 ? "" : "\n" + r.stderr()));
       return r;
     } catch (IOException e) {
       throw new AssertionError("cannot run " + command, e);
@@ -155,7 +176,10 @@ final class Clients {
     }
   }
 
-  /** A long-running kubectl (get -w, logs -f, port-forward) whose output lines are watched; destroyed on close. */
+  /**
+   * A long-running kubectl (get -w, logs -f, port-forward) whose output lines are watched;
+   * destroyed on close.
+   */
   Streaming stream(List<String> args, Map<String, String> env) throws IOException {
     return Streaming.start(kubectl, args, env, kubeconfig);
   }
@@ -171,7 +195,8 @@ final class Clients {
       this.process = process;
     }
 
-    static Streaming start(Path tool, List<String> args, Map<String, String> env, Path kubeconfig) throws IOException {
+    static Streaming start(Path tool, List<String> args, Map<String, String> env, Path kubeconfig)
+        throws IOException {
       List<String> command = new ArrayList<>();
       command.add(tool.toString());
       command.addAll(args);
@@ -187,7 +212,9 @@ final class Clients {
     }
 
     private void read() {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           synchronized (output) {
             output.append(line).append('\n');
@@ -204,7 +231,10 @@ final class Clients {
       waiting.forEach(a -> a.line().complete(null));
     }
 
-    /** The first line so far or to come that matches, or null when the process ended first; at most two minutes. */
+    /**
+     * The first line so far or to come that matches, or null when the process ended first; at most
+     * two minutes.
+     */
     String awaitLine(Predicate<String> matches) throws Exception {
       CompletableFuture<String> line = new CompletableFuture<>();
       waiting.add(new Awaited(matches, line));

@@ -33,15 +33,23 @@ class DownCommandTest {
   }
 
   @Test
-  @DisplayName("down removes a kept container (labelled as the k3s backend labels them) and says so; then finds none")
+  @DisplayName(
+      "down removes a kept container (labelled as the k3s backend labels them) and says so; then finds none")
   void removesKeptContainers() throws Exception {
     String value = "down-test-" + UUID.randomUUID().toString().substring(0, 8);
     // A container that is created, never started: the smallest local image will do.
-    assumeTrue(docker("image", "inspect", "kuberay-harness/pause:3.9") == 0, "needs Docker and kuberay-harness/pause:3.9 (images/build-images.sh pause)");
-    assertThat(docker("create", "--label", DownCommand.LABEL + "=" + value, "kuberay-harness/pause:3.9")).isZero();
+    assumeTrue(
+        docker("image", "inspect", "kuberay-harness/pause:3.9") == 0,
+        "needs Docker and kuberay-harness/pause:3.9 (images/build-images.sh pause)");
+    assertThat(
+            docker(
+                "create", "--label", DownCommand.LABEL + "=" + value, "kuberay-harness/pause:3.9"))
+        .isZero();
 
     String filter = "label=" + DownCommand.LABEL + "=" + value;
-    assertThat(DownCommand.remove(filter, stream(out), stream(err))).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(DownCommand.remove(filter, stream(out), stream(err)))
+        .as(err.toString(StandardCharsets.UTF_8))
+        .isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("Removed 1 kept k3s environment(s)");
     assertThat(DownCommand.remove(filter, stream(out), stream(err))).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("No kept k3s environment");
@@ -53,7 +61,11 @@ class DownCommandTest {
     System.arraycopy(args, 0, command, 1, args.length);
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException e) {
       return -1;
     }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What kubectl users run every day, with the real kubectl against {@code up} (no Ray processes: {@code --ray off}). */
+/**
+ * What kubectl users run every day, with the real kubectl against {@code up} (no Ray processes:
+ * {@code --ray off}).
+ */
 class KubectlDailyCommandsIT {
 
   @TempDir static Path dir;
@@ -31,8 +34,20 @@ class KubectlDailyCommandsIT {
   static void up() {
     releases = ReleaseData.require();
     clients = Clients.require("KubectlDailyCommandsIT", dir.resolve("kubeconfig"), dir);
-    emulator = Emulator.start(UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.OFF), System.out);
-    headPod = ok(clients.kubectl("get", "pods", "-l", "ray.io/node-type=head", "-o", "jsonpath={.items[0].metadata.name}")).stdout().trim();
+    emulator =
+        Emulator.start(
+            UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.OFF),
+            System.out);
+    headPod =
+        ok(clients.kubectl(
+                "get",
+                "pods",
+                "-l",
+                "ray.io/node-type=head",
+                "-o",
+                "jsonpath={.items[0].metadata.name}"))
+            .stdout()
+            .trim();
   }
 
   @AfterAll
@@ -45,9 +60,26 @@ class KubectlDailyCommandsIT {
   @Test
   void waitForConditionsAndJsonPaths() {
     ok(clients.kubectl("wait", "--for=condition=Ready", "pod/" + headPod, "--timeout=60s"));
-    ok(clients.kubectl("wait", "--for=condition=Available", "deployment/kuberay-operator", "-n", emulator.environment().operatorNamespace(), "--timeout=60s"));
-    ok(clients.kubectl("wait", "--for=jsonpath={.status.state}=ready", "raycluster/raycluster-kuberay", "--timeout=60s"));
-    Clients.Result never = clients.kubectl("wait", "--for=jsonpath={.status.state}=suspended", "raycluster/raycluster-kuberay", "--timeout=2s");
+    ok(
+        clients.kubectl(
+            "wait",
+            "--for=condition=Available",
+            "deployment/kuberay-operator",
+            "-n",
+            emulator.environment().operatorNamespace(),
+            "--timeout=60s"));
+    ok(
+        clients.kubectl(
+            "wait",
+            "--for=jsonpath={.status.state}=ready",
+            "raycluster/raycluster-kuberay",
+            "--timeout=60s"));
+    Clients.Result never =
+        clients.kubectl(
+            "wait",
+            "--for=jsonpath={.status.state}=suspended",
+            "raycluster/raycluster-kuberay",
+            "--timeout=2s");
     assertThat(never.exitCode()).isNotZero();
     assertThat(never.stderr()).contains("timed out waiting for the condition");
   }
@@ -55,25 +87,44 @@ class KubectlDailyCommandsIT {
   @Test
   void describeShowsEvents() {
     String pod = ok(clients.kubectl("describe", "pod", headPod)).stdout();
-    assertThat(pod).contains("Name:").contains(headPod).contains("Status:").contains("Running").contains("Events:").contains("Started");
+    assertThat(pod)
+        .contains("Name:")
+        .contains(headPod)
+        .contains("Status:")
+        .contains("Running")
+        .contains("Events:")
+        .contains("Started");
     String cluster = ok(clients.kubectl("describe", "raycluster", "raycluster-kuberay")).stdout();
-    assertThat(cluster).contains("Kind:         RayCluster").contains("Events:").contains("Created head pod");
+    assertThat(cluster)
+        .contains("Kind:         RayCluster")
+        .contains("Events:")
+        .contains("Created head pod");
   }
 
   @Test
   void getEventsAndWatchThem() throws Exception {
     String events = ok(clients.kubectl("get", "events")).stdout();
-    assertThat(events.lines().findFirst().orElse("")).contains("LAST SEEN").contains("TYPE").contains("REASON").contains("OBJECT").contains("MESSAGE");
+    assertThat(events.lines().findFirst().orElse(""))
+        .contains("LAST SEEN")
+        .contains("TYPE")
+        .contains("REASON")
+        .contains("OBJECT")
+        .contains("MESSAGE");
     assertThat(events).contains("raycluster/raycluster-kuberay");
     try (Clients.Streaming watch = clients.stream(List.of("get", "events", "--watch"), Map.of())) {
       assertThat(watch.awaitLine(l -> l.contains("pod/" + headPod))).as(watch.output()).isNotNull();
       // A new event arrives on the open watch.
       Path event = dir.resolve("event.yaml");
-      Files.writeString(event, "apiVersion: v1\nkind: Event\nmetadata:\n  name: harness-check\ntype: Normal\nreason: HarnessCheck\nmessage: seen on the watch\n"
-          + "involvedObject:\n  apiVersion: ray.io/v1\n  kind: RayCluster\n  name: raycluster-kuberay\n  namespace: default\n");
+      Files.writeString(
+          event,
+          "apiVersion: v1\nkind: Event\nmetadata:\n  name: harness-check\ntype: Normal\nreason: HarnessCheck\nmessage: seen on the watch\n"
+              + "involvedObject:\n  apiVersion: ray.io/v1\n  kind: RayCluster\n  name: raycluster-kuberay\n  namespace: default\n");
       ok(clients.kubectl(List.of("create", "-f", event.toString()), clients.kubectlValidation()));
-      // Events arriving on the watch print as NAME AGE: watch events are objects, not Table rows (docs/PARITY.md).
-      assertThat(watch.awaitLine(l -> l.startsWith("harness-check"))).as(watch.output()).isNotNull();
+      // Events arriving on the watch print as NAME AGE: watch events are objects, not Table rows
+      // (docs/PARITY.md).
+      assertThat(watch.awaitLine(l -> l.startsWith("harness-check")))
+          .as(watch.output())
+          .isNotNull();
       assertThat(watch.isAlive()).isTrue();
     }
   }
@@ -82,7 +133,9 @@ class KubectlDailyCommandsIT {
   void logsFollowStaysOpen() throws Exception {
     try (Clients.Streaming logs = clients.stream(List.of("logs", "-f", headPod), Map.of())) {
       // --ray off: no process writes; following keeps the connection open until stopped
-      Awaitility.await("kubectl logs -f following").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(20))
+      Awaitility.await("kubectl logs -f following")
+          .during(Duration.ofSeconds(3))
+          .atMost(Duration.ofSeconds(20))
           .until(logs::isAlive);
       assertThat(logs.output()).doesNotContain("error");
     }
@@ -91,52 +144,105 @@ class KubectlDailyCommandsIT {
   @Test
   void apiResourcesAndAuthCanI() {
     String resources = ok(clients.kubectl("api-resources")).stdout();
-    assertThat(resources).containsPattern("rayclusters\\s+ray.io/v1\\s+true\\s+RayCluster").containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod")
+    assertThat(resources)
+        .containsPattern("rayclusters\\s+ray.io/v1\\s+true\\s+RayCluster")
+        .containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod")
         .containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment");
-    assertThat(ok(clients.kubectl("api-resources", "--api-group=ray.io", "-o", "name")).stdout()).contains("rayclusters.ray.io").contains("rayjobs.ray.io");
-    assertThat(ok(clients.kubectl("auth", "can-i", "create", "rayclusters")).stdout().trim()).isEqualTo("yes");
-    assertThat(ok(clients.kubectl("auth", "can-i", "delete", "pods", "-n", "kube-system")).stdout().trim()).isEqualTo("yes");
+    assertThat(ok(clients.kubectl("api-resources", "--api-group=ray.io", "-o", "name")).stdout())
+        .contains("rayclusters.ray.io")
+        .contains("rayjobs.ray.io");
+    assertThat(ok(clients.kubectl("auth", "can-i", "create", "rayclusters")).stdout().trim())
+        .isEqualTo("yes");
+    assertThat(
+            ok(clients.kubectl("auth", "can-i", "delete", "pods", "-n", "kube-system"))
+                .stdout()
+                .trim())
+        .isEqualTo("yes");
     assertThat(ok(clients.kubectl("auth", "can-i", "--list")).stdout()).contains("*.*");
   }
 
   @Test
   void clientSideAndServerSideApply() throws IOException {
     Path cm = dir.resolve("cm.yaml");
-    Files.writeString(cm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: \"1\"\n");
-    assertThat(ok(clients.kubectl(List.of("apply", "-f", cm.toString()), clients.kubectlValidation())).stdout()).contains("configmap/applied created");
-    Files.writeString(cm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  b: \"2\"\n");
-    assertThat(ok(clients.kubectl(List.of("apply", "-f", cm.toString()), clients.kubectlValidation())).stdout()).contains("configmap/applied configured");
+    Files.writeString(
+        cm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  a: \"1\"\n");
+    assertThat(
+            ok(clients.kubectl(List.of("apply", "-f", cm.toString()), clients.kubectlValidation()))
+                .stdout())
+        .contains("configmap/applied created");
+    Files.writeString(
+        cm, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\ndata:\n  b: \"2\"\n");
+    assertThat(
+            ok(clients.kubectl(List.of("apply", "-f", cm.toString()), clients.kubectlValidation()))
+                .stdout())
+        .contains("configmap/applied configured");
     // Client-side apply removes what the last applied configuration had and this one has not.
-    assertThat(ok(clients.kubectl("get", "cm", "applied", "-o", "jsonpath={.data}")).stdout()).isEqualTo("{\"b\":\"2\"}");
+    assertThat(ok(clients.kubectl("get", "cm", "applied", "-o", "jsonpath={.data}")).stdout())
+        .isEqualTo("{\"b\":\"2\"}");
 
     Path ssa = dir.resolve("ssa.yaml");
-    Files.writeString(ssa, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: server-applied\ndata:\n  c: \"3\"\n");
-    assertThat(ok(clients.kubectl(List.of("apply", "--server-side", "-f", ssa.toString()), clients.kubectlValidation())).stdout())
+    Files.writeString(
+        ssa,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: server-applied\ndata:\n  c: \"3\"\n");
+    assertThat(
+            ok(clients.kubectl(
+                    List.of("apply", "--server-side", "-f", ssa.toString()),
+                    clients.kubectlValidation()))
+                .stdout())
         .contains("configmap/server-applied serverside-applied");
-    assertThat(ok(clients.kubectl("get", "cm", "server-applied", "-o", "jsonpath={.data.c}")).stdout()).isEqualTo("3");
+    assertThat(
+            ok(clients.kubectl("get", "cm", "server-applied", "-o", "jsonpath={.data.c}")).stdout())
+        .isEqualTo("3");
     ok(clients.kubectl("delete", "cm", "applied", "server-applied", "--wait"));
   }
 
-  /** The RayJob CRD (330 kB as JSON) is larger than the last-applied annotation may be: client-side apply fails as on a real server; server-side apply works. */
+  /**
+   * The RayJob CRD (330 kB as JSON) is larger than the last-applied annotation may be: client-side
+   * apply fails as on a real server; server-side apply works.
+   */
   @Test
   void theLastAppliedAnnotationLimit() {
-    Path crd = releases.rayClusterChart(KubeRayVersion.V1_1_0).getParent().getParent().resolve("crds").resolve("ray.io_rayjobs.yaml");
-    Clients.Result csa = clients.kubectl(List.of("apply", "-f", crd.toString()), clients.kubectlValidation());
+    Path crd =
+        releases
+            .rayClusterChart(KubeRayVersion.V1_1_0)
+            .getParent()
+            .getParent()
+            .resolve("crds")
+            .resolve("ray.io_rayjobs.yaml");
+    Clients.Result csa =
+        clients.kubectl(List.of("apply", "-f", crd.toString()), clients.kubectlValidation());
     assertThat(csa.exitCode()).as(csa.toString()).isNotZero();
-    assertThat(csa.stderr()).contains("metadata.annotations: Too long: must have at most 262144 bytes");
-    ok(clients.kubectl(List.of("apply", "--server-side", "--force-conflicts", "-f", crd.toString()), clients.kubectlValidation()));
-    assertThat(ok(clients.kubectl("get", "crd", "rayjobs.ray.io", "-o", "name")).stdout()).contains("rayjobs.ray.io");
+    assertThat(csa.stderr())
+        .contains("metadata.annotations: Too long: must have at most 262144 bytes");
+    ok(
+        clients.kubectl(
+            List.of("apply", "--server-side", "--force-conflicts", "-f", crd.toString()),
+            clients.kubectlValidation()));
+    assertThat(ok(clients.kubectl("get", "crd", "rayjobs.ray.io", "-o", "name")).stdout())
+        .contains("rayjobs.ray.io");
   }
 
   @Test
   void createFromAKustomizeDirAndDeleteWithWait() throws IOException {
     Path k = Files.createDirectories(dir.resolve("kustomize"));
-    Files.writeString(k.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-kustomize\ndata:\n  x: \"y\"\n");
-    Files.writeString(k.resolve("kustomization.yaml"), "namespace: kustomized\nresources:\n- ns.yaml\n- cm.yaml\n");
-    Files.writeString(k.resolve("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kustomized\n");
-    assertThat(ok(clients.kubectl(List.of("create", "-k", k.toString()), clients.kubectlValidation())).stdout())
-        .contains("namespace/kustomized created").contains("configmap/from-kustomize created");
-    assertThat(ok(clients.kubectl("get", "cm", "from-kustomize", "-n", "kustomized", "-o", "jsonpath={.data.x}")).stdout()).isEqualTo("y");
+    Files.writeString(
+        k.resolve("cm.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-kustomize\ndata:\n  x: \"y\"\n");
+    Files.writeString(
+        k.resolve("kustomization.yaml"),
+        "namespace: kustomized\nresources:\n- ns.yaml\n- cm.yaml\n");
+    Files.writeString(
+        k.resolve("ns.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kustomized\n");
+    assertThat(
+            ok(clients.kubectl(List.of("create", "-k", k.toString()), clients.kubectlValidation()))
+                .stdout())
+        .contains("namespace/kustomized created")
+        .contains("configmap/from-kustomize created");
+    assertThat(
+            ok(clients.kubectl(
+                    "get", "cm", "from-kustomize", "-n", "kustomized", "-o", "jsonpath={.data.x}"))
+                .stdout())
+        .isEqualTo("y");
 
     ok(clients.kubectl("delete", "-k", k.toString(), "--wait", "--timeout=60s"));
     assertThat(clients.kubectl("get", "namespace", "kustomized").stderr()).contains("not found");
@@ -144,18 +250,56 @@ class KubectlDailyCommandsIT {
 
   @Test
   void getInEveryOutputFormat() {
-    for (String resource : List.of("pods", "services", "rayclusters", "deployments", "events", "configmaps", "namespaces", "nodes", "secrets",
-        "serviceaccounts", "customresourcedefinitions")) {
-      String all = resource.equals("namespaces") || resource.equals("nodes") || resource.equals("customresourcedefinitions") ? "--all-namespaces=false" : "-A";
-      assertThat(ok(clients.kubectl("get", resource, all, "-o", "yaml")).stdout()).as(resource).startsWith("apiVersion: v1").contains("items:");
-      assertThat(ok(clients.kubectl("get", resource, all, "-o", "json")).stdout()).as(resource).contains("\"kind\": \"List\"");
+    for (String resource :
+        List.of(
+            "pods",
+            "services",
+            "rayclusters",
+            "deployments",
+            "events",
+            "configmaps",
+            "namespaces",
+            "nodes",
+            "secrets",
+            "serviceaccounts",
+            "customresourcedefinitions")) {
+      String all =
+          resource.equals("namespaces")
+                  || resource.equals("nodes")
+                  || resource.equals("customresourcedefinitions")
+              ? "--all-namespaces=false"
+              : "-A";
+      assertThat(ok(clients.kubectl("get", resource, all, "-o", "yaml")).stdout())
+          .as(resource)
+          .startsWith("apiVersion: v1")
+          .contains("items:");
+      assertThat(ok(clients.kubectl("get", resource, all, "-o", "json")).stdout())
+          .as(resource)
+          .contains("\"kind\": \"List\"");
       ok(clients.kubectl("get", resource, all, "-o", "jsonpath={.items[*].metadata.name}"));
-      ok(clients.kubectl("get", resource, all, "-o", "custom-columns=NAME:.metadata.name,CREATED:.metadata.creationTimestamp"));
+      ok(
+          clients.kubectl(
+              "get",
+              resource,
+              all,
+              "-o",
+              "custom-columns=NAME:.metadata.name,CREATED:.metadata.creationTimestamp"));
       ok(clients.kubectl("get", resource, all, "-o", "wide"));
       ok(clients.kubectl("get", resource, all, "-o", "name"));
     }
-    assertThat(ok(clients.kubectl("get", "raycluster", "raycluster-kuberay", "-o", "jsonpath={.status.state}")).stdout()).isEqualTo("ready");
-    assertThat(ok(clients.kubectl("get", "pods", "-o", "custom-columns=NAME:.metadata.name,TYPE:.metadata.labels.ray\\.io/node-type", "--no-headers")).stdout())
+    assertThat(
+            ok(clients.kubectl(
+                    "get", "raycluster", "raycluster-kuberay", "-o", "jsonpath={.status.state}"))
+                .stdout())
+        .isEqualTo("ready");
+    assertThat(
+            ok(clients.kubectl(
+                    "get",
+                    "pods",
+                    "-o",
+                    "custom-columns=NAME:.metadata.name,TYPE:.metadata.labels.ray\\.io/node-type",
+                    "--no-headers"))
+                .stdout())
         .containsPattern(headPod + "\\s+head");
   }
 
@@ -164,12 +308,36 @@ class KubectlDailyCommandsIT {
     for (KubeRayVersion v : KubeRayVersion.SUPPORTED) {
       int port = freePort();
       Path kubeconfig = dir.resolve("kubeconfig-" + v);
-      try (Emulator other = Emulator.start(UpOptions.defaults().withKuberay(v).withPort(port).withKubeconfig(kubeconfig).withRay(RayMode.OFF), System.out)) {
+      try (Emulator other =
+          Emulator.start(
+              UpOptions.defaults()
+                  .withKuberay(v)
+                  .withPort(port)
+                  .withKubeconfig(kubeconfig)
+                  .withRay(RayMode.OFF),
+              System.out)) {
         assertThat(Files.readString(kubeconfig)).contains("server: https://127.0.0.1:" + port);
         Clients c = Clients.require("KubectlDailyCommandsIT-" + v, kubeconfig, dir);
-        assertThat(ok(c.kubectl("get", "raycluster", "raycluster-kuberay", "-o", "jsonpath={.status.state}")).stdout()).isEqualTo("ready");
-        assertThat(ok(c.kubectl("get", "deployment", "kuberay-operator", "-n", other.environment().operatorNamespace(), "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}")).stdout()).endsWith(":" + v);
+        assertThat(
+                ok(c.kubectl(
+                        "get",
+                        "raycluster",
+                        "raycluster-kuberay",
+                        "-o",
+                        "jsonpath={.status.state}"))
+                    .stdout())
+            .isEqualTo("ready");
+        assertThat(
+                ok(c.kubectl(
+                        "get",
+                        "deployment",
+                        "kuberay-operator",
+                        "-n",
+                        other.environment().operatorNamespace(),
+                        "-o",
+                        "jsonpath={.spec.template.spec.containers[0].image}"))
+                    .stdout())
+            .endsWith(":" + v);
       }
     }
   }

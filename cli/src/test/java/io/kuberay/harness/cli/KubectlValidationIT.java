@@ -23,18 +23,21 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The real kubectl against {@code up} (no Ray processes): default validation reads the server's OpenAPI v3 and leaves
- * unknown fields to server-side field validation, so a typo fails under Strict, warns under Warn and passes under
- * Ignore; {@code kubectl explain} prints the CRD's and Kubernetes' field docs; bad input gets the server's answer and
- * the server keeps serving. Also applies KubeRay's ray-cluster chart (release data beside the checkout) and, when
- * KubeRay's sample manifests are there ({@code <release data>/<version>/samples/}), every one of them.
+ * The real kubectl against {@code up} (no Ray processes): default validation reads the server's
+ * OpenAPI v3 and leaves unknown fields to server-side field validation, so a typo fails under
+ * Strict, warns under Warn and passes under Ignore; {@code kubectl explain} prints the CRD's and
+ * Kubernetes' field docs; bad input gets the server's answer and the server keeps serving. Also
+ * applies KubeRay's ray-cluster chart (release data beside the checkout) and, when KubeRay's sample
+ * manifests are there ({@code <release data>/<version>/samples/}), every one of them.
  */
 class KubectlValidationIT {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+
   /** Why a sample may be refused on any cluster without extra CRDs, or by kubectl itself. */
   private static final Pattern ACCEPTED_REFUSAL =
-      Pattern.compile("no matches for kind \"\\w+\" in version \"[^\"]+\"|cannot use generate name with apply");
+      Pattern.compile(
+          "no matches for kind \"\\w+\" in version \"[^\"]+\"|cannot use generate name with apply");
 
   @TempDir static Path dir;
   private static Path kubectl;
@@ -43,7 +46,10 @@ class KubectlValidationIT {
   static void tools() {
     Optional<Path> found = UpWithKubectlIT.findKubectl();
     if (found.isEmpty()) {
-      String reason = "kubectl is not available (not on the PATH, not in " + UpWithKubectlIT.toolsCache() + "); run tools/install-kubectl.sh to enable this test";
+      String reason =
+          "kubectl is not available (not on the PATH, not in "
+              + UpWithKubectlIT.toolsCache()
+              + "); run tools/install-kubectl.sh to enable this test";
       System.out.println("[KubectlValidationIT] ABORTED: " + reason);
       Assumptions.abort(reason);
     }
@@ -54,7 +60,11 @@ class KubectlValidationIT {
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void kubectlValidatesExplainsAndIsAnsweredAsByARealServer(String version) throws IOException {
     Path kubeconfig = dir.resolve(version + ".kubeconfig");
-    UpOptions options = UpOptions.defaults().withKuberay(KubeRayVersion.of(version)).withKubeconfig(kubeconfig).withRay(RayMode.OFF);
+    UpOptions options =
+        UpOptions.defaults()
+            .withKuberay(KubeRayVersion.of(version))
+            .withKubeconfig(kubeconfig)
+            .withRay(RayMode.OFF);
     try (Emulator emulator = Emulator.start(options, System.out)) {
       Kubectl k = new Kubectl(emulator.kubeconfig(), dir.resolve(version + "-cache"));
       Path rayCluster = resource("raycluster.yaml");
@@ -65,11 +75,19 @@ class KubectlValidationIT {
       assertThat(applied.stderr()).doesNotContain("Warning");
 
       Path typo = dir.resolve(version + "-typo.yaml");
-      Files.writeString(typo, Files.readString(rayCluster).replace("validation-sample", "validation-typo").replace("rayVersion", "rayVersoin"));
+      Files.writeString(
+          typo,
+          Files.readString(rayCluster)
+              .replace("validation-sample", "validation-typo")
+              .replace("rayVersion", "rayVersoin"));
       Result strict = k.run("apply", "-f", typo.toString());
       assertThat(strict.exitCode()).as(strict.toString()).isEqualTo(1);
-      assertThat(strict.stderr()).contains("Error from server (BadRequest): error when creating \"" + typo + "\": RayCluster in version \"v1\""
-          + " cannot be handled as a RayCluster: strict decoding error: unknown field \"spec.rayVersoin\"");
+      assertThat(strict.stderr())
+          .contains(
+              "Error from server (BadRequest): error when creating \""
+                  + typo
+                  + "\": RayCluster in version \"v1\""
+                  + " cannot be handled as a RayCluster: strict decoding error: unknown field \"spec.rayVersoin\"");
       Result warn = k.run("apply", "--validate=warn", "-f", typo.toString());
       assertThat(warn.exitCode()).as(warn.toString()).isZero();
       assertThat(warn.stderr()).contains("Warning: unknown field \"spec.rayVersoin\"");
@@ -78,52 +96,92 @@ class KubectlValidationIT {
       assertThat(ignore.exitCode()).as(ignore.toString()).isZero();
       assertThat(ignore.stderr()).doesNotContain("Warning");
       // Stored as the API server stores it: the unknown field pruned.
-      assertThat(k.run("get", "raycluster", "validation-typo", "-o", "jsonpath={.spec}").stdout()).contains("headGroupSpec").doesNotContain("rayVersoin");
+      assertThat(k.run("get", "raycluster", "validation-typo", "-o", "jsonpath={.spec}").stdout())
+          .contains("headGroupSpec")
+          .doesNotContain("rayVersoin");
 
       // A changed object is patched: the patch's new unknown field is refused the same way.
       Path patched = dir.resolve(version + "-patch.yaml");
-      Files.writeString(patched, Files.readString(rayCluster).replace("maxReplicas: 2", "maxReplicas: 2\n    maxReplicaz: 3"));
+      Files.writeString(
+          patched,
+          Files.readString(rayCluster)
+              .replace("maxReplicas: 2", "maxReplicas: 2\n    maxReplicaz: 3"));
       Result patch = k.run("apply", "-f", patched.toString());
       assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(1);
-      assertThat(patch.stderr()).contains("strict decoding error: unknown field \"spec.workerGroupSpecs[0].maxReplicaz\"");
+      assertThat(patch.stderr())
+          .contains(
+              "strict decoding error: unknown field \"spec.workerGroupSpecs[0].maxReplicaz\"");
 
       Result builtIn = k.run("create", "-f", resource("configmap-typo.yaml").toString());
       assertThat(builtIn.exitCode()).as(builtIn.toString()).isEqualTo(1);
-      assertThat(builtIn.stderr()).contains("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"datta\"");
+      assertThat(builtIn.stderr())
+          .contains(
+              "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"datta\"");
 
       Result explainCrd = k.run("explain", "raycluster.spec.headGroupSpec");
       assertThat(explainCrd.exitCode()).as(explainCrd.toString()).isZero();
-      assertThat(explainCrd.stdout()).contains("KIND:       RayCluster").contains("rayStartParams").contains("template\t<Object> -required-");
+      assertThat(explainCrd.stdout())
+          .contains("KIND:       RayCluster")
+          .contains("rayStartParams")
+          .contains("template\t<Object> -required-");
       Result explainPod = k.run("explain", "pod.spec.containers");
       assertThat(explainPod.exitCode()).as(explainPod.toString()).isZero();
-      assertThat(explainPod.stdout()).contains("FIELD: containers <[]Container>").contains("List of containers belonging to the pod.").contains("imagePullPolicy\t<string>");
+      assertThat(explainPod.stdout())
+          .contains("FIELD: containers <[]Container>")
+          .contains("List of containers belonging to the pod.")
+          .contains("imagePullPolicy\t<string>");
 
       Result uninstalled = k.run("apply", "-f", resource("uninstalled-kind.yaml").toString());
       assertThat(uninstalled.exitCode()).as(uninstalled.toString()).isEqualTo(1);
-      assertThat(uninstalled.stderr()).contains("no matches for kind \"Queue\" in version \"scheduling.volcano.sh/v1beta1\"").doesNotContain("openapi");
+      assertThat(uninstalled.stderr())
+          .contains("no matches for kind \"Queue\" in version \"scheduling.volcano.sh/v1beta1\"")
+          .doesNotContain("openapi");
 
-      Result malformed = k.run("create", "--raw", "/api/v1/namespaces/default/configmaps", "-f", resource("malformed.json").toString());
+      Result malformed =
+          k.run(
+              "create",
+              "--raw",
+              "/api/v1/namespaces/default/configmaps",
+              "-f",
+              resource("malformed.json").toString());
       assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(1);
       assertThat(malformed.stderr()).contains("BadRequest");
-      Result unknownResource = k.run("get", "--raw", "/apis/ray.io/v1/namespaces/default/rayclusterz");
+      Result unknownResource =
+          k.run("get", "--raw", "/apis/ray.io/v1/namespaces/default/rayclusterz");
       assertThat(unknownResource.exitCode()).isEqualTo(1);
       assertThat(unknownResource.stderr()).contains("NotFound");
-      assertThat(k.run("get", "raycluster", "validation-sample").exitCode()).as("the server keeps serving").isZero();
+      assertThat(k.run("get", "raycluster", "validation-sample").exitCode())
+          .as("the server keeps serving")
+          .isZero();
 
       applyTheRayClusterChart(k, version);
       applyEverySample(k, version);
     }
   }
 
-  /** The ray-cluster chart of the release, rendered by helm: what the quick-start installs, applied with default validation. */
+  /**
+   * The ray-cluster chart of the release, rendered by helm: what the quick-start installs, applied
+   * with default validation.
+   */
   private static void applyTheRayClusterChart(Kubectl k, String version) throws IOException {
-    Optional<Path> chart = releaseData().map(d -> d.resolve(version).resolve("charts").resolve("ray-cluster-" + version.substring(1) + ".tgz")).filter(Files::isRegularFile);
+    Optional<Path> chart =
+        releaseData()
+            .map(
+                d ->
+                    d.resolve(version)
+                        .resolve("charts")
+                        .resolve("ray-cluster-" + version.substring(1) + ".tgz"))
+            .filter(Files::isRegularFile);
     Path helm = UpWithKubectlIT.toolsCache().resolve("bin").resolve("helm");
     if (chart.isEmpty() || !Files.isExecutable(helm)) {
-      System.out.println("[KubectlValidationIT] " + version + ": no ray-cluster chart or helm; the chart is not applied");
+      System.out.println(
+          "[KubectlValidationIT] "
+              + version
+              + ": no ray-cluster chart or helm; the chart is not applied");
       return;
     }
-    Result rendered = k.exec(List.of(helm.toString(), "template", "chart-sample", chart.get().toString()));
+    Result rendered =
+        k.exec(List.of(helm.toString(), "template", "chart-sample", chart.get().toString()));
     assertThat(rendered.exitCode()).as(rendered.toString()).isZero();
     Path manifest = dir.resolve(version + "-chart.yaml");
     Files.writeString(manifest, rendered.stdout());
@@ -133,21 +191,43 @@ class KubectlValidationIT {
     assertThat(applied.stderr()).doesNotContain("Warning");
   }
 
-  /** KubeRay's own sample manifests, when the release data has them: each accepted, or refused for a reason a real cluster gives. */
+  /**
+   * KubeRay's own sample manifests, when the release data has them: each accepted, or refused for a
+   * reason a real cluster gives.
+   */
   private static void applyEverySample(Kubectl k, String version) throws IOException {
-    Optional<Path> samples = releaseData().map(d -> d.resolve(version).resolve("samples")).filter(Files::isDirectory)
-        .or(() -> Optional.of(fetchedSamples().resolve(version)).filter(Files::isDirectory));
+    Optional<Path> samples =
+        releaseData()
+            .map(d -> d.resolve(version).resolve("samples"))
+            .filter(Files::isDirectory)
+            .or(() -> Optional.of(fetchedSamples().resolve(version)).filter(Files::isDirectory));
     if (samples.isEmpty()) {
-      // tools/fetch-kuberay-samples.sh gets them from the Go module proxy; CI runs it, so there they must be present
+      // tools/fetch-kuberay-samples.sh gets them from the Go module proxy; CI runs it, so there
+      // they must be present
       // for every release the proxy serves (v1.7.0's module is not served: the script says so).
       Path unavailable = fetchedSamples().resolve(version + ".unavailable");
       if (Files.isRegularFile(unavailable)) {
-        System.out.println("[KubectlValidationIT] " + version + ": KubeRay's samples cannot be had offline: " + Files.readString(unavailable).strip());
+        System.out.println(
+            "[KubectlValidationIT] "
+                + version
+                + ": KubeRay's samples cannot be had offline: "
+                + Files.readString(unavailable).strip());
         return;
       }
-      assertThat(System.getenv("KUBERAY_SAMPLES_REQUIRED")).as("KubeRay " + version + "'s samples are required (KUBERAY_SAMPLES_REQUIRED)"
-          + " but neither the release data nor " + fetchedSamples() + " has them; run tools/fetch-kuberay-samples.sh " + version).isNotEqualTo("true");
-      System.out.println("[KubectlValidationIT] " + version + ": no samples (tools/fetch-kuberay-samples.sh); KubeRay's sample manifests are not applied");
+      assertThat(System.getenv("KUBERAY_SAMPLES_REQUIRED"))
+          .as(
+              "KubeRay "
+                  + version
+                  + "'s samples are required (KUBERAY_SAMPLES_REQUIRED)"
+                  + " but neither the release data nor "
+                  + fetchedSamples()
+                  + " has them; run tools/fetch-kuberay-samples.sh "
+                  + version)
+          .isNotEqualTo("true");
+      System.out.println(
+          "[KubectlValidationIT] "
+              + version
+              + ": no samples (tools/fetch-kuberay-samples.sh); KubeRay's sample manifests are not applied");
       return;
     }
     List<String> refused = new ArrayList<>();
@@ -155,13 +235,19 @@ class KubectlValidationIT {
       for (Path f : files) {
         Result r = k.run("apply", "--dry-run=server", "-f", f.toString());
         if (r.exitCode() != 0) {
-          assertThat(r.stderr()).as(f + " refused for a reason a real cluster gives\n" + r).containsPattern(ACCEPTED_REFUSAL);
+          assertThat(r.stderr())
+              .as(f + " refused for a reason a real cluster gives\n" + r)
+              .containsPattern(ACCEPTED_REFUSAL);
           refused.add(f.getFileName().toString());
         }
         assertThat(r.stderr()).as(f + "\n" + r).doesNotContain("unknown field");
       }
     }
-    System.out.println("[KubectlValidationIT] " + version + ": samples refused for kinds not installed or generateName: " + refused);
+    System.out.println(
+        "[KubectlValidationIT] "
+            + version
+            + ": samples refused for kinds not installed or generateName: "
+            + refused);
   }
 
   /** Where tools/fetch-kuberay-samples.sh puts KubeRay's samples, one directory per release. */
@@ -171,21 +257,33 @@ class KubectlValidationIT {
       return Path.of(explicit);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path cache =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return cache.resolve("kuberay-harness").resolve("kuberay-samples");
   }
 
-  /** KubeRay's release data: {@code -Dkuberay.release.data=DIR}, else {@code ../shared/kuberay} beside the checkout. */
+  /**
+   * KubeRay's release data: {@code -Dkuberay.release.data=DIR}, else {@code ../shared/kuberay}
+   * beside the checkout.
+   */
   private static Optional<Path> releaseData() {
     String explicit = System.getProperty("kuberay.release.data");
-    Path dir = explicit != null && !explicit.isBlank() ? Path.of(explicit) : Path.of("..", "..", "shared", "kuberay");
-    return Files.isDirectory(dir) ? Optional.of(dir.toAbsolutePath().normalize()) : Optional.empty();
+    Path dir =
+        explicit != null && !explicit.isBlank()
+            ? Path.of(explicit)
+            : Path.of("..", "..", "shared", "kuberay");
+    return Files.isDirectory(dir)
+        ? Optional.of(dir.toAbsolutePath().normalize())
+        : Optional.empty();
   }
 
   private static Path resource(String name) throws IOException {
     Path target = dir.resolve(name);
     if (!Files.exists(target)) {
-      try (InputStream in = KubectlValidationIT.class.getResourceAsStream("/kubectl-validation/" + name)) {
+      try (InputStream in =
+          KubectlValidationIT.class.getResourceAsStream("/kubectl-validation/" + name)) {
         assertThat(in).as("test resource " + name).isNotNull();
         Files.copy(in, target);
       }
@@ -207,7 +305,8 @@ class KubectlValidationIT {
       List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--cache-dir=" + cache));
       command.addAll(List.of(args));
       Result r = exec(command);
-      System.out.println("[KubectlValidationIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
+      System.out.println(
+          "[KubectlValidationIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
       return r;
     }
 
@@ -215,13 +314,21 @@ class KubectlValidationIT {
       try {
         Path out = Files.createTempFile(dir, "out", ".txt");
         Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb =
+            new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString()));
         Process p = pb.start();
         p.getOutputStream().close();
         if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
           p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command + "\n" + Files.readString(out) + Files.readString(err));
+          throw new AssertionError(
+              "timed out after "
+                  + COMMAND_TIMEOUT
+                  + ": "
+                  + command
+                  + "\n"
+                  + Files.readString(out)
+                  + Files.readString(err));
         }
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
       } catch (IOException e) {

@@ -18,24 +18,35 @@ class MainTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    return Main.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @Test
   void helpListsTheCommandsWithExamples() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("up ").contains("./kuberay-harness up --kuberay")
-        .contains("smoke ").contains("./kuberay-harness smoke --kuberay v1.5.0");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("up ")
+        .contains("./kuberay-harness up --kuberay")
+        .contains("smoke ")
+        .contains("./kuberay-harness smoke --kuberay v1.5.0");
   }
 
   @Test
   void smokeHelpAndUsageErrors() {
     assertThat(run("smoke", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--backend B").contains("./kuberay-harness smoke --backend existing --context kind-kind");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--backend B")
+        .contains("./kuberay-harness smoke --backend existing --context kind-kind");
     assertThat(run("smoke", "--kuberay", "v1.7.0")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("there is no bundled tutorial scenario for KubeRay v1.7.0; use one of [v1.1.0, v1.5.0]");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(
+            "there is no bundled tutorial scenario for KubeRay v1.7.0; use one of [v1.1.0, v1.5.0]");
     assertThat(run("smoke", "--backend", "minikube")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Unknown backend 'minikube'. Use one of: emulated, k3s, existing");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("Unknown backend 'minikube'. Use one of: emulated, k3s, existing");
     assertThat(run("smoke", "--context")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("--context needs a value");
   }
@@ -43,24 +54,33 @@ class MainTest {
   @Test
   void upHelpShowsTheTutorialCommands() {
     assertThat(run("up", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--kubeconfig FILE").contains("kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--kubeconfig FILE")
+        .contains("kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265");
   }
 
   @Test
   void unknownCommandsAndOptionsAreUsageErrors() {
     assertThat(run("nope")).isEqualTo(2);
     assertThat(run("up", "--nope")).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'nope'").contains("unknown option '--nope'");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("unknown command 'nope'")
+        .contains("unknown option '--nope'");
   }
 
   @Test
   void upOptionsParseBothForms() {
-    UpOptions o = UpOptions.parse(new String[] {"--kuberay", "v1.5.0", "--kubeconfig=/tmp/k", "--ray", "off", "--ready-timeout", "2m"});
+    UpOptions o =
+        UpOptions.parse(
+            new String[] {
+              "--kuberay", "v1.5.0", "--kubeconfig=/tmp/k", "--ray", "off", "--ready-timeout", "2m"
+            });
     assertThat(o.kuberay()).isEqualTo(KubeRayVersion.V1_5_0);
     assertThat(o.kubeconfig()).isEqualTo(Path.of("/tmp/k"));
     assertThat(o.ray()).isEqualTo(RayMode.OFF);
     assertThat(o.readyTimeout()).isEqualTo(Duration.ofMinutes(2));
-    assertThat(UpOptions.parse(new String[0]).kubeconfig()).isEqualTo(Path.of("kuberay-harness.kubeconfig"));
+    assertThat(UpOptions.parse(new String[0]).kubeconfig())
+        .isEqualTo(Path.of("kuberay-harness.kubeconfig"));
   }
 
   @Test
@@ -70,7 +90,9 @@ class MainTest {
     assertThat(o.port()).isEqualTo(6443);
     assertThat(UpOptions.parse(new String[] {"--port=0"}).port()).isZero();
     assertThat(UpOptions.parse(new String[0]).noCluster()).isFalse();
-    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "http"})).hasMessageContaining("--port 'http' is not a number");
-    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "70000"})).hasMessageContaining("70000 is not a port");
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "http"}))
+        .hasMessageContaining("--port 'http' is not a number");
+    assertThatThrownBy(() -> UpOptions.parse(new String[] {"--port", "70000"}))
+        .hasMessageContaining("70000 is not a port");
   }
 }

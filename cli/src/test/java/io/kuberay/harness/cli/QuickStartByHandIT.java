@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The KubeRay quick-start, every step by hand, from an empty {@code up --no-cluster} with real Ray: the v1.1.0 operator
- * bundle ({@code kubectl create -k}), {@code helm install raycluster} of the v1.1.0 ray-cluster chart, the pods ready,
- * {@code kubectl exec} of the tutorial's Python in the head pod, {@code kubectl port-forward} of the head service and
- * {@code ray job submit} through it.
+ * The KubeRay quick-start, every step by hand, from an empty {@code up --no-cluster} with real Ray:
+ * the v1.1.0 operator bundle ({@code kubectl create -k}), {@code helm install raycluster} of the
+ * v1.1.0 ray-cluster chart, the pods ready, {@code kubectl exec} of the tutorial's Python in the
+ * head pod, {@code kubectl port-forward} of the head service and {@code ray job submit} through it.
  */
 class QuickStartByHandIT {
 
@@ -44,7 +44,13 @@ class QuickStartByHandIT {
       System.out.println("[QuickStartByHandIT] ABORTED: " + reason);
       Assumptions.abort(reason);
     }
-    emulator = Emulator.start(UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.REQUIRED).withNoCluster(true), System.out);
+    emulator =
+        Emulator.start(
+            UpOptions.defaults()
+                .withKubeconfig(dir.resolve("kubeconfig"))
+                .withRay(RayMode.REQUIRED)
+                .withNoCluster(true),
+            System.out);
   }
 
   @AfterAll
@@ -58,28 +64,80 @@ class QuickStartByHandIT {
   void fromAnEmptyClusterToRaySubmittedJob() throws Exception {
     KubeRayVersion v = KubeRayVersion.V1_1_0;
     // kubectl create -k "github.com/ray-project/kuberay/ray-operator/config/default?ref=v1.1.0"
-    ok(clients.kubectl(List.of("create", "-k", releases.kustomizeDir(v, dir).toString()), clients.kubectlValidation()));
-    ok(clients.kubectl("wait", "--for=condition=Available", "deployment/kuberay-operator", "-n", "ray-system", "--timeout=60s"));
-    assertThat(ok(clients.kubectl("get", "pods", "-n", "ray-system")).stdout()).containsPattern("kuberay-operator-\\S+\\s+1/1\\s+Running");
+    ok(
+        clients.kubectl(
+            List.of("create", "-k", releases.kustomizeDir(v, dir).toString()),
+            clients.kubectlValidation()));
+    ok(
+        clients.kubectl(
+            "wait",
+            "--for=condition=Available",
+            "deployment/kuberay-operator",
+            "-n",
+            "ray-system",
+            "--timeout=60s"));
+    assertThat(ok(clients.kubectl("get", "pods", "-n", "ray-system")).stdout())
+        .containsPattern("kuberay-operator-\\S+\\s+1/1\\s+Running");
 
     // helm install raycluster kuberay/ray-cluster --version 1.1.0
-    ok(clients.helm(List.of("install", "raycluster", releases.rayClusterChart(v).toString()), clients.helmValidation()));
-    ok(clients.kubectl("wait", "--for=jsonpath={.status.state}=ready", "raycluster/raycluster-kuberay", "--timeout=5m"));
-    ok(clients.kubectl("wait", "--for=condition=Ready", "pod", "-l", "ray.io/cluster=raycluster-kuberay", "--timeout=5m"));
+    ok(
+        clients.helm(
+            List.of("install", "raycluster", releases.rayClusterChart(v).toString()),
+            clients.helmValidation()));
+    ok(
+        clients.kubectl(
+            "wait",
+            "--for=jsonpath={.status.state}=ready",
+            "raycluster/raycluster-kuberay",
+            "--timeout=5m"));
+    ok(
+        clients.kubectl(
+            "wait",
+            "--for=condition=Ready",
+            "pod",
+            "-l",
+            "ray.io/cluster=raycluster-kuberay",
+            "--timeout=5m"));
 
-    String headPod = ok(clients.kubectl("get", "pods", "--selector=ray.io/node-type=head", "-o", "custom-columns=POD:metadata.name", "--no-headers")).stdout().trim();
+    String headPod =
+        ok(clients.kubectl(
+                "get",
+                "pods",
+                "--selector=ray.io/node-type=head",
+                "-o",
+                "custom-columns=POD:metadata.name",
+                "--no-headers"))
+            .stdout()
+            .trim();
     assertThat(headPod).startsWith("raycluster-kuberay-head-");
     Clients.Result exec = ok(clients.kubectl("exec", headPod, "--", "python", "-c", TUTORIAL));
     assertThat(exec.stdout()).contains("CPU");
 
     int port = freePort();
-    try (Clients.Streaming forward = clients.stream(List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"), Map.of())) {
-      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from"))).as("kubectl port-forward output:\n" + forward.output()).isNotNull();
+    try (Clients.Streaming forward =
+        clients.stream(
+            List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"),
+            Map.of())) {
+      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from")))
+          .as("kubectl port-forward output:\n" + forward.output())
+          .isNotNull();
       RayRuntime ray = RayRuntime.resolve();
       Map<String, String> env = new HashMap<>(ray.environment());
       env.put("PATH", ray.binDir() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
-      Clients.Result job = clients.run(ray.binDir().resolve("ray"), List.of("job", "submit", "--address", "http://localhost:" + port, "--", "python", "-c", TUTORIAL),
-          env, null);
+      Clients.Result job =
+          clients.run(
+              ray.binDir().resolve("ray"),
+              List.of(
+                  "job",
+                  "submit",
+                  "--address",
+                  "http://localhost:" + port,
+                  "--",
+                  "python",
+                  "-c",
+                  TUTORIAL),
+              env,
+              null);
       assertThat(job.exitCode()).as(job + "\nport-forward:\n" + forward.output()).isZero();
       assertThat(job.stdout() + job.stderr()).contains("succeeded").contains("CPU");
     }

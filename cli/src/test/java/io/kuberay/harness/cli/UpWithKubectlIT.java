@@ -23,10 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,9 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code ./kuberay-harness up} serves, driven with the KubeRay quick-start's own kubectl and ray
- * commands. Needs kubectl (on the PATH or installed by {@code tools/install-kubectl.sh}) and Ray (the
- * harness provisions it); without them the test is aborted and says why.
+ * What {@code ./kuberay-harness up} serves, driven with the KubeRay quick-start's own kubectl and
+ * ray commands. Needs kubectl (on the PATH or installed by {@code tools/install-kubectl.sh}) and
+ * Ray (the harness provisions it); without them the test is aborted and says why.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class UpWithKubectlIT {
@@ -56,7 +56,10 @@ class UpWithKubectlIT {
   static void up() {
     Optional<Path> found = findKubectl();
     if (found.isEmpty()) {
-      String reason = "kubectl is not available (not on the PATH, not in " + toolsCache() + "); run tools/install-kubectl.sh to enable this test";
+      String reason =
+          "kubectl is not available (not on the PATH, not in "
+              + toolsCache()
+              + "); run tools/install-kubectl.sh to enable this test";
       System.out.println("[UpWithKubectlIT] ABORTED: " + reason);
       Assumptions.abort(reason);
     }
@@ -68,7 +71,8 @@ class UpWithKubectlIT {
       Assumptions.abort(reason);
     }
     System.out.println("[UpWithKubectlIT] kubectl: " + kubectl);
-    UpOptions options = UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.REQUIRED);
+    UpOptions options =
+        UpOptions.defaults().withKubeconfig(dir.resolve("kubeconfig")).withRay(RayMode.REQUIRED);
     emulator = Emulator.start(options, System.out);
   }
 
@@ -83,16 +87,26 @@ class UpWithKubectlIT {
   @Test
   @Order(1)
   void kubeconfigIsPrivate() throws IOException {
-    assertThat(Files.getPosixFilePermissions(emulator.kubeconfig())).extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+    assertThat(Files.getPosixFilePermissions(emulator.kubeconfig()))
+        .extracting(Object::toString)
+        .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
   }
 
   @Test
   @Order(2)
   void getPodsRayClustersAndServices() {
-    assertThat(kubectl("get", "pods", "-n", emulator.environment().operatorNamespace()).stdout()).contains("kuberay-operator");
+    assertThat(kubectl("get", "pods", "-n", emulator.environment().operatorNamespace()).stdout())
+        .contains("kuberay-operator");
     assertThat(kubectl("get", "rayclusters").stdout()).contains("raycluster-kuberay");
     assertThat(kubectl("get", "svc").stdout()).contains("raycluster-kuberay-head-svc");
-    Result head = kubectl("get", "pods", "--selector=ray.io/node-type=head", "-o", "custom-columns=POD:metadata.name", "--no-headers");
+    Result head =
+        kubectl(
+            "get",
+            "pods",
+            "--selector=ray.io/node-type=head",
+            "-o",
+            "custom-columns=POD:metadata.name",
+            "--no-headers");
     headPod = head.stdout().trim();
     assertThat(headPod).startsWith("raycluster-kuberay-head-").doesNotContain("\n");
   }
@@ -104,7 +118,14 @@ class UpWithKubectlIT {
     assertThat(exec.exitCode()).as(exec.toString()).isZero();
     assertThat(exec.stdout()).contains("CPU");
 
-    Result failing = kubectl("exec", headPod(), "--", "python", "-c", "import sys; print('to-out'); print('to-err', file=sys.stderr); sys.exit(3)");
+    Result failing =
+        kubectl(
+            "exec",
+            headPod(),
+            "--",
+            "python",
+            "-c",
+            "import sys; print('to-out'); print('to-err', file=sys.stderr); sys.exit(3)");
     assertThat(failing.exitCode()).as(failing.toString()).isEqualTo(3);
     assertThat(failing.stdout()).contains("to-out").doesNotContain("to-err");
     assertThat(failing.stderr()).contains("to-err");
@@ -121,11 +142,26 @@ class UpWithKubectlIT {
   @Order(5)
   void portForwardTheHeadServiceAndSubmitAJob() throws Exception {
     int port = freePort();
-    try (Streaming forward = Streaming.start(List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"), Map.of())) {
-      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from"))).as("kubectl port-forward output:\n" + forward.output()).isNotNull();
+    try (Streaming forward =
+        Streaming.start(
+            List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"),
+            Map.of())) {
+      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from")))
+          .as("kubectl port-forward output:\n" + forward.output())
+          .isNotNull();
 
       RayRuntime ray = RayRuntime.resolve();
-      List<String> submit = List.of(ray.binDir().resolve("ray").toString(), "job", "submit", "--address", "http://localhost:" + port, "--", "python", "-c", TUTORIAL);
+      List<String> submit =
+          List.of(
+              ray.binDir().resolve("ray").toString(),
+              "job",
+              "submit",
+              "--address",
+              "http://localhost:" + port,
+              "--",
+              "python",
+              "-c",
+              TUTORIAL);
       Map<String, String> env = new HashMap<>(ray.environment());
       env.put("PATH", ray.binDir() + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
       Result job = run(submit, env);
@@ -134,16 +170,30 @@ class UpWithKubectlIT {
     }
   }
 
-  /** kubectl's legacy path: an HTTP upgrade to raw SPDY/3.1 instead of SPDY tunneled in a WebSocket. */
+  /**
+   * kubectl's legacy path: an HTTP upgrade to raw SPDY/3.1 instead of SPDY tunneled in a WebSocket.
+   */
   @Test
   @Order(6)
   void portForwardOverRawSpdy() throws Exception {
     int port = freePort();
-    try (Streaming forward = Streaming.start(List.of("port-forward", "pod/" + headPod(), port + ":8265"), Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"))) {
-      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from"))).as("kubectl port-forward output:\n" + forward.output()).isNotNull();
-      HttpResponse<String> version = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/version")).timeout(COMMAND_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(version.statusCode()).as(version.body() + "\nport-forward:\n" + forward.output()).isEqualTo(200);
+    try (Streaming forward =
+        Streaming.start(
+            List.of("port-forward", "pod/" + headPod(), port + ":8265"),
+            Map.of("KUBECTL_PORT_FORWARD_WEBSOCKETS", "false"))) {
+      assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from")))
+          .as("kubectl port-forward output:\n" + forward.output())
+          .isNotNull();
+      HttpResponse<String> version =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/version"))
+                      .timeout(COMMAND_TIMEOUT)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(version.statusCode())
+          .as(version.body() + "\nport-forward:\n" + forward.output())
+          .isEqualTo(200);
       assertThat(version.body()).contains("ray_version");
     }
   }
@@ -151,16 +201,26 @@ class UpWithKubectlIT {
   @Test
   @Order(7)
   void getWatchAndFollowedLogsStream() throws Exception {
-    try (Streaming watch = Streaming.start(List.of("get", "pods", "-w", "--selector=ray.io/node-type=head", "--no-headers"), Map.of())) {
-      assertThat(watch.awaitLine(l -> l.startsWith(headPod()))).as("kubectl get -w output:\n" + watch.output()).isNotNull();
+    try (Streaming watch =
+        Streaming.start(
+            List.of("get", "pods", "-w", "--selector=ray.io/node-type=head", "--no-headers"),
+            Map.of())) {
+      assertThat(watch.awaitLine(l -> l.startsWith(headPod())))
+          .as("kubectl get -w output:\n" + watch.output())
+          .isNotNull();
     }
     try (Streaming logs = Streaming.start(List.of("logs", "-f", "--tail=1", headPod()), Map.of())) {
-      assertThat(logs.awaitLine(l -> !l.isBlank())).as("kubectl logs -f output:\n" + logs.output()).isNotNull();
+      assertThat(logs.awaitLine(l -> !l.isBlank()))
+          .as("kubectl logs -f output:\n" + logs.output())
+          .isNotNull();
       assertThat(logs.process.isAlive()).as("kubectl logs -f still following").isTrue();
     }
   }
 
-  /** A wrong token gets kube-apiserver's 401 for every verb, streaming included, and changes nothing. */
+  /**
+   * A wrong token gets kube-apiserver's 401 for every verb, streaming included, and changes
+   * nothing.
+   */
   @Test
   @Order(8)
   void aWrongTokenIsUnauthorizedAndChangesNothing() {
@@ -176,7 +236,10 @@ class UpWithKubectlIT {
     assertThat(kubectl("get", "pod", headPod(), "--no-headers").stdout()).startsWith(headPod());
   }
 
-  /** A long-running kubectl (port-forward, get -w, logs -f) whose output lines are watched; destroyed on close. */
+  /**
+   * A long-running kubectl (port-forward, get -w, logs -f) whose output lines are watched;
+   * destroyed on close.
+   */
   private static final class Streaming implements AutoCloseable {
     private final Process process;
     private final StringBuilder output = new StringBuilder();
@@ -204,7 +267,9 @@ class UpWithKubectlIT {
     }
 
     private void read() {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) {
           synchronized (output) {
             output.append(line).append('\n');
@@ -221,7 +286,10 @@ class UpWithKubectlIT {
       waiting.forEach(a -> a.line().complete(null));
     }
 
-    /** The first line so far or to come that matches, or null when kubectl ended first; at most two minutes. */
+    /**
+     * The first line so far or to come that matches, or null when kubectl ended first; at most two
+     * minutes.
+     */
     String awaitLine(Predicate<String> matches) throws Exception {
       CompletableFuture<String> line = new CompletableFuture<>();
       waiting.add(new Awaited(matches, line));
@@ -251,12 +319,22 @@ class UpWithKubectlIT {
 
   private static String headPod() {
     if (headPod == null) {
-      headPod = kubectl("get", "pods", "--selector=ray.io/node-type=head", "-o", "custom-columns=POD:metadata.name", "--no-headers").stdout().trim();
+      headPod =
+          kubectl(
+                  "get",
+                  "pods",
+                  "--selector=ray.io/node-type=head",
+                  "-o",
+                  "custom-columns=POD:metadata.name",
+                  "--no-headers")
+              .stdout()
+              .trim();
     }
     return headPod;
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------------
+  // ---- helpers
+  // ---------------------------------------------------------------------------------------
 
   record Result(int exitCode, String stdout, String stderr) {
     @Override
@@ -270,7 +348,8 @@ class UpWithKubectlIT {
     command.add(kubectl.toString());
     command.addAll(List.of(args));
     Result r = run(command, Map.of());
-    System.out.println("[UpWithKubectlIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
+    System.out.println(
+        "[UpWithKubectlIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
     return r;
   }
 
@@ -278,14 +357,22 @@ class UpWithKubectlIT {
     try {
       Path out = Files.createTempFile(dir, "out", ".txt");
       Path err = Files.createTempFile(dir, "err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().putAll(env);
       pb.environment().put("KUBECONFIG", emulator.kubeconfig().toString());
       Process p = pb.start();
       p.getOutputStream().close();
       if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError("timed out after " + COMMAND_TIMEOUT + ": " + command + "\n" + Files.readString(out) + Files.readString(err));
+        throw new AssertionError(
+            "timed out after "
+                + COMMAND_TIMEOUT
+                + ": "
+                + command
+                + "\n"
+                + Files.readString(out)
+                + Files.readString(err));
       }
       return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     } catch (IOException e) {
@@ -308,7 +395,10 @@ class UpWithKubectlIT {
       return Path.of(explicit);
     }
     String xdg = System.getenv("XDG_CACHE_HOME");
-    Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    Path cache =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".cache");
     return cache.resolve("kuberay-harness").resolve("tools");
   }
 

@@ -4,13 +4,17 @@ import io.cucumber.java.Scenario;
 import java.nio.file.Path;
 import java.util.Locale;
 
-
-/** Where a failed scenario's diagnostics bundle goes: {@code <root>/<feature>/<scenario>-line<n>}. */
+/**
+ * Where a failed scenario's diagnostics bundle goes: {@code <root>/<feature>/<scenario>-line<n>}.
+ */
 final class Diagnostics {
 
   private Diagnostics() {}
 
-  /** {@code <root>/<feature file name>/<scenario name>-line<n>}, with names reduced to safe characters. */
+  /**
+   * {@code <root>/<feature file name>/<scenario name>-line<n>}, with names reduced to safe
+   * characters.
+   */
   static Path directoryFor(Path root, Scenario scenario) {
     String uri = scenario.getUri().toString();
     String feature = uri.substring(uri.lastIndexOf('/') + 1).replaceFirst("\\.feature$", "");
@@ -19,7 +23,8 @@ final class Diagnostics {
   }
 
   static String safe(String name) {
-    String s = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("(^-+|-+$)", "");
+    String s =
+        name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("(^-+|-+$)", "");
     return s.isEmpty() ? "unnamed" : s.length() > 80 ? s.substring(0, 80) : s;
   }
 }

@@ -29,13 +29,16 @@ import java.util.function.Supplier;
 import org.opentest4j.TestAbortedException;
 
 /**
- * The state of one scenario, shared by every step class through constructor injection (one instance per
- * scenario with cucumber-picocontainer or any DI container Cucumber supports): the environment, the
- * namespace, pod aliases, the last command and job, and what to delete afterwards.
+ * The state of one scenario, shared by every step class through constructor injection (one instance
+ * per scenario with cucumber-picocontainer or any DI container Cucumber supports): the environment,
+ * the namespace, pod aliases, the last command and job, and what to delete afterwards.
  */
 public final class KubeRayWorld {
 
-  /** System property naming the folder for diagnostics bundles; {@code target/kuberay-diagnostics} by default. */
+  /**
+   * System property naming the folder for diagnostics bundles; {@code target/kuberay-diagnostics}
+   * by default.
+   */
   public static final String DIAGNOSTICS_DIR_PROPERTY = "kuberay.diagnostics.dir";
 
   private Scenario scenario;
@@ -62,17 +65,28 @@ public final class KubeRayWorld {
 
   // ---- environment and namespace ----
 
-  /** Uses the shared environment with this KubeRay install; backend and the rest come from defaults and overrides. */
+  /**
+   * Uses the shared environment with this KubeRay install; backend and the rest come from defaults
+   * and overrides.
+   */
   void useOperator(KubeRayVersion version, InstallMethod method) {
-    EnvironmentSettings wanted = SettingsPin.pin(KubeRayEnvironment.builder().settings(), version, method);
+    EnvironmentSettings wanted =
+        SettingsPin.pin(KubeRayEnvironment.builder().settings(), version, method);
     if (environment != null && !environment.settings().equals(wanted)) {
-      throw new IllegalStateException("This scenario already uses KubeRay " + environment.kuberayVersion() + " ("
-          + environment.settings().installMethod() + "); one scenario works with one KubeRay install.");
+      throw new IllegalStateException(
+          "This scenario already uses KubeRay "
+              + environment.kuberayVersion()
+              + " ("
+              + environment.settings().installMethod()
+              + "); one scenario works with one KubeRay install.");
     }
     environment = startable(() -> KubeRayEnvironments.shared(wanted));
   }
 
-  /** The environment: the one an install step chose, else the shared default (with external overrides). */
+  /**
+   * The environment: the one an install step chose, else the shared default (with external
+   * overrides).
+   */
   public KubeRayEnvironment environment() {
     if (environment == null) {
       environment = startable(() -> KubeRayEnvironment.builder().shared());
@@ -80,13 +94,20 @@ public final class KubeRayWorld {
     return environment;
   }
 
-  /** Skips the scenario, with the reason, when the backend cannot start here and the run marked it optional. */
+  /**
+   * Skips the scenario, with the reason, when the backend cannot start here and the run marked it
+   * optional.
+   */
   private static KubeRayEnvironment startable(Supplier<KubeRayEnvironment> start) {
     try {
       return start.get();
     } catch (BackendUnavailableException e) {
       if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
-        throw new TestAbortedException("Skipped: the backend cannot start here (" + e.getMessage() + ") and kuberay.backend.optional=true", e);
+        throw new TestAbortedException(
+            "Skipped: the backend cannot start here ("
+                + e.getMessage()
+                + ") and kuberay.backend.optional=true",
+            e);
       }
       throw e;
     }
@@ -108,7 +129,10 @@ public final class KubeRayWorld {
     return namespace;
   }
 
-  /** Works in {@code name} (created if missing, never deleted); with {@code shared}, nothing created in it is deleted either. */
+  /**
+   * Works in {@code name} (created if missing, never deleted); with {@code shared}, nothing created
+   * in it is deleted either.
+   */
   void useNamespace(String name, boolean shared) {
     environment().createNamespace(name);
     this.namespace = name;
@@ -116,18 +140,32 @@ public final class KubeRayWorld {
   }
 
   static String generatedNamespaceName(String scenarioName) {
-    String slug = scenarioName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+    String slug =
+        scenarioName
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9]+", "-")
+            .replaceAll("(^-+|-+$)", "");
     slug = slug.length() > 40 ? slug.substring(0, 40).replaceAll("-+$", "") : slug;
-    String suffix = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36, 36 * 36 * 36 * 36 * 36), 36);
+    String suffix =
+        Integer.toString(
+            ThreadLocalRandom.current().nextInt(36 * 36 * 36 * 36, 36 * 36 * 36 * 36 * 36), 36);
     return (slug.isEmpty() ? "scenario" : slug) + "-" + suffix;
   }
 
   // ---- cleanup ----
 
-  /** Records an object the scenario created, to be deleted after it (not in a shared namespace, not when kept). */
+  /**
+   * Records an object the scenario created, to be deleted after it (not in a shared namespace, not
+   * when kept).
+   */
   public void created(HasMetadata resource) {
     if (!sharedNamespace) {
-      String what = resource.getKind() + " " + resource.getMetadata().getNamespace() + "/" + resource.getMetadata().getName();
+      String what =
+          resource.getKind()
+              + " "
+              + resource.getMetadata().getNamespace()
+              + "/"
+              + resource.getMetadata().getName();
       onCleanup(what, () -> client().resource(resource).delete());
     }
   }
@@ -159,14 +197,21 @@ public final class KubeRayWorld {
 
   // ---- diagnostics ----
 
-  /** Writes the diagnostics bundle of the namespace and attaches its summary to the scenario; never throws. */
+  /**
+   * Writes the diagnostics bundle of the namespace and attaches its summary to the scenario; never
+   * throws.
+   */
   void writeDiagnostics() {
     if (environment == null || environment.isClosed() || namespace == null) {
       log("No diagnostics: the scenario started no environment or namespace.");
       return;
     }
     try {
-      Path dir = Diagnostics.directoryFor(Path.of(SettingsReader.get(Setting.DIAGNOSTICS_DIR).orElse("target/kuberay-diagnostics")), scenario);
+      Path dir =
+          Diagnostics.directoryFor(
+              Path.of(
+                  SettingsReader.get(Setting.DIAGNOSTICS_DIR).orElse("target/kuberay-diagnostics")),
+              scenario);
       DiagnosticsBundle.of(environment, namespace).writeTo(dir);
       scenario.attach(DiagnosticsBundle.summary(dir), "text/plain", "kuberay diagnostics");
       log("Diagnostics bundle: " + dir.toAbsolutePath().toUri());
@@ -213,8 +258,14 @@ public final class KubeRayWorld {
   PodHandle pod(String alias) {
     PodHandle pod = pods.get(alias);
     if (pod == null) {
-      throw new IllegalStateException("No pod is known as \"" + alias + "\" in this scenario; known: " + pods.keySet()
-          + ". Add a step: Given the pod with label \"ray.io/node-type=head\" is known as \"" + alias + "\"");
+      throw new IllegalStateException(
+          "No pod is known as \""
+              + alias
+              + "\" in this scenario; known: "
+              + pods.keySet()
+              + ". Add a step: Given the pod with label \"ray.io/node-type=head\" is known as \""
+              + alias
+              + "\"");
     }
     return pod;
   }
@@ -226,7 +277,8 @@ public final class KubeRayWorld {
 
   ExecResult lastExec() {
     if (lastExec == null) {
-      throw new IllegalStateException("No command has run in this scenario; add a step: When I run in pod \"head\":");
+      throw new IllegalStateException(
+          "No command has run in this scenario; add a step: When I run in pod \"head\":");
     }
     return lastExec;
   }
@@ -242,7 +294,9 @@ public final class KubeRayWorld {
   }
 
   void current(RayClusterHandle handle) {
-    if (cluster == null || !cluster.name().equals(handle.name()) || !cluster.namespace().equals(handle.namespace())) {
+    if (cluster == null
+        || !cluster.name().equals(handle.name())
+        || !cluster.namespace().equals(handle.namespace())) {
       jobs = null;
     }
     cluster = handle;
@@ -251,8 +305,9 @@ public final class KubeRayWorld {
   /** The RayCluster the scenario last installed, created or checked. */
   RayClusterHandle currentCluster() {
     if (cluster == null) {
-      throw new IllegalStateException("No RayCluster in this scenario yet: install the ray-cluster chart, create a RayCluster,"
-          + " or check one with: Then the RayCluster \"raycluster-kuberay\" is ready within 3 minutes");
+      throw new IllegalStateException(
+          "No RayCluster in this scenario yet: install the ray-cluster chart, create a RayCluster,"
+              + " or check one with: Then the RayCluster \"raycluster-kuberay\" is ready within 3 minutes");
     }
     return cluster;
   }
@@ -271,14 +326,16 @@ public final class KubeRayWorld {
 
   String jobId() {
     if (jobId == null) {
-      throw new IllegalStateException("No Ray job was submitted in this scenario; add a step: When I submit a Ray job with entrypoint:");
+      throw new IllegalStateException(
+          "No Ray job was submitted in this scenario; add a step: When I submit a Ray job with entrypoint:");
     }
     return jobId;
   }
 
   JobDetails job() {
     if (job == null) {
-      throw new IllegalStateException("The Ray job's status was not checked yet; add: Then the Ray job reaches status FAILED within 2 minutes");
+      throw new IllegalStateException(
+          "The Ray job's status was not checked yet; add: Then the Ray job reaches status FAILED within 2 minutes");
     }
     return job;
   }
@@ -289,8 +346,9 @@ public final class KubeRayWorld {
 
   String timeoutMessage() {
     if (timeoutMessage == null) {
-      throw new IllegalStateException("No wait has timed out in this scenario as expected; a step such as"
-          + " Then the RayCluster \"x\" is still not ready after 10 seconds records the message.");
+      throw new IllegalStateException(
+          "No wait has timed out in this scenario as expected; a step such as"
+              + " Then the RayCluster \"x\" is still not ready after 10 seconds records the message.");
     }
     return timeoutMessage;
   }

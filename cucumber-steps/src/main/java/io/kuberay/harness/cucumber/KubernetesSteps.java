@@ -5,7 +5,9 @@ import io.cucumber.java.en.When;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Duration;
 
-/** Generic Kubernetes steps: namespace, settings, keeping resources, creating a resource from YAML. */
+/**
+ * Generic Kubernetes steps: namespace, settings, keeping resources, creating a resource from YAML.
+ */
 public class KubernetesSteps {
 
   private final KubeRayWorld world;
@@ -14,13 +16,19 @@ public class KubernetesSteps {
     this.world = world;
   }
 
-  /** Works in this namespace (created if missing, never deleted); what the scenario creates in it is deleted. */
+  /**
+   * Works in this namespace (created if missing, never deleted); what the scenario creates in it is
+   * deleted.
+   */
   @Given("the Kubernetes namespace {string}")
   public void namespace(String name) {
     world.useNamespace(name, false);
   }
 
-  /** A namespace scenarios share, e.g. to reuse one Ray cluster: neither it nor anything created in it is deleted. */
+  /**
+   * A namespace scenarios share, e.g. to reuse one Ray cluster: neither it nor anything created in
+   * it is deleted.
+   */
   @Given("the shared Kubernetes namespace {string}")
   public void sharedNamespace(String name) {
     world.useNamespace(name, true);
@@ -42,12 +50,20 @@ public class KubernetesSteps {
     world.defaultWait(timeout);
   }
 
-  /** Creates one object from the YAML doc string in the scenario's namespace (if it is namespaced). */
+  /**
+   * Creates one object from the YAML doc string in the scenario's namespace (if it is namespaced).
+   */
   @When("I create the Kubernetes resource:")
   public void createResource(String yaml) {
     HasMetadata created = world.client().resource(yaml).inNamespace(world.namespace()).create();
     world.created(created);
-    world.log("Created " + created.getKind() + " " + world.namespace() + "/" + created.getMetadata().getName());
+    world.log(
+        "Created "
+            + created.getKind()
+            + " "
+            + world.namespace()
+            + "/"
+            + created.getMetadata().getName());
     if ("RayCluster".equals(created.getKind())) {
       world.cluster(created.getMetadata().getName());
     }

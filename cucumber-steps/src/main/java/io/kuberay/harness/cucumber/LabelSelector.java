@@ -6,12 +6,18 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-/** An equality label selector as written in a step, {@code "ray.io/cluster=raycluster-kuberay,ray.io/node-type=head"}. */
+/**
+ * An equality label selector as written in a step, {@code
+ * "ray.io/cluster=raycluster-kuberay,ray.io/node-type=head"}.
+ */
 final class LabelSelector {
 
-  // A label key: optional DNS-subdomain prefix and a name; a value: empty or alphanumerics with -_. inside.
-  private static final Pattern KEY = Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
-  private static final Pattern VALUE = Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
+  // A label key: optional DNS-subdomain prefix and a name; a value: empty or alphanumerics with -_.
+  // inside.
+  private static final Pattern KEY =
+      Pattern.compile("([a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
+  private static final Pattern VALUE =
+      Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
 
   private final Map<String, String> labels;
 
@@ -22,7 +28,8 @@ final class LabelSelector {
   /**
    * Parses {@code key=value[,key=value…]}; blanks around parts are ignored.
    *
-   * @throws IllegalArgumentException naming the part that is not {@code key=value} and the expected form
+   * @throws IllegalArgumentException naming the part that is not {@code key=value} and the expected
+   *     form
    */
   static LabelSelector parse(String text) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -35,11 +42,17 @@ final class LabelSelector {
         value = value.substring(1).strip(); // accept "k==v" as kubectl does
       }
       if (eq < 0 || !KEY.matcher(key).matches() || !VALUE.matcher(value).matches()) {
-        throw new IllegalArgumentException("Label selector \"" + text + "\": '" + p + "' is not key=value."
-            + " Write e.g. \"ray.io/node-type=head\" or \"app=a,tier=b\" (only equality selectors are supported).");
+        throw new IllegalArgumentException(
+            "Label selector \""
+                + text
+                + "\": '"
+                + p
+                + "' is not key=value."
+                + " Write e.g. \"ray.io/node-type=head\" or \"app=a,tier=b\" (only equality selectors are supported).");
       }
       if (labels.put(key, value) != null) {
-        throw new IllegalArgumentException("Label selector \"" + text + "\" names label '" + key + "' twice.");
+        throw new IllegalArgumentException(
+            "Label selector \"" + text + "\" names label '" + key + "' twice.");
       }
     }
     return new LabelSelector(labels);
@@ -62,6 +75,8 @@ final class LabelSelector {
   /** The kubectl spelling, {@code k=v,k2=v2}. */
   @Override
   public String toString() {
-    return labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    return labels.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 }

@@ -8,12 +8,14 @@ import io.kuberay.harness.ray.JobStatus;
 import java.time.Duration;
 
 /**
- * The library's Cucumber parameter types. Their names carry the prefix {@code kuberay} because parameter types are
- * global to the glue and a consumer may well define its own {@code {duration}}; the names never show in feature text.
+ * The library's Cucumber parameter types. Their names carry the prefix {@code kuberay} because
+ * parameter types are global to the glue and a consumer may well define its own {@code {duration}};
+ * the names never show in feature text.
  */
 public class ParameterTypes {
 
-  static final String DURATION = "\\d+ ?(?:milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|h)";
+  static final String DURATION =
+      "\\d+ ?(?:milliseconds?|ms|seconds?|secs?|s|minutes?|mins?|m|hours?|h)";
   static final String LABEL_SELECTOR = "\"([^\"]*)\"";
   static final String JOB_STATUS = "PENDING|RUNNING|STOPPED|SUCCEEDED|FAILED";
   static final String VERSION = "v?\\d+\\.\\d+\\.\\d+";
@@ -31,7 +33,9 @@ public class ParameterTypes {
     return LabelSelector.parse(text);
   }
 
-  /** {@code running and ready}, {@code running}, {@code pending}, {@code succeeded}, {@code failed}. */
+  /**
+   * {@code running and ready}, {@code running}, {@code pending}, {@code succeeded}, {@code failed}.
+   */
   @ParameterType(name = "kuberayPodState", value = PodState.REGEX)
   public PodState podState(String text) {
     return PodState.of(text);

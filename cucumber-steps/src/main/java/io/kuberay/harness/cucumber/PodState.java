@@ -11,7 +11,10 @@ enum PodState {
   SUCCEEDED("succeeded"),
   FAILED("failed");
 
-  /** The alternatives of the parameter type; longest first so that "running and ready" wins over "running". */
+  /**
+   * The alternatives of the parameter type; longest first so that "running and ready" wins over
+   * "running".
+   */
   static final String REGEX = "running and ready|running|pending|succeeded|failed";
 
   private final String text;
@@ -27,7 +30,8 @@ enum PodState {
         return s;
       }
     }
-    throw new IllegalArgumentException("Unknown pod state '" + text + "'. Use one of: " + REGEX.replace("|", ", ") + ".");
+    throw new IllegalArgumentException(
+        "Unknown pod state '" + text + "'. Use one of: " + REGEX.replace("|", ", ") + ".");
   }
 
   /** Whether the pod is in this state now. */
@@ -43,12 +47,15 @@ enum PodState {
   }
 
   static String phase(Pod pod) {
-    return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+    return pod.getStatus() == null || pod.getStatus().getPhase() == null
+        ? "Pending"
+        : pod.getStatus().getPhase();
   }
 
   private static boolean isReady(Pod pod) {
     return pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   @Override

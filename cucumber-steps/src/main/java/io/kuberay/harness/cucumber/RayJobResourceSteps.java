@@ -12,8 +12,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * RayJob custom resources, read through the plain Kubernetes API ({@code ray.io/v1 RayJob}); create them with
- * "When I create the Kubernetes resource:". Candidate for a RayJob handle in harness-core.
+ * RayJob custom resources, read through the plain Kubernetes API ({@code ray.io/v1 RayJob}); create
+ * them with "When I create the Kubernetes resource:". Candidate for a RayJob handle in
+ * harness-core.
  */
 public class RayJobResourceSteps {
 
@@ -28,19 +29,43 @@ public class RayJobResourceSteps {
 
   @Then("the RayJob {string} reaches job status {kuberayJobStatus} within {kuberayDuration}")
   public void jobStatus(String name, JobStatus expected, Duration timeout) {
-    awaitStatus(name, "jobStatus", expected.name(), timeout, s -> !s.equals(expected.name()) && isTerminalJobStatus(s));
+    awaitStatus(
+        name,
+        "jobStatus",
+        expected.name(),
+        timeout,
+        s -> !s.equals(expected.name()) && isTerminalJobStatus(s));
   }
 
   /** E.g. {@code Complete}, {@code Failed}, {@code Running}, {@code Initializing}. */
   @Then("the RayJob {string} reaches deployment status {string} within {kuberayDuration}")
   public void deploymentStatus(String name, String expected, Duration timeout) {
-    awaitStatus(name, "jobDeploymentStatus", expected, timeout, s -> !s.equals(expected) && FINAL_DEPLOYMENT_STATUSES.contains(s));
+    awaitStatus(
+        name,
+        "jobDeploymentStatus",
+        expected,
+        timeout,
+        s -> !s.equals(expected) && FINAL_DEPLOYMENT_STATUSES.contains(s));
   }
 
-  private void awaitStatus(String name, String field, String expected, Duration timeout, Predicate<String> terminalOther) {
+  private void awaitStatus(
+      String name,
+      String field,
+      String expected,
+      Duration timeout,
+      Predicate<String> terminalOther) {
     String ns = world.namespace();
-    Waits.until("RayJob " + ns + "/" + name, "status." + field + " " + expected, timeout,
-        () -> world.client().genericKubernetesResources("ray.io/v1", "RayJob").inNamespace(ns).withName(name).get(),
+    Waits.until(
+        "RayJob " + ns + "/" + name,
+        "status." + field + " " + expected,
+        timeout,
+        () ->
+            world
+                .client()
+                .genericKubernetesResources("ray.io/v1", "RayJob")
+                .inNamespace(ns)
+                .withName(name)
+                .get(),
         (GenericKubernetesResource job) -> expected.equals(field(job, field)),
         job -> "status " + status(job),
         (GenericKubernetesResource job) -> terminalOther.test(field(job, field)));

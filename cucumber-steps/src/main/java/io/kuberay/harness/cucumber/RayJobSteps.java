@@ -21,12 +21,22 @@ public class RayJobSteps {
   @Then("the Ray dashboard is reachable within {kuberayDuration}")
   public void dashboardReachable(Duration timeout) {
     RayJobsClient jobs = world.jobs();
-    RayJobsClient.Version v = Waits.until("Ray dashboard of " + world.currentCluster() + " at " + jobs.dashboard(), "to answer GET /api/version", timeout,
-        jobs::version, version -> true, Object::toString, null);
+    RayJobsClient.Version v =
+        Waits.until(
+            "Ray dashboard of " + world.currentCluster() + " at " + jobs.dashboard(),
+            "to answer GET /api/version",
+            timeout,
+            jobs::version,
+            version -> true,
+            Object::toString,
+            null);
     world.log("Dashboard " + jobs.dashboard() + " answers: Ray " + v.rayVersion());
   }
 
-  /** Submits the doc string as the job's shell entrypoint, as {@code ray job submit -- <entrypoint>} would. */
+  /**
+   * Submits the doc string as the job's shell entrypoint, as {@code ray job submit -- <entrypoint>}
+   * would.
+   */
   @When("I submit a Ray job with entrypoint:")
   public void submit(String entrypoint) {
     String id = world.jobs().submit(JobSubmission.entrypoint(entrypoint.strip()));
@@ -47,15 +57,30 @@ public class RayJobSteps {
   public void messageContains(String text) {
     JobDetails job = world.job();
     if (job.message() == null || !job.message().contains(text)) {
-      throw new AssertionError("Ray job " + job.id() + " (" + job.status() + "): message does not contain '" + text + "'. Message: " + job.message());
+      throw new AssertionError(
+          "Ray job "
+              + job.id()
+              + " ("
+              + job.status()
+              + "): message does not contain '"
+              + text
+              + "'. Message: "
+              + job.message());
     }
   }
 
   @Then("the Ray job logs contain {string} within {kuberayDuration}")
   public void logsContain(String text, Duration timeout) {
     String id = world.jobId();
-    String logs = Waits.until("Logs of Ray job " + id, "to contain '" + text + "'", timeout, () -> world.jobs().logs(id), l -> l.contains(text),
-        l -> l.isEmpty() ? "(empty)" : "\n" + l, null);
+    String logs =
+        Waits.until(
+            "Logs of Ray job " + id,
+            "to contain '" + text + "'",
+            timeout,
+            () -> world.jobs().logs(id),
+            l -> l.contains(text),
+            l -> l.isEmpty() ? "(empty)" : "\n" + l,
+            null);
     world.log("Logs of Ray job " + id + ":\n" + logs);
   }
 }

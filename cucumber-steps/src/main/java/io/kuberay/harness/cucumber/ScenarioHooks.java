@@ -5,8 +5,8 @@ import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
 
 /**
- * Per-scenario lifecycle: hand the scenario to the world, write diagnostics when it failed, then clean up
- * (unless the scenario said to keep resources or is tagged {@code @keep-resources}).
+ * Per-scenario lifecycle: hand the scenario to the world, write diagnostics when it failed, then
+ * clean up (unless the scenario said to keep resources or is tagged {@code @keep-resources}).
  */
 public class ScenarioHooks {
 

@@ -5,14 +5,16 @@ import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayVersion;
 
 /**
- * Puts the KubeRay version and install method a sentence names over settings that already carry external
- * overrides: the backend may come from {@code -Dkuberay.backend}, but a scenario that says v1.1.0 runs v1.1.0.
+ * Puts the KubeRay version and install method a sentence names over settings that already carry
+ * external overrides: the backend may come from {@code -Dkuberay.backend}, but a scenario that says
+ * v1.1.0 runs v1.1.0.
  */
 final class SettingsPin {
 
   private SettingsPin() {}
 
-  static EnvironmentSettings pin(EnvironmentSettings s, KubeRayVersion version, InstallMethod method) {
+  static EnvironmentSettings pin(
+      EnvironmentSettings s, KubeRayVersion version, InstallMethod method) {
     return s.withKuberayVersion(version).withInstallMethod(method);
   }
 }

@@ -7,9 +7,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.kuberay.harness.architecture.ArchitectureRules;
 
 /** This adapter builds on harness-core's stable API only. */
-@AnalyzeClasses(packages = "io.kuberay.harness.cucumber", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "io.kuberay.harness.cucumber",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class AdapterBoundaryTest {
 
-  @ArchTest
-  static final ArchRule usesNoInternals = ArchitectureRules.ADAPTERS_USE_NO_INTERNALS;
+  @ArchTest static final ArchRule usesNoInternals = ArchitectureRules.ADAPTERS_USE_NO_INTERNALS;
 }

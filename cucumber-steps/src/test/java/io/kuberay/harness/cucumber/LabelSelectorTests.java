@@ -12,8 +12,12 @@ class LabelSelectorTests {
   @Test
   @DisplayName("key=value pairs separated by commas become an ordered map, blanks ignored")
   void parsesPairs() {
-    LabelSelector s = LabelSelector.parse("ray.io/cluster=raycluster-kuberay, ray.io/node-type = head");
-    assertThat(s.labels()).containsExactly(Map.entry("ray.io/cluster", "raycluster-kuberay"), Map.entry("ray.io/node-type", "head"));
+    LabelSelector s =
+        LabelSelector.parse("ray.io/cluster=raycluster-kuberay, ray.io/node-type = head");
+    assertThat(s.labels())
+        .containsExactly(
+            Map.entry("ray.io/cluster", "raycluster-kuberay"),
+            Map.entry("ray.io/node-type", "head"));
     assertThat(s).hasToString("ray.io/cluster=raycluster-kuberay,ray.io/node-type=head");
   }
 
@@ -25,21 +29,26 @@ class LabelSelectorTests {
   }
 
   @Test
-  @DisplayName("a part without '=' or with set-based syntax fails naming the part and the expected form")
+  @DisplayName(
+      "a part without '=' or with set-based syntax fails naming the part and the expected form")
   void rejectsNonEquality() {
     assertThatThrownBy(() -> LabelSelector.parse("app in (a,b)"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'app in (a' is not key=value")
         .hasMessageContaining("only equality selectors");
     assertThatThrownBy(() -> LabelSelector.parse("")).hasMessageContaining("'' is not key=value");
-    assertThatThrownBy(() -> LabelSelector.parse("a=b,")).hasMessageContaining("'' is not key=value");
+    assertThatThrownBy(() -> LabelSelector.parse("a=b,"))
+        .hasMessageContaining("'' is not key=value");
   }
 
   @Test
   @DisplayName("invalid keys or values and repeated keys are rejected")
   void rejectsInvalidNames() {
-    assertThatThrownBy(() -> LabelSelector.parse("-bad=x")).hasMessageContaining("'-bad=x' is not key=value");
-    assertThatThrownBy(() -> LabelSelector.parse("app=has space")).hasMessageContaining("is not key=value");
-    assertThatThrownBy(() -> LabelSelector.parse("a=1,a=2")).hasMessageContaining("names label 'a' twice");
+    assertThatThrownBy(() -> LabelSelector.parse("-bad=x"))
+        .hasMessageContaining("'-bad=x' is not key=value");
+    assertThatThrownBy(() -> LabelSelector.parse("app=has space"))
+        .hasMessageContaining("is not key=value");
+    assertThatThrownBy(() -> LabelSelector.parse("a=1,a=2"))
+        .hasMessageContaining("names label 'a' twice");
   }
 }

@@ -12,15 +12,28 @@ import org.junit.jupiter.api.Test;
 class PodStateTests {
 
   private static Pod pod(String phase, String ready) {
-    PodBuilder b = new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus().withPhase(phase).endStatus();
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .endMetadata()
+            .withNewStatus()
+            .withPhase(phase)
+            .endStatus();
     if (ready != null) {
-      b.editStatus().addNewCondition().withType("Ready").withStatus(ready).endCondition().endStatus();
+      b.editStatus()
+          .addNewCondition()
+          .withType("Ready")
+          .withStatus(ready)
+          .endCondition()
+          .endStatus();
     }
     return b.build();
   }
 
   @Test
-  @DisplayName("'running and ready' needs phase Running and condition Ready=True; 'running' only the phase")
+  @DisplayName(
+      "'running and ready' needs phase Running and condition Ready=True; 'running' only the phase")
   void runningAndReady() {
     assertThat(PodState.RUNNING_AND_READY.matches(pod("Running", "True"))).isTrue();
     assertThat(PodState.RUNNING_AND_READY.matches(pod("Running", "False"))).isFalse();
@@ -38,20 +51,36 @@ class PodStateTests {
   }
 
   @Test
-  @DisplayName("states parse case-insensitively with any spacing; unknown ones list the accepted words")
+  @DisplayName(
+      "states parse case-insensitively with any spacing; unknown ones list the accepted words")
   void parsing() {
     assertThat(PodState.of("Running  and ready")).isEqualTo(PodState.RUNNING_AND_READY);
     assertThat(PodState.of("FAILED")).isEqualTo(PodState.FAILED);
-    assertThatThrownBy(() -> PodState.of("crashing")).hasMessage("Unknown pod state 'crashing'. Use one of: running and ready, running, pending, succeeded, failed.");
+    assertThatThrownBy(() -> PodState.of("crashing"))
+        .hasMessage(
+            "Unknown pod state 'crashing'. Use one of: running and ready, running, pending, succeeded, failed.");
   }
 
   @Test
   @DisplayName("pod summaries show phase and conditions with reason and message")
   void summaries() {
-    Pod p = new PodBuilder().withNewMetadata().withName("too-big-head-x").endMetadata().withNewStatus().withPhase("Pending")
-        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient cpu.").endCondition()
-        .endStatus().build();
+    Pod p =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("too-big-head-x")
+            .endMetadata()
+            .withNewStatus()
+            .withPhase("Pending")
+            .addNewCondition()
+            .withType("PodScheduled")
+            .withStatus("False")
+            .withReason("Unschedulable")
+            .withMessage("0/1 nodes are available: 1 Insufficient cpu.")
+            .endCondition()
+            .endStatus()
+            .build();
     assertThat(PodSummaries.of(List.of(p)))
-        .isEqualTo("1 pod(s): too-big-head-x [Pending, PodScheduled=False (Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.)]");
+        .isEqualTo(
+            "1 pod(s): too-big-head-x [Pending, PodScheduled=False (Unschedulable: 0/1 nodes are available: 1 Insufficient cpu.)]");
   }
 }

@@ -1,12 +1,12 @@
 package io.kuberay.harness.backend;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.RayImages;
-import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
- * One kind of cluster (emulated, k3s, existing): starts it, installs KubeRay, and says how the test JVM
- * execs in a pod and reaches a pod's port. Implementations own everything they start.
+ * One kind of cluster (emulated, k3s, existing): starts it, installs KubeRay, and says how the test
+ * JVM execs in a pod and reaches a pod's port. Implementations own everything they start.
  */
 public interface ClusterBackend extends PodChannels, AutoCloseable {
 
@@ -16,13 +16,19 @@ public interface ClusterBackend extends PodChannels, AutoCloseable {
   /** A kubeconfig (YAML) with which any Kubernetes client reaches the cluster. */
   String kubeconfig();
 
-  /** Installs the CRDs and the operator as the settings say, and waits until the operator is available. */
+  /**
+   * Installs the CRDs and the operator as the settings say, and waits until the operator is
+   * available.
+   */
   void installKubeRay(EnvironmentSettings settings);
 
   /** The namespace the operator runs in. */
   String operatorNamespace();
 
-  /** The Ray image this cluster's pods can run without a registry: chart releases the harness installs use it. */
+  /**
+   * The Ray image this cluster's pods can run without a registry: chart releases the harness
+   * installs use it.
+   */
   default String rayImage() {
     return RayImages.DEFAULT_IMAGE;
   }

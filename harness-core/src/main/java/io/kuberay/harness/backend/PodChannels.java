@@ -1,14 +1,15 @@
 package io.kuberay.harness.backend;
 
-import io.kuberay.harness.ExecResult;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * What the harness does with a running pod besides reading it: exec, logs, and reaching a container port. Every
- * backend offers it, and so do the emulated node's pod runtimes and the streaming endpoints kubectl talks to.
+ * What the harness does with a running pod besides reading it: exec, logs, and reaching a container
+ * port. Every backend offers it, and so do the emulated node's pod runtimes and the streaming
+ * endpoints kubectl talks to.
  */
 public interface PodChannels {
 
@@ -19,8 +20,8 @@ public interface PodChannels {
   String logs(Pod pod, String container);
 
   /**
-   * An address at which the test JVM reaches the pod's container port; an exception with a readable message
-   * when nothing can.
+   * An address at which the test JVM reaches the pod's container port; an exception with a readable
+   * message when nothing can.
    */
   URI reach(Pod pod, int containerPort);
 }

@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the environment client's JSON (de)serializers for the typed pods and services the emulated operator and
- * node exchange, on a background thread while the environment starts. Jackson builds them per mapper on first use
- * (reflection over some sixty model classes): done here, the first RayCluster does not wait for it (figures in
- * docs/PERFORMANCE.md). The objects are a head pod, a worker pod and a head service as
- * the emulator writes them, from {@code typed-warmup.json}; nothing is sent anywhere.
+ * Builds the environment client's JSON (de)serializers for the typed pods and services the emulated
+ * operator and node exchange, on a background thread while the environment starts. Jackson builds
+ * them per mapper on first use (reflection over some sixty model classes): done here, the first
+ * RayCluster does not wait for it (figures in docs/PERFORMANCE.md). The objects are a head pod, a
+ * worker pod and a head service as the emulator writes them, from {@code typed-warmup.json};
+ * nothing is sent anywhere.
  */
 final class ClientWarmup {
 

@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** An emulated cluster has no Deployment controller: this starts a Deployment's one pod and reports it available, for the operator's Deployment. */
+/**
+ * An emulated cluster has no Deployment controller: this starts a Deployment's one pod and reports
+ * it available, for the operator's Deployment.
+ */
 final class DeploymentRollout {
 
   private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
@@ -18,8 +21,9 @@ final class DeploymentRollout {
   private DeploymentRollout() {}
 
   /**
-   * What the Deployment and ReplicaSet controllers would do: one running pod of the Deployment's template, the
-   * Deployment available. Returns the pod's {@code pod-template-hash} label, by which {@link #stop} finds it.
+   * What the Deployment and ReplicaSet controllers would do: one running pod of the Deployment's
+   * template, the Deployment available. Returns the pod's {@code pod-template-hash} label, by which
+   * {@link #stop} finds it.
    */
   static String rollOut(EmulatedApiServer api, String namespace, String name) {
     String hash = createPod(api, namespace, name);
@@ -28,11 +32,23 @@ final class DeploymentRollout {
   }
 
   private static String createPod(EmulatedApiServer api, String namespace, String name) {
-    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name)
-        .orElseThrow(() -> new IllegalStateException("There is no Deployment " + namespace + "/" + name + " (the KubeRay bundle must contain the kuberay-operator Deployment)"));
-    String hash = Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 10).toLowerCase(Locale.ROOT);
+    Map<String, Object> deployment =
+        api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "There is no Deployment "
+                            + namespace
+                            + "/"
+                            + name
+                            + " (the KubeRay bundle must contain the kuberay-operator Deployment)"));
+    String hash =
+        Long.toHexString(ThreadLocalRandom.current().nextLong())
+            .substring(0, 10)
+            .toLowerCase(Locale.ROOT);
     Map<String, Object> template = Maps.map(Maps.get(deployment, "spec", "template"));
-    Map<String, Object> labels = new LinkedHashMap<>(Maps.map(Maps.get(template, "metadata", "labels")));
+    Map<String, Object> labels =
+        new LinkedHashMap<>(Maps.map(Maps.get(template, "metadata", "labels")));
     labels.put("pod-template-hash", hash);
     Map<String, Object> owner = new LinkedHashMap<>();
     owner.put("apiVersion", "apps/v1");
@@ -55,14 +71,18 @@ final class DeploymentRollout {
     return hash;
   }
 
-  /** Only the pod: the caller reports the Deployment available ({@link #markAvailable}) once the pod is ready, as the controller would. */
+  /**
+   * Only the pod: the caller reports the Deployment available ({@link #markAvailable}) once the pod
+   * is ready, as the controller would.
+   */
   static String startPod(EmulatedApiServer api, String namespace, String name) {
     return createPod(api, namespace, name);
   }
 
   /** The Deployment's status once its one pod is ready. */
   static void markAvailable(EmulatedApiServer api, String namespace, String name) {
-    Map<String, Object> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).orElse(null);
+    Map<String, Object> deployment =
+        api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).orElse(null);
     if (deployment == null) {
       return;
     }
@@ -72,18 +92,22 @@ final class DeploymentRollout {
     condition.put("reason", "MinimumReplicasAvailable");
     condition.put("message", "Deployment has minimum availability.");
     Map<String, Object> status = new LinkedHashMap<>();
-    status.put("observedGeneration", Maps.map(deployment.get("metadata")).getOrDefault("generation", 1));
+    status.put(
+        "observedGeneration", Maps.map(deployment.get("metadata")).getOrDefault("generation", 1));
     status.put("replicas", 1);
     status.put("updatedReplicas", 1);
     status.put("readyReplicas", 1);
     status.put("availableReplicas", 1);
     status.put("conditions", List.of(condition));
     deployment.put("status", status);
-    api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", deployment);
+    api.replace(
+        "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", deployment);
   }
 
   /** The Deployment's pod goes, as when the Deployment is deleted or scaled to zero. */
   static void stop(EmulatedApiServer api, String namespace, String hash) {
-    api.dispatcher().store().deleteAll(PODS, namespace, o -> hash.equals(o.labels().get("pod-template-hash")));
+    api.dispatcher()
+        .store()
+        .deleteAll(PODS, namespace, o -> hash.equals(o.labels().get("pod-template-hash")));
   }
 }

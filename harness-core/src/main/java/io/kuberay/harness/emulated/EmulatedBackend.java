@@ -1,63 +1,63 @@
 package io.kuberay.harness.emulated;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.kuberay.harness.emulated.operator.rayservice.RayServiceController;
-import io.kuberay.harness.emulated.operator.rayservice.ServePorts;
-
-import io.kuberay.harness.emulated.node.MountNamespaces;
-import io.kuberay.harness.emulated.node.PodFilesystems;
-import io.kuberay.harness.emulated.node.InClusterApi;
-import io.kuberay.harness.emulated.support.ServiceAccountTokens;
-import java.net.InetAddress;
-
-import io.kuberay.harness.emulated.streaming.ApiFront;
-
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.InstallMethod;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayMode;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
-import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.api.ApiPath;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.node.InClusterApi;
+import io.kuberay.harness.emulated.node.MountNamespaces;
 import io.kuberay.harness.emulated.node.NodeEmulator;
-import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.node.PodFilesystems;
 import io.kuberay.harness.emulated.node.PodRuntime;
 import io.kuberay.harness.emulated.node.PodRuntimes;
-import io.kuberay.harness.emulated.streaming.PodStreams;
-import io.kuberay.harness.emulated.operator.RayClusterController;
-import io.kuberay.harness.emulated.operator.RayJobController;
 import io.kuberay.harness.emulated.node.RayProcessPodRuntime;
 import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.operator.RayClusterController;
+import io.kuberay.harness.emulated.operator.RayJobController;
+import io.kuberay.harness.emulated.operator.rayservice.RayServiceController;
+import io.kuberay.harness.emulated.operator.rayservice.ServePorts;
+import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.streaming.ApiFront;
+import io.kuberay.harness.emulated.streaming.PodStreams;
 import io.kuberay.harness.emulated.support.Labels;
-import java.util.Map;
-import java.util.function.Function;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.backend.ClusterBackend;
-import io.kuberay.harness.EnvironmentSettings;
-import io.kuberay.harness.InstallMethod;
-import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import io.kuberay.harness.install.Settings;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
-import io.kuberay.harness.RayMode;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * The emulated backend: an in-JVM Kubernetes API, an emulated node (scheduler + kubelet) and, once KubeRay
- * is installed, the emulated operator of that release.
+ * The emulated backend: an in-JVM Kubernetes API, an emulated node (scheduler + kubelet) and, once
+ * KubeRay is installed, the emulated operator of that release.
  */
 public final class EmulatedBackend implements ClusterBackend {
 
-  /** The API's loopback port (0: a free one), read when the backend starts; {@code up --port} sets it. */
+  /**
+   * The API's loopback port (0: a free one), read when the backend starts; {@code up --port} sets
+   * it.
+   */
   public static final String API_PORT_PROPERTY = "kuberay.api.port";
 
   private final EmulatedApiServer api;
@@ -76,31 +76,60 @@ public final class EmulatedBackend implements ClusterBackend {
     this.files = files;
   }
 
-  /** Starts the API server and the node; Ray pods, if any, keep their logs under {@code workDir}. */
+  /**
+   * Starts the API server and the node; Ray pods, if any, keep their logs under {@code workDir}.
+   */
   public static EmulatedBackend start(EnvironmentSettings settings, Path workDir) {
     // KubeRay's bundle is read and parsed (once per JVM) while the API server and the node start.
     OperatorInstaller.prepare(settings);
     EmulatedApiServer api = new EmulatedApiServer();
-    PodFilesystems files = new PodFilesystems(workDir.resolve("pod-files"), api::client, settings.nodeCapacity(), MountNamespaces.probe(),
-        PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
-    PodRuntime ray = rayRuntime(settings, workDir.resolve("pods"), files, pod -> clusterRayVersion(api.client(), pod));
-    EmulatedBackend backend = new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
+    PodFilesystems files =
+        new PodFilesystems(
+            workDir.resolve("pod-files"),
+            api::client,
+            settings.nodeCapacity(),
+            MountNamespaces.probe(),
+            PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
+    PodRuntime ray =
+        rayRuntime(
+            settings, workDir.resolve("pods"), files, pod -> clusterRayVersion(api.client(), pod));
+    EmulatedBackend backend =
+        new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
-      // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token (see ApiFront).
+      // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token
+      // (see ApiFront).
       ServiceAccountTokens serviceAccounts = new ServiceAccountTokens();
-      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort(), serviceAccounts);
+      backend.front =
+          ApiFront.start(
+              backend.api.dispatcher(),
+              endpoints,
+              Endpoints.EXEC_TIMEOUT,
+              apiPort(),
+              serviceAccounts);
       backend.api.start(backend.front.url());
       ApiFront front = backend.front;
-      // Pods reach the front as in-cluster clients: with their service account's token and the front's CA.
-      files.serveApiAt(new InClusterApi(InetAddress.getLoopbackAddress().getHostAddress(), front.port(),
-          () -> front.credentials().caPem(), serviceAccounts));
+      // Pods reach the front as in-cluster clients: with their service account's token and the
+      // front's CA.
+      files.serveApiAt(
+          new InClusterApi(
+              InetAddress.getLoopbackAddress().getHostAddress(),
+              front.port(),
+              () -> front.credentials().caPem(),
+              serviceAccounts));
       KubernetesClient client = backend.api.client();
       files.watch(backend.api);
       ClientWarmup.start(client.getKubernetesSerialization());
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
-      backend.node = new NodeEmulator(client, backend.api, settings.nodeCapacity(), backend.runtimes, new EventRecorder(backend.api::create, "kubelet")).start();
+      backend.node =
+          new NodeEmulator(
+                  client,
+                  backend.api,
+                  settings.nodeCapacity(),
+                  backend.runtimes,
+                  new EventRecorder(backend.api::create, "kubelet"))
+              .start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -108,7 +137,10 @@ public final class EmulatedBackend implements ClusterBackend {
     }
   }
 
-  /** {@code kuberay.api.port}: the loopback port kubeconfig clients reach the API on; 0 (the default) picks a free one. */
+  /**
+   * {@code kuberay.api.port}: the loopback port kubeconfig clients reach the API on; 0 (the
+   * default) picks a free one.
+   */
   private static int apiPort() {
     String text = Settings.get(API_PORT_PROPERTY).orElse("0");
     try {
@@ -119,36 +151,56 @@ public final class EmulatedBackend implements ClusterBackend {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(API_PORT_PROPERTY + "=" + text + " is not a port; use a number from 1 to 65535, or 0 for a free one");
+    throw new IllegalArgumentException(
+        API_PORT_PROPERTY
+            + "="
+            + text
+            + " is not a port; use a number from 1 to 65535, or 0 for a free one");
   }
 
-  /** The {@code spec.rayVersion} of the pod's RayCluster (the {@code ray.io/cluster} label), if it has one. */
+  /**
+   * The {@code spec.rayVersion} of the pod's RayCluster (the {@code ray.io/cluster} label), if it
+   * has one.
+   */
   private static Optional<String> clusterRayVersion(KubernetesClient client, Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String cluster = labels == null ? null : labels.get(Labels.CLUSTER);
     if (cluster == null) {
       return Optional.empty();
     }
-    GenericKubernetesResource rc = client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace(pod.getMetadata().getNamespace()).withName(cluster).get();
+    GenericKubernetesResource rc =
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(cluster)
+            .get();
     Object spec = rc == null ? null : rc.getAdditionalProperties().get("spec");
-    return spec instanceof Map<?, ?> m && m.get("rayVersion") instanceof String v ? Optional.of(v) : Optional.empty();
+    return spec instanceof Map<?, ?> m && m.get("rayVersion") instanceof String v
+        ? Optional.of(v)
+        : Optional.empty();
   }
 
-  private static PodRuntime rayRuntime(EnvironmentSettings settings, Path logDir, PodFilesystems files,
+  private static PodRuntime rayRuntime(
+      EnvironmentSettings settings,
+      Path logDir,
+      PodFilesystems files,
       Function<Pod, Optional<String>> clusterRayVersion) {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
-    int standbys = RayProcessPodRuntime.standbyCount(Settings.get(RayProcessPodRuntime.STANDBYS_PROPERTY));
+    int standbys =
+        RayProcessPodRuntime.standbyCount(Settings.get(RayProcessPodRuntime.STANDBYS_PROPERTY));
     RayRuntime runtime = RayRuntime.resolve();
     if (!runtime.isAvailable()) {
       if (settings.rayMode() == RayMode.REQUIRED) {
-        throw new IllegalStateException("kuberay.ray=required, but Ray is unavailable: " + runtime.unavailableReason().orElse("unknown reason"));
+        throw new IllegalStateException(
+            "kuberay.ray=required, but Ray is unavailable: "
+                + runtime.unavailableReason().orElse("unknown reason"));
       }
       return null;
     }
-    return new RayProcessPodRuntime(runtime, createDirectory(logDir), standbys, files, clusterRayVersion);
+    return new RayProcessPodRuntime(
+        runtime, createDirectory(logDir), standbys, files, clusterRayVersion);
   }
 
   private static Path createDirectory(Path dir) {
@@ -175,7 +227,8 @@ public final class EmulatedBackend implements ClusterBackend {
       throw new IllegalStateException("KubeRay is already installed in this emulated cluster");
     }
     if (settings.installMethod() == InstallMethod.NONE) {
-      // The user installs KubeRay (kubectl create -k, helm install): its Deployment starts the operator.
+      // The user installs KubeRay (kubectl create -k, helm install): its Deployment starts the
+      // operator.
       userInstalled = new OperatorDeployments(api, this::startOperator).start();
       return;
     }
@@ -183,13 +236,33 @@ public final class EmulatedBackend implements ClusterBackend {
     operator = startOperator(settings.kuberayVersion());
   }
 
-  /** The emulated operator of a release: its three controllers, reconciling every namespace until closed. */
+  /**
+   * The emulated operator of a release: its three controllers, reconciling every namespace until
+   * closed.
+   */
   private AutoCloseable startOperator(KubeRayVersion version) {
     OperatorFlavor flavor = new OperatorFlavor(version);
-    RayClusterController rayClusters = new RayClusterController(api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller")).start();
-    RayJobController rayJobs = new RayJobController(api.client(), api, flavor, new EventRecorder(api::create, "rayjob-controller"), this::dashboard).start();
+    RayClusterController rayClusters =
+        new RayClusterController(
+                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
+            .start();
+    RayJobController rayJobs =
+        new RayJobController(
+                api.client(),
+                api,
+                flavor,
+                new EventRecorder(api::create, "rayjob-controller"),
+                this::dashboard)
+            .start();
     RayServiceController rayServices =
-        new RayServiceController(api.client(), api, flavor, new EventRecorder(api::create, "rayservice-controller"), this::dashboard, servePorts).start();
+        new RayServiceController(
+                api.client(),
+                api,
+                flavor,
+                new EventRecorder(api::create, "rayservice-controller"),
+                this::dashboard,
+                servePorts)
+            .start();
     return () -> {
       rayServices.close();
       rayJobs.close();
@@ -199,7 +272,9 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public String operatorNamespace() {
-    return userInstalled != null ? userInstalled.namespace().orElse(operatorNamespace) : operatorNamespace;
+    return userInstalled != null
+        ? userInstalled.namespace().orElse(operatorNamespace)
+        : operatorNamespace;
   }
 
   @Override
@@ -215,12 +290,25 @@ public final class EmulatedBackend implements ClusterBackend {
   @Override
   public URI reach(Pod pod, int containerPort) {
     // A head's Serve proxy listens on its cluster's own loopback port (see ServePorts).
-    return servePorts.address(pod, containerPort).orElseGet(() -> runtimes.reach(pod, containerPort));
+    return servePorts
+        .address(pod, containerPort)
+        .orElseGet(() -> runtimes.reach(pod, containerPort));
   }
 
-  /** The head pod's dashboard, when its Ray process runs: what {@code <head-svc>.<ns>.svc:8265} reaches in a cluster. */
+  /**
+   * The head pod's dashboard, when its Ray process runs: what {@code <head-svc>.<ns>.svc:8265}
+   * reaches in a cluster.
+   */
   private Optional<URI> dashboard(String namespace, String cluster) {
-    return api.client().pods().inNamespace(namespace).withLabel("ray.io/cluster", cluster).withLabel("ray.io/node-type", "head").list().getItems().stream()
+    return api
+        .client()
+        .pods()
+        .inNamespace(namespace)
+        .withLabel("ray.io/cluster", cluster)
+        .withLabel("ray.io/node-type", "head")
+        .list()
+        .getItems()
+        .stream()
         .findFirst()
         .flatMap(p -> runtimes.address(p, 8265));
   }
@@ -248,7 +336,10 @@ public final class EmulatedBackend implements ClusterBackend {
     }
   }
 
-  /** Serves pods/log from the node's runtimes, and exec and port-forward through the {@link ApiFront}. */
+  /**
+   * Serves pods/log from the node's runtimes, and exec and port-forward through the {@link
+   * ApiFront}.
+   */
   private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {
     /** A non-interactive {@code kubectl exec} runs to completion or this long. */
     static final Duration EXEC_TIMEOUT = Duration.ofMinutes(30);
@@ -265,7 +356,9 @@ public final class EmulatedBackend implements ClusterBackend {
       return Optional.of(
           ApiErrors.unsupported(
               "pods/" + path.subresource() + " through the environment's own client",
-              "Use PodHandle.exec(...), or connect through the emulated cluster's kubeconfig (" + (front == null ? "not started" : front.url()) + "), whose server speaks the exec and port-forward protocols."));
+              "Use PodHandle.exec(...), or connect through the emulated cluster's kubeconfig ("
+                  + (front == null ? "not started" : front.url())
+                  + "), whose server speaks the exec and port-forward protocols."));
     }
 
     @Override

@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * KubeRay installed by the user ({@code kuberay.install=none}): a Deployment whose container runs the KubeRay operator
- * image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create -k} or {@code helm install kuberay-operator})
- * starts the emulated operator of the release in the image tag, as if the Deployment's pod had started; deleting the
- * Deployment (or scaling it to zero, or changing its image) stops it. One operator runs at a time, as two real ones
- * would fight over every RayCluster.
+ * KubeRay installed by the user ({@code kuberay.install=none}): a Deployment whose container runs
+ * the KubeRay operator image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create
+ * -k} or {@code helm install kuberay-operator}) starts the emulated operator of the release in the
+ * image tag, as if the Deployment's pod had started; deleting the Deployment (or scaling it to
+ * zero, or changing its image) stops it. One operator runs at a time, as two real ones would fight
+ * over every RayCluster.
  */
 final class OperatorDeployments implements AutoCloseable {
 
@@ -48,13 +49,17 @@ final class OperatorDeployments implements AutoCloseable {
   OperatorDeployments start() {
     watch = api.watch(DEPLOYMENTS, null, (type, d) -> loop.enqueue(d.namespace() + "/" + d.name()));
     // The Deployment is available once its pod is ready.
-    podWatch = api.watch(PODS, null, (type, p) -> {
-      String hash = p.labels().get("pod-template-hash");
-      String key = hash == null ? null : hashes.get(hash);
-      if (key != null) {
-        loop.enqueue(key);
-      }
-    });
+    podWatch =
+        api.watch(
+            PODS,
+            null,
+            (type, p) -> {
+              String hash = p.labels().get("pod-template-hash");
+              String key = hash == null ? null : hashes.get(hash);
+              if (key != null) {
+                loop.enqueue(key);
+              }
+            });
     return this;
   }
 
@@ -66,8 +71,12 @@ final class OperatorDeployments implements AutoCloseable {
   private void reconcile(String key) {
     String namespace = key.substring(0, key.indexOf('/'));
     String name = key.substring(key.indexOf('/') + 1);
-    Optional<Map<String, Object>> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
-    Optional<String> image = deployment.filter(d -> Maps.integer(d, "spec", "replicas").orElse(1) != 0).flatMap(OperatorDeployments::operatorImage);
+    Optional<Map<String, Object>> deployment =
+        api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
+    Optional<String> image =
+        deployment
+            .filter(d -> Maps.integer(d, "spec", "replicas").orElse(1) != 0)
+            .flatMap(OperatorDeployments::operatorImage);
     Running current = running.get(key);
     Optional<KubeRayVersion> wanted = image.flatMap(i -> release(i, key));
     if (current != null && !wanted.equals(Optional.of(current.version()))) {
@@ -78,8 +87,17 @@ final class OperatorDeployments implements AutoCloseable {
       return;
     }
     if (wanted.isEmpty()) {
-      refuse(key, namespace, name, image.get(), "UnsupportedRelease", "the emulated KubeRay operator runs releases " + KubeRayVersion.SUPPORTED + ", not the image " + image.get()
-          + "; use one of their images (quay.io/kuberay/operator:v1.1.0, ...)");
+      refuse(
+          key,
+          namespace,
+          name,
+          image.get(),
+          "UnsupportedRelease",
+          "the emulated KubeRay operator runs releases "
+              + KubeRayVersion.SUPPORTED
+              + ", not the image "
+              + image.get()
+              + "; use one of their images (quay.io/kuberay/operator:v1.1.0, ...)");
       return;
     }
     if (running.containsKey(key)) {
@@ -88,8 +106,15 @@ final class OperatorDeployments implements AutoCloseable {
     }
     Optional<String> other = running.keySet().stream().findFirst();
     if (other.isPresent()) {
-      refuse(key, namespace, name, image.get(), "OperatorAlreadyRunning", "the KubeRay operator of Deployment " + other.get()
-          + " already runs in this emulated cluster; delete it first (two operators would both reconcile every RayCluster)");
+      refuse(
+          key,
+          namespace,
+          name,
+          image.get(),
+          "OperatorAlreadyRunning",
+          "the KubeRay operator of Deployment "
+              + other.get()
+              + " already runs in this emulated cluster; delete it first (two operators would both reconcile every RayCluster)");
       return;
     }
     refused.remove(key);
@@ -102,15 +127,24 @@ final class OperatorDeployments implements AutoCloseable {
 
   /** Writes the Deployment's available status once its pod is Ready, and not again. */
   private void reportAvailable(String key, String namespace, String name, Running current) {
-    Optional<Map<String, Object>> deployment = api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
-    if (deployment.isEmpty() || Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0) {
+    Optional<Map<String, Object>> deployment =
+        api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
+    if (deployment.isEmpty()
+        || Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0) {
       return;
     }
-    Map<String, Object> pods = api.read("/api/v1/namespaces/" + namespace + "/pods").orElse(Map.of());
-    boolean ready = Maps.list(pods.get("items")).stream()
-        .filter(p -> current.podTemplateHash().equals(Maps.get(Maps.map(p), "metadata", "labels", "pod-template-hash")))
-        .flatMap(p -> Maps.list(Maps.get(Maps.map(p), "status", "conditions")).stream())
-        .map(Maps::map).anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status")));
+    Map<String, Object> pods =
+        api.read("/api/v1/namespaces/" + namespace + "/pods").orElse(Map.of());
+    boolean ready =
+        Maps.list(pods.get("items")).stream()
+            .filter(
+                p ->
+                    current
+                        .podTemplateHash()
+                        .equals(Maps.get(Maps.map(p), "metadata", "labels", "pod-template-hash")))
+            .flatMap(p -> Maps.list(Maps.get(Maps.map(p), "status", "conditions")).stream())
+            .map(Maps::map)
+            .anyMatch(c -> "Ready".equals(c.get("type")) && "True".equals(c.get("status")));
     if (ready) {
       DeploymentRollout.markAvailable(api, namespace, name);
     }
@@ -128,25 +162,32 @@ final class OperatorDeployments implements AutoCloseable {
     logger.info("Emulated KubeRay {} operator of Deployment {} stopped", current.version(), key);
   }
 
-  /** The Deployment stays unavailable and says why; written once per image, since writing the status is itself a change. */
-  private void refuse(String key, String namespace, String name, String image, String reason, String message) {
+  /**
+   * The Deployment stays unavailable and says why; written once per image, since writing the status
+   * is itself a change.
+   */
+  private void refuse(
+      String key, String namespace, String name, String image, String reason, String message) {
     if (image.equals(refused.put(key, image))) {
       return;
     }
     logger.warn("Deployment {}: {}", key, message);
-    api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name).ifPresent(d -> {
-      Map<String, Object> condition = new LinkedHashMap<>();
-      condition.put("type", "Available");
-      condition.put("status", "False");
-      condition.put("reason", reason);
-      condition.put("message", message);
-      Map<String, Object> status = new LinkedHashMap<>();
-      status.put("replicas", 0);
-      status.put("unavailableReplicas", 1);
-      status.put("conditions", List.of(condition));
-      d.put("status", status);
-      api.replace("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", d);
-    });
+    api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name)
+        .ifPresent(
+            d -> {
+              Map<String, Object> condition = new LinkedHashMap<>();
+              condition.put("type", "Available");
+              condition.put("status", "False");
+              condition.put("reason", reason);
+              condition.put("message", message);
+              Map<String, Object> status = new LinkedHashMap<>();
+              status.put("replicas", 0);
+              status.put("unavailableReplicas", 1);
+              status.put("conditions", List.of(condition));
+              d.put("status", status);
+              api.replace(
+                  "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name + "/status", d);
+            });
   }
 
   /** The first container image of the template that is KubeRay's operator. */
@@ -154,7 +195,9 @@ final class OperatorDeployments implements AutoCloseable {
     for (Object c : Maps.list(Maps.get(deployment, "spec", "template", "spec", "containers"))) {
       String image = String.valueOf(Maps.map(c).get("image"));
       String repository = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
-      if (repository.endsWith("kuberay/operator") || repository.endsWith("/kuberay-operator") || repository.equals("kuberay-operator")) {
+      if (repository.endsWith("kuberay/operator")
+          || repository.endsWith("/kuberay-operator")
+          || repository.equals("kuberay-operator")) {
         return Optional.of(image);
       }
     }
@@ -181,13 +224,14 @@ final class OperatorDeployments implements AutoCloseable {
       podWatch.close();
     }
     loop.close();
-    running.forEach((key, r) -> {
-      try {
-        r.operator().close();
-      } catch (Exception e) {
-        logger.warn("Stopping the emulated operator of Deployment {} failed", key, e);
-      }
-    });
+    running.forEach(
+        (key, r) -> {
+          try {
+            r.operator().close();
+          } catch (Exception e) {
+            logger.warn("Stopping the emulated operator of Deployment {} failed", key, e);
+          }
+        });
     running.clear();
   }
 }

@@ -1,34 +1,36 @@
 package io.kuberay.harness.emulated;
 
+import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.store.FrozenJson;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.EnvironmentSettings;
-import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.install.KubeRayManifests;
 import io.kuberay.harness.install.ManifestObject;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Installs a KubeRay release into the emulated cluster the way the user's command would: every object of
- * the kustomize bundle (or the Helm chart's equivalents), an available operator Deployment and its running
- * pod, so that listing the operator namespace shows what a real install shows. The objects go to the API
- * server as maps, parsed once per JVM, without a client round trip.
+ * Installs a KubeRay release into the emulated cluster the way the user's command would: every
+ * object of the kustomize bundle (or the Helm chart's equivalents), an available operator
+ * Deployment and its running pod, so that listing the operator namespace shows what a real install
+ * shows. The objects go to the API server as maps, parsed once per JVM, without a client round
+ * trip.
  */
 final class OperatorInstaller {
 
   static final String HELM_RELEASE = "kuberay-operator";
 
-  /** The bundles' objects as maps, shared by every environment of the JVM and never changed (the bundles are cached too). */
+  /**
+   * The bundles' objects as maps, shared by every environment of the JVM and never changed (the
+   * bundles are cached too).
+   */
   private static final Map<ManifestObject, Map<String, Object>> PARSED = new ConcurrentHashMap<>();
+
   private static final Set<String> PREPARED = ConcurrentHashMap.newKeySet();
 
   private final EmulatedApiServer api;
@@ -38,19 +40,23 @@ final class OperatorInstaller {
   }
 
   /**
-   * Reads and parses the release's bundle in the background, if this JVM has not yet: a cold start then
-   * overlaps it with starting the API server (install waits for what is still being parsed). A failure
-   * here is reported by {@link #install}, which reads the bundle again.
+   * Reads and parses the release's bundle in the background, if this JVM has not yet: a cold start
+   * then overlaps it with starting the API server (install waits for what is still being parsed). A
+   * failure here is reported by {@link #install}, which reads the bundle again.
    */
   static void prepare(EnvironmentSettings settings) {
     if (PREPARED.add(settings.kuberayVersion() + "|" + settings.manifestsDir())) {
-      Thread t = new Thread(() -> {
-        try {
-          KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir()).forEach(o -> PARSED.computeIfAbsent(o, OperatorInstaller::parse));
-        } catch (RuntimeException e) {
-          // install() reads the bundle itself and reports the problem
-        }
-      }, "kuberay-bundle-parser");
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir())
+                      .forEach(o -> PARSED.computeIfAbsent(o, OperatorInstaller::parse));
+                } catch (RuntimeException e) {
+                  // install() reads the bundle itself and reports the problem
+                }
+              },
+              "kuberay-bundle-parser");
       t.setDaemon(true);
       t.start();
     }
@@ -58,9 +64,15 @@ final class OperatorInstaller {
 
   /** Returns the operator's namespace. */
   String install(EnvironmentSettings settings) {
-    List<ManifestObject> bundle = KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir());
+    List<ManifestObject> bundle =
+        KubeRayManifests.rawBundle(settings.kuberayVersion(), settings.manifestsDir());
     boolean helm = settings.installMethod() == InstallMethod.HELM;
-    String namespace = bundle.stream().filter(o -> "Namespace".equals(o.kind())).map(ManifestObject::name).findFirst().orElse("default");
+    String namespace =
+        bundle.stream()
+            .filter(o -> "Namespace".equals(o.kind()))
+            .map(ManifestObject::name)
+            .findFirst()
+            .orElse("default");
     String operatorNs = helm ? "default" : namespace;
     for (ManifestObject object : bundle) {
       Map<String, Object> parsed = PARSED.computeIfAbsent(object, OperatorInstaller::parse);
@@ -85,7 +97,10 @@ final class OperatorInstaller {
     return operatorNs;
   }
 
-  /** A CRD's spec (its schema) is kept with its JSON text, so that storing the CRD does not serialize it again. */
+  /**
+   * A CRD's spec (its schema) is kept with its JSON text, so that storing the CRD does not
+   * serialize it again.
+   */
   @SuppressWarnings("unchecked")
   private static Map<String, Object> parse(ManifestObject object) {
     Map<String, Object> parsed = JsonText.readObject(object.json());
@@ -96,7 +111,8 @@ final class OperatorInstaller {
   }
 
   private static boolean isNamespaced(String kind) {
-    return !List.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding").contains(kind);
+    return !List.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding")
+        .contains(kind);
   }
 
   /** The kuberay-operator chart names objects like kustomize but labels them for its release. */

@@ -18,8 +18,13 @@ final class ClasspathManifestSource implements ManifestSource {
   public Path chart(String chartName, KubeRayVersion version) {
     throw new IllegalStateException(
         "The harness jar bundles no Helm charts (kuberay.manifests.source=classpath). Install by kustomize"
-            + " (kuberay.install=kustomize), point kuberay.manifests.dir at a folder with " + version + "/charts/"
-            + chartName + "-" + version.number() + ".tgz, or use the upstream source.");
+            + " (kuberay.install=kustomize), point kuberay.manifests.dir at a folder with "
+            + version
+            + "/charts/"
+            + chartName
+            + "-"
+            + version.number()
+            + ".tgz, or use the upstream source.");
   }
 
   @Override

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A folder of KubeRay release data: {@code <dir>/<version>/kustomize-default.yaml} and
- * {@code <dir>/<version>/charts/<chart>-<number>.tgz} (the layout of {@code shared/kuberay}).
+ * A folder of KubeRay release data: {@code <dir>/<version>/kustomize-default.yaml} and {@code
+ * <dir>/<version>/charts/<chart>-<number>.tgz} (the layout of {@code shared/kuberay}).
  */
 final class DirectoryManifestSource implements ManifestSource {
 
@@ -26,11 +26,22 @@ final class DirectoryManifestSource implements ManifestSource {
 
   @Override
   public Path chart(String chartName, KubeRayVersion version) {
-    Path file = dir.resolve(version.toString()).resolve("charts").resolve(chartName + "-" + version.number() + ".tgz");
+    Path file =
+        dir.resolve(version.toString())
+            .resolve("charts")
+            .resolve(chartName + "-" + version.number() + ".tgz");
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException(
-          "No " + chartName + " chart for KubeRay " + version + " at " + file
-              + ". Put the packaged chart there (helm pull kuberay/" + chartName + " --version " + version.number()
+          "No "
+              + chartName
+              + " chart for KubeRay "
+              + version
+              + " at "
+              + file
+              + ". Put the packaged chart there (helm pull kuberay/"
+              + chartName
+              + " --version "
+              + version.number()
               + "), or unset kuberay.manifests.dir to download it.");
     }
     return file;

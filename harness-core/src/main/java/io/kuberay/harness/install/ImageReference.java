@@ -3,10 +3,11 @@ package io.kuberay.harness.install;
 import java.util.Objects;
 
 /**
- * An image name split the way Docker and containerd read it: {@code [registry/]path[:tag][@digest]}.
+ * An image name split the way Docker and containerd read it: {@code
+ * [registry/]path[:tag][@digest]}.
  *
  * @param repository everything before the tag, as written ({@code kuberay-harness/ray})
- * @param tag        the tag, {@code latest} when none is written
+ * @param tag the tag, {@code latest} when none is written
  */
 public record ImageReference(String repository, String tag) {
 
@@ -32,13 +33,18 @@ public record ImageReference(String repository, String tag) {
   public String registry() {
     int slash = repository.indexOf('/');
     String first = slash < 0 ? "" : repository.substring(0, slash);
-    return first.contains(".") || first.contains(":") || first.equals("localhost") ? first : "docker.io";
+    return first.contains(".") || first.contains(":") || first.equals("localhost")
+        ? first
+        : "docker.io";
   }
 
   /** The fully qualified name containerd stores: {@code docker.io/library/busybox:1.36}. */
   public String fullyQualified() {
     String registry = registry();
-    String path = repository.startsWith(registry + "/") ? repository.substring(registry.length() + 1) : repository;
+    String path =
+        repository.startsWith(registry + "/")
+            ? repository.substring(registry.length() + 1)
+            : repository;
     if (registry.equals("docker.io") && !path.contains("/")) {
       path = "library/" + path;
     }

@@ -8,16 +8,21 @@ import java.util.Optional;
 /**
  * How {@link KubeRayInstaller} installs, beyond the version and method of the environment settings.
  *
- * @param operatorImage   the operator image the Deployment runs (pulled {@code IfNotPresent}); empty keeps the
- *                        release's own ({@code quay.io/kuberay/operator:<version>})
- * @param namespace       where releases that install "into the namespace you apply to" (kustomize v1.3+, Helm)
- *                        go; v1.1.0's kustomize bundle always creates {@code ray-system}
- * @param apply           create (then replace what exists, like the Makefile's {@code create || replace}) or
- *                        server-side apply; never client-side apply, the CRDs are too large for it
- * @param force           install even when another KubeRay version's operator is already in the cluster
- * @param timeout         how long the operator Deployment may take to become available
+ * @param operatorImage the operator image the Deployment runs (pulled {@code IfNotPresent}); empty
+ *     keeps the release's own ({@code quay.io/kuberay/operator:<version>})
+ * @param namespace where releases that install "into the namespace you apply to" (kustomize v1.3+,
+ *     Helm) go; v1.1.0's kustomize bundle always creates {@code ray-system}
+ * @param apply create (then replace what exists, like the Makefile's {@code create || replace}) or
+ *     server-side apply; never client-side apply, the CRDs are too large for it
+ * @param force install even when another KubeRay version's operator is already in the cluster
+ * @param timeout how long the operator Deployment may take to become available
  */
-public record InstallOptions(Optional<String> operatorImage, String namespace, Apply apply, boolean force, Duration timeout) {
+public record InstallOptions(
+    Optional<String> operatorImage,
+    String namespace,
+    Apply apply,
+    boolean force,
+    Duration timeout) {
 
   public static final String OPERATOR_IMAGE = "kuberay.operator.image";
   public static final String NAMESPACE = "kuberay.operator.namespace";
@@ -72,7 +77,8 @@ public record InstallOptions(Optional<String> operatorImage, String namespace, A
       if (t.equals("server-side") || t.equals("ssa")) {
         return SERVER_SIDE;
       }
-      throw new IllegalArgumentException("Unknown " + APPLY + " '" + text + "'. Use create or server-side.");
+      throw new IllegalArgumentException(
+          "Unknown " + APPLY + " '" + text + "'. Use create or server-side.");
     }
   }
 }

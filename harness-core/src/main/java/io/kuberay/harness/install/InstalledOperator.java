@@ -10,16 +10,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A KubeRay operator already running in a cluster, found by the label both install methods put on its
- * Deployment: {@code app.kubernetes.io/component=kuberay-operator}.
+ * A KubeRay operator already running in a cluster, found by the label both install methods put on
+ * its Deployment: {@code app.kubernetes.io/component=kuberay-operator}.
  *
- * @param namespace  the Deployment's namespace
- * @param name       the Deployment's name
- * @param image      the operator container's image
- * @param version    the release, from the image tag or the chart label ({@code 1.1.0} without {@code v}); empty
- *                   when neither says
+ * @param namespace the Deployment's namespace
+ * @param name the Deployment's name
+ * @param image the operator container's image
+ * @param version the release, from the image tag or the chart label ({@code 1.1.0} without {@code
+ *     v}); empty when neither says
  */
-public record InstalledOperator(String namespace, String name, String image, Optional<String> version) {
+public record InstalledOperator(
+    String namespace, String name, String image, Optional<String> version) {
 
   public static final String COMPONENT_LABEL = "app.kubernetes.io/component";
   public static final String COMPONENT = "kuberay-operator";
@@ -28,20 +29,41 @@ public record InstalledOperator(String namespace, String name, String image, Opt
 
   /** Every KubeRay operator Deployment in the cluster, in any namespace. */
   public static List<InstalledOperator> findAll(KubernetesClient client) {
-    return client.apps().deployments().inAnyNamespace().withLabel(COMPONENT_LABEL, COMPONENT).list().getItems().stream()
+    return client
+        .apps()
+        .deployments()
+        .inAnyNamespace()
+        .withLabel(COMPONENT_LABEL, COMPONENT)
+        .list()
+        .getItems()
+        .stream()
         .map(InstalledOperator::of)
         .toList();
   }
 
   static InstalledOperator of(Deployment d) {
     List<Container> containers = d.getSpec().getTemplate().getSpec().getContainers();
-    String image = containers.stream().filter(c -> COMPONENT.equals(c.getName())).findFirst()
-        .or(() -> containers.stream().findFirst()).map(Container::getImage).orElse("");
-    Map<String, String> labels = d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
-    Optional<String> version = versionOf(image)
-        .or(() -> Optional.ofNullable(labels.get("helm.sh/chart")).flatMap(InstalledOperator::versionOf))
-        .or(() -> Optional.ofNullable(labels.get("app.kubernetes.io/version")).flatMap(InstalledOperator::versionOf));
-    return new InstalledOperator(d.getMetadata().getNamespace(), d.getMetadata().getName(), image, version);
+    String image =
+        containers.stream()
+            .filter(c -> COMPONENT.equals(c.getName()))
+            .findFirst()
+            .or(() -> containers.stream().findFirst())
+            .map(Container::getImage)
+            .orElse("");
+    Map<String, String> labels =
+        d.getMetadata().getLabels() == null ? Map.of() : d.getMetadata().getLabels();
+    Optional<String> version =
+        versionOf(image)
+            .or(
+                () ->
+                    Optional.ofNullable(labels.get("helm.sh/chart"))
+                        .flatMap(InstalledOperator::versionOf))
+            .or(
+                () ->
+                    Optional.ofNullable(labels.get("app.kubernetes.io/version"))
+                        .flatMap(InstalledOperator::versionOf));
+    return new InstalledOperator(
+        d.getMetadata().getNamespace(), d.getMetadata().getName(), image, version);
   }
 
   static Optional<String> versionOf(String text) {
@@ -58,6 +80,14 @@ public record InstalledOperator(String namespace, String name, String image, Opt
 
   @Override
   public String toString() {
-    return "Deployment " + namespace + "/" + name + " (image " + image + ", version " + version.map(v -> "v" + v).orElse("unknown") + ")";
+    return "Deployment "
+        + namespace
+        + "/"
+        + name
+        + " (image "
+        + image
+        + ", version "
+        + version.map(v -> "v" + v).orElse("unknown")
+        + ")";
   }
 }

@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Installs a KubeRay release into a real cluster the two ways of the quick-start — the kustomize bundle
- * ({@code kubectl create -k}) or the {@code kuberay-operator} Helm chart — and waits until the operator
- * Deployment is available. Helm runs in the JVM through helm-java, so users need no helm binary.
+ * Installs a KubeRay release into a real cluster the two ways of the quick-start — the kustomize
+ * bundle ({@code kubectl create -k}) or the {@code kuberay-operator} Helm chart — and waits until
+ * the operator Deployment is available. Helm runs in the JVM through helm-java, so users need no
+ * helm binary.
  */
 public final class KubeRayInstaller {
 
@@ -39,16 +40,17 @@ public final class KubeRayInstaller {
   private static final Logger logger = LoggerFactory.getLogger(KubeRayInstaller.class);
   private static final KubernetesSerialization SERDE = new KubernetesSerialization();
   private static final String FIELD_MANAGER = "kuberay-harness";
-  private static final Set<String> IMAGE_PULL_ERRORS = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
+  private static final Set<String> IMAGE_PULL_ERRORS =
+      Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull");
 
   private final KubernetesClient client;
   private final String kubeconfig;
   private final ManifestSource source;
 
   /**
-   * @param client     a client of the cluster
+   * @param client a client of the cluster
    * @param kubeconfig a kubeconfig (YAML) whose current context is that cluster, for Helm
-   * @param source     where the release data comes from
+   * @param source where the release data comes from
    */
   public KubeRayInstaller(KubernetesClient client, String kubeconfig, ManifestSource source) {
     this.client = Objects.requireNonNull(client, "client");
@@ -57,33 +59,49 @@ public final class KubeRayInstaller {
   }
 
   /**
-   * Installs {@code version} unless an operator of that version is already there (then it is reused).
+   * Installs {@code version} unless an operator of that version is already there (then it is
+   * reused).
    *
-   * @throws IllegalStateException when an operator of another version is installed and {@code options.force()}
-   *                               is false
+   * @throws IllegalStateException when an operator of another version is installed and {@code
+   *     options.force()} is false
    */
-  public Installation install(KubeRayVersion version, InstallMethod method, InstallOptions options) {
+  public Installation install(
+      KubeRayVersion version, InstallMethod method, InstallOptions options) {
     List<InstalledOperator> present = InstalledOperator.findAll(client);
-    Optional<InstalledOperator> same = present.stream().filter(o -> o.isVersion(version.number())).findFirst();
+    Optional<InstalledOperator> same =
+        present.stream().filter(o -> o.isVersion(version.number())).findFirst();
     if (same.isPresent() && !options.force()) {
       logger.info("KubeRay {} is already installed ({}); using it", version, same.get());
       awaitAvailable(same.get().namespace(), same.get().name(), options.timeout());
-      return new Installation(same.get().namespace(), same.get().name(), List.of(), Optional.empty(), true);
+      return new Installation(
+          same.get().namespace(), same.get().name(), List.of(), Optional.empty(), true);
     }
-    List<InstalledOperator> others = present.stream().filter(o -> !o.isVersion(version.number())).toList();
+    List<InstalledOperator> others =
+        present.stream().filter(o -> !o.isVersion(version.number())).toList();
     if (!others.isEmpty() && !options.force()) {
       throw new IllegalStateException(
-          "The cluster already runs a KubeRay operator: " + others.stream().map(Object::toString).collect(Collectors.joining(", "))
-              + ". The harness will not install KubeRay " + version + " over it (the CRDs are shared cluster-wide and two"
-              + " operators would both reconcile every RayCluster). Use kuberay.version=" + others.get(0).version().map(v -> "v" + v).orElse("<its version>")
-              + ", uninstall it, or set " + InstallOptions.FORCE + "=true to install anyway.");
+          "The cluster already runs a KubeRay operator: "
+              + others.stream().map(Object::toString).collect(Collectors.joining(", "))
+              + ". The harness will not install KubeRay "
+              + version
+              + " over it (the CRDs are shared cluster-wide and two"
+              + " operators would both reconcile every RayCluster). Use kuberay.version="
+              + others.get(0).version().map(v -> "v" + v).orElse("<its version>")
+              + ", uninstall it, or set "
+              + InstallOptions.FORCE
+              + "=true to install anyway.");
     }
-    Installation installation = method == InstallMethod.HELM ? installHelm(version, options) : installKustomize(version, options);
+    Installation installation =
+        method == InstallMethod.HELM
+            ? installHelm(version, options)
+            : installKustomize(version, options);
     awaitAvailable(installation.namespace(), installation.deployment(), options.timeout());
     return installation;
   }
 
-  /** The kustomize bundle's objects as they will be sent: namespace set, operator image replaced. */
+  /**
+   * The kustomize bundle's objects as they will be sent: namespace set, operator image replaced.
+   */
   List<GenericKubernetesResource> renderKustomize(KubeRayVersion version, InstallOptions options) {
     List<GenericKubernetesResource> bundle = source.kustomizeBundle(version);
     String namespace = bundleNamespace(bundle).orElse(options.namespace());
@@ -94,11 +112,13 @@ public final class KubeRayInstaller {
         o.getMetadata().setNamespace(namespace);
       }
       if (o.getKind().endsWith("RoleBinding")) {
-        subjects(o).forEach(s -> {
-          if ("ServiceAccount".equals(s.get("kind"))) {
-            s.put("namespace", namespace);
-          }
-        });
+        subjects(o)
+            .forEach(
+                s -> {
+                  if ("ServiceAccount".equals(s.get("kind"))) {
+                    s.put("namespace", namespace);
+                  }
+                });
       }
       if ("Deployment".equals(o.getKind())) {
         options.operatorImage().ifPresent(image -> setOperatorImage(o, image));
@@ -110,7 +130,10 @@ public final class KubeRayInstaller {
   }
 
   private static Optional<String> bundleNamespace(List<GenericKubernetesResource> bundle) {
-    return bundle.stream().filter(o -> "Namespace".equals(o.getKind())).map(o -> o.getMetadata().getName()).findFirst();
+    return bundle.stream()
+        .filter(o -> "Namespace".equals(o.getKind()))
+        .map(o -> o.getMetadata().getName())
+        .findFirst();
   }
 
   private static int applyOrder(HasMetadata o) {
@@ -134,10 +157,16 @@ public final class KubeRayInstaller {
 
   @SuppressWarnings("unchecked")
   private static void setOperatorImage(GenericKubernetesResource deployment, String image) {
-    Map<String, Object> spec = (Map<String, Object>) deployment.getAdditionalProperties().get("spec");
-    Map<String, Object> podSpec = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+    Map<String, Object> spec =
+        (Map<String, Object>) deployment.getAdditionalProperties().get("spec");
+    Map<String, Object> podSpec =
+        (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
     List<Map<String, Object>> containers = (List<Map<String, Object>>) podSpec.get("containers");
-    Map<String, Object> operator = containers.stream().filter(c -> InstalledOperator.COMPONENT.equals(c.get("name"))).findFirst().orElse(containers.get(0));
+    Map<String, Object> operator =
+        containers.stream()
+            .filter(c -> InstalledOperator.COMPONENT.equals(c.get("name")))
+            .findFirst()
+            .orElse(containers.get(0));
     operator.put("image", image);
     operator.put("imagePullPolicy", "IfNotPresent");
   }
@@ -149,7 +178,13 @@ public final class KubeRayInstaller {
     if (bundleNamespace(objects).isEmpty()) {
       ensureNamespace(namespace).ifPresent(created::add);
     }
-    logger.info("Installing KubeRay {} by kustomize ({} objects, {}) from {} into namespace {}", version, objects.size(), options.apply(), source.describe(), namespace);
+    logger.info(
+        "Installing KubeRay {} by kustomize ({} objects, {}) from {} into namespace {}",
+        version,
+        objects.size(),
+        options.apply(),
+        source.describe(),
+        namespace);
     for (GenericKubernetesResource o : objects) {
       HasMetadata current = client.resource(o).get();
       boolean existed = current != null;
@@ -165,8 +200,19 @@ public final class KubeRayInstaller {
         created.add(o);
       }
     }
-    String deployment = objects.stream().filter(o -> "Deployment".equals(o.getKind())).map(o -> o.getMetadata().getName()).findFirst()
-        .orElseThrow(() -> new IllegalStateException("The KubeRay " + version + " bundle from " + source.describe() + " has no operator Deployment"));
+    String deployment =
+        objects.stream()
+            .filter(o -> "Deployment".equals(o.getKind()))
+            .map(o -> o.getMetadata().getName())
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "The KubeRay "
+                            + version
+                            + " bundle from "
+                            + source.describe()
+                            + " has no operator Deployment"));
     return new Installation(namespace, deployment, created, Optional.empty(), false);
   }
 
@@ -174,19 +220,27 @@ public final class KubeRayInstaller {
     if (client.namespaces().withName(name).get() != null) {
       return Optional.empty();
     }
-    return Optional.of(client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create());
+    return Optional.of(
+        client
+            .resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+            .create());
   }
 
   private Installation installHelm(KubeRayVersion version, InstallOptions options) {
     Path chart = source.chart("kuberay-operator", version);
     List<HasMetadata> created = new ArrayList<>();
     ensureNamespace(options.namespace()).ifPresent(created::add);
-    logger.info("Installing KubeRay {} by Helm chart {} into namespace {}", version, chart, options.namespace());
-    var install = Helm.install(chart.toString())
-        .withName(OPERATOR_RELEASE)
-        .withNamespace(options.namespace())
-        .withKubeConfigContents(kubeconfig)
-        .set("image.pullPolicy", "IfNotPresent");
+    logger.info(
+        "Installing KubeRay {} by Helm chart {} into namespace {}",
+        version,
+        chart,
+        options.namespace());
+    var install =
+        Helm.install(chart.toString())
+            .withName(OPERATOR_RELEASE)
+            .withNamespace(options.namespace())
+            .withKubeConfigContents(kubeconfig)
+            .set("image.pullPolicy", "IfNotPresent");
     if (options.operatorImage().isPresent()) {
       ImageReference ref = ImageReference.parse(options.operatorImage().get());
       install = install.set("image.repository", ref.repository()).set("image.tag", ref.tag());
@@ -194,21 +248,32 @@ public final class KubeRayInstaller {
     try {
       install.call();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("helm install " + OPERATOR_RELEASE + " " + chart + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "helm install " + OPERATOR_RELEASE + " " + chart + " failed: " + e.getMessage(), e);
     }
-    return new Installation(options.namespace(), OPERATOR_RELEASE, created, Optional.of(OPERATOR_RELEASE), false);
+    return new Installation(
+        options.namespace(), OPERATOR_RELEASE, created, Optional.of(OPERATOR_RELEASE), false);
   }
 
   /**
-   * Installs the {@code ray-cluster} chart of {@code version} as release {@code release} (RayCluster
-   * {@code <release>-kuberay}), with the Ray image replaced by {@code rayImage} when given and {@code values}
-   * set like {@code helm install --set key=value}.
+   * Installs the {@code ray-cluster} chart of {@code version} as release {@code release}
+   * (RayCluster {@code <release>-kuberay}), with the Ray image replaced by {@code rayImage} when
+   * given and {@code values} set like {@code helm install --set key=value}.
    */
-  public void installRayClusterChart(KubeRayVersion version, String release, String namespace, Optional<String> rayImage, Map<String, ?> values) {
+  public void installRayClusterChart(
+      KubeRayVersion version,
+      String release,
+      String namespace,
+      Optional<String> rayImage,
+      Map<String, ?> values) {
     Path chart = source.chart("ray-cluster", version);
     ensureNamespace(namespace);
-    var install = Helm.install(chart.toString()).withName(release).withNamespace(namespace).withKubeConfigContents(kubeconfig)
-        .set("image.pullPolicy", "IfNotPresent");
+    var install =
+        Helm.install(chart.toString())
+            .withName(release)
+            .withNamespace(namespace)
+            .withKubeConfigContents(kubeconfig)
+            .set("image.pullPolicy", "IfNotPresent");
     if (rayImage.isPresent()) {
       ImageReference ref = ImageReference.parse(rayImage.get());
       install = install.set("image.repository", ref.repository()).set("image.tag", ref.tag());
@@ -219,19 +284,29 @@ public final class KubeRayInstaller {
     try {
       install.call();
     } catch (RuntimeException e) {
-      throw new IllegalStateException("helm install " + release + " " + chart + " failed: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "helm install " + release + " " + chart + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** Removes what {@code installation} created, newest first; CRDs stay (deleting them would delete every RayCluster). */
+  /**
+   * Removes what {@code installation} created, newest first; CRDs stay (deleting them would delete
+   * every RayCluster).
+   */
   public void uninstall(Installation installation) {
-    installation.helmRelease().ifPresent(release -> {
-      try {
-        Helm.uninstall(release).withNamespace(installation.namespace()).withKubeConfigContents(kubeconfig).call();
-      } catch (RuntimeException e) {
-        logger.warn("helm uninstall {} failed: {}", release, e.getMessage());
-      }
-    });
+    installation
+        .helmRelease()
+        .ifPresent(
+            release -> {
+              try {
+                Helm.uninstall(release)
+                    .withNamespace(installation.namespace())
+                    .withKubeConfigContents(kubeconfig)
+                    .call();
+              } catch (RuntimeException e) {
+                logger.warn("helm uninstall {} failed: {}", release, e.getMessage());
+              }
+            });
     List<HasMetadata> created = new ArrayList<>(installation.created());
     Collections.reverse(created);
     for (HasMetadata o : created) {
@@ -241,12 +316,16 @@ public final class KubeRayInstaller {
       try {
         client.resource(o).delete();
       } catch (KubernetesClientException e) {
-        logger.warn("Could not delete {} {}: {}", o.getKind(), o.getMetadata().getName(), e.getMessage());
+        logger.warn(
+            "Could not delete {} {}: {}", o.getKind(), o.getMetadata().getName(), e.getMessage());
       }
     }
   }
 
-  /** Waits until the Deployment reports Available, failing at once when its pod cannot pull its image. */
+  /**
+   * Waits until the Deployment reports Available, failing at once when its pod cannot pull its
+   * image.
+   */
   public void awaitAvailable(String namespace, String name, Duration timeout) {
     Waits.until(
         "Deployment " + namespace + "/" + name,
@@ -259,42 +338,82 @@ public final class KubeRayInstaller {
   }
 
   static boolean isAvailable(Deployment d) {
-    return d.getStatus() != null && d.getStatus().getConditions() != null
-        && d.getStatus().getConditions().stream().anyMatch(c -> "Available".equals(c.getType()) && "True".equals(c.getStatus()));
+    return d.getStatus() != null
+        && d.getStatus().getConditions() != null
+        && d.getStatus().getConditions().stream()
+            .anyMatch(c -> "Available".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private String describe(Deployment d) {
-    String conditions = d.getStatus() == null || d.getStatus().getConditions() == null ? "no status"
-        : d.getStatus().getConditions().stream().map(c -> c.getType() + "=" + c.getStatus() + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
-            .collect(Collectors.joining(", "));
+    String conditions =
+        d.getStatus() == null || d.getStatus().getConditions() == null
+            ? "no status"
+            : d.getStatus().getConditions().stream()
+                .map(
+                    c ->
+                        c.getType()
+                            + "="
+                            + c.getStatus()
+                            + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
+                .collect(Collectors.joining(", "));
     List<String> pods = pods(d).stream().map(KubeRayInstaller::describe).toList();
-    String pullHint = imagePullErrors(d).isEmpty() ? ""
-        : ". The operator image cannot be pulled inside the cluster: provide it locally (side-load it, e.g. -D"
-            + InstallOptions.OPERATOR_IMAGE + "=<local image> with the k3s backend) or make its registry reachable";
+    String pullHint =
+        imagePullErrors(d).isEmpty()
+            ? ""
+            : ". The operator image cannot be pulled inside the cluster: provide it locally (side-load it, e.g. -D"
+                + InstallOptions.OPERATOR_IMAGE
+                + "=<local image> with the k3s backend) or make its registry reachable";
     return conditions + "; pods: " + (pods.isEmpty() ? "none" : String.join("; ", pods)) + pullHint;
   }
 
   private static String describe(Pod p) {
-    String states = p.getStatus() == null || p.getStatus().getContainerStatuses() == null ? ""
-        : p.getStatus().getContainerStatuses().stream()
-            .map(s -> s.getName() + " " + (s.getState().getWaiting() != null ? "waiting " + s.getState().getWaiting().getReason() + (s.getState().getWaiting().getMessage() == null ? "" : ": " + s.getState().getWaiting().getMessage())
-                : s.getState().getRunning() != null ? "running, ready=" + s.getReady() : "terminated"))
-            .collect(Collectors.joining(", "));
-    return p.getMetadata().getName() + " " + (p.getStatus() == null ? "" : p.getStatus().getPhase()) + (states.isEmpty() ? "" : " [" + states + "]");
+    String states =
+        p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+            ? ""
+            : p.getStatus().getContainerStatuses().stream()
+                .map(
+                    s ->
+                        s.getName()
+                            + " "
+                            + (s.getState().getWaiting() != null
+                                ? "waiting "
+                                    + s.getState().getWaiting().getReason()
+                                    + (s.getState().getWaiting().getMessage() == null
+                                        ? ""
+                                        : ": " + s.getState().getWaiting().getMessage())
+                                : s.getState().getRunning() != null
+                                    ? "running, ready=" + s.getReady()
+                                    : "terminated"))
+                .collect(Collectors.joining(", "));
+    return p.getMetadata().getName()
+        + " "
+        + (p.getStatus() == null ? "" : p.getStatus().getPhase())
+        + (states.isEmpty() ? "" : " [" + states + "]");
   }
 
   private List<Pod> pods(Deployment d) {
-    if (d.getSpec() == null || d.getSpec().getSelector() == null || d.getSpec().getSelector().getMatchLabels() == null) {
+    if (d.getSpec() == null
+        || d.getSpec().getSelector() == null
+        || d.getSpec().getSelector().getMatchLabels() == null) {
       return List.of();
     }
-    return client.pods().inNamespace(d.getMetadata().getNamespace()).withLabels(d.getSpec().getSelector().getMatchLabels()).list().getItems();
+    return client
+        .pods()
+        .inNamespace(d.getMetadata().getNamespace())
+        .withLabels(d.getSpec().getSelector().getMatchLabels())
+        .list()
+        .getItems();
   }
 
   private List<String> imagePullErrors(Deployment d) {
     return pods(d).stream()
         .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null)
         .flatMap(p -> p.getStatus().getContainerStatuses().stream())
-        .filter(s -> s.getState() != null && s.getState().getWaiting() != null && IMAGE_PULL_ERRORS.contains(s.getState().getWaiting().getReason()))
+        .filter(
+            s ->
+                s.getState() != null
+                    && s.getState().getWaiting() != null
+                    && IMAGE_PULL_ERRORS.contains(s.getState().getWaiting().getReason()))
         .map(s -> s.getImage())
         .toList();
   }

@@ -3,8 +3,8 @@ package io.kuberay.harness.install;
 import java.util.Objects;
 
 /**
- * One object of a KubeRay release's install data, as JSON text: installers that only forward it need not
- * parse it (the CRDs are about a megabyte each).
+ * One object of a KubeRay release's install data, as JSON text: installers that only forward it
+ * need not parse it (the CRDs are about a megabyte each).
  */
 public record ManifestObject(String kind, String namespace, String name, String json) {
 

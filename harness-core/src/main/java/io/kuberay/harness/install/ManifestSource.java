@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Where a KubeRay release's install data comes from: the rendered kustomize bundle and the Helm charts.
- * Choose one with {@link ManifestSources#select}.
+ * Where a KubeRay release's install data comes from: the rendered kustomize bundle and the Helm
+ * charts. Choose one with {@link ManifestSources#select}.
  */
 public interface ManifestSource {
 
@@ -15,7 +15,8 @@ public interface ManifestSource {
   List<GenericKubernetesResource> kustomizeBundle(KubeRayVersion version);
 
   /**
-   * A local file holding the packaged chart ({@code kuberay-operator} or {@code ray-cluster}) of that release.
+   * A local file holding the packaged chart ({@code kuberay-operator} or {@code ray-cluster}) of
+   * that release.
    *
    * @throws IllegalStateException naming what is missing and how to provide it
    */

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Picks the manifest source: {@code kuberay.manifests.dir} when set (CI: {@code ../shared/kuberay}), else
- * {@code kuberay.manifests.source} ({@code upstream}, the default, or {@code classpath}).
+ * Picks the manifest source: {@code kuberay.manifests.dir} when set (CI: {@code
+ * ../shared/kuberay}), else {@code kuberay.manifests.source} ({@code upstream}, the default, or
+ * {@code classpath}).
  */
 public final class ManifestSources {
 
@@ -35,7 +36,11 @@ public final class ManifestSources {
             Duration.ofSeconds(Settings.get(DOWNLOAD_TIMEOUT).map(Long::parseLong).orElse(10L)));
       default:
         throw new IllegalArgumentException(
-            "Unknown manifest source '" + source + "' (" + SOURCE + "). Use upstream or classpath, or set kuberay.manifests.dir.");
+            "Unknown manifest source '"
+                + source
+                + "' ("
+                + SOURCE
+                + "). Use upstream or classpath, or set kuberay.manifests.dir.");
     }
   }
 
@@ -49,8 +54,8 @@ public final class ManifestSources {
 
   /**
    * @param cacheDir where downloads are kept
-   * @param mirror   a base URL laid out like {@code shared/kuberay}, or empty for upstream
-   * @param timeout  connect and request timeout of each download
+   * @param mirror a base URL laid out like {@code shared/kuberay}, or empty for upstream
+   * @param timeout connect and request timeout of each download
    */
   public static ManifestSource upstream(Path cacheDir, Optional<URI> mirror, Duration timeout) {
     return new UpstreamManifestSource(cacheDir, mirror, timeout);

@@ -18,19 +18,20 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Downloads release data once and keeps it in a local cache ({@code kuberay.manifests.cache}, default
- * {@code ~/.cache/kuberay-harness/manifests}); a cached file is used without asking the network again, since
- * released artifacts never change.
+ * Downloads release data once and keeps it in a local cache ({@code kuberay.manifests.cache},
+ * default {@code ~/.cache/kuberay-harness/manifests}); a cached file is used without asking the
+ * network again, since released artifacts never change.
  *
- * <p>Charts come from the KubeRay Helm repository's release assets unless {@code kuberay.manifests.url} names
- * a mirror laid out like {@code shared/kuberay} ({@code <url>/<version>/kustomize-default.yaml},
- * {@code <url>/<version>/charts/<chart>-<number>.tgz}). Upstream publishes no rendered kustomize bundle (only
- * the kustomize sources, which need kustomize), so without a mirror the bundle is the copy rendered into the
- * harness jar.
+ * <p>Charts come from the KubeRay Helm repository's release assets unless {@code
+ * kuberay.manifests.url} names a mirror laid out like {@code shared/kuberay} ({@code
+ * <url>/<version>/kustomize-default.yaml}, {@code <url>/<version>/charts/<chart>-<number>.tgz}).
+ * Upstream publishes no rendered kustomize bundle (only the kustomize sources, which need
+ * kustomize), so without a mirror the bundle is the copy rendered into the harness jar.
  */
 final class UpstreamManifestSource implements ManifestSource {
 
-  static final String HELM_RELEASES = "https://github.com/ray-project/kuberay-helm/releases/download";
+  static final String HELM_RELEASES =
+      "https://github.com/ray-project/kuberay-helm/releases/download";
 
   private final Path cacheDir;
   private final Optional<URI> mirror;
@@ -41,7 +42,11 @@ final class UpstreamManifestSource implements ManifestSource {
     this.cacheDir = cacheDir.toAbsolutePath().normalize();
     this.mirror = mirror.map(u -> u.toString().endsWith("/") ? u : URI.create(u + "/"));
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
   }
 
   static Path defaultCacheDir() {
@@ -53,7 +58,10 @@ final class UpstreamManifestSource implements ManifestSource {
     if (mirror.isEmpty()) {
       return new ClasspathManifestSource().kustomizeBundle(version);
     }
-    Path file = fetch(mirror.get().resolve(version + "/kustomize-default.yaml"), version + "/kustomize-default.yaml");
+    Path file =
+        fetch(
+            mirror.get().resolve(version + "/kustomize-default.yaml"),
+            version + "/kustomize-default.yaml");
     try (InputStream in = Files.newInputStream(file)) {
       return KubeRayManifests.parseYamlStream(in);
     } catch (IOException e) {
@@ -64,8 +72,13 @@ final class UpstreamManifestSource implements ManifestSource {
   @Override
   public Path chart(String chartName, KubeRayVersion version) {
     String file = chartName + "-" + version.number() + ".tgz";
-    URI uri = mirror.map(m -> m.resolve(version + "/charts/" + file))
-        .orElseGet(() -> URI.create(HELM_RELEASES + "/" + chartName + "-" + version.number() + "/" + file));
+    URI uri =
+        mirror
+            .map(m -> m.resolve(version + "/charts/" + file))
+            .orElseGet(
+                () ->
+                    URI.create(
+                        HELM_RELEASES + "/" + chartName + "-" + version.number() + "/" + file));
     return fetch(uri, version + "/charts/" + file);
   }
 
@@ -77,10 +90,13 @@ final class UpstreamManifestSource implements ManifestSource {
     }
     try {
       Files.createDirectories(target.getParent());
-      Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+      Path partial =
+          Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
       try {
         HttpResponse<Path> response =
-            http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(), HttpResponse.BodyHandlers.ofFile(partial));
+            http.send(
+                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                HttpResponse.BodyHandlers.ofFile(partial));
         if (response.statusCode() != 200) {
           throw new IOException("HTTP " + response.statusCode());
         }
@@ -102,17 +118,32 @@ final class UpstreamManifestSource implements ManifestSource {
   }
 
   private static IllegalStateException offline(URI uri, Path target, Exception cause) {
-    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    String why =
+        cause.getMessage() == null
+            ? cause.getClass().getSimpleName()
+            : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     return new IllegalStateException(
-        "Cannot download " + uri + " (" + why + ") and there is no cached copy at " + target + "."
+        "Cannot download "
+            + uri
+            + " ("
+            + why
+            + ") and there is no cached copy at "
+            + target
+            + "."
             + " If this machine is offline, point kuberay.manifests.dir at a folder of KubeRay release data"
             + " (<version>/kustomize-default.yaml, <version>/charts/<chart>-<number>.tgz), set kuberay.manifests.url"
-            + " to a reachable mirror, or put the file at " + target + ".",
+            + " to a reachable mirror, or put the file at "
+            + target
+            + ".",
         cause);
   }
 
   @Override
   public String describe() {
-    return "upstream " + mirror.map(URI::toString).orElse(HELM_RELEASES) + " (cache " + cacheDir + ")";
+    return "upstream "
+        + mirror.map(URI::toString).orElse(HELM_RELEASES)
+        + " (cache "
+        + cacheDir
+        + ")";
   }
 }

@@ -10,12 +10,17 @@ import io.kuberay.harness.existing.ExistingBackend;
 import java.nio.file.Path;
 import java.util.ServiceLoader;
 
-/** Starts the backend the settings name: emulated and existing from this module, k3s from harness-k3s when present. */
+/**
+ * Starts the backend the settings name: emulated and existing from this module, k3s from
+ * harness-k3s when present.
+ */
 public final class Backends {
 
   private Backends() {}
 
-  /** @param workDir the environment's own directory, deleted when it closes */
+  /**
+   * @param workDir the environment's own directory, deleted when it closes
+   */
   public static ClusterBackend start(EnvironmentSettings settings, Path workDir) {
     switch (settings.backend()) {
       case EMULATED:
@@ -29,7 +34,10 @@ public final class Backends {
     }
   }
 
-  /** The factory a module on the classpath registers for {@code type}; a clear error when that module is missing. */
+  /**
+   * The factory a module on the classpath registers for {@code type}; a clear error when that
+   * module is missing.
+   */
   static BackendFactory factory(BackendType type, ClassLoader loader) {
     for (BackendFactory factory : ServiceLoader.load(BackendFactory.class, loader)) {
       if (factory.type() == type) {
@@ -37,7 +45,10 @@ public final class Backends {
       }
     }
     throw new BackendUnavailableException(
-        "the " + type.id() + " backend needs io.github.kuberay-harness:harness-" + type.id()
+        "the "
+            + type.id()
+            + " backend needs io.github.kuberay-harness:harness-"
+            + type.id()
             + " on the test classpath (add it next to junit-extension)",
         "Use test scope; kuberay-harness-bom manages its version");
   }

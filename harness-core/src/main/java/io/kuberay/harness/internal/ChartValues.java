@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Writes ray-cluster chart values into the rendered RayCluster where the chart's templates put them. */
+/**
+ * Writes ray-cluster chart values into the rendered RayCluster where the chart's templates put
+ * them.
+ */
 public final class ChartValues {
 
   private ChartValues() {}
@@ -14,32 +17,44 @@ public final class ChartValues {
   public static void apply(Map<String, String> values, GenericKubernetesResource cluster) {
     Map<String, Object> spec = map(cluster.getAdditionalProperties(), "spec");
     Map<String, Object> head = map(spec, "headGroupSpec");
-    List<Map<String, Object>> workers = ((List<?>) spec.getOrDefault("workerGroupSpecs", List.of())).stream().map(ChartValues::asMap).toList();
+    List<Map<String, Object>> workers =
+        ((List<?>) spec.getOrDefault("workerGroupSpecs", List.of()))
+            .stream().map(ChartValues::asMap).toList();
     List<Map<String, Object>> groups = new ArrayList<>(List.of(head));
     groups.addAll(workers);
-    values.forEach((key, value) -> {
-      String[] parts = key.split("\\.", 2);
-      switch (parts[0]) {
-        case "image" -> setImage(groups, parts[1], value);
-        case "head" -> {
-          if ("rayVersion".equals(parts[1])) {
-            spec.put("rayVersion", value);
-          } else {
-            setGroup(head, parts[1], value);
+    values.forEach(
+        (key, value) -> {
+          String[] parts = key.split("\\.", 2);
+          switch (parts[0]) {
+            case "image" -> setImage(groups, parts[1], value);
+            case "head" -> {
+              if ("rayVersion".equals(parts[1])) {
+                spec.put("rayVersion", value);
+              } else {
+                setGroup(head, parts[1], value);
+              }
+            }
+            case "worker" -> setGroup(chartWorker(workers, key), parts[1], value);
+            default ->
+                throw new IllegalArgumentException(
+                    "Unsupported ray-cluster chart value '" + key + "'");
           }
-        }
-        case "worker" -> setGroup(chartWorker(workers, key), parts[1], value);
-        default -> throw new IllegalArgumentException("Unsupported ray-cluster chart value '" + key + "'");
-      }
-    });
+        });
   }
 
-  /** The chart's own worker group ({@code worker.groupName}, by default {@code workergroup}), else the first. */
+  /**
+   * The chart's own worker group ({@code worker.groupName}, by default {@code workergroup}), else
+   * the first.
+   */
   private static Map<String, Object> chartWorker(List<Map<String, Object>> workers, String key) {
     if (workers.isEmpty()) {
-      throw new IllegalArgumentException("Chart value '" + key + "' needs a worker group, but the RayCluster has none.");
+      throw new IllegalArgumentException(
+          "Chart value '" + key + "' needs a worker group, but the RayCluster has none.");
     }
-    return workers.stream().filter(w -> "workergroup".equals(w.get("groupName"))).findFirst().orElse(workers.get(0));
+    return workers.stream()
+        .filter(w -> "workergroup".equals(w.get("groupName")))
+        .findFirst()
+        .orElse(workers.get(0));
   }
 
   private static void setImage(List<Map<String, Object>> groups, String part, String value) {
@@ -49,7 +64,8 @@ public final class ChartValues {
       int colon = image.lastIndexOf(':');
       String repository = colon < 0 ? image : image.substring(0, colon);
       String tag = colon < 0 ? "latest" : image.substring(colon + 1);
-      container.put("image", "repository".equals(part) ? value + ":" + tag : repository + ":" + value);
+      container.put(
+          "image", "repository".equals(part) ? value + ":" + tag : repository + ":" + value);
     }
   }
 
@@ -68,7 +84,8 @@ public final class ChartValues {
     try {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Chart value worker." + path + " must be a whole number, not '" + value + "'.", e);
+      throw new IllegalArgumentException(
+          "Chart value worker." + path + " must be a whole number, not '" + value + "'.", e);
     }
   }
 

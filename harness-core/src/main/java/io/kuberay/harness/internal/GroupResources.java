@@ -9,7 +9,12 @@ public final class GroupResources {
 
   private GroupResources() {}
 
-  public static Map<String, Object> template(String containerName, String image, String cpu, String memory, Map<String, String> extraLimits) {
+  public static Map<String, Object> template(
+      String containerName,
+      String image,
+      String cpu,
+      String memory,
+      Map<String, String> extraLimits) {
     Map<String, Object> container = new LinkedHashMap<>();
     container.put("name", containerName);
     container.put("image", image);
@@ -23,7 +28,9 @@ public final class GroupResources {
     amounts.putAll(extraLimits);
     if (!amounts.isEmpty()) {
       // requests = limits, as the ray-cluster chart sets them.
-      container.put("resources", Map.of("limits", new LinkedHashMap<>(amounts), "requests", new LinkedHashMap<>(amounts)));
+      container.put(
+          "resources",
+          Map.of("limits", new LinkedHashMap<>(amounts), "requests", new LinkedHashMap<>(amounts)));
     }
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("containers", List.of(container));

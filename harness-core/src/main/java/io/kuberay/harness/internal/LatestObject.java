@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The latest version of one named object, kept current by a watch, so that a wait can check it every few
- * milliseconds without a request each time. It is also read again at most every second (and on every call when no
- * watch could be opened), so a missed or closed watch costs latency, never correctness.
+ * The latest version of one named object, kept current by a watch, so that a wait can check it
+ * every few milliseconds without a request each time. It is also read again at most every second
+ * (and on every call when no watch could be opened), so a missed or closed watch costs latency,
+ * never correctness.
  */
 public final class LatestObject<T> implements Supplier<T>, AutoCloseable {
 
@@ -21,8 +22,12 @@ public final class LatestObject<T> implements Supplier<T>, AutoCloseable {
 
   private final Resource<T> resource;
   private final AtomicReference<T> latest = new AtomicReference<>();
-  /** Counts watch events, so a read that raced with an event does not overwrite the newer version. */
+
+  /**
+   * Counts watch events, so a read that raced with an event does not overwrite the newer version.
+   */
   private final AtomicLong events = new AtomicLong();
+
   private volatile long readAt;
   private volatile boolean watching;
   private Watch watch;

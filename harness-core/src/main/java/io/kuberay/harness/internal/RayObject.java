@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kuberay.harness.backend.ClusterBackend;
 
-/** One namespaced {@code ray.io/v1} object by name, read as stored now: what the RayCluster and RayService handles share. */
+/**
+ * One namespaced {@code ray.io/v1} object by name, read as stored now: what the RayCluster and
+ * RayService handles share.
+ */
 public final class RayObject {
 
   public static final ResourceDefinitionContext RAY_CLUSTERS = context("RayCluster", "rayclusters");
@@ -15,7 +18,8 @@ public final class RayObject {
   private final String namespace;
   private final String name;
 
-  public RayObject(ClusterBackend backend, ResourceDefinitionContext context, String namespace, String name) {
+  public RayObject(
+      ClusterBackend backend, ResourceDefinitionContext context, String namespace, String name) {
     this.backend = backend;
     this.context = context;
     this.namespace = namespace;
@@ -24,14 +28,26 @@ public final class RayObject {
 
   /** The context of a namespaced {@code ray.io/v1} kind. */
   private static ResourceDefinitionContext context(String kind, String plural) {
-    return new ResourceDefinitionContext.Builder().withGroup("ray.io").withVersion("v1").withKind(kind).withPlural(plural)
-        .withNamespaced(true).build();
+    return new ResourceDefinitionContext.Builder()
+        .withGroup("ray.io")
+        .withVersion("v1")
+        .withKind(kind)
+        .withPlural(plural)
+        .withNamespaced(true)
+        .build();
   }
 
   public GenericKubernetesResource get() {
-    GenericKubernetesResource r = backend.client().genericKubernetesResources(context).inNamespace(namespace).withName(name).get();
+    GenericKubernetesResource r =
+        backend
+            .client()
+            .genericKubernetesResources(context)
+            .inNamespace(namespace)
+            .withName(name)
+            .get();
     if (r == null) {
-      throw new IllegalStateException(context.getKind() + " " + namespace + "/" + name + " does not exist (any more)");
+      throw new IllegalStateException(
+          context.getKind() + " " + namespace + "/" + name + " does not exist (any more)");
     }
     return r;
   }

@@ -1,7 +1,6 @@
 package io.kuberay.harness.internal;
 
 import io.kuberay.harness.ray.process.JvmReaper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -25,22 +24,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The harness's temporary directories, one per environment. While a directory lives its JVM holds an exclusive lock
- * on its {@code .owner} file (which also names the pid, for people); the OS drops the lock when the JVM dies, however
- * it dies. A directory is removed when its environment closes, at the latest when the JVM exits normally, and
- * otherwise by the next JVM's first environment: it removes the directories whose lock nobody holds. Cleanup errors
- * never hide the real failure. POSIX drops a process's lock on a file when the process closes any descriptor of that
- * file, so nothing in this JVM may open its own {@code .owner} files.
+ * The harness's temporary directories, one per environment. While a directory lives its JVM holds
+ * an exclusive lock on its {@code .owner} file (which also names the pid, for people); the OS drops
+ * the lock when the JVM dies, however it dies. A directory is removed when its environment closes,
+ * at the latest when the JVM exits normally, and otherwise by the next JVM's first environment: it
+ * removes the directories whose lock nobody holds. Cleanup errors never hide the real failure.
+ * POSIX drops a process's lock on a file when the process closes any descriptor of that file, so
+ * nothing in this JVM may open its own {@code .owner} files.
  */
 public final class TempDirs {
 
   static final String PREFIX = "kuberay-harness-";
   static final String OWNER_FILE = ".owner";
+
   /** Directories without an owner file (older harness versions) are removed once this old. */
   private static final Duration UNOWNED_MIN_AGE = Duration.ofDays(1);
+
   private static final Logger logger = LoggerFactory.getLogger(TempDirs.class);
-  /** This JVM's directories and the open channels that hold their locks (closing a channel releases the lock). */
+
+  /**
+   * This JVM's directories and the open channels that hold their locks (closing a channel releases
+   * the lock).
+   */
   private static final Map<Path, FileChannel> LIVE = new ConcurrentHashMap<>();
+
   private static final AtomicBoolean FIRST = new AtomicBoolean(true);
 
   private TempDirs() {}
@@ -53,20 +60,30 @@ public final class TempDirs {
   public static Path create(Path parent) {
     if (FIRST.compareAndSet(true, false)) {
       reclaimAbandoned(parent);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> List.copyOf(LIVE.keySet()).forEach(TempDirs::delete), "kuberay-harness-tempdirs"));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> List.copyOf(LIVE.keySet()).forEach(TempDirs::delete),
+                  "kuberay-harness-tempdirs"));
     }
     Path dir = null;
     try {
       dir = Files.createTempDirectory(parent, PREFIX);
       JvmReaper.removeOnDeath(dir); // within seconds if this JVM is killed
-      FileChannel owner = FileChannel.open(dir.resolve(OWNER_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      FileChannel owner =
+          FileChannel.open(
+              dir.resolve(OWNER_FILE), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       LIVE.put(dir, owner);
       owner.lock();
       owner.write(ByteBuffer.wrap(ownerLine().getBytes(StandardCharsets.UTF_8)));
       return dir;
     } catch (IOException e) {
       delete(dir);
-      throw new UncheckedIOException("Cannot create a temporary directory in " + parent + " (is it writable? java.io.tmpdir sets it)", e);
+      throw new UncheckedIOException(
+          "Cannot create a temporary directory in "
+              + parent
+              + " (is it writable? java.io.tmpdir sets it)",
+          e);
     }
   }
 
@@ -101,7 +118,11 @@ public final class TempDirs {
       logger.debug("Cannot scan {} for temporary directories of JVMs that are gone", parent, e);
     }
     if (removed > 0) {
-      logger.info("Removed {} temporary director{} left in {} by JVMs that are gone", removed, removed == 1 ? "y" : "ies", parent);
+      logger.info(
+          "Removed {} temporary director{} left in {} by JVMs that are gone",
+          removed,
+          removed == 1 ? "y" : "ies",
+          parent);
     }
     return removed;
   }
@@ -112,7 +133,8 @@ public final class TempDirs {
     if (!Files.isRegularFile(owner)) {
       return Files.getLastModifiedTime(dir).toInstant().isBefore(unownedCutoff);
     }
-    // Never called for this JVM's own directories: closing a second channel on a file would drop our own lock.
+    // Never called for this JVM's own directories: closing a second channel on a file would drop
+    // our own lock.
     try (FileChannel channel = FileChannel.open(owner, StandardOpenOption.WRITE)) {
       FileLock lock = channel.tryLock();
       if (lock == null) {
@@ -128,7 +150,11 @@ public final class TempDirs {
   /** For people looking at the directory: which process holds it. */
   private static String ownerLine() {
     ProcessHandle self = ProcessHandle.current();
-    return "pid " + self.pid() + ", started " + self.info().startInstant().map(Instant::toString).orElse("?") + "\n";
+    return "pid "
+        + self.pid()
+        + ", started "
+        + self.info().startInstant().map(Instant::toString).orElse("?")
+        + "\n";
   }
 
   public static void deleteQuietly(Path dir) {

@@ -7,7 +7,8 @@ public final class JobStatusException extends RayJobsException {
   private final JobStatus expected;
   private final JobStatus actual;
 
-  JobStatusException(String message, String jobId, JobStatus expected, JobStatus actual, Throwable cause) {
+  JobStatusException(
+      String message, String jobId, JobStatus expected, JobStatus actual, Throwable cause) {
     super(message, 0, "", cause);
     this.jobId = jobId;
     this.expected = expected;

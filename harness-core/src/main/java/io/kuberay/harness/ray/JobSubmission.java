@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A job to submit through the Jobs API ({@code JobSubmitRequest}). Immutable; each {@code withX} returns a copy:
+ * A job to submit through the Jobs API ({@code JobSubmitRequest}). Immutable; each {@code withX}
+ * returns a copy:
  *
  * <pre>{@code
  * JobSubmission.entrypoint("python -c 'import ray; ray.init(); print(ray.cluster_resources())'")
@@ -26,8 +27,14 @@ public final class JobSubmission {
   private final Long entrypointMemory;
   private final Map<String, Double> entrypointResources;
 
-  private JobSubmission(String entrypoint, String submissionId, Map<String, Object> runtimeEnv,
-      Map<String, String> metadata, Double entrypointNumCpus, Double entrypointNumGpus, Long entrypointMemory,
+  private JobSubmission(
+      String entrypoint,
+      String submissionId,
+      Map<String, Object> runtimeEnv,
+      Map<String, String> metadata,
+      Double entrypointNumCpus,
+      Double entrypointNumGpus,
+      Long entrypointMemory,
       Map<String, Double> entrypointResources) {
     this.entrypoint = entrypoint;
     this.submissionId = submissionId;
@@ -48,42 +55,94 @@ public final class JobSubmission {
     return new JobSubmission(command, null, null, null, null, null, null, null);
   }
 
-  /** The id to submit under; Ray generates {@code raysubmit_…} when absent. Must be unique per cluster. */
+  /**
+   * The id to submit under; Ray generates {@code raysubmit_…} when absent. Must be unique per
+   * cluster.
+   */
   public JobSubmission withSubmissionId(String id) {
-    return new JobSubmission(entrypoint, Objects.requireNonNull(id, "id"), runtimeEnv, metadata, entrypointNumCpus,
-        entrypointNumGpus, entrypointMemory, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        Objects.requireNonNull(id, "id"),
+        runtimeEnv,
+        metadata,
+        entrypointNumCpus,
+        entrypointNumGpus,
+        entrypointMemory,
+        entrypointResources);
   }
 
   /** A runtime env, e.g. {@code Map.of("env_vars", Map.of("K", "V"))}. */
   public JobSubmission withRuntimeEnv(Map<String, Object> env) {
-    return new JobSubmission(entrypoint, submissionId, copy(env), metadata, entrypointNumCpus, entrypointNumGpus,
-        entrypointMemory, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        copy(env),
+        metadata,
+        entrypointNumCpus,
+        entrypointNumGpus,
+        entrypointMemory,
+        entrypointResources);
   }
 
   public JobSubmission withMetadata(Map<String, String> values) {
-    return new JobSubmission(entrypoint, submissionId, runtimeEnv, copy(values), entrypointNumCpus, entrypointNumGpus,
-        entrypointMemory, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        runtimeEnv,
+        copy(values),
+        entrypointNumCpus,
+        entrypointNumGpus,
+        entrypointMemory,
+        entrypointResources);
   }
 
   public JobSubmission withEntrypointNumCpus(double cpus) {
-    return new JobSubmission(entrypoint, submissionId, runtimeEnv, metadata, cpus, entrypointNumGpus,
-        entrypointMemory, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        runtimeEnv,
+        metadata,
+        cpus,
+        entrypointNumGpus,
+        entrypointMemory,
+        entrypointResources);
   }
 
   public JobSubmission withEntrypointNumGpus(double gpus) {
-    return new JobSubmission(entrypoint, submissionId, runtimeEnv, metadata, entrypointNumCpus, gpus,
-        entrypointMemory, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        runtimeEnv,
+        metadata,
+        entrypointNumCpus,
+        gpus,
+        entrypointMemory,
+        entrypointResources);
   }
 
   /** Memory reserved for the entrypoint, in bytes. */
   public JobSubmission withEntrypointMemory(long bytes) {
-    return new JobSubmission(entrypoint, submissionId, runtimeEnv, metadata, entrypointNumCpus, entrypointNumGpus,
-        bytes, entrypointResources);
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        runtimeEnv,
+        metadata,
+        entrypointNumCpus,
+        entrypointNumGpus,
+        bytes,
+        entrypointResources);
   }
 
   public JobSubmission withEntrypointResources(Map<String, Double> resources) {
-    return new JobSubmission(entrypoint, submissionId, runtimeEnv, metadata, entrypointNumCpus, entrypointNumGpus,
-        entrypointMemory, copy(resources));
+    return new JobSubmission(
+        entrypoint,
+        submissionId,
+        runtimeEnv,
+        metadata,
+        entrypointNumCpus,
+        entrypointNumGpus,
+        entrypointMemory,
+        copy(resources));
   }
 
   public String entrypoint() {
@@ -95,7 +154,10 @@ public final class JobSubmission {
     return submissionId;
   }
 
-  /** The request body of {@code POST /api/jobs/}: absent fields are left out (Ray rejects unknown keys). */
+  /**
+   * The request body of {@code POST /api/jobs/}: absent fields are left out (Ray rejects unknown
+   * keys).
+   */
   Map<String, Object> toRequestBody() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("entrypoint", entrypoint);

@@ -9,7 +9,10 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** JSON mapping for the Jobs API, by hand so that new fields in newer Ray versions are simply ignored. */
+/**
+ * JSON mapping for the Jobs API, by hand so that new fields in newer Ray versions are simply
+ * ignored.
+ */
 @Internal
 public final class JobsJson {
 
@@ -33,9 +36,11 @@ public final class JobsJson {
 
   static JobDetails job(JsonNode n) {
     JsonNode driver = n.path("driver_info");
-    JobDetails.DriverInfo driverInfo = driver.isObject()
-        ? new JobDetails.DriverInfo(text(driver, "id"), text(driver, "node_ip_address"), text(driver, "pid"))
-        : null;
+    JobDetails.DriverInfo driverInfo =
+        driver.isObject()
+            ? new JobDetails.DriverInfo(
+                text(driver, "id"), text(driver, "node_ip_address"), text(driver, "pid"))
+            : null;
     String type = text(n, "type");
     return new JobDetails(
         type == null ? null : JobDetails.JobType.valueOf(type),
@@ -48,10 +53,15 @@ public final class JobsJson {
         text(n, "error_type"),
         instant(n, "start_time"),
         instant(n, "end_time"),
-        n.path("metadata").isObject() ? Map.copyOf(MAPPER.convertValue(n.path("metadata"),
-            new TypeReference<Map<String, String>>() {})) : Map.of(),
-        n.path("runtime_env").isObject() ? MAPPER.convertValue(n.path("runtime_env"),
-            new TypeReference<Map<String, Object>>() {}) : Map.of(),
+        n.path("metadata").isObject()
+            ? Map.copyOf(
+                MAPPER.convertValue(
+                    n.path("metadata"), new TypeReference<Map<String, String>>() {}))
+            : Map.of(),
+        n.path("runtime_env").isObject()
+            ? MAPPER.convertValue(
+                n.path("runtime_env"), new TypeReference<Map<String, Object>>() {})
+            : Map.of(),
         n.path("driver_exit_code").isNumber() ? n.path("driver_exit_code").asInt() : null);
   }
 

@@ -29,7 +29,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A client for Ray's Jobs REST API on the head's dashboard ({@code /api/jobs/…}), over {@code java.net.http}.
+ * A client for Ray's Jobs REST API on the head's dashboard ({@code /api/jobs/…}), over {@code
+ * java.net.http}.
  *
  * <pre>{@code
  * RayJobsClient jobs = RayJobsClient.connect(head.dashboardUrl());
@@ -37,8 +38,9 @@ import tools.jackson.databind.JsonNode;
  * jobs.awaitStatus(id, JobStatus.SUCCEEDED, Duration.ofMinutes(2));
  * }</pre>
  *
- * <p>Errors: {@link DashboardUnreachableException} when nothing answers; {@link RayJobsException} with Ray's text for
- * any non-2xx answer (a duplicate submission id is a 400 or 500 depending on the Ray version).
+ * <p>Errors: {@link DashboardUnreachableException} when nothing answers; {@link RayJobsException}
+ * with Ray's text for any non-2xx answer (a duplicate submission id is a 400 or 500 depending on
+ * the Ray version).
  */
 public final class RayJobsClient {
 
@@ -55,15 +57,19 @@ public final class RayJobsClient {
     this.http = http;
   }
 
-  /** A client for the dashboard at {@code dashboard} (e.g. {@code http://127.0.0.1:41002}); sends nothing yet. */
+  /**
+   * A client for the dashboard at {@code dashboard} (e.g. {@code http://127.0.0.1:41002}); sends
+   * nothing yet.
+   */
   public static RayJobsClient connect(URI dashboard) {
     Objects.requireNonNull(dashboard, "dashboard");
     String s = dashboard.toString().replaceAll("/+$", "");
     if (!s.startsWith("http://") && !s.startsWith("https://")) {
-      throw new IllegalArgumentException("dashboard URL must be http(s)://host:port, got " + dashboard);
+      throw new IllegalArgumentException(
+          "dashboard URL must be http(s)://host:port, got " + dashboard);
     }
-    return new RayJobsClient(URI.create(s),
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    return new RayJobsClient(
+        URI.create(s), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
   }
 
   public URI dashboard() {
@@ -73,7 +79,10 @@ public final class RayJobsClient {
   /** {@code GET /api/version}. */
   public Version version() {
     JsonNode n = JobsJson.read(send("GET", "/api/version", null));
-    return new Version(JobsJson.text(n, "version"), JobsJson.text(n, "ray_version"), JobsJson.text(n, "ray_commit"),
+    return new Version(
+        JobsJson.text(n, "version"),
+        JobsJson.text(n, "ray_version"),
+        JobsJson.text(n, "ray_commit"),
         JobsJson.text(n, "session_name"));
   }
 
@@ -97,7 +106,8 @@ public final class RayJobsClient {
 
   /** {@code GET /api/jobs/{id}/logs}: the driver's output so far ({@code ""} before it starts). */
   public String logs(String id) {
-    String logs = JobsJson.text(JobsJson.read(send("GET", "/api/jobs/" + id + "/logs", null)), "logs");
+    String logs =
+        JobsJson.text(JobsJson.read(send("GET", "/api/jobs/" + id + "/logs", null)), "logs");
     return logs == null ? "" : logs;
   }
 
@@ -107,25 +117,41 @@ public final class RayJobsClient {
   }
 
   /**
-   * Streams the job's log over the WebSocket {@code /api/jobs/{id}/logs/tail}, passing each text chunk (possibly
-   * several lines) to {@code chunks}, until Ray closes the socket when the job ends.
+   * Streams the job's log over the WebSocket {@code /api/jobs/{id}/logs/tail}, passing each text
+   * chunk (possibly several lines) to {@code chunks}, until Ray closes the socket when the job
+   * ends.
    *
-   * @return {@code true} if the stream ended, {@code false} if {@code timeout} passed first (the socket is then aborted)
+   * @return {@code true} if the stream ended, {@code false} if {@code timeout} passed first (the
+   *     socket is then aborted)
    */
   public boolean followLogs(String id, Consumer<String> chunks, Duration timeout) {
-    URI ws = URI.create(dashboard.toString().replaceFirst("^http", "ws") + "/api/jobs/" + id + "/logs/tail");
+    URI ws =
+        URI.create(
+            dashboard.toString().replaceFirst("^http", "ws") + "/api/jobs/" + id + "/logs/tail");
     CompletableFuture<Void> ended = new CompletableFuture<>();
     WebSocket socket;
     try {
-      socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-          .buildAsync(ws, new LogListener(chunks, ended)).get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      socket =
+          http.newWebSocketBuilder()
+              .connectTimeout(Duration.ofSeconds(5))
+              .buildAsync(ws, new LogListener(chunks, ended))
+              .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof WebSocketHandshakeException h) {
         int code = h.getResponse().statusCode();
         Object body = h.getResponse().body();
-        throw new RayJobsException("Ray Jobs API refused to tail logs of job " + id + " (" + ws + "): HTTP " + code
-            + " " + body, code, String.valueOf(body));
+        throw new RayJobsException(
+            "Ray Jobs API refused to tail logs of job "
+                + id
+                + " ("
+                + ws
+                + "): HTTP "
+                + code
+                + " "
+                + body,
+            code,
+            String.valueOf(body));
       }
       throw unreachable(cause);
     } catch (TimeoutException e) {
@@ -152,19 +178,25 @@ public final class RayJobsClient {
 
   /** {@code POST /api/jobs/{id}/stop}; {@code false} if the job was not running. */
   public boolean stop(String id) {
-    return JobsJson.read(send("POST", "/api/jobs/" + id + "/stop", "")).path("stopped").asBoolean(false);
+    return JobsJson.read(send("POST", "/api/jobs/" + id + "/stop", ""))
+        .path("stopped")
+        .asBoolean(false);
   }
 
-  /** {@code DELETE /api/jobs/{id}}: removes a finished job's record; Ray answers 400/500 for a running one. */
+  /**
+   * {@code DELETE /api/jobs/{id}}: removes a finished job's record; Ray answers 400/500 for a
+   * running one.
+   */
   public boolean delete(String id) {
     return JobsJson.read(send("DELETE", "/api/jobs/" + id, null)).path("deleted").asBoolean(false);
   }
 
   /**
-   * Waits until the job has status {@code expected}, failing fast once it ends in another terminal status.
+   * Waits until the job has status {@code expected}, failing fast once it ends in another terminal
+   * status.
    *
-   * @throws JobStatusException naming the job, expected and actual status, Ray's message and the last
-   *     {@value #LOG_LINES_IN_FAILURES} log lines
+   * @throws JobStatusException naming the job, expected and actual status, Ray's message and the
+   *     last {@value #LOG_LINES_IN_FAILURES} log lines
    */
   public JobDetails awaitStatus(String id, JobStatus expected, Duration timeout) {
     AtomicReference<JobDetails> last = new AtomicReference<>();
@@ -174,24 +206,47 @@ public final class RayJobsClient {
           .pollDelay(Duration.ZERO)
           .pollInterval(POLL)
           .ignoreExceptionsMatching(e -> e instanceof RayJobsException r && r.statusCode() == 404)
-          .failFast("job ended in another status", () -> {
-            JobDetails d = last.get();
-            return d != null && d.status().isTerminal() && d.status() != expected;
-          })
-          .until(() -> {
-            JobDetails d = get(id);
-            last.set(d);
-            return d.status() == expected;
-          });
+          .failFast(
+              "job ended in another status",
+              () -> {
+                JobDetails d = last.get();
+                return d != null && d.status().isTerminal() && d.status() != expected;
+              })
+          .until(
+              () -> {
+                JobDetails d = get(id);
+                last.set(d);
+                return d.status() == expected;
+              });
       return last.get();
     } catch (ConditionTimeoutException | TerminalFailureException e) {
       JobDetails d = last.get();
-      String how = e instanceof TerminalFailureException
-          ? "ended with status " + d.status()
-          : "did not reach it within " + timeout + "; last status " + (d == null ? "(never seen)" : d.status());
-      throw new JobStatusException("Ray job " + id + " on " + dashboard + " was expected to be " + expected
-          + " but " + how + "." + describe(d) + "\nLast " + LOG_LINES_IN_FAILURES + " log lines:\n" + logTail(id),
-          id, expected, d == null ? null : d.status(), e);
+      String how =
+          e instanceof TerminalFailureException
+              ? "ended with status " + d.status()
+              : "did not reach it within "
+                  + timeout
+                  + "; last status "
+                  + (d == null ? "(never seen)" : d.status());
+      throw new JobStatusException(
+          "Ray job "
+              + id
+              + " on "
+              + dashboard
+              + " was expected to be "
+              + expected
+              + " but "
+              + how
+              + "."
+              + describe(d)
+              + "\nLast "
+              + LOG_LINES_IN_FAILURES
+              + " log lines:\n"
+              + logTail(id),
+          id,
+          expected,
+          d == null ? null : d.status(),
+          e);
     }
   }
 
@@ -200,33 +255,43 @@ public final class RayJobsClient {
     return "RayJobsClient[" + dashboard + "]";
   }
 
-  /** {@code GET /api/version}: the API version ({@code "4"} on 2.x) and the Ray version of the cluster. */
+  /**
+   * {@code GET /api/version}: the API version ({@code "4"} on 2.x) and the Ray version of the
+   * cluster.
+   */
   public record Version(String version, String rayVersion, String rayCommit, String sessionName) {}
 
   private static String describe(JobDetails d) {
     if (d == null) {
       return "";
     }
-    return " Ray's message: '" + d.message() + "'"
+    return " Ray's message: '"
+        + d.message()
+        + "'"
         + (d.errorType() == null ? "" : ", error type " + d.errorType())
         + (d.driverExitCode() == null ? "" : ", driver exit code " + d.driverExitCode())
-        + ", entrypoint: " + d.entrypoint();
+        + ", entrypoint: "
+        + d.entrypoint();
   }
 
   private String logTail(String id) {
     try {
       String[] lines = logs(id).split("\\R");
-      return String.join("\n", Arrays.asList(lines).subList(Math.max(0, lines.length - LOG_LINES_IN_FAILURES),
-          lines.length));
+      return String.join(
+          "\n",
+          Arrays.asList(lines)
+              .subList(Math.max(0, lines.length - LOG_LINES_IN_FAILURES), lines.length));
     } catch (RuntimeException e) {
       return "(logs unavailable: " + e.getMessage() + ")";
     }
   }
 
   private String send(String method, String path, String jsonBody) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboard + path)).timeout(REQUEST_TIMEOUT);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(dashboard + path)).timeout(REQUEST_TIMEOUT);
     if (jsonBody != null) {
-      b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+      b.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
     } else {
       b.method(method, HttpRequest.BodyPublishers.noBody());
     }
@@ -240,20 +305,40 @@ public final class RayJobsClient {
       throw new IllegalStateException("Interrupted during " + method + " " + dashboard + path, e);
     }
     if (r.statusCode() / 100 != 2) {
-      throw new RayJobsException("Ray Jobs API " + method + " " + dashboard + path + " answered " + r.statusCode()
-          + ": " + excerpt(r.body()), r.statusCode(), r.body());
+      throw new RayJobsException(
+          "Ray Jobs API "
+              + method
+              + " "
+              + dashboard
+              + path
+              + " answered "
+              + r.statusCode()
+              + ": "
+              + excerpt(r.body()),
+          r.statusCode(),
+          r.body());
     }
     try {
       JobsJson.read(r.body()); // fail here, with context, if it is not JSON
     } catch (JacksonException e) {
-      throw new RayJobsException("Ray Jobs API " + method + " " + dashboard + path + " answered with non-JSON: "
-          + excerpt(r.body()), r.statusCode(), r.body(), e);
+      throw new RayJobsException(
+          "Ray Jobs API "
+              + method
+              + " "
+              + dashboard
+              + path
+              + " answered with non-JSON: "
+              + excerpt(r.body()),
+          r.statusCode(),
+          r.body(),
+          e);
     }
     return r.body();
   }
 
   private RuntimeException unreachable(Throwable cause) {
-    if (cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException
+    if (cause instanceof ConnectException
+        || cause instanceof HttpConnectTimeoutException
         || cause instanceof ClosedChannelException
         || (cause instanceof IOException && cause.getCause() instanceof ConnectException)) {
       return new DashboardUnreachableException(dashboard, cause);

@@ -1,6 +1,9 @@
 package io.kuberay.harness.ray;
 
-/** The Ray Jobs API answered with an error; {@link #body()} is Ray's own text (often a Python traceback). */
+/**
+ * The Ray Jobs API answered with an error; {@link #body()} is Ray's own text (often a Python
+ * traceback).
+ */
 public class RayJobsException extends RuntimeException {
 
   private final int statusCode;

@@ -1,10 +1,10 @@
 package io.kuberay.harness.rayservice;
 
-import io.kuberay.harness.RayClusterSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.kuberay.harness.RayClusterSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A RayService to create: from YAML ({@link #fromYaml}) or built ({@link #of}). Immutable: every {@code with...}
- * returns a changed copy, which {@link RayServiceHandle#update} applies as {@code kubectl apply} would.
+ * A RayService to create: from YAML ({@link #fromYaml}) or built ({@link #of}). Immutable: every
+ * {@code with...} returns a changed copy, which {@link RayServiceHandle#update} applies as {@code
+ * kubectl apply} would.
  */
 public final class RayServiceSpec {
 
@@ -31,14 +32,16 @@ public final class RayServiceSpec {
   }
 
   /**
-   * A RayService named {@code name} running {@code serveConfigV2} on the given cluster (its name is not used: the
-   * operator names the cluster {@code <name>-raycluster-xxxxx}). The head container must have a port named
-   * {@code serve} for the serve service; {@link RayClusterSpec#named} clusters have one.
+   * A RayService named {@code name} running {@code serveConfigV2} on the given cluster (its name is
+   * not used: the operator names the cluster {@code <name>-raycluster-xxxxx}). The head container
+   * must have a port named {@code serve} for the serve service; {@link RayClusterSpec#named}
+   * clusters have one.
    */
   public static RayServiceSpec of(String name, String serveConfigV2, RayClusterSpec cluster) {
     Map<String, Object> spec = new LinkedHashMap<>();
     spec.put("serveConfigV2", Objects.requireNonNull(serveConfigV2, "serveConfigV2"));
-    spec.put("rayClusterConfig", cluster.toResource("default").getAdditionalProperties().get("spec"));
+    spec.put(
+        "rayClusterConfig", cluster.toResource("default").getAdditionalProperties().get("spec"));
     return new RayServiceSpec(requireName(name), Map.of(), spec);
   }
 
@@ -49,11 +52,22 @@ public final class RayServiceSpec {
     try {
       parsed = SERDE.unmarshal(yamlText);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("The RayService YAML cannot be parsed: " + e.getMessage() + ". Check indentation and quoting.", e);
+      throw new IllegalArgumentException(
+          "The RayService YAML cannot be parsed: "
+              + e.getMessage()
+              + ". Check indentation and quoting.",
+          e);
     }
-    if (!(parsed instanceof GenericKubernetesResource resource) || !"RayService".equals(resource.getKind())) {
-      String kind = parsed instanceof HasMetadata h ? h.getKind() : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
-      throw new IllegalArgumentException("Expected one RayService (apiVersion ray.io/v1, kind RayService) but the YAML holds " + kind + ".");
+    if (!(parsed instanceof GenericKubernetesResource resource)
+        || !"RayService".equals(resource.getKind())) {
+      String kind =
+          parsed instanceof HasMetadata h
+              ? h.getKind()
+              : parsed == null ? "nothing" : parsed.getClass().getSimpleName();
+      throw new IllegalArgumentException(
+          "Expected one RayService (apiVersion ray.io/v1, kind RayService) but the YAML holds "
+              + kind
+              + ".");
     }
     ObjectMeta meta = resource.getMetadata();
     if (meta == null || meta.getName() == null) {
@@ -61,9 +75,15 @@ public final class RayServiceSpec {
     }
     Object spec = resource.getAdditionalProperties().get("spec");
     if (!(spec instanceof Map<?, ?> map) || !(map.get("rayClusterConfig") instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException("RayService " + meta.getName() + " has no spec.rayClusterConfig: add the cluster its Serve applications run on.");
+      throw new IllegalArgumentException(
+          "RayService "
+              + meta.getName()
+              + " has no spec.rayClusterConfig: add the cluster its Serve applications run on.");
     }
-    return new RayServiceSpec(meta.getName(), meta.getLabels() == null ? Map.of() : meta.getLabels(), (Map<String, Object>) map);
+    return new RayServiceSpec(
+        meta.getName(),
+        meta.getLabels() == null ? Map.of() : meta.getLabels(),
+        (Map<String, Object>) map);
   }
 
   public String name() {
@@ -80,7 +100,10 @@ public final class RayServiceSpec {
     return c == null ? "" : c.toString();
   }
 
-  /** The same RayService with another Serve config: the operator applies it to the running cluster in place. */
+  /**
+   * The same RayService with another Serve config: the operator applies it to the running cluster
+   * in place.
+   */
   public RayServiceSpec withServeConfigV2(String serveConfigV2) {
     Map<String, Object> copy = deepCopy(spec);
     copy.put("serveConfigV2", serveConfigV2);
@@ -88,8 +111,8 @@ public final class RayServiceSpec {
   }
 
   /**
-   * Sets an environment variable on every Ray container of the cluster config. Any change of the cluster config
-   * makes the operator roll out a new cluster (a zero-downtime upgrade).
+   * Sets an environment variable on every Ray container of the cluster config. Any change of the
+   * cluster config makes the operator roll out a new cluster (a zero-downtime upgrade).
    */
   public RayServiceSpec withClusterEnv(String variable, String value) {
     Map<String, Object> copy = deepCopy(spec);
@@ -106,40 +129,53 @@ public final class RayServiceSpec {
   }
 
   /**
-   * Puts {@code dir} on the Ray containers' {@code PYTHONPATH}, so that Serve imports applications from it (Serve's
-   * runtime_env takes only remote URIs). The emulated backend's pods see the directory directly.
+   * Puts {@code dir} on the Ray containers' {@code PYTHONPATH}, so that Serve imports applications
+   * from it (Serve's runtime_env takes only remote URIs). The emulated backend's pods see the
+   * directory directly.
    */
   public RayServiceSpec withPythonPath(Path dir) {
     return withClusterEnv("PYTHONPATH", dir.toAbsolutePath().normalize().toString());
   }
 
-  /** Where {@link #withApplicationsFromConfigMap} mounts the applications' ConfigMap in the Ray containers. */
+  /**
+   * Where {@link #withApplicationsFromConfigMap} mounts the applications' ConfigMap in the Ray
+   * containers.
+   */
   public static final String APPLICATIONS_MOUNT_PATH = "/home/ray/serve-apps";
 
   /**
-   * Mounts the ConfigMap {@code configMap} (one key per Python file) at {@link #APPLICATIONS_MOUNT_PATH} in every Ray
-   * container and puts that directory on their {@code PYTHONPATH}, so that Serve imports applications from it. Unlike
-   * {@link #withPythonPath}, this works on every backend: the pods of a real cluster cannot see the test's files.
+   * Mounts the ConfigMap {@code configMap} (one key per Python file) at {@link
+   * #APPLICATIONS_MOUNT_PATH} in every Ray container and puts that directory on their {@code
+   * PYTHONPATH}, so that Serve imports applications from it. Unlike {@link #withPythonPath}, this
+   * works on every backend: the pods of a real cluster cannot see the test's files.
    */
   public RayServiceSpec withApplicationsFromConfigMap(String configMap) {
     Map<String, Object> copy = deepCopy(spec);
     String volume = "serve-apps";
     for (Map<String, Object> podSpec : podSpecs(copy)) {
-      List<Object> volumes = new ArrayList<>(podSpec.get("volumes") instanceof List<?> l ? l : List.of());
+      List<Object> volumes =
+          new ArrayList<>(podSpec.get("volumes") instanceof List<?> l ? l : List.of());
       volumes.removeIf(v -> v instanceof Map<?, ?> m && volume.equals(m.get("name")));
-      volumes.add(new LinkedHashMap<>(Map.of("name", volume, "configMap", new LinkedHashMap<>(Map.of("name", configMap)))));
+      volumes.add(
+          new LinkedHashMap<>(
+              Map.of("name", volume, "configMap", new LinkedHashMap<>(Map.of("name", configMap)))));
       podSpec.put("volumes", volumes);
     }
     for (Map<String, Object> container : containers(copy)) {
-      List<Object> mounts = new ArrayList<>(container.get("volumeMounts") instanceof List<?> l ? l : List.of());
+      List<Object> mounts =
+          new ArrayList<>(container.get("volumeMounts") instanceof List<?> l ? l : List.of());
       mounts.removeIf(v -> v instanceof Map<?, ?> m && volume.equals(m.get("name")));
       mounts.add(new LinkedHashMap<>(Map.of("name", volume, "mountPath", APPLICATIONS_MOUNT_PATH)));
       container.put("volumeMounts", mounts);
     }
-    return new RayServiceSpec(name, labels, copy).withClusterEnv("PYTHONPATH", APPLICATIONS_MOUNT_PATH);
+    return new RayServiceSpec(name, labels, copy)
+        .withClusterEnv("PYTHONPATH", APPLICATIONS_MOUNT_PATH);
   }
 
-  /** {@code spec.rayClusterDeletionDelaySeconds} (KubeRay v1.5.0+): how long an old cluster stays after a switch (default 60). */
+  /**
+   * {@code spec.rayClusterDeletionDelaySeconds} (KubeRay v1.5.0+): how long an old cluster stays
+   * after a switch (default 60).
+   */
   public RayServiceSpec withClusterDeletionDelaySeconds(int seconds) {
     Map<String, Object> copy = deepCopy(spec);
     copy.put("rayClusterDeletionDelaySeconds", seconds);
@@ -222,7 +258,10 @@ public final class RayServiceSpec {
 
   private static String requireName(String name) {
     if (name == null || !name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?")) {
-      throw new IllegalArgumentException("A RayService name must be a DNS label (lower-case letters, digits, '-'), was '" + name + "'");
+      throw new IllegalArgumentException(
+          "A RayService name must be a DNS label (lower-case letters, digits, '-'), was '"
+              + name
+              + "'");
     }
     return name;
   }

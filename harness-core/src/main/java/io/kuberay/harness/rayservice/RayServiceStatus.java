@@ -6,9 +6,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A RayService's {@code status} as the operator wrote it: {@code serviceStatus} (v1.1.0: WaitForServeDeploymentReady,
- * Restarting, Running, FailedTo...; v1.5.0+: Running or NotRunning), the {@code Ready} condition (v1.5.0+), the
- * active and pending clusters with their applications, and {@code numServeEndpoints}.
+ * A RayService's {@code status} as the operator wrote it: {@code serviceStatus} (v1.1.0:
+ * WaitForServeDeploymentReady, Restarting, Running, FailedTo...; v1.5.0+: Running or NotRunning),
+ * the {@code Ready} condition (v1.5.0+), the active and pending clusters with their applications,
+ * and {@code numServeEndpoints}.
  *
  * @param raw the status object as stored
  */
@@ -22,7 +23,10 @@ public record RayServiceStatus(Map<String, Object> raw) {
     return string(raw.get("serviceStatus"));
   }
 
-  /** Running as the release reports it: {@code serviceStatus: Running} (v1.5.0+: the Ready condition, the same thing). */
+  /**
+   * Running as the release reports it: {@code serviceStatus: Running} (v1.5.0+: the Ready
+   * condition, the same thing).
+   */
   public boolean isRunning() {
     return "Running".equals(serviceStatus());
   }
@@ -39,20 +43,30 @@ public record RayServiceStatus(Map<String, Object> raw) {
     return string(section("pendingServiceStatus").get("rayClusterName"));
   }
 
-  /** Application name → status (RUNNING, DEPLOYING, DEPLOY_FAILED, UNHEALTHY, ...) of the active cluster. */
+  /**
+   * Application name → status (RUNNING, DEPLOYING, DEPLOY_FAILED, UNHEALTHY, ...) of the active
+   * cluster.
+   */
   public Map<String, String> activeApplications() {
     return applications("activeServiceStatus");
   }
 
-  /** Application name → status of the pending cluster (the first cluster is pending until its apps run). */
+  /**
+   * Application name → status of the pending cluster (the first cluster is pending until its apps
+   * run).
+   */
   public Map<String, String> pendingApplications() {
     return applications("pendingServiceStatus");
   }
 
-  /** The first application, of either cluster, that failed (DEPLOY_FAILED or UNHEALTHY): "name: STATUS: message". */
+  /**
+   * The first application, of either cluster, that failed (DEPLOY_FAILED or UNHEALTHY): "name:
+   * STATUS: message".
+   */
   public Optional<String> failedApplication() {
     for (String section : List.of("pendingServiceStatus", "activeServiceStatus")) {
-      for (Map.Entry<String, Object> e : map(section(section).get("applicationStatuses")).entrySet()) {
+      for (Map.Entry<String, Object> e :
+          map(section(section).get("applicationStatuses")).entrySet()) {
         Map<String, Object> app = map(e.getValue());
         String status = string(app.get("status"));
         if ("DEPLOY_FAILED".equals(status) || "UNHEALTHY".equals(status)) {
@@ -63,7 +77,10 @@ public record RayServiceStatus(Map<String, Object> raw) {
     return Optional.empty();
   }
 
-  /** A condition's {@code status} (True/False/Unknown), empty when the release or the moment has none. */
+  /**
+   * A condition's {@code status} (True/False/Unknown), empty when the release or the moment has
+   * none.
+   */
   public Optional<String> condition(String type) {
     if (raw.get("conditions") instanceof List<?> list) {
       for (Object c : list) {
@@ -78,7 +95,8 @@ public record RayServiceStatus(Map<String, Object> raw) {
 
   private Map<String, String> applications(String section) {
     Map<String, String> out = new LinkedHashMap<>();
-    map(section(section).get("applicationStatuses")).forEach((k, v) -> out.put(k, string(map(v).get("status"))));
+    map(section(section).get("applicationStatuses"))
+        .forEach((k, v) -> out.put(k, string(map(v).get("status"))));
     return out;
   }
 
@@ -97,7 +115,17 @@ public record RayServiceStatus(Map<String, Object> raw) {
 
   @Override
   public String toString() {
-    return "serviceStatus=" + serviceStatus() + ", active=" + activeClusterName() + " " + activeApplications()
-        + ", pending=" + pendingClusterName() + " " + pendingApplications() + ", numServeEndpoints=" + numServeEndpoints();
+    return "serviceStatus="
+        + serviceStatus()
+        + ", active="
+        + activeClusterName()
+        + " "
+        + activeApplications()
+        + ", pending="
+        + pendingClusterName()
+        + " "
+        + pendingApplications()
+        + ", numServeEndpoints="
+        + numServeEndpoints();
   }
 }

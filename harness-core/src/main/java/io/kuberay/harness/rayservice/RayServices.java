@@ -1,10 +1,8 @@
 package io.kuberay.harness.rayservice;
 
-import io.kuberay.harness.KubeRayEnvironment;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.kuberay.harness.Internal;
 import io.kuberay.harness.backend.ClusterBackend;
-
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
 import java.util.Objects;
 
@@ -28,7 +26,12 @@ public final class RayServices {
   /** Creates the RayService; returns at once (use {@link RayServiceHandle#awaitRunning}). */
   public RayServiceHandle create(RayServiceSpec spec) {
     GenericKubernetesResource created =
-        backend.client().genericKubernetesResources(RayServiceHandle.RAY_SERVICES).inNamespace(namespace).resource(spec.toResource(namespace)).create();
+        backend
+            .client()
+            .genericKubernetesResources(RayServiceHandle.RAY_SERVICES)
+            .inNamespace(namespace)
+            .resource(spec.toResource(namespace))
+            .create();
     return new RayServiceHandle(backend, namespace, created.getMetadata().getName());
   }
 
@@ -37,11 +40,18 @@ public final class RayServices {
   }
 
   public RayServiceHandle withName(String name) {
-    return new RayServiceHandle(backend, namespace, Objects.requireNonNull(name, "name must not be null"));
+    return new RayServiceHandle(
+        backend, namespace, Objects.requireNonNull(name, "name must not be null"));
   }
 
   public List<RayServiceHandle> list() {
-    return backend.client().genericKubernetesResources(RayServiceHandle.RAY_SERVICES).inNamespace(namespace).list().getItems().stream()
+    return backend
+        .client()
+        .genericKubernetesResources(RayServiceHandle.RAY_SERVICES)
+        .inNamespace(namespace)
+        .list()
+        .getItems()
+        .stream()
         .map(r -> new RayServiceHandle(backend, namespace, r.getMetadata().getName()))
         .toList();
   }

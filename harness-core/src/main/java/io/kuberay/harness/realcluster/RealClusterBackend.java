@@ -2,8 +2,8 @@ package io.kuberay.harness.realcluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.install.Installation;
 import java.net.URI;
 import java.time.Duration;
@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What the k3s and existing-cluster backends share: a real API server reached with fabric8, pods exec'd,
- * logged and port-forwarded through it, and the KubeRay installation the backend made.
+ * What the k3s and existing-cluster backends share: a real API server reached with fabric8, pods
+ * exec'd, logged and port-forwarded through it, and the KubeRay installation the backend made.
  */
 public abstract class RealClusterBackend implements ClusterBackend {
 

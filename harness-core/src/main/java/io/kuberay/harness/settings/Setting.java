@@ -8,53 +8,114 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The registry of every {@code kuberay.*} setting: its name, environment variable, default and meaning. A setting
- * that is not here cannot be read ({@link SettingsReader} rejects it), and docs/CONFIGURATION.md lists exactly
- * these (a test compares them).
+ * The registry of every {@code kuberay.*} setting: its name, environment variable, default and
+ * meaning. A setting that is not here cannot be read ({@link SettingsReader} rejects it), and
+ * docs/CONFIGURATION.md lists exactly these (a test compares them).
  */
 public enum Setting {
   BACKEND("kuberay.backend", "emulated", "emulated, k3s or existing"),
-  BACKEND_OPTIONAL("kuberay.backend.optional", "false", "true: skip @KubeRayTest classes and scenarios whose backend cannot start here"),
+  BACKEND_OPTIONAL(
+      "kuberay.backend.optional",
+      "false",
+      "true: skip @KubeRayTest classes and scenarios whose backend cannot start here"),
   VERSION("kuberay.version", "v1.1.0", "the KubeRay release"),
-  INSTALL("kuberay.install", "kustomize", "kustomize, helm, or none (the emulated cluster starts empty; the operator you install runs)"),
-  STARTUP_TIMEOUT("kuberay.startup.timeout", "5m", "how long a backend and the operator may take to become ready"),
-  DIAGNOSTICS_DIR("kuberay.diagnostics.dir", "target/kuberay-diagnostics", "where failed tests and scenarios write their diagnostics bundle"),
-  REUSE_ENVIRONMENT("kuberay.reuse.environment", "the annotation's", "overrides @KubeRayTest(reuseEnvironment)"),
-  NAMESPACE_PER_CLASS("kuberay.namespace.per.class", "the annotation's", "overrides @KubeRayTest(namespacePerClass)"),
-  K3S_REQUIRED("kuberay.k3s.required", "false", "true: the k3s tests fail instead of skipping when Docker or the images are missing"),
+  INSTALL(
+      "kuberay.install",
+      "kustomize",
+      "kustomize, helm, or none (the emulated cluster starts empty; the operator you install runs)"),
+  STARTUP_TIMEOUT(
+      "kuberay.startup.timeout",
+      "5m",
+      "how long a backend and the operator may take to become ready"),
+  DIAGNOSTICS_DIR(
+      "kuberay.diagnostics.dir",
+      "target/kuberay-diagnostics",
+      "where failed tests and scenarios write their diagnostics bundle"),
+  REUSE_ENVIRONMENT(
+      "kuberay.reuse.environment", "the annotation's", "overrides @KubeRayTest(reuseEnvironment)"),
+  NAMESPACE_PER_CLASS(
+      "kuberay.namespace.per.class",
+      "the annotation's",
+      "overrides @KubeRayTest(namespacePerClass)"),
+  K3S_REQUIRED(
+      "kuberay.k3s.required",
+      "false",
+      "true: the k3s tests fail instead of skipping when Docker or the images are missing"),
   MANIFESTS_DIR("kuberay.manifests.dir", "unset", "a folder of KubeRay release data"),
   MANIFESTS_SOURCE("kuberay.manifests.source", "upstream", "upstream or classpath"),
   MANIFESTS_URL("kuberay.manifests.url", "unset", "a mirror of the rendered kustomize bundle"),
-  MANIFESTS_CACHE("kuberay.manifests.cache", "~/.cache/kuberay-harness/manifests", "where downloads are cached"),
+  MANIFESTS_CACHE(
+      "kuberay.manifests.cache",
+      "~/.cache/kuberay-harness/manifests",
+      "where downloads are cached"),
   MANIFESTS_DOWNLOAD_TIMEOUT("kuberay.manifests.download.timeout", "10", "seconds per download"),
-  OPERATOR_NAMESPACE("kuberay.operator.namespace", "default", "where namespace-relative releases install the operator"),
+  OPERATOR_NAMESPACE(
+      "kuberay.operator.namespace",
+      "default",
+      "where namespace-relative releases install the operator"),
   INSTALL_APPLY("kuberay.install.apply", "create", "create or server-side"),
-  INSTALL_FORCE("kuberay.install.force", "false", "install over an operator of another KubeRay version"),
+  INSTALL_FORCE(
+      "kuberay.install.force", "false", "install over an operator of another KubeRay version"),
   API_PORT("kuberay.api.port", "0", "the emulated API server's loopback port; 0 picks a free one"),
   RAY("kuberay.ray", "auto", "auto, required or off: whether emulated pods run real Ray"),
   PYTHON("kuberay.python", "provisioned", "a Python that has ray[default] installed"),
-  CACHE_DIR("kuberay.cache.dir", "~/.cache/kuberay-harness", "where Ray is provisioned and the node registry kept"),
+  CACHE_DIR(
+      "kuberay.cache.dir",
+      "~/.cache/kuberay-harness",
+      "where Ray is provisioned and the node registry kept"),
   NODE_CPU("kuberay.node.cpu", "max(8, cores)", "the emulated node's allocatable CPU"),
   NODE_MEMORY("kuberay.node.memory", "max(16Gi, RAM)", "the emulated node's allocatable memory"),
-  NODE_RESOURCES("kuberay.node.resources", "none", "the emulated node's extended resources, e.g. nvidia.com/gpu=4,google.com/tpu=8"),
-  NODE_LABELS("kuberay.node.labels", "none", "extra labels of the emulated node, e.g. cloud.google.com/gke-accelerator=nvidia-l4"),
-  NODE_TAINTS("kuberay.node.taints", "none", "taints of the emulated node, e.g. nvidia.com/gpu=present:NoSchedule"),
-  PODS_VOLUMES("kuberay.pods.volumes", "mount", "mount, or skip: run emulated pods without the volumes this machine cannot mount (one warning event each)"),
-  RAY_PYTHONS("kuberay.ray.pythons", "none", "Ray versions mapped to pythons that have them, e.g. 2.9.0=/opt/ray29/bin/python; never provisioned"),
-  RAY_INSTALLER("kuberay.ray.installer", "auto", "auto (uv, else pip), uv or pip: what provisions Ray runtimes"),
-  RAY_STANDBYS("kuberay.ray.standbys", "2", "Python interpreters with Ray imported kept ready for the next Ray pods"),
+  NODE_RESOURCES(
+      "kuberay.node.resources",
+      "none",
+      "the emulated node's extended resources, e.g. nvidia.com/gpu=4,google.com/tpu=8"),
+  NODE_LABELS(
+      "kuberay.node.labels",
+      "none",
+      "extra labels of the emulated node, e.g. cloud.google.com/gke-accelerator=nvidia-l4"),
+  NODE_TAINTS(
+      "kuberay.node.taints",
+      "none",
+      "taints of the emulated node, e.g. nvidia.com/gpu=present:NoSchedule"),
+  PODS_VOLUMES(
+      "kuberay.pods.volumes",
+      "mount",
+      "mount, or skip: run emulated pods without the volumes this machine cannot mount (one warning event each)"),
+  RAY_PYTHONS(
+      "kuberay.ray.pythons",
+      "none",
+      "Ray versions mapped to pythons that have them, e.g. 2.9.0=/opt/ray29/bin/python; never provisioned"),
+  RAY_INSTALLER(
+      "kuberay.ray.installer",
+      "auto",
+      "auto (uv, else pip), uv or pip: what provisions Ray runtimes"),
+  RAY_STANDBYS(
+      "kuberay.ray.standbys",
+      "2",
+      "Python interpreters with Ray imported kept ready for the next Ray pods"),
   K3S_IMAGE("kuberay.k3s.image", "rancher/k3s:v1.31.4-k3s1", "the k3s node image"),
-  K3S_REUSE("kuberay.k3s.reuse", "false", "true: keep the k3s container running after the JVM and reuse it while the configuration is unchanged"),
+  K3S_REUSE(
+      "kuberay.k3s.reuse",
+      "false",
+      "true: keep the k3s container running after the JVM and reuse it while the configuration is unchanged"),
   OPERATOR_IMAGE("kuberay.operator.image", "detected", "the operator image"),
   RAY_IMAGE("kuberay.ray.image", "detected", "the Ray image"),
   IMAGES_LOAD("kuberay.images.load", "unset", "more local images to side-load, comma-separated"),
-  IMAGES_PREFIX("kuberay.images.prefix", "kuberay-harness", "repository prefix of the local image builds"),
+  IMAGES_PREFIX(
+      "kuberay.images.prefix", "kuberay-harness", "repository prefix of the local image builds"),
   RYUK("kuberay.ryuk", "false", "true keeps Testcontainers' Ryuk"),
-  KUBECONFIG("kuberay.kubeconfig", "KUBECONFIG / ~/.kube/config", "the existing backend's kubeconfig file"),
+  KUBECONFIG(
+      "kuberay.kubeconfig",
+      "KUBECONFIG / ~/.kube/config",
+      "the existing backend's kubeconfig file"),
   CONTEXT("kuberay.context", "current context", "the existing backend's context"),
-  EXISTING_KEEP("kuberay.existing.keep", "false", "leave the operator the harness installed in place after the run");
+  EXISTING_KEEP(
+      "kuberay.existing.keep",
+      "false",
+      "leave the operator the harness installed in place after the run");
 
-  private static final Map<String, Setting> BY_KEY = Arrays.stream(values()).collect(Collectors.toMap(Setting::key, Function.identity()));
+  private static final Map<String, Setting> BY_KEY =
+      Arrays.stream(values()).collect(Collectors.toMap(Setting::key, Function.identity()));
 
   private final String key;
   private final String defaultValue;
@@ -93,7 +154,12 @@ public enum Setting {
 
   /** The setting with this key, or a clear error naming the registry when there is none. */
   public static Setting of(String key) {
-    return byKey(key).orElseThrow(() -> new IllegalArgumentException(
-        "'" + key + "' is not a KubeRay Harness setting; the settings are listed in docs/CONFIGURATION.md and io.kuberay.harness.settings.Setting"));
+    return byKey(key)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "'"
+                        + key
+                        + "' is not a KubeRay Harness setting; the settings are listed in docs/CONFIGURATION.md and io.kuberay.harness.settings.Setting"));
   }
 }

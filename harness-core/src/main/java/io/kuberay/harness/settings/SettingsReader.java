@@ -7,47 +7,63 @@ import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
- * The one place settings are read from outside the code. Precedence, highest first: a system property
- * ({@code -Dkuberay.backend=k3s}), a JUnit configuration parameter ({@code junit-platform.properties} or
- * {@code -D} on the launcher; installed by the JUnit extension), the environment variable
- * ({@code KUBERAY_BACKEND}), then the caller's default. A system property wins over the configuration parameter
- * so that one run can override a project's {@code junit-platform.properties} without editing it; the environment
- * variable comes last because it is the widest scope (a whole shell or CI job). Blank values count as unset.
+ * The one place settings are read from outside the code. Precedence, highest first: a system
+ * property ({@code -Dkuberay.backend=k3s}), a JUnit configuration parameter ({@code
+ * junit-platform.properties} or {@code -D} on the launcher; installed by the JUnit extension), the
+ * environment variable ({@code KUBERAY_BACKEND}), then the caller's default. A system property wins
+ * over the configuration parameter so that one run can override a project's {@code
+ * junit-platform.properties} without editing it; the environment variable comes last because it is
+ * the widest scope (a whole shell or CI job). Blank values count as unset.
  *
- * <p>Internal: the user-facing form is the property names in {@link Setting} and docs/CONFIGURATION.md.
+ * <p>Internal: the user-facing form is the property names in {@link Setting} and
+ * docs/CONFIGURATION.md.
  */
 public final class SettingsReader {
 
-  private static volatile SettingsReader current = new SettingsReader(System::getProperty, Map.of(), System::getenv);
+  private static volatile SettingsReader current =
+      new SettingsReader(System::getProperty, Map.of(), System::getenv);
 
   private final UnaryOperator<String> properties;
   private final Map<Setting, String> parameters;
   private final UnaryOperator<String> environment;
 
-  SettingsReader(UnaryOperator<String> properties, Map<Setting, String> parameters, UnaryOperator<String> environment) {
+  SettingsReader(
+      UnaryOperator<String> properties,
+      Map<Setting, String> parameters,
+      UnaryOperator<String> environment) {
     this.properties = properties;
     this.parameters = Map.copyOf(parameters);
     this.environment = environment;
   }
 
-  /** A reader of the given properties alone: no configuration parameters, no environment (tests, tools). */
+  /**
+   * A reader of the given properties alone: no configuration parameters, no environment (tests,
+   * tools).
+   */
   public static SettingsReader ofProperties(UnaryOperator<String> properties) {
     return new SettingsReader(properties, Map.of(), name -> null);
   }
 
-  /** The reader of this JVM: system properties, the installed configuration parameters, the environment. */
+  /**
+   * The reader of this JVM: system properties, the installed configuration parameters, the
+   * environment.
+   */
   public static SettingsReader current() {
     return current;
   }
 
   /**
-   * Takes every registered setting that {@code lookup} knows (JUnit's configuration parameters) as the layer
-   * between system properties and environment variables; replaces the layer installed before.
+   * Takes every registered setting that {@code lookup} knows (JUnit's configuration parameters) as
+   * the layer between system properties and environment variables; replaces the layer installed
+   * before.
    */
   public static void useConfigurationParameters(Function<String, Optional<String>> lookup) {
     Map<Setting, String> values = new EnumMap<>(Setting.class);
     for (Setting setting : Setting.values()) {
-      lookup.apply(setting.key()).filter(v -> !v.isBlank()).ifPresent(v -> values.put(setting, v.trim()));
+      lookup
+          .apply(setting.key())
+          .filter(v -> !v.isBlank())
+          .ifPresent(v -> values.put(setting, v.trim()));
     }
     current = new SettingsReader(System::getProperty, values, System::getenv);
   }

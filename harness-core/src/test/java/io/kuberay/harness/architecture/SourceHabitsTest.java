@@ -18,18 +18,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Source habits ArchUnit cannot see, because they are gone from the bytecode: a type is named by an import, not
- * inline by its fully-qualified name. Scans every module's {@code src/main/java} and {@code src/test/java}.
+ * Source habits ArchUnit cannot see, because they are gone from the bytecode: a type is named by an
+ * import, not inline by its fully-qualified name. Scans every module's {@code src/main/java} and
+ * {@code src/test/java}.
  */
 class SourceHabitsTest {
 
-  /** A qualified type name in code: lower-case package segments under a well-known root, then a type. */
-  private static final Pattern QUALIFIED = Pattern.compile("(?<![\\w.$])((?:io|java|javax|org|com|jdk|sun)\\.(?:[a-z_][a-z0-9_]*\\.)+)([A-Z]\\w*)");
+  /**
+   * A qualified type name in code: lower-case package segments under a well-known root, then a
+   * type.
+   */
+  private static final Pattern QUALIFIED =
+      Pattern.compile(
+          "(?<![\\w.$])((?:io|java|javax|org|com|jdk|sun)\\.(?:[a-z_][a-z0-9_]*\\.)+)([A-Z]\\w*)");
+
   private static final Pattern IMPORT = Pattern.compile("(?m)^import\\s+([\\w.]+)\\.(\\w+);");
-  private static final Pattern DECLARED = Pattern.compile("\\b(?:class|interface|enum|record)\\s+([A-Z]\\w*)");
+  private static final Pattern DECLARED =
+      Pattern.compile("\\b(?:class|interface|enum|record)\\s+([A-Z]\\w*)");
 
   @Test
-  @DisplayName("no Java source names a type inline by its fully-qualified name unless its simple name is taken")
+  @DisplayName(
+      "no Java source names a type inline by its fully-qualified name unless its simple name is taken")
   void noInlineQualifiedNames() throws IOException {
     List<Path> sources = javaSources(Checkout.root());
     assertThat(sources).as("Java sources under %s", Checkout.root()).hasSizeGreaterThan(100);
@@ -37,14 +46,21 @@ class SourceHabitsTest {
     for (Path file : sources) {
       found.addAll(inlineQualifiedNames(file));
     }
-    assertThat(found).as("inline fully-qualified names; import the type instead (keep the qualified name only when "
-        + "another type of the same simple name is imported, declared or in the same package)").isEmpty();
+    assertThat(found)
+        .as(
+            "inline fully-qualified names; import the type instead (keep the qualified name only when "
+                + "another type of the same simple name is imported, declared or in the same package)")
+        .isEmpty();
   }
 
   @Test
-  @DisplayName("the check sees qualified names in code and ignores imports, comments, javadoc and strings")
+  @DisplayName(
+      "the check sees qualified names in code and ignores imports, comments, javadoc and strings")
   void checkFindsOnlyCode(@TempDir Path dir) throws IOException {
-    Path file = Files.writeString(dir.resolve("Sample.java"), """
+    Path file =
+        Files.writeString(
+            dir.resolve("Sample.java"),
+            """
         package a.b;
 
         import java.util.List;
@@ -60,8 +76,11 @@ class SourceHabitsTest {
           java.time.Duration d = java.time.Duration.ZERO;
         }
         """);
-    assertThat(inlineQualifiedNames(file)).containsExactly(
-        file + ":10: java.util.ArrayList", file + ":13: java.time.Duration", file + ":13: java.time.Duration");
+    assertThat(inlineQualifiedNames(file))
+        .containsExactly(
+            file + ":10: java.util.ArrayList",
+            file + ":13: java.time.Duration",
+            file + ":13: java.time.Duration");
   }
 
   static List<String> inlineQualifiedNames(Path file) {
@@ -80,19 +99,25 @@ class SourceHabitsTest {
       if (taken.contains(m.group(2)) && !imported(source, qualified)) {
         continue;
       }
-      int lineNumber = (int) code.substring(0, m.start()).chars().filter(ch -> ch == '\n').count() + 1;
+      int lineNumber =
+          (int) code.substring(0, m.start()).chars().filter(ch -> ch == '\n').count() + 1;
       found.add(file + ":" + lineNumber + ": " + qualified);
     }
     return found;
   }
 
-  /** Simple names an import could not claim: imported, declared here, or a sibling type of the same package. */
+  /**
+   * Simple names an import could not claim: imported, declared here, or a sibling type of the same
+   * package.
+   */
   private static Set<String> takenSimpleNames(Path file, String source, String code) {
     Set<String> taken = new HashSet<>();
     IMPORT.matcher(source).results().forEach(r -> taken.add(r.group(2)));
     DECLARED.matcher(code).results().forEach(r -> taken.add(r.group(1)));
     try (Stream<Path> siblings = Files.list(file.getParent())) {
-      siblings.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java"))
+      siblings
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".java"))
           .forEach(n -> taken.add(n.substring(0, n.length() - ".java".length())));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -105,7 +130,10 @@ class SourceHabitsTest {
     return source.contains("import " + qualified + ";");
   }
 
-  /** The source with comments, string, text-block and char literals blanked out; line breaks and offsets kept. */
+  /**
+   * The source with comments, string, text-block and char literals blanked out; line breaks and
+   * offsets kept.
+   */
   static String codeOnly(String src) {
     char[] out = src.toCharArray();
     int i = 0;
@@ -157,12 +185,15 @@ class SourceHabitsTest {
   private static List<Path> javaSources(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       return all.filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> {
-            String s = root.relativize(p).toString().replace('\\', '/');
-            return (s.contains("/src/main/java/") || s.contains("/src/test/java/")) && !s.contains("/target/")
-                && !s.startsWith(".");
-          })
-          .sorted().toList();
+          .filter(
+              p -> {
+                String s = root.relativize(p).toString().replace('\\', '/');
+                return (s.contains("/src/main/java/") || s.contains("/src/test/java/"))
+                    && !s.contains("/target/")
+                    && !s.startsWith(".");
+              })
+          .sorted()
+          .toList();
     }
   }
 }

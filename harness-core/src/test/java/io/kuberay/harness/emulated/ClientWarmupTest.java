@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class ClientWarmupTest {
 
   @Test
-  @DisplayName("the warm-up objects read as typed pods and services (a failure would only cost speed, silently)")
+  @DisplayName(
+      "the warm-up objects read as typed pods and services (a failure would only cost speed, silently)")
   void objectsReadAsTypedModel() {
     assertThat(ClientWarmup.run(new KubernetesSerialization())).isTrue();
   }

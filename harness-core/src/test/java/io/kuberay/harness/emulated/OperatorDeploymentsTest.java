@@ -16,7 +16,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The operator a user installs: its Deployment starts the emulated operator of the image's release, and deleting it stops it. */
+/**
+ * The operator a user installs: its Deployment starts the emulated operator of the image's release,
+ * and deleting it stops it.
+ */
 class OperatorDeploymentsTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -30,10 +33,14 @@ class OperatorDeploymentsTest {
   @BeforeEach
   void start() {
     api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    deployments = new OperatorDeployments(api, v -> {
-      started.add(v);
-      return () -> stopped.add(v);
-    }).start();
+    deployments =
+        new OperatorDeployments(
+                api,
+                v -> {
+                  started.add(v);
+                  return () -> stopped.add(v);
+                })
+            .start();
   }
 
   @AfterEach
@@ -50,49 +57,86 @@ class OperatorDeploymentsTest {
     Awaitility.await("the operator's pod").atMost(WAIT).until(() -> pods().size() == 1);
     assertThat(available("kuberay-operator")).isEqualTo("null");
     podsBecomeReady();
-    Awaitility.await("Deployment kuberay-operator available").atMost(WAIT).until(() -> available("kuberay-operator").equals("True"));
+    Awaitility.await("Deployment kuberay-operator available")
+        .atMost(WAIT)
+        .until(() -> available("kuberay-operator").equals("True"));
     assertThat(started).containsExactly(KubeRayVersion.V1_5_0);
     assertThat(pods()).hasSize(1);
     assertThat(deployments.namespace()).contains("default");
 
-    api.dispatcher().store().delete(new ResourceRef("apps", "v1", "deployments"), "default", "kuberay-operator");
-    Awaitility.await("operator stopped and its pod gone").atMost(WAIT).until(() -> stopped.size() == 1 && pods().isEmpty());
+    api.dispatcher()
+        .store()
+        .delete(new ResourceRef("apps", "v1", "deployments"), "default", "kuberay-operator");
+    Awaitility.await("operator stopped and its pod gone")
+        .atMost(WAIT)
+        .until(() -> stopped.size() == 1 && pods().isEmpty());
     assertThat(stopped).containsExactly(KubeRayVersion.V1_5_0);
   }
 
   @Test
   void aReleaseTheEmulatorDoesNotHaveAndASecondOperatorAreRefusedWithTheReason() {
     api.create(deployment("old-operator", "quay.io/kuberay/operator:v0.6.0"));
-    Awaitility.await("Deployment old-operator refused").atMost(WAIT).until(() -> available("old-operator").equals("False"));
+    Awaitility.await("Deployment old-operator refused")
+        .atMost(WAIT)
+        .until(() -> available("old-operator").equals("False"));
     assertThat(condition("old-operator")).containsEntry("reason", "UnsupportedRelease");
-    assertThat(String.valueOf(condition("old-operator").get("message"))).contains("v0.6.0").contains("v1.1.0");
+    assertThat(String.valueOf(condition("old-operator").get("message")))
+        .contains("v0.6.0")
+        .contains("v1.1.0");
 
     api.create(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.1.0"));
     Awaitility.await("the operator's pod").atMost(WAIT).until(() -> pods().size() == 1);
     podsBecomeReady();
-    Awaitility.await("Deployment kuberay-operator available").atMost(WAIT).until(() -> available("kuberay-operator").equals("True"));
+    Awaitility.await("Deployment kuberay-operator available")
+        .atMost(WAIT)
+        .until(() -> available("kuberay-operator").equals("True"));
     api.create(deployment("second", "quay.io/kuberay/operator:v1.7.0"));
-    Awaitility.await("Deployment second refused").atMost(WAIT).until(() -> available("second").equals("False"));
+    Awaitility.await("Deployment second refused")
+        .atMost(WAIT)
+        .until(() -> available("second").equals("False"));
     assertThat(condition("second")).containsEntry("reason", "OperatorAlreadyRunning");
     assertThat(started).containsExactly(KubeRayVersion.V1_1_0);
   }
 
   @Test
   void onlyKuberayOperatorImagesCount() {
-    assertThat(OperatorDeployments.operatorImage(deployment("x", "quay.io/kuberay/operator:v1.1.0"))).contains("quay.io/kuberay/operator:v1.1.0");
-    assertThat(OperatorDeployments.operatorImage(deployment("x", "kuberay/operator:v1.7.0"))).isPresent();
-    assertThat(OperatorDeployments.operatorImage(deployment("x", "docker.io/library/nginx:1.27"))).isEmpty();
+    assertThat(
+            OperatorDeployments.operatorImage(deployment("x", "quay.io/kuberay/operator:v1.1.0")))
+        .contains("quay.io/kuberay/operator:v1.1.0");
+    assertThat(OperatorDeployments.operatorImage(deployment("x", "kuberay/operator:v1.7.0")))
+        .isPresent();
+    assertThat(OperatorDeployments.operatorImage(deployment("x", "docker.io/library/nginx:1.27")))
+        .isEmpty();
   }
 
   private static Map<String, Object> deployment(String name, String image) {
     Map<String, Object> labels = Map.of("app.kubernetes.io/name", name);
-    return Map.of("apiVersion", "apps/v1", "kind", "Deployment", "metadata", Map.of("name", name, "namespace", "default"),
-        "spec", Map.of("replicas", 1, "selector", Map.of("matchLabels", labels),
-            "template", Map.of("metadata", Map.of("labels", labels), "spec", Map.of("containers", List.of(Map.of("name", "operator", "image", image))))));
+    return Map.of(
+        "apiVersion",
+        "apps/v1",
+        "kind",
+        "Deployment",
+        "metadata",
+        Map.of("name", name, "namespace", "default"),
+        "spec",
+        Map.of(
+            "replicas",
+            1,
+            "selector",
+            Map.of("matchLabels", labels),
+            "template",
+            Map.of(
+                "metadata",
+                Map.of("labels", labels),
+                "spec",
+                Map.of("containers", List.of(Map.of("name", "operator", "image", image))))));
   }
 
   private Map<String, Object> condition(String name) {
-    return api.read(DEPLOYMENTS + "/" + name).map(d -> Maps.list(Maps.get(d, "status", "conditions"))).filter(l -> !l.isEmpty()).map(l -> Maps.map(l.get(0)))
+    return api.read(DEPLOYMENTS + "/" + name)
+        .map(d -> Maps.list(Maps.get(d, "status", "conditions")))
+        .filter(l -> !l.isEmpty())
+        .map(l -> Maps.map(l.get(0)))
         .orElse(Map.of());
   }
 
@@ -103,8 +147,15 @@ class OperatorDeploymentsTest {
   private void podsBecomeReady() {
     for (Object p : pods()) {
       Map<String, Object> pod = new LinkedHashMap<>(Maps.map(p));
-      pod.put("status", Map.of("phase", "Running", "conditions", List.of(Map.of("type", "Ready", "status", "True"))));
-      api.replace("/api/v1/namespaces/default/pods/" + Maps.get(pod, "metadata", "name") + "/status", pod);
+      pod.put(
+          "status",
+          Map.of(
+              "phase",
+              "Running",
+              "conditions",
+              List.of(Map.of("type", "Ready", "status", "True"))));
+      api.replace(
+          "/api/v1/namespaces/default/pods/" + Maps.get(pod, "metadata", "name") + "/status", pod);
     }
   }
 

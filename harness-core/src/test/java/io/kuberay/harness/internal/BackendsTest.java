@@ -20,17 +20,21 @@ class BackendsTest {
 
   @Test
   void k3sWithoutItsModuleSaysWhichArtifactToAdd() {
-    // harness-core's own test classpath has no harness-k3s: the situation of an emulated-only consumer.
+    // harness-core's own test classpath has no harness-k3s: the situation of an emulated-only
+    // consumer.
     assertThatThrownBy(() -> Backends.factory(BackendType.K3S, getClass().getClassLoader()))
         .isInstanceOf(BackendUnavailableException.class)
-        .hasMessageStartingWith("the k3s backend needs io.github.kuberay-harness:harness-k3s on the test classpath (add it next to junit-extension)");
+        .hasMessageStartingWith(
+            "the k3s backend needs io.github.kuberay-harness:harness-k3s on the test classpath (add it next to junit-extension)");
   }
 
   @Test
   void findsTheFactoryAModuleRegisters(@TempDir Path dir) throws IOException {
     Path services = Files.createDirectories(dir.resolve("META-INF/services"));
-    Files.writeString(services.resolve(BackendFactory.class.getName()), RegisteredFactory.class.getName() + "\n");
-    try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
+    Files.writeString(
+        services.resolve(BackendFactory.class.getName()), RegisteredFactory.class.getName() + "\n");
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
       assertThat(Backends.factory(BackendType.K3S, loader)).isInstanceOf(RegisteredFactory.class);
       assertThatThrownBy(() -> Backends.factory(BackendType.EXISTING, loader))
           .isInstanceOf(BackendUnavailableException.class)

@@ -1,9 +1,9 @@
 package io.kuberay.harness.internal;
 
-import io.kuberay.harness.KubeRayEnvironment;
-import io.kuberay.harness.RayMode;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.RayMode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,18 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
 class TempDirsTest {
 
   /** Holds a POSIX lock on the file named by argv[1] (as the JDK's FileLock does) until killed. */
-  private static final String HOLD_LOCK = "import fcntl, sys, time\n"
-      + "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)";
-  /** Exit 0 if the file named by argv[1] can be locked now, 1 if another process holds it. */
-  private static final String TRY_LOCK = "import fcntl, sys\n"
-      + "f = open(sys.argv[1], 'r+')\n"
-      + "try:\n  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n  sys.exit(1)";
+  private static final String HOLD_LOCK =
+      "import fcntl, sys, time\n"
+          + "f = open(sys.argv[1], 'r+'); fcntl.lockf(f, fcntl.LOCK_EX); print('locked', flush=True); time.sleep(120)";
 
-  @TempDir
-  Path parent;
+  /** Exit 0 if the file named by argv[1] can be locked now, 1 if another process holds it. */
+  private static final String TRY_LOCK =
+      "import fcntl, sys\n"
+          + "f = open(sys.argv[1], 'r+')\n"
+          + "try:\n  fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\nexcept OSError:\n  sys.exit(1)";
+
+  @TempDir Path parent;
 
   @Test
-  @DisplayName("a directory whose owner lock nobody holds is removed; one locked by a live process, a fresh one without owner file, or another name stays")
+  @DisplayName(
+      "a directory whose owner lock nobody holds is removed; one locked by a live process, a fresh one without owner file, or another name stays")
   void reclaimsOnlyAbandoned() throws Exception {
     Path abandoned = withOwnerFile("kuberay-harness-1");
     Files.writeString(abandoned.resolve("kubeconfig"), "x");
@@ -39,9 +42,12 @@ class TempDirsTest {
     Path oldUnowned = Files.createDirectory(parent.resolve("kuberay-harness-4"));
     Files.setLastModifiedTime(oldUnowned, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
     Path otherName = withOwnerFile("something-else");
-    Process holder = new ProcessBuilder("python3", "-c", HOLD_LOCK, held.resolve(".owner").toString()).start();
+    Process holder =
+        new ProcessBuilder("python3", "-c", HOLD_LOCK, held.resolve(".owner").toString()).start();
     try {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      try (BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
         assertThat(out.readLine()).isEqualTo("locked");
         assertThat(TempDirs.reclaimAbandoned(parent)).isEqualTo(2);
       }
@@ -58,16 +64,20 @@ class TempDirsTest {
   }
 
   @Test
-  @DisplayName("an environment's directory holds its kubeconfig and a locked owner file, and is gone after close")
+  @DisplayName(
+      "an environment's directory holds its kubeconfig and a locked owner file, and is gone after close")
   void environmentDirectory() throws Exception {
     Path kubeconfig;
-    try (KubeRayEnvironment env = KubeRayEnvironment.builder().rayMode(RayMode.OFF).startExactly()) {
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder().rayMode(RayMode.OFF).startExactly()) {
       kubeconfig = env.kubeconfig();
       Path owner = kubeconfig.resolveSibling(TempDirs.OWNER_FILE);
       assertThat(kubeconfig.getParent().getFileName().toString()).startsWith(TempDirs.PREFIX);
       assertThat(new ProcessBuilder("python3", "-c", TRY_LOCK, owner.toString()).start().waitFor())
-          .as("another process cannot take the owner lock").isEqualTo(1);
-      // Last: POSIX drops a process's lock on a file when it closes any descriptor of it, as reading it here does.
+          .as("another process cannot take the owner lock")
+          .isEqualTo(1);
+      // Last: POSIX drops a process's lock on a file when it closes any descriptor of it, as
+      // reading it here does.
       assertThat(owner).content().startsWith("pid " + ProcessHandle.current().pid() + ", started ");
     }
     assertThat(kubeconfig.getParent()).doesNotExist();

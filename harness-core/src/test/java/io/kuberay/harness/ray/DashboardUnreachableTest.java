@@ -1,9 +1,8 @@
 package io.kuberay.harness.ray;
 
-import io.kuberay.harness.ray.process.PortAllocator;
-
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kuberay.harness.ray.process.PortAllocator;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 

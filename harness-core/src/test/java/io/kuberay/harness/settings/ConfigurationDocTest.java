@@ -16,12 +16,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** docs/CONFIGURATION.md and the registry name the same settings, so neither can drift from the other. */
+/**
+ * docs/CONFIGURATION.md and the registry name the same settings, so neither can drift from the
+ * other.
+ */
 class ConfigurationDocTest {
 
   private static final Path DOC = Path.of("..", "docs", "CONFIGURATION.md");
+
   /** A table row's first cell: the property, sometimes followed by its environment variable. */
   private static final Pattern ROW = Pattern.compile("^\\|\\s*([^|]+)\\|", Pattern.MULTILINE);
+
   private static final Pattern KEY = Pattern.compile("`(kuberay\\.[a-z0-9.]+)`");
 
   static Set<String> documented(String markdown) {
@@ -38,21 +43,29 @@ class ConfigurationDocTest {
 
   @Test
   void theDocumentListsExactlyTheRegisteredSettings() throws IOException {
-    Set<String> registered = Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> registered =
+        Arrays.stream(Setting.values())
+            .map(Setting::key)
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> documented = documented(Files.readString(DOC));
 
     assertThat(documented)
-        .as("settings in the registry (io.kuberay.harness.settings.Setting) but missing from %s", DOC)
+        .as(
+            "settings in the registry (io.kuberay.harness.settings.Setting) but missing from %s",
+            DOC)
         .containsAll(registered);
     assertThat(registered)
-        .as("settings in %s that the registry (io.kuberay.harness.settings.Setting) does not know", DOC)
+        .as(
+            "settings in %s that the registry (io.kuberay.harness.settings.Setting) does not know",
+            DOC)
         .containsAll(documented);
   }
 
   @Test
   void theCheckSeesAMissingAndAnUnknownRow() {
-    String doc = "| property | default |\n|---|---|\n| `kuberay.backend` | `emulated` |\n| `kuberay.python` / `KUBERAY_PYTHON` | x |\n"
-        + "text mentioning `kuberay.not.a.row` |\n";
+    String doc =
+        "| property | default |\n|---|---|\n| `kuberay.backend` | `emulated` |\n| `kuberay.python` / `KUBERAY_PYTHON` | x |\n"
+            + "text mentioning `kuberay.not.a.row` |\n";
     assertThat(documented(doc)).containsExactly("kuberay.backend", "kuberay.python");
   }
 
@@ -61,7 +74,9 @@ class ConfigurationDocTest {
     for (Field field : EnvironmentSettings.Keys.class.getFields()) {
       if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
         String key = (String) field.get(null);
-        assertThat(Setting.byKey(key)).as("EnvironmentSettings.Keys.%s = %s", field.getName(), key).isPresent();
+        assertThat(Setting.byKey(key))
+            .as("EnvironmentSettings.Keys.%s = %s", field.getName(), key)
+            .isPresent();
       }
     }
   }

@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks the Docker engine {@code GET /_ping} before Testcontainers is touched, so that a stopped or missing
- * engine fails in seconds with a message saying what to do, instead of after Testcontainers' own strategy
- * search. Understands {@code unix://} and {@code tcp://} hosts; any other scheme is left to Testcontainers.
+ * Asks the Docker engine {@code GET /_ping} before Testcontainers is touched, so that a stopped or
+ * missing engine fails in seconds with a message saying what to do, instead of after
+ * Testcontainers' own strategy search. Understands {@code unix://} and {@code tcp://} hosts; any
+ * other scheme is left to Testcontainers.
  */
 final class DockerPreflight {
 
@@ -40,33 +41,41 @@ final class DockerPreflight {
 
   /** Fails when the engine at {@code host} does not answer the ping within {@code timeout}. */
   static void requireDocker(String host, Duration timeout) {
-    problem(host, timeout).ifPresent(p -> {
-      throw new BackendUnavailableException(
-          "The k3s backend needs a Docker engine, but " + p,
-          "Start Docker (e.g. 'dockerd &' or 'systemctl start docker'), point DOCKER_HOST at a running engine,"
-              + " or run without Docker on the emulated backend (kuberay.backend=emulated).");
-    });
+    problem(host, timeout)
+        .ifPresent(
+            p -> {
+              throw new BackendUnavailableException(
+                  "The k3s backend needs a Docker engine, but " + p,
+                  "Start Docker (e.g. 'dockerd &' or 'systemctl start docker'), point DOCKER_HOST at a running engine,"
+                      + " or run without Docker on the emulated backend (kuberay.backend=emulated).");
+            });
   }
 
   /** Why the engine at {@code host} is not usable, or empty when it answered the ping. */
   static Optional<String> problem(String host, Duration timeout) {
     URI uri = URI.create(host);
     String scheme = uri.getScheme() == null ? "" : uri.getScheme();
-    CompletableFuture<String> ping = CompletableFuture.supplyAsync(() -> {
-      try {
-        switch (scheme) {
-          case "unix":
-            return pingUnix(Path.of(uri.getPath()));
-          case "tcp":
-          case "http":
-            return pingTcp(uri.getHost(), uri.getPort() < 0 ? 2375 : uri.getPort(), (int) timeout.toMillis());
-          default:
-            return "OK";
-        }
-      } catch (IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      }
-    });
+    CompletableFuture<String> ping =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                switch (scheme) {
+                  case "unix":
+                    return pingUnix(Path.of(uri.getPath()));
+                  case "tcp":
+                  case "http":
+                    return pingTcp(
+                        uri.getHost(),
+                        uri.getPort() < 0 ? 2375 : uri.getPort(),
+                        (int) timeout.toMillis());
+                  default:
+                    return "OK";
+                }
+              } catch (IOException e) {
+                return e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage());
+              }
+            });
     try {
       String answer = ping.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (answer.startsWith("OK")) {
@@ -75,7 +84,8 @@ final class DockerPreflight {
       return Optional.of("Docker at " + host + " is not reachable (" + answer + ")");
     } catch (TimeoutException e) {
       ping.cancel(true);
-      return Optional.of("Docker at " + host + " did not answer within " + timeout.toMillis() + " ms");
+      return Optional.of(
+          "Docker at " + host + " did not answer within " + timeout.toMillis() + " ms");
     } catch (ExecutionException e) {
       return Optional.of("Docker at " + host + " is not reachable (" + e.getCause() + ")");
     } catch (InterruptedException e) {

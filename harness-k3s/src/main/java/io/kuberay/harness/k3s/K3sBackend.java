@@ -1,18 +1,18 @@
 package io.kuberay.harness.k3s;
 
-import io.kuberay.harness.Internal;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.Internal;
 import io.kuberay.harness.Waits;
-import io.kuberay.harness.realcluster.ClientConfigs;
-import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.kuberay.harness.install.InstallOptions;
 import io.kuberay.harness.install.Installation;
 import io.kuberay.harness.install.KubeRayInstaller;
 import io.kuberay.harness.install.ManifestSources;
+import io.kuberay.harness.realcluster.ClientConfigs;
+import io.kuberay.harness.realcluster.RealClusterBackend;
 import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
@@ -38,11 +38,12 @@ import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * k3s in a Testcontainers container with the real KubeRay operator and real Ray pods. The images the run
- * needs come from the local Docker engine, so nothing is pulled inside the cluster: imported by the node itself
- * while it boots when its image carries them (the preloaded node image), else side-loaded once it is up. A missing
- * engine or image fails in seconds with a message that says how to provide it. With {@code kuberay.k3s.reuse=true}
- * the container outlives the JVM and serves the next run of the same configuration ({@link ReuseKey}).
+ * k3s in a Testcontainers container with the real KubeRay operator and real Ray pods. The images
+ * the run needs come from the local Docker engine, so nothing is pulled inside the cluster:
+ * imported by the node itself while it boots when its image carries them (the preloaded node
+ * image), else side-loaded once it is up. A missing engine or image fails in seconds with a message
+ * that says how to provide it. With {@code kuberay.k3s.reuse=true} the container outlives the JVM
+ * and serves the next run of the same configuration ({@link ReuseKey}).
  */
 @Internal
 public final class K3sBackend extends RealClusterBackend {
@@ -55,11 +56,18 @@ public final class K3sBackend extends RealClusterBackend {
   private final NodeImagePlan plan;
   private final Path logFile;
   private final ImageSideloader loader;
+
   /** {@code kuberay.k3s.reuse=true}: the container outlives this backend. */
   private final boolean keep;
 
-  private K3sBackend(KubeRayK3sContainer node, K3sImages images, NodeImagePlan plan, KubernetesClient client, Path logFile,
-      ImageSideloader loader, boolean keep) {
+  private K3sBackend(
+      KubeRayK3sContainer node,
+      K3sImages images,
+      NodeImagePlan plan,
+      KubernetesClient client,
+      Path logFile,
+      ImageSideloader loader,
+      boolean keep) {
     super(client);
     this.node = node;
     this.images = images;
@@ -70,9 +78,9 @@ public final class K3sBackend extends RealClusterBackend {
   }
 
   /**
-   * Starts the node (or, with {@code kuberay.k3s.reuse=true}, finds the one an earlier run kept for the same
-   * configuration) and waits for it to be Ready; images the node image does not carry are side-loaded. Its log and
-   * image tars go to {@code workDir}.
+   * Starts the node (or, with {@code kuberay.k3s.reuse=true}, finds the one an earlier run kept for
+   * the same configuration) and waits for it to be Ready; images the node image does not carry are
+   * side-loaded. Its log and image tars go to {@code workDir}.
    */
   public static K3sBackend start(EnvironmentSettings settings, Path workDir) {
     long t0 = System.nanoTime();
@@ -85,21 +93,40 @@ public final class K3sBackend extends RealClusterBackend {
     DockerClient docker = DockerClientFactory.instance().client();
     K3sImages images = K3sImages.resolve(settings, name -> present(docker, name));
     ensureAvailable(docker, images, settings.startupTimeout());
-    NodeImagePlan plan = NodeImagePlan.of(images, name -> imageId(docker, name), preloadedNodes(docker, imageId(docker, images.node())));
-    logger.info("k3s images checked in {} ms: node image {}{}{}", ms(t0), plan.node(),
+    NodeImagePlan plan =
+        NodeImagePlan.of(
+            images,
+            name -> imageId(docker, name),
+            preloadedNodes(docker, imageId(docker, images.node())));
+    logger.info(
+        "k3s images checked in {} ms: node image {}{}{}",
+        ms(t0),
+        plan.node(),
         plan.awaited().isEmpty() ? "" : ", which imports " + plan.awaited() + " while it boots",
         plan.sideload().isEmpty() ? ", nothing to side-load" : ", side-loading " + plan.sideload());
     Path logFile = workDir.resolve("k3s.log");
-    KubeRayK3sContainer node = new KubeRayK3sContainer(DockerImageName.parse(plan.node()).asCompatibleSubstituteFor("rancher/k3s"))
-        .withNodeReadyTimeout(settings.startupTimeout());
+    KubeRayK3sContainer node =
+        new KubeRayK3sContainer(
+                DockerImageName.parse(plan.node()).asCompatibleSubstituteFor("rancher/k3s"))
+            .withNodeReadyTimeout(settings.startupTimeout());
     node.withStartupTimeout(settings.startupTimeout());
     node.withLogConsumer(frame -> appendLog(logFile, frame));
     if (plan.preloaded().isPresent()) {
       // Only what this run needs: a stale or unneeded copy in the image costs no import.
-      node.withEnv(PreloadedNode.ONLY_ENV, plan.awaited().stream().map(plan::id).map(PreloadedNode::hex).collect(Collectors.joining(",")));
+      node.withEnv(
+          PreloadedNode.ONLY_ENV,
+          plan.awaited().stream()
+              .map(plan::id)
+              .map(PreloadedNode::hex)
+              .collect(Collectors.joining(",")));
     }
-    ReuseKey key = new ReuseKey(imageId(docker, plan.node()), plan.ids(), images.aliases(), settings.kuberayVersion().toString(),
-        settings.installMethod().toString());
+    ReuseKey key =
+        new ReuseKey(
+            imageId(docker, plan.node()),
+            plan.ids(),
+            images.aliases(),
+            settings.kuberayVersion().toString(),
+            settings.installMethod().toString());
     if (reuse) {
       node.withReuse(true).withLabels(key.labels());
     }
@@ -108,14 +135,31 @@ public final class K3sBackend extends RealClusterBackend {
       node.start();
       long running = node.runningNanos();
       if (node.isReused()) {
-        logger.info("Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found in {} ms: operator kept,"
-            + " the previous run's namespaces are removed next; stop it with: docker rm -f {}", shortId(node), key.hash(), ms(t1), shortId(node));
+        logger.info(
+            "Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found in {} ms: operator kept,"
+                + " the previous run's namespaces are removed next; stop it with: docker rm -f {}",
+            shortId(node),
+            key.hash(),
+            ms(t1),
+            shortId(node));
       } else {
-        logger.info("k3s node {}: container running in {} ms, node Ready {} ms later (container log: {})",
-            plan.node(), (running - t1) / 1_000_000, (System.nanoTime() - running) / 1_000_000, logFile);
+        logger.info(
+            "k3s node {}: container running in {} ms, node Ready {} ms later (container log: {})",
+            plan.node(),
+            (running - t1) / 1_000_000,
+            (System.nanoTime() - running) / 1_000_000,
+            logFile);
       }
       KubernetesClient client = ClientConfigs.client(node.getKubeConfigYaml());
-      K3sBackend backend = new K3sBackend(node, images, plan, client, logFile, new ImageSideloader(docker, node, workDir), reuse);
+      K3sBackend backend =
+          new K3sBackend(
+              node,
+              images,
+              plan,
+              client,
+              logFile,
+              new ImageSideloader(docker, node, workDir),
+              reuse);
       if (!node.isReused()) {
         plan.sideload().forEach(backend.loader::load);
       }
@@ -124,8 +168,13 @@ public final class K3sBackend extends RealClusterBackend {
     } catch (RuntimeException e) {
       String tail = tail(logFile, 30);
       node.stop();
-      throw new IllegalStateException("The k3s node " + plan.node() + " did not start: " + e.getMessage()
-          + (tail.isEmpty() ? "" : "\nLast lines of its log:\n" + tail), e);
+      throw new IllegalStateException(
+          "The k3s node "
+              + plan.node()
+              + " did not start: "
+              + e.getMessage()
+              + (tail.isEmpty() ? "" : "\nLast lines of its log:\n" + tail),
+          e);
     }
   }
 
@@ -142,12 +191,24 @@ public final class K3sBackend extends RealClusterBackend {
     return docker.inspectImageCmd(image).exec().getId();
   }
 
-  /** The local preloaded variants of the node image {@code baseId} ({@code images/build-images.sh node-preloaded}). */
+  /**
+   * The local preloaded variants of the node image {@code baseId} ({@code images/build-images.sh
+   * node-preloaded}).
+   */
   private static List<PreloadedNode> preloadedNodes(DockerClient docker, String baseId) {
-    return docker.listImagesCmd().withLabelFilter(Map.of(PreloadedNode.BASE_LABEL, baseId)).exec().stream()
-        .flatMap(i -> Optional.ofNullable(i.getRepoTags()).stream().flatMap(Arrays::stream)
-            .filter(tag -> !tag.startsWith("<none>")).sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-"))).limit(1)
-            .flatMap(tag -> PreloadedNode.fromLabels(tag, i.getLabels()).stream()))
+    return docker
+        .listImagesCmd()
+        .withLabelFilter(Map.of(PreloadedNode.BASE_LABEL, baseId))
+        .exec()
+        .stream()
+        .flatMap(
+            i ->
+                Optional.ofNullable(i.getRepoTags()).stream()
+                    .flatMap(Arrays::stream)
+                    .filter(tag -> !tag.startsWith("<none>"))
+                    .sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-")))
+                    .limit(1)
+                    .flatMap(tag -> PreloadedNode.fromLabels(tag, i.getLabels()).stream()))
         .toList();
   }
 
@@ -160,22 +221,36 @@ public final class K3sBackend extends RealClusterBackend {
     }
   }
 
-  /** Pulls what is missing when its registry answers; otherwise fails at once naming every missing image. */
+  /**
+   * Pulls what is missing when its registry answers; otherwise fails at once naming every missing
+   * image.
+   */
   private static void ensureAvailable(DockerClient docker, K3sImages images, Duration timeout) {
-    List<String> missing = images.all().stream().distinct().filter(i -> !present(docker, i)).toList();
-    List<String> unreachable = missing.stream().filter(i -> !RegistryProbe.reachable(i, REGISTRY_PROBE_TIMEOUT)).toList();
+    List<String> missing =
+        images.all().stream().distinct().filter(i -> !present(docker, i)).toList();
+    List<String> unreachable =
+        missing.stream().filter(i -> !RegistryProbe.reachable(i, REGISTRY_PROBE_TIMEOUT)).toList();
     if (!unreachable.isEmpty()) {
       throw new BackendUnavailableException(
           "The k3s backend needs images that the local Docker engine does not have and whose registry cannot be reached: "
               + String.join(", ", unreachable),
           "Build the harness's local images with images/build-images.sh (node, operator, Ray;"
               + " see docs/IMAGES.md), 'docker load' them from a tarball, or name images you have with -Dkuberay.k3s.image,"
-              + " -D" + K3sImages.OPERATOR_IMAGE + ", -D" + K3sImages.RAY_IMAGE + " (extra images: -D" + K3sImages.LOAD + ").");
+              + " -D"
+              + K3sImages.OPERATOR_IMAGE
+              + ", -D"
+              + K3sImages.RAY_IMAGE
+              + " (extra images: -D"
+              + K3sImages.LOAD
+              + ").");
     }
     for (String image : missing) {
       logger.info("Pulling {} into the local Docker engine", image);
       try {
-        if (!docker.pullImageCmd(image).start().awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!docker
+            .pullImageCmd(image)
+            .start()
+            .awaitCompletion(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
           throw new IllegalStateException("Pulling " + image + " did not finish within " + timeout);
         }
       } catch (InterruptedException e) {
@@ -187,7 +262,12 @@ public final class K3sBackend extends RealClusterBackend {
 
   private static void appendLog(Path file, OutputFrame frame) {
     try {
-      Files.writeString(file, frame.getUtf8String(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          file,
+          frame.getUtf8String(),
+          StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
     } catch (IOException e) {
       // diagnostics only
     }
@@ -196,13 +276,17 @@ public final class K3sBackend extends RealClusterBackend {
   private static String tail(Path file, int lines) {
     try {
       List<String> all = Files.readAllLines(file);
-      return all.subList(Math.max(0, all.size() - lines), all.size()).stream().collect(Collectors.joining("\n"));
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .collect(Collectors.joining("\n"));
     } catch (IOException e) {
       return "";
     }
   }
 
-  /** The upstream name the local Ray image is tagged with inside the node, else the Ray image itself. */
+  /**
+   * The upstream name the local Ray image is tagged with inside the node, else the Ray image
+   * itself.
+   */
   @Override
   public String rayImage() {
     return images.aliases().getOrDefault(images.ray(), images.ray());
@@ -225,21 +309,26 @@ public final class K3sBackend extends RealClusterBackend {
 
   @Override
   public synchronized void installKubeRay(EnvironmentSettings settings) {
-    installKubeRay(settings, InstallOptions.fromSystem(settings.startupTimeout()).withOperatorImage(images.operator()));
+    installKubeRay(
+        settings,
+        InstallOptions.fromSystem(settings.startupTimeout()).withOperatorImage(images.operator()));
   }
 
   /**
-   * Installs with explicit options. The operator image must be in the node first; the Ray image the node may still
-   * be importing meanwhile, and is waited for before this returns.
+   * Installs with explicit options. The operator image must be in the node first; the Ray image the
+   * node may still be importing meanwhile, and is waited for before this returns.
    */
-  public synchronized Installation installKubeRay(EnvironmentSettings settings, InstallOptions options) {
+  public synchronized Installation installKubeRay(
+      EnvironmentSettings settings, InstallOptions options) {
     long start = System.nanoTime();
     Duration timeout = settings.startupTimeout();
     if (!node.isReused()) {
       awaitImported(List.of(images.operator()), timeout);
     }
-    Installation made = installed(new KubeRayInstaller(client(), kubeconfig(), ManifestSources.select(settings))
-        .install(settings.kuberayVersion(), settings.installMethod(), options));
+    Installation made =
+        installed(
+            new KubeRayInstaller(client(), kubeconfig(), ManifestSources.select(settings))
+                .install(settings.kuberayVersion(), settings.installMethod(), options));
     logger.info("KubeRay {} operator available in {} ms", settings.kuberayVersion(), ms(start));
     if (!node.isReused()) {
       long wait = System.nanoTime();
@@ -252,7 +341,10 @@ public final class K3sBackend extends RealClusterBackend {
       if (node.isReused()) {
         long t = System.nanoTime();
         Set<String> removed = sweep.sweep(made.namespace(), timeout, true);
-        logger.info("Reused k3s environment: removed the previous run's namespaces {} and Ray objects in {} ms", removed, ms(t));
+        logger.info(
+            "Reused k3s environment: removed the previous run's namespaces {} and Ray objects in {} ms",
+            removed,
+            ms(t));
       } else {
         sweep.record();
       }
@@ -260,7 +352,9 @@ public final class K3sBackend extends RealClusterBackend {
     return made;
   }
 
-  /** Whether this backend runs in a container an earlier run kept ({@code kuberay.k3s.reuse=true}). */
+  /**
+   * Whether this backend runs in a container an earlier run kept ({@code kuberay.k3s.reuse=true}).
+   */
   public boolean reused() {
     return node.isReused();
   }
@@ -270,19 +364,36 @@ public final class K3sBackend extends RealClusterBackend {
     return node.getContainerId();
   }
 
-  /** Waits until the node has imported each of {@code wanted} it carries; side-loads one whose import failed. */
+  /**
+   * Waits until the node has imported each of {@code wanted} it carries; side-loads one whose
+   * import failed.
+   */
   private void awaitImported(List<String> wanted, Duration timeout) {
     for (String image : wanted) {
       if (!plan.awaited().contains(image)) {
         continue;
       }
       String id = plan.id(image);
-      String state = Waits.until("image " + image + " (" + id + ") in k3s node " + shortId(node), "imported by the node at boot", timeout,
-          () -> exec("if [ -e " + PreloadedNode.doneMarker(id) + " ]; then echo done; elif [ -e " + PreloadedNode.failedMarker(id)
-              + " ]; then echo failed; else echo importing; fi"),
-          s -> !s.equals("importing"), s -> s, null);
+      String state =
+          Waits.until(
+              "image " + image + " (" + id + ") in k3s node " + shortId(node),
+              "imported by the node at boot",
+              timeout,
+              () ->
+                  exec(
+                      "if [ -e "
+                          + PreloadedNode.doneMarker(id)
+                          + " ]; then echo done; elif [ -e "
+                          + PreloadedNode.failedMarker(id)
+                          + " ]; then echo failed; else echo importing; fi"),
+              s -> !s.equals("importing"),
+              s -> s,
+              null);
       if (!state.equals("done")) {
-        logger.warn("The k3s node did not import {} at boot ({}; see /var/log/kube-node/preloaded.log in the container); side-loading it", image, state);
+        logger.warn(
+            "The k3s node did not import {} at boot ({}; see /var/log/kube-node/preloaded.log in the container); side-loading it",
+            image,
+            state);
         loader.load(image);
       }
     }
@@ -291,7 +402,9 @@ public final class K3sBackend extends RealClusterBackend {
   private String exec(String script) {
     try {
       ExecResult result = node.execInContainer("sh", "-c", script);
-      return result.getExitCode() == 0 ? result.getStdout().trim() : "exec failed: " + result.getStderr().trim();
+      return result.getExitCode() == 0
+          ? result.getStdout().trim()
+          : "exec failed: " + result.getStderr().trim();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot exec in the k3s node", e);
     } catch (InterruptedException e) {
@@ -304,18 +417,28 @@ public final class K3sBackend extends RealClusterBackend {
   public void close() {
     closePodAccess();
     if (keep) {
-      // Deleted now, so that the next run seldom has to wait for them; it sweeps again in case this JVM dies first.
-      installation().ifPresent(i -> {
-        try {
-          logger.info("Deleting this run's namespaces {} from the kept k3s environment", new NamespaceSweep(client()).sweep(i.namespace(), Duration.ZERO, false));
-        } catch (RuntimeException e) {
-          logger.warn("Could not delete this run's namespaces from the kept k3s environment (the next run will): {}", e.toString());
-        }
-      });
+      // Deleted now, so that the next run seldom has to wait for them; it sweeps again in case this
+      // JVM dies first.
+      installation()
+          .ifPresent(
+              i -> {
+                try {
+                  logger.info(
+                      "Deleting this run's namespaces {} from the kept k3s environment",
+                      new NamespaceSweep(client()).sweep(i.namespace(), Duration.ZERO, false));
+                } catch (RuntimeException e) {
+                  logger.warn(
+                      "Could not delete this run's namespaces from the kept k3s environment (the next run will): {}",
+                      e.toString());
+                }
+              });
     }
     client().close();
     if (keep) {
-      logger.info("k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}", shortId(node), shortId(node));
+      logger.info(
+          "k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}",
+          shortId(node),
+          shortId(node));
     } else {
       node.stop();
     }

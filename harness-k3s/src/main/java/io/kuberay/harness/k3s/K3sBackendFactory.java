@@ -7,7 +7,10 @@ import io.kuberay.harness.backend.BackendFactory;
 import io.kuberay.harness.backend.ClusterBackend;
 import java.nio.file.Path;
 
-/** Makes the k3s backend selectable ({@code kuberay.backend=k3s}) whenever this module is on the classpath. */
+/**
+ * Makes the k3s backend selectable ({@code kuberay.backend=k3s}) whenever this module is on the
+ * classpath.
+ */
 @Internal
 public final class K3sBackendFactory implements BackendFactory {
 

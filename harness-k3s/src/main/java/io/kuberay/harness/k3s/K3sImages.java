@@ -14,25 +14,31 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The images a k3s environment needs and the names they go by. For each, a name given by property wins;
- * otherwise the upstream name is used when the local Docker engine has it, else the harness's local build
- * ({@code kuberay-harness/...}, made by {@code images/build-images.sh}) when that is there.
+ * The images a k3s environment needs and the names they go by. For each, a name given by property
+ * wins; otherwise the upstream name is used when the local Docker engine has it, else the harness's
+ * local build ({@code kuberay-harness/...}, made by {@code images/build-images.sh}) when that is
+ * there.
  *
- * @param node     the k3s (or k3s-compatible) node image
+ * @param node the k3s (or k3s-compatible) node image
  * @param operator the KubeRay operator image, side-loaded and set on the operator Deployment
- * @param ray      the Ray image, side-loaded
- * @param extra    more images to side-load ({@code kuberay.images.load}, comma-separated)
- * @param aliases  extra names under which side-loaded images are tagged inside the cluster (local build → the
- *                 upstream name of the same version), so specs naming the upstream image run unchanged
+ * @param ray the Ray image, side-loaded
+ * @param extra more images to side-load ({@code kuberay.images.load}, comma-separated)
+ * @param aliases extra names under which side-loaded images are tagged inside the cluster (local
+ *     build → the upstream name of the same version), so specs naming the upstream image run
+ *     unchanged
  */
-public record K3sImages(String node, String operator, String ray, List<String> extra, Map<String, String> aliases) {
+public record K3sImages(
+    String node, String operator, String ray, List<String> extra, Map<String, String> aliases) {
 
   public static final String OPERATOR_IMAGE = "kuberay.operator.image";
   public static final String RAY_IMAGE = RayImages.IMAGE_PROPERTY;
   public static final String LOAD = "kuberay.images.load";
   public static final String PREFIX = "kuberay.images.prefix";
 
-  /** The harness's own k3s-compatible node image (see {@code images/kube}); used when rancher/k3s is absent. */
+  /**
+   * The harness's own k3s-compatible node image (see {@code images/kube}); used when rancher/k3s is
+   * absent.
+   */
   static final String LOCAL_NODE_TAG = "k8s-node:v1.36.3";
 
   public K3sImages {
@@ -45,23 +51,44 @@ public record K3sImages(String node, String operator, String ray, List<String> e
 
   /**
    * @param settings the environment's settings (node image, KubeRay version)
-   * @param present  whether the local Docker engine has an image
+   * @param present whether the local Docker engine has an image
    */
   static K3sImages resolve(EnvironmentSettings settings, Predicate<String> present) {
     String prefix = Settings.get(PREFIX).orElse("kuberay-harness");
     KubeRayVersion version = settings.kuberayVersion();
-    String node = settings.k3sImage().equals(EnvironmentSettings.DEFAULT_K3S_IMAGE)
-        ? firstPresent(present, settings.k3sImage(), prefix + "/" + LOCAL_NODE_TAG)
-        : settings.k3sImage();
-    String operator = Settings.get(OPERATOR_IMAGE)
-        .orElseGet(() -> firstPresent(present, "quay.io/kuberay/operator:" + version, prefix + "/kuberay-operator:" + version));
+    String node =
+        settings.k3sImage().equals(EnvironmentSettings.DEFAULT_K3S_IMAGE)
+            ? firstPresent(present, settings.k3sImage(), prefix + "/" + LOCAL_NODE_TAG)
+            : settings.k3sImage();
+    String operator =
+        Settings.get(OPERATOR_IMAGE)
+            .orElseGet(
+                () ->
+                    firstPresent(
+                        present,
+                        "quay.io/kuberay/operator:" + version,
+                        prefix + "/kuberay-operator:" + version));
     Optional<String> rayOverride = Settings.get(RAY_IMAGE);
-    String ray = rayOverride.orElseGet(() -> firstPresent(present, RayImages.DEFAULT_IMAGE, prefix + "/ray:" + RayImages.DEFAULT_RAY_VERSION));
+    String ray =
+        rayOverride.orElseGet(
+            () ->
+                firstPresent(
+                    present,
+                    RayImages.DEFAULT_IMAGE,
+                    prefix + "/ray:" + RayImages.DEFAULT_RAY_VERSION));
     Map<String, String> aliases = new LinkedHashMap<>();
     if (rayOverride.isEmpty() && !ray.equals(RayImages.DEFAULT_IMAGE)) {
       aliases.put(ray, RayImages.DEFAULT_IMAGE);
     }
-    List<String> extra = Settings.get(LOAD).map(s -> Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()).orElse(List.of());
+    List<String> extra =
+        Settings.get(LOAD)
+            .map(
+                s ->
+                    Arrays.stream(s.split(","))
+                        .map(String::trim)
+                        .filter(x -> !x.isEmpty())
+                        .toList())
+            .orElse(List.of());
     return new K3sImages(node, operator, ray, extra, aliases);
   }
 

@@ -15,18 +15,20 @@ import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * k3s for KubeRay tests: Testcontainers' {@link K3sContainer}, started without {@code --privileged} (which
- * fails on hosts whose capability bounding set lacks {@code CAP_SYS_RESOURCE}) and ready only once the node
- * reports {@code Ready} through the API.
+ * k3s for KubeRay tests: Testcontainers' {@link K3sContainer}, started without {@code --privileged}
+ * (which fails on hosts whose capability bounding set lacks {@code CAP_SYS_RESOURCE}) and ready
+ * only once the node reports {@code Ready} through the API.
  *
- * <p>Supported image: {@code rancher/k3s}, or an image declared compatible with it via
- * {@code DockerImageName.parse("kuberay-harness/k8s-node:v1.36.3").asCompatibleSubstituteFor("rancher/k3s")}.
+ * <p>Supported image: {@code rancher/k3s}, or an image declared compatible with it via {@code
+ * DockerImageName.parse("kuberay-harness/k8s-node:v1.36.3").asCompatibleSubstituteFor("rancher/k3s")}.
+ *
  * <p>Exposed ports: 6443 (API server).
  */
 public class KubeRayK3sContainer extends K3sContainer {
 
   private static final DockerImageName K3S_IMAGE = DockerImageName.parse("rancher/k3s");
-  private static final List<String> SECURITY_OPTS = List.of("seccomp=unconfined", "apparmor=unconfined");
+  private static final List<String> SECURITY_OPTS =
+      List.of("seccomp=unconfined", "apparmor=unconfined");
   private static final Duration DEFAULT_NODE_READY_TIMEOUT = Duration.ofMinutes(3);
 
   private boolean privileged;
@@ -42,24 +44,28 @@ public class KubeRayK3sContainer extends K3sContainer {
     super(image);
     image.assertCompatibleWith(K3S_IMAGE);
     setPrivilegedMode(false);
-    withCreateContainerCmdModifier(cmd -> {
-      HostConfig host = cmd.getHostConfig();
-      if (privileged) {
-        host.withPrivileged(true);
-        return;
-      }
-      // What --privileged grants, minus CAP_SYS_RESOURCE; cgroupns=host, the /sys/fs/cgroup bind and the
-      // tmpfs mounts come from K3sContainer itself.
-      host.withPrivileged(false)
-          .withCapAdd(Capability.ALL)
-          .withCapDrop(Capability.SYS_RESOURCE)
-          .withSecurityOpts(SECURITY_OPTS)
-          .withDevices(new Device("rwm", "/dev/kmsg", "/dev/kmsg"));
-      cmd.withHostConfig(UnconfinedHostConfig.copyOf(host));
-    });
+    withCreateContainerCmdModifier(
+        cmd -> {
+          HostConfig host = cmd.getHostConfig();
+          if (privileged) {
+            host.withPrivileged(true);
+            return;
+          }
+          // What --privileged grants, minus CAP_SYS_RESOURCE; cgroupns=host, the /sys/fs/cgroup
+          // bind and the
+          // tmpfs mounts come from K3sContainer itself.
+          host.withPrivileged(false)
+              .withCapAdd(Capability.ALL)
+              .withCapDrop(Capability.SYS_RESOURCE)
+              .withSecurityOpts(SECURITY_OPTS)
+              .withDevices(new Device("rwm", "/dev/kmsg", "/dev/kmsg"));
+          cmd.withHostConfig(UnconfinedHostConfig.copyOf(host));
+        });
   }
 
-  /** Runs the container {@code --privileged} as plain K3sContainer does, for hosts that allow it. */
+  /**
+   * Runs the container {@code --privileged} as plain K3sContainer does, for hosts that allow it.
+   */
   public KubeRayK3sContainer withPrivileged(boolean value) {
     this.privileged = value;
     return this;
@@ -78,12 +84,18 @@ public class KubeRayK3sContainer extends K3sContainer {
     super.containerIsStarting(containerInfo, reused);
   }
 
-  /** Whether {@link #start()} found a running container made for the same configuration ({@code withReuse(true)}). */
+  /**
+   * Whether {@link #start()} found a running container made for the same configuration ({@code
+   * withReuse(true)}).
+   */
   public boolean isReused() {
     return reused;
   }
 
-  /** {@link System#nanoTime()} when the container was running (created and started, or found for reuse). */
+  /**
+   * {@link System#nanoTime()} when the container was running (created and started, or found for
+   * reuse).
+   */
   long runningNanos() {
     return runningNanos;
   }
@@ -98,20 +110,32 @@ public class KubeRayK3sContainer extends K3sContainer {
           nodeReadyTimeout,
           () -> client.nodes().list().getItems(),
           nodes -> nodes.stream().anyMatch(KubeRayK3sContainer::isReady),
-          nodes -> nodes.isEmpty() ? "no nodes registered" : nodes.stream().map(KubeRayK3sContainer::describe).collect(Collectors.joining(", ")),
+          nodes ->
+              nodes.isEmpty()
+                  ? "no nodes registered"
+                  : nodes.stream()
+                      .map(KubeRayK3sContainer::describe)
+                      .collect(Collectors.joining(", ")),
           null);
     }
   }
 
   private static boolean isReady(Node node) {
-    return node.getStatus() != null && node.getStatus().getConditions() != null
-        && node.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return node.getStatus() != null
+        && node.getStatus().getConditions() != null
+        && node.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String describe(Node node) {
-    String ready = node.getStatus() == null || node.getStatus().getConditions() == null ? "no conditions"
-        : node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-            .map(c -> "Ready=" + c.getStatus() + " (" + c.getReason() + ")").findFirst().orElse("no Ready condition");
+    String ready =
+        node.getStatus() == null || node.getStatus().getConditions() == null
+            ? "no conditions"
+            : node.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .map(c -> "Ready=" + c.getStatus() + " (" + c.getReason() + ")")
+                .findFirst()
+                .orElse("no Ready condition");
     return node.getMetadata().getName() + " " + ready;
   }
 }

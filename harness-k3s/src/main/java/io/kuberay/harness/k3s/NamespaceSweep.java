@@ -15,17 +15,21 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Puts a reused k3s cluster back as its first run found it: once KubeRay is installed, the namespaces present are
- * recorded in a ConfigMap; a later run deletes every other namespace (the earlier runs' test namespaces, their pods
- * without grace period) and the Ray objects left in the recorded ones (e.g. {@code default}).
+ * Puts a reused k3s cluster back as its first run found it: once KubeRay is installed, the
+ * namespaces present are recorded in a ConfigMap; a later run deletes every other namespace (the
+ * earlier runs' test namespaces, their pods without grace period) and the Ray objects left in the
+ * recorded ones (e.g. {@code default}).
  */
 final class NamespaceSweep {
 
   static final String NAMESPACE = "kube-system";
   static final String CONFIG_MAP = "kuberay-harness-reuse";
   private static final String KEY = "namespaces";
+
   /** Kept whatever the record says: Kubernetes' own. */
-  private static final Set<String> SYSTEM = Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+  private static final Set<String> SYSTEM =
+      Set.of("default", "kube-system", "kube-public", "kube-node-lease");
+
   private static final List<String> RAY_KINDS = List.of("RayJob", "RayService", "RayCluster");
 
   private final KubernetesClient client;
@@ -35,7 +39,8 @@ final class NamespaceSweep {
   }
 
   /** The namespaces to delete: present, not recorded, not Kubernetes' own, not the operator's. */
-  static Set<String> stale(Collection<String> present, Collection<String> recorded, String operatorNamespace) {
+  static Set<String> stale(
+      Collection<String> present, Collection<String> recorded, String operatorNamespace) {
     return present.stream()
         .filter(n -> !SYSTEM.contains(n) && !recorded.contains(n) && !n.equals(operatorNamespace))
         .collect(Collectors.toCollection(TreeSet::new));
@@ -48,19 +53,32 @@ final class NamespaceSweep {
 
   private void record(Collection<String> keep) {
     String names = String.join(",", keep);
-    client.configMaps().inNamespace(NAMESPACE).resource(new ConfigMapBuilder()
-        .withNewMetadata().withName(CONFIG_MAP).withNamespace(NAMESPACE).endMetadata()
-        .addToData(KEY, names).build()).serverSideApply();
+    client
+        .configMaps()
+        .inNamespace(NAMESPACE)
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(CONFIG_MAP)
+                .withNamespace(NAMESPACE)
+                .endMetadata()
+                .addToData(KEY, names)
+                .build())
+        .serverSideApply();
   }
 
   /**
-   * Deletes what earlier runs left; with {@code wait}, until those namespaces are gone (a run that creates a namespace
-   * of the same name must not find it terminating). Returns their names.
+   * Deletes what earlier runs left; with {@code wait}, until those namespaces are gone (a run that
+   * creates a namespace of the same name must not find it terminating). Returns their names.
    */
   Set<String> sweep(String operatorNamespace, Duration timeout, boolean wait) {
     ConfigMap record = client.configMaps().inNamespace(NAMESPACE).withName(CONFIG_MAP).get();
-    List<String> recorded = record == null || record.getData() == null ? List.of()
-        : Arrays.stream(record.getData().getOrDefault(KEY, "").split(",")).filter(s -> !s.isBlank()).toList();
+    List<String> recorded =
+        record == null || record.getData() == null
+            ? List.of()
+            : Arrays.stream(record.getData().getOrDefault(KEY, "").split(","))
+                .filter(s -> !s.isBlank())
+                .toList();
     Set<String> stale = stale(present(), recorded, operatorNamespace);
     for (String namespace : stale) {
       client.pods().inNamespace(namespace).withGracePeriod(0).delete();
@@ -74,8 +92,14 @@ final class NamespaceSweep {
       }
     }
     if (wait && !stale.isEmpty()) {
-      Waits.until("namespaces " + stale + " of an earlier run", "deleted", timeout,
-          () -> present().stream().filter(stale::contains).toList(), List::isEmpty, left -> "still there: " + left, null);
+      Waits.until(
+          "namespaces " + stale + " of an earlier run",
+          "deleted",
+          timeout,
+          () -> present().stream().filter(stale::contains).toList(),
+          List::isEmpty,
+          left -> "still there: " + left,
+          null);
     }
     if (record == null) {
       record(present().stream().filter(n -> !stale.contains(n)).toList());
@@ -84,6 +108,10 @@ final class NamespaceSweep {
   }
 
   private List<String> present() {
-    return client.namespaces().list().getItems().stream().map(Namespace::getMetadata).map(m -> m.getName()).sorted().toList();
+    return client.namespaces().list().getItems().stream()
+        .map(Namespace::getMetadata)
+        .map(m -> m.getName())
+        .sorted()
+        .toList();
   }
 }

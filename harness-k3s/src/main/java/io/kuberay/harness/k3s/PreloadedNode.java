@@ -11,21 +11,30 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A node image that carries image tarballs and imports them into containerd while it boots (built by
- * {@code images/build-images.sh node-preloaded}). Its labels name the node image it extends and the Docker image IDs
- * it carries, so the choice is made by ID: an image rebuilt since the node was made is side-loaded as before.
+ * A node image that carries image tarballs and imports them into containerd while it boots (built
+ * by {@code images/build-images.sh node-preloaded}). Its labels name the node image it extends and
+ * the Docker image IDs it carries, so the choice is made by ID: an image rebuilt since the node was
+ * made is side-loaded as before.
  *
- * @param image   the preloaded node image's name
- * @param baseId  the image ID of the node image it extends
+ * @param image the preloaded node image's name
+ * @param baseId the image ID of the node image it extends
  * @param carried the image IDs it imports at boot
  */
 record PreloadedNode(String image, String baseId, Set<String> carried) {
 
   static final String BASE_LABEL = "io.kuberay.harness.preloaded.base";
   static final String CARRIED_LABEL = "io.kuberay.harness.preloaded";
-  /** Where the node's entry point marks each image as imported ({@code <id>.done}) or not ({@code <id>.failed}). */
+
+  /**
+   * Where the node's entry point marks each image as imported ({@code <id>.done}) or not ({@code
+   * <id>.failed}).
+   */
   static final String MARKS = "/run/kube-node/preloaded";
-  /** Names (by their IDs' hex digits, comma-separated) the carried images the node imports; the others it skips. */
+
+  /**
+   * Names (by their IDs' hex digits, comma-separated) the carried images the node imports; the
+   * others it skips.
+   */
   static final String ONLY_ENV = "KUBE_NODE_PRELOAD";
 
   PreloadedNode {
@@ -39,19 +48,26 @@ record PreloadedNode(String image, String baseId, Set<String> carried) {
     if (labels == null || !labels.containsKey(BASE_LABEL) || !labels.containsKey(CARRIED_LABEL)) {
       return Optional.empty();
     }
-    Set<String> ids = Arrays.stream(labels.get(CARRIED_LABEL).split(",")).map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    Set<String> ids =
+        Arrays.stream(labels.get(CARRIED_LABEL).split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
     return Optional.of(new PreloadedNode(image, labels.get(BASE_LABEL), ids));
   }
 
   /**
-   * Of the candidates that extend the node image {@code baseId}, the one that carries the most of {@code needed}
-   * (image IDs); none when no candidate carries any of them.
+   * Of the candidates that extend the node image {@code baseId}, the one that carries the most of
+   * {@code needed} (image IDs); none when no candidate carries any of them.
    */
-  static Optional<PreloadedNode> best(String baseId, Collection<String> needed, List<PreloadedNode> candidates) {
+  static Optional<PreloadedNode> best(
+      String baseId, Collection<String> needed, List<PreloadedNode> candidates) {
     return candidates.stream()
         .filter(c -> c.baseId().equals(baseId))
         .filter(c -> c.count(needed) > 0)
-        .max(Comparator.comparingLong((PreloadedNode c) -> c.count(needed)).thenComparing(PreloadedNode::image));
+        .max(
+            Comparator.comparingLong((PreloadedNode c) -> c.count(needed))
+                .thenComparing(PreloadedNode::image));
   }
 
   private long count(Collection<String> ids) {

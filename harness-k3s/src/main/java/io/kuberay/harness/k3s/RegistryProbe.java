@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Whether an image's registry can be reached at all (a TCP connection to its HTTPS port), asked once per host. */
+/**
+ * Whether an image's registry can be reached at all (a TCP connection to its HTTPS port), asked
+ * once per host.
+ */
 final class RegistryProbe {
 
   private static final Map<String, Boolean> REACHABLE = new ConcurrentHashMap<>();

@@ -7,9 +7,10 @@ import java.lang.reflect.Modifier;
 import java.util.List;
 
 /**
- * A {@link HostConfig} that also sends {@code MaskedPaths: []} and {@code ReadonlyPaths: []}: what the docker
- * CLI's {@code --security-opt systempaths=unconfined} does (docker-java has no setter for them). Without it
- * {@code /proc/sys} stays read-only and the kubelet cannot set its kernel tunables.
+ * A {@link HostConfig} that also sends {@code MaskedPaths: []} and {@code ReadonlyPaths: []}: what
+ * the docker CLI's {@code --security-opt systempaths=unconfined} does (docker-java has no setter
+ * for them). Without it {@code /proc/sys} stays read-only and the kubelet cannot set its kernel
+ * tunables.
  */
 final class UnconfinedHostConfig extends HostConfig {
 

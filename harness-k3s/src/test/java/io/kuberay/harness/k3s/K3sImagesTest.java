@@ -18,7 +18,11 @@ class K3sImagesTest {
   @Test
   @DisplayName("upstream images win when the engine has them; nothing is aliased")
   void upstreamPresent() {
-    Set<String> local = Set.of(EnvironmentSettings.DEFAULT_K3S_IMAGE, "quay.io/kuberay/operator:v1.5.0", RayImages.DEFAULT_IMAGE);
+    Set<String> local =
+        Set.of(
+            EnvironmentSettings.DEFAULT_K3S_IMAGE,
+            "quay.io/kuberay/operator:v1.5.0",
+            RayImages.DEFAULT_IMAGE);
     K3sImages images = K3sImages.resolve(v15(), local::contains);
 
     assertThat(images.node()).isEqualTo(EnvironmentSettings.DEFAULT_K3S_IMAGE);
@@ -28,22 +32,37 @@ class K3sImagesTest {
   }
 
   @Test
-  @DisplayName("the harness's local builds are used when upstream images are absent; the Ray build is aliased to the upstream name")
+  @DisplayName(
+      "the harness's local builds are used when upstream images are absent; the Ray build is aliased to the upstream name")
   void localBuilds() {
-    Set<String> local = Set.of("kuberay-harness/k8s-node:v1.36.3", "kuberay-harness/kuberay-operator:v1.5.0", "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
+    Set<String> local =
+        Set.of(
+            "kuberay-harness/k8s-node:v1.36.3",
+            "kuberay-harness/kuberay-operator:v1.5.0",
+            "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
     K3sImages images = K3sImages.resolve(v15(), local::contains);
 
     assertThat(images.node()).isEqualTo("kuberay-harness/k8s-node:v1.36.3");
     assertThat(images.operator()).isEqualTo("kuberay-harness/kuberay-operator:v1.5.0");
-    assertThat(images.aliases()).containsEntry("kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION, RayImages.DEFAULT_IMAGE);
-    assertThat(images.sideloaded()).containsExactly("kuberay-harness/kuberay-operator:v1.5.0", "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
+    assertThat(images.aliases())
+        .containsEntry(
+            "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION, RayImages.DEFAULT_IMAGE);
+    assertThat(images.sideloaded())
+        .containsExactly(
+            "kuberay-harness/kuberay-operator:v1.5.0",
+            "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION);
   }
 
   @Test
-  @DisplayName("with nothing local, the upstream names are kept so that the missing-image message names them")
+  @DisplayName(
+      "with nothing local, the upstream names are kept so that the missing-image message names them")
   void nothingLocal() {
     K3sImages images = K3sImages.resolve(v15(), name -> false);
 
-    assertThat(images.all()).containsExactly(EnvironmentSettings.DEFAULT_K3S_IMAGE, "quay.io/kuberay/operator:v1.5.0", RayImages.DEFAULT_IMAGE);
+    assertThat(images.all())
+        .containsExactly(
+            EnvironmentSettings.DEFAULT_K3S_IMAGE,
+            "quay.io/kuberay/operator:v1.5.0",
+            RayImages.DEFAULT_IMAGE);
   }
 }

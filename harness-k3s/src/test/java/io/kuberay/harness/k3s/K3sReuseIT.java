@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.DockerClientFactory;
 
 /**
- * {@code kuberay.k3s.reuse=true}: a second start of the same configuration finds the container the first one kept,
- * keeps its operator, and has removed the first run's namespaces. The container is removed at the end.
+ * {@code kuberay.k3s.reuse=true}: a second start of the same configuration finds the container the
+ * first one kept, keeps its operator, and has removed the first run's namespaces. The container is
+ * removed at the end.
  */
 class K3sReuseIT {
 
@@ -32,8 +33,7 @@ class K3sReuseIT {
   private static String previous;
   private static String containerId;
 
-  @TempDir
-  static Path workDir;
+  @TempDir static Path workDir;
 
   @BeforeAll
   static void reuseOn() {
@@ -48,35 +48,66 @@ class K3sReuseIT {
       System.setProperty(Setting.K3S_REUSE.key(), previous);
     }
     if (containerId != null) {
-      DockerClientFactory.instance().client().removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+      DockerClientFactory.instance()
+          .client()
+          .removeContainerCmd(containerId)
+          .withForce(true)
+          .withRemoveVolumes(true)
+          .exec();
     }
   }
 
   @Test
-  @DisplayName("the second start reuses the kept container: same container and operator pod, the first run's namespaces gone")
+  @DisplayName(
+      "the second start reuses the kept container: same container and operator pod, the first run's namespaces gone")
   void secondStartReusesTheFirst() throws Exception {
     K3sTestConditions.requireDocker("k3s reuse test");
     Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
-    K3sTestConditions.require(manifests != null, () -> "k3s reuse test skipped: no KubeRay release data (set kuberay.manifests.dir)");
-    EnvironmentSettings settings = EnvironmentSettings.defaults().withBackend(BackendType.K3S).withKuberayVersion(VERSION)
-        .withManifestsDir(Optional.of(manifests)).withRayMode(RayMode.OFF).withStartupTimeout(Duration.ofMinutes(5));
+    K3sTestConditions.require(
+        manifests != null,
+        () -> "k3s reuse test skipped: no KubeRay release data (set kuberay.manifests.dir)");
+    EnvironmentSettings settings =
+        EnvironmentSettings.defaults()
+            .withBackend(BackendType.K3S)
+            .withKuberayVersion(VERSION)
+            .withManifestsDir(Optional.of(manifests))
+            .withRayMode(RayMode.OFF)
+            .withStartupTimeout(Duration.ofMinutes(5));
     String mine = "reuse-it-" + UUID.randomUUID().toString().substring(0, 8);
     String leftover = mine + "-killed";
 
     String operatorPod;
-    try (K3sBackend first = K3sBackend.start(settings, Files.createDirectory(workDir.resolve("first")))) {
+    try (K3sBackend first =
+        K3sBackend.start(settings, Files.createDirectory(workDir.resolve("first")))) {
       containerId = first.containerId();
       first.installKubeRay(settings);
       operatorPod = operatorPodUid(first);
-      first.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(mine).endMetadata().build()).create();
+      first
+          .client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(mine).endMetadata().build())
+          .create();
     }
-    assertThat(DockerClientFactory.instance().client().inspectContainerCmd(containerId).exec().getState().getRunning())
-        .as("the kept container runs on after close").isTrue();
+    assertThat(
+            DockerClientFactory.instance()
+                .client()
+                .inspectContainerCmd(containerId)
+                .exec()
+                .getState()
+                .getRunning())
+        .as("the kept container runs on after close")
+        .isTrue();
     // What a JVM killed before its close leaves behind: a namespace nobody deleted.
-    var created = DockerClientFactory.instance().client().execCreateCmd(containerId).withCmd("kubectl", "create", "namespace", leftover).exec();
+    var created =
+        DockerClientFactory.instance()
+            .client()
+            .execCreateCmd(containerId)
+            .withCmd("kubectl", "create", "namespace", leftover)
+            .exec();
     DockerClientFactory.instance().client().execStartCmd(created.getId()).start().awaitCompletion();
 
-    try (K3sBackend second = K3sBackend.start(settings, Files.createDirectory(workDir.resolve("second")))) {
+    try (K3sBackend second =
+        K3sBackend.start(settings, Files.createDirectory(workDir.resolve("second")))) {
       second.installKubeRay(settings);
       Installation installation = second.installation().orElseThrow();
 
@@ -84,14 +115,28 @@ class K3sReuseIT {
       assertThat(second.containerId()).isEqualTo(containerId);
       assertThat(installation.reused()).as("the operator is kept, not installed again").isTrue();
       assertThat(operatorPodUid(second)).isEqualTo(operatorPod);
-      assertThat(second.client().namespaces().withName(mine).get()).as("the first run's namespace").isNull();
-      assertThat(second.client().namespaces().withName(leftover).get()).as("a killed run's namespace").isNull();
+      assertThat(second.client().namespaces().withName(mine).get())
+          .as("the first run's namespace")
+          .isNull();
+      assertThat(second.client().namespaces().withName(leftover).get())
+          .as("a killed run's namespace")
+          .isNull();
       assertThat(second.client().namespaces().withName(installation.namespace()).get()).isNotNull();
     }
   }
 
   private static String operatorPodUid(K3sBackend backend) {
-    return backend.client().pods().inNamespace(backend.operatorNamespace()).withLabel("app.kubernetes.io/component", "kuberay-operator")
-        .list().getItems().stream().map(Pod::getMetadata).map(m -> m.getUid()).findFirst().orElse("none");
+    return backend
+        .client()
+        .pods()
+        .inNamespace(backend.operatorNamespace())
+        .withLabel("app.kubernetes.io/component", "kuberay-operator")
+        .list()
+        .getItems()
+        .stream()
+        .map(Pod::getMetadata)
+        .map(m -> m.getUid())
+        .findFirst()
+        .orElse("none");
   }
 }

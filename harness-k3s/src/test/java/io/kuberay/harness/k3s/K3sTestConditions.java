@@ -13,8 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
 
 /**
- * When the k3s test classes may run: they skip, saying exactly why, when Docker, the images or the release data
- * are missing; with {@code KUBERAY_K3S_REQUIRED=true} (set by .ci/run, which builds the images) they fail instead.
+ * When the k3s test classes may run: they skip, saying exactly why, when Docker, the images or the
+ * release data are missing; with {@code KUBERAY_K3S_REQUIRED=true} (set by .ci/run, which builds
+ * the images) they fail instead.
  */
 final class K3sTestConditions {
 
@@ -22,7 +23,9 @@ final class K3sTestConditions {
 
   static void require(boolean condition, Supplier<String> reason) {
     if (required()) {
-      Assertions.assertTrue(condition, () -> reason.get().replace("skipped", "cannot run") + " (KUBERAY_K3S_REQUIRED=true)");
+      Assertions.assertTrue(
+          condition,
+          () -> reason.get().replace("skipped", "cannot run") + " (KUBERAY_K3S_REQUIRED=true)");
     } else {
       assumeTrue(condition, reason);
     }
@@ -32,19 +35,29 @@ final class K3sTestConditions {
     return SettingsReader.flag(Setting.K3S_REQUIRED);
   }
 
-  /** The KubeRay release data ({@code kuberay.manifests.dir}, else {@code ../shared/kuberay} beside the checkout). */
+  /**
+   * The KubeRay release data ({@code kuberay.manifests.dir}, else {@code ../shared/kuberay} beside
+   * the checkout).
+   */
   static Optional<Path> manifestsDir(KubeRayVersion version) {
-    return Stream.of(System.getProperty("kuberay.manifests.dir"), "../shared/kuberay", "../../shared/kuberay")
+    return Stream.of(
+            System.getProperty("kuberay.manifests.dir"),
+            "../shared/kuberay",
+            "../../shared/kuberay")
         .filter(s -> s != null && !s.isBlank())
         .map(Path::of)
-        .filter(p -> Files.isRegularFile(p.resolve(version.toString()).resolve("kustomize-default.yaml")))
+        .filter(
+            p ->
+                Files.isRegularFile(
+                    p.resolve(version.toString()).resolve("kustomize-default.yaml")))
         .findFirst()
         .map(Path::toAbsolutePath);
   }
 
   /** Skips (or fails when required) unless Docker answers; returns quietly when it does. */
   static void requireDocker(String what) {
-    Optional<String> docker = DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
+    Optional<String> docker =
+        DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
     require(docker.isEmpty(), () -> what + " skipped: " + docker.orElse(""));
   }
 }

@@ -38,9 +38,9 @@ import org.testcontainers.DockerClientFactory;
 
 /**
  * The KubeRay quick-start on real k3s: install the v1.5.0 operator from release data, install the
- * {@code ray-cluster} chart with the local Ray image, wait until it is ready, run Ray in the head pod and reach
- * the dashboard through a port-forward. Skipped, with the reason, when Docker, the images or the release data
- * are missing.
+ * {@code ray-cluster} chart with the local Ray image, wait until it is ready, run Ray in the head
+ * pod and reach the dashboard through a port-forward. Skipped, with the reason, when Docker, the
+ * images or the release data are missing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class K3sTutorialIT {
@@ -49,10 +49,11 @@ class K3sTutorialIT {
   private static K3sBackend backend;
   private static KubeRayInstaller installer;
   private static Installation installation;
-  @TempDir
-  static Path workDir;
+  @TempDir static Path workDir;
 
-  /** Non-daemon threads before the node started: after close, nothing else may keep the JVM alive. */
+  /**
+   * Non-daemon threads before the node started: after close, nothing else may keep the JVM alive.
+   */
   private static Set<Thread> threadsBefore;
 
   @BeforeAll
@@ -60,46 +61,79 @@ class K3sTutorialIT {
     threadsBefore = nonDaemonThreads();
     K3sTestConditions.requireDocker("k3s tutorial test");
     Path manifests = K3sTestConditions.manifestsDir(VERSION).orElse(null);
-    K3sTestConditions.require(manifests != null, () -> "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
-    EnvironmentSettings settings = EnvironmentSettings.defaults().withBackend(BackendType.K3S).withKuberayVersion(VERSION)
-        .withManifestsDir(Optional.of(manifests)).withRayMode(RayMode.OFF).withExternalOverrides();
+    K3sTestConditions.require(
+        manifests != null,
+        () ->
+            "k3s tutorial test skipped: no KubeRay release data (set kuberay.manifests.dir; CI uses ../shared/kuberay)");
+    EnvironmentSettings settings =
+        EnvironmentSettings.defaults()
+            .withBackend(BackendType.K3S)
+            .withKuberayVersion(VERSION)
+            .withManifestsDir(Optional.of(manifests))
+            .withRayMode(RayMode.OFF)
+            .withExternalOverrides();
     OfflineTestcontainers.configure();
     var dockerClient = DockerClientFactory.instance().client();
-    K3sImages images = K3sImages.resolve(settings, name -> {
-      try {
-        dockerClient.inspectImageCmd(name).exec();
-        return true;
-      } catch (RuntimeException e) {
-        return false;
-      }
-    });
-    List<String> missing = images.all().stream().filter(name -> {
-      try {
-        dockerClient.inspectImageCmd(name).exec();
-        return false;
-      } catch (RuntimeException e) {
-        return true;
-      }
-    }).toList();
-    K3sTestConditions.require(missing.isEmpty(), () -> "k3s tutorial test skipped: images missing from the local Docker engine: " + missing
-        + " (build them with images/build-images.sh)");
+    K3sImages images =
+        K3sImages.resolve(
+            settings,
+            name -> {
+              try {
+                dockerClient.inspectImageCmd(name).exec();
+                return true;
+              } catch (RuntimeException e) {
+                return false;
+              }
+            });
+    List<String> missing =
+        images.all().stream()
+            .filter(
+                name -> {
+                  try {
+                    dockerClient.inspectImageCmd(name).exec();
+                    return false;
+                  } catch (RuntimeException e) {
+                    return true;
+                  }
+                })
+            .toList();
+    K3sTestConditions.require(
+        missing.isEmpty(),
+        () ->
+            "k3s tutorial test skipped: images missing from the local Docker engine: "
+                + missing
+                + " (build them with images/build-images.sh)");
     backend = K3sBackend.start(settings, workDir);
-    installation = backend.installKubeRay(settings, InstallOptions.fromSystem(Duration.ofMinutes(3)).withOperatorImage(backend.images().operator()));
-    installer = new KubeRayInstaller(backend.client(), backend.kubeconfig(), ManifestSources.directory(manifests));
+    installation =
+        backend.installKubeRay(
+            settings,
+            InstallOptions.fromSystem(Duration.ofMinutes(3))
+                .withOperatorImage(backend.images().operator()));
+    installer =
+        new KubeRayInstaller(
+            backend.client(), backend.kubeconfig(), ManifestSources.directory(manifests));
   }
 
   @Test
   @Order(100)
-  @DisplayName("closing the backend leaves no thread that keeps the JVM alive (port-forward pumps included)")
+  @DisplayName(
+      "closing the backend leaves no thread that keeps the JVM alive (port-forward pumps included)")
   void closeLeavesNoThreads() {
     backend.close();
     backend = null;
-    Awaitility.await("non-daemon threads started by the k3s backend to end").atMost(Duration.ofSeconds(15)).pollInSameThread()
-        .untilAsserted(() -> assertThat(nonDaemonThreads()).as("threads left after close").allMatch(threadsBefore::contains));
+    Awaitility.await("non-daemon threads started by the k3s backend to end")
+        .atMost(Duration.ofSeconds(15))
+        .pollInSameThread()
+        .untilAsserted(
+            () ->
+                assertThat(nonDaemonThreads())
+                    .as("threads left after close")
+                    .allMatch(threadsBefore::contains));
   }
 
   private static Set<Thread> nonDaemonThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(t -> !t.isDaemon() && t.isAlive())
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !t.isDaemon() && t.isAlive())
         .collect(Collectors.toSet());
   }
 
@@ -112,43 +146,100 @@ class K3sTutorialIT {
 
   @Test
   @Order(1)
-  @DisplayName("the v1.5.0 operator installed from the kustomize bundle runs the side-loaded image in the namespace applied to")
+  @DisplayName(
+      "the v1.5.0 operator installed from the kustomize bundle runs the side-loaded image in the namespace applied to")
   void operatorIsAvailable() {
     assertThat(installation.namespace()).isEqualTo("default");
-    var deployment = backend.client().apps().deployments().inNamespace("default").withName("kuberay-operator").get();
-    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(backend.images().operator());
+    var deployment =
+        backend
+            .client()
+            .apps()
+            .deployments()
+            .inNamespace("default")
+            .withName("kuberay-operator")
+            .get();
+    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        .isEqualTo(backend.images().operator());
     assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(1);
   }
 
   @Test
   @Order(2)
-  @DisplayName("a ray-cluster chart release becomes ready, runs Ray, and serves the dashboard through a port-forward")
+  @DisplayName(
+      "a ray-cluster chart release becomes ready, runs Ray, and serves the dashboard through a port-forward")
   void rayClusterChartRunsRay() throws Exception {
-    // Requests lowered so that head and worker fit a 2-CPU machine next to the operator; limits (Ray's CPUs) stay 1.
-    installer.installRayClusterChart(VERSION, "raycluster", "default", Optional.of(backend.images().ray()),
-        Map.of("head.resources.requests.cpu", "500m", "worker.resources.requests.cpu", "500m",
-            "head.resources.requests.memory", "1G", "worker.resources.requests.memory", "512M"));
-    GenericKubernetesResource cluster = Waits.until("RayCluster default/raycluster-kuberay", "state ready", Duration.ofMinutes(5),
-        () -> backend.client().genericKubernetesResources("ray.io/v1", "RayCluster").inNamespace("default").withName("raycluster-kuberay").get(),
-        rc -> "ready".equals(state(rc)),
-        rc -> "state " + state(rc) + ", pods " + backend.client().pods().inNamespace("default").list().getItems().stream()
-            .map(p -> p.getMetadata().getName() + "=" + p.getStatus().getPhase()).toList(),
-        null);
+    // Requests lowered so that head and worker fit a 2-CPU machine next to the operator; limits
+    // (Ray's CPUs) stay 1.
+    installer.installRayClusterChart(
+        VERSION,
+        "raycluster",
+        "default",
+        Optional.of(backend.images().ray()),
+        Map.of(
+            "head.resources.requests.cpu",
+            "500m",
+            "worker.resources.requests.cpu",
+            "500m",
+            "head.resources.requests.memory",
+            "1G",
+            "worker.resources.requests.memory",
+            "512M"));
+    GenericKubernetesResource cluster =
+        Waits.until(
+            "RayCluster default/raycluster-kuberay",
+            "state ready",
+            Duration.ofMinutes(5),
+            () ->
+                backend
+                    .client()
+                    .genericKubernetesResources("ray.io/v1", "RayCluster")
+                    .inNamespace("default")
+                    .withName("raycluster-kuberay")
+                    .get(),
+            rc -> "ready".equals(state(rc)),
+            rc ->
+                "state "
+                    + state(rc)
+                    + ", pods "
+                    + backend.client().pods().inNamespace("default").list().getItems().stream()
+                        .map(p -> p.getMetadata().getName() + "=" + p.getStatus().getPhase())
+                        .toList(),
+            null);
     assertThat(state(cluster)).isEqualTo("ready");
-    Pod head = backend.client().pods().inNamespace("default").withLabel("ray.io/cluster", "raycluster-kuberay").withLabel("ray.io/node-type", "head")
-        .list().getItems().get(0);
+    Pod head =
+        backend
+            .client()
+            .pods()
+            .inNamespace("default")
+            .withLabel("ray.io/cluster", "raycluster-kuberay")
+            .withLabel("ray.io/node-type", "head")
+            .list()
+            .getItems()
+            .get(0);
 
-    ExecResult result = backend.exec(head, "ray-head", List.of("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())"), Duration.ofMinutes(2));
+    ExecResult result =
+        backend.exec(
+            head,
+            "ray-head",
+            List.of("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())"),
+            Duration.ofMinutes(2));
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(result.stdout()).contains("'CPU': 2.0");
 
-    ExecResult failing = backend.exec(head, "ray-head", List.of("sh", "-c", "echo oops >&2; exit 3"), Duration.ofSeconds(30));
+    ExecResult failing =
+        backend.exec(
+            head, "ray-head", List.of("sh", "-c", "echo oops >&2; exit 3"), Duration.ofSeconds(30));
     assertThat(failing.exitCode()).isEqualTo(3);
     assertThat(failing.stderr()).contains("oops");
 
     URI dashboard = backend.reach(head, 8265);
-    HttpResponse<String> version = HttpClient.newHttpClient().send(HttpRequest.newBuilder(dashboard.resolve("/api/version")).timeout(Duration.ofSeconds(30)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> version =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(dashboard.resolve("/api/version"))
+                    .timeout(Duration.ofSeconds(30))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(version.statusCode()).isEqualTo(200);
     assertThat(version.body()).contains("ray_version");
     assertThat(backend.logs(head, "ray-head")).isNotNull();
@@ -157,6 +248,8 @@ class K3sTutorialIT {
   @SuppressWarnings("unchecked")
   private static String state(GenericKubernetesResource rc) {
     Object status = rc.getAdditionalProperties().get("status");
-    return status instanceof Map<?, ?> m ? String.valueOf(((Map<String, Object>) m).get("state")) : "none";
+    return status instanceof Map<?, ?> m
+        ? String.valueOf(((Map<String, Object>) m).get("state"))
+        : "none";
   }
 }

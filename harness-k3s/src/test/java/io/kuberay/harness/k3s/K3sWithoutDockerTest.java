@@ -13,8 +13,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Selecting k3s without a Docker engine fails within seconds, saying what to do. The end-to-end case runs in
- * the surefire execution {@code without-docker}, which sets {@code DOCKER_HOST} to a socket that does not exist.
+ * Selecting k3s without a Docker engine fails within seconds, saying what to do. The end-to-end
+ * case runs in the surefire execution {@code without-docker}, which sets {@code DOCKER_HOST} to a
+ * socket that does not exist.
  */
 class K3sWithoutDockerTest {
 
@@ -26,7 +27,10 @@ class K3sWithoutDockerTest {
     long start = System.nanoTime();
     assertThatThrownBy(() -> DockerPreflight.requireDocker(NOWHERE, Duration.ofSeconds(5)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("The k3s backend needs a Docker engine, but Docker at " + NOWHERE + " is not reachable (no socket at /nonexistent/docker.sock)")
+        .hasMessageContaining(
+            "The k3s backend needs a Docker engine, but Docker at "
+                + NOWHERE
+                + " is not reachable (no socket at /nonexistent/docker.sock)")
         .hasMessageContaining("DOCKER_HOST")
         .hasMessageContaining("kuberay.backend=emulated");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
@@ -40,7 +44,10 @@ class K3sWithoutDockerTest {
       port = s.getLocalPort();
     }
     long start = System.nanoTime();
-    assertThat(DockerPreflight.problem("tcp://127.0.0.1:" + port, Duration.ofSeconds(3))).get().asString().contains("is not reachable");
+    assertThat(DockerPreflight.problem("tcp://127.0.0.1:" + port, Duration.ofSeconds(3)))
+        .get()
+        .asString()
+        .contains("is not reachable");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
   }
 
@@ -48,22 +55,31 @@ class K3sWithoutDockerTest {
   @DisplayName("something that is not Docker answering on the port is reported too")
   void notDocker() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Thread t = new Thread(() -> {
-        try (var c = s.accept()) {
-          c.getOutputStream().write("HTTP/1.0 404 Not Found\r\n\r\n".getBytes());
-        } catch (Exception e) {
-          // test ends
-        }
-      });
+      Thread t =
+          new Thread(
+              () -> {
+                try (var c = s.accept()) {
+                  c.getOutputStream().write("HTTP/1.0 404 Not Found\r\n\r\n".getBytes());
+                } catch (Exception e) {
+                  // test ends
+                }
+              });
       t.start();
-      assertThat(DockerPreflight.problem("tcp://127.0.0.1:" + s.getLocalPort(), Duration.ofSeconds(3))).get().asString().contains("404");
+      assertThat(
+              DockerPreflight.problem("tcp://127.0.0.1:" + s.getLocalPort(), Duration.ofSeconds(3)))
+          .get()
+          .asString()
+          .contains("404");
     }
   }
 
   @Test
-  @DisplayName("selecting k3s with DOCKER_HOST pointing nowhere fails within seconds (surefire execution without-docker)")
+  @DisplayName(
+      "selecting k3s with DOCKER_HOST pointing nowhere fails within seconds (surefire execution without-docker)")
   void environmentFailsFast() {
-    assumeTrue(NOWHERE.equals(System.getenv("DOCKER_HOST")), "runs in the without-docker surefire execution (DOCKER_HOST=" + NOWHERE + ")");
+    assumeTrue(
+        NOWHERE.equals(System.getenv("DOCKER_HOST")),
+        "runs in the without-docker surefire execution (DOCKER_HOST=" + NOWHERE + ")");
     long start = System.nanoTime();
     assertThatThrownBy(() -> KubeRayEnvironment.builder().backend(BackendType.K3S).startExactly())
         .isInstanceOf(IllegalStateException.class)

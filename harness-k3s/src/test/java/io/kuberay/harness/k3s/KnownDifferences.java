@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The differences docs/PARITY.md lists: table rows whose first cell is a backticked path pattern ({@code *}
- * matches anything) and whose second cell names the versions it applies to ({@code all} or e.g.
- * {@code v1.1.0}).
+ * The differences docs/PARITY.md lists: table rows whose first cell is a backticked path pattern
+ * ({@code *} matches anything) and whose second cell names the versions it applies to ({@code all}
+ * or e.g. {@code v1.1.0}).
  */
 final class KnownDifferences {
 
@@ -59,6 +59,8 @@ final class KnownDifferences {
   }
 
   private static String glob(String pattern) {
-    return Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
+    return Arrays.stream(pattern.split("\\*", -1))
+        .map(Pattern::quote)
+        .collect(Collectors.joining(".*"));
   }
 }

@@ -21,34 +21,67 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a user can observe of a RayCluster, flattened to {@code path = value} lines with everything that differs
- * from run to run by nature (uids, times, IPs, generated suffixes, node names) masked, so that two backends'
- * observations compare line by line.
+ * What a user can observe of a RayCluster, flattened to {@code path = value} lines with everything
+ * that differs from run to run by nature (uids, times, IPs, generated suffixes, node names) masked,
+ * so that two backends' observations compare line by line.
  */
 final class Observation {
 
   private static final KubernetesSerialization SERDE = new KubernetesSerialization();
+
   /** ObjectKeys whose values are per run: dropped. */
-  private static final Set<String> VOLATILE = Set.of("uid", "resourceVersion", "creationTimestamp", "managedFields", "lastTransitionTime",
-      "lastProbeTime", "startedAt", "finishedAt", "startTime", "lastUpdateTime", "containerID", "imageID", "nodeName", "hostIP", "hostIPs",
-      "podIP", "podIPs", "clusterIP", "clusterIPs");
-  private static final Pattern SUFFIX = Pattern.compile("(-head|-worker(-[a-z0-9-]+?)?|kube-api-access|-raycluster)-[a-z0-9]{5}\\b");
-  private static final Pattern UUID = Pattern.compile("\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b");
-  private static final Pattern IP = Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
-  private static final Pattern TIME = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
+  private static final Set<String> VOLATILE =
+      Set.of(
+          "uid",
+          "resourceVersion",
+          "creationTimestamp",
+          "managedFields",
+          "lastTransitionTime",
+          "lastProbeTime",
+          "startedAt",
+          "finishedAt",
+          "startTime",
+          "lastUpdateTime",
+          "containerID",
+          "imageID",
+          "nodeName",
+          "hostIP",
+          "hostIPs",
+          "podIP",
+          "podIPs",
+          "clusterIP",
+          "clusterIPs");
+
+  private static final Pattern SUFFIX =
+      Pattern.compile("(-head|-worker(-[a-z0-9-]+?)?|kube-api-access|-raycluster)-[a-z0-9]{5}\\b");
+  private static final Pattern UUID =
+      Pattern.compile("\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b");
+  private static final Pattern IP =
+      Pattern.compile("\\b\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\b");
+  private static final Pattern TIME =
+      Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z");
   private static final Pattern FLAG = Pattern.compile("--[^\\s;&|]+");
+
   /**
-   * Probe failures while Ray starts depend on timing, not on what the backend does; so do the real operator's
-   * failures that it retries on a loaded node (a Go client timeout while Serve deploys, a conflict while creating
-   * a RayJob's cluster): each case's own wait proves that the object got where it should.
+   * Probe failures while Ray starts depend on timing, not on what the backend does; so do the real
+   * operator's failures that it retries on a loaded node (a Go client timeout while Serve deploys,
+   * a conflict while creating a RayJob's cluster): each case's own wait proves that the object got
+   * where it should.
    */
-  private static final Set<String> TIMING_EVENTS = Set.of("Unhealthy", "FailedToUpdateServeApplications", "FailedToCreateRayCluster");
+  private static final Set<String> TIMING_EVENTS =
+      Set.of("Unhealthy", "FailedToUpdateServeApplications", "FailedToCreateRayCluster");
 
   private final TreeMap<String, String> lines = new TreeMap<>();
-  /** Names the operator generates with a random suffix ({@code <name>-xxxxx}), masked in every value and path. */
+
+  /**
+   * Names the operator generates with a random suffix ({@code <name>-xxxxx}), masked in every value
+   * and path.
+   */
   private final Map<Pattern, String> generated = new LinkedHashMap<>();
 
-  /** The cluster, its pods, head service, the events about them, and the tutorial command's output. */
+  /**
+   * The cluster, its pods, head service, the events about them, and the tutorial command's output.
+   */
   static Observation of(KubeRayEnvironment env, RayClusterHandle cluster, String tutorialOutput) {
     Observation o = new Observation();
     o.add("raycluster", cluster.get());
@@ -59,10 +92,18 @@ final class Observation {
     o.add("service[head]", cluster.headService());
     o.events(env.client(), cluster.namespace());
     // Only the printed dict: other lines are Ray's driver log forwarding, which depends on timing.
-    String printed = tutorialOutput.lines().filter(l -> l.startsWith("{")).findFirst().orElse(tutorialOutput.strip());
-    o.lines.put("exec.tutorial", o.normalize(printed
-        .replaceAll("'memory': [0-9.e+]+", "'memory': <bytes>")
-        .replaceAll("'object_store_memory': [0-9.e+]+", "'object_store_memory': <bytes>")));
+    String printed =
+        tutorialOutput
+            .lines()
+            .filter(l -> l.startsWith("{"))
+            .findFirst()
+            .orElse(tutorialOutput.strip());
+    o.lines.put(
+        "exec.tutorial",
+        o.normalize(
+            printed
+                .replaceAll("'memory': [0-9.e+]+", "'memory': <bytes>")
+                .replaceAll("'object_store_memory': [0-9.e+]+", "'object_store_memory': <bytes>")));
     return o;
   }
 
@@ -70,10 +111,15 @@ final class Observation {
     lines.put(path, value);
   }
 
-  /** Masks {@code <name>-<5 random characters>}, e.g. a RayJob's cluster or submission id, as {@code <name>-xxxxx}. */
+  /**
+   * Masks {@code <name>-<5 random characters>}, e.g. a RayJob's cluster or submission id, as {@code
+   * <name>-xxxxx}.
+   */
   Observation maskGenerated(String name) {
     // Not <name>-serve-svc: "serve" has five letters too.
-    generated.put(Pattern.compile("\\b" + Pattern.quote(name) + "-(?!serve\\b)[a-z0-9]{5}\\b"), Matcher.quoteReplacement(name + "-xxxxx"));
+    generated.put(
+        Pattern.compile("\\b" + Pattern.quote(name) + "-(?!serve\\b)[a-z0-9]{5}\\b"),
+        Matcher.quoteReplacement(name + "-xxxxx"));
     return this;
   }
 
@@ -88,7 +134,13 @@ final class Observation {
 
   /** Leaves out every path under {@code prefix}: what a case does not compare. */
   void drop(String prefix) {
-    lines.keySet().removeIf(path -> path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "["));
+    lines
+        .keySet()
+        .removeIf(
+            path ->
+                path.equals(prefix)
+                    || path.startsWith(prefix + ".")
+                    || path.startsWith(prefix + "["));
   }
 
   /** The set of event kinds/types/reasons in the namespace. */
@@ -103,15 +155,25 @@ final class Observation {
   }
 
   /**
-   * A service's endpoints as a user sees them: the ready pods its selector matches, by name (masked). The
-   * emulated API server keeps no Endpoints objects, so both backends are read the same way: through the selector.
+   * A service's endpoints as a user sees them: the ready pods its selector matches, by name
+   * (masked). The emulated API server keeps no Endpoints objects, so both backends are read the
+   * same way: through the selector.
    */
   void endpoints(String prefix, KubernetesClient client, Service service) {
     List<String> names = new ArrayList<>();
     if (service.getSpec().getSelector() != null && !service.getSpec().getSelector().isEmpty()) {
-      for (Pod pod : client.pods().inNamespace(service.getMetadata().getNamespace()).withLabels(service.getSpec().getSelector()).list().getItems()) {
-        boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null
-            && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+      for (Pod pod :
+          client
+              .pods()
+              .inNamespace(service.getMetadata().getNamespace())
+              .withLabels(service.getSpec().getSelector())
+              .list()
+              .getItems()) {
+        boolean ready =
+            pod.getStatus() != null
+                && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                    .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
         if (ready && pod.getMetadata().getDeletionTimestamp() == null) {
           names.add(normalize(pod.getMetadata().getName()));
         }
@@ -134,11 +196,12 @@ final class Observation {
       if (map.isEmpty()) {
         lines.put(path, "{}");
       }
-      map.forEach((k, v) -> {
-        if (!VOLATILE.contains(String.valueOf(k))) {
-          flatten(path + "." + normalize(String.valueOf(k)), v);
-        }
-      });
+      map.forEach(
+          (k, v) -> {
+            if (!VOLATILE.contains(String.valueOf(k))) {
+              flatten(path + "." + normalize(String.valueOf(k)), v);
+            }
+          });
     } else if (value instanceof List<?> list) {
       if (list.isEmpty()) {
         lines.put(path, "[]");
@@ -151,7 +214,10 @@ final class Observation {
     }
   }
 
-  /** Lists of named things (containers, env, ports, volumes) and of typed conditions are keyed, not indexed. */
+  /**
+   * Lists of named things (containers, env, ports, volumes) and of typed conditions are keyed, not
+   * indexed.
+   */
   private String key(Object element, int index) {
     if (element instanceof Map<?, ?> m) {
       for (String k : List.of("name", "type", "mountPath", "key")) {
@@ -172,13 +238,20 @@ final class Observation {
     for (Map.Entry<Pattern, String> g : generated.entrySet()) {
       text = g.getKey().matcher(text).replaceAll(g.getValue());
     }
-    String masked = TIME.matcher(IP.matcher(SUFFIX.matcher(UUID.matcher(text).replaceAll("<uuid>")).replaceAll("$1-xxxxx")).replaceAll("<ip>")).replaceAll("<time>");
+    String masked =
+        TIME.matcher(
+                IP.matcher(
+                        SUFFIX
+                            .matcher(UUID.matcher(text).replaceAll("<uuid>"))
+                            .replaceAll("$1-xxxxx"))
+                    .replaceAll("<ip>"))
+            .replaceAll("<time>");
     return masked.contains("ray start") ? sortedFlags(masked) : masked;
   }
 
   /**
-   * KubeRay v1.1.0 renders {@code ray start} flags in Go map order, which varies from run to run: compare the
-   * sorted flags, plus how they are spaced.
+   * KubeRay v1.1.0 renders {@code ray start} flags in Go map order, which varies from run to run:
+   * compare the sorted flags, plus how they are spaced.
    */
   private static String sortedFlags(String command) {
     int start = command.indexOf("ray start");
@@ -189,6 +262,11 @@ final class Observation {
     }
     Collections.sort(flags);
     String spacing = command.contains("  --") ? "double-spaced" : "single-spaced";
-    return command.substring(0, start) + "ray start " + String.join(" ", flags) + " (flags sorted; " + spacing + ")";
+    return command.substring(0, start)
+        + "ray start "
+        + String.join(" ", flags)
+        + " (flags sorted; "
+        + spacing
+        + ")";
   }
 }

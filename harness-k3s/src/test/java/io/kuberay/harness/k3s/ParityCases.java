@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.BackendType;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.Waits;
+import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.rayservice.RayServiceHandle;
 import io.kuberay.harness.rayservice.RayServiceSpec;
 import io.kuberay.harness.rayservice.RayServiceStatus;
 import io.kuberay.harness.rayservice.ServeApplications;
-import io.kuberay.harness.Waits;
-import io.kuberay.harness.ray.RayJobsClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,16 +32,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The parity cases off the tutorial's path: a RayService, operator branches (custom head service, overwrite
- * command) and RayJobs (K8sJobMode with a ConfigMap volume, HTTPMode). Each runs in a namespace of its own, is
- * observed once it has settled, and is deleted before the next starts, so that the 2-CPU k3s node has room.
+ * The parity cases off the tutorial's path: a RayService, operator branches (custom head service,
+ * overwrite command) and RayJobs (K8sJobMode with a ConfigMap volume, HTTPMode). Each runs in a
+ * namespace of its own, is observed once it has settled, and is deleted before the next starts, so
+ * that the 2-CPU k3s node has room.
  */
 final class ParityCases {
 
   /** The repository's Serve test app, as the scenarios use it. */
   private static final Path SERVE_APPS = Path.of("../scenarios/src/main/resources/serve-apps");
+
   private static final Duration SETTLE = Duration.ofMinutes(8);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private ParityCases() {}
 
@@ -50,13 +53,33 @@ final class ParityCases {
     String ns = env.createNamespace("parity-serve");
     try {
       KubernetesClient client = env.client();
-      client.configMaps().inNamespace(ns).resource(ServeApplications.configMap("greeter-serve-apps", SERVE_APPS)).create();
-      RayServiceSpec spec = RayServiceSpec.fromYaml(resource("rayservice-greeter.yaml")).withApplicationsFromConfigMap("greeter-serve-apps");
-      RayServiceHandle service = env.rayServices().inNamespace(ns).create(spec).awaitRunning(SETTLE);
-      Waits.until(service.toString(), "running with a serve endpoint", SETTLE, service::status,
-          (RayServiceStatus s) -> s.isRunning() && s.numServeEndpoints() > 0, RayServiceStatus::toString, null);
-      String answer = Waits.until("GET /greet through " + service.name() + "-serve-svc", "200 hello, v1", Duration.ofMinutes(2),
-          () -> get(service.serveUrl(), "/greet"), a -> a.equals("200 hello, v1"), a -> a, null);
+      client
+          .configMaps()
+          .inNamespace(ns)
+          .resource(ServeApplications.configMap("greeter-serve-apps", SERVE_APPS))
+          .create();
+      RayServiceSpec spec =
+          RayServiceSpec.fromYaml(resource("rayservice-greeter.yaml"))
+              .withApplicationsFromConfigMap("greeter-serve-apps");
+      RayServiceHandle service =
+          env.rayServices().inNamespace(ns).create(spec).awaitRunning(SETTLE);
+      Waits.until(
+          service.toString(),
+          "running with a serve endpoint",
+          SETTLE,
+          service::status,
+          (RayServiceStatus s) -> s.isRunning() && s.numServeEndpoints() > 0,
+          RayServiceStatus::toString,
+          null);
+      String answer =
+          Waits.until(
+              "GET /greet through " + service.name() + "-serve-svc",
+              "200 hello, v1",
+              Duration.ofMinutes(2),
+              () -> get(service.serveUrl(), "/greet"),
+              a -> a.equals("200 hello, v1"),
+              a -> a,
+              null);
       // v1.5.0 names the cluster <service>-xxxxx (v1.1.0: <service>-raycluster-xxxxx).
       Observation o = new Observation().maskGenerated(service.name());
       o.put("serve.answer", answer);
@@ -76,11 +99,17 @@ final class ParityCases {
   static Observation customHeadAndCommand(KubeRayEnvironment env) {
     String ns = env.createNamespace("parity-custom");
     try {
-      RayClusterHandle cluster = env.rayClusters().inNamespace(ns).createFromYaml(resource("raycluster-custom.yaml")).awaitReady(SETTLE);
+      RayClusterHandle cluster =
+          env.rayClusters()
+              .inNamespace(ns)
+              .createFromYaml(resource("raycluster-custom.yaml"))
+              .awaitReady(SETTLE);
       Observation o = new Observation();
       o.object("raycluster", cluster.get());
       o.object("pod[head]", cluster.headPod().get());
-      o.put("exec.generatedCommand", cluster.headPod().exec("bash", "-c", "echo $KUBERAY_GEN_RAY_START_CMD").stdout().strip());
+      o.put(
+          "exec.generatedCommand",
+          cluster.headPod().exec("bash", "-c", "echo $KUBERAY_GEN_RAY_START_CMD").stdout().strip());
       services(o, env.client(), ns);
       o.events(env.client(), ns);
       return o;
@@ -90,9 +119,10 @@ final class ParityCases {
   }
 
   /**
-   * GCS fault tolerance with a Redis in the namespace: on k3s the cluster must get ready against the real Redis.
-   * Compared are the objects the operator builds (the RayCluster's spec, the head pod's metadata and spec, the
-   * services): the emulated backend simulates the Redis pod (not a Ray image) but has no Redis behind it.
+   * GCS fault tolerance with a Redis in the namespace: on k3s the cluster must get ready against
+   * the real Redis. Compared are the objects the operator builds (the RayCluster's spec, the head
+   * pod's metadata and spec, the services): the emulated backend simulates the Redis pod (not a Ray
+   * image) but has no Redis behind it.
    */
   static Observation gcsFaultTolerance(KubeRayEnvironment env) {
     String ns = env.createNamespace("parity-ft");
@@ -103,9 +133,25 @@ final class ParityCases {
       if (env.backendType() == BackendType.K3S) {
         cluster.awaitReady(SETTLE);
       }
-      Pod head = Waits.until("head pod of " + ns + "/ft", "created", SETTLE,
-          () -> client.pods().inNamespace(ns).withLabel("ray.io/cluster", "ft").withLabel("ray.io/node-type", "head").list().getItems().stream().findFirst().orElse(null),
-          Objects::nonNull, String::valueOf, null);
+      Pod head =
+          Waits.until(
+              "head pod of " + ns + "/ft",
+              "created",
+              SETTLE,
+              () ->
+                  client
+                      .pods()
+                      .inNamespace(ns)
+                      .withLabel("ray.io/cluster", "ft")
+                      .withLabel("ray.io/node-type", "head")
+                      .list()
+                      .getItems()
+                      .stream()
+                      .findFirst()
+                      .orElse(null),
+              Objects::nonNull,
+              String::valueOf,
+              null);
       Observation o = new Observation();
       o.object("raycluster", cluster.get());
       o.object("pod[head]", head);
@@ -121,9 +167,13 @@ final class ParityCases {
     }
   }
 
-  /** A K8sJobMode RayJob whose entrypoint runs a script from a ConfigMap volume, to Complete/SUCCEEDED. */
+  /**
+   * A K8sJobMode RayJob whose entrypoint runs a script from a ConfigMap volume, to
+   * Complete/SUCCEEDED.
+   */
   static Observation rayJobWithConfigMap(KubeRayEnvironment env) {
-    return rayJob(env, "parity-job", "rayjob-configmap.yaml", "rayjob-sample", "test_counter got 5");
+    return rayJob(
+        env, "parity-job", "rayjob-configmap.yaml", "rayjob-sample", "test_counter got 5");
   }
 
   /** An HTTPMode RayJob: the operator submits to the dashboard, no submitter Job. */
@@ -131,18 +181,38 @@ final class ParityCases {
     return rayJob(env, "parity-http", "rayjob-http.yaml", "http-job", "submitted over HTTP");
   }
 
-  private static Observation rayJob(KubeRayEnvironment env, String namespace, String manifest, String name, String expectedOutput) {
+  private static Observation rayJob(
+      KubeRayEnvironment env,
+      String namespace,
+      String manifest,
+      String name,
+      String expectedOutput) {
     String ns = env.createNamespace(namespace);
     try {
       KubernetesClient client = env.client();
       apply(client, ns, resource(manifest));
-      Map<String, Object> status = Waits.until("RayJob " + ns + "/" + name, "jobDeploymentStatus Complete", SETTLE, () -> status(client, ns, name),
-          s -> "Complete".equals(s.get("jobDeploymentStatus")), String::valueOf, s -> "Failed".equals(s.get("jobDeploymentStatus")));
+      Map<String, Object> status =
+          Waits.until(
+              "RayJob " + ns + "/" + name,
+              "jobDeploymentStatus Complete",
+              SETTLE,
+              () -> status(client, ns, name),
+              s -> "Complete".equals(s.get("jobDeploymentStatus")),
+              String::valueOf,
+              s -> "Failed".equals(s.get("jobDeploymentStatus")));
       Observation o = new Observation().maskGenerated(name);
-      RayClusterHandle cluster = env.rayClusters().inNamespace(ns).withName(String.valueOf(status.get("rayClusterName")));
-      String logs = RayJobsClient.connect(cluster.dashboardUrl()).logs(String.valueOf(status.get("jobId")));
+      RayClusterHandle cluster =
+          env.rayClusters().inNamespace(ns).withName(String.valueOf(status.get("rayClusterName")));
+      String logs =
+          RayJobsClient.connect(cluster.dashboardUrl()).logs(String.valueOf(status.get("jobId")));
       o.put("job.logs.containsExpectedOutput", Boolean.toString(logs.contains(expectedOutput)));
-      o.object("rayjob", client.genericKubernetesResources("ray.io/v1", "RayJob").inNamespace(ns).withName(name).get());
+      o.object(
+          "rayjob",
+          client
+              .genericKubernetesResources("ray.io/v1", "RayJob")
+              .inNamespace(ns)
+              .withName(name)
+              .get());
       o.object("raycluster", cluster.get());
       o.object("pod[head]", cluster.headPod().get());
       List<Job> jobs = client.batch().v1().jobs().inNamespace(ns).list().getItems();
@@ -166,7 +236,9 @@ final class ParityCases {
     List<Service> services = new ArrayList<>(client.services().inNamespace(ns).list().getItems());
     // Sorted by the masked name: generated suffixes would order them differently on each run.
     services.sort(Comparator.comparing(s -> o.mask(s.getMetadata().getName())));
-    o.put("services", String.join(", ", services.stream().map(s -> o.mask(s.getMetadata().getName())).toList()));
+    o.put(
+        "services",
+        String.join(", ", services.stream().map(s -> o.mask(s.getMetadata().getName())).toList()));
     for (Service s : services) {
       String prefix = "service[" + o.mask(s.getMetadata().getName()) + "]";
       o.object(prefix, s);
@@ -176,32 +248,60 @@ final class ParityCases {
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> status(KubernetesClient client, String ns, String name) {
-    GenericKubernetesResource job = client.genericKubernetesResources("ray.io/v1", "RayJob").inNamespace(ns).withName(name).get();
+    GenericKubernetesResource job =
+        client
+            .genericKubernetesResources("ray.io/v1", "RayJob")
+            .inNamespace(ns)
+            .withName(name)
+            .get();
     Object status = job == null ? null : job.getAdditionalProperties().get("status");
     return status instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
   }
 
   private static void apply(KubernetesClient client, String ns, String yaml) {
     for (String document : yaml.split("(?m)^---$")) {
-      HasMetadata object = client.getKubernetesSerialization().unmarshal(document, GenericKubernetesResource.class);
+      HasMetadata object =
+          client.getKubernetesSerialization().unmarshal(document, GenericKubernetesResource.class);
       if (object.getApiVersion().startsWith("ray.io/")) {
-        client.genericKubernetesResources(object.getApiVersion(), object.getKind()).inNamespace(ns).resource((GenericKubernetesResource) object).create();
+        client
+            .genericKubernetesResources(object.getApiVersion(), object.getKind())
+            .inNamespace(ns)
+            .resource((GenericKubernetesResource) object)
+            .create();
       } else {
-        client.resource(client.getKubernetesSerialization().unmarshal(document, HasMetadata.class)).inNamespace(ns).create();
+        client
+            .resource(client.getKubernetesSerialization().unmarshal(document, HasMetadata.class))
+            .inNamespace(ns)
+            .create();
       }
     }
   }
 
-  /** Deletes the namespace and waits until its pods are gone, so that the next case finds the node's CPUs free. */
+  /**
+   * Deletes the namespace and waits until its pods are gone, so that the next case finds the node's
+   * CPUs free.
+   */
   static void deleteNamespace(KubeRayEnvironment env, String ns) {
     env.deleteNamespace(ns);
-    Waits.until("namespace " + ns, "no pods left", Duration.ofMinutes(3), () -> env.client().pods().inNamespace(ns).list().getItems().size(),
-        n -> n == 0, n -> n + " pods", null);
+    Waits.until(
+        "namespace " + ns,
+        "no pods left",
+        Duration.ofMinutes(3),
+        () -> env.client().pods().inNamespace(ns).list().getItems().size(),
+        n -> n == 0,
+        n -> n + " pods",
+        null);
   }
 
   private static String get(URI base, String path) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(base.resolve(path))
+                  .timeout(Duration.ofSeconds(30))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() + " " + r.body();
     } catch (IOException e) {
       return "no answer: " + e;
@@ -212,7 +312,8 @@ final class ParityCases {
   }
 
   static String resource(String name) {
-    try (InputStream in = Objects.requireNonNull(ParityCases.class.getResourceAsStream("/parity/" + name), name)) {
+    try (InputStream in =
+        Objects.requireNonNull(ParityCases.class.getResourceAsStream("/parity/" + name), name)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

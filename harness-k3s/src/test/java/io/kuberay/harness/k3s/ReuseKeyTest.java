@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class ReuseKeyTest {
 
-  private static final Map<String, String> IDS = Map.of("op:v1.5.0", "sha256:op", "ray:2.52.0", "sha256:ray");
+  private static final Map<String, String> IDS =
+      Map.of("op:v1.5.0", "sha256:op", "ray:2.52.0", "sha256:ray");
   private static final Map<String, String> ALIASES = Map.of("ray:2.52.0", "rayproject/ray:2.52.0");
-  private static final ReuseKey KEY = new ReuseKey("sha256:node", IDS, ALIASES, "v1.5.0", "kustomize");
+  private static final ReuseKey KEY =
+      new ReuseKey("sha256:node", IDS, ALIASES, "v1.5.0", "kustomize");
 
   @Test
   @DisplayName("the same configuration gives the same hash, whatever the order of its images")
@@ -20,22 +22,41 @@ class ReuseKeyTest {
     reordered.put("ray:2.52.0", "sha256:ray");
     reordered.put("op:v1.5.0", "sha256:op");
 
-    assertThat(new ReuseKey("sha256:node", reordered, ALIASES, "v1.5.0", "kustomize").hash()).isEqualTo(KEY.hash()).hasSize(16).matches("[0-9a-f]+");
+    assertThat(new ReuseKey("sha256:node", reordered, ALIASES, "v1.5.0", "kustomize").hash())
+        .isEqualTo(KEY.hash())
+        .hasSize(16)
+        .matches("[0-9a-f]+");
   }
 
   @Test
-  @DisplayName("a rebuilt image (same name, new ID), another node, version, install method or alias is another configuration")
+  @DisplayName(
+      "a rebuilt image (same name, new ID), another node, version, install method or alias is another configuration")
   void eachInputCounts() {
-    assertThat(new ReuseKey("sha256:node", Map.of("op:v1.5.0", "sha256:op", "ray:2.52.0", "sha256:ray2"), ALIASES, "v1.5.0", "kustomize").hash()).isNotEqualTo(KEY.hash());
-    assertThat(new ReuseKey("sha256:node2", IDS, ALIASES, "v1.5.0", "kustomize").hash()).isNotEqualTo(KEY.hash());
-    assertThat(new ReuseKey("sha256:node", IDS, ALIASES, "v1.1.0", "kustomize").hash()).isNotEqualTo(KEY.hash());
-    assertThat(new ReuseKey("sha256:node", IDS, ALIASES, "v1.5.0", "helm").hash()).isNotEqualTo(KEY.hash());
-    assertThat(new ReuseKey("sha256:node", IDS, Map.of(), "v1.5.0", "kustomize").hash()).isNotEqualTo(KEY.hash());
+    assertThat(
+            new ReuseKey(
+                    "sha256:node",
+                    Map.of("op:v1.5.0", "sha256:op", "ray:2.52.0", "sha256:ray2"),
+                    ALIASES,
+                    "v1.5.0",
+                    "kustomize")
+                .hash())
+        .isNotEqualTo(KEY.hash());
+    assertThat(new ReuseKey("sha256:node2", IDS, ALIASES, "v1.5.0", "kustomize").hash())
+        .isNotEqualTo(KEY.hash());
+    assertThat(new ReuseKey("sha256:node", IDS, ALIASES, "v1.1.0", "kustomize").hash())
+        .isNotEqualTo(KEY.hash());
+    assertThat(new ReuseKey("sha256:node", IDS, ALIASES, "v1.5.0", "helm").hash())
+        .isNotEqualTo(KEY.hash());
+    assertThat(new ReuseKey("sha256:node", IDS, Map.of(), "v1.5.0", "kustomize").hash())
+        .isNotEqualTo(KEY.hash());
   }
 
   @Test
-  @DisplayName("a kept container is labelled with the hash and as reusable (the label docker rm -f filters on)")
+  @DisplayName(
+      "a kept container is labelled with the hash and as reusable (the label docker rm -f filters on)")
   void labels() {
-    assertThat(KEY.labels()).containsEntry(ReuseKey.CONFIG_LABEL, KEY.hash()).containsEntry(ReuseKey.REUSE_LABEL, "true");
+    assertThat(KEY.labels())
+        .containsEntry(ReuseKey.CONFIG_LABEL, KEY.hash())
+        .containsEntry(ReuseKey.REUSE_LABEL, "true");
   }
 }

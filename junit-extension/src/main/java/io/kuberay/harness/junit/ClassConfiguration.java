@@ -26,47 +26,95 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * What one {@link KubeRayTest} asks for, validated before anything starts: the effective environment settings
- * (external overrides applied) and the clusters.
+ * What one {@link KubeRayTest} asks for, validated before anything starts: the effective
+ * environment settings (external overrides applied) and the clusters.
  */
-record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment, boolean namespacePerClass, List<ClusterDeclaration> clusters) {
+record ClassConfiguration(
+    EnvironmentSettings settings,
+    boolean reuseEnvironment,
+    boolean namespacePerClass,
+    List<ClusterDeclaration> clusters) {
 
-  /** With {@code pinned}: the release of one {@link KubeRayVersions} run, over the annotation and outside settings. */
-  static ClassConfiguration of(Class<?> testClass, KubeRayTest test, Optional<KubeRayVersion> pinned) {
+  /**
+   * With {@code pinned}: the release of one {@link KubeRayVersions} run, over the annotation and
+   * outside settings.
+   */
+  static ClassConfiguration of(
+      Class<?> testClass, KubeRayTest test, Optional<KubeRayVersion> pinned) {
     String where = "@KubeRayTest on " + testClass.getName();
-    KubeRayEnvironment.Builder builder = KubeRayEnvironment.builder()
-        .kuberayVersion(parse(where, "kuberayVersion", test.kuberayVersion(), KubeRayVersion::of,
-            "one of " + KubeRayVersion.SUPPORTED, "use a supported version, e.g. kuberayVersion = \"v1.1.0\""))
-        .installMethod(parse(where, "install", test.install(), InstallMethod::of, "kustomize or helm", "write install = \"kustomize\" or \"helm\""))
-        .rayMode(parse(where, "ray", test.ray(), RayMode::of, "auto, required or off", "write ray = \"auto\", \"required\" or \"off\""));
+    KubeRayEnvironment.Builder builder =
+        KubeRayEnvironment.builder()
+            .kuberayVersion(
+                parse(
+                    where,
+                    "kuberayVersion",
+                    test.kuberayVersion(),
+                    KubeRayVersion::of,
+                    "one of " + KubeRayVersion.SUPPORTED,
+                    "use a supported version, e.g. kuberayVersion = \"v1.1.0\""))
+            .installMethod(
+                parse(
+                    where,
+                    "install",
+                    test.install(),
+                    InstallMethod::of,
+                    "kustomize or helm",
+                    "write install = \"kustomize\" or \"helm\""))
+            .rayMode(
+                parse(
+                    where,
+                    "ray",
+                    test.ray(),
+                    RayMode::of,
+                    "auto, required or off",
+                    "write ray = \"auto\", \"required\" or \"off\""));
     if (!test.backend().isEmpty()) {
-      builder = builder.backend(parse(where, "backend", test.backend(), BackendType::of, "emulated, k3s or existing",
-          "write backend = \"emulated\", \"k3s\" or \"existing\", or leave it empty"));
+      builder =
+          builder.backend(
+              parse(
+                  where,
+                  "backend",
+                  test.backend(),
+                  BackendType::of,
+                  "emulated, k3s or existing",
+                  "write backend = \"emulated\", \"k3s\" or \"existing\", or leave it empty"));
     }
     EnvironmentSettings settings;
     try {
       settings = builder.settings();
     } catch (IllegalArgumentException e) {
-      throw Misconfiguration.of(where, "valid kuberay.* system properties and KUBERAY_* environment variables",
-          "'" + e.getMessage() + "'", "correct or unset that property or variable", e);
+      throw Misconfiguration.of(
+          where,
+          "valid kuberay.* system properties and KUBERAY_* environment variables",
+          "'" + e.getMessage() + "'",
+          "correct or unset that property or variable",
+          e);
     }
     settings = pinned.map(settings::withKuberayVersion).orElse(settings);
     List<ClusterDeclaration> clusters = new ArrayList<>();
     Set<String> names = new HashSet<>();
     for (RayCluster cluster : test.clusters()) {
-      ClusterDeclaration declaration = declaration(testClass, where, cluster, settings.kuberayVersion());
+      ClusterDeclaration declaration =
+          declaration(testClass, where, cluster, settings.kuberayVersion());
       if (!names.add(declaration.name())) {
-        throw Misconfiguration.of(where, "unique cluster names", "'" + declaration.name() + "' twice",
+        throw Misconfiguration.of(
+            where,
+            "unique cluster names",
+            "'" + declaration.name() + "' twice",
             "give each @RayCluster its own name (name = \"...\")");
       }
       clusters.add(declaration);
     }
     boolean reuse = flag(where, KubeRayTest.REUSE_ENVIRONMENT_PROPERTY, test.reuseEnvironment());
-    boolean namespacePerClass = flag(where, KubeRayTest.NAMESPACE_PER_CLASS_PROPERTY, test.namespacePerClass());
+    boolean namespacePerClass =
+        flag(where, KubeRayTest.NAMESPACE_PER_CLASS_PROPERTY, test.namespacePerClass());
     return new ClassConfiguration(settings, reuse, namespacePerClass, List.copyOf(clusters));
   }
 
-  /** A boolean attribute, overridden by its setting (system property, configuration parameter, environment variable) when set. */
+  /**
+   * A boolean attribute, overridden by its setting (system property, configuration parameter,
+   * environment variable) when set.
+   */
   private static boolean flag(String where, String property, boolean annotated) {
     Optional<String> configured = SettingsReader.get(Setting.of(property));
     if (configured.isEmpty()) {
@@ -74,31 +122,54 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     }
     String value = configured.get();
     if (!value.trim().equalsIgnoreCase("true") && !value.trim().equalsIgnoreCase("false")) {
-      throw Misconfiguration.of(where, property + " to be true or false", "'" + value + "'", "set it to true or false, or unset it");
+      throw Misconfiguration.of(
+          where,
+          property + " to be true or false",
+          "'" + value + "'",
+          "set it to true or false, or unset it");
     }
     return Boolean.parseBoolean(value.trim());
   }
 
-  private static ClusterDeclaration declaration(Class<?> testClass, String where, RayCluster cluster, KubeRayVersion version) {
+  private static ClusterDeclaration declaration(
+      Class<?> testClass, String where, RayCluster cluster, KubeRayVersion version) {
     int sources = (cluster.helmRelease().isEmpty() ? 0 : 1) + (cluster.yaml().isEmpty() ? 0 : 1);
     if (sources > 1) {
-      throw Misconfiguration.of(where, "@RayCluster with either helmRelease or yaml",
-          "helmRelease = \"" + cluster.helmRelease() + "\" and yaml = \"" + cluster.yaml() + "\"", "keep one of them");
+      throw Misconfiguration.of(
+          where,
+          "@RayCluster with either helmRelease or yaml",
+          "helmRelease = \"" + cluster.helmRelease() + "\" and yaml = \"" + cluster.yaml() + "\"",
+          "keep one of them");
     }
     RayClusterSpec spec;
-    boolean tuned = !cluster.image().isEmpty() || !cluster.rayVersion().isEmpty() || !cluster.headCpu().isEmpty() || !cluster.headMemory().isEmpty();
+    boolean tuned =
+        !cluster.image().isEmpty()
+            || !cluster.rayVersion().isEmpty()
+            || !cluster.headCpu().isEmpty()
+            || !cluster.headMemory().isEmpty();
     if (cluster.helmValues().length > 0 && cluster.helmRelease().isEmpty()) {
-      throw Misconfiguration.of(where, "@RayCluster(helmValues = ...) together with helmRelease", "no helmRelease",
+      throw Misconfiguration.of(
+          where,
+          "@RayCluster(helmValues = ...) together with helmRelease",
+          "no helmRelease",
           "add helmRelease = \"raycluster\" or remove helmValues");
     }
     if (!cluster.yaml().isEmpty() && tuned) {
-      throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without image, rayVersion, headCpu or headMemory",
-          "some of them set", "set them in the YAML");
+      throw Misconfiguration.of(
+          where,
+          "@RayCluster(yaml = \""
+              + cluster.yaml()
+              + "\") without image, rayVersion, headCpu or headMemory",
+          "some of them set",
+          "set them in the YAML");
     }
     if (!cluster.yaml().isEmpty()) {
       if (cluster.workerGroups().length > 0) {
-        throw Misconfiguration.of(where, "@RayCluster(yaml = \"" + cluster.yaml() + "\") without workerGroups",
-            cluster.workerGroups().length + " worker group(s)", "declare the worker groups in the YAML");
+        throw Misconfiguration.of(
+            where,
+            "@RayCluster(yaml = \"" + cluster.yaml() + "\") without workerGroups",
+            cluster.workerGroups().length + " worker group(s)",
+            "declare the worker groups in the YAML");
       }
       spec = fromYaml(testClass, where, cluster.yaml());
       if (!cluster.name().isEmpty()) {
@@ -113,11 +184,19 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
       } else if (!cluster.name().isEmpty()) {
         spec = RayClusterSpec.named(cluster.name());
       } else {
-        throw Misconfiguration.of(where, "@RayCluster with a name, a helmRelease or a yaml", "none of them",
+        throw Misconfiguration.of(
+            where,
+            "@RayCluster with a name, a helmRelease or a yaml",
+            "none of them",
             "add e.g. @RayCluster(helmRelease = \"raycluster\") or @RayCluster(name = \"demo\")");
       }
       for (WorkerGroup group : cluster.workerGroups()) {
-        spec = spec.withWorkerGroup(WorkerGroupSpec.named(group.name()).withReplicas(group.replicas()).withCpu(group.cpu()).withMemory(group.memory()));
+        spec =
+            spec.withWorkerGroup(
+                WorkerGroupSpec.named(group.name())
+                    .withReplicas(group.replicas())
+                    .withCpu(group.cpu())
+                    .withMemory(group.memory()));
       }
       if (!cluster.image().isEmpty()) {
         spec = spec.withImage(cluster.image());
@@ -137,10 +216,18 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
         spec = chartValues(where, spec, cluster.helmValues());
       }
     }
-    Duration timeout = parse(where, "readyTimeout of cluster " + spec.name(), cluster.readyTimeout(), Durations::parse,
-        "a duration such as 500ms, 60s, 2m or PT1M", "write e.g. readyTimeout = \"60s\"");
-    boolean environmentImage = !cluster.helmRelease().isEmpty() && cluster.image().isEmpty()
-        && Arrays.stream(cluster.helmValues()).noneMatch(v -> v.trim().startsWith("image."));
+    Duration timeout =
+        parse(
+            where,
+            "readyTimeout of cluster " + spec.name(),
+            cluster.readyTimeout(),
+            Durations::parse,
+            "a duration such as 500ms, 60s, 2m or PT1M",
+            "write e.g. readyTimeout = \"60s\"");
+    boolean environmentImage =
+        !cluster.helmRelease().isEmpty()
+            && cluster.image().isEmpty()
+            && Arrays.stream(cluster.helmValues()).noneMatch(v -> v.trim().startsWith("image."));
     return new ClusterDeclaration(spec, environmentImage, timeout);
   }
 
@@ -148,18 +235,31 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     try {
       return spec.withChartValues(RayClusterChart.parse(settings));
     } catch (IllegalArgumentException e) {
-      throw Misconfiguration.of(where, "helmValues of the form key=value with supported keys", Arrays.toString(settings), e.getMessage(), e);
+      throw Misconfiguration.of(
+          where,
+          "helmValues of the form key=value with supported keys",
+          Arrays.toString(settings),
+          e.getMessage(),
+          e);
     }
   }
 
   private static RayClusterSpec fromYaml(Class<?> testClass, String where, String resource) {
     String path = resource.startsWith("/") ? resource.substring(1) : resource;
-    ClassLoader loader = testClass.getClassLoader() == null ? ClassLoader.getSystemClassLoader() : testClass.getClassLoader();
+    ClassLoader loader =
+        testClass.getClassLoader() == null
+            ? ClassLoader.getSystemClassLoader()
+            : testClass.getClassLoader();
     String text;
     try (InputStream in = loader.getResourceAsStream(path)) {
       if (in == null) {
-        throw Misconfiguration.of(where, "a RayCluster manifest on the class path at '" + path + "'", "no such resource",
-            "put the file under src/test/resources/" + path + " or correct @RayCluster(yaml = ...)");
+        throw Misconfiguration.of(
+            where,
+            "a RayCluster manifest on the class path at '" + path + "'",
+            "no such resource",
+            "put the file under src/test/resources/"
+                + path
+                + " or correct @RayCluster(yaml = ...)");
       }
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -168,11 +268,22 @@ record ClassConfiguration(EnvironmentSettings settings, boolean reuseEnvironment
     try {
       return RayClusterSpec.fromYaml(text);
     } catch (IllegalArgumentException e) {
-      throw Misconfiguration.of(where, "one RayCluster manifest in '" + path + "'", "'" + e.getMessage() + "'", "correct the YAML", e);
+      throw Misconfiguration.of(
+          where,
+          "one RayCluster manifest in '" + path + "'",
+          "'" + e.getMessage() + "'",
+          "correct the YAML",
+          e);
     }
   }
 
-  private static <T> T parse(String where, String attribute, String value, Function<String, T> parser, String expected, String fix) {
+  private static <T> T parse(
+      String where,
+      String attribute,
+      String value,
+      Function<String, T> parser,
+      String expected,
+      String fix) {
     try {
       return parser.apply(value);
     } catch (IllegalArgumentException e) {

@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one {@link KubeRayTest} class holds: its environment, namespace and clusters. Closing deletes the
- * clusters, then the namespace (if the class owns it), then the environment (if the class owns it).
+ * What one {@link KubeRayTest} class holds: its environment, namespace and clusters. Closing
+ * deletes the clusters, then the namespace (if the class owns it), then the environment (if the
+ * class owns it).
  */
 final class ClassState implements AutoCloseable {
 
@@ -18,9 +19,14 @@ final class ClassState implements AutoCloseable {
   private final boolean ownsEnvironment;
   private final String namespace;
   private final boolean ownsNamespace;
-  private final Map<String, RayClusterHandle> clusters = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final Map<String, RayClusterHandle> clusters =
+      Collections.synchronizedMap(new LinkedHashMap<>());
 
-  ClassState(KubeRayEnvironment environment, boolean ownsEnvironment, String namespace, boolean ownsNamespace) {
+  ClassState(
+      KubeRayEnvironment environment,
+      boolean ownsEnvironment,
+      String namespace,
+      boolean ownsNamespace) {
     this.environment = environment;
     this.ownsEnvironment = ownsEnvironment;
     this.namespace = namespace;

@@ -5,8 +5,8 @@ import io.kuberay.harness.RayClusterSpec;
 import java.time.Duration;
 
 /**
- * A validated {@link RayCluster}: the spec to create, whether it takes the environment's Ray image (a chart
- * release that names none), and how long it may take to become ready.
+ * A validated {@link RayCluster}: the spec to create, whether it takes the environment's Ray image
+ * (a chart release that names none), and how long it may take to become ready.
  */
 record ClusterDeclaration(RayClusterSpec spec, boolean environmentImage, Duration readyTimeout) {
 

@@ -6,7 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** Chooses the cluster for a {@code RayClusterHandle} or {@code @HeadPod PodHandle} when the class declares several. */
+/**
+ * Chooses the cluster for a {@code RayClusterHandle} or {@code @HeadPod PodHandle} when the class
+ * declares several.
+ */
 @Target({ElementType.FIELD, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.KubeRayEnvironment;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
-import io.kuberay.harness.rayservice.RayServices;
 import io.kuberay.harness.ray.RayJobsClient;
+import io.kuberay.harness.rayservice.RayServices;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.List;
@@ -19,11 +19,22 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * A field or parameter to inject, with the one rule for what goes into it: the type chooses, and
  * {@link ClusterName}, {@link HeadPod} and {@link KubeRayNamespace} refine.
  */
-record InjectionPoint(String description, Class<?> type, Optional<String> clusterName, boolean headPod, boolean namespace) {
+record InjectionPoint(
+    String description,
+    Class<?> type,
+    Optional<String> clusterName,
+    boolean headPod,
+    boolean namespace) {
 
   /** The types a parameter may have without any of our annotations. */
-  private static final Set<Class<?>> INJECTABLE = Set.of(KubeRayEnvironment.class, KubernetesClient.class, RayClusterHandle.class, PodHandle.class, RayJobsClient.class,
-      RayServices.class);
+  private static final Set<Class<?>> INJECTABLE =
+      Set.of(
+          KubeRayEnvironment.class,
+          KubernetesClient.class,
+          RayClusterHandle.class,
+          PodHandle.class,
+          RayJobsClient.class,
+          RayServices.class);
 
   private static final String SUPPORTED =
       "a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String";
@@ -39,8 +50,13 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
 
   static InjectionPoint of(ParameterContext parameter) {
     return new InjectionPoint(
-        "parameter " + parameter.getIndex() + " of " + parameter.getDeclaringExecutable().getDeclaringClass().getName() + "."
-            + parameter.getDeclaringExecutable().getName() + "()",
+        "parameter "
+            + parameter.getIndex()
+            + " of "
+            + parameter.getDeclaringExecutable().getDeclaringClass().getName()
+            + "."
+            + parameter.getDeclaringExecutable().getName()
+            + "()",
         parameter.getParameter().getType(),
         parameter.findAnnotation(ClusterName.class).map(ClusterName::value),
         parameter.isAnnotated(HeadPod.class),
@@ -56,18 +72,31 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
         || parameter.isAnnotated(KubeRayNamespace.class);
   }
 
-  /** Checks what can be checked before anything runs: type, qualifiers, and that a field can be written. */
+  /**
+   * Checks what can be checked before anything runs: type, qualifiers, and that a field can be
+   * written.
+   */
   void check(Optional<Field> field) {
     if (field.isPresent() && Modifier.isFinal(field.get().getModifiers())) {
-      throw Misconfiguration.of("@KubeRayResource on " + description, "a non-final field", "a final field", "remove 'final'");
+      throw Misconfiguration.of(
+          "@KubeRayResource on " + description,
+          "a non-final field",
+          "a final field",
+          "remove 'final'");
     }
     if (!INJECTABLE.contains(type) && !(type == String.class && namespace)) {
       String found = type == String.class ? "String without @KubeRayNamespace" : type.getName();
-      String fix = type == String.class ? "add @KubeRayNamespace" : "change the type to one of those, or remove the annotation";
+      String fix =
+          type == String.class
+              ? "add @KubeRayNamespace"
+              : "change the type to one of those, or remove the annotation";
       throw Misconfiguration.of("KubeRay injection into " + description, SUPPORTED, found, fix);
     }
     if (type == PodHandle.class && !headPod) {
-      throw Misconfiguration.of("KubeRay injection into " + description, "@HeadPod on a PodHandle", "PodHandle without @HeadPod",
+      throw Misconfiguration.of(
+          "KubeRay injection into " + description,
+          "@HeadPod on a PodHandle",
+          "PodHandle without @HeadPod",
           "add @HeadPod (other pods: RayClusterHandle.workerPods() or KubeRayEnvironment.pod(namespace, name))");
     }
   }
@@ -102,8 +131,11 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
     if (clusterName.isPresent()) {
       RayClusterHandle cluster = clusters.get(clusterName.get());
       if (cluster == null) {
-        throw Misconfiguration.of("@ClusterName(\"" + clusterName.get() + "\") on " + description, "one of the clusters " + names,
-            "'" + clusterName.get() + "'", "use one of those names, or declare the cluster in @KubeRayTest(clusters = ...)");
+        throw Misconfiguration.of(
+            "@ClusterName(\"" + clusterName.get() + "\") on " + description,
+            "one of the clusters " + names,
+            "'" + clusterName.get() + "'",
+            "use one of those names, or declare the cluster in @KubeRayTest(clusters = ...)");
       }
       return cluster;
     }
@@ -111,10 +143,16 @@ record InjectionPoint(String description, Class<?> type, Optional<String> cluste
       return clusters.get(names.get(0));
     }
     if (names.isEmpty()) {
-      throw Misconfiguration.of("KubeRay injection into " + description, "a cluster declared in @KubeRayTest(clusters = ...)",
-          "no clusters", "add e.g. @RayCluster(helmRelease = \"raycluster\") to the class's @KubeRayTest");
+      throw Misconfiguration.of(
+          "KubeRay injection into " + description,
+          "a cluster declared in @KubeRayTest(clusters = ...)",
+          "no clusters",
+          "add e.g. @RayCluster(helmRelease = \"raycluster\") to the class's @KubeRayTest");
     }
-    throw Misconfiguration.of("KubeRay injection into " + description, "exactly one cluster, or @ClusterName to choose one",
-        "clusters " + names, "add @ClusterName(\"" + names.get(0) + "\")");
+    throw Misconfiguration.of(
+        "KubeRay injection into " + description,
+        "exactly one cluster, or @ClusterName to choose one",
+        "clusters " + names,
+        "add @ClusterName(\"" + names.get(0) + "\")");
   }
 }

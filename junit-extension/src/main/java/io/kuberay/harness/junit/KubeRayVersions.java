@@ -10,8 +10,9 @@ import org.junit.jupiter.api.ClassTemplate;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs a {@link KubeRayTest} class once per KubeRay release: each run has its own environment of that release,
- * its own namespace and clusters, and shows as {@code [n] KubeRay vX.Y.Z} under the class.
+ * Runs a {@link KubeRayTest} class once per KubeRay release: each run has its own environment of
+ * that release, its own namespace and clusters, and shows as {@code [n] KubeRay vX.Y.Z} under the
+ * class.
  *
  * <pre>{@code
  * @KubeRayVersions({"v1.1.0", "v1.5.0"})
@@ -19,8 +20,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * class UpgradeSafetyTest { ... }
  * }</pre>
  *
- * The listed release wins over {@link KubeRayTest#kuberayVersion()} and over an outside {@code kuberay.version}
- * (which would otherwise make every run the same); the other settings are read as usual.
+ * The listed release wins over {@link KubeRayTest#kuberayVersion()} and over an outside {@code
+ * kuberay.version} (which would otherwise make every run the same); the other settings are read as
+ * usual.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

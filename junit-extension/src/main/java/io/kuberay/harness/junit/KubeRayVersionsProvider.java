@@ -9,7 +9,10 @@ import org.junit.jupiter.api.extension.ClassTemplateInvocationContextProvider;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** One run of a {@link KubeRayVersions} class per listed release; the release reaches {@link KubeRayExtension} through the run's store. */
+/**
+ * One run of a {@link KubeRayVersions} class per listed release; the release reaches {@link
+ * KubeRayExtension} through the run's store.
+ */
 class KubeRayVersionsProvider implements ClassTemplateInvocationContextProvider {
 
   static final String PINNED_VERSION = "pinned-kuberay-version";
@@ -20,12 +23,18 @@ class KubeRayVersionsProvider implements ClassTemplateInvocationContextProvider 
   }
 
   @Override
-  public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(ExtensionContext context) {
+  public Stream<ClassTemplateInvocationContext> provideClassTemplateInvocationContexts(
+      ExtensionContext context) {
     Class<?> testClass = context.getRequiredTestClass();
     String where = "@KubeRayVersions on " + testClass.getName();
-    String[] listed = AnnotationSupport.findAnnotation(testClass, KubeRayVersions.class).orElseThrow().value();
+    String[] listed =
+        AnnotationSupport.findAnnotation(testClass, KubeRayVersions.class).orElseThrow().value();
     if (listed.length == 0) {
-      throw Misconfiguration.of(where, "at least one KubeRay release", "none", "list them, e.g. @KubeRayVersions({\"v1.1.0\", \"v1.5.0\"})");
+      throw Misconfiguration.of(
+          where,
+          "at least one KubeRay release",
+          "none",
+          "list them, e.g. @KubeRayVersions({\"v1.1.0\", \"v1.5.0\"})");
     }
     List<KubeRayVersion> versions = new ArrayList<>();
     for (String value : listed) {
@@ -33,10 +42,16 @@ class KubeRayVersionsProvider implements ClassTemplateInvocationContextProvider 
       try {
         version = KubeRayVersion.of(value);
       } catch (IllegalArgumentException e) {
-        throw Misconfiguration.of(where, "releases among " + KubeRayVersion.SUPPORTED, "'" + value + "'", "use supported releases only", e);
+        throw Misconfiguration.of(
+            where,
+            "releases among " + KubeRayVersion.SUPPORTED,
+            "'" + value + "'",
+            "use supported releases only",
+            e);
       }
       if (versions.contains(version)) {
-        throw Misconfiguration.of(where, "each release once", version + " twice", "remove the repeated one");
+        throw Misconfiguration.of(
+            where, "each release once", version + " twice", "remove the repeated one");
       }
       versions.add(version);
     }

@@ -6,11 +6,14 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A RayCluster that {@link KubeRayTest} creates before all tests of the class. Give exactly one source:
+ * A RayCluster that {@link KubeRayTest} creates before all tests of the class. Give exactly one
+ * source:
+ *
  * <ul>
- *   <li>{@link #helmRelease()}: the ray-cluster Helm chart's defaults for the environment's KubeRay version
- *       ({@code "raycluster"} creates {@code raycluster-kuberay}) with {@link #helmValues()}, running the
- *       environment's Ray image; {@link #workerGroups()} add or replace groups;
+ *   <li>{@link #helmRelease()}: the ray-cluster Helm chart's defaults for the environment's KubeRay
+ *       version ({@code "raycluster"} creates {@code raycluster-kuberay}) with {@link
+ *       #helmValues()}, running the environment's Ray image; {@link #workerGroups()} add or replace
+ *       groups;
  *   <li>{@link #yaml()}: a RayCluster manifest on the test class path; {@link #name()} renames it;
  *   <li>only {@link #name()}: a 1-CPU head plus {@link #workerGroups()}.
  * </ul>
@@ -27,9 +30,10 @@ public @interface RayCluster {
   String helmRelease() default "";
 
   /**
-   * ray-cluster chart values for {@link #helmRelease()}, as {@code helm --set}: {@code "key=value"}, e.g.
-   * {@code "head.resources.requests.cpu=500m"} (keys: see {@link io.kuberay.harness.RayClusterChart}).
-   * Unless they or {@link #image()} set the image, a release runs the environment's Ray image.
+   * ray-cluster chart values for {@link #helmRelease()}, as {@code helm --set}: {@code
+   * "key=value"}, e.g. {@code "head.resources.requests.cpu=500m"} (keys: see {@link
+   * io.kuberay.harness.RayClusterChart}). Unless they or {@link #image()} set the image, a release
+   * runs the environment's Ray image.
    */
   String[] helmValues() default {};
 
@@ -39,18 +43,32 @@ public @interface RayCluster {
   /** A class path resource holding one RayCluster manifest, e.g. {@code clusters/small.yaml}. */
   String yaml() default "";
 
-  /** The Ray image of head and workers (not with {@code yaml}); empty keeps the chart's or the harness's default. */
+  /**
+   * The Ray image of head and workers (not with {@code yaml}); empty keeps the chart's or the
+   * harness's default.
+   */
   String image() default "";
 
-  /** {@code spec.rayVersion} (not with {@code yaml}); empty leaves it unset or as the chart has it. */
+  /**
+   * {@code spec.rayVersion} (not with {@code yaml}); empty leaves it unset or as the chart has it.
+   */
   String rayVersion() default "";
 
-  /** The head's CPU (requests = limits), e.g. {@code "500m"} (not with {@code yaml}); empty keeps the default. */
+  /**
+   * The head's CPU (requests = limits), e.g. {@code "500m"} (not with {@code yaml}); empty keeps
+   * the default.
+   */
   String headCpu() default "";
 
-  /** The head's memory (requests = limits), e.g. {@code "2G"} (not with {@code yaml}); empty keeps the default. */
+  /**
+   * The head's memory (requests = limits), e.g. {@code "2G"} (not with {@code yaml}); empty keeps
+   * the default.
+   */
   String headMemory() default "";
 
-  /** How long to wait for {@code status.state} ready: {@code 500ms}, {@code 60s}, {@code 2m} or ISO-8601. */
+  /**
+   * How long to wait for {@code status.state} ready: {@code 500ms}, {@code 60s}, {@code 2m} or
+   * ISO-8601.
+   */
   String readyTimeout() default "60s";
 }

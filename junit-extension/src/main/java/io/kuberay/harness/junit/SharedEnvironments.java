@@ -7,10 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Lives in the root store: holds one lease per settings on the process-wide shared environments for the
- * whole test run and releases them when the run ends. An environment another run (e.g. an outer one that
- * launched this run through EngineTestKit) still holds stays open. Starting is serialised, so parallel
- * classes with equal settings start one.
+ * Lives in the root store: holds one lease per settings on the process-wide shared environments for
+ * the whole test run and releases them when the run ends. An environment another run (e.g. an outer
+ * one that launched this run through EngineTestKit) still holds stays open. Starting is serialised,
+ * so parallel classes with equal settings start one.
  */
 final class SharedEnvironments implements AutoCloseable {
 

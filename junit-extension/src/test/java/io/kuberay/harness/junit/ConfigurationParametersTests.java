@@ -17,7 +17,8 @@ class ConfigurationParametersTests {
   private static volatile String nodeCpu;
 
   @Test
-  @DisplayName("junit-platform.properties / launcher parameters override the annotation and the defaults")
+  @DisplayName(
+      "junit-platform.properties / launcher parameters override the annotation and the defaults")
   void configurationParameterOverridesTheAnnotation() {
     run(Map.of("kuberay.namespace.per.class", "false", "kuberay.node.cpu", "3"));
 
@@ -42,8 +43,12 @@ class ConfigurationParametersTests {
   private static void run(Map<String, String> parameters) {
     namespace = null;
     nodeCpu = null;
-    EngineTestKit.engine("junit-jupiter").configurationParameters(parameters).selectors(selectClass(ReadsSettingsTestCase.class))
-        .execute().testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
+    EngineTestKit.engine("junit-jupiter")
+        .configurationParameters(parameters)
+        .selectors(selectClass(ReadsSettingsTestCase.class))
+        .execute()
+        .testEvents()
+        .assertStatistics(s -> s.succeeded(1).failed(0));
   }
 
   @Tag("kuberay-fixture")

@@ -22,20 +22,29 @@ final class EngineRuns {
     return EngineTestKit.engine("junit-jupiter").selectors(selectClass(fixture)).execute();
   }
 
-  /** Runs the fixture with JUnit's published files going to a directory per test under {@code outputRoot}. */
+  /**
+   * Runs the fixture with JUnit's published files going to a directory per test under {@code
+   * outputRoot}.
+   */
   static EngineExecutionResults run(Class<?> fixture, Path outputRoot) {
-    OutputDirectoryCreator creator = new OutputDirectoryCreator() {
-      @Override
-      public Path getRootDirectory() {
-        return outputRoot;
-      }
+    OutputDirectoryCreator creator =
+        new OutputDirectoryCreator() {
+          @Override
+          public Path getRootDirectory() {
+            return outputRoot;
+          }
 
-      @Override
-      public Path createOutputDirectory(TestDescriptor descriptor) throws IOException {
-        return Files.createDirectories(outputRoot.resolve(descriptor.getUniqueId().toString().replaceAll("[^A-Za-z0-9.-]", "_")));
-      }
-    };
-    return EngineTestKit.engine("junit-jupiter").outputDirectoryCreator(creator).selectors(selectClass(fixture)).execute();
+          @Override
+          public Path createOutputDirectory(TestDescriptor descriptor) throws IOException {
+            return Files.createDirectories(
+                outputRoot.resolve(
+                    descriptor.getUniqueId().toString().replaceAll("[^A-Za-z0-9.-]", "_")));
+          }
+        };
+    return EngineTestKit.engine("junit-jupiter")
+        .outputDirectoryCreator(creator)
+        .selectors(selectClass(fixture))
+        .execute();
   }
 
   static List<Throwable> failures(Events events) {

@@ -11,14 +11,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Fields marked {@link KubeRayResource} are injected: static ones before {@code @BeforeAll}, instance ones before
- * {@code @BeforeEach}. With several clusters, {@link ClusterName} picks one.
+ * Fields marked {@link KubeRayResource} are injected: static ones before {@code @BeforeAll},
+ * instance ones before {@code @BeforeEach}. With several clusters, {@link ClusterName} picks one.
  */
 @KubeRayTest(
     ray = "off",
     clusters = {
       @RayCluster(name = "small"),
-      @RayCluster(name = "big", workerGroups = @WorkerGroup(name = "cpu", replicas = 2, cpu = "500m", memory = "512Mi")),
+      @RayCluster(
+          name = "big",
+          workerGroups = @WorkerGroup(name = "cpu", replicas = 2, cpu = "500m", memory = "512Mi")),
       @RayCluster(yaml = "clusters/from-yaml-raycluster.yaml")
     })
 @DisplayName("@KubeRayTest field injection")
@@ -28,9 +30,19 @@ class FieldInjectionTests {
   @KubeRayResource @KubeRayNamespace static String namespace;
 
   @KubeRayResource KubernetesClient client;
-  @KubeRayResource @ClusterName("big") RayClusterHandle big;
-  @KubeRayResource @ClusterName("small") @HeadPod PodHandle smallHead;
-  @KubeRayResource @ClusterName("from-yaml") RayClusterHandle fromYaml;
+
+  @KubeRayResource
+  @ClusterName("big")
+  RayClusterHandle big;
+
+  @KubeRayResource
+  @ClusterName("small")
+  @HeadPod
+  PodHandle smallHead;
+
+  @KubeRayResource
+  @ClusterName("from-yaml")
+  RayClusterHandle fromYaml;
 
   static String namespaceSeenInBeforeAll;
 

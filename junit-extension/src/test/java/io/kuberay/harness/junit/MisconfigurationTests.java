@@ -22,9 +22,11 @@ class MisconfigurationTests {
     assertThat(EngineRuns.failures(results.containerEvents()))
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessage("@KubeRayTest on " + UnknownVersionTestCase.class.getName()
-            + ": expected kuberayVersion to be one of [v1.1.0, v1.5.0, v1.7.0], but found 'v9.9.9'."
-            + " Fix: use a supported version, e.g. kuberayVersion = \"v1.1.0\"");
+        .hasMessage(
+            "@KubeRayTest on "
+                + UnknownVersionTestCase.class.getName()
+                + ": expected kuberayVersion to be one of [v1.1.0, v1.5.0, v1.7.0], but found 'v9.9.9'."
+                + " Fix: use a supported version, e.g. kuberayVersion = \"v1.1.0\"");
     assertThat(results.testEvents().started().count()).isZero();
   }
 
@@ -36,8 +38,10 @@ class MisconfigurationTests {
     assertThat(EngineRuns.failures(results.containerEvents()))
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessage("@KubeRayTest on " + DuplicateClusterTestCase.class.getName()
-            + ": expected unique cluster names, but found 'demo' twice. Fix: give each @RayCluster its own name (name = \"...\")");
+        .hasMessage(
+            "@KubeRayTest on "
+                + DuplicateClusterTestCase.class.getName()
+                + ": expected unique cluster names, but found 'demo' twice. Fix: give each @RayCluster its own name (name = \"...\")");
   }
 
   @Test
@@ -48,9 +52,11 @@ class MisconfigurationTests {
     assertThat(EngineRuns.failures(results.containerEvents()))
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessage("@KubeRayTest on " + MissingYamlTestCase.class.getName()
-            + ": expected a RayCluster manifest on the class path at 'clusters/missing.yaml', but found no such resource."
-            + " Fix: put the file under src/test/resources/clusters/missing.yaml or correct @RayCluster(yaml = ...)");
+        .hasMessage(
+            "@KubeRayTest on "
+                + MissingYamlTestCase.class.getName()
+                + ": expected a RayCluster manifest on the class path at 'clusters/missing.yaml', but found no such resource."
+                + " Fix: put the file under src/test/resources/clusters/missing.yaml or correct @RayCluster(yaml = ...)");
   }
 
   @Test
@@ -61,9 +67,11 @@ class MisconfigurationTests {
     assertThat(EngineRuns.failures(results.containerEvents()))
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessage("KubeRay injection into field 'count' of " + UnsupportedTypeTestCase.class.getName()
-            + ": expected a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String,"
-            + " but found java.lang.Integer. Fix: change the type to one of those, or remove the annotation");
+        .hasMessage(
+            "KubeRay injection into field 'count' of "
+                + UnsupportedTypeTestCase.class.getName()
+                + ": expected a KubeRayEnvironment, KubernetesClient, RayClusterHandle, RayJobsClient, RayServices, @HeadPod PodHandle or @KubeRayNamespace String,"
+                + " but found java.lang.Integer. Fix: change the type to one of those, or remove the annotation");
   }
 
   @Test
@@ -77,10 +85,15 @@ class MisconfigurationTests {
         .isInstanceOf(ParameterResolutionException.class)
         .cause()
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessage("@ClusterName(\"missing\") on parameter 0 of " + UnknownClusterNameTestCase.class.getName() + ".usesMissing()"
-            + ": expected one of the clusters [demo], but found 'missing'."
-            + " Fix: use one of those names, or declare the cluster in @KubeRayTest(clusters = ...)");
-    assertThat(EngineRuns.failures(results.testEvents()).get(0).getSuppressed()).as("no diagnostics bundle for a misconfiguration").isEmpty();
+        .hasMessage(
+            "@ClusterName(\"missing\") on parameter 0 of "
+                + UnknownClusterNameTestCase.class.getName()
+                + ".usesMissing()"
+                + ": expected one of the clusters [demo], but found 'missing'."
+                + " Fix: use one of those names, or declare the cluster in @KubeRayTest(clusters = ...)");
+    assertThat(EngineRuns.failures(results.testEvents()).get(0).getSuppressed())
+        .as("no diagnostics bundle for a misconfiguration")
+        .isEmpty();
   }
 
   @Tag("kuberay-fixture")
@@ -91,7 +104,9 @@ class MisconfigurationTests {
   }
 
   @Tag("kuberay-fixture")
-  @KubeRayTest(ray = "off", clusters = {@RayCluster(name = "demo"), @RayCluster(name = "demo")})
+  @KubeRayTest(
+      ray = "off",
+      clusters = {@RayCluster(name = "demo"), @RayCluster(name = "demo")})
   static class DuplicateClusterTestCase {
     @Test
     void neverRuns() {}

@@ -7,7 +7,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** {@code @Nested} classes use the enclosing class's namespace and clusters unless they declare their own. */
+/**
+ * {@code @Nested} classes use the enclosing class's namespace and clusters unless they declare
+ * their own.
+ */
 @KubeRayTest(ray = "off", clusters = @RayCluster(name = "outer"))
 @DisplayName("@KubeRayTest with @Nested classes")
 class NestedInheritanceTests {

@@ -18,23 +18,31 @@ class ParallelClassesTests {
   static final Set<KubeRayEnvironment> SEEN = ConcurrentHashMap.newKeySet();
 
   @Test
-  @DisplayName("classes running concurrently share one environment and each gets its own namespace and cluster")
+  @DisplayName(
+      "classes running concurrently share one environment and each gets its own namespace and cluster")
   void parallel() {
     SEEN.clear();
-    var results = EngineTestKit.engine("junit-jupiter")
-        .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
-        .configurationParameter("junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
-        .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
-        .configurationParameter("junit.jupiter.execution.parallel.config.fixed.parallelism", "3")
-        .selectors(selectClass(FirstTestCase.class), selectClass(SecondTestCase.class), selectClass(ThirdTestCase.class))
-        .execute();
+    var results =
+        EngineTestKit.engine("junit-jupiter")
+            .configurationParameter("junit.jupiter.execution.parallel.enabled", "true")
+            .configurationParameter(
+                "junit.jupiter.execution.parallel.mode.classes.default", "concurrent")
+            .configurationParameter("junit.jupiter.execution.parallel.config.strategy", "fixed")
+            .configurationParameter(
+                "junit.jupiter.execution.parallel.config.fixed.parallelism", "3")
+            .selectors(
+                selectClass(FirstTestCase.class),
+                selectClass(SecondTestCase.class),
+                selectClass(ThirdTestCase.class))
+            .execute();
     results.testEvents().assertStatistics(stats -> stats.succeeded(3).failed(0));
     assertThat(SEEN).hasSize(1);
   }
 
   abstract static class Base {
     @Test
-    void clusterIsReady(KubeRayEnvironment env, RayClusterHandle cluster, @KubeRayNamespace String namespace) {
+    void clusterIsReady(
+        KubeRayEnvironment env, RayClusterHandle cluster, @KubeRayNamespace String namespace) {
       SEEN.add(env);
       assertThat(cluster.namespace()).isEqualTo(namespace);
       assertThat(cluster.status().state()).isEqualTo("ready");

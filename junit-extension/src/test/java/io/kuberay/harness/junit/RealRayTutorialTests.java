@@ -11,10 +11,20 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The KubeRay quick-start as a test class, on real Ray: exec in the head pod, then the same command as a job. */
-@KubeRayTest(kuberayVersion = "v1.1.0", ray = "required", clusters = @RayCluster(helmRelease = "raycluster",
-    // Requests lowered so that head and worker fit a 2-CPU k3s node next to the operator; limits (Ray's CPUs) stay 1.
-    helmValues = {"head.resources.requests.cpu=500m", "worker.resources.requests.cpu=500m"}, readyTimeout = "3m"))
+/**
+ * The KubeRay quick-start as a test class, on real Ray: exec in the head pod, then the same command
+ * as a job.
+ */
+@KubeRayTest(
+    kuberayVersion = "v1.1.0",
+    ray = "required",
+    clusters =
+        @RayCluster(
+            helmRelease = "raycluster",
+            // Requests lowered so that head and worker fit a 2-CPU k3s node next to the operator;
+            // limits (Ray's CPUs) stay 1.
+            helmValues = {"head.resources.requests.cpu=500m", "worker.resources.requests.cpu=500m"},
+            readyTimeout = "3m"))
 class RealRayTutorialTests {
 
   private static final String TUTORIAL = "import ray; ray.init(); print(ray.cluster_resources())";

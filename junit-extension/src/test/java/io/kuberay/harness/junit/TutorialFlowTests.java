@@ -11,22 +11,34 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The KubeRay quick-start as a test: KubeRay v1.1.0, then {@code helm install raycluster kuberay/ray-cluster}.
- * The extension creates the cluster in a fresh namespace and waits until it is ready before the first test.
+ * The KubeRay quick-start as a test: KubeRay v1.1.0, then {@code helm install raycluster
+ * kuberay/ray-cluster}. The extension creates the cluster in a fresh namespace and waits until it
+ * is ready before the first test.
  */
-@KubeRayTest(kuberayVersion = "v1.1.0", ray = "off", clusters = @RayCluster(helmRelease = "raycluster",
-    // Requests lowered so that head and worker fit a 2-CPU k3s node next to the operator; limits (Ray's CPUs) stay 1.
-    helmValues = {"head.resources.requests.cpu=500m", "worker.resources.requests.cpu=500m"}, readyTimeout = "3m"))
+@KubeRayTest(
+    kuberayVersion = "v1.1.0",
+    ray = "off",
+    clusters =
+        @RayCluster(
+            helmRelease = "raycluster",
+            // Requests lowered so that head and worker fit a 2-CPU k3s node next to the operator;
+            // limits (Ray's CPUs) stay 1.
+            helmValues = {"head.resources.requests.cpu=500m", "worker.resources.requests.cpu=500m"},
+            readyTimeout = "3m"))
 @DisplayName("@KubeRayTest with the quick-start's Helm release")
 class TutorialFlowTests {
 
   @Test
-  @DisplayName("helm release 'raycluster' becomes RayCluster raycluster-kuberay, ready, in the class's namespace")
+  @DisplayName(
+      "helm release 'raycluster' becomes RayCluster raycluster-kuberay, ready, in the class's namespace")
   void clusterIsReady(RayClusterHandle cluster, @KubeRayNamespace String namespace) {
     assertThat(cluster.name()).isEqualTo("raycluster-kuberay");
     assertThat(cluster.namespace()).isEqualTo(namespace).startsWith("kr-tutorialflowtests-");
     assertThat(cluster.status().state()).isEqualTo("ready");
-    assertThat(cluster.workerPods()).singleElement().satisfies(w -> assertThat(w.name()).matches("raycluster-kuberay-worker-workergroup-[a-z0-9]{5}"));
+    assertThat(cluster.workerPods())
+        .singleElement()
+        .satisfies(
+            w -> assertThat(w.name()).matches("raycluster-kuberay-worker-workergroup-[a-z0-9]{5}"));
   }
 
   @Test
@@ -39,7 +51,8 @@ class TutorialFlowTests {
   @Test
   @DisplayName("the head service is raycluster-kuberay-head-svc")
   void headService(RayClusterHandle cluster) {
-    assertThat(cluster.headService().getMetadata().getName()).isEqualTo("raycluster-kuberay-head-svc");
+    assertThat(cluster.headService().getMetadata().getName())
+        .isEqualTo("raycluster-kuberay-head-svc");
   }
 
   @Test

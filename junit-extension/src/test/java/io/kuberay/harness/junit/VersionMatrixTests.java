@@ -24,31 +24,50 @@ class VersionMatrixTests {
   private static final List<List<String>> RUNS = new CopyOnWriteArrayList<>();
 
   @Test
-  @DisplayName("each release gets its own run, environment, operator and namespace; an outside kuberay.version does not collapse them")
+  @DisplayName(
+      "each release gets its own run, environment, operator and namespace; an outside kuberay.version does not collapse them")
   void onePerRelease() {
     RUNS.clear();
-    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter")
-        .configurationParameters(Map.of("kuberay.version", "v1.7.0"))
-        .selectors(selectClass(TwoReleasesTestCase.class)).execute();
+    EngineExecutionResults results =
+        EngineTestKit.engine("junit-jupiter")
+            .configurationParameters(Map.of("kuberay.version", "v1.7.0"))
+            .selectors(selectClass(TwoReleasesTestCase.class))
+            .execute();
 
     results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
-    assertThat(results.containerEvents().started().list().stream().map(e -> e.getTestDescriptor().getDisplayName()))
+    assertThat(
+            results.containerEvents().started().list().stream()
+                .map(e -> e.getTestDescriptor().getDisplayName()))
         .contains("[1] KubeRay v1.1.0", "[2] KubeRay v1.5.0");
     assertThat(RUNS).extracting(run -> run.get(0)).containsExactly("v1.1.0", "v1.5.0");
-    assertThat(RUNS).allSatisfy(run -> assertThat(run.get(1)).as("operator image").endsWith(":" + run.get(0)));
+    assertThat(RUNS)
+        .allSatisfy(run -> assertThat(run.get(1)).as("operator image").endsWith(":" + run.get(0)));
     assertThat(RUNS).extracting(run -> run.get(2)).doesNotHaveDuplicates();
   }
 
   @Test
   @DisplayName("an unsupported release fails the class naming the supported ones")
   void unsupportedRelease() {
-    List<Throwable> failures = EngineTestKit.engine("junit-jupiter").selectors(selectClass(UnsupportedReleaseTestCase.class)).execute()
-        .containerEvents().failed().stream().map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow()).toList();
+    List<Throwable> failures =
+        EngineTestKit.engine("junit-jupiter")
+            .selectors(selectClass(UnsupportedReleaseTestCase.class))
+            .execute()
+            .containerEvents()
+            .failed()
+            .stream()
+            .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+            .toList();
 
-    assertThat(failures).singleElement().satisfies(f -> assertThat(f).isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessageContaining("@KubeRayVersions on " + UnsupportedReleaseTestCase.class.getName())
-        .hasMessageContaining("'v9.9.9'")
-        .hasMessageContaining(KubeRayVersion.SUPPORTED.toString()));
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            f ->
+                assertThat(f)
+                    .isInstanceOf(ExtensionConfigurationException.class)
+                    .hasMessageContaining(
+                        "@KubeRayVersions on " + UnsupportedReleaseTestCase.class.getName())
+                    .hasMessageContaining("'v9.9.9'")
+                    .hasMessageContaining(KubeRayVersion.SUPPORTED.toString()));
   }
 
   @Tag("kuberay-fixture")
@@ -56,9 +75,13 @@ class VersionMatrixTests {
   @KubeRayTest(ray = "off", clusters = @RayCluster(helmRelease = "raycluster"))
   static class TwoReleasesTestCase {
     @Test
-    void records(KubeRayEnvironment environment, RayClusterHandle cluster, @KubeRayNamespace String namespace) {
+    void records(
+        KubeRayEnvironment environment,
+        RayClusterHandle cluster,
+        @KubeRayNamespace String namespace) {
       assertThat(cluster.name()).isEqualTo("raycluster-kuberay");
-      String operatorImage = environment.operatorPod().orElseThrow().get().getSpec().getContainers().get(0).getImage();
+      String operatorImage =
+          environment.operatorPod().orElseThrow().get().getSpec().getContainers().get(0).getImage();
       RUNS.add(List.of(environment.kuberayVersion().toString(), operatorImage, namespace));
     }
   }

@@ -13,24 +13,28 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Runs in the surefire execution {@code without-docker} (DOCKER_HOST pointing nowhere): selecting k3s without
- * a Docker engine is a configuration problem reported within seconds, not a hang.
+ * Runs in the surefire execution {@code without-docker} (DOCKER_HOST pointing nowhere): selecting
+ * k3s without a Docker engine is a configuration problem reported within seconds, not a hang.
  */
 @DisplayName("@KubeRayTest(backend = \"k3s\") without a Docker engine")
 class WithoutDockerTests {
 
   @Test
-  @DisplayName("fails the class with ExtensionConfigurationException saying what is missing and the fix")
+  @DisplayName(
+      "fails the class with ExtensionConfigurationException saying what is missing and the fix")
   void k3sWithoutDocker() {
-    assumeTrue(String.valueOf(System.getenv("DOCKER_HOST")).contains("nonexistent"),
+    assumeTrue(
+        String.valueOf(System.getenv("DOCKER_HOST")).contains("nonexistent"),
         "runs in the without-docker surefire execution, where DOCKER_HOST points nowhere");
     long start = System.nanoTime();
     EngineExecutionResults results = EngineRuns.run(K3sTestCase.class);
     assertThat(EngineRuns.failures(results.containerEvents()))
         .singleElement(THROWABLE)
         .isInstanceOf(ExtensionConfigurationException.class)
-        .hasMessageStartingWith("@KubeRayTest on " + K3sTestCase.class.getName()
-            + ": expected a machine that can run the k3s backend, but found The k3s backend needs a Docker engine, but Docker at unix:///nonexistent/docker.sock is not reachable")
+        .hasMessageStartingWith(
+            "@KubeRayTest on "
+                + K3sTestCase.class.getName()
+                + ": expected a machine that can run the k3s backend, but found The k3s backend needs a Docker engine, but Docker at unix:///nonexistent/docker.sock is not reachable")
         .hasMessageContaining("Fix: Start Docker");
     assertThat((System.nanoTime() - start) / 1_000_000_000).isLessThan(20);
   }
@@ -38,17 +42,24 @@ class WithoutDockerTests {
   @Test
   @DisplayName("with kuberay.backend.optional=true, aborts the class instead, with the same reason")
   void optionalK3sWithoutDocker() {
-    assumeTrue(String.valueOf(System.getenv("DOCKER_HOST")).contains("nonexistent"),
+    assumeTrue(
+        String.valueOf(System.getenv("DOCKER_HOST")).contains("nonexistent"),
         "runs in the without-docker surefire execution, where DOCKER_HOST points nowhere");
     System.setProperty("kuberay.backend.optional", "true");
     try {
       EngineExecutionResults results = EngineRuns.run(K3sTestCase.class);
       assertThat(EngineRuns.failures(results.containerEvents())).isEmpty();
-      assertThat(results.containerEvents().aborted().stream().map(e -> e.getPayload(TestExecutionResult.class)
-              .flatMap(TestExecutionResult::getThrowable).orElseThrow()))
+      assertThat(
+              results.containerEvents().aborted().stream()
+                  .map(
+                      e ->
+                          e.getPayload(TestExecutionResult.class)
+                              .flatMap(TestExecutionResult::getThrowable)
+                              .orElseThrow()))
           .singleElement(THROWABLE)
           .isInstanceOf(TestAbortedException.class)
-          .hasMessageContaining("Skipped " + K3sTestCase.class.getName() + ": the k3s backend cannot start here")
+          .hasMessageContaining(
+              "Skipped " + K3sTestCase.class.getName() + ": the k3s backend cannot start here")
           .hasMessageContaining("Docker at unix:///nonexistent/docker.sock is not reachable");
     } finally {
       System.clearProperty("kuberay.backend.optional");

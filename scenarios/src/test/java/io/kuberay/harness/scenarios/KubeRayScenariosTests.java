@@ -8,10 +8,10 @@ import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
 /**
- * Runs every feature under {@code features/} with the step library's glue. Reports
- * and the naming strategy are in {@code junit-platform.properties}, so that
- * {@code -Dcucumber.filter.tags=...} or {@code -Dcucumber.plugin=...} on the Maven command line replace them;
- * {@code -Dkuberay.backend=k3s|existing} runs the same features on another backend.
+ * Runs every feature under {@code features/} with the step library's glue. Reports and the naming
+ * strategy are in {@code junit-platform.properties}, so that {@code -Dcucumber.filter.tags=...} or
+ * {@code -Dcucumber.plugin=...} on the Maven command line replace them; {@code
+ * -Dkuberay.backend=k3s|existing} runs the same features on another backend.
  */
 @Suite
 @IncludeEngines("cucumber")

@@ -19,9 +19,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The object store's hot paths as the operator and the kubelet drive them: a label-selector list of one cluster's
- * pods among many clusters' (every reconcile does one), a status merge patch (every pod and cluster status write),
- * and that write's fan-out to open watches (informers of the operator, the node and the test).
+ * The object store's hot paths as the operator and the kubelet drive them: a label-selector list of
+ * one cluster's pods among many clusters' (every reconcile does one), a status merge patch (every
+ * pod and cluster status write), and that write's fan-out to open watches (informers of the
+ * operator, the node and the test).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,18 +54,21 @@ public class ObjectStoreBenchmark {
         store.create(PODS, pod("cluster-" + c + "-worker-" + w, "cluster-" + c, "worker"));
       }
     }
-    oneCluster = Selector.parse("ray.io/cluster=cluster-" + (clusters / 2) + ",ray.io/node-type=worker", null);
+    oneCluster =
+        Selector.parse(
+            "ray.io/cluster=cluster-" + (clusters / 2) + ",ray.io/node-type=worker", null);
     for (int i = 0; i < watches; i++) {
       StoreWatch watch = store.watch(PODS, "bench", Selector.parse(null, null), null);
-      watch.connect(new StoreWatch.Connection() {
-        @Override
-        public void send(WatchEvent event) {
-          delivered.incrementAndGet();
-        }
+      watch.connect(
+          new StoreWatch.Connection() {
+            @Override
+            public void send(WatchEvent event) {
+              delivered.incrementAndGet();
+            }
 
-        @Override
-        public void end() {}
-      });
+            @Override
+            public void end() {}
+          });
       open.add(watch);
     }
   }
@@ -82,8 +86,10 @@ public class ObjectStoreBenchmark {
   @Benchmark
   public StoredObject patchPodStatus() {
     String name = "cluster-" + (next++ % clusters) + "-head";
-    String patch = "{\"status\":{\"phase\":\"Running\",\"podIP\":\"127.0.0." + (next % 250 + 1) + "\"}}";
-    return store.update(PODS, "bench", name, pod -> Patches.apply("application/merge-patch+json", patch, pod));
+    String patch =
+        "{\"status\":{\"phase\":\"Running\",\"podIP\":\"127.0.0." + (next % 250 + 1) + "\"}}";
+    return store.update(
+        PODS, "bench", name, pod -> Patches.apply("application/merge-patch+json", patch, pod));
   }
 
   private static Map<String, Object> pod(String name, String cluster, String type) {

@@ -36,31 +36,42 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Where the time of one real-Ray RayCluster start goes: the milestones of the chart's cluster (head + 1 worker, KubeRay
- * v1.1.0, emulated) from pod status transitions (a watch), process spawns ({@code /proc} start times), ports and
- * health endpoints answering (probed every 10 ms) and Ray's own log lines, in ms since the RayCluster was created, with
- * the CPU time the JVM and each node used meanwhile. Run like {@code RayFloorBenchmark}: {@code java -cp $CP
- * io.kuberay.harness.ray.process.RayClusterTimeline [runs]}; {@code -Dtimeline.verbose=true} lists every event.
+ * Where the time of one real-Ray RayCluster start goes: the milestones of the chart's cluster (head
+ * + 1 worker, KubeRay v1.1.0, emulated) from pod status transitions (a watch), process spawns
+ * ({@code /proc} start times), ports and health endpoints answering (probed every 10 ms) and Ray's
+ * own log lines, in ms since the RayCluster was created, with the CPU time the JVM and each node
+ * used meanwhile. Run like {@code RayFloorBenchmark}: {@code java -cp $CP
+ * io.kuberay.harness.ray.process.RayClusterTimeline [runs]}; {@code -Dtimeline.verbose=true} lists
+ * every event.
  */
 final class RayClusterTimeline {
 
-  private static final Pattern LOG_TIME = Pattern.compile("^\\[?(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3})");
-  private static final DateTimeFormatter LOG_FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
+  private static final Pattern LOG_TIME =
+      Pattern.compile("^\\[?(\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3})");
+  private static final DateTimeFormatter LOG_FORMAT =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS");
   private static final Pattern GCS_PORT = Pattern.compile("--gcs_server_port=(\\d+)");
-  private static final Pattern DASHBOARD_PORT = Pattern.compile("dashboard/dashboard\\.py .*--port=(\\d+)");
-  private static final Pattern AGENT_PORT = Pattern.compile("dashboard/agent\\.py .*--listen-port=(\\d+)");
+  private static final Pattern DASHBOARD_PORT =
+      Pattern.compile("dashboard/dashboard\\.py .*--port=(\\d+)");
+  private static final Pattern AGENT_PORT =
+      Pattern.compile("dashboard/agent\\.py .*--listen-port=(\\d+)");
   private static final Pattern TEMP_DIR = Pattern.compile("--temp-dir=(\\S+)");
 
   private final Instant t0 = Instant.now();
+
   /** Milestone → ms, the first time it was seen. */
   private final Map<String, Long> milestones = new ConcurrentHashMap<>();
+
   private final List<String> events = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
     List<Map<String, Long>> all = new ArrayList<>();
-    try (KubeRayEnvironment env = KubeRayEnvironment.builder().kuberayVersion("v1.1.0").rayMode(RayMode.REQUIRED)
-        .startExactly()) {
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder()
+            .kuberayVersion("v1.1.0")
+            .rayMode(RayMode.REQUIRED)
+            .startExactly()) {
       for (int run = 1; run <= runs; run++) {
         awaitQuiet();
         System.out.println("== run " + run + " (load " + load() + ")");
@@ -70,9 +81,20 @@ final class RayClusterTimeline {
       }
     }
     System.out.println("== median of " + runs + " runs (ms since the RayCluster was created)");
-    sorted(all.get(0)).keySet().forEach(m -> System.out.printf("%7d  %s%n",
-        all.stream().filter(r -> r.containsKey(m)).mapToLong(r -> r.get(m)).sorted()
-            .skip(all.stream().filter(r -> r.containsKey(m)).count() / 2).findFirst().orElse(-1), m));
+    sorted(all.get(0))
+        .keySet()
+        .forEach(
+            m ->
+                System.out.printf(
+                    "%7d  %s%n",
+                    all.stream()
+                        .filter(r -> r.containsKey(m))
+                        .mapToLong(r -> r.get(m))
+                        .sorted()
+                        .skip(all.stream().filter(r -> r.containsKey(m)).count() / 2)
+                        .findFirst()
+                        .orElse(-1),
+                    m));
   }
 
   private void measure(KubeRayEnvironment env, String release) throws Exception {
@@ -80,7 +102,9 @@ final class RayClusterTimeline {
     ProcessHandle.current().descendants().forEach(p -> before.add(p.pid()));
     Map<Long, String> processes = new ConcurrentHashMap<>();
     Map<Long, Duration> cpu0 = new ConcurrentHashMap<>();
-    ProcessHandle.current().descendants().forEach(p -> cpu0.put(p.pid(), p.info().totalCpuDuration().orElse(Duration.ZERO)));
+    ProcessHandle.current()
+        .descendants()
+        .forEach(p -> cpu0.put(p.pid(), p.info().totalCpuDuration().orElse(Duration.ZERO)));
     Duration jvm0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     Map<String, URI> probes = new ConcurrentHashMap<>();
     AtomicBoolean stop = new AtomicBoolean();
@@ -89,7 +113,8 @@ final class RayClusterTimeline {
     sampler.setDaemon(true);
     sampler.start();
 
-    RayClusterHandle cluster = env.rayClusters().create(RayClusterSpec.helmChartDefaults(release, KubeRayVersion.V1_1_0));
+    RayClusterHandle cluster =
+        env.rayClusters().create(RayClusterSpec.helmChartDefaults(release, KubeRayVersion.V1_1_0));
     cluster.awaitReady(Duration.ofMinutes(3));
     mark(Instant.now(), "client sees status ready");
     Thread.sleep(200);
@@ -100,36 +125,52 @@ final class RayClusterTimeline {
     rayLogs(processes.values());
     milestones();
     if (Boolean.getBoolean("timeline.verbose")) {
-      events.stream().sorted((a, b) -> Long.compare(Long.parseLong(a.substring(0, 7).trim()),
-          Long.parseLong(b.substring(0, 7).trim()))).forEach(System.out::println);
+      events.stream()
+          .sorted(
+              (a, b) ->
+                  Long.compare(
+                      Long.parseLong(a.substring(0, 7).trim()),
+                      Long.parseLong(b.substring(0, 7).trim())))
+          .forEach(System.out::println);
     }
     cluster.delete();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline && (!env.client().pods().inNamespace("default").list().getItems().isEmpty()
-        || ProcessHandle.current().descendants().anyMatch(p -> p.info().command().orElse("").endsWith("raylet")))) {
+    while (System.nanoTime() < deadline
+        && (!env.client().pods().inNamespace("default").list().getItems().isEmpty()
+            || ProcessHandle.current()
+                .descendants()
+                .anyMatch(p -> p.info().command().orElse("").endsWith("raylet")))) {
       Thread.sleep(100);
     }
   }
 
-  /** Scans for new processes every 100 ms (their start times come from /proc) and probes every 10 ms. */
-  private void sample(Set<Long> before, Map<Long, String> processes, Map<String, URI> probes, AtomicBoolean stop) {
+  /**
+   * Scans for new processes every 100 ms (their start times come from /proc) and probes every 10
+   * ms.
+   */
+  private void sample(
+      Set<Long> before, Map<Long, String> processes, Map<String, URI> probes, AtomicBoolean stop) {
     for (int tick = 0; !stop.get(); tick++) {
       if (tick % 10 == 0) {
-        ProcessHandle.current().descendants().filter(p -> !before.contains(p.pid()) && !processes.containsKey(p.pid()))
-            .forEach(p -> {
-              String cmd = p.info().commandLine().orElse("");
-              if (cmd.isEmpty() || cmd.contains("jspawnhelper")) {
-                return; // not exec'ed yet: next scan
-              }
-              processes.put(p.pid(), cmd);
-              spawned(p, cmd, probes);
-            });
+        ProcessHandle.current()
+            .descendants()
+            .filter(p -> !before.contains(p.pid()) && !processes.containsKey(p.pid()))
+            .forEach(
+                p -> {
+                  String cmd = p.info().commandLine().orElse("");
+                  if (cmd.isEmpty() || cmd.contains("jspawnhelper")) {
+                    return; // not exec'ed yet: next scan
+                  }
+                  processes.put(p.pid(), cmd);
+                  spawned(p, cmd, probes);
+                });
       }
-      probes.forEach((what, uri) -> {
-        if (!milestones.containsKey(what) && answers(uri)) {
-          mark(Instant.now(), what);
-        }
-      });
+      probes.forEach(
+          (what, uri) -> {
+            if (!milestones.containsKey(what) && answers(uri)) {
+              mark(Instant.now(), what);
+            }
+          });
       try {
         Thread.sleep(10);
       } catch (InterruptedException e) {
@@ -158,16 +199,22 @@ final class RayClusterTimeline {
     }
     m = DASHBOARD_PORT.matcher(cmd);
     if (m.find()) {
-      probes.put("head /api/gcs_healthz success", URI.create("http://127.0.0.1:" + m.group(1) + "/api/gcs_healthz"));
+      probes.put(
+          "head /api/gcs_healthz success",
+          URI.create("http://127.0.0.1:" + m.group(1) + "/api/gcs_healthz"));
     }
     m = AGENT_PORT.matcher(cmd);
     if (m.find()) {
-      probes.put(node + " /api/local_raylet_healthz success",
+      probes.put(
+          node + " /api/local_raylet_healthz success",
           URI.create("http://127.0.0.1:" + m.group(1) + "/api/local_raylet_healthz"));
     }
   }
 
-  /** The head's processes descend from the node whose temp dir holds the session; workers' raylets use a tagged socket. */
+  /**
+   * The head's processes descend from the node whose temp dir holds the session; workers' raylets
+   * use a tagged socket.
+   */
   private static boolean isHeadProcess(ProcessHandle p) {
     for (ProcessHandle h = p; h != null; h = h.parent().orElse(null)) {
       String cmd = h.info().commandLine().orElse("");
@@ -175,7 +222,8 @@ final class RayClusterTimeline {
         return cmd.matches("(?s).*--raylet_socket_name=\\S*/sockets/raylet(\\s.*|$)");
       }
       if (h.parent().map(ProcessHandle::pid).orElse(-1L) == ProcessHandle.current().pid()) {
-        return h.descendants().anyMatch(d -> d.info().commandLine().orElse("").contains("gcs_server"));
+        return h.descendants()
+            .anyMatch(d -> d.info().commandLine().orElse("").contains("gcs_server"));
       }
     }
     return false;
@@ -216,8 +264,10 @@ final class RayClusterTimeline {
   }
 
   private static boolean condition(Pod pod, String type) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-        .stream().anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static String describe(Pod pod) {
@@ -239,12 +289,13 @@ final class RayClusterTimeline {
   /** Ray's own milestones, from the session logs in the head's temp dir. */
   private void rayLogs(Collection<String> commands) {
     Set<String> dirs = new TreeSet<>();
-    commands.forEach(c -> {
-      Matcher m = TEMP_DIR.matcher(c);
-      if (m.find()) {
-        dirs.add(m.group(1));
-      }
-    });
+    commands.forEach(
+        c -> {
+          Matcher m = TEMP_DIR.matcher(c);
+          if (m.find()) {
+            dirs.add(m.group(1));
+          }
+        });
     for (String dir : dirs) {
       try (Stream<Path> files = Files.list(Path.of(dir, "session_latest", "logs"))) {
         for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
@@ -252,12 +303,17 @@ final class RayClusterTimeline {
           int registered = 0;
           for (String line : Files.readAllLines(f)) {
             if (name.startsWith("gcs_server") && line.contains("Finished registering node")) {
-              logMark(line, "GCS finished registering node " + ++registered + " (the worker's raylet starts first)");
+              logMark(
+                  line,
+                  "GCS finished registering node "
+                      + ++registered
+                      + " (the worker's raylet starts first)");
             } else if (name.startsWith("raylet") && line.contains("Raylet of id")) {
               logMark(line, "raylet started (" + name + ")");
             } else if (name.equals("dashboard.log") && line.contains("http server initialized")) {
               logMark(line, "head dashboard http server up");
-            } else if (name.equals("dashboard.log") && line.contains("Loaded 9 subprocess modules")) {
+            } else if (name.equals("dashboard.log")
+                && line.contains("Loaded 9 subprocess modules")) {
               logMark(line, "head dashboard imported, subprocess modules starting");
             }
           }
@@ -271,21 +327,51 @@ final class RayClusterTimeline {
   private void logMark(String line, String what) {
     Matcher m = LOG_TIME.matcher(line);
     if (m.find()) {
-      mark(LocalDateTime.parse(m.group(1), LOG_FORMAT).atZone(ZoneId.systemDefault()).toInstant(), "log: " + what);
+      mark(
+          LocalDateTime.parse(m.group(1), LOG_FORMAT).atZone(ZoneId.systemDefault()).toInstant(),
+          "log: " + what);
     }
   }
 
   private String cpu(Duration jvm0, Map<Long, Duration> cpu0) {
-    StringBuilder s = new StringBuilder("cpu since create: jvm ").append(
-        ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO).minus(jvm0).toMillis()).append(" ms");
-    ProcessHandle.current().children().forEach(root -> {
-      long ms = Stream.concat(Stream.of(root), root.descendants()).mapToLong(p -> p.info().totalCpuDuration()
-          .orElse(Duration.ZERO).minus(cpu0.getOrDefault(p.pid(), Duration.ZERO)).toMillis()).sum();
-      long n = 1 + root.descendants().count();
-      String kind = root.descendants().anyMatch(d -> d.info().commandLine().orElse("").contains("gcs_server")) ? "head"
-          : n > 1 ? "worker" : "standby";
-      s.append(", ").append(kind).append(' ').append(ms).append(" ms (").append(n).append(" processes)");
-    });
+    StringBuilder s =
+        new StringBuilder("cpu since create: jvm ")
+            .append(
+                ProcessHandle.current()
+                    .info()
+                    .totalCpuDuration()
+                    .orElse(Duration.ZERO)
+                    .minus(jvm0)
+                    .toMillis())
+            .append(" ms");
+    ProcessHandle.current()
+        .children()
+        .forEach(
+            root -> {
+              long ms =
+                  Stream.concat(Stream.of(root), root.descendants())
+                      .mapToLong(
+                          p ->
+                              p.info()
+                                  .totalCpuDuration()
+                                  .orElse(Duration.ZERO)
+                                  .minus(cpu0.getOrDefault(p.pid(), Duration.ZERO))
+                                  .toMillis())
+                      .sum();
+              long n = 1 + root.descendants().count();
+              String kind =
+                  root.descendants()
+                          .anyMatch(d -> d.info().commandLine().orElse("").contains("gcs_server"))
+                      ? "head"
+                      : n > 1 ? "worker" : "standby";
+              s.append(", ")
+                  .append(kind)
+                  .append(' ')
+                  .append(ms)
+                  .append(" ms (")
+                  .append(n)
+                  .append(" processes)");
+            });
     return s.toString();
   }
 
@@ -315,23 +401,34 @@ final class RayClusterTimeline {
 
   private static Map<String, Long> sorted(Map<String, Long> m) {
     Map<String, Long> out = new LinkedHashMap<>();
-    new TreeMap<>(m).entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> out.put(e.getKey(), e.getValue()));
+    new TreeMap<>(m)
+        .entrySet().stream()
+            .sorted(Map.Entry.comparingByValue())
+            .forEach(e -> out.put(e.getKey(), e.getValue()));
     return out;
   }
 
   private static String shorten(String cmd) {
-    String s = cmd.replaceAll("/\\S*/(python3?(\\.\\d+)?|ray)\\b", "$1").replaceAll("(?s)-c import json.*", "-c <standby>")
-        .replaceAll("(?s)-c import sys.*", "-c <worker shim>");
+    String s =
+        cmd.replaceAll("/\\S*/(python3?(\\.\\d+)?|ray)\\b", "$1")
+            .replaceAll("(?s)-c import json.*", "-c <standby>")
+            .replaceAll("(?s)-c import sys.*", "-c <worker shim>");
     return s.length() > 140 ? s.substring(0, 140) + "…" : s;
   }
 
-  /** Waits until this JVM's child processes have been idle for 2 s: standbys have imported Ray, the last run is gone. */
+  /**
+   * Waits until this JVM's child processes have been idle for 2 s: standbys have imported Ray, the
+   * last run is gone.
+   */
   private static void awaitQuiet() throws InterruptedException {
     long last = -1;
     int quietPolls = 0;
     for (int i = 0; i < 120 && quietPolls < 4; i++) {
-      long now = ProcessHandle.current().descendants()
-          .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis()).sum();
+      long now =
+          ProcessHandle.current()
+              .descendants()
+              .mapToLong(p -> p.info().totalCpuDuration().orElse(Duration.ZERO).toMillis())
+              .sum();
       quietPolls = last >= 0 && now - last < 20 ? quietPolls + 1 : 0;
       last = now;
       Thread.sleep(500);

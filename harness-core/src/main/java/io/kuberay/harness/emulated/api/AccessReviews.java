@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code kubectl auth can-i}: SelfSubjectAccessReview and SelfSubjectRulesReview, answered for the one user the emulated
- * API server has, the kubeconfig's token, which may do everything (RBAC objects are stored, not enforced).
+ * {@code kubectl auth can-i}: SelfSubjectAccessReview and SelfSubjectRulesReview, answered for the
+ * one user the emulated API server has, the kubeconfig's token, which may do everything (RBAC
+ * objects are stored, not enforced).
  */
 final class AccessReviews {
 
@@ -18,15 +19,22 @@ final class AccessReviews {
   private AccessReviews() {}
 
   static boolean isReview(ApiPath api) {
-    return "authorization.k8s.io".equals(api.group()) && List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews").contains(api.plural());
+    return "authorization.k8s.io".equals(api.group())
+        && List.of("selfsubjectaccessreviews", "selfsubjectrulesreviews").contains(api.plural());
   }
 
   /** The review, created as the API server does: not stored, answered with its status filled in. */
   static MockResponse review(ApiPath api, Map<String, Object> review) {
     Map<String, Object> spec = Maps.map(review.get("spec"));
-    if ("selfsubjectaccessreviews".equals(api.plural()) && (spec.get("resourceAttributes") == null) == (spec.get("nonResourceAttributes") == null)) {
-      return ApiErrors.invalid("SelfSubjectAccessReview", api.group(), "", List.of(
-          "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified"));
+    if ("selfsubjectaccessreviews".equals(api.plural())
+        && (spec.get("resourceAttributes") == null)
+            == (spec.get("nonResourceAttributes") == null)) {
+      return ApiErrors.invalid(
+          "SelfSubjectAccessReview",
+          api.group(),
+          "",
+          List.of(
+              "spec.resourceAttributes: Invalid value: \"null\": exactly one of nonResourceAttributes or resourceAttributes must be specified"));
     }
     Map<String, Object> answer = new LinkedHashMap<>(review);
     answer.put("metadata", Maps.map(review.get("metadata")));
@@ -35,8 +43,13 @@ final class AccessReviews {
       status.put("allowed", true);
       status.put("reason", "the emulated API server's user may do everything");
     } else {
-      status.put("resourceRules", List.of(Map.of("verbs", List.of("*"), "apiGroups", List.of("*"), "resources", List.of("*"))));
-      status.put("nonResourceRules", List.of(Map.of("verbs", List.of("*"), "nonResourceURLs", List.of("*"))));
+      status.put(
+          "resourceRules",
+          List.of(
+              Map.of("verbs", List.of("*"), "apiGroups", List.of("*"), "resources", List.of("*"))));
+      status.put(
+          "nonResourceRules",
+          List.of(Map.of("verbs", List.of("*"), "nonResourceURLs", List.of("*"))));
       status.put("incomplete", false);
     }
     answer.put("status", status);

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The defaults the API server fills into pods and services on create, so objects read back as on a real cluster. */
+/**
+ * The defaults the API server fills into pods and services on create, so objects read back as on a
+ * real cluster.
+ */
 final class Admission {
 
   private Admission() {}
@@ -43,11 +46,20 @@ final class Admission {
     pod.put("status", status);
   }
 
-  /** DefaultTolerationSeconds: 300 s on not-ready and unreachable nodes, unless the pod says otherwise. */
+  /**
+   * DefaultTolerationSeconds: 300 s on not-ready and unreachable nodes, unless the pod says
+   * otherwise.
+   */
   private static void defaultTolerations(Map<String, Object> spec) {
     List<Object> tolerations = new ArrayList<>(Maps.list(spec.get("tolerations")));
     for (String key : List.of("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable")) {
-      boolean present = tolerations.stream().map(Maps::map).anyMatch(t -> key.equals(t.get("key")) || ("Exists".equals(t.get("operator")) && t.get("key") == null));
+      boolean present =
+          tolerations.stream()
+              .map(Maps::map)
+              .anyMatch(
+                  t ->
+                      key.equals(t.get("key"))
+                          || ("Exists".equals(t.get("operator")) && t.get("key") == null));
       if (!present) {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("effect", "NoExecute");
@@ -61,8 +73,8 @@ final class Admission {
   }
 
   /**
-   * The ServiceAccount admission plugin: a projected {@code kube-api-access-xxxxx} volume (token, CA, namespace)
-   * mounted read-only in every container, unless the pod opts out.
+   * The ServiceAccount admission plugin: a projected {@code kube-api-access-xxxxx} volume (token,
+   * CA, namespace) mounted read-only in every container, unless the pod opts out.
    */
   private static void mountServiceAccountToken(Map<String, Object> spec) {
     if (Boolean.FALSE.equals(spec.get("automountServiceAccountToken"))) {
@@ -72,10 +84,27 @@ final class Admission {
     String name = "kube-api-access-" + NameSuffix.random();
     Map<String, Object> projected = new LinkedHashMap<>();
     projected.put("defaultMode", 420);
-    projected.put("sources", List.of(
-        Map.of("serviceAccountToken", Map.of("expirationSeconds", 3607, "path", "token")),
-        Map.of("configMap", Map.of("name", "kube-root-ca.crt", "items", List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
-        Map.of("downwardAPI", Map.of("items", List.of(Map.of("fieldRef", Map.of("apiVersion", "v1", "fieldPath", "metadata.namespace"), "path", "namespace"))))));
+    projected.put(
+        "sources",
+        List.of(
+            Map.of("serviceAccountToken", Map.of("expirationSeconds", 3607, "path", "token")),
+            Map.of(
+                "configMap",
+                Map.of(
+                    "name",
+                    "kube-root-ca.crt",
+                    "items",
+                    List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
+            Map.of(
+                "downwardAPI",
+                Map.of(
+                    "items",
+                    List.of(
+                        Map.of(
+                            "fieldRef",
+                            Map.of("apiVersion", "v1", "fieldPath", "metadata.namespace"),
+                            "path",
+                            "namespace"))))));
     Map<String, Object> volume = new LinkedHashMap<>();
     volume.put("name", name);
     volume.put("projected", projected);

@@ -1,19 +1,19 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.store.ApiErrors;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.emulated.api.protobuf.ProtobufBodies;
+import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.store.Patches;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoredObject;
-import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.NameSuffix;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -28,20 +28,31 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the
- * {@link ObjectStore}; this adds what a real API server does around them and what users hit: discovery,
- * generateName, admission defaults, CRD schema validation and defaulting, name rules, namespace existence,
- * owner-reference garbage collection, namespace deletion, server-side apply, pod logs — and a clear 4xx for
- * what is not emulated.
+ * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the {@link
+ * ObjectStore}; this adds what a real API server does around them and what users hit: discovery,
+ * generateName, admission defaults, CRD schema validation and defaulting, name rules, namespace
+ * existence, owner-reference garbage collection, namespace deletion, server-side apply, pod logs —
+ * and a clear 4xx for what is not emulated.
  */
 public final class ApiDispatcher extends Dispatcher {
 
   private static final ResourceRef RAY_CLUSTERS = new ResourceRef("ray.io", "v1", "rayclusters");
   private static final List<ResourceRef> DEPENDENT_RESOURCES =
-      List.of(new ResourceRef("", "v1", "pods"), new ResourceRef("", "v1", "services"), RAY_CLUSTERS, new ResourceRef("batch", "v1", "jobs"));
+      List.of(
+          new ResourceRef("", "v1", "pods"),
+          new ResourceRef("", "v1", "services"),
+          RAY_CLUSTERS,
+          new ResourceRef("batch", "v1", "jobs"));
   private static final Map<String, ResourceRef> OWNER_RESOURCES =
-      Map.of("RayCluster", RAY_CLUSTERS, "RayJob", new ResourceRef("ray.io", "v1", "rayjobs"), "RayService", new ResourceRef("ray.io", "v1", "rayservices"),
-          "Job", new ResourceRef("batch", "v1", "jobs"));
+      Map.of(
+          "RayCluster",
+          RAY_CLUSTERS,
+          "RayJob",
+          new ResourceRef("ray.io", "v1", "rayjobs"),
+          "RayService",
+          new ResourceRef("ray.io", "v1", "rayservices"),
+          "Job",
+          new ResourceRef("batch", "v1", "jobs"));
 
   private final ObjectStore store;
   private final StoreRequests rest;
@@ -83,8 +94,9 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * Creates an object given as a map, without a client round trip. The top level and metadata are copied,
-   * so a CRD (which admission leaves alone) can be shared between environments; watchers see it as usual.
+   * Creates an object given as a map, without a client round trip. The top level and metadata are
+   * copied, so a CRD (which admission leaves alone) can be shared between environments; watchers
+   * see it as usual.
    */
   public MockResponse create(String collectionPath, Map<String, Object> object) {
     Map<String, Object> body = new LinkedHashMap<>(object);
@@ -101,11 +113,21 @@ public final class ApiDispatcher extends Dispatcher {
     String apiVersion = String.valueOf(object.get("apiVersion"));
     String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
     String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-    Discovery.ApiResource r = discovery.findKind(group, version, String.valueOf(object.get("kind")))
-        .orElseThrow(() -> new IllegalArgumentException("The emulated API server does not serve " + object.get("kind") + " of " + apiVersion));
+    Discovery.ApiResource r =
+        discovery
+            .findKind(group, version, String.valueOf(object.get("kind")))
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "The emulated API server does not serve "
+                            + object.get("kind")
+                            + " of "
+                            + apiVersion));
     String namespace = (String) Maps.map(object.get("metadata")).get("namespace");
     String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    return r.namespaced() && namespace != null ? base + "/namespaces/" + namespace + "/" + r.plural() : base + "/" + r.plural();
+    return r.namespaced() && namespace != null
+        ? base + "/namespaces/" + namespace + "/" + r.plural()
+        : base + "/" + r.plural();
   }
 
   private MockResponse route(RecordedRequest request) {
@@ -113,7 +135,11 @@ public final class ApiDispatcher extends Dispatcher {
     String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String method = request.getMethod();
     if ("GET".equals(method)) {
-      Optional<MockResponse> spec = openApi.serve(bare, path.contains("?") ? path.substring(path.indexOf('?') + 1) : "", request.getHeader("Accept"));
+      Optional<MockResponse> spec =
+          openApi.serve(
+              bare,
+              path.contains("?") ? path.substring(path.indexOf('?') + 1) : "",
+              request.getHeader("Accept"));
       if (spec.isPresent()) {
         return spec.get();
       }
@@ -124,52 +150,80 @@ public final class ApiDispatcher extends Dispatcher {
     }
     Optional<ApiPath> parsed = ApiPath.parse(path);
     if (parsed.isEmpty()) {
-      return ApiErrors.status(404, "NotFound", "the server could not find the requested resource (path " + bare + ")");
+      return ApiErrors.status(
+          404, "NotFound", "the server could not find the requested resource (path " + bare + ")");
     }
     ApiPath api = parsed.get();
     if (request.getBody() != null && request.getBody().size() > MAX_REQUEST_BODY_BYTES) {
-      return ApiErrors.status(413, "RequestEntityTooLarge", "Request entity too large: limit is " + MAX_REQUEST_BODY_BYTES);
+      return ApiErrors.status(
+          413,
+          "RequestEntityTooLarge",
+          "Request entity too large: limit is " + MAX_REQUEST_BODY_BYTES);
     }
     if (api.subresource() == null && !ProtobufBodies.acceptsJson(request.getHeader("Accept"))) {
-      return ApiErrors.status(406, "NotAcceptable", "the emulated API server answers in application/json only, which the Accept header '"
-          + request.getHeader("Accept") + "' does not allow; Go clients add it after protobuf (application/vnd.kubernetes.protobuf,application/json)");
+      return ApiErrors.status(
+          406,
+          "NotAcceptable",
+          "the emulated API server answers in application/json only, which the Accept header '"
+              + request.getHeader("Accept")
+              + "' does not allow; Go clients add it after protobuf (application/vnd.kubernetes.protobuf,application/json)");
     }
-    if ("POST".equals(method) && api.group().isEmpty() && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
+    if ("POST".equals(method)
+        && api.group().isEmpty()
+        && ("bindings".equals(api.plural()) || "binding".equals(api.subresource()))) {
       return bind(api, parse(request));
     }
     if (discovery.find(api.group(), api.version(), api.plural()).isEmpty()) {
       return ApiErrors.status(
-          404, "NotFound", "the server could not find the requested resource (" + api.plural() + (api.group().isEmpty() ? "" : "." + api.group()) + ")");
+          404,
+          "NotFound",
+          "the server could not find the requested resource ("
+              + api.plural()
+              + (api.group().isEmpty() ? "" : "." + api.group())
+              + ")");
     }
     if (AccessReviews.isReview(api)) {
-      return "POST".equals(method) ? AccessReviews.review(api, parse(request))
-          : ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      return "POST".equals(method)
+          ? AccessReviews.review(api, parse(request))
+          : ApiErrors.status(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource");
     }
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
     }
     if ("status".equals(api.subresource()) && !List.of("GET", "PUT", "PATCH").contains(method)) {
-      return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+      return ApiErrors.status(
+          405,
+          "MethodNotAllowed",
+          "the server does not allow this method on the requested resource");
     }
     List<String> fieldProblems = fieldProblems(request, api, method);
     MockResponse response = verb(request, api, method);
-    return fieldProblems.isEmpty() || response.code() >= 300 ? response : FieldValidation.warn(response, fieldProblems);
+    return fieldProblems.isEmpty() || response.code() >= 300
+        ? response
+        : FieldValidation.warn(response, fieldProblems);
   }
 
   /**
-   * Unknown and duplicate fields of a create, update or patch, under the request's {@code fieldValidation}: Strict
-   * fails the request here (400), before admission, as the API server's decoder does; Warn returns them for the
-   * response's Warning headers; Ignore drops them.
+   * Unknown and duplicate fields of a create, update or patch, under the request's {@code
+   * fieldValidation}: Strict fails the request here (400), before admission, as the API server's
+   * decoder does; Warn returns them for the response's Warning headers; Ignore drops them.
    */
   private List<String> fieldProblems(RecordedRequest request, ApiPath api, String method) {
-    if (!List.of("POST", "PUT", "PATCH").contains(method) || request.getBody() == null || request.getBody().size() == 0) {
+    if (!List.of("POST", "PUT", "PATCH").contains(method)
+        || request.getBody() == null
+        || request.getBody().size() == 0) {
       return List.of();
     }
-    FieldValidation.Directive directive = FieldValidation.directive(api.queryParam("fieldValidation"));
+    FieldValidation.Directive directive =
+        FieldValidation.directive(api.queryParam("fieldValidation"));
     if (directive == FieldValidation.Directive.IGNORE) {
       return List.of();
     }
-    Optional<Discovery.ApiResource> resource = discovery.find(api.group(), api.version(), api.plural());
+    Optional<Discovery.ApiResource> resource =
+        discovery.find(api.group(), api.version(), api.plural());
     OpenApiSchemas schemas = openApi.schemas();
     Optional<Map<String, Object>> schema = resource.flatMap(schemas::schema);
     if (schema.isEmpty()) {
@@ -196,13 +250,23 @@ public final class ApiDispatcher extends Dispatcher {
       // A body or patch that cannot be read: the verb itself answers with the reason.
       return List.of();
     }
-    List<String> unknown = new ArrayList<>(FieldValidation.unknownFields(schemas, schema.get(), result));
+    List<String> unknown =
+        new ArrayList<>(FieldValidation.unknownFields(schemas, schema.get(), result));
     unknown.removeAll(alreadyThere);
-    List<String> problems = FieldValidation.problems(
-        type.startsWith("application/json-patch") ? List.of() : FieldValidation.duplicateFields(text), unknown);
+    List<String> problems =
+        FieldValidation.problems(
+            type.startsWith("application/json-patch")
+                ? List.of()
+                : FieldValidation.duplicateFields(text),
+            unknown);
     if (!problems.isEmpty() && directive == FieldValidation.Directive.STRICT) {
       String kind = String.valueOf(result.getOrDefault("kind", resource.get().kind()));
-      throw new ApiException(400, "BadRequest", patch ? FieldValidation.patchMessage(problems) : FieldValidation.bodyMessage(kind, api.version(), problems));
+      throw new ApiException(
+          400,
+          "BadRequest",
+          patch
+              ? FieldValidation.patchMessage(problems)
+              : FieldValidation.bodyMessage(kind, api.version(), problems));
     }
     return problems;
   }
@@ -227,16 +291,24 @@ public final class ApiDispatcher extends Dispatcher {
         }
         return response;
       default:
-        return ApiErrors.status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+        return ApiErrors.status(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource");
     }
   }
 
   /** The response as the Table kubectl asked for, so {@code kubectl get} prints real columns. */
   private MockResponse asTable(ApiPath api, MockResponse response) {
     Map<String, Object> body = JsonText.readObject(response.getBody().readUtf8());
-    List<Object> printer = printerColumns.getOrDefault(api.group() + "/" + api.version() + "/" + api.plural(), List.of());
-    Map<String, Object> table = ServerTables.table(body, ServerTables.columns(api.group(), api.plural(), printer), Instant.now());
-    return ApiErrors.json(200, table).setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
+    List<Object> printer =
+        printerColumns.getOrDefault(
+            api.group() + "/" + api.version() + "/" + api.plural(), List.of());
+    Map<String, Object> table =
+        ServerTables.table(
+            body, ServerTables.columns(api.group(), api.plural(), printer), Instant.now());
+    return ApiErrors.json(200, table)
+        .setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
 
   private Optional<MockResponse> discoveryDocument(String path) {
@@ -259,11 +331,22 @@ public final class ApiDispatcher extends Dispatcher {
       return discovery.resourceList(parts[1]).map(d -> ApiErrors.json(200, d));
     }
     if (parts.length == 2 && parts[0].equals("apis")) {
-      return Optional.of(discovery.group(parts[1]).map(d -> ApiErrors.json(200, d)).orElse(ApiErrors.status(404, "NotFound", "the server could not find the requested resource")));
+      return Optional.of(
+          discovery
+              .group(parts[1])
+              .map(d -> ApiErrors.json(200, d))
+              .orElse(
+                  ApiErrors.status(
+                      404, "NotFound", "the server could not find the requested resource")));
     }
     if (parts.length == 3 && parts[0].equals("apis")) {
       return Optional.of(
-          discovery.resourceList(parts[1] + "/" + parts[2]).map(d -> ApiErrors.json(200, d)).orElse(ApiErrors.status(404, "NotFound", "the server could not find the requested resource")));
+          discovery
+              .resourceList(parts[1] + "/" + parts[2])
+              .map(d -> ApiErrors.json(200, d))
+              .orElse(
+                  ApiErrors.status(
+                      404, "NotFound", "the server could not find the requested resource")));
     }
     return Optional.empty();
   }
@@ -283,23 +366,36 @@ public final class ApiDispatcher extends Dispatcher {
     return v;
   }
 
-  /** pods/binding (or a Binding object): the scheduler's assignment of a pod to a node; not a spec change. */
+  /**
+   * pods/binding (or a Binding object): the scheduler's assignment of a pod to a node; not a spec
+   * change.
+   */
   private MockResponse bind(ApiPath api, Map<String, Object> binding) {
-    String pod = "binding".equals(api.subresource()) ? api.name() : String.valueOf(Maps.map(binding.get("metadata")).get("name"));
+    String pod =
+        "binding".equals(api.subresource())
+            ? api.name()
+            : String.valueOf(Maps.map(binding.get("metadata")).get("name"));
     Object node = Maps.map(binding.get("target")).get("name");
     if (node == null) {
       return ApiErrors.status(400, "BadRequest", "Binding " + pod + " has no target.name");
     }
     try {
-      store.bind(new ResourceRef("", "v1", "pods"), api.namespace(), pod, current -> {
-        Map<String, Object> spec = Maps.map(current.get("spec"));
-        if (spec.get("nodeName") != null) {
-          throw new ApiException(409, "Conflict", "pod " + pod + " is already assigned to node \"" + spec.get("nodeName") + "\"");
-        }
-        spec.put("nodeName", node);
-        current.put("spec", spec);
-        return current;
-      });
+      store.bind(
+          new ResourceRef("", "v1", "pods"),
+          api.namespace(),
+          pod,
+          current -> {
+            Map<String, Object> spec = Maps.map(current.get("spec"));
+            if (spec.get("nodeName") != null) {
+              throw new ApiException(
+                  409,
+                  "Conflict",
+                  "pod " + pod + " is already assigned to node \"" + spec.get("nodeName") + "\"");
+            }
+            spec.put("nodeName", node);
+            current.put("spec", spec);
+            return current;
+          });
     } catch (ApiException e) {
       return e.response();
     }
@@ -316,22 +412,30 @@ public final class ApiDispatcher extends Dispatcher {
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
       switch (api.subresource()) {
         case "log":
-          return podEndpoints.logs(api.namespace(), api.name(), query(api, "container"))
-              .map(text -> new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(text))
+          return podEndpoints
+              .logs(api.namespace(), api.name(), query(api, "container"))
+              .map(
+                  text ->
+                      new MockResponse()
+                          .setResponseCode(200)
+                          .setHeader("Content-Type", "text/plain")
+                          .setBody(text))
               .orElse(ApiErrors.notFound("pods", "", api.name()));
         case "exec":
         case "attach":
         case "portforward":
-          return podEndpoints.stream(request, api).orElse(
-              ApiErrors.unsupported(
-                  "pods/" + api.subresource() + " over this connection",
-                  "Use the harness's PodHandle.exec(...) and RayClusterHandle.dashboardUrl(), or run ./kuberay-harness up for kubectl exec and port-forward."));
+          return podEndpoints.stream(request, api)
+              .orElse(
+                  ApiErrors.unsupported(
+                      "pods/" + api.subresource() + " over this connection",
+                      "Use the harness's PodHandle.exec(...) and RayClusterHandle.dashboardUrl(), or run ./kuberay-harness up for kubectl exec and port-forward."));
         default:
           break;
       }
     }
     return ApiErrors.unsupported(
-        "the subresource " + api.plural() + "/" + api.subresource(), "Only status, pods/log, pods/exec and pods/portforward are emulated.");
+        "the subresource " + api.plural() + "/" + api.subresource(),
+        "Only status, pods/log, pods/exec and pods/portforward are emulated.");
   }
 
   private static String query(ApiPath api, String key) {
@@ -357,20 +461,26 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (api.namespace() != null) {
       if (metadata.get("namespace") != null && !api.namespace().equals(metadata.get("namespace"))) {
-        return ApiErrors.status(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+        return ApiErrors.status(
+            400,
+            "BadRequest",
+            "the namespace of the provided object does not match the namespace sent on the request");
       }
       metadata.put("namespace", api.namespace());
       Optional<StoredObject> namespace = store.get(ResourceRef.NAMESPACES, null, api.namespace());
       if (namespace.isEmpty()) {
-        return ApiErrors.status(404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
+        return ApiErrors.status(
+            404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
       }
-      Optional<MockResponse> terminating = NamespaceTermination.refuseNewContent(namespace.get(), api.resource().qualified(), name);
+      Optional<MockResponse> terminating =
+          NamespaceTermination.refuseNewContent(namespace.get(), api.resource().qualified(), name);
       if (terminating.isPresent()) {
         return terminating.get();
       }
     }
     if (store.get(api.resource(), api.namespace(), name).isPresent()) {
-      return ApiErrors.status(409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
+      return ApiErrors.status(
+          409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
     }
     Optional<MockResponse> rejected = admit(api, kind, name, body);
     if (rejected.isPresent()) {
@@ -379,7 +489,8 @@ public final class ApiDispatcher extends Dispatcher {
     if (dryRun(api)) {
       // Admitted and defaulted as for real, and not stored.
       metadata.putIfAbsent("uid", UUID.randomUUID().toString());
-      metadata.putIfAbsent("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      metadata.putIfAbsent(
+          "creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       return ApiErrors.json(201, body);
     }
     MockResponse response = rest.create(api, body);
@@ -387,7 +498,8 @@ public final class ApiDispatcher extends Dispatcher {
       registerCrd(body);
     }
     if (api.namespace() != null && ownerGone(api.namespace(), metadata)) {
-      // A controller that raced with its owner's deletion: the garbage collector removes the orphan.
+      // A controller that raced with its owner's deletion: the garbage collector removes the
+      // orphan.
       store.delete(api.resource(), api.namespace(), name);
     }
     return response;
@@ -404,7 +516,9 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (dryRun(api)) {
       Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
-      return existing.isEmpty() ? ApiErrors.notFound(api.plural(), api.group(), api.name()) : ApiErrors.json(200, body);
+      return existing.isEmpty()
+          ? ApiErrors.notFound(api.plural(), api.group(), api.name())
+          : ApiErrors.json(200, body);
     }
     MockResponse response = rest.replace(api, body);
     if (isCrd(api)) {
@@ -418,16 +532,27 @@ public final class ApiDispatcher extends Dispatcher {
     if (type.startsWith("application/apply-patch")) {
       return serverSideApply(request, api);
     }
-    // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key (docs/PARITY.md).
-    MockResponse response = rest.patch(api, request.getHeader("Content-Type"), request.getBody() == null ? "" : request.getBody().readUtf8());
+    // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key
+    // (docs/PARITY.md).
+    MockResponse response =
+        rest.patch(
+            api,
+            request.getHeader("Content-Type"),
+            request.getBody() == null ? "" : request.getBody().readUtf8());
     if (isCrd(api) && response.code() == 200) {
-      // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new version.
-      store.get(api.resource(), api.namespace(), api.name()).ifPresent(crd -> registerCrd(crd.object()));
+      // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new
+      // version.
+      store
+          .get(api.resource(), api.namespace(), api.name())
+          .ifPresent(crd -> registerCrd(crd.object()));
     }
     return response;
   }
 
-  /** Server-side apply, approximated: create when absent, otherwise a JSON merge of the applied fields. */
+  /**
+   * Server-side apply, approximated: create when absent, otherwise a JSON merge of the applied
+   * fields.
+   */
   private MockResponse serverSideApply(RecordedRequest request, ApiPath api) {
     Map<String, Object> applied = parse(request);
     Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
@@ -470,10 +595,13 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.json(200, existing.get().object());
     }
     if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
-      return NamespaceTermination.terminate(existing.get(), terminating -> rest.replace(api, terminating), name -> {
-        deleteNamespaceContents(name);
-        rest.delete(api);
-      });
+      return NamespaceTermination.terminate(
+          existing.get(),
+          terminating -> rest.replace(api, terminating),
+          name -> {
+            deleteNamespaceContents(name);
+            rest.delete(api);
+          });
     }
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
@@ -487,7 +615,10 @@ public final class ApiDispatcher extends Dispatcher {
     return response;
   }
 
-  /** Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with that uid. */
+  /**
+   * Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with
+   * that uid.
+   */
   private boolean ownerGone(String namespace, Map<String, Object> metadata) {
     for (Object o : Maps.list(metadata.get("ownerReferences"))) {
       Map<String, Object> owner = Maps.map(o);
@@ -495,7 +626,8 @@ public final class ApiDispatcher extends Dispatcher {
       if (resource == null) {
         continue;
       }
-      Optional<StoredObject> current = store.get(resource, namespace, String.valueOf(owner.get("name")));
+      Optional<StoredObject> current =
+          store.get(resource, namespace, String.valueOf(owner.get("name")));
       if (current.isEmpty() || !String.valueOf(owner.get("uid")).equals(current.get().uid())) {
         return true;
       }
@@ -513,7 +645,8 @@ public final class ApiDispatcher extends Dispatcher {
   /** The garbage collector's job: objects whose owner is gone are deleted, recursively. */
   private void collectDependents(String namespace, String ownerUid) {
     for (ResourceRef resource : DEPENDENT_RESOURCES) {
-      for (ObjectStore.Deletion d : store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
+      for (ObjectStore.Deletion d :
+          store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
         if (d.object().uid() != null) {
           collectDependents(namespace, d.object().uid());
         }
@@ -527,15 +660,21 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /** Admission: defaults and validation; a rejection is returned as the response. */
-  private Optional<MockResponse> admit(ApiPath api, String kind, String name, Map<String, Object> body) {
+  private Optional<MockResponse> admit(
+      ApiPath api, String kind, String name, Map<String, Object> body) {
     boolean pod = api.group().isEmpty() && "pods".equals(api.plural());
     if (pod) {
       Optional<String> undecodable = ObjectValidation.undecodableQuantity(body);
       if (undecodable.isPresent()) {
-        return Optional.of(ApiErrors.status(400, "BadRequest", "Pod in version \"v1\" cannot be handled as a Pod: " + undecodable.get()));
+        return Optional.of(
+            ApiErrors.status(
+                400,
+                "BadRequest",
+                "Pod in version \"v1\" cannot be handled as a Pod: " + undecodable.get()));
       }
     }
-    List<String> invalid = new ArrayList<>(ObjectValidation.metadata(Maps.map(body.get("metadata"))));
+    List<String> invalid =
+        new ArrayList<>(ObjectValidation.metadata(Maps.map(body.get("metadata"))));
     if (pod) {
       invalid.addAll(ObjectValidation.pod(body));
     }
@@ -545,11 +684,19 @@ public final class ApiDispatcher extends Dispatcher {
     if (pod) {
       Admission.defaultPod(body);
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
-      Admission.defaultService(body, () -> "10.43." + (nextServiceIp.get() / 250) + "." + (nextServiceIp.getAndIncrement() % 250 + 1));
+      Admission.defaultService(
+          body,
+          () ->
+              "10.43."
+                  + (nextServiceIp.get() / 250)
+                  + "."
+                  + (nextServiceIp.getAndIncrement() % 250 + 1));
     }
-    Map<String, Object> schema = schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
+    Map<String, Object> schema =
+        schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema != null) {
-      // Unknown fields were reported by fieldProblems under the request's fieldValidation; here they are pruned.
+      // Unknown fields were reported by fieldProblems under the request's fieldValidation; here
+      // they are pruned.
       List<String> causes = SchemaValidator.apply(schema, body, new ArrayList<>());
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
@@ -559,7 +706,8 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   private static boolean isCrd(ApiPath api) {
-    return "apiextensions.k8s.io".equals(api.group()) && "customresourcedefinitions".equals(api.plural());
+    return "apiextensions.k8s.io".equals(api.group())
+        && "customresourcedefinitions".equals(api.plural());
   }
 
   private void registerCrd(Map<String, Object> crd) {
@@ -574,7 +722,9 @@ public final class ApiDispatcher extends Dispatcher {
       if (schema instanceof Map<?, ?>) {
         schemas.put(group + "/" + version.get("name") + "/" + plural, Maps.map(schema));
       }
-      printerColumns.put(group + "/" + version.get("name") + "/" + plural, Maps.list(version.get("additionalPrinterColumns")));
+      printerColumns.put(
+          group + "/" + version.get("name") + "/" + plural,
+          Maps.list(version.get("additionalPrinterColumns")));
     }
   }
 
@@ -586,7 +736,10 @@ public final class ApiDispatcher extends Dispatcher {
     if (ProtobufBodies.isProtobuf(request.getHeader("Content-Type")) && request.getBody() != null) {
       return ProtobufBodies.decode(request.getBody().getBytes());
     }
-    String text = request.getBody() == null ? "" : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    String text =
+        request.getBody() == null
+            ? ""
+            : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     return text.isBlank() ? new LinkedHashMap<>() : JsonText.readObject(text);
   }
 

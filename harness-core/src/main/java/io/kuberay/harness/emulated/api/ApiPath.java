@@ -1,14 +1,21 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.support.QueryString;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.QueryString;
 import java.util.Optional;
 
 /**
- * A parsed Kubernetes API request path: {@code /api/v1/namespaces/ns/pods/name/log} or
- * {@code /apis/ray.io/v1/namespaces/ns/rayclusters/name/status}.
+ * A parsed Kubernetes API request path: {@code /api/v1/namespaces/ns/pods/name/log} or {@code
+ * /apis/ray.io/v1/namespaces/ns/rayclusters/name/status}.
  */
-public record ApiPath(String group, String version, String namespace, String plural, String name, String subresource, String query) {
+public record ApiPath(
+    String group,
+    String version,
+    String namespace,
+    String plural,
+    String name,
+    String subresource,
+    String query) {
 
   static Optional<ApiPath> parse(String rawPath) {
     int q = rawPath.indexOf('?');
@@ -43,7 +50,9 @@ public record ApiPath(String group, String version, String namespace, String plu
   /** The collection path this object is stored under. */
   String collection() {
     String base = group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version;
-    return namespace == null ? base + "/" + plural : base + "/namespaces/" + namespace + "/" + plural;
+    return namespace == null
+        ? base + "/" + plural
+        : base + "/namespaces/" + namespace + "/" + plural;
   }
 
   String objectPath() {

@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * Kubernetes' own OpenAPI definitions of the built-in types (the release the emulator reports), as
- * {@code tools/openapi/builtin-definitions.py} extracts them: the schemas behind {@code /openapi/v2},
- * {@code /openapi/v3} and unknown-field detection for built-in kinds. Loaded once per JVM, read-only.
+ * {@code tools/openapi/builtin-definitions.py} extracts them: the schemas behind {@code
+ * /openapi/v2}, {@code /openapi/v3} and unknown-field detection for built-in kinds. Loaded once per
+ * JVM, read-only.
  */
 final class BuiltinDefinitions {
 
@@ -35,12 +36,18 @@ final class BuiltinDefinitions {
 
   private BuiltinDefinitions(Map<String, Object> definitions) {
     this.definitions = Collections.unmodifiableMap(definitions);
-    definitions.forEach((name, d) -> {
-      for (Object g : Maps.list(Maps.map(d).get("x-kubernetes-group-version-kind"))) {
-        Map<String, Object> gvk = Maps.map(g);
-        byKind.putIfAbsent(key(String.valueOf(gvk.get("group")), String.valueOf(gvk.get("version")), String.valueOf(gvk.get("kind"))), name);
-      }
-    });
+    definitions.forEach(
+        (name, d) -> {
+          for (Object g : Maps.list(Maps.map(d).get("x-kubernetes-group-version-kind"))) {
+            Map<String, Object> gvk = Maps.map(g);
+            byKind.putIfAbsent(
+                key(
+                    String.valueOf(gvk.get("group")),
+                    String.valueOf(gvk.get("version")),
+                    String.valueOf(gvk.get("kind"))),
+                name);
+          }
+        });
   }
 
   static BuiltinDefinitions get() {
@@ -50,9 +57,14 @@ final class BuiltinDefinitions {
   private static BuiltinDefinitions load() {
     try (InputStream in = BuiltinDefinitions.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException(RESOURCE + " is missing from the classpath; regenerate it with tools/openapi/builtin-definitions.py");
+        throw new IllegalStateException(
+            RESOURCE
+                + " is missing from the classpath; regenerate it with tools/openapi/builtin-definitions.py");
       }
-      return new BuiltinDefinitions(Maps.map(JsonText.readObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)).get("definitions")));
+      return new BuiltinDefinitions(
+          Maps.map(
+              JsonText.readObject(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                  .get("definitions")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -98,13 +110,14 @@ final class BuiltinDefinitions {
   /** The definition names {@code $ref}s in {@code node} point at. */
   static void collectRefs(Object node, Deque<String> into) {
     if (node instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> {
-        if ("$ref".equals(k) && v instanceof String ref) {
-          into.add(ref.substring(ref.lastIndexOf('/') + 1));
-        } else {
-          collectRefs(v, into);
-        }
-      });
+      m.forEach(
+          (k, v) -> {
+            if ("$ref".equals(k) && v instanceof String ref) {
+              into.add(ref.substring(ref.lastIndexOf('/') + 1));
+            } else {
+              collectRefs(v, into);
+            }
+          });
     } else if (node instanceof Iterable<?> list) {
       list.forEach(v -> collectRefs(v, into));
     }

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The API discovery documents ({@code /api}, {@code /apis}, resource lists) for the built-in resources
- * the emulated cluster serves plus every installed CRD, so that discovering clients such as kubectl work.
+ * The API discovery documents ({@code /api}, {@code /apis}, resource lists) for the built-in
+ * resources the emulated cluster serves plus every installed CRD, so that discovering clients such
+ * as kubectl work.
  */
 final class Discovery {
 
@@ -20,10 +21,18 @@ final class Discovery {
 
   /** group/version → resources, in registration order. */
   private final Map<String, Map<String, ApiResource>> groups = new LinkedHashMap<>();
+
   private final Map<String, ApiResource> crds = new ConcurrentHashMap<>();
 
   record ApiResource(
-      String group, String version, String plural, String kind, boolean namespaced, List<String> shortNames, List<String> categories, boolean hasStatus) {}
+      String group,
+      String version,
+      String plural,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames,
+      List<String> categories,
+      boolean hasStatus) {}
 
   Discovery() {
     core("pods", "Pod", true, List.of("po"), List.of("all"), true);
@@ -36,33 +45,121 @@ final class Discovery {
     core("serviceaccounts", "ServiceAccount", true, List.of("sa"), List.of(), false);
     core("endpoints", "Endpoints", true, List.of("ep"), List.of(), false);
     core("persistentvolumeclaims", "PersistentVolumeClaim", true, List.of("pvc"), List.of(), true);
-    add(new ApiResource("apps", "v1", "deployments", "Deployment", true, List.of("deploy"), List.of("all"), true));
-    add(new ApiResource("apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), true));
-    add(new ApiResource("apps", "v1", "statefulsets", "StatefulSet", true, List.of("sts"), List.of("all"), true));
-    add(new ApiResource("apps", "v1", "daemonsets", "DaemonSet", true, List.of("ds"), List.of("all"), true));
+    add(
+        new ApiResource(
+            "apps",
+            "v1",
+            "deployments",
+            "Deployment",
+            true,
+            List.of("deploy"),
+            List.of("all"),
+            true));
+    add(
+        new ApiResource(
+            "apps", "v1", "replicasets", "ReplicaSet", true, List.of("rs"), List.of("all"), true));
+    add(
+        new ApiResource(
+            "apps",
+            "v1",
+            "statefulsets",
+            "StatefulSet",
+            true,
+            List.of("sts"),
+            List.of("all"),
+            true));
+    add(
+        new ApiResource(
+            "apps", "v1", "daemonsets", "DaemonSet", true, List.of("ds"), List.of("all"), true));
     add(new ApiResource("batch", "v1", "jobs", "Job", true, List.of(), List.of("all"), true));
-    add(new ApiResource("batch", "v1", "cronjobs", "CronJob", true, List.of("cj"), List.of("all"), true));
+    add(
+        new ApiResource(
+            "batch", "v1", "cronjobs", "CronJob", true, List.of("cj"), List.of("all"), true));
     for (String[] r : new String[][] {{"roles", "Role"}, {"rolebindings", "RoleBinding"}}) {
-      add(new ApiResource("rbac.authorization.k8s.io", "v1", r[0], r[1], true, List.of(), List.of(), false));
+      add(
+          new ApiResource(
+              "rbac.authorization.k8s.io", "v1", r[0], r[1], true, List.of(), List.of(), false));
     }
-    for (String[] r : new String[][] {{"clusterroles", "ClusterRole"}, {"clusterrolebindings", "ClusterRoleBinding"}}) {
-      add(new ApiResource("rbac.authorization.k8s.io", "v1", r[0], r[1], false, List.of(), List.of(), false));
+    for (String[] r :
+        new String[][] {
+          {"clusterroles", "ClusterRole"}, {"clusterrolebindings", "ClusterRoleBinding"}
+        }) {
+      add(
+          new ApiResource(
+              "rbac.authorization.k8s.io", "v1", r[0], r[1], false, List.of(), List.of(), false));
     }
-    add(new ApiResource("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", false, List.of("crd", "crds"), List.of("api-extensions"), true));
-    add(new ApiResource("authorization.k8s.io", "v1", "selfsubjectaccessreviews", "SelfSubjectAccessReview", false, List.of(), List.of(), false));
-    add(new ApiResource("authorization.k8s.io", "v1", "selfsubjectrulesreviews", "SelfSubjectRulesReview", false, List.of(), List.of(), false));
-    add(new ApiResource("coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), false));
-    add(new ApiResource("events.k8s.io", "v1", "events", "Event", true, List.of("ev"), List.of(), false));
-    add(new ApiResource("discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true, List.of(), List.of(), false));
-    add(new ApiResource("networking.k8s.io", "v1", "ingresses", "Ingress", true, List.of("ing"), List.of(), true));
+    add(
+        new ApiResource(
+            "apiextensions.k8s.io",
+            "v1",
+            "customresourcedefinitions",
+            "CustomResourceDefinition",
+            false,
+            List.of("crd", "crds"),
+            List.of("api-extensions"),
+            true));
+    add(
+        new ApiResource(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+            "SelfSubjectAccessReview",
+            false,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectrulesreviews",
+            "SelfSubjectRulesReview",
+            false,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), false));
+    add(
+        new ApiResource(
+            "events.k8s.io", "v1", "events", "Event", true, List.of("ev"), List.of(), false));
+    add(
+        new ApiResource(
+            "discovery.k8s.io",
+            "v1",
+            "endpointslices",
+            "EndpointSlice",
+            true,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "networking.k8s.io",
+            "v1",
+            "ingresses",
+            "Ingress",
+            true,
+            List.of("ing"),
+            List.of(),
+            true));
   }
 
-  private void core(String plural, String kind, boolean namespaced, List<String> shortNames, List<String> categories, boolean status) {
+  private void core(
+      String plural,
+      String kind,
+      boolean namespaced,
+      List<String> shortNames,
+      List<String> categories,
+      boolean status) {
     add(new ApiResource("", "v1", plural, kind, namespaced, shortNames, categories, status));
   }
 
   private synchronized void add(ApiResource r) {
-    groups.computeIfAbsent(groupVersion(r.group(), r.version()), k -> new LinkedHashMap<>()).put(r.plural(), r);
+    groups
+        .computeIfAbsent(groupVersion(r.group(), r.version()), k -> new LinkedHashMap<>())
+        .put(r.plural(), r);
   }
 
   static String groupVersion(String group, String version) {
@@ -112,7 +209,10 @@ final class Discovery {
     }
   }
 
-  /** Whether a CRD defines the resource with a status subresource: writes to the object then leave status alone. */
+  /**
+   * Whether a CRD defines the resource with a status subresource: writes to the object then leave
+   * status alone.
+   */
   boolean hasStatusSubresource(String group, String version, String plural) {
     ApiResource r = crds.get(group + "/" + version + "/" + plural);
     return r != null && r.hasStatus();
@@ -127,13 +227,17 @@ final class Discovery {
 
   synchronized List<ApiResource> namespacedResources() {
     List<ApiResource> out = new ArrayList<>();
-    groups.values().forEach(m -> m.values().stream().filter(ApiResource::namespaced).forEach(out::add));
+    groups
+        .values()
+        .forEach(m -> m.values().stream().filter(ApiResource::namespaced).forEach(out::add));
     return out;
   }
 
   synchronized Optional<ApiResource> findKind(String group, String version, String kind) {
     Map<String, ApiResource> resources = groups.get(groupVersion(group, version));
-    return resources == null ? Optional.empty() : resources.values().stream().filter(r -> r.kind().equals(kind)).findFirst();
+    return resources == null
+        ? Optional.empty()
+        : resources.values().stream().filter(r -> r.kind().equals(kind)).findFirst();
   }
 
   synchronized Optional<ApiResource> find(String group, String version, String plural) {
@@ -145,7 +249,9 @@ final class Discovery {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("kind", "APIVersions");
     doc.put("versions", List.of("v1"));
-    doc.put("serverAddressByClientCIDRs", List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1:6443")));
+    doc.put(
+        "serverAddressByClientCIDRs",
+        List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", "127.0.0.1:6443")));
     return doc;
   }
 
@@ -191,7 +297,9 @@ final class Discovery {
       vs.add(Map.of("groupVersion", name + "/" + v, "version", v));
     }
     g.put("versions", vs);
-    g.put("preferredVersion", Map.of("groupVersion", name + "/" + versions.get(0), "version", versions.get(0)));
+    g.put(
+        "preferredVersion",
+        Map.of("groupVersion", name + "/" + versions.get(0), "version", versions.get(0)));
     return g;
   }
 
@@ -237,7 +345,8 @@ final class Discovery {
     entry.put("name", r.plural() + "/" + name);
     entry.put("singularName", "");
     entry.put("namespaced", r.namespaced());
-    entry.put("kind", "status".equals(name) ? r.kind() : name.equals("log") ? "Pod" : "PodExecOptions");
+    entry.put(
+        "kind", "status".equals(name) ? r.kind() : name.equals("log") ? "Pod" : "PodExecOptions");
     entry.put("verbs", verbs);
     return entry;
   }

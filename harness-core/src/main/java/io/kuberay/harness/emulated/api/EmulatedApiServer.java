@@ -1,15 +1,5 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.JulLoggers;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.store.ObjectStore;
-import io.kuberay.harness.emulated.store.ResourceRef;
-import io.kuberay.harness.emulated.store.Selector;
-import io.kuberay.harness.emulated.store.StoreWatch;
-import io.kuberay.harness.emulated.store.StoredObject;
-import io.kuberay.harness.emulated.store.WatchEvent;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -19,23 +9,34 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.store.Selector;
+import io.kuberay.harness.emulated.store.StoreWatch;
+import io.kuberay.harness.emulated.store.StoredObject;
+import io.kuberay.harness.emulated.store.WatchEvent;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.JulLoggers;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached two
- * ways. The environment's fabric8 client (which the emulated operator and node share) calls the dispatcher
- * in-process, with no sockets, TLS or credentials; kubectl and every client built from the kubeconfig speak
- * HTTPS with the environment's token to the {@code ApiFront}, which calls the same dispatcher.
+ * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached
+ * two ways. The environment's fabric8 client (which the emulated operator and node share) calls the
+ * dispatcher in-process, with no sockets, TLS or credentials; kubectl and every client built from
+ * the kubeconfig speak HTTPS with the environment's token to the {@code ApiFront}, which calls the
+ * same dispatcher.
  */
 public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
@@ -49,15 +50,31 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   }
 
   private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), KUBERNETES_VERSION);
-  private final ExecutorService delivery = Executors.newCachedThreadPool(daemonThreads("kuberay-emulated-api-watch-"));
+  private final ExecutorService delivery =
+      Executors.newCachedThreadPool(daemonThreads("kuberay-emulated-api-watch-"));
   private KubernetesClient client;
 
-  /** Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as its server. */
+  /**
+   * Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as
+   * its server.
+   */
   public EmulatedApiServer start(String masterUrl) {
-    Config config = new ConfigBuilder(Config.empty()).withMasterUrl(masterUrl).withNamespace("default").withRequestTimeout(30_000).build();
-    // Built directly rather than through KubernetesClientBuilder, whose every instance first makes a
-    // KubernetesSerialization of its own (a fresh Jackson mapper) only to have it replaced by the shared one.
-    client = new KubernetesClientImpl(new InProcessHttpClient.Factory(dispatcher, delivery).newBuilder(config).build(), config, null, Json.SERDE);
+    Config config =
+        new ConfigBuilder(Config.empty())
+            .withMasterUrl(masterUrl)
+            .withNamespace("default")
+            .withRequestTimeout(30_000)
+            .build();
+    // Built directly rather than through KubernetesClientBuilder, whose every instance first makes
+    // a
+    // KubernetesSerialization of its own (a fresh Jackson mapper) only to have it replaced by the
+    // shared one.
+    client =
+        new KubernetesClientImpl(
+            new InProcessHttpClient.Factory(dispatcher, delivery).newBuilder(config).build(),
+            config,
+            null,
+            Json.SERDE);
     for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
       create(namespace(ns));
     }
@@ -65,9 +82,9 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   }
 
   /**
-   * Creates an object given as a map, without a client round trip: how the emulator bootstraps itself
-   * (namespaces, the node, KubeRay's bundle). {@code object} is neither kept nor changed, so a parsed CRD can
-   * be shared by every environment of the JVM. Watchers see the object as usual.
+   * Creates an object given as a map, without a client round trip: how the emulator bootstraps
+   * itself (namespaces, the node, KubeRay's bundle). {@code object} is neither kept nor changed, so
+   * a parsed CRD can be shared by every environment of the JVM. Watchers see the object as usual.
    */
   public void create(Map<String, Object> object) {
     String path = dispatcher.collectionPath(object);
@@ -75,8 +92,10 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   }
 
   @Override
-  public Subscription watch(ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
-    StoreWatch watch = dispatcher.store().watch(resource, null, Selector.parse(labelSelector, null), null);
+  public Subscription watch(
+      ResourceRef resource, String labelSelector, BiConsumer<String, StoredObject> listener) {
+    StoreWatch watch =
+        dispatcher.store().watch(resource, null, Selector.parse(labelSelector, null), null);
     watch.connect(
         new StoreWatch.Connection() {
           @Override
@@ -98,22 +117,36 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   /** The object at {@code path}, if there is one. */
   public Optional<Map<String, Object>> read(String path) {
     MockResponse response = dispatcher.dispatch(request(HttpMethod.GET, path, null));
-    return response.code() == 200 ? Optional.of(JsonText.readObject(response.getBody().readUtf8())) : Optional.empty();
+    return response.code() == 200
+        ? Optional.of(JsonText.readObject(response.getBody().readUtf8()))
+        : Optional.empty();
   }
 
   /** A PUT of {@code object} to {@code path} (an object or its status). */
   public void replace(String path, Map<String, Object> object) {
-    check("Replacing " + path, dispatcher.dispatch(request(HttpMethod.PUT, path, JsonText.write(object))));
+    check(
+        "Replacing " + path,
+        dispatcher.dispatch(request(HttpMethod.PUT, path, JsonText.write(object))));
   }
 
   private static RecordedRequest request(HttpMethod method, String path, String json) {
     Headers headers = Headers.builder().add("Content-Type", "application/json").build();
-    return new RecordedRequest("HTTP/1.1", method, path, headers, new Buffer(json == null ? null : json.getBytes(StandardCharsets.UTF_8)));
+    return new RecordedRequest(
+        "HTTP/1.1",
+        method,
+        path,
+        headers,
+        new Buffer(json == null ? null : json.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static void check(String what, MockResponse response) {
     if (response.code() >= 300) {
-      throw new IllegalStateException(what + " failed: " + response.code() + " " + (response.getBody() == null ? "" : response.getBody().readUtf8()));
+      throw new IllegalStateException(
+          what
+              + " failed: "
+              + response.code()
+              + " "
+              + (response.getBody() == null ? "" : response.getBody().readUtf8()));
     }
   }
 

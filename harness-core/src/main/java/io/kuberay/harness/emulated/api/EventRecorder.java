@@ -11,15 +11,18 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * Writes core/v1 Events as the operator's and kubelet's event recorders do, for diagnostics and kubectl.
- * Events go to the API server as maps, without a client round trip: a recorder has nothing to read back.
+ * Writes core/v1 Events as the operator's and kubelet's event recorders do, for diagnostics and
+ * kubectl. Events go to the API server as maps, without a client round trip: a recorder has nothing
+ * to read back.
  */
 public final class EventRecorder {
 
   private final Consumer<Map<String, Object>> create;
   private final String component;
 
-  /** @param create creates an object in the API server ({@link EmulatedApiServer#create}) */
+  /**
+   * @param create creates an object in the API server ({@link EmulatedApiServer#create})
+   */
   public EventRecorder(Consumer<Map<String, Object>> create, String component) {
     this.create = create;
     this.component = component;
@@ -37,7 +40,11 @@ public final class EventRecorder {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String namespace = object.getMetadata().getNamespace();
     Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("name", object.getMetadata().getName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT));
+    metadata.put(
+        "name",
+        object.getMetadata().getName()
+            + "."
+            + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT));
     metadata.put("namespace", namespace);
     Map<String, Object> involved = new LinkedHashMap<>();
     involved.put("apiVersion", object.getApiVersion());

@@ -1,8 +1,8 @@
 package io.kuberay.harness.emulated.api;
 
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.support.Maps;
-import io.fabric8.mockwebserver.http.MockResponse;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -16,10 +16,11 @@ import tools.jackson.core.JsonToken;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Server-side field validation ({@code ?fieldValidation=Strict|Warn|Ignore}) as the API server does it while decoding
- * a request: unknown fields (not in the kind's schema) and duplicate fields (a key twice in one JSON object) fail
- * the request with 400 under Strict, come back as {@code Warning} headers under Warn (the default when the
- * parameter is absent), and are dropped silently under Ignore.
+ * Server-side field validation ({@code ?fieldValidation=Strict|Warn|Ignore}) as the API server does
+ * it while decoding a request: unknown fields (not in the kind's schema) and duplicate fields (a
+ * key twice in one JSON object) fail the request with 400 under Strict, come back as {@code
+ * Warning} headers under Warn (the default when the parameter is absent), and are dropped silently
+ * under Ignore.
  */
 final class FieldValidation {
 
@@ -33,7 +34,10 @@ final class FieldValidation {
 
   private FieldValidation() {}
 
-  /** The request's directive; an unknown value is the client's error, answered as the API server answers it. */
+  /**
+   * The request's directive; an unknown value is the client's error, answered as the API server
+   * answers it.
+   */
   static Directive directive(String value) {
     if (value == null || value.isEmpty() || value.equals("Warn")) {
       return Directive.WARN;
@@ -44,12 +48,17 @@ final class FieldValidation {
     if (value.equals("Ignore")) {
       return Directive.IGNORE;
     }
-    throw new ApiException(400, "BadRequest", "fieldValidation: Unsupported value: \"" + value + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+    throw new ApiException(
+        400,
+        "BadRequest",
+        "fieldValidation: Unsupported value: \""
+            + value
+            + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
   }
 
   /**
-   * The problems of one request: {@code unknown field "spec.foo"} and {@code duplicate field "spec.bar"}, in the
-   * order the fields appear.
+   * The problems of one request: {@code unknown field "spec.foo"} and {@code duplicate field
+   * "spec.bar"}, in the order the fields appear.
    */
   static List<String> problems(List<String> duplicates, List<String> unknown) {
     List<String> out = new ArrayList<>();
@@ -58,9 +67,18 @@ final class FieldValidation {
     return out;
   }
 
-  /** Under Strict, the 400 for a create or update body: {@code Kind in version "v1" cannot be handled as a Kind: ...}. */
+  /**
+   * Under Strict, the 400 for a create or update body: {@code Kind in version "v1" cannot be
+   * handled as a Kind: ...}.
+   */
   static String bodyMessage(String kind, String version, List<String> problems) {
-    return kind + " in version \"" + version + "\" cannot be handled as a " + kind + ": strict decoding error: " + String.join(", ", problems);
+    return kind
+        + " in version \""
+        + version
+        + "\" cannot be handled as a "
+        + kind
+        + ": strict decoding error: "
+        + String.join(", ", problems);
   }
 
   /** Under Strict, the 400 for a patch whose result has unknown fields. */
@@ -68,26 +86,38 @@ final class FieldValidation {
     return "strict decoding error: " + String.join(", ", problems);
   }
 
-  /** Adds one {@code Warning: 299 - "..."} header per problem, as the API server's warning recorder writes them. */
+  /**
+   * Adds one {@code Warning: 299 - "..."} header per problem, as the API server's warning recorder
+   * writes them.
+   */
   static MockResponse warn(MockResponse response, List<String> problems) {
     for (String p : problems) {
-      response.addHeader("Warning", "299 - \"" + p.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+      response.addHeader(
+          "Warning", "299 - \"" + p.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
     }
     return response;
   }
 
   /**
-   * The paths of fields {@code object} has and {@code schema} does not declare. References are resolved with
-   * {@code schemas}; objects whose schema declares no properties, maps ({@code additionalProperties}) and
-   * {@code x-kubernetes-preserve-unknown-fields} take any field, as the API server's decoder does.
+   * The paths of fields {@code object} has and {@code schema} does not declare. References are
+   * resolved with {@code schemas}; objects whose schema declares no properties, maps ({@code
+   * additionalProperties}) and {@code x-kubernetes-preserve-unknown-fields} take any field, as the
+   * API server's decoder does.
    */
-  static List<String> unknownFields(OpenApiSchemas schemas, Map<String, Object> schema, Map<String, Object> object) {
+  static List<String> unknownFields(
+      OpenApiSchemas schemas, Map<String, Object> schema, Map<String, Object> object) {
     List<String> out = new ArrayList<>();
     walk(schemas, schema, object, "", out, 0);
     return out;
   }
 
-  private static void walk(OpenApiSchemas schemas, Map<String, Object> schema, Object value, String path, List<String> out, int depth) {
+  private static void walk(
+      OpenApiSchemas schemas,
+      Map<String, Object> schema,
+      Object value,
+      String path,
+      List<String> out,
+      int depth) {
     if (value == null || depth > 64) {
       return;
     }
@@ -118,7 +148,10 @@ final class FieldValidation {
     }
   }
 
-  /** The paths of keys that appear twice in one object of a JSON body; empty for a body that is not JSON. */
+  /**
+   * The paths of keys that appear twice in one object of a JSON body; empty for a body that is not
+   * JSON.
+   */
   static List<String> duplicateFields(String json) {
     List<String> out = new ArrayList<>();
     if (json == null || json.isBlank()) {

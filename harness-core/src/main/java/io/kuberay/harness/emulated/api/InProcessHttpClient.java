@@ -30,44 +30,60 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A fabric8 HTTP client whose requests go straight to the emulated API's dispatcher in the same JVM: what
- * the emulator's own operator, node and event recorders use. Their requests take the same code path as
- * any client's (admission, validation, the store, watches) but skip sockets, HTTP framing and Vert.x, which
- * were about 95% of a request's cost (a GET: ~300 µs over loopback, ~5 µs dispatched).
+ * A fabric8 HTTP client whose requests go straight to the emulated API's dispatcher in the same
+ * JVM: what the emulator's own operator, node and event recorders use. Their requests take the same
+ * code path as any client's (admission, validation, the store, watches) but skip sockets, HTTP
+ * framing and Vert.x, which were about 95% of a request's cost (a GET: ~300 µs over loopback, ~5 µs
+ * dispatched).
  */
-final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, InProcessHttpClient.Factory, InProcessHttpClient.Builder> {
+final class InProcessHttpClient
+    extends StandardHttpClient<
+        InProcessHttpClient, InProcessHttpClient.Factory, InProcessHttpClient.Builder> {
 
   private final ApiDispatcher dispatcher;
   private final Executor delivery;
 
-  private InProcessHttpClient(Builder builder, AtomicBoolean closed, ApiDispatcher dispatcher, Executor delivery) {
+  private InProcessHttpClient(
+      Builder builder, AtomicBoolean closed, ApiDispatcher dispatcher, Executor delivery) {
     super(builder, closed);
     this.dispatcher = dispatcher;
     this.delivery = delivery;
   }
 
   @Override
-  public CompletableFuture<HttpResponse<AsyncBody>> consumeBytesDirect(StandardHttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
+  public CompletableFuture<HttpResponse<AsyncBody>> consumeBytesDirect(
+      StandardHttpRequest request, AsyncBody.Consumer<List<ByteBuffer>> consumer) {
     MockResponse response = dispatcher.dispatch(toRecorded(request, false));
     if (response.getWebSocketListener() != null) {
-      // A watch asked for over plain HTTP: fabric8 watches over WebSockets, so this client never does.
-      return CompletableFuture.failedFuture(new IOException("the in-process client serves watches over WebSockets only"));
+      // A watch asked for over plain HTTP: fabric8 watches over WebSockets, so this client never
+      // does.
+      return CompletableFuture.failedFuture(
+          new IOException("the in-process client serves watches over WebSockets only"));
     }
     byte[] body = response.getBody() == null ? new byte[0] : response.getBody().getBytes();
-    return CompletableFuture.completedFuture(new Response(request, response, new Body(body, consumer)));
+    return CompletableFuture.completedFuture(
+        new Response(request, response, new Body(body, consumer)));
   }
 
   @Override
-  public CompletableFuture<WebSocketResponse> buildWebSocketDirect(StandardWebSocketBuilder builder, WebSocket.Listener listener) {
+  public CompletableFuture<WebSocketResponse> buildWebSocketDirect(
+      StandardWebSocketBuilder builder, WebSocket.Listener listener) {
     StandardHttpRequest request = builder.asHttpRequest();
     RecordedRequest recorded = toRecorded(request, true);
     MockResponse response = dispatcher.dispatch(recorded);
     if (response.getWebSocketListener() == null) {
-      WebSocketUpgradeResponse refused = new WebSocketUpgradeResponse(request, response.code(), response.getHeaders().toMultimap());
-      return CompletableFuture.completedFuture(new WebSocketResponse(refused, new IOException("upgrade refused with " + response.code())));
+      WebSocketUpgradeResponse refused =
+          new WebSocketUpgradeResponse(
+              request, response.code(), response.getHeaders().toMultimap());
+      return CompletableFuture.completedFuture(
+          new WebSocketResponse(
+              refused, new IOException("upgrade refused with " + response.code())));
     }
-    InProcessWebSocket socket = new InProcessWebSocket(recorded, response.getWebSocketListener(), listener, delivery);
-    CompletableFuture<WebSocketResponse> opened = CompletableFuture.completedFuture(new WebSocketResponse(new WebSocketUpgradeResponse(request), socket.clientSide()));
+    InProcessWebSocket socket =
+        new InProcessWebSocket(recorded, response.getWebSocketListener(), listener, delivery);
+    CompletableFuture<WebSocketResponse> opened =
+        CompletableFuture.completedFuture(
+            new WebSocketResponse(new WebSocketUpgradeResponse(request), socket.clientSide()));
     socket.open();
     return opened;
   }
@@ -83,7 +99,12 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
     }
     URI uri = request.uri();
     String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    return new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(request.method()), path, headers.build(), new Buffer(bodyBytes(request)));
+    return new RecordedRequest(
+        "HTTP/1.1",
+        HttpMethod.valueOf(request.method()),
+        path,
+        headers.build(),
+        new Buffer(bodyBytes(request)));
   }
 
   private static byte[] bodyBytes(StandardHttpRequest request) {
@@ -147,7 +168,8 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
     }
   }
 
-  private static final class Response extends StandardHttpHeaders implements HttpResponse<AsyncBody> {
+  private static final class Response extends StandardHttpHeaders
+      implements HttpResponse<AsyncBody> {
     private final HttpRequest request;
     private final int code;
     private final AsyncBody body;
@@ -181,7 +203,8 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
   }
 
   /** Builds in-process clients; TLS, proxies and authentication have nothing to do here. */
-  static final class Builder extends StandardHttpClientBuilder<InProcessHttpClient, Factory, Builder> {
+  static final class Builder
+      extends StandardHttpClientBuilder<InProcessHttpClient, Factory, Builder> {
     Builder(Factory factory) {
       super(factory);
     }
@@ -189,7 +212,8 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
     @Override
     public InProcessHttpClient build() {
       AtomicBoolean closed = client == null ? new AtomicBoolean() : client.getClosed();
-      return new InProcessHttpClient(this, closed, clientFactory.dispatcher, clientFactory.delivery);
+      return new InProcessHttpClient(
+          this, closed, clientFactory.dispatcher, clientFactory.delivery);
     }
 
     @Override
@@ -198,12 +222,17 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
     }
   }
 
-  /** The factory a {@code KubernetesClientBuilder} takes: every client it makes talks to {@code dispatcher}. */
+  /**
+   * The factory a {@code KubernetesClientBuilder} takes: every client it makes talks to {@code
+   * dispatcher}.
+   */
   static final class Factory implements HttpClient.Factory {
     private final ApiDispatcher dispatcher;
     private final Executor delivery;
 
-    /** @param delivery where WebSocket messages reach the client's listeners, each socket in order */
+    /**
+     * @param delivery where WebSocket messages reach the client's listeners, each socket in order
+     */
     Factory(ApiDispatcher dispatcher, Executor delivery) {
       this.dispatcher = dispatcher;
       this.delivery = delivery;
@@ -214,7 +243,10 @@ final class InProcessHttpClient extends StandardHttpClient<InProcessHttpClient, 
       return new Builder(this);
     }
 
-    /** Only the request settings (retries, timeouts) of fabric8's common configuration: no TLS, proxy or token refresh to set up in-process. */
+    /**
+     * Only the request settings (retries, timeouts) of fabric8's common configuration: no TLS,
+     * proxy or token refresh to set up in-process.
+     */
     @Override
     public HttpClient.Builder newBuilder(Config config) {
       Builder builder = newBuilder();

@@ -14,10 +14,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A WebSocket between an {@link InProcessHttpClient} and a server-side listener (a watch). What the server
- * sends reaches the client's listener in order, one message per {@code request()} as fabric8 asks for them,
- * on the delivery executor: never on the thread of the write that caused it, so a slow watcher cannot
- * hold up a write, and a watcher that writes does not re-enter its own delivery.
+ * A WebSocket between an {@link InProcessHttpClient} and a server-side listener (a watch). What the
+ * server sends reaches the client's listener in order, one message per {@code request()} as fabric8
+ * asks for them, on the delivery executor: never on the thread of the write that caused it, so a
+ * slow watcher cannot hold up a write, and a watcher that writes does not re-enter its own
+ * delivery.
  */
 final class InProcessWebSocket {
 
@@ -35,7 +36,11 @@ final class InProcessWebSocket {
   private final ClientSide clientSide = new ClientSide();
   private final ServerSide serverSide = new ServerSide();
 
-  InProcessWebSocket(RecordedRequest request, WebSocketListener server, WebSocket.Listener client, Executor delivery) {
+  InProcessWebSocket(
+      RecordedRequest request,
+      WebSocketListener server,
+      WebSocket.Listener client,
+      Executor delivery) {
     this.request = request;
     this.server = server;
     this.client = client;
@@ -46,7 +51,10 @@ final class InProcessWebSocket {
     return clientSide;
   }
 
-  /** Opens both ends: the client's listener first, as a network client sees the upgrade before any message. */
+  /**
+   * Opens both ends: the client's listener first, as a network client sees the upgrade before any
+   * message.
+   */
   void open() {
     client.onOpen(clientSide);
     server.onOpen(serverSide, new MockResponse().setResponseCode(101));

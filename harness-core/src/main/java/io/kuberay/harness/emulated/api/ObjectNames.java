@@ -21,7 +21,9 @@ final class ObjectNames {
     if (group.isEmpty() && plural.equals("services")) {
       if (name.length() > 63 || !LABEL_1035.matcher(name).matches()) {
         return Optional.of(
-            "metadata.name: Invalid value: \"" + name + "\": a DNS-1035 label must consist of lower case alphanumeric"
+            "metadata.name: Invalid value: \""
+                + name
+                + "\": a DNS-1035 label must consist of lower case alphanumeric"
                 + " characters or '-', start with an alphabetic character, and end with an alphanumeric character"
                 + " (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
       }
@@ -30,7 +32,9 @@ final class ObjectNames {
     if (group.isEmpty() && plural.equals("namespaces")) {
       if (name.length() > 63 || !LABEL_1123.matcher(name).matches()) {
         return Optional.of(
-            "metadata.name: Invalid value: \"" + name + "\": a lowercase RFC 1123 label must consist of lower case"
+            "metadata.name: Invalid value: \""
+                + name
+                + "\": a lowercase RFC 1123 label must consist of lower case"
                 + " alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g."
                 + " 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
       }
@@ -38,7 +42,9 @@ final class ObjectNames {
     }
     if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
       return Optional.of(
-          "metadata.name: Invalid value: \"" + name + "\": a lowercase RFC 1123 subdomain must consist of lower case"
+          "metadata.name: Invalid value: \""
+              + name
+              + "\": a lowercase RFC 1123 subdomain must consist of lower case"
               + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g."
               + " 'example.com', regex used for validation is"
               + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");

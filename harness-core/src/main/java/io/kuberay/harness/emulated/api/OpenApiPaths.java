@@ -7,10 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code paths} of an OpenAPI document: for each served resource its collection, object and status paths with the
- * verbs the emulator serves, each operation tagged with {@code x-kubernetes-group-version-kind} and, for writes, the
- * {@code dryRun}, {@code fieldManager} and {@code fieldValidation} query parameters. kubectl reads the PATCH
- * operation's {@code fieldValidation} to decide that the server validates fields itself.
+ * The {@code paths} of an OpenAPI document: for each served resource its collection, object and
+ * status paths with the verbs the emulator serves, each operation tagged with {@code
+ * x-kubernetes-group-version-kind} and, for writes, the {@code dryRun}, {@code fieldManager} and
+ * {@code fieldValidation} query parameters. kubectl reads the PATCH operation's {@code
+ * fieldValidation} to decide that the server validates fields itself.
  */
 final class OpenApiPaths {
 
@@ -32,7 +33,11 @@ final class OpenApiPaths {
           + " - Warn: the same, and a warning for each unknown or duplicate field is sent back in a Warning header."
           + " - Strict: the request fails with BadRequest naming every unknown or duplicate field.";
   private static final List<String> PATCH_TYPES =
-      List.of("application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml");
+      List.of(
+          "application/json-patch+json",
+          "application/merge-patch+json",
+          "application/strategic-merge-patch+json",
+          "application/apply-patch+yaml");
 
   private final Flavor flavor;
   private final OpenApiSchemas schemas;
@@ -51,32 +56,133 @@ final class OpenApiPaths {
       }
       String kind = kindSchema.get();
       String list = schemas.listName(r).orElse(kind);
-      String prefix = r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
+      String prefix =
+          r.group().isEmpty() ? "/api/" + r.version() : "/apis/" + r.group() + "/" + r.version();
       String collection = prefix + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural();
       String object = collection + "/{name}";
       String tag = (r.group().isEmpty() ? "core" : r.group().split("\\.")[0]) + "_" + r.version();
       String scope = r.namespaced() ? "Namespaced" : "";
 
       Map<String, Object> c = new LinkedHashMap<>();
-      c.put("get", operation(r, tag, "list", "list" + scope + r.kind(), "list or watch objects of kind " + r.kind(), list, List.of(), null));
-      c.put("post", operation(r, tag, "post", "create" + scope + r.kind(), "create a " + r.kind(), kind, writeParameters(false), "body"));
-      c.put("delete", operation(r, tag, "deletecollection", "deleteCollection" + scope + r.kind(), "delete collection of " + r.kind(), BuiltinDefinitions.META + "Status", List.of(), null));
+      c.put(
+          "get",
+          operation(
+              r,
+              tag,
+              "list",
+              "list" + scope + r.kind(),
+              "list or watch objects of kind " + r.kind(),
+              list,
+              List.of(),
+              null));
+      c.put(
+          "post",
+          operation(
+              r,
+              tag,
+              "post",
+              "create" + scope + r.kind(),
+              "create a " + r.kind(),
+              kind,
+              writeParameters(false),
+              "body"));
+      c.put(
+          "delete",
+          operation(
+              r,
+              tag,
+              "deletecollection",
+              "deleteCollection" + scope + r.kind(),
+              "delete collection of " + r.kind(),
+              BuiltinDefinitions.META + "Status",
+              List.of(),
+              null));
       c.put("parameters", pathParameters(r.namespaced(), false));
       paths.put(collection, c);
 
       Map<String, Object> o = new LinkedHashMap<>();
-      o.put("get", operation(r, tag, "get", "read" + scope + r.kind(), "read the specified " + r.kind(), kind, List.of(), null));
-      o.put("put", operation(r, tag, "put", "replace" + scope + r.kind(), "replace the specified " + r.kind(), kind, writeParameters(false), "body"));
-      o.put("patch", operation(r, tag, "patch", "patch" + scope + r.kind(), "partially update the specified " + r.kind(), kind, writeParameters(true), "patch"));
-      o.put("delete", operation(r, tag, "delete", "delete" + scope + r.kind(), "delete a " + r.kind(), BuiltinDefinitions.META + "Status", List.of(), null));
+      o.put(
+          "get",
+          operation(
+              r,
+              tag,
+              "get",
+              "read" + scope + r.kind(),
+              "read the specified " + r.kind(),
+              kind,
+              List.of(),
+              null));
+      o.put(
+          "put",
+          operation(
+              r,
+              tag,
+              "put",
+              "replace" + scope + r.kind(),
+              "replace the specified " + r.kind(),
+              kind,
+              writeParameters(false),
+              "body"));
+      o.put(
+          "patch",
+          operation(
+              r,
+              tag,
+              "patch",
+              "patch" + scope + r.kind(),
+              "partially update the specified " + r.kind(),
+              kind,
+              writeParameters(true),
+              "patch"));
+      o.put(
+          "delete",
+          operation(
+              r,
+              tag,
+              "delete",
+              "delete" + scope + r.kind(),
+              "delete a " + r.kind(),
+              BuiltinDefinitions.META + "Status",
+              List.of(),
+              null));
       o.put("parameters", pathParameters(r.namespaced(), true));
       paths.put(object, o);
 
       if (r.hasStatus()) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("get", operation(r, tag, "get", "read" + scope + r.kind() + "Status", "read status of the specified " + r.kind(), kind, List.of(), null));
-        s.put("put", operation(r, tag, "put", "replace" + scope + r.kind() + "Status", "replace status of the specified " + r.kind(), kind, writeParameters(false), "body"));
-        s.put("patch", operation(r, tag, "patch", "patch" + scope + r.kind() + "Status", "partially update status of the specified " + r.kind(), kind, writeParameters(true), "patch"));
+        s.put(
+            "get",
+            operation(
+                r,
+                tag,
+                "get",
+                "read" + scope + r.kind() + "Status",
+                "read status of the specified " + r.kind(),
+                kind,
+                List.of(),
+                null));
+        s.put(
+            "put",
+            operation(
+                r,
+                tag,
+                "put",
+                "replace" + scope + r.kind() + "Status",
+                "replace status of the specified " + r.kind(),
+                kind,
+                writeParameters(false),
+                "body"));
+        s.put(
+            "patch",
+            operation(
+                r,
+                tag,
+                "patch",
+                "patch" + scope + r.kind() + "Status",
+                "partially update status of the specified " + r.kind(),
+                kind,
+                writeParameters(true),
+                "patch"));
         s.put("parameters", pathParameters(r.namespaced(), true));
         paths.put(object + "/status", s);
       }
@@ -85,7 +191,14 @@ final class OpenApiPaths {
   }
 
   private Map<String, Object> operation(
-      Discovery.ApiResource r, String tag, String action, String id, String description, String responseSchema, List<Object> parameters, String body) {
+      Discovery.ApiResource r,
+      String tag,
+      String action,
+      String id,
+      String description,
+      String responseSchema,
+      List<Object> parameters,
+      String body) {
     Map<String, Object> op = new LinkedHashMap<>();
     op.put("tags", List.of(tag));
     op.put("description", description);
@@ -93,7 +206,17 @@ final class OpenApiPaths {
     List<Object> params = new ArrayList<>(parameters);
     String bodySchema = "patch".equals(body) ? BuiltinDefinitions.META + "Patch" : responseSchema;
     if (body != null && flavor == Flavor.V2) {
-      params.add(0, Map.of("name", "body", "in", "body", "required", true, "schema", Map.of("$ref", flavor.refPrefix + bodySchema)));
+      params.add(
+          0,
+          Map.of(
+              "name",
+              "body",
+              "in",
+              "body",
+              "required",
+              true,
+              "schema",
+              Map.of("$ref", flavor.refPrefix + bodySchema)));
       op.put("consumes", "patch".equals(body) ? PATCH_TYPES : List.of("*/*"));
       op.put("produces", List.of("application/json", "application/yaml"));
     }
@@ -112,7 +235,11 @@ final class OpenApiPaths {
     if (flavor == Flavor.V2) {
       ok.put("schema", Map.of("$ref", flavor.refPrefix + responseSchema));
     } else {
-      ok.put("content", Map.of("application/json", Map.of("schema", Map.of("$ref", flavor.refPrefix + responseSchema))));
+      ok.put(
+          "content",
+          Map.of(
+              "application/json",
+              Map.of("schema", Map.of("$ref", flavor.refPrefix + responseSchema))));
     }
     Map<String, Object> responses = new LinkedHashMap<>();
     responses.put("200", ok);
@@ -125,11 +252,20 @@ final class OpenApiPaths {
 
   private List<Object> writeParameters(boolean patch) {
     List<Object> params = new ArrayList<>();
-    params.add(query("dryRun", "When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed"));
-    params.add(query("fieldManager", "fieldManager is a name associated with the actor or entity that is making these changes."));
+    params.add(
+        query(
+            "dryRun",
+            "When present, indicates that modifications should not be persisted. Valid values are: - All: all dry run stages will be processed"));
+    params.add(
+        query(
+            "fieldManager",
+            "fieldManager is a name associated with the actor or entity that is making these changes."));
     params.add(query("fieldValidation", FIELD_VALIDATION_DOC));
     if (patch) {
-      Map<String, Object> force = query("force", "Force is going to \"force\" Apply requests. It is required for apply requests and must be unset for other patches.");
+      Map<String, Object> force =
+          query(
+              "force",
+              "Force is going to \"force\" Apply requests. It is required for apply requests and must be unset for other patches.");
       if (flavor == Flavor.V2) {
         force.put("type", "boolean");
       } else {
@@ -160,7 +296,8 @@ final class OpenApiPaths {
       params.add(pathParameter("name", "name of the resource"));
     }
     if (namespaced) {
-      params.add(pathParameter("namespace", "object name and auth scope, such as for teams and projects"));
+      params.add(
+          pathParameter("namespace", "object name and auth scope, such as for teams and projects"));
     }
     params.add(query("pretty", "If 'true', then the output is pretty printed."));
     return params;

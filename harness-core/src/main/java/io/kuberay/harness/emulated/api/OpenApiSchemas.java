@@ -14,10 +14,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The schemas of the served kinds as the API server names and publishes them: built-in kinds from Kubernetes'
- * definitions, custom resources from their CRD's {@code openAPIV3Schema} (named {@code io.ray.v1.RayCluster}),
- * with {@code apiVersion}, {@code kind} and {@code metadata} added as the server adds them. Written in OpenAPI v2
- * form ({@code #/definitions/} references); {@link #toV3} turns a schema into v3 form.
+ * The schemas of the served kinds as the API server names and publishes them: built-in kinds from
+ * Kubernetes' definitions, custom resources from their CRD's {@code openAPIV3Schema} (named {@code
+ * io.ray.v1.RayCluster}), with {@code apiVersion}, {@code kind} and {@code metadata} added as the
+ * server adds them. Written in OpenAPI v2 form ({@code #/definitions/} references); {@link #toV3}
+ * turns a schema into v3 form.
  */
 final class OpenApiSchemas {
 
@@ -33,16 +34,23 @@ final class OpenApiSchemas {
       "Standard object's metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 
   private final BuiltinDefinitions builtin = BuiltinDefinitions.get();
+
   /** group/version/plural → the CRD version's openAPIV3Schema. */
   private final Map<String, Map<String, Object>> crdSchemas;
-  /** Custom resources' schemas as published, made once per instance (a RayCluster schema is large). */
+
+  /**
+   * Custom resources' schemas as published, made once per instance (a RayCluster schema is large).
+   */
   private final Map<String, Map<String, Object>> published = new ConcurrentHashMap<>();
 
   OpenApiSchemas(Map<String, Map<String, Object>> crdSchemas) {
     this.crdSchemas = crdSchemas;
   }
 
-  /** The CRD-defined schemas of {@code crds}, keyed group/version/plural, for served versions that have one. */
+  /**
+   * The CRD-defined schemas of {@code crds}, keyed group/version/plural, for served versions that
+   * have one.
+   */
   static Map<String, Map<String, Object>> fromCrds(Iterable<Map<String, Object>> crds) {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     for (Map<String, Object> crd : crds) {
@@ -59,7 +67,10 @@ final class OpenApiSchemas {
     return out;
   }
 
-  /** The name of a resource's kind schema: Kubernetes' definition name, or the reversed-group name of a custom resource. */
+  /**
+   * The name of a resource's kind schema: Kubernetes' definition name, or the reversed-group name
+   * of a custom resource.
+   */
   Optional<String> name(Discovery.ApiResource r) {
     if (crdSchemas.containsKey(key(r))) {
       return Optional.of(customName(r.group(), r.version(), r.kind()));
@@ -89,14 +100,23 @@ final class OpenApiSchemas {
     return builtin.definition(ref.substring(ref.lastIndexOf('/') + 1));
   }
 
-  /** The schemas the resources' paths refer to, and everything those refer to, by name (v2 form). */
+  /**
+   * The schemas the resources' paths refer to, and everything those refer to, by name (v2 form).
+   */
   Map<String, Object> definitions(List<Discovery.ApiResource> resources) {
     Map<String, Object> custom = new TreeMap<>();
-    Set<String> roots = new LinkedHashSet<>(List.of(BuiltinDefinitions.META + "Status", BuiltinDefinitions.META + "DeleteOptions", BuiltinDefinitions.META + "Patch"));
+    Set<String> roots =
+        new LinkedHashSet<>(
+            List.of(
+                BuiltinDefinitions.META + "Status",
+                BuiltinDefinitions.META + "DeleteOptions",
+                BuiltinDefinitions.META + "Patch"));
     for (Discovery.ApiResource r : resources) {
       Map<String, Object> crd = crdSchemas.get(key(r));
       if (crd != null) {
-        custom.put(customName(r.group(), r.version(), r.kind()), published.computeIfAbsent(key(r), k -> customSchema(r, crd)));
+        custom.put(
+            customName(r.group(), r.version(), r.kind()),
+            published.computeIfAbsent(key(r), k -> customSchema(r, crd)));
         custom.put(customName(r.group(), r.version(), r.kind() + "List"), customList(r));
         roots.add(BuiltinDefinitions.OBJECT_META);
         roots.add(BuiltinDefinitions.META + "ListMeta");
@@ -121,17 +141,20 @@ final class OpenApiSchemas {
     return String.join(".", parts) + "." + version + "." + kind;
   }
 
-  private static Map<String, Object> customSchema(Discovery.ApiResource r, Map<String, Object> crdSchema) {
+  private static Map<String, Object> customSchema(
+      Discovery.ApiResource r, Map<String, Object> crdSchema) {
     Map<String, Object> schema = Json.copy(crdSchema);
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("apiVersion", Map.of("description", API_VERSION_DOC, "type", "string"));
     properties.put("kind", Map.of("description", KIND_DOC, "type", "string"));
     properties.put("metadata", ref(BuiltinDefinitions.OBJECT_META, METADATA_DOC));
-    Maps.map(schema.get("properties")).forEach((k, v) -> {
-      if (!properties.containsKey(k)) {
-        properties.put(k, v);
-      }
-    });
+    Maps.map(schema.get("properties"))
+        .forEach(
+            (k, v) -> {
+              if (!properties.containsKey(k)) {
+                properties.put(k, v);
+              }
+            });
     schema.put("properties", properties);
     schema.putIfAbsent("type", "object");
     schema.put("x-kubernetes-group-version-kind", List.of(gvk(r.group(), r.version(), r.kind())));
@@ -141,18 +164,30 @@ final class OpenApiSchemas {
   private static Map<String, Object> customList(Discovery.ApiResource r) {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("apiVersion", Map.of("description", API_VERSION_DOC, "type", "string"));
-    properties.put("items", Map.of(
-        "description", "List of " + r.plural() + ". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md",
-        "type", "array",
-        "items", Map.of("$ref", "#/definitions/" + customName(r.group(), r.version(), r.kind()))));
+    properties.put(
+        "items",
+        Map.of(
+            "description",
+            "List of "
+                + r.plural()
+                + ". More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md",
+            "type",
+            "array",
+            "items",
+            Map.of("$ref", "#/definitions/" + customName(r.group(), r.version(), r.kind()))));
     properties.put("kind", Map.of("description", KIND_DOC, "type", "string"));
-    properties.put("metadata", ref(BuiltinDefinitions.META + "ListMeta", "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"));
+    properties.put(
+        "metadata",
+        ref(
+            BuiltinDefinitions.META + "ListMeta",
+            "Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds"));
     Map<String, Object> list = new LinkedHashMap<>();
     list.put("description", r.kind() + "List is a list of " + r.kind());
     list.put("required", List.of("items"));
     list.put("properties", properties);
     list.put("type", "object");
-    list.put("x-kubernetes-group-version-kind", List.of(gvk(r.group(), r.version(), r.kind() + "List")));
+    list.put(
+        "x-kubernetes-group-version-kind", List.of(gvk(r.group(), r.version(), r.kind() + "List")));
     return list;
   }
 
@@ -172,8 +207,9 @@ final class OpenApiSchemas {
   }
 
   /**
-   * A schema in OpenAPI v3 form, as the API server publishes v3: references point into {@code #/components/schemas/},
-   * and a reference with a description beside it becomes {@code allOf: [ref]} (a v3 {@code $ref} ignores siblings).
+   * A schema in OpenAPI v3 form, as the API server publishes v3: references point into {@code
+   * #/components/schemas/}, and a reference with a description beside it becomes {@code allOf:
+   * [ref]} (a v3 {@code $ref} ignores siblings).
    */
   @SuppressWarnings("unchecked")
   static Object toV3(Object node) {
@@ -193,8 +229,11 @@ final class OpenApiSchemas {
       if (isRef && "$ref".equals(e.getKey())) {
         continue;
       }
-      // properties' keys are field names, not keywords: a field may be called "$ref" (JSONSchemaProps).
-      out.put(e.getKey(), "properties".equals(e.getKey()) ? properties(e.getValue()) : toV3(e.getValue()));
+      // properties' keys are field names, not keywords: a field may be called "$ref"
+      // (JSONSchemaProps).
+      out.put(
+          e.getKey(),
+          "properties".equals(e.getKey()) ? properties(e.getValue()) : toV3(e.getValue()));
     }
     if (isRef) {
       String target = ((String) ref).replace("#/definitions/", "#/components/schemas/");

@@ -4,11 +4,12 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code /openapi/v2} in the protobuf encoding Go clients ask for first
- * ({@code application/com.github.proto-openapi.spec.v2@v1.0+protobuf}, gnostic's {@code openapi_v2.Document}),
- * reduced to its header: {@code swagger}, {@code info} and empty {@code paths}. kubectl reads it only for kinds the
- * server has no OpenAPI v3 document for, and for a kind the document lacks it skips client-side validation, as it
- * does against a real server for a kind that is not installed; the definitions are in the JSON rendering.
+ * {@code /openapi/v2} in the protobuf encoding Go clients ask for first ({@code
+ * application/com.github.proto-openapi.spec.v2@v1.0+protobuf}, gnostic's {@code
+ * openapi_v2.Document}), reduced to its header: {@code swagger}, {@code info} and empty {@code
+ * paths}. kubectl reads it only for kinds the server has no OpenAPI v3 document for, and for a kind
+ * the document lacks it skips client-side validation, as it does against a real server for a kind
+ * that is not installed; the definitions are in the JSON rendering.
  */
 final class OpenApiV2Protobuf {
 

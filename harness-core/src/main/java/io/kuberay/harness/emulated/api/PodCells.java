@@ -4,7 +4,10 @@ import io.kuberay.harness.emulated.support.Maps;
 import java.util.List;
 import java.util.Map;
 
-/** The READY, STATUS and RESTARTS cells of {@code kubectl get pods}, derived as kubectl's printer does. */
+/**
+ * The READY, STATUS and RESTARTS cells of {@code kubectl get pods}, derived as kubectl's printer
+ * does.
+ */
 final class PodCells {
 
   private PodCells() {}
@@ -33,7 +36,8 @@ final class PodCells {
     int initDone = 0;
     for (Object o : init) {
       Map<String, Object> s = Maps.map(o);
-      if (Maps.get(s, "state", "terminated") != null && Maps.integer(s, "state", "terminated", "exitCode").orElse(0) == 0) {
+      if (Maps.get(s, "state", "terminated") != null
+          && Maps.integer(s, "state", "terminated", "exitCode").orElse(0) == 0) {
         initDone++;
       }
     }

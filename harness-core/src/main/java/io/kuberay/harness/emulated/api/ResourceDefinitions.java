@@ -1,7 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.store.ResourceRef;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.kuberay.harness.emulated.store.ResourceRef;
 
 /** The ray.io resources as the emulator addresses them. */
 public final class ResourceDefinitions {
@@ -12,6 +12,7 @@ public final class ResourceDefinitions {
 
   /** The store tables the emulator watches in-process. */
   public static final ResourceRef RAY_CLUSTERS_REF = new ResourceRef("ray.io", "v1", "rayclusters");
+
   public static final ResourceRef RAY_JOBS_REF = new ResourceRef("ray.io", "v1", "rayjobs");
   public static final ResourceRef RAY_SERVICES_REF = new ResourceRef("ray.io", "v1", "rayservices");
   public static final ResourceRef PODS_REF = new ResourceRef("", "v1", "pods");

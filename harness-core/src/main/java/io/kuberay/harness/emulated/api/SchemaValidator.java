@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * Applies a CRD's structural OpenAPI v3 schema to an object as the API server does: fills in
- * {@code default}s, then reports type, required, enum and range violations with the API server's wording.
+ * Applies a CRD's structural OpenAPI v3 schema to an object as the API server does: fills in {@code
+ * default}s, then reports type, required, enum and range violations with the API server's wording.
  * Covers the keywords KubeRay's CRDs use; unknown keywords are ignored rather than guessed at.
  */
 final class SchemaValidator {
@@ -26,10 +26,12 @@ final class SchemaValidator {
   }
 
   /**
-   * Like {@link #apply(Map, Map)}, and prunes fields the structural schema does not declare (as the API server does
-   * unless {@code x-kubernetes-preserve-unknown-fields}), adding their paths to {@code pruned}.
+   * Like {@link #apply(Map, Map)}, and prunes fields the structural schema does not declare (as the
+   * API server does unless {@code x-kubernetes-preserve-unknown-fields}), adding their paths to
+   * {@code pruned}.
    */
-  static List<String> apply(Map<String, Object> schema, Map<String, Object> object, List<String> pruned) {
+  static List<String> apply(
+      Map<String, Object> schema, Map<String, Object> object, List<String> pruned) {
     List<String> causes = new ArrayList<>();
     Map<String, Object> properties = Maps.map(schema.get("properties"));
     // metadata, apiVersion and kind are validated by the API server itself, not the CRD schema.
@@ -42,7 +44,12 @@ final class SchemaValidator {
     return causes;
   }
 
-  private static Object walk(Map<String, Object> schema, Object value, String path, List<String> causes, List<String> pruned) {
+  private static Object walk(
+      Map<String, Object> schema,
+      Object value,
+      String path,
+      List<String> causes,
+      List<String> pruned) {
     if (value == null) {
       if (!Maps.bool(schema, "nullable")) {
         // Absent and null are treated alike for optional fields, as the API server prunes nulls.
@@ -54,7 +61,15 @@ final class SchemaValidator {
     String type = (String) schema.get("type");
     if (intOrString) {
       if (!(value instanceof Number) && !(value instanceof String)) {
-        causes.add(path + ": Invalid value: \"" + kind(value) + "\": " + path + " in body must be of type integer or string: \"" + kind(value) + "\"");
+        causes.add(
+            path
+                + ": Invalid value: \""
+                + kind(value)
+                + "\": "
+                + path
+                + " in body must be of type integer or string: \""
+                + kind(value)
+                + "\"");
       } else if (value instanceof String s) {
         pattern(schema, s, path, causes);
       }
@@ -76,15 +91,20 @@ final class SchemaValidator {
             object.put(p.getKey(), Json.copy(propSchema.get("default")));
           }
         }
-        boolean keepsUnknown = Maps.bool(schema, "x-kubernetes-preserve-unknown-fields") || schema.containsKey("additionalProperties");
+        boolean keepsUnknown =
+            Maps.bool(schema, "x-kubernetes-preserve-unknown-fields")
+                || schema.containsKey("additionalProperties");
         if (!keepsUnknown && !properties.isEmpty() && path.startsWith("spec")) {
-          object.keySet().removeIf(k -> {
-            boolean unknown = !properties.containsKey(k);
-            if (unknown) {
-              pruned.add(path + "." + k);
-            }
-            return unknown;
-          });
+          object
+              .keySet()
+              .removeIf(
+                  k -> {
+                    boolean unknown = !properties.containsKey(k);
+                    if (unknown) {
+                      pruned.add(path + "." + k);
+                    }
+                    return unknown;
+                  });
         }
         for (Map.Entry<String, Object> e : object.entrySet()) {
           Map<String, Object> child =
@@ -95,7 +115,12 @@ final class SchemaValidator {
             e.setValue(walk(child, e.getValue(), path + "." + e.getKey(), causes, pruned));
           }
         }
-        checkRequired(schema, object, path, causes, Maps.list(schema.get("required")).stream().map(String::valueOf).toList());
+        checkRequired(
+            schema,
+            object,
+            path,
+            causes,
+            Maps.list(schema.get("required")).stream().map(String::valueOf).toList());
         return object;
       case "array":
         if (!(value instanceof List)) {
@@ -108,7 +133,8 @@ final class SchemaValidator {
         }
         return items;
       case "integer":
-        if (!(value instanceof Number n) || new BigDecimal(n.toString()).stripTrailingZeros().scale() > 0) {
+        if (!(value instanceof Number n)
+            || new BigDecimal(n.toString()).stripTrailingZeros().scale() > 0) {
           return typeError(path, value, "integer", causes);
         }
         range(schema, n, path, causes);
@@ -141,7 +167,11 @@ final class SchemaValidator {
   }
 
   private static void checkRequired(
-      Map<String, Object> schema, Map<String, Object> object, String path, List<String> causes, List<String> required) {
+      Map<String, Object> schema,
+      Map<String, Object> object,
+      String path,
+      List<String> causes,
+      List<String> required) {
     if (path.isEmpty()) {
       // Top level: only spec's presence matters here, and only when the schema requires it.
       List<String> top = Maps.list(schema.get("required")).stream().map(String::valueOf).toList();
@@ -159,20 +189,50 @@ final class SchemaValidator {
     }
   }
 
-  /** The schema's {@code pattern} (an RE2 expression; the quantity patterns KubeRay's CRDs use read the same in Java). */
-  private static void pattern(Map<String, Object> schema, String value, String path, List<String> causes) {
-    if (schema.get("pattern") instanceof String regex && !PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find()) {
-      causes.add(path + ": Invalid value: \"" + value + "\": " + path + " in body should match '" + regex + "'");
+  /**
+   * The schema's {@code pattern} (an RE2 expression; the quantity patterns KubeRay's CRDs use read
+   * the same in Java).
+   */
+  private static void pattern(
+      Map<String, Object> schema, String value, String path, List<String> causes) {
+    if (schema.get("pattern") instanceof String regex
+        && !PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find()) {
+      causes.add(
+          path
+              + ": Invalid value: \""
+              + value
+              + "\": "
+              + path
+              + " in body should match '"
+              + regex
+              + "'");
     }
   }
 
-  private static void range(Map<String, Object> schema, Number n, String path, List<String> causes) {
+  private static void range(
+      Map<String, Object> schema, Number n, String path, List<String> causes) {
     BigDecimal v = new BigDecimal(n.toString());
-    if (schema.get("minimum") instanceof Number min && v.compareTo(new BigDecimal(min.toString())) < 0) {
-      causes.add(path + ": Invalid value: " + n + ": " + path + " in body should be greater than or equal to " + plain(min));
+    if (schema.get("minimum") instanceof Number min
+        && v.compareTo(new BigDecimal(min.toString())) < 0) {
+      causes.add(
+          path
+              + ": Invalid value: "
+              + n
+              + ": "
+              + path
+              + " in body should be greater than or equal to "
+              + plain(min));
     }
-    if (schema.get("maximum") instanceof Number max && v.compareTo(new BigDecimal(max.toString())) > 0) {
-      causes.add(path + ": Invalid value: " + n + ": " + path + " in body should be less than or equal to " + plain(max));
+    if (schema.get("maximum") instanceof Number max
+        && v.compareTo(new BigDecimal(max.toString())) > 0) {
+      causes.add(
+          path
+              + ": Invalid value: "
+              + n
+              + ": "
+              + path
+              + " in body should be less than or equal to "
+              + plain(max));
     }
   }
 
@@ -181,7 +241,17 @@ final class SchemaValidator {
   }
 
   private static Object typeError(String path, Object value, String expected, List<String> causes) {
-    causes.add(path + ": Invalid value: \"" + kind(value) + "\": " + path + " in body must be of type " + expected + ": \"" + kind(value) + "\"");
+    causes.add(
+        path
+            + ": Invalid value: \""
+            + kind(value)
+            + "\": "
+            + path
+            + " in body must be of type "
+            + expected
+            + ": \""
+            + kind(value)
+            + "\"");
     return value;
   }
 

@@ -11,14 +11,22 @@ import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * Server-side printing, as the API server does for {@code Accept: application/json;as=Table;g=meta.k8s.io}:
- * what {@code kubectl get} shows (NAME, READY, STATUS, RESTARTS, AGE for pods; a CRD's
- * additionalPrinterColumns for custom resources; NAME and AGE otherwise).
+ * Server-side printing, as the API server does for {@code Accept:
+ * application/json;as=Table;g=meta.k8s.io}: what {@code kubectl get} shows (NAME, READY, STATUS,
+ * RESTARTS, AGE for pods; a CRD's additionalPrinterColumns for custom resources; NAME and AGE
+ * otherwise).
  */
 final class ServerTables {
 
-  /** One column: its header, type, the value of an object, and priority (1 = only with {@code -o wide}). */
-  record Column(String name, String type, int priority, BiFunction<Map<String, Object>, Instant, Object> value) {}
+  /**
+   * One column: its header, type, the value of an object, and priority (1 = only with {@code -o
+   * wide}).
+   */
+  record Column(
+      String name,
+      String type,
+      int priority,
+      BiFunction<Map<String, Object>, Instant, Object> value) {}
 
   private ServerTables() {}
 
@@ -27,7 +35,10 @@ final class ServerTables {
   }
 
   static Map<String, Object> table(Map<String, Object> body, List<Column> columns, Instant now) {
-    List<Object> items = String.valueOf(body.get("kind")).endsWith("List") ? Maps.list(body.get("items")) : List.of(body);
+    List<Object> items =
+        String.valueOf(body.get("kind")).endsWith("List")
+            ? Maps.list(body.get("items"))
+            : List.of(body);
     List<Object> definitions = new ArrayList<>();
     for (Column c : columns) {
       Map<String, Object> d = new LinkedHashMap<>();
@@ -55,13 +66,18 @@ final class ServerTables {
     Map<String, Object> table = new LinkedHashMap<>();
     table.put("kind", "Table");
     table.put("apiVersion", "meta.k8s.io/v1");
-    table.put("metadata", Map.of("resourceVersion", String.valueOf(Maps.get(body, "metadata", "resourceVersion"))));
+    table.put(
+        "metadata",
+        Map.of("resourceVersion", String.valueOf(Maps.get(body, "metadata", "resourceVersion"))));
     table.put("columnDefinitions", definitions);
     table.put("rows", rows);
     return table;
   }
 
-  /** The columns for a resource; {@code printerColumns} are a CRD version's additionalPrinterColumns, if any. */
+  /**
+   * The columns for a resource; {@code printerColumns} are a CRD version's
+   * additionalPrinterColumns, if any.
+   */
   static List<Column> columns(String group, String plural, List<Object> printerColumns) {
     List<Column> c = new ArrayList<>();
     c.add(new Column("Name", "string", 0, (o, now) -> Maps.get(o, "metadata", "name")));
@@ -70,8 +86,12 @@ final class ServerTables {
         Map<String, Object> col = Maps.map(p);
         String path = String.valueOf(col.get("jsonPath"));
         String type = String.valueOf(col.getOrDefault("type", "string"));
-        c.add(new Column(String.valueOf(col.get("name")), type, Maps.integer(col, "priority").orElse(0),
-            (o, now) -> "date".equals(type) ? age(jsonPath(o, path), now) : jsonPath(o, path)));
+        c.add(
+            new Column(
+                String.valueOf(col.get("name")),
+                type,
+                Maps.integer(col, "priority").orElse(0),
+                (o, now) -> "date".equals(type) ? age(jsonPath(o, path), now) : jsonPath(o, path)));
       }
       return c;
     }
@@ -90,33 +110,85 @@ final class ServerTables {
       c.add(new Column("External-IP", "string", 0, (o, now) -> null));
       c.add(new Column("Port(s)", "string", 0, (o, now) -> ports(o)));
       c.add(new Column("Age", "string", 0, ServerTables::created));
-      c.add(new Column("Selector", "string", 1, (o, now) -> selector(Maps.map(Maps.get(o, "spec", "selector")))));
+      c.add(
+          new Column(
+              "Selector",
+              "string",
+              1,
+              (o, now) -> selector(Maps.map(Maps.get(o, "spec", "selector")))));
     } else if (group.isEmpty() && plural.equals("events")) {
       // kubectl get events: no Name column, the newest time the event was seen first
       c.clear();
       c.add(new Column("Last Seen", "string", 0, (o, now) -> age(lastSeen(o), now)));
       c.add(new Column("Type", "string", 0, (o, now) -> o.get("type")));
       c.add(new Column("Reason", "string", 0, (o, now) -> o.get("reason")));
-      c.add(new Column("Object", "string", 0, (o, now) -> String.valueOf(Maps.get(o, "involvedObject", "kind")).toLowerCase(Locale.ROOT) + "/"
-          + Maps.get(o, "involvedObject", "name")));
+      c.add(
+          new Column(
+              "Object",
+              "string",
+              0,
+              (o, now) ->
+                  String.valueOf(Maps.get(o, "involvedObject", "kind")).toLowerCase(Locale.ROOT)
+                      + "/"
+                      + Maps.get(o, "involvedObject", "name")));
       c.add(new Column("Message", "string", 0, (o, now) -> o.get("message")));
     } else if (group.isEmpty() && plural.equals("namespaces")) {
-      c.add(new Column("Status", "string", 0, (o, now) -> Maps.string(o, "status", "phase").orElse("Active")));
+      c.add(
+          new Column(
+              "Status",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "status", "phase").orElse("Active")));
       c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.isEmpty() && plural.equals("nodes")) {
       c.add(new Column("Status", "string", 0, (o, now) -> "Ready"));
       c.add(new Column("Roles", "string", 0, (o, now) -> "control-plane"));
       c.add(new Column("Age", "string", 0, ServerTables::created));
-      c.add(new Column("Version", "string", 0, (o, now) -> Maps.get(o, "status", "nodeInfo", "kubeletVersion")));
+      c.add(
+          new Column(
+              "Version",
+              "string",
+              0,
+              (o, now) -> Maps.get(o, "status", "nodeInfo", "kubeletVersion")));
     } else if (group.equals("apps") && plural.equals("deployments")) {
-      c.add(new Column("Ready", "string", 0, (o, now) -> Maps.integer(o, "status", "readyReplicas").orElse(0) + "/" + Maps.integer(o, "spec", "replicas").orElse(1)));
-      c.add(new Column("Up-to-date", "integer", 0, (o, now) -> Maps.integer(o, "status", "updatedReplicas").orElse(0)));
-      c.add(new Column("Available", "integer", 0, (o, now) -> Maps.integer(o, "status", "availableReplicas").orElse(0)));
+      c.add(
+          new Column(
+              "Ready",
+              "string",
+              0,
+              (o, now) ->
+                  Maps.integer(o, "status", "readyReplicas").orElse(0)
+                      + "/"
+                      + Maps.integer(o, "spec", "replicas").orElse(1)));
+      c.add(
+          new Column(
+              "Up-to-date",
+              "integer",
+              0,
+              (o, now) -> Maps.integer(o, "status", "updatedReplicas").orElse(0)));
+      c.add(
+          new Column(
+              "Available",
+              "integer",
+              0,
+              (o, now) -> Maps.integer(o, "status", "availableReplicas").orElse(0)));
       c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.equals("batch") && plural.equals("jobs")) {
-      c.add(new Column("Status", "string", 0, (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) > 0 ? "Complete"
-          : Maps.integer(o, "status", "failed").orElse(0) > 0 ? "Failed" : "Running"));
-      c.add(new Column("Completions", "string", 0, (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) + "/1"));
+      c.add(
+          new Column(
+              "Status",
+              "string",
+              0,
+              (o, now) ->
+                  Maps.integer(o, "status", "succeeded").orElse(0) > 0
+                      ? "Complete"
+                      : Maps.integer(o, "status", "failed").orElse(0) > 0 ? "Failed" : "Running"));
+      c.add(
+          new Column(
+              "Completions",
+              "string",
+              0,
+              (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) + "/1"));
       c.add(new Column("Age", "string", 0, ServerTables::created));
     } else {
       c.add(new Column("Age", "string", 0, ServerTables::created));
@@ -125,7 +197,11 @@ final class ServerTables {
   }
 
   private static Object lastSeen(Map<String, Object> event) {
-    for (Object t : List.of(String.valueOf(event.get("lastTimestamp")), String.valueOf(event.get("eventTime")), String.valueOf(Maps.get(event, "metadata", "creationTimestamp")))) {
+    for (Object t :
+        List.of(
+            String.valueOf(event.get("lastTimestamp")),
+            String.valueOf(event.get("eventTime")),
+            String.valueOf(Maps.get(event, "metadata", "creationTimestamp")))) {
       if (!"null".equals(t)) {
         return t;
       }
@@ -167,7 +243,11 @@ final class ServerTables {
     List<String> ports = new ArrayList<>();
     for (Object p : Maps.list(Maps.get(service, "spec", "ports"))) {
       Map<String, Object> port = Maps.map(p);
-      ports.add(port.get("port") + (port.get("nodePort") != null ? ":" + port.get("nodePort") : "") + "/" + port.getOrDefault("protocol", "TCP"));
+      ports.add(
+          port.get("port")
+              + (port.get("nodePort") != null ? ":" + port.get("nodePort") : "")
+              + "/"
+              + port.getOrDefault("protocol", "TCP"));
     }
     return ports.isEmpty() ? "<none>" : String.join(",", ports);
   }

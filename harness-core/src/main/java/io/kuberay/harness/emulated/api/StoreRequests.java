@@ -1,21 +1,21 @@
 package io.kuberay.harness.emulated.api;
 
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.kuberay.harness.emulated.store.ApiException;
-import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.store.Patches;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoreWatch;
 import io.kuberay.harness.emulated.store.StoredObject;
-import io.fabric8.mockwebserver.http.MockResponse;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Serves the plain REST verbs on stored objects the way the API server does — get, list, watch, create,
- * replace, patch, delete — with its status codes, Status bodies and resourceVersion preconditions. Admission,
- * garbage collection and the like stay in {@link ApiDispatcher}.
+ * Serves the plain REST verbs on stored objects the way the API server does — get, list, watch,
+ * create, replace, patch, delete — with its status codes, Status bodies and resourceVersion
+ * preconditions. Admission, garbage collection and the like stay in {@link ApiDispatcher}.
  */
 final class StoreRequests {
 
@@ -35,7 +35,8 @@ final class StoreRequests {
   MockResponse read(ApiPath api) {
     ResourceRef resource = api.resource();
     if (api.name() != null) {
-      return store.get(resource, api.namespace(), api.name())
+      return store
+          .get(resource, api.namespace(), api.name())
           .map(o -> json(200, o.json()))
           .orElseGet(() -> ApiException.notFound(resource.qualified(), api.name()).response());
     }
@@ -49,10 +50,20 @@ final class StoreRequests {
     StoreWatch watch;
     if (api.queryHas("sendInitialEvents", "true")) {
       String apiVersion = api.group().isEmpty() ? api.version() : api.group() + "/" + api.version();
-      String kind = discovery.find(api.group(), api.version(), api.plural()).map(Discovery.ApiResource::kind).orElse("");
-      watch = store.watchWithInitialEvents(api.resource(), api.namespace(), selector, Map.of("apiVersion", apiVersion, "kind", kind));
+      String kind =
+          discovery
+              .find(api.group(), api.version(), api.plural())
+              .map(Discovery.ApiResource::kind)
+              .orElse("");
+      watch =
+          store.watchWithInitialEvents(
+              api.resource(),
+              api.namespace(),
+              selector,
+              Map.of("apiVersion", apiVersion, "kind", kind));
     } else {
-      watch = store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
+      watch =
+          store.watch(api.resource(), api.namespace(), selector, api.queryParam("resourceVersion"));
     }
     return new MockResponse().withWebSocketUpgrade(new WatchSocket(watch));
   }
@@ -67,53 +78,83 @@ final class StoreRequests {
     requireKindAndVersion(body);
     checkName(api, body);
     boolean statusOnly = "status".equals(api.subresource());
-    boolean statusSubresource = discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
-    StoredObject updated = store.update(api.resource(), api.namespace(), api.name(), current -> {
-      checkVersion(api, current, body);
-      if (statusOnly) {
-        setStatus(current, body.get("status"));
-        return current;
-      }
-      if (statusSubresource) {
-        setStatus(body, current.get("status"));
-      }
-      return body;
-    });
+    boolean statusSubresource =
+        discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
+    StoredObject updated =
+        store.update(
+            api.resource(),
+            api.namespace(),
+            api.name(),
+            current -> {
+              checkVersion(api, current, body);
+              if (statusOnly) {
+                setStatus(current, body.get("status"));
+                return current;
+              }
+              if (statusSubresource) {
+                setStatus(body, current.get("status"));
+              }
+              return body;
+            });
     return json(200, updated.json());
   }
 
-  /** PATCH of an object or of its status, as JSON patch or merge patch (strategic merge: as merge, lists replaced). */
+  /**
+   * PATCH of an object or of its status, as JSON patch or merge patch (strategic merge: as merge,
+   * lists replaced).
+   */
   MockResponse patch(ApiPath api, String contentType, String patch) {
     boolean statusOnly = "status".equals(api.subresource());
-    boolean statusSubresource = discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
-    StoredObject updated = store.update(api.resource(), api.namespace(), api.name(), current -> {
-      Map<String, Object> patched = Patches.apply(contentType, patch, current);
-      checkName(api, patched);
-      checkVersion(api, current, patched);
-      // A patch is validated like an update: kubectl's client-side apply of a too large object fails here.
-      List<String> invalid = ObjectValidation.metadata(Maps.map(patched.get("metadata")));
-      if (!invalid.isEmpty()) {
-        String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
-        String qualified = api.group().isEmpty() ? kind : kind + "." + api.group();
-        throw new ApiException(422, "Invalid", qualified + " \"" + api.name() + "\" is invalid: "
-            + (invalid.size() == 1 ? invalid.get(0) : "[" + String.join(", ", invalid) + "]"));
-      }
-      if (statusOnly) {
-        setStatus(current, patched.get("status"));
-        return current;
-      }
-      if (statusSubresource) {
-        setStatus(patched, current.get("status"));
-      }
-      return patched;
-    });
+    boolean statusSubresource =
+        discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
+    StoredObject updated =
+        store.update(
+            api.resource(),
+            api.namespace(),
+            api.name(),
+            current -> {
+              Map<String, Object> patched = Patches.apply(contentType, patch, current);
+              checkName(api, patched);
+              checkVersion(api, current, patched);
+              // A patch is validated like an update: kubectl's client-side apply of a too large
+              // object fails here.
+              List<String> invalid = ObjectValidation.metadata(Maps.map(patched.get("metadata")));
+              if (!invalid.isEmpty()) {
+                String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
+                String qualified = api.group().isEmpty() ? kind : kind + "." + api.group();
+                throw new ApiException(
+                    422,
+                    "Invalid",
+                    qualified
+                        + " \""
+                        + api.name()
+                        + "\" is invalid: "
+                        + (invalid.size() == 1
+                            ? invalid.get(0)
+                            : "[" + String.join(", ", invalid) + "]"));
+              }
+              if (statusOnly) {
+                setStatus(current, patched.get("status"));
+                return current;
+              }
+              if (statusSubresource) {
+                setStatus(patched, current.get("status"));
+              }
+              return patched;
+            });
     return json(200, updated.json());
   }
 
-  /** DELETE of one object (200, or 202 while finalizers hold it) or of a collection (the deleted objects as a list). */
+  /**
+   * DELETE of one object (200, or 202 while finalizers hold it) or of a collection (the deleted
+   * objects as a list).
+   */
   MockResponse delete(ApiPath api) {
     if (api.name() == null) {
-      List<StoredObject> deleted = store.deleteAll(api.resource(), api.namespace(), selector(api)).stream().map(ObjectStore.Deletion::object).toList();
+      List<StoredObject> deleted =
+          store.deleteAll(api.resource(), api.namespace(), selector(api)).stream()
+              .map(ObjectStore.Deletion::object)
+              .toList();
       return json(200, listJson(api.resource(), deleted, store.revision()));
     }
     ObjectStore.Deletion deletion = store.delete(api.resource(), api.namespace(), api.name());
@@ -125,10 +166,21 @@ final class StoreRequests {
   }
 
   private String listJson(ResourceRef resource, List<StoredObject> items, long revision) {
-    String kind = discovery.find(resource.group(), resource.version(), resource.plural()).map(Discovery.ApiResource::kind).orElse("") + "List";
-    StringBuilder out = new StringBuilder(64 + items.stream().mapToInt(o -> o.json().length() + 1).sum());
-    out.append("{\"apiVersion\":\"").append(resource.apiVersion()).append("\",\"kind\":\"").append(kind)
-        .append("\",\"metadata\":{\"resourceVersion\":\"").append(revision).append("\"},\"items\":[");
+    String kind =
+        discovery
+                .find(resource.group(), resource.version(), resource.plural())
+                .map(Discovery.ApiResource::kind)
+                .orElse("")
+            + "List";
+    StringBuilder out =
+        new StringBuilder(64 + items.stream().mapToInt(o -> o.json().length() + 1).sum());
+    out.append("{\"apiVersion\":\"")
+        .append(resource.apiVersion())
+        .append("\",\"kind\":\"")
+        .append(kind)
+        .append("\",\"metadata\":{\"resourceVersion\":\"")
+        .append(revision)
+        .append("\"},\"items\":[");
     for (int i = 0; i < items.size(); i++) {
       out.append(i == 0 ? "" : ",").append(items.get(i).json());
     }
@@ -141,25 +193,39 @@ final class StoreRequests {
       throw new ApiException(400, "BadRequest", "Object 'Kind' is missing in the request body");
     }
     if (body.get("apiVersion") == null || String.valueOf(body.get("apiVersion")).isEmpty()) {
-      throw new ApiException(400, "BadRequest", "Object 'apiVersion' is missing in the request body");
+      throw new ApiException(
+          400, "BadRequest", "Object 'apiVersion' is missing in the request body");
     }
   }
 
   private static void checkName(ApiPath api, Map<String, Object> body) {
     Object name = Maps.get(body, "metadata", "name");
     if (name != null && !api.name().equals(name)) {
-      throw new ApiException(400, "BadRequest", "the name of the object (" + name + ") does not match the name on the URL (" + api.name() + ")");
+      throw new ApiException(
+          400,
+          "BadRequest",
+          "the name of the object ("
+              + name
+              + ") does not match the name on the URL ("
+              + api.name()
+              + ")");
     }
     Object namespace = Maps.get(body, "metadata", "namespace");
     if (namespace != null && api.namespace() != null && !api.namespace().equals(namespace)) {
-      throw new ApiException(400, "BadRequest", "the namespace of the provided object does not match the namespace sent on the request");
+      throw new ApiException(
+          400,
+          "BadRequest",
+          "the namespace of the provided object does not match the namespace sent on the request");
     }
   }
 
   /** Optimistic concurrency: a resourceVersion in the request must be the current one. */
-  private static void checkVersion(ApiPath api, Map<String, Object> current, Map<String, Object> requested) {
+  private static void checkVersion(
+      ApiPath api, Map<String, Object> current, Map<String, Object> requested) {
     Object wanted = Maps.get(requested, "metadata", "resourceVersion");
-    if (wanted != null && !String.valueOf(wanted).isEmpty() && !wanted.equals(Maps.get(current, "metadata", "resourceVersion"))) {
+    if (wanted != null
+        && !String.valueOf(wanted).isEmpty()
+        && !wanted.equals(Maps.get(current, "metadata", "resourceVersion"))) {
       throw ApiException.conflict(api.resource().qualified(), api.name());
     }
   }
@@ -173,6 +239,9 @@ final class StoreRequests {
   }
 
   private static MockResponse json(int code, String body) {
-    return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    return new MockResponse()
+        .setResponseCode(code)
+        .setHeader("Content-Type", "application/json")
+        .setBody(body);
   }
 }

@@ -1,14 +1,15 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.store.StoreWatch;
-import io.kuberay.harness.emulated.store.WatchEvent;
 import io.fabric8.mockwebserver.http.Response;
 import io.fabric8.mockwebserver.http.WebSocket;
 import io.fabric8.mockwebserver.http.WebSocketListener;
+import io.kuberay.harness.emulated.store.StoreWatch;
+import io.kuberay.harness.emulated.store.WatchEvent;
 
 /**
- * A store watch served over the WebSocket a watch request upgrades to (how fabric8 clients watch). Nothing
- * here blocks the server's event loop: events are sent without waiting, and a close only releases the watch.
+ * A store watch served over the WebSocket a watch request upgrades to (how fabric8 clients watch).
+ * Nothing here blocks the server's event loop: events are sent without waiting, and a close only
+ * releases the watch.
  */
 public final class WatchSocket extends WebSocketListener {
 

@@ -19,10 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Writes a configMap, secret, downwardAPI or projected volume the way the kubelet's atomic writer does: the files
- * live in a timestamped {@code ..2026_12_02_05_16_27.123} directory, {@code ..data} links to it, and each top-level
- * name links into {@code ..data}. An update swaps {@code ..data} in one rename, so a process that has the
- * directory mounted sees the old or the new content, never a mix, exactly as in a pod.
+ * Writes a configMap, secret, downwardAPI or projected volume the way the kubelet's atomic writer
+ * does: the files live in a timestamped {@code ..2026_12_02_05_16_27.123} directory, {@code ..data}
+ * links to it, and each top-level name links into {@code ..data}. An update swaps {@code ..data} in
+ * one rename, so a process that has the directory mounted sees the old or the new content, never a
+ * mix, exactly as in a pod.
  */
 final class AtomicVolumeWriter {
 
@@ -46,16 +47,19 @@ final class AtomicVolumeWriter {
   private AtomicVolumeWriter() {}
 
   /**
-   * Makes {@code dir} hold exactly {@code payload} (relative path → entry); returns whether anything changed.
+   * Makes {@code dir} hold exactly {@code payload} (relative path → entry); returns whether
+   * anything changed.
    */
   static synchronized boolean write(Path dir, Map<String, Entry> payload) {
     try {
       Files.createDirectories(dir);
       Path data = dir.resolve(DATA);
-      if (Files.isSymbolicLink(data) && payload.equals(read(dir.resolve(Files.readSymbolicLink(data)), payload))) {
+      if (Files.isSymbolicLink(data)
+          && payload.equals(read(dir.resolve(Files.readSymbolicLink(data)), payload))) {
         return false;
       }
-      Path stamp = dir.resolve(".." + LocalDateTime.now().format(STAMP) + "." + SEQUENCE.incrementAndGet());
+      Path stamp =
+          dir.resolve(".." + LocalDateTime.now().format(STAMP) + "." + SEQUENCE.incrementAndGet());
       Files.createDirectory(stamp);
       for (Map.Entry<String, Entry> e : payload.entrySet()) {
         Path file = stamp.resolve(e.getKey());
@@ -89,17 +93,22 @@ final class AtomicVolumeWriter {
       }
       return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write volume files in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot write volume files in " + dir + ": " + e.getMessage(), e);
     }
   }
 
   private static boolean same(Path a, Entry e) throws IOException {
-    return Files.isRegularFile(a) && Arrays.equals(Files.readAllBytes(a), e.content())
+    return Files.isRegularFile(a)
+        && Arrays.equals(Files.readAllBytes(a), e.content())
         && Files.getPosixFilePermissions(a).equals(permissions(e.mode()));
   }
 
-  /** The current content, when it has exactly the payload's paths; otherwise something that differs. */
-  private static Map<String, Entry> read(Path stamp, Map<String, Entry> payload) throws IOException {
+  /**
+   * The current content, when it has exactly the payload's paths; otherwise something that differs.
+   */
+  private static Map<String, Entry> read(Path stamp, Map<String, Entry> payload)
+      throws IOException {
     for (Map.Entry<String, Entry> e : payload.entrySet()) {
       if (!same(stamp.resolve(e.getKey()), e.getValue())) {
         return Map.of();
@@ -125,9 +134,13 @@ final class AtomicVolumeWriter {
   static Set<PosixFilePermission> permissions(int mode) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
     PosixFilePermission[] order = {
-      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+      PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_READ,
+      PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_READ,
+      PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_READ
+    };
     for (int bit = 0; bit < 9; bit++) {
       if ((mode & (1 << bit)) != 0) {
         set.add(order[bit]);

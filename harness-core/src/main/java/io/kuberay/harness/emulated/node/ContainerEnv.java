@@ -19,10 +19,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A container's environment as the kubelet makes it: {@code envFrom} first, then {@code env} in order, with
- * {@code valueFrom} (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) and {@code $(VAR)} references to
- * variables defined before. What the kubelet refuses — a missing ConfigMap, Secret or key that is not optional —
- * throws {@link ConfigException} with the kubelet's message: the container is not created.
+ * A container's environment as the kubelet makes it: {@code envFrom} first, then {@code env} in
+ * order, with {@code valueFrom} (configMapKeyRef, secretKeyRef, fieldRef, resourceFieldRef) and
+ * {@code $(VAR)} references to variables defined before. What the kubelet refuses — a missing
+ * ConfigMap, Secret or key that is not optional — throws {@link ConfigException} with the kubelet's
+ * message: the container is not created.
  */
 final class ContainerEnv {
 
@@ -47,7 +48,10 @@ final class ContainerEnv {
     this.downward = new DownwardValues(pod, node);
   }
 
-  /** The environment of {@code containerName} (the first container when null), HOSTNAME and KUBERNETES_SERVICE_* included. */
+  /**
+   * The environment of {@code containerName} (the first container when null), HOSTNAME and
+   * KUBERNETES_SERVICE_* included.
+   */
   Map<String, String> resolve(String containerName) {
     Container container = PodEnvironment.container(pod, containerName);
     Map<String, String> env = new LinkedHashMap<>();
@@ -89,7 +93,8 @@ final class ContainerEnv {
         if (Boolean.TRUE.equals(from.getConfigMapRef().getOptional())) {
           return;
         }
-        throw new ConfigException("configmap \"" + from.getConfigMapRef().getName() + "\" not found");
+        throw new ConfigException(
+            "configmap \"" + from.getConfigMapRef().getName() + "\" not found");
       }
       if (cm.getData() != null) {
         cm.getData().forEach((k, v) -> env.put(prefix + k, v));
@@ -120,7 +125,13 @@ final class ContainerEnv {
       }
       String value = cm.getData() == null ? null : cm.getData().get(ref.getKey());
       if (value == null && !optional) {
-        throw new ConfigException("couldn't find key " + ref.getKey() + " in ConfigMap " + pod.getMetadata().getNamespace() + "/" + ref.getName());
+        throw new ConfigException(
+            "couldn't find key "
+                + ref.getKey()
+                + " in ConfigMap "
+                + pod.getMetadata().getNamespace()
+                + "/"
+                + ref.getName());
       }
       return value;
     }
@@ -136,7 +147,13 @@ final class ContainerEnv {
       }
       String value = secretData(s).get(ref.getKey());
       if (value == null && !optional) {
-        throw new ConfigException("couldn't find key " + ref.getKey() + " in Secret " + pod.getMetadata().getNamespace() + "/" + ref.getName());
+        throw new ConfigException(
+            "couldn't find key "
+                + ref.getKey()
+                + " in Secret "
+                + pod.getMetadata().getNamespace()
+                + "/"
+                + ref.getName());
       }
       return value;
     }
@@ -154,17 +171,24 @@ final class ContainerEnv {
   }
 
   private ConfigMap configMap(String name) {
-    return configMaps.computeIfAbsent(name, n -> client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(n).get());
+    return configMaps.computeIfAbsent(
+        name,
+        n -> client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(n).get());
   }
 
   private Secret secret(String name) {
-    return secrets.computeIfAbsent(name, n -> client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(n).get());
+    return secrets.computeIfAbsent(
+        name,
+        n -> client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(n).get());
   }
 
   private static Map<String, String> secretData(Secret s) {
     Map<String, String> data = new LinkedHashMap<>();
     if (s.getData() != null) {
-      s.getData().forEach((k, v) -> data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
+      s.getData()
+          .forEach(
+              (k, v) ->
+                  data.put(k, new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8)));
     }
     if (s.getStringData() != null) {
       data.putAll(s.getStringData());
@@ -173,8 +197,8 @@ final class ContainerEnv {
   }
 
   /**
-   * Kubernetes' {@code $(VAR)} expansion: a defined variable is replaced, an undefined reference stays as written,
-   * {@code $$} is a literal {@code $}.
+   * Kubernetes' {@code $(VAR)} expansion: a defined variable is replaced, an undefined reference
+   * stays as written, {@code $$} is a literal {@code $}.
    */
   static String expand(String value, Map<String, String> defined) {
     StringBuilder out = new StringBuilder();
@@ -193,7 +217,8 @@ final class ContainerEnv {
           if (close > 0) {
             String name = value.substring(i + 2, close);
             String v = defined.get(name);
-            out.append(v != null ? v : value, v != null ? 0 : i, v != null ? v.length() : close + 1);
+            out.append(
+                v != null ? v : value, v != null ? 0 : i, v != null ? v.length() : close + 1);
             i = close + 1;
             continue;
           }

@@ -1,24 +1,28 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.ObjectKeys;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.WaitTimeoutException;
 import io.kuberay.harness.Waits;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * What the kubelet does between binding a pod and starting its main container: mount the volumes (retrying while
- * a ConfigMap or Secret is missing, with a FailedMount event per new reason), then make the container's
- * environment (a missing key is a CreateContainerConfigError; retried too, as the kubelet's sync does).
+ * What the kubelet does between binding a pod and starting its main container: mount the volumes
+ * (retrying while a ConfigMap or Secret is missing, with a FailedMount event per new reason), then
+ * make the container's environment (a missing key is a CreateContainerConfigError; retried too, as
+ * the kubelet's sync does).
  */
 final class ContainerPreparation {
 
-  /** How long a pod waits for its volumes and env sources before the emulated kubelet gives up on it. */
+  /**
+   * How long a pod waits for its volumes and env sources before the emulated kubelet gives up on
+   * it.
+   */
   private static final Duration WAIT = Duration.ofMinutes(30);
+
   private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
 
   private final PodFilesystems files;
@@ -35,20 +39,34 @@ final class ContainerPreparation {
   }
 
   /**
-   * The main container's environment once its volumes are mounted and its env sources resolve; empty when the pod
-   * must not start (reported to {@code lifecycle}) or was cancelled.
+   * The main container's environment once its volumes are mounted and its env sources resolve;
+   * empty when the pod must not start (reported to {@code lifecycle}) or was cancelled.
    */
-  static Optional<Map<String, String>> prepare(PodFilesystems files, Pod pod, PodRuntime.PodLifecycle lifecycle, BooleanSupplier cancelled) {
+  static Optional<Map<String, String>> prepare(
+      PodFilesystems files, Pod pod, PodRuntime.PodLifecycle lifecycle, BooleanSupplier cancelled) {
     ContainerPreparation p = new ContainerPreparation(files, pod, lifecycle);
     try {
-      Object result = Waits.until("pod " + ObjectKeys.of(pod), "its volumes mounted and its environment resolved", WAIT,
-          p::attempt, r -> r instanceof Map<?, ?>, r -> String.valueOf(p.lastProblem),
-          r -> cancelled.getAsBoolean() || r instanceof PodFilesystems.MountsUnavailableException);
+      Object result =
+          Waits.until(
+              "pod " + ObjectKeys.of(pod),
+              "its volumes mounted and its environment resolved",
+              WAIT,
+              p::attempt,
+              r -> r instanceof Map<?, ?>,
+              r -> String.valueOf(p.lastProblem),
+              r ->
+                  cancelled.getAsBoolean()
+                      || r instanceof PodFilesystems.MountsUnavailableException);
       @SuppressWarnings("unchecked")
       Map<String, String> env = (Map<String, String>) result;
       for (String volume : files.skipped(pod)) {
-        lifecycle.warning("FailedMount", "volume \"" + volume + "\" is not mounted: " + MountNamespaces.VOLUMES_PROPERTY
-            + "=skip runs pods without their volumes on this machine");
+        lifecycle.warning(
+            "FailedMount",
+            "volume \""
+                + volume
+                + "\" is not mounted: "
+                + MountNamespaces.VOLUMES_PROPERTY
+                + "=skip runs pods without their volumes on this machine");
       }
       return Optional.of(env);
     } catch (WaitTimeoutException e) {

@@ -13,13 +13,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The values the downward API gives a pod, for env {@code valueFrom} and {@code downwardAPI} volumes alike:
- * field references, and resource fields as the kubelet computes them (a limit that is not set is the node's
- * allocatable; values are rounded up to whole divisors).
+ * The values the downward API gives a pod, for env {@code valueFrom} and {@code downwardAPI}
+ * volumes alike: field references, and resource fields as the kubelet computes them (a limit that
+ * is not set is the node's allocatable; values are rounded up to whole divisors).
  */
 final class DownwardValues {
 
-  private static final Pattern MAP_REF = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
+  private static final Pattern MAP_REF =
+      Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
 
   private final Pod pod;
   private final NodeCapacity node;
@@ -32,7 +33,8 @@ final class DownwardValues {
   /**
    * A fieldRef's value.
    *
-   * @throws IllegalArgumentException for a field the downward API does not offer, with the API server's wording
+   * @throws IllegalArgumentException for a field the downward API does not offer, with the API
+   *     server's wording
    */
   String field(String path, boolean volume) {
     switch (path) {
@@ -67,7 +69,10 @@ final class DownwardValues {
     }
     Matcher m = MAP_REF.matcher(path);
     if (m.matches()) {
-      Map<String, String> source = "labels".equals(m.group(1)) ? pod.getMetadata().getLabels() : pod.getMetadata().getAnnotations();
+      Map<String, String> source =
+          "labels".equals(m.group(1))
+              ? pod.getMetadata().getLabels()
+              : pod.getMetadata().getAnnotations();
       return source == null ? "" : source.getOrDefault(m.group(2), "");
     }
     throw new IllegalArgumentException("unsupported fieldPath: " + path);
@@ -75,16 +80,22 @@ final class DownwardValues {
 
   /** A resourceFieldRef's value for {@code containerName}'s container. */
   String resource(String containerName, ResourceFieldSelector selector) {
-    String name = selector.getContainerName() != null && !selector.getContainerName().isBlank() ? selector.getContainerName() : containerName;
+    String name =
+        selector.getContainerName() != null && !selector.getContainerName().isBlank()
+            ? selector.getContainerName()
+            : containerName;
     Container c = PodEnvironment.container(pod, name);
     if (c == null) {
-      throw new IllegalArgumentException("container " + name + " not found in pod " + pod.getMetadata().getName());
+      throw new IllegalArgumentException(
+          "container " + name + " not found in pod " + pod.getMetadata().getName());
     }
     String resource = selector.getResource();
     boolean limit = resource.startsWith("limits.");
     String kind = resource.substring(resource.indexOf('.') + 1);
-    Map<String, Quantity> values = c.getResources() == null ? null
-        : limit ? c.getResources().getLimits() : c.getResources().getRequests();
+    Map<String, Quantity> values =
+        c.getResources() == null
+            ? null
+            : limit ? c.getResources().getLimits() : c.getResources().getRequests();
     Quantity q = values == null ? null : values.get(kind);
     BigDecimal amount;
     if (q != null) {
@@ -96,7 +107,10 @@ final class DownwardValues {
     } else {
       amount = BigDecimal.ZERO;
     }
-    BigDecimal divisor = selector.getDivisor() == null ? BigDecimal.ONE : Quantity.getAmountInBytes(selector.getDivisor());
+    BigDecimal divisor =
+        selector.getDivisor() == null
+            ? BigDecimal.ONE
+            : Quantity.getAmountInBytes(selector.getDivisor());
     if (divisor.signum() == 0) {
       divisor = BigDecimal.ONE;
     }
@@ -108,18 +122,23 @@ final class DownwardValues {
     return result.toPlainString();
   }
 
-  /** Labels or annotations as a downwardAPI file: {@code key="value"} lines, sorted, values quoted as Go does. */
+  /**
+   * Labels or annotations as a downwardAPI file: {@code key="value"} lines, sorted, values quoted
+   * as Go does.
+   */
   private static String mapFile(Map<String, String> map) {
     if (map == null || map.isEmpty()) {
       return "";
     }
     StringBuilder out = new StringBuilder();
-    new TreeMap<>(map).forEach((k, v) -> {
-      if (out.length() > 0) {
-        out.append('\n');
-      }
-      out.append(k).append('=').append(quote(v));
-    });
+    new TreeMap<>(map)
+        .forEach(
+            (k, v) -> {
+              if (out.length() > 0) {
+                out.append('\n');
+              }
+              out.append(k).append('=').append(quote(v));
+            });
     return out.toString();
   }
 

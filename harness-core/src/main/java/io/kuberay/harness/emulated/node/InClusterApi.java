@@ -5,13 +5,16 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * How a pod reaches the API server from inside, as the kubelet tells it: the {@code KUBERNETES_SERVICE_*}
- * variables (here the server's loopback address, which its certificate names), the CA for {@code ca.crt} and
- * the token of the pod's service account for the projected {@code token} file.
+ * How a pod reaches the API server from inside, as the kubelet tells it: the {@code
+ * KUBERNETES_SERVICE_*} variables (here the server's loopback address, which its certificate
+ * names), the CA for {@code ca.crt} and the token of the pod's service account for the projected
+ * {@code token} file.
  *
- * @param caPem the CA, made when first asked for (a pod with a projected {@code kube-root-ca.crt} source)
+ * @param caPem the CA, made when first asked for (a pod with a projected {@code kube-root-ca.crt}
+ *     source)
  */
-public record InClusterApi(String host, int port, Supplier<String> caPem, ServiceAccountTokens tokens) {
+public record InClusterApi(
+    String host, int port, Supplier<String> caPem, ServiceAccountTokens tokens) {
 
   /** The variables the kubelet gives every container for the {@code kubernetes} service. */
   Map<String, String> serviceEnv() {

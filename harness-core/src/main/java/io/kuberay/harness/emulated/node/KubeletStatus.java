@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The fields a current kubelet (Kubernetes 1.33+) reports beside phase and conditions: the generation it has
- * seen, each container's resources, mounts and last state, the pod's resources, and the fully qualified image.
+ * The fields a current kubelet (Kubernetes 1.33+) reports beside phase and conditions: the
+ * generation it has seen, each container's resources, mounts and last state, the pod's resources,
+ * and the fully qualified image.
  */
 final class KubeletStatus {
 
@@ -29,9 +30,13 @@ final class KubeletStatus {
 
   private KubeletStatus() {}
 
-  /** Fills what the kubelet reports once it has the pod; the caller has set conditions and container statuses. */
+  /**
+   * Fills what the kubelet reports once it has the pod; the caller has set conditions and container
+   * statuses.
+   */
   static void describe(Pod pod, PodStatus s) {
-    long generation = pod.getMetadata().getGeneration() == null ? 1L : pod.getMetadata().getGeneration();
+    long generation =
+        pod.getMetadata().getGeneration() == null ? 1L : pod.getMetadata().getGeneration();
     s.setObservedGeneration(generation);
     if (s.getConditions() != null) {
       for (PodCondition c : s.getConditions()) {
@@ -59,26 +64,42 @@ final class KubeletStatus {
       if (cs.getLastState() == null) {
         cs.setLastState(new ContainerState());
       }
-      if (c.getResources() != null && (c.getResources().getLimits() != null || c.getResources().getRequests() != null)) {
-        cs.setResources(new ResourceRequirements(null, limitsAsCgroupsReport(c.getResources().getLimits()), c.getResources().getRequests()));
+      if (c.getResources() != null
+          && (c.getResources().getLimits() != null || c.getResources().getRequests() != null)) {
+        cs.setResources(
+            new ResourceRequirements(
+                null,
+                limitsAsCgroupsReport(c.getResources().getLimits()),
+                c.getResources().getRequests()));
         cs.setAllocatedResources(c.getResources().getRequests());
       }
       if (RAY_IMAGE.matcher(cs.getImage()).matches()) {
-        // The user the image runs as, from its config: Ray's images run as ray (1000) in group users (100).
+        // The user the image runs as, from its config: Ray's images run as ray (1000) in group
+        // users (100).
         cs.setUser(new ContainerUser(new LinuxContainerUser(100L, List.of(100L), 1000L)));
       }
       if (c.getVolumeMounts() != null) {
-        cs.setVolumeMounts(c.getVolumeMounts().stream()
-            .map(m -> {
-              boolean readOnly = Boolean.TRUE.equals(m.getReadOnly());
-              return new VolumeMountStatus(m.getMountPath(), m.getName(), readOnly ? Boolean.TRUE : null, readOnly ? "Disabled" : null, null);
-            })
-            .toList());
+        cs.setVolumeMounts(
+            c.getVolumeMounts().stream()
+                .map(
+                    m -> {
+                      boolean readOnly = Boolean.TRUE.equals(m.getReadOnly());
+                      return new VolumeMountStatus(
+                          m.getMountPath(),
+                          m.getName(),
+                          readOnly ? Boolean.TRUE : null,
+                          readOnly ? "Disabled" : null,
+                          null);
+                    })
+                .toList());
       }
     }
   }
 
-  /** The kubelet reads memory limits back from cgroups, in bytes: a whole number of KiB is shown in binary units. */
+  /**
+   * The kubelet reads memory limits back from cgroups, in bytes: a whole number of KiB is shown in
+   * binary units.
+   */
   private static Map<String, Quantity> limitsAsCgroupsReport(Map<String, Quantity> limits) {
     if (limits == null) {
       return null;
@@ -115,29 +136,47 @@ final class KubeletStatus {
     if (limits.isEmpty() && requests.isEmpty()) {
       return null;
     }
-    return new ResourceRequirements(null, quantities(limits, original, "l:", containers.size()), quantities(requests, original, "r:", containers.size()));
+    return new ResourceRequirements(
+        null,
+        quantities(limits, original, "l:", containers.size()),
+        quantities(requests, original, "r:", containers.size()));
   }
 
-  private static void add(Map<String, BigDecimal> sum, Map<String, String> original, String prefix, Map<String, Quantity> amounts) {
+  private static void add(
+      Map<String, BigDecimal> sum,
+      Map<String, String> original,
+      String prefix,
+      Map<String, Quantity> amounts) {
     if (amounts != null) {
-      amounts.forEach((k, q) -> {
-        sum.merge(k, q.getNumericalAmount(), BigDecimal::add);
-        original.put(prefix + k, q.toString());
-      });
+      amounts.forEach(
+          (k, q) -> {
+            sum.merge(k, q.getNumericalAmount(), BigDecimal::add);
+            original.put(prefix + k, q.toString());
+          });
     }
   }
 
   /** One container: its own notation ("2G" stays "2G"); several: the sum in plain units. */
-  private static Map<String, Quantity> quantities(Map<String, BigDecimal> sum, Map<String, String> original, String prefix, int containers) {
+  private static Map<String, Quantity> quantities(
+      Map<String, BigDecimal> sum, Map<String, String> original, String prefix, int containers) {
     if (sum.isEmpty()) {
       return null;
     }
     Map<String, Quantity> out = new LinkedHashMap<>();
-    sum.forEach((k, v) -> out.put(k, containers == 1 ? new Quantity(original.get(prefix + k)) : new Quantity(v.stripTrailingZeros().toPlainString())));
+    sum.forEach(
+        (k, v) ->
+            out.put(
+                k,
+                containers == 1
+                    ? new Quantity(original.get(prefix + k))
+                    : new Quantity(v.stripTrailingZeros().toPlainString())));
     return out;
   }
 
-  /** What the container runtime reports: {@code rayproject/ray:2.52.0} → {@code docker.io/rayproject/ray:2.52.0}. */
+  /**
+   * What the container runtime reports: {@code rayproject/ray:2.52.0} → {@code
+   * docker.io/rayproject/ray:2.52.0}.
+   */
   static String qualifiedImage(String image) {
     if (image == null) {
       return null;

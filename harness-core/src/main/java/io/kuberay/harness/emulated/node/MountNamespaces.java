@@ -7,13 +7,18 @@ import java.util.Optional;
 
 /**
  * Whether this machine can give a pod a private mount namespace (util-linux's {@code unshare} and
- * {@code nsenter}), and how: as root (or with CAP_SYS_ADMIN) a mount namespace alone; otherwise inside an
- * unprivileged user namespace, where the pod's processes run as a mapped root. Probed once per JVM.
+ * {@code nsenter}), and how: as root (or with CAP_SYS_ADMIN) a mount namespace alone; otherwise
+ * inside an unprivileged user namespace, where the pod's processes run as a mapped root. Probed
+ * once per JVM.
  */
 public final class MountNamespaces {
 
-  /** How to run pods' volumes: {@code auto} (default) mounts them, or fails a pod whose volumes cannot be mounted. */
+  /**
+   * How to run pods' volumes: {@code auto} (default) mounts them, or fails a pod whose volumes
+   * cannot be mounted.
+   */
   public static final String VOLUMES_PROPERTY = "kuberay.pods.volumes";
+
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
   private static volatile MountNamespaces probed;
 
@@ -48,7 +53,8 @@ public final class MountNamespaces {
 
   private static MountNamespaces detect() {
     if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-      return unavailable("mount namespaces exist only on Linux (this is " + System.getProperty("os.name") + ")");
+      return unavailable(
+          "mount namespaces exist only on Linux (this is " + System.getProperty("os.name") + ")");
     }
     if (works(List.of("unshare", "-m", "--propagation", "private", "true"))) {
       return new MountNamespaces(true, false, null);
@@ -56,8 +62,9 @@ public final class MountNamespaces {
     if (works(List.of("unshare", "-U", "-r", "-m", "--propagation", "private", "true"))) {
       return new MountNamespaces(true, true, null);
     }
-    return unavailable("'unshare -m' failed here, as root and in a user namespace (util-linux missing, or user"
-        + " namespaces disabled: sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces)");
+    return unavailable(
+        "'unshare -m' failed here, as root and in a user namespace (util-linux missing, or user"
+            + " namespaces disabled: sysctl kernel.unprivileged_userns_clone / user.max_user_namespaces)");
   }
 
   private static boolean works(List<String> command) {
@@ -84,8 +91,9 @@ public final class MountNamespaces {
   }
 
   /**
-   * The prefix that runs a process in the mount namespace of {@code pid}, in {@code workingDir} there (nsenter's
-   * own {@code --wd} would look the directory up on the host, before it enters the namespace).
+   * The prefix that runs a process in the mount namespace of {@code pid}, in {@code workingDir}
+   * there (nsenter's own {@code --wd} would look the directory up on the host, before it enters the
+   * namespace).
    */
   List<String> enter(long pid, String workingDir) {
     String target = Long.toString(pid);

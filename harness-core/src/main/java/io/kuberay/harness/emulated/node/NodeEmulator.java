@@ -1,24 +1,24 @@
 package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.BindingBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
-import io.fabric8.kubernetes.api.model.PodIP;
-import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.ObjectKeys;
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.NodeCapacity;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,7 +35,8 @@ import java.util.function.Consumer;
 
 /**
  * The emulated node: a scheduler that binds pods that fit its capacity (the rest stay Pending as
- * Unschedulable) and a kubelet that runs bound pods through a {@link PodRuntime} and writes their status.
+ * Unschedulable) and a kubelet that runs bound pods through a {@link PodRuntime} and writes their
+ * status.
  */
 public final class NodeEmulator implements AutoCloseable {
 
@@ -46,25 +47,46 @@ public final class NodeEmulator implements AutoCloseable {
   private final PodRuntimes runtimes;
   private final EventRecorder events;
   private final ReconcileLoop loop;
-  /** Pods whose containers this node started, by key, with their uid: a pod replaced under the same name is another pod. */
+
+  /**
+   * Pods whose containers this node started, by key, with their uid: a pod replaced under the same
+   * name is another pod.
+   */
   private final Map<String, String> started = new ConcurrentHashMap<>();
-  /** Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in memory. */
+
+  /**
+   * Requests of the pods bound to this node and not finished: the scheduler's accounting, kept in
+   * memory.
+   */
   private final Map<String, PodRequests> bound = new ConcurrentHashMap<>();
+
   /** Pods that did not fit; retried when a pod goes away. */
   private final Set<String> unschedulable = ConcurrentHashMap.newKeySet();
+
   /** Extended resources (GPUs, TPUs, ...) of the bound pods, by key. */
   private final Map<String, Map<String, BigDecimal>> boundExtended = new ConcurrentHashMap<>();
+
   private final PodPlacement placement;
   // Status writes of one pod come from the node loop and the runtime's threads: serialise them.
   private final Object statusLock = new Object();
-  /** Each pod as this node last wrote it: the base of its next status write, so a write needs no read first. */
+
+  /**
+   * Each pod as this node last wrote it: the base of its next status write, so a write needs no
+   * read first.
+   */
   private final Map<String, Pod> written = new ConcurrentHashMap<>();
+
   private final AtomicInteger nextIp = new AtomicInteger(10);
   private final ObjectEvents objectEvents;
   private ObjectEvents.Subscription watch;
   private volatile boolean closed;
 
-  public NodeEmulator(KubernetesClient client, ObjectEvents objectEvents, NodeCapacity capacity, PodRuntimes runtimes, EventRecorder events) {
+  public NodeEmulator(
+      KubernetesClient client,
+      ObjectEvents objectEvents,
+      NodeCapacity capacity,
+      PodRuntimes runtimes,
+      EventRecorder events) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.capacity = capacity;
@@ -131,13 +153,20 @@ public final class NodeEmulator implements AutoCloseable {
     return node;
   }
 
-  /** Watches pods; every change, deletion included, is handled on the node's loop (see {@link #reconcile}). */
+  /**
+   * Watches pods; every change, deletion included, is handled on the node's loop (see {@link
+   * #reconcile}).
+   */
   public NodeEmulator start() {
-    watch = objectEvents.watch(ResourceDefinitions.PODS_REF, null, (type, pod) -> {
-      if (!closed) {
-        loop.enqueue(ObjectKeys.of(pod.namespace(), pod.name()));
-      }
-    });
+    watch =
+        objectEvents.watch(
+            ResourceDefinitions.PODS_REF,
+            null,
+            (type, pod) -> {
+              if (!closed) {
+                loop.enqueue(ObjectKeys.of(pod.namespace(), pod.name()));
+              }
+            });
     return this;
   }
 
@@ -154,16 +183,20 @@ public final class NodeEmulator implements AutoCloseable {
   }
 
   private void reconcile(String key) {
-    Pod current = client.pods().inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
+    Pod current =
+        client.pods().inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
     String startedUid = started.get(key);
-    if (current == null || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
-      // Gone, or replaced by another pod of the same name: stop what ran for it and free its share of the node.
+    if (current == null
+        || (startedUid != null && !startedUid.equals(current.getMetadata().getUid()))) {
+      // Gone, or replaced by another pod of the same name: stop what ran for it and free its share
+      // of the node.
       onDeleted(key);
     }
     if (current == null || current.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
-    // A pod this node binds starts right away: the kubelet's reaction to the binding, without another trip through the queue.
+    // A pod this node binds starts right away: the kubelet's reaction to the binding, without
+    // another trip through the queue.
     Pod pod = current.getSpec().getNodeName() == null ? schedule(current) : current;
     if (pod == null) {
       return;
@@ -185,10 +218,14 @@ public final class NodeEmulator implements AutoCloseable {
     }
   }
 
-  /** Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and returns null. */
+  /**
+   * Binds the pod to this node and returns it bound, or leaves it Pending as Unschedulable and
+   * returns null.
+   */
   private Pod schedule(Pod pod) {
     if (!PodPlacement.forThisScheduler(pod)) {
-      // No scheduler of that name runs here: the pod stays Pending without a condition, as on a real cluster.
+      // No scheduler of that name runs here: the pod stays Pending without a condition, as on a
+      // real cluster.
       return null;
     }
     PodRequests need = PodRequests.requestsOf(pod);
@@ -208,7 +245,8 @@ public final class NodeEmulator implements AutoCloseable {
       boolean changed =
           pod.getStatus() == null
               || pod.getStatus().getConditions() == null
-              || pod.getStatus().getConditions().stream().noneMatch(c -> message.equals(c.getMessage()));
+              || pod.getStatus().getConditions().stream()
+                  .noneMatch(c -> message.equals(c.getMessage()));
       if (changed) {
         updateStatus(
             pod,
@@ -223,12 +261,30 @@ public final class NodeEmulator implements AutoCloseable {
     boundExtended.put(key, PodPlacement.extendedRequests(pod));
     bound.put(key, need);
     unschedulable.remove(key);
-    // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation stays).
-    client.bindings().inNamespace(pod.getMetadata().getNamespace()).resource(new BindingBuilder()
-        .withNewMetadata().withName(pod.getMetadata().getName()).withNamespace(pod.getMetadata().getNamespace()).endMetadata()
-        .withNewTarget().withApiVersion("v1").withKind("Node").withName(NODE_NAME).endTarget()
-        .build()).create();
-    Pod scheduled = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).get();
+    // The scheduler's binding: sets spec.nodeName without counting as a spec change (the generation
+    // stays).
+    client
+        .bindings()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .resource(
+            new BindingBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(NODE_NAME)
+                .endTarget()
+                .build())
+        .create();
+    Pod scheduled =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .get();
     if (scheduled == null) {
       return null;
     }
@@ -236,7 +292,12 @@ public final class NodeEmulator implements AutoCloseable {
     events.normal(
         pod,
         "Scheduled",
-        "Successfully assigned " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + " to " + NODE_NAME);
+        "Successfully assigned "
+            + pod.getMetadata().getNamespace()
+            + "/"
+            + pod.getMetadata().getName()
+            + " to "
+            + NODE_NAME);
     return scheduled;
   }
 
@@ -254,10 +315,26 @@ public final class NodeEmulator implements AutoCloseable {
     s.setQosClass(PodRequests.qosClass(pod));
     setCondition(s, "PodReadyToStartContainers", "True", null, null);
     setCondition(s, "PodScheduled", "True", null, null);
-    boolean hasInit = pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
-    setCondition(s, "Initialized", hasInit ? "False" : "True", hasInit ? "ContainersNotInitialized" : null, null);
-    setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
-    setCondition(s, "ContainersReady", "False", "ContainersNotReady", "containers with unready status: " + names(pod.getSpec().getContainers()));
+    boolean hasInit =
+        pod.getSpec().getInitContainers() != null && !pod.getSpec().getInitContainers().isEmpty();
+    setCondition(
+        s,
+        "Initialized",
+        hasInit ? "False" : "True",
+        hasInit ? "ContainersNotInitialized" : null,
+        null);
+    setCondition(
+        s,
+        "Ready",
+        "False",
+        "ContainersNotReady",
+        "containers with unready status: " + names(pod.getSpec().getContainers()));
+    setCondition(
+        s,
+        "ContainersReady",
+        "False",
+        "ContainersNotReady",
+        "containers with unready status: " + names(pod.getSpec().getContainers()));
     if (hasInit) {
       List<ContainerStatus> init = new ArrayList<>();
       for (Container c : pod.getSpec().getInitContainers()) {
@@ -279,7 +356,8 @@ public final class NodeEmulator implements AutoCloseable {
       return;
     }
     for (Container c : containers) {
-      events.normal(pod, "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
+      events.normal(
+          pod, "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
       events.normal(pod, "Created", "Created container: " + c.getName());
       events.normal(pod, "Started", "Started container " + c.getName());
     }
@@ -306,14 +384,15 @@ public final class NodeEmulator implements AutoCloseable {
   }
 
   /**
-   * One status write (PUT pods/status) on top of the pod as this node last saw it; when someone else
-   * changed the pod in between (409 Conflict) it reads the pod again and retries, as kubelets do. Returns
-   * the pod as written, or null when it is gone.
+   * One status write (PUT pods/status) on top of the pod as this node last saw it; when someone
+   * else changed the pod in between (409 Conflict) it reads the pod again and retries, as kubelets
+   * do. Returns the pod as written, or null when it is gone.
    */
   Pod updateStatus(Pod pod, Consumer<PodStatus> change) {
     String key = ObjectKeys.of(pod);
     synchronized (statusLock) {
-      // Changed in place: both candidates are this node's own copies (a fresh read, or the last write's answer).
+      // Changed in place: both candidates are this node's own copies (a fresh read, or the last
+      // write's answer).
       Pod base = newer(written.get(key), pod);
       for (int attempt = 1; ; attempt++) {
         Pod next = base;
@@ -322,7 +401,12 @@ public final class NodeEmulator implements AutoCloseable {
         }
         change.accept(next.getStatus());
         try {
-          Pod result = client.pods().inNamespace(next.getMetadata().getNamespace()).resource(next).updateStatus();
+          Pod result =
+              client
+                  .pods()
+                  .inNamespace(next.getMetadata().getNamespace())
+                  .resource(next)
+                  .updateStatus();
           written.put(key, result);
           return result;
         } catch (KubernetesClientException e) {
@@ -333,7 +417,12 @@ public final class NodeEmulator implements AutoCloseable {
           if (e.getCode() != 409 || attempt >= 10) {
             throw e;
           }
-          base = client.pods().inNamespace(next.getMetadata().getNamespace()).withName(next.getMetadata().getName()).get();
+          base =
+              client
+                  .pods()
+                  .inNamespace(next.getMetadata().getNamespace())
+                  .withName(next.getMetadata().getName())
+                  .get();
           if (base == null) {
             written.remove(key);
             return null;
@@ -351,13 +440,20 @@ public final class NodeEmulator implements AutoCloseable {
     if (b == null) {
       return a;
     }
-    return Long.parseLong(a.getMetadata().getResourceVersion()) >= Long.parseLong(b.getMetadata().getResourceVersion()) ? a : b;
+    return Long.parseLong(a.getMetadata().getResourceVersion())
+            >= Long.parseLong(b.getMetadata().getResourceVersion())
+        ? a
+        : b;
   }
 
   static void setCondition(PodStatus s, String type, String status, String reason, String message) {
-    List<PodCondition> conditions = s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
-    PodCondition existing = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
-    if (existing != null && status.equals(existing.getStatus()) && Objects.equals(message, existing.getMessage())) {
+    List<PodCondition> conditions =
+        s.getConditions() == null ? new ArrayList<>() : new ArrayList<>(s.getConditions());
+    PodCondition existing =
+        conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    if (existing != null
+        && status.equals(existing.getStatus())
+        && Objects.equals(message, existing.getMessage())) {
       return;
     }
     conditions.remove(existing);
@@ -388,13 +484,14 @@ public final class NodeEmulator implements AutoCloseable {
   }
 
   /**
-   * Turns runtime callbacks into pod status, as the kubelet's status manager does: what a runtime reports
-   * while it starts the pod (for simulated containers: initialized, started and ready at once) is written as
-   * one status update, as the status manager syncs a pod once per change it observes; later callbacks
-   * (processes that start, become ready or exit) are one write each.
+   * Turns runtime callbacks into pod status, as the kubelet's status manager does: what a runtime
+   * reports while it starts the pod (for simulated containers: initialized, started and ready at
+   * once) is written as one status update, as the status manager syncs a pod once per change it
+   * observes; later callbacks (processes that start, become ready or exit) are one write each.
    */
   private final class Lifecycle implements PodRuntime.PodLifecycle {
     private final String key;
+
     /** Changes collected while the runtime starts the pod; null once it has. Guarded by this. */
     private List<Consumer<PodStatus>> batch;
 
@@ -430,14 +527,21 @@ public final class NodeEmulator implements AutoCloseable {
     private void write(Consumer<PodStatus> change) {
       Pod pod = written.get(key);
       if (pod == null) {
-        pod = client.pods().inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
+        pod =
+            client
+                .pods()
+                .inNamespace(ObjectKeys.namespace(key))
+                .withName(ObjectKeys.name(key))
+                .get();
       }
       if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
         Pod spec = pod;
-        updateStatus(pod, s -> {
-          change.accept(s);
-          KubeletStatus.describe(spec, s);
-        });
+        updateStatus(
+            pod,
+            s -> {
+              change.accept(s);
+              KubeletStatus.describe(spec, s);
+            });
       }
     }
 
@@ -472,7 +576,12 @@ public final class NodeEmulator implements AutoCloseable {
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setStarted(true);
               cs.setContainerID("emulated://" + ObjectKeys.name(key) + "/" + cs.getName());
-              cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+              cs.setState(
+                  new ContainerStateBuilder()
+                      .withNewRunning()
+                      .withStartedAt(now())
+                      .endRunning()
+                      .build());
             }
           });
       Pod pod = written.get(key);
@@ -490,7 +599,16 @@ public final class NodeEmulator implements AutoCloseable {
             }
             String status = ready ? "True" : "False";
             String reason = ready ? null : "ContainersNotReady";
-            String message = ready ? null : "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]";
+            String message =
+                ready
+                    ? null
+                    : "containers with unready status: ["
+                        + String.join(
+                            " ",
+                            s.getContainerStatuses().stream()
+                                .map(ContainerStatus::getName)
+                                .toList())
+                        + "]";
             setCondition(s, "Ready", status, reason, message);
             setCondition(s, "ContainersReady", status, reason, message);
           });
@@ -518,7 +636,16 @@ public final class NodeEmulator implements AutoCloseable {
                       .endWaiting()
                       .build());
             }
-            setCondition(s, "Ready", "False", "ContainersNotReady", "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]");
+            setCondition(
+                s,
+                "Ready",
+                "False",
+                "ContainersNotReady",
+                "containers with unready status: ["
+                    + String.join(
+                        " ",
+                        s.getContainerStatuses().stream().map(ContainerStatus::getName).toList())
+                    + "]");
             setCondition(s, "ContainersReady", "False", "ContainersNotReady", null);
           });
     }
@@ -541,31 +668,51 @@ public final class NodeEmulator implements AutoCloseable {
 
     @Override
     public void imageUnavailable(String reason, String message) {
-      update(s -> {
-        for (ContainerStatus cs : s.getContainerStatuses()) {
-          cs.setState(new ContainerStateBuilder().withNewWaiting().withReason(reason).withMessage(message).endWaiting().build());
-        }
-        String names = "containers with unready status: [" + String.join(" ", s.getContainerStatuses().stream().map(ContainerStatus::getName).toList()) + "]";
-        setCondition(s, "ContainersReady", "False", "ContainersNotReady", names);
-        setCondition(s, "Ready", "False", "ContainersNotReady", names);
-      });
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setState(
+                  new ContainerStateBuilder()
+                      .withNewWaiting()
+                      .withReason(reason)
+                      .withMessage(message)
+                      .endWaiting()
+                      .build());
+            }
+            String names =
+                "containers with unready status: ["
+                    + String.join(
+                        " ",
+                        s.getContainerStatuses().stream().map(ContainerStatus::getName).toList())
+                    + "]";
+            setCondition(s, "ContainersReady", "False", "ContainersNotReady", names);
+            setCondition(s, "Ready", "False", "ContainersNotReady", names);
+          });
       warning("Failed", "Failed to pull image: " + message);
     }
 
     @Override
     public void configError(String message) {
-      update(s -> {
-        for (ContainerStatus cs : s.getContainerStatuses()) {
-          cs.setState(new ContainerStateBuilder().withNewWaiting()
-              .withReason("CreateContainerConfigError").withMessage(message).endWaiting().build());
-        }
-      });
+      update(
+          s -> {
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              cs.setState(
+                  new ContainerStateBuilder()
+                      .withNewWaiting()
+                      .withReason("CreateContainerConfigError")
+                      .withMessage(message)
+                      .endWaiting()
+                      .build());
+            }
+          });
       warning("Failed", "Error: " + message);
     }
 
     @Override
     public void mountsUnavailable(String message) {
-      update(s -> setCondition(s, "PodReadyToStartContainers", "False", "VolumesUnavailable", message));
+      update(
+          s ->
+              setCondition(s, "PodReadyToStartContainers", "False", "VolumesUnavailable", message));
       warning("FailedMount", message);
     }
 
@@ -575,7 +722,12 @@ public final class NodeEmulator implements AutoCloseable {
           s -> {
             for (ContainerStatus cs : s.getContainerStatuses()) {
               cs.setRestartCount(restartCount);
-              cs.setState(new ContainerStateBuilder().withNewRunning().withStartedAt(now()).endRunning().build());
+              cs.setState(
+                  new ContainerStateBuilder()
+                      .withNewRunning()
+                      .withStartedAt(now())
+                      .endRunning()
+                      .build());
             }
           });
     }

@@ -13,12 +13,13 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Keeps a running Ray pod's readiness true to Ray's view until its {@code ray start} exits, as a kubelet's
- * readiness probe does: KubeRay's probe (raylet health, which asks the GCS whether this raylet is alive, and on the
- * head the GCS health) runs every {@code periodSeconds} and turns the pod NotReady after {@code failureThreshold}
- * failures in a row. A worker whose head node is gone (head restarted or deleted) is NotReady at once: the head's
- * new GCS does not know it, whatever the probe's threshold still allows, so a RayCluster never reads as ready while
- * Ray lacks a node its pods claim.
+ * Keeps a running Ray pod's readiness true to Ray's view until its {@code ray start} exits, as a
+ * kubelet's readiness probe does: KubeRay's probe (raylet health, which asks the GCS whether this
+ * raylet is alive, and on the head the GCS health) runs every {@code periodSeconds} and turns the
+ * pod NotReady after {@code failureThreshold} failures in a row. A worker whose head node is gone
+ * (head restarted or deleted) is NotReady at once: the head's new GCS does not know it, whatever
+ * the probe's threshold still allows, so a RayCluster never reads as ready while Ray lacks a node
+ * its pods claim.
  */
 final class NodeReadiness {
 
@@ -31,7 +32,12 @@ final class NodeReadiness {
   private final Duration period;
   private final int failureThreshold;
 
-  private NodeReadiness(RayNode node, RayNode joinedHead, Supplier<RayNode> currentHead, Duration period, int failureThreshold) {
+  private NodeReadiness(
+      RayNode node,
+      RayNode joinedHead,
+      Supplier<RayNode> currentHead,
+      Duration period,
+      int failureThreshold) {
     this.node = node;
     this.joinedHead = joinedHead;
     this.currentHead = currentHead;
@@ -40,14 +46,29 @@ final class NodeReadiness {
   }
 
   /** For {@code node} of {@code pod}; {@code joinedHead} is null for a head. */
-  static NodeReadiness of(Pod pod, RayNode node, RayNode joinedHead, Supplier<RayNode> currentHead) {
-    Probe probe = pod.getSpec().getContainers().stream().findFirst().map(Container::getReadinessProbe).orElse(null);
-    int periodSeconds = probe != null && probe.getPeriodSeconds() != null ? probe.getPeriodSeconds() : 10;
-    int threshold = probe != null && probe.getFailureThreshold() != null ? probe.getFailureThreshold() : 3;
-    return new NodeReadiness(node, joinedHead, currentHead, Duration.ofSeconds(Math.max(1, periodSeconds)), Math.max(1, threshold));
+  static NodeReadiness of(
+      Pod pod, RayNode node, RayNode joinedHead, Supplier<RayNode> currentHead) {
+    Probe probe =
+        pod.getSpec().getContainers().stream()
+            .findFirst()
+            .map(Container::getReadinessProbe)
+            .orElse(null);
+    int periodSeconds =
+        probe != null && probe.getPeriodSeconds() != null ? probe.getPeriodSeconds() : 10;
+    int threshold =
+        probe != null && probe.getFailureThreshold() != null ? probe.getFailureThreshold() : 3;
+    return new NodeReadiness(
+        node,
+        joinedHead,
+        currentHead,
+        Duration.ofSeconds(Math.max(1, periodSeconds)),
+        Math.max(1, threshold));
   }
 
-  /** Whether a worker's head is still the cluster's head: false once the head restarted or its pod went. */
+  /**
+   * Whether a worker's head is still the cluster's head: false once the head restarted or its pod
+   * went.
+   */
   boolean headCurrent() {
     if (joinedHead == null) {
       return true;
@@ -57,12 +78,14 @@ final class NodeReadiness {
   }
 
   /**
-   * Reports readiness changes to {@code lifecycle} until the node's process exits or {@code stop} says so; the pod is
-   * Ready when this is called.
+   * Reports readiness changes to {@code lifecycle} until the node's process exits or {@code stop}
+   * says so; the pod is Ready when this is called.
    */
   void watch(PodRuntime.PodLifecycle lifecycle, BooleanSupplier stop) {
-    CompletableFuture<ProcessHandle> exit = ProcessHandle.of(node.pid()).map(ProcessHandle::onExit)
-        .orElse(CompletableFuture.completedFuture(null));
+    CompletableFuture<ProcessHandle> exit =
+        ProcessHandle.of(node.pid())
+            .map(ProcessHandle::onExit)
+            .orElse(CompletableFuture.completedFuture(null));
     boolean ready = true;
     int failures = 0;
     long nextProbe = System.nanoTime() + period.toNanos();

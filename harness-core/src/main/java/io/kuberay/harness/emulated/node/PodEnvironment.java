@@ -9,10 +9,14 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A container's environment as the kubelet resolves it: plain values, downward-API field references. */
+/**
+ * A container's environment as the kubelet resolves it: plain values, downward-API field
+ * references.
+ */
 final class PodEnvironment {
 
-  private static final Pattern LABEL_REF = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
+  private static final Pattern LABEL_REF =
+      Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
 
   private PodEnvironment() {}
 
@@ -63,7 +67,9 @@ final class PodEnvironment {
         Matcher m = LABEL_REF.matcher(path);
         if (m.matches()) {
           Map<String, String> source =
-              "labels".equals(m.group(1)) ? pod.getMetadata().getLabels() : pod.getMetadata().getAnnotations();
+              "labels".equals(m.group(1))
+                  ? pod.getMetadata().getLabels()
+                  : pod.getMetadata().getAnnotations();
           return source == null ? "" : source.getOrDefault(m.group(2), "");
         }
         return "";

@@ -1,17 +1,15 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.ObjectKeys;
-
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.store.ResourceRef;
-import io.kuberay.harness.emulated.store.StoredObject;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.NodeCapacity;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.store.StoredObject;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -27,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the emulated kubelet gives each pod's processes beyond a command line: the container's environment
- * ({@link ContainerEnv}), its volumes ({@link PodVolumes}) and a mount namespace that shows them at their mount
- * paths ({@link PodSandbox}), one per container. ConfigMap and Secret changes reach mounted volumes (not
- * subPath mounts), as the kubelet's periodic sync does.
+ * What the emulated kubelet gives each pod's processes beyond a command line: the container's
+ * environment ({@link ContainerEnv}), its volumes ({@link PodVolumes}) and a mount namespace that
+ * shows them at their mount paths ({@link PodSandbox}), one per container. ConfigMap and Secret
+ * changes reach mounted volumes (not subPath mounts), as the kubelet's periodic sync does.
  */
 public final class PodFilesystems implements AutoCloseable {
 
@@ -50,17 +48,28 @@ public final class PodFilesystems implements AutoCloseable {
   private final NodeCapacity node;
   private final MountNamespaces namespaces;
   private final boolean skipVolumes;
-  /** Set once the API server's front listens (it starts after the node's file systems); null before. */
+
+  /**
+   * Set once the API server's front listens (it starts after the node's file systems); null before.
+   */
   private volatile InClusterApi api;
+
   private final Map<String, PodState> pods = new ConcurrentHashMap<>();
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
-  private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "kuberay-emulated-volume-sync");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService refresher =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "kuberay-emulated-volume-sync");
+            t.setDaemon(true);
+            return t;
+          });
 
-  public PodFilesystems(Path root, Supplier<KubernetesClient> client, NodeCapacity node, MountNamespaces namespaces, boolean skipVolumes) {
+  public PodFilesystems(
+      Path root,
+      Supplier<KubernetesClient> client,
+      NodeCapacity node,
+      MountNamespaces namespaces,
+      boolean skipVolumes) {
     this.root = root;
     this.client = client;
     this.node = node;
@@ -69,8 +78,8 @@ public final class PodFilesystems implements AutoCloseable {
   }
 
   /**
-   * The setting {@value MountNamespaces#VOLUMES_PROPERTY}: {@code mount} (default) or {@code skip}, which runs pods
-   * without their volumes and says so in a warning event per volume.
+   * The setting {@value MountNamespaces#VOLUMES_PROPERTY}: {@code mount} (default) or {@code skip},
+   * which runs pods without their volumes and says so in a warning event per volume.
    */
   public static boolean skipVolumes(Optional<String> value) {
     String v = value.orElse("mount").trim();
@@ -80,10 +89,17 @@ public final class PodFilesystems implements AutoCloseable {
     if (v.equals("skip")) {
       return true;
     }
-    throw new IllegalArgumentException(MountNamespaces.VOLUMES_PROPERTY + " (or KUBERAY_PODS_VOLUMES) must be 'mount' or 'skip', was '" + v + "'");
+    throw new IllegalArgumentException(
+        MountNamespaces.VOLUMES_PROPERTY
+            + " (or KUBERAY_PODS_VOLUMES) must be 'mount' or 'skip', was '"
+            + v
+            + "'");
   }
 
-  /** Where pods reach the API server from inside (env, token, CA); pods started before this get none. */
+  /**
+   * Where pods reach the API server from inside (env, token, CA); pods started before this get
+   * none.
+   */
   public void serveApiAt(InClusterApi api) {
     this.api = api;
   }
@@ -96,15 +112,20 @@ public final class PodFilesystems implements AutoCloseable {
 
   private void changed(String kind, StoredObject o) {
     for (PodState state : pods.values()) {
-      if (o.namespace() != null && o.namespace().equals(state.pod.getMetadata().getNamespace()) && state.volumes.uses(kind, o.name())) {
-        // Listeners must return at once: the refresh reads through the client on a thread of its own.
-        refresher.execute(() -> {
-          try {
-            state.volumes.refresh();
-          } catch (RuntimeException e) {
-            logger.debug("Refreshing the volumes of pod {} failed", ObjectKeys.of(state.pod), e);
-          }
-        });
+      if (o.namespace() != null
+          && o.namespace().equals(state.pod.getMetadata().getNamespace())
+          && state.volumes.uses(kind, o.name())) {
+        // Listeners must return at once: the refresh reads through the client on a thread of its
+        // own.
+        refresher.execute(
+            () -> {
+              try {
+                state.volumes.refresh();
+              } catch (RuntimeException e) {
+                logger.debug(
+                    "Refreshing the volumes of pod {} failed", ObjectKeys.of(state.pod), e);
+              }
+            });
       }
     }
   }
@@ -114,7 +135,10 @@ public final class PodFilesystems implements AutoCloseable {
     return namespaces;
   }
 
-  /** The container's environment, resolved as the kubelet does; throws {@link ContainerEnv.ConfigException}. */
+  /**
+   * The container's environment, resolved as the kubelet does; throws {@link
+   * ContainerEnv.ConfigException}.
+   */
   Map<String, String> environment(Pod pod, String container) {
     return new ContainerEnv(client.get(), pod, node, api).resolve(container);
   }
@@ -123,17 +147,23 @@ public final class PodFilesystems implements AutoCloseable {
    * Sets up the pod's volumes (once per pod; again after a failure).
    *
    * @throws PodVolumes.VolumeException when a volume cannot be set up yet (the kubelet retries)
-   * @throws MountsUnavailableException when a container mounts volumes and this machine has no mount namespaces
+   * @throws MountsUnavailableException when a container mounts volumes and this machine has no
+   *     mount namespaces
    */
   void setUp(Pod pod) {
     PodState state = state(pod);
     List<String> mounted = mountedVolumes(pod);
     if (!mounted.isEmpty() && !namespaces.available() && !skipVolumes) {
-      throw new MountsUnavailableException("volume" + (mounted.size() > 1 ? "s " : " ") + String.join(", ", mounted)
-          + " cannot be mounted: the emulated node gives each pod a private mount namespace, and "
-          + namespaces.unavailableReason().orElse("none is available") + ". Fix: on Linux install util-linux (unshare,"
-          + " nsenter) and run as root or allow unprivileged user namespaces; or set " + MountNamespaces.VOLUMES_PROPERTY
-          + "=skip to run pods without their volumes (each then gets a warning event), or use the k3s backend");
+      throw new MountsUnavailableException(
+          "volume"
+              + (mounted.size() > 1 ? "s " : " ")
+              + String.join(", ", mounted)
+              + " cannot be mounted: the emulated node gives each pod a private mount namespace, and "
+              + namespaces.unavailableReason().orElse("none is available")
+              + ". Fix: on Linux install util-linux (unshare,"
+              + " nsenter) and run as root or allow unprivileged user namespaces; or set "
+              + MountNamespaces.VOLUMES_PROPERTY
+              + "=skip to run pods without their volumes (each then gets a warning event), or use the k3s backend");
     }
     synchronized (state) {
       if (!state.ready) {
@@ -149,9 +179,9 @@ public final class PodFilesystems implements AutoCloseable {
   }
 
   /**
-   * The container's mount namespace, created on first use (in the namespace of {@code standbyPid} when given, a
-   * process started by {@link MountNamespaces#newNamespace()}); empty when the container mounts nothing or
-   * volumes are skipped. {@link #setUp} must have succeeded.
+   * The container's mount namespace, created on first use (in the namespace of {@code standbyPid}
+   * when given, a process started by {@link MountNamespaces#newNamespace()}); empty when the
+   * container mounts nothing or volumes are skipped. {@link #setUp} must have succeeded.
    */
   Optional<PodSandbox> sandbox(Pod pod, String containerName, Long standbyPid) {
     Container container = PodEnvironment.container(pod, containerName);
@@ -169,18 +199,24 @@ public final class PodFilesystems implements AutoCloseable {
         return Optional.of(existing);
       }
       Path dir = state.dir.resolve("ns-" + container.getName() + "-" + state.sandboxCount++);
-      PodSandbox sandbox = standbyPid != null
-          ? PodSandbox.adopt(namespaces, standbyPid, dir, mounts)
-          : PodSandbox.create(namespaces, dir, mounts);
+      PodSandbox sandbox =
+          standbyPid != null
+              ? PodSandbox.adopt(namespaces, standbyPid, dir, mounts)
+              : PodSandbox.create(namespaces, dir, mounts);
       state.sandboxes.put(container.getName(), sandbox);
       return Optional.of(sandbox);
     }
   }
 
-  /** Whether the container has mounts to make (so a standby in a namespace of its own can serve it). */
+  /**
+   * Whether the container has mounts to make (so a standby in a namespace of its own can serve it).
+   */
   boolean needsSandbox(Pod pod, String containerName) {
     Container container = PodEnvironment.container(pod, containerName);
-    return container != null && !skipVolumes && namespaces.available() && !mounts(pod, container).isEmpty();
+    return container != null
+        && !skipVolumes
+        && namespaces.available()
+        && !mounts(pod, container).isEmpty();
   }
 
   private List<PodSandbox.Mount> mounts(Pod pod, Container container) {
@@ -188,8 +224,16 @@ public final class PodFilesystems implements AutoCloseable {
     PodVolumes volumes = state(pod).volumes;
     if (container.getVolumeMounts() != null) {
       for (VolumeMount m : container.getVolumeMounts()) {
-        Volume v = volumes.volume(m.getName()).orElseThrow(() -> new PodVolumes.VolumeException(m.getName(),
-            "volumeMount " + m.getMountPath() + " names a volume the pod does not have"));
+        Volume v =
+            volumes
+                .volume(m.getName())
+                .orElseThrow(
+                    () ->
+                        new PodVolumes.VolumeException(
+                            m.getName(),
+                            "volumeMount "
+                                + m.getMountPath()
+                                + " names a volume the pod does not have"));
         Path source = volumes.source(v);
         if (m.getSubPath() != null && !m.getSubPath().isBlank()) {
           // A subPath mount sees the file as it was when the container started, as in Kubernetes.
@@ -197,11 +241,18 @@ public final class PodFilesystems implements AutoCloseable {
           try {
             source = resolved.toRealPath();
           } catch (IOException e) {
-            throw new PodVolumes.VolumeException(m.getName(), "subPath " + m.getSubPath() + " does not exist in the volume");
+            throw new PodVolumes.VolumeException(
+                m.getName(), "subPath " + m.getSubPath() + " does not exist in the volume");
           }
         }
-        boolean alwaysReadOnly = v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null;
-        mounts.add(new PodSandbox.Mount(source, m.getMountPath(), alwaysReadOnly || Boolean.TRUE.equals(m.getReadOnly())));
+        boolean alwaysReadOnly =
+            v.getConfigMap() != null
+                || v.getSecret() != null
+                || v.getDownwardAPI() != null
+                || v.getProjected() != null;
+        mounts.add(
+            new PodSandbox.Mount(
+                source, m.getMountPath(), alwaysReadOnly || Boolean.TRUE.equals(m.getReadOnly())));
       }
     }
     if (container.getWorkingDir() != null && !container.getWorkingDir().isBlank()) {
@@ -214,11 +265,13 @@ public final class PodFilesystems implements AutoCloseable {
     List<String> names = new ArrayList<>();
     for (Container c : pod.getSpec().getContainers()) {
       if (c.getVolumeMounts() != null) {
-        c.getVolumeMounts().forEach(m -> {
-          if (!names.contains(m.getName())) {
-            names.add(m.getName());
-          }
-        });
+        c.getVolumeMounts()
+            .forEach(
+                m -> {
+                  if (!names.contains(m.getName())) {
+                    names.add(m.getName());
+                  }
+                });
       }
     }
     return names;
@@ -226,10 +279,19 @@ public final class PodFilesystems implements AutoCloseable {
 
   private PodState state(Pod pod) {
     String uid = pod.getMetadata().getUid() == null ? "nouid" : pod.getMetadata().getUid();
-    return pods.computeIfAbsent(ObjectKeys.of(pod), k -> {
-      Path dir = root.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + uid.substring(0, Math.min(8, uid.length())));
-      return new PodState(pod, dir, new PodVolumes(client.get(), pod, dir.resolve("volumes"), node, api));
-    });
+    return pods.computeIfAbsent(
+        ObjectKeys.of(pod),
+        k -> {
+          Path dir =
+              root.resolve(
+                  pod.getMetadata().getNamespace()
+                      + "_"
+                      + pod.getMetadata().getName()
+                      + "_"
+                      + uid.substring(0, Math.min(8, uid.length())));
+          return new PodState(
+              pod, dir, new PodVolumes(client.get(), pod, dir.resolve("volumes"), node, api));
+        });
   }
 
   /** Ends the pod's namespaces and deletes its volumes. */

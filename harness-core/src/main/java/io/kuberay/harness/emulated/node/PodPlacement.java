@@ -18,17 +18,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The kube-scheduler's filters for the one emulated node, in the default profile's order: TaintToleration,
- * NodeAffinity (nodeSelector and required node affinity), NodeResourcesFit (CPU, memory and extended resources
- * such as {@code nvidia.com/gpu}). The first filter that fails gives the FailedScheduling message, worded as the
- * real scheduler words it for a one-node cluster.
+ * The kube-scheduler's filters for the one emulated node, in the default profile's order:
+ * TaintToleration, NodeAffinity (nodeSelector and required node affinity), NodeResourcesFit (CPU,
+ * memory and extended resources such as {@code nvidia.com/gpu}). The first filter that fails gives
+ * the FailedScheduling message, worded as the real scheduler words it for a one-node cluster.
  */
 final class PodPlacement {
 
   static final String DEFAULT_SCHEDULER = "default-scheduler";
-  private static final String NOT_HELPFUL = " preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
-  private static final String NO_VICTIMS = " preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
-  private static final Set<String> NOT_EXTENDED = Set.of("cpu", "memory", "ephemeral-storage", "pods");
+  private static final String NOT_HELPFUL =
+      " preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+  private static final String NO_VICTIMS =
+      " preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+  private static final Set<String> NOT_EXTENDED =
+      Set.of("cpu", "memory", "ephemeral-storage", "pods");
 
   private final NodeCapacity node;
   private final Map<String, String> nodeLabels;
@@ -38,7 +41,10 @@ final class PodPlacement {
     this.nodeLabels = nodeLabels;
   }
 
-  /** Pods that name another scheduler are left alone, as no such scheduler runs: Pending, without a condition or event. */
+  /**
+   * Pods that name another scheduler are left alone, as no such scheduler runs: Pending, without a
+   * condition or event.
+   */
   static boolean forThisScheduler(Pod pod) {
     String name = pod.getSpec().getSchedulerName();
     return name == null || name.isEmpty() || DEFAULT_SCHEDULER.equals(name);
@@ -47,18 +53,27 @@ final class PodPlacement {
   /**
    * Why the pod cannot be bound, or empty when it fits.
    *
-   * @param used     CPU and memory requested by the pods already bound
+   * @param used CPU and memory requested by the pods already bound
    * @param usedExtended extended resources requested by the pods already bound
    */
   Optional<String> unfit(Pod pod, PodRequests used, Map<String, BigDecimal> usedExtended) {
     for (String text : node.taints()) {
       String[] taint = NodeCapacity.taint(text);
-      if (("NoSchedule".equals(taint[2]) || "NoExecute".equals(taint[2])) && !tolerated(pod, taint)) {
-        return Optional.of("0/1 nodes are available: 1 node(s) had untolerated taint {" + taint[0] + ": " + taint[1] + "}." + NOT_HELPFUL);
+      if (("NoSchedule".equals(taint[2]) || "NoExecute".equals(taint[2]))
+          && !tolerated(pod, taint)) {
+        return Optional.of(
+            "0/1 nodes are available: 1 node(s) had untolerated taint {"
+                + taint[0]
+                + ": "
+                + taint[1]
+                + "}."
+                + NOT_HELPFUL);
       }
     }
     if (!matchesSelectorAndAffinity(pod)) {
-      return Optional.of("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." + NOT_HELPFUL);
+      return Optional.of(
+          "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."
+              + NOT_HELPFUL);
     }
     PodRequests need = PodRequests.requestsOf(pod);
     List<String> insufficient = new ArrayList<>();
@@ -70,22 +85,28 @@ final class PodPlacement {
     if (need.memory().compareTo(freeMemory) > 0) {
       insufficient.add("1 Insufficient memory");
     }
-    extendedRequests(pod).forEach((name, amount) -> {
-      BigDecimal capacity = Optional.ofNullable(node.extendedResources().get(name)).map(q -> Quantity.getAmountInBytes(new Quantity(q))).orElse(BigDecimal.ZERO);
-      BigDecimal free = capacity.subtract(usedExtended.getOrDefault(name, BigDecimal.ZERO));
-      if (amount.compareTo(free) > 0) {
-        insufficient.add("1 Insufficient " + name);
-      }
-    });
+    extendedRequests(pod)
+        .forEach(
+            (name, amount) -> {
+              BigDecimal capacity =
+                  Optional.ofNullable(node.extendedResources().get(name))
+                      .map(q -> Quantity.getAmountInBytes(new Quantity(q)))
+                      .orElse(BigDecimal.ZERO);
+              BigDecimal free = capacity.subtract(usedExtended.getOrDefault(name, BigDecimal.ZERO));
+              if (amount.compareTo(free) > 0) {
+                insufficient.add("1 Insufficient " + name);
+              }
+            });
     if (!insufficient.isEmpty()) {
-      return Optional.of("0/1 nodes are available: " + String.join(", ", insufficient) + "." + NO_VICTIMS);
+      return Optional.of(
+          "0/1 nodes are available: " + String.join(", ", insufficient) + "." + NO_VICTIMS);
     }
     return Optional.empty();
   }
 
   /**
-   * Extended resources a pod requests (limits stand for requests, which must equal them): the sum over containers,
-   * or the largest init container's when larger.
+   * Extended resources a pod requests (limits stand for requests, which must equal them): the sum
+   * over containers, or the largest init container's when larger.
    */
   static Map<String, BigDecimal> extendedRequests(Pod pod) {
     Map<String, BigDecimal> main = new LinkedHashMap<>();
@@ -105,21 +126,26 @@ final class PodPlacement {
     if (c.getResources() == null) {
       return out;
     }
-    for (Map<String, Quantity> source : new ArrayList<>(Arrays.asList(c.getResources().getLimits(), c.getResources().getRequests()))) {
+    for (Map<String, Quantity> source :
+        new ArrayList<>(
+            Arrays.asList(c.getResources().getLimits(), c.getResources().getRequests()))) {
       if (source == null) {
         continue;
       }
-      source.forEach((name, q) -> {
-        if (!NOT_EXTENDED.contains(name) && !name.startsWith("hugepages-")) {
-          out.put(name, Quantity.getAmountInBytes(q));
-        }
-      });
+      source.forEach(
+          (name, q) -> {
+            if (!NOT_EXTENDED.contains(name) && !name.startsWith("hugepages-")) {
+              out.put(name, Quantity.getAmountInBytes(q));
+            }
+          });
     }
     return out;
   }
 
   static BigDecimal sum(Collection<Map<String, BigDecimal>> all, String name) {
-    return all.stream().map(m -> m.getOrDefault(name, BigDecimal.ZERO)).reduce(BigDecimal.ZERO, BigDecimal::add);
+    return all.stream()
+        .map(m -> m.getOrDefault(name, BigDecimal.ZERO))
+        .reduce(BigDecimal.ZERO, BigDecimal::add);
   }
 
   private static boolean tolerated(Pod pod, String[] taint) {
@@ -128,9 +154,11 @@ final class PodPlacement {
       return false;
     }
     for (Toleration t : tolerations) {
-      boolean effect = t.getEffect() == null || t.getEffect().isEmpty() || t.getEffect().equals(taint[2]);
+      boolean effect =
+          t.getEffect() == null || t.getEffect().isEmpty() || t.getEffect().equals(taint[2]);
       boolean exists = "Exists".equals(t.getOperator());
-      boolean key = (t.getKey() == null || t.getKey().isEmpty()) ? exists : t.getKey().equals(taint[0]);
+      boolean key =
+          (t.getKey() == null || t.getKey().isEmpty()) ? exists : t.getKey().equals(taint[0]);
       boolean value = exists || (t.getValue() == null ? "" : t.getValue()).equals(taint[1]);
       if (effect && key && value) {
         return true;
@@ -149,10 +177,16 @@ final class PodPlacement {
       }
     }
     var affinity = pod.getSpec().getAffinity();
-    if (affinity == null || affinity.getNodeAffinity() == null || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
+    if (affinity == null
+        || affinity.getNodeAffinity() == null
+        || affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() == null) {
       return true;
     }
-    List<NodeSelectorTerm> terms = affinity.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution().getNodeSelectorTerms();
+    List<NodeSelectorTerm> terms =
+        affinity
+            .getNodeAffinity()
+            .getRequiredDuringSchedulingIgnoredDuringExecution()
+            .getNodeSelectorTerms();
     if (terms == null || terms.isEmpty()) {
       return false;
     }
@@ -161,8 +195,10 @@ final class PodPlacement {
   }
 
   private boolean matches(NodeSelectorTerm term) {
-    List<NodeSelectorRequirement> exprs = term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
-    List<NodeSelectorRequirement> fields = term.getMatchFields() == null ? List.of() : term.getMatchFields();
+    List<NodeSelectorRequirement> exprs =
+        term.getMatchExpressions() == null ? List.of() : term.getMatchExpressions();
+    List<NodeSelectorRequirement> fields =
+        term.getMatchFields() == null ? List.of() : term.getMatchFields();
     if (exprs.isEmpty() && fields.isEmpty()) {
       return false;
     }

@@ -1,9 +1,8 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.ObjectKeys;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.ProcessWrapper;
 import io.kuberay.harness.ray.process.RayStandby;
 import java.nio.file.Path;
@@ -14,8 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How one container's processes start: inside its mount namespace when it has one (then in its {@code workingDir}
- * there), directly otherwise. The Ray node, its restarts, its standby and every exec go through the same namespace.
+ * How one container's processes start: inside its mount namespace when it has one (then in its
+ * {@code workingDir} there), directly otherwise. The Ray node, its restarts, its standby and every
+ * exec go through the same namespace.
  */
 final class PodProcesses {
 
@@ -31,7 +31,10 @@ final class PodProcesses {
     this.adoptedStandby = adoptedStandby;
   }
 
-  /** Shared standbys start in a mount namespace of their own when the machine has them: any pod can adopt one. */
+  /**
+   * Shared standbys start in a mount namespace of their own when the machine has them: any pod can
+   * adopt one.
+   */
   static ProcessWrapper standbyWrapper(PodFilesystems files) {
     if (!files.namespaces().available()) {
       return null;
@@ -55,15 +58,21 @@ final class PodProcesses {
     }
     if (standby != null) {
       try {
-        return new PodProcesses(files.sandbox(pod, null, standby.pid()).orElseThrow(), workingDir, true);
+        return new PodProcesses(
+            files.sandbox(pod, null, standby.pid()).orElseThrow(), workingDir, true);
       } catch (RuntimeException e) {
-        logger.debug("Cannot mount pod {}'s volumes in its standby's namespace; it starts cold", ObjectKeys.of(pod), e);
+        logger.debug(
+            "Cannot mount pod {}'s volumes in its standby's namespace; it starts cold",
+            ObjectKeys.of(pod),
+            e);
       }
     }
     return new PodProcesses(files.sandbox(pod, null, null).orElseThrow(), workingDir, false);
   }
 
-  /** A container's processes for exec: its volumes set up and its namespace made if it has none yet. */
+  /**
+   * A container's processes for exec: its volumes set up and its namespace made if it has none yet.
+   */
   static PodProcesses forExec(PodFilesystems files, Pod pod, String container) {
     files.setUp(pod);
     Path workingDir = workingDir(PodEnvironment.container(pod, container));
@@ -75,13 +84,20 @@ final class PodProcesses {
     try {
       return files.environment(pod, container);
     } catch (ContainerEnv.ConfigException e) {
-      throw new IllegalStateException("container " + (container == null ? "" : container + " ") + "of pod " + ObjectKeys.of(pod)
-          + " is not running: CreateContainerConfigError: " + e.getMessage());
+      throw new IllegalStateException(
+          "container "
+              + (container == null ? "" : container + " ")
+              + "of pod "
+              + ObjectKeys.of(pod)
+              + " is not running: CreateContainerConfigError: "
+              + e.getMessage());
     }
   }
 
   private static Path workingDir(Container c) {
-    return c == null || c.getWorkingDir() == null || c.getWorkingDir().isBlank() ? null : Path.of(c.getWorkingDir());
+    return c == null || c.getWorkingDir() == null || c.getWorkingDir().isBlank()
+        ? null
+        : Path.of(c.getWorkingDir());
   }
 
   /** Whether the namespace is the standby's, which may therefore become the pod's node. */
@@ -96,7 +112,9 @@ final class PodProcesses {
 
   /** The container's workingDir, or null. */
   Path workingDir() {
-    return sandbox == null && workingDir != null && !workingDir.toFile().isDirectory() ? null : workingDir;
+    return sandbox == null && workingDir != null && !workingDir.toFile().isDirectory()
+        ? null
+        : workingDir;
   }
 
   /** {@code command} as an exec in the container runs it. */

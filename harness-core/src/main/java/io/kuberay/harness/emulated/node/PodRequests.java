@@ -7,7 +7,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
-/** A pod's CPU and memory requests as the scheduler counts them: the larger of containers and init containers. */
+/**
+ * A pod's CPU and memory requests as the scheduler counts them: the larger of containers and init
+ * containers.
+ */
 record PodRequests(BigDecimal cpu, BigDecimal memory) {
 
   PodRequests plus(PodRequests o) {
@@ -45,7 +48,10 @@ record PodRequests(BigDecimal cpu, BigDecimal memory) {
   private static BigDecimal amount(Container c, String name) {
     Map<String, Quantity> requests = c.getResources().getRequests();
     Map<String, Quantity> limits = c.getResources().getLimits();
-    Quantity q = requests != null && requests.get(name) != null ? requests.get(name) : limits == null ? null : limits.get(name);
+    Quantity q =
+        requests != null && requests.get(name) != null
+            ? requests.get(name)
+            : limits == null ? null : limits.get(name);
     return q == null ? BigDecimal.ZERO : Quantity.getAmountInBytes(q);
   }
 
@@ -62,7 +68,10 @@ record PodRequests(BigDecimal cpu, BigDecimal memory) {
       } else if (hasRequests) {
         for (String k : List.of("cpu", "memory")) {
           Quantity req = r.getRequests().get(k);
-          if (req != null && Quantity.getAmountInBytes(req).compareTo(Quantity.getAmountInBytes(r.getLimits().get(k))) != 0) {
+          if (req != null
+              && Quantity.getAmountInBytes(req)
+                      .compareTo(Quantity.getAmountInBytes(r.getLimits().get(k)))
+                  != 0) {
             guaranteed = false;
           }
         }

@@ -8,7 +8,9 @@ import java.util.Optional;
 /** What runs a scheduled pod's containers on the emulated node: processes, or nothing at all. */
 public interface PodRuntime extends PodChannels, AutoCloseable {
 
-  /** Starts the pod's containers and reports their progress to {@code lifecycle}; returns at once. */
+  /**
+   * Starts the pod's containers and reports their progress to {@code lifecycle}; returns at once.
+   */
   void start(Pod pod, PodLifecycle lifecycle);
 
   /** Stops whatever runs for the pod; bounded, idempotent. */
@@ -23,8 +25,13 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "Nothing listens on port " + containerPort + " of pod " + pod.getMetadata().getNamespace() + "/"
-                        + pod.getMetadata().getName() + " in the emulated cluster: its containers run without Ray processes."
+                    "Nothing listens on port "
+                        + containerPort
+                        + " of pod "
+                        + pod.getMetadata().getNamespace()
+                        + "/"
+                        + pod.getMetadata().getName()
+                        + " in the emulated cluster: its containers run without Ray processes."
                         + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
   }
 
@@ -44,16 +51,20 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
 
     void restarted(int restartCount);
 
-    /** A Normal event on the pod from the kubelet (e.g. Pulling while a Ray version is provisioned). */
+    /**
+     * A Normal event on the pod from the kubelet (e.g. Pulling while a Ray version is provisioned).
+     */
     void normal(String reason, String message);
 
     /**
-     * What the pod's image holds cannot be had (e.g. a Ray version that cannot be installed): the containers wait with
-     * {@code reason} and {@code message}, the pod does not start.
+     * What the pod's image holds cannot be had (e.g. a Ray version that cannot be installed): the
+     * containers wait with {@code reason} and {@code message}, the pod does not start.
      */
     void imageUnavailable(String reason, String message);
 
-    /** A Warning event on the pod from the kubelet (e.g. FailedMount while a ConfigMap is missing). */
+    /**
+     * A Warning event on the pod from the kubelet (e.g. FailedMount while a ConfigMap is missing).
+     */
     void warning(String reason, String message);
 
     /** The container cannot be created: CreateContainerConfigError with the kubelet's message. */

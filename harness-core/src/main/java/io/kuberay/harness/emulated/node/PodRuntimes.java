@@ -1,10 +1,10 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.ObjectKeys;
-import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.PodChannels;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Picks the runtime for each pod: Ray nodes go to the Ray runtime when there is one, the rest are simulated. */
+/**
+ * Picks the runtime for each pod: Ray nodes go to the Ray runtime when there is one, the rest are
+ * simulated.
+ */
 public final class PodRuntimes implements PodChannels, AutoCloseable {
 
   private final PodRuntime ray;
@@ -25,7 +28,8 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   }
 
   private PodRuntime runtimeFor(Pod pod) {
-    return assigned.computeIfAbsent(ObjectKeys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
+    return assigned.computeIfAbsent(
+        ObjectKeys.of(pod), k -> isRayNode(pod) && ray != null ? ray : simulated);
   }
 
   static boolean isRayNode(Pod pod) {

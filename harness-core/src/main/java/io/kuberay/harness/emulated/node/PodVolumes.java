@@ -1,7 +1,5 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.emulated.support.Json;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapProjection;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
@@ -15,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.NodeCapacity;
+import io.kuberay.harness.emulated.support.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +26,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A pod's volumes as the kubelet sets them up, each in a directory of the pod's own under the environment's
- * directory: configMap, secret, downwardAPI and projected volumes written with {@link AtomicVolumeWriter} (so
- * {@link #refresh()} reaches running containers as the kubelet's sync does), emptyDir as a directory shared by
- * the pod's containers, hostPath as the host's own path.
+ * A pod's volumes as the kubelet sets them up, each in a directory of the pod's own under the
+ * environment's directory: configMap, secret, downwardAPI and projected volumes written with {@link
+ * AtomicVolumeWriter} (so {@link #refresh()} reaches running containers as the kubelet's sync
+ * does), emptyDir as a directory shared by the pod's containers, hostPath as the host's own path.
  */
 final class PodVolumes {
 
   private static final int DEFAULT_MODE = 0644;
-  /** The CA bundle every namespace has in a cluster; the emulated API serves plain HTTP, so there is no CA to give. */
+
+  /**
+   * The CA bundle every namespace has in a cluster; the emulated API serves plain HTTP, so there is
+   * no CA to give.
+   */
   private static final String ROOT_CA = "kube-root-ca.crt";
 
   /** A volume the kubelet cannot set up (yet): its name and the kubelet's message. */
@@ -90,11 +93,17 @@ final class PodVolumes {
     }
   }
 
-  /** Writes the content-backed volumes again from the current ConfigMaps and Secrets; true when a file changed. */
+  /**
+   * Writes the content-backed volumes again from the current ConfigMaps and Secrets; true when a
+   * file changed.
+   */
   boolean refresh() {
     boolean changed = false;
     for (Volume v : volumes()) {
-      if (v.getConfigMap() != null || v.getSecret() != null || v.getDownwardAPI() != null || v.getProjected() != null) {
+      if (v.getConfigMap() != null
+          || v.getSecret() != null
+          || v.getDownwardAPI() != null
+          || v.getProjected() != null) {
         try {
           changed |= setUp(v);
         } catch (VolumeException e) {
@@ -105,19 +114,30 @@ final class PodVolumes {
     return changed;
   }
 
-  /** Whether a volume of this pod takes content from the ConfigMap ({@code kind} "ConfigMap") or Secret named. */
+  /**
+   * Whether a volume of this pod takes content from the ConfigMap ({@code kind} "ConfigMap") or
+   * Secret named.
+   */
   boolean uses(String kind, String name) {
     for (Volume v : volumes()) {
-      if ("ConfigMap".equals(kind) && v.getConfigMap() != null && name.equals(v.getConfigMap().getName())) {
+      if ("ConfigMap".equals(kind)
+          && v.getConfigMap() != null
+          && name.equals(v.getConfigMap().getName())) {
         return true;
       }
-      if ("Secret".equals(kind) && v.getSecret() != null && name.equals(v.getSecret().getSecretName())) {
+      if ("Secret".equals(kind)
+          && v.getSecret() != null
+          && name.equals(v.getSecret().getSecretName())) {
         return true;
       }
       if (v.getProjected() != null && v.getProjected().getSources() != null) {
         for (VolumeProjection p : v.getProjected().getSources()) {
-          if ("ConfigMap".equals(kind) && p.getConfigMap() != null && name.equals(p.getConfigMap().getName())
-              || "Secret".equals(kind) && p.getSecret() != null && name.equals(p.getSecret().getName())) {
+          if ("ConfigMap".equals(kind)
+                  && p.getConfigMap() != null
+                  && name.equals(p.getConfigMap().getName())
+              || "Secret".equals(kind)
+                  && p.getSecret() != null
+                  && name.equals(p.getSecret().getName())) {
             return true;
           }
         }
@@ -147,50 +167,100 @@ final class PodVolumes {
     Map<String, AtomicVolumeWriter.Entry> payload = new LinkedHashMap<>();
     if (v.getConfigMap() != null) {
       ConfigMapVolumeSource s = v.getConfigMap();
-      configMap(v.getName(), s.getName(), s.getItems(), mode(s.getDefaultMode()), Boolean.TRUE.equals(s.getOptional()), payload);
+      configMap(
+          v.getName(),
+          s.getName(),
+          s.getItems(),
+          mode(s.getDefaultMode()),
+          Boolean.TRUE.equals(s.getOptional()),
+          payload);
     } else if (v.getSecret() != null) {
       SecretVolumeSource s = v.getSecret();
-      secret(v.getName(), s.getSecretName(), s.getItems(), mode(s.getDefaultMode()), Boolean.TRUE.equals(s.getOptional()), payload);
+      secret(
+          v.getName(),
+          s.getSecretName(),
+          s.getItems(),
+          mode(s.getDefaultMode()),
+          Boolean.TRUE.equals(s.getOptional()),
+          payload);
     } else if (v.getDownwardAPI() != null) {
-      downwardApi(v.getName(), v.getDownwardAPI().getItems(), mode(v.getDownwardAPI().getDefaultMode()), payload);
+      downwardApi(
+          v.getName(),
+          v.getDownwardAPI().getItems(),
+          mode(v.getDownwardAPI().getDefaultMode()),
+          payload);
     } else if (v.getProjected() != null) {
       int mode = mode(v.getProjected().getDefaultMode());
       for (VolumeProjection p : v.getProjected().getSources()) {
         if (p.getConfigMap() != null) {
           ConfigMapProjection c = p.getConfigMap();
-          configMap(v.getName(), c.getName(), c.getItems(), mode, Boolean.TRUE.equals(c.getOptional()), payload);
+          configMap(
+              v.getName(),
+              c.getName(),
+              c.getItems(),
+              mode,
+              Boolean.TRUE.equals(c.getOptional()),
+              payload);
         } else if (p.getSecret() != null) {
           SecretProjection c = p.getSecret();
-          secret(v.getName(), c.getName(), c.getItems(), mode, Boolean.TRUE.equals(c.getOptional()), payload);
+          secret(
+              v.getName(),
+              c.getName(),
+              c.getItems(),
+              mode,
+              Boolean.TRUE.equals(c.getOptional()),
+              payload);
         } else if (p.getDownwardAPI() != null) {
           downwardApi(v.getName(), p.getDownwardAPI().getItems(), mode, payload);
         } else if (p.getServiceAccountToken() != null) {
-          // The service account's token, which the API server's front accepts (see ServiceAccountTokens).
-          String account = pod.getSpec().getServiceAccountName() == null ? "default" : pod.getSpec().getServiceAccountName();
-          String token = api != null ? api.tokens().issue(pod.getMetadata().getNamespace(), account)
-              : "emulated-service-account-token-" + account;
+          // The service account's token, which the API server's front accepts (see
+          // ServiceAccountTokens).
+          String account =
+              pod.getSpec().getServiceAccountName() == null
+                  ? "default"
+                  : pod.getSpec().getServiceAccountName();
+          String token =
+              api != null
+                  ? api.tokens().issue(pod.getMetadata().getNamespace(), account)
+                  : "emulated-service-account-token-" + account;
           payload.put(p.getServiceAccountToken().getPath(), entry(token, mode));
         } else {
-          throw new VolumeException(v.getName(), "projected source " + Json.toMap(p).keySet()
-              + " is not supported on the emulated node (configMap, secret, downwardAPI, serviceAccountToken are)");
+          throw new VolumeException(
+              v.getName(),
+              "projected source "
+                  + Json.toMap(p).keySet()
+                  + " is not supported on the emulated node (configMap, secret, downwardAPI, serviceAccountToken are)");
         }
       }
     } else {
       Map<String, Object> raw = Json.toMap(v);
       raw.remove("name");
-      throw new VolumeException(v.getName(), "volume type " + raw.keySet() + " is not supported on the emulated node"
-          + " (configMap, secret, emptyDir, downwardAPI, projected and hostPath are); use one of those, or the k3s backend");
+      throw new VolumeException(
+          v.getName(),
+          "volume type "
+              + raw.keySet()
+              + " is not supported on the emulated node"
+              + " (configMap, secret, emptyDir, downwardAPI, projected and hostPath are); use one of those, or the k3s backend");
     }
     return AtomicVolumeWriter.write(target, payload);
   }
 
-  private void configMap(String volume, String name, List<KeyToPath> items, int mode, boolean optional,
+  private void configMap(
+      String volume,
+      String name,
+      List<KeyToPath> items,
+      int mode,
+      boolean optional,
       Map<String, AtomicVolumeWriter.Entry> payload) {
-    ConfigMap cm = client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
+    ConfigMap cm =
+        client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
     Map<String, byte[]> data = new LinkedHashMap<>();
     if (cm == null && ROOT_CA.equals(name)) {
-      // What the root CA publisher puts in every namespace: the CA that signed the API server's certificate.
-      data.put("ca.crt", api != null ? api.caPem().get().getBytes(StandardCharsets.US_ASCII) : new byte[0]);
+      // What the root CA publisher puts in every namespace: the CA that signed the API server's
+      // certificate.
+      data.put(
+          "ca.crt",
+          api != null ? api.caPem().get().getBytes(StandardCharsets.US_ASCII) : new byte[0]);
     } else if (cm == null) {
       if (optional) {
         return;
@@ -204,12 +274,25 @@ final class PodVolumes {
         cm.getBinaryData().forEach((k, val) -> data.put(k, Base64.getDecoder().decode(val)));
       }
     }
-    project(volume, "configmap references non-existent config key: ", data, items, mode, optional, payload);
+    project(
+        volume,
+        "configmap references non-existent config key: ",
+        data,
+        items,
+        mode,
+        optional,
+        payload);
   }
 
-  private void secret(String volume, String name, List<KeyToPath> items, int mode, boolean optional,
+  private void secret(
+      String volume,
+      String name,
+      List<KeyToPath> items,
+      int mode,
+      boolean optional,
       Map<String, AtomicVolumeWriter.Entry> payload) {
-    Secret secret = client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
+    Secret secret =
+        client.secrets().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
     if (secret == null) {
       if (optional) {
         return;
@@ -226,8 +309,14 @@ final class PodVolumes {
     project(volume, "references non-existent secret key: ", data, items, mode, optional, payload);
   }
 
-  private static void project(String volume, String missingKey, Map<String, byte[]> data, List<KeyToPath> items, int mode,
-      boolean optional, Map<String, AtomicVolumeWriter.Entry> payload) {
+  private static void project(
+      String volume,
+      String missingKey,
+      Map<String, byte[]> data,
+      List<KeyToPath> items,
+      int mode,
+      boolean optional,
+      Map<String, AtomicVolumeWriter.Entry> payload) {
     if (items == null || items.isEmpty()) {
       data.forEach((k, val) -> payload.put(k, new AtomicVolumeWriter.Entry(val, mode)));
       return;
@@ -240,11 +329,17 @@ final class PodVolumes {
         }
         throw new VolumeException(volume, missingKey + item.getKey());
       }
-      payload.put(item.getPath(), new AtomicVolumeWriter.Entry(value, item.getMode() != null ? item.getMode() : mode));
+      payload.put(
+          item.getPath(),
+          new AtomicVolumeWriter.Entry(value, item.getMode() != null ? item.getMode() : mode));
     }
   }
 
-  private void downwardApi(String volume, List<DownwardAPIVolumeFile> items, int mode, Map<String, AtomicVolumeWriter.Entry> payload) {
+  private void downwardApi(
+      String volume,
+      List<DownwardAPIVolumeFile> items,
+      int mode,
+      Map<String, AtomicVolumeWriter.Entry> payload) {
     if (items == null) {
       return;
     }
@@ -270,16 +365,33 @@ final class PodVolumes {
     String type = v.getHostPath().getType() == null ? "" : v.getHostPath().getType();
     if (!Files.exists(path)) {
       if (type.isEmpty()) {
-        // The kubelet mounts a missing path of no type as a new directory: here that would write the host.
-        throw new VolumeException(v.getName(), "hostPath " + path + " does not exist on this machine, and the emulated"
-            + " node never creates host paths; create it before the pod starts");
+        // The kubelet mounts a missing path of no type as a new directory: here that would write
+        // the host.
+        throw new VolumeException(
+            v.getName(),
+            "hostPath "
+                + path
+                + " does not exist on this machine, and the emulated"
+                + " node never creates host paths; create it before the pod starts");
       }
-      throw new VolumeException(v.getName(), "hostPath type check failed: " + path + " is not a "
-          + (type.startsWith("File") ? "file" : "directory") + (type.endsWith("OrCreate")
-              ? " (the emulated node never creates host paths: create it before the pod starts)" : ""));
+      throw new VolumeException(
+          v.getName(),
+          "hostPath type check failed: "
+              + path
+              + " is not a "
+              + (type.startsWith("File") ? "file" : "directory")
+              + (type.endsWith("OrCreate")
+                  ? " (the emulated node never creates host paths: create it before the pod starts)"
+                  : ""));
     }
-    if (type.startsWith("Directory") && !Files.isDirectory(path) || type.startsWith("File") && !Files.isRegularFile(path)) {
-      throw new VolumeException(v.getName(), "hostPath type check failed: " + path + " is not a " + (type.startsWith("File") ? "file" : "directory"));
+    if (type.startsWith("Directory") && !Files.isDirectory(path)
+        || type.startsWith("File") && !Files.isRegularFile(path)) {
+      throw new VolumeException(
+          v.getName(),
+          "hostPath type check failed: "
+              + path
+              + " is not a "
+              + (type.startsWith("File") ? "file" : "directory"));
     }
   }
 
@@ -295,7 +407,8 @@ final class PodVolumes {
     try {
       Files.createDirectories(p);
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create volume directory " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Cannot create volume directory " + p + ": " + e.getMessage(), e);
     }
   }
 }

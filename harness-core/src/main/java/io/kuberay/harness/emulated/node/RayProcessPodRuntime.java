@@ -1,16 +1,14 @@
 package io.kuberay.harness.emulated.node;
 
-import io.kuberay.harness.ray.process.ProcessWrapper;
-
-import io.kuberay.harness.ray.process.JvmReaper;
-
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.ObjectKeys;
-import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.Waits;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.ray.process.LocalExec;
+import io.kuberay.harness.ray.process.ProcessWrapper;
 import io.kuberay.harness.ray.process.RayNode;
 import io.kuberay.harness.ray.process.RayNodeLauncher;
 import io.kuberay.harness.ray.process.RayNodeSpec;
@@ -35,9 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -45,60 +43,95 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs Ray pods as real {@code ray start} processes on loopback: the head pod is a Ray head, worker pods
- * join it once its GCS answers (the {@code wait-gcs-ready} init container), readiness follows KubeRay's
- * probes, a dead process is restarted as restartPolicy Always asks, and exec runs with the pod's
- * environment pointed at this cluster's GCS.
+ * Runs Ray pods as real {@code ray start} processes on loopback: the head pod is a Ray head, worker
+ * pods join it once its GCS answers (the {@code wait-gcs-ready} init container), readiness follows
+ * KubeRay's probes, a dead process is restarted as restartPolicy Always asks, and exec runs with
+ * the pod's environment pointed at this cluster's GCS.
  *
- * <p>A pod's {@code ray start} runs in an interpreter that has already imported Ray (a {@link RayStandby}): one of
- * two kept ready while no pod starts, or, for a worker without one, its own, started with the pod so that Python
- * imports Ray while the init container waits. Command line, environment and log are the same as a cold start's.
+ * <p>A pod's {@code ray start} runs in an interpreter that has already imported Ray (a {@link
+ * RayStandby}): one of two kept ready while no pod starts, or, for a worker without one, its own,
+ * started with the pod so that Python imports Ray while the init container waits. Command line,
+ * environment and log are the same as a cold start's.
  */
 public final class RayProcessPodRuntime implements PodRuntime {
 
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
   private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
-  /** How many standbys an environment keeps (system property, or {@code KUBERAY_RAY_STANDBYS}); 0 turns them off. */
+
+  /**
+   * How many standbys an environment keeps (system property, or {@code KUBERAY_RAY_STANDBYS}); 0
+   * turns them off.
+   */
   public static final String STANDBYS_PROPERTY = "kuberay.ray.standbys";
+
   /** By default one for a head and one for a worker: the chart's cluster. */
   private static final int DEFAULT_STANDBYS = 2;
+
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
   /** The Ray version of each pod's image, and a launcher per version. */
   private final PodRayVersions versions;
+
   private final Path logDir;
   private final int standbyCount;
   private final Map<String, RayNode> nodes = new ConcurrentHashMap<>();
+
   /** namespace/cluster → head node, as the head service resolves in a real cluster. */
   private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
-  /** namespace/cluster → the Ray version its head runs: its workers run the same, as in a cluster built from one image. */
+
+  /**
+   * namespace/cluster → the Ray version its head runs: its workers run the same, as in a cluster
+   * built from one image.
+   */
   private final Map<String, String> headVersions = new ConcurrentHashMap<>();
+
   /** namespace/name → the Ray version the pod runs (its exec uses the same). */
   private final Map<String, String> podVersions = new ConcurrentHashMap<>();
-  private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "kuberay-emulated-kubelet");
-    t.setDaemon(true);
-    return t;
-  });
-  /** Interpreters that have imported Ray's CLI, ready to become the next pods' {@code ray start} (see RayStandby). */
+
+  private final ExecutorService workers =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "kuberay-emulated-kubelet");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * Interpreters that have imported Ray's CLI, ready to become the next pods' {@code ray start}
+   * (see RayStandby).
+   */
   private final Deque<PooledStandby> standbys = new ConcurrentLinkedDeque<>();
-  /** The version the pool's standbys run: the one the last pod started with (first: the default). */
+
+  /**
+   * The version the pool's standbys run: the one the last pod started with (first: the default).
+   */
   private volatile String standbyVersion;
-  /** Pods between start and their node's first readiness: standbys are replaced only when none starts. */
+
+  /**
+   * Pods between start and their node's first readiness: standbys are replaced only when none
+   * starts.
+   */
   private final AtomicInteger starting = new AtomicInteger();
+
   /** Pods that were deleted: their nodes must not be (re)launched. */
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
   private final Object podLock = new Object();
+
   /** Volumes, env sources and mount namespaces of the pods. */
   private final PodFilesystems files;
+
   /** Head pods' autoscaler containers, by pod key. */
   private final Map<String, AutoscalerContainer> autoscalers = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService containerRestarts = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kuberay-emulated-container-restarts");
-    t.setDaemon(true);
-    return t;
-  });
+
+  private final ScheduledExecutorService containerRestarts =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kuberay-emulated-container-restarts");
+            t.setDaemon(true);
+            return t;
+          });
   private final Map<String, Path> shimDirs = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -107,9 +140,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   /**
    * @param runtime the default Ray, for pods whose image and RayCluster name no version
-   * @param clusterRayVersion the {@code spec.rayVersion} of a pod's RayCluster, for images whose tag names no version
+   * @param clusterRayVersion the {@code spec.rayVersion} of a pod's RayCluster, for images whose
+   *     tag names no version
    */
-  public RayProcessPodRuntime(RayRuntime runtime, Path logDir, int standbyCount, PodFilesystems files,
+  public RayProcessPodRuntime(
+      RayRuntime runtime,
+      Path logDir,
+      int standbyCount,
+      PodFilesystems files,
       Function<Pod, Optional<String>> clusterRayVersion) {
     this.files = files;
     this.versions = new PodRayVersions(runtime, RayRuntime::resolve, clusterRayVersion);
@@ -122,8 +160,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /**
-   * The standby count set by {@value #STANDBYS_PROPERTY} (or {@code KUBERAY_RAY_STANDBYS}), read as every setting is
-   * ({@link io.kuberay.harness.install.Settings}).
+   * The standby count set by {@value #STANDBYS_PROPERTY} (or {@code KUBERAY_RAY_STANDBYS}), read as
+   * every setting is ({@link io.kuberay.harness.install.Settings}).
    *
    * @throws IllegalArgumentException naming the setting when it is not a whole number from 0 to 16
    */
@@ -139,13 +177,18 @@ public final class RayProcessPodRuntime implements PodRuntime {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(STANDBYS_PROPERTY + " (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby"
-        + " interpreters) to 16, was '" + value.get() + "'; the default is " + DEFAULT_STANDBYS);
+    throw new IllegalArgumentException(
+        STANDBYS_PROPERTY
+            + " (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby"
+            + " interpreters) to 16, was '"
+            + value.get()
+            + "'; the default is "
+            + DEFAULT_STANDBYS);
   }
 
   /**
-   * Tops the standbys up to the configured count, unless pods are starting (their imports would compete); standbys of
-   * a version no longer asked for are ended first.
+   * Tops the standbys up to the configured count, unless pods are starting (their imports would
+   * compete); standbys of a version no longer asked for are ended first.
    */
   private synchronized void replenishStandbys() {
     String version = standbyVersion;
@@ -158,7 +201,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
     try {
       RayNodeLauncher launcher = versions.launcher(version);
       while (!closed && starting.get() == 0 && standbys.size() < standbyCount) {
-        standbys.add(new PooledStandby(version, launcher.standby(Map.of(), PodProcesses.standbyWrapper(files))));
+        standbys.add(
+            new PooledStandby(
+                version, launcher.standby(Map.of(), PodProcesses.standbyWrapper(files))));
       }
     } catch (RuntimeException e) {
       logger.debug("Cannot start a Ray standby interpreter; pods start cold", e);
@@ -166,9 +211,13 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /** A standby of the version that fits the pod's environment, if one is ready. */
-  private RayStandby takeStandby(String version, RayNodeLauncher launcher, Map<String, String> podEnv) {
+  private RayStandby takeStandby(
+      String version, RayNodeLauncher launcher, Map<String, String> podEnv) {
     for (PooledStandby p : standbys) {
-      if (p.version().equals(version) && p.standby().isAlive() && launcher.fits(p.standby(), podEnv) && standbys.remove(p)) {
+      if (p.version().equals(version)
+          && p.standby().isAlive()
+          && launcher.fits(p.standby(), podEnv)
+          && standbys.remove(p)) {
         return p.standby();
       }
     }
@@ -176,7 +225,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /** A standby of the pod's own, which imports Ray while the pod's init container waits. */
-  private RayStandby ownStandby(RayNodeLauncher launcher, Map<String, String> podEnv, ProcessWrapper wrapper) {
+  private RayStandby ownStandby(
+      RayNodeLauncher launcher, Map<String, String> podEnv, ProcessWrapper wrapper) {
     try {
       return launcher.standby(podEnv, wrapper);
     } catch (RuntimeException e) {
@@ -188,14 +238,17 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private void started() {
     if (starting.decrementAndGet() == 0 && !closed) {
       // A little later: the status writes that follow readiness come first.
-      CompletableFuture.runAsync(this::replenishStandbys,
-          CompletableFuture.delayedExecutor(REPLENISH_DELAY.toMillis(), TimeUnit.MILLISECONDS, workers));
+      CompletableFuture.runAsync(
+          this::replenishStandbys,
+          CompletableFuture.delayedExecutor(
+              REPLENISH_DELAY.toMillis(), TimeUnit.MILLISECONDS, workers));
     }
   }
 
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
-    // A pod of the same name may come back (a deterministic head name): deletions are delivered before creations.
+    // A pod of the same name may come back (a deterministic head name): deletions are delivered
+    // before creations.
     cancelled.remove(ObjectKeys.of(pod));
     workers.submit(() -> run(Json.copy(pod), lifecycle));
   }
@@ -212,11 +265,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private void runNode(Pod pod, PodLifecycle lifecycle) {
     String key = ObjectKeys.of(pod);
     boolean head = "head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE));
-    String clusterKey = ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
+    String clusterKey =
+        ObjectKeys.of(
+            pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER));
     Map<String, String> params = startParams(pod);
     // Volumes mounted and env resolved first, as the kubelet does before it creates a container.
     Optional<Map<String, String>> prepared =
-        ContainerPreparation.prepare(files, pod, lifecycle, () -> closed || cancelled.contains(key));
+        ContainerPreparation.prepare(
+            files, pod, lifecycle, () -> closed || cancelled.contains(key));
     if (prepared.isEmpty()) {
       cancelled.remove(key);
       return;
@@ -233,7 +289,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
     standbyVersion = version;
     starting.incrementAndGet();
     boolean counted = true;
-    // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the pod may start.
+    // The main container's interpreter starts now and imports Ray; `ray start` runs in it once the
+    // pod may start.
     RayStandby standby = takeStandby(version, launcher, podEnv);
     PodProcesses processes;
     try {
@@ -256,29 +313,49 @@ public final class RayProcessPodRuntime implements PodRuntime {
       standby = ownStandby(launcher, podEnv, processes.wrapper());
     }
     try {
-      Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+      Path log =
+          logDir.resolve(
+              pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
       int restarts = 0;
       while (!closed && nodes.containsKey(key) || restarts == 0) {
-        // A worker reaches its head through the head service, which resolves to the head as it is now: after a head
-        // restart the restarted worker container joins the new head (its old raylet exits once the GCS is gone).
+        // A worker reaches its head through the head service, which resolves to the head as it is
+        // now: after a head
+        // restart the restarted worker container joins the new head (its old raylet exits once the
+        // GCS is gone).
         RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey);
         RayNodeLauncher nodeLauncher = launcher;
         String headVersion = head ? version : headVersions.getOrDefault(clusterKey, version);
         if (!headVersion.equals(version)) {
           // One cluster, one Ray: a worker of another version could not join its head.
-          lifecycle.warning("RayVersionMismatch", "The worker's " + chosen.get().source() + " says Ray " + version
-              + ", its head runs Ray " + headVersion + ": the worker runs Ray " + headVersion + " too, as a Ray cluster"
-              + " needs one version. Give the head and worker groups images of the same Ray version.");
+          lifecycle.warning(
+              "RayVersionMismatch",
+              "The worker's "
+                  + chosen.get().source()
+                  + " says Ray "
+                  + version
+                  + ", its head runs Ray "
+                  + headVersion
+                  + ": the worker runs Ray "
+                  + headVersion
+                  + " too, as a Ray cluster"
+                  + " needs one version. Give the head and worker groups images of the same Ray version.");
           nodeLauncher = versions.launcher(headVersion);
           podVersions.put(key, headVersion);
         }
-        RayNodeSpec.Builder spec = head ? RayNodeSpec.head(pod.getMetadata().getName())
-            : RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
+        RayNodeSpec.Builder spec =
+            head
+                ? RayNodeSpec.head(pod.getMetadata().getName())
+                : RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
         if (restarts == 0) {
           lifecycle.initContainersDone();
         }
-        RayNodeSpec built = spec.rayStartParams(params).env(podEnv).logFile(log)
-            .wrapper(processes.wrapper()).workingDir(processes.workingDir()).build();
+        RayNodeSpec built =
+            spec.rayStartParams(params)
+                .env(podEnv)
+                .logFile(log)
+                .wrapper(processes.wrapper())
+                .workingDir(processes.workingDir())
+                .build();
         RayNode node = nodeLauncher.launch(built, standby);
         standby = null;
         boolean deleted;
@@ -298,7 +375,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
           return;
         }
         if (head && AutoscalerContainer.present(pod)) {
-          // The sidecar starts with the Ray container; a restarted head listens on a new port, so it follows.
+          // The sidecar starts with the Ray container; a restarted head listens on a new port, so
+          // it follows.
           startAutoscaler(pod, key, node, lifecycle);
         }
         if (restarts == 0) {
@@ -306,7 +384,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         } else {
           lifecycle.restarted(restarts);
         }
-        NodeReadiness readiness = NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
+        NodeReadiness readiness =
+            NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
         try {
           node.awaitReady(READY_WAIT);
         } finally {
@@ -317,7 +396,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         if (readiness.headCurrent()) {
           lifecycle.readiness(true);
-          // Until the process exits (crash, or stop() on pod deletion), readiness follows KubeRay's probe.
+          // Until the process exits (crash, or stop() on pod deletion), readiness follows KubeRay's
+          // probe.
           readiness.watch(lifecycle, () -> closed || nodes.get(key) != node);
         }
         ProcessHandle.of(node.pid()).ifPresent(h -> h.onExit().join());
@@ -343,9 +423,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /**
-   * The pod's Ray version, resolved: on a version's first use it is provisioned while the pod waits, as a kubelet
-   * pulls an image, with events saying so. A version that cannot be had leaves the pod waiting with the reason and
-   * the fix in its status and a Warning event; empty then.
+   * The pod's Ray version, resolved: on a version's first use it is provisioned while the pod
+   * waits, as a kubelet pulls an image, with events saying so. A version that cannot be had leaves
+   * the pod waiting with the reason and the fix in its status and a Warning event; empty then.
    */
   private Optional<PodRayVersions.Choice> rayVersion(Pod pod, PodLifecycle lifecycle) {
     PodRayVersions.Choice choice = versions.choose(pod);
@@ -353,16 +433,28 @@ public final class RayProcessPodRuntime implements PodRuntime {
       return Optional.of(choice);
     }
     long start = System.nanoTime();
-    lifecycle.normal("Pulling", "Resolving Ray " + choice.version() + " from " + choice.source()
-        + ": provisioned into the harness's cache on its first use, reused after");
+    lifecycle.normal(
+        "Pulling",
+        "Resolving Ray "
+            + choice.version()
+            + " from "
+            + choice.source()
+            + ": provisioned into the harness's cache on its first use, reused after");
     try {
       versions.launcher(choice.version());
-      lifecycle.normal("Pulled", "Ray " + choice.version() + " ready in "
-          + Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0 + " s");
+      lifecycle.normal(
+          "Pulled",
+          "Ray "
+              + choice.version()
+              + " ready in "
+              + Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0
+              + " s");
       return Optional.of(choice);
     } catch (RuntimeException e) {
-      logger.warn("Pod {} cannot run Ray {}: {}", ObjectKeys.of(pod), choice.version(), e.getMessage());
-      lifecycle.imageUnavailable("ErrImagePull", e.getMessage() + " (the version comes from " + choice.source() + ")");
+      logger.warn(
+          "Pod {} cannot run Ray {}: {}", ObjectKeys.of(pod), choice.version(), e.getMessage());
+      lifecycle.imageUnavailable(
+          "ErrImagePull", e.getMessage() + " (the version comes from " + choice.source() + ")");
       return Optional.empty();
     }
   }
@@ -373,9 +465,24 @@ public final class RayProcessPodRuntime implements PodRuntime {
       old.close();
     }
     try {
-      Path log = logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + AutoscalerContainer.NAME + ".log");
+      Path log =
+          logDir.resolve(
+              pod.getMetadata().getNamespace()
+                  + "_"
+                  + pod.getMetadata().getName()
+                  + "_"
+                  + AutoscalerContainer.NAME
+                  + ".log");
       String version = podVersions.get(key);
-      AutoscalerContainer started = AutoscalerContainer.start(pod, files, versions.runtime(version), shimDir(version), head.gcsAddress(), log, containerRestarts);
+      AutoscalerContainer started =
+          AutoscalerContainer.start(
+              pod,
+              files,
+              versions.runtime(version),
+              shimDir(version),
+              head.gcsAddress(),
+              log,
+              containerRestarts);
       synchronized (podLock) {
         if (cancelled.contains(key)) {
           started.close();
@@ -385,20 +492,33 @@ public final class RayProcessPodRuntime implements PodRuntime {
       }
     } catch (RuntimeException e) {
       logger.warn("Cannot start the autoscaler container of pod {}", key, e);
-      lifecycle.warning("Failed", "Error: container autoscaler cannot start on the emulated node: " + e.getMessage());
+      lifecycle.warning(
+          "Failed",
+          "Error: container autoscaler cannot start on the emulated node: " + e.getMessage());
     }
   }
 
   /** The autoscaler's {@code ray} shim runs the pod's Ray version: one per version. */
   private Path shimDir(String version) {
-    return shimDirs.computeIfAbsent(version,
-        v -> AutoscalerContainer.writeShim(versions.runtime(v), logDir.resolveSibling("pod-bin").resolve(v)));
+    return shimDirs.computeIfAbsent(
+        version,
+        v ->
+            AutoscalerContainer.writeShim(
+                versions.runtime(v), logDir.resolveSibling("pod-bin").resolve(v)));
   }
 
-  /** Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its whole readiness. */
+  /**
+   * Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its
+   * whole readiness.
+   */
   private RayNode awaitHeadGcs(String key, String clusterKey) {
-    return Waits.until("wait-gcs-ready of pod " + key, "the head's GCS to answer", GCS_WAIT,
-        () -> heads.get(clusterKey), n -> !closed && gcsAnswers(n), n -> n.isAlive() ? "head starting" : "head exited",
+    return Waits.until(
+        "wait-gcs-ready of pod " + key,
+        "the head's GCS to answer",
+        GCS_WAIT,
+        () -> heads.get(clusterKey),
+        n -> !closed && gcsAnswers(n),
+        n -> n.isAlive() ? "head starting" : "head exited",
         n -> closed || cancelled.contains(key));
   }
 
@@ -417,7 +537,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
   /** The operator's generated {@code ray start} flags, read back from KUBERAY_GEN_RAY_START_CMD. */
   static Map<String, String> startParams(Pod pod) {
     Map<String, String> params = new LinkedHashMap<>();
-    String command = PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
+    String command =
+        PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
     for (String word : command.split("\\s+")) {
       if (!word.startsWith("--") || word.equals("--head")) {
         continue;
@@ -433,7 +554,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
   public void stop(String namespace, String name) {
     RayNode node;
     synchronized (podLock) {
-      // A pod still waiting for the head's GCS, or between a crash and its restart, must not start a node any more.
+      // A pod still waiting for the head's GCS, or between a crash and its restart, must not start
+      // a node any more.
       cancelled.add(ObjectKeys.of(namespace, name));
       node = nodes.remove(ObjectKeys.of(namespace, name));
       podVersions.remove(ObjectKeys.of(namespace, name));
@@ -442,15 +564,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
       }
     }
     AutoscalerContainer autoscaler = autoscalers.remove(ObjectKeys.of(namespace, name));
-    Runnable stopping = () -> {
-      if (autoscaler != null) {
-        autoscaler.close();
-      }
-      if (node != null) {
-        node.stop();
-      }
-      files.remove(namespace, name);
-    };
+    Runnable stopping =
+        () -> {
+          if (autoscaler != null) {
+            autoscaler.close();
+          }
+          if (node != null) {
+            node.stop();
+          }
+          files.remove(namespace, name);
+        };
     try {
       workers.submit(stopping);
     } catch (RejectedExecutionException e) {
@@ -463,16 +586,24 @@ public final class RayProcessPodRuntime implements PodRuntime {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putAll(versions.runtime(podVersions.get(ObjectKeys.of(pod))).environment());
     JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
-    RayNode head = heads.get(ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
+    RayNode head =
+        heads.get(
+            ObjectKeys.of(
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (head != null) {
-      // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback port.
+      // The pod's RAY_ADDRESS names the head's in-cluster address; here it is the head's loopback
+      // port.
       env.put("RAY_ADDRESS", head.gcsAddress());
     }
     // /usr/bin/env looks the program up on the pod's PATH (the Ray runtime first), not the JVM's.
     List<String> viaEnv = new ArrayList<>();
     viaEnv.add("/usr/bin/env");
     viaEnv.addAll(command);
-    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv)).withEnv(env).withTimeout(timeout).run();
+    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv))
+        .withEnv(env)
+        .withTimeout(timeout)
+        .run();
   }
 
   @Override
@@ -480,11 +611,23 @@ public final class RayProcessPodRuntime implements PodRuntime {
     RayNode node = nodes.get(ObjectKeys.of(pod));
     AutoscalerContainer autoscaler = autoscalers.get(ObjectKeys.of(pod));
     if (AutoscalerContainer.NAME.equals(container)) {
-      Path own = autoscaler != null ? autoscaler.log()
-          : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + "_" + AutoscalerContainer.NAME + ".log");
+      Path own =
+          autoscaler != null
+              ? autoscaler.log()
+              : logDir.resolve(
+                  pod.getMetadata().getNamespace()
+                      + "_"
+                      + pod.getMetadata().getName()
+                      + "_"
+                      + AutoscalerContainer.NAME
+                      + ".log");
       return read(own);
     }
-    Path log = node != null ? node.logFile() : logDir.resolve(pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    Path log =
+        node != null
+            ? node.logFile()
+            : logDir.resolve(
+                pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
     return read(log);
   }
 
@@ -505,13 +648,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (containerPort == 8265 && node.isHead()) {
       return Optional.of(node.dashboardUrl());
     }
-    int port = switch (containerPort) {
-      case 6379 -> node.ports().gcs();
-      case 10001 -> node.ports().client();
-      case 8080 -> node.ports().metricsExport();
-      case 52365 -> node.ports().dashboardAgentHttp();
-      default -> 0;
-    };
+    int port =
+        switch (containerPort) {
+          case 6379 -> node.ports().gcs();
+          case 10001 -> node.ports().client();
+          case 8080 -> node.ports().metricsExport();
+          case 52365 -> node.ports().dashboardAgentHttp();
+          default -> 0;
+        };
     return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
   }
 
@@ -537,6 +681,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // The logs stay: they live in the environment's directory, which goes when the environment closes.
+    // The logs stay: they live in the environment's directory, which goes when the environment
+    // closes.
   }
 }

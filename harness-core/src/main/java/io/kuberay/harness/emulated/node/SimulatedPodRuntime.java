@@ -11,8 +11,8 @@ import java.util.Optional;
 
 /**
  * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
- * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the command
- * locally with the pod's environment, volumes and workingDir (see {@link PodFilesystems}).
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the
+ * command locally with the pod's environment, volumes and workingDir (see {@link PodFilesystems}).
  */
 public final class SimulatedPodRuntime implements PodRuntime {
 
@@ -37,7 +37,10 @@ public final class SimulatedPodRuntime implements PodRuntime {
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     Map<String, String> env = PodProcesses.execEnvironment(files, pod, container);
-    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(command)).withEnv(env).withTimeout(timeout).run();
+    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(command))
+        .withEnv(env)
+        .withTimeout(timeout)
+        .run();
   }
 
   @Override

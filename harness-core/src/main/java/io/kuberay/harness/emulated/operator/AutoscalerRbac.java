@@ -16,38 +16,77 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The autoscaler's identity ({@code common/rbac.go}): a ServiceAccount named as the head pod's, a Role on pods and
- * rayclusters (v1.5.0+ also {@code pods/resize}) and a RoleBinding of the two, all owned by the cluster.
+ * The autoscaler's identity ({@code common/rbac.go}): a ServiceAccount named as the head pod's, a
+ * Role on pods and rayclusters (v1.5.0+ also {@code pods/resize}) and a RoleBinding of the two, all
+ * owned by the cluster.
  */
 final class AutoscalerRbac {
 
   private AutoscalerRbac() {}
 
   static ServiceAccount serviceAccount(RayClusterView cluster) {
-    return new ServiceAccountBuilder().withNewMetadata()
+    return new ServiceAccountBuilder()
+        .withNewMetadata()
         .withName(HeadServiceFactory.checkName(AutoscalerSidecar.serviceAccountName(cluster)))
-        .withNamespace(cluster.namespace()).withLabels(labels(cluster)).withOwnerReferences(PodFactory.owner(cluster))
-        .endMetadata().build();
+        .withNamespace(cluster.namespace())
+        .withLabels(labels(cluster))
+        .withOwnerReferences(PodFactory.owner(cluster))
+        .endMetadata()
+        .build();
   }
 
   static Role role(OperatorFlavor flavor, RayClusterView cluster) {
     List<PolicyRule> rules = new ArrayList<>();
-    rules.add(new PolicyRuleBuilder().withApiGroups("").withResources("pods").withVerbs("get", "list", "watch", "patch").build());
+    rules.add(
+        new PolicyRuleBuilder()
+            .withApiGroups("")
+            .withResources("pods")
+            .withVerbs("get", "list", "watch", "patch")
+            .build());
     if (flavor.version().isAtLeast(KubeRayVersion.V1_5_0)) {
-      rules.add(new PolicyRuleBuilder().withApiGroups("").withResources("pods/resize").withVerbs("patch").build());
+      rules.add(
+          new PolicyRuleBuilder()
+              .withApiGroups("")
+              .withResources("pods/resize")
+              .withVerbs("patch")
+              .build());
     }
-    rules.add(new PolicyRuleBuilder().withApiGroups("ray.io").withResources("rayclusters").withVerbs("get", "patch").build());
-    return new RoleBuilder().withNewMetadata().withName(HeadServiceFactory.checkName(cluster.name())).withNamespace(cluster.namespace())
-        .withLabels(labels(cluster)).withOwnerReferences(PodFactory.owner(cluster)).endMetadata().withRules(rules).build();
+    rules.add(
+        new PolicyRuleBuilder()
+            .withApiGroups("ray.io")
+            .withResources("rayclusters")
+            .withVerbs("get", "patch")
+            .build());
+    return new RoleBuilder()
+        .withNewMetadata()
+        .withName(HeadServiceFactory.checkName(cluster.name()))
+        .withNamespace(cluster.namespace())
+        .withLabels(labels(cluster))
+        .withOwnerReferences(PodFactory.owner(cluster))
+        .endMetadata()
+        .withRules(rules)
+        .build();
   }
 
   static RoleBinding roleBinding(RayClusterView cluster) {
-    return new RoleBindingBuilder().withNewMetadata().withName(HeadServiceFactory.checkName(cluster.name()))
-        .withNamespace(cluster.namespace()).withLabels(labels(cluster)).withOwnerReferences(PodFactory.owner(cluster)).endMetadata()
-        .addNewSubject().withKind("ServiceAccount").withName(HeadServiceFactory.checkName(AutoscalerSidecar.serviceAccountName(cluster)))
-        .withNamespace(cluster.namespace()).endSubject()
-        .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName(HeadServiceFactory.checkName(cluster.name()))
-        .endRoleRef().build();
+    return new RoleBindingBuilder()
+        .withNewMetadata()
+        .withName(HeadServiceFactory.checkName(cluster.name()))
+        .withNamespace(cluster.namespace())
+        .withLabels(labels(cluster))
+        .withOwnerReferences(PodFactory.owner(cluster))
+        .endMetadata()
+        .addNewSubject()
+        .withKind("ServiceAccount")
+        .withName(HeadServiceFactory.checkName(AutoscalerSidecar.serviceAccountName(cluster)))
+        .withNamespace(cluster.namespace())
+        .endSubject()
+        .withNewRoleRef()
+        .withApiGroup("rbac.authorization.k8s.io")
+        .withKind("Role")
+        .withName(HeadServiceFactory.checkName(cluster.name()))
+        .endRoleRef()
+        .build();
   }
 
   private static Map<String, String> labels(RayClusterView cluster) {

@@ -21,9 +21,10 @@ import java.util.Optional;
 
 /**
  * What {@code enableInTreeAutoscaling: true} adds to the head pod ({@code DefaultHeadPodTemplate},
- * {@code BuildAutoscalerContainer}, {@code mergeAutoscalerOverrides}): the {@code autoscaler} container with the Ray
- * image, the cluster's service account, {@code RAY_enable_autoscaler_v2} on the Ray container when
- * {@code autoscalerOptions.version} is set (v1.5.0+: v2 only; v1.7.0: v1 too) and restartPolicy Never with v2.
+ * {@code BuildAutoscalerContainer}, {@code mergeAutoscalerOverrides}): the {@code autoscaler}
+ * container with the Ray image, the cluster's service account, {@code RAY_enable_autoscaler_v2} on
+ * the Ray container when {@code autoscalerOptions.version} is set (v1.5.0+: v2 only; v1.7.0: v1
+ * too) and restartPolicy Never with v2.
  */
 final class AutoscalerSidecar {
 
@@ -42,7 +43,9 @@ final class AutoscalerSidecar {
     this.options = Maps.map(cluster.spec().get("autoscalerOptions"));
   }
 
-  /** {@code utils.GetHeadGroupServiceAccountName}: the head template's own, else the cluster's name. */
+  /**
+   * {@code utils.GetHeadGroupServiceAccountName}: the head template's own, else the cluster's name.
+   */
   static String serviceAccountName(RayClusterView cluster) {
     PodSpec spec = cluster.headTemplate().getSpec();
     String own = spec == null ? null : spec.getServiceAccountName();
@@ -70,7 +73,9 @@ final class AutoscalerSidecar {
     }
   }
 
-  /** v1.5.0+ {@code DefaultWorkerPodTemplate}: with autoscaler v2 worker pods never restart either. */
+  /**
+   * v1.5.0+ {@code DefaultWorkerPodTemplate}: with autoscaler v2 worker pods never restart either.
+   */
   void addToWorker(PodSpec spec) {
     if (flavor.version().isAtLeast(KubeRayVersion.V1_5_0) && "v2".equals(version().orElse(""))) {
       spec.setRestartPolicy("Never");
@@ -83,32 +88,51 @@ final class AutoscalerSidecar {
 
   Container container(String rayImage) {
     boolean modern = flavor.version().isAtLeast(KubeRayVersion.V1_5_0);
-    List<EnvVar> env = new ArrayList<>(List.of(
-        fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"),
-        fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"),
-        fieldRef("RAY_HEAD_POD_NAME", "metadata.name"),
-        new EnvVar("KUBERAY_CRD_VER", "v1", null)));
+    List<EnvVar> env =
+        new ArrayList<>(
+            List.of(
+                fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"),
+                fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"),
+                fieldRef("RAY_HEAD_POD_NAME", "metadata.name"),
+                new EnvVar("KUBERAY_CRD_VER", "v1", null)));
     if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
       env.add(new EnvVar("KUBERAY_GEN_AUTOSCALER_START_CMD", START_COMMAND, null));
     }
-    ResourceRequirements resources = new ResourceRequirementsBuilder()
-        .addToLimits("cpu", new Quantity("500m")).addToLimits("memory", new Quantity("512Mi"))
-        .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("512Mi")).build();
-    ContainerBuilder builder = new ContainerBuilder().withName(CONTAINER).withImage(rayImage).withImagePullPolicy("IfNotPresent")
-        .withEnv(env).withResources(resources);
+    ResourceRequirements resources =
+        new ResourceRequirementsBuilder()
+            .addToLimits("cpu", new Quantity("500m"))
+            .addToLimits("memory", new Quantity("512Mi"))
+            .addToRequests("cpu", new Quantity("500m"))
+            .addToRequests("memory", new Quantity("512Mi"))
+            .build();
+    ContainerBuilder builder =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(rayImage)
+            .withImagePullPolicy("IfNotPresent")
+            .withEnv(env)
+            .withResources(resources);
     if (modern) {
       // utils.GetContainerCommand: bash -c (no login shell), the command as one argument.
       builder.withCommand("/bin/bash", "-c", "--").withArgs(START_COMMAND);
     } else {
-      builder.withCommand("ray").withArgs("kuberay-autoscaler", "--cluster-name", "$(RAY_CLUSTER_NAME)", "--cluster-namespace",
-          "$(RAY_CLUSTER_NAMESPACE)");
+      builder
+          .withCommand("ray")
+          .withArgs(
+              "kuberay-autoscaler",
+              "--cluster-name",
+              "$(RAY_CLUSTER_NAME)",
+              "--cluster-namespace",
+              "$(RAY_CLUSTER_NAMESPACE)");
     }
     Container container = builder.build();
     mergeOverrides(container);
     return container;
   }
 
-  /** {@code mergeAutoscalerOverrides}: fields replace, lists append; command and args from v1.7.0. */
+  /**
+   * {@code mergeAutoscalerOverrides}: fields replace, lists append; command and args from v1.7.0.
+   */
   private void mergeOverrides(Container c) {
     if (options.get("resources") != null) {
       c.setResources(Json.convert(options.get("resources"), ResourceRequirements.class));
@@ -119,12 +143,14 @@ final class AutoscalerSidecar {
       c.getEnv().add(Json.convert(e, EnvVar.class));
     }
     for (Object e : Maps.list(options.get("envFrom"))) {
-      List<EnvFromSource> from = c.getEnvFrom() == null ? new ArrayList<>() : new ArrayList<>(c.getEnvFrom());
+      List<EnvFromSource> from =
+          c.getEnvFrom() == null ? new ArrayList<>() : new ArrayList<>(c.getEnvFrom());
       from.add(Json.convert(e, EnvFromSource.class));
       c.setEnvFrom(from);
     }
     for (Object m : Maps.list(options.get("volumeMounts"))) {
-      List<VolumeMount> mounts = c.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(c.getVolumeMounts());
+      List<VolumeMount> mounts =
+          c.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(c.getVolumeMounts());
       mounts.add(Json.convert(m, VolumeMount.class));
       c.setVolumeMounts(mounts);
     }
@@ -132,7 +158,8 @@ final class AutoscalerSidecar {
       c.setSecurityContext(Json.convert(options.get("securityContext"), SecurityContext.class));
     }
     if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
-      List<String> command = Maps.list(options.get("command")).stream().map(String::valueOf).toList();
+      List<String> command =
+          Maps.list(options.get("command")).stream().map(String::valueOf).toList();
       List<String> args = Maps.list(options.get("args")).stream().map(String::valueOf).toList();
       if (!command.isEmpty()) {
         c.setCommand(new ArrayList<>(command));
@@ -145,7 +172,14 @@ final class AutoscalerSidecar {
 
   private static EnvVar fieldRef(String name, String path) {
     // apiVersion as the API server defaults it, like the Ray container's field refs.
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef().withApiVersion("v1").withFieldPath(path)
-        .endFieldRef().endValueFrom().build();
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewFieldRef()
+        .withApiVersion("v1")
+        .withFieldPath(path)
+        .endFieldRef()
+        .endValueFrom()
+        .build();
   }
 }

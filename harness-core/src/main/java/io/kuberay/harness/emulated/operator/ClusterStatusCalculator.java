@@ -1,13 +1,13 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.emulated.support.Quantities;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.Quantities;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,24 +26,38 @@ final class ClusterStatusCalculator {
   }
 
   Map<String, Object> calculate(
-      RayClusterView cluster, Map<String, Object> previous, Optional<Pod> head, List<Pod> workers, Optional<Service> service) {
+      RayClusterView cluster,
+      Map<String, Object> previous,
+      Optional<Pod> head,
+      List<Pod> workers,
+      Optional<Service> service) {
     Map<String, Object> status = new LinkedHashMap<>(previous);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     List<RayClusterView.WorkerGroup> groups = cluster.workerGroups();
     int desired = groups.stream().mapToInt(RayClusterView.WorkerGroup::desiredPods).sum();
     status.put("desiredWorkerReplicas", desired);
-    status.put("minWorkerReplicas", groups.stream().mapToInt(g -> g.minReplicas() * g.numOfHosts()).sum());
-    status.put("maxWorkerReplicas", groups.stream().mapToLong(g -> (long) g.maxReplicas() * g.numOfHosts()).reduce(0, (a, b) -> Math.min(Integer.MAX_VALUE, a + b)));
-    status.put("availableWorkerReplicas", (int) workers.stream().filter(ClusterStatusCalculator::running).count());
+    status.put(
+        "minWorkerReplicas", groups.stream().mapToInt(g -> g.minReplicas() * g.numOfHosts()).sum());
+    status.put(
+        "maxWorkerReplicas",
+        groups.stream()
+            .mapToLong(g -> (long) g.maxReplicas() * g.numOfHosts())
+            .reduce(0, (a, b) -> Math.min(Integer.MAX_VALUE, a + b)));
+    status.put(
+        "availableWorkerReplicas",
+        (int) workers.stream().filter(ClusterStatusCalculator::running).count());
     if (flavor.hasExtendedStatus()) {
-      status.put("readyWorkerReplicas", (int) workers.stream().filter(ClusterStatusCalculator::runningAndReady).count());
+      status.put(
+          "readyWorkerReplicas",
+          (int) workers.stream().filter(ClusterStatusCalculator::runningAndReady).count());
     }
     desiredResources(cluster, groups, status);
     status.put("observedGeneration", cluster.generation());
     status.put("lastUpdateTime", now);
 
     Map<String, Object> headStatus = new LinkedHashMap<>(Maps.map(status.get("head")));
-    head.map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP()).ifPresent(ip -> headStatus.put("podIP", ip));
+    head.map(p -> p.getStatus() == null ? null : p.getStatus().getPodIP())
+        .ifPresent(ip -> headStatus.put("podIP", ip));
     service.ifPresent(
         s -> {
           String ip = s.getSpec().getClusterIP();
@@ -74,7 +88,10 @@ final class ClusterStatusCalculator {
       setState(status, "ready", now);
     }
     if (flavor.hasConditions()) {
-      status.put("conditions", conditions(Maps.list(previous.get("conditions")), head, allReady, cluster.suspended(), now));
+      status.put(
+          "conditions",
+          conditions(
+              Maps.list(previous.get("conditions")), head, allReady, cluster.suspended(), now));
     }
     return status;
   }
@@ -83,14 +100,16 @@ final class ClusterStatusCalculator {
     if (!state.equals(status.get("state"))) {
       status.put("state", state);
       if (flavor.hasExtendedStatus()) {
-        Map<String, Object> times = new LinkedHashMap<>(Maps.map(status.get("stateTransitionTimes")));
+        Map<String, Object> times =
+            new LinkedHashMap<>(Maps.map(status.get("stateTransitionTimes")));
         times.put(state, now);
         status.put("stateTransitionTimes", times);
       }
     }
   }
 
-  private static List<Object> conditions(List<Object> previous, Optional<Pod> head, boolean allReady, boolean suspended, String now) {
+  private static List<Object> conditions(
+      List<Object> previous, Optional<Pod> head, boolean allReady, boolean suspended, String now) {
     List<Object> out = new ArrayList<>();
     boolean headReady = head.isPresent() && runningAndReady(head.get());
     out.add(
@@ -102,7 +121,12 @@ final class ClusterStatusCalculator {
             headReady ? "" : head.isPresent() ? "Head Pod is not ready" : "Head Pod not found",
             now));
     boolean wasProvisioned =
-        previous.stream().map(Maps::map).anyMatch(c -> "RayClusterProvisioned".equals(c.get("type")) && "True".equals(c.get("status")));
+        previous.stream()
+            .map(Maps::map)
+            .anyMatch(
+                c ->
+                    "RayClusterProvisioned".equals(c.get("type"))
+                        && "True".equals(c.get("status")));
     boolean provisioned = wasProvisioned || allReady;
     out.add(
         condition(
@@ -110,17 +134,26 @@ final class ClusterStatusCalculator {
             "RayClusterProvisioned",
             provisioned,
             provisioned ? "AllPodRunningAndReadyFirstTime" : "RayClusterPodsProvisioning",
-            provisioned ? "All Ray Pods are ready for the first time" : "RayCluster Pods are being provisioned for first time",
+            provisioned
+                ? "All Ray Pods are ready for the first time"
+                : "RayCluster Pods are being provisioned for first time",
             now));
-    // v1.5.0 reports both suspension conditions from the start, with the type as reason and no message. The
-    // emulator suspends at once, so RayClusterSuspending is never True for longer than one reconcile.
+    // v1.5.0 reports both suspension conditions from the start, with the type as reason and no
+    // message. The
+    // emulator suspends at once, so RayClusterSuspending is never True for longer than one
+    // reconcile.
     out.add(condition(previous, "RayClusterSuspending", false, "RayClusterSuspending", "", now));
     out.add(condition(previous, "RayClusterSuspended", suspended, "RayClusterSuspended", "", now));
     return out;
   }
 
   private static Map<String, Object> condition(
-      List<Object> previous, String type, boolean status, String reason, String message, String now) {
+      List<Object> previous,
+      String type,
+      boolean status,
+      String reason,
+      String message,
+      String now) {
     String s = status ? "True" : "False";
     String transition =
         previous.stream()
@@ -147,7 +180,9 @@ final class ClusterStatusCalculator {
       String value =
           p.getNodePort() != null
               ? String.valueOf(p.getNodePort())
-              : p.getTargetPort() != null ? p.getTargetPort().toString().replaceAll("[^0-9A-Za-z-]", "") : String.valueOf(p.getPort());
+              : p.getTargetPort() != null
+                  ? p.getTargetPort().toString().replaceAll("[^0-9A-Za-z-]", "")
+                  : String.valueOf(p.getPort());
       if (p.getTargetPort() != null && p.getTargetPort().getIntVal() != null) {
         value = String.valueOf(p.getTargetPort().getIntVal());
       }
@@ -156,7 +191,8 @@ final class ClusterStatusCalculator {
     return endpoints;
   }
 
-  private static void desiredResources(RayClusterView cluster, List<RayClusterView.WorkerGroup> groups, Map<String, Object> status) {
+  private static void desiredResources(
+      RayClusterView cluster, List<RayClusterView.WorkerGroup> groups, Map<String, Object> status) {
     Map<String, List<Quantity>> totals = new LinkedHashMap<>();
     addPod(totals, cluster.headTemplate().getSpec().getContainers(), 1);
     for (RayClusterView.WorkerGroup g : groups) {
@@ -168,7 +204,8 @@ final class ClusterStatusCalculator {
     status.put("desiredTPU", Quantities.sum(totals.getOrDefault("tpu", List.of())));
   }
 
-  private static void addPod(Map<String, List<Quantity>> totals, List<Container> containers, int times) {
+  private static void addPod(
+      Map<String, List<Quantity>> totals, List<Container> containers, int times) {
     for (int i = 0; i < times; i++) {
       for (Container c : containers) {
         if (c.getResources() == null) {

@@ -1,19 +1,19 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Maps;
-
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * GCS fault tolerance as the operator wires it into pod templates: v1.1.0's {@code initTemplateAnnotations} and
- * {@code setContainerEnvVars} (driven by the {@code ray.io/ft-enabled} annotation), v1.5.0+'s
- * {@code configureGCSFaultTolerance} (the annotation or {@code spec.gcsFaultToleranceOptions}).
+ * GCS fault tolerance as the operator wires it into pod templates: v1.1.0's {@code
+ * initTemplateAnnotations} and {@code setContainerEnvVars} (driven by the {@code ray.io/ft-enabled}
+ * annotation), v1.5.0+'s {@code configureGCSFaultTolerance} (the annotation or {@code
+ * spec.gcsFaultToleranceOptions}).
  */
 final class GcsFaultTolerance {
 
@@ -32,10 +32,13 @@ final class GcsFaultTolerance {
 
   boolean enabled() {
     boolean annotated = "true".equalsIgnoreCase(cluster.annotations().get(FT_ENABLED));
-    return annotated || (flavor.hasGcsFaultToleranceOptions() && cluster.gcsFaultToleranceOptions().isPresent());
+    return annotated
+        || (flavor.hasGcsFaultToleranceOptions() && cluster.gcsFaultToleranceOptions().isPresent());
   }
 
-  /** Writes the FT annotations into a pod's annotations (after the template's, which they override). */
+  /**
+   * Writes the FT annotations into a pod's annotations (after the template's, which they override).
+   */
   void annotate(Map<String, String> annotations, boolean head) {
     Map<String, String> own = cluster.annotations();
     if (!flavor.hasGcsFaultToleranceOptions()) {
@@ -58,31 +61,45 @@ final class GcsFaultTolerance {
   }
 
   private String storageNamespace() {
-    String ns = cluster.annotations().getOrDefault(STORAGE_NS_ANNOTATION, String.valueOf(cluster.uid()));
-    String fromOptions = cluster.gcsFaultToleranceOptions().flatMap(o -> Maps.string(o, "externalStorageNamespace")).orElse("");
+    String ns =
+        cluster.annotations().getOrDefault(STORAGE_NS_ANNOTATION, String.valueOf(cluster.uid()));
+    String fromOptions =
+        cluster
+            .gcsFaultToleranceOptions()
+            .flatMap(o -> Maps.string(o, "externalStorageNamespace"))
+            .orElse("");
     return fromOptions.isEmpty() ? ns : fromOptions;
   }
 
-  /** rayStartParams the head gets from gcsFaultToleranceOptions' username and password (v1.5.0+). */
+  /**
+   * rayStartParams the head gets from gcsFaultToleranceOptions' username and password (v1.5.0+).
+   */
   void addHeadParams(Map<String, String> params) {
     if (!flavor.hasGcsFaultToleranceOptions() || !enabled()) {
       return;
     }
-    cluster.gcsFaultToleranceOptions().ifPresent(o -> {
-      if (o.get("redisUsername") != null) {
-        params.put("redis-username", "$REDIS_USERNAME");
-      }
-      if (o.get("redisPassword") != null) {
-        params.put("redis-password", "$REDIS_PASSWORD");
-      }
-    });
+    cluster
+        .gcsFaultToleranceOptions()
+        .ifPresent(
+            o -> {
+              if (o.get("redisUsername") != null) {
+                params.put("redis-username", "$REDIS_USERNAME");
+              }
+              if (o.get("redisPassword") != null) {
+                params.put("redis-password", "$REDIS_PASSWORD");
+              }
+            });
   }
 
   /**
-   * v1.5.0+: the env configureGCSFaultTolerance appends to the Ray container, before the operator's own env.
-   * {@code annotations} are the pod's, already annotated.
+   * v1.5.0+: the env configureGCSFaultTolerance appends to the Ray container, before the operator's
+   * own env. {@code annotations} are the pod's, already annotated.
    */
-  List<EnvVar> templateEnv(List<EnvVar> current, boolean head, Map<String, String> params, Map<String, String> annotations) {
+  List<EnvVar> templateEnv(
+      List<EnvVar> current,
+      boolean head,
+      Map<String, String> params,
+      Map<String, String> annotations) {
     List<EnvVar> env = new ArrayList<>();
     if (!flavor.hasGcsFaultToleranceOptions() || !enabled()) {
       return env;
@@ -98,7 +115,9 @@ final class GcsFaultTolerance {
     }
     var options = cluster.gcsFaultToleranceOptions();
     if (options.isPresent()) {
-      env.add(new EnvVar("RAY_REDIS_ADDRESS", Maps.string(options.get(), "redisAddress").orElse(null), null));
+      env.add(
+          new EnvVar(
+              "RAY_REDIS_ADDRESS", Maps.string(options.get(), "redisAddress").orElse(null), null));
       secretOrValue(options.get(), "redisUsername", "REDIS_USERNAME").ifPresent(env::add);
       secretOrValue(options.get(), "redisPassword", "REDIS_PASSWORD").ifPresent(env::add);
     } else if (!has(current, "REDIS_PASSWORD") && params.containsKey("redis-password")) {
@@ -116,20 +135,26 @@ final class GcsFaultTolerance {
     if (!has(current, STORAGE_NS_ENV) && annotations.containsKey(STORAGE_NS_ANNOTATION)) {
       env.add(new EnvVar(STORAGE_NS_ENV, annotations.get(STORAGE_NS_ANNOTATION), null));
     }
-    if (!head && !has(current, RECONNECT_TIMEOUT_ENV) && "true".equals(annotations.get(FT_ENABLED))) {
+    if (!head
+        && !has(current, RECONNECT_TIMEOUT_ENV)
+        && "true".equals(annotations.get(FT_ENABLED))) {
       env.add(new EnvVar(RECONNECT_TIMEOUT_ENV, "600", null));
     }
     return env;
   }
 
-  private static Optional<EnvVar> secretOrValue(Map<String, Object> options, String field, String name) {
+  private static Optional<EnvVar> secretOrValue(
+      Map<String, Object> options, String field, String name) {
     Object source = options.get(field);
     if (source == null) {
       return Optional.empty();
     }
     Map<String, Object> m = Maps.map(source);
-    EnvVarSource from = m.get("valueFrom") == null ? null : Json.convert(m.get("valueFrom"), EnvVarSource.class);
-    return Optional.of(new EnvVar(name, Maps.string(m, "value").map(GcsFaultTolerance::emptyToNull).orElse(null), from));
+    EnvVarSource from =
+        m.get("valueFrom") == null ? null : Json.convert(m.get("valueFrom"), EnvVarSource.class);
+    return Optional.of(
+        new EnvVar(
+            name, Maps.string(m, "value").map(GcsFaultTolerance::emptyToNull).orElse(null), from));
   }
 
   private static String emptyToNull(String s) {

@@ -1,8 +1,8 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.ray.process.RayStartParams;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.kuberay.harness.ray.process.RayStartParams;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -13,16 +13,21 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The {@code ray start} command the operator generates for a head or worker container
- * ({@code setMissingRayStartParams}, {@code generateRayStartCommand}, {@code convertParamMap}).
+ * The {@code ray start} command the operator generates for a head or worker container ({@code
+ * setMissingRayStartParams}, {@code generateRayStartCommand}, {@code convertParamMap}).
  */
 public final class GeneratedStartCommand {
 
   static final int DEFAULT_GCS_PORT = 6379;
   static final String METRICS_PORT = "8080";
   static final String DASHBOARD_AGENT_PORT = "52365";
-  /** The options that take an explicit boolean up to v1.6 (include-log-monitor joined them in v1.7.0). */
-  private static final Set<String> EXPLICIT_BOOLEAN_OPTIONS = Set.of("log-color", "include-dashboard");
+
+  /**
+   * The options that take an explicit boolean up to v1.6 (include-log-monitor joined them in
+   * v1.7.0).
+   */
+  private static final Set<String> EXPLICIT_BOOLEAN_OPTIONS =
+      Set.of("log-color", "include-dashboard");
 
   private final OperatorFlavor flavor;
 
@@ -31,7 +36,8 @@ public final class GeneratedStartCommand {
   }
 
   /** The params after the operator filled in what is missing, in the order it renders them. */
-  Map<String, String> params(boolean head, Map<String, String> userParams, Container ray, String gcsAddress) {
+  Map<String, String> params(
+      boolean head, Map<String, String> userParams, Container ray, String gcsAddress) {
     Map<String, String> params = new LinkedHashMap<>(userParams);
     if (!head && !params.containsKey("address")) {
       params.put("address", gcsAddress);
@@ -49,21 +55,28 @@ public final class GeneratedStartCommand {
     return params;
   }
 
-  /** {@code ray start [--head] --k=v ...} without the ulimit prefix (the KUBERAY_GEN_RAY_START_CMD value). */
+  /**
+   * {@code ray start [--head] --k=v ...} without the ulimit prefix (the KUBERAY_GEN_RAY_START_CMD
+   * value).
+   */
   String render(boolean head, Map<String, String> params) {
     List<String> flags = new ArrayList<>();
-    params.forEach((k, v) -> RayStartParams.flag(k, v, EXPLICIT_BOOLEAN_OPTIONS).ifPresent(flags::add));
+    params.forEach(
+        (k, v) -> RayStartParams.flag(k, v, EXPLICIT_BOOLEAN_OPTIONS).ifPresent(flags::add));
     String start = head ? "ray start --head" : "ray start";
     if (!flavor.padsStartFlags()) {
       return start + (flags.isEmpty() ? "" : " " + String.join(" ", flags));
     }
-    // Up to v1.5.0 each flag is written as " --k=v " after "ray start [--head] ": double spaces, a trailing one.
+    // Up to v1.5.0 each flag is written as " --k=v " after "ray start [--head] ": double spaces, a
+    // trailing one.
     StringBuilder rendered = new StringBuilder(start).append(' ');
     flags.forEach(f -> rendered.append(' ').append(f).append(' '));
     return rendered.toString();
   }
 
-  /** The container's single argument: ulimit, then the user's own command if any, then ray start. */
+  /**
+   * The container's single argument: ulimit, then the user's own command if any, then ray start.
+   */
   String containerArg(Container ray, String startCommand) {
     String user = userCommand(ray);
     String generated = flavor.ulimitPrefix() + startCommand;
@@ -87,8 +100,10 @@ public final class GeneratedStartCommand {
   }
 
   private void addResourceParams(Map<String, String> params, Container ray) {
-    Map<String, Quantity> limits = ray.getResources() == null ? null : ray.getResources().getLimits();
-    Map<String, Quantity> requests = ray.getResources() == null ? null : ray.getResources().getRequests();
+    Map<String, Quantity> limits =
+        ray.getResources() == null ? null : ray.getResources().getLimits();
+    Map<String, Quantity> requests =
+        ray.getResources() == null ? null : ray.getResources().getRequests();
     if (!params.containsKey("num-cpus")) {
       Quantity cpu = limits == null ? null : limits.get("cpu");
       if (cpu == null && flavor.cpuFallsBackToRequest() && requests != null) {
@@ -96,7 +111,9 @@ public final class GeneratedStartCommand {
       }
       if (cpu != null && Quantity.getAmountInBytes(cpu).signum() > 0) {
         // Quantity.Value() in Go rounds up: 500m becomes 1.
-        params.put("num-cpus", Quantity.getAmountInBytes(cpu).setScale(0, RoundingMode.CEILING).toPlainString());
+        params.put(
+            "num-cpus",
+            Quantity.getAmountInBytes(cpu).setScale(0, RoundingMode.CEILING).toPlainString());
       }
     }
     if (!params.containsKey("memory") && limits != null && limits.get("memory") != null) {
@@ -107,7 +124,9 @@ public final class GeneratedStartCommand {
       limits.forEach(
           (k, q) -> {
             if (k.endsWith("gpu") && Quantity.getAmountInBytes(q).signum() > 0) {
-              params.put("num-gpus", Quantity.getAmountInBytes(q).setScale(0, RoundingMode.CEILING).toPlainString());
+              params.put(
+                  "num-gpus",
+                  Quantity.getAmountInBytes(q).setScale(0, RoundingMode.CEILING).toPlainString());
             }
           });
     }

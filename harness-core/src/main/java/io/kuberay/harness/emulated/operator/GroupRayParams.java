@@ -10,8 +10,9 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * A group's top-level {@code resources} and {@code labels} fields (v1.5.0+) turned into rayStartParams, as
- * {@code updateRayStartParamsResources} and {@code updateRayStartParamsLabels} do before the command is built.
+ * A group's top-level {@code resources} and {@code labels} fields (v1.5.0+) turned into
+ * rayStartParams, as {@code updateRayStartParamsResources} and {@code updateRayStartParamsLabels}
+ * do before the command is built.
  */
 final class GroupRayParams {
 
@@ -19,29 +20,33 @@ final class GroupRayParams {
 
   private GroupRayParams() {}
 
-  /** cpu, memory and GPU resources replace num-cpus, memory and num-gpus; the rest become the resources JSON. */
+  /**
+   * cpu, memory and GPU resources replace num-cpus, memory and num-gpus; the rest become the
+   * resources JSON.
+   */
   static void applyResources(Map<String, String> params, Map<String, String> groupResources) {
     Map<String, BigDecimal> custom = new TreeMap<>();
-    groupResources.forEach((name, text) -> {
-      BigDecimal amount;
-      try {
-        amount = Quantity.getAmountInBytes(new Quantity(text));
-      } catch (RuntimeException e) {
-        return; // KubeRay logs and skips a quantity it cannot parse
-      }
-      String normalized = name.toLowerCase(Locale.ROOT);
-      // Quantity.Value(): rounded up to a whole number.
-      String whole = amount.setScale(0, RoundingMode.CEILING).toPlainString();
-      if (normalized.equals("cpu")) {
-        params.put("num-cpus", whole);
-      } else if (normalized.equals("memory")) {
-        params.put("memory", whole);
-      } else if (normalized.endsWith("gpu") || MIG.matcher(normalized).matches()) {
-        params.put("num-gpus", whole);
-      } else {
-        custom.put(name, amount);
-      }
-    });
+    groupResources.forEach(
+        (name, text) -> {
+          BigDecimal amount;
+          try {
+            amount = Quantity.getAmountInBytes(new Quantity(text));
+          } catch (RuntimeException e) {
+            return; // KubeRay logs and skips a quantity it cannot parse
+          }
+          String normalized = name.toLowerCase(Locale.ROOT);
+          // Quantity.Value(): rounded up to a whole number.
+          String whole = amount.setScale(0, RoundingMode.CEILING).toPlainString();
+          if (normalized.equals("cpu")) {
+            params.put("num-cpus", whole);
+          } else if (normalized.equals("memory")) {
+            params.put("memory", whole);
+          } else if (normalized.endsWith("gpu") || MIG.matcher(normalized).matches()) {
+            params.put("num-gpus", whole);
+          } else {
+            custom.put(name, amount);
+          }
+        });
     if (!custom.isEmpty()) {
       // Go's json.Marshal of a map[string]float64: keys sorted, shortest float form.
       StringJoiner json = new StringJoiner(",", "{", "}");
@@ -62,6 +67,8 @@ final class GroupRayParams {
 
   private static String goFloat(BigDecimal v) {
     BigDecimal stripped = v.stripTrailingZeros();
-    return stripped.scale() <= 0 ? stripped.toBigInteger().toString() : Double.toString(stripped.doubleValue());
+    return stripped.scale() <= 0
+        ? stripped.toBigInteger().toString()
+        : Double.toString(stripped.doubleValue());
   }
 }

@@ -1,17 +1,15 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ServiceSpec;
-import io.kuberay.harness.emulated.support.Json;
-
-import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,20 +27,24 @@ public final class HeadServiceFactory {
   }
 
   /**
-   * {@code headGroupSpec.headService.metadata.name}, or {@code <cluster>-head-svc}: shortened by {@link #checkName}
-   * before v1.5.0, as is (names over 53 characters are refused) from v1.5.0.
+   * {@code headGroupSpec.headService.metadata.name}, or {@code <cluster>-head-svc}: shortened by
+   * {@link #checkName} before v1.5.0, as is (names over 53 characters are refused) from v1.5.0.
    */
   static String name(RayClusterView cluster, OperatorFlavor flavor) {
     return cluster
         .headServiceTemplate()
         .map(s -> s.getMetadata() == null ? null : s.getMetadata().getName())
         .filter(n -> n != null && !n.isBlank())
-        .orElse(flavor.validatesClusters() ? cluster.name() + "-head-svc" : checkName(cluster.name() + "-head-svc"));
+        .orElse(
+            flavor.validatesClusters()
+                ? cluster.name() + "-head-svc"
+                : checkName(cluster.name() + "-head-svc"));
   }
 
   /**
-   * The operator's {@code utils.CheckName}: a name over 50 characters loses its first characters down to 50, and one
-   * that then starts with a digit or punctuation gets an {@code r} instead. The labels keep the full cluster name.
+   * The operator's {@code utils.CheckName}: a name over 50 characters loses its first characters
+   * down to 50, and one that then starts with a digit or punctuation gets an {@code r} instead. The
+   * labels keep the full cluster name.
    */
   static String checkName(String name) {
     String s = name.length() > 50 ? name.substring(name.length() - 50) : name;
@@ -54,8 +56,11 @@ public final class HeadServiceFactory {
 
   private static boolean isPunct(char c) {
     int type = Character.getType(c);
-    return type == Character.DASH_PUNCTUATION || type == Character.OTHER_PUNCTUATION || type == Character.CONNECTOR_PUNCTUATION
-        || type == Character.START_PUNCTUATION || type == Character.END_PUNCTUATION;
+    return type == Character.DASH_PUNCTUATION
+        || type == Character.OTHER_PUNCTUATION
+        || type == Character.CONNECTOR_PUNCTUATION
+        || type == Character.START_PUNCTUATION
+        || type == Character.END_PUNCTUATION;
   }
 
   public Service build(RayClusterView cluster) {
@@ -87,8 +92,9 @@ public final class HeadServiceFactory {
   }
 
   /**
-   * {@code headGroupSpec.headService}: the user's Service with KubeRay's selector, labels and annotations merged
-   * over it and the default ports appended to the user's. KubeRay returns here, before its headless logic.
+   * {@code headGroupSpec.headService}: the user's Service with KubeRay's selector, labels and
+   * annotations merged over it and the default ports appended to the user's. KubeRay returns here,
+   * before its headless logic.
    */
   private Service custom(RayClusterView cluster, Service template) {
     Service service = Json.copy(template);
@@ -118,14 +124,17 @@ public final class HeadServiceFactory {
     if (service.getSpec().getPorts() != null) {
       for (ServicePort p : service.getSpec().getPorts()) {
         // The API server's default for a port's protocol.
-        ports.add(p.getProtocol() == null ? new ServicePortBuilder(p).withProtocol("TCP").build() : p);
+        ports.add(
+            p.getProtocol() == null ? new ServicePortBuilder(p).withProtocol("TCP").build() : p);
       }
     }
     ports.addAll(ports(cluster));
     service.getSpec().setPorts(ports);
     String type = service.getSpec().getType();
     if (type == null || type.isBlank()) {
-      service.getSpec().setType(cluster.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"));
+      service
+          .getSpec()
+          .setType(cluster.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"));
     }
     return service;
   }
@@ -136,7 +145,10 @@ public final class HeadServiceFactory {
     if (ray.getPorts() != null) {
       for (ContainerPort p : ray.getPorts()) {
         // An unnamed container port is published as "<port>-port" (getPortsFromCluster).
-        String portName = p.getName() == null || p.getName().isEmpty() ? p.getContainerPort() + "-port" : p.getName();
+        String portName =
+            p.getName() == null || p.getName().isEmpty()
+                ? p.getContainerPort() + "-port"
+                : p.getName();
         named.put(portName, p.getContainerPort());
       }
     }
@@ -150,17 +162,20 @@ public final class HeadServiceFactory {
       named.putIfAbsent("metrics", 8080);
     }
     List<ServicePort> ports = new ArrayList<>();
-    // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the defaults to a
-    // custom service's ports in Go map order, which varies from run to run; sorted here to stay reproducible.
-    new TreeMap<>(named).forEach(
-        (name, port) ->
-            ports.add(
-                new ServicePortBuilder()
-                    .withName(name)
-                    .withPort(port)
-                    .withProtocol("TCP")
-                    .withAppProtocol("tcp")
-                    .build()));
+    // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the
+    // defaults to a
+    // custom service's ports in Go map order, which varies from run to run; sorted here to stay
+    // reproducible.
+    new TreeMap<>(named)
+        .forEach(
+            (name, port) ->
+                ports.add(
+                    new ServicePortBuilder()
+                        .withName(name)
+                        .withPort(port)
+                        .withProtocol("TCP")
+                        .withAppProtocol("tcp")
+                        .build()));
     return ports;
   }
 }

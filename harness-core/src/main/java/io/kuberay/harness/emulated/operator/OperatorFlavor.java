@@ -9,7 +9,10 @@ import java.util.Locale;
  */
 public record OperatorFlavor(KubeRayVersion version) {
 
-  /** v1.2.0 renamed worker pods from {@code <cluster>-worker-<group>-} to {@code <cluster>-<group>-worker-}. */
+  /**
+   * v1.2.0 renamed worker pods from {@code <cluster>-worker-<group>-} to {@code
+   * <cluster>-<group>-worker-}.
+   */
   String workerGenerateName(String cluster, String group) {
     return version.isAtLeast(KubeRayVersion.V1_5_0)
         ? podName(cluster + "-" + group, "worker")
@@ -17,12 +20,19 @@ public record OperatorFlavor(KubeRayVersion version) {
   }
 
   String headGenerateName(String cluster) {
-    return version.isAtLeast(KubeRayVersion.V1_5_0) ? podName(cluster, "head") : HeadServiceFactory.checkName(cluster + "-head-");
+    return version.isAtLeast(KubeRayVersion.V1_5_0)
+        ? podName(cluster, "head")
+        : HeadServiceFactory.checkName(cluster + "-head-");
   }
 
-  /** v1.5.0's {@code utils.PodName}: the prefix cut to its first 50 characters, then the node type. */
+  /**
+   * v1.5.0's {@code utils.PodName}: the prefix cut to its first 50 characters, then the node type.
+   */
   private static String podName(String prefix, String nodeType) {
-    return (prefix.length() <= 50 ? prefix : prefix.substring(0, 50)).toLowerCase(Locale.ROOT) + "-" + nodeType + "-";
+    return (prefix.length() <= 50 ? prefix : prefix.substring(0, 50)).toLowerCase(Locale.ROOT)
+        + "-"
+        + nodeType
+        + "-";
   }
 
   /** v1.4.0 dropped the login shell ({@code -l}). */
@@ -37,7 +47,10 @@ public record OperatorFlavor(KubeRayVersion version) {
         : "ulimit -n 65536; ";
   }
 
-  /** Up to v1.5.0 (observed on the real operators) each flag is rendered as {@code " --k=v "}; later releases join with one space. */
+  /**
+   * Up to v1.5.0 (observed on the real operators) each flag is rendered as {@code " --k=v "}; later
+   * releases join with one space.
+   */
   boolean padsStartFlags() {
     return !version.isAtLeast(KubeRayVersion.V1_7_0);
   }
@@ -47,7 +60,10 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
-  /** v1.2.0+ makes a ClusterIP head service headless unless ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE is set. */
+  /**
+   * v1.2.0+ makes a ClusterIP head service headless unless ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE is
+   * set.
+   */
   boolean headlessHeadService() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
@@ -58,8 +74,9 @@ public record OperatorFlavor(KubeRayVersion version) {
   }
 
   /**
-   * The /dev/shm volume's size is the Ray container's memory limit, else its request (findMemoryReqOrLimit from
-   * upstream v1.3.0, so of the supported releases v1.5.0+); up to v1.2 the request came first.
+   * The /dev/shm volume's size is the Ray container's memory limit, else its request
+   * (findMemoryReqOrLimit from upstream v1.3.0, so of the supported releases v1.5.0+); up to v1.2
+   * the request came first.
    */
   boolean shmSizeFromLimitFirst() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
@@ -90,7 +107,10 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
-  /** v1.4.0 changed a RayJob's cluster name from {@code <job>-raycluster-xxxxx} to {@code <job>-xxxxx}. */
+  /**
+   * v1.4.0 changed a RayJob's cluster name from {@code <job>-raycluster-xxxxx} to {@code
+   * <job>-xxxxx}.
+   */
   public String rayJobClusterPrefix(String job) {
     return version.isAtLeast(KubeRayVersion.V1_5_0) ? job + "-" : job + "-raycluster-";
   }
@@ -120,7 +140,10 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
-  /** v1.7.0 requires minReplicas/maxReplicas without the autoscaler and checks their bounds and idle timeout. */
+  /**
+   * v1.7.0 requires minReplicas/maxReplicas without the autoscaler and checks their bounds and idle
+   * timeout.
+   */
   boolean validatesReplicaBounds() {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
@@ -130,7 +153,10 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
-  /** v1.1.0 annotates every pod with ft-enabled and reads only the annotation; v1.5.0+ also gcsFaultToleranceOptions. */
+  /**
+   * v1.1.0 annotates every pod with ft-enabled and reads only the annotation; v1.5.0+ also
+   * gcsFaultToleranceOptions.
+   */
   boolean hasGcsFaultToleranceOptions() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }

@@ -1,15 +1,12 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Labels;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.ContainerPortBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,6 +21,9 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,12 @@ final class PodFactory {
 
   Pod headPod(RayClusterView cluster, String headServiceName) {
     PodTemplateSpec template = cluster.headTemplate();
-    Map<String, String> labels = Labels.pod(cluster.name(), "head", Labels.HEAD_GROUP, withGroupLabels(template, cluster.headGroupLabels()));
+    Map<String, String> labels =
+        Labels.pod(
+            cluster.name(),
+            "head",
+            Labels.HEAD_GROUP,
+            withGroupLabels(template, cluster.headGroupLabels()));
     Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
     String fqdn = fqdn(headServiceName, cluster.namespace());
@@ -57,7 +62,8 @@ final class PodFactory {
       GroupRayParams.applyLabels(headParams, cluster.headGroupLabels());
     }
     if (cluster.autoscaling()) {
-      // The monitor of `ray start` cannot scale a Kubernetes cluster: the autoscaler sidecar does it instead.
+      // The monitor of `ray start` cannot scale a Kubernetes cluster: the autoscaler sidecar does
+      // it instead.
       headParams.put("no-monitor", "true");
       new AutoscalerSidecar(flavor, cluster).addTo(pod.getSpec());
     }
@@ -67,7 +73,11 @@ final class PodFactory {
     if (cluster.autoscaling()) {
       // The autoscaler writes its logs and events where the head reads them: a shared /tmp/ray.
       addEmptyDir(pod, ray, RAY_LOGS, RAY_LOGS_PATH);
-      addEmptyDir(pod, pod.getSpec().getContainers().get(pod.getSpec().getContainers().size() - 1), RAY_LOGS, RAY_LOGS_PATH);
+      addEmptyDir(
+          pod,
+          pod.getSpec().getContainers().get(pod.getSpec().getContainers().size() - 1),
+          RAY_LOGS,
+          RAY_LOGS_PATH);
     }
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
@@ -75,19 +85,27 @@ final class PodFactory {
 
   Pod workerPod(RayClusterView cluster, RayClusterView.WorkerGroup group, String headServiceName) {
     PodTemplateSpec template = group.template();
-    Map<String, String> labels = Labels.pod(cluster.name(), "worker", group.name(), withGroupLabels(template, group.groupLabels()));
-    Pod pod = basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
+    Map<String, String> labels =
+        Labels.pod(
+            cluster.name(), "worker", group.name(), withGroupLabels(template, group.groupLabels()));
+    Pod pod =
+        basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
-    // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting anything.
+    // The operator builds wait-gcs-ready from the container as the user wrote it, before injecting
+    // anything.
     Container asWritten = Json.copy(ray);
     String fqdn = fqdn(headServiceName, cluster.namespace());
-    String gcsPort = cluster.headStartParams().getOrDefault("port", Integer.toString(GeneratedStartCommand.DEFAULT_GCS_PORT));
+    String gcsPort =
+        cluster
+            .headStartParams()
+            .getOrDefault("port", Integer.toString(GeneratedStartCommand.DEFAULT_GCS_PORT));
     Map<String, String> workerParams = new LinkedHashMap<>(group.rayStartParams());
     if (flavor.readsGroupResourcesAndLabels()) {
       GroupRayParams.applyResources(workerParams, group.groupResources());
       GroupRayParams.applyLabels(workerParams, group.groupLabels());
     }
-    Map<String, String> params = startCommand.params(false, workerParams, ray, fqdn + ":" + gcsPort);
+    Map<String, String> params =
+        startCommand.params(false, workerParams, ray, fqdn + ":" + gcsPort);
     if (cluster.autoscaling()) {
       new AutoscalerSidecar(flavor, cluster).addToWorker(pod.getSpec());
     }
@@ -97,8 +115,12 @@ final class PodFactory {
     return pod;
   }
 
-  /** v1.5.0+ {@code mergeLabels}: the group's {@code labels} field over the template's labels, under KubeRay's own. */
-  private PodTemplateSpec withGroupLabels(PodTemplateSpec template, Map<String, String> groupLabels) {
+  /**
+   * v1.5.0+ {@code mergeLabels}: the group's {@code labels} field over the template's labels, under
+   * KubeRay's own.
+   */
+  private PodTemplateSpec withGroupLabels(
+      PodTemplateSpec template, Map<String, String> groupLabels) {
     if (!flavor.readsGroupResourcesAndLabels() || groupLabels.isEmpty()) {
       return template;
     }
@@ -119,11 +141,19 @@ final class PodFactory {
     return service + "." + namespace + ".svc.cluster.local";
   }
 
-  private Pod basePod(RayClusterView cluster, PodTemplateSpec template, String generateName, Map<String, String> labels) {
+  private Pod basePod(
+      RayClusterView cluster,
+      PodTemplateSpec template,
+      String generateName,
+      Map<String, String> labels) {
     PodSpec spec = template.getSpec() == null ? new PodSpec() : Json.copy(template.getSpec());
     if (spec.getContainers() == null || spec.getContainers().isEmpty()) {
       throw new IllegalStateException(
-          "RayCluster " + cluster.namespace() + "/" + cluster.name() + " has a pod template without containers");
+          "RayCluster "
+              + cluster.namespace()
+              + "/"
+              + cluster.name()
+              + " has a pod template without containers");
     }
     if (spec.getInitContainers() == null) {
       spec.setInitContainers(new ArrayList<>());
@@ -145,10 +175,12 @@ final class PodFactory {
       annotations.putAll(template.getMetadata().getAnnotations());
     }
     if ("true".equalsIgnoreCase(cluster.annotations().get(OVERWRITE_CMD))) {
-      // initTemplateAnnotations: the cluster's annotation reaches every pod template, where BuildPod reads it.
+      // initTemplateAnnotations: the cluster's annotation reaches every pod template, where
+      // BuildPod reads it.
       annotations.put(OVERWRITE_CMD, "true");
     }
-    new GcsFaultTolerance(flavor, cluster).annotate(annotations, generateName.equals(flavor.headGenerateName(cluster.name())));
+    new GcsFaultTolerance(flavor, cluster)
+        .annotate(annotations, generateName.equals(flavor.headGenerateName(cluster.name())));
     return new PodBuilder()
         .withNewMetadata()
         .withGenerateName(generateName)
@@ -173,19 +205,39 @@ final class PodFactory {
   }
 
   private void configureRayContainer(
-      Pod pod, Container ray, boolean head, Map<String, String> params, String fqdn, RayClusterView cluster) {
+      Pod pod,
+      Container ray,
+      boolean head,
+      Map<String, String> params,
+      String fqdn,
+      RayClusterView cluster) {
     String generated = startCommand.render(head, params);
     boolean overwrite =
-        "true".equalsIgnoreCase(
-            pod.getMetadata().getAnnotations().getOrDefault(OVERWRITE_CMD, "false"));
+        "true"
+            .equalsIgnoreCase(
+                pod.getMetadata().getAnnotations().getOrDefault(OVERWRITE_CMD, "false"));
     if (!overwrite && !GeneratedStartCommand.userStartsRay(ray)) {
       ray.setArgs(new ArrayList<>(List.of(startCommand.containerArg(ray, generated))));
       ray.setCommand(new ArrayList<>(List.of("/bin/bash", flavor.shellFlag(), "--")));
     }
-    ray.setEnv(env(ray.getEnv(), head, generated, fqdn, cluster, params, pod.getMetadata().getAnnotations()));
-    List<ContainerPort> ports = ray.getPorts() == null ? new ArrayList<>() : new ArrayList<>(ray.getPorts());
+    ray.setEnv(
+        env(
+            ray.getEnv(),
+            head,
+            generated,
+            fqdn,
+            cluster,
+            params,
+            pod.getMetadata().getAnnotations()));
+    List<ContainerPort> ports =
+        ray.getPorts() == null ? new ArrayList<>() : new ArrayList<>(ray.getPorts());
     if (ports.stream().noneMatch(p -> "metrics".equals(p.getName()))) {
-      ports.add(new ContainerPortBuilder().withName("metrics").withContainerPort(8080).withProtocol("TCP").build());
+      ports.add(
+          new ContainerPortBuilder()
+              .withName("metrics")
+              .withContainerPort(8080)
+              .withProtocol("TCP")
+              .build());
     }
     ray.setPorts(ports);
     if (ray.getLivenessProbe() == null) {
@@ -198,7 +250,12 @@ final class PodFactory {
   }
 
   private List<EnvVar> env(
-      List<EnvVar> user, boolean head, String generated, String fqdn, RayClusterView cluster, Map<String, String> params,
+      List<EnvVar> user,
+      boolean head,
+      String generated,
+      String fqdn,
+      RayClusterView cluster,
+      Map<String, String> params,
       Map<String, String> annotations) {
     List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
     GcsFaultTolerance ft = new GcsFaultTolerance(flavor, cluster);
@@ -214,11 +271,13 @@ final class PodFactory {
     env.add(fieldRef("RAY_CLOUD_INSTANCE_ID", "metadata.name"));
     env.add(fieldRef("RAY_NODE_TYPE_NAME", "metadata.labels['ray.io/group']"));
     env.add(new EnvVar("KUBERAY_GEN_RAY_START_CMD", generated, null));
-    String port = head ? params.getOrDefault("port", "6379") : params.get("address").replaceAll(".*:", "");
+    String port =
+        head ? params.getOrDefault("port", "6379") : params.get("address").replaceAll(".*:", "");
     addIfAbsent(env, "RAY_PORT", port);
     addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
     addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
-    if (flavor.setsRedisPassword() && env.stream().noneMatch(e -> "REDIS_PASSWORD".equals(e.getName()))) {
+    if (flavor.setsRedisPassword()
+        && env.stream().noneMatch(e -> "REDIS_PASSWORD".equals(e.getName()))) {
       // Go's empty string is omitted from the JSON: the variable has a name and no value.
       env.add(new EnvVar("REDIS_PASSWORD", params.get("redis-password"), null));
     }
@@ -272,11 +331,14 @@ final class PodFactory {
 
   private Probe probe(boolean head, int initialDelay, int failureThreshold) {
     boolean modern = flavor.version().isAtLeast(KubeRayVersion.V1_5_0);
-    // The raylet check waits 2 s (the default readiness timeout) whatever the probe's own timeout; v1.5.0 passes
+    // The raylet check waits 2 s (the default readiness timeout) whatever the probe's own timeout;
+    // v1.5.0 passes
     // the readiness failure threshold (10) as the GCS check's timeout, a quirk of the operator.
     String wget = modern ? "wget --tries 1 -T " : "wget -T ";
-    String raylet = wget + "2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
-    String gcs = wget + (modern ? 10 : 2) + " -q -O- http://localhost:8265/api/gcs_healthz | grep success";
+    String raylet =
+        wget + "2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    String gcs =
+        wget + (modern ? 10 : 2) + " -q -O- http://localhost:8265/api/gcs_healthz | grep success";
     String command = head ? raylet + " && " + gcs : raylet;
     return new ProbeBuilder()
         .withNewExec()
@@ -291,34 +353,63 @@ final class PodFactory {
   }
 
   private void addSharedMemory(Pod pod, Container ray) {
-    boolean mounted = ray.getVolumeMounts() != null && ray.getVolumeMounts().stream().anyMatch(m -> "/dev/shm".equals(m.getMountPath()));
-    if (mounted || pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
+    boolean mounted =
+        ray.getVolumeMounts() != null
+            && ray.getVolumeMounts().stream().anyMatch(m -> "/dev/shm".equals(m.getMountPath()));
+    if (mounted
+        || pod.getSpec().getVolumes().stream().anyMatch(v -> "shared-mem".equals(v.getName()))) {
       return;
     }
     Quantity size = null;
     if (ray.getResources() != null) {
-      Quantity limit = ray.getResources().getLimits() == null ? null : ray.getResources().getLimits().get("memory");
-      Quantity request = ray.getResources().getRequests() == null ? null : ray.getResources().getRequests().get("memory");
-      size = flavor.shmSizeFromLimitFirst() ? (limit != null ? limit : request) : (request != null ? request : limit);
+      Quantity limit =
+          ray.getResources().getLimits() == null
+              ? null
+              : ray.getResources().getLimits().get("memory");
+      Quantity request =
+          ray.getResources().getRequests() == null
+              ? null
+              : ray.getResources().getRequests().get("memory");
+      size =
+          flavor.shmSizeFromLimitFirst()
+              ? (limit != null ? limit : request)
+              : (request != null ? request : limit);
     }
     Volume shm =
-        new VolumeBuilder().withName("shared-mem").withNewEmptyDir().withMedium("Memory").withSizeLimit(size).endEmptyDir().build();
+        new VolumeBuilder()
+            .withName("shared-mem")
+            .withNewEmptyDir()
+            .withMedium("Memory")
+            .withSizeLimit(size)
+            .endEmptyDir()
+            .build();
     pod.getSpec().getVolumes().add(shm);
-    List<VolumeMount> mounts = ray.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(ray.getVolumeMounts());
+    List<VolumeMount> mounts =
+        ray.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(ray.getVolumeMounts());
     mounts.add(new VolumeMountBuilder().withName("shared-mem").withMountPath("/dev/shm").build());
     ray.setVolumeMounts(mounts);
   }
 
-  /** {@code addEmptyDir} with the default medium: the volume once, a mount per container that lacks the path. */
+  /**
+   * {@code addEmptyDir} with the default medium: the volume once, a mount per container that lacks
+   * the path.
+   */
   private static void addEmptyDir(Pod pod, Container container, String name, String path) {
-    boolean mounted = container.getVolumeMounts() != null && container.getVolumeMounts().stream().anyMatch(m -> path.equals(m.getMountPath()));
+    boolean mounted =
+        container.getVolumeMounts() != null
+            && container.getVolumeMounts().stream().anyMatch(m -> path.equals(m.getMountPath()));
     if (mounted) {
       return;
     }
     if (pod.getSpec().getVolumes().stream().noneMatch(v -> name.equals(v.getName()))) {
-      pod.getSpec().getVolumes().add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
+      pod.getSpec()
+          .getVolumes()
+          .add(new VolumeBuilder().withName(name).withNewEmptyDir().endEmptyDir().build());
     }
-    List<VolumeMount> mounts = container.getVolumeMounts() == null ? new ArrayList<>() : new ArrayList<>(container.getVolumeMounts());
+    List<VolumeMount> mounts =
+        container.getVolumeMounts() == null
+            ? new ArrayList<>()
+            : new ArrayList<>(container.getVolumeMounts());
     mounts.add(new VolumeMountBuilder().withName(name).withMountPath(path).build());
     container.setVolumeMounts(mounts);
   }

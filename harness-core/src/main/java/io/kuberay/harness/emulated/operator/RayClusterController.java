@@ -1,18 +1,18 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.ObjectKeys;
-import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -22,9 +22,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head service as
- * the spec asks and writes its status. Event-driven: a change to a RayCluster or to one of its pods
- * queues that cluster for reconciliation.
+ * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head
+ * service as the spec asks and writes its status. Event-driven: a change to a RayCluster or to one
+ * of its pods queues that cluster for reconciliation.
  */
 public final class RayClusterController implements AutoCloseable {
 
@@ -39,7 +39,11 @@ public final class RayClusterController implements AutoCloseable {
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
-  public RayClusterController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events) {
+  public RayClusterController(
+      KubernetesClient client,
+      ObjectEvents objectEvents,
+      OperatorFlavor flavor,
+      EventRecorder events) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.flavor = flavor;
@@ -53,15 +57,28 @@ public final class RayClusterController implements AutoCloseable {
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */
   public RayClusterController start() {
-    watches.add(objectEvents.watch(ResourceDefinitions.RAY_CLUSTERS_REF, null, (type, o) -> loop.enqueue(ObjectKeys.of(o.namespace(), o.name()))));
-    watches.add(objectEvents.watch(ResourceDefinitions.PODS_REF, Labels.CLUSTER, (type, p) -> loop.enqueue(ObjectKeys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.RAY_CLUSTERS_REF,
+            null,
+            (type, o) -> loop.enqueue(ObjectKeys.of(o.namespace(), o.name()))));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.PODS_REF,
+            Labels.CLUSTER,
+            (type, p) ->
+                loop.enqueue(ObjectKeys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
     return this;
   }
 
   void reconcile(String key) {
     String ns = ObjectKeys.namespace(key);
     GenericKubernetesResource resource =
-        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(ns).withName(ObjectKeys.name(key)).get();
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(ns)
+            .withName(ObjectKeys.name(key))
+            .get();
     if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -81,34 +98,71 @@ public final class RayClusterController implements AutoCloseable {
       try {
         service = client.resource(services.build(cluster)).create();
       } catch (KubernetesClientException e) {
-        // v1.1.0 marks the cluster failed (its log has the error); v1.5.0 also records a Warning event. Then retries.
+        // v1.1.0 marks the cluster failed (its log has the error); v1.5.0 also records a Warning
+        // event. Then retries.
         if (flavor.modernEvents()) {
-          events.warning(resource, "FailedToCreateService", "Failed creating service " + ns + "/" + serviceName + ", " + apiMessage(e));
+          events.warning(
+              resource,
+              "FailedToCreateService",
+              "Failed creating service " + ns + "/" + serviceName + ", " + apiMessage(e));
         }
         failed(resource, null);
         throw e;
       }
-      events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + serviceName : "Created service " + serviceName);
+      events.normal(
+          resource,
+          flavor.eventReason("CreatedService"),
+          flavor.modernEvents()
+              ? "Created service " + ns + "/" + serviceName
+              : "Created service " + serviceName);
     }
     if (cluster.multiHost()
-        && client.services().inNamespace(ns).withLabel(HeadlessWorkerService.LABEL, cluster.name()).list().getItems().isEmpty()) {
+        && client
+            .services()
+            .inNamespace(ns)
+            .withLabel(HeadlessWorkerService.LABEL, cluster.name())
+            .list()
+            .getItems()
+            .isEmpty()) {
       Service headless = client.resource(HeadlessWorkerService.build(flavor, cluster)).create();
       String headlessName = headless.getMetadata().getName();
-      events.normal(resource, flavor.eventReason("CreatedService"), flavor.modernEvents() ? "Created service " + ns + "/" + headlessName : "Created service " + headlessName);
+      events.normal(
+          resource,
+          flavor.eventReason("CreatedService"),
+          flavor.modernEvents()
+              ? "Created service " + ns + "/" + headlessName
+              : "Created service " + headlessName);
     }
     List<Pod> owned =
-        client.pods().inNamespace(ns).withLabel(Labels.CLUSTER, cluster.name()).list().getItems().stream()
+        client
+            .pods()
+            .inNamespace(ns)
+            .withLabel(Labels.CLUSTER, cluster.name())
+            .list()
+            .getItems()
+            .stream()
             .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
             .sorted(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
             .toList();
-    List<Pod> heads = owned.stream().filter(p -> "head".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList();
-    List<Pod> workers = new ArrayList<>(owned.stream().filter(p -> "worker".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE))).toList());
+    List<Pod> heads =
+        owned.stream()
+            .filter(p -> "head".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE)))
+            .toList();
+    List<Pod> workers =
+        new ArrayList<>(
+            owned.stream()
+                .filter(p -> "worker".equals(p.getMetadata().getLabels().get(Labels.NODE_TYPE)))
+                .toList());
 
     Optional<Pod> head = heads.stream().findFirst();
     if (cluster.suspended()) {
       if (!owned.isEmpty()) {
-        owned.forEach(p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
-        events.normal(resource, flavor.eventReason("DeletedPod"), "Deleted Pods for RayCluster " + ns + "/" + cluster.name() + " due to suspension");
+        owned.forEach(
+            p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
+        events.normal(
+            resource,
+            flavor.eventReason("DeletedPod"),
+            "Deleted Pods for RayCluster " + ns + "/" + cluster.name() + " due to suspension");
       }
       head = Optional.empty();
       workers.clear();
@@ -118,10 +172,19 @@ public final class RayClusterController implements AutoCloseable {
         try {
           created = client.resource(pods.headPod(cluster, serviceName)).create();
         } catch (KubernetesClientException e) {
-          podFailed(resource, e, flavor.modernEvents() ? "FailedToCreateHeadPod" : null, "Failed to create head Pod " + ns + "/, ");
+          podFailed(
+              resource,
+              e,
+              flavor.modernEvents() ? "FailedToCreateHeadPod" : null,
+              "Failed to create head Pod " + ns + "/, ");
           throw e;
         }
-        events.normal(resource, flavor.eventReason("CreatedHeadPod"), flavor.modernEvents() ? "Created head Pod " + ns + "/" + created.getMetadata().getName() : "Created head pod " + created.getMetadata().getName());
+        events.normal(
+            resource,
+            flavor.eventReason("CreatedHeadPod"),
+            flavor.modernEvents()
+                ? "Created head Pod " + ns + "/" + created.getMetadata().getName()
+                : "Created head pod " + created.getMetadata().getName());
         head = Optional.of(created);
       }
       heads.stream().skip(1).forEach(p -> deletePod(resource, p));
@@ -133,7 +196,11 @@ public final class RayClusterController implements AutoCloseable {
     if (!sameIgnoringTime(previous, status)) {
       resource.getAdditionalProperties().put("status", status);
       try {
-        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(ns).resource(resource).updateStatus();
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(ns)
+            .resource(resource)
+            .updateStatus();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 404) {
           throw e;
@@ -143,17 +210,29 @@ public final class RayClusterController implements AutoCloseable {
   }
 
   private void reconcileWorkers(
-      RayClusterView cluster, GenericKubernetesResource resource, String serviceName, List<Pod> workers) {
+      RayClusterView cluster,
+      GenericKubernetesResource resource,
+      String serviceName,
+      List<Pod> workers) {
     for (RayClusterView.WorkerGroup group : cluster.workerGroups()) {
       List<Pod> groupPods =
-          new ArrayList<>(workers.stream().filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP))).toList());
-      // Every reconcile deletes the named pods, whatever replicas says, and leaves the list as it is: the autoscaler
+          new ArrayList<>(
+              workers.stream()
+                  .filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP)))
+                  .toList());
+      // Every reconcile deletes the named pods, whatever replicas says, and leaves the list as it
+      // is: the autoscaler
       // clears it with its next patch. A name that is gone already is no error.
       for (String name : group.workersToDelete()) {
-        boolean deleted = !client.pods().inNamespace(cluster.namespace()).withName(name).delete().isEmpty();
+        boolean deleted =
+            !client.pods().inNamespace(cluster.namespace()).withName(name).delete().isEmpty();
         if (deleted) {
-          events.normal(resource, flavor.eventReason("DeletedWorkerPod"),
-              flavor.modernEvents() ? "Deleted pod " + cluster.namespace() + "/" + name : "Deleted pod " + name);
+          events.normal(
+              resource,
+              flavor.eventReason("DeletedWorkerPod"),
+              flavor.modernEvents()
+                  ? "Deleted pod " + cluster.namespace() + "/" + name
+                  : "Deleted pod " + name);
         }
         groupPods.removeIf(p -> name.equals(p.getMetadata().getName()));
         workers.removeIf(p -> name.equals(p.getMetadata().getName()));
@@ -164,16 +243,31 @@ public final class RayClusterController implements AutoCloseable {
         try {
           created = client.resource(pods.workerPod(cluster, group, serviceName)).create();
         } catch (KubernetesClientException e) {
-          podFailed(resource, e, flavor.modernEvents() ? "FailedToCreateWorkerPod" : null,
-              "Failed to create worker Pod for the cluster " + cluster.namespace() + "/" + cluster.name() + ", ");
+          podFailed(
+              resource,
+              e,
+              flavor.modernEvents() ? "FailedToCreateWorkerPod" : null,
+              "Failed to create worker Pod for the cluster "
+                  + cluster.namespace()
+                  + "/"
+                  + cluster.name()
+                  + ", ");
           throw e;
         }
-        // The real operator names the pod from the object before creation, so the name is empty: kept as is.
-        events.normal(resource, flavor.eventReason("CreatedWorkerPod"), flavor.modernEvents() ? "Created worker Pod " + cluster.namespace() + "/" : "Created worker pod ");
+        // The real operator names the pod from the object before creation, so the name is empty:
+        // kept as is.
+        events.normal(
+            resource,
+            flavor.eventReason("CreatedWorkerPod"),
+            flavor.modernEvents()
+                ? "Created worker Pod " + cluster.namespace() + "/"
+                : "Created worker pod ");
         workers.add(created);
       }
-      // Without the autoscaler the operator deletes surplus workers itself: the first ones it lists. With it, the
-      // autoscaler alone picks which pods go (through workersToDelete), unless ENABLE_RANDOM_POD_DELETE is set.
+      // Without the autoscaler the operator deletes surplus workers itself: the first ones it
+      // lists. With it, the
+      // autoscaler alone picks which pods go (through workersToDelete), unless
+      // ENABLE_RANDOM_POD_DELETE is set.
       if (cluster.autoscaling()) {
         continue;
       }
@@ -184,7 +278,8 @@ public final class RayClusterController implements AutoCloseable {
       }
     }
     // Pods of groups that no longer exist.
-    List<String> groupNames = cluster.workerGroups().stream().map(RayClusterView.WorkerGroup::name).toList();
+    List<String> groupNames =
+        cluster.workerGroups().stream().map(RayClusterView.WorkerGroup::name).toList();
     for (Pod p : List.copyOf(workers)) {
       if (!groupNames.contains(p.getMetadata().getLabels().get(Labels.GROUP))) {
         deletePod(resource, p);
@@ -194,10 +289,14 @@ public final class RayClusterController implements AutoCloseable {
   }
 
   /**
-   * A pod the API server refused: v1.1.0 sets state {@code failed} with the error as reason and records
-   * {@code PodReconciliationError}; v1.5.0 records its FailedToCreate… event.
+   * A pod the API server refused: v1.1.0 sets state {@code failed} with the error as reason and
+   * records {@code PodReconciliationError}; v1.5.0 records its FailedToCreate… event.
    */
-  private void podFailed(GenericKubernetesResource resource, KubernetesClientException e, String modernReason, String modernPrefix) {
+  private void podFailed(
+      GenericKubernetesResource resource,
+      KubernetesClientException e,
+      String modernReason,
+      String modernPrefix) {
     if (modernReason != null) {
       events.warning(resource, modernReason, modernPrefix + apiMessage(e));
     } else {
@@ -206,13 +305,18 @@ public final class RayClusterController implements AutoCloseable {
     failed(resource, flavor.modernEvents() ? null : apiMessage(e));
   }
 
-  /** {@code updateClusterState(failed)} (and the reason, when given), as the operator does on a reconcile error. */
+  /**
+   * {@code updateClusterState(failed)} (and the reason, when given), as the operator does on a
+   * reconcile error.
+   */
   private void failed(GenericKubernetesResource resource, String reason) {
     if (flavor.modernEvents()) {
       return; // v1.5.0 reports reconcile errors through events and conditions, not state failed.
     }
-    Map<String, Object> status = new LinkedHashMap<>(Maps.map(resource.getAdditionalProperties().get("status")));
-    if ("failed".equals(status.get("state")) && (reason == null || reason.equals(status.get("reason")))) {
+    Map<String, Object> status =
+        new LinkedHashMap<>(Maps.map(resource.getAdditionalProperties().get("status")));
+    if ("failed".equals(status.get("state"))
+        && (reason == null || reason.equals(status.get("reason")))) {
       return;
     }
     status.put("state", "failed");
@@ -221,8 +325,11 @@ public final class RayClusterController implements AutoCloseable {
     }
     resource.getAdditionalProperties().put("status", status);
     try {
-      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(resource.getMetadata().getNamespace())
-          .resource(resource).updateStatus();
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+          .inNamespace(resource.getMetadata().getNamespace())
+          .resource(resource)
+          .updateStatus();
     } catch (KubernetesClientException ignored) {
       // deleted or changed meanwhile: the next reconcile writes it again
     }
@@ -230,15 +337,23 @@ public final class RayClusterController implements AutoCloseable {
 
   /** The API server's message, as the operator's Go client prints the error. */
   private static String apiMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    return e.getStatus() != null && e.getStatus().getMessage() != null
+        ? e.getStatus().getMessage()
+        : e.getMessage();
   }
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {
-    client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .delete();
     events.normal(
         cluster,
         flavor.eventReason("DeletedWorkerPod"),
-        flavor.modernEvents() ? "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() : "Deleted Pod " + pod.getMetadata().getName());
+        flavor.modernEvents()
+            ? "Deleted Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName()
+            : "Deleted Pod " + pod.getMetadata().getName());
   }
 
   private static boolean sameIgnoringTime(Map<String, Object> a, Map<String, Object> b) {

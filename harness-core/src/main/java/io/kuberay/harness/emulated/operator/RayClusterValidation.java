@@ -1,51 +1,70 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.kuberay.harness.emulated.support.Maps;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What the operator checks before reconciling a RayCluster: v1.5.0's and v1.7.0's
- * {@code ValidateRayClusterMetadata} and {@code ValidateRayClusterSpec}, rule for rule and in their order, and
- * v1.1.0's crash on a template without containers. A violation becomes a Warning event; the cluster gets no pods.
- * Feature gates are taken at each release's defaults.
+ * What the operator checks before reconciling a RayCluster: v1.5.0's and v1.7.0's {@code
+ * ValidateRayClusterMetadata} and {@code ValidateRayClusterSpec}, rule for rule and in their order,
+ * and v1.1.0's crash on a template without containers. A violation becomes a Warning event; the
+ * cluster gets no pods. Feature gates are taken at each release's defaults.
  */
 public final class RayClusterValidation {
 
   static final int MAX_NAME_LENGTH = 53;
   private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern QUALIFIED_NAME = Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
-  private static final Pattern LABEL_VALUE = Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
+  private static final Pattern QUALIFIED_NAME =
+      Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+  private static final Pattern LABEL_VALUE =
+      Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final String AUTOSCALER_V2 = "RAY_enable_autoscaler_v2";
 
   private RayClusterValidation() {}
 
-  /** {@code [reason, message]} of the Warning event, or empty when the operator accepts the cluster. */
+  /**
+   * {@code [reason, message]} of the Warning event, or empty when the operator accepts the cluster.
+   */
   public static Optional<String[]> check(OperatorFlavor flavor, RayClusterView cluster) {
     String id = cluster.namespace() + "/" + cluster.name();
     if (flavor.validatesClusters()) {
       Optional<String> metadata = metadataError(cluster.name());
       if (metadata.isPresent()) {
-        return Optional.of(new String[] {"InvalidRayClusterMetadata", "The RayCluster metadata is invalid " + id + ": " + metadata.get()});
+        return Optional.of(
+            new String[] {
+              "InvalidRayClusterMetadata",
+              "The RayCluster metadata is invalid " + id + ": " + metadata.get()
+            });
       }
       return specError(flavor, cluster.spec(), cluster.annotations())
-          .map(why -> new String[] {"InvalidRayClusterSpec", "The RayCluster spec is invalid " + id + ": " + why});
+          .map(
+              why ->
+                  new String[] {
+                    "InvalidRayClusterSpec", "The RayCluster spec is invalid " + id + ": " + why
+                  });
     }
     if (empty(cluster.headTemplate())) {
       // v1.1.0 has no validation; its reconcile fails on the missing container and retries.
-      return Optional.of(new String[] {"PodReconciliationError", "RayCluster " + id + ": headGroupSpec should have at least one container"});
+      return Optional.of(
+          new String[] {
+            "PodReconciliationError",
+            "RayCluster " + id + ": headGroupSpec should have at least one container"
+          });
     }
     for (RayClusterView.WorkerGroup g : cluster.workerGroups()) {
       if (empty(g.template())) {
-        return Optional.of(new String[] {"PodReconciliationError", "RayCluster " + id + ": workerGroupSpec should have at least one container"});
+        return Optional.of(
+            new String[] {
+              "PodReconciliationError",
+              "RayCluster " + id + ": workerGroupSpec should have at least one container"
+            });
       }
     }
     return Optional.empty();
@@ -53,24 +72,31 @@ public final class RayClusterValidation {
 
   static Optional<String> metadataError(String name) {
     if (name.length() > MAX_NAME_LENGTH) {
-      return Optional.of("RayCluster name should be no more than " + MAX_NAME_LENGTH + " characters");
+      return Optional.of(
+          "RayCluster name should be no more than " + MAX_NAME_LENGTH + " characters");
     }
     if (!DNS_1035.matcher(name).matches()) {
-      return Optional.of("RayCluster name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]");
+      return Optional.of(
+          "RayCluster name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]");
     }
     return Optional.empty();
   }
 
-  /** {@code ValidateRayClusterSpec}: the first rule the spec breaks, worded as the operator words it. */
-  static Optional<String> specError(OperatorFlavor flavor, Map<String, Object> spec, Map<String, String> annotations) {
+  /**
+   * {@code ValidateRayClusterSpec}: the first rule the spec breaks, worded as the operator words
+   * it.
+   */
+  static Optional<String> specError(
+      OperatorFlavor flavor, Map<String, Object> spec, Map<String, String> annotations) {
     RayClusterView view = viewOf(spec);
     PodTemplateSpec headTemplate = view.headTemplate();
     if (empty(headTemplate)) {
       return Optional.of("headGroupSpec should have at least one container");
     }
     Map<String, String> headParams = view.headStartParams();
-    Optional<String> e = groupResources("Head", headParams, view.headGroupResources())
-        .or(() -> groupLabels("Head", headParams, view.headGroupLabels()));
+    Optional<String> e =
+        groupResources("Head", headParams, view.headGroupResources())
+            .or(() -> groupLabels("Head", headParams, view.headGroupLabels()));
     if (e.isPresent()) {
       return e;
     }
@@ -83,19 +109,32 @@ public final class RayClusterValidation {
         Object min = g.raw().get("minReplicas");
         Object max = g.raw().get("maxReplicas");
         if (!autoscaling && (min == null || max == null)) {
-          return Optional.of("worker group " + g.name() + " must set both minReplicas and maxReplicas when autoscaling is disabled");
+          return Optional.of(
+              "worker group "
+                  + g.name()
+                  + " must set both minReplicas and maxReplicas when autoscaling is disabled");
         }
         if (min != null && g.minReplicas() < 0) {
-          return Optional.of("worker group " + g.name() + " has negative minReplicas " + g.minReplicas());
+          return Optional.of(
+              "worker group " + g.name() + " has negative minReplicas " + g.minReplicas());
         }
         if (max != null && g.maxReplicas() < 0) {
-          return Optional.of("worker group " + g.name() + " has negative maxReplicas " + g.maxReplicas());
+          return Optional.of(
+              "worker group " + g.name() + " has negative maxReplicas " + g.maxReplicas());
         }
         if (min != null && max != null && g.minReplicas() > g.maxReplicas()) {
-          return Optional.of("worker group " + g.name() + " has minReplicas " + g.minReplicas() + " greater than maxReplicas " + g.maxReplicas());
+          return Optional.of(
+              "worker group "
+                  + g.name()
+                  + " has minReplicas "
+                  + g.minReplicas()
+                  + " greater than maxReplicas "
+                  + g.maxReplicas());
         }
       }
-      e = groupResources(g.name(), g.rayStartParams(), g.groupResources()).or(() -> groupLabels(g.name(), g.rayStartParams(), g.groupLabels()));
+      e =
+          groupResources(g.name(), g.rayStartParams(), g.groupResources())
+              .or(() -> groupLabels(g.name(), g.rayStartParams(), g.groupLabels()));
       if (e.isPresent()) {
         return e;
       }
@@ -103,62 +142,90 @@ public final class RayClusterValidation {
     boolean hasOptions = view.gcsFaultToleranceOptions().isPresent();
     String ftAnnotation = annotations.getOrDefault("ray.io/ft-enabled", "");
     if (!ftAnnotation.isEmpty() && hasOptions) {
-      return Optional.of("ray.io/ft-enabled annotation and GcsFaultToleranceOptions are both set. "
-          + "Please use only GcsFaultToleranceOptions to configure GCS fault tolerance");
+      return Optional.of(
+          "ray.io/ft-enabled annotation and GcsFaultToleranceOptions are both set. "
+              + "Please use only GcsFaultToleranceOptions to configure GCS fault tolerance");
     }
     Container head = headTemplate.getSpec().getContainers().get(0);
     boolean ftEnabled = "true".equalsIgnoreCase(ftAnnotation) || hasOptions;
     if (!ftEnabled && hasEnv(head, "RAY_REDIS_ADDRESS")) {
-      return Optional.of("RAY_REDIS_ADDRESS is set which implicitly enables GCS fault tolerance, "
-          + "but GcsFaultToleranceOptions is not set. Please set GcsFaultToleranceOptions to enable GCS fault tolerance");
+      return Optional.of(
+          "RAY_REDIS_ADDRESS is set which implicitly enables GCS fault tolerance, "
+              + "but GcsFaultToleranceOptions is not set. Please set GcsFaultToleranceOptions to enable GCS fault tolerance");
     }
     if (hasOptions) {
       if (!headParams.getOrDefault("redis-password", "").isEmpty()) {
-        return Optional.of("cannot set `redis-password` in rayStartParams when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisPassword instead");
+        return Optional.of(
+            "cannot set `redis-password` in rayStartParams when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisPassword instead");
       }
       if (hasEnv(head, "REDIS_PASSWORD")) {
-        return Optional.of("cannot set `REDIS_PASSWORD` env var in head Pod when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisPassword instead");
+        return Optional.of(
+            "cannot set `REDIS_PASSWORD` env var in head Pod when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisPassword instead");
       }
       if (hasEnv(head, "RAY_REDIS_ADDRESS")) {
-        return Optional.of("cannot set `RAY_REDIS_ADDRESS` env var in head Pod when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisAddress instead");
+        return Optional.of(
+            "cannot set `RAY_REDIS_ADDRESS` env var in head Pod when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.RedisAddress instead");
       }
       if (!annotations.getOrDefault("ray.io/external-storage-namespace", "").isEmpty()) {
-        return Optional.of("cannot set `ray.io/external-storage-namespace` annotation when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.ExternalStorageNamespace instead");
+        return Optional.of(
+            "cannot set `ray.io/external-storage-namespace` annotation when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.ExternalStorageNamespace instead");
       }
     }
-    if (!headParams.getOrDefault("redis-username", "").isEmpty() || hasEnv(head, "REDIS_USERNAME")) {
-      return Optional.of("cannot set redis username in rayStartParams or environment variables - use GcsFaultToleranceOptions.RedisUsername instead");
+    if (!headParams.getOrDefault("redis-username", "").isEmpty()
+        || hasEnv(head, "REDIS_USERNAME")) {
+      return Optional.of(
+          "cannot set redis username in rayStartParams or environment variables - use GcsFaultToleranceOptions.RedisUsername instead");
     }
     if (!flavor.rayJobDeletionPolicyGate()) {
       for (RayClusterView.WorkerGroup g : view.workerGroups()) {
         if (g.suspended()) {
-          return Optional.of("worker group " + g.name() + " can be suspended only when the RayJobDeletionPolicy feature gate is enabled");
+          return Optional.of(
+              "worker group "
+                  + g.name()
+                  + " can be suspended only when the RayJobDeletionPolicy feature gate is enabled");
         }
       }
     }
     Optional<EnvVar> v2 = env(head, AUTOSCALER_V2);
-    if (!autoscaling && v2.isPresent() && ("1".equals(v2.get().getValue()) || "true".equals(v2.get().getValue()))) {
-      return Optional.of("environment variable " + AUTOSCALER_V2 + " cannot be set to '" + v2.get().getValue()
-          + "' when enableInTreeAutoscaling is false. Please set enableInTreeAutoscaling: true to use autoscaler v2");
+    if (!autoscaling
+        && v2.isPresent()
+        && ("1".equals(v2.get().getValue()) || "true".equals(v2.get().getValue()))) {
+      return Optional.of(
+          "environment variable "
+              + AUTOSCALER_V2
+              + " cannot be set to '"
+              + v2.get().getValue()
+              + "' when enableInTreeAutoscaling is false. Please set enableInTreeAutoscaling: true to use autoscaler v2");
     }
     if (autoscaling) {
       for (RayClusterView.WorkerGroup g : view.workerGroups()) {
         if (g.suspended()) {
-          return Optional.of("worker group " + g.name() + " cannot be suspended with Autoscaler enabled");
+          return Optional.of(
+              "worker group " + g.name() + " cannot be suspended with Autoscaler enabled");
         }
       }
       Object version = Maps.get(spec, "autoscalerOptions", "version");
       if (version != null && v2.isPresent()) {
-        return Optional.of("both .spec.autoscalerOptions.version and head Pod env var " + AUTOSCALER_V2 + " are set, please only use the former");
+        return Optional.of(
+            "both .spec.autoscalerOptions.version and head Pod env var "
+                + AUTOSCALER_V2
+                + " are set, please only use the former");
       }
-      boolean autoscalerV2 = "v2".equals(version) || (v2.isPresent() && ("1".equals(v2.get().getValue()) || "true".equals(v2.get().getValue())));
+      boolean autoscalerV2 =
+          "v2".equals(version)
+              || (v2.isPresent()
+                  && ("1".equals(v2.get().getValue()) || "true".equals(v2.get().getValue())));
       if (autoscalerV2) {
         if (!neverOrUnset(headTemplate)) {
-          return Optional.of("restartPolicy for head Pod should be Never or unset when using autoscaler V2");
+          return Optional.of(
+              "restartPolicy for head Pod should be Never or unset when using autoscaler V2");
         }
         for (RayClusterView.WorkerGroup g : view.workerGroups()) {
           if (!neverOrUnset(g.template())) {
-            return Optional.of("restartPolicy for worker group " + g.name() + " should be Never or unset when using autoscaler V2");
+            return Optional.of(
+                "restartPolicy for worker group "
+                    + g.name()
+                    + " should be Never or unset when using autoscaler V2");
           }
         }
       }
@@ -166,38 +233,74 @@ public final class RayClusterValidation {
     if (flavor.validatesReplicaBounds()) {
       Object idle = Maps.get(spec, "autoscalerOptions", "idleTimeoutSeconds");
       if (idle instanceof Number n && n.longValue() < 0) {
-        return Optional.of("autoscalerOptions.idleTimeoutSeconds must be non-negative, got " + n.longValue());
+        return Optional.of(
+            "autoscalerOptions.idleTimeoutSeconds must be non-negative, got " + n.longValue());
       }
     }
     return Optional.empty();
   }
 
-  /** Resources may be written in rayStartParams or in the group's {@code resources} field, not both. */
-  private static Optional<String> groupResources(String group, Map<String, String> params, Map<String, String> resources) {
-    boolean inParams = List.of("num-cpus", "num-gpus", "memory", "resources").stream().anyMatch(k -> !params.getOrDefault(k, "").isEmpty());
+  /**
+   * Resources may be written in rayStartParams or in the group's {@code resources} field, not both.
+   */
+  private static Optional<String> groupResources(
+      String group, Map<String, String> params, Map<String, String> resources) {
+    boolean inParams =
+        List.of("num-cpus", "num-gpus", "memory", "resources").stream()
+            .anyMatch(k -> !params.getOrDefault(k, "").isEmpty());
     if (inParams && !resources.isEmpty()) {
-      return Optional.of("resource fields should not be set in both rayStartParams and Resources for " + group + " group; please use only one");
+      return Optional.of(
+          "resource fields should not be set in both rayStartParams and Resources for "
+              + group
+              + " group; please use only one");
     }
     return Optional.empty();
   }
 
-  private static Optional<String> groupLabels(String group, Map<String, String> params, Map<String, String> labels) {
+  private static Optional<String> groupLabels(
+      String group, Map<String, String> params, Map<String, String> labels) {
     if (params.containsKey("labels")) {
-      return Optional.of("rayStartParams['labels'] is not supported for " + group + " group; please use the top-level Labels field instead");
+      return Optional.of(
+          "rayStartParams['labels'] is not supported for "
+              + group
+              + " group; please use the top-level Labels field instead");
     }
     StringBuilder errors = new StringBuilder();
-    labels.forEach((key, value) -> {
-      String name = key.contains("/") ? key.substring(key.indexOf('/') + 1) : key;
-      if (name.isEmpty() || name.length() > 63 || !QUALIFIED_NAME.matcher(name).matches()) {
-        append(errors, "invalid label key for " + group + " group: '" + key + "', error: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
-      }
-      if (value.length() > 63) {
-        append(errors, "invalid label value for key '" + key + "' in " + group + " group: '" + value + "', error: must be no more than 63 characters");
-      }
-      if (!LABEL_VALUE.matcher(value).matches()) {
-        append(errors, "invalid label value for key '" + key + "' in " + group + " group: '" + value + "', error: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
-      }
-    });
+    labels.forEach(
+        (key, value) -> {
+          String name = key.contains("/") ? key.substring(key.indexOf('/') + 1) : key;
+          if (name.isEmpty() || name.length() > 63 || !QUALIFIED_NAME.matcher(name).matches()) {
+            append(
+                errors,
+                "invalid label key for "
+                    + group
+                    + " group: '"
+                    + key
+                    + "', error: name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+          }
+          if (value.length() > 63) {
+            append(
+                errors,
+                "invalid label value for key '"
+                    + key
+                    + "' in "
+                    + group
+                    + " group: '"
+                    + value
+                    + "', error: must be no more than 63 characters");
+          }
+          if (!LABEL_VALUE.matcher(value).matches()) {
+            append(
+                errors,
+                "invalid label value for key '"
+                    + key
+                    + "' in "
+                    + group
+                    + " group: '"
+                    + value
+                    + "', error: a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
+          }
+        });
     return errors.isEmpty() ? Optional.empty() : Optional.of(errors.toString());
   }
 
@@ -225,11 +328,14 @@ public final class RayClusterValidation {
   }
 
   private static Optional<EnvVar> env(Container c, String name) {
-    return c.getEnv() == null ? Optional.empty() : c.getEnv().stream().filter(e -> name.equals(e.getName())).findFirst();
+    return c.getEnv() == null
+        ? Optional.empty()
+        : c.getEnv().stream().filter(e -> name.equals(e.getName())).findFirst();
   }
 
   private static boolean empty(PodTemplateSpec template) {
-    List<Container> containers = template.getSpec() == null ? null : template.getSpec().getContainers();
+    List<Container> containers =
+        template.getSpec() == null ? null : template.getSpec().getContainers();
     return containers == null || containers.isEmpty();
   }
 }

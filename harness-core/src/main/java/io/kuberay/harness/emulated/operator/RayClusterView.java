@@ -1,10 +1,10 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Maps;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Service;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,26 +59,38 @@ public final class RayClusterView {
   }
 
   PodTemplateSpec headTemplate() {
-    return Json.convert(Maps.map(Maps.get(spec, "headGroupSpec", "template")), PodTemplateSpec.class);
+    return Json.convert(
+        Maps.map(Maps.get(spec, "headGroupSpec", "template")), PodTemplateSpec.class);
   }
 
   public Optional<String> serviceType() {
     return Maps.string(spec, "headGroupSpec", "serviceType");
   }
 
-  /** {@code headGroupSpec.headService}: a Service template whose name and fields override the defaults. */
+  /**
+   * {@code headGroupSpec.headService}: a Service template whose name and fields override the
+   * defaults.
+   */
   Optional<Service> headServiceTemplate() {
     Object svc = Maps.get(spec, "headGroupSpec", "headService");
-    return svc instanceof Map<?, ?> ? Optional.of(Json.convert(svc, Service.class)) : Optional.empty();
+    return svc instanceof Map<?, ?>
+        ? Optional.of(Json.convert(svc, Service.class))
+        : Optional.empty();
   }
 
-  /** The cluster's own annotations (ft-enabled, overwrite-container-cmd, external-storage-namespace, ...). */
+  /**
+   * The cluster's own annotations (ft-enabled, overwrite-container-cmd, external-storage-namespace,
+   * ...).
+   */
   Map<String, String> annotations() {
     Map<String, String> a = resource.getMetadata().getAnnotations();
     return a == null ? Map.of() : a;
   }
 
-  /** {@code headGroupSpec.resources}: Ray resources written at group level (v1.4.0+), not the container's. */
+  /**
+   * {@code headGroupSpec.resources}: Ray resources written at group level (v1.4.0+), not the
+   * container's.
+   */
   Map<String, String> headGroupResources() {
     return Maps.stringMap(Maps.get(spec, "headGroupSpec", "resources"));
   }
@@ -120,7 +132,9 @@ public final class RayClusterView {
               Maps.integer(g, "numOfHosts").orElse(1),
               Maps.stringMap(g.get("rayStartParams")),
               Json.convert(Maps.map(g.get("template")), PodTemplateSpec.class),
-              Maps.list(Maps.get(g, "scaleStrategy", "workersToDelete")).stream().map(String::valueOf).toList(),
+              Maps.list(Maps.get(g, "scaleStrategy", "workersToDelete")).stream()
+                  .map(String::valueOf)
+                  .toList(),
               Maps.bool(g, "suspend"),
               Maps.stringMap(g.get("resources")),
               Maps.stringMap(g.get("labels")),

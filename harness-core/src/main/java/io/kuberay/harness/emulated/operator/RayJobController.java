@@ -2,23 +2,23 @@ package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.Service;
-import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.ObjectKeys;
-import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.emulated.support.NameSuffix;
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.NameSuffix;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -35,9 +35,9 @@ import java.util.Optional;
 
 /**
  * The emulated KubeRay RayJob controller: creates (or selects) the job's RayCluster, submits the
- * entrypoint when the cluster is ready — through a submitter batch Job in K8sJobMode, or directly in
- * HTTPMode — follows the Ray job through the dashboard and writes the RayJob's status, deadline and
- * cleanup as the real controller does.
+ * entrypoint when the cluster is ready — through a submitter batch Job in K8sJobMode, or directly
+ * in HTTPMode — follows the Ray job through the dashboard and writes the RayJob's status, deadline
+ * and cleanup as the real controller does.
  */
 public final class RayJobController implements AutoCloseable {
 
@@ -52,7 +52,12 @@ public final class RayJobController implements AutoCloseable {
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
-  public RayJobController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events, DashboardLocator dashboards) {
+  public RayJobController(
+      KubernetesClient client,
+      ObjectEvents objectEvents,
+      OperatorFlavor flavor,
+      EventRecorder events,
+      DashboardLocator dashboards) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.flavor = flavor;
@@ -63,22 +68,35 @@ public final class RayJobController implements AutoCloseable {
   }
 
   public RayJobController start() {
-    watches.add(objectEvents.watch(ResourceDefinitions.RAY_JOBS_REF, null, (type, o) -> {
-      if (!"DELETED".equals(type)) {
-        loop.enqueue(ObjectKeys.of(o.namespace(), o.name()));
-      }
-    }));
-    watches.add(objectEvents.watch(ResourceDefinitions.RAY_CLUSTERS_REF, Labels.ORIGINATED_FROM_CRD + "=RayJob", (type, o) -> {
-      if (!"DELETED".equals(type)) {
-        loop.enqueue(ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
-      }
-    }));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.RAY_JOBS_REF,
+            null,
+            (type, o) -> {
+              if (!"DELETED".equals(type)) {
+                loop.enqueue(ObjectKeys.of(o.namespace(), o.name()));
+              }
+            }));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.RAY_CLUSTERS_REF,
+            Labels.ORIGINATED_FROM_CRD + "=RayJob",
+            (type, o) -> {
+              if (!"DELETED".equals(type)) {
+                loop.enqueue(
+                    ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
+              }
+            }));
     return this;
   }
 
   void reconcile(String key) {
     GenericKubernetesResource resource =
-        client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+            .inNamespace(ObjectKeys.namespace(key))
+            .withName(ObjectKeys.name(key))
+            .get();
     if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -95,24 +113,35 @@ public final class RayJobController implements AutoCloseable {
       case "Waiting" -> waiting(job, status);
       case "Running" -> running(job, status);
       case "Complete", "Failed" -> finished(job, status);
-      default -> { }
+      default -> {}
     }
   }
 
   private void initialize(RayJobView job, Map<String, Object> status) {
-    client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(job.namespace()).withName(job.name()).edit(r -> {
-      List<String> finalizers = new ArrayList<>(r.getMetadata().getFinalizers() == null ? List.of() : r.getMetadata().getFinalizers());
-      if (!finalizers.contains("ray.io/rayjob-finalizer")) {
-        finalizers.add("ray.io/rayjob-finalizer");
-      }
-      r.getMetadata().setFinalizers(finalizers);
-      return r;
-    });
+    client
+        .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+        .inNamespace(job.namespace())
+        .withName(job.name())
+        .edit(
+            r -> {
+              List<String> finalizers =
+                  new ArrayList<>(
+                      r.getMetadata().getFinalizers() == null
+                          ? List.of()
+                          : r.getMetadata().getFinalizers());
+              if (!finalizers.contains("ray.io/rayjob-finalizer")) {
+                finalizers.add("ray.io/rayjob-finalizer");
+              }
+              r.getMetadata().setFinalizers(finalizers);
+              return r;
+            });
     if (!job.interactiveMode()) {
       // In InteractiveMode the user submits the Ray job and names it later in spec.jobId.
       status.put("jobId", job.specJobId().orElse(job.name() + "-" + NameSuffix.random()));
     }
-    status.put("rayClusterName", job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
+    status.put(
+        "rayClusterName",
+        job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
     status.put("jobStatus", "");
     status.put("jobDeploymentStatus", "Initializing");
     status.put("startTime", now());
@@ -126,14 +155,21 @@ public final class RayJobController implements AutoCloseable {
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
     GenericKubernetesResource cluster =
-        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(job.namespace())
+            .withName(clusterName)
+            .get();
     if (cluster == null) {
       if (job.selectedCluster().isPresent()) {
         loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
         return;
       }
       cluster = client.resource(clusterFor(job, clusterName)).create();
-      events.normal(job.resource(), flavor.eventReason("CreatedRayCluster"), "Created RayCluster " + job.namespace() + "/" + clusterName);
+      events.normal(
+          job.resource(),
+          flavor.eventReason("CreatedRayCluster"),
+          "Created RayCluster " + job.namespace() + "/" + clusterName);
     }
     Map<String, Object> clusterStatus = Maps.map(cluster.getAdditionalProperties().get("status"));
     status.put("rayClusterStatus", clusterStatus);
@@ -143,18 +179,26 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     RayClusterView view = new RayClusterView(cluster);
-    status.put("dashboardURL", PodFactory.fqdn(HeadServiceFactory.name(view, flavor), job.namespace()) + ":8265");
+    status.put(
+        "dashboardURL",
+        PodFactory.fqdn(HeadServiceFactory.name(view, flavor), job.namespace()) + ":8265");
     if (job.interactiveMode()) {
       status.put("jobDeploymentStatus", "Waiting");
       write(job, status);
       return;
     }
     String jobId = String.valueOf(status.get("jobId"));
-    // SidecarMode's submitter container runs `ray job submit` in the head pod; emulated by submitting from here.
+    // SidecarMode's submitter container runs `ray job submit` in the head pod; emulated by
+    // submitting from here.
     if (job.httpMode() || job.sidecarMode()) {
       Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
       if (dashboard.isEmpty()) {
-        failSubmission(job, status, "the emulated head of RayCluster " + clusterName + " runs no Ray dashboard (kuberay.ray=off or Ray unavailable)");
+        failSubmission(
+            job,
+            status,
+            "the emulated head of RayCluster "
+                + clusterName
+                + " runs no Ray dashboard (kuberay.ray=off or Ray unavailable)");
         return;
       }
       try {
@@ -164,8 +208,13 @@ public final class RayJobController implements AutoCloseable {
         return;
       }
     } else {
-      Job submitter = submitters.create(job, jobId, status.get("dashboardURL").toString(), clusterName, imageOf(view));
-      events.normal(job.resource(), flavor.eventReason("CreatedRayJobSubmitter"), "Created Kubernetes Job " + job.namespace() + "/" + submitter.getMetadata().getName());
+      Job submitter =
+          submitters.create(
+              job, jobId, status.get("dashboardURL").toString(), clusterName, imageOf(view));
+      events.normal(
+          job.resource(),
+          flavor.eventReason("CreatedRayJobSubmitter"),
+          "Created Kubernetes Job " + job.namespace() + "/" + submitter.getMetadata().getName());
     }
     status.put("jobDeploymentStatus", "Running");
     write(job, status);
@@ -177,7 +226,12 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
-    GenericKubernetesResource cluster = client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get();
+    GenericKubernetesResource cluster =
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(job.namespace())
+            .withName(clusterName)
+            .get();
     if (cluster != null) {
       status.put("rayClusterStatus", Maps.map(cluster.getAdditionalProperties().get("status")));
     }
@@ -185,35 +239,57 @@ public final class RayJobController implements AutoCloseable {
       ensureHeadService(job, new RayClusterView(cluster));
     }
     boolean submitterJob = !job.httpMode() && !job.sidecarMode() && !job.interactiveMode();
-    Optional<Job> submitter = !submitterJob ? Optional.empty() : Optional.ofNullable(client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
+    Optional<Job> submitter =
+        !submitterJob
+            ? Optional.empty()
+            : Optional.ofNullable(
+                client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));
-      finish(job, status, "Failed", appFailed ? "AppFailed" : "SubmissionFailed",
-          appFailed ? String.valueOf(status.get("message")) : "Job submission has failed. Reason: " + condition.getReason() + ". Message: " + condition.getMessage());
+      finish(
+          job,
+          status,
+          "Failed",
+          appFailed ? "AppFailed" : "SubmissionFailed",
+          appFailed
+              ? String.valueOf(status.get("message"))
+              : "Job submission has failed. Reason: "
+                  + condition.getReason()
+                  + ". Message: "
+                  + condition.getMessage());
       return;
     }
     Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
     if (dashboard.isPresent()) {
       try {
-        JobDetails details = RayJobsClient.connect(dashboard.get()).get(String.valueOf(status.get("jobId")));
+        JobDetails details =
+            RayJobsClient.connect(dashboard.get()).get(String.valueOf(status.get("jobId")));
         status.put("jobStatus", details.status().name());
         status.put("message", details.message() == null ? "" : details.message());
         boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
         if (details.status().isTerminal() && submitterDone) {
           boolean failed = details.status() == JobStatus.FAILED;
-          finish(job, status, failed ? "Failed" : "Complete", failed ? "AppFailed" : "", status.get("message").toString());
+          finish(
+              job,
+              status,
+              failed ? "Failed" : "Complete",
+              failed ? "AppFailed" : "",
+              status.get("message").toString());
           return;
         }
       } catch (RayJobsException e) {
-        // Not submitted yet (404) or the dashboard is busy: look again shortly, as the operator requeues.
+        // Not submitted yet (404) or the dashboard is busy: look again shortly, as the operator
+        // requeues.
       }
     }
     write(job, status);
     loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
   }
 
-  /** InteractiveMode: wait until the user names the Ray job they submitted in {@code spec.jobId}. */
+  /**
+   * InteractiveMode: wait until the user names the Ray job they submitted in {@code spec.jobId}.
+   */
   private void waiting(RayJobView job, Map<String, Object> status) {
     Optional<String> jobId = job.specJobId();
     if (jobId.isEmpty()) {
@@ -227,24 +303,32 @@ public final class RayJobController implements AutoCloseable {
   }
 
   /**
-   * v1.5.0+: an invalid RayJob gets a Warning event and the ValidationFailed status, once; v1.1.0 only logs and
-   * retries, leaving the RayJob as it is.
+   * v1.5.0+: an invalid RayJob gets a Warning event and the ValidationFailed status, once; v1.1.0
+   * only logs and retries, leaving the RayJob as it is.
    */
-  private void rejectInvalid(RayJobView job, Map<String, Object> status, RayJobValidation.Violation violation) {
+  private void rejectInvalid(
+      RayJobView job, Map<String, Object> status, RayJobValidation.Violation violation) {
     if (!flavor.validatesClusters()) {
       return;
     }
-    if ("ValidationFailed".equals(status.get("jobDeploymentStatus")) && violation.message().equals(status.get("message"))) {
+    if ("ValidationFailed".equals(status.get("jobDeploymentStatus"))
+        && violation.message().equals(status.get("message"))) {
       return;
     }
-    events.warning(job.resource(), violation.reason(), job.namespace() + "/" + job.name() + ": " + violation.message());
+    events.warning(
+        job.resource(),
+        violation.reason(),
+        job.namespace() + "/" + job.name() + ": " + violation.message());
     status.put("jobDeploymentStatus", "ValidationFailed");
     status.put("reason", "ValidationFailed");
     status.put("message", violation.message());
     write(job, status);
   }
 
-  /** v1.5.0+: {@code <rayjob>-head-svc}, the head service built for the job's cluster, renamed and relabelled. */
+  /**
+   * v1.5.0+: {@code <rayjob>-head-svc}, the head service built for the job's cluster, renamed and
+   * relabelled.
+   */
   private void ensureHeadService(RayJobView job, RayClusterView cluster) {
     String name = job.name() + "-head-svc";
     if (client.services().inNamespace(job.namespace()).withName(name).get() != null) {
@@ -259,15 +343,30 @@ public final class RayJobController implements AutoCloseable {
     service.getMetadata().setName(name);
     service.getMetadata().setNamespace(job.namespace());
     service.getMetadata().setLabels(labels);
-    service.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-        .withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name()).withUid(job.resource().getMetadata().getUid())
-        .withController(true).withBlockOwnerDeletion(true).build()));
+    service
+        .getMetadata()
+        .setOwnerReferences(
+            List.of(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("ray.io/v1")
+                    .withKind("RayJob")
+                    .withName(job.name())
+                    .withUid(job.resource().getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build()));
     try {
       client.resource(service).create();
-      events.normal(job.resource(), flavor.eventReason("CreatedService"), "Created the service " + job.namespace() + "/" + name);
+      events.normal(
+          job.resource(),
+          flavor.eventReason("CreatedService"),
+          "Created the service " + job.namespace() + "/" + name);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
-        events.warning(job.resource(), "FailedToCreateService", "Failed to create the service " + job.namespace() + "/" + name + ", " + e.getMessage());
+        events.warning(
+            job.resource(),
+            "FailedToCreateService",
+            "Failed to create the service " + job.namespace() + "/" + name + ", " + e.getMessage());
       }
     }
   }
@@ -278,14 +377,27 @@ public final class RayJobController implements AutoCloseable {
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
     Instant end = Instant.parse(String.valueOf(status.getOrDefault("endTime", now())));
-    Duration remaining = Duration.between(Instant.now(), end.plusSeconds(job.ttlSecondsAfterFinished()));
+    Duration remaining =
+        Duration.between(Instant.now(), end.plusSeconds(job.ttlSecondsAfterFinished()));
     if (!remaining.isNegative() && !remaining.isZero()) {
       loop.enqueueAfter(ObjectKeys.of(job.resource()), remaining.plusMillis(50));
       return;
     }
-    if (client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).get() != null) {
-      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(job.namespace()).withName(clusterName).delete();
-      events.normal(job.resource(), flavor.eventReason("DeletedRayCluster"), "Deleted cluster " + job.namespace() + "/" + clusterName);
+    if (client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(job.namespace())
+            .withName(clusterName)
+            .get()
+        != null) {
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+          .inNamespace(job.namespace())
+          .withName(clusterName)
+          .delete();
+      events.normal(
+          job.resource(),
+          flavor.eventReason("DeletedRayCluster"),
+          "Deleted cluster " + job.namespace() + "/" + clusterName);
     }
   }
 
@@ -297,11 +409,19 @@ public final class RayJobController implements AutoCloseable {
     Instant start = Instant.parse(String.valueOf(status.get("startTime")));
     Instant due = start.plusSeconds(deadline.get());
     if (Instant.now().isBefore(due)) {
-      loop.enqueueAfter(ObjectKeys.of(job.resource()), Duration.between(Instant.now(), due).plusMillis(50));
+      loop.enqueueAfter(
+          ObjectKeys.of(job.resource()), Duration.between(Instant.now(), due).plusMillis(50));
       return false;
     }
-    finish(job, status, "Failed", "DeadlineExceeded",
-        "The RayJob has passed the activeDeadlineSeconds. StartTime: " + start + ". ActiveDeadlineSeconds: " + deadline.get());
+    finish(
+        job,
+        status,
+        "Failed",
+        "DeadlineExceeded",
+        "The RayJob has passed the activeDeadlineSeconds. StartTime: "
+            + start
+            + ". ActiveDeadlineSeconds: "
+            + deadline.get());
     return true;
   }
 
@@ -309,7 +429,12 @@ public final class RayJobController implements AutoCloseable {
     finish(job, status, "Failed", "SubmissionFailed", "Job submission has failed. Message: " + why);
   }
 
-  private void finish(RayJobView job, Map<String, Object> status, String deployment, String reason, String message) {
+  private void finish(
+      RayJobView job,
+      Map<String, Object> status,
+      String deployment,
+      String reason,
+      String message) {
     status.put("jobDeploymentStatus", deployment);
     if (!reason.isEmpty()) {
       status.put("reason", reason);
@@ -324,7 +449,11 @@ public final class RayJobController implements AutoCloseable {
     GenericKubernetesResource resource = job.resource();
     resource.getAdditionalProperties().put("status", status);
     try {
-      client.genericKubernetesResources(ResourceDefinitions.RAY_JOBS).inNamespace(job.namespace()).resource(resource).updateStatus();
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+          .inNamespace(job.namespace())
+          .resource(resource)
+          .updateStatus();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         // Someone changed the RayJob meanwhile: reconcile again from what is stored.
@@ -337,7 +466,10 @@ public final class RayJobController implements AutoCloseable {
     }
   }
 
-  /** The RayCluster a RayJob creates: its rayClusterSpec, its labels plus the originated-from pair, owned by it. */
+  /**
+   * The RayCluster a RayJob creates: its rayClusterSpec, its labels plus the originated-from pair,
+   * owned by it.
+   */
   private GenericKubernetesResource clusterFor(RayJobView job, String name) {
     GenericKubernetesResource cluster = new GenericKubernetesResource();
     cluster.setApiVersion("ray.io/v1");
@@ -348,15 +480,22 @@ public final class RayJobController implements AutoCloseable {
     }
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
     labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
-    cluster.setMetadata(new ObjectMetaBuilder()
-        .withName(name)
-        .withNamespace(job.namespace())
-        .withLabels(labels)
-        .withAnnotations(job.resource().getMetadata().getAnnotations())
-        .withOwnerReferences(new OwnerReferenceBuilder()
-            .withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name()).withUid(job.resource().getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).build())
-        .build());
+    cluster.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(job.namespace())
+            .withLabels(labels)
+            .withAnnotations(job.resource().getMetadata().getAnnotations())
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("ray.io/v1")
+                    .withKind("RayJob")
+                    .withName(job.name())
+                    .withUid(job.resource().getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .build());
     Map<String, Object> spec = Json.copy(Maps.map(job.spec().get("rayClusterSpec")));
     if (job.sidecarMode()) {
       addSidecarSubmitter(job, spec, String.valueOf(job.status().getOrDefault("jobId", "")));
@@ -366,11 +505,14 @@ public final class RayJobController implements AutoCloseable {
   }
 
   /**
-   * SidecarMode: the submitter container appended to the head pod template ({@code getSubmitterContainer}), which
-   * then never restarts. It reaches the dashboard on loopback once the GCS is healthy.
+   * SidecarMode: the submitter container appended to the head pod template ({@code
+   * getSubmitterContainer}), which then never restarts. It reaches the dashboard on loopback once
+   * the GCS is healthy.
    */
-  private static void addSidecarSubmitter(RayJobView job, Map<String, Object> clusterSpec, String jobId) {
-    Map<String, Object> podSpec = Maps.map(Maps.get(clusterSpec, "headGroupSpec", "template", "spec"));
+  private static void addSidecarSubmitter(
+      RayJobView job, Map<String, Object> clusterSpec, String jobId) {
+    Map<String, Object> podSpec =
+        Maps.map(Maps.get(clusterSpec, "headGroupSpec", "template", "spec"));
     List<Object> containers = Maps.list(podSpec.get("containers"));
     Map<String, Object> head = Maps.map(containers.get(0));
     int port = 8265;
@@ -380,22 +522,44 @@ public final class RayJobController implements AutoCloseable {
       }
     }
     String address = "http://127.0.0.1:" + port;
-    String command = "until wget --tries 1 -T 10 -q -O- http://localhost:" + port + "/api/gcs_healthz | grep success >/dev/null 2>&1 ; do echo \"Waiting for Ray Dashboard GCS to become healthy at "
-        + address + " ...\" ; sleep 2 ; done ; ray job submit --address " + address + " --submission-id " + jobId + " -- " + job.entrypoint().trim() + " ;";
-    Container sidecar = new ContainerBuilder()
-        .withName("ray-job-submitter")
-        .withImage(String.valueOf(head.get("image")))
-        .withCommand("/bin/bash", "-ce", "--")
-        .withArgs(command)
-        .addNewEnv().withName("PYTHONUNBUFFERED").withValue("1").endEnv()
-        // The dashboard URL is not known yet when the cluster is built: Go's empty string, omitted.
-        .addNewEnv().withName("RAY_DASHBOARD_ADDRESS").endEnv()
-        .addNewEnv().withName("RAY_JOB_SUBMISSION_ID").withValue(jobId).endEnv()
-        .withNewResources()
-        .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
-        .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
-        .endResources()
-        .build();
+    String command =
+        "until wget --tries 1 -T 10 -q -O- http://localhost:"
+            + port
+            + "/api/gcs_healthz | grep success >/dev/null 2>&1 ; do echo \"Waiting for Ray Dashboard GCS to become healthy at "
+            + address
+            + " ...\" ; sleep 2 ; done ; ray job submit --address "
+            + address
+            + " --submission-id "
+            + jobId
+            + " -- "
+            + job.entrypoint().trim()
+            + " ;";
+    Container sidecar =
+        new ContainerBuilder()
+            .withName("ray-job-submitter")
+            .withImage(String.valueOf(head.get("image")))
+            .withCommand("/bin/bash", "-ce", "--")
+            .withArgs(command)
+            .addNewEnv()
+            .withName("PYTHONUNBUFFERED")
+            .withValue("1")
+            .endEnv()
+            // The dashboard URL is not known yet when the cluster is built: Go's empty string,
+            // omitted.
+            .addNewEnv()
+            .withName("RAY_DASHBOARD_ADDRESS")
+            .endEnv()
+            .addNewEnv()
+            .withName("RAY_JOB_SUBMISSION_ID")
+            .withValue(jobId)
+            .endEnv()
+            .withNewResources()
+            .addToLimits("cpu", new Quantity("1"))
+            .addToLimits("memory", new Quantity("1Gi"))
+            .addToRequests("cpu", new Quantity("500m"))
+            .addToRequests("memory", new Quantity("200Mi"))
+            .endResources()
+            .build();
     containers.add(Json.convert(sidecar, Map.class));
     podSpec.put("containers", containers);
     podSpec.put("restartPolicy", "Never");

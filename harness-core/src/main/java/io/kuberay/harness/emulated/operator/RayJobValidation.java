@@ -1,20 +1,21 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.support.Maps;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * What the RayJob controller checks before reconciling: v1.5.0's and v1.7.0's {@code ValidateRayJobMetadata},
- * {@code ValidateRayJobSpec} (which includes the cluster spec's rules) and {@code ValidateRayJobStatus}, and v1.1.0's
- * {@code validateRayJobSpec}. Feature gates at each release's defaults.
+ * What the RayJob controller checks before reconciling: v1.5.0's and v1.7.0's {@code
+ * ValidateRayJobMetadata}, {@code ValidateRayJobSpec} (which includes the cluster spec's rules) and
+ * {@code ValidateRayJobStatus}, and v1.1.0's {@code validateRayJobSpec}. Feature gates at each
+ * release's defaults.
  */
 final class RayJobValidation {
 
   /** A RayJob's cluster is named {@code <job>-xxxxx}: 6 characters fewer than a cluster's 53. */
   static final int MAX_NAME_LENGTH = RayClusterValidation.MAX_NAME_LENGTH - 6;
+
   private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   /** The event reason (v1.5.0+) and the error. */
@@ -28,18 +29,28 @@ final class RayJobValidation {
     }
     String name = job.name();
     if (name.length() > MAX_NAME_LENGTH) {
-      return Optional.of(new Violation("InvalidRayJobMetadata", "The RayJob metadata is invalid: RayJob name should be no more than " + MAX_NAME_LENGTH + " characters"));
+      return Optional.of(
+          new Violation(
+              "InvalidRayJobMetadata",
+              "The RayJob metadata is invalid: RayJob name should be no more than "
+                  + MAX_NAME_LENGTH
+                  + " characters"));
     }
     if (!DNS_1035.matcher(name).matches()) {
-      return Optional.of(new Violation("InvalidRayJobMetadata", "The RayJob metadata is invalid: RayJob name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]"));
+      return Optional.of(
+          new Violation(
+              "InvalidRayJobMetadata",
+              "The RayJob metadata is invalid: RayJob name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]"));
     }
     Optional<String> spec = specError(flavor, job);
     if (spec.isPresent()) {
       return Optional.of(new Violation("InvalidRayJobSpec", spec.get()));
     }
     if ("Waiting".equals(job.deploymentStatus()) && !job.interactiveMode()) {
-      return Optional.of(new Violation("InvalidRayJobStatus",
-          "The RayJob status is invalid: JobDeploymentStatus cannot be `Waiting` when SubmissionMode is not InteractiveMode"));
+      return Optional.of(
+          new Violation(
+              "InvalidRayJobStatus",
+              "The RayJob status is invalid: JobDeploymentStatus cannot be `Waiting` when SubmissionMode is not InteractiveMode"));
     }
     return Optional.empty();
   }
@@ -49,35 +60,43 @@ final class RayJobValidation {
     boolean shutdown = job.shutdownAfterJobFinishes();
     boolean suspend = Maps.bool(spec, "suspend");
     if (suspend && !shutdown) {
-      return Optional.of("The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false is not allowed to be suspended");
+      return Optional.of(
+          "The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false is not allowed to be suspended");
     }
     if (job.ttlSecondsAfterFinished() < 0) {
-      return Optional.of("The RayJob spec is invalid: TTLSecondsAfterFinished must be a non-negative integer");
+      return Optional.of(
+          "The RayJob spec is invalid: TTLSecondsAfterFinished must be a non-negative integer");
     }
     if (!shutdown && job.ttlSecondsAfterFinished() > 0) {
-      return Optional.of("The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false cannot have TTLSecondsAfterFinished");
+      return Optional.of(
+          "The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false cannot have TTLSecondsAfterFinished");
     }
     Object deletion = spec.get("deletionStrategy");
     if (deletion != null) {
       if (!flavor.rayJobDeletionPolicyGate()) {
-        return Optional.of("RayJobDeletionPolicy feature gate must be enabled to use DeletionStrategy");
+        return Optional.of(
+            "RayJobDeletionPolicy feature gate must be enabled to use DeletionStrategy");
       }
       Map<String, Object> d = Maps.map(deletion);
       boolean legacy = d.get("onSuccess") != null || d.get("onFailure") != null;
       boolean rules = !Maps.list(d.get("deletionRules")).isEmpty();
       if (rules && shutdown) {
-        return Optional.of("The RayJob spec is invalid: spec.shutdownAfterJobFinishes and spec.deletionStrategy.deletionRules are mutually exclusive");
+        return Optional.of(
+            "The RayJob spec is invalid: spec.shutdownAfterJobFinishes and spec.deletionStrategy.deletionRules are mutually exclusive");
       }
       if (rules && legacy) {
-        return Optional.of("The RayJob spec is invalid: Cannot use both legacy onSuccess/onFailure fields and deletionRules simultaneously");
+        return Optional.of(
+            "The RayJob spec is invalid: Cannot use both legacy onSuccess/onFailure fields and deletionRules simultaneously");
       }
     }
     boolean selectorMode = spec.get("clusterSelector") instanceof Map<?, ?> m && !m.isEmpty();
     if (suspend && selectorMode) {
-      return Optional.of("The RayJob spec is invalid: the ClusterSelector mode doesn't support the suspend operation");
+      return Optional.of(
+          "The RayJob spec is invalid: the ClusterSelector mode doesn't support the suspend operation");
     }
     if (spec.get("rayClusterSpec") == null && !selectorMode) {
-      return Optional.of("The RayJob spec is invalid: one of RayClusterSpec or ClusterSelector must be set");
+      return Optional.of(
+          "The RayJob spec is invalid: one of RayClusterSpec or ClusterSelector must be set");
     }
     Optional<Integer> backoff = Maps.integer(spec, "backoffLimit");
     if (selectorMode) {
@@ -88,11 +107,13 @@ final class RayJobValidation {
         return Optional.of("ClusterSelector is not supported in SidecarMode");
       }
       if (flavor.validatesReplicaBounds() && backoff.orElse(0) > 0) {
-        return Optional.of("The RayJob spec is invalid: BackoffLimit is incompatible with ClusterSelector mode");
+        return Optional.of(
+            "The RayJob spec is invalid: BackoffLimit is incompatible with ClusterSelector mode");
       }
     }
     if (job.interactiveMode() && backoff.orElse(0) > 0) {
-      return Optional.of("The RayJob spec is invalid: BackoffLimit is incompatible with InteractiveMode");
+      return Optional.of(
+          "The RayJob spec is invalid: BackoffLimit is incompatible with InteractiveMode");
     }
     if (job.sidecarMode()) {
       if (spec.get("submitterPodTemplate") != null) {
@@ -101,24 +122,30 @@ final class RayJobValidation {
       if (spec.get("submitterConfig") != null) {
         return Optional.of("Currently, SidecarMode doesn't support SubmitterConfig");
       }
-      Object policy = Maps.get(spec, "rayClusterSpec", "headGroupSpec", "template", "spec", "restartPolicy");
+      Object policy =
+          Maps.get(spec, "rayClusterSpec", "headGroupSpec", "template", "spec", "restartPolicy");
       if (policy != null && !"".equals(policy) && !"Never".equals(policy)) {
-        return Optional.of("restartPolicy for head Pod should be Never or unset when using SidecarMode");
+        return Optional.of(
+            "restartPolicy for head Pod should be Never or unset when using SidecarMode");
       }
     }
     if (spec.get("rayClusterSpec") != null) {
-      Optional<String> cluster = RayClusterValidation.specError(flavor, Maps.map(spec.get("rayClusterSpec")), annotations(job));
+      Optional<String> cluster =
+          RayClusterValidation.specError(
+              flavor, Maps.map(spec.get("rayClusterSpec")), annotations(job));
       if (cluster.isPresent()) {
         return Optional.of("The RayJob spec is invalid: " + cluster.get());
       }
     }
     Optional<Integer> deadline = job.activeDeadlineSeconds();
     if (deadline.isPresent() && deadline.get() <= 0) {
-      return Optional.of("The RayJob spec is invalid: activeDeadlineSeconds must be a positive integer");
+      return Optional.of(
+          "The RayJob spec is invalid: activeDeadlineSeconds must be a positive integer");
     }
     Optional<Integer> preRunning = Maps.integer(spec, "preRunningDeadlineSeconds");
     if (flavor.validatesReplicaBounds() && preRunning.isPresent() && preRunning.get() <= 0) {
-      return Optional.of("The RayJob spec is invalid: preRunningDeadlineSeconds must be a positive integer");
+      return Optional.of(
+          "The RayJob spec is invalid: preRunningDeadlineSeconds must be a positive integer");
     }
     if (backoff.isPresent() && backoff.get() < 0) {
       return Optional.of("The RayJob spec is invalid: backoffLimit must be a positive integer");
@@ -132,7 +159,8 @@ final class RayJobValidation {
     boolean suspend = Maps.bool(spec, "suspend");
     boolean selectorMode = spec.get("clusterSelector") instanceof Map<?, ?> m && !m.isEmpty();
     if (suspend && !job.shutdownAfterJobFinishes()) {
-      return Optional.of("a RayJob with shutdownAfterJobFinishes set to false is not allowed to be suspended");
+      return Optional.of(
+          "a RayJob with shutdownAfterJobFinishes set to false is not allowed to be suspended");
     }
     if (suspend && selectorMode) {
       return Optional.of("the ClusterSelector mode doesn't support the suspend operation");

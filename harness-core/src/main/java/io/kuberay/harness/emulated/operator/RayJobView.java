@@ -1,7 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.support.Maps;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.Map;
 import java.util.Optional;
 
@@ -76,7 +76,9 @@ final class RayJobView {
 
   Optional<String> selectedCluster() {
     Object selector = spec.get("clusterSelector");
-    return selector instanceof Map<?, ?> m && !m.isEmpty() ? Optional.ofNullable((String) m.get("ray.io/cluster")).or(() -> Optional.of("")) : Optional.empty();
+    return selector instanceof Map<?, ?> m && !m.isEmpty()
+        ? Optional.ofNullable((String) m.get("ray.io/cluster")).or(() -> Optional.of(""))
+        : Optional.empty();
   }
 
   boolean shutdownAfterJobFinishes() {

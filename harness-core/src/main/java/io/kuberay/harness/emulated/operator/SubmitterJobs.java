@@ -1,26 +1,26 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.Maps;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
@@ -39,9 +39,10 @@ import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 
 /**
- * K8sJobMode's submitter: the batch Job (and its pod) the operator creates, and what its container does —
- * submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its logs until the
- * Ray job ends — with the Job and pod statuses a Job controller and kubelet would write.
+ * K8sJobMode's submitter: the batch Job (and its pod) the operator creates, and what its container
+ * does — submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its
+ * logs until the Ray job ends — with the Job and pod statuses a Job controller and kubelet would
+ * write.
  */
 final class SubmitterJobs implements AutoCloseable {
 
@@ -49,22 +50,27 @@ final class SubmitterJobs implements AutoCloseable {
 
   private final KubernetesClient client;
   private final DashboardLocator dashboards;
-  private final ExecutorService runner = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "kuberay-emulated-submitter");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService runner =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "kuberay-emulated-submitter");
+            t.setDaemon(true);
+            return t;
+          });
 
   SubmitterJobs(KubernetesClient client, DashboardLocator dashboards) {
     this.client = client;
     this.dashboards = dashboards;
   }
 
-  /** The Ray job the RayJob stands for: entrypoint, runtime env, metadata and entrypoint resources. */
+  /**
+   * The Ray job the RayJob stands for: entrypoint, runtime env, metadata and entrypoint resources.
+   */
   @SuppressWarnings("unchecked")
   static JobSubmission submission(RayJobView job, String jobId) {
     JobSubmission s = JobSubmission.entrypoint(job.entrypoint()).withSubmissionId(jobId);
-    Optional<String> runtimeEnv = Maps.string(job.spec(), "runtimeEnvYAML").filter(y -> !y.isBlank());
+    Optional<String> runtimeEnv =
+        Maps.string(job.spec(), "runtimeEnvYAML").filter(y -> !y.isBlank());
     if (runtimeEnv.isPresent()) {
       s = s.withRuntimeEnv(Json.SERDE.unmarshal(runtimeEnv.get(), Map.class));
     }
@@ -84,7 +90,8 @@ final class SubmitterJobs implements AutoCloseable {
   }
 
   Job create(RayJobView job, String jobId, String dashboardUrl, String cluster, String image) {
-    Job existing = client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get();
+    Job existing =
+        client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get();
     if (existing != null) {
       return existing;
     }
@@ -95,8 +102,20 @@ final class SubmitterJobs implements AutoCloseable {
     labels.put("app.kubernetes.io/created-by", "kuberay-operator");
     String url = "http://" + dashboardUrl;
     String command =
-        "if ! ray job status --address " + url + " " + jobId + " >/dev/null 2>&1 ; then ray job submit --address " + url
-            + " --no-wait --submission-id " + jobId + " -- " + job.entrypoint() + " ; fi ; ray job logs --address " + url + " --follow " + jobId;
+        "if ! ray job status --address "
+            + url
+            + " "
+            + jobId
+            + " >/dev/null 2>&1 ; then ray job submit --address "
+            + url
+            + " --no-wait --submission-id "
+            + jobId
+            + " -- "
+            + job.entrypoint()
+            + " ; fi ; ray job logs --address "
+            + url
+            + " --follow "
+            + jobId;
     PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
     Map<String, String> podLabels = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
@@ -104,38 +123,62 @@ final class SubmitterJobs implements AutoCloseable {
     }
     podLabels.put("job-name", job.name());
     podLabels.put("batch.kubernetes.io/job-name", job.name());
-    template.setMetadata(new ObjectMetaBuilder(template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
-        .withLabels(podLabels).build());
-    Job spec = new JobBuilder()
-        .withNewMetadata()
-        .withName(job.name())
-        .withNamespace(job.namespace())
-        .withLabels(labels)
-        .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("ray.io/v1").withKind("RayJob").withName(job.name())
-            .withUid(job.resource().getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(Maps.integer(job.spec(), "submitterConfig", "backoffLimit").orElse(2))
-        .withTemplate(template)
-        .endSpec()
-        .build();
+    template.setMetadata(
+        new ObjectMetaBuilder(
+                template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
+            .withLabels(podLabels)
+            .build());
+    Job spec =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(job.name())
+            .withNamespace(job.namespace())
+            .withLabels(labels)
+            .addToOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion("ray.io/v1")
+                    .withKind("RayJob")
+                    .withName(job.name())
+                    .withUid(job.resource().getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(Maps.integer(job.spec(), "submitterConfig", "backoffLimit").orElse(2))
+            .withTemplate(template)
+            .endSpec()
+            .build();
     Job created = client.resource(spec).create();
-    Pod pod = client.resource(new PodBuilder()
-        .withNewMetadata()
-        .withGenerateName(job.name() + "-")
-        .withNamespace(job.namespace())
-        .withLabels(withControllerUid(podLabels, uid))
-        .withAnnotations(spec.getSpec().getTemplate().getMetadata().getAnnotations())
-        .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("batch/v1").withKind("Job").withName(job.name())
-            .withUid(created.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build())
-        .endMetadata()
-        .withSpec(Json.copy(spec.getSpec().getTemplate().getSpec()))
-        .build()).create();
-    editJobStatus(created, s -> {
-      s.setStartTime(now());
-      s.setActive(1);
-      return s;
-    });
+    Pod pod =
+        client
+            .resource(
+                new PodBuilder()
+                    .withNewMetadata()
+                    .withGenerateName(job.name() + "-")
+                    .withNamespace(job.namespace())
+                    .withLabels(withControllerUid(podLabels, uid))
+                    .withAnnotations(spec.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .addToOwnerReferences(
+                        new OwnerReferenceBuilder()
+                            .withApiVersion("batch/v1")
+                            .withKind("Job")
+                            .withName(job.name())
+                            .withUid(created.getMetadata().getUid())
+                            .withController(true)
+                            .withBlockOwnerDeletion(true)
+                            .build())
+                    .endMetadata()
+                    .withSpec(Json.copy(spec.getSpec().getTemplate().getSpec()))
+                    .build())
+            .create();
+    editJobStatus(
+        created,
+        s -> {
+          s.setStartTime(now());
+          s.setActive(1);
+          return s;
+        });
     JobSubmission submission = submission(job, jobId);
     runner.submit(() -> run(created, pod, submission, job.namespace(), cluster));
     return created;
@@ -149,35 +192,42 @@ final class SubmitterJobs implements AutoCloseable {
   }
 
   /**
-   * The submitter's pod template ({@code getSubmitterTemplate}): the RayJob's {@code submitterPodTemplate} when
-   * written (its first container is the submitter; KubeRay sets the command only when the user gave none), else
-   * KubeRay's default container with the head's image; then the env KubeRay appends.
+   * The submitter's pod template ({@code getSubmitterTemplate}): the RayJob's {@code
+   * submitterPodTemplate} when written (its first container is the submitter; KubeRay sets the
+   * command only when the user gave none), else KubeRay's default container with the head's image;
+   * then the env KubeRay appends.
    */
-  static PodTemplateSpec submitterTemplate(RayJobView job, String headImage, String command, String dashboardUrl, String jobId) {
+  static PodTemplateSpec submitterTemplate(
+      RayJobView job, String headImage, String command, String dashboardUrl, String jobId) {
     PodTemplateSpec template;
     if (job.submitterPodTemplate().isPresent()) {
       template = Json.convert(Json.copy(job.submitterPodTemplate().get()), PodTemplateSpec.class);
     } else {
-      template = new PodTemplateSpecBuilder()
-          .withNewSpec()
-          .withRestartPolicy("Never")
-          .withContainers(new ContainerBuilder()
-              .withName("ray-job-submitter")
-              .withImage(headImage)
-              .withNewResources()
-              .addToLimits("cpu", new Quantity("1")).addToLimits("memory", new Quantity("1Gi"))
-              .addToRequests("cpu", new Quantity("500m")).addToRequests("memory", new Quantity("200Mi"))
-              .endResources()
-              .build())
-          .endSpec()
-          .build();
+      template =
+          new PodTemplateSpecBuilder()
+              .withNewSpec()
+              .withRestartPolicy("Never")
+              .withContainers(
+                  new ContainerBuilder()
+                      .withName("ray-job-submitter")
+                      .withImage(headImage)
+                      .withNewResources()
+                      .addToLimits("cpu", new Quantity("1"))
+                      .addToLimits("memory", new Quantity("1Gi"))
+                      .addToRequests("cpu", new Quantity("500m"))
+                      .addToRequests("memory", new Quantity("200Mi"))
+                      .endResources()
+                      .build())
+              .endSpec()
+              .build();
     }
     Container submitter = template.getSpec().getContainers().get(0);
     if (submitter.getCommand() == null || submitter.getCommand().isEmpty()) {
       submitter.setCommand(new ArrayList<>(List.of("/bin/bash", "-ce", "--")));
       submitter.setArgs(new ArrayList<>(List.of(command)));
     }
-    List<EnvVar> env = submitter.getEnv() == null ? new ArrayList<>() : new ArrayList<>(submitter.getEnv());
+    List<EnvVar> env =
+        submitter.getEnv() == null ? new ArrayList<>() : new ArrayList<>(submitter.getEnv());
     env.add(new EnvVar("PYTHONUNBUFFERED", "1", null));
     env.add(new EnvVar("RAY_DASHBOARD_ADDRESS", dashboardUrl, null));
     env.add(new EnvVar("RAY_JOB_SUBMISSION_ID", jobId, null));
@@ -188,7 +238,8 @@ final class SubmitterJobs implements AutoCloseable {
   private void run(Job job, Pod pod, JobSubmission submission, String namespace, String cluster) {
     Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
     if (dashboard.isEmpty()) {
-      complete(job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+      complete(
+          job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
       return;
     }
     try {
@@ -198,45 +249,68 @@ final class SubmitterJobs implements AutoCloseable {
       } catch (RayJobsException notYet) {
         jobs.submit(submission);
       }
-      jobs.followLogs(submission.submissionId(), chunk -> { }, FOLLOW_LIMIT);
+      jobs.followLogs(submission.submissionId(), chunk -> {}, FOLLOW_LIMIT);
       complete(job, pod, true, null, null);
     } catch (RuntimeException e) {
-      complete(job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+      complete(
+          job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     }
   }
 
   private void complete(Job job, Pod pod, boolean succeeded, String reason, String message) {
     try {
-      client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).editStatus(p -> {
-        p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
-        return p;
-      });
+      client
+          .pods()
+          .inNamespace(pod.getMetadata().getNamespace())
+          .withName(pod.getMetadata().getName())
+          .editStatus(
+              p -> {
+                p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
+                return p;
+              });
     } catch (KubernetesClientException e) {
       // the pod went away with its RayJob
     }
-    editJobStatus(job, s -> {
-      s.setActive(null);
-      if (succeeded) {
-        s.setSucceeded(1);
-        s.setCompletionTime(now());
-      } else {
-        s.setFailed(1);
-      }
-      List<JobCondition> conditions = new ArrayList<>();
-      conditions.add(new JobConditionBuilder().withType(succeeded ? "Complete" : "Failed").withStatus("True")
-          .withReason(reason).withMessage(message).withLastTransitionTime(now()).withLastProbeTime(now()).build());
-      s.setConditions(conditions);
-      return s;
-    });
+    editJobStatus(
+        job,
+        s -> {
+          s.setActive(null);
+          if (succeeded) {
+            s.setSucceeded(1);
+            s.setCompletionTime(now());
+          } else {
+            s.setFailed(1);
+          }
+          List<JobCondition> conditions = new ArrayList<>();
+          conditions.add(
+              new JobConditionBuilder()
+                  .withType(succeeded ? "Complete" : "Failed")
+                  .withStatus("True")
+                  .withReason(reason)
+                  .withMessage(message)
+                  .withLastTransitionTime(now())
+                  .withLastProbeTime(now())
+                  .build());
+          s.setConditions(conditions);
+          return s;
+        });
   }
 
   private void editJobStatus(Job job, UnaryOperator<JobStatus> change) {
     for (int attempt = 1; attempt <= 10; attempt++) {
       try {
-        client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).withName(job.getMetadata().getName()).editStatus(j -> {
-          j.setStatus(change.apply(j.getStatus() == null ? new JobStatus() : j.getStatus()));
-          return j;
-        });
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withName(job.getMetadata().getName())
+            .editStatus(
+                j -> {
+                  j.setStatus(
+                      change.apply(j.getStatus() == null ? new JobStatus() : j.getStatus()));
+                  return j;
+                });
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
@@ -247,8 +321,13 @@ final class SubmitterJobs implements AutoCloseable {
   }
 
   static boolean finished(Job job) {
-    return job.getStatus() != null && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream().anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+    return job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(
+                c ->
+                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
+                        && "True".equals(c.getStatus()));
   }
 
   static boolean failed(Job job) {
@@ -259,7 +338,10 @@ final class SubmitterJobs implements AutoCloseable {
     if (job.getStatus() == null || job.getStatus().getConditions() == null) {
       return null;
     }
-    return job.getStatus().getConditions().stream().filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus())).findFirst().orElse(null);
+    return job.getStatus().getConditions().stream()
+        .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
+        .findFirst()
+        .orElse(null);
   }
 
   private static String now() {

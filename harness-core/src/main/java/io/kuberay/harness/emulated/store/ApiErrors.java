@@ -1,12 +1,15 @@
 package io.kuberay.harness.emulated.store;
 
-import io.kuberay.harness.emulated.support.Json;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.kuberay.harness.emulated.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** API server error responses: a {@code Status} object with the code, reason and the API server's wording. */
+/**
+ * API server error responses: a {@code Status} object with the code, reason and the API server's
+ * wording.
+ */
 public final class ApiErrors {
 
   private ApiErrors() {}
@@ -23,7 +26,9 @@ public final class ApiErrors {
     return json(code, status);
   }
 
-  /** 422 Invalid, as for a schema or name violation: {@code Kind.group "name" is invalid: cause}. */
+  /**
+   * 422 Invalid, as for a schema or name violation: {@code Kind.group "name" is invalid: cause}.
+   */
   public static MockResponse invalid(String kind, String group, String name, List<String> causes) {
     String qualified = group.isEmpty() ? kind : kind + "." + group;
     String joined = causes.size() == 1 ? causes.get(0) : "[" + String.join(", ", causes) + "]";

@@ -2,7 +2,10 @@ package io.kuberay.harness.emulated.store;
 
 import io.fabric8.mockwebserver.http.MockResponse;
 
-/** A request the API server refuses: answered with a {@code Status} of this code, reason and message. */
+/**
+ * A request the API server refuses: answered with a {@code Status} of this code, reason and
+ * message.
+ */
 public final class ApiException extends RuntimeException {
 
   private final int code;
@@ -32,6 +35,12 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException conflict(String resource, String name) {
     return new ApiException(
-        409, "Conflict", "Operation cannot be fulfilled on " + resource + " \"" + name + "\": the object has been modified; please apply your changes to the latest version and try again");
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on "
+            + resource
+            + " \""
+            + name
+            + "\": the object has been modified; please apply your changes to the latest version and try again");
   }
 }

@@ -10,9 +10,10 @@ import tools.jackson.databind.ValueSerializer;
 import tools.jackson.databind.annotation.JsonSerialize;
 
 /**
- * A read-only JSON object that keeps its serialized text, written as it is whenever a map holding it is
- * serialized: what lets every environment of a JVM store a CRD's megabyte of schema without serializing it
- * again. Shared between threads and environments, so neither it nor the maps inside it may change.
+ * A read-only JSON object that keeps its serialized text, written as it is whenever a map holding
+ * it is serialized: what lets every environment of a JVM store a CRD's megabyte of schema without
+ * serializing it again. Shared between threads and environments, so neither it nor the maps inside
+ * it may change.
  */
 @JsonSerialize(using = FrozenJson.Writer.class)
 public final class FrozenJson extends AbstractMap<String, Object> {

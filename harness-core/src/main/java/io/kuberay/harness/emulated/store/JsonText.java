@@ -6,8 +6,9 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * JSON text to and from plain maps, for the API server's storage: a bare Jackson mapper, which skips the
- * detour through fabric8's typed-model serialization (YAML sniffing, a byte copy) that the store never needs.
+ * JSON text to and from plain maps, for the API server's storage: a bare Jackson mapper, which
+ * skips the detour through fabric8's typed-model serialization (YAML sniffing, a byte copy) that
+ * the store never needs.
  */
 public final class JsonText {
 
@@ -25,7 +26,8 @@ public final class JsonText {
       }
       throw new ApiException(400, "BadRequest", "the request body is not a JSON object");
     } catch (JacksonException e) {
-      throw new ApiException(400, "BadRequest", "the request body is not valid JSON: " + e.getOriginalMessage());
+      throw new ApiException(
+          400, "BadRequest", "the request body is not valid JSON: " + e.getOriginalMessage());
     }
   }
 

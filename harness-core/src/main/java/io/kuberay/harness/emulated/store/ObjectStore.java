@@ -18,10 +18,11 @@ import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * The emulated API server's storage, standing in for etcd and the API server's watch cache: objects by
- * resource, namespace and name; one resourceVersion counter for the whole server; and, per resource, a
- * bounded history of recent changes, so that a watch that starts from a list's resourceVersion first gets
- * every change since that list (or a 410 Gone when they are no longer kept, after which informers relist).
+ * The emulated API server's storage, standing in for etcd and the API server's watch cache: objects
+ * by resource, namespace and name; one resourceVersion counter for the whole server; and, per
+ * resource, a bounded history of recent changes, so that a watch that starts from a list's
+ * resourceVersion first gets every change since that list (or a 410 Gone when they are no longer
+ * kept, after which informers relist).
  *
  * <p>Lookups are by key, not by scanning every object: the cost of a request does not grow with the
  * number of stored objects (events, pods) the way fabric8's mock CRUD store does.
@@ -46,7 +47,9 @@ public final class ObjectStore {
     this.historyLimit = historyLimit;
   }
 
-  /** What a list returns: the matching objects in key order and the revision they are current at. */
+  /**
+   * What a list returns: the matching objects in key order and the revision they are current at.
+   */
   public record Listing(List<StoredObject> items, long revision) {}
 
   /** What a delete did: removed the object, or only marked it (it has finalizers). */
@@ -56,12 +59,16 @@ public final class ObjectStore {
     return revision;
   }
 
-  public synchronized Optional<StoredObject> get(ResourceRef resource, String namespace, String name) {
+  public synchronized Optional<StoredObject> get(
+      ResourceRef resource, String namespace, String name) {
     Table t = tables.get(resource);
-    return t == null ? Optional.empty() : Optional.ofNullable(t.objects.get(StoredObject.key(namespace, name)));
+    return t == null
+        ? Optional.empty()
+        : Optional.ofNullable(t.objects.get(StoredObject.key(namespace, name)));
   }
 
-  public synchronized Listing list(ResourceRef resource, String namespace, Predicate<StoredObject> filter) {
+  public synchronized Listing list(
+      ResourceRef resource, String namespace, Predicate<StoredObject> filter) {
     Table t = tables.get(resource);
     List<StoredObject> items = new ArrayList<>();
     if (t != null) {
@@ -74,7 +81,10 @@ public final class ObjectStore {
     return new Listing(items, revision);
   }
 
-  /** Stores a new object, assigning what the server assigns on create (uid, creationTimestamp, resourceVersion, generation). */
+  /**
+   * Stores a new object, assigning what the server assigns on create (uid, creationTimestamp,
+   * resourceVersion, generation).
+   */
   public StoredObject create(ResourceRef resource, Map<String, Object> object) {
     List<StoreWatch> touched;
     StoredObject stored;
@@ -82,9 +92,13 @@ public final class ObjectStore {
       Table t = table(resource);
       Map<String, Object> metadata = Maps.map(object.get("metadata"));
       object.put("metadata", metadata);
-      String key = StoredObject.key((String) metadata.get("namespace"), (String) metadata.get("name"));
+      String key =
+          StoredObject.key((String) metadata.get("namespace"), (String) metadata.get("name"));
       if (t.objects.containsKey(key)) {
-        throw new ApiException(409, "AlreadyExists", resource.qualified() + " \"" + metadata.get("name") + "\" already exists");
+        throw new ApiException(
+            409,
+            "AlreadyExists",
+            resource.qualified() + " \"" + metadata.get("name") + "\" already exists");
       }
       metadata.remove("deletionTimestamp");
       metadata.remove("deletionGracePeriodSeconds");
@@ -103,36 +117,57 @@ public final class ObjectStore {
   }
 
   /**
-   * Replaces an object with what {@code change} makes of a copy of it. The server keeps the fields clients
-   * cannot change (uid, creationTimestamp, deletionTimestamp), bumps generation when more than metadata
-   * and status changed, and assigns a new resourceVersion only when something changed at all. An object
-   * marked for deletion whose last finalizer goes is deleted.
+   * Replaces an object with what {@code change} makes of a copy of it. The server keeps the fields
+   * clients cannot change (uid, creationTimestamp, deletionTimestamp), bumps generation when more
+   * than metadata and status changed, and assigns a new resourceVersion only when something changed
+   * at all. An object marked for deletion whose last finalizer goes is deleted.
    */
-  public StoredObject update(ResourceRef resource, String namespace, String name, UnaryOperator<Map<String, Object>> change) {
+  public StoredObject update(
+      ResourceRef resource,
+      String namespace,
+      String name,
+      UnaryOperator<Map<String, Object>> change) {
     return update(resource, namespace, name, change, true);
   }
 
   /**
-   * {@link #update} for a write that is not a spec change in the API's sense even if it touches the spec:
-   * a pod's binding to a node, which leaves its generation alone.
+   * {@link #update} for a write that is not a spec change in the API's sense even if it touches the
+   * spec: a pod's binding to a node, which leaves its generation alone.
    */
-  public StoredObject bind(ResourceRef resource, String namespace, String name, UnaryOperator<Map<String, Object>> change) {
+  public StoredObject bind(
+      ResourceRef resource,
+      String namespace,
+      String name,
+      UnaryOperator<Map<String, Object>> change) {
     return update(resource, namespace, name, change, false);
   }
 
   /**
-   * Which resources the API server gives a {@code metadata.generation}: workloads, custom resources and CRDs,
-   * pods (since Kubernetes 1.33); not services, config maps, secrets, namespaces, events, RBAC or leases.
+   * Which resources the API server gives a {@code metadata.generation}: workloads, custom resources
+   * and CRDs, pods (since Kubernetes 1.33); not services, config maps, secrets, namespaces, events,
+   * RBAC or leases.
    */
   static boolean tracksGeneration(ResourceRef resource) {
     if (resource.group().isEmpty()) {
       return resource.plural().equals("pods") || resource.plural().equals("replicationcontrollers");
     }
-    return !List.of("rbac.authorization.k8s.io", "coordination.k8s.io", "events.k8s.io", "discovery.k8s.io", "certificates.k8s.io",
-        "scheduling.k8s.io", "node.k8s.io").contains(resource.group());
+    return !List.of(
+            "rbac.authorization.k8s.io",
+            "coordination.k8s.io",
+            "events.k8s.io",
+            "discovery.k8s.io",
+            "certificates.k8s.io",
+            "scheduling.k8s.io",
+            "node.k8s.io")
+        .contains(resource.group());
   }
 
-  private StoredObject update(ResourceRef resource, String namespace, String name, UnaryOperator<Map<String, Object>> change, boolean specChange) {
+  private StoredObject update(
+      ResourceRef resource,
+      String namespace,
+      String name,
+      UnaryOperator<Map<String, Object>> change,
+      boolean specChange) {
     List<StoreWatch> touched;
     StoredObject result;
     synchronized (this) {
@@ -147,21 +182,33 @@ public final class ObjectStore {
       Map<String, Object> was = Maps.map(before.get("metadata"));
       Map<String, Object> metadata = Maps.map(after.get("metadata"));
       after.put("metadata", metadata);
-      for (String kept : List.of("namespace", "name", "uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp", "deletionGracePeriodSeconds")) {
+      for (String kept :
+          List.of(
+              "namespace",
+              "name",
+              "uid",
+              "creationTimestamp",
+              "resourceVersion",
+              "generation",
+              "deletionTimestamp",
+              "deletionGracePeriodSeconds")) {
         if (was.containsKey(kept)) {
           metadata.put(kept, was.get(kept));
         } else {
           metadata.remove(kept);
         }
       }
-      if (specChange && was.containsKey("generation") && !sameExcept(before, after, "metadata", "status")) {
+      if (specChange
+          && was.containsKey("generation")
+          && !sameExcept(before, after, "metadata", "status")) {
         metadata.put("generation", ((Number) was.getOrDefault("generation", 0)).longValue() + 1);
       }
       if (before.equals(after)) {
         return current;
       }
       long rv = ++revision;
-      if (metadata.get("deletionTimestamp") != null && Maps.list(metadata.get("finalizers")).isEmpty()) {
+      if (metadata.get("deletionTimestamp") != null
+          && Maps.list(metadata.get("finalizers")).isEmpty()) {
         t.objects.remove(key);
         result = current;
         touched = t.publish(new Change(rv, current, null));
@@ -176,7 +223,10 @@ public final class ObjectStore {
     return result;
   }
 
-  /** Deletes an object, or, when it has finalizers, marks it with a deletionTimestamp and leaves it to them. */
+  /**
+   * Deletes an object, or, when it has finalizers, marks it with a deletionTimestamp and leaves it
+   * to them.
+   */
   public Deletion delete(ResourceRef resource, String namespace, String name) {
     List<StoreWatch> touched;
     Deletion result;
@@ -211,7 +261,8 @@ public final class ObjectStore {
   }
 
   /** Deletes every object of the resource in the namespace (null: all) that the filter accepts. */
-  public List<Deletion> deleteAll(ResourceRef resource, String namespace, Predicate<StoredObject> filter) {
+  public List<Deletion> deleteAll(
+      ResourceRef resource, String namespace, Predicate<StoredObject> filter) {
     List<StoredObject> victims = list(resource, namespace, filter).items();
     List<Deletion> out = new ArrayList<>();
     for (StoredObject o : victims) {
@@ -225,36 +276,58 @@ public final class ObjectStore {
   }
 
   /**
-   * Opens a watch. Without a resourceVersion (or with "0") it starts with an ADDED event for every object
-   * it sees; with one, it first replays every change after that version, or, when the history no longer
-   * reaches back that far, sends a 410 Gone ERROR event and ends.
+   * Opens a watch. Without a resourceVersion (or with "0") it starts with an ADDED event for every
+   * object it sees; with one, it first replays every change after that version, or, when the
+   * history no longer reaches back that far, sends a 410 Gone ERROR event and ends.
    */
-  public synchronized StoreWatch watch(ResourceRef resource, String namespace, Selector selector, String resourceVersion) {
+  public synchronized StoreWatch watch(
+      ResourceRef resource, String namespace, Selector selector, String resourceVersion) {
     return watch(resource, namespace, selector, resourceVersion, null);
   }
 
   /**
-   * A watch that, with {@code sendInitialEvents=true} (client-go's watch-list, which Helm 4's {@code --wait} uses),
-   * first sends every matching object as ADDED and then a BOOKMARK of this kind, annotated
-   * {@code k8s.io/initial-events-end: "true"}, at the current revision; {@code initialEventsKind} is the
-   * {@code apiVersion} and {@code kind} the bookmark carries.
+   * A watch that, with {@code sendInitialEvents=true} (client-go's watch-list, which Helm 4's
+   * {@code --wait} uses), first sends every matching object as ADDED and then a BOOKMARK of this
+   * kind, annotated {@code k8s.io/initial-events-end: "true"}, at the current revision; {@code
+   * initialEventsKind} is the {@code apiVersion} and {@code kind} the bookmark carries.
    */
-  public synchronized StoreWatch watchWithInitialEvents(ResourceRef resource, String namespace, Selector selector, Map<String, String> initialEventsKind) {
+  public synchronized StoreWatch watchWithInitialEvents(
+      ResourceRef resource,
+      String namespace,
+      Selector selector,
+      Map<String, String> initialEventsKind) {
     return watch(resource, namespace, selector, null, initialEventsKind);
   }
 
-  private StoreWatch watch(ResourceRef resource, String namespace, Selector selector, String resourceVersion, Map<String, String> initialEventsKind) {
+  private StoreWatch watch(
+      ResourceRef resource,
+      String namespace,
+      Selector selector,
+      String resourceVersion,
+      Map<String, String> initialEventsKind) {
     Table t = table(resource);
     StoreWatch w = new StoreWatch(namespace, selector);
-    if (initialEventsKind != null || resourceVersion == null || resourceVersion.isEmpty() || "0".equals(resourceVersion)) {
+    if (initialEventsKind != null
+        || resourceVersion == null
+        || resourceVersion.isEmpty()
+        || "0".equals(resourceVersion)) {
       for (StoredObject o : t.in(namespace)) {
         if (w.sees(o)) {
           w.offer(WatchEvent.of("ADDED", o));
         }
       }
       if (initialEventsKind != null) {
-        w.offer(new WatchEvent("BOOKMARK", "{\"kind\":\"" + initialEventsKind.get("kind") + "\",\"apiVersion\":\"" + initialEventsKind.get("apiVersion")
-            + "\",\"metadata\":{\"resourceVersion\":\"" + revision + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}", null));
+        w.offer(
+            new WatchEvent(
+                "BOOKMARK",
+                "{\"kind\":\""
+                    + initialEventsKind.get("kind")
+                    + "\",\"apiVersion\":\""
+                    + initialEventsKind.get("apiVersion")
+                    + "\",\"metadata\":{\"resourceVersion\":\""
+                    + revision
+                    + "\",\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}}}",
+                null));
       }
     } else {
       long from = parseVersion(resourceVersion);
@@ -289,7 +362,8 @@ public final class ObjectStore {
     try {
       return Long.parseLong(resourceVersion);
     } catch (NumberFormatException e) {
-      throw new ApiException(400, "BadRequest", "Invalid value for resourceVersion: " + resourceVersion);
+      throw new ApiException(
+          400, "BadRequest", "Invalid value for resourceVersion: " + resourceVersion);
     }
   }
 
@@ -310,7 +384,8 @@ public final class ObjectStore {
   }
 
   /** Whether two objects are equal apart from the given top-level fields. */
-  private static boolean sameExcept(Map<String, Object> a, Map<String, Object> b, String... ignored) {
+  private static boolean sameExcept(
+      Map<String, Object> a, Map<String, Object> b, String... ignored) {
     Map<String, Object> x = new LinkedHashMap<>(a);
     Map<String, Object> y = new LinkedHashMap<>(b);
     for (String key : ignored) {
@@ -326,7 +401,10 @@ public final class ObjectStore {
     final ArrayDeque<Change> history = new ArrayDeque<>();
     final List<StoreWatch> watches = new ArrayList<>();
     final int limit;
-    /** The revision of the newest change dropped from the history: watches from before it get a 410. */
+
+    /**
+     * The revision of the newest change dropped from the history: watches from before it get a 410.
+     */
     long compacted;
 
     Table(int limit) {
@@ -334,14 +412,18 @@ public final class ObjectStore {
     }
 
     Collection<StoredObject> in(String namespace) {
-      return namespace == null ? objects.values() : objects.subMap(namespace + "/", namespace + "0").values();
+      return namespace == null
+          ? objects.values()
+          : objects.subMap(namespace + "/", namespace + "0").values();
     }
 
     long oldestKept() {
       return history.isEmpty() ? compacted + 1 : history.peekFirst().revision;
     }
 
-    /** Records the change and queues its event on every watch that sees it; returns those watches. */
+    /**
+     * Records the change and queues its event on every watch that sees it; returns those watches.
+     */
     List<StoreWatch> publish(Change c) {
       history.addLast(c);
       while (history.size() > limit) {
@@ -373,9 +455,9 @@ public final class ObjectStore {
     }
 
     /**
-     * The event this change is for a watch, as the API server's watch cache renders it: an object that
-     * enters the watch's selection is ADDED, one that leaves it (or is deleted) is DELETED with its last
-     * state at this revision, and null when the watch sees neither state.
+     * The event this change is for a watch, as the API server's watch cache renders it: an object
+     * that enters the watch's selection is ADDED, one that leaves it (or is deleted) is DELETED
+     * with its last state at this revision, and null when the watch sees neither state.
      */
     WatchEvent eventFor(StoreWatch w) {
       boolean was = w.sees(before);
@@ -404,6 +486,10 @@ public final class ObjectStore {
 
   @Override
   public String toString() {
-    return "ObjectStore at revision " + revision() + " with " + Objects.requireNonNull(tables).size() + " resources";
+    return "ObjectStore at revision "
+        + revision()
+        + " with "
+        + Objects.requireNonNull(tables).size()
+        + " resources";
   }
 }

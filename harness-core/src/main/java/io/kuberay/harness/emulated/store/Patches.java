@@ -9,7 +9,10 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The patch types the API server accepts on every resource: JSON patch (RFC 6902) and JSON merge patch (RFC 7386). */
+/**
+ * The patch types the API server accepts on every resource: JSON patch (RFC 6902) and JSON merge
+ * patch (RFC 7386).
+ */
 public final class Patches {
 
   private static final JsonMapper MAPPER = JsonMapper.builder().build();
@@ -17,16 +20,21 @@ public final class Patches {
   private Patches() {}
 
   /** Applies a patch of the given Content-Type to a copy of {@code target}. */
-  public static Map<String, Object> apply(String contentType, String patch, Map<String, Object> target) {
+  public static Map<String, Object> apply(
+      String contentType, String patch, Map<String, Object> target) {
     String type = contentType == null ? "application/json-patch+json" : contentType;
     if (type.startsWith("application/json-patch+json")) {
       return jsonPatch(patch, target);
     }
-    if (type.startsWith("application/merge-patch+json") || type.startsWith("application/strategic-merge-patch+json")) {
+    if (type.startsWith("application/merge-patch+json")
+        || type.startsWith("application/strategic-merge-patch+json")) {
       return mergePatch(target, JsonText.readObject(patch));
     }
-    throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted media types include: "
-        + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+    throw new ApiException(
+        415,
+        "UnsupportedMediaType",
+        "the body of the request was in an unknown format - accepted media types include: "
+            + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
   }
 
   /** RFC 7386: objects merge recursively, null removes a field, anything else replaces it. */
@@ -38,7 +46,11 @@ public final class Patches {
         out.remove(e.getKey());
       } else if (e.getValue() instanceof Map<?, ?> p) {
         Object existing = out.get(e.getKey());
-        out.put(e.getKey(), mergePatch(existing instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(), (Map<String, Object>) p));
+        out.put(
+            e.getKey(),
+            mergePatch(
+                existing instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of(),
+                (Map<String, Object>) p));
       } else {
         out.put(e.getKey(), e.getValue());
       }
@@ -55,14 +67,18 @@ public final class Patches {
     try {
       return MAPPER.treeToValue(JsonPatch.apply(operations, source), LinkedHashMap.class);
     } catch (JsonPatchException e) {
-      throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: " + e.getMessage());
+      throw new ApiException(
+          422,
+          "Invalid",
+          "the server rejected our request due to an error in our request: " + e.getMessage());
     }
   }
 
   /**
-   * kube-apiserver applies JSON patches with evanphx/json-patch v4, whose {@code replace} of a member an object lacks
-   * sets it like {@code add} (RFC 6902 says it fails). Ray's autoscaler relies on it: it replaces
-   * {@code /spec/workerGroupSpecs/<i>/scaleStrategy}, which a RayCluster written without one does not have.
+   * kube-apiserver applies JSON patches with evanphx/json-patch v4, whose {@code replace} of a
+   * member an object lacks sets it like {@code add} (RFC 6902 says it fails). Ray's autoscaler
+   * relies on it: it replaces {@code /spec/workerGroupSpecs/<i>/scaleStrategy}, which a RayCluster
+   * written without one does not have.
    */
   private static JsonNode replaceOfMissingMemberAsAdd(JsonNode source, JsonNode operations) {
     if (!operations.isArray()) {
@@ -88,8 +104,8 @@ public final class Patches {
   }
 
   /**
-   * Lenient like fabric8's mock server was: an {@code add} below a missing object creates the parents
-   * (fabric8's {@code edit} sends such paths for a status that was never written).
+   * Lenient like fabric8's mock server was: an {@code add} below a missing object creates the
+   * parents (fabric8's {@code edit} sends such paths for a status that was never written).
    */
   private static void createMissingParents(JsonNode source, JsonNode operations) {
     for (JsonNode op : operations) {

@@ -10,15 +10,23 @@ import java.util.function.Predicate;
 
 /**
  * A request's {@code labelSelector} and {@code fieldSelector}, parsed as the API server parses them
- * (equality, inequality, set-based {@code in}/{@code notin}, existence) and matched against stored objects.
- * Field selectors on {@code metadata.name} and {@code metadata.namespace} read the index; other fields
- * (e.g. a pod's {@code spec.nodeName}, an event's {@code involvedObject.name}) read the object.
+ * (equality, inequality, set-based {@code in}/{@code notin}, existence) and matched against stored
+ * objects. Field selectors on {@code metadata.name} and {@code metadata.namespace} read the index;
+ * other fields (e.g. a pod's {@code spec.nodeName}, an event's {@code involvedObject.name}) read
+ * the object.
  */
 public final class Selector implements Predicate<StoredObject> {
 
   public static final Selector ALL = new Selector(List.of(), List.of());
 
-  private enum Op { EQUALS, NOT_EQUALS, IN, NOT_IN, EXISTS, NOT_EXISTS }
+  private enum Op {
+    EQUALS,
+    NOT_EQUALS,
+    IN,
+    NOT_IN,
+    EXISTS,
+    NOT_EXISTS
+  }
 
   private record Requirement(String key, Op op, Set<String> values) {}
 
@@ -30,7 +38,10 @@ public final class Selector implements Predicate<StoredObject> {
     this.fields = fields;
   }
 
-  /** Parses both selectors (null or empty: no constraint); a malformed one is a 400, as on a real server. */
+  /**
+   * Parses both selectors (null or empty: no constraint); a malformed one is a 400, as on a real
+   * server.
+   */
   public static Selector parse(String labelSelector, String fieldSelector) {
     List<Requirement> labels = blank(labelSelector) ? List.of() : labels(labelSelector.trim());
     List<Requirement> fields = blank(fieldSelector) ? List.of() : fields(fieldSelector.trim());
@@ -100,7 +111,11 @@ public final class Selector implements Predicate<StoredObject> {
         if (!list.startsWith("(") || !list.endsWith(")")) {
           throw invalid(selector);
         }
-        Set<String> values = Set.copyOf(List.of(list.substring(1, list.length() - 1).split("\\s*,\\s*")).stream().map(String::trim).toList());
+        Set<String> values =
+            Set.copyOf(
+                List.of(list.substring(1, list.length() - 1).split("\\s*,\\s*")).stream()
+                    .map(String::trim)
+                    .toList());
         out.add(new Requirement(set[0].trim(), in ? Op.IN : Op.NOT_IN, values));
       } else if (p.startsWith("!")) {
         out.add(new Requirement(p.substring(1).trim(), Op.NOT_EXISTS, Set.of()));
@@ -118,7 +133,16 @@ public final class Selector implements Predicate<StoredObject> {
     for (String part : selector.split(",")) {
       String p = part.trim();
       if (!p.contains("=")) {
-        throw new ApiException(400, "BadRequest", "invalid field selector: '" + selector + "': invalid selector: '" + p + "'; can't understand '" + p + "'");
+        throw new ApiException(
+            400,
+            "BadRequest",
+            "invalid field selector: '"
+                + selector
+                + "': invalid selector: '"
+                + p
+                + "'; can't understand '"
+                + p
+                + "'");
       }
       out.add(equality(p, selector));
     }
@@ -128,7 +152,8 @@ public final class Selector implements Predicate<StoredObject> {
   private static Requirement equality(String p, String selector) {
     int ne = p.indexOf("!=");
     if (ne > 0) {
-      return new Requirement(p.substring(0, ne).trim(), Op.NOT_EQUALS, Set.of(p.substring(ne + 2).trim()));
+      return new Requirement(
+          p.substring(0, ne).trim(), Op.NOT_EQUALS, Set.of(p.substring(ne + 2).trim()));
     }
     int eq = p.indexOf('=');
     if (eq <= 0) {
@@ -158,7 +183,10 @@ public final class Selector implements Predicate<StoredObject> {
   }
 
   private static ApiException invalid(String selector) {
-    return new ApiException(400, "BadRequest", "unable to parse requirement: invalid label selector: '" + selector + "'");
+    return new ApiException(
+        400,
+        "BadRequest",
+        "unable to parse requirement: invalid label selector: '" + selector + "'");
   }
 
   @Override

@@ -5,9 +5,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One watch on the {@link ObjectStore}: which objects it sees, and its events, queued in order by the store
- * (under the store's lock) and sent to the client's connection outside it, so that a slow or not yet open
- * connection never holds up a write.
+ * One watch on the {@link ObjectStore}: which objects it sees, and its events, queued in order by
+ * the store (under the store's lock) and sent to the client's connection outside it, so that a slow
+ * or not yet open connection never holds up a write.
  */
 public final class StoreWatch {
 
@@ -62,7 +62,9 @@ public final class StoreWatch {
     flush();
   }
 
-  /** Sends what is queued, in order; a concurrent caller leaves the work to the one already sending. */
+  /**
+   * Sends what is queued, in order; a concurrent caller leaves the work to the one already sending.
+   */
   void flush() {
     while (connection != null && !closed) {
       if (!flushing.compareAndSet(false, true)) {

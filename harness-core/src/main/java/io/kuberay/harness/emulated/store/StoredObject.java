@@ -6,18 +6,29 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One object as the emulated API server stores it: the JSON it serves, and the few fields that lists,
- * selectors, watches and the garbage collector read, so that they never parse the JSON.
+ * One object as the emulated API server stores it: the JSON it serves, and the few fields that
+ * lists, selectors, watches and the garbage collector read, so that they never parse the JSON.
  */
 public record StoredObject(
-    String json, String namespace, String name, String uid, long resourceVersion, Map<String, String> labels, List<String> ownerUids, boolean hasFinalizers) {
+    String json,
+    String namespace,
+    String name,
+    String uid,
+    long resourceVersion,
+    Map<String, String> labels,
+    List<String> ownerUids,
+    boolean hasFinalizers) {
 
   /** Serializes {@code object} (metadata complete, resourceVersion set) and indexes it. */
   static StoredObject of(Map<String, Object> object) {
     Map<String, Object> metadata = Maps.map(object.get("metadata"));
     Map<String, String> labels = new LinkedHashMap<>();
-    Maps.map(metadata.get("labels")).forEach((k, v) -> labels.put(k, v == null ? "" : String.valueOf(v)));
-    List<String> owners = Maps.list(metadata.get("ownerReferences")).stream().map(o -> String.valueOf(Maps.map(o).get("uid"))).toList();
+    Maps.map(metadata.get("labels"))
+        .forEach((k, v) -> labels.put(k, v == null ? "" : String.valueOf(v)));
+    List<String> owners =
+        Maps.list(metadata.get("ownerReferences")).stream()
+            .map(o -> String.valueOf(Maps.map(o).get("uid")))
+            .toList();
     return new StoredObject(
         JsonText.write(object),
         (String) metadata.get("namespace"),

@@ -32,10 +32,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * One environment's TLS identity, made at start and never written to disk: a CA of its own and a server
- * certificate it signs for {@code 127.0.0.1} and {@code localhost}, as a cluster's API server has. Clients
- * trust the CA through the kubeconfig's {@code certificate-authority-data}; nothing else trusts it.
- * EC P-256 keys: generated in about a millisecond, and every Kubernetes client accepts them.
+ * One environment's TLS identity, made at start and never written to disk: a CA of its own and a
+ * server certificate it signs for {@code 127.0.0.1} and {@code localhost}, as a cluster's API
+ * server has. Clients trust the CA through the kubeconfig's {@code certificate-authority-data};
+ * nothing else trusts it. EC P-256 keys: generated in about a millisecond, and every Kubernetes
+ * client accepts them.
  */
 final class ApiCertificates {
 
@@ -60,37 +61,73 @@ final class ApiCertificates {
       KeyPair caKeys = generator.generateKeyPair();
       KeyPair serverKeys = generator.generateKeyPair();
       Instant now = Instant.now();
-      X500Name caName = new X500Name("CN=kuberay-harness-ca-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
+      X500Name caName =
+          new X500Name(
+              "CN=kuberay-harness-ca-" + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE));
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
 
-      X509v3CertificateBuilder caBuilder = builder(caName, caName, caKeys, now)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
-          .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
+      X509v3CertificateBuilder caBuilder =
+          builder(caName, caName, caKeys, now)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+              .addExtension(
+                  Extension.keyUsage,
+                  true,
+                  new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  extensions.createSubjectKeyIdentifier(caKeys.getPublic()));
       X509Certificate ca = sign(caBuilder, caKeys.getPrivate());
 
-      X509v3CertificateBuilder serverBuilder = builder(caName, new X500Name("CN=kube-apiserver"), serverKeys, now)
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-          .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca))
-          .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-      return new ApiCertificates(ca, sign(serverBuilder, caKeys.getPrivate()), serverKeys.getPrivate());
+      X509v3CertificateBuilder serverBuilder =
+          builder(caName, new X500Name("CN=kube-apiserver"), serverKeys, now)
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(
+                  Extension.keyUsage,
+                  true,
+                  new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
+              .addExtension(
+                  Extension.authorityKeyIdentifier,
+                  false,
+                  extensions.createAuthorityKeyIdentifier(ca))
+              .addExtension(
+                  Extension.subjectAlternativeName,
+                  false,
+                  new GeneralNames(
+                      new GeneralName[] {
+                        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                        new GeneralName(GeneralName.dNSName, "localhost")
+                      }));
+      return new ApiCertificates(
+          ca, sign(serverBuilder, caKeys.getPrivate()), serverKeys.getPrivate());
     } catch (GeneralSecurityException | IOException | OperatorCreationException e) {
-      throw new IllegalStateException("Cannot create the emulated API server's TLS certificates: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "Cannot create the emulated API server's TLS certificates: " + e.getMessage(), e);
     }
   }
 
-  private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
+  private static JcaX509v3CertificateBuilder builder(
+      X500Name issuer, X500Name subject, KeyPair keys, Instant now) {
     // Positive and at most 20 bytes, as RFC 5280 (and Go's verifier) want.
     BigInteger serial = new BigInteger(128, RANDOM).add(BigInteger.ONE);
     // An hour back: a client whose clock is a little behind still accepts the certificate.
-    return new JcaX509v3CertificateBuilder(issuer, serial, Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        serial,
+        Date.from(now.minus(Duration.ofHours(1))),
+        Date.from(now.plus(VALIDITY)),
+        subject,
+        keys.getPublic());
   }
 
-  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) throws OperatorCreationException, GeneralSecurityException {
-    X509CertificateHolder holder = builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
+  private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
+      throws OperatorCreationException, GeneralSecurityException {
+    X509CertificateHolder holder =
+        builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuerKey));
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 
@@ -106,7 +143,10 @@ final class ApiCertificates {
     return serverKey;
   }
 
-  /** The CA certificate as PEM: what a kubeconfig's {@code certificate-authority-data} holds, base64-encoded. */
+  /**
+   * The CA certificate as PEM: what a kubeconfig's {@code certificate-authority-data} holds,
+   * base64-encoded.
+   */
   String caPem() {
     StringWriter out = new StringWriter();
     try (JcaPEMWriter pem = new JcaPEMWriter(out)) {

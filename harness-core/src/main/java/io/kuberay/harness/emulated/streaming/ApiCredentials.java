@@ -1,14 +1,15 @@
 package io.kuberay.harness.emulated.streaming;
 
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
-import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 
 /**
- * What a client must hold to talk to one emulated environment's API server: a random bearer token, and the
- * CA that signed the server's certificate. Both live in memory and in the environment's kubeconfig only.
+ * What a client must hold to talk to one emulated environment's API server: a random bearer token,
+ * and the CA that signed the server's certificate. Both live in memory and in the environment's
+ * kubeconfig only.
  */
 public final class ApiCredentials {
 
@@ -19,7 +20,8 @@ public final class ApiCredentials {
   private final ApiCertificates certificates;
   private final ServiceAccountTokens serviceAccounts;
 
-  private ApiCredentials(String token, ApiCertificates certificates, ServiceAccountTokens serviceAccounts) {
+  private ApiCredentials(
+      String token, ApiCertificates certificates, ServiceAccountTokens serviceAccounts) {
     this.token = token;
     this.tokenBytes = token.getBytes(StandardCharsets.US_ASCII);
     this.certificates = certificates;
@@ -29,7 +31,10 @@ public final class ApiCredentials {
   static ApiCredentials generate(ServiceAccountTokens serviceAccounts) {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    return new ApiCredentials(Base64.getUrlEncoder().withoutPadding().encodeToString(secret), ApiCertificates.generate(), serviceAccounts);
+    return new ApiCredentials(
+        Base64.getUrlEncoder().withoutPadding().encodeToString(secret),
+        ApiCertificates.generate(),
+        serviceAccounts);
   }
 
   /** The CA (PEM) that signed the server's certificate: a pod's {@code ca.crt}. */
@@ -46,30 +51,41 @@ public final class ApiCredentials {
   }
 
   /**
-   * Whether an {@code Authorization} header carries this environment's token or one of its service accounts' (a
-   * pod's in-cluster identity); compared in constant time.
+   * Whether an {@code Authorization} header carries this environment's token or one of its service
+   * accounts' (a pod's in-cluster identity); compared in constant time.
    */
   boolean accepts(String authorization) {
     if (serviceAccounts.accepts(authorization)) {
       return true;
     }
-    if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorization == null
+        || authorization.length() < 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(offered, tokenBytes);
   }
 
-  /** A kubeconfig any Kubernetes client can use to reach the server at {@code serverUrl} with these credentials. */
+  /**
+   * A kubeconfig any Kubernetes client can use to reach the server at {@code serverUrl} with these
+   * credentials.
+   */
   public String kubeconfig(String serverUrl) {
-    String caData = Base64.getEncoder().encodeToString(certificates.caPem().getBytes(StandardCharsets.US_ASCII));
+    String caData =
+        Base64.getEncoder()
+            .encodeToString(certificates.caPem().getBytes(StandardCharsets.US_ASCII));
     return "apiVersion: v1\n"
         + "kind: Config\n"
         + "clusters:\n"
         + "- name: kuberay-harness\n"
         + "  cluster:\n"
-        + "    server: " + serverUrl + "\n"
-        + "    certificate-authority-data: " + caData + "\n"
+        + "    server: "
+        + serverUrl
+        + "\n"
+        + "    certificate-authority-data: "
+        + caData
+        + "\n"
         + "contexts:\n"
         + "- name: kuberay-harness\n"
         + "  context:\n"
@@ -80,6 +96,8 @@ public final class ApiCredentials {
         + "users:\n"
         + "- name: kuberay-harness\n"
         + "  user:\n"
-        + "    token: " + token + "\n";
+        + "    token: "
+        + token
+        + "\n";
   }
 }

@@ -1,20 +1,18 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.kuberay.harness.emulated.support.ServiceAccountTokens;
-
 import io.kuberay.harness.emulated.api.ApiDispatcher;
-
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
@@ -39,17 +37,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The emulated API server's network endpoint, as kubectl, helm and any kubeconfig client see it: HTTPS on a
- * loopback port with the environment's own certificates, a bearer token checked on every request, and the
- * API served by Netty's HTTP codec straight from the {@link ApiDispatcher} and the store's watches, with the
- * streaming upgrades ({@code pods/exec}, {@code pods/portforward}) alongside (see {@link ApiFrontHandler}).
+ * The emulated API server's network endpoint, as kubectl, helm and any kubeconfig client see it:
+ * HTTPS on a loopback port with the environment's own certificates, a bearer token checked on every
+ * request, and the API served by Netty's HTTP codec straight from the {@link ApiDispatcher} and the
+ * store's watches, with the streaming upgrades ({@code pods/exec}, {@code pods/portforward})
+ * alongside (see {@link ApiFrontHandler}).
  *
- * <p>The port is bound at once; the credentials are made when a kubeconfig is first asked for, and Netty
- * starts on the first connection, so a test that never leaves the JVM loads neither.
+ * <p>The port is bound at once; the credentials are made when a kubeconfig is first asked for, and
+ * Netty starts on the first connection, so a test that never leaves the JVM loads neither.
  */
 public final class ApiFront implements AutoCloseable {
 
-  /** The largest request body; kube-apiserver's own limit is 3 MiB for objects, larger writes fail there too. */
+  /**
+   * The largest request body; kube-apiserver's own limit is 3 MiB for objects, larger writes fail
+   * there too.
+   */
   static final int MAX_BODY = 32 * 1024 * 1024;
 
   private static final Logger LOG = LoggerFactory.getLogger(ApiFront.class);
@@ -67,7 +69,11 @@ public final class ApiFront implements AutoCloseable {
   private volatile ChannelGroup connections;
   private volatile boolean closed;
 
-  private ApiFront(ServerSocketChannel socket, ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout,
+  private ApiFront(
+      ServerSocketChannel socket,
+      ApiDispatcher dispatcher,
+      PodStreams pods,
+      Duration execTimeout,
       ServiceAccountTokens serviceAccounts) {
     this.socket = socket;
     this.serviceAccounts = serviceAccounts;
@@ -77,18 +83,32 @@ public final class ApiFront implements AutoCloseable {
   }
 
   /**
-   * Binds this loopback port (0: a free one) now; the first connection to it starts the server. It accepts the
-   * environment's token and the tokens of {@code serviceAccounts} (what pods talk to it with).
+   * Binds this loopback port (0: a free one) now; the first connection to it starts the server. It
+   * accepts the environment's token and the tokens of {@code serviceAccounts} (what pods talk to it
+   * with).
    */
-  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port, ServiceAccountTokens serviceAccounts) {
+  public static ApiFront start(
+      ApiDispatcher dispatcher,
+      PodStreams pods,
+      Duration execTimeout,
+      int port,
+      ServiceAccountTokens serviceAccounts) {
     ServerSocketChannel socket;
     try {
       socket = ServerSocketChannel.open();
       socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     } catch (IOException e) {
-      throw new UncheckedIOException(port == 0 ? "Cannot listen on a loopback port for the emulated API server"
-          : "Cannot listen on " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + port + " for the emulated API server (" + e.getMessage()
-              + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one", e);
+      throw new UncheckedIOException(
+          port == 0
+              ? "Cannot listen on a loopback port for the emulated API server"
+              : "Cannot listen on "
+                  + InetAddress.getLoopbackAddress().getHostAddress()
+                  + ":"
+                  + port
+                  + " for the emulated API server ("
+                  + e.getMessage()
+                  + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one",
+          e);
     }
     ApiFront front = new ApiFront(socket, dispatcher, pods, execTimeout, serviceAccounts);
     daemon("emulated-api-first-accept", front::awaitFirstConnection).start();
@@ -106,7 +126,9 @@ public final class ApiFront implements AutoCloseable {
     try {
       serve(first);
     } catch (RuntimeException | SSLException e) {
-      LOG.warn("The emulated API server's HTTPS front failed to start; kubeconfig clients cannot connect", e);
+      LOG.warn(
+          "The emulated API server's HTTPS front failed to start; kubeconfig clients cannot connect",
+          e);
       closeQuietly(first);
       close();
     }
@@ -119,37 +141,52 @@ public final class ApiFront implements AutoCloseable {
     }
     ApiCredentials creds = credentials();
     SslContext tls = tls(creds.certificates());
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, daemonThreads("emulated-api-io-"), NioIoHandler.newFactory());
-    EventExecutorGroup streams = new DefaultEventExecutorGroup(64, daemonThreads("emulated-api-stream-"));
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            2, daemonThreads("emulated-api-io-"), NioIoHandler.newFactory());
+    EventExecutorGroup streams =
+        new DefaultEventExecutorGroup(64, daemonThreads("emulated-api-stream-"));
     ExecutorService execs = Executors.newCachedThreadPool(daemonThreads("emulated-api-exec-"));
     ChannelGroup open = new DefaultChannelGroup(group.next());
     loop = group;
     blocking = streams;
     sessions = execs;
     connections = open;
-    ApiFrontHandler.Context context = new ApiFrontHandler.Context(dispatcher, pods, execTimeout, creds, streams, execs);
-    ChannelInitializer<Channel> init = new ChannelInitializer<>() {
-      @Override
-      protected void initChannel(Channel ch) {
-        open.add(ch);
-        ch.config().setOption(ChannelOption.TCP_NODELAY, true);
-        ch.pipeline()
-            .addLast("tls", tls.newHandler(ch.alloc()))
-            .addLast(ApiFrontHandler.HTTP_CODEC, new HttpServerCodec())
-            .addLast(ApiFrontHandler.AGGREGATOR, new HttpObjectAggregator(MAX_BODY))
-            .addLast(ApiFrontHandler.NAME, new ApiFrontHandler(context));
-      }
-    };
-    // The connection accepted before Netty ran, then the bound socket: registering it starts accepting.
+    ApiFrontHandler.Context context =
+        new ApiFrontHandler.Context(dispatcher, pods, execTimeout, creds, streams, execs);
+    ChannelInitializer<Channel> init =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            open.add(ch);
+            ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+            ch.pipeline()
+                .addLast("tls", tls.newHandler(ch.alloc()))
+                .addLast(ApiFrontHandler.HTTP_CODEC, new HttpServerCodec())
+                .addLast(ApiFrontHandler.AGGREGATOR, new HttpObjectAggregator(MAX_BODY))
+                .addLast(ApiFrontHandler.NAME, new ApiFrontHandler(context));
+          }
+        };
+    // The connection accepted before Netty ran, then the bound socket: registering it starts
+    // accepting.
     NioSocketChannel accepted = new NioSocketChannel(null, first);
     accepted.pipeline().addLast(init);
     group.register(accepted);
-    channel = new ServerBootstrap().group(group).channelFactory(() -> new NioServerSocketChannel(socket)).childHandler(init)
-        .register().syncUninterruptibly().channel();
+    channel =
+        new ServerBootstrap()
+            .group(group)
+            .channelFactory(() -> new NioServerSocketChannel(socket))
+            .childHandler(init)
+            .register()
+            .syncUninterruptibly()
+            .channel();
   }
 
   private static SslContext tls(ApiCertificates certificates) throws SSLException {
-    return SslContextBuilder.forServer(certificates.serverKey(), certificates.server(), certificates.ca()).sslProvider(SslProvider.JDK).build();
+    return SslContextBuilder.forServer(
+            certificates.serverKey(), certificates.server(), certificates.ca())
+        .sslProvider(SslProvider.JDK)
+        .build();
   }
 
   public String url() {
@@ -161,8 +198,8 @@ public final class ApiFront implements AutoCloseable {
   }
 
   /**
-   * The token and certificates, made on the first call (a kubeconfig asked for, or the first connection):
-   * a test that stays in the JVM never loads BouncyCastle for them.
+   * The token and certificates, made on the first call (a kubeconfig asked for, or the first
+   * connection): a test that stays in the JVM never loads BouncyCastle for them.
    */
   public synchronized ApiCredentials credentials() {
     if (credentials == null) {
@@ -189,7 +226,8 @@ public final class ApiFront implements AutoCloseable {
     if (open != null) {
       open.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
-    // The event loops before the stream executors: a closing connection hands its session handlers' removal
+    // The event loops before the stream executors: a closing connection hands its session handlers'
+    // removal
     // to those executors, which must still run it.
     EventLoopGroup group = loop;
     if (group != null) {

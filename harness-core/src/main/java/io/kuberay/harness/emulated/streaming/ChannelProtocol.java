@@ -1,21 +1,23 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.emulated.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The Kubernetes remote-command channel protocol over WebSocket ({@code v4.channel.k8s.io},
- * {@code v5.channel.k8s.io}): every binary message starts with one channel byte — 0 stdin, 1 stdout,
- * 2 stderr, 3 error (a {@code Status} JSON that carries the exit code), 4 resize — and v5 adds channel
- * 255, whose one-byte payload names the channel the peer closed (kubectl sends it for stdin).
+ * The Kubernetes remote-command channel protocol over WebSocket ({@code v4.channel.k8s.io}, {@code
+ * v5.channel.k8s.io}): every binary message starts with one channel byte — 0 stdin, 1 stdout, 2
+ * stderr, 3 error (a {@code Status} JSON that carries the exit code), 4 resize — and v5 adds
+ * channel 255, whose one-byte payload names the channel the peer closed (kubectl sends it for
+ * stdin).
  */
 final class ChannelProtocol {
 
   static final String V5 = "v5.channel.k8s.io";
   static final String V4 = "v4.channel.k8s.io";
+
   /** In the order the emulator prefers them. */
   static final List<String> SUPPORTED = List.of(V5, V4);
 
@@ -55,7 +57,9 @@ final class ChannelProtocol {
     return new Message(message[0] & 0xFF, data);
   }
 
-  /** The protocol the server picks from the client's offer (its order of preference wins), or null. */
+  /**
+   * The protocol the server picks from the client's offer (its order of preference wins), or null.
+   */
   static String negotiate(List<String> offered) {
     for (String mine : SUPPORTED) {
       if (offered.contains(mine)) {
@@ -73,16 +77,22 @@ final class ChannelProtocol {
     Map<String, Object> cause = new LinkedHashMap<>();
     cause.put("reason", "ExitCode");
     cause.put("message", Integer.toString(result.exitCode()));
-    String message = "command terminated with non-zero exit code: error executing command " + command + ", exit code " + result.exitCode();
+    String message =
+        "command terminated with non-zero exit code: error executing command "
+            + command
+            + ", exit code "
+            + result.exitCode();
     return Json.SERDE.asJson(statusDocument("Failure", message, "NonZeroExitCode", List.of(cause)));
   }
 
   /** The error channel's document when the command could not run at all. */
   static String failure(String message) {
-    return Json.SERDE.asJson(statusDocument("Failure", message, "InternalError", List.of(Map.of("message", message))));
+    return Json.SERDE.asJson(
+        statusDocument("Failure", message, "InternalError", List.of(Map.of("message", message))));
   }
 
-  private static Map<String, Object> statusDocument(String status, String message, String reason, List<Map<String, Object>> causes) {
+  private static Map<String, Object> statusDocument(
+      String status, String message, String reason, List<Map<String, Object>> causes) {
     Map<String, Object> doc = new LinkedHashMap<>();
     doc.put("kind", "Status");
     doc.put("apiVersion", "v1");

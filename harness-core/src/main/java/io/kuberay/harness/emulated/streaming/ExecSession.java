@@ -1,8 +1,8 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.kuberay.harness.emulated.support.QueryString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -17,10 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@code pods/exec} over an upgraded WebSocket ({@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}):
- * runs the command to completion on the emulated node, then writes its stdout (channel 1), stderr (2) and
- * the exit status (3) and closes normally. Non-interactive: stdin and resize messages are read and dropped;
- * with a TTY requested, stderr is folded into stdout as a terminal would show it.
+ * One {@code pods/exec} over an upgraded WebSocket ({@code v5.channel.k8s.io} or {@code
+ * v4.channel.k8s.io}): runs the command to completion on the emulated node, then writes its stdout
+ * (channel 1), stderr (2) and the exit status (3) and closes normally. Non-interactive: stdin and
+ * resize messages are read and dropped; with a TTY requested, stderr is folded into stdout as a
+ * terminal would show it.
  */
 final class ExecSession {
 
@@ -33,7 +34,13 @@ final class ExecSession {
   private final Duration timeout;
 
   /** The query of an exec request: {@code command} repeated, {@code container}, stream flags. */
-  record ExecRequest(List<String> command, String container, boolean stdin, boolean stdout, boolean stderr, boolean tty) {
+  record ExecRequest(
+      List<String> command,
+      String container,
+      boolean stdin,
+      boolean stdout,
+      boolean stderr,
+      boolean tty) {
     static ExecRequest from(QueryString query) {
       return new ExecRequest(
           query.all("command"),
@@ -45,11 +52,15 @@ final class ExecSession {
     }
   }
 
-  /** The client's end of the upgraded connection; what it sends is read (and dropped) by the front. */
+  /**
+   * The client's end of the upgraded connection; what it sends is read (and dropped) by the front.
+   */
   interface Client {
     void sendBinary(byte[] message) throws IOException;
 
-    /** Sends the normal close and ends the connection once the client answered it (or soon after). */
+    /**
+     * Sends the normal close and ends the connection once the client answered it (or soon after).
+     */
     void close();
   }
 
@@ -64,8 +75,12 @@ final class ExecSession {
 
     @Override
     public void sendBinary(byte[] message) throws IOException {
-      // Waiting for each write keeps a large output from piling up in memory ahead of a slow client.
-      ChannelFuture written = channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message))).awaitUninterruptibly();
+      // Waiting for each write keeps a large output from piling up in memory ahead of a slow
+      // client.
+      ChannelFuture written =
+          channel
+              .writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)))
+              .awaitUninterruptibly();
       if (!written.isSuccess()) {
         throw new IOException("exec client went away", written.cause());
       }
@@ -106,9 +121,17 @@ final class ExecSession {
         }
         status = ChannelProtocol.status(result, request.command());
       } catch (RuntimeException e) {
-        status = ChannelProtocol.failure("error executing command " + request.command() + " in pod " + pod.getMetadata().getName() + ": " + e.getMessage());
+        status =
+            ChannelProtocol.failure(
+                "error executing command "
+                    + request.command()
+                    + " in pod "
+                    + pod.getMetadata().getName()
+                    + ": "
+                    + e.getMessage());
       }
-      ws.sendBinary(ChannelProtocol.message(ChannelProtocol.ERROR, status.getBytes(StandardCharsets.UTF_8)));
+      ws.sendBinary(
+          ChannelProtocol.message(ChannelProtocol.ERROR, status.getBytes(StandardCharsets.UTF_8)));
     } catch (IOException e) {
       LOG.debug("exec client went away", e);
     } finally {
@@ -119,7 +142,9 @@ final class ExecSession {
   private void send(int channel, String text) throws IOException {
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int off = 0; off < bytes.length; off += ChannelProtocol.CHUNK) {
-      ws.sendBinary(ChannelProtocol.message(channel, bytes, off, Math.min(ChannelProtocol.CHUNK, bytes.length - off)));
+      ws.sendBinary(
+          ChannelProtocol.message(
+              channel, bytes, off, Math.min(ChannelProtocol.CHUNK, bytes.length - off)));
     }
   }
 }

@@ -1,9 +1,8 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.kuberay.harness.emulated.store.ApiErrors;
-
-import io.kuberay.harness.emulated.support.QueryString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -25,8 +24,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code GET pods/{name}/log}: the container's output with {@code tailLines} and {@code limitBytes}; with
- * {@code follow=true} a chunked stream that polls for new output until the client leaves or the pod is gone.
+ * {@code GET pods/{name}/log}: the container's output with {@code tailLines} and {@code
+ * limitBytes}; with {@code follow=true} a chunked stream that polls for new output until the client
+ * leaves or the pod is gone.
  */
 final class LogStream {
 
@@ -39,7 +39,13 @@ final class LogStream {
   private final QueryString query;
   private final boolean keepAlive;
 
-  LogStream(PodStreams pods, Channel channel, String namespace, String name, QueryString query, boolean keepAlive) {
+  LogStream(
+      PodStreams pods,
+      Channel channel,
+      String namespace,
+      String name,
+      QueryString query,
+      boolean keepAlive) {
     this.pods = pods;
     this.channel = channel;
     this.namespace = namespace;
@@ -52,7 +58,10 @@ final class LogStream {
   void run() {
     Optional<Pod> pod = pods.pod(namespace, name);
     if (pod.isEmpty()) {
-      full(404, ApiErrors.status(404, "NotFound", "pods \"" + name + "\" not found").getBody().readUtf8(), "application/json");
+      full(
+          404,
+          ApiErrors.status(404, "NotFound", "pods \"" + name + "\" not found").getBody().readUtf8(),
+          "application/json");
       return;
     }
     String container = query.first("container");
@@ -62,7 +71,10 @@ final class LogStream {
       all = pods.logs(pod.get(), container);
       text = select(all, query);
     } catch (RuntimeException e) {
-      full(400, ApiErrors.status(400, "BadRequest", String.valueOf(e.getMessage())).getBody().readUtf8(), "application/json");
+      full(
+          400,
+          ApiErrors.status(400, "BadRequest", String.valueOf(e.getMessage())).getBody().readUtf8(),
+          "application/json");
       return;
     }
     if (!query.flag("follow")) {
@@ -70,31 +82,43 @@ final class LogStream {
       return;
     }
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-    head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+        .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     HttpUtil.setKeepAlive(head, keepAlive);
     channel.write(head);
     chunk(text);
     int[] sent = {all.length()};
     ScheduledFuture<?>[] poll = new ScheduledFuture<?>[1];
-    poll[0] = channel.eventLoop().scheduleWithFixedDelay(() -> {
-      Optional<Pod> now = channel.isActive() ? pods.pod(namespace, name) : Optional.empty();
-      if (now.isEmpty()) {
-        poll[0].cancel(false);
-        end();
-        return;
-      }
-      String current = pods.logs(now.get(), container);
-      if (current.length() > sent[0]) {
-        chunk(current.substring(sent[0]));
-        sent[0] = current.length();
-      }
-    }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+    poll[0] =
+        channel
+            .eventLoop()
+            .scheduleWithFixedDelay(
+                () -> {
+                  Optional<Pod> now =
+                      channel.isActive() ? pods.pod(namespace, name) : Optional.empty();
+                  if (now.isEmpty()) {
+                    poll[0].cancel(false);
+                    end();
+                    return;
+                  }
+                  String current = pods.logs(now.get(), container);
+                  if (current.length() > sent[0]) {
+                    chunk(current.substring(sent[0]));
+                    sent[0] = current.length();
+                  }
+                },
+                POLL_MILLIS,
+                POLL_MILLIS,
+                TimeUnit.MILLISECONDS);
     channel.closeFuture().addListener(f -> poll[0].cancel(false));
   }
 
   private void full(int code, String body, String contentType) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(bytes));
+    FullHttpResponse out =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(bytes));
     out.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     HttpUtil.setContentLength(out, bytes.length);
     HttpUtil.setKeepAlive(out, keepAlive);
@@ -106,7 +130,8 @@ final class LogStream {
 
   private void chunk(String text) {
     if (!text.isEmpty()) {
-      channel.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+      channel.writeAndFlush(
+          new DefaultHttpContent(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
     } else {
       channel.flush();
     }

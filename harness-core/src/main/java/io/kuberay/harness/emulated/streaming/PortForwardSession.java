@@ -23,8 +23,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -33,15 +33,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of a {@code portforward.k8s.io} SPDY/3.1 session, the kubelet's protocol, whether it runs
- * over a raw upgraded connection or tunneled inside a WebSocket ({@code SPDY/3.1+portforward.k8s.io}):
- * Netty's SPDY codec frames the bytes, this handler keeps the session's streams.
+ * The server side of a {@code portforward.k8s.io} SPDY/3.1 session, the kubelet's protocol, whether
+ * it runs over a raw upgraded connection or tunneled inside a WebSocket ({@code
+ * SPDY/3.1+portforward.k8s.io}): Netty's SPDY codec frames the bytes, this handler keeps the
+ * session's streams.
  *
  * <p>The client opens two streams per forwarded connection, headers {@code streamType: error|data},
- * {@code port} and a shared {@code requestID}. Once both are there the session connects to the loopback
- * address of the pod's container port and pumps bytes: client DATA to the socket, socket bytes as DATA
- * frames back. When the pod side ends, both streams get FIN; a failure to connect is written on the error
- * stream, which kubectl prints. Runs on an executor of its own: connecting and writing to the pod block.
+ * {@code port} and a shared {@code requestID}. Once both are there the session connects to the
+ * loopback address of the pod's container port and pumps bytes: client DATA to the socket, socket
+ * bytes as DATA frames back. When the pod side ends, both streams get FIN; a failure to connect is
+ * written on the error stream, which kubectl prints. Runs on an executor of its own: connecting and
+ * writing to the pod block.
  */
 final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
 
@@ -98,8 +100,10 @@ final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
 
   private void onSynStream(SpdySynStreamFrame syn) {
     String type = header(syn.headers(), "streamType");
-    // The kubelet replies with no headers, but Netty then leaves the header block out entirely, which
-    // spdystream (kubectl) reads as a broken frame and drops the connection: echo the stream's type.
+    // The kubelet replies with no headers, but Netty then leaves the header block out entirely,
+    // which
+    // spdystream (kubectl) reads as a broken frame and drops the connection: echo the stream's
+    // type.
     DefaultSpdySynReplyFrame reply = new DefaultSpdySynReplyFrame(syn.streamId());
     reply.headers().add("streamtype", String.valueOf(type));
     send(reply);
@@ -131,7 +135,10 @@ final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
     f.fromClient(ByteBufUtil.getBytes(data.content()), data.isLast());
   }
 
-  /** A header's value; SPDY sends names in lower case, spdystream's callers spell them in camel case. */
+  /**
+   * A header's value; SPDY sends names in lower case, spdystream's callers spell them in camel
+   * case.
+   */
   static String header(SpdyHeaders headers, String name) {
     for (Map.Entry<CharSequence, CharSequence> h : headers) {
       if (h.getKey().toString().equalsIgnoreCase(name)) {
@@ -171,10 +178,17 @@ final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
         socket = s;
         toPod = s.getOutputStream();
       } catch (IOException | RuntimeException e) {
-        fail("error forwarding port " + port + " to pod " + pod.getMetadata().getName() + ": " + e.getMessage());
+        fail(
+            "error forwarding port "
+                + port
+                + " to pod "
+                + pod.getMetadata().getName()
+                + ": "
+                + e.getMessage());
         return;
       }
-      Thread pump = new Thread(this::pumpFromPod, "port-forward-" + pod.getMetadata().getName() + "-" + port);
+      Thread pump =
+          new Thread(this::pumpFromPod, "port-forward-" + pod.getMetadata().getName() + "-" + port);
       pump.setDaemon(true);
       pump.start();
     }
@@ -204,7 +218,10 @@ final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
         while ((n = fromPod.read(buf)) >= 0) {
           if (n > 0) {
             // Waiting for each frame keeps a fast pod from piling bytes up ahead of a slow client.
-            if (!send(new DefaultSpdyDataFrame(dataStream, Unpooled.wrappedBuffer(Arrays.copyOf(buf, n)))).awaitUninterruptibly().isSuccess()) {
+            if (!send(new DefaultSpdyDataFrame(
+                    dataStream, Unpooled.wrappedBuffer(Arrays.copyOf(buf, n))))
+                .awaitUninterruptibly()
+                .isSuccess()) {
               break;
             }
           }
@@ -218,7 +235,9 @@ final class PortForwardSession extends SimpleChannelInboundHandler<SpdyFrame> {
 
     private void fail(String message) {
       LOG.debug(message);
-      send(new DefaultSpdyDataFrame(errorStream, Unpooled.copiedBuffer(message, StandardCharsets.UTF_8)));
+      send(
+          new DefaultSpdyDataFrame(
+              errorStream, Unpooled.copiedBuffer(message, StandardCharsets.UTF_8)));
       finish();
     }
 

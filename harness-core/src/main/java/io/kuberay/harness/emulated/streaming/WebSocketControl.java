@@ -10,9 +10,10 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The WebSocket control frames of a served upgrade: pings answered; the peer's close answered (unless this
- * side closed first) and the connection ended. Data frames go on to the next handler, or are dropped when
- * the session reads nothing from the client (non-interactive exec: stdin, resize and v5's close signal).
+ * The WebSocket control frames of a served upgrade: pings answered; the peer's close answered
+ * (unless this side closed first) and the connection ended. Data frames go on to the next handler,
+ * or are dropped when the session reads nothing from the client (non-interactive exec: stdin,
+ * resize and v5's close signal).
  */
 final class WebSocketControl extends ChannelDuplexHandler {
 
@@ -33,7 +34,8 @@ final class WebSocketControl extends ChannelDuplexHandler {
       if (closeSent) {
         ctx.close();
       } else {
-        ctx.writeAndFlush(new CloseWebSocketFrame(code, "")).addListener(ChannelFutureListener.CLOSE);
+        ctx.writeAndFlush(new CloseWebSocketFrame(code, ""))
+            .addListener(ChannelFutureListener.CLOSE);
       }
     } else if (msg instanceof PongWebSocketFrame || dropData) {
       ReferenceCountUtil.release(msg);

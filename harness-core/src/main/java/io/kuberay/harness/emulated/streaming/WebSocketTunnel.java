@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.util.List;
 
 /**
- * A byte stream carried in binary WebSocket messages, how kubectl 1.31+ tunnels SPDY
- * ({@code SPDY/3.1+portforward.k8s.io}): inbound message payloads become plain bytes for the codec behind
+ * A byte stream carried in binary WebSocket messages, how kubectl 1.31+ tunnels SPDY ({@code
+ * SPDY/3.1+portforward.k8s.io}): inbound message payloads become plain bytes for the codec behind
  * (an inner frame may span messages), and every outbound buffer becomes one binary message.
  */
 final class WebSocketTunnel extends MessageToMessageCodec<WebSocketFrame, ByteBuf> {

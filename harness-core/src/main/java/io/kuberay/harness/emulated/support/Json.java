@@ -4,12 +4,18 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One serializer for the emulator: converting between custom-resource maps and typed fabric8 models. */
+/**
+ * One serializer for the emulator: converting between custom-resource maps and typed fabric8
+ * models.
+ */
 public final class Json {
 
   public static final KubernetesSerialization SERDE = new KubernetesSerialization();
 
-  /** Plain JSON text, as Go's encoding/json writes it for maps (no fabric8 model settings): hashes depend on it. */
+  /**
+   * Plain JSON text, as Go's encoding/json writes it for maps (no fabric8 model settings): hashes
+   * depend on it.
+   */
   private static final JsonMapper PLAIN = JsonMapper.builder().build();
 
   private Json() {}
@@ -32,7 +38,9 @@ public final class Json {
     return PLAIN.writeValueAsString(value);
   }
 
-  /** Parses a JSON object; anything else (invalid JSON, an array) is an IllegalArgumentException. */
+  /**
+   * Parses a JSON object; anything else (invalid JSON, an array) is an IllegalArgumentException.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> readObject(String json) {
     Object value;

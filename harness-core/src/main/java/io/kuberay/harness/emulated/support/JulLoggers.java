@@ -6,9 +6,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one place that touches java.util.logging: some libraries (fabric8's mock web server) log through it
- * rather than SLF4J, and only JUL can set their level. The harness itself logs through SLF4J only; the
- * architecture test enforces both.
+ * The one place that touches java.util.logging: some libraries (fabric8's mock web server) log
+ * through it rather than SLF4J, and only JUL can set their level. The harness itself logs through
+ * SLF4J only; the architecture test enforces both.
  */
 public final class JulLoggers {
 

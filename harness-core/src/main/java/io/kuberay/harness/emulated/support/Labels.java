@@ -19,7 +19,8 @@ public final class Labels {
   private Labels() {}
 
   /** Template labels first, then KubeRay's, which win on a clash as in the real operator. */
-  public static Map<String, String> pod(String cluster, String nodeType, String group, PodTemplateSpec template) {
+  public static Map<String, String> pod(
+      String cluster, String nodeType, String group, PodTemplateSpec template) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
       labels.putAll(template.getMetadata().getLabels());

@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads nested JSON-like maps (custom resources as the API server stores them) without casts everywhere. */
+/**
+ * Reads nested JSON-like maps (custom resources as the API server stores them) without casts
+ * everywhere.
+ */
 public final class Maps {
 
   private Maps() {}
@@ -53,7 +56,10 @@ public final class Maps {
     return v instanceof Boolean b ? b : v != null && Boolean.parseBoolean(String.valueOf(v));
   }
 
-  /** Map of string values, as rayStartParams is typed; numbers and booleans written unquoted become text. */
+  /**
+   * Map of string values, as rayStartParams is typed; numbers and booleans written unquoted become
+   * text.
+   */
   public static Map<String, String> stringMap(Object value) {
     Map<String, String> out = new LinkedHashMap<>();
     map(value).forEach((k, v) -> out.put(k, v == null ? "" : String.valueOf(v)));

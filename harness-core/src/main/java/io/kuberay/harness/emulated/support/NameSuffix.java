@@ -2,7 +2,10 @@ package io.kuberay.harness.emulated.support;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** The random five-character suffix Kubernetes appends to generated names (its alphabet avoids vowels and look-alikes). */
+/**
+ * The random five-character suffix Kubernetes appends to generated names (its alphabet avoids
+ * vowels and look-alikes).
+ */
 public final class NameSuffix {
 
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";

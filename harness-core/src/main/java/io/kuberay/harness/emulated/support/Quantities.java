@@ -4,7 +4,10 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** Sums resource quantities and renders them canonically, as Go's {@code resource.Quantity.String()} would. */
+/**
+ * Sums resource quantities and renders them canonically, as Go's {@code resource.Quantity.String()}
+ * would.
+ */
 public final class Quantities {
 
   private static final String[] DECIMAL = {"", "k", "M", "G", "T", "P", "E"};
@@ -19,7 +22,8 @@ public final class Quantities {
       total = total.add(Quantity.getAmountInBytes(q));
       binary |= q.getFormat() != null && q.getFormat().endsWith("i");
     }
-    return render(total, binary && !quantities.isEmpty() && quantities.get(0).getFormat().endsWith("i"));
+    return render(
+        total, binary && !quantities.isEmpty() && quantities.get(0).getFormat().endsWith("i"));
   }
 
   static String render(BigDecimal amount, boolean binary) {
@@ -34,7 +38,9 @@ public final class Quantities {
     String[] suffixes = binary ? BINARY : DECIMAL;
     int i = 0;
     BigDecimal value = amount;
-    while (i < suffixes.length - 1 && value.remainder(base).signum() == 0 && value.compareTo(base) >= 0) {
+    while (i < suffixes.length - 1
+        && value.remainder(base).signum() == 0
+        && value.compareTo(base) >= 0) {
       value = value.divide(base);
       i++;
     }

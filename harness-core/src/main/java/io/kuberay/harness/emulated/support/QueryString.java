@@ -7,7 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A request's query parameters, repeated keys kept in order ({@code command=python&command=-c}). */
+/**
+ * A request's query parameters, repeated keys kept in order ({@code command=python&command=-c}).
+ */
 public final class QueryString {
 
   private final Map<String, List<String>> params = new LinkedHashMap<>();

@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A controller's work queue: keys are de-duplicated while waiting, reconciled one at a time on one thread,
- * and retried with a growing delay when a reconcile throws — like controller-runtime's rate-limited queue.
+ * A controller's work queue: keys are de-duplicated while waiting, reconciled one at a time on one
+ * thread, and retried with a growing delay when a reconcile throws — like controller-runtime's
+ * rate-limited queue.
  */
 public final class ReconcileLoop implements AutoCloseable {
 
@@ -56,7 +57,8 @@ public final class ReconcileLoop implements AutoCloseable {
       }
     }
     try {
-      executor.schedule(() -> run(key, attempt, delay.isZero()), delay.toMillis(), TimeUnit.MILLISECONDS);
+      executor.schedule(
+          () -> run(key, attempt, delay.isZero()), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       // closed concurrently: nothing left to reconcile
     }
@@ -78,7 +80,13 @@ public final class ReconcileLoop implements AutoCloseable {
         return;
       }
       long delay = Math.min(MAX_RETRY_DELAY.toMillis(), 50L << Math.min(attempt, 7));
-      logger.debug("{}: reconcile of {} failed (attempt {}), retrying in {} ms", name, key, attempt + 1, delay, e);
+      logger.debug(
+          "{}: reconcile of {} failed (attempt {}), retrying in {} ms",
+          name,
+          key,
+          attempt + 1,
+          delay,
+          e);
       if (attempt >= 8) {
         logger.warn("{}: reconcile of {} keeps failing: {}", name, key, e.toString());
       }

@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The bearer tokens of one environment's service accounts: what the kubelet writes into a pod's projected
- * {@code token} file and what the API server's front then accepts, as a cluster's token authenticator does.
- * One random token per service account, kept in memory only; tokens are not scoped by RBAC here.
+ * The bearer tokens of one environment's service accounts: what the kubelet writes into a pod's
+ * projected {@code token} file and what the API server's front then accepts, as a cluster's token
+ * authenticator does. One random token per service account, kept in memory only; tokens are not
+ * scoped by RBAC here.
  */
 public final class ServiceAccountTokens {
 
@@ -21,16 +22,23 @@ public final class ServiceAccountTokens {
 
   /** The token of service account {@code name} in {@code namespace}, made on first use. */
   public String issue(String namespace, String name) {
-    return tokens.computeIfAbsent(ObjectKeys.of(namespace, name), k -> {
-      byte[] secret = new byte[32];
-      RANDOM.nextBytes(secret);
-      return "sa." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    });
+    return tokens.computeIfAbsent(
+        ObjectKeys.of(namespace, name),
+        k -> {
+          byte[] secret = new byte[32];
+          RANDOM.nextBytes(secret);
+          return "sa." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        });
   }
 
-  /** Whether {@code authorization} ({@code Bearer <token>}) carries a token issued here; compared in constant time. */
+  /**
+   * Whether {@code authorization} ({@code Bearer <token>}) carries a token issued here; compared in
+   * constant time.
+   */
   public boolean accepts(String authorization) {
-    if (authorization == null || authorization.length() < 7 || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorization == null
+        || authorization.length() < 7
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A long-running container process that is not a Ray node (a pod's sidecar): started with a given environment,
- * output appended to a log file, ended with everything it started. Dies with the JVM ({@link JvmReaper}).
+ * A long-running container process that is not a Ray node (a pod's sidecar): started with a given
+ * environment, output appended to a log file, ended with everything it started. Dies with the JVM
+ * ({@link JvmReaper}).
  */
 @Internal
 public final class ContainerProcess {
@@ -26,13 +27,17 @@ public final class ContainerProcess {
   }
 
   /**
-   * Starts {@code command} with exactly {@code env} (plus the reaper's mark) in {@code workingDir} (null: the JVM's),
-   * stdout and stderr appended to {@code log}.
+   * Starts {@code command} with exactly {@code env} (plus the reaper's mark) in {@code workingDir}
+   * (null: the JVM's), stdout and stderr appended to {@code log}.
    */
-  public static ContainerProcess start(List<String> command, Map<String, String> env, Path workingDir, Path log) {
+  public static ContainerProcess start(
+      List<String> command, Map<String, String> env, Path workingDir, Path log) {
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       if (workingDir != null) {
         builder.directory(workingDir.toFile());
       }

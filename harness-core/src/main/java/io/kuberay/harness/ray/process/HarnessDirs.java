@@ -12,7 +12,10 @@ final class HarnessDirs {
 
   private HarnessDirs() {}
 
-  /** The per-user cache directory: {@code kuberay.cache.dir}, else {@code KUBERAY_CACHE_DIR}, else {@code ~/.cache/kuberay-harness}. */
+  /**
+   * The per-user cache directory: {@code kuberay.cache.dir}, else {@code KUBERAY_CACHE_DIR}, else
+   * {@code ~/.cache/kuberay-harness}.
+   */
   static Path cacheDir() {
     return setting(CACHE_DIR_PROPERTY)
         .map(Path::of)

@@ -12,24 +12,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends what this JVM started when the JVM dies in any way, {@code kill -9} included, in the spirit of Testcontainers'
- * Ryuk: a small shell process in a session of its own holds a pipe from the JVM; the kernel closes the pipe when the
- * JVM dies, and the reaper then kills every process carrying this JVM's {@value #OWNER_ENV} (Ray nodes, their
- * raylets, GCS, dashboards and workers, standbys, nodes still starting) and removes the paths it was told about
- * (environment directories, Ray temp dirs). A JVM that ends normally has already stopped and removed all of it; the
- * reaper then finds nothing. The next run's reclaim ({@link NodeRegistry}, temp dir owners) stays the second line.
+ * Ends what this JVM started when the JVM dies in any way, {@code kill -9} included, in the spirit
+ * of Testcontainers' Ryuk: a small shell process in a session of its own holds a pipe from the JVM;
+ * the kernel closes the pipe when the JVM dies, and the reaper then kills every process carrying
+ * this JVM's {@value #OWNER_ENV} (Ray nodes, their raylets, GCS, dashboards and workers, standbys,
+ * nodes still starting) and removes the paths it was told about (environment directories, Ray temp
+ * dirs). A JVM that ends normally has already stopped and removed all of it; the reaper then finds
+ * nothing. The next run's reclaim ({@link NodeRegistry}, temp dir owners) stays the second line.
  */
 public final class JvmReaper {
 
   /** Inherited by every process a Ray node starts; names the JVM that owns it. */
   public static final String OWNER_ENV = "KUBERAY_HARNESS_OWNER";
+
   private static final Logger logger = LoggerFactory.getLogger(JvmReaper.class);
-  private static final String OWNER = ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  private static final String OWNER =
+      ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
   /**
-   * Reads "dir PATH" lines until EOF (the JVM is gone), then three sweeps of /proc (a process being killed may still
-   * fork), then removes the paths. Paths must not contain newlines; ours never do.
+   * Reads "dir PATH" lines until EOF (the JVM is gone), then three sweeps of /proc (a process being
+   * killed may still fork), then removes the paths. Paths must not contain newlines; ours never do.
    */
-  private static final String SCRIPT = """
+  private static final String SCRIPT =
+      """
       owner="$1"; dirs=()
       while IFS= read -r line; do
         case "$line" in "dir "*) dirs+=("${line#dir }");; esac
@@ -46,7 +51,9 @@ public final class JvmReaper {
         [ "$round" = 3 ] || sleep 0.3
       done
       for d in "${dirs[@]}"; do rm -rf -- "$d"; done
-      """.formatted(OWNER_ENV);
+      """
+          .formatted(OWNER_ENV);
+
   private static OutputStream pipe;
   private static boolean failed;
 
@@ -63,7 +70,9 @@ public final class JvmReaper {
     env.put(OWNER_ENV, owner());
   }
 
-  /** Has the reaper remove {@code path} (a directory or file) if this JVM dies without removing it. */
+  /**
+   * Has the reaper remove {@code path} (a directory or file) if this JVM dies without removing it.
+   */
   public static synchronized void removeOnDeath(Path path) {
     ensureStarted();
     if (pipe == null) {
@@ -82,21 +91,28 @@ public final class JvmReaper {
       return;
     }
     try {
-      List<String> command = Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(Path.of("/bin/setsid"))
-          ? List.of("setsid", "bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER)
-          : List.of("bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER);
-      ProcessBuilder builder = new ProcessBuilder(command)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD);
-      // A session of its own: a terminal's Ctrl-C or a build tool's group kill must not take it with the JVM.
+      List<String> command =
+          Files.isExecutable(Path.of("/usr/bin/setsid"))
+                  || Files.isExecutable(Path.of("/bin/setsid"))
+              ? List.of("setsid", "bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER)
+              : List.of("bash", "-c", SCRIPT, "kuberay-harness-reaper", OWNER);
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
+      // A session of its own: a terminal's Ctrl-C or a build tool's group kill must not take it
+      // with the JVM.
       builder.environment().remove(OWNER_ENV);
       Process reaper = builder.start();
       pipe = reaper.getOutputStream();
-      logger.debug("Reaper pid {} ends this JVM's Ray processes and files if it dies", reaper.pid());
+      logger.debug(
+          "Reaper pid {} ends this JVM's Ray processes and files if it dies", reaper.pid());
     } catch (IOException e) {
       failed = true;
-      logger.warn("Cannot start the reaper (bash): if this JVM is killed, its Ray processes stay until the next run"
-          + " reclaims them", e);
+      logger.warn(
+          "Cannot start the reaper (bash): if this JVM is killed, its Ray processes stay until the next run"
+              + " reclaims them",
+          e);
     }
   }
 }

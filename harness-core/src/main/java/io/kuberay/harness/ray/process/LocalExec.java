@@ -1,7 +1,7 @@
 package io.kuberay.harness.ray.process;
 
-import io.kuberay.harness.Internal;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.Internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs a local command to completion and captures its output, the way an emulated pod runs {@code exec}.
+ * Runs a local command to completion and captures its output, the way an emulated pod runs {@code
+ * exec}.
  *
  * <p>Immutable; every {@code withX} returns a copy. Example:
  *
@@ -30,9 +31,9 @@ import java.util.concurrent.TimeoutException;
  *     .run();
  * }</pre>
  *
- * <p>On timeout the whole process tree is killed and the result has exit code {@value #TIMEOUT_EXIT_CODE} (as with
- * coreutils {@code timeout}) and stderr ends with a line {@code "[LocalExec] timed out after PT…, process tree
- * killed"}.
+ * <p>On timeout the whole process tree is killed and the result has exit code {@value
+ * #TIMEOUT_EXIT_CODE} (as with coreutils {@code timeout}) and stderr ends with a line {@code
+ * "[LocalExec] timed out after PT…, process tree killed"}.
  */
 @Internal
 public final class LocalExec {
@@ -48,7 +49,11 @@ public final class LocalExec {
   private final Path workingDir;
   private final Duration timeout;
 
-  private LocalExec(List<String> command, Map<String, String> env, boolean inheritEnv, Path workingDir,
+  private LocalExec(
+      List<String> command,
+      Map<String, String> env,
+      boolean inheritEnv,
+      Path workingDir,
       Duration timeout) {
     this.command = command;
     this.env = env;
@@ -57,7 +62,10 @@ public final class LocalExec {
     this.timeout = timeout;
   }
 
-  /** A command such as {@code List.of("bash", "-c", "…")}; by default inherits this JVM's environment, no timeout. */
+  /**
+   * A command such as {@code List.of("bash", "-c", "…")}; by default inherits this JVM's
+   * environment, no timeout.
+   */
   public static LocalExec of(List<String> command) {
     Objects.requireNonNull(command, "command");
     if (command.isEmpty()) {
@@ -66,7 +74,10 @@ public final class LocalExec {
     return new LocalExec(List.copyOf(command), Map.of(), true, null, null);
   }
 
-  /** Variables set on top of the inherited environment (or the only ones, after {@link #withoutInheritedEnv()}). */
+  /**
+   * Variables set on top of the inherited environment (or the only ones, after {@link
+   * #withoutInheritedEnv()}).
+   */
   public LocalExec withEnv(Map<String, String> variables) {
     Map<String, String> merged = new LinkedHashMap<>(env);
     merged.putAll(Objects.requireNonNull(variables, "variables"));
@@ -79,10 +90,14 @@ public final class LocalExec {
   }
 
   public LocalExec inDirectory(Path directory) {
-    return new LocalExec(command, env, inheritEnv, Objects.requireNonNull(directory, "directory"), timeout);
+    return new LocalExec(
+        command, env, inheritEnv, Objects.requireNonNull(directory, "directory"), timeout);
   }
 
-  /** Kills the process tree after this long; the result then has exit code {@value #TIMEOUT_EXIT_CODE}. */
+  /**
+   * Kills the process tree after this long; the result then has exit code {@value
+   * #TIMEOUT_EXIT_CODE}.
+   */
   public LocalExec withTimeout(Duration limit) {
     Objects.requireNonNull(limit, "limit");
     if (limit.isNegative() || limit.isZero()) {
@@ -129,8 +144,11 @@ public final class LocalExec {
     String err = stderr.text();
     if (timedOut) {
       String note = "[LocalExec] timed out after " + timeout + ", process tree killed\n";
-      return new ExecResult(stdout.text(), err.isEmpty() || err.endsWith("\n") ? err + note : err + "\n" + note,
-          TIMEOUT_EXIT_CODE, took);
+      return new ExecResult(
+          stdout.text(),
+          err.isEmpty() || err.endsWith("\n") ? err + note : err + "\n" + note,
+          TIMEOUT_EXIT_CODE,
+          took);
     }
     return new ExecResult(stdout.text(), err, process.exitValue(), took);
   }
@@ -148,25 +166,31 @@ public final class LocalExec {
     }
   }
 
-  /** Reads a stream on a daemon thread; the text is taken when the stream ends or, if a stray grandchild keeps it open, after a bound. */
+  /**
+   * Reads a stream on a daemon thread; the text is taken when the stream ends or, if a stray
+   * grandchild keeps it open, after a bound.
+   */
   private static final class Drain {
     private static final Duration AFTER_EXIT = Duration.ofSeconds(5);
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     Drain(InputStream in) {
-      Thread reader = new Thread(() -> {
-        byte[] chunk = new byte[8192];
-        try (in) {
-          int n;
-          while ((n = in.read(chunk)) >= 0) {
-            buffer.write(chunk, 0, n);
-          }
-        } catch (IOException e) {
-          // closed when the tree was killed: keep what was read
-        }
-        done.complete(null);
-      }, "local-exec-drain");
+      Thread reader =
+          new Thread(
+              () -> {
+                byte[] chunk = new byte[8192];
+                try (in) {
+                  int n;
+                  while ((n = in.read(chunk)) >= 0) {
+                    buffer.write(chunk, 0, n);
+                  }
+                } catch (IOException e) {
+                  // closed when the tree was killed: keep what was read
+                }
+                done.complete(null);
+              },
+              "local-exec-drain");
       reader.setDaemon(true);
       reader.start();
     }

@@ -24,14 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leak safety across JVMs: one small file per started node under {@code <cache dir>/ray-nodes/}, naming the node's
- * process (pid and start time), the JVM that owns it (pid and start time), the environment marker all its processes
- * carry, and the head's temp dir. A later launcher kills the nodes of owners that are gone and removes their temp
- * dirs.
+ * Leak safety across JVMs: one small file per started node under {@code <cache dir>/ray-nodes/},
+ * naming the node's process (pid and start time), the JVM that owns it (pid and start time), the
+ * environment marker all its processes carry, and the head's temp dir. A later launcher kills the
+ * nodes of owners that are gone and removes their temp dirs.
  */
 final class NodeRegistry {
 
-  /** Every process of a node inherits this variable with the node's id; a sweep finds re-parented leftovers by it. */
+  /**
+   * Every process of a node inherits this variable with the node's id; a sweep finds re-parented
+   * leftovers by it.
+   */
   static final String MARKER_ENV = "KUBERAY_HARNESS_RAY_NODE";
 
   private static final Logger logger = LoggerFactory.getLogger(NodeRegistry.class);
@@ -83,7 +86,10 @@ final class NodeRegistry {
     }
   }
 
-  /** Kills nodes whose owning JVM is no longer alive and removes their temp dirs; returns their names. */
+  /**
+   * Kills nodes whose owning JVM is no longer alive and removes their temp dirs; returns their
+   * names.
+   */
   List<String> reclaimOrphans() {
     List<String> reclaimed = new ArrayList<>();
     if (!Files.isDirectory(stateDir)) {
@@ -99,7 +105,9 @@ final class NodeRegistry {
         alive(p.getProperty("pid"), p.getProperty("start"))
             .ifPresent(h -> ProcessTree.terminateTree(h, RECLAIM_GRACE));
         ProcessTree.terminate(Set.copyOf(markedProcesses(nodeId)), RECLAIM_GRACE);
-        Optional.ofNullable(p.getProperty("tempDir")).map(Path::of).ifPresent(RayProvisioner::deleteTree);
+        Optional.ofNullable(p.getProperty("tempDir"))
+            .map(Path::of)
+            .ifPresent(RayProvisioner::deleteTree);
         Files.deleteIfExists(f);
         reclaimed.add(p.getProperty("name") + " (pid " + p.getProperty("pid") + ")");
       }
@@ -113,18 +121,21 @@ final class NodeRegistry {
   }
 
   /**
-   * Removes Ray temp dirs ({@code krh-*}) under {@code tempRoot} that no node of this registry names, that were
-   * created more than {@code minAge} ago and that no live process names on its command line (Ray's processes all
-   * carry {@code --temp-dir}): what a JVM killed between creating one and recording its node left. The age keeps a
-   * node that another JVM is just starting safe, the command lines the nodes of JVMs with another cache dir. Returns
-   * how many were removed.
+   * Removes Ray temp dirs ({@code krh-*}) under {@code tempRoot} that no node of this registry
+   * names, that were created more than {@code minAge} ago and that no live process names on its
+   * command line (Ray's processes all carry {@code --temp-dir}): what a JVM killed between creating
+   * one and recording its node left. The age keeps a node that another JVM is just starting safe,
+   * the command lines the nodes of JVMs with another cache dir. Returns how many were removed.
    */
   int removeUnreferenced(Path tempRoot, Duration minAge) {
     Set<Path> referenced = new HashSet<>();
     if (Files.isDirectory(stateDir)) {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(stateDir, "*.properties")) {
         for (Path f : files) {
-          Optional.ofNullable(load(f)).map(p -> p.getProperty("tempDir")).map(Path::of).ifPresent(referenced::add);
+          Optional.ofNullable(load(f))
+              .map(p -> p.getProperty("tempDir"))
+              .map(Path::of)
+              .ifPresent(referenced::add);
         }
       } catch (IOException e) {
         logger.warn("Cannot scan {}: {}", stateDir, e.toString());
@@ -135,8 +146,10 @@ final class NodeRegistry {
     int removed = 0;
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(tempRoot, "krh-*")) {
       for (Path entry : entries) {
-        if (Files.isDirectory(entry) && !referenced.contains(entry)
-            && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff) && !namedByALiveProcess(entry)) {
+        if (Files.isDirectory(entry)
+            && !referenced.contains(entry)
+            && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)
+            && !namedByALiveProcess(entry)) {
           RayProvisioner.deleteTree(entry);
           removed++;
         }
@@ -145,28 +158,47 @@ final class NodeRegistry {
       logger.debug("Cannot scan {} for Ray temp dirs: {}", tempRoot, e.toString());
     }
     if (removed > 0) {
-      logger.info("Removed {} Ray temp file(s) under {} that no running node uses", removed, tempRoot);
+      logger.info(
+          "Removed {} Ray temp file(s) under {} that no running node uses", removed, tempRoot);
     }
     return removed;
   }
 
-  /** Whether a live process has {@code path} in its command line (Linux {@code /proc}; elsewhere: assume so). */
+  /**
+   * Whether a live process has {@code path} in its command line (Linux {@code /proc}; elsewhere:
+   * assume so).
+   */
   static boolean namedByALiveProcess(Path path) {
     byte[] needle = path.toString().getBytes(StandardCharsets.UTF_8);
-    return processesWhose("cmdline", cmdline -> contains(cmdline, needle)).map(pids -> !pids.isEmpty()).orElse(true);
+    return processesWhose("cmdline", cmdline -> contains(cmdline, needle))
+        .map(pids -> !pids.isEmpty())
+        .orElse(true);
   }
 
-  /** Live processes whose environment carries {@code KUBERAY_HARNESS_RAY_NODE=<nodeId>} (Linux {@code /proc}). */
+  /**
+   * Live processes whose environment carries {@code KUBERAY_HARNESS_RAY_NODE=<nodeId>} (Linux
+   * {@code /proc}).
+   */
   static List<ProcessHandle> markedProcesses(String nodeId) {
     byte[] needle = ("\0" + MARKER_ENV + "=" + nodeId + "\0").getBytes(StandardCharsets.UTF_8);
-    return processesWhose("environ", env -> {
-      byte[] padded = new byte[env.length + 1];
-      System.arraycopy(env, 0, padded, 1, env.length);
-      return contains(padded, needle) || endsWith(padded, needle);
-    }).orElse(List.of()).stream().map(ProcessHandle::of).flatMap(Optional::stream).toList();
+    return processesWhose(
+            "environ",
+            env -> {
+              byte[] padded = new byte[env.length + 1];
+              System.arraycopy(env, 0, padded, 1, env.length);
+              return contains(padded, needle) || endsWith(padded, needle);
+            })
+        .orElse(List.of())
+        .stream()
+        .map(ProcessHandle::of)
+        .flatMap(Optional::stream)
+        .toList();
   }
 
-  /** Pids other than this JVM's whose {@code /proc/<pid>/<file>} matches; empty when {@code /proc} cannot be read. */
+  /**
+   * Pids other than this JVM's whose {@code /proc/<pid>/<file>} matches; empty when {@code /proc}
+   * cannot be read.
+   */
   private static Optional<List<Long>> processesWhose(String file, Predicate<byte[]> matches) {
     Path proc = Path.of("/proc");
     if (!Files.isDirectory(proc)) {
@@ -174,17 +206,20 @@ final class NodeRegistry {
     }
     long self = ProcessHandle.current().pid();
     try (Stream<Path> entries = Files.list(proc)) {
-      return Optional.of(entries.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
-          .filter(d -> Long.parseLong(d.getFileName().toString()) != self)
-          .filter(d -> {
-            try {
-              return matches.test(Files.readAllBytes(d.resolve(file)));
-            } catch (IOException | SecurityException e) {
-              return false; // gone or not ours
-            }
-          })
-          .map(d -> Long.parseLong(d.getFileName().toString()))
-          .toList());
+      return Optional.of(
+          entries
+              .filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit))
+              .filter(d -> Long.parseLong(d.getFileName().toString()) != self)
+              .filter(
+                  d -> {
+                    try {
+                      return matches.test(Files.readAllBytes(d.resolve(file)));
+                    } catch (IOException | SecurityException e) {
+                      return false; // gone or not ours
+                    }
+                  })
+              .map(d -> Long.parseLong(d.getFileName().toString()))
+              .toList());
     } catch (IOException e) {
       logger.warn("Cannot list /proc: {}", e.toString());
       return Optional.empty();
@@ -197,8 +232,8 @@ final class NodeRegistry {
     if (hay.length < withoutLast.length) {
       return false;
     }
-    return Arrays.equals(hay, hay.length - withoutLast.length, hay.length, withoutLast, 0,
-        withoutLast.length);
+    return Arrays.equals(
+        hay, hay.length - withoutLast.length, hay.length, withoutLast, 0, withoutLast.length);
   }
 
   private static boolean contains(byte[] hay, byte[] needle) {

@@ -10,9 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Hands out free loopback ports. Single ports come from the kernel (bind to port 0); contiguous ranges for worker
- * processes are picked below the ephemeral range (32768+) so the kernel does not hand them out to others. A port is
- * never handed out twice by this JVM, since Ray binds it only seconds later.
+ * Hands out free loopback ports. Single ports come from the kernel (bind to port 0); contiguous
+ * ranges for worker processes are picked below the ephemeral range (32768+) so the kernel does not
+ * hand them out to others. A port is never handed out twice by this JVM, since Ray binds it only
+ * seconds later.
  */
 @Internal
 public final class PortAllocator {
@@ -58,8 +59,8 @@ public final class PortAllocator {
         }
       }
     }
-    throw new IllegalStateException("No " + count + " consecutive free loopback ports in " + RANGE_FLOOR + "-"
-        + RANGE_CEILING);
+    throw new IllegalStateException(
+        "No " + count + " consecutive free loopback ports in " + RANGE_FLOOR + "-" + RANGE_CEILING);
   }
 
   private static boolean rangeFree(int base, int count) {

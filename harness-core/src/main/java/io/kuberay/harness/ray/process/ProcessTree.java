@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -13,10 +12,11 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Ends a process and everything it started: SIGTERM to the whole tree, then SIGKILL to what is left after a grace period.
+ * Ends a process and everything it started: SIGTERM to the whole tree, then SIGKILL to what is left
+ * after a grace period.
  *
- * <p>The tree is snapshotted before any signal is sent, because children of a dead parent are re-parented to init and
- * would no longer show up as descendants.
+ * <p>The tree is snapshotted before any signal is sent, because children of a dead parent are
+ * re-parented to init and would no longer show up as descendants.
  */
 final class ProcessTree {
 
@@ -66,8 +66,9 @@ final class ProcessTree {
   }
 
   /**
-   * Alive and not a zombie: a killed process whose parent died is re-parented to pid 1, and where pid 1 does
-   * not reap (some container inits) it stays a zombie forever — dead for every purpose but {@code isAlive}.
+   * Alive and not a zombie: a killed process whose parent died is re-parented to pid 1, and where
+   * pid 1 does not reap (some container inits) it stays a zombie forever — dead for every purpose
+   * but {@code isAlive}.
    */
   static boolean running(ProcessHandle p) {
     if (!p.isAlive()) {
@@ -82,7 +83,9 @@ final class ProcessTree {
     }
   }
 
-  /** Waits, bounded, until none of the processes runs (polling: a zombie's onExit never completes). */
+  /**
+   * Waits, bounded, until none of the processes runs (polling: a zombie's onExit never completes).
+   */
   private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration timeout) {
     try {
       Awaitility.await("processes " + processes + " to exit")
@@ -95,5 +98,4 @@ final class ProcessTree {
     }
     return processes.stream().filter(ProcessTree::running).collect(Collectors.toList());
   }
-
 }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs a node's processes somewhere other than directly on the host, e.g. inside a pod's mount namespace:
- * turns a command and the working directory it should have into the command to start.
+ * Runs a node's processes somewhere other than directly on the host, e.g. inside a pod's mount
+ * namespace: turns a command and the working directory it should have into the command to start.
  */
 @FunctionalInterface
 public interface ProcessWrapper {

@@ -9,14 +9,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a container image says about the Ray it holds, read from its name alone (the emulated node pulls nothing).
+ * What a container image says about the Ray it holds, read from its name alone (the emulated node
+ * pulls nothing).
  *
- * <p>A Ray image is one whose repository's last path segment is {@code ray}, {@code ray-ml} or {@code ray-llm}, on any
- * registry or owner: {@code rayproject/ray:2.46.0}, {@code docker.io/rayproject/ray-ml:2.9.0-py310-gpu}, a mirror's
- * {@code registry.local/rayproject/ray:2.41.0}, the harness's own {@code kuberay-harness/ray:2.52.0}. Its version is the
- * tag's leading {@code X.Y.Z}; whatever follows it ({@code -py311}, {@code -gpu}, {@code -cpu}, {@code -aarch64},
- * {@code -cu121}, a {@code .<commit>} of a nightly build) names a flavour of the same Ray release. {@code latest},
- * {@code nightly} or a missing tag give no version.
+ * <p>A Ray image is one whose repository's last path segment is {@code ray}, {@code ray-ml} or
+ * {@code ray-llm}, on any registry or owner: {@code rayproject/ray:2.46.0}, {@code
+ * docker.io/rayproject/ray-ml:2.9.0-py310-gpu}, a mirror's {@code
+ * registry.local/rayproject/ray:2.41.0}, the harness's own {@code kuberay-harness/ray:2.52.0}. Its
+ * version is the tag's leading {@code X.Y.Z}; whatever follows it ({@code -py311}, {@code -gpu},
+ * {@code -cpu}, {@code -aarch64}, {@code -cu121}, a {@code .<commit>} of a nightly build) names a
+ * flavour of the same Ray release. {@code latest}, {@code nightly} or a missing tag give no
+ * version.
  */
 @Internal
 public final class RayImageVersion {
@@ -46,7 +49,8 @@ public final class RayImageVersion {
     int colon = name.lastIndexOf(':');
     String repository = colon > lastSlash ? name.substring(0, colon) : name;
     String tag = colon > lastSlash ? name.substring(colon + 1) : "";
-    String lastSegment = repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
+    String lastSegment =
+        repository.substring(repository.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
     boolean ray = RAY_REPOSITORIES.contains(lastSegment);
     Matcher m = VERSION_TAG.matcher(tag);
     return new RayImageVersion(image, ray, ray && m.matches() ? m.group(1) : null);
@@ -57,7 +61,10 @@ public final class RayImageVersion {
     return rayImage;
   }
 
-  /** The Ray release the tag names; empty for {@code latest}, {@code nightly}, no tag, or an image that is not Ray's. */
+  /**
+   * The Ray release the tag names; empty for {@code latest}, {@code nightly}, no tag, or an image
+   * that is not Ray's.
+   */
   public Optional<String> version() {
     return Optional.ofNullable(version);
   }
@@ -68,6 +75,9 @@ public final class RayImageVersion {
 
   @Override
   public String toString() {
-    return image + (version != null ? " (Ray " + version + ")" : rayImage ? " (Ray, no version in the tag)" : " (not a Ray image)");
+    return image
+        + (version != null
+            ? " (Ray " + version + ")"
+            : rayImage ? " (Ray, no version in the tag)" : " (not a Ray image)");
   }
 }

@@ -19,13 +19,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Creates a virtualenv and installs packages into it: with {@code uv} when it can be had, else with pip.
+ * Creates a virtualenv and installs packages into it: with {@code uv} when it can be had, else with
+ * pip.
  *
- * <p>uv comes from PyPI like Ray does: {@code pip install uv} into {@code <cache dir>/uv/venv}, once per user (under a
- * file lock). Its download cache, {@code <cache dir>/uv/cache} (or {@code UV_CACHE_DIR}), is shared by every Ray
- * version, so a second version downloads only the wheels the first one did not have. Indexes: uv reads
- * {@code UV_INDEX_URL}/{@code UV_EXTRA_INDEX_URL}, pip {@code PIP_INDEX_URL}. {@value #PROPERTY} picks the installer:
- * {@code auto} (uv, else pip, said in the log), {@code uv} or {@code pip}.
+ * <p>uv comes from PyPI like Ray does: {@code pip install uv} into {@code <cache dir>/uv/venv},
+ * once per user (under a file lock). Its download cache, {@code <cache dir>/uv/cache} (or {@code
+ * UV_CACHE_DIR}), is shared by every Ray version, so a second version downloads only the wheels the
+ * first one did not have. Indexes: uv reads {@code UV_INDEX_URL}/{@code UV_EXTRA_INDEX_URL}, pip
+ * {@code PIP_INDEX_URL}. {@value #PROPERTY} picks the installer: {@code auto} (uv, else pip, said
+ * in the log), {@code uv} or {@code pip}.
  */
 final class RayInstaller {
 
@@ -53,18 +55,30 @@ final class RayInstaller {
       return new RayInstaller(null, null);
     }
     if (!wanted.equals("auto") && !wanted.equals("uv")) {
-      throw new IllegalArgumentException(PROPERTY + " (or KUBERAY_RAY_INSTALLER) must be auto, uv or pip, was '"
-          + wanted + "'");
+      throw new IllegalArgumentException(
+          PROPERTY + " (or KUBERAY_RAY_INSTALLER) must be auto, uv or pip, was '" + wanted + "'");
     }
-    Path uvCache = Path.of(System.getenv().getOrDefault("UV_CACHE_DIR", cacheDir.resolve("uv").resolve("cache").toString()));
+    Path uvCache =
+        Path.of(
+            System.getenv()
+                .getOrDefault("UV_CACHE_DIR", cacheDir.resolve("uv").resolve("cache").toString()));
     try {
       return new RayInstaller(bootstrapUv(cacheDir, basePython), uvCache);
     } catch (IOException | UncheckedIOException e) {
       if (wanted.equals("uv")) {
-        throw new IllegalStateException(PROPERTY + "=uv, but uv cannot be installed: " + e.getMessage()
-            + ". Fix: make PyPI reachable for 'pip install uv', or set " + PROPERTY + "=pip.", e);
+        throw new IllegalStateException(
+            PROPERTY
+                + "=uv, but uv cannot be installed: "
+                + e.getMessage()
+                + ". Fix: make PyPI reachable for 'pip install uv', or set "
+                + PROPERTY
+                + "=pip.",
+            e);
       }
-      log("uv is unavailable (" + e.getMessage() + "): installing with pip, which takes several times longer");
+      log(
+          "uv is unavailable ("
+              + e.getMessage()
+              + "): installing with pip, which takes several times longer");
       return new RayInstaller(null, null);
     }
   }
@@ -78,24 +92,46 @@ final class RayInstaller {
     return usesUv() ? "uv" : "pip";
   }
 
-  /** A virtualenv at {@code dir} with pip in it (Ray's pip runtime envs and users' {@code pip install} need it). */
+  /**
+   * A virtualenv at {@code dir} with pip in it (Ray's pip runtime envs and users' {@code pip
+   * install} need it).
+   */
   void createVenv(Path basePython, Path dir) throws IOException {
-    List<String> command = usesUv()
-        ? List.of(uv.toString(), "venv", "--quiet", "--seed", "--python", basePython.toString(), dir.toString())
-        : List.of(basePython.toString(), "-m", "venv", dir.toString());
+    List<String> command =
+        usesUv()
+            ? List.of(
+                uv.toString(),
+                "venv",
+                "--quiet",
+                "--seed",
+                "--python",
+                basePython.toString(),
+                dir.toString())
+            : List.of(basePython.toString(), "-m", "venv", dir.toString());
     ExecResult r = LocalExec.of(command).withEnv(uvEnv()).withTimeout(STEP_TIMEOUT).run();
     if (!r.succeeded()) {
       throw new IOException("'" + String.join(" ", command) + "' failed: " + lastLine(r.stderr()));
     }
   }
 
-  /** Installs {@code requirements} into the venv of {@code python}, printing progress; the exit code. */
+  /**
+   * Installs {@code requirements} into the venv of {@code python}, printing progress; the exit
+   * code.
+   */
   int install(Path python, List<String> requirements) throws IOException {
     List<String> command = new ArrayList<>();
     if (usesUv()) {
       command.addAll(List.of(uv.toString(), "pip", "install", "--python", python.toString()));
     } else {
-      command.addAll(List.of(python.toString(), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off"));
+      command.addAll(
+          List.of(
+              python.toString(),
+              "-m",
+              "pip",
+              "install",
+              "--disable-pip-version-check",
+              "--progress-bar",
+              "off"));
     }
     command.addAll(requirements);
     return streamProgress(command, uvEnv());
@@ -105,42 +141,66 @@ final class RayInstaller {
     return usesUv() ? Map.of("UV_CACHE_DIR", uvCache.toString(), "UV_NO_PROGRESS", "1") : Map.of();
   }
 
-  /** uv in a venv of its own under the cache, installed by pip once; concurrent JVMs wait for the first. */
+  /**
+   * uv in a venv of its own under the cache, installed by pip once; concurrent JVMs wait for the
+   * first.
+   */
   private static Path bootstrapUv(Path cacheDir, Path basePython) throws IOException {
     Path dir = cacheDir.resolve("uv").resolve("venv");
     Path uv = dir.resolve("bin").resolve("uv");
     Files.createDirectories(dir.getParent());
-    try (FileChannel channel = FileChannel.open(cacheDir.resolve("uv").resolve("venv.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try (FileChannel channel =
+            FileChannel.open(
+                cacheDir.resolve("uv").resolve("venv.lock"),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
         FileLock lock = channel.lock()) {
       if (Files.exists(dir.resolve(RayProvisioner.MARKER)) && Files.isExecutable(uv)) {
         return uv;
       }
       log("Installing uv into " + dir + " (once)");
       RayProvisioner.deleteTree(dir);
-      ExecResult venv = LocalExec.of(List.of(basePython.toString(), "-m", "venv", dir.toString()))
-          .withTimeout(STEP_TIMEOUT).run();
+      ExecResult venv =
+          LocalExec.of(List.of(basePython.toString(), "-m", "venv", dir.toString()))
+              .withTimeout(STEP_TIMEOUT)
+              .run();
       if (!venv.succeeded()) {
         throw new IOException("'python3 -m venv' failed: " + lastLine(venv.stderr()));
       }
-      ExecResult pip = LocalExec.of(List.of(dir.resolve("bin/python").toString(), "-m", "pip", "install",
-          "--disable-pip-version-check", "--quiet", "uv")).withTimeout(STEP_TIMEOUT).run();
+      ExecResult pip =
+          LocalExec.of(
+                  List.of(
+                      dir.resolve("bin/python").toString(),
+                      "-m",
+                      "pip",
+                      "install",
+                      "--disable-pip-version-check",
+                      "--quiet",
+                      "uv"))
+              .withTimeout(STEP_TIMEOUT)
+              .run();
       if (!pip.succeeded() || !Files.isExecutable(uv)) {
         RayProvisioner.deleteTree(dir);
-        throw new IOException("'pip install uv' failed: " + lastLine(pip.stderr() + "\n" + pip.stdout()));
+        throw new IOException(
+            "'pip install uv' failed: " + lastLine(pip.stderr() + "\n" + pip.stdout()));
       }
       Files.writeString(dir.resolve(RayProvisioner.MARKER), "uv for the Ray runtimes\n");
       return uv;
     }
   }
 
-  /** Runs an install, echoing the lines that show progress (downloads, resolution, totals) and errors. */
-  private static int streamProgress(List<String> command, Map<String, String> env) throws IOException {
+  /**
+   * Runs an install, echoing the lines that show progress (downloads, resolution, totals) and
+   * errors.
+   */
+  private static int streamProgress(List<String> command, Map<String, String> env)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process p = builder.start();
     p.getOutputStream().close();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         if (showsProgress(line)) {
@@ -161,15 +221,24 @@ final class RayInstaller {
 
   static boolean showsProgress(String line) {
     String l = line.strip();
-    return (l.startsWith("Collecting") && !l.contains("(from")) || l.startsWith("Installing collected")
-        || l.startsWith("Successfully") || l.startsWith("Resolved") || l.startsWith("Prepared")
-        || l.startsWith("Installed") || l.startsWith("Downloading") || l.toLowerCase(Locale.ROOT).contains("error")
-        || l.startsWith("×") || l.startsWith("╰─▶") || l.startsWith("hint:");
+    return (l.startsWith("Collecting") && !l.contains("(from"))
+        || l.startsWith("Installing collected")
+        || l.startsWith("Successfully")
+        || l.startsWith("Resolved")
+        || l.startsWith("Prepared")
+        || l.startsWith("Installed")
+        || l.startsWith("Downloading")
+        || l.toLowerCase(Locale.ROOT).contains("error")
+        || l.startsWith("×")
+        || l.startsWith("╰─▶")
+        || l.startsWith("hint:");
   }
 
   static String lastLine(String text) {
     String[] lines = text.strip().split("\\R");
-    return lines.length == 0 || lines[lines.length - 1].isBlank() ? "(no output)" : lines[lines.length - 1];
+    return lines.length == 0 || lines[lines.length - 1].isBlank()
+        ? "(no output)"
+        : lines[lines.length - 1];
   }
 
   private static void log(String message) {

@@ -9,12 +9,13 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * What to start as one Ray node: head or worker, the {@code ray start} parameters the KubeRay operator generated, extra
- * environment, a log file and a name. Immutable; build with {@link #head(String)} or {@link #worker(String, String)}.
+ * What to start as one Ray node: head or worker, the {@code ray start} parameters the KubeRay
+ * operator generated, extra environment, a log file and a name. Immutable; build with {@link
+ * #head(String)} or {@link #worker(String, String)}.
  *
- * <p>Parameters are given without dashes, as in {@code rayStartParams} ({@code num-cpus=1}, {@code block=true}). Every
- * port, the node IP, the dashboard host, the temp dir and the object store size are decided by the launcher and
- * override the values given here.
+ * <p>Parameters are given without dashes, as in {@code rayStartParams} ({@code num-cpus=1}, {@code
+ * block=true}). Every port, the node IP, the dashboard host, the temp dir and the object store size
+ * are decided by the launcher and override the values given here.
  */
 @Internal
 public final class RayNodeSpec {
@@ -49,12 +50,17 @@ public final class RayNodeSpec {
     return new Builder(true, name, null);
   }
 
-  /** A worker node joining the head whose GCS listens at {@code headGcsAddress} ({@code 127.0.0.1:<port>}). */
+  /**
+   * A worker node joining the head whose GCS listens at {@code headGcsAddress} ({@code
+   * 127.0.0.1:<port>}).
+   */
   public static Builder worker(String name, String headGcsAddress) {
     Objects.requireNonNull(headGcsAddress, "headGcsAddress");
     if (!headGcsAddress.matches("[^:]+:\\d+")) {
-      throw new IllegalArgumentException("headGcsAddress must be host:port, e.g. 127.0.0.1:6379, but was '"
-          + headGcsAddress + "'. Use RayNode.gcsAddress() of the head.");
+      throw new IllegalArgumentException(
+          "headGcsAddress must be host:port, e.g. 127.0.0.1:6379, but was '"
+              + headGcsAddress
+              + "'. Use RayNode.gcsAddress() of the head.");
     }
     return new Builder(false, name, headGcsAddress);
   }
@@ -89,7 +95,10 @@ public final class RayNodeSpec {
     return objectStoreMemory;
   }
 
-  /** How the node's process is started (e.g. inside a pod's mount namespace); {@code null}: directly. */
+  /**
+   * How the node's process is started (e.g. inside a pod's mount namespace); {@code null}:
+   * directly.
+   */
   public ProcessWrapper wrapper() {
     return wrapper;
   }
@@ -151,11 +160,14 @@ public final class RayNodeSpec {
       return this;
     }
 
-    /** Object store size in bytes; default {@value #DEFAULT_OBJECT_STORE_MEMORY}. Ray requires at least 75 MB. */
+    /**
+     * Object store size in bytes; default {@value #DEFAULT_OBJECT_STORE_MEMORY}. Ray requires at
+     * least 75 MB.
+     */
     public Builder objectStoreMemory(long bytes) {
       if (bytes < 78_643_200L) {
-        throw new IllegalArgumentException("Ray needs an object store of at least 75 MiB (78643200 bytes), got "
-            + bytes);
+        throw new IllegalArgumentException(
+            "Ray needs an object store of at least 75 MiB (78643200 bytes), got " + bytes);
       }
       this.objectStoreMemory = bytes;
       return this;
@@ -167,7 +179,9 @@ public final class RayNodeSpec {
       return this;
     }
 
-    /** The working directory, as the (wrapped) process sees it: a container's {@code workingDir}. */
+    /**
+     * The working directory, as the (wrapped) process sees it: a container's {@code workingDir}.
+     */
     public Builder workingDir(Path directory) {
       this.workingDir = directory;
       return this;
@@ -175,7 +189,8 @@ public final class RayNodeSpec {
 
     public RayNodeSpec build() {
       if (logFile == null) {
-        throw new IllegalStateException("RayNodeSpec for " + name + " needs a logFile(Path) for ray's output");
+        throw new IllegalStateException(
+            "RayNodeSpec for " + name + " needs a logFile(Path) for ray's output");
       }
       return new RayNodeSpec(this);
     }

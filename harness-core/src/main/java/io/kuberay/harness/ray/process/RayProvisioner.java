@@ -22,25 +22,35 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * Builds the per-user Ray virtualenv once, safely across threads and JVMs.
  *
- * <p>Protocol: take an exclusive {@link FileLock} on {@code <dir>.lock}; if {@code <dir>/}{@value #MARKER} exists, use
- * it; otherwise build into {@code <dir>.tmp-<uuid>}, rewrite the console-script shebangs to the final path, rename the
- * temp dir atomically to {@code <dir>}, check that its python imports ray, and write the marker last. A directory
- * without a marker is a crashed attempt and is rebuilt.
+ * <p>Protocol: take an exclusive {@link FileLock} on {@code <dir>.lock}; if {@code <dir>/}{@value
+ * #MARKER} exists, use it; otherwise build into {@code <dir>.tmp-<uuid>}, rewrite the
+ * console-script shebangs to the final path, rename the temp dir atomically to {@code <dir>}, check
+ * that its python imports ray, and write the marker last. A directory without a marker is a crashed
+ * attempt and is rebuilt.
  */
 final class RayProvisioner {
 
   static final String MARKER = ".kuberay-ready";
-  /** Ray's extras: the dashboard and job server, and Serve's proxy and HTTP stack (RayServices). Part of the cache key. */
+
+  /**
+   * Ray's extras: the dashboard and job server, and Serve's proxy and HTTP stack (RayServices).
+   * Part of the cache key.
+   */
   static final String EXTRAS = "default,serve";
+
   private static final Duration VERSION_CHECK_TIMEOUT = Duration.ofMinutes(1);
-  /** Per venv directory: a JVM's threads wait here, JVMs on the file lock (which one JVM may hold only once). */
+
+  /**
+   * Per venv directory: a JVM's threads wait here, JVMs on the file lock (which one JVM may hold
+   * only once).
+   */
   private static final Map<Path, Object> IN_JVM_LOCKS = new ConcurrentHashMap<>();
 
   private final Path cacheDir;
@@ -57,23 +67,46 @@ final class RayProvisioner {
     try {
       r = probe(Path.of(python));
     } catch (UncheckedIOException e) {
-      throw new IllegalStateException(RayRuntime.PYTHON_PROPERTY + "/" + RayRuntime.PYTHON_ENV + " is '" + python
-          + "', which cannot be run (" + e.getMessage() + "). Fix: point it at a python with ray[" + EXTRAS + "]=="
-          + RayRuntime.RAY_VERSION + ", or unset it to let the harness provision Ray into "
-          + HarnessDirs.cacheDir() + ".", e);
+      throw new IllegalStateException(
+          RayRuntime.PYTHON_PROPERTY
+              + "/"
+              + RayRuntime.PYTHON_ENV
+              + " is '"
+              + python
+              + "', which cannot be run ("
+              + e.getMessage()
+              + "). Fix: point it at a python with ray["
+              + EXTRAS
+              + "]=="
+              + RayRuntime.RAY_VERSION
+              + ", or unset it to let the harness provision Ray into "
+              + HarnessDirs.cacheDir()
+              + ".",
+          e);
     }
     if (!r.succeeded()) {
-      throw new IllegalStateException(RayRuntime.PYTHON_PROPERTY + "/" + RayRuntime.PYTHON_ENV + " is '" + python
-          + "', but it cannot import ray: " + lastLine(r.stderr()) + ". Fix: run '" + python
-          + " -m pip install \"ray[" + EXTRAS + "]==" + RayRuntime.RAY_VERSION
-          + "\"', or unset it to let the harness provision Ray itself.");
+      throw new IllegalStateException(
+          RayRuntime.PYTHON_PROPERTY
+              + "/"
+              + RayRuntime.PYTHON_ENV
+              + " is '"
+              + python
+              + "', but it cannot import ray: "
+              + lastLine(r.stderr())
+              + ". Fix: run '"
+              + python
+              + " -m pip install \"ray["
+              + EXTRAS
+              + "]=="
+              + RayRuntime.RAY_VERSION
+              + "\"', or unset it to let the harness provision Ray itself.");
     }
     return fromProbe(Path.of(python), r);
   }
 
   /**
-   * The interpreter {@link RayPythons} maps to {@code rayVersion}; unavailable, with the fix, when it cannot run, does
-   * not import Ray, or has another Ray.
+   * The interpreter {@link RayPythons} maps to {@code rayVersion}; unavailable, with the fix, when
+   * it cannot run, does not import Ray, or has another Ray.
    */
   static RayRuntime fromMappedPython(String rayVersion, String python) {
     String setting = RayPythons.PROPERTY + " maps Ray " + rayVersion + " to '" + python + "'";
@@ -81,16 +114,19 @@ final class RayProvisioner {
     try {
       r = probe(Path.of(python));
     } catch (UncheckedIOException e) {
-      return RayRuntime.unavailable(setting + ", which cannot be run (" + e.getMessage() + ").",
+      return RayRuntime.unavailable(
+          setting + ", which cannot be run (" + e.getMessage() + ").",
           "point it at a python with ray[" + EXTRAS + "]==" + rayVersion + ".");
     }
     if (!r.succeeded()) {
-      return RayRuntime.unavailable(setting + ", which cannot import ray: " + lastLine(r.stderr()) + ".",
+      return RayRuntime.unavailable(
+          setting + ", which cannot import ray: " + lastLine(r.stderr()) + ".",
           "run '" + python + " -m pip install \"ray[" + EXTRAS + "]==" + rayVersion + "\"'.");
     }
     RayRuntime runtime = fromProbe(Path.of(python), r);
     if (!runtime.rayVersion().equals(rayVersion)) {
-      return RayRuntime.unavailable(setting + ", which has Ray " + runtime.rayVersion() + ".",
+      return RayRuntime.unavailable(
+          setting + ", which has Ray " + runtime.rayVersion() + ".",
           "map " + rayVersion + " to a python with ray[" + EXTRAS + "]==" + rayVersion + ".");
     }
     return runtime;
@@ -100,56 +136,74 @@ final class RayProvisioner {
     Path basePython = Path.of("python3");
     ExecResult pyVersion;
     try {
-      pyVersion = LocalExec.of(List.of("python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"))
-          .withTimeout(VERSION_CHECK_TIMEOUT).run();
+      pyVersion =
+          LocalExec.of(
+                  List.of("python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"))
+              .withTimeout(VERSION_CHECK_TIMEOUT)
+              .run();
     } catch (UncheckedIOException e) {
-      return RayRuntime.unavailable("no python3 on PATH to provision Ray " + rayVersion + " with.",
-          "install Python 3.9-3.12 (e.g. 'apt-get install python3 python3-venv'), or " + provideHint(rayVersion));
+      return RayRuntime.unavailable(
+          "no python3 on PATH to provision Ray " + rayVersion + " with.",
+          "install Python 3.9-3.12 (e.g. 'apt-get install python3 python3-venv'), or "
+              + provideHint(rayVersion));
     }
     if (!pyVersion.succeeded()) {
-      return RayRuntime.unavailable("python3 does not run: " + lastLine(pyVersion.stderr()) + ".",
+      return RayRuntime.unavailable(
+          "python3 does not run: " + lastLine(pyVersion.stderr()) + ".",
           "fix python3 on PATH or set -D" + RayRuntime.PYTHON_PROPERTY + ".");
     }
     Path dir = cacheDir.resolve(venvName(rayVersion, pyVersion.stdout().trim()));
     synchronized (IN_JVM_LOCKS.computeIfAbsent(dir, d -> new Object())) {
       try {
         Files.createDirectories(cacheDir);
-        try (FileChannel channel = FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
-            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try (FileChannel channel =
+                FileChannel.open(
+                    dir.resolveSibling(dir.getFileName() + ".lock"),
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
             FileLock lock = channel.lock()) {
           if (!Files.exists(dir.resolve(MARKER))) {
             build(basePython, dir);
           }
           ExecResult r = probe(dir.resolve("bin").resolve("python"));
           if (!r.succeeded()) {
-            return RayRuntime.unavailable("the provisioned Ray in " + dir + " does not import: "
-                + lastLine(r.stderr()) + ".", "delete " + dir + " and run again.");
+            return RayRuntime.unavailable(
+                "the provisioned Ray in " + dir + " does not import: " + lastLine(r.stderr()) + ".",
+                "delete " + dir + " and run again.");
           }
           return fromProbe(dir.resolve("bin").resolve("python"), r);
         }
       } catch (ProvisioningFailed e) {
         return RayRuntime.unavailable(e.getMessage(), e.fix);
       } catch (IOException e) {
-        return RayRuntime.unavailable("cannot write the Ray cache " + dir + ": " + e.getMessage() + ".",
-            "make it writable or set -D" + HarnessDirs.CACHE_DIR_PROPERTY + " to a writable directory.");
+        return RayRuntime.unavailable(
+            "cannot write the Ray cache " + dir + ": " + e.getMessage() + ".",
+            "make it writable or set -D"
+                + HarnessDirs.CACHE_DIR_PROPERTY
+                + " to a writable directory.");
       }
     }
   }
 
   /**
-   * Pins next to Ray, per version; each set was found by installing that version with Python 3.11 and running the
-   * tutorial flow (a head, {@code ray.init()} in an exec, a job through the dashboard) and a Serve import.
+   * Pins next to Ray, per version; each set was found by installing that version with Python 3.11
+   * and running the tutorial flow (a head, {@code ray.init()} in an exec, a job through the
+   * dashboard) and a Serve import.
    *
    * <ul>
-   *   <li>protobuf 7 removed {@code FieldDescriptor.label}, which Serve reads when it deploys an application (every app
-   *       DEPLOY_FAILED with an AttributeError); Ray itself asks only for {@code protobuf>=3.20.3}.
-   *   <li>Before {@value #MODERN_RAY}: the dashboard calls {@code MessageToDict(including_default_value_fields=...)},
-   *       gone in protobuf 5.26 (the head never registers, jobs get "No available agent"), and imports {@code
-   *       pkg_resources.packaging}, gone from setuptools 70 on.
+   *   <li>protobuf 7 removed {@code FieldDescriptor.label}, which Serve reads when it deploys an
+   *       application (every app DEPLOY_FAILED with an AttributeError); Ray itself asks only for
+   *       {@code protobuf>=3.20.3}.
+   *   <li>Before {@value #MODERN_RAY}: the dashboard calls {@code
+   *       MessageToDict(including_default_value_fields=...)}, gone in protobuf 5.26 (the head never
+   *       registers, jobs get "No available agent"), and imports {@code pkg_resources.packaging},
+   *       gone from setuptools 70 on.
    * </ul>
    */
   static List<String> pins(String rayVersion) {
-    return isBefore(rayVersion, MODERN_RAY) ? List.of("protobuf<5", "setuptools<70") : List.of("protobuf<7");
+    return isBefore(rayVersion, MODERN_RAY)
+        ? List.of("protobuf<5", "setuptools<70")
+        : List.of("protobuf<7");
   }
 
   /** The oldest checked version that runs with today's protobuf 6 and without setuptools. */
@@ -186,18 +240,27 @@ final class RayProvisioner {
   }
 
   /**
-   * The venv's directory name: what is installed in it (Ray version, extras, a short hash of all requirements, so
-   * that a changed pin gets a new venv) and for which Python.
+   * The venv's directory name: what is installed in it (Ray version, extras, a short hash of all
+   * requirements, so that a changed pin gets a new venv) and for which Python.
    */
   static String venvName(String rayVersion, String pythonVersion) {
     String hash;
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
       hash = HexFormat.of().formatHex(digest, 0, 4);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    return "ray-" + rayVersion + "-" + EXTRAS.replace(',', '-') + "-" + hash + "-py" + pythonVersion;
+    return "ray-"
+        + rayVersion
+        + "-"
+        + EXTRAS.replace(',', '-')
+        + "-"
+        + hash
+        + "-py"
+        + pythonVersion;
   }
 
   private void build(Path basePython, Path dir) throws IOException {
@@ -208,22 +271,41 @@ final class RayProvisioner {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ProvisioningFailed(e.getMessage(), "correct " + RayInstaller.PROPERTY + ".");
     }
-    System.err.println("[kuberay-harness] Provisioning Ray " + rayVersion + " into " + dir + " with "
-        + installer.name() + " (first use of this version)");
+    System.err.println(
+        "[kuberay-harness] Provisioning Ray "
+            + rayVersion
+            + " into "
+            + dir
+            + " with "
+            + installer.name()
+            + " (first use of this version)");
     deleteTree(dir); // a directory without marker is a crashed attempt
-    Path tmp = dir.resolveSibling(dir.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
+    Path tmp =
+        dir.resolveSibling(
+            dir.getFileName() + ".tmp-" + UUID.randomUUID().toString().substring(0, 8));
     try {
       try {
         installer.createVenv(basePython, tmp);
       } catch (IOException e) {
-        throw new ProvisioningFailed("creating a virtualenv for Ray " + rayVersion + " failed: " + e.getMessage() + ".",
-            "install the venv module (e.g. 'apt-get install python3-venv'), or " + provideHint(rayVersion));
+        throw new ProvisioningFailed(
+            "creating a virtualenv for Ray " + rayVersion + " failed: " + e.getMessage() + ".",
+            "install the venv module (e.g. 'apt-get install python3-venv'), or "
+                + provideHint(rayVersion));
       }
       int exit = installer.install(tmp.resolve("bin/python"), requirements(rayVersion));
       if (exit != 0) {
-        throw new ProvisioningFailed("installing ray[" + EXTRAS + "]==" + rayVersion + " with " + installer.name()
-            + " failed with exit code " + exit + " (output above): offline, or no such Ray release for Python "
-            + pythonVersion(basePython) + ".",
+        throw new ProvisioningFailed(
+            "installing ray["
+                + EXTRAS
+                + "]=="
+                + rayVersion
+                + " with "
+                + installer.name()
+                + " failed with exit code "
+                + exit
+                + " (output above): offline, or no such Ray release for Python "
+                + pythonVersion(basePython)
+                + ".",
             "check that the version exists and PyPI is reachable (or a mirror via UV_INDEX_URL / PIP_INDEX_URL), or "
                 + provideHint(rayVersion));
       }
@@ -233,9 +315,16 @@ final class RayProvisioner {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, dir);
       }
-      Files.writeString(dir.resolve(MARKER), "ray " + rayVersion + " provisioned " + Instant.now() + "\n");
-      System.err.println("[kuberay-harness] Ray " + rayVersion + " ready in "
-          + Duration.between(start, Instant.now()).toSeconds() + " s (" + installer.name() + ")");
+      Files.writeString(
+          dir.resolve(MARKER), "ray " + rayVersion + " provisioned " + Instant.now() + "\n");
+      System.err.println(
+          "[kuberay-harness] Ray "
+              + rayVersion
+              + " ready in "
+              + Duration.between(start, Instant.now()).toSeconds()
+              + " s ("
+              + installer.name()
+              + ")");
     } finally {
       deleteTree(tmp);
     }
@@ -243,17 +332,33 @@ final class RayProvisioner {
 
   /** How to give the harness a Ray version it cannot install. */
   static String provideHint(String rayVersion) {
-    return "map the version to a python that has it: -D" + RayPythons.PROPERTY + "=" + rayVersion
-        + "=/path/to/bin/python (that python needs ray[" + EXTRAS + "]==" + rayVersion + ").";
+    return "map the version to a python that has it: -D"
+        + RayPythons.PROPERTY
+        + "="
+        + rayVersion
+        + "=/path/to/bin/python (that python needs ray["
+        + EXTRAS
+        + "]=="
+        + rayVersion
+        + ").";
   }
 
   private static String pythonVersion(Path basePython) {
-    ExecResult r = LocalExec.of(List.of(basePython.toString(), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"))
-        .withTimeout(VERSION_CHECK_TIMEOUT).run();
+    ExecResult r =
+        LocalExec.of(
+                List.of(
+                    basePython.toString(),
+                    "-c",
+                    "import sys; print('%d.%d' % sys.version_info[:2])"))
+            .withTimeout(VERSION_CHECK_TIMEOUT)
+            .run();
     return r.succeeded() ? r.stdout().trim() : basePython.toString();
   }
 
-  /** A venv is not relocatable: console scripts carry the absolute interpreter path in their shebang. */
+  /**
+   * A venv is not relocatable: console scripts carry the absolute interpreter path in their
+   * shebang.
+   */
   private static void rewriteShebangs(Path bin, Path from, Path to) throws IOException {
     String oldPrefix = "#!" + from;
     try (DirectoryStream<Path> files = Files.newDirectoryStream(bin)) {
@@ -264,7 +369,9 @@ final class RayProvisioner {
         byte[] bytes = Files.readAllBytes(f);
         String text = new String(bytes, StandardCharsets.ISO_8859_1);
         if (text.contains(from.toString())) {
-          Files.writeString(f, text.replace(oldPrefix, "#!" + to).replace(from.toString(), to.toString()),
+          Files.writeString(
+              f,
+              text.replace(oldPrefix, "#!" + to).replace(from.toString(), to.toString()),
               StandardCharsets.ISO_8859_1);
         }
       }
@@ -272,8 +379,11 @@ final class RayProvisioner {
   }
 
   private static ExecResult probe(Path python) {
-    return LocalExec.of(List.of(python.toString(), "-c",
-            "import sysconfig, ray; print(ray.__version__); print(sysconfig.get_path('scripts'))"))
+    return LocalExec.of(
+            List.of(
+                python.toString(),
+                "-c",
+                "import sysconfig, ray; print(ray.__version__); print(sysconfig.get_path('scripts'))"))
         .withTimeout(VERSION_CHECK_TIMEOUT)
         .run();
   }
@@ -296,13 +406,16 @@ final class RayProvisioner {
       return;
     }
     try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // best effort: sockets of a dying process may vanish under us
-        }
-      });
+      paths
+          .sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // best effort: sockets of a dying process may vanish under us
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
       // best effort
     }

@@ -5,8 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The setting {@value #PROPERTY} ({@code KUBERAY_RAY_PYTHONS}): Ray versions mapped to interpreters that already have
- * them, e.g. {@code 2.9.0=/opt/ray-2.9/bin/python,2.46.0=/opt/ray-2.46/bin/python}. A mapped version is never
+ * The setting {@value #PROPERTY} ({@code KUBERAY_RAY_PYTHONS}): Ray versions mapped to interpreters
+ * that already have them, e.g. {@code
+ * 2.9.0=/opt/ray-2.9/bin/python,2.46.0=/opt/ray-2.46/bin/python}. A mapped version is never
  * provisioned: the way to run a version the harness cannot install (offline, a private build).
  */
 final class RayPythons {
@@ -35,8 +36,11 @@ final class RayPythons {
       String version = eq < 0 ? "" : entry.substring(0, eq).trim();
       String python = eq < 0 ? "" : entry.substring(eq + 1).trim();
       if (!version.matches("\\d+\\.\\d+\\.\\d+") || python.isEmpty()) {
-        throw new IllegalArgumentException(PROPERTY + " (or KUBERAY_RAY_PYTHONS) has '" + entry.trim()
-            + "', expected entries like 2.9.0=/opt/ray-2.9/bin/python, separated by commas");
+        throw new IllegalArgumentException(
+            PROPERTY
+                + " (or KUBERAY_RAY_PYTHONS) has '"
+                + entry.trim()
+                + "', expected entries like 2.9.0=/opt/ray-2.9/bin/python, separated by commas");
       }
       map.put(version, python);
     }

@@ -15,13 +15,14 @@ import java.util.function.Function;
 /**
  * A Python interpreter with {@code ray[default]} installed, or the reason there is none.
  *
- * <p>{@link #resolve(String)} uses, in order: the interpreter {@code kuberay.ray.pythons} maps the version to; the one
- * named by system property {@value #PYTHON_PROPERTY} or environment variable {@value #PYTHON_ENV} (for the default
- * version, {@value #RAY_VERSION}, or its own); else a virtualenv with {@code ray[default,serve]==<version>} that the
- * harness provisions on first use under {@code <cache dir>/ray-<version>-...-py<X.Y>/} (cache dir: {@code
- * kuberay.cache.dir}, {@code KUBERAY_CACHE_DIR}, default {@code ~/.cache/kuberay-harness}) and reuses afterwards.
- * When neither is possible the runtime is {@linkplain #isAvailable() unavailable}: the reason is printed once to stderr
- * and the caller decides (pods can still run commands that do not need Ray).
+ * <p>{@link #resolve(String)} uses, in order: the interpreter {@code kuberay.ray.pythons} maps the
+ * version to; the one named by system property {@value #PYTHON_PROPERTY} or environment variable
+ * {@value #PYTHON_ENV} (for the default version, {@value #RAY_VERSION}, or its own); else a
+ * virtualenv with {@code ray[default,serve]==<version>} that the harness provisions on first use
+ * under {@code <cache dir>/ray-<version>-...-py<X.Y>/} (cache dir: {@code kuberay.cache.dir},
+ * {@code KUBERAY_CACHE_DIR}, default {@code ~/.cache/kuberay-harness}) and reuses afterwards. When
+ * neither is possible the runtime is {@linkplain #isAvailable() unavailable}: the reason is printed
+ * once to stderr and the caller decides (pods can still run commands that do not need Ray).
  */
 public final class RayRuntime {
 
@@ -31,8 +32,12 @@ public final class RayRuntime {
   public static final String PYTHON_PROPERTY = "kuberay.python";
   public static final String PYTHON_ENV = "KUBERAY_PYTHON";
 
-  /** Answers per configuration; a future, so that provisioning one version never holds up another's lookup. */
-  private static final Map<String, CompletableFuture<RayRuntime>> RESOLVED = new ConcurrentHashMap<>();
+  /**
+   * Answers per configuration; a future, so that provisioning one version never holds up another's
+   * lookup.
+   */
+  private static final Map<String, CompletableFuture<RayRuntime>> RESOLVED =
+      new ConcurrentHashMap<>();
 
   private final Path python;
   private final Path binDir;
@@ -40,7 +45,8 @@ public final class RayRuntime {
   private final String unavailableReason;
   private final String fix;
 
-  private RayRuntime(Path python, Path binDir, String rayVersion, String unavailableReason, String fix) {
+  private RayRuntime(
+      Path python, Path binDir, String rayVersion, String unavailableReason, String fix) {
     this.python = python;
     this.binDir = binDir;
     this.rayVersion = rayVersion;
@@ -48,33 +54,42 @@ public final class RayRuntime {
     this.fix = fix;
   }
 
-  /** Finds or provisions the default Ray version, {@value #RAY_VERSION}; remembered for the JVM (per configuration). */
+  /**
+   * Finds or provisions the default Ray version, {@value #RAY_VERSION}; remembered for the JVM (per
+   * configuration).
+   */
   public static RayRuntime resolve() {
     return resolve(RAY_VERSION);
   }
 
   /**
-   * Finds or provisions Ray {@code rayVersion}, in this order: the python {@code kuberay.ray.pythons} maps it to; the
-   * python of {@value #PYTHON_PROPERTY} when the version is the default one or that python's own; a virtualenv the
-   * harness provisions on first use under the cache dir. The answer, available or not, is remembered for the JVM (per
-   * configuration), so a version that cannot be installed is tried once.
+   * Finds or provisions Ray {@code rayVersion}, in this order: the python {@code
+   * kuberay.ray.pythons} maps it to; the python of {@value #PYTHON_PROPERTY} when the version is
+   * the default one or that python's own; a virtualenv the harness provisions on first use under
+   * the cache dir. The answer, available or not, is remembered for the JVM (per configuration), so
+   * a version that cannot be installed is tried once.
    */
   public static RayRuntime resolve(String rayVersion) {
     Objects.requireNonNull(rayVersion, "rayVersion");
     Optional<String> mapped = RayPythons.forVersion(rayVersion);
     if (mapped.isPresent()) {
-      return remembered("mapped:" + rayVersion + ":" + mapped.get(),
+      return remembered(
+          "mapped:" + rayVersion + ":" + mapped.get(),
           k -> RayProvisioner.fromMappedPython(rayVersion, mapped.get()));
     }
     Optional<String> explicit = HarnessDirs.setting(PYTHON_PROPERTY);
     if (explicit.isPresent()) {
-      RayRuntime given = remembered("python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
+      RayRuntime given =
+          remembered(
+              "python:" + explicit.get(), k -> RayProvisioner.fromExplicitPython(explicit.get()));
       if (rayVersion.equals(RAY_VERSION) || given.rayVersion().equals(rayVersion)) {
         return given;
       }
     }
     Path cacheDir = HarnessDirs.cacheDir();
-    return remembered("cache:" + cacheDir + ":" + rayVersion, k -> new RayProvisioner(cacheDir, rayVersion).provision());
+    return remembered(
+        "cache:" + cacheDir + ":" + rayVersion,
+        k -> new RayProvisioner(cacheDir, rayVersion).provision());
   }
 
   private static RayRuntime remembered(String key, Function<String, RayRuntime> compute) {
@@ -100,16 +115,27 @@ public final class RayRuntime {
 
   /** A runtime with a usable interpreter; {@code binDir} holds the {@code ray} script. */
   static RayRuntime available(Path python, Path binDir, String rayVersion) {
-    return new RayRuntime(Objects.requireNonNull(python, "python"), Objects.requireNonNull(binDir, "binDir"),
-        Objects.requireNonNull(rayVersion, "rayVersion"), null, null);
+    return new RayRuntime(
+        Objects.requireNonNull(python, "python"),
+        Objects.requireNonNull(binDir, "binDir"),
+        Objects.requireNonNull(rayVersion, "rayVersion"),
+        null,
+        null);
   }
 
-  /** A runtime that says why Ray cannot run here and how to fix it. The message is printed once to stderr. */
+  /**
+   * A runtime that says why Ray cannot run here and how to fix it. The message is printed once to
+   * stderr.
+   */
   public static RayRuntime unavailable(String reason, String fix) {
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(fix, "fix");
-    System.err.println("[kuberay-harness] Ray is unavailable: " + reason + " Fix: " + fix
-        + " Pods that do not run Ray still work.");
+    System.err.println(
+        "[kuberay-harness] Ray is unavailable: "
+            + reason
+            + " Fix: "
+            + fix
+            + " Pods that do not run Ray still work.");
     return new RayRuntime(null, null, null, reason, fix);
   }
 
@@ -137,10 +163,11 @@ public final class RayRuntime {
   }
 
   /**
-   * Environment for Ray nodes and for every process that talks to them (drivers, {@code ray} CLI): {@code PATH} with
-   * {@link #binDir()} first, usage stats off, and {@code RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0}, which makes Ray resolve
-   * {@code 127.0.0.1} to the loopback address instead of the machine's outward IP. Without the latter a driver given
-   * {@code RAY_ADDRESS=127.0.0.1:<port>} dials the outward IP and never connects.
+   * Environment for Ray nodes and for every process that talks to them (drivers, {@code ray} CLI):
+   * {@code PATH} with {@link #binDir()} first, usage stats off, and {@code
+   * RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0}, which makes Ray resolve {@code 127.0.0.1} to the loopback
+   * address instead of the machine's outward IP. Without the latter a driver given {@code
+   * RAY_ADDRESS=127.0.0.1:<port>} dials the outward IP and never connects.
    */
   public Map<String, String> environment() {
     Map<String, String> env = new LinkedHashMap<>();
@@ -149,7 +176,8 @@ public final class RayRuntime {
     env.put("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0");
     env.put("RAY_USAGE_STATS_ENABLED", "0");
     env.put("PYTHONUNBUFFERED", "1");
-    // Ray's dashboard gives each of its module processes 30 s to start and fails for good after that; on a
+    // Ray's dashboard gives each of its module processes 30 s to start and fails for good after
+    // that; on a
     // loaded test machine importing them takes longer (seen: MetricsHead at load 40 on 2 cores).
     env.put("RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT", "180");
     return env;

@@ -11,23 +11,38 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A Python interpreter that has imported Ray's CLI and waits to become one node's {@code ray start}: what a warm
- * start costs is the import (about a second of CPU on Ray 2.52), paid before the node is asked for. Get one from
- * {@link RayNodeLauncher#standby(Map)}, hand it to {@link RayNodeLauncher#launch(RayNodeSpec, RayStandby)}; close it
- * if it is not used. Not thread-safe: one owner at a time.
+ * A Python interpreter that has imported Ray's CLI and waits to become one node's {@code ray
+ * start}: what a warm start costs is the import (about a second of CPU on Ray 2.52), paid before
+ * the node is asked for. Get one from {@link RayNodeLauncher#standby(Map)}, hand it to {@link
+ * RayNodeLauncher#launch(RayNodeSpec, RayStandby)}; close it if it is not used. Not thread-safe:
+ * one owner at a time.
  */
 @Internal
 public final class RayStandby implements AutoCloseable {
 
   /**
-   * Variables that Ray 2.52 reads only after start-up in the {@code ray start} process (checked in its source), so a
-   * standby that started without them, or with other values, still behaves as a fresh {@code ray start}: the
-   * environment KubeRay gives every Ray container, and the harness's own. Any other difference means a cold start.
+   * Variables that Ray 2.52 reads only after start-up in the {@code ray start} process (checked in
+   * its source), so a standby that started without them, or with other values, still behaves as a
+   * fresh {@code ray start}: the environment KubeRay gives every Ray container, and the harness's
+   * own. Any other difference means a cold start.
    */
-  private static final Set<String> READ_AFTER_IMPORT = Set.of("HOSTNAME", "RAY_ADDRESS", "RAY_PORT", "RAY_IP",
-      "FQ_RAY_IP", "RAY_CLUSTER_NAME", "RAY_CLUSTER_NAMESPACE", "RAY_CLOUD_INSTANCE_ID", "RAY_NODE_TYPE_NAME",
-      "RAY_USAGE_STATS_KUBERAY_IN_USE", "RAY_USAGE_STATS_EXTRA_TAGS", "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE",
-      "KUBERAY_GEN_RAY_START_CMD", "REDIS_PASSWORD", NodeRegistry.MARKER_ENV);
+  private static final Set<String> READ_AFTER_IMPORT =
+      Set.of(
+          "HOSTNAME",
+          "RAY_ADDRESS",
+          "RAY_PORT",
+          "RAY_IP",
+          "FQ_RAY_IP",
+          "RAY_CLUSTER_NAME",
+          "RAY_CLUSTER_NAMESPACE",
+          "RAY_CLOUD_INSTANCE_ID",
+          "RAY_NODE_TYPE_NAME",
+          "RAY_USAGE_STATS_KUBERAY_IN_USE",
+          "RAY_USAGE_STATS_EXTRA_TAGS",
+          "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE",
+          "KUBERAY_GEN_RAY_START_CMD",
+          "REDIS_PASSWORD",
+          NodeRegistry.MARKER_ENV);
 
   private final String nodeId;
   private final Process process;
@@ -37,7 +52,12 @@ public final class RayStandby implements AutoCloseable {
   private final Runnable onDone;
   private volatile boolean taken;
 
-  RayStandby(String nodeId, Process process, Map<String, String> env, Path output, NodeRegistry registry,
+  RayStandby(
+      String nodeId,
+      Process process,
+      Map<String, String> env,
+      Path output,
+      NodeRegistry registry,
       Runnable onDone) {
     this.nodeId = nodeId;
     this.process = process;
@@ -67,7 +87,8 @@ public final class RayStandby implements AutoCloseable {
     }
     Set<String> names = new HashSet<>(env.keySet());
     names.addAll(target.keySet());
-    return names.stream().allMatch(n -> READ_AFTER_IMPORT.contains(n) || Objects.equals(env.get(n), target.get(n)));
+    return names.stream()
+        .allMatch(n -> READ_AFTER_IMPORT.contains(n) || Objects.equals(env.get(n), target.get(n)));
   }
 
   /** Marks the standby as used by a node, which owns its process from now on. */
@@ -96,7 +117,8 @@ public final class RayStandby implements AutoCloseable {
     }
     onDone.run();
     try {
-      // End of input makes the interpreter exit by itself; the signal covers an import still running.
+      // End of input makes the interpreter exit by itself; the signal covers an import still
+      // running.
       process.getOutputStream().close();
     } catch (IOException e) {
       // already gone
@@ -117,6 +139,9 @@ public final class RayStandby implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RayStandby[pid " + process.pid() + (taken ? ", taken" : process.isAlive() ? "" : ", exited") + "]";
+    return "RayStandby[pid "
+        + process.pid()
+        + (taken ? ", taken" : process.isAlive() ? "" : ", exited")
+        + "]";
   }
 }

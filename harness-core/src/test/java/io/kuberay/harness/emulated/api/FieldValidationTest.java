@@ -2,16 +2,16 @@ package io.kuberay.harness.emulated.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.store.ObjectStore;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.install.KubeRayManifests;
+import io.kuberay.harness.install.ManifestObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +19,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code fieldValidation=Strict|Warn|Ignore} on creates, updates and patches, with the API server's codes and wording. */
+/**
+ * {@code fieldValidation=Strict|Warn|Ignore} on creates, updates and patches, with the API server's
+ * codes and wording.
+ */
 class FieldValidationTest {
 
   private static final String PODS = "/api/v1/namespaces/default/pods";
@@ -31,23 +34,35 @@ class FieldValidationTest {
       "{\"apiVersion\":\"ray.io/v1\",\"kind\":\"RayCluster\",\"metadata\":{\"name\":\"rc\"},\"spec\":{\"rayVersoin\":\"2.52.0\","
           + "\"headGroupSpec\":{\"rayStartParams\":{},\"template\":{\"spec\":{\"containers\":[{\"name\":\"ray-head\",\"image\":\"rayproject/ray:2.52.0\"}]}}}}}";
 
-  private final ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
+  private final ApiDispatcher api =
+      new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
 
   @BeforeEach
   void namespaceAndCrd() {
-    api.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    ManifestObject crd = KubeRayManifests.rawBundle(KubeRayVersion.of("v1.5.0"), Optional.empty()).stream()
-        .filter(o -> o.name().equals("rayclusters.ray.io")).findFirst().orElseThrow();
-    api.create("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", JsonText.readObject(crd.json()));
+    api.create(
+        "/api/v1/namespaces",
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
+    ManifestObject crd =
+        KubeRayManifests.rawBundle(KubeRayVersion.of("v1.5.0"), Optional.empty()).stream()
+            .filter(o -> o.name().equals("rayclusters.ray.io"))
+            .findFirst()
+            .orElseThrow();
+    api.create(
+        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", JsonText.readObject(crd.json()));
   }
 
   private MockResponse send(HttpMethod method, String path, String contentType, String body) {
     Headers headers = Headers.builder().add("Content-Type", contentType).build();
-    return api.dispatch(new RecordedRequest("HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8))));
+    return api.dispatch(
+        new RecordedRequest(
+            "HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8))));
   }
 
   private static List<String> warnings(MockResponse r) {
-    return r.getHeaders().toMultimap().entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("Warning")).flatMap(e -> e.getValue().stream()).toList();
+    return r.getHeaders().toMultimap().entrySet().stream()
+        .filter(e -> e.getKey().equalsIgnoreCase("Warning"))
+        .flatMap(e -> e.getValue().stream())
+        .toList();
   }
 
   private static String message(MockResponse r) {
@@ -56,72 +71,134 @@ class FieldValidationTest {
 
   @Test
   void strictRejectsABuiltInKindsUnknownFieldsWithTheirPaths() {
-    MockResponse r = send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", POD_WITH_TYPOS);
+    MockResponse r =
+        send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", POD_WITH_TYPOS);
     assertThat(r.code()).isEqualTo(400);
-    assertThat(JsonText.readObject(r.getBody().readUtf8())).containsEntry("reason", "BadRequest").containsEntry("message",
-        "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"metadata.labelz\","
-            + " unknown field \"spec.containers[0].imagePullPolicyy\", unknown field \"spec.foo\"");
+    assertThat(JsonText.readObject(r.getBody().readUtf8()))
+        .containsEntry("reason", "BadRequest")
+        .containsEntry(
+            "message",
+            "Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"metadata.labelz\","
+                + " unknown field \"spec.containers[0].imagePullPolicyy\", unknown field \"spec.foo\"");
     assertThat(send(HttpMethod.GET, PODS + "/p", "application/json", "").code()).isEqualTo(404);
   }
 
   @Test
   void warnCreatesAndSaysWhichFieldsWereDropped() {
-    MockResponse r = send(HttpMethod.POST, PODS + "?fieldValidation=Warn", "application/json", POD_WITH_TYPOS);
+    MockResponse r =
+        send(HttpMethod.POST, PODS + "?fieldValidation=Warn", "application/json", POD_WITH_TYPOS);
     assertThat(r.code()).isEqualTo(201);
-    assertThat(warnings(r)).containsExactly(
-        "299 - \"unknown field \\\"metadata.labelz\\\"\"", "299 - \"unknown field \\\"spec.containers[0].imagePullPolicyy\\\"\"", "299 - \"unknown field \\\"spec.foo\\\"\"");
+    assertThat(warnings(r))
+        .containsExactly(
+            "299 - \"unknown field \\\"metadata.labelz\\\"\"",
+            "299 - \"unknown field \\\"spec.containers[0].imagePullPolicyy\\\"\"",
+            "299 - \"unknown field \\\"spec.foo\\\"\"");
   }
 
   @Test
   void warnIsTheDefaultAndIgnoreIsSilent() {
-    assertThat(warnings(send(HttpMethod.POST, PODS, "application/json", POD_WITH_TYPOS))).hasSize(3);
-    MockResponse ignored = send(HttpMethod.POST, PODS + "?fieldValidation=Ignore", "application/json", POD_WITH_TYPOS.replace("\"p\"", "\"q\""));
+    assertThat(warnings(send(HttpMethod.POST, PODS, "application/json", POD_WITH_TYPOS)))
+        .hasSize(3);
+    MockResponse ignored =
+        send(
+            HttpMethod.POST,
+            PODS + "?fieldValidation=Ignore",
+            "application/json",
+            POD_WITH_TYPOS.replace("\"p\"", "\"q\""));
     assertThat(ignored.code()).isEqualTo(201);
     assertThat(warnings(ignored)).isEmpty();
   }
 
   @Test
   void anUnknownDirectiveIsABadRequest() {
-    MockResponse r = send(HttpMethod.POST, PODS + "?fieldValidation=Loud", "application/json", POD_WITH_TYPOS);
+    MockResponse r =
+        send(HttpMethod.POST, PODS + "?fieldValidation=Loud", "application/json", POD_WITH_TYPOS);
     assertThat(r.code()).isEqualTo(400);
-    assertThat(message(r)).isEqualTo("fieldValidation: Unsupported value: \"Loud\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+    assertThat(message(r))
+        .isEqualTo(
+            "fieldValidation: Unsupported value: \"Loud\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
   }
 
   @Test
   void duplicateFieldsAreReportedWithTheirPaths() {
-    String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"d\",\"name\":\"d\"},"
-        + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"a\",\"image\":\"b\"}]}}";
-    MockResponse r = send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", pod);
+    String pod =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"d\",\"name\":\"d\"},"
+            + "\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"a\",\"image\":\"b\"}]}}";
+    MockResponse r =
+        send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", pod);
     assertThat(r.code()).isEqualTo(400);
-    assertThat(message(r)).endsWith("strict decoding error: duplicate field \"metadata.name\", duplicate field \"spec.containers[0].image\"");
-    assertThat(FieldValidation.duplicateFields("{\"a\":[{\"b\":1},{\"b\":2,\"b\":3}],\"c\":{\"d\":{}},\"c\":2}")).containsExactly("a[1].b", "c");
+    assertThat(message(r))
+        .endsWith(
+            "strict decoding error: duplicate field \"metadata.name\", duplicate field \"spec.containers[0].image\"");
+    assertThat(
+            FieldValidation.duplicateFields(
+                "{\"a\":[{\"b\":1},{\"b\":2,\"b\":3}],\"c\":{\"d\":{}},\"c\":2}"))
+        .containsExactly("a[1].b", "c");
   }
 
   @Test
   void aCustomResourcesUnknownFieldsFollowItsCrdSchema() {
-    MockResponse strict = send(HttpMethod.POST, RAY_CLUSTERS + "?fieldValidation=Strict", "application/json", CLUSTER_WITH_TYPO);
+    MockResponse strict =
+        send(
+            HttpMethod.POST,
+            RAY_CLUSTERS + "?fieldValidation=Strict",
+            "application/json",
+            CLUSTER_WITH_TYPO);
     assertThat(strict.code()).isEqualTo(400);
-    assertThat(message(strict)).isEqualTo("RayCluster in version \"v1\" cannot be handled as a RayCluster: strict decoding error: unknown field \"spec.rayVersoin\"");
+    assertThat(message(strict))
+        .isEqualTo(
+            "RayCluster in version \"v1\" cannot be handled as a RayCluster: strict decoding error: unknown field \"spec.rayVersoin\"");
 
-    MockResponse warned = send(HttpMethod.POST, RAY_CLUSTERS + "?fieldValidation=Warn", "application/json", CLUSTER_WITH_TYPO);
+    MockResponse warned =
+        send(
+            HttpMethod.POST,
+            RAY_CLUSTERS + "?fieldValidation=Warn",
+            "application/json",
+            CLUSTER_WITH_TYPO);
     assertThat(warned.code()).isEqualTo(201);
     assertThat(warnings(warned)).containsExactly("299 - \"unknown field \\\"spec.rayVersoin\\\"\"");
     // Stored as the API server stores it: the unknown field pruned.
-    assertThat(send(HttpMethod.GET, RAY_CLUSTERS + "/rc", "application/json", "").getBody().readUtf8()).doesNotContain("rayVersoin");
+    assertThat(
+            send(HttpMethod.GET, RAY_CLUSTERS + "/rc", "application/json", "").getBody().readUtf8())
+        .doesNotContain("rayVersoin");
   }
 
   @Test
   void patchesAreCheckedOnTheirResult() {
-    assertThat(send(HttpMethod.POST, RAY_CLUSTERS, "application/json", CLUSTER_WITH_TYPO.replace("rayVersoin", "rayVersion")).code()).isEqualTo(201);
-    MockResponse merge = send(HttpMethod.PATCH, RAY_CLUSTERS + "/rc?fieldValidation=Strict", "application/merge-patch+json", "{\"spec\":{\"enableInTreeAutoscalingg\":true}}");
+    assertThat(
+            send(
+                    HttpMethod.POST,
+                    RAY_CLUSTERS,
+                    "application/json",
+                    CLUSTER_WITH_TYPO.replace("rayVersoin", "rayVersion"))
+                .code())
+        .isEqualTo(201);
+    MockResponse merge =
+        send(
+            HttpMethod.PATCH,
+            RAY_CLUSTERS + "/rc?fieldValidation=Strict",
+            "application/merge-patch+json",
+            "{\"spec\":{\"enableInTreeAutoscalingg\":true}}");
     assertThat(merge.code()).isEqualTo(400);
-    assertThat(message(merge)).isEqualTo("strict decoding error: unknown field \"spec.enableInTreeAutoscalingg\"");
+    assertThat(message(merge))
+        .isEqualTo("strict decoding error: unknown field \"spec.enableInTreeAutoscalingg\"");
 
-    MockResponse jsonPatch = send(HttpMethod.PATCH, RAY_CLUSTERS + "/rc?fieldValidation=Warn", "application/json-patch+json", "[{\"op\":\"add\",\"path\":\"/spec/suspendd\",\"value\":true}]");
+    MockResponse jsonPatch =
+        send(
+            HttpMethod.PATCH,
+            RAY_CLUSTERS + "/rc?fieldValidation=Warn",
+            "application/json-patch+json",
+            "[{\"op\":\"add\",\"path\":\"/spec/suspendd\",\"value\":true}]");
     assertThat(jsonPatch.code()).isEqualTo(200);
-    assertThat(warnings(jsonPatch)).containsExactly("299 - \"unknown field \\\"spec.suspendd\\\"\"");
+    assertThat(warnings(jsonPatch))
+        .containsExactly("299 - \"unknown field \\\"spec.suspendd\\\"\"");
 
-    MockResponse fine = send(HttpMethod.PATCH, RAY_CLUSTERS + "/rc?fieldValidation=Strict", "application/merge-patch+json", "{\"spec\":{\"suspend\":true}}");
+    MockResponse fine =
+        send(
+            HttpMethod.PATCH,
+            RAY_CLUSTERS + "/rc?fieldValidation=Strict",
+            "application/merge-patch+json",
+            "{\"spec\":{\"suspend\":true}}");
     assertThat(fine.code()).isEqualTo(200);
     assertThat(warnings(fine)).isEmpty();
   }
@@ -129,19 +206,31 @@ class FieldValidationTest {
   @Test
   void kubeRaysOwnBundlePassesStrictValidation() {
     for (String version : List.of("v1.1.0", "v1.5.0", "v1.7.0")) {
-      ApiDispatcher fresh = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
+      ApiDispatcher fresh =
+          new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
       for (String ns : List.of("default", "ray-system")) {
-        fresh.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns)));
+        fresh.create(
+            "/api/v1/namespaces",
+            Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", ns)));
       }
-      for (ManifestObject o : KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
+      for (ManifestObject o :
+          KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
         Map<String, Object> object = JsonText.readObject(o.json());
         if (o.kind().equals("Namespace")) {
           continue;
         }
         Headers headers = Headers.builder().add("Content-Type", "application/json").build();
-        MockResponse r = fresh.dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.POST, fresh.collectionPath(object) + "?fieldValidation=Strict", headers,
-            new Buffer(o.json().getBytes(StandardCharsets.UTF_8))));
-        assertThat(r.code()).as(version + " " + o.kind() + " " + o.name() + ": " + r.getBody().readUtf8()).isEqualTo(201);
+        MockResponse r =
+            fresh.dispatch(
+                new RecordedRequest(
+                    "HTTP/1.1",
+                    HttpMethod.POST,
+                    fresh.collectionPath(object) + "?fieldValidation=Strict",
+                    headers,
+                    new Buffer(o.json().getBytes(StandardCharsets.UTF_8))));
+        assertThat(r.code())
+            .as(version + " " + o.kind() + " " + o.name() + ": " + r.getBody().readUtf8())
+            .isEqualTo(201);
         assertThat(warnings(r)).as(version + " " + o.kind() + " " + o.name()).isEmpty();
       }
     }
@@ -149,13 +238,23 @@ class FieldValidationTest {
 
   @Test
   void mapsAndPreservedFieldsTakeAnyKey() {
-    String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"m\",\"labels\":{\"any\":\"x\"},\"annotations\":{\"whatever\":\"y\"}},"
-        + "\"spec\":{\"nodeSelector\":{\"k\":\"v\"},\"containers\":[{\"name\":\"c\",\"image\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"1\"}}}]}}";
-    MockResponse r = send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", pod);
+    String pod =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"m\",\"labels\":{\"any\":\"x\"},\"annotations\":{\"whatever\":\"y\"}},"
+            + "\"spec\":{\"nodeSelector\":{\"k\":\"v\"},\"containers\":[{\"name\":\"c\",\"image\":\"a\",\"resources\":{\"limits\":{\"cpu\":\"1\"}}}]}}";
+    MockResponse r =
+        send(HttpMethod.POST, PODS + "?fieldValidation=Strict", "application/json", pod);
     assertThat(r.code()).as(r.getBody().readUtf8()).isEqualTo(201);
     assertThat(warnings(r)).isEmpty();
     OpenApiSchemas schemas = new OpenApiSchemas(Map.of());
-    Map<String, Object> preserving = Map.of("type", "object", "properties", Map.of("a", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true)));
-    assertThat(FieldValidation.unknownFields(schemas, preserving, Map.of("a", Map.of("anything", 1), "b", 2))).isEqualTo(List.of("b"));
+    Map<String, Object> preserving =
+        Map.of(
+            "type",
+            "object",
+            "properties",
+            Map.of("a", Map.of("type", "object", "x-kubernetes-preserve-unknown-fields", true)));
+    assertThat(
+            FieldValidation.unknownFields(
+                schemas, preserving, Map.of("a", Map.of("anything", 1), "b", 2)))
+        .isEqualTo(List.of("b"));
   }
 }

@@ -11,8 +11,13 @@ class PodRayVersionsTest {
 
   @Test
   void theImageTagDecidesAndTheRayClusterIsNotAsked() {
-    PodRayVersions.Choice c = PodRayVersions.choose(pod("rayproject/ray:2.46.0-py311", "sidecar:1"),
-        () -> { throw new AssertionError("rayVersion read although the image names a version"); }, "2.52.0");
+    PodRayVersions.Choice c =
+        PodRayVersions.choose(
+            pod("rayproject/ray:2.46.0-py311", "sidecar:1"),
+            () -> {
+              throw new AssertionError("rayVersion read although the image names a version");
+            },
+            "2.52.0");
 
     assertThat(c.version()).isEqualTo("2.46.0");
     assertThat(c.source()).isEqualTo("image rayproject/ray:2.46.0-py311");
@@ -20,30 +25,52 @@ class PodRayVersionsTest {
 
   @Test
   void withoutAVersionInTheImageTheRayClustersRayVersionDecides() {
-    assertThat(PodRayVersions.choose(pod("rayproject/ray:latest"), () -> Optional.of("2.41.0"), "2.52.0").version())
+    assertThat(
+            PodRayVersions.choose(
+                    pod("rayproject/ray:latest"), () -> Optional.of("2.41.0"), "2.52.0")
+                .version())
         .isEqualTo("2.41.0");
-    assertThat(PodRayVersions.choose(pod("myorg/ray-app:1.2"), () -> Optional.of(" 2.9.0 "), "2.52.0").version())
+    assertThat(
+            PodRayVersions.choose(pod("myorg/ray-app:1.2"), () -> Optional.of(" 2.9.0 "), "2.52.0")
+                .version())
         .isEqualTo("2.9.0");
   }
 
   @Test
   void withNeitherTheDefaultRunsAndTheSourceSaysWhy() {
-    PodRayVersions.Choice c = PodRayVersions.choose(pod("myorg/ray-app:1.2"), () -> Optional.of(""), "2.52.0");
+    PodRayVersions.Choice c =
+        PodRayVersions.choose(pod("myorg/ray-app:1.2"), () -> Optional.of(""), "2.52.0");
 
     assertThat(c.version()).isEqualTo("2.52.0");
-    assertThat(c.source()).contains("myorg/ray-app:1.2 is not a Ray image").contains("no rayVersion");
+    assertThat(c.source())
+        .contains("myorg/ray-app:1.2 is not a Ray image")
+        .contains("no rayVersion");
   }
 
   @Test
   void onlyTheFirstContainerIsTheRayContainer() {
-    assertThat(PodRayVersions.choose(pod("busybox", "rayproject/ray:2.9.0"), Optional::empty, "2.52.0").version())
+    assertThat(
+            PodRayVersions.choose(pod("busybox", "rayproject/ray:2.9.0"), Optional::empty, "2.52.0")
+                .version())
         .isEqualTo("2.52.0");
   }
 
   private static Pod pod(String... images) {
-    PodBuilder b = new PodBuilder().withNewMetadata().withName("p").withNamespace("n").endMetadata().withNewSpec().endSpec();
+    PodBuilder b =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("p")
+            .withNamespace("n")
+            .endMetadata()
+            .withNewSpec()
+            .endSpec();
     for (int i = 0; i < images.length; i++) {
-      b.editSpec().addNewContainer().withName("c" + i).withImage(images[i]).endContainer().endSpec();
+      b.editSpec()
+          .addNewContainer()
+          .withName("c" + i)
+          .withImage(images[i])
+          .endContainer()
+          .endSpec();
     }
     return b.build();
   }

@@ -22,9 +22,12 @@ class RayStandbySettingTest {
   void badValue() {
     assertThatThrownBy(() -> RayProcessPodRuntime.standbyCount(Optional.of("two")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("kuberay.ray.standbys (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby interpreters)"
-            + " to 16, was 'two'; the default is 2");
-    assertThatThrownBy(() -> RayProcessPodRuntime.standbyCount(Optional.of("-1"))).hasMessageContaining("was '-1'");
-    assertThatThrownBy(() -> RayProcessPodRuntime.standbyCount(Optional.of("17"))).hasMessageContaining("was '17'");
+        .hasMessage(
+            "kuberay.ray.standbys (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby interpreters)"
+                + " to 16, was 'two'; the default is 2");
+    assertThatThrownBy(() -> RayProcessPodRuntime.standbyCount(Optional.of("-1")))
+        .hasMessageContaining("was '-1'");
+    assertThatThrownBy(() -> RayProcessPodRuntime.standbyCount(Optional.of("17")))
+        .hasMessageContaining("was '17'");
   }
 }

@@ -1,7 +1,5 @@
 package io.kuberay.harness.emulated.operator;
 
-import io.kuberay.harness.emulated.support.Labels;
-
 import static io.kuberay.harness.emulated.operator.UpstreamSpecs.cluster;
 import static io.kuberay.harness.emulated.operator.UpstreamSpecs.flavor;
 import static io.kuberay.harness.emulated.operator.UpstreamSpecs.head;
@@ -11,16 +9,17 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.kuberay.harness.emulated.support.Labels;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Cases of KubeRay's {@code common/service_test.go}: {@code TestUserSpecifiedHeadService},
- * {@code TestNilMapDoesntErrorInUserSpecifiedHeadService}, {@code TestGetPortsFromCluster},
- * {@code TestBuildServiceForHeadPodDefaultPorts}, {@code TestBuildServiceForHeadPodPortsOrder},
- * {@code TestBuildHeadlessServiceForRayCluster}.
+ * Cases of KubeRay's {@code common/service_test.go}: {@code TestUserSpecifiedHeadService}, {@code
+ * TestNilMapDoesntErrorInUserSpecifiedHeadService}, {@code TestGetPortsFromCluster}, {@code
+ * TestBuildServiceForHeadPodDefaultPorts}, {@code TestBuildServiceForHeadPodPortsOrder}, {@code
+ * TestBuildHeadlessServiceForRayCluster}.
  */
 class HeadServiceFactoryUpstreamTest {
 
@@ -31,13 +30,16 @@ class HeadServiceFactoryUpstreamTest {
   @ParameterizedTest
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void userSpecifiedHeadService(String v) {
-    RayClusterView c = cluster("  headServiceAnnotations:\n    HeadServiceAnnotationKey1: HeadServiceAnnotationValue1\n    HeadServiceAnnotationKey2: HeadServiceAnnotationValue2\n"
-        + head("    headService:\n      metadata:\n        name: user-custom-name\n        namespace: user-custom-namespace\n"
-            + "        labels:\n          userLabelKey: userLabelValue\n          ray.io/cluster: userClusterName\n"
-            + "        annotations:\n          userAnnotationKey: userAnnotationValue\n          HeadServiceAnnotationKey1: user_override\n"
-            + "      spec:\n        type: LoadBalancer\n        selector:\n          userSelectorKey: userSelectorValue\n"
-            + "        ports:\n        - name: userPort\n          port: 12345\n        - name: client\n          port: 98765\n")
-        + worker(""));
+    RayClusterView c =
+        cluster(
+            "  headServiceAnnotations:\n    HeadServiceAnnotationKey1: HeadServiceAnnotationValue1\n    HeadServiceAnnotationKey2: HeadServiceAnnotationValue2\n"
+                + head(
+                    "    headService:\n      metadata:\n        name: user-custom-name\n        namespace: user-custom-namespace\n"
+                        + "        labels:\n          userLabelKey: userLabelValue\n          ray.io/cluster: userClusterName\n"
+                        + "        annotations:\n          userAnnotationKey: userAnnotationValue\n          HeadServiceAnnotationKey1: user_override\n"
+                        + "      spec:\n        type: LoadBalancer\n        selector:\n          userSelectorKey: userSelectorValue\n"
+                        + "        ports:\n        - name: userPort\n          port: 12345\n        - name: client\n          port: 98765\n")
+                + worker(""));
     Service s = build(v, c);
     assertThat(s.getMetadata().getName()).isEqualTo("user-custom-name");
     assertThat(s.getMetadata().getNamespace()).isEqualTo("default");
@@ -46,49 +48,73 @@ class HeadServiceFactoryUpstreamTest {
     assertThat(s.getSpec().getClusterIP()).isNull();
     assertThat(s.getSpec().getPublishNotReadyAddresses()).isNull();
     assertThat(s.getSpec().getSelector()).isEqualTo(Labels.headService("raycluster-sample"));
-    assertThat(s.getMetadata().getLabels()).containsEntry("userLabelKey", "userLabelValue").containsAllEntriesOf(Labels.headService("raycluster-sample"));
+    assertThat(s.getMetadata().getLabels())
+        .containsEntry("userLabelKey", "userLabelValue")
+        .containsAllEntriesOf(Labels.headService("raycluster-sample"));
     assertThat(s.getMetadata().getAnnotations())
         .containsEntry("userAnnotationKey", "userAnnotationValue")
         .containsEntry("HeadServiceAnnotationKey1", "HeadServiceAnnotationValue1")
         .containsEntry("HeadServiceAnnotationKey2", "HeadServiceAnnotationValue2");
     // The user's ports first, then KubeRay's defaults appended (also "client" again).
-    assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
+    assertThat(s.getSpec().getPorts())
+        .extracting(ServicePort::getName, ServicePort::getPort)
         .startsWith(tuple("userPort", 12345), tuple("client", 98765))
-        .contains(tuple("client", 10001), tuple("dashboard", 8265), tuple("metrics", 8080), tuple("serve", 8000));
+        .contains(
+            tuple("client", 10001),
+            tuple("dashboard", 8265),
+            tuple("metrics", 8080),
+            tuple("serve", 8000));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void customServiceWithoutTypeTakesTheClustersServiceTypeAndStaysClusterIp(String v) {
-    RayClusterView c = cluster(head("    serviceType: NodePort\n    headService:\n      metadata:\n        annotations:\n          a: b\n") + worker(""));
+    RayClusterView c =
+        cluster(
+            head(
+                    "    serviceType: NodePort\n    headService:\n      metadata:\n        annotations:\n          a: b\n")
+                + worker(""));
     Service s = build(v, c);
     assertThat(s.getMetadata().getName()).isEqualTo("raycluster-sample-head-svc");
     assertThat(s.getSpec().getType()).isEqualTo("NodePort");
-    RayClusterView plain = cluster(head("    headService:\n      metadata:\n        annotations:\n          a: b\n") + worker(""));
+    RayClusterView plain =
+        cluster(
+            head("    headService:\n      metadata:\n        annotations:\n          a: b\n")
+                + worker(""));
     assertThat(build(v, plain).getSpec().getClusterIP()).isNull();
-    assertThat(build(v, plain).getSpec().getPorts()).extracting(ServicePort::getName)
+    assertThat(build(v, plain).getSpec().getPorts())
+        .extracting(ServicePort::getName)
         .containsExactly("client", "dashboard", "gcs-server", "metrics", "serve");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void portsFromTheHeadContainerUnnamedOnesNamedByNumber(String v) {
-    String spec = "  headGroupSpec:\n    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: i\n"
-        + "          ports:\n          - containerPort: 6379\n            name: gcs\n          - containerPort: 8265\n          - containerPort: 10001\n            name: client\n";
+    String spec =
+        "  headGroupSpec:\n    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: i\n"
+            + "          ports:\n          - containerPort: 6379\n            name: gcs\n          - containerPort: 8265\n          - containerPort: 10001\n            name: client\n";
     Service s = build(v, cluster(spec + worker("")));
-    assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName, ServicePort::getPort)
-        .containsExactly(tuple("8265-port", 8265), tuple("client", 10001), tuple("gcs", 6379), tuple("metrics", 8080));
+    assertThat(s.getSpec().getPorts())
+        .extracting(ServicePort::getName, ServicePort::getPort)
+        .containsExactly(
+            tuple("8265-port", 8265),
+            tuple("client", 10001),
+            tuple("gcs", 6379),
+            tuple("metrics", 8080));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void defaultPortsSortedByName(String v) {
     Service s = build(v, cluster(head("") + worker("")));
-    assertThat(s.getSpec().getPorts()).extracting(ServicePort::getName)
-        .containsExactlyElementsOf(v.equals("v1.1.0")
-            ? List.of("client", "dashboard", "metrics", "redis", "serve")
-            : List.of("client", "dashboard", "gcs-server", "metrics", "serve"));
-    assertThat(s.getSpec().getPorts()).allSatisfy(p -> assertThat(p.getAppProtocol()).isEqualTo("tcp"));
+    assertThat(s.getSpec().getPorts())
+        .extracting(ServicePort::getName)
+        .containsExactlyElementsOf(
+            v.equals("v1.1.0")
+                ? List.of("client", "dashboard", "metrics", "redis", "serve")
+                : List.of("client", "dashboard", "gcs-server", "metrics", "serve"));
+    assertThat(s.getSpec().getPorts())
+        .allSatisfy(p -> assertThat(p.getAppProtocol()).isEqualTo("tcp"));
     assertThat(s.getSpec().getClusterIP()).isEqualTo(v.equals("v1.1.0") ? null : "None");
   }
 
@@ -102,11 +128,15 @@ class HeadServiceFactoryUpstreamTest {
     Service s = HeadlessWorkerService.build(flavor(v), multi);
     assertThat(s.getMetadata().getName()).isEqualTo("raycluster-sample-headless");
     assertThat(s.getMetadata().getNamespace()).isEqualTo("default");
-    assertThat(s.getMetadata().getLabels()).containsExactlyEntriesOf(Map.of("ray.io/headless-worker-svc", "raycluster-sample"));
+    assertThat(s.getMetadata().getLabels())
+        .containsExactlyEntriesOf(Map.of("ray.io/headless-worker-svc", "raycluster-sample"));
     assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
     assertThat(s.getSpec().getType()).isEqualTo("ClusterIP");
-    assertThat(s.getSpec().getSelector()).containsOnly(
-        Map.entry("ray.io/cluster", "raycluster-sample"), Map.entry("ray.io/node-type", "worker"));
-    assertThat(s.getSpec().getPublishNotReadyAddresses()).isEqualTo(v.equals("v1.1.0") ? null : Boolean.TRUE);
+    assertThat(s.getSpec().getSelector())
+        .containsOnly(
+            Map.entry("ray.io/cluster", "raycluster-sample"),
+            Map.entry("ray.io/node-type", "worker"));
+    assertThat(s.getSpec().getPublishNotReadyAddresses())
+        .isEqualTo(v.equals("v1.1.0") ? null : Boolean.TRUE);
   }
 }

@@ -16,9 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Cases of KubeRay's {@code common/pod_test.go} for the pod builders: {@code TestBuildPod_WithOverwriteCommand},
- * {@code TestConfigureGCSFaultToleranceWithAnnotations}, {@code TestConfigureGCSFaultToleranceWithGcsFTOptions}
- * (v1.5.0, v1.7.0) and v1.1.0's {@code initTemplateAnnotations} behaviour.
+ * Cases of KubeRay's {@code common/pod_test.go} for the pod builders: {@code
+ * TestBuildPod_WithOverwriteCommand}, {@code TestConfigureGCSFaultToleranceWithAnnotations}, {@code
+ * TestConfigureGCSFaultToleranceWithGcsFTOptions} (v1.5.0, v1.7.0) and v1.1.0's {@code
+ * initTemplateAnnotations} behaviour.
  */
 class PodFactoryUpstreamTest {
 
@@ -38,29 +39,41 @@ class PodFactoryUpstreamTest {
   }
 
   private static String headWith(String containerExtra, String groupExtra) {
-    return "  headGroupSpec:\n" + groupExtra + "    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n" + containerExtra;
+    return "  headGroupSpec:\n"
+        + groupExtra
+        + "    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n"
+        + containerExtra;
   }
 
   private static String workerWith(String containerExtra) {
     return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n"
-        + "    template:\n      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n" + containerExtra;
+        + "    template:\n      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n"
+        + containerExtra;
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void overwriteContainerCmdAnnotationOnTheClusterKeepsTheUsersCommand(String v) {
-    RayClusterView c = cluster("  annotations:\n    ray.io/overwrite-container-cmd: \"true\"\n",
-        headWith("          command: [\"I am head\"]\n          args: [\"I am head again\"]\n", "")
-            + workerWith("          command: [\"I am worker\"]\n          args: [\"I am worker again\"]\n"));
+    RayClusterView c =
+        cluster(
+            "  annotations:\n    ray.io/overwrite-container-cmd: \"true\"\n",
+            headWith(
+                    "          command: [\"I am head\"]\n          args: [\"I am head again\"]\n",
+                    "")
+                + workerWith(
+                    "          command: [\"I am worker\"]\n          args: [\"I am worker again\"]\n"));
     Pod head = headPod(v, c);
     Pod worker = workerPod(v, c);
     assertThat(head.getSpec().getContainers().get(0).getCommand()).containsExactly("I am head");
     assertThat(head.getSpec().getContainers().get(0).getArgs()).containsExactly("I am head again");
     assertThat(worker.getSpec().getContainers().get(0).getCommand()).containsExactly("I am worker");
-    assertThat(worker.getSpec().getContainers().get(0).getArgs()).containsExactly("I am worker again");
+    assertThat(worker.getSpec().getContainers().get(0).getArgs())
+        .containsExactly("I am worker again");
     // initTemplateAnnotations copies the annotation to every pod template.
-    assertThat(head.getMetadata().getAnnotations()).containsEntry("ray.io/overwrite-container-cmd", "true");
-    assertThat(worker.getMetadata().getAnnotations()).containsEntry("ray.io/overwrite-container-cmd", "true");
+    assertThat(head.getMetadata().getAnnotations())
+        .containsEntry("ray.io/overwrite-container-cmd", "true");
+    assertThat(worker.getMetadata().getAnnotations())
+        .containsEntry("ray.io/overwrite-container-cmd", "true");
   }
 
   @ParameterizedTest
@@ -68,15 +81,22 @@ class PodFactoryUpstreamTest {
   void withoutTheAnnotationKubeRayGeneratesTheCommand(String v) {
     RayClusterView c = cluster(headWith("          command: [\"I am head\"]\n", "") + worker(""));
     Pod head = headPod(v, c);
-    assertThat(head.getMetadata().getAnnotations()).doesNotContainKey("ray.io/overwrite-container-cmd");
-    assertThat(String.join(" ", head.getSpec().getContainers().get(0).getArgs())).contains("I am head && ulimit -n").contains("ray start --head");
+    assertThat(head.getMetadata().getAnnotations())
+        .doesNotContainKey("ray.io/overwrite-container-cmd");
+    assertThat(String.join(" ", head.getSpec().getContainers().get(0).getArgs()))
+        .contains("I am head && ulimit -n")
+        .contains("ray start --head");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void gcsFaultToleranceWithAnnotation(String v) {
-    String redisEnv = "          env:\n          - name: RAY_REDIS_ADDRESS\n            value: redis:6379\n";
-    RayClusterView on = cluster("  annotations:\n    ray.io/ft-enabled: \"true\"\n", headWith(redisEnv, "") + worker(""));
+    String redisEnv =
+        "          env:\n          - name: RAY_REDIS_ADDRESS\n            value: redis:6379\n";
+    RayClusterView on =
+        cluster(
+            "  annotations:\n    ray.io/ft-enabled: \"true\"\n",
+            headWith(redisEnv, "") + worker(""));
     Pod head = headPod(v, on);
     assertThat(head.getMetadata().getAnnotations())
         .containsEntry("ray.io/ft-enabled", "true")
@@ -84,61 +104,96 @@ class PodFactoryUpstreamTest {
     assertThat(env(head, "RAY_external_storage_namespace")).map(EnvVar::getValue).contains(UID);
     assertThat(env(head, "RAY_gcs_rpc_server_reconnect_timeout_s")).isEmpty();
     Pod w = workerPod(v, on);
-    assertThat(w.getMetadata().getAnnotations()).doesNotContainKeys("ray.io/ft-enabled", "ray.io/external-storage-namespace");
-    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s")).map(EnvVar::getValue).contains("600");
+    assertThat(w.getMetadata().getAnnotations())
+        .doesNotContainKeys("ray.io/ft-enabled", "ray.io/external-storage-namespace");
+    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s"))
+        .map(EnvVar::getValue)
+        .contains("600");
     assertThat(env(w, "RAY_external_storage_namespace")).isEmpty();
     assertThat(env(w, "RAY_REDIS_ADDRESS")).isEmpty();
     assertThat(env(w, "REDIS_PASSWORD")).isEmpty();
 
-    RayClusterView storage = cluster("  annotations:\n    ray.io/ft-enabled: \"true\"\n    ray.io/external-storage-namespace: test-ns\n",
-        headWith(redisEnv, "    rayStartParams:\n      redis-password: test-password\n") + worker(""));
+    RayClusterView storage =
+        cluster(
+            "  annotations:\n    ray.io/ft-enabled: \"true\"\n    ray.io/external-storage-namespace: test-ns\n",
+            headWith(redisEnv, "    rayStartParams:\n      redis-password: test-password\n")
+                + worker(""));
     Pod h2 = headPod(v, storage);
-    assertThat(h2.getMetadata().getAnnotations()).containsEntry("ray.io/external-storage-namespace", "test-ns");
+    assertThat(h2.getMetadata().getAnnotations())
+        .containsEntry("ray.io/external-storage-namespace", "test-ns");
     assertThat(env(h2, "RAY_external_storage_namespace")).map(EnvVar::getValue).contains("test-ns");
     assertThat(env(h2, "REDIS_PASSWORD")).map(EnvVar::getValue).contains("test-password");
 
-    RayClusterView off = cluster("  annotations:\n    ray.io/ft-enabled: \"false\"\n", head("") + worker(""));
-    assertThat(headPod(v, off).getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "false").doesNotContainKey("ray.io/external-storage-namespace");
+    RayClusterView off =
+        cluster("  annotations:\n    ray.io/ft-enabled: \"false\"\n", head("") + worker(""));
+    assertThat(headPod(v, off).getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "false")
+        .doesNotContainKey("ray.io/external-storage-namespace");
     assertThat(env(workerPod(v, off), "RAY_gcs_rpc_server_reconnect_timeout_s")).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void gcsFaultToleranceWithOptions(String v) {
-    RayClusterView c = cluster("  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n    externalStorageNamespace: test-ns\n"
-        + "    redisUsername:\n      value: test-username\n"
-        + "    redisPassword:\n      valueFrom:\n        secretKeyRef:\n          name: redis-password-secret\n          key: password\n"
-        + head("") + worker(""));
+    RayClusterView c =
+        cluster(
+            "  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n    externalStorageNamespace: test-ns\n"
+                + "    redisUsername:\n      value: test-username\n"
+                + "    redisPassword:\n      valueFrom:\n        secretKeyRef:\n          name: redis-password-secret\n          key: password\n"
+                + head("")
+                + worker(""));
     Pod head = headPod(v, c);
-    assertThat(head.getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "true").containsEntry("ray.io/external-storage-namespace", "test-ns");
+    assertThat(head.getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "true")
+        .containsEntry("ray.io/external-storage-namespace", "test-ns");
     assertThat(env(head, "RAY_REDIS_ADDRESS")).map(EnvVar::getValue).contains("redis:6379");
     assertThat(env(head, "REDIS_USERNAME")).map(EnvVar::getValue).contains("test-username");
-    assertThat(env(head, "REDIS_PASSWORD")).hasValueSatisfying(e -> {
-      assertThat(e.getValue()).isNull();
-      assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("redis-password-secret");
-    });
-    assertThat(env(head, "RAY_external_storage_namespace")).map(EnvVar::getValue).contains("test-ns");
+    assertThat(env(head, "REDIS_PASSWORD"))
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.getValue()).isNull();
+              assertThat(e.getValueFrom().getSecretKeyRef().getName())
+                  .isEqualTo("redis-password-secret");
+            });
+    assertThat(env(head, "RAY_external_storage_namespace"))
+        .map(EnvVar::getValue)
+        .contains("test-ns");
     // The credentials reach ray start through the env, by reference.
-    assertThat(env(head, "KUBERAY_GEN_RAY_START_CMD")).hasValueSatisfying(e ->
-        assertThat(e.getValue()).contains("--redis-password=$REDIS_PASSWORD").contains("--redis-username=$REDIS_USERNAME"));
+    assertThat(env(head, "KUBERAY_GEN_RAY_START_CMD"))
+        .hasValueSatisfying(
+            e ->
+                assertThat(e.getValue())
+                    .contains("--redis-password=$REDIS_PASSWORD")
+                    .contains("--redis-username=$REDIS_USERNAME"));
     Pod w = workerPod(v, c);
-    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s")).map(EnvVar::getValue).contains("600");
+    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s"))
+        .map(EnvVar::getValue)
+        .contains("600");
     assertThat(env(w, "RAY_REDIS_ADDRESS")).isEmpty();
     assertThat(w.getMetadata().getAnnotations()).doesNotContainKey("ray.io/ft-enabled");
   }
 
   @Test
   void v110AnnotatesEveryPodAndIgnoresOptions() {
-    RayClusterView on = cluster("  annotations:\n    ray.io/ft-enabled: \"true\"\n", head("") + worker(""));
+    RayClusterView on =
+        cluster("  annotations:\n    ray.io/ft-enabled: \"true\"\n", head("") + worker(""));
     Pod head = headPod("v1.1.0", on);
     Pod w = workerPod("v1.1.0", on);
-    assertThat(head.getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "true").containsEntry("ray.io/external-storage-namespace", UID);
-    assertThat(w.getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "true").containsEntry("ray.io/external-storage-namespace", UID);
+    assertThat(head.getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "true")
+        .containsEntry("ray.io/external-storage-namespace", UID);
+    assertThat(w.getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "true")
+        .containsEntry("ray.io/external-storage-namespace", UID);
     assertThat(env(head, "RAY_external_storage_namespace")).map(EnvVar::getValue).contains(UID);
-    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s")).map(EnvVar::getValue).contains("600");
+    assertThat(env(w, "RAY_gcs_rpc_server_reconnect_timeout_s"))
+        .map(EnvVar::getValue)
+        .contains("600");
     assertThat(env(head, "RAY_gcs_rpc_server_reconnect_timeout_s")).isEmpty();
     RayClusterView plain = cluster(head("") + worker(""));
-    assertThat(headPod("v1.1.0", plain).getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "false");
-    assertThat(workerPod("v1.1.0", plain).getMetadata().getAnnotations()).containsEntry("ray.io/ft-enabled", "false");
+    assertThat(headPod("v1.1.0", plain).getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "false");
+    assertThat(workerPod("v1.1.0", plain).getMetadata().getAnnotations())
+        .containsEntry("ray.io/ft-enabled", "false");
   }
 }

@@ -5,8 +5,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
 
 /**
- * Builds the inputs of the cases carried over from KubeRay's own Go unit tests: RayClusters written as YAML
- * (as the API server stores them, with the CRD's defaults for min/maxReplicas) and the operator flavour of a release.
+ * Builds the inputs of the cases carried over from KubeRay's own Go unit tests: RayClusters written
+ * as YAML (as the API server stores them, with the CRD's defaults for min/maxReplicas) and the
+ * operator flavour of a release.
  */
 final class UpstreamSpecs {
 
@@ -18,10 +19,18 @@ final class UpstreamSpecs {
     return new OperatorFlavor(KubeRayVersion.of(version));
   }
 
-  /** A RayCluster named {@code raycluster-sample} in namespace {@code default} with the given spec (YAML, indented 2). */
+  /**
+   * A RayCluster named {@code raycluster-sample} in namespace {@code default} with the given spec
+   * (YAML, indented 2).
+   */
   static RayClusterView cluster(String metadataExtra, String spec) {
-    String yaml = "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: raycluster-sample\n  namespace: default\n  uid: " + UID + "\n"
-        + metadataExtra + "spec:\n" + spec;
+    String yaml =
+        "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: raycluster-sample\n  namespace: default\n  uid: "
+            + UID
+            + "\n"
+            + metadataExtra
+            + "spec:\n"
+            + spec;
     return new RayClusterView(Serialization.unmarshal(yaml, GenericKubernetesResource.class));
   }
 
@@ -29,15 +38,23 @@ final class UpstreamSpecs {
     return cluster("", spec);
   }
 
-  /** A head group with one Ray container, plus {@code extra} lines at headGroupSpec level (indent 4). */
+  /**
+   * A head group with one Ray container, plus {@code extra} lines at headGroupSpec level (indent
+   * 4).
+   */
   static String head(String extra) {
-    return "  headGroupSpec:\n" + extra
+    return "  headGroupSpec:\n"
+        + extra
         + "    template:\n      spec:\n        containers:\n        - name: ray-head\n          image: rayproject/ray:2.52.0\n";
   }
 
-  /** One worker group {@code worker-group} (replicas 1, min 0, max 5), plus {@code extra} lines (indent 4). */
+  /**
+   * One worker group {@code worker-group} (replicas 1, min 0, max 5), plus {@code extra} lines
+   * (indent 4).
+   */
   static String worker(String extra) {
-    return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n" + extra
+    return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n"
+        + extra
         + "    template:\n      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n";
   }
 }

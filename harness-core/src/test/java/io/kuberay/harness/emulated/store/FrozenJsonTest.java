@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class FrozenJsonTest {
 
   @Test
-  @DisplayName("a frozen map reads like its source, serializes to the same JSON inside other maps, and cannot change")
+  @DisplayName(
+      "a frozen map reads like its source, serializes to the same JSON inside other maps, and cannot change")
   void frozen() {
     Map<String, Object> source = new LinkedHashMap<>();
     source.put("group", "ray.io");
@@ -23,7 +24,9 @@ class FrozenJsonTest {
     Map<String, Object> crd = new LinkedHashMap<>();
     crd.put("kind", "CustomResourceDefinition");
     crd.put("spec", frozen);
-    assertThat(JsonText.readObject(JsonText.write(crd))).isEqualTo(Map.of("kind", "CustomResourceDefinition", "spec", source));
-    assertThatThrownBy(() -> frozen.put("scope", "Namespaced")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(JsonText.readObject(JsonText.write(crd)))
+        .isEqualTo(Map.of("kind", "CustomResourceDefinition", "spec", source));
+    assertThatThrownBy(() -> frozen.put("scope", "Namespaced"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 }

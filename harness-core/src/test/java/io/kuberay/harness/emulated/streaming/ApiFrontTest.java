@@ -1,15 +1,10 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.kuberay.harness.emulated.api.ApiDispatcher;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.store.ObjectStore;
-import io.kuberay.harness.emulated.store.ResourceRef;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -19,6 +14,11 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.emulated.api.ApiDispatcher;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -35,7 +35,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -54,7 +53,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -65,15 +63,15 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
-import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The HTTPS front as a client sees it: TLS that only the environment's CA vouches for, the bearer token on
- * every request (401 and no effect without it), REST, HTTP and WebSocket watches, logs, exec over the channel
- * protocol, and port-forward over SPDY both tunneled in a WebSocket and on a raw upgrade.
+ * The HTTPS front as a client sees it: TLS that only the environment's CA vouches for, the bearer
+ * token on every request (401 and no effect without it), REST, HTTP and WebSocket watches, logs,
+ * exec over the channel protocol, and port-forward over SPDY both tunneled in a WebSocket and on a
+ * raw upgrade.
  */
 class ApiFrontTest {
 
@@ -90,7 +88,9 @@ class ApiFrontTest {
 
   @BeforeEach
   void start() throws Exception {
-    dispatcher.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
+    dispatcher.create(
+        "/api/v1/namespaces",
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
     front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1), 0, serviceAccounts);
     trustingTheCa = trusting(front.credentials().certificates());
     http = HttpClient.newBuilder().sslContext(trustingTheCa).connectTimeout(WAIT).build();
@@ -106,27 +106,44 @@ class ApiFrontTest {
     echo.close();
   }
 
-  // ---- TLS and credentials ---------------------------------------------------------------------------
+  // ---- TLS and credentials
+  // ---------------------------------------------------------------------------
 
   @Test
   void tlsIsVerifiedAgainstTheEnvironmentsCaOnly() throws Exception {
     assertThat(get("/api/v1/namespaces", token()).statusCode()).isEqualTo(200);
     HttpClient defaultTrust = HttpClient.newBuilder().connectTimeout(WAIT).build();
-    assertThatThrownBy(() -> defaultTrust.send(request("/api/v1/namespaces", token()).build(), HttpResponse.BodyHandlers.ofString()))
+    assertThatThrownBy(
+            () ->
+                defaultTrust.send(
+                    request("/api/v1/namespaces", token()).build(),
+                    HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class);
-    HttpClient otherCa = HttpClient.newBuilder().sslContext(trusting(ApiCertificates.generate())).connectTimeout(WAIT).build();
-    assertThatThrownBy(() -> otherCa.send(request("/api/v1/namespaces", token()).build(), HttpResponse.BodyHandlers.ofString()))
+    HttpClient otherCa =
+        HttpClient.newBuilder()
+            .sslContext(trusting(ApiCertificates.generate()))
+            .connectTimeout(WAIT)
+            .build();
+    assertThatThrownBy(
+            () ->
+                otherCa.send(
+                    request("/api/v1/namespaces", token()).build(),
+                    HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(SSLHandshakeException.class);
   }
 
   @Test
   void requestsWithoutTheTokenGetKubeApiserversUnauthorizedStatus() throws Exception {
-    for (Optional<String> bad : List.of(Optional.<String>empty(), Optional.of("wrong"), Optional.of(token() + "x"))) {
+    for (Optional<String> bad :
+        List.of(Optional.<String>empty(), Optional.of("wrong"), Optional.of(token() + "x"))) {
       HttpResponse<String> response = get("/api/v1/namespaces", bad);
       assertThat(response.statusCode()).as("token %s", bad).isEqualTo(401);
       assertThat(JsonText.readObject(response.body()))
-          .containsEntry("kind", "Status").containsEntry("status", "Failure").containsEntry("reason", "Unauthorized")
-          .containsEntry("message", "Unauthorized").containsEntry("code", 401);
+          .containsEntry("kind", "Status")
+          .containsEntry("status", "Failure")
+          .containsEntry("reason", "Unauthorized")
+          .containsEntry("message", "Unauthorized")
+          .containsEntry("code", 401);
     }
     assertThat(get("/version", Optional.of("wrong")).statusCode()).isEqualTo(401);
   }
@@ -134,7 +151,9 @@ class ApiFrontTest {
   @Test
   void aServiceAccountsTokenIsAcceptedOnceIssuedAndOnlyExactly() throws Exception {
     String token = serviceAccounts.issue("default", "autoscaler");
-    assertThat(serviceAccounts.issue("default", "autoscaler")).as("one token per service account").isEqualTo(token);
+    assertThat(serviceAccounts.issue("default", "autoscaler"))
+        .as("one token per service account")
+        .isEqualTo(token);
     assertThat(serviceAccounts.issue("other", "autoscaler")).isNotEqualTo(token);
     assertThat(get("/api/v1/namespaces", Optional.of(token)).statusCode()).isEqualTo(200);
     assertThat(get("/api/v1/namespaces", Optional.of(token + "x")).statusCode()).isEqualTo(401);
@@ -143,55 +162,103 @@ class ApiFrontTest {
 
   @Test
   void deleteWithAWrongTokenChangesNothing() throws Exception {
-    dispatcher.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "keep")));
+    dispatcher.create(
+        "/api/v1/namespaces",
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "keep")));
     for (Optional<String> bad : List.of(Optional.<String>empty(), Optional.of("wrong"))) {
-      HttpResponse<String> denied = http.send(request("/api/v1/namespaces/keep", bad).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> denied =
+          http.send(
+              request("/api/v1/namespaces/keep", bad).DELETE().build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(denied.statusCode()).isEqualTo(401);
     }
     assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isPresent();
-    HttpResponse<String> deleted = http.send(request("/api/v1/namespaces/keep", token()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> deleted =
+        http.send(
+            request("/api/v1/namespaces/keep", token()).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(deleted.statusCode()).isEqualTo(200);
     // Terminating first, then gone once the namespace controller has emptied it.
     assertThat(deleted.body()).contains("\"phase\":\"Terminating\"");
-    Awaitility.await("namespace keep removed after its deletion").atMost(WAIT)
-        .untilAsserted(() -> assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isEmpty());
+    Awaitility.await("namespace keep removed after its deletion")
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(dispatcher.store().get(ResourceRef.NAMESPACES, null, "keep")).isEmpty());
   }
 
   @Test
   void theKubeconfigCarriesTheCaAndTokenAndFabric8WatchesThroughIt() throws Exception {
     String kubeconfig = front.credentials().kubeconfig(front.url());
-    assertThat(kubeconfig).contains("server: https://127.0.0.1:" + front.port()).contains("token: " + front.credentials().token());
-    String caData = kubeconfig.lines().filter(l -> l.contains("certificate-authority-data:")).findFirst().orElseThrow().split(": ")[1];
-    assertThat(new String(Base64.getDecoder().decode(caData), StandardCharsets.US_ASCII)).isEqualTo(front.credentials().certificates().caPem());
+    assertThat(kubeconfig)
+        .contains("server: https://127.0.0.1:" + front.port())
+        .contains("token: " + front.credentials().token());
+    String caData =
+        kubeconfig
+            .lines()
+            .filter(l -> l.contains("certificate-authority-data:"))
+            .findFirst()
+            .orElseThrow()
+            .split(": ")[1];
+    assertThat(new String(Base64.getDecoder().decode(caData), StandardCharsets.US_ASCII))
+        .isEqualTo(front.credentials().certificates().caPem());
 
     List<String> seen = new CopyOnWriteArrayList<>();
-    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
-        Watch watch = client.namespaces().watch(new Watcher<Namespace>() {
-          @Override
-          public void eventReceived(Action action, Namespace ns) {
-            seen.add(action + " " + ns.getMetadata().getName());
-          }
+    try (KubernetesClient client =
+            new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfig)).build();
+        Watch watch =
+            client
+                .namespaces()
+                .watch(
+                    new Watcher<Namespace>() {
+                      @Override
+                      public void eventReceived(Action action, Namespace ns) {
+                        seen.add(action + " " + ns.getMetadata().getName());
+                      }
 
-          @Override
-          public void onClose(WatcherException cause) {}
-        })) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("from-fabric8").endMetadata().build()).create();
-      Awaitility.await("a watch event for the namespace from-fabric8 over the front's WebSocket; seen " + seen).atMost(WAIT).until(() -> seen.contains("ADDED from-fabric8"));
-      assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName()).contains("default", "from-fabric8");
+                      @Override
+                      public void onClose(WatcherException cause) {}
+                    })) {
+      client
+          .namespaces()
+          .resource(
+              new NamespaceBuilder()
+                  .withNewMetadata()
+                  .withName("from-fabric8")
+                  .endMetadata()
+                  .build())
+          .create();
+      Awaitility.await(
+              "a watch event for the namespace from-fabric8 over the front's WebSocket; seen "
+                  + seen)
+          .atMost(WAIT)
+          .until(() -> seen.contains("ADDED from-fabric8"));
+      assertThat(client.namespaces().list().getItems())
+          .extracting(n -> n.getMetadata().getName())
+          .contains("default", "from-fabric8");
     }
   }
 
-  // ---- watches and logs ------------------------------------------------------------------------------
+  // ---- watches and logs
+  // ------------------------------------------------------------------------------
 
   @Test
   void anHttpWatchStreamsStoreEventsAsChunkedJsonLines() throws Exception {
-    assertThat(get("/api/v1/namespaces?watch=true", Optional.of("wrong")).statusCode()).isEqualTo(401);
-    HttpResponse<Stream<String>> watch = http.sendAsync(request("/api/v1/namespaces?watch=true", token()).build(), HttpResponse.BodyHandlers.ofLines())
-        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(get("/api/v1/namespaces?watch=true", Optional.of("wrong")).statusCode())
+        .isEqualTo(401);
+    HttpResponse<Stream<String>> watch =
+        http.sendAsync(
+                request("/api/v1/namespaces?watch=true", token()).build(),
+                HttpResponse.BodyHandlers.ofLines())
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(watch.statusCode()).isEqualTo(200);
     assertThat(watch.headers().firstValue("Transfer-Encoding")).hasValue("chunked");
-    CompletableFuture<String> added = CompletableFuture.supplyAsync(() -> watch.body().filter(l -> l.contains("\"watched\"")).findFirst().orElse(""));
-    dispatcher.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "watched")));
+    CompletableFuture<String> added =
+        CompletableFuture.supplyAsync(
+            () -> watch.body().filter(l -> l.contains("\"watched\"")).findFirst().orElse(""));
+    dispatcher.create(
+        "/api/v1/namespaces",
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "watched")));
     Map<String, Object> event = JsonText.readObject(added.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertThat(event).containsEntry("type", "ADDED");
     watch.body().close();
@@ -203,21 +270,28 @@ class ApiFrontTest {
     HttpResponse<String> tail = get(POD + "/log?tailLines=1", token());
     assertThat(tail.statusCode()).isEqualTo(200);
     assertThat(tail.body()).isEqualTo("line2\n");
-    assertThat(get("/api/v1/namespaces/default/pods/missing/log", token()).statusCode()).isEqualTo(404);
+    assertThat(get("/api/v1/namespaces/default/pods/missing/log", token()).statusCode())
+        .isEqualTo(404);
   }
 
-  // ---- exec ------------------------------------------------------------------------------------------
+  // ---- exec
+  // ------------------------------------------------------------------------------------------
 
   @Test
   void execOverTheV5ChannelProtocolRunsTheCommandAndReportsItsStatus() throws Exception {
     Channels channels = new Channels();
-    WebSocket ws = http.newWebSocketBuilder().header("Authorization", "Bearer " + front.credentials().token()).subprotocols("v5.channel.k8s.io", "v4.channel.k8s.io")
-        .buildAsync(wss(POD + "/exec?command=id&command=-un&stdout=true&stderr=true"), channels).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .header("Authorization", "Bearer " + front.credentials().token())
+            .subprotocols("v5.channel.k8s.io", "v4.channel.k8s.io")
+            .buildAsync(wss(POD + "/exec?command=id&command=-un&stdout=true&stderr=true"), channels)
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(ws.getSubprotocol()).isEqualTo("v5.channel.k8s.io");
     channels.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(channels.text(ChannelProtocol.STDOUT)).isEqualTo("root\n");
     assertThat(channels.text(ChannelProtocol.STDERR)).isEqualTo("warn\n");
-    assertThat(JsonText.readObject(channels.text(ChannelProtocol.ERROR))).containsEntry("status", "Success");
+    assertThat(JsonText.readObject(channels.text(ChannelProtocol.ERROR)))
+        .containsEntry("status", "Success");
     assertThat(pods.execs.get()).isEqualTo(1);
   }
 
@@ -228,42 +302,67 @@ class ApiFrontTest {
       if (!bad.isEmpty()) {
         builder.header("Authorization", bad);
       }
-      CompletableFuture<WebSocket> opened = builder.buildAsync(wss(POD + "/exec?command=id&stdout=true"), new Channels());
+      CompletableFuture<WebSocket> opened =
+          builder.buildAsync(wss(POD + "/exec?command=id&stdout=true"), new Channels());
       assertThatThrownBy(() -> opened.get(WAIT.toSeconds(), TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class, e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+          .cause()
+          .isInstanceOfSatisfying(
+              WebSocketHandshakeException.class,
+              e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
     }
     assertThat(pods.execs.get()).isZero();
   }
 
   @Test
   void execWithoutAChannelProtocolIsABadRequest() throws Exception {
-    CompletableFuture<WebSocket> opened = http.newWebSocketBuilder().header("Authorization", "Bearer " + front.credentials().token())
-        .buildAsync(wss(POD + "/exec?command=id&stdout=true"), new Channels());
+    CompletableFuture<WebSocket> opened =
+        http.newWebSocketBuilder()
+            .header("Authorization", "Bearer " + front.credentials().token())
+            .buildAsync(wss(POD + "/exec?command=id&stdout=true"), new Channels());
     assertThatThrownBy(() -> opened.get(WAIT.toSeconds(), TimeUnit.SECONDS))
-        .cause().isInstanceOfSatisfying(WebSocketHandshakeException.class, e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
+        .cause()
+        .isInstanceOfSatisfying(
+            WebSocketHandshakeException.class,
+            e -> assertThat(e.getResponse().statusCode()).isEqualTo(400));
   }
 
-  // ---- port-forward ----------------------------------------------------------------------------------
+  // ---- port-forward
+  // ----------------------------------------------------------------------------------
 
   @Test
   void portForwardTunneledInAWebSocketReachesThePodsPort() throws Exception {
     // kubectl's framing, from Netty's client-side codecs: masked WebSocket frames carrying SPDY.
-    EmbeddedChannel client = new EmbeddedChannel(
-        new WebSocket13FrameDecoder(false, false, ApiFrontHandler.MAX_MESSAGE), new WebSocket13FrameEncoder(true), new WebSocketTunnel(), new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+    EmbeddedChannel client =
+        new EmbeddedChannel(
+            new WebSocket13FrameDecoder(false, false, ApiFrontHandler.MAX_MESSAGE),
+            new WebSocket13FrameEncoder(true),
+            new WebSocketTunnel(),
+            new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
     try (SSLSocket socket = open()) {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
-      out.write(upgrade(POD + "/portforward", Optional.of(front.credentials().token()), "websocket", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Protocol: " + StreamUpgrades.TUNNELED_PORT_FORWARD + "\r\n"));
+      out.write(
+          upgrade(
+              POD + "/portforward",
+              Optional.of(front.credentials().token()),
+              "websocket",
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Protocol: "
+                  + StreamUpgrades.TUNNELED_PORT_FORWARD
+                  + "\r\n"));
       String head = readHead(in);
-      assertThat(head).startsWith("HTTP/1.1 101").contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=").containsIgnoringCase("Sec-WebSocket-Protocol: " + StreamUpgrades.TUNNELED_PORT_FORWARD);
+      assertThat(head)
+          .startsWith("HTTP/1.1 101")
+          .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
+          .containsIgnoringCase("Sec-WebSocket-Protocol: " + StreamUpgrades.TUNNELED_PORT_FORWARD);
       for (ByteBuf b : openForward(client, "hello through the tunnel")) {
         out.write(ByteBufUtil.getBytes(b));
         b.release();
       }
       out.flush();
-      assertThat(awaitEcho(in, client, "hello through the tunnel")).contains("hello through the tunnel");
+      assertThat(awaitEcho(in, client, "hello through the tunnel"))
+          .contains("hello through the tunnel");
     }
     client.finishAndReleaseAll();
   }
@@ -274,18 +373,27 @@ class ApiFrontTest {
     try (SSLSocket socket = open()) {
       OutputStream out = socket.getOutputStream();
       InputStream in = socket.getInputStream();
-      out.write(upgrade(POD + "/portforward", Optional.of(front.credentials().token()), "SPDY/3.1", "X-Stream-Protocol-Version: portforward.k8s.io\r\n"));
-      // Sent at once, before the 101: the SPDY codec must get what arrives right behind the request.
+      out.write(
+          upgrade(
+              POD + "/portforward",
+              Optional.of(front.credentials().token()),
+              "SPDY/3.1",
+              "X-Stream-Protocol-Version: portforward.k8s.io\r\n"));
+      // Sent at once, before the 101: the SPDY codec must get what arrives right behind the
+      // request.
       for (ByteBuf b : openForward(client, "hello over spdy")) {
         out.write(ByteBufUtil.getBytes(b));
         b.release();
       }
       out.flush();
-      assertThat(readHead(in)).startsWith("HTTP/1.1 101").containsIgnoringCase("X-Stream-Protocol-Version: portforward.k8s.io");
+      assertThat(readHead(in))
+          .startsWith("HTTP/1.1 101")
+          .containsIgnoringCase("X-Stream-Protocol-Version: portforward.k8s.io");
       // The first SYN_REPLY as bytes: spdystream (kubectl) cannot read one without a header block.
       byte[] frameHead = in.readNBytes(8);
       assertThat(frameHead).startsWith(0x80, 0x03, 0x00, 0x02);
-      int length = ((frameHead[5] & 0xFF) << 16) | ((frameHead[6] & 0xFF) << 8) | (frameHead[7] & 0xFF);
+      int length =
+          ((frameHead[5] & 0xFF) << 16) | ((frameHead[6] & 0xFF) << 8) | (frameHead[7] & 0xFF);
       assertThat(length).as("SYN_REPLY length: stream id plus a header block").isGreaterThan(4);
       client.writeInbound(Unpooled.wrappedBuffer(frameHead));
       assertThat(awaitEcho(in, client, "hello over spdy")).contains("hello over spdy");
@@ -297,52 +405,98 @@ class ApiFrontTest {
   void portForwardWithoutTheTokenIsRefused() throws Exception {
     for (Optional<String> bad : List.of(Optional.<String>empty(), Optional.of("wrong"))) {
       try (SSLSocket socket = open()) {
-        socket.getOutputStream().write(upgrade(POD + "/portforward", bad, "websocket", "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Protocol: " + StreamUpgrades.TUNNELED_PORT_FORWARD + "\r\n"));
+        socket
+            .getOutputStream()
+            .write(
+                upgrade(
+                    POD + "/portforward",
+                    bad,
+                    "websocket",
+                    "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Protocol: "
+                        + StreamUpgrades.TUNNELED_PORT_FORWARD
+                        + "\r\n"));
         assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 401");
       }
       try (SSLSocket socket = open()) {
-        socket.getOutputStream().write(upgrade(POD + "/portforward", bad, "SPDY/3.1", "X-Stream-Protocol-Version: portforward.k8s.io\r\n"));
+        socket
+            .getOutputStream()
+            .write(
+                upgrade(
+                    POD + "/portforward",
+                    bad,
+                    "SPDY/3.1",
+                    "X-Stream-Protocol-Version: portforward.k8s.io\r\n"));
         assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 401");
       }
     }
     assertThat(pods.reached.get()).isZero();
   }
 
-  // ---- helpers ---------------------------------------------------------------------------------------
+  // ---- helpers
+  // ---------------------------------------------------------------------------------------
 
   private SSLSocket open() throws IOException {
-    SSLSocket socket = (SSLSocket) trustingTheCa.getSocketFactory().createSocket("127.0.0.1", front.port());
+    SSLSocket socket =
+        (SSLSocket) trustingTheCa.getSocketFactory().createSocket("127.0.0.1", front.port());
     socket.setSoTimeout((int) WAIT.toMillis());
     return socket;
   }
 
-  private static byte[] upgrade(String path, Optional<String> token, String protocol, String moreHeaders) {
-    return ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + token.map(t -> "Authorization: Bearer " + t + "\r\n").orElse("")
-        + "Connection: Upgrade\r\nUpgrade: " + protocol + "\r\n" + moreHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII);
+  private static byte[] upgrade(
+      String path, Optional<String> token, String protocol, String moreHeaders) {
+    return ("GET "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            + token.map(t -> "Authorization: Bearer " + t + "\r\n").orElse("")
+            + "Connection: Upgrade\r\nUpgrade: "
+            + protocol
+            + "\r\n"
+            + moreHeaders
+            + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** Reads SPDY data on stream 3 until it holds {@code expected}; bounded by the socket's read timeout. */
-  private static String awaitEcho(InputStream in, EmbeddedChannel client, String expected) throws IOException {
+  /**
+   * Reads SPDY data on stream 3 until it holds {@code expected}; bounded by the socket's read
+   * timeout.
+   */
+  private static String awaitEcho(InputStream in, EmbeddedChannel client, String expected)
+      throws IOException {
     StringBuilder echoed = new StringBuilder();
     byte[] buf = new byte[8192];
     while (!echoed.toString().contains(expected)) {
       int n = in.read(buf);
-      assertThat(n).as("connection open while waiting for the echo; got so far: %s", echoed).isPositive();
+      assertThat(n)
+          .as("connection open while waiting for the echo; got so far: %s", echoed)
+          .isPositive();
       client.writeInbound(Unpooled.wrappedBuffer(buf, 0, n));
       echoed.append(dataOn(client, 3));
     }
     return echoed.toString();
   }
 
-  /** The error and data streams kubectl opens for one connection, then {@code payload} on the data stream. */
+  /**
+   * The error and data streams kubectl opens for one connection, then {@code payload} on the data
+   * stream.
+   */
   private List<ByteBuf> openForward(EmbeddedChannel spdy, String payload) {
     DefaultSpdySynStreamFrame error = new DefaultSpdySynStreamFrame(1, 0, (byte) 0);
-    error.headers().add("streamtype", "error").add("port", Integer.toString(echo.getLocalPort())).add("requestid", "0");
+    error
+        .headers()
+        .add("streamtype", "error")
+        .add("port", Integer.toString(echo.getLocalPort()))
+        .add("requestid", "0");
     error.setLast(true);
     DefaultSpdySynStreamFrame data = new DefaultSpdySynStreamFrame(3, 0, (byte) 0);
-    data.headers().add("streamtype", "data").add("port", Integer.toString(echo.getLocalPort())).add("requestid", "0");
-    spdy.writeOutbound(error, data, new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)));
+    data.headers()
+        .add("streamtype", "data")
+        .add("port", Integer.toString(echo.getLocalPort()))
+        .add("requestid", "0");
+    spdy.writeOutbound(
+        error,
+        data,
+        new DefaultSpdyDataFrame(3, Unpooled.copiedBuffer(payload, StandardCharsets.UTF_8)));
     List<ByteBuf> out = new ArrayList<>();
     for (ByteBuf b; (b = spdy.readOutbound()) != null; ) {
       out.add(b);
@@ -395,7 +549,8 @@ class ApiFrontTest {
     KeyStore trust = KeyStore.getInstance("PKCS12");
     trust.load(null, null);
     trust.setCertificateEntry("ca", certificates.ca());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(trust);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
@@ -407,13 +562,15 @@ class ApiFrontTest {
       try {
         Socket s = echo.accept();
         pods.reached.incrementAndGet();
-        Thread t = new Thread(() -> {
-          try (s) {
-            s.getInputStream().transferTo(s.getOutputStream());
-          } catch (IOException ignored) {
-            // the forward ended
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try (s) {
+                    s.getInputStream().transferTo(s.getOutputStream());
+                  } catch (IOException ignored) {
+                    // the forward ended
+                  }
+                });
         t.setDaemon(true);
         t.start();
       } catch (IOException e) {
@@ -463,14 +620,25 @@ class ApiFrontTest {
     }
   }
 
-  /** One pod, {@code p}; exec prints fixed output; reach counts and points at the test's echo server. */
+  /**
+   * One pod, {@code p}; exec prints fixed output; reach counts and points at the test's echo
+   * server.
+   */
   private final class FakePods implements PodStreams {
     final AtomicInteger execs = new AtomicInteger();
     final AtomicInteger reached = new AtomicInteger();
 
     @Override
     public Optional<Pod> pod(String namespace, String name) {
-      return "p".equals(name) ? Optional.of(new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build()) : Optional.empty();
+      return "p".equals(name)
+          ? Optional.of(
+              new PodBuilder()
+                  .withNewMetadata()
+                  .withNamespace(namespace)
+                  .withName(name)
+                  .endMetadata()
+                  .build())
+          : Optional.empty();
     }
 
     @Override

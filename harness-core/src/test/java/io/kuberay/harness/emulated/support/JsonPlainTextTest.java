@@ -13,7 +13,8 @@ class JsonPlainTextTest {
 
   @Test
   void writesWhatTheStoreWrites() {
-    // The RayService cluster hash is computed over this text: it must not change with the helper the operator uses.
+    // The RayService cluster hash is computed over this text: it must not change with the helper
+    // the operator uses.
     Map<String, Object> group = new LinkedHashMap<>();
     group.put("name", "small-group");
     group.put("replicas", 1);
@@ -23,13 +24,18 @@ class JsonPlainTextTest {
     spec.put("groups", List.of(group));
     assertThat(Json.write(spec))
         .isEqualTo(JsonText.write(spec))
-        .isEqualTo("{\"rayVersion\":\"2.52.0\",\"empty\":null,\"groups\":[{\"name\":\"small-group\",\"replicas\":1}]}");
+        .isEqualTo(
+            "{\"rayVersion\":\"2.52.0\",\"empty\":null,\"groups\":[{\"name\":\"small-group\",\"replicas\":1}]}");
   }
 
   @Test
   void readsObjectsOnly() {
     assertThat(Json.readObject("{\"applications\":{}}")).containsOnlyKeys("applications");
-    assertThatThrownBy(() -> Json.readObject("[1]")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a JSON object");
-    assertThatThrownBy(() -> Json.readObject("{")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON");
+    assertThatThrownBy(() -> Json.readObject("[1]"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a JSON object");
+    assertThatThrownBy(() -> Json.readObject("{"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not valid JSON");
   }
 }

@@ -14,10 +14,11 @@ class LocalExecTest {
 
   @Test
   void capturesStdoutStderrExitCodeWithEnvAndDirectory(@TempDir Path dir) throws Exception {
-    ExecResult r = LocalExec.of(List.of("bash", "-c", "echo out-$GREETING; pwd; echo err >&2; exit 3"))
-        .withEnv(Map.of("GREETING", "hi"))
-        .inDirectory(dir)
-        .run();
+    ExecResult r =
+        LocalExec.of(List.of("bash", "-c", "echo out-$GREETING; pwd; echo err >&2; exit 3"))
+            .withEnv(Map.of("GREETING", "hi"))
+            .inDirectory(dir)
+            .run();
 
     assertThat(r.stdout()).isEqualTo("out-hi\n" + dir.toRealPath().toString() + "\n");
     assertThat(r.stderr()).isEqualTo("err\n");
@@ -27,9 +28,10 @@ class LocalExecTest {
 
   @Test
   void timeoutKillsTheWholeTreeAndReports124() {
-    ExecResult r = LocalExec.of(List.of("bash", "-c", "echo started; sleep 300 & sleep 300; echo never"))
-        .withTimeout(Duration.ofMillis(700))
-        .run();
+    ExecResult r =
+        LocalExec.of(List.of("bash", "-c", "echo started; sleep 300 & sleep 300; echo never"))
+            .withTimeout(Duration.ofMillis(700))
+            .run();
 
     assertThat(r.exitCode()).isEqualTo(LocalExec.TIMEOUT_EXIT_CODE);
     assertThat(r.stdout()).isEqualTo("started\n");
@@ -39,7 +41,11 @@ class LocalExecTest {
 
   @Test
   void cleanEnvironmentHasOnlyTheGivenVariables() {
-    ExecResult r = LocalExec.of(List.of("/usr/bin/env")).withoutInheritedEnv().withEnv(Map.of("ONLY", "1")).run();
+    ExecResult r =
+        LocalExec.of(List.of("/usr/bin/env"))
+            .withoutInheritedEnv()
+            .withEnv(Map.of("ONLY", "1"))
+            .run();
 
     assertThat(r.stdout().strip()).isEqualTo("ONLY=1");
   }

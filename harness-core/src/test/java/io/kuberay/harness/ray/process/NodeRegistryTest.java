@@ -24,19 +24,30 @@ class NodeRegistryTest {
     Process deadOwner = new ProcessBuilder("true").start();
     deadOwner.waitFor();
     Files.createDirectories(stateDir);
-    Files.writeString(stateDir.resolve("leaked1.properties"), String.join("\n",
-        "nodeId=leaked1", "name=rc-head-leaked", "pid=" + leaked.pid(),
-        "start=" + NodeRegistry.startMillis(leaked.toHandle()), "ownerPid=" + deadOwner.pid(), "ownerStart=1",
-        "tempDir=" + dir.resolve("krh-leaked")));
+    Files.writeString(
+        stateDir.resolve("leaked1.properties"),
+        String.join(
+            "\n",
+            "nodeId=leaked1",
+            "name=rc-head-leaked",
+            "pid=" + leaked.pid(),
+            "start=" + NodeRegistry.startMillis(leaked.toHandle()),
+            "ownerPid=" + deadOwner.pid(),
+            "ownerStart=1",
+            "tempDir=" + dir.resolve("krh-leaked")));
     // bash forks its two sleeps a moment after it starts: take the tree once all three exist.
-    List<ProcessHandle> tree = Awaitility.await("bash and its two sleeps").atMost(Duration.ofSeconds(10))
-        .until(() -> List.copyOf(ProcessTree.snapshot(leaked.toHandle())), t -> t.size() == 3);
+    List<ProcessHandle> tree =
+        Awaitility.await("bash and its two sleeps")
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> List.copyOf(ProcessTree.snapshot(leaked.toHandle())), t -> t.size() == 3);
 
     List<String> reclaimed = new NodeRegistry(stateDir).reclaimOrphans();
 
     assertThat(reclaimed).singleElement().asString().contains("rc-head-leaked");
-    // Killed processes whose parent died may linger as zombies where pid 1 does not reap: dead all the same.
-    Awaitility.await("leaked processes " + tree).atMost(Duration.ofSeconds(10))
+    // Killed processes whose parent died may linger as zombies where pid 1 does not reap: dead all
+    // the same.
+    Awaitility.await("leaked processes " + tree)
+        .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(tree).noneMatch(ProcessTree::running));
     assertThat(leakedTemp.getParent().getParent()).doesNotExist();
     assertThat(stateDir.resolve("leaked1.properties")).doesNotExist();
@@ -64,7 +75,9 @@ class NodeRegistryTest {
     pb.environment().put(NodeRegistry.MARKER_ENV, "findme42");
     Process p = pb.start();
     try {
-      assertThat(NodeRegistry.markedProcesses("findme42")).extracting(ProcessHandle::pid).containsExactly(p.pid());
+      assertThat(NodeRegistry.markedProcesses("findme42"))
+          .extracting(ProcessHandle::pid)
+          .containsExactly(p.pid());
       assertThat(NodeRegistry.markedProcesses("findme4")).isEmpty();
     } finally {
       p.destroyForcibly().waitFor();
@@ -89,10 +102,13 @@ class NodeRegistryTest {
     Files.setLastModifiedTime(unrelated, twoHoursAgo);
     NodeRegistry registry = new NodeRegistry(stateDir);
     registry.record("register", ProcessHandle.current(), "rc-head", registered);
-    // A node of a JVM with another registry: its processes name the dir (Ray's --temp-dir); here bash's $0.
-    Process user = new ProcessBuilder("bash", "-c", "sleep 300; true", "--temp-dir=" + inUse).start();
+    // A node of a JVM with another registry: its processes name the dir (Ray's --temp-dir); here
+    // bash's $0.
+    Process user =
+        new ProcessBuilder("bash", "-c", "sleep 300; true", "--temp-dir=" + inUse).start();
     try {
-      Awaitility.await("bash to show " + inUse + " in its command line").atMost(Duration.ofSeconds(10))
+      Awaitility.await("bash to show " + inUse + " in its command line")
+          .atMost(Duration.ofSeconds(10))
           .until(() -> NodeRegistry.namedByALiveProcess(inUse));
       assertThat(registry.removeUnreferenced(tmp, Duration.ofHours(1))).isEqualTo(1);
     } finally {

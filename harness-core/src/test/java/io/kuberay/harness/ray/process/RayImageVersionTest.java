@@ -10,20 +10,20 @@ class RayImageVersionTest {
 
   @ParameterizedTest(name = "{0} holds Ray {1}")
   @CsvSource({
-      "rayproject/ray:2.9.0, 2.9.0",
-      "rayproject/ray:2.46.0-py311, 2.46.0",
-      "rayproject/ray:2.41.0-py310-gpu, 2.41.0",
-      "rayproject/ray:2.34.0-cpu, 2.34.0",
-      "rayproject/ray:2.52.0-py312-aarch64, 2.52.0",
-      "rayproject/ray:2.46.0-py311-cu121, 2.46.0",
-      "rayproject/ray-ml:2.9.0-py310-gpu, 2.9.0",
-      "rayproject/ray-llm:2.46.0-py311-cu124, 2.46.0",
-      "docker.io/rayproject/ray:2.41.0, 2.41.0",
-      "registry.local:5000/mirror/rayproject/ray:2.34.0, 2.34.0",
-      "kuberay-harness/ray:2.52.0, 2.52.0",
-      "rayproject/ray:2.52.0@sha256:0123abcd, 2.52.0",
-      "rayproject/ray:2.53.0.6b9a9c-py311, 2.53.0",
-      "RayProject/Ray:2.9.0, 2.9.0",
+    "rayproject/ray:2.9.0, 2.9.0",
+    "rayproject/ray:2.46.0-py311, 2.46.0",
+    "rayproject/ray:2.41.0-py310-gpu, 2.41.0",
+    "rayproject/ray:2.34.0-cpu, 2.34.0",
+    "rayproject/ray:2.52.0-py312-aarch64, 2.52.0",
+    "rayproject/ray:2.46.0-py311-cu121, 2.46.0",
+    "rayproject/ray-ml:2.9.0-py310-gpu, 2.9.0",
+    "rayproject/ray-llm:2.46.0-py311-cu124, 2.46.0",
+    "docker.io/rayproject/ray:2.41.0, 2.41.0",
+    "registry.local:5000/mirror/rayproject/ray:2.34.0, 2.34.0",
+    "kuberay-harness/ray:2.52.0, 2.52.0",
+    "rayproject/ray:2.52.0@sha256:0123abcd, 2.52.0",
+    "rayproject/ray:2.53.0.6b9a9c-py311, 2.53.0",
+    "RayProject/Ray:2.9.0, 2.9.0",
   })
   void aRayImageTagNamesItsRelease(String image, String version) {
     RayImageVersion v = RayImageVersion.of(image);
@@ -33,8 +33,15 @@ class RayImageVersionTest {
   }
 
   @ParameterizedTest(name = "{0} is Ray's, with no version")
-  @ValueSource(strings = {"rayproject/ray:latest", "rayproject/ray", "rayproject/ray:nightly-py311",
-      "rayproject/ray:latest-gpu", "registry.local:5000/rayproject/ray", "rayproject/ray:2.9"})
+  @ValueSource(
+      strings = {
+        "rayproject/ray:latest",
+        "rayproject/ray",
+        "rayproject/ray:nightly-py311",
+        "rayproject/ray:latest-gpu",
+        "registry.local:5000/rayproject/ray",
+        "rayproject/ray:2.9"
+      })
   void aRayImageWithoutAReleaseTagHasNoVersion(String image) {
     RayImageVersion v = RayImageVersion.of(image);
 
@@ -43,8 +50,15 @@ class RayImageVersionTest {
   }
 
   @ParameterizedTest(name = "{0} is not Ray's")
-  @ValueSource(strings = {"myorg/ray-app:1.2.0", "busybox", "python:3.11", "registry.local:5000/ray-app:2.9.0",
-      "myorg/rayproject:2.9.0", "myray:2.46.0"})
+  @ValueSource(
+      strings = {
+        "myorg/ray-app:1.2.0",
+        "busybox",
+        "python:3.11",
+        "registry.local:5000/ray-app:2.9.0",
+        "myorg/rayproject:2.9.0",
+        "myray:2.46.0"
+      })
   void otherImagesAreNotRayImages(String image) {
     RayImageVersion v = RayImageVersion.of(image);
 

@@ -10,9 +10,10 @@ class RayPythonsTest {
 
   @Test
   void mapsVersionsToPythons() {
-    assertThat(RayPythons.parse(" 2.9.0=/opt/ray-2.9/bin/python, 2.46.0 = /opt/ray-2.46/bin/python ,"))
-        .containsExactly(entry("2.9.0", "/opt/ray-2.9/bin/python"),
-            entry("2.46.0", "/opt/ray-2.46/bin/python"));
+    assertThat(
+            RayPythons.parse(" 2.9.0=/opt/ray-2.9/bin/python, 2.46.0 = /opt/ray-2.46/bin/python ,"))
+        .containsExactly(
+            entry("2.9.0", "/opt/ray-2.9/bin/python"), entry("2.46.0", "/opt/ray-2.46/bin/python"));
   }
 
   @Test
@@ -32,8 +33,11 @@ class RayPythonsTest {
     RayRuntime mapped = RayProvisioner.fromMappedPython("2.9.0", provisioned.python().toString());
 
     assertThat(mapped.isAvailable()).isFalse();
-    assertThat(mapped.unavailableReason()).get().asString()
-        .contains("kuberay.ray.pythons maps Ray 2.9.0").contains("has Ray " + RayRuntime.RAY_VERSION)
+    assertThat(mapped.unavailableReason())
+        .get()
+        .asString()
+        .contains("kuberay.ray.pythons maps Ray 2.9.0")
+        .contains("has Ray " + RayRuntime.RAY_VERSION)
         .contains("Fix: map 2.9.0 to a python with ray[default,serve]==2.9.0");
   }
 
@@ -41,7 +45,8 @@ class RayPythonsTest {
   void aMappedPythonWithThatRayIsUsedAsItIs() {
     RayRuntime provisioned = RayRuntime.resolve();
 
-    RayRuntime mapped = RayProvisioner.fromMappedPython(RayRuntime.RAY_VERSION, provisioned.python().toString());
+    RayRuntime mapped =
+        RayProvisioner.fromMappedPython(RayRuntime.RAY_VERSION, provisioned.python().toString());
 
     assertThat(mapped.isAvailable()).isTrue();
     assertThat(mapped.python()).isEqualTo(provisioned.python());

@@ -20,38 +20,58 @@ class RayRuntimeTest {
     assertThat(RayRuntime.resolve()).isSameAs(runtime);
 
     long start = System.nanoTime();
-    RayRuntime again = new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision();
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("reuse, not reinstall").isLessThan(Duration.ofSeconds(15));
+    RayRuntime again =
+        new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision();
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .as("reuse, not reinstall")
+        .isLessThan(Duration.ofSeconds(15));
     assertThat(again.python()).isEqualTo(runtime.python());
-    assertThat(runtime.python().getParent().getParent().resolve(RayProvisioner.MARKER)).satisfies(
-        m -> assertThat(Files.exists(m) || !runtime.python().startsWith(HarnessDirs.cacheDir())).isTrue());
+    assertThat(runtime.python().getParent().getParent().resolve(RayProvisioner.MARKER))
+        .satisfies(
+            m ->
+                assertThat(Files.exists(m) || !runtime.python().startsWith(HarnessDirs.cacheDir()))
+                    .isTrue());
   }
 
   @Test
   void concurrentProvisioningFromTwoThreadsAgrees() {
     RayRuntime.resolve();
-    List<CompletableFuture<RayRuntime>> both = List.of(
-        CompletableFuture.supplyAsync(() -> new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision()),
-        CompletableFuture.supplyAsync(() -> new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision()));
+    List<CompletableFuture<RayRuntime>> both =
+        List.of(
+            CompletableFuture.supplyAsync(
+                () ->
+                    new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION).provision()),
+            CompletableFuture.supplyAsync(
+                () ->
+                    new RayProvisioner(HarnessDirs.cacheDir(), RayRuntime.RAY_VERSION)
+                        .provision()));
     assertThat(both).allSatisfy(f -> assertThat(f.join().isAvailable()).isTrue());
     assertThat(both.get(0).join().python()).isEqualTo(both.get(1).join().python());
   }
 
   @Test
   void theCacheKeyNamesRayVersionExtrasAndPython() {
-    // A venv built with other extras (an older harness's ray[default] only) must not be taken for this one.
-    assertThat(RayProvisioner.venvName("2.52.0", "3.11")).matches("ray-2\\.52\\.0-default-serve-[0-9a-f]{8}-py3\\.11");
-    assertThat(RayProvisioner.venvName("2.52.0", "3.11")).isNotEqualTo(RayProvisioner.venvName("2.52.1", "3.11"));
-    assertThat(RayProvisioner.requirements("2.52.0")).containsExactly("ray[default,serve]==2.52.0", "protobuf<7");
+    // A venv built with other extras (an older harness's ray[default] only) must not be taken for
+    // this one.
+    assertThat(RayProvisioner.venvName("2.52.0", "3.11"))
+        .matches("ray-2\\.52\\.0-default-serve-[0-9a-f]{8}-py3\\.11");
+    assertThat(RayProvisioner.venvName("2.52.0", "3.11"))
+        .isNotEqualTo(RayProvisioner.venvName("2.52.1", "3.11"));
+    assertThat(RayProvisioner.requirements("2.52.0"))
+        .containsExactly("ray[default,serve]==2.52.0", "protobuf<7");
   }
 
   @Test
   void olderRayGetsTheProtobufAndSetuptoolsItsDashboardNeeds() {
-    assertThat(RayProvisioner.requirements("2.9.0")).containsExactly("ray[default,serve]==2.9.0", "protobuf<5", "setuptools<70");
+    assertThat(RayProvisioner.requirements("2.9.0"))
+        .containsExactly("ray[default,serve]==2.9.0", "protobuf<5", "setuptools<70");
     assertThat(RayProvisioner.requirements("2.33.1")).contains("protobuf<5");
-    assertThat(RayProvisioner.requirements("2.34.0")).containsExactly("ray[default,serve]==2.34.0", "protobuf<7");
-    assertThat(RayProvisioner.requirements("2.46.0")).containsExactly("ray[default,serve]==2.46.0", "protobuf<7");
-    assertThat(RayProvisioner.venvName("2.9.0", "3.11")).isNotEqualTo(RayProvisioner.venvName("2.46.0", "3.11"));
+    assertThat(RayProvisioner.requirements("2.34.0"))
+        .containsExactly("ray[default,serve]==2.34.0", "protobuf<7");
+    assertThat(RayProvisioner.requirements("2.46.0"))
+        .containsExactly("ray[default,serve]==2.46.0", "protobuf<7");
+    assertThat(RayProvisioner.venvName("2.9.0", "3.11"))
+        .isNotEqualTo(RayProvisioner.venvName("2.46.0", "3.11"));
   }
 
   @Test
@@ -67,7 +87,8 @@ class RayRuntimeTest {
     assertThat(RayInstaller.showsProgress("Resolved 64 packages in 1.08s")).isTrue();
     assertThat(RayInstaller.showsProgress("Downloading ray (64.2MiB)")).isTrue();
     assertThat(RayInstaller.showsProgress("Installed 63 packages in 349ms")).isTrue();
-    assertThat(RayInstaller.showsProgress("  × No solution found when resolving dependencies:")).isTrue();
+    assertThat(RayInstaller.showsProgress("  × No solution found when resolving dependencies:"))
+        .isTrue();
     assertThat(RayInstaller.showsProgress(" + aiohttp==3.14.5")).isFalse();
     assertThat(RayInstaller.showsProgress("Collecting ray[default,serve]==2.52.0")).isTrue();
     assertThat(RayInstaller.showsProgress("Collecting aiohttp (from ray)")).isFalse();
@@ -76,10 +97,18 @@ class RayRuntimeTest {
   @Test
   void provisionedRayServesHttp() {
     RayRuntime runtime = RayRuntime.resolve();
-    var r = LocalExec.of(List.of(runtime.python().toString(), "-c", "import ray.serve, fastapi, uvicorn, starlette, google.protobuf as pb; print('ok', pb.__version__)"))
-        .withTimeout(Duration.ofMinutes(2)).run();
+    var r =
+        LocalExec.of(
+                List.of(
+                    runtime.python().toString(),
+                    "-c",
+                    "import ray.serve, fastapi, uvicorn, starlette, google.protobuf as pb; print('ok', pb.__version__)"))
+            .withTimeout(Duration.ofMinutes(2))
+            .run();
     assertThat(r.stdout()).as("%s", r.stderr()).contains("ok");
-    assertThat(r.stdout().trim()).as("protobuf 7 breaks Serve's deployments").doesNotContain("ok 7.");
+    assertThat(r.stdout().trim())
+        .as("protobuf 7 breaks Serve's deployments")
+        .doesNotContain("ok 7.");
   }
 
   @Test
@@ -97,6 +126,7 @@ class RayRuntimeTest {
     assertThat(none.isAvailable()).isFalse();
     assertThat(none.unavailableReason()).contains("no python3 on PATH. Fix: install python3.");
     assertThatThrownBy(none::python).hasMessageContaining("no python3 on PATH");
-    assertThatThrownBy(() -> RayNodeLauncher.create(none)).hasMessageContaining("Fix: install python3.");
+    assertThatThrownBy(() -> RayNodeLauncher.create(none))
+        .hasMessageContaining("Fix: install python3.");
   }
 }

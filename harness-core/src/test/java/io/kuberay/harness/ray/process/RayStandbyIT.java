@@ -14,20 +14,32 @@ import org.junit.jupiter.api.io.TempDir;
 
 class RayStandbyIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fitsWhenOnlyVariablesRayReadsAfterStartUpDiffer() throws IOException {
     Process sleeper = new ProcessBuilder("sleep", "30").start();
     try {
-      Map<String, String> spawned = Map.of("PATH", "/venv/bin", "RAY_USAGE_STATS_ENABLED", "0",
-          NodeRegistry.MARKER_ENV, "abc");
-      RayStandby standby = new RayStandby("abc", sleeper, spawned, dir.resolve("out"), new NodeRegistry(dir), () -> { });
+      Map<String, String> spawned =
+          Map.of(
+              "PATH", "/venv/bin", "RAY_USAGE_STATS_ENABLED", "0", NodeRegistry.MARKER_ENV, "abc");
+      RayStandby standby =
+          new RayStandby(
+              "abc", sleeper, spawned, dir.resolve("out"), new NodeRegistry(dir), () -> {});
 
       Map<String, String> pod = new HashMap<>(spawned);
-      pod.putAll(Map.of("RAY_CLUSTER_NAME", "rc", "RAY_ADDRESS", "127.0.0.1:1234", "HOSTNAME", "rc-head-x",
-          "KUBERAY_GEN_RAY_START_CMD", "ray start --head", "RAY_USAGE_STATS_KUBERAY_IN_USE", "1"));
+      pod.putAll(
+          Map.of(
+              "RAY_CLUSTER_NAME",
+              "rc",
+              "RAY_ADDRESS",
+              "127.0.0.1:1234",
+              "HOSTNAME",
+              "rc-head-x",
+              "KUBERAY_GEN_RAY_START_CMD",
+              "ray start --head",
+              "RAY_USAGE_STATS_KUBERAY_IN_USE",
+              "1"));
       assertThat(standby.fits(pod)).isTrue();
 
       pod.put("RAY_BACKEND_LOG_LEVEL", "debug");
@@ -55,7 +67,8 @@ class RayStandbyIT {
 
     assertThat(ProcessTree.running(process)).isFalse();
     assertThat(standby.output()).doesNotExist();
-    assertThat(NodeRegistry.inCacheDir().stateDir().resolve(standby.nodeId() + ".properties")).doesNotExist();
+    assertThat(NodeRegistry.inCacheDir().stateDir().resolve(standby.nodeId() + ".properties"))
+        .doesNotExist();
   }
 
   @Test
@@ -64,15 +77,21 @@ class RayStandbyIT {
     assumeThat(runtime.isAvailable()).as("%s", runtime).isTrue();
     RayNodeLauncher launcher = RayNodeLauncher.create(runtime);
     RayStandby standby = launcher.standby(Map.of());
-    RayNodeSpec spec = RayNodeSpec.head("standby-misfit").rayStartParams(Map.of("num-cpus", "1"))
-        .env(Map.of("RAY_BACKEND_LOG_LEVEL", "info")).logFile(dir.resolve("head.log")).build();
+    RayNodeSpec spec =
+        RayNodeSpec.head("standby-misfit")
+            .rayStartParams(Map.of("num-cpus", "1"))
+            .env(Map.of("RAY_BACKEND_LOG_LEVEL", "info"))
+            .logFile(dir.resolve("head.log"))
+            .build();
     assertThat(launcher.fits(standby, spec.env())).isFalse();
 
     RayNode node = launcher.launch(spec, standby);
     try {
       assertThat(node.pid()).isNotEqualTo(standby.process().pid());
       assertThat(ProcessTree.running(standby.process().toHandle())).isFalse();
-      assertThat(Files.readString(dir.resolve("head.log"))).startsWith("[kuberay-harness] ").contains(" start --head");
+      assertThat(Files.readString(dir.resolve("head.log")))
+          .startsWith("[kuberay-harness] ")
+          .contains(" start --head");
     } finally {
       node.stop();
     }

@@ -18,7 +18,8 @@ class RayStartParamsTest {
 
   @Test
   void explicitBooleanOptionsKeepTheirValue() {
-    assertThat(RayStartParams.flag("include-dashboard", "false", EXPLICIT)).contains("--include-dashboard=false");
+    assertThat(RayStartParams.flag("include-dashboard", "false", EXPLICIT))
+        .contains("--include-dashboard=false");
     assertThat(RayStartParams.flag("log-color", "true", EXPLICIT)).contains("--log-color=true");
     assertThat(RayStartParams.flag("include-log-monitor", "false", Set.of("log-color"))).isEmpty();
   }
@@ -26,6 +27,7 @@ class RayStartParamsTest {
   @Test
   void otherValuesAreKeyEqualsValue() {
     assertThat(RayStartParams.flag("num-cpus", "2", EXPLICIT)).contains("--num-cpus=2");
-    assertThat(RayStartParams.flag("resources", "'{\"a\": 1}'", EXPLICIT)).contains("--resources='{\"a\": 1}'");
+    assertThat(RayStartParams.flag("resources", "'{\"a\": 1}'", EXPLICIT))
+        .contains("--resources='{\"a\": 1}'");
   }
 }

@@ -23,7 +23,8 @@ class TutorialTest {
   @Test
   void headSeesTheWholeCluster(@HeadPod PodHandle head, RayClusterHandle cluster) {
     assertThat(cluster.name()).isEqualTo("raycluster-kuberay");
-    ExecResult r = head.exec("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())");
+    ExecResult r =
+        head.exec("python", "-c", "import ray; ray.init(); print(ray.cluster_resources())");
     assertThat(r.stdout()).contains("'CPU': 2.0");
   }
 

@@ -15,7 +15,8 @@ class GeneratedModelTest {
 
   private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
-  private static final String CLUSTER = """
+  private static final String CLUSTER =
+      """
       apiVersion: ray.io/v1
       kind: RayCluster
       metadata:
@@ -57,7 +58,8 @@ class GeneratedModelTest {
     assertThat(cluster.getMetadata().getName()).isEqualTo("demo");
     HeadGroupSpec head = cluster.getSpec().getHeadGroupSpec();
     assertThat(head.getRayStartParams()).containsEntry("dashboard-host", "0.0.0.0");
-    assertThat(head.getTemplate().getSpec().getContainers().get(0).getResources().getLimits()).containsEntry("cpu", new Quantity("1"));
+    assertThat(head.getTemplate().getSpec().getContainers().get(0).getResources().getLimits())
+        .containsEntry("cpu", new Quantity("1"));
     WorkerGroupSpecs workers = cluster.getSpec().getWorkerGroupSpecs().get(0);
     assertThat(workers.getGroupName()).isEqualTo("small");
     assertThat(workers.getReplicas()).isEqualTo(2);
@@ -68,21 +70,40 @@ class GeneratedModelTest {
   void typedAndGenericFormsConvertWithoutLosingFields() {
     RayCluster cluster = SERIALIZATION.unmarshal(CLUSTER, RayCluster.class);
 
-    GenericKubernetesResource generic = SERIALIZATION.convertValue(cluster, GenericKubernetesResource.class);
+    GenericKubernetesResource generic =
+        SERIALIZATION.convertValue(cluster, GenericKubernetesResource.class);
     assertThat(generic.getApiVersion()).isEqualTo("ray.io/v1");
     assertThat(generic.getKind()).isEqualTo("RayCluster");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> groups = (List<Map<String, Object>>) ((Map<String, Object>) generic.getAdditionalProperties().get("spec")).get("workerGroupSpecs");
-    assertThat(groups).singleElement().satisfies(g -> assertThat(g).containsEntry("maxReplicas", 3));
+    List<Map<String, Object>> groups =
+        (List<Map<String, Object>>)
+            ((Map<String, Object>) generic.getAdditionalProperties().get("spec"))
+                .get("workerGroupSpecs");
+    assertThat(groups)
+        .singleElement()
+        .satisfies(g -> assertThat(g).containsEntry("maxReplicas", 3));
 
     RayCluster back = SERIALIZATION.convertValue(generic, RayCluster.class);
-    assertThat(back.getSpec().getWorkerGroupSpecs().get(0).getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("rayproject/ray:2.52.0");
+    assertThat(
+            back.getSpec()
+                .getWorkerGroupSpecs()
+                .get(0)
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("rayproject/ray:2.52.0");
   }
 
   @Test
   void everyKindOfTheReleaseHasItsClass() {
     assertThat(List.of(new RayCluster(), new RayJob(), new RayService(), new RayCronJob()))
         .extracting(r -> r.getApiVersion() + " " + r.getKind())
-        .containsExactly("ray.io/v1 RayCluster", "ray.io/v1 RayJob", "ray.io/v1 RayService", "ray.io/v1 RayCronJob");
+        .containsExactly(
+            "ray.io/v1 RayCluster",
+            "ray.io/v1 RayJob",
+            "ray.io/v1 RayService",
+            "ray.io/v1 RayCronJob");
   }
 }

@@ -4,7 +4,10 @@ import io.kuberay.harness.emulated.store.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
-/** Reads the protocol buffers wire format: tags, varints, length-delimited fields; nothing else is needed for Kubernetes' messages. */
+/**
+ * Reads the protocol buffers wire format: tags, varints, length-delimited fields; nothing else is
+ * needed for Kubernetes' messages.
+ */
 final class ProtoWire {
 
   static final int VARINT = 0;
@@ -102,6 +105,7 @@ final class ProtoWire {
   }
 
   private static ApiException malformed(String what) {
-    return new ApiException(400, "BadRequest", "the request body is not valid Kubernetes protobuf: " + what);
+    return new ApiException(
+        400, "BadRequest", "the request body is not valid Kubernetes protobuf: " + what);
   }
 }

@@ -1,12 +1,11 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.Maps;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,10 +16,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The RayCluster a RayService runs on ({@code constructRayClusterForRayService}): the service's labels plus the
- * originated-from pair, its annotations plus the spec hash without replicas and workersToDelete and the number of
- * worker groups, owned by the RayService. The hash decides between "nothing to do", "update in place" (worker
- * groups appended) and "roll out a new cluster".
+ * The RayCluster a RayService runs on ({@code constructRayClusterForRayService}): the service's
+ * labels plus the originated-from pair, its annotations plus the spec hash without replicas and
+ * workersToDelete and the number of worker groups, owned by the RayService. The hash decides
+ * between "nothing to do", "update in place" (worker groups appended) and "roll out a new cluster".
  */
 final class RayServiceClusters {
 
@@ -29,7 +28,8 @@ final class RayServiceClusters {
 
   private RayServiceClusters() {}
 
-  static GenericKubernetesResource build(RayServiceView service, String name, OwnerReference owner) {
+  static GenericKubernetesResource build(
+      RayServiceView service, String name, OwnerReference owner) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (service.resource().getMetadata().getLabels() != null) {
       labels.putAll(service.resource().getMetadata().getLabels());
@@ -41,17 +41,28 @@ final class RayServiceClusters {
       annotations.putAll(service.resource().getMetadata().getAnnotations());
     }
     annotations.put(HASH_ANNOTATION, hash(service.clusterSpec()));
-    annotations.put(NUM_WORKER_GROUPS_ANNOTATION, String.valueOf(Maps.list(service.clusterSpec().get("workerGroupSpecs")).size()));
+    annotations.put(
+        NUM_WORKER_GROUPS_ANNOTATION,
+        String.valueOf(Maps.list(service.clusterSpec().get("workerGroupSpecs")).size()));
     GenericKubernetesResource cluster = new GenericKubernetesResource();
     cluster.setApiVersion("ray.io/v1");
     cluster.setKind("RayCluster");
-    cluster.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(service.namespace()).withLabels(labels)
-        .withAnnotations(annotations).withOwnerReferences(owner).build());
+    cluster.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace(service.namespace())
+            .withLabels(labels)
+            .withAnnotations(annotations)
+            .withOwnerReferences(owner)
+            .build());
     cluster.getAdditionalProperties().put("spec", Json.copy(service.clusterSpec()));
     return cluster;
   }
 
-  /** SHA-1 (base32, as the operator's GenerateJsonHash) of the spec without the fields scaling changes. */
+  /**
+   * SHA-1 (base32, as the operator's GenerateJsonHash) of the spec without the fields scaling
+   * changes.
+   */
   static String hash(Map<String, Object> clusterSpec) {
     Map<String, Object> spec = new LinkedHashMap<>(Json.toMap(clusterSpec));
     List<Object> groups = new ArrayList<>();
@@ -67,7 +78,9 @@ final class RayServiceClusters {
     }
     spec.put("workerGroupSpecs", groups);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-1").digest(Json.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-1")
+              .digest(Json.write(sorted(spec)).getBytes(StandardCharsets.UTF_8));
       return base32(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -79,11 +92,20 @@ final class RayServiceClusters {
     return a == null ? "" : a.getOrDefault(HASH_ANNOTATION, "");
   }
 
-  /** Whether the goal equals the cluster except for worker groups appended at the end: the operator updates in place. */
-  static boolean onlyWorkerGroupsAdded(Map<String, Object> goalSpec, GenericKubernetesResource cluster) {
+  /**
+   * Whether the goal equals the cluster except for worker groups appended at the end: the operator
+   * updates in place.
+   */
+  static boolean onlyWorkerGroupsAdded(
+      Map<String, Object> goalSpec, GenericKubernetesResource cluster) {
     int existing;
     try {
-      existing = Integer.parseInt(cluster.getMetadata().getAnnotations().getOrDefault(NUM_WORKER_GROUPS_ANNOTATION, "-1"));
+      existing =
+          Integer.parseInt(
+              cluster
+                  .getMetadata()
+                  .getAnnotations()
+                  .getOrDefault(NUM_WORKER_GROUPS_ANNOTATION, "-1"));
     } catch (RuntimeException e) {
       return false;
     }

@@ -1,7 +1,6 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.kuberay.harness.emulated.support.Maps;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -10,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * v1.5.0+'s {@code calculateConditions}: {@code Ready} from the number of serve endpoints, {@code UpgradeInProgress}
- * from which clusters exist, and {@code serviceStatus} Running exactly when Ready is True (NotRunning otherwise).
+ * v1.5.0+'s {@code calculateConditions}: {@code Ready} from the number of serve endpoints, {@code
+ * UpgradeInProgress} from which clusters exist, and {@code serviceStatus} Running exactly when
+ * Ready is True (NotRunning otherwise).
  */
 final class RayServiceConditions {
 
@@ -28,20 +28,45 @@ final class RayServiceConditions {
     }
     int endpoints = Maps.integer(status, "numServeEndpoints").orElse(0);
     if (endpoints > 0) {
-      set(conditions, "Ready", "True", "NonZeroServeEndpoints", "Number of serve endpoints is greater than 0");
+      set(
+          conditions,
+          "Ready",
+          "True",
+          "NonZeroServeEndpoints",
+          "Number of serve endpoints is greater than 0");
     } else if (isTrue(conditions, "Ready")) {
-      set(conditions, "Ready", "False", "ZeroServeEndpoints", "Number of serve endpoints dropped to 0");
+      set(
+          conditions,
+          "Ready",
+          "False",
+          "ZeroServeEndpoints",
+          "Number of serve endpoints dropped to 0");
     }
     String active = Maps.string(status, "activeServiceStatus", "rayClusterName").orElse("");
     String pending = Maps.string(status, "pendingServiceStatus", "rayClusterName").orElse("");
     if (!active.isEmpty() && !pending.isEmpty()) {
-      set(conditions, "UpgradeInProgress", "True", "BothActivePendingClustersExist", "Both active and pending Ray clusters exist");
+      set(
+          conditions,
+          "UpgradeInProgress",
+          "True",
+          "BothActivePendingClustersExist",
+          "Both active and pending Ray clusters exist");
     } else if (!active.isEmpty()) {
-      set(conditions, "UpgradeInProgress", "False", "NoPendingCluster", "Active Ray cluster exists and no pending Ray cluster");
+      set(
+          conditions,
+          "UpgradeInProgress",
+          "False",
+          "NoPendingCluster",
+          "Active Ray cluster exists and no pending Ray cluster");
     } else {
       Map<String, Object> upgrade = find(conditions, "UpgradeInProgress");
-      if (upgrade == null || !List.of("Initializing", "InitializingTimeout").contains(upgrade.get("reason"))) {
-        set(conditions, "UpgradeInProgress", "Unknown", "NoActiveCluster",
+      if (upgrade == null
+          || !List.of("Initializing", "InitializingTimeout").contains(upgrade.get("reason"))) {
+        set(
+            conditions,
+            "UpgradeInProgress",
+            "Unknown",
+            "NoActiveCluster",
             "No active Ray cluster exists, and the RayService is not initializing. Please open a GitHub issue in the KubeRay repository.");
       }
     }
@@ -69,7 +94,12 @@ final class RayServiceConditions {
   }
 
   /** meta.SetStatusCondition: the transition time changes only with the status. */
-  private static void set(List<Map<String, Object>> conditions, String type, String value, String reason, String message) {
+  private static void set(
+      List<Map<String, Object>> conditions,
+      String type,
+      String value,
+      String reason,
+      String message) {
     Map<String, Object> c = find(conditions, type);
     if (c == null) {
       c = new LinkedHashMap<>();

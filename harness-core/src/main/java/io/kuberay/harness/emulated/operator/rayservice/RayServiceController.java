@@ -1,21 +1,5 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
-import io.kuberay.harness.emulated.operator.RayClusterView;
-import io.kuberay.harness.emulated.operator.DashboardLocator;
-import io.kuberay.harness.emulated.operator.HeadServiceFactory;
-import io.kuberay.harness.emulated.operator.OperatorFlavor;
-import io.kuberay.harness.emulated.operator.RayClusterValidation;
-import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.support.ObjectKeys;
-
-import io.kuberay.harness.emulated.api.EventRecorder;
-import io.kuberay.harness.emulated.store.ObjectEvents;
-import io.kuberay.harness.emulated.support.Json;
-import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.emulated.support.NameSuffix;
-import io.kuberay.harness.emulated.support.ReconcileLoop;
-
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -29,6 +13,20 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.operator.DashboardLocator;
+import io.kuberay.harness.emulated.operator.HeadServiceFactory;
+import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.operator.RayClusterValidation;
+import io.kuberay.harness.emulated.operator.RayClusterView;
+import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.NameSuffix;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,17 +40,22 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The emulated KubeRay RayService controller (see docs/RAYSERVICE-FACTS.md): creates the RayService's RayCluster
- * ({@code <name>-raycluster-xxxxx}), submits {@code serveConfigV2} to its dashboard once the head is ready, polls the
- * applications, points {@code <name>-head-svc} and {@code <name>-serve-svc} at the cluster whose applications are
- * all RUNNING, labels head pods {@code ray.io/serve} from their proxy's health, and on a {@code rayClusterConfig}
- * change prepares a pending cluster, switches traffic when it is ready and deletes the old one after the delay.
- * A {@code serveConfigV2}-only change is submitted to the running cluster in place.
+ * The emulated KubeRay RayService controller (see docs/RAYSERVICE-FACTS.md): creates the
+ * RayService's RayCluster ({@code <name>-raycluster-xxxxx}), submits {@code serveConfigV2} to its
+ * dashboard once the head is ready, polls the applications, points {@code <name>-head-svc} and
+ * {@code <name>-serve-svc} at the cluster whose applications are all RUNNING, labels head pods
+ * {@code ray.io/serve} from their proxy's health, and on a {@code rayClusterConfig} change prepares
+ * a pending cluster, switches traffic when it is ready and deletes the old one after the delay. A
+ * {@code serveConfigV2}-only change is submitted to the running cluster in place.
  */
 public final class RayServiceController implements AutoCloseable {
 
-  /** The operator requeues every 2 s; the emulator looks more often so that tests do not wait for polling. */
+  /**
+   * The operator requeues every 2 s; the emulator looks more often so that tests do not wait for
+   * polling.
+   */
   private static final Duration REQUEUE = Duration.ofMillis(500);
+
   private static final Duration DEFAULT_DELETION_DELAY = Duration.ofSeconds(60);
 
   private final KubernetesClient client;
@@ -64,15 +67,29 @@ public final class RayServiceController implements AutoCloseable {
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
-  /** namespace/service/cluster → the serveConfigV2 last submitted there (the operator's ServeConfigs cache). */
+
+  /**
+   * namespace/service/cluster → the serveConfigV2 last submitted there (the operator's ServeConfigs
+   * cache).
+   */
   private final Map<String, String> submitted = new ConcurrentHashMap<>();
+
   /** cluster key → when it is deleted (the operator's RayClusterDeletionTimestamps). */
   private final Map<String, Instant> deletions = new ConcurrentHashMap<>();
-  /** RayService key → the last reason|message recorded: the real recorder aggregates repeats into a count. */
+
+  /**
+   * RayService key → the last reason|message recorded: the real recorder aggregates repeats into a
+   * count.
+   */
   private final Map<String, String> lastEvent = new ConcurrentHashMap<>();
 
-  public RayServiceController(KubernetesClient client, ObjectEvents objectEvents, OperatorFlavor flavor, EventRecorder events,
-      DashboardLocator dashboards, ServePorts servePorts) {
+  public RayServiceController(
+      KubernetesClient client,
+      ObjectEvents objectEvents,
+      OperatorFlavor flavor,
+      EventRecorder events,
+      DashboardLocator dashboards,
+      ServePorts servePorts) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.flavor = flavor;
@@ -84,24 +101,37 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   public RayServiceController start() {
-    watches.add(objectEvents.watch(ResourceDefinitions.RAY_SERVICES_REF, null, (type, o) -> {
-      if (!"DELETED".equals(type)) {
-        loop.enqueue(ObjectKeys.of(o.namespace(), o.name()));
-      }
-    }));
-    watches.add(objectEvents.watch(ResourceDefinitions.RAY_CLUSTERS_REF, Labels.ORIGINATED_FROM_CRD + "=RayService", (type, o) -> {
-      if ("DELETED".equals(type)) {
-        servePorts.forget(o.namespace(), o.name());
-      } else {
-        loop.enqueue(ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
-      }
-    }));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.RAY_SERVICES_REF,
+            null,
+            (type, o) -> {
+              if (!"DELETED".equals(type)) {
+                loop.enqueue(ObjectKeys.of(o.namespace(), o.name()));
+              }
+            }));
+    watches.add(
+        objectEvents.watch(
+            ResourceDefinitions.RAY_CLUSTERS_REF,
+            Labels.ORIGINATED_FROM_CRD + "=RayService",
+            (type, o) -> {
+              if ("DELETED".equals(type)) {
+                servePorts.forget(o.namespace(), o.name());
+              } else {
+                loop.enqueue(
+                    ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
+              }
+            }));
     return this;
   }
 
   void reconcile(String key) {
     GenericKubernetesResource resource =
-        client.genericKubernetesResources(ResourceDefinitions.RAY_SERVICES).inNamespace(ObjectKeys.namespace(key)).withName(ObjectKeys.name(key)).get();
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
+            .inNamespace(ObjectKeys.namespace(key))
+            .withName(ObjectKeys.name(key))
+            .get();
     if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
@@ -111,11 +141,22 @@ public final class RayServiceController implements AutoCloseable {
     if (invalid.isPresent()) {
       if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
         // v1.7.0 fails the RayService: a Warning, Ready=False ValidationFailed, and no requeue.
-        warnOnce(service, "InvalidRayServiceSpec", service.namespace() + "/" + service.name() + ": " + invalid.get());
+        warnOnce(
+            service,
+            "InvalidRayServiceSpec",
+            service.namespace() + "/" + service.name() + ": " + invalid.get());
         RayServiceConditions.validationFailed(status, invalid.get());
         write(service, status);
       } else if (flavor.modernEvents()) {
-        warnOnce(service, "InvalidRayServiceSpec", "The RayService spec is invalid " + service.namespace() + "/" + service.name() + ": " + invalid.get());
+        warnOnce(
+            service,
+            "InvalidRayServiceSpec",
+            "The RayService spec is invalid "
+                + service.namespace()
+                + "/"
+                + service.name()
+                + ": "
+                + invalid.get());
         loop.enqueueAfter(key, Duration.ofSeconds(2));
       }
       return;
@@ -127,15 +168,19 @@ public final class RayServiceController implements AutoCloseable {
     Map<String, Object> pending = Maps.map(status.get("pendingServiceStatus"));
     String activeName = Maps.string(active, "rayClusterName").orElse("");
     String pendingName = Maps.string(pending, "rayClusterName").orElse("");
-    GenericKubernetesResource activeCluster = activeName.isEmpty() ? null : cluster(service.namespace(), activeName);
-    GenericKubernetesResource pendingCluster = pendingName.isEmpty() ? null : cluster(service.namespace(), pendingName);
+    GenericKubernetesResource activeCluster =
+        activeName.isEmpty() ? null : cluster(service.namespace(), activeName);
+    GenericKubernetesResource pendingCluster =
+        pendingName.isEmpty() ? null : cluster(service.namespace(), pendingName);
     String goalHash = RayServiceClusters.hash(service.clusterSpec());
 
     if (pendingName.isEmpty()) {
       if (activeCluster == null || needsNewCluster(service, activeCluster, goalHash)) {
         pending = new LinkedHashMap<>();
-        // GenerateRayClusterName: <service>-raycluster-xxxxx up to v1.3, <service>-xxxxx since (shared with RayJob).
-        pending.put("rayClusterName", flavor.rayJobClusterPrefix(service.name()) + NameSuffix.random());
+        // GenerateRayClusterName: <service>-raycluster-xxxxx up to v1.3, <service>-xxxxx since
+        // (shared with RayJob).
+        pending.put(
+            "rayClusterName", flavor.rayJobClusterPrefix(service.name()) + NameSuffix.random());
         status.put("pendingServiceStatus", pending);
         if (!flavor.modernEvents()) {
           status.put("serviceStatus", "Restarting");
@@ -151,7 +196,11 @@ public final class RayServiceController implements AutoCloseable {
       pendingCluster = createCluster(service, pendingName);
     } else if (!goalHash.equals(RayServiceClusters.annotatedHash(pendingCluster))) {
       // A pending cluster that no longer matches the spec is replaced under the same name.
-      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(service.namespace()).withName(pendingName).delete();
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+          .inNamespace(service.namespace())
+          .withName(pendingName)
+          .delete();
       loop.enqueueAfter(key, REQUEUE);
       return;
     }
@@ -166,11 +215,17 @@ public final class RayServiceController implements AutoCloseable {
     if (target != null) {
       Optional<Map<String, Object>> apps = reconcileServe(service, target, status, targetStatus);
       apps.ifPresent(a -> targetStatus.put("applicationStatuses", a));
-      ready = apps.isPresent() && !apps.get().isEmpty() && apps.get().values().stream().allMatch(a -> "RUNNING".equals(Maps.map(a).get("status")));
-      targetStatus.put("rayClusterStatus", Maps.map(target.getAdditionalProperties().get("status")));
+      ready =
+          apps.isPresent()
+              && !apps.get().isEmpty()
+              && apps.get().values().stream()
+                  .allMatch(a -> "RUNNING".equals(Maps.map(a).get("status")));
+      targetStatus.put(
+          "rayClusterStatus", Maps.map(target.getAdditionalProperties().get("status")));
     }
     if (pendingCluster != null && activeCluster != null) {
-      active.put("rayClusterStatus", Maps.map(activeCluster.getAdditionalProperties().get("status")));
+      active.put(
+          "rayClusterStatus", Maps.map(activeCluster.getAdditionalProperties().get("status")));
       if (flavor.modernEvents()) {
         // v1.5.0+ does not reconcile the active cluster's Serve while a pending one exists.
         active.remove("applicationStatuses");
@@ -197,13 +252,18 @@ public final class RayServiceController implements AutoCloseable {
       }
       if (!flavor.modernEvents()) {
         status.put("serviceStatus", "Running");
-        recordOnce(service, "Normal", "Running", "The Serve applicaton is now running and healthy.");
+        recordOnce(
+            service, "Normal", "Running", "The Serve applicaton is now running and healthy.");
       }
     } else if (!flavor.modernEvents()) {
       if (!"Restarting".equals(status.get("serviceStatus")) || target != null) {
         status.put("serviceStatus", "WaitForServeDeploymentReady");
       }
-      recordOnce(service, "Normal", "ServiceNotReady", "The service is not ready yet. Controller will perform a round of actions in 2s.");
+      recordOnce(
+          service,
+          "Normal",
+          "ServiceNotReady",
+          "The service is not ready yet. Controller will perform a round of actions in 2s.");
     }
     status.put("numServeEndpoints", serveEndpoints(service));
     if (flavor.modernEvents()) {
@@ -218,39 +278,65 @@ public final class RayServiceController implements AutoCloseable {
       return Optional.empty();
     }
     // ValidateRayServiceSpec starts with ValidateRayClusterSpec of rayClusterConfig.
-    Optional<String[]> cluster = RayClusterValidation.check(flavor, new RayClusterView(RayServiceClusters.build(service, service.name(), owner(service))));
+    Optional<String[]> cluster =
+        RayClusterValidation.check(
+            flavor,
+            new RayClusterView(RayServiceClusters.build(service, service.name(), owner(service))));
     if (cluster.isPresent() && "InvalidRayClusterSpec".equals(cluster.get()[0])) {
       String message = cluster.get()[1];
       return Optional.of(message.substring(message.indexOf(": ") + 2));
     }
-    if (Maps.string(service.clusterSpec(), "headGroupSpec", "headService", "metadata", "name").filter(s -> !s.isEmpty()).isPresent()) {
-      return Optional.of("spec.rayClusterConfig.headGroupSpec.headService.metadata.name should not be set");
+    if (Maps.string(service.clusterSpec(), "headGroupSpec", "headService", "metadata", "name")
+        .filter(s -> !s.isEmpty())
+        .isPresent()) {
+      return Optional.of(
+          "spec.rayClusterConfig.headGroupSpec.headService.metadata.name should not be set");
     }
     Optional<String> type = Maps.string(service.spec(), "upgradeStrategy", "type");
-    if (type.isPresent() && !List.of("None", "NewCluster", "NewClusterWithIncrementalUpgrade").contains(type.get())) {
-      return Optional.of("Spec.UpgradeStrategy.Type value " + type.get() + " is invalid, valid options are NewClusterWithIncrementalUpgrade, NewCluster, or None");
+    if (type.isPresent()
+        && !List.of("None", "NewCluster", "NewClusterWithIncrementalUpgrade")
+            .contains(type.get())) {
+      return Optional.of(
+          "Spec.UpgradeStrategy.Type value "
+              + type.get()
+              + " is invalid, valid options are NewClusterWithIncrementalUpgrade, NewCluster, or None");
     }
     Optional<Integer> delay = service.deletionDelaySeconds();
     if (delay.isPresent() && delay.get() < 0) {
-      return Optional.of("Spec.RayClusterDeletionDelaySeconds should be a non-negative integer, got " + delay.get());
+      return Optional.of(
+          "Spec.RayClusterDeletionDelaySeconds should be a non-negative integer, got "
+              + delay.get());
     }
     return Optional.empty();
   }
 
-  private boolean needsNewCluster(RayServiceView service, GenericKubernetesResource active, String goalHash) {
-    if (goalHash.equals(RayServiceClusters.annotatedHash(active)) || RayServiceClusters.onlyWorkerGroupsAdded(service.clusterSpec(), active)) {
+  private boolean needsNewCluster(
+      RayServiceView service, GenericKubernetesResource active, String goalHash) {
+    if (goalHash.equals(RayServiceClusters.annotatedHash(active))
+        || RayServiceClusters.onlyWorkerGroupsAdded(service.clusterSpec(), active)) {
       return false;
     }
     return !flavor.modernEvents() || service.zeroDowntime();
   }
 
-  /** Clusters of this RayService that are neither active nor pending go after the deletion delay. */
+  /**
+   * Clusters of this RayService that are neither active nor pending go after the deletion delay.
+   */
   private void cleanUpClusters(RayServiceView service, Map<String, Object> status) {
     String active = Maps.string(status, "activeServiceStatus", "rayClusterName").orElse("");
     String pending = Maps.string(status, "pendingServiceStatus", "rayClusterName").orElse("");
-    Duration delay = flavor.modernEvents() ? service.deletionDelaySeconds().map(Duration::ofSeconds).orElse(DEFAULT_DELETION_DELAY) : DEFAULT_DELETION_DELAY;
-    for (GenericKubernetesResource c : client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(service.namespace())
-        .withLabel(Labels.ORIGINATED_FROM_CR_NAME, service.name()).withLabel(Labels.ORIGINATED_FROM_CRD, "RayService").list().getItems()) {
+    Duration delay =
+        flavor.modernEvents()
+            ? service.deletionDelaySeconds().map(Duration::ofSeconds).orElse(DEFAULT_DELETION_DELAY)
+            : DEFAULT_DELETION_DELAY;
+    for (GenericKubernetesResource c :
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(service.namespace())
+            .withLabel(Labels.ORIGINATED_FROM_CR_NAME, service.name())
+            .withLabel(Labels.ORIGINATED_FROM_CRD, "RayService")
+            .list()
+            .getItems()) {
       String name = c.getMetadata().getName();
       if (name.equals(active) || name.equals(pending)) {
         continue;
@@ -258,49 +344,85 @@ public final class RayServiceController implements AutoCloseable {
       String key = ObjectKeys.of(service.namespace(), name);
       Instant due = deletions.computeIfAbsent(key, k -> Instant.now().plus(delay));
       if (Instant.now().isBefore(due)) {
-        loop.enqueueAfter(ObjectKeys.of(service.namespace(), service.name()), Duration.between(Instant.now(), due).plusMillis(50));
+        loop.enqueueAfter(
+            ObjectKeys.of(service.namespace(), service.name()),
+            Duration.between(Instant.now(), due).plusMillis(50));
         continue;
       }
-      client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(service.namespace()).withName(name).delete();
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+          .inNamespace(service.namespace())
+          .withName(name)
+          .delete();
       deletions.remove(key);
       submitted.keySet().removeIf(k -> k.endsWith("/" + name));
       if (flavor.modernEvents()) {
-        events.normal(service.resource(), "DeletedRayCluster", "Deleted the RayCluster " + service.namespace() + "/" + name);
+        events.normal(
+            service.resource(),
+            "DeletedRayCluster",
+            "Deleted the RayCluster " + service.namespace() + "/" + name);
       }
     }
   }
 
   private GenericKubernetesResource cluster(String namespace, String name) {
-    return client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(namespace).withName(name).get();
+    return client
+        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+        .inNamespace(namespace)
+        .withName(name)
+        .get();
   }
 
   private GenericKubernetesResource createCluster(RayServiceView service, String name) {
-    GenericKubernetesResource created = client.resource(RayServiceClusters.build(service, name, owner(service))).create();
+    GenericKubernetesResource created =
+        client.resource(RayServiceClusters.build(service, name, owner(service))).create();
     if (flavor.modernEvents()) {
-      events.normal(service.resource(), "CreatedRayCluster", "Created the RayCluster " + service.namespace() + "/" + name);
+      events.normal(
+          service.resource(),
+          "CreatedRayCluster",
+          "Created the RayCluster " + service.namespace() + "/" + name);
     }
     return created;
   }
 
-  private void updateCluster(RayServiceView service, GenericKubernetesResource cluster, String which) {
-    GenericKubernetesResource goal = RayServiceClusters.build(service, cluster.getMetadata().getName(), owner(service));
-    client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(service.namespace()).withName(cluster.getMetadata().getName()).edit(c -> {
-      c.getAdditionalProperties().put("spec", goal.getAdditionalProperties().get("spec"));
-      c.getMetadata().setLabels(goal.getMetadata().getLabels());
-      c.getMetadata().setAnnotations(goal.getMetadata().getAnnotations());
-      return c;
-    });
+  private void updateCluster(
+      RayServiceView service, GenericKubernetesResource cluster, String which) {
+    GenericKubernetesResource goal =
+        RayServiceClusters.build(service, cluster.getMetadata().getName(), owner(service));
+    client
+        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+        .inNamespace(service.namespace())
+        .withName(cluster.getMetadata().getName())
+        .edit(
+            c -> {
+              c.getAdditionalProperties().put("spec", goal.getAdditionalProperties().get("spec"));
+              c.getMetadata().setLabels(goal.getMetadata().getLabels());
+              c.getMetadata().setAnnotations(goal.getMetadata().getAnnotations());
+              return c;
+            });
     if (flavor.modernEvents()) {
-      events.normal(service.resource(), "UpdatedRayCluster", "Updated the " + which + " RayCluster " + service.namespace() + "/" + cluster.getMetadata().getName());
+      events.normal(
+          service.resource(),
+          "UpdatedRayCluster",
+          "Updated the "
+              + which
+              + " RayCluster "
+              + service.namespace()
+              + "/"
+              + cluster.getMetadata().getName());
     }
   }
 
   /**
-   * Submits the Serve config when the head is ready and it was not yet submitted to this cluster (or changed),
-   * then reads the applications. Empty when the head or its dashboard is not ready yet or the call failed.
+   * Submits the Serve config when the head is ready and it was not yet submitted to this cluster
+   * (or changed), then reads the applications. Empty when the head or its dashboard is not ready
+   * yet or the call failed.
    */
   private Optional<Map<String, Object>> reconcileServe(
-      RayServiceView service, GenericKubernetesResource cluster, Map<String, Object> status, Map<String, Object> clusterStatus) {
+      RayServiceView service,
+      GenericKubernetesResource cluster,
+      Map<String, Object> status,
+      Map<String, Object> clusterStatus) {
     String clusterName = cluster.getMetadata().getName();
     Optional<Pod> head = headPod(service.namespace(), clusterName);
     if (head.isEmpty() || !runningAndReady(head.get())) {
@@ -315,32 +437,56 @@ public final class RayServiceController implements AutoCloseable {
     Map<String, Object> apps = null;
     if (flavor.modernEvents()) {
       try {
-        apps = applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+        apps =
+            applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
     }
     String cached = submitted.get(cacheKey);
-    boolean noApps = apps == null ? Maps.map(clusterStatus.get("applicationStatuses")).isEmpty() : apps.isEmpty();
+    boolean noApps =
+        apps == null
+            ? Maps.map(clusterStatus.get("applicationStatuses")).isEmpty()
+            : apps.isEmpty();
     if (cached == null || noApps || !cached.equals(service.serveConfig())) {
       try {
         serve.updateDeployments(submittableConfig(service, clusterName));
         submitted.put(cacheKey, service.serveConfig());
         if (flavor.modernEvents()) {
-          events.normal(service.resource(), "UpdatedServeApplications", "Updated serve applications to the RayCluster " + service.namespace() + "/" + clusterName);
+          events.normal(
+              service.resource(),
+              "UpdatedServeApplications",
+              "Updated serve applications to the RayCluster "
+                  + service.namespace()
+                  + "/"
+                  + clusterName);
         } else {
-          events.normal(service.resource(), "SubmittedServeDeployment", "Controller sent API request to update Serve deployments on cluster " + clusterName);
+          events.normal(
+              service.resource(),
+              "SubmittedServeDeployment",
+              "Controller sent API request to update Serve deployments on cluster " + clusterName);
         }
       } catch (RuntimeException e) {
-        String why = (flavor.modernEvents() ? "fail" : "Fail") + " to create / update Serve applications. If you observe this error consistently, "
-            + "please check \"Issue 5: Fail to create / update Serve applications.\" in "
-            + "https://docs.ray.io/en/master/cluster/kubernetes/troubleshooting/rayservice-troubleshooting.html#kuberay-raysvc-troubleshoot for more details. "
-            + "err: " + e.getMessage();
+        String why =
+            (flavor.modernEvents() ? "fail" : "Fail")
+                + " to create / update Serve applications. If you observe this error consistently, "
+                + "please check \"Issue 5: Fail to create / update Serve applications.\" in "
+                + "https://docs.ray.io/en/master/cluster/kubernetes/troubleshooting/rayservice-troubleshooting.html#kuberay-raysvc-troubleshoot for more details. "
+                + "err: "
+                + e.getMessage();
         if (e instanceof InvalidServeConfig) {
           why = e.getMessage();
         }
         if (flavor.modernEvents()) {
-          warnOnce(service, "FailedToUpdateServeApplications", "Failed to update serve applications to the RayCluster " + service.namespace() + "/" + clusterName + ": " + why);
+          warnOnce(
+              service,
+              "FailedToUpdateServeApplications",
+              "Failed to update serve applications to the RayCluster "
+                  + service.namespace()
+                  + "/"
+                  + clusterName
+                  + ": "
+                  + why);
         } else {
           status.put("serviceStatus", "WaitForServeDeploymentReady");
           recordOnce(service, "Normal", "WaitForServeDeploymentReady", why);
@@ -350,7 +496,8 @@ public final class RayServiceController implements AutoCloseable {
     }
     if (apps == null || flavor.modernEvents() && apps.isEmpty()) {
       try {
-        apps = applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+        apps =
+            applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
@@ -358,52 +505,70 @@ public final class RayServiceController implements AutoCloseable {
     return Optional.of(apps);
   }
 
-  /** The dashboard's applications in the RayService's status shape: status, message, serveDeploymentStatuses. */
-  private static Map<String, Object> applications(Map<String, Map<String, Object>> details, Map<String, Object> previous) {
+  /**
+   * The dashboard's applications in the RayService's status shape: status, message,
+   * serveDeploymentStatuses.
+   */
+  private static Map<String, Object> applications(
+      Map<String, Map<String, Object>> details, Map<String, Object> previous) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     Map<String, Object> apps = new LinkedHashMap<>();
-    details.forEach((name, app) -> {
-      Map<String, Object> s = new LinkedHashMap<>();
-      String appStatus = String.valueOf(app.getOrDefault("status", ""));
-      s.put("status", appStatus);
-      String message = String.valueOf(app.getOrDefault("message", ""));
-      if (!message.isEmpty()) {
-        s.put("message", message);
-      }
-      Map<String, Object> before = Maps.map(previous.get(name.isEmpty() ? "default" : name));
-      boolean stillBad = List.of("UNHEALTHY", "DEPLOY_FAILED").contains(appStatus) && List.of("UNHEALTHY", "DEPLOY_FAILED").contains(before.get("status"));
-      s.put("healthLastUpdateTime", stillBad && before.get("healthLastUpdateTime") != null ? before.get("healthLastUpdateTime") : now);
-      Map<String, Object> deployments = new LinkedHashMap<>();
-      Maps.map(app.get("deployments")).forEach((dName, d) -> {
-        Map<String, Object> dm = Maps.map(d);
-        Map<String, Object> ds = new LinkedHashMap<>();
-        ds.put("status", String.valueOf(dm.getOrDefault("status", "")));
-        String dMessage = String.valueOf(dm.getOrDefault("message", ""));
-        if (!dMessage.isEmpty()) {
-          ds.put("message", dMessage);
-        }
-        ds.put("healthLastUpdateTime", now);
-        deployments.put(dName, ds);
-      });
-      if (!deployments.isEmpty()) {
-        s.put("serveDeploymentStatuses", deployments);
-      }
-      apps.put(name.isEmpty() ? "default" : name, s);
-    });
+    details.forEach(
+        (name, app) -> {
+          Map<String, Object> s = new LinkedHashMap<>();
+          String appStatus = String.valueOf(app.getOrDefault("status", ""));
+          s.put("status", appStatus);
+          String message = String.valueOf(app.getOrDefault("message", ""));
+          if (!message.isEmpty()) {
+            s.put("message", message);
+          }
+          Map<String, Object> before = Maps.map(previous.get(name.isEmpty() ? "default" : name));
+          boolean stillBad =
+              List.of("UNHEALTHY", "DEPLOY_FAILED").contains(appStatus)
+                  && List.of("UNHEALTHY", "DEPLOY_FAILED").contains(before.get("status"));
+          s.put(
+              "healthLastUpdateTime",
+              stillBad && before.get("healthLastUpdateTime") != null
+                  ? before.get("healthLastUpdateTime")
+                  : now);
+          Map<String, Object> deployments = new LinkedHashMap<>();
+          Maps.map(app.get("deployments"))
+              .forEach(
+                  (dName, d) -> {
+                    Map<String, Object> dm = Maps.map(d);
+                    Map<String, Object> ds = new LinkedHashMap<>();
+                    ds.put("status", String.valueOf(dm.getOrDefault("status", "")));
+                    String dMessage = String.valueOf(dm.getOrDefault("message", ""));
+                    if (!dMessage.isEmpty()) {
+                      ds.put("message", dMessage);
+                    }
+                    ds.put("healthLastUpdateTime", now);
+                    deployments.put(dName, ds);
+                  });
+          if (!deployments.isEmpty()) {
+            s.put("serveDeploymentStatuses", deployments);
+          }
+          apps.put(name.isEmpty() ? "default" : name, s);
+        });
     return apps;
   }
 
   /**
-   * serveConfigV2 as JSON, as the operator sends it, plus where this cluster's proxy listens: each cluster's own
-   * loopback port, and on the head only (all emulated pods share one address; see {@link ServePorts}).
+   * serveConfigV2 as JSON, as the operator sends it, plus where this cluster's proxy listens: each
+   * cluster's own loopback port, and on the head only (all emulated pods share one address; see
+   * {@link ServePorts}).
    */
   private String submittableConfig(RayServiceView service, String clusterName) {
     Map<String, Object> config;
     try {
-      Object parsed = Serialization.unmarshal(service.serveConfig().isBlank() ? "{}" : service.serveConfig(), Object.class);
+      Object parsed =
+          Serialization.unmarshal(
+              service.serveConfig().isBlank() ? "{}" : service.serveConfig(), Object.class);
       if (!(parsed instanceof Map<?, ?>)) {
-        throw new InvalidServeConfig("error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
-            + (parsed instanceof List<?> ? "array" : "string") + " into Go value of type map[string]interface {}");
+        throw new InvalidServeConfig(
+            "error unmarshaling JSON: while decoding JSON: json: cannot unmarshal "
+                + (parsed instanceof List<?> ? "array" : "string")
+                + " into Go value of type map[string]interface {}");
       }
       config = new LinkedHashMap<>(Maps.map(parsed));
     } catch (InvalidServeConfig e) {
@@ -428,7 +593,10 @@ public final class RayServiceController implements AutoCloseable {
     return m.lines().findFirst().orElse(m);
   }
 
-  /** {@code ray.io/serve} on the head pod: whether its proxy answers {@code /-/healthz} (v1.1.0: the ready cluster's only). */
+  /**
+   * {@code ray.io/serve} on the head pod: whether its proxy answers {@code /-/healthz} (v1.1.0: the
+   * ready cluster's only).
+   */
   private void labelHeadForServe(RayServiceView service, GenericKubernetesResource cluster) {
     if (cluster == null) {
       return;
@@ -442,16 +610,28 @@ public final class RayServiceController implements AutoCloseable {
     String label = String.valueOf(!service.excludeHeadPodFromServeSvc() && proxyHealthy(pod));
     if (!label.equals(old)) {
       try {
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).edit(p -> {
-          p.getMetadata().getLabels().put("ray.io/serve", label);
-          return p;
-        });
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .edit(
+                p -> {
+                  p.getMetadata().getLabels().put("ray.io/serve", label);
+                  return p;
+                });
       } catch (KubernetesClientException e) {
         return;
       }
       if (flavor.modernEvents()) {
-        events.normal(service.resource(), "UpdatedHeadPodServeLabel",
-            "Updated the serve label to \"" + label + "\" for the Head Pod " + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+        events.normal(
+            service.resource(),
+            "UpdatedHeadPodServeLabel",
+            "Updated the serve label to \""
+                + label
+                + "\" for the Head Pod "
+                + pod.getMetadata().getNamespace()
+                + "/"
+                + pod.getMetadata().getName());
       }
     }
   }
@@ -461,9 +641,12 @@ public final class RayServiceController implements AutoCloseable {
     return address.isPresent() && ServeDashboard.proxyHealthy(address.get());
   }
 
-
-  /** Creates the RayService's head and serve services, or points them at {@code cluster}; an error text when the serve port is missing. */
-  private Optional<String> reconcileServices(RayServiceView service, GenericKubernetesResource cluster) {
+  /**
+   * Creates the RayService's head and serve services, or points them at {@code cluster}; an error
+   * text when the serve port is missing.
+   */
+  private Optional<String> reconcileServices(
+      RayServiceView service, GenericKubernetesResource cluster) {
     RayClusterView view = new RayClusterView(cluster);
     Service head = headServices.build(view);
     head.getMetadata().setName(service.name() + "-head-svc");
@@ -479,9 +662,10 @@ public final class RayServiceController implements AutoCloseable {
 
     Optional<Integer> port = service.servePort(flavor.version().isAtLeast(KubeRayVersion.V1_7_0));
     if (port.isEmpty() && !(service.spec().get("serveService") instanceof Map<?, ?>)) {
-      return Optional.of(flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
-          ? "Please specify a port named 'serve' (or with the prefix 'serve-', e.g. 'serve-grpc') in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created."
-          : "Please specify the port named 'serve' in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created.");
+      return Optional.of(
+          flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
+              ? "Please specify a port named 'serve' (or with the prefix 'serve-', e.g. 'serve-grpc') in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created."
+              : "Please specify the port named 'serve' in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created.");
     }
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
@@ -490,20 +674,35 @@ public final class RayServiceController implements AutoCloseable {
     Map<String, String> selector = new LinkedHashMap<>();
     selector.put(Labels.CLUSTER, cluster.getMetadata().getName());
     selector.put("ray.io/serve", "true");
-    Service serve = new ServiceBuilder()
-        .withMetadata(new ObjectMetaBuilder().withName(service.name() + "-serve-svc").withNamespace(service.namespace())
-            .withLabels(labels).withOwnerReferences(owner(service)).build())
-        .withNewSpec()
-        .withType(view.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"))
-        .withSelector(selector)
-        .withPorts(new ServicePortBuilder().withName("serve").withPort(port.orElse(ServePorts.DEFAULT_SERVING_PORT)).withProtocol("TCP").withAppProtocol("tcp").build())
-        .endSpec()
-        .build();
+    Service serve =
+        new ServiceBuilder()
+            .withMetadata(
+                new ObjectMetaBuilder()
+                    .withName(service.name() + "-serve-svc")
+                    .withNamespace(service.namespace())
+                    .withLabels(labels)
+                    .withOwnerReferences(owner(service))
+                    .build())
+            .withNewSpec()
+            .withType(view.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"))
+            .withSelector(selector)
+            .withPorts(
+                new ServicePortBuilder()
+                    .withName("serve")
+                    .withPort(port.orElse(ServePorts.DEFAULT_SERVING_PORT))
+                    .withProtocol("TCP")
+                    .withAppProtocol("tcp")
+                    .build())
+            .endSpec()
+            .build();
     upsert(service, serve);
     return Optional.empty();
   }
 
-  /** Creates the service, or moves its selector to another cluster; a service already on this cluster stays as it is. */
+  /**
+   * Creates the service, or moves its selector to another cluster; a service already on this
+   * cluster stays as it is.
+   */
   private void upsert(RayServiceView service, Service desired) {
     String ns = service.namespace();
     String name = desired.getMetadata().getName();
@@ -511,38 +710,68 @@ public final class RayServiceController implements AutoCloseable {
     if (existing == null) {
       client.resource(desired).create();
       if (flavor.modernEvents()) {
-        events.normal(service.resource(), "CreatedService", "Created the service " + ns + "/" + name);
+        events.normal(
+            service.resource(), "CreatedService", "Created the service " + ns + "/" + name);
       }
       return;
     }
-    if (Objects.equals(existing.getSpec().getSelector().get(Labels.CLUSTER), desired.getSpec().getSelector().get(Labels.CLUSTER))) {
+    if (Objects.equals(
+        existing.getSpec().getSelector().get(Labels.CLUSTER),
+        desired.getSpec().getSelector().get(Labels.CLUSTER))) {
       return;
     }
-    client.services().inNamespace(ns).withName(name).edit(s -> {
-      String clusterIp = s.getSpec().getClusterIP();
-      s.setSpec(desired.getSpec());
-      s.getSpec().setClusterIP(clusterIp);
-      return s;
-    });
+    client
+        .services()
+        .inNamespace(ns)
+        .withName(name)
+        .edit(
+            s -> {
+              String clusterIp = s.getSpec().getClusterIP();
+              s.setSpec(desired.getSpec());
+              s.getSpec().setClusterIP(clusterIp);
+              return s;
+            });
     if (flavor.modernEvents()) {
       events.normal(service.resource(), "UpdatedService", "Updated the service " + ns + "/" + name);
     }
   }
 
-  /** What the Endpoints controller would list for the serve service: its selected pods that are ready. */
+  /**
+   * What the Endpoints controller would list for the serve service: its selected pods that are
+   * ready.
+   */
   private int serveEndpoints(RayServiceView service) {
-    Service serve = client.services().inNamespace(service.namespace()).withName(service.name() + "-serve-svc").get();
+    Service serve =
+        client
+            .services()
+            .inNamespace(service.namespace())
+            .withName(service.name() + "-serve-svc")
+            .get();
     if (serve == null || serve.getSpec().getSelector() == null) {
       return 0;
     }
-    return (int) client.pods().inNamespace(service.namespace()).withLabels(serve.getSpec().getSelector()).list().getItems().stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .filter(RayServiceController::ready)
-        .count();
+    return (int)
+        client
+            .pods()
+            .inNamespace(service.namespace())
+            .withLabels(serve.getSpec().getSelector())
+            .list()
+            .getItems()
+            .stream()
+            .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+            .filter(RayServiceController::ready)
+            .count();
   }
 
   private Optional<Pod> headPod(String namespace, String cluster) {
-    return client.pods().inNamespace(namespace).withLabel(Labels.CLUSTER, cluster).withLabel(Labels.NODE_TYPE, "head").list().getItems().stream()
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(Labels.CLUSTER, cluster)
+        .withLabel(Labels.NODE_TYPE, "head")
+        .list()
+        .getItems()
+        .stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .findFirst();
   }
@@ -564,8 +793,14 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   private static OwnerReference owner(RayServiceView service) {
-    return new OwnerReferenceBuilder().withApiVersion("ray.io/v1").withKind("RayService").withName(service.name())
-        .withUid(service.resource().getMetadata().getUid()).withController(true).withBlockOwnerDeletion(true).build();
+    return new OwnerReferenceBuilder()
+        .withApiVersion("ray.io/v1")
+        .withKind("RayService")
+        .withName(service.name())
+        .withUid(service.resource().getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
+        .build();
   }
 
   private void warnOnce(RayServiceView service, String reason, String message) {
@@ -585,7 +820,8 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   private void write(RayServiceView service, Map<String, Object> status) {
-    Map<String, Object> before = Maps.map(service.resource().getAdditionalProperties().get("status"));
+    Map<String, Object> before =
+        Maps.map(service.resource().getAdditionalProperties().get("status"));
     Map<String, Object> a = new LinkedHashMap<>(Json.toMap(before));
     Map<String, Object> b = new LinkedHashMap<>(Json.toMap(status));
     a.remove("lastUpdateTime");
@@ -599,10 +835,15 @@ public final class RayServiceController implements AutoCloseable {
     GenericKubernetesResource resource = service.resource();
     resource.getAdditionalProperties().put("status", status);
     try {
-      client.genericKubernetesResources(ResourceDefinitions.RAY_SERVICES).inNamespace(service.namespace()).resource(resource).updateStatus();
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
+          .inNamespace(service.namespace())
+          .resource(resource)
+          .updateStatus();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
-        loop.enqueueAfter(ObjectKeys.of(service.namespace(), service.name()), Duration.ofMillis(20));
+        loop.enqueueAfter(
+            ObjectKeys.of(service.namespace(), service.name()), Duration.ofMillis(20));
         return;
       }
       if (e.getCode() != 404) {
@@ -611,7 +852,10 @@ public final class RayServiceController implements AutoCloseable {
     }
   }
 
-  /** healthLastUpdateTime changes on every poll; like the operator, a change of it alone is not written. */
+  /**
+   * healthLastUpdateTime changes on every poll; like the operator, a change of it alone is not
+   * written.
+   */
   @SuppressWarnings("unchecked")
   private static void stripTimes(Object o) {
     if (o instanceof Map<?, ?> m) {

@@ -1,9 +1,8 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
-
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,8 @@ final class RayServiceView {
 
   /** A copy of the stored status, to change and write back. */
   Map<String, Object> status() {
-    return new LinkedHashMap<>(Json.toMap(Maps.map(resource.getAdditionalProperties().get("status"))));
+    return new LinkedHashMap<>(
+        Json.toMap(Maps.map(resource.getAdditionalProperties().get("status"))));
   }
 
   /** v1.5.0+: {@code spec.upgradeStrategy.type: None} turns the zero-downtime upgrade off. */

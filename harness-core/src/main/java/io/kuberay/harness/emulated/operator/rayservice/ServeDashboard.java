@@ -2,7 +2,6 @@ package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,14 +12,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The two Serve calls KubeRay's dashboard client makes for a RayService: {@code PUT /api/serve/applications/}
- * with the serveConfigV2 as JSON, and {@code GET /api/serve/applications/} for the applications' statuses.
- * Errors carry the operator's wording ({@code UpdateDeployments fail: <status> <body>}).
+ * The two Serve calls KubeRay's dashboard client makes for a RayService: {@code PUT
+ * /api/serve/applications/} with the serveConfigV2 as JSON, and {@code GET
+ * /api/serve/applications/} for the applications' statuses. Errors carry the operator's wording
+ * ({@code UpdateDeployments fail: <status> <body>}).
  */
 final class ServeDashboard {
 
   static final String PATH = "/api/serve/applications/";
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI dashboard;
@@ -30,14 +31,19 @@ final class ServeDashboard {
   }
 
   /**
-   * KubeRay's readiness check of a head's Serve proxy: {@code GET /-/healthz} answers 200. Here, not in the
-   * controller, so that the HTTP client (and the JDK's TLS set-up it brings) loads with the first RayService,
-   * not with every operator install.
+   * KubeRay's readiness check of a head's Serve proxy: {@code GET /-/healthz} answers 200. Here,
+   * not in the controller, so that the HTTP client (and the JDK's TLS set-up it brings) loads with
+   * the first RayService, not with every operator install.
    */
   static boolean proxyHealthy(URI proxy) {
     try {
-      HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(proxy.resolve("/-/healthz")).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.discarding());
+      HttpResponse<Void> r =
+          HTTP.send(
+              HttpRequest.newBuilder(proxy.resolve("/-/healthz"))
+                  .timeout(Duration.ofSeconds(2))
+                  .GET()
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
       return r.statusCode() == 200;
     } catch (IOException e) {
       return false;
@@ -47,20 +53,31 @@ final class ServeDashboard {
     }
   }
 
-  /** Submits the config; throws {@link ServeException} with the operator's message on a non-2xx answer. */
+  /**
+   * Submits the config; throws {@link ServeException} with the operator's message on a non-2xx
+   * answer.
+   */
   void updateDeployments(String configJson) {
-    HttpRequest request = HttpRequest.newBuilder(dashboard.resolve(PATH)).timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(configJson)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(dashboard.resolve(PATH))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(configJson))
+            .build();
     HttpResponse<String> response = send(request);
     if (response.statusCode() < 200 || response.statusCode() > 299) {
-      throw new ServeException("UpdateDeployments fail: " + status(response) + " " + response.body());
+      throw new ServeException(
+          "UpdateDeployments fail: " + status(response) + " " + response.body());
     }
   }
 
-  /** Application name → {status, message, deployments: name → {status, message}}, from the serve details. */
+  /**
+   * Application name → {status, message, deployments: name → {status, message}}, from the serve
+   * details.
+   */
   Map<String, Map<String, Object>> applications() {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(dashboard.resolve(PATH)).timeout(TIMEOUT).GET().build());
+    HttpResponse<String> response =
+        send(HttpRequest.newBuilder(dashboard.resolve(PATH)).timeout(TIMEOUT).GET().build());
     if (response.statusCode() != 200) {
       throw new ServeException("GetServeDetails fail: " + status(response) + " " + response.body());
     }
@@ -68,7 +85,8 @@ final class ServeDashboard {
     try {
       details = Json.readObject(response.body());
     } catch (RuntimeException e) {
-      throw new ServeException("GetServeDetails failed. Failed to unmarshal bytes: " + response.body());
+      throw new ServeException(
+          "GetServeDetails failed. Failed to unmarshal bytes: " + response.body());
     }
     Map<String, Map<String, Object>> apps = new LinkedHashMap<>();
     Maps.map(details.get("applications")).forEach((name, app) -> apps.put(name, Maps.map(app)));
@@ -77,13 +95,15 @@ final class ServeDashboard {
 
   private static String status(HttpResponse<String> response) {
     // Go prints resp.Status as "400 Bad Request".
-    return response.statusCode() + " " + switch (response.statusCode()) {
-      case 400 -> "Bad Request";
-      case 404 -> "Not Found";
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> "";
-    };
+    return response.statusCode()
+        + " "
+        + switch (response.statusCode()) {
+          case 400 -> "Bad Request";
+          case 404 -> "Not Found";
+          case 500 -> "Internal Server Error";
+          case 503 -> "Service Unavailable";
+          default -> "";
+        };
   }
 
   private static HttpResponse<String> send(HttpRequest request) {

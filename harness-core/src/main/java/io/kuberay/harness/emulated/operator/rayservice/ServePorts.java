@@ -1,11 +1,9 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
-import io.kuberay.harness.emulated.support.ObjectKeys;
-
-import io.kuberay.harness.emulated.support.Labels;
-
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -16,10 +14,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where each emulated RayCluster's Serve proxy listens. In a cluster every head pod has its own IP and its proxy
- * binds {@code :8000}; here all pods share loopback, so each cluster gets a free loopback port, which the
- * RayService controller writes into the Serve config's {@code http_options} and which port-forwards and
- * {@code reach(pod, 8000)} resolve the head's serve port to.
+ * Where each emulated RayCluster's Serve proxy listens. In a cluster every head pod has its own IP
+ * and its proxy binds {@code :8000}; here all pods share loopback, so each cluster gets a free
+ * loopback port, which the RayService controller writes into the Serve config's {@code
+ * http_options} and which port-forwards and {@code reach(pod, 8000)} resolve the head's serve port
+ * to.
  */
 public final class ServePorts {
 
@@ -32,12 +31,20 @@ public final class ServePorts {
     return ports.computeIfAbsent(ObjectKeys.of(namespace, cluster), k -> freePort());
   }
 
-  /** The test JVM's address of a head pod's serve port (the container port named {@code serve}, else 8000). */
+  /**
+   * The test JVM's address of a head pod's serve port (the container port named {@code serve}, else
+   * 8000).
+   */
   public Optional<URI> address(Pod pod, int containerPort) {
-    if (pod.getMetadata().getLabels() == null || !"head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE))) {
+    if (pod.getMetadata().getLabels() == null
+        || !"head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE))) {
       return Optional.empty();
     }
-    Integer port = ports.get(ObjectKeys.of(pod.getMetadata().getNamespace(), pod.getMetadata().getLabels().get(Labels.CLUSTER)));
+    Integer port =
+        ports.get(
+            ObjectKeys.of(
+                pod.getMetadata().getNamespace(),
+                pod.getMetadata().getLabels().get(Labels.CLUSTER)));
     if (port == null || containerPort != servingPort(pod)) {
       return Optional.empty();
     }
@@ -49,7 +56,9 @@ public final class ServePorts {
   }
 
   static int servingPort(Pod pod) {
-    if (pod.getSpec() == null || pod.getSpec().getContainers().isEmpty() || pod.getSpec().getContainers().get(0).getPorts() == null) {
+    if (pod.getSpec() == null
+        || pod.getSpec().getContainers().isEmpty()
+        || pod.getSpec().getContainers().get(0).getPorts() == null) {
       return DEFAULT_SERVING_PORT;
     }
     return pod.getSpec().getContainers().get(0).getPorts().stream()

@@ -25,7 +25,10 @@ import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
-/** Protobuf request bodies, checked with the release Secret real Helm 4 sent to the emulated API server on {@code helm install rc2 ray-cluster-1.1.0.tgz}. */
+/**
+ * Protobuf request bodies, checked with the release Secret real Helm 4 sent to the emulated API
+ * server on {@code helm install rc2 ray-cluster-1.1.0.tgz}.
+ */
 class ProtobufBodiesTest {
 
   private static final String SECRETS = "/api/v1/namespaces/default/secrets";
@@ -42,13 +45,20 @@ class ProtobufBodiesTest {
     labels.put("status", "pending-install");
     labels.put("version", "1");
     assertThat(secret).containsOnlyKeys("apiVersion", "kind", "metadata", "data", "type");
-    assertThat(secret).containsEntry("apiVersion", "v1").containsEntry("kind", "Secret").containsEntry("type", "helm.sh/release.v1");
-    // The empty strings, zero generation and unset timestamp Go sends in protobuf are absent, as in its JSON.
-    assertThat(secret.get("metadata")).isEqualTo(Map.of("name", "sh.helm.release.v1.rc2.v1", "labels", labels));
+    assertThat(secret)
+        .containsEntry("apiVersion", "v1")
+        .containsEntry("kind", "Secret")
+        .containsEntry("type", "helm.sh/release.v1");
+    // The empty strings, zero generation and unset timestamp Go sends in protobuf are absent, as in
+    // its JSON.
+    assertThat(secret.get("metadata"))
+        .isEqualTo(Map.of("name", "sh.helm.release.v1.rc2.v1", "labels", labels));
     assertThat(Maps.map(secret.get("data"))).containsOnlyKeys("release");
 
-    // data.release is the Secret's bytes in base64, as JSON carries them: Helm's own base64 of the gzipped release.
-    byte[] helmEncoded = Base64.getDecoder().decode((String) Maps.map(secret.get("data")).get("release"));
+    // data.release is the Secret's bytes in base64, as JSON carries them: Helm's own base64 of the
+    // gzipped release.
+    byte[] helmEncoded =
+        Base64.getDecoder().decode((String) Maps.map(secret.get("data")).get("release"));
     byte[] gzipped = Base64.getDecoder().decode(helmEncoded);
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipped))) {
       String release = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -59,15 +69,24 @@ class ProtobufBodiesTest {
   @Test
   void theApiServerStoresItAndAnswersInJson() throws IOException {
     ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
-    api.create("/api/v1/namespaces", Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
+    api.create(
+        "/api/v1/namespaces",
+        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
 
     MockResponse created = api.dispatch(request("POST", SECRETS, helmSecret(), GO_ACCEPT));
 
     assertThat(created.code()).as(created.getBody().readUtf8()).isEqualTo(201);
     assertThat(created.getHeaders().get("Content-Type")).isEqualTo("application/json");
-    Map<String, Object> stored = JsonText.readObject(api.dispatch(request("GET", SECRETS + "/sh.helm.release.v1.rc2.v1", null, GO_ACCEPT)).getBody().readUtf8());
-    assertThat(Maps.map(stored.get("metadata"))).containsKeys("uid", "resourceVersion", "creationTimestamp").containsEntry("namespace", "default");
-    assertThat(Maps.map(stored.get("data")).get("release")).isEqualTo(Maps.map(ProtobufBodies.decode(helmSecret()).get("data")).get("release"));
+    Map<String, Object> stored =
+        JsonText.readObject(
+            api.dispatch(request("GET", SECRETS + "/sh.helm.release.v1.rc2.v1", null, GO_ACCEPT))
+                .getBody()
+                .readUtf8());
+    assertThat(Maps.map(stored.get("metadata")))
+        .containsKeys("uid", "resourceVersion", "creationTimestamp")
+        .containsEntry("namespace", "default");
+    assertThat(Maps.map(stored.get("data")).get("release"))
+        .isEqualTo(Maps.map(ProtobufBodies.decode(helmSecret()).get("data")).get("release"));
   }
 
   @Test
@@ -78,8 +97,11 @@ class ProtobufBodiesTest {
     body[at + 1] = 'x';
 
     assertThatThrownBy(() -> ProtobufBodies.decode(body))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.response().code()).isEqualTo(415))
-        .hasMessageContaining("Sxcret of v1").hasMessageContaining("v1/Secret").hasMessageContaining("application/json");
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.response().code()).isEqualTo(415))
+        .hasMessageContaining("Sxcret of v1")
+        .hasMessageContaining("v1/Secret")
+        .hasMessageContaining("application/json");
   }
 
   @Test
@@ -87,11 +109,21 @@ class ProtobufBodiesTest {
     byte[] body = helmSecret();
     ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
 
-    MockResponse response = api.dispatch(request("POST", SECRETS, Arrays.copyOf(body, body.length / 2), GO_ACCEPT));
+    MockResponse response =
+        api.dispatch(request("POST", SECRETS, Arrays.copyOf(body, body.length / 2), GO_ACCEPT));
 
     assertThat(response.code()).isEqualTo(400);
     assertThat(response.getBody().readUtf8()).contains("not valid Kubernetes protobuf");
-    assertThat(api.dispatch(request("POST", SECRETS, "not protobuf".getBytes(StandardCharsets.UTF_8), GO_ACCEPT)).getBody().readUtf8()).contains("magic bytes");
+    assertThat(
+            api.dispatch(
+                    request(
+                        "POST",
+                        SECRETS,
+                        "not protobuf".getBytes(StandardCharsets.UTF_8),
+                        GO_ACCEPT))
+                .getBody()
+                .readUtf8())
+        .contains("magic bytes");
   }
 
   @Test
@@ -101,15 +133,21 @@ class ProtobufBodiesTest {
     assertThat(ProtobufBodies.acceptsJson("application/json;as=Table;v=v1;g=meta.k8s.io")).isTrue();
     ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
 
-    MockResponse response = api.dispatch(request("GET", SECRETS, null, ProtobufBodies.CONTENT_TYPE));
+    MockResponse response =
+        api.dispatch(request("GET", SECRETS, null, ProtobufBodies.CONTENT_TYPE));
 
     assertThat(response.code()).isEqualTo(406);
     assertThat(response.getBody().readUtf8()).contains("application/json only");
   }
 
   private static RecordedRequest request(String method, String path, byte[] body, String accept) {
-    Headers headers = Headers.builder().add("Content-Type", ProtobufBodies.CONTENT_TYPE).add("Accept", accept).build();
-    return new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), path, headers, new Buffer(body));
+    Headers headers =
+        Headers.builder()
+            .add("Content-Type", ProtobufBodies.CONTENT_TYPE)
+            .add("Accept", accept)
+            .build();
+    return new RecordedRequest(
+        "HTTP/1.1", HttpMethod.valueOf(method), path, headers, new Buffer(body));
   }
 
   private static byte[] helmSecret() throws IOException {
