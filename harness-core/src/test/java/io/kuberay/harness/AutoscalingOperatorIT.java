@@ -130,12 +130,17 @@ class AutoscalingOperatorIT {
     assertThat(workersToDelete(cluster))
         .as("the operator leaves the list to the autoscaler")
         .containsExactly(victim);
-    assertThat(cluster.scalingEvents())
-        .anySatisfy(
-            e -> {
-              assertThat(e.up()).isFalse();
-              assertThat(e.message()).endsWith(victim);
-            });
+    // The operator records its event after the delete call: the pod can be gone a moment before.
+    Awaitility.await("the scale-down event naming " + victim)
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(cluster.scalingEvents())
+                    .anySatisfy(
+                        e -> {
+                          assertThat(e.up()).isFalse();
+                          assertThat(e.message()).endsWith(victim);
+                        }));
 
     cluster.scaleWorkerGroup("small", 1);
     cluster.awaitReplicas("small", 1, WAIT);
