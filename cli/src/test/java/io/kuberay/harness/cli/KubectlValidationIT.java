@@ -9,14 +9,10 @@ import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,28 +28,17 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KubectlValidationIT {
 
-  private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
-
   /** Why a sample may be refused on any cluster without extra CRDs, or by kubectl itself. */
   private static final Pattern ACCEPTED_REFUSAL =
       Pattern.compile(
           "no matches for kind \"\\w+\" in version \"[^\"]+\"|cannot use generate name with apply");
 
   @TempDir static Path dir;
-  private static Path kubectl;
+  private static ReleaseData releases;
 
   @BeforeAll
-  static void tools() {
-    Optional<Path> found = UpWithKubectlIT.findKubectl();
-    if (found.isEmpty()) {
-      String reason =
-          "kubectl is not available (not on the PATH, not in "
-              + UpWithKubectlIT.toolsCache()
-              + "); run tools/install-kubectl.sh to enable this test";
-      System.out.println("[KubectlValidationIT] ABORTED: " + reason);
-      Assumptions.abort(reason);
-    }
-    kubectl = found.get();
+  static void releaseData() {
+    releases = ReleaseData.require();
   }
 
   @ParameterizedTest(name = "KubeRay {0}")
@@ -66,10 +51,16 @@ class KubectlValidationIT {
             .withKubeconfig(kubeconfig)
             .withRay(RayMode.OFF);
     try (Emulator emulator = Emulator.start(options, System.out)) {
-      Kubectl k = new Kubectl(emulator.kubeconfig(), dir.resolve(version + "-cache"));
+      Kubectl k =
+          new Kubectl(
+              Clients.require(
+                  "KubectlValidationIT",
+                  emulator.kubeconfig(),
+                  Files.createDirectories(dir.resolve(version))),
+              dir.resolve(version + "-cache"));
       Path rayCluster = resource("raycluster.yaml");
 
-      Result applied = k.run("apply", "-f", rayCluster.toString());
+      Clients.Result applied = k.run("apply", "-f", rayCluster.toString());
       assertThat(applied.exitCode()).as(applied.toString()).isZero();
       assertThat(applied.stdout()).contains("raycluster.ray.io/validation-sample created");
       assertThat(applied.stderr()).doesNotContain("Warning");
@@ -80,7 +71,7 @@ class KubectlValidationIT {
           Files.readString(rayCluster)
               .replace("validation-sample", "validation-typo")
               .replace("rayVersion", "rayVersoin"));
-      Result strict = k.run("apply", "-f", typo.toString());
+      Clients.Result strict = k.run("apply", "-f", typo.toString());
       assertThat(strict.exitCode()).as(strict.toString()).isEqualTo(1);
       assertThat(strict.stderr())
           .contains(
@@ -88,11 +79,11 @@ class KubectlValidationIT {
                   + typo
                   + "\": RayCluster in version \"v1\""
                   + " cannot be handled as a RayCluster: strict decoding error: unknown field \"spec.rayVersoin\"");
-      Result warn = k.run("apply", "--validate=warn", "-f", typo.toString());
+      Clients.Result warn = k.run("apply", "--validate=warn", "-f", typo.toString());
       assertThat(warn.exitCode()).as(warn.toString()).isZero();
       assertThat(warn.stderr()).contains("Warning: unknown field \"spec.rayVersoin\"");
       assertThat(k.run("delete", "-f", typo.toString()).exitCode()).isZero();
-      Result ignore = k.run("apply", "--validate=ignore", "-f", typo.toString());
+      Clients.Result ignore = k.run("apply", "--validate=ignore", "-f", typo.toString());
       assertThat(ignore.exitCode()).as(ignore.toString()).isZero();
       assertThat(ignore.stderr()).doesNotContain("Warning");
       // Stored as the API server stores it: the unknown field pruned.
@@ -106,38 +97,39 @@ class KubectlValidationIT {
           patched,
           Files.readString(rayCluster)
               .replace("maxReplicas: 2", "maxReplicas: 2\n    maxReplicaz: 3"));
-      Result patch = k.run("apply", "-f", patched.toString());
+      Clients.Result patch = k.run("apply", "-f", patched.toString());
       assertThat(patch.exitCode()).as(patch.toString()).isEqualTo(1);
       assertThat(patch.stderr())
           .contains(
               "strict decoding error: unknown field \"spec.workerGroupSpecs[0].maxReplicaz\"");
 
-      Result builtIn = k.run("create", "-f", resource("configmap-typo.yaml").toString());
+      Clients.Result builtIn = k.run("create", "-f", resource("configmap-typo.yaml").toString());
       assertThat(builtIn.exitCode()).as(builtIn.toString()).isEqualTo(1);
       assertThat(builtIn.stderr())
           .contains(
               "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: unknown field \"datta\"");
 
-      Result explainCrd = k.run("explain", "raycluster.spec.headGroupSpec");
+      Clients.Result explainCrd = k.run("explain", "raycluster.spec.headGroupSpec");
       assertThat(explainCrd.exitCode()).as(explainCrd.toString()).isZero();
       assertThat(explainCrd.stdout())
           .contains("KIND:       RayCluster")
           .contains("rayStartParams")
           .contains("template\t<Object> -required-");
-      Result explainPod = k.run("explain", "pod.spec.containers");
+      Clients.Result explainPod = k.run("explain", "pod.spec.containers");
       assertThat(explainPod.exitCode()).as(explainPod.toString()).isZero();
       assertThat(explainPod.stdout())
           .contains("FIELD: containers <[]Container>")
           .contains("List of containers belonging to the pod.")
           .contains("imagePullPolicy\t<string>");
 
-      Result uninstalled = k.run("apply", "-f", resource("uninstalled-kind.yaml").toString());
+      Clients.Result uninstalled =
+          k.run("apply", "-f", resource("uninstalled-kind.yaml").toString());
       assertThat(uninstalled.exitCode()).as(uninstalled.toString()).isEqualTo(1);
       assertThat(uninstalled.stderr())
           .contains("no matches for kind \"Queue\" in version \"scheduling.volcano.sh/v1beta1\"")
           .doesNotContain("openapi");
 
-      Result malformed =
+      Clients.Result malformed =
           k.run(
               "create",
               "--raw",
@@ -146,7 +138,7 @@ class KubectlValidationIT {
               resource("malformed.json").toString());
       assertThat(malformed.exitCode()).as(malformed.toString()).isEqualTo(1);
       assertThat(malformed.stderr()).contains("BadRequest");
-      Result unknownResource =
+      Clients.Result unknownResource =
           k.run("get", "--raw", "/apis/ray.io/v1/namespaces/default/rayclusterz");
       assertThat(unknownResource.exitCode()).isEqualTo(1);
       assertThat(unknownResource.stderr()).contains("NotFound");
@@ -164,28 +156,12 @@ class KubectlValidationIT {
    * with default validation.
    */
   private static void applyTheRayClusterChart(Kubectl k, String version) throws IOException {
-    Optional<Path> chart =
-        releaseData()
-            .map(
-                d ->
-                    d.resolve(version)
-                        .resolve("charts")
-                        .resolve("ray-cluster-" + version.substring(1) + ".tgz"))
-            .filter(Files::isRegularFile);
-    Path helm = UpWithKubectlIT.toolsCache().resolve("bin").resolve("helm");
-    if (chart.isEmpty() || !Files.isExecutable(helm)) {
-      System.out.println(
-          "[KubectlValidationIT] "
-              + version
-              + ": no ray-cluster chart or helm; the chart is not applied");
-      return;
-    }
-    Result rendered =
-        k.exec(List.of(helm.toString(), "template", "chart-sample", chart.get().toString()));
+    Path chart = releases.rayClusterChart(KubeRayVersion.of(version));
+    Clients.Result rendered = k.clients().helm("template", "chart-sample", chart.toString());
     assertThat(rendered.exitCode()).as(rendered.toString()).isZero();
     Path manifest = dir.resolve(version + "-chart.yaml");
     Files.writeString(manifest, rendered.stdout());
-    Result applied = k.run("apply", "-f", manifest.toString());
+    Clients.Result applied = k.run("apply", "-f", manifest.toString());
     assertThat(applied.exitCode()).as(applied.toString()).isZero();
     assertThat(applied.stdout()).contains("raycluster.ray.io/chart-sample-kuberay created");
     assertThat(applied.stderr()).doesNotContain("Warning");
@@ -197,7 +173,7 @@ class KubectlValidationIT {
    */
   private static void applyEverySample(Kubectl k, String version) throws IOException {
     Optional<Path> samples =
-        releaseData()
+        Optional.of(releases.release(KubeRayVersion.of(version)))
             .map(d -> d.resolve(version).resolve("samples"))
             .filter(Files::isDirectory)
             .or(() -> Optional.of(fetchedSamples().resolve(version)).filter(Files::isDirectory));
@@ -233,7 +209,7 @@ class KubectlValidationIT {
     List<String> refused = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(samples.get(), "*.yaml")) {
       for (Path f : files) {
-        Result r = k.run("apply", "--dry-run=server", "-f", f.toString());
+        Clients.Result r = k.run("apply", "--dry-run=server", "-f", f.toString());
         if (r.exitCode() != 0) {
           assertThat(r.stderr())
               .as(f + " refused for a reason a real cluster gives\n" + r)
@@ -264,21 +240,6 @@ class KubectlValidationIT {
     return cache.resolve("kuberay-harness").resolve("kuberay-samples");
   }
 
-  /**
-   * KubeRay's release data: {@code -Dkuberay.release.data=DIR}, else {@code ../shared/kuberay}
-   * beside the checkout.
-   */
-  private static Optional<Path> releaseData() {
-    String explicit = System.getProperty("kuberay.release.data");
-    Path dir =
-        explicit != null && !explicit.isBlank()
-            ? Path.of(explicit)
-            : Path.of("..", "..", "shared", "kuberay");
-    return Files.isDirectory(dir)
-        ? Optional.of(dir.toAbsolutePath().normalize())
-        : Optional.empty();
-  }
-
   private static Path resource(String name) throws IOException {
     Path target = dir.resolve(name);
     if (!Files.exists(target)) {
@@ -291,52 +252,11 @@ class KubectlValidationIT {
     return target;
   }
 
-  record Result(int exitCode, String stdout, String stderr) {
-    @Override
-    public String toString() {
-      return "exit " + exitCode + "\n--- stdout\n" + stdout + "\n--- stderr\n" + stderr;
-    }
-  }
+  /** kubectl with one environment's kubeconfig and a discovery/OpenAPI cache of its own. */
+  private record Kubectl(Clients clients, Path cache) {
 
-  /** kubectl with one environment's kubeconfig and a cache directory of its own. */
-  private record Kubectl(Path kubeconfig, Path cache) {
-
-    Result run(String... args) {
-      List<String> command = new ArrayList<>(List.of(kubectl.toString(), "--cache-dir=" + cache));
-      command.addAll(List.of(args));
-      Result r = exec(command);
-      System.out.println(
-          "[KubectlValidationIT] kubectl " + String.join(" ", args) + " -> exit " + r.exitCode());
-      return r;
-    }
-
-    Result exec(List<String> command) {
-      try {
-        Path out = Files.createTempFile(dir, "out", ".txt");
-        Path err = Files.createTempFile(dir, "err", ".txt");
-        ProcessBuilder pb =
-            new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString()));
-        Process p = pb.start();
-        p.getOutputStream().close();
-        if (!p.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-          throw new AssertionError(
-              "timed out after "
-                  + COMMAND_TIMEOUT
-                  + ": "
-                  + command
-                  + "\n"
-                  + Files.readString(out)
-                  + Files.readString(err));
-        }
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-      } catch (IOException e) {
-        throw new AssertionError("cannot run " + command, e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
+    Clients.Result run(String... args) {
+      return clients.kubectl(List.of("--cache-dir=" + cache), List.of(args));
     }
   }
 }

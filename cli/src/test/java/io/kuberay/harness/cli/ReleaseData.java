@@ -38,6 +38,14 @@ final class ReleaseData {
     return new ReleaseData(dir);
   }
 
+  /**
+   * A release's own directory ({@code charts/}, {@code kustomize-default.yaml}, maybe {@code
+   * samples/}).
+   */
+  Path release(KubeRayVersion v) {
+    return dir.resolve(v.toString());
+  }
+
   /** {@code helm install raycluster kuberay/ray-cluster --version N}'s chart file. */
   Path rayClusterChart(KubeRayVersion v) {
     return dir.resolve(v.toString())
