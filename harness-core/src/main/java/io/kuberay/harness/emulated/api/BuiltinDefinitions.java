@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Kubernetes' own OpenAPI definitions of the built-in types (the release the emulator reports), as
@@ -26,6 +27,7 @@ final class BuiltinDefinitions {
   static final String META = "io.k8s.apimachinery.pkg.apis.meta.v1.";
   static final String OBJECT_META = META + "ObjectMeta";
   private static final String RESOURCE = "kubernetes-definitions.json";
+  private static final AtomicBoolean PRELOADING = new AtomicBoolean();
 
   private static final class Holder {
     static final BuiltinDefinitions INSTANCE = load();
@@ -52,6 +54,19 @@ final class BuiltinDefinitions {
 
   static BuiltinDefinitions get() {
     return Holder.INSTANCE;
+  }
+
+  /**
+   * Loads the definitions on a background thread, once per JVM: the first write's field validation
+   * needs them, and parsing them on a cold JVM would otherwise sit on the environment's start. A
+   * reader that comes first waits for the class initialisation instead of loading twice.
+   */
+  static void preload() {
+    if (PRELOADING.compareAndSet(false, true)) {
+      Thread thread = new Thread(BuiltinDefinitions::get, "kuberay-openapi-definitions");
+      thread.setDaemon(true);
+      thread.start();
+    }
   }
 
   private static BuiltinDefinitions load() {

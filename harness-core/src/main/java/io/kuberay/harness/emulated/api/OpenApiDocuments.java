@@ -4,7 +4,6 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,11 +49,14 @@ final class OpenApiDocuments {
   OpenApiDocuments(Discovery discovery, String gitVersion) {
     this.discovery = discovery;
     this.gitVersion = gitVersion;
+    BuiltinDefinitions.preload();
   }
 
   /** A CRD was created or changed: its schemas replace the old ones from the next request on. */
   void crdChanged(Map<String, Object> crd) {
-    crds.put(String.valueOf(Maps.map(crd.get("metadata")).get("name")), Json.copy(crd));
+    // Kept as given, not copied (a copy of a large CRD sat on a cold environment's start): the
+    // dispatcher only reads a stored CRD's map, and the documents copy a schema before changing it.
+    crds.put(String.valueOf(Maps.map(crd.get("metadata")).get("name")), crd);
     generation.incrementAndGet();
   }
 

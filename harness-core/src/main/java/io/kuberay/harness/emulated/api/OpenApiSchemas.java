@@ -1,6 +1,6 @@
 package io.kuberay.harness.emulated.api;
 
-import io.kuberay.harness.emulated.support.Json;
+import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -143,7 +143,7 @@ final class OpenApiSchemas {
 
   private static Map<String, Object> customSchema(
       Discovery.ApiResource r, Map<String, Object> crdSchema) {
-    Map<String, Object> schema = Json.copy(crdSchema);
+    Map<String, Object> schema = JsonText.copy(crdSchema);
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("apiVersion", Map.of("description", API_VERSION_DOC, "type", "string"));
     properties.put("kind", Map.of("description", KIND_DOC, "type", "string"));
