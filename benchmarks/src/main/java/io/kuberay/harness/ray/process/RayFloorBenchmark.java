@@ -56,24 +56,40 @@ final class RayFloorBenchmark {
    */
   private static final boolean ROUNDS_ONLY = Boolean.getBoolean("bench.roundsOnly");
 
+  /**
+   * {@code -Dbench.rayVersion=2.46.0}: the Ray of both the floor and the RayCluster (whose image
+   * says it); default the harness's default. The chart's own image (2.9.0 for v1.1.0) would compare
+   * another Ray with the floor.
+   */
+  private static final String VERSION =
+      System.getProperty("bench.rayVersion", RayRuntime.RAY_VERSION);
+
   private RayFloorBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    RayRuntime runtime = RayRuntime.resolve();
-    if (!runtime.isAvailable()) {
-      System.out.println("Ray unavailable: " + runtime.unavailableReason().orElseThrow());
-      return;
-    }
     Path logs = Files.createTempDirectory("ray-bench");
     try {
-      System.out.println("load before: " + load());
+      System.out.println("load before: " + load() + "; Ray " + VERSION);
       List<long[]> results = new ArrayList<>();
+      RayRuntime runtime;
       try (KubeRayEnvironment env =
           KubeRayEnvironment.builder()
               .kuberayVersion("v1.1.0")
               .rayMode(RayMode.REQUIRED)
               .startExactly()) {
+        // First use of the version in this cache: the pod provisions it (a cached version only
+        // resolves).
+        long first = clusterReady(env, "first");
+        System.out.printf(
+            "first RayCluster of Ray %s in this JVM (provisioning it if the cache lacks it)"
+                + " -> ready: %d ms%n",
+            VERSION, first);
+        runtime = RayRuntime.resolve(VERSION);
+        if (!runtime.isAvailable()) {
+          System.out.println("Ray unavailable: " + runtime.unavailableReason().orElseThrow());
+          return;
+        }
         for (int round = 1; round <= rounds; round++) {
           awaitQuiet();
           long[] floor = rawHead(runtime, logs);
@@ -133,6 +149,11 @@ final class RayFloorBenchmark {
         "min %.2fx, median %.2fx, max %.2fx", v.get(0), v.get(v.size() / 2), v.get(v.size() - 1));
   }
 
+  private static RayClusterSpec chartCluster(String release) {
+    return RayClusterSpec.helmChartDefaults(release, KubeRayVersion.V1_1_0)
+        .withImage("rayproject/ray:" + VERSION);
+  }
+
   /**
    * The chart's RayCluster from create to status ready; then deleted, waiting until its processes
    * are gone.
@@ -141,9 +162,7 @@ final class RayFloorBenchmark {
     Duration jvm0 = ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO);
     long t0 = System.nanoTime();
     RayClusterHandle cluster =
-        env.rayClusters()
-            .create(RayClusterSpec.helmChartDefaults(release, KubeRayVersion.V1_1_0))
-            .awaitReady(Duration.ofMinutes(3));
+        env.rayClusters().create(chartCluster(release)).awaitReady(Duration.ofMinutes(3));
     long ready = ms(t0);
     System.out.printf(
         "  (the JVM used %d ms of CPU meanwhile)%n",
@@ -169,9 +188,7 @@ final class RayFloorBenchmark {
   /** The harness's own path, each figure with its ratio to the floor measured in the same run. */
   private static void otherFigures(RayRuntime runtime, KubeRayEnvironment env) {
     RayClusterHandle cluster =
-        env.rayClusters()
-            .create(RayClusterSpec.helmChartDefaults("raycluster", KubeRayVersion.V1_1_0))
-            .awaitReady(Duration.ofMinutes(3));
+        env.rayClusters().create(chartCluster("raycluster")).awaitReady(Duration.ofMinutes(3));
     for (int i = 0; i < 2; i++) {
       ExecResult r =
           cluster

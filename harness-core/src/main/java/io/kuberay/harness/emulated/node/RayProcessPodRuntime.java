@@ -221,6 +221,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
         return p.standby();
       }
     }
+    if (logger.isDebugEnabled()) {
+      standbys.forEach(
+          p ->
+              logger.debug(
+                  "Standby of Ray {} (alive {}) does not fit a pod of Ray {}: {}",
+                  p.version(),
+                  p.standby().isAlive(),
+                  version,
+                  launcher.misfits(p.standby(), podEnv)));
+    }
     return null;
   }
 

@@ -214,9 +214,20 @@ public final class RayNodeLauncher {
    * #standby}.
    */
   public boolean fits(RayStandby standby, Map<String, String> env) {
+    return standby.fits(nodeEnvironment(standby, env));
+  }
+
+  /**
+   * What keeps {@code standby} from starting a node with the environment {@code env} (for logs).
+   */
+  public Set<String> misfits(RayStandby standby, Map<String, String> env) {
+    return standby.differences(nodeEnvironment(standby, env));
+  }
+
+  private Map<String, String> nodeEnvironment(RayStandby standby, Map<String, String> env) {
     Map<String, String> full = environment(env);
     full.put(NodeRegistry.MARKER_ENV, standby.nodeId());
-    return standby.fits(full);
+    return full;
   }
 
   /**

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A Python interpreter that has imported Ray's CLI and waits to become one node's {@code ray
@@ -43,6 +43,14 @@ public final class RayStandby implements AutoCloseable {
           "KUBERAY_GEN_RAY_START_CMD",
           "REDIS_PASSWORD",
           NodeRegistry.MARKER_ENV);
+
+  /**
+   * The in-cluster API address the kubelet gives every container ({@code KUBERNETES_SERVICE_HOST},
+   * {@code KUBERNETES_PORT_443_TCP}...): Ray reads it only in modules a standby does not import
+   * (the autoscaler's node provider, the dashboard agent's reporter, both separate processes) or
+   * inside functions. Without this every pod of an emulated cluster started cold.
+   */
+  private static final String IN_CLUSTER_PREFIX = "KUBERNETES_";
 
   private final String nodeId;
   private final Process process;
@@ -82,13 +90,19 @@ public final class RayStandby implements AutoCloseable {
 
   /** Whether this standby can start a node with exactly the environment {@code target}. */
   boolean fits(Map<String, String> target) {
-    if (taken || !process.isAlive()) {
-      return false;
-    }
-    Set<String> names = new HashSet<>(env.keySet());
+    return !taken && process.isAlive() && differences(target).isEmpty();
+  }
+
+  /** The variables whose difference from {@code target} rules this standby out (for logs). */
+  Set<String> differences(Map<String, String> target) {
+    Set<String> names = new TreeSet<>(env.keySet());
     names.addAll(target.keySet());
-    return names.stream()
-        .allMatch(n -> READ_AFTER_IMPORT.contains(n) || Objects.equals(env.get(n), target.get(n)));
+    names.removeIf(
+        n ->
+            READ_AFTER_IMPORT.contains(n)
+                || n.startsWith(IN_CLUSTER_PREFIX)
+                || Objects.equals(env.get(n), target.get(n)));
+    return names;
   }
 
   /** Marks the standby as used by a node, which owns its process from now on. */

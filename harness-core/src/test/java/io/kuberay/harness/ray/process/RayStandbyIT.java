@@ -40,6 +40,9 @@ class RayStandbyIT {
               "ray start --head",
               "RAY_USAGE_STATS_KUBERAY_IN_USE",
               "1"));
+      // What the kubelet gives every container: the in-cluster API address.
+      pod.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+      pod.put("KUBERNETES_PORT_443_TCP", "tcp://127.0.0.1:6443");
       assertThat(standby.fits(pod)).isTrue();
 
       pod.put("RAY_BACKEND_LOG_LEVEL", "debug");
