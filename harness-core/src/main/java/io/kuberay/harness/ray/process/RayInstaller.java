@@ -245,14 +245,19 @@ final class RayInstaller {
         || l.toLowerCase(Locale.ROOT).contains("error")
         || l.startsWith("×")
         || l.startsWith("╰─▶")
+        || l.startsWith("cause:")
         || l.startsWith("hint:");
   }
 
-  /** pip's and uv's error lines: {@code ERROR: ...}, uv's {@code × ...}, {@code ╰─▶ ...}. */
+  /**
+   * pip's and uv's error lines: {@code ERROR: ...}, uv's {@code error: ...} and its {@code cause:},
+   * {@code × ...}, {@code ╰─▶ ...} details.
+   */
   static boolean reportsError(String line) {
     String l = line.strip();
     return l.startsWith("ERROR")
         || l.startsWith("error:")
+        || l.startsWith("cause:")
         || l.startsWith("×")
         || l.startsWith("╰─▶")
         || l.startsWith("Because ")

@@ -114,6 +114,21 @@ class RayRuntimeTest {
   }
 
   @Test
+  void installErrorsAreTheLinesPipAndUvReportThemWith() {
+    assertThat(RayInstaller.reportsError("error: No solution found when resolving dependencies"))
+        .isTrue();
+    assertThat(
+            RayInstaller.reportsError(
+                "  cause: Because kuberay-harness-no-such-package was not found in the package"
+                    + " registry"))
+        .isTrue();
+    assertThat(RayInstaller.reportsError("ERROR: No matching distribution found for x==9"))
+        .isTrue();
+    assertThat(RayInstaller.reportsError("Resolved 64 packages in 1.08s")).isFalse();
+    assertThat(RayInstaller.showsProgress("  cause: Because x was not found")).isTrue();
+  }
+
+  @Test
   void provisionedRayServesHttp() {
     RayRuntime runtime = RayRuntime.resolve();
     var r =
