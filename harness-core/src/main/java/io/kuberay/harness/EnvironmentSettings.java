@@ -4,6 +4,8 @@ import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +30,7 @@ public final class EnvironmentSettings {
   private final Optional<String> context;
   private final String k3sImage;
   private final Duration startupTimeout;
+  private final List<UserImage> userImages;
 
   private EnvironmentSettings(
       BackendType backend,
@@ -39,7 +42,8 @@ public final class EnvironmentSettings {
       Optional<Path> kubeconfig,
       Optional<String> context,
       String k3sImage,
-      Duration startupTimeout) {
+      Duration startupTimeout,
+      List<UserImage> userImages) {
     this.backend = Objects.requireNonNull(backend, "backend");
     this.kuberayVersion = Objects.requireNonNull(kuberayVersion, "kuberayVersion");
     this.installMethod = Objects.requireNonNull(installMethod, "installMethod");
@@ -50,6 +54,7 @@ public final class EnvironmentSettings {
     this.context = Objects.requireNonNull(context, "context");
     this.k3sImage = Objects.requireNonNull(k3sImage, "k3sImage");
     this.startupTimeout = Objects.requireNonNull(startupTimeout, "startupTimeout");
+    this.userImages = List.copyOf(Objects.requireNonNull(userImages, "userImages"));
     if (startupTimeout.isNegative() || startupTimeout.isZero()) {
       throw new IllegalArgumentException("startupTimeout must be positive, was " + startupTimeout);
     }
@@ -70,7 +75,8 @@ public final class EnvironmentSettings {
         Optional.empty(),
         Optional.empty(),
         DEFAULT_K3S_IMAGE,
-        Duration.ofMinutes(5));
+        Duration.ofMinutes(5),
+        List.of());
   }
 
   /** Where the cluster comes from. */
@@ -126,6 +132,19 @@ public final class EnvironmentSettings {
     return startupTimeout;
   }
 
+  /**
+   * What the user's own images hold on the emulated backend, first match wins; other backends run
+   * the real images.
+   */
+  public List<UserImage> userImages() {
+    return userImages;
+  }
+
+  /** The user image {@code image} names, if one is mapped (the first that matches). */
+  public Optional<UserImage> userImage(String image) {
+    return userImages.stream().filter(u -> u.matches(image)).findFirst();
+  }
+
   public EnvironmentSettings withBackend(BackendType value) {
     return new EnvironmentSettings(
         value,
@@ -137,7 +156,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withKuberayVersion(KubeRayVersion value) {
@@ -151,7 +171,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withInstallMethod(InstallMethod value) {
@@ -165,7 +186,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   /** Release data from this directory instead of the bundled copy; empty for the bundled copy. */
@@ -180,7 +202,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withNodeCapacity(NodeCapacity value) {
@@ -194,7 +217,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withRayMode(RayMode value) {
@@ -208,7 +232,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   /** The existing backend's kubeconfig; empty for {@code KUBECONFIG} or {@code ~/.kube/config}. */
@@ -223,7 +248,8 @@ public final class EnvironmentSettings {
         value,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   /** The existing backend's context; empty for the current one. */
@@ -238,7 +264,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         value,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withK3sImage(String value) {
@@ -252,7 +279,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         value,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   public EnvironmentSettings withStartupTimeout(Duration value) {
@@ -266,7 +294,35 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
+        value,
+        userImages);
+  }
+
+  /** These settings with exactly these user images (see {@link UserImage}). */
+  public EnvironmentSettings withUserImages(List<UserImage> value) {
+    return new EnvironmentSettings(
+        backend,
+        kuberayVersion,
+        installMethod,
+        manifestsDir,
+        nodeCapacity,
+        rayMode,
+        kubeconfig,
+        context,
+        k3sImage,
+        startupTimeout,
         value);
+  }
+
+  /**
+   * These settings with {@code image} mapped too; it replaces a mapping of the same pattern and
+   * comes first otherwise.
+   */
+  public EnvironmentSettings withUserImage(UserImage image) {
+    List<UserImage> all = new ArrayList<>();
+    all.add(Objects.requireNonNull(image, "image"));
+    userImages.stream().filter(u -> !u.pattern().equals(image.pattern())).forEach(all::add);
+    return withUserImages(all);
   }
 
   /**
@@ -306,7 +362,21 @@ public final class EnvironmentSettings {
         .withContext(config.value(Setting.CONTEXT).or(() -> context))
         .withK3sImage(config.value(Setting.K3S_IMAGE).orElse(k3sImage))
         .withStartupTimeout(
-            config.value(Setting.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout));
+            config.value(Setting.STARTUP_TIMEOUT).map(Durations::parse).orElse(startupTimeout))
+        .withUserImagesFrom(config.value(Setting.PODS_IMAGES));
+  }
+
+  /** The setting's mappings over the code's: the same pattern is replaced, the setting's first. */
+  private EnvironmentSettings withUserImagesFrom(Optional<String> setting) {
+    if (setting.isEmpty()) {
+      return this;
+    }
+    List<UserImage> given = UserImage.parseAll(Setting.PODS_IMAGES.key(), setting.get());
+    EnvironmentSettings s = this;
+    for (int i = given.size() - 1; i >= 0; i--) {
+      s = s.withUserImage(given.get(i));
+    }
+    return s;
   }
 
   @Override
@@ -321,7 +391,8 @@ public final class EnvironmentSettings {
         && kubeconfig.equals(s.kubeconfig)
         && context.equals(s.context)
         && k3sImage.equals(s.k3sImage)
-        && startupTimeout.equals(s.startupTimeout);
+        && startupTimeout.equals(s.startupTimeout)
+        && userImages.equals(s.userImages);
   }
 
   @Override
@@ -336,7 +407,8 @@ public final class EnvironmentSettings {
         kubeconfig,
         context,
         k3sImage,
-        startupTimeout);
+        startupTimeout,
+        userImages);
   }
 
   @Override
@@ -361,6 +433,7 @@ public final class EnvironmentSettings {
         + k3sImage
         + ", startupTimeout="
         + startupTimeout
+        + (userImages.isEmpty() ? "" : ", userImages=" + userImages)
         + "]";
   }
 

@@ -284,6 +284,22 @@ public final class KubeRayEnvironment implements AutoCloseable {
     }
 
     /**
+     * On the emulated backend, pods whose image matches {@code image}'s pattern see its directory
+     * (and run Ray with its requirements); see {@link UserImage}.
+     */
+    public Builder userImage(UserImage image) {
+      return with(settings.withUserImage(image));
+    }
+
+    /**
+     * On the emulated backend, pods with an image matching {@code pattern} (e.g. {@code
+     * myorg/ray-app:*}) see {@code directory} at {@code mountPath}.
+     */
+    public Builder userImage(String pattern, Path directory, String mountPath) {
+      return userImage(UserImage.named(pattern).withDirectory(directory, mountPath));
+    }
+
+    /**
      * The settings with system properties and environment variables applied over the code's
      * choices.
      */

@@ -13,6 +13,7 @@ import io.kuberay.harness.KubeRayEnvironments;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
+import io.kuberay.harness.UserImage;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.settings.Setting;
@@ -20,8 +21,10 @@ import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -57,6 +60,7 @@ public final class KubeRayWorld {
   private String jobId;
   private JobDetails job;
   private String timeoutMessage;
+  private final List<UserImage> userImages = new ArrayList<>();
 
   void begin(Scenario s) {
     this.scenario = s;
@@ -70,8 +74,7 @@ public final class KubeRayWorld {
    * and overrides.
    */
   void useOperator(KubeRayVersion version, InstallMethod method) {
-    EnvironmentSettings wanted =
-        SettingsPin.pin(KubeRayEnvironment.builder().settings(), version, method);
+    EnvironmentSettings wanted = SettingsPin.pin(builder().settings(), version, method);
     if (environment != null && !environment.settings().equals(wanted)) {
       throw new IllegalStateException(
           "This scenario already uses KubeRay "
@@ -89,9 +92,34 @@ public final class KubeRayWorld {
    */
   public KubeRayEnvironment environment() {
     if (environment == null) {
-      environment = startable(() -> KubeRayEnvironment.builder().shared());
+      environment = startable(() -> builder().shared());
     }
     return environment;
+  }
+
+  /** The environment's settings as the scenario's steps chose them so far. */
+  private KubeRayEnvironment.Builder builder() {
+    KubeRayEnvironment.Builder b = KubeRayEnvironment.builder();
+    for (UserImage u : userImages) {
+      b = b.userImage(u);
+    }
+    return b;
+  }
+
+  /**
+   * The scenario's environment maps this user image; only before a step chose the environment,
+   * which cannot change what its images hold.
+   */
+  void mapImage(UserImage image) {
+    if (environment != null) {
+      throw new IllegalStateException(
+          "The image "
+              + image.pattern()
+              + " is mapped after the scenario's environment started; put the step 'Given the image"
+              + " ... holds the directory ...' before every step that uses the cluster (e.g. in the"
+              + " Background, first).");
+    }
+    userImages.add(image);
   }
 
   /**

@@ -39,7 +39,8 @@ class StepVocabularyTests {
           RayClusterSteps.class,
           RayJobSteps.class,
           RayJobResourceSteps.class,
-          AutoscalingSteps.class);
+          AutoscalingSteps.class,
+          ImageSteps.class);
 
   private final ParameterTypeRegistry registry = registry();
   private final List<Expression> expressions = expressions();
@@ -109,7 +110,7 @@ class StepVocabularyTests {
   @Test
   @DisplayName("the library has the documented number of steps and all of them compile")
   void allStepsCompile() {
-    assertThat(expressions).hasSize(36);
+    assertThat(expressions).hasSize(38);
   }
 
   @ParameterizedTest
@@ -225,6 +226,11 @@ class StepVocabularyTests {
                 "the RayCluster \"raycluster-kuberay\" has 2 available workers within 2 minutes",
                 3),
             Map.entry("the Ray dashboard is reachable within 30 seconds", 1),
+            Map.entry("the image \"myorg/ray-app:*\" holds the directory \"app\" at \"/app\"", 3),
+            Map.entry(
+                "the image \"myorg/ray-app:*\" holds the directory \"app\" at \"/app\" with the"
+                    + " requirements \"app/requirements.txt\"",
+                4),
             Map.entry("I submit a Ray job with entrypoint:", 0),
             Map.entry("the Ray job message contains \"exit code 1\"", 1),
             Map.entry("the Ray job logs contain \"CPU\" within 30 seconds", 2),

@@ -89,7 +89,8 @@ public final class EmulatedBackend implements ClusterBackend {
             api::client,
             settings.nodeCapacity(),
             MountNamespaces.probe(),
-            PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)));
+            PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)),
+            settings.userImages());
     PodRuntime ray =
         rayRuntime(
             settings, workDir.resolve("pods"), files, pod -> clusterRayVersion(api.client(), pod));
@@ -200,7 +201,12 @@ public final class EmulatedBackend implements ClusterBackend {
       return null;
     }
     return new RayProcessPodRuntime(
-        runtime, createDirectory(logDir), standbys, files, clusterRayVersion);
+        runtime,
+        createDirectory(logDir),
+        standbys,
+        files,
+        clusterRayVersion,
+        settings.userImages());
   }
 
   private static Path createDirectory(Path dir) {

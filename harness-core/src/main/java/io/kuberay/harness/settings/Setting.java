@@ -81,6 +81,10 @@ public enum Setting {
       "kuberay.pods.volumes",
       "mount",
       "mount, or skip: run emulated pods without the volumes this machine cannot mount (one warning event each)"),
+  PODS_IMAGES(
+      "kuberay.pods.images",
+      "none",
+      "what user images hold on the emulated backend: pattern=directory[:mountPath][;requirements=file][;rayVersion=X.Y.Z], comma-separated"),
   RAY_PYTHONS(
       "kuberay.ray.pythons",
       "none",

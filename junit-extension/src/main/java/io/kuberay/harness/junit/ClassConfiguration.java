@@ -9,6 +9,7 @@ import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayClusterChart;
 import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayMode;
+import io.kuberay.harness.UserImage;
 import io.kuberay.harness.WorkerGroupSpec;
 import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +81,9 @@ record ClassConfiguration(
                   "emulated, k3s or existing",
                   "write backend = \"emulated\", \"k3s\" or \"existing\", or leave it empty"));
     }
+    for (ImageContents image : test.images()) {
+      builder = builder.userImage(userImage(where, image));
+    }
     EnvironmentSettings settings;
     try {
       settings = builder.settings();
@@ -109,6 +114,32 @@ record ClassConfiguration(
     boolean namespacePerClass =
         flag(where, KubeRayTest.NAMESPACE_PER_CLASS_PROPERTY, test.namespacePerClass());
     return new ClassConfiguration(settings, reuse, namespacePerClass, List.copyOf(clusters));
+  }
+
+  private static UserImage userImage(String where, ImageContents image) {
+    try {
+      UserImage u =
+          UserImage.named(image.image())
+              .withDirectory(Path.of(image.directory()), image.mountPath());
+      if (!image.requirements().isEmpty()) {
+        u = u.withRequirements(Path.of(image.requirements()));
+      }
+      return image.rayVersion().isEmpty() ? u : u.basedOnRay(image.rayVersion());
+    } catch (IllegalArgumentException e) {
+      throw Misconfiguration.of(
+          where,
+          "@ImageContents with an image pattern, a directory, an absolute mountPath and a"
+              + " rayVersion of the form X.Y.Z (or none)",
+          "image = \""
+              + image.image()
+              + "\", mountPath = \""
+              + image.mountPath()
+              + "\", rayVersion = \""
+              + image.rayVersion()
+              + "\"",
+          e.getMessage(),
+          e);
+    }
   }
 
   /**

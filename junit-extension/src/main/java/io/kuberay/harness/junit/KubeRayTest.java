@@ -143,6 +143,14 @@ public @interface KubeRayTest {
   /** The RayClusters to create before all tests of the class; names must be unique. */
   RayCluster[] clusters() default {};
 
+  /**
+   * What the user's own images hold on the emulated backend (a local directory at a mount path,
+   * requirements, the Ray version they are built on); a Ray pod with an image that is neither a Ray
+   * image nor listed here does not start (ErrImagePull naming what to map). Added to those of
+   * {@code kuberay.pods.images}, which wins for the same image pattern.
+   */
+  ImageContents[] images() default {};
+
   /** Whether the class gets its own namespace, deleted after the class. */
   boolean namespacePerClass() default true;
 

@@ -31,6 +31,23 @@ class MisconfigurationTests {
   }
 
   @Test
+  @DisplayName("an image mapped to a relative mount path fails the class and says what to write")
+  void relativeMountPath() {
+    EngineExecutionResults results = EngineRuns.run(RelativeMountPathTestCase.class);
+
+    assertThat(EngineRuns.failures(results.containerEvents()))
+        .singleElement(THROWABLE)
+        .isInstanceOf(ExtensionConfigurationException.class)
+        .hasMessageStartingWith(
+            "@KubeRayTest on "
+                + RelativeMountPathTestCase.class.getName()
+                + ": expected @ImageContents with an image pattern")
+        .hasMessageContaining("mountPath = \"app\"")
+        .hasMessageContaining("must be an absolute path below /, e.g. /app");
+    assertThat(results.testEvents().started().count()).isZero();
+  }
+
+  @Test
   @DisplayName("two clusters with the same name fail the class")
   void duplicateClusterNames() {
     EngineExecutionResults results = EngineRuns.run(DuplicateClusterTestCase.class);
@@ -94,6 +111,15 @@ class MisconfigurationTests {
     assertThat(EngineRuns.failures(results.testEvents()).get(0).getSuppressed())
         .as("no diagnostics bundle for a misconfiguration")
         .isEmpty();
+  }
+
+  @Tag("kuberay-fixture")
+  @KubeRayTest(
+      ray = "off",
+      images = @ImageContents(image = "myorg/app:*", directory = "app", mountPath = "app"))
+  static class RelativeMountPathTestCase {
+    @Test
+    void neverRuns() {}
   }
 
   @Tag("kuberay-fixture")

@@ -68,6 +68,14 @@ final class ContainerPreparation {
                 + MountNamespaces.VOLUMES_PROPERTY
                 + "=skip runs pods without their volumes on this machine");
       }
+      for (String directory : files.skippedImageDirectories(pod)) {
+        lifecycle.warning(
+            "FailedMount",
+            directory
+                + " is not mounted: "
+                + MountNamespaces.VOLUMES_PROPERTY
+                + "=skip runs pods without what this machine cannot mount");
+      }
       return Optional.of(env);
     } catch (WaitTimeoutException e) {
       return Optional.empty();

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.NodeCapacity;
+import io.kuberay.harness.UserImage;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.StoredObject;
@@ -48,6 +49,7 @@ public final class PodFilesystems implements AutoCloseable {
   private final NodeCapacity node;
   private final MountNamespaces namespaces;
   private final boolean skipVolumes;
+  private final PodImages images;
 
   /**
    * Set once the API server's front listens (it starts after the node's file systems); null before.
@@ -70,11 +72,26 @@ public final class PodFilesystems implements AutoCloseable {
       NodeCapacity node,
       MountNamespaces namespaces,
       boolean skipVolumes) {
+    this(root, client, node, namespaces, skipVolumes, List.of());
+  }
+
+  /**
+   * @param userImages what the user's images hold: a container with such an image sees its
+   *     directory, read-only, at the mapping's mount path
+   */
+  public PodFilesystems(
+      Path root,
+      Supplier<KubernetesClient> client,
+      NodeCapacity node,
+      MountNamespaces namespaces,
+      boolean skipVolumes,
+      List<UserImage> userImages) {
     this.root = root;
     this.client = client;
     this.node = node;
     this.namespaces = namespaces;
     this.skipVolumes = skipVolumes;
+    this.images = new PodImages(userImages);
   }
 
   /**
@@ -153,11 +170,14 @@ public final class PodFilesystems implements AutoCloseable {
   void setUp(Pod pod) {
     PodState state = state(pod);
     List<String> mounted = mountedVolumes(pod);
-    if (!mounted.isEmpty() && !namespaces.available() && !skipVolumes) {
+    List<String> imageDirs = imageDirectories(pod);
+    if ((!mounted.isEmpty() || !imageDirs.isEmpty()) && !namespaces.available() && !skipVolumes) {
+      List<String> what = new ArrayList<>(imageDirs);
+      if (!mounted.isEmpty()) {
+        what.add(0, "volume" + (mounted.size() > 1 ? "s " : " ") + String.join(", ", mounted));
+      }
       throw new MountsUnavailableException(
-          "volume"
-              + (mounted.size() > 1 ? "s " : " ")
-              + String.join(", ", mounted)
+          String.join(" and ", what)
               + " cannot be mounted: the emulated node gives each pod a private mount namespace, and "
               + namespaces.unavailableReason().orElse("none is available")
               + ". Fix: on Linux install util-linux (unshare,"
@@ -176,6 +196,34 @@ public final class PodFilesystems implements AutoCloseable {
   /** Names of the volumes a container mounts that skipping leaves out (for the warning events). */
   List<String> skipped(Pod pod) {
     return skipVolumes || !namespaces.available() ? mountedVolumes(pod) : List.of();
+  }
+
+  /**
+   * The user images' directories that skipping leaves out, described (e.g. {@code the directory
+   * /src/app of image myorg/app:1 at /app}).
+   */
+  List<String> skippedImageDirectories(Pod pod) {
+    return skipVolumes || !namespaces.available() ? imageDirectories(pod) : List.of();
+  }
+
+  /** The directories the pod's containers see because of their images' mappings, described. */
+  private List<String> imageDirectories(Pod pod) {
+    List<String> described = new ArrayList<>();
+    for (Container c : pod.getSpec().getContainers()) {
+      images
+          .mapping(c.getImage())
+          .map(
+              u ->
+                  "the directory "
+                      + u.directory()
+                      + " of image "
+                      + c.getImage()
+                      + " at "
+                      + u.mountPath())
+          .filter(d -> !described.contains(d))
+          .ifPresent(described::add);
+    }
+    return described;
   }
 
   /**
@@ -221,6 +269,10 @@ public final class PodFilesystems implements AutoCloseable {
 
   private List<PodSandbox.Mount> mounts(Pod pod, Container container) {
     List<PodSandbox.Mount> mounts = new ArrayList<>();
+    // The image's content first: volumes mounted below its path cover it, as in a container.
+    images
+        .mapping(container.getImage())
+        .ifPresent(u -> mounts.add(new PodSandbox.Mount(u.directory(), u.mountPath(), true)));
     PodVolumes volumes = state(pod).volumes;
     if (container.getVolumeMounts() != null) {
       for (VolumeMount m : container.getVolumeMounts()) {

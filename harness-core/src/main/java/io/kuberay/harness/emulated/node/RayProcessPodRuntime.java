@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.UserImage;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -70,7 +71,13 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
-  /** The Ray version of each pod's image, and a launcher per version. */
+  /** What pods' images hold that the node cannot pull: Ray images, mapped user images. */
+  private final PodImages images;
+
+  /**
+   * The Ray runtime of each pod's image (a Ray version, with a user image's requirements), and a
+   * launcher per runtime; keyed by {@link PodRayVersions.Choice#key()}.
+   */
   private final PodRayVersions versions;
 
   private final Path logDir;
@@ -81,12 +88,12 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private final Map<String, RayNode> heads = new ConcurrentHashMap<>();
 
   /**
-   * namespace/cluster → the Ray version its head runs: its workers run the same, as in a cluster
+   * namespace/cluster → the Ray runtime its head runs: its workers run the same, as in a cluster
    * built from one image.
    */
   private final Map<String, String> headVersions = new ConcurrentHashMap<>();
 
-  /** namespace/name → the Ray version the pod runs (its exec uses the same). */
+  /** namespace/name → the Ray runtime the pod runs (its exec uses the same). */
   private final Map<String, String> podVersions = new ConcurrentHashMap<>();
 
   private final ExecutorService workers =
@@ -142,15 +149,19 @@ public final class RayProcessPodRuntime implements PodRuntime {
    * @param runtime the default Ray, for pods whose image and RayCluster name no version
    * @param clusterRayVersion the {@code spec.rayVersion} of a pod's RayCluster, for images whose
    *     tag names no version
+   * @param userImages what the user's own images hold
    */
   public RayProcessPodRuntime(
       RayRuntime runtime,
       Path logDir,
       int standbyCount,
       PodFilesystems files,
-      Function<Pod, Optional<String>> clusterRayVersion) {
+      Function<Pod, Optional<String>> clusterRayVersion,
+      List<UserImage> userImages) {
     this.files = files;
-    this.versions = new PodRayVersions(runtime, RayRuntime::resolve, clusterRayVersion);
+    this.images = new PodImages(userImages);
+    this.versions =
+        new PodRayVersions(runtime, RayRuntime::resolve, clusterRayVersion, this.images);
     this.standbyVersion = versions.defaultVersion();
     this.logDir = logDir;
     this.standbyCount = standbyCount;
@@ -293,7 +304,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       cancelled.remove(key);
       return;
     }
-    String version = chosen.get().version();
+    String version = chosen.get().key();
     RayNodeLauncher launcher = versions.launcher(version);
     podVersions.put(key, version);
     standbyVersion = version;
@@ -341,12 +352,11 @@ public final class RayProcessPodRuntime implements PodRuntime {
               "RayVersionMismatch",
               "The worker's "
                   + chosen.get().source()
-                  + " says Ray "
-                  + version
+                  + " says "
+                  + chosen.get().describe()
                   + ", its head runs Ray "
-                  + headVersion
-                  + ": the worker runs Ray "
-                  + headVersion
+                  + versions.version(headVersion)
+                  + ": the worker runs the head's Ray"
                   + " too, as a Ray cluster"
                   + " needs one version. Give the head and worker groups images of the same Ray version.");
           nodeLauncher = versions.launcher(headVersion);
@@ -438,33 +448,48 @@ public final class RayProcessPodRuntime implements PodRuntime {
    * the pod waiting with the reason and the fix in its status and a Warning event; empty then.
    */
   private Optional<PodRayVersions.Choice> rayVersion(Pod pod, PodLifecycle lifecycle) {
+    Optional<String> problem = images.problem(pod);
+    if (problem.isPresent()) {
+      // As a kubelet whose pull fails: the pod stays Pending, never a Ray process without its code.
+      logger.warn("Pod {} cannot run: {}", ObjectKeys.of(pod), problem.get());
+      lifecycle.imageUnavailable("ErrImagePull", problem.get());
+      return Optional.empty();
+    }
     PodRayVersions.Choice choice = versions.choose(pod);
-    if (versions.isReady(choice.version())) {
+    if (versions.isReady(choice.key())) {
       return Optional.of(choice);
     }
     long start = System.nanoTime();
     lifecycle.normal(
         "Pulling",
-        "Resolving Ray "
-            + choice.version()
-            + " from "
+        "Resolving "
+            + choice.describe()
+            + " for image "
+            + PodImages.rayContainerImage(pod)
+            + " (the version from "
             + choice.source()
-            + ": provisioned into the harness's cache on its first use, reused after");
+            + "): provisioned into the harness's cache on its first use, reused after");
     try {
-      versions.launcher(choice.version());
+      versions.launcher(choice.key());
       lifecycle.normal(
           "Pulled",
-          "Ray "
-              + choice.version()
+          choice.describe()
               + " ready in "
               + Duration.ofNanos(System.nanoTime() - start).toMillis() / 1000.0
               + " s");
       return Optional.of(choice);
     } catch (RuntimeException e) {
       logger.warn(
-          "Pod {} cannot run Ray {}: {}", ObjectKeys.of(pod), choice.version(), e.getMessage());
+          "Pod {} cannot run {}: {}", ObjectKeys.of(pod), choice.describe(), e.getMessage());
       lifecycle.imageUnavailable(
-          "ErrImagePull", e.getMessage() + " (the version comes from " + choice.source() + ")");
+          "ErrImagePull",
+          "image "
+              + PodImages.rayContainerImage(pod)
+              + ": "
+              + e.getMessage()
+              + " (the version comes from "
+              + choice.source()
+              + ")");
       return Optional.empty();
     }
   }
@@ -508,13 +533,19 @@ public final class RayProcessPodRuntime implements PodRuntime {
     }
   }
 
-  /** The autoscaler's {@code ray} shim runs the pod's Ray version: one per version. */
+  /** The autoscaler's {@code ray} shim runs the pod's Ray runtime: one per runtime. */
   private Path shimDir(String version) {
     return shimDirs.computeIfAbsent(
         version,
         v ->
             AutoscalerContainer.writeShim(
-                versions.runtime(v), logDir.resolveSibling("pod-bin").resolve(v)));
+                versions.runtime(v),
+                logDir
+                    .resolveSibling("pod-bin")
+                    .resolve(
+                        v.equals(versions.version(v))
+                            ? v
+                            : versions.version(v) + "-req-" + Integer.toHexString(v.hashCode()))));
   }
 
   /**

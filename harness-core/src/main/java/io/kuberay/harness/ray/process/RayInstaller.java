@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -114,11 +116,14 @@ final class RayInstaller {
     }
   }
 
+  /** How an install ended: its exit code and the lines that reported errors (for messages). */
+  record Outcome(int exitCode, String errors) {}
+
   /**
-   * Installs {@code requirements} into the venv of {@code python}, printing progress; the exit
-   * code.
+   * Installs {@code requirements} into the venv of {@code python}, printing progress; the exit code
+   * and error lines.
    */
-  int install(Path python, List<String> requirements) throws IOException {
+  Outcome install(Path python, List<String> requirements) throws IOException {
     List<String> command = new ArrayList<>();
     if (usesUv()) {
       command.addAll(List.of(uv.toString(), "pip", "install", "--python", python.toString()));
@@ -193,7 +198,7 @@ final class RayInstaller {
    * Runs an install, echoing the lines that show progress (downloads, resolution, totals) and
    * errors.
    */
-  private static int streamProgress(List<String> command, Map<String, String> env)
+  private static Outcome streamProgress(List<String> command, Map<String, String> env)
       throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
@@ -202,16 +207,25 @@ final class RayInstaller {
     try (BufferedReader r =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
+      Deque<String> errors = new ArrayDeque<>();
       while ((line = r.readLine()) != null) {
         if (showsProgress(line)) {
           log("  " + line.strip());
         }
+        if (reportsError(line)) {
+          errors.addLast(line.strip());
+          if (errors.size() > 6) {
+            errors.removeFirst();
+          }
+        }
       }
       if (!p.waitFor(INSTALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
         ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(2));
-        return LocalExec.TIMEOUT_EXIT_CODE;
+        return new Outcome(
+            LocalExec.TIMEOUT_EXIT_CODE, "timed out after " + INSTALL_TIMEOUT.toMinutes() + " min");
       }
-      return p.exitValue();
+      return new Outcome(
+          p.exitValue(), errors.isEmpty() ? "(no error output)" : String.join(" ", errors));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       ProcessTree.terminateTree(p.toHandle(), Duration.ofSeconds(2));
@@ -231,6 +245,22 @@ final class RayInstaller {
         || l.toLowerCase(Locale.ROOT).contains("error")
         || l.startsWith("×")
         || l.startsWith("╰─▶")
+        || l.startsWith("cause:")
+        || l.startsWith("hint:");
+  }
+
+  /**
+   * pip's and uv's error lines: {@code ERROR: ...}, uv's {@code error: ...} and its {@code cause:},
+   * {@code × ...}, {@code ╰─▶ ...} details.
+   */
+  static boolean reportsError(String line) {
+    String l = line.strip();
+    return l.startsWith("ERROR")
+        || l.startsWith("error:")
+        || l.startsWith("cause:")
+        || l.startsWith("×")
+        || l.startsWith("╰─▶")
+        || l.startsWith("Because ")
         || l.startsWith("hint:");
   }
 

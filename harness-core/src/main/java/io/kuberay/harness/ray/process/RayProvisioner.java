@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -63,9 +64,17 @@ final class RayProvisioner {
   private final Path cacheDir;
   private final String rayVersion;
 
+  /** A user image's packages, installed with Ray; part of the venv's name (by content). */
+  private final Optional<Path> requirementsFile;
+
   RayProvisioner(Path cacheDir, String rayVersion) {
+    this(cacheDir, rayVersion, Optional.empty());
+  }
+
+  RayProvisioner(Path cacheDir, String rayVersion, Optional<Path> requirementsFile) {
     this.cacheDir = cacheDir;
     this.rayVersion = rayVersion;
+    this.requirementsFile = requirementsFile;
   }
 
   /** Validates an interpreter the user named; a misconfiguration fails loudly with the fix. */
@@ -159,7 +168,14 @@ final class RayProvisioner {
           "python3 does not run: " + lastLine(pyVersion.stderr()) + ".",
           "fix python3 on PATH or set -D" + RayRuntime.PYTHON_PROPERTY + ".");
     }
-    Path dir = cacheDir.resolve(venvName(rayVersion, pyVersion.stdout().trim()));
+    Path dir;
+    try {
+      dir = cacheDir.resolve(venvName(pyVersion.stdout().trim()));
+    } catch (IOException e) {
+      return RayRuntime.unavailable(
+          "the requirements file " + requirementsFile.orElseThrow() + " cannot be read: " + e + ".",
+          "make it readable, or map the image without requirements.");
+    }
     synchronized (IN_JVM_LOCKS.computeIfAbsent(dir, d -> new Object())) {
       try {
         Files.createDirectories(cacheDir);
@@ -250,19 +266,41 @@ final class RayProvisioner {
   }
 
   /**
+   * {@link #venvName(String, String)}, with a short hash of the requirements file's content when
+   * there is one: an edited file gets a venv of its own.
+   */
+  String venvName(String pythonVersion) throws IOException {
+    String base = venvName(rayVersion, pythonVersion);
+    if (requirementsFile.isEmpty()) {
+      return base;
+    }
+    String hash = shortHash(Files.readString(requirementsFile.get()));
+    return base.replace("-py" + pythonVersion, "-req-" + hash + "-py" + pythonVersion);
+  }
+
+  /** What the installer installs into this venv: Ray, its pins, and the requirements file's. */
+  List<String> installs() {
+    List<String> all = new ArrayList<>(requirements(rayVersion));
+    requirementsFile.ifPresent(f -> all.addAll(List.of("-r", f.toString())));
+    return all;
+  }
+
+  static String shortHash(String text) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * The venv's directory name: what is installed in it (Ray version, extras, a short hash of all
    * requirements, so that a changed pin gets a new venv) and for which Python.
    */
   static String venvName(String rayVersion, String pythonVersion) {
-    String hash;
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(String.join("\n", requirements(rayVersion)).getBytes(StandardCharsets.UTF_8));
-      hash = HexFormat.of().formatHex(digest, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    String hash = shortHash(String.join("\n", requirements(rayVersion)));
     return "ray-"
         + rayVersion
         + "-"
@@ -284,6 +322,7 @@ final class RayProvisioner {
     System.err.println(
         "[kuberay-harness] Provisioning Ray "
             + rayVersion
+            + requirementsFile.map(f -> " with the requirements of " + f).orElse("")
             + " into "
             + dir
             + " with "
@@ -302,7 +341,28 @@ final class RayProvisioner {
             "install the venv module (e.g. 'apt-get install python3-venv'), or "
                 + provideHint(rayVersion));
       }
-      int exit = installer.install(tmp.resolve("bin/python"), requirements(rayVersion));
+      RayInstaller.Outcome outcome = installer.install(tmp.resolve("bin/python"), installs());
+      int exit = outcome.exitCode();
+      if (exit != 0 && requirementsFile.isPresent()) {
+        throw new ProvisioningFailed(
+            "installing Ray "
+                + rayVersion
+                + " with the requirements file "
+                + requirementsFile.get()
+                + " failed ("
+                + installer.name()
+                + ", exit code "
+                + exit
+                + "): "
+                + outcome.errors(),
+            "correct the requirements file (each line a pip requirement installable for Python "
+                + pythonVersion(basePython)
+                + " next to ray["
+                + EXTRAS
+                + "]=="
+                + rayVersion
+                + "), and check that PyPI or your index (UV_INDEX_URL / PIP_INDEX_URL) is reachable.");
+      }
       if (exit != 0) {
         throw new ProvisioningFailed(
             "installing ray["

@@ -92,6 +92,24 @@ public final class RayRuntime {
         k -> new RayProvisioner(cacheDir, rayVersion).provision());
   }
 
+  /**
+   * Ray {@code rayVersion} with the packages of {@code requirementsFile} installed next to it (a
+   * user image's); without a file, {@link #resolve(String)}. Always a virtualenv the harness
+   * provisions under the cache dir, one per Ray version and file content (a python of {@code
+   * kuberay.ray.pythons} or {@value #PYTHON_PROPERTY} is not changed), remembered for the JVM.
+   */
+  public static RayRuntime resolve(String rayVersion, Optional<Path> requirementsFile) {
+    Objects.requireNonNull(requirementsFile, "requirementsFile");
+    if (requirementsFile.isEmpty()) {
+      return resolve(rayVersion);
+    }
+    Path cacheDir = HarnessDirs.cacheDir();
+    Path file = requirementsFile.get();
+    return remembered(
+        "cache:" + cacheDir + ":" + rayVersion + ":requirements:" + file,
+        k -> new RayProvisioner(cacheDir, rayVersion, Optional.of(file)).provision());
+  }
+
   private static RayRuntime remembered(String key, Function<String, RayRuntime> compute) {
     CompletableFuture<RayRuntime> mine = new CompletableFuture<>();
     CompletableFuture<RayRuntime> earlier = RESOLVED.putIfAbsent(key, mine);

@@ -3,11 +3,15 @@ package io.kuberay.harness.ray.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RayRuntimeTest {
 
@@ -62,6 +66,21 @@ class RayRuntimeTest {
   }
 
   @Test
+  void aUserImagesRequirementsGetAVenvPerFileContentAndAreInstalledWithRay(@TempDir Path dir)
+      throws IOException {
+    Path file = Files.writeString(dir.resolve("requirements.txt"), "six==1.16.0\n");
+    RayProvisioner with = new RayProvisioner(dir, "2.52.0", Optional.of(file));
+    String name = with.venvName("3.11");
+    assertThat(name).matches("ray-2\\.52\\.0-default-serve-[0-9a-f]{8}-req-[0-9a-f]{8}-py3\\.11");
+    assertThat(with.installs())
+        .containsExactly("ray[default,serve]==2.52.0", "protobuf<7", "-r", file.toString());
+    assertThat(new RayProvisioner(dir, "2.52.0").venvName("3.11"))
+        .isEqualTo(RayProvisioner.venvName("2.52.0", "3.11"));
+    Files.writeString(file, "six==1.17.0\n");
+    assertThat(with.venvName("3.11")).as("an edited file gets its own venv").isNotEqualTo(name);
+  }
+
+  @Test
   void olderRayGetsTheProtobufAndSetuptoolsItsDashboardNeeds() {
     assertThat(RayProvisioner.requirements("2.9.0"))
         .containsExactly("ray[default,serve]==2.9.0", "protobuf<5", "setuptools<70");
@@ -92,6 +111,21 @@ class RayRuntimeTest {
     assertThat(RayInstaller.showsProgress(" + aiohttp==3.14.5")).isFalse();
     assertThat(RayInstaller.showsProgress("Collecting ray[default,serve]==2.52.0")).isTrue();
     assertThat(RayInstaller.showsProgress("Collecting aiohttp (from ray)")).isFalse();
+  }
+
+  @Test
+  void installErrorsAreTheLinesPipAndUvReportThemWith() {
+    assertThat(RayInstaller.reportsError("error: No solution found when resolving dependencies"))
+        .isTrue();
+    assertThat(
+            RayInstaller.reportsError(
+                "  cause: Because kuberay-harness-no-such-package was not found in the package"
+                    + " registry"))
+        .isTrue();
+    assertThat(RayInstaller.reportsError("ERROR: No matching distribution found for x==9"))
+        .isTrue();
+    assertThat(RayInstaller.reportsError("Resolved 64 packages in 1.08s")).isFalse();
+    assertThat(RayInstaller.showsProgress("  cause: Because x was not found")).isTrue();
   }
 
   @Test
