@@ -161,6 +161,42 @@ class KubectlDailyCommandsIT {
     assertThat(ok(clients.kubectl("auth", "can-i", "--list")).stdout()).contains("*.*");
   }
 
+  /**
+   * A service account's token ({@code kubectl create token}) is authorized by RBAC: what its Role
+   * grants works, {@code auth can-i --token} answers from the same rules, and the rest gets
+   * kube-apiserver's Forbidden, changing nothing.
+   */
+  @Test
+  void serviceAccountTokensAreAuthorizedByRbac() {
+    ok(clients.kubectl("create", "serviceaccount", "robot"));
+    ok(clients.kubectl("create", "role", "pod-reader", "--verb=get,list,watch", "--resource=pods"));
+    ok(
+        clients.kubectl(
+            "create",
+            "rolebinding",
+            "robot-reads",
+            "--role=pod-reader",
+            "--serviceaccount=default:robot"));
+    String token = ok(clients.kubectl("create", "token", "robot")).stdout().trim();
+    String asRobot = "--token=" + token;
+    assertThat(clients.kubectl("auth", "can-i", "list", "pods", asRobot).stdout().trim())
+        .isEqualTo("yes");
+    assertThat(clients.kubectl("auth", "can-i", "delete", "pods", asRobot).stdout().trim())
+        .isEqualTo("no");
+    assertThat(ok(clients.kubectl("get", "pods", "-o", "name", asRobot)).stdout())
+        .contains("pod/" + headPod);
+    Clients.Result delete = clients.kubectl("delete", "pod", headPod, "--wait=false", asRobot);
+    assertThat(delete.exitCode()).as("%s", delete).isNotZero();
+    assertThat(delete.stderr())
+        .contains(
+            "Error from server (Forbidden): pods \""
+                + headPod
+                + "\" is forbidden: User \"system:serviceaccount:default:robot\" cannot delete"
+                + " resource \"pods\" in API group \"\" in the namespace \"default\"");
+    assertThat(ok(clients.kubectl("get", "pod", headPod, "-o", "name")).stdout().trim())
+        .isEqualTo("pod/" + headPod);
+  }
+
   @Test
   void clientSideAndServerSideApply() throws IOException {
     Path cm = dir.resolve("cm.yaml");
