@@ -28,8 +28,22 @@ final class KubeconfigHttp {
    */
   static HttpResponse<String> send(
       KubeRayEnvironment env, String method, String path, String body, String... headers) {
+    return sendAs(env, null, method, path, body, headers);
+  }
+
+  /**
+   * As {@link #send}, with {@code token} (null: the kubeconfig's) as the bearer token, e.g. a
+   * service account's.
+   */
+  static HttpResponse<String> sendAs(
+      KubeRayEnvironment env,
+      String token,
+      String method,
+      String path,
+      String body,
+      String... headers) {
     try {
-      Config config = Config.fromKubeconfig(Files.readString(env.kubeconfig()));
+      Config config = config(env, token);
       try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
         HttpClient http = client.getHttpClient();
         HttpRequest.Builder request =
@@ -42,13 +56,28 @@ final class KubeconfigHttp {
         }
         return http.sendAsync(request.build(), String.class).get(60, TimeUnit.SECONDS);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException(method + " " + path + " did not complete: " + e, e);
+    }
+  }
+
+  /** A client of the kubeconfig's server and CA, with {@code token} (null: the kubeconfig's). */
+  static KubernetesClient clientAs(KubeRayEnvironment env, String token) {
+    return new KubernetesClientBuilder().withConfig(config(env, token)).build();
+  }
+
+  private static Config config(KubeRayEnvironment env, String token) {
+    try {
+      Config config = Config.fromKubeconfig(Files.readString(env.kubeconfig()));
+      if (token != null) {
+        config.setOauthToken(token);
+      }
+      return config;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -33,7 +33,6 @@ import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.streaming.ApiFront;
 import io.kuberay.harness.emulated.streaming.PodStreams;
 import io.kuberay.harness.emulated.support.Labels;
-import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import io.kuberay.harness.install.Settings;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.IOException;
@@ -101,14 +100,8 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.api.dispatcher().podEndpoints(endpoints);
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token
       // (see ApiFront).
-      ServiceAccountTokens serviceAccounts = new ServiceAccountTokens();
       backend.front =
-          ApiFront.start(
-              backend.api.dispatcher(),
-              endpoints,
-              Endpoints.EXEC_TIMEOUT,
-              apiPort(),
-              serviceAccounts);
+          ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort());
       backend.api.start(backend.front.url());
       ApiFront front = backend.front;
       // Pods reach the front as in-cluster clients: with their service account's token and the
@@ -118,7 +111,7 @@ public final class EmulatedBackend implements ClusterBackend {
               InetAddress.getLoopbackAddress().getHostAddress(),
               front.port(),
               () -> front.credentials().caPem(),
-              serviceAccounts));
+              backend.api.dispatcher().serviceAccountTokens()));
       KubernetesClient client = backend.api.client();
       files.watch(backend.api);
       ClientWarmup.start(client.getKubernetesSerialization());

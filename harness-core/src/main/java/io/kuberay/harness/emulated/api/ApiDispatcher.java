@@ -4,6 +4,8 @@ import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.emulated.api.protobuf.ProtobufBodies;
+import io.kuberay.harness.emulated.api.rbac.RbacAuthorizer;
+import io.kuberay.harness.emulated.api.rbac.UserInfo;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
@@ -14,6 +16,7 @@ import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -63,9 +66,12 @@ public final class ApiDispatcher extends Dispatcher {
   private final AtomicInteger nextServiceIp = new AtomicInteger(10);
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
+  private final ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens();
+  private final RbacAuthorizer authorizer;
 
   public ApiDispatcher(ObjectStore store, String gitVersion) {
     this.store = store;
+    this.authorizer = new RbacAuthorizer(store);
     this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
     this.openApi = new OpenApiDocuments(discovery, gitVersion);
@@ -75,6 +81,22 @@ public final class ApiDispatcher extends Dispatcher {
     return store;
   }
 
+  /**
+   * The tokens of this server's service accounts: what the kubelet mounts in pods, the TokenRequest
+   * API ({@code kubectl create token}) hands out and the HTTPS front authenticates.
+   */
+  public ServiceAccountTokens serviceAccountTokens() {
+    return serviceAccountTokens;
+  }
+
+  /**
+   * The 403 kube-apiserver's RBAC authorizer gives {@code user} for {@code method} on {@code uri}
+   * (path and query); empty when allowed. The admin and the in-process identity are always allowed.
+   */
+  public Optional<MockResponse> refusal(UserInfo user, String method, String uri) {
+    return authorizer.refusal(user, method, uri);
+  }
+
   public void podEndpoints(PodEndpoints endpoints) {
     this.podEndpoints = endpoints;
   }
@@ -82,10 +104,19 @@ public final class ApiDispatcher extends Dispatcher {
   /** kube-apiserver's {@code --max-request-body-bytes} default: 3 MiB. */
   static final long MAX_REQUEST_BODY_BYTES = 3L * 1024 * 1024;
 
+  /** A request of the in-process client: the operator's, the node's and the environment's own. */
   @Override
   public MockResponse dispatch(RecordedRequest request) {
+    return dispatch(request, UserInfo.IN_PROCESS);
+  }
+
+  /**
+   * A request made as {@code user}, already authorized (see {@link #refusal}); the user matters to
+   * the access reviews, which answer for the requester.
+   */
+  public MockResponse dispatch(RecordedRequest request, UserInfo user) {
     try {
-      return route(request);
+      return route(request, user);
     } catch (ApiException e) {
       return e.response();
     } catch (RuntimeException e) {
@@ -130,7 +161,7 @@ public final class ApiDispatcher extends Dispatcher {
         : base + "/" + r.plural();
   }
 
-  private MockResponse route(RecordedRequest request) {
+  private MockResponse route(RecordedRequest request, UserInfo user) {
     String path = request.getPath();
     String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
     String method = request.getMethod();
@@ -184,7 +215,7 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (AccessReviews.isReview(api)) {
       return "POST".equals(method)
-          ? AccessReviews.review(api, parse(request))
+          ? AccessReviews.review(api, parse(request), user, authorizer)
           : ApiErrors.status(
               405,
               "MethodNotAllowed",
@@ -409,6 +440,16 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   private MockResponse subresource(RecordedRequest request, ApiPath api) {
+    if (api.group().isEmpty()
+        && "serviceaccounts".equals(api.plural())
+        && "token".equals(api.subresource())) {
+      return "POST".equals(request.getMethod())
+          ? tokenRequest(api, parse(request))
+          : ApiErrors.status(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource");
+    }
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
       switch (api.subresource()) {
         case "log":
@@ -435,7 +476,44 @@ public final class ApiDispatcher extends Dispatcher {
     }
     return ApiErrors.unsupported(
         "the subresource " + api.plural() + "/" + api.subresource(),
-        "Only status, pods/log, pods/exec and pods/portforward are emulated.");
+        "Only status, pods/log, pods/exec, pods/portforward and serviceaccounts/token are emulated.");
+  }
+
+  /**
+   * The TokenRequest API ({@code kubectl create token <sa>}): the service account's token, which
+   * the HTTPS front authenticates as that account. The emulator's tokens are opaque and do not
+   * expire (docs/PARITY.md); the expiration answered is the one asked for, or an hour.
+   */
+  private MockResponse tokenRequest(ApiPath api, Map<String, Object> request) {
+    if (store
+        .get(new ResourceRef("", "v1", "serviceaccounts"), api.namespace(), api.name())
+        .isEmpty()) {
+      return ApiErrors.notFound("serviceaccounts", "", api.name());
+    }
+    Map<String, Object> spec = new LinkedHashMap<>(Maps.map(request.get("spec")));
+    Object seconds = spec.getOrDefault("expirationSeconds", 3600);
+    spec.put("expirationSeconds", seconds);
+    spec.putIfAbsent("audiences", List.of("https://kubernetes.default.svc.cluster.local"));
+    spec.putIfAbsent("boundObjectRef", null);
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("name", api.name());
+    metadata.put("namespace", api.namespace());
+    metadata.put("creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("token", serviceAccountTokens.issue(api.namespace(), api.name()));
+    status.put(
+        "expirationTimestamp",
+        Instant.now()
+            .truncatedTo(ChronoUnit.SECONDS)
+            .plusSeconds(Long.parseLong(String.valueOf(seconds)))
+            .toString());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("kind", "TokenRequest");
+    answer.put("apiVersion", "authentication.k8s.io/v1");
+    answer.put("metadata", metadata);
+    answer.put("spec", spec);
+    answer.put("status", status);
+    return ApiErrors.json(201, answer);
   }
 
   private static String query(ApiPath api, String key) {

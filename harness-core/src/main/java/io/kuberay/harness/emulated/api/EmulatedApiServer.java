@@ -9,6 +9,7 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kuberay.harness.emulated.api.rbac.BootstrapPolicy;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ObjectStore;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The emulated Kubernetes API: {@link ApiDispatcher} and the {@link ObjectStore} behind it, reached
  * two ways. The environment's fabric8 client (which the emulated operator and node share) calls the
- * dispatcher in-process, with no sockets, TLS or credentials; kubectl and every client built from
- * the kubeconfig speak HTTPS with the environment's token to the {@code ApiFront}, which calls the
- * same dispatcher.
+ * dispatcher in-process, with no sockets, TLS or credentials, as a privileged identity; kubectl and
+ * every client built from the kubeconfig speak HTTPS with the environment's token (or a pod's
+ * service-account token, which RBAC authorizes) to the {@code ApiFront}, which calls the same
+ * dispatcher.
  */
 public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
@@ -55,8 +57,8 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
   private KubernetesClient client;
 
   /**
-   * Creates the built-in namespaces and the in-process client, which reports {@code masterUrl} as
-   * its server.
+   * Creates the built-in namespaces and ClusterRoles and the in-process client, which reports
+   * {@code masterUrl} as its server.
    */
   public EmulatedApiServer start(String masterUrl) {
     Config config =
@@ -78,6 +80,8 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
     for (String ns : new String[] {"default", "kube-system", "kube-public", "kube-node-lease"}) {
       create(namespace(ns));
     }
+    // The built-in ClusterRoles and bindings service accounts rely on (discovery, access reviews).
+    BootstrapPolicy.objects().forEach(this::create);
     return this;
   }
 

@@ -3,7 +3,10 @@ package io.kuberay.harness.emulated.api;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** The API server's name rules: RFC 1123 subdomains for most objects, DNS labels for a few. */
+/**
+ * The API server's name rules: RFC 1123 subdomains for most objects, DNS labels for a few, path
+ * segments for RBAC objects.
+ */
 final class ObjectNames {
 
   private static final Pattern SUBDOMAIN =
@@ -40,6 +43,11 @@ final class ObjectNames {
       }
       return Optional.empty();
     }
+    if (group.equals("rbac.authorization.k8s.io")) {
+      // RBAC objects need only be a path segment: "system:discovery" is a valid ClusterRole name.
+      return pathSegmentProblem(name)
+          .map(p -> "metadata.name: Invalid value: \"" + name + "\": " + p);
+    }
     if (name.length() > 253 || !SUBDOMAIN.matcher(name).matches()) {
       return Optional.of(
           "metadata.name: Invalid value: \""
@@ -48,6 +56,18 @@ final class ObjectNames {
               + " alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g."
               + " 'example.com', regex used for validation is"
               + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> pathSegmentProblem(String name) {
+    if (name.equals(".") || name.equals("..")) {
+      return Optional.of("may not be '" + name + "'");
+    }
+    for (String bad : new String[] {"/", "%"}) {
+      if (name.contains(bad)) {
+        return Optional.of("may not contain '" + bad + "'");
+      }
     }
     return Optional.empty();
   }

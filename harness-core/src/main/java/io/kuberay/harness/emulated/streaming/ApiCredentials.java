@@ -1,10 +1,12 @@
 package io.kuberay.harness.emulated.streaming;
 
+import io.kuberay.harness.emulated.api.rbac.UserInfo;
 import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * What a client must hold to talk to one emulated environment's API server: a random bearer token,
@@ -51,20 +53,24 @@ public final class ApiCredentials {
   }
 
   /**
-   * Whether an {@code Authorization} header carries this environment's token or one of its service
-   * accounts' (a pod's in-cluster identity); compared in constant time.
+   * Who an {@code Authorization} header says the client is: the kubeconfig's admin ({@code
+   * system:masters}) for this environment's token, {@code system:serviceaccount:<ns>:<name>} for
+   * one of its service accounts' (a pod's in-cluster identity); empty for anything else. Compared
+   * in constant time.
    */
-  boolean accepts(String authorization) {
-    if (serviceAccounts.accepts(authorization)) {
-      return true;
-    }
+  Optional<UserInfo> authenticate(String authorization) {
     if (authorization == null
         || authorization.length() < 7
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+      return Optional.empty();
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
-    return MessageDigest.isEqual(offered, tokenBytes);
+    if (MessageDigest.isEqual(offered, tokenBytes)) {
+      return Optional.of(UserInfo.ADMIN);
+    }
+    return serviceAccounts
+        .authenticate(authorization)
+        .map(a -> UserInfo.serviceAccount(a.namespace(), a.name()));
   }
 
   /**

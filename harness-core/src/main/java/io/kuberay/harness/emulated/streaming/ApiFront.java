@@ -84,15 +84,11 @@ public final class ApiFront implements AutoCloseable {
 
   /**
    * Binds this loopback port (0: a free one) now; the first connection to it starts the server. It
-   * accepts the environment's token and the tokens of {@code serviceAccounts} (what pods talk to it
-   * with).
+   * accepts the environment's token and the tokens of the dispatcher's service accounts (what pods
+   * talk to it with), which RBAC then authorizes.
    */
   public static ApiFront start(
-      ApiDispatcher dispatcher,
-      PodStreams pods,
-      Duration execTimeout,
-      int port,
-      ServiceAccountTokens serviceAccounts) {
+      ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port) {
     ServerSocketChannel socket;
     try {
       socket = ServerSocketChannel.open();
@@ -110,7 +106,8 @@ public final class ApiFront implements AutoCloseable {
                   + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one",
           e);
     }
-    ApiFront front = new ApiFront(socket, dispatcher, pods, execTimeout, serviceAccounts);
+    ApiFront front =
+        new ApiFront(socket, dispatcher, pods, execTimeout, dispatcher.serviceAccountTokens());
     daemon("emulated-api-first-accept", front::awaitFirstConnection).start();
     return front;
   }

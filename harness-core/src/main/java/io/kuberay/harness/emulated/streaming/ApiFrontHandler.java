@@ -7,6 +7,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.api.WatchSocket;
+import io.kuberay.harness.emulated.api.rbac.UserInfo;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.ByteBufUtil;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,10 +39,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection of the {@link ApiFront}: every request must carry the environment's bearer
- * token (else 401, as kube-apiserver answers, and nothing runs); then the streaming upgrades of
- * {@code pods/exec} and {@code pods/portforward} go to {@link StreamUpgrades}, {@code pods/log} to
- * {@link LogStream}, watches to {@link FrontWatch}, and every other request to the {@link
- * ApiDispatcher}, called on the connection's event loop: its work is in memory and short.
+ * token or a service account's (else 401, as kube-apiserver answers, and nothing runs) and be
+ * allowed by RBAC for that identity (else 403); then the streaming upgrades of {@code pods/exec}
+ * and {@code pods/portforward} go to {@link StreamUpgrades}, {@code pods/log} to {@link LogStream},
+ * watches to {@link FrontWatch}, and every other request to the {@link ApiDispatcher}, called on
+ * the connection's event loop: its work is in memory and short.
  */
 final class ApiFrontHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -85,11 +88,21 @@ final class ApiFrontHandler extends SimpleChannelInboundHandler<FullHttpRequest>
               400, "BadRequest", "malformed HTTP request: " + request.decoderResult().cause()));
       return;
     }
-    if (!context.credentials().accepts(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+    Optional<UserInfo> user =
+        context.credentials().authenticate(request.headers().get(HttpHeaderNames.AUTHORIZATION));
+    if (user.isEmpty()) {
       respond(ctx, request, ApiErrors.status(401, "Unauthorized", "Unauthorized"));
       return;
     }
     String uri = request.uri();
+    // Authorized before anything runs, streaming and watches included, as kube-apiserver's filter
+    // chain does.
+    Optional<MockResponse> refused =
+        context.dispatcher().refusal(user.get(), request.method().name(), uri);
+    if (refused.isPresent()) {
+      respond(ctx, request, refused.get());
+      return;
+    }
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
     QueryString query = new QueryString(q < 0 ? "" : uri.substring(q + 1));
@@ -111,7 +124,7 @@ final class ApiFrontHandler extends SimpleChannelInboundHandler<FullHttpRequest>
           .run();
       return;
     }
-    MockResponse response = context.dispatcher().dispatch(recorded(request, uri));
+    MockResponse response = context.dispatcher().dispatch(recorded(request, uri), user.get());
     if (response.getWebSocketListener() instanceof WatchSocket watch) {
       FrontWatch.serve(ctx, request, watch.watch());
       return;

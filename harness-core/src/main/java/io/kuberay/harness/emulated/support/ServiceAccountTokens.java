@@ -5,13 +5,14 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bearer tokens of one environment's service accounts: what the kubelet writes into a pod's
  * projected {@code token} file and what the API server's front then accepts, as a cluster's token
- * authenticator does. One random token per service account, kept in memory only; tokens are not
- * scoped by RBAC here.
+ * authenticator does. One random token per service account, kept in memory only; what the token may
+ * do is RBAC's to say (the API server's authorizer).
  */
 public final class ServiceAccountTokens {
 
@@ -31,21 +32,29 @@ public final class ServiceAccountTokens {
         });
   }
 
+  /** A service account a token was issued for. */
+  public record Account(String namespace, String name) {}
+
   /**
-   * Whether {@code authorization} ({@code Bearer <token>}) carries a token issued here; compared in
-   * constant time.
+   * The service account whose token {@code authorization} ({@code Bearer <token>}) carries, if one
+   * was issued here; every token is compared, in constant time.
    */
-  public boolean accepts(String authorization) {
+  public Optional<Account> authenticate(String authorization) {
     if (authorization == null
         || authorization.length() < 7
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+      return Optional.empty();
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
-    boolean found = false;
-    for (String token : tokens.values()) {
-      found |= MessageDigest.isEqual(offered, token.getBytes(StandardCharsets.US_ASCII));
+    String found = null;
+    for (Map.Entry<String, String> e : tokens.entrySet()) {
+      if (MessageDigest.isEqual(offered, e.getValue().getBytes(StandardCharsets.US_ASCII))) {
+        found = e.getKey();
+      }
     }
-    return found;
+    if (found == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new Account(ObjectKeys.namespace(found), ObjectKeys.name(found)));
   }
 }

@@ -269,7 +269,8 @@ class PodFilesTest {
         .containsEntry("KUBERNETES_SERVICE_PORT", "1");
     new PodVolumes(client, p, dir, NODE, inCluster).setUp();
     assertThat(Files.readString(dir.resolve("api/token"))).isEqualTo(tokens.issue("t", "scaler"));
-    assertThat(tokens.accepts("Bearer " + Files.readString(dir.resolve("api/token")))).isTrue();
+    assertThat(tokens.authenticate("Bearer " + Files.readString(dir.resolve("api/token"))))
+        .contains(new ServiceAccountTokens.Account("t", "scaler"));
     assertThat(Files.readString(dir.resolve("api/ca.crt")))
         .startsWith("-----BEGIN CERTIFICATE-----");
     assertThat(Files.readString(dir.resolve("api/namespace"))).isEqualTo("t");

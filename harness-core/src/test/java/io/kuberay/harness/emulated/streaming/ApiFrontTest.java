@@ -80,7 +80,7 @@ class ApiFrontTest {
 
   private final ApiDispatcher dispatcher = new ApiDispatcher(new ObjectStore(), "v1.31.0");
   private final FakePods pods = new FakePods();
-  private final ServiceAccountTokens serviceAccounts = new ServiceAccountTokens();
+  private final ServiceAccountTokens serviceAccounts = dispatcher.serviceAccountTokens();
   private ApiFront front;
   private SSLContext trustingTheCa;
   private HttpClient http;
@@ -91,7 +91,7 @@ class ApiFrontTest {
     dispatcher.create(
         "/api/v1/namespaces",
         Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1), 0, serviceAccounts);
+    front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1), 0);
     trustingTheCa = trusting(front.credentials().certificates());
     http = HttpClient.newBuilder().sslContext(trustingTheCa).connectTimeout(WAIT).build();
     echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -155,7 +155,8 @@ class ApiFrontTest {
         .as("one token per service account")
         .isEqualTo(token);
     assertThat(serviceAccounts.issue("other", "autoscaler")).isNotEqualTo(token);
-    assertThat(get("/api/v1/namespaces", Optional.of(token)).statusCode()).isEqualTo(200);
+    // Authenticated, then refused: no role grants this account anything (RBAC).
+    assertThat(get("/api/v1/namespaces", Optional.of(token)).statusCode()).isEqualTo(403);
     assertThat(get("/api/v1/namespaces", Optional.of(token + "x")).statusCode()).isEqualTo(401);
     assertThat(get("/api/v1/namespaces", Optional.of("sa.")).statusCode()).isEqualTo(401);
   }
