@@ -374,7 +374,8 @@ public final class RayClusterHandle {
     String reason = String.valueOf(e.getReason());
     // client-go's event correlator, which the real operator records through, folds the 11th and
     // later similar events of an object within 10 minutes into one and prefixes its message.
-    String message = String.valueOf(e.getMessage()).replaceFirst("^\\(combined from similar events\\): ", "");
+    String message =
+        String.valueOf(e.getMessage()).replaceFirst("^\\(combined from similar events\\): ", "");
     String time =
         e.getLastTimestamp() != null
             ? e.getLastTimestamp()

@@ -31,12 +31,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The parity suite: the tutorial flow (chart release, ready, exec, job) and, on v1.5.0, the cases
  * of {@link ParityCases} (a RayService, operator branches, RayJobs in K8sJobMode with a ConfigMap
- * volume and in HTTPMode, GCS fault tolerance, an autoscaling cluster) on the emulated backend and on k3s with the real operator, compared line
- * by line on what a user can observe. Every difference must be listed in {@code docs/PARITY.md},
- * and every difference listed there must still be observed, so the document stays true. The full
- * comparison is written to {@code target/parity/}. {@code -Dparity.cases=rayservice,...} runs only
- * some cases (while working on one); the check that every listed difference is still observed then
- * covers only those cases.
+ * volume and in HTTPMode, GCS fault tolerance, an autoscaling cluster) on the emulated backend and
+ * on k3s with the real operator, compared line by line on what a user can observe. Every difference
+ * must be listed in {@code docs/PARITY.md}, and every difference listed there must still be
+ * observed, so the document stays true. The full comparison is written to {@code target/parity/}.
+ * {@code -Dparity.cases=rayservice,...} runs only some cases (while working on one); the check that
+ * every listed difference is still observed then covers only those cases.
  */
 class EmulatedK3sParityIT {
 

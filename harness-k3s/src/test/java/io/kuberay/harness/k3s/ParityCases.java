@@ -33,9 +33,9 @@ import java.util.Objects;
 
 /**
  * The parity cases off the tutorial's path: a RayService, operator branches (custom head service,
- * overwrite command, an autoscaling cluster) and RayJobs (K8sJobMode with a ConfigMap volume, HTTPMode). Each runs in a
- * namespace of its own, is observed once it has settled, and is deleted before the next starts, so
- * that the 2-CPU k3s node has room.
+ * overwrite command, an autoscaling cluster) and RayJobs (K8sJobMode with a ConfigMap volume,
+ * HTTPMode). Each runs in a namespace of its own, is observed once it has settled, and is deleted
+ * before the next starts, so that the 2-CPU k3s node has room.
  */
 final class ParityCases {
 
