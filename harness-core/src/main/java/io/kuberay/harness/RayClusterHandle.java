@@ -351,7 +351,9 @@ public final class RayClusterHandle {
 
   /**
    * Worker pods the operator created and deleted for this cluster so far, oldest first, from its
-   * events.
+   * events. On a real cluster an event repeated within minutes is counted once, and the Go client
+   * folds more than ten similar events into one: the list is exact for a few scaling steps, a lower
+   * bound beyond.
    */
   public List<ScalingEvent> scalingEvents() {
     return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
@@ -370,7 +372,10 @@ public final class RayClusterHandle {
 
   private static ScalingEvent scalingEvent(Event e) {
     String reason = String.valueOf(e.getReason());
-    String message = String.valueOf(e.getMessage());
+    // client-go's event correlator, which the real operator records through, folds the 11th and
+    // later similar events of an object within 10 minutes into one and prefixes its message.
+    String message =
+        String.valueOf(e.getMessage()).replaceFirst("^\\(combined from similar events\\): ", "");
     String time =
         e.getLastTimestamp() != null
             ? e.getLastTimestamp()

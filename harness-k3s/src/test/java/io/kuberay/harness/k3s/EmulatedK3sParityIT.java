@@ -31,12 +31,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The parity suite: the tutorial flow (chart release, ready, exec, job) and, on v1.5.0, the cases
  * of {@link ParityCases} (a RayService, operator branches, RayJobs in K8sJobMode with a ConfigMap
- * volume and in HTTPMode) on the emulated backend and on k3s with the real operator, compared line
- * by line on what a user can observe. Every difference must be listed in {@code docs/PARITY.md},
- * and every difference listed there must still be observed, so the document stays true. The full
- * comparison is written to {@code target/parity/}. {@code -Dparity.cases=rayservice,...} runs only
- * some cases (while working on one); the check that every listed difference is still observed then
- * covers only those cases.
+ * volume and in HTTPMode, GCS fault tolerance, an autoscaling cluster) on the emulated backend and
+ * on k3s with the real operator, compared line by line on what a user can observe. Every difference
+ * must be listed in {@code docs/PARITY.md}, and every difference listed there must still be
+ * observed, so the document stays true. The full comparison is written to {@code target/parity/}.
+ * {@code -Dparity.cases=rayservice,...} runs only some cases (while working on one); the check that
+ * every listed difference is still observed then covers only those cases.
  */
 class EmulatedK3sParityIT {
 
@@ -60,7 +60,7 @@ class EmulatedK3sParityIT {
 
   @Test
   @DisplayName(
-      "KubeRay v1.5.0 tutorial, RayService, custom head service, overwrite command, RayJobs: emulated and k3s differ only where docs/PARITY.md says")
+      "KubeRay v1.5.0 tutorial, RayService, custom head service, overwrite command, RayJobs, GCS FT, autoscaling: emulated and k3s differ only where docs/PARITY.md says")
   void tutorialAndBranchesOnV150() throws IOException {
     compare(
         KubeRayVersion.V1_5_0,
@@ -70,7 +70,8 @@ class EmulatedK3sParityIT {
             new Case("custom-head", ParityCases::customHeadAndCommand),
             new Case("rayjob-configmap", ParityCases::rayJobWithConfigMap),
             new Case("rayjob-http", ParityCases::rayJobInHttpMode),
-            new Case("gcs-ft", ParityCases::gcsFaultTolerance)));
+            new Case("gcs-ft", ParityCases::gcsFaultTolerance),
+            new Case("autoscaling", ParityCases::autoscaling)));
   }
 
   private static void compare(KubeRayVersion version, List<Case> all) throws IOException {

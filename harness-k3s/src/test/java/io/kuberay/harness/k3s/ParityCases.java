@@ -33,9 +33,9 @@ import java.util.Objects;
 
 /**
  * The parity cases off the tutorial's path: a RayService, operator branches (custom head service,
- * overwrite command) and RayJobs (K8sJobMode with a ConfigMap volume, HTTPMode). Each runs in a
- * namespace of its own, is observed once it has settled, and is deleted before the next starts, so
- * that the 2-CPU k3s node has room.
+ * overwrite command, an autoscaling cluster) and RayJobs (K8sJobMode with a ConfigMap volume,
+ * HTTPMode). Each runs in a namespace of its own, is observed once it has settled, and is deleted
+ * before the next starts, so that the 2-CPU k3s node has room.
  */
 final class ParityCases {
 
@@ -112,6 +112,37 @@ final class ParityCases {
           cluster.headPod().exec("bash", "-c", "echo $KUBERAY_GEN_RAY_START_CMD").stdout().strip());
       services(o, env.client(), ns);
       o.events(env.client(), ns);
+      return o;
+    } finally {
+      deleteNamespace(env, ns);
+    }
+  }
+
+  /**
+   * An autoscaling cluster (autoscaler v2, one worker kept by {@code minReplicas}): the head pod
+   * with the {@code autoscaler} sidecar, the worker pod, the ServiceAccount, Role and RoleBinding
+   * the operator creates for the autoscaler, services and events, once the cluster is ready.
+   */
+  static Observation autoscaling(KubeRayEnvironment env) {
+    String ns = env.createNamespace("parity-autoscaling");
+    try {
+      KubernetesClient client = env.client();
+      RayClusterHandle cluster =
+          env.rayClusters()
+              .inNamespace(ns)
+              .createFromYaml(resource("raycluster-autoscaling.yaml"))
+              .awaitReady(SETTLE)
+              .awaitWorkerPods("small", 1, SETTLE);
+      Observation o = new Observation();
+      o.object("raycluster", cluster.get());
+      o.object("pod[head]", cluster.headPod().get());
+      o.object("pod[worker]", cluster.workerPods("small").get(0).get());
+      String name = cluster.name();
+      o.object("serviceaccount", client.serviceAccounts().inNamespace(ns).withName(name).get());
+      o.object("role", client.rbac().roles().inNamespace(ns).withName(name).get());
+      o.object("rolebinding", client.rbac().roleBindings().inNamespace(ns).withName(name).get());
+      services(o, client, ns);
+      o.events(client, ns);
       return o;
     } finally {
       deleteNamespace(env, ns);
