@@ -84,6 +84,18 @@ public final class KubeRayEnvironment implements AutoCloseable {
     }
   }
 
+  /**
+   * A fault: the cluster's node restarts, as on a kubelet or machine reboot. Every pod process dies
+   * at once and the containers restart per restartPolicy; Ray pods rejoin as on a real node.
+   * Returns how many processes were killed.
+   *
+   * @throws UnsupportedOperationException on a backend that cannot do this from the harness (k3s,
+   *     existing), naming what to do instead
+   */
+  public int restartNode() {
+    return backend.restartNode();
+  }
+
   public EnvironmentSettings settings() {
     return settings;
   }

@@ -33,6 +33,21 @@ public interface ClusterBackend extends PodChannels, AutoCloseable {
     return RayImages.DEFAULT_IMAGE;
   }
 
+  /**
+   * The node restarts, as on a kubelet or machine reboot: every process of every pod dies at once
+   * (SIGKILL) and the kubelet restarts the containers per restartPolicy. Returns how many processes
+   * were killed.
+   *
+   * @throws UnsupportedOperationException on a backend that cannot restart its node from here
+   */
+  default int restartNode() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName()
+            + " cannot restart its node from the harness: restart the node yourself (k3s: docker"
+            + " restart of the node's container; a real cluster: reboot the node), or use the"
+            + " emulated backend");
+  }
+
   @Override
   void close();
 }

@@ -23,6 +23,7 @@ import io.kuberay.harness.emulated.node.PodFilesystems;
 import io.kuberay.harness.emulated.node.PodRuntime;
 import io.kuberay.harness.emulated.node.PodRuntimes;
 import io.kuberay.harness.emulated.node.RayProcessPodRuntime;
+import io.kuberay.harness.emulated.node.ServiceAddresses;
 import io.kuberay.harness.emulated.node.SimulatedPodRuntime;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.operator.RayClusterController;
@@ -45,6 +46,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -90,11 +92,16 @@ public final class EmulatedBackend implements ClusterBackend {
             MountNamespaces.probe(),
             PodFilesystems.skipVolumes(Settings.get(MountNamespaces.VOLUMES_PROPERTY)),
             settings.userImages());
+    // Service names resolve through the node's runtimes, which are made after the Ray runtime.
+    AtomicReference<PodRuntimes> node = new AtomicReference<>();
+    ServiceAddresses services =
+        new ServiceAddresses(api::client, (pod, port) -> node.get().address(pod, port));
+    Path podLogs = workDir.resolve("pods");
     PodRuntime ray =
-        rayRuntime(
-            settings, workDir.resolve("pods"), files, pod -> clusterRayVersion(api.client(), pod));
-    EmulatedBackend backend =
-        new EmulatedBackend(api, new PodRuntimes(ray, new SimulatedPodRuntime(files)), files);
+        rayRuntime(settings, podLogs, files, pod -> clusterRayVersion(api.client(), pod), services);
+    node.set(
+        new PodRuntimes(ray, PodRuntimes.redis(files, podLogs), new SimulatedPodRuntime(files)));
+    EmulatedBackend backend = new EmulatedBackend(api, node.get(), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
       backend.api.dispatcher().podEndpoints(endpoints);
@@ -178,7 +185,8 @@ public final class EmulatedBackend implements ClusterBackend {
       EnvironmentSettings settings,
       Path logDir,
       PodFilesystems files,
-      Function<Pod, Optional<String>> clusterRayVersion) {
+      Function<Pod, Optional<String>> clusterRayVersion,
+      ServiceAddresses services) {
     if (settings.rayMode() == RayMode.OFF) {
       return null;
     }
@@ -199,7 +207,8 @@ public final class EmulatedBackend implements ClusterBackend {
         standbys,
         files,
         clusterRayVersion,
-        settings.userImages());
+        settings.userImages(),
+        services);
   }
 
   private static Path createDirectory(Path dir) {
@@ -208,6 +217,11 @@ public final class EmulatedBackend implements ClusterBackend {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot create a directory for pod logs: " + dir, e);
     }
+  }
+
+  @Override
+  public int restartNode() {
+    return runtimes.killAll();
   }
 
   @Override

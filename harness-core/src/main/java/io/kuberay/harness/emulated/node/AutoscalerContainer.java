@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -172,6 +173,11 @@ final class AutoscalerContainer implements AutoCloseable {
       restartCount++;
       scheduler.schedule(this::run, BACK_OFF.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The running process's pid, if one runs. */
+  synchronized Optional<Long> pid() {
+    return process == null ? Optional.empty() : Optional.of(process.pid());
   }
 
   synchronized int restartCount() {

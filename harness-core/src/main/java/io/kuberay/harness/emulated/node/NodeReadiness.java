@@ -66,15 +66,17 @@ final class NodeReadiness {
   }
 
   /**
-   * Whether a worker's head is still the cluster's head: false once the head restarted or its pod
-   * went.
+   * Whether a worker's head is still reachable where it joined: false once the head restarted or
+   * its pod went, unless the new head's GCS listens where the old one did (GCS fault tolerance: the
+   * new GCS restores the node table from Redis and the worker's raylet reconnects; the probe then
+   * tells).
    */
   boolean headCurrent() {
     if (joinedHead == null) {
       return true;
     }
     RayNode now = currentHead.get();
-    return now == joinedHead && joinedHead.isAlive();
+    return now != null && now.isAlive() && now.gcsAddress().equals(joinedHead.gcsAddress());
   }
 
   /**

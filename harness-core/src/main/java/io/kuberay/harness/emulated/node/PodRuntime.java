@@ -35,6 +35,15 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
                         + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
   }
 
+  /**
+   * Every process of every pod this runtime runs dies at once (SIGKILL), as on a node reboot; the
+   * runtime then restarts the containers per restartPolicy as after any crash. Returns how many
+   * processes were killed; 0 for a runtime without processes.
+   */
+  default int killAll() {
+    return 0;
+  }
+
   @Override
   void close();
 

@@ -9,6 +9,7 @@ import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.ray.process.LocalExec;
+import io.kuberay.harness.ray.process.PortAllocator;
 import io.kuberay.harness.ray.process.ProcessWrapper;
 import io.kuberay.harness.ray.process.RayNode;
 import io.kuberay.harness.ray.process.RayNodeLauncher;
@@ -59,6 +60,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
   private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
+  private static final String REDIS_ADDRESS_ENV = "RAY_REDIS_ADDRESS";
 
   /**
    * How many standbys an environment keeps (system property, or {@code KUBERAY_RAY_STANDBYS}); 0
@@ -140,6 +142,17 @@ public final class RayProcessPodRuntime implements PodRuntime {
             return t;
           });
   private final Map<String, Path> shimDirs = new ConcurrentHashMap<>();
+
+  /** Where the pods' in-cluster service names lead (an external Redis for GCS FT); or null. */
+  private final ServiceAddresses services;
+
+  /**
+   * namespace/cluster → the GCS port of a GCS fault-tolerant cluster's head: every head of the
+   * cluster listens there, as the head service's port stays, so that workers reconnect to a
+   * restarted head.
+   */
+  private final Map<String, Integer> ftGcsPorts = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
 
   /** A standby of the pool and the Ray version it imported. */
@@ -157,8 +170,10 @@ public final class RayProcessPodRuntime implements PodRuntime {
       int standbyCount,
       PodFilesystems files,
       Function<Pod, Optional<String>> clusterRayVersion,
-      List<UserImage> userImages) {
+      List<UserImage> userImages,
+      ServiceAddresses services) {
     this.files = files;
+    this.services = services;
     this.images = new PodImages(userImages);
     this.versions =
         new PodRayVersions(runtime, RayRuntime::resolve, clusterRayVersion, this.images);
@@ -366,12 +381,20 @@ public final class RayProcessPodRuntime implements PodRuntime {
             head
                 ? RayNodeSpec.head(pod.getMetadata().getName())
                 : RayNodeSpec.worker(pod.getMetadata().getName(), headNode.gcsAddress());
+        Map<String, String> nodeEnv = podEnv;
+        if (head && gcsFaultTolerant(podEnv)) {
+          nodeEnv = externalRedis(pod, podEnv);
+          spec.gcsPort(ftGcsPorts.computeIfAbsent(clusterKey, k -> PortAllocator.freePort()));
+        }
         if (restarts == 0) {
           lifecycle.initContainersDone();
         }
+        Map<String, String> expanded = new LinkedHashMap<>();
+        Map<String, String> shellEnv = nodeEnv;
+        params.forEach((k, v) -> expanded.put(k, ShellVariables.expand(v, shellEnv)));
         RayNodeSpec built =
-            spec.rayStartParams(params)
-                .env(podEnv)
+            spec.rayStartParams(expanded)
+                .env(nodeEnv)
                 .logFile(log)
                 .wrapper(processes.wrapper())
                 .workingDir(processes.workingDir())
@@ -440,6 +463,42 @@ public final class RayProcessPodRuntime implements PodRuntime {
         started();
       }
     }
+  }
+
+  /** Ray's GCS keeps its state in an external Redis when the head has {@code RAY_REDIS_ADDRESS}. */
+  private static boolean gcsFaultTolerant(Map<String, String> env) {
+    String address = env.get(REDIS_ADDRESS_ENV);
+    return address != null && !address.isBlank();
+  }
+
+  /**
+   * The head's environment with {@code RAY_REDIS_ADDRESS} pointing where its in-cluster name leads
+   * now (a Redis pod behind a Service); an address that leads nowhere here is kept, and Ray fails
+   * to reach it as it would on a real cluster.
+   */
+  private Map<String, String> externalRedis(Pod pod, Map<String, String> env) {
+    if (services == null) {
+      return env;
+    }
+    List<String> resolved = new ArrayList<>();
+    for (String one : env.get(REDIS_ADDRESS_ENV).split(",")) {
+      String address = one.trim();
+      int scheme = address.indexOf("://");
+      String prefix = scheme < 0 ? "" : address.substring(0, scheme + 3);
+      String hostPort = address.substring(prefix.length());
+      String local = services.resolve(pod.getMetadata().getNamespace(), hostPort).orElse(null);
+      if (local == null) {
+        logger.warn(
+            "Pod {}: {}={} names no ready Redis pod behind a Service here; Ray will fail to reach it",
+            ObjectKeys.of(pod),
+            REDIS_ADDRESS_ENV,
+            address);
+      }
+      resolved.add(prefix + (local == null ? hostPort : local));
+    }
+    Map<String, String> copy = new LinkedHashMap<>(env);
+    copy.put(REDIS_ADDRESS_ENV, String.join(",", resolved));
+    return copy;
   }
 
   /**
@@ -698,6 +757,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
           default -> 0;
         };
     return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
+  }
+
+  @Override
+  public int killAll() {
+    List<Long> roots = new ArrayList<>();
+    nodes.values().forEach(n -> roots.add(n.pid()));
+    autoscalers.values().forEach(a -> a.pid().ifPresent(roots::add));
+    return PowerLoss.kill(roots);
   }
 
   @Override

@@ -320,7 +320,7 @@ public final class RayNodeLauncher {
   private static RayPorts allocatePorts(RayNodeSpec spec) {
     int gcs =
         spec.isHead()
-            ? PortAllocator.freePort()
+            ? (spec.gcsPort() > 0 ? spec.gcsPort() : PortAllocator.freePort())
             : Integer.parseInt(
                 spec.headGcsAddress().substring(spec.headGcsAddress().lastIndexOf(':') + 1));
     int dashboard = spec.isHead() ? PortAllocator.freePort() : 0;

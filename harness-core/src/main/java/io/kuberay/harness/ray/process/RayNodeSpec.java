@@ -32,6 +32,7 @@ public final class RayNodeSpec {
   private final long objectStoreMemory;
   private final ProcessWrapper wrapper;
   private final Path workingDir;
+  private final int gcsPort;
 
   private RayNodeSpec(Builder b) {
     this.head = b.head;
@@ -43,6 +44,15 @@ public final class RayNodeSpec {
     this.objectStoreMemory = b.objectStoreMemory;
     this.wrapper = b.wrapper;
     this.workingDir = b.workingDir;
+    this.gcsPort = b.gcsPort;
+  }
+
+  /**
+   * The port a head's GCS listens on; 0: a free one. Fixed when a restarted head must be found
+   * where the last one was (a GCS fault-tolerant cluster's workers reconnect there).
+   */
+  public int gcsPort() {
+    return gcsPort;
   }
 
   /** A head node, e.g. named after its pod. */
@@ -124,6 +134,7 @@ public final class RayNodeSpec {
     private long objectStoreMemory = DEFAULT_OBJECT_STORE_MEMORY;
     private ProcessWrapper wrapper;
     private Path workingDir;
+    private int gcsPort;
 
     private Builder(boolean head, String name, String headGcsAddress) {
       Objects.requireNonNull(name, "name");
@@ -184,6 +195,16 @@ public final class RayNodeSpec {
      */
     public Builder workingDir(Path directory) {
       this.workingDir = directory;
+      return this;
+    }
+
+    /** A head's GCS port (see {@link RayNodeSpec#gcsPort()}). */
+    public Builder gcsPort(int port) {
+      if (!head || port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "gcsPort is a head's, from 0 (a free one) to 65535, was " + port + " for " + name);
+      }
+      this.gcsPort = port;
       return this;
     }
 
