@@ -123,9 +123,15 @@ class RayServiceUpgradeIT {
         names -> !names.contains(first) && names.size() == 1,
         String::valueOf,
         null);
-    assertThat(service.events())
-        .extracting(e -> e.getReason())
-        .contains("DeletedRayCluster", "UpdatedService");
+    // The operator records its event just after the delete returns: wait for it, bounded.
+    Waits.until(
+        service.toString(),
+        "events DeletedRayCluster and UpdatedService",
+        Duration.ofSeconds(60),
+        () -> service.events().stream().map(e -> e.getReason()).toList(),
+        reasons -> reasons.containsAll(List.of("DeletedRayCluster", "UpdatedService")),
+        String::valueOf,
+        null);
 
     // serveConfigV2 alone: the same cluster gets the new config.
     String second = service.status().activeClusterName();
