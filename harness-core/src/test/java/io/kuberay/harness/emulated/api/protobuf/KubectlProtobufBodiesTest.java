@@ -76,6 +76,19 @@ class KubectlProtobufBodiesTest {
     assertThat(Maps.map(request.get("status"))).isEqualTo(Map.of("token", ""));
   }
 
+  /** {@code kubectl auth can-i get pods/a}. */
+  @Test
+  void selfSubjectAccessReview() throws IOException {
+    Map<String, Object> review = ProtobufBodies.decode(bytes("selfsubjectaccessreviews.pb"));
+
+    System.out.println(review);
+    assertThat(Maps.map(review.get("spec")))
+        .isEqualTo(
+            Map.of(
+                "resourceAttributes",
+                Map.of("namespace", "default", "verb", "get", "resource", "pods", "name", "a")));
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> withoutNulls(Map<String, Object> object) {
     Map<String, Object> out = new LinkedHashMap<>();
