@@ -81,7 +81,6 @@ class KubectlProtobufBodiesTest {
   void selfSubjectAccessReview() throws IOException {
     Map<String, Object> review = ProtobufBodies.decode(bytes("selfsubjectaccessreviews.pb"));
 
-    System.out.println(review);
     assertThat(Maps.map(review.get("spec")))
         .isEqualTo(
             Map.of(
