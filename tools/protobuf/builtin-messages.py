@@ -6,7 +6,8 @@ name of each field, whether Go's JSON omits its zero value, whether a type is a 
 modules k8s.io/api and k8s.io/apimachinery of the release the emulator reports.
 
 Usage: tools/protobuf/builtin-messages.py [VERSION]   (default v0.31.0, matching Kubernetes v1.31.0)
-Needs go and the Go module proxy; writes
+Needs go and the Go module proxy; checks the JSON names against the OpenAPI definitions the emulator serves
+(tools/openapi/builtin-definitions.py) and writes
 harness-core/src/main/resources/io/kuberay/harness/emulated/api/protobuf/kubernetes-messages.json:
   groupVersions: apiVersion -> proto package; messages: full message name -> fields, each
   [number, JSON name, type, flags(, map value type)] where flags has r (repeated), m (map: type is the key type),
@@ -116,6 +117,24 @@ def parse_proto(path, go, slices, messages, wrappers):
     return package, mismatches
 
 
+def check_against_openapi(root, messages):
+    """Every JSON name must be a property of the type's OpenAPI definition (kubernetes-definitions.json)."""
+    definitions = json.loads((root / "harness-core/src/main/resources/io/kuberay/harness/emulated/api/"
+                              "kubernetes-definitions.json").read_text())["definitions"]
+    checked, wrong = 0, []
+    for name, fields in messages.items():
+        properties = (definitions.get("io." + name.replace("k8s.io.", "k8s.", 1)) or {}).get("properties")
+        if not properties:
+            continue
+        for field in fields:
+            if "i" not in field[3]:
+                checked += 1
+                if field[1] not in properties:
+                    wrong.append(f"{name}.{field[1]}")
+    print(f"checked {checked} JSON names against the OpenAPI definitions: {len(wrong)} not found {wrong}")
+    return not wrong
+
+
 def main():
     version = sys.argv[1] if len(sys.argv) > 1 else "v0.31.0"
     root = pathlib.Path(__file__).resolve().parents[2]
@@ -144,6 +163,8 @@ def main():
         json.dump(document, f, separators=(",", ":"), sort_keys=False)
         f.write("\n")
     print(f"wrote {out.relative_to(root)}: {len(group_versions)} group-versions, {len(messages)} messages")
+    if not check_against_openapi(root, messages):
+        sys.exit(1)
 
 
 if __name__ == "__main__":
