@@ -41,7 +41,6 @@ final class GoDuration {
   }
 
   private static String plain(BigDecimal value) {
-    String s = value.stripTrailingZeros().toPlainString();
-    return s;
+    return value.stripTrailingZeros().toPlainString();
   }
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,7 +100,7 @@ final class ProtoMessages {
       return new ProtoMessages(
           Map.copyOf((Map<String, String>) document.get("groupVersions")),
           Map.copyOf(messages),
-          Set.copyOf(new HashSet<>((List<String>) document.get("wrappers"))));
+          Set.copyOf((List<String>) document.get("wrappers")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
