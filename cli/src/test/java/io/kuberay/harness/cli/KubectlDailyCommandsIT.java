@@ -171,8 +171,7 @@ class KubectlDailyCommandsIT {
    */
   @Test
   void serviceAccountTokensAreAuthorizedByRbac() throws IOException {
-    // Applied as YAML: kubectl's create subcommands send protobuf, which the emulator decodes for
-    // a few kinds only (docs/PARITY.md).
+    // Applied as YAML here; KubectlCreateIT runs kubectl's create subcommands (protobuf bodies).
     List<String> apply = new ArrayList<>(List.of("apply", "-f", "-"));
     apply.addAll(clients.kubectlValidation());
     ok(

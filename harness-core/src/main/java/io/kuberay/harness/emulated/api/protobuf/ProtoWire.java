@@ -50,6 +50,22 @@ final class ProtoWire {
     throw malformed("a varint longer than 10 bytes");
   }
 
+  long fixed64() {
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value |= (long) (next() & 0xff) << (8 * i);
+    }
+    return value;
+  }
+
+  int fixed32() {
+    int value = 0;
+    for (int i = 0; i < 4; i++) {
+      value |= (next() & 0xff) << (8 * i);
+    }
+    return value;
+  }
+
   byte[] bytes() {
     int length = length();
     byte[] copy = Arrays.copyOfRange(bytes, position, position + length);

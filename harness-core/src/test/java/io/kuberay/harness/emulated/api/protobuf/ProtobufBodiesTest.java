@@ -99,8 +99,8 @@ class ProtobufBodiesTest {
     assertThatThrownBy(() -> ProtobufBodies.decode(body))
         .isInstanceOfSatisfying(
             ApiException.class, e -> assertThat(e.response().code()).isEqualTo(415))
-        .hasMessageContaining("Sxcret of v1")
-        .hasMessageContaining("v1/Secret")
+        .hasMessageContaining("v1 has no kind Sxcret")
+        .hasMessageContaining("built-in kinds of Kubernetes v1.31")
         .hasMessageContaining("application/json");
   }
 
