@@ -31,6 +31,90 @@ final class Admission {
     spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
     defaultTolerations(spec);
     mountServiceAccountToken(spec);
+    defaultContainers(spec);
+    Map<String, Object> status = Maps.map(pod.get("status"));
+    status.putIfAbsent("phase", "Pending");
+    pod.put("status", status);
+  }
+
+  /**
+   * The scheme's defaults of a pod template in a workload (Deployment, ReplicaSet, StatefulSet,
+   * DaemonSet, Job, CronJob): the pod spec's and its containers', not the admission plugins'
+   * (service account, token volume, tolerations and priority are set when the pod itself is
+   * created).
+   */
+  static void defaultWorkload(String kind, Map<String, Object> workload) {
+    if (!(workload.get("spec") instanceof Map<?, ?>)) {
+      return;
+    }
+    Map<String, Object> spec = Maps.map(workload.get("spec"));
+    switch (kind) {
+      case "Job" -> defaultJob(spec);
+      case "CronJob" -> {
+        spec.putIfAbsent("concurrencyPolicy", "Allow");
+        spec.putIfAbsent("suspend", false);
+        spec.putIfAbsent("successfulJobsHistoryLimit", 3);
+        spec.putIfAbsent("failedJobsHistoryLimit", 1);
+        if (Maps.get(spec, "jobTemplate", "spec") instanceof Map<?, ?> jobSpec) {
+          defaultJob(Maps.map(jobSpec));
+        }
+      }
+      case "Deployment" -> {
+        spec.putIfAbsent("replicas", 1);
+        spec.putIfAbsent("revisionHistoryLimit", 10);
+        spec.putIfAbsent("progressDeadlineSeconds", 600);
+        Map<String, Object> strategy = Maps.map(spec.get("strategy"));
+        spec.put("strategy", strategy);
+        strategy.putIfAbsent("type", "RollingUpdate");
+        if ("RollingUpdate".equals(strategy.get("type"))) {
+          Map<String, Object> rolling = Maps.map(strategy.get("rollingUpdate"));
+          strategy.put("rollingUpdate", rolling);
+          rolling.putIfAbsent("maxUnavailable", "25%");
+          rolling.putIfAbsent("maxSurge", "25%");
+        }
+      }
+      default -> {}
+    }
+    Object template =
+        "CronJob".equals(kind)
+            ? Maps.get(spec, "jobTemplate", "spec", "template")
+            : spec.get("template");
+    if (!(template instanceof Map<?, ?>)
+        || !(Maps.map(template).get("spec") instanceof Map<?, ?>)) {
+      return;
+    }
+    Map<String, Object> podSpec = Maps.map(Maps.map(template).get("spec"));
+    podSpec.putIfAbsent("restartPolicy", "Always");
+    podSpec.putIfAbsent("dnsPolicy", "ClusterFirst");
+    podSpec.putIfAbsent("schedulerName", "default-scheduler");
+    podSpec.putIfAbsent("terminationGracePeriodSeconds", 30);
+    podSpec.putIfAbsent("securityContext", new LinkedHashMap<>());
+    defaultContainers(podSpec);
+  }
+
+  /** SetDefaults_Job of batch/v1 (Kubernetes 1.31). */
+  private static void defaultJob(Map<String, Object> spec) {
+    if (!spec.containsKey("completions") && !spec.containsKey("parallelism")) {
+      spec.put("completions", 1);
+    }
+    spec.putIfAbsent("parallelism", 1);
+    spec.putIfAbsent(
+        "backoffLimit", spec.containsKey("backoffLimitPerIndex") ? Integer.MAX_VALUE : 6);
+    spec.putIfAbsent("completionMode", "NonIndexed");
+    spec.putIfAbsent("suspend", false);
+    spec.putIfAbsent("manualSelector", false);
+    spec.putIfAbsent(
+        "podReplacementPolicy",
+        spec.containsKey("podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
+  }
+
+  static boolean isWorkload(String group, String kind) {
+    return ("apps".equals(group)
+            && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind))
+        || ("batch".equals(group) && List.of("Job", "CronJob").contains(kind));
+  }
+
+  private static void defaultContainers(Map<String, Object> spec) {
     for (String key : List.of("containers", "initContainers")) {
       for (Object c : Maps.list(spec.get(key))) {
         Map<String, Object> container = Maps.map(c);
@@ -39,11 +123,13 @@ final class Admission {
         String image = String.valueOf(container.getOrDefault("image", ""));
         String tag = image.contains(":") ? image.substring(image.lastIndexOf(':') + 1) : "latest";
         container.putIfAbsent("imagePullPolicy", "latest".equals(tag) ? "Always" : "IfNotPresent");
+        for (Object port : Maps.list(container.get("ports"))) {
+          if (port instanceof Map<?, ?>) {
+            Maps.map(port).putIfAbsent("protocol", "TCP");
+          }
+        }
       }
     }
-    Map<String, Object> status = Maps.map(pod.get("status"));
-    status.putIfAbsent("phase", "Pending");
-    pod.put("status", status);
   }
 
   /**

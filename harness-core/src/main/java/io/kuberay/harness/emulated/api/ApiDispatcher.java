@@ -761,6 +761,8 @@ public final class ApiDispatcher extends Dispatcher {
     }
     if (pod) {
       Admission.defaultPod(body);
+    } else if (Admission.isWorkload(api.group(), kind)) {
+      Admission.defaultWorkload(kind, body);
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
       Admission.defaultService(
           body,

@@ -1,0 +1,113 @@
+package io.kuberay.harness.emulated.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.emulated.support.Maps;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdmissionTest {
+
+  @Test
+  void podContainerPortsGetTheirProtocol() {
+    Map<String, Object> pod =
+        JsonText.readObject(
+            """
+            {"spec": {"containers": [{"name": "c", "image": "nginx:1.27",
+              "ports": [{"containerPort": 80}, {"containerPort": 53, "protocol": "UDP"}]}]}}
+            """);
+
+    Admission.defaultPod(pod);
+
+    assertThat(Maps.get(pod, "spec", "containers"))
+        .asList()
+        .first()
+        .extracting(c -> Maps.map(c).get("ports"))
+        .asList()
+        .extracting(p -> Maps.map(p).get("protocol"))
+        .containsExactly("TCP", "UDP");
+  }
+
+  @Test
+  void aDeploymentsTemplateGetsTheSchemeDefaultsButNotThePodAdmissionOnes() {
+    Map<String, Object> deployment =
+        JsonText.readObject(
+            """
+            {"spec": {"template": {"spec": {"containers": [{"name": "web", "image": "nginx",
+              "ports": [{"containerPort": 8080}]}]}}}}
+            """);
+
+    Admission.defaultWorkload("Deployment", deployment);
+
+    Map<String, Object> podSpec = Maps.map(Maps.get(deployment, "spec", "template", "spec"));
+    assertThat(podSpec)
+        .containsEntry("restartPolicy", "Always")
+        .containsEntry("dnsPolicy", "ClusterFirst")
+        .containsEntry("schedulerName", "default-scheduler")
+        .containsEntry("terminationGracePeriodSeconds", 30)
+        .doesNotContainKeys("serviceAccountName", "tolerations", "priority");
+    Map<String, Object> container = Maps.map(Maps.list(podSpec.get("containers")).get(0));
+    assertThat(container)
+        .containsEntry("imagePullPolicy", "Always")
+        .containsEntry("terminationMessagePath", "/dev/termination-log");
+    assertThat(Maps.map(Maps.list(container.get("ports")).get(0))).containsEntry("protocol", "TCP");
+  }
+
+  @Test
+  void aCronJobsTemplateIsFoundUnderItsJobTemplate() {
+    Map<String, Object> cronJob =
+        JsonText.readObject(
+            """
+            {"spec": {"jobTemplate": {"spec": {"template": {"spec": {"restartPolicy": "OnFailure",
+              "containers": [{"name": "job", "image": "busybox:1.36"}]}}}}}}
+            """);
+
+    Admission.defaultWorkload("CronJob", cronJob);
+
+    Map<String, Object> podSpec =
+        Maps.map(Maps.get(cronJob, "spec", "jobTemplate", "spec", "template", "spec"));
+    assertThat(podSpec).containsEntry("restartPolicy", "OnFailure");
+    assertThat(Maps.map(Maps.list(podSpec.get("containers")).get(0)))
+        .containsEntry("imagePullPolicy", "IfNotPresent");
+    assertThat(Admission.isWorkload("batch", "CronJob")).isTrue();
+    assertThat(Admission.isWorkload("", "Pod")).isFalse();
+  }
+
+  @Test
+  void aJobGetsBatchDefaultsAndAWorkQueueJobKeepsNoCompletions() {
+    Map<String, Object> job = JsonText.readObject("{\"spec\": {\"template\": {\"spec\": {}}}}");
+    Map<String, Object> workQueue =
+        JsonText.readObject("{\"spec\": {\"parallelism\": 3, \"template\": {\"spec\": {}}}}");
+
+    Admission.defaultWorkload("Job", job);
+    Admission.defaultWorkload("Job", workQueue);
+
+    assertThat(Maps.map(job.get("spec")))
+        .containsEntry("completions", 1)
+        .containsEntry("parallelism", 1)
+        .containsEntry("backoffLimit", 6)
+        .containsEntry("completionMode", "NonIndexed")
+        .containsEntry("suspend", false)
+        .containsEntry("manualSelector", false)
+        .containsEntry("podReplacementPolicy", "TerminatingOrFailed");
+    assertThat(Maps.map(workQueue.get("spec")))
+        .containsEntry("parallelism", 3)
+        .doesNotContainKey("completions");
+  }
+
+  @Test
+  void aDeploymentGetsItsRolloutDefaults() {
+    Map<String, Object> deployment =
+        JsonText.readObject("{\"spec\": {\"template\": {\"spec\": {}}}}");
+
+    Admission.defaultWorkload("Deployment", deployment);
+
+    assertThat(Maps.map(deployment.get("spec")))
+        .containsEntry("replicas", 1)
+        .containsEntry("revisionHistoryLimit", 10)
+        .containsEntry("progressDeadlineSeconds", 600);
+    assertThat(Maps.get(deployment, "spec", "strategy", "rollingUpdate"))
+        .isEqualTo(Map.of("maxUnavailable", "25%", "maxSurge", "25%"));
+  }
+}
