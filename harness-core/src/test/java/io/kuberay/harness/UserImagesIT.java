@@ -202,6 +202,15 @@ class UserImagesIT {
               assertThat(c.getType()).isEqualTo("Ready");
               assertThat(c.getStatus()).isEqualTo("False");
             });
+    // The kubelet writes the event beside the status, not before it: wait for it, bounded.
+    Waits.until(
+        "events of pod " + pod.getMetadata().getName(),
+        "a Warning Failed event",
+        Duration.ofSeconds(30),
+        () -> events(pod.getMetadata().getName()),
+        es -> es.stream().anyMatch(e -> "Failed".equals(e.getReason())),
+        String::valueOf,
+        null);
     assertThat(events(pod.getMetadata().getName()))
         .anySatisfy(
             e -> {

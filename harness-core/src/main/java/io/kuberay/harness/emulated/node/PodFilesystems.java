@@ -13,6 +13,7 @@ import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,6 +266,21 @@ public final class PodFilesystems implements AutoCloseable {
         && !skipVolumes
         && namespaces.available()
         && !mounts(pod, container).isEmpty();
+  }
+
+  /**
+   * Whether a mount of the container lies under a top-level directory the host does not have, so
+   * that its namespace gets a root of its own (see pod-mounts.sh).
+   */
+  boolean needsNewRoot(Pod pod, String containerName) {
+    Container container = PodEnvironment.container(pod, containerName);
+    if (container == null || skipVolumes || !namespaces.available()) {
+      return false;
+    }
+    return mounts(pod, container).stream()
+        .map(m -> Path.of(m.mountPath()))
+        .filter(p -> p.getNameCount() > 0)
+        .anyMatch(p -> !Files.exists(p.getRoot().resolve(p.getName(0))));
   }
 
   private List<PodSandbox.Mount> mounts(Pod pod, Container container) {

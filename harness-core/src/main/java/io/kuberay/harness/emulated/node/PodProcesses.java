@@ -56,7 +56,10 @@ final class PodProcesses {
     if (!files.needsSandbox(pod, null)) {
       return new PodProcesses(null, workingDir, false);
     }
-    if (standby != null) {
+    // A mount under a top-level directory the host lacks (an image's /app) puts a new root over
+    // the namespace's: processes that join it see that root, but a standby already running there
+    // keeps the old one, and so would the pod's node.
+    if (standby != null && !files.needsNewRoot(pod, null)) {
       try {
         return new PodProcesses(
             files.sandbox(pod, null, standby.pid()).orElseThrow(), workingDir, true);
