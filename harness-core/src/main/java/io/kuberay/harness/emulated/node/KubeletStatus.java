@@ -156,7 +156,10 @@ final class KubeletStatus {
     }
   }
 
-  /** One container: its own notation ("2G" stays "2G"); several: the sum in plain units. */
+  /**
+   * One container: its own notation ("2G" stays "2G"); several: the sum in plain units, fractions
+   * in milli-units as Kubernetes writes them (200m + 100m is "300m", not "0.3").
+   */
   private static Map<String, Quantity> quantities(
       Map<String, BigDecimal> sum, Map<String, String> original, String prefix, int containers) {
     if (sum.isEmpty()) {
@@ -169,8 +172,18 @@ final class KubeletStatus {
                 k,
                 containers == 1
                     ? new Quantity(original.get(prefix + k))
-                    : new Quantity(v.stripTrailingZeros().toPlainString())));
+                    : new Quantity(canonical(v))));
     return out;
+  }
+
+  /** Kubernetes' decimal form of an amount: "2", "300m", "1500m". */
+  static String canonical(BigDecimal amount) {
+    BigDecimal whole = amount.stripTrailingZeros();
+    if (whole.scale() <= 0) {
+      return whole.toPlainString();
+    }
+    BigDecimal milli = whole.movePointRight(3).stripTrailingZeros();
+    return milli.scale() <= 0 ? milli.toPlainString() + "m" : whole.toPlainString();
   }
 
   /**
