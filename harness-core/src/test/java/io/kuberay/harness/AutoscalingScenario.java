@@ -165,7 +165,7 @@ public abstract class AutoscalingScenario {
   @Order(3)
   @DisplayName(
       "workersToDelete: the operator removes exactly the named worker and the autoscaler keeps the rest")
-  void workersToDeleteRemovesExactlyTheNamedPods() {
+  protected void workersToDeleteRemovesExactlyTheNamedPods() {
     // Its own cluster, started with two workers and an idle timeout that outlasts the test, so
     // that the autoscaler leaves them be; the first cluster goes to make room on a 2-CPU node.
     cluster.delete();
