@@ -24,7 +24,8 @@ class ReadmeCodeTest {
   private static final List<String> READMES = List.of("README.md", "cucumber-steps/README.md");
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```");
   private static final Pattern MIRROR =
-      Pattern.compile("(?ms)^// mirrors README\\.md: begin\\n(.*?)^// mirrors README\\.md: end");
+      Pattern.compile(
+          "(?ms)^[ \\t]*// mirrors README\\.md: begin\\n(.*?)^[ \\t]*// mirrors README\\.md: end");
 
   @Test
   @DisplayName(
