@@ -63,9 +63,6 @@ class HeadRestartRecoveryIT {
                   requests: {cpu: 500m, memory: 1G}
       """;
 
-  private static final String ALIVE_NODES =
-      "import ray; ray.init(); print('alive', sum(1 for n in ray.nodes() if n['Alive']))";
-
   /**
    * Generous: on a 2-core machine shared with other builds a Ray head can take minutes to be ready.
    */
@@ -151,9 +148,6 @@ class HeadRestartRecoveryIT {
   }
 
   private static int aliveNodes() {
-    ExecResult r = cluster.headPod().exec("python", "-c", ALIVE_NODES);
-    assertThat(r.exitCode()).as(r.stderr()).isZero();
-    String line = r.stdout().lines().filter(l -> l.startsWith("alive ")).findFirst().orElseThrow();
-    return Integer.parseInt(line.substring("alive ".length()).trim());
+    return AliveRayNodes.in(cluster.headPod());
   }
 }

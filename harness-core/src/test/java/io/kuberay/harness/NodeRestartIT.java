@@ -52,9 +52,6 @@ class NodeRestartIT {
                   requests: {cpu: 500m, memory: 1G}
       """;
 
-  private static final String ALIVE_NODES =
-      "import ray; ray.init(); print('alive', sum(1 for n in ray.nodes() if n['Alive']))";
-
   /** Generous: on a 2-core machine shared with other builds a Ray head can take minutes. */
   private static final Duration RECOVERY = Duration.ofMinutes(6);
 
@@ -99,8 +96,7 @@ class NodeRestartIT {
         "[recovery] node restart (%d processes killed) -> ready with both nodes in %d ms%n",
         killed, (System.nanoTime() - start) / 1_000_000);
     assertThat(cluster.headPod().name()).as("the same head pod, restarted").isEqualTo(head);
-    ExecResult r = cluster.headPod().exec("python", "-c", ALIVE_NODES);
-    assertThat(r.stdout()).as(r.stderr()).contains("alive 2");
+    assertThat(AliveRayNodes.in(cluster.headPod())).isEqualTo(2);
   }
 
   private static void awaitRestarted(String pod) {
