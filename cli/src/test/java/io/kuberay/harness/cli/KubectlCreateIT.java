@@ -114,7 +114,8 @@ class KubectlCreateIT {
     assertThat(container)
         .containsEntry("name", "nginx")
         .containsEntry("image", "nginx:1.27")
-        .containsEntry("ports", List.of(Map.of("containerPort", 8080)));
+        // The API server defaults a port's protocol, as it does for a pod's containers.
+        .containsEntry("ports", List.of(Map.of("containerPort", 8080, "protocol", "TCP")));
 
     create("job", "once", "--image=busybox", "--", "echo", "hi");
     Map<String, Object> job = get("job", "once");
