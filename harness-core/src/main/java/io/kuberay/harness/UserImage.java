@@ -12,7 +12,11 @@ import java.util.regex.Pattern;
  * directory the image's containers see, read-only, at {@code mountPath}, optionally a requirements
  * file installed into the Ray runtime of the pods that run it, and the Ray version it is built on.
  * Matched by image name: {@code myorg/ray-app:*} ({@code *} stands for any text) matches {@code
- * myorg/ray-app:1.2}; an exact name matches itself.
+ * myorg/ray-app:1.2}; an exact name matches itself. Names are compared as the container runtime
+ * reads them: {@code myorg/ray-app:1.2}, {@code docker.io/myorg/ray-app:1.2} and {@code
+ * index.docker.io/myorg/ray-app:1.2} are one image, {@code ubuntu} is {@code
+ * docker.io/library/ubuntu:latest}; a pattern matches an image when it matches any of its
+ * spellings.
  *
  * <pre>{@code
  * UserImage.named("myorg/ray-app:*").withDirectory(Path.of("src/test/app"), "/app")
@@ -42,7 +46,8 @@ public final class UserImage {
       Optional<Path> requirements,
       Optional<String> rayVersion) {
     this.pattern = pattern;
-    this.compiled = glob(pattern);
+    // An exact name is compared in its qualified form, so "ubuntu" is "ubuntu:latest" too.
+    this.compiled = glob(pattern.contains("*") ? pattern : spellings(pattern).get(1));
     this.directory = directory;
     this.mountPath = mountPath;
     this.requirements = requirements;
@@ -122,9 +127,52 @@ public final class UserImage {
     return new UserImage(pattern, directory, mountPath, requirements, Optional.of(version.trim()));
   }
 
-  /** Whether {@code image} is this one (or matches its pattern). */
+  /** Whether {@code image}, in any of its spellings, is this one (or matches its pattern). */
   public boolean matches(String image) {
-    return image != null && compiled.matcher(image.trim()).matches();
+    return image != null
+        && spellings(image.trim()).stream().anyMatch(s -> compiled.matcher(s).matches());
+  }
+
+  /**
+   * The names a container runtime reads as the same image: as written, fully qualified ({@code
+   * docker.io/library/ubuntu:latest}) and, on Docker Hub, in the short form ({@code
+   * ubuntu:latest}).
+   */
+  static List<String> spellings(String image) {
+    String rest = image;
+    String digest = "";
+    int at = rest.indexOf('@');
+    if (at >= 0) {
+      digest = rest.substring(at);
+      rest = rest.substring(0, at);
+    }
+    String tag = "";
+    int colon = rest.lastIndexOf(':');
+    if (colon > rest.lastIndexOf('/')) {
+      tag = rest.substring(colon);
+      rest = rest.substring(0, colon);
+    }
+    if (tag.isEmpty() && digest.isEmpty()) {
+      tag = ":latest";
+    }
+    // A first component with a dot or port, or "localhost", is a registry (Docker's rule).
+    int slash = rest.indexOf('/');
+    String first = slash < 0 ? "" : rest.substring(0, slash);
+    boolean registry = first.contains(".") || first.contains(":") || first.equals("localhost");
+    String domain = registry ? first : "docker.io";
+    String path = registry ? rest.substring(slash + 1) : rest;
+    if (domain.equals("index.docker.io")) {
+      domain = "docker.io";
+    }
+    List<String> all = new ArrayList<>(List.of(image, domain + "/" + path + tag + digest));
+    if (domain.equals("docker.io")) {
+      if (!path.contains("/")) {
+        all.set(1, domain + "/library/" + path + tag + digest);
+      }
+      String familiar = path.startsWith("library/") ? path.substring("library/".length()) : path;
+      all.add(familiar + tag + digest);
+    }
+    return List.copyOf(all);
   }
 
   public String pattern() {

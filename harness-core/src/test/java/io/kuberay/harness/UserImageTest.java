@@ -28,6 +28,42 @@ class UserImageTest {
   }
 
   @Test
+  void imagesMatchInEverySpellingTheContainerRuntimeReadsAsTheSameImage() {
+    UserImage app = UserImage.named("myorg/ray-app:*");
+    assertThat(app.matches("docker.io/myorg/ray-app:1.2")).isTrue();
+    assertThat(app.matches("index.docker.io/myorg/ray-app:1.2")).isTrue();
+    assertThat(app.matches("myorg/ray-app")).as("no tag is :latest").isTrue();
+    assertThat(app.matches("quay.io/myorg/ray-app:1.2")).as("another registry").isFalse();
+    UserImage qualified = UserImage.named("docker.io/myorg/ray-app:1.2");
+    assertThat(qualified.matches("myorg/ray-app:1.2")).isTrue();
+    assertThat(qualified.matches("myorg/ray-app:1.3")).isFalse();
+    UserImage library = UserImage.named("python:3.11");
+    assertThat(library.matches("docker.io/library/python:3.11")).isTrue();
+    assertThat(library.matches("library/python:3.11")).isTrue();
+    assertThat(UserImage.named("ubuntu:latest").matches("ubuntu")).isTrue();
+    assertThat(UserImage.named("ubuntu").matches("ubuntu:latest")).isTrue();
+    assertThat(UserImage.named("ubuntu").matches("ubuntu:22.04")).as("no tag is :latest").isFalse();
+    UserImage local = UserImage.named("localhost:5000/app:*");
+    assertThat(local.matches("localhost:5000/app:1")).isTrue();
+    assertThat(local.matches("app:1")).isFalse();
+    assertThat(UserImage.named("myorg/app@sha256:*").matches("docker.io/myorg/app@sha256:ab"))
+        .isTrue();
+  }
+
+  @Test
+  void spellingsAreTheWrittenTheQualifiedAndOnDockerHubTheShortForm() {
+    assertThat(UserImage.spellings("ubuntu"))
+        .containsExactly("ubuntu", "docker.io/library/ubuntu:latest", "ubuntu:latest");
+    assertThat(UserImage.spellings("registry.local:5000/team/app:2"))
+        .containsExactly("registry.local:5000/team/app:2", "registry.local:5000/team/app:2");
+    assertThat(UserImage.spellings("index.docker.io/myorg/app@sha256:ab"))
+        .containsExactly(
+            "index.docker.io/myorg/app@sha256:ab",
+            "docker.io/myorg/app@sha256:ab",
+            "myorg/app@sha256:ab");
+  }
+
+  @Test
   void theSettingMapsPatternsToDirectoriesMountPathsRequirementsAndRayVersions() {
     List<UserImage> images =
         UserImage.parseAll(

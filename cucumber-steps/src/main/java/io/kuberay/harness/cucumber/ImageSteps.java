@@ -38,6 +38,15 @@ public class ImageSteps {
             .withRequirements(existing(requirements, false)));
   }
 
+  /**
+   * The image mapped by a step above is built from {@code rayproject/ray:<version>}: its pods run
+   * that Ray release (provisioned on first use) instead of the RayCluster's {@code rayVersion}.
+   */
+  @Given("the image {string} is built on Ray {string}")
+  public void builtOnRay(String image, String version) {
+    world.baseImageOnRay(image, version);
+  }
+
   private static Path existing(String path, boolean directory) {
     Path p = Path.of(path).toAbsolutePath().normalize();
     if (directory ? !Files.isDirectory(p) : !Files.isRegularFile(p)) {

@@ -123,6 +123,34 @@ public final class KubeRayWorld {
   }
 
   /**
+   * The image mapped last under {@code pattern} is built on this Ray release; only after it was
+   * mapped and before a step chose the environment.
+   */
+  void baseImageOnRay(String pattern, String version) {
+    int i = userImages.size() - 1;
+    while (i >= 0 && !userImages.get(i).pattern().equals(pattern.trim())) {
+      i--;
+    }
+    if (i < 0) {
+      throw new IllegalStateException(
+          "The image "
+              + pattern
+              + " is not mapped yet; put 'Given the image \""
+              + pattern
+              + "\" holds the directory ... at ...' before the step that names its Ray version.");
+    }
+    UserImage based = userImages.get(i).basedOnRay(version);
+    if (environment != null) {
+      throw new IllegalStateException(
+          "The Ray version of image "
+              + pattern
+              + " is set after the scenario's environment started; name it before every step that"
+              + " uses the cluster (e.g. in the Background, first).");
+    }
+    userImages.set(i, based);
+  }
+
+  /**
    * Skips the scenario, with the reason, when the backend cannot start here and the run marked it
    * optional.
    */
