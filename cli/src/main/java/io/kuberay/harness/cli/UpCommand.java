@@ -1,6 +1,7 @@
 package io.kuberay.harness.cli;
 
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.ray.process.RayImageVersion;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.PrintStream;
@@ -128,10 +129,19 @@ final class UpCommand {
         "  kubectl exec -it $HEAD_POD -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
     s.append("  kubectl get svc\n");
     s.append("  kubectl port-forward service/").append(svc).append(" 8265:8265 > /dev/null &\n");
+    String rayVersion = headRayVersion(emulator);
     s.append("  ")
-        .append(rayCommand())
+        .append(rayCommand(rayVersion))
         .append(
             " job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
+    s.append("  # Ray Client (ray://), with Ray ")
+        .append(rayVersion)
+        .append(" as the cluster runs it:\n");
+    s.append("  kubectl port-forward service/").append(svc).append(" 10001:10001 > /dev/null &\n");
+    s.append("  ")
+        .append(pythonCommand(rayVersion))
+        .append(
+            " -c \"import ray; ray.init('ray://localhost:10001'); print(ray.cluster_resources())\"\n");
     s.append("\nServing until Ctrl-C.\n");
     return s.toString();
   }
@@ -161,7 +171,7 @@ final class UpCommand {
     s.append(
         "  kubectl port-forward service/raycluster-kuberay-head-svc 8265:8265 > /dev/null &\n");
     s.append("  ")
-        .append(rayCommand())
+        .append(rayCommand(RayRuntime.RAY_VERSION))
         .append(
             " job submit --address http://localhost:8265 -- python -c \"import ray; ray.init(); print(ray.cluster_resources())\"\n");
     s.append(
@@ -171,14 +181,34 @@ final class UpCommand {
     return s.toString();
   }
 
-  /** {@code ray} when it is on the PATH, else the harness's provisioned one. */
-  private static String rayCommand() {
+  /**
+   * The Ray release the cluster's head runs, as its image names it (the chart of v1.5.0 runs
+   * rayproject/ray:2.46.0): Ray Client ({@code ray://}) refuses a client of another release.
+   */
+  private static String headRayVersion(Emulator emulator) {
+    try {
+      String image =
+          emulator.cluster().get().headPod().get().getSpec().getContainers().get(0).getImage();
+      return RayImageVersion.of(image).version().orElse(RayRuntime.RAY_VERSION);
+    } catch (RuntimeException e) {
+      return RayRuntime.RAY_VERSION;
+    }
+  }
+
+  /** The provisioned Python with that Ray release, else {@code python}. */
+  private static String pythonCommand(String rayVersion) {
+    RayRuntime runtime = RayRuntime.resolve(rayVersion);
+    return runtime.isAvailable() ? runtime.python().toString() : "python";
+  }
+
+  /** {@code ray} when it is on the PATH, else the harness's provisioned one of that release. */
+  private static String rayCommand(String rayVersion) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "ray"))) {
         return "ray";
       }
     }
-    RayRuntime runtime = RayRuntime.resolve();
+    RayRuntime runtime = RayRuntime.resolve(rayVersion);
     return runtime.isAvailable() ? runtime.binDir().resolve("ray").toString() : "ray";
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
+import io.kuberay.harness.ray.process.RayImageVersion;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.IOException;
@@ -114,9 +115,14 @@ class QuickStartByHandIT {
     assertThat(exec.stdout()).contains("CPU");
 
     int port = freePort();
+    int clientPort = freePort();
     try (Clients.Streaming forward =
         clients.stream(
-            List.of("port-forward", "service/raycluster-kuberay-head-svc", port + ":8265"),
+            List.of(
+                "port-forward",
+                "service/raycluster-kuberay-head-svc",
+                port + ":8265",
+                clientPort + ":10001"),
             Map.of())) {
       assertThat(forward.awaitLine(l -> l.startsWith("Forwarding from")))
           .as("kubectl port-forward output:\n" + forward.output())
@@ -140,6 +146,28 @@ class QuickStartByHandIT {
               null);
       assertThat(job.exitCode()).as(job + "\nport-forward:\n" + forward.output()).isZero();
       assertThat(job.stdout() + job.stderr()).contains("succeeded").contains("CPU");
+
+      // Ray Client through the same port-forward, with the Ray the head's image names (the chart's
+      // 2.9.0): Ray Client refuses a client of another release, as on a real cluster.
+      String headImage =
+          ok(clients.kubectl("get", "pod", headPod, "-o", "jsonpath={.spec.containers[0].image}"))
+              .stdout()
+              .trim();
+      RayRuntime headRay =
+          RayRuntime.resolve(RayImageVersion.of(headImage).version().orElseThrow());
+      Clients.Result client =
+          clients.run(
+              headRay.python(),
+              List.of(
+                  "-c",
+                  "import ray; ray.init('ray://127.0.0.1:"
+                      + clientPort
+                      + "'); f = ray.remote(lambda x: x * 2); print('client', ray.get(f.remote(21)),"
+                      + " ray.cluster_resources()['CPU'])"),
+              headRay.environment(),
+              null);
+      assertThat(client.exitCode()).as(client + "\nport-forward:\n" + forward.output()).isZero();
+      assertThat(client.stdout()).contains("client 42 2.0");
     }
 
     ok(clients.helm("uninstall", "raycluster", "--wait", "--timeout=2m"));
