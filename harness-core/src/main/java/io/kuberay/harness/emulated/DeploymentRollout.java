@@ -12,24 +12,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * An emulated cluster has no Deployment controller: this starts a Deployment's one pod and reports
- * it available, for the operator's Deployment.
+ * it available, for the operator's Deployment ({@link OperatorDeployments}).
  */
 final class DeploymentRollout {
 
   private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
 
   private DeploymentRollout() {}
-
-  /**
-   * What the Deployment and ReplicaSet controllers would do: one running pod of the Deployment's
-   * template, the Deployment available. Returns the pod's {@code pod-template-hash} label, by which
-   * {@link #stop} finds it.
-   */
-  static String rollOut(EmulatedApiServer api, String namespace, String name) {
-    String hash = createPod(api, namespace, name);
-    markAvailable(api, namespace, name);
-    return hash;
-  }
 
   private static String createPod(EmulatedApiServer api, String namespace, String name) {
     Map<String, Object> deployment =

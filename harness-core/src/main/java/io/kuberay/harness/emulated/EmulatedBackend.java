@@ -8,8 +8,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.InstallMethod;
-import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
+import io.kuberay.harness.Waits;
 import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.api.ApiPath;
@@ -66,8 +66,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final PodFilesystems files;
   private NodeEmulator node;
   private volatile ApiFront front;
-  private AutoCloseable operator;
-  private OperatorDeployments userInstalled;
+  private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
   private String operatorNamespace = "default";
 
@@ -236,25 +235,34 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public synchronized void installKubeRay(EnvironmentSettings settings) {
-    if (operator != null || userInstalled != null) {
+    if (operators != null) {
       throw new IllegalStateException("KubeRay is already installed in this emulated cluster");
     }
+    // The operator's Deployment starts the operator, whoever installed it: the user (kubectl
+    // create -k, helm install) or the harness.
+    operators = new OperatorDeployments(api, this::startOperator).start();
     if (settings.installMethod() == InstallMethod.NONE) {
-      // The user installs KubeRay (kubectl create -k, helm install): its Deployment starts the
-      // operator.
-      userInstalled = new OperatorDeployments(api, this::startOperator).start();
       return;
     }
     operatorNamespace = new OperatorInstaller(api).install(settings);
-    operator = startOperator(settings.kuberayVersion());
+    String deployment =
+        "/apis/apps/v1/namespaces/" + operatorNamespace + "/deployments/kuberay-operator";
+    Waits.until(
+        "Deployment " + operatorNamespace + "/kuberay-operator",
+        "its emulated KubeRay " + settings.kuberayVersion() + " operator started",
+        Duration.ofSeconds(30),
+        operators::isRunning,
+        started -> started,
+        started ->
+            "not started; status " + api.read(deployment).map(d -> d.get("status")).orElse(null),
+        null);
   }
 
   /**
    * The emulated operator of a release: its three controllers, reconciling every namespace until
    * closed.
    */
-  private AutoCloseable startOperator(KubeRayVersion version) {
-    OperatorFlavor flavor = new OperatorFlavor(version);
+  private AutoCloseable startOperator(OperatorFlavor flavor) {
     RayClusterController rayClusters =
         new RayClusterController(
                 api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
@@ -285,9 +293,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public String operatorNamespace() {
-    return userInstalled != null
-        ? userInstalled.namespace().orElse(operatorNamespace)
-        : operatorNamespace;
+    return operators != null ? operators.namespace().orElse(operatorNamespace) : operatorNamespace;
   }
 
   @Override
@@ -328,15 +334,8 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public void close() {
-    if (userInstalled != null) {
-      userInstalled.close();
-    }
-    if (operator != null) {
-      try {
-        operator.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("Cannot stop the emulated operator", e);
-      }
+    if (operators != null) {
+      operators.close();
     }
     if (node != null) {
       node.close();

@@ -2,8 +2,12 @@ package io.kuberay.harness.emulated;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.operator.OperatorOptions;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.util.LinkedHashMap;
@@ -16,12 +20,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * KubeRay installed by the user ({@code kuberay.install=none}): a Deployment whose container runs
- * the KubeRay operator image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create
- * -k} or {@code helm install kuberay-operator}) starts the emulated operator of the release in the
- * image tag, as if the Deployment's pod had started; deleting the Deployment (or scaling it to
- * zero, or changing its image) stops it. One operator runs at a time, as two real ones would fight
- * over every RayCluster.
+ * The KubeRay operator's Deployment runs the operator: a Deployment whose container runs the
+ * KubeRay operator image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create -k},
+ * {@code helm install kuberay-operator} or the harness's own install) starts the emulated operator
+ * of the release in the image tag with the container's command line ({@link OperatorOptions}:
+ * feature gates, watched namespaces), as if the Deployment's pod had started. A change of the pod
+ * template ({@code kubectl rollout restart}, {@code kubectl set image}, new args) replaces pod and
+ * operator as a rollout would; deleting the Deployment or scaling it to zero stops it. A command
+ * line the real operator exits on leaves the Deployment unavailable with that message. One operator
+ * runs at a time, as two real ones would fight over every RayCluster.
  */
 final class OperatorDeployments implements AutoCloseable {
 
@@ -29,7 +36,8 @@ final class OperatorDeployments implements AutoCloseable {
   private static final ResourceRef DEPLOYMENTS = new ResourceRef("apps", "v1", "deployments");
 
   private final EmulatedApiServer api;
-  private final Function<KubeRayVersion, AutoCloseable> operators;
+  private final Function<OperatorFlavor, AutoCloseable> operators;
+  private final EventRecorder events;
   private final ReconcileLoop loop = new ReconcileLoop("operator-deployments", this::reconcile);
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, String> refused = new ConcurrentHashMap<>();
@@ -39,11 +47,14 @@ final class OperatorDeployments implements AutoCloseable {
 
   private static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
 
-  private record Running(KubeRayVersion version, String podTemplateHash, AutoCloseable operator) {}
+  /** A started operator, and the pod template it was started from. */
+  private record Running(
+      OperatorFlavor flavor, String template, String podTemplateHash, AutoCloseable operator) {}
 
-  OperatorDeployments(EmulatedApiServer api, Function<KubeRayVersion, AutoCloseable> operators) {
+  OperatorDeployments(EmulatedApiServer api, Function<OperatorFlavor, AutoCloseable> operators) {
     this.api = api;
     this.operators = operators;
+    this.events = new EventRecorder(api::create, "kuberay-harness");
   }
 
   OperatorDeployments start() {
@@ -68,30 +79,42 @@ final class OperatorDeployments implements AutoCloseable {
     return running.keySet().stream().findFirst().map(k -> k.substring(0, k.indexOf('/')));
   }
 
+  /** Whether an operator runs for a Deployment; for waiting after an install. */
+  boolean isRunning() {
+    return !running.isEmpty();
+  }
+
   private void reconcile(String key) {
     String namespace = key.substring(0, key.indexOf('/'));
     String name = key.substring(key.indexOf('/') + 1);
     Optional<Map<String, Object>> deployment =
         api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
-    Optional<String> image =
+    Optional<Map<String, Object>> container =
         deployment
             .filter(d -> Maps.integer(d, "spec", "replicas").orElse(1) != 0)
-            .flatMap(OperatorDeployments::operatorImage);
+            .flatMap(OperatorDeployments::operatorContainer);
+    Optional<String> image = container.map(c -> String.valueOf(c.get("image")));
+    String template = deployment.map(d -> Json.write(Maps.get(d, "spec", "template"))).orElse("");
     Running current = running.get(key);
-    Optional<KubeRayVersion> wanted = image.flatMap(i -> release(i, key));
-    if (current != null && !wanted.equals(Optional.of(current.version()))) {
+    if (current != null && (image.isEmpty() || !template.equals(current.template()))) {
       stop(key, namespace, current);
+      current = null;
     }
     if (image.isEmpty()) {
       refused.remove(key);
       return;
     }
-    if (wanted.isEmpty()) {
+    if (current != null) {
+      reportAvailable(key, namespace, name, current);
+      return;
+    }
+    Optional<KubeRayVersion> version = release(image.get(), key);
+    if (version.isEmpty()) {
       refuse(
           key,
           namespace,
           name,
-          image.get(),
+          template,
           "UnsupportedRelease",
           "the emulated KubeRay operator runs releases "
               + KubeRayVersion.SUPPORTED
@@ -100,8 +123,23 @@ final class OperatorDeployments implements AutoCloseable {
               + "; use one of their images (quay.io/kuberay/operator:v1.1.0, ...)");
       return;
     }
-    if (running.containsKey(key)) {
-      reportAvailable(key, namespace, name, running.get(key));
+    OperatorOptions options;
+    try {
+      options =
+          OperatorOptions.parse(
+              version.get(),
+              Maps.list(container.get().get("args")).stream().map(String::valueOf).toList());
+    } catch (IllegalArgumentException e) {
+      refuse(
+          key,
+          namespace,
+          name,
+          template,
+          "OperatorExited",
+          "the KubeRay "
+              + version.get()
+              + " operator exits on its command line, as the real one does: "
+              + e.getMessage());
       return;
     }
     Optional<String> other = running.keySet().stream().findFirst();
@@ -110,7 +148,7 @@ final class OperatorDeployments implements AutoCloseable {
           key,
           namespace,
           name,
-          image.get(),
+          template,
           "OperatorAlreadyRunning",
           "the KubeRay operator of Deployment "
               + other.get()
@@ -118,19 +156,35 @@ final class OperatorDeployments implements AutoCloseable {
       return;
     }
     refused.remove(key);
-    AutoCloseable operator = operators.apply(wanted.get());
+    OperatorFlavor flavor = new OperatorFlavor(version.get(), options);
+    AutoCloseable operator = operators.apply(flavor);
     String hash = DeploymentRollout.startPod(api, namespace, name);
     hashes.put(hash, key);
-    running.put(key, new Running(wanted.get(), hash, operator));
-    logger.info("Emulated KubeRay {} operator started for Deployment {}", wanted.get(), key);
+    running.put(key, new Running(flavor, template, hash, operator));
+    logger.info("Emulated {} started for Deployment {}", options, key);
+    if (!options.notEmulated().isEmpty()) {
+      String message =
+          "the emulated KubeRay operator does not carry out "
+              + String.join(", ", options.notEmulated())
+              + ": it behaves as the release does without them (see docs/PARITY.md)";
+      logger.warn("Deployment {}: {}", key, message);
+      Optional.ofNullable(
+              api.client().apps().deployments().inNamespace(namespace).withName(name).get())
+          .ifPresent(d -> events.warning(d, "NotEmulated", message));
+    }
   }
 
-  /** Writes the Deployment's available status once its pod is Ready, and not again. */
+  /**
+   * Writes the Deployment's available status once its pod is Ready, for the Deployment's current
+   * generation (what {@code kubectl rollout status} waits for), and not again.
+   */
   private void reportAvailable(String key, String namespace, String name, Running current) {
     Optional<Map<String, Object>> deployment =
         api.read("/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name);
     if (deployment.isEmpty()
-        || Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0) {
+        || (Maps.integer(deployment.get(), "status", "availableReplicas").orElse(0) > 0
+            && Maps.integer(deployment.get(), "status", "observedGeneration")
+                .equals(Maps.integer(deployment.get(), "metadata", "generation")))) {
       return;
     }
     Map<String, Object> pods =
@@ -159,7 +213,8 @@ final class OperatorDeployments implements AutoCloseable {
       logger.warn("Stopping the emulated operator of Deployment {} failed", key, e);
     }
     DeploymentRollout.stop(api, namespace, current.podTemplateHash());
-    logger.info("Emulated KubeRay {} operator of Deployment {} stopped", current.version(), key);
+    logger.info(
+        "Emulated KubeRay {} operator of Deployment {} stopped", current.flavor().version(), key);
   }
 
   /**
@@ -167,8 +222,8 @@ final class OperatorDeployments implements AutoCloseable {
    * is itself a change.
    */
   private void refuse(
-      String key, String namespace, String name, String image, String reason, String message) {
-    if (image.equals(refused.put(key, image))) {
+      String key, String namespace, String name, String template, String reason, String message) {
+    if (template.equals(refused.put(key, template))) {
       return;
     }
     logger.warn("Deployment {}: {}", key, message);
@@ -192,13 +247,18 @@ final class OperatorDeployments implements AutoCloseable {
 
   /** The first container image of the template that is KubeRay's operator. */
   static Optional<String> operatorImage(Map<String, Object> deployment) {
+    return operatorContainer(deployment).map(c -> String.valueOf(c.get("image")));
+  }
+
+  /** The first container of the template whose image is KubeRay's operator. */
+  private static Optional<Map<String, Object>> operatorContainer(Map<String, Object> deployment) {
     for (Object c : Maps.list(Maps.get(deployment, "spec", "template", "spec", "containers"))) {
       String image = String.valueOf(Maps.map(c).get("image"));
       String repository = image.contains(":") ? image.substring(0, image.lastIndexOf(':')) : image;
       if (repository.endsWith("kuberay/operator")
           || repository.endsWith("/kuberay-operator")
           || repository.equals("kuberay-operator")) {
-        return Optional.of(image);
+        return Optional.of(Maps.map(c));
       }
     }
     return Optional.empty();

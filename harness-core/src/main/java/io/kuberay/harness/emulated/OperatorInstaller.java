@@ -93,7 +93,7 @@ final class OperatorInstaller {
       }
       api.create(copy);
     }
-    DeploymentRollout.rollOut(api, operatorNs, "kuberay-operator");
+    // The Deployment's pod and operator come from OperatorDeployments, as for a user's install.
     return operatorNs;
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Maps;
 import java.time.Duration;
@@ -29,6 +30,7 @@ class OperatorDeploymentsTest {
   private OperatorDeployments deployments;
   private final List<KubeRayVersion> started = new CopyOnWriteArrayList<>();
   private final List<KubeRayVersion> stopped = new CopyOnWriteArrayList<>();
+  private final List<OperatorFlavor> flavors = new CopyOnWriteArrayList<>();
 
   @BeforeEach
   void start() {
@@ -36,9 +38,10 @@ class OperatorDeploymentsTest {
     deployments =
         new OperatorDeployments(
                 api,
-                v -> {
-                  started.add(v);
-                  return () -> stopped.add(v);
+                flavor -> {
+                  started.add(flavor.version());
+                  flavors.add(flavor);
+                  return () -> stopped.add(flavor.version());
                 })
             .start();
   }
@@ -96,6 +99,94 @@ class OperatorDeploymentsTest {
         .until(() -> available("second").equals("False"));
     assertThat(condition("second")).containsEntry("reason", "OperatorAlreadyRunning");
     assertThat(started).containsExactly(KubeRayVersion.V1_1_0);
+  }
+
+  @Test
+  void aTemplateChangeRollsOutANewPodAndOperatorWithTheNewCommandLine() {
+    api.create(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.5.0"));
+    Awaitility.await("the operator's pod").atMost(WAIT).until(() -> pods().size() == 1);
+    podsBecomeReady();
+    Awaitility.await("Deployment kuberay-operator available")
+        .atMost(WAIT)
+        .until(() -> available("kuberay-operator").equals("True"));
+    String firstPod = podNames().get(0);
+
+    // kubectl rollout restart adds an annotation; this change also turns a gate on.
+    Map<String, Object> changed =
+        new LinkedHashMap<>(api.read(DEPLOYMENTS + "/kuberay-operator").orElseThrow());
+    Map<String, Object> template = Maps.map(Maps.get(changed, "spec", "template"));
+    Maps.map(template.get("metadata"))
+        .put("annotations", Map.of("kubectl.kubernetes.io/restartedAt", "2026-12-02T19:00:00Z"));
+    Map<String, Object> container =
+        new LinkedHashMap<>(Maps.map(Maps.list(Maps.get(template, "spec", "containers")).get(0)));
+    container.put("args", List.of("--feature-gates=RayJobDeletionPolicy=true"));
+    Maps.map(template.get("spec")).put("containers", List.of(container));
+    api.replace(DEPLOYMENTS + "/kuberay-operator", changed);
+
+    Awaitility.await("the old operator stopped, a new one started with the gate on")
+        .atMost(WAIT)
+        .until(() -> stopped.size() == 1 && started.size() == 2);
+    assertThat(flavors.get(1).options().enabled("RayJobDeletionPolicy")).isTrue();
+    assertThat(flavors.get(0).options().enabled("RayJobDeletionPolicy")).isFalse();
+    Awaitility.await("the old pod replaced by one new pod")
+        .atMost(WAIT)
+        .until(() -> podNames().size() == 1 && !podNames().contains(firstPod));
+    podsBecomeReady();
+    // What kubectl rollout status waits for.
+    Awaitility.await("Deployment kuberay-operator's new generation observed and available")
+        .atMost(WAIT)
+        .until(
+            () ->
+                api.read(DEPLOYMENTS + "/kuberay-operator")
+                    .map(
+                        d ->
+                            Maps.integer(d, "status", "observedGeneration")
+                                    .equals(Maps.integer(d, "metadata", "generation"))
+                                && Maps.integer(d, "status", "availableReplicas").orElse(0) == 1)
+                    .orElse(false));
+    assertThat(events())
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .contains("NotEmulated")
+                    .contains("--feature-gates RayJobDeletionPolicy=true"));
+  }
+
+  @Test
+  void aCommandLineTheRealOperatorExitsOnLeavesTheDeploymentUnavailableWithItsMessage() {
+    Map<String, Object> d = deployment("kuberay-operator", "quay.io/kuberay/operator:v1.5.0");
+    Map<String, Object> template = Maps.map(Maps.get(d, "spec", "template"));
+    Map<String, Object> bad = new LinkedHashMap<>(d);
+    bad.put(
+        "spec",
+        Map.of(
+            "replicas",
+            1,
+            "selector",
+            Maps.get(d, "spec", "selector"),
+            "template",
+            Map.of(
+                "metadata",
+                template.get("metadata"),
+                "spec",
+                Map.of(
+                    "containers",
+                    List.of(
+                        Map.of(
+                            "name",
+                            "operator",
+                            "image",
+                            "quay.io/kuberay/operator:v1.5.0",
+                            "args",
+                            List.of("--feature-gates=RayCronJob=true")))))));
+    api.create(bad);
+    Awaitility.await("Deployment kuberay-operator refused")
+        .atMost(WAIT)
+        .until(() -> available("kuberay-operator").equals("False"));
+    assertThat(condition("kuberay-operator")).containsEntry("reason", "OperatorExited");
+    assertThat(String.valueOf(condition("kuberay-operator").get("message")))
+        .contains("unrecognized feature gate: RayCronJob");
+    assertThat(started).isEmpty();
   }
 
   @Test
@@ -157,6 +248,19 @@ class OperatorDeploymentsTest {
       api.replace(
           "/api/v1/namespaces/default/pods/" + Maps.get(pod, "metadata", "name") + "/status", pod);
     }
+  }
+
+  private List<String> podNames() {
+    return pods().stream()
+        .map(p -> String.valueOf(Maps.get(Maps.map(p), "metadata", "name")))
+        .toList();
+  }
+
+  private List<String> events() {
+    return Maps.list(api.read("/api/v1/namespaces/default/events").orElseThrow().get("items"))
+        .stream()
+        .map(e -> Maps.map(e).get("reason") + ": " + Maps.map(e).get("message"))
+        .toList();
   }
 
   private List<Object> pods() {

@@ -7,7 +7,19 @@ import java.util.Locale;
  * What differs between KubeRay releases in what the operator creates and reports. One place for the
  * version switches so that the builders read as the facts they implement.
  */
-public record OperatorFlavor(KubeRayVersion version) {
+public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
+
+  /** The release run with its default command line. */
+  public OperatorFlavor(KubeRayVersion version) {
+    this(version, OperatorOptions.defaults(version));
+  }
+
+  /**
+   * Whether the operator reconciles custom resources of this namespace ({@code --watch-namespace}).
+   */
+  public boolean watches(String namespace) {
+    return options.watches(namespace);
+  }
 
   /**
    * v1.2.0 renamed worker pods from {@code <cluster>-worker-<group>-} to {@code
@@ -89,7 +101,7 @@ public record OperatorFlavor(KubeRayVersion version) {
 
   /** Status conditions (RayClusterStatusConditions feature gate, on by default from v1.5.0). */
   boolean hasConditions() {
-    return version.isAtLeast(KubeRayVersion.V1_5_0);
+    return options.enabled("RayClusterStatusConditions");
   }
 
   /** readyWorkerReplicas, stateTransitionTimes, head.podName and head.serviceName. */
@@ -148,9 +160,9 @@ public record OperatorFlavor(KubeRayVersion version) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
-  /** The RayJobDeletionPolicy feature gate at its default: off in v1.5.0, on (beta) from v1.7.0. */
+  /** The RayJobDeletionPolicy feature gate: off by default in v1.5.0, on (beta) from v1.7.0. */
   boolean rayJobDeletionPolicyGate() {
-    return version.isAtLeast(KubeRayVersion.V1_7_0);
+    return options.enabled("RayJobDeletionPolicy");
   }
 
   /**

@@ -73,6 +73,9 @@ public final class RayClusterController implements AutoCloseable {
 
   void reconcile(String key) {
     String ns = ObjectKeys.namespace(key);
+    if (!flavor.watches(ObjectKeys.namespace(key))) {
+      return; // --watch-namespace: the real operator's cache holds only those namespaces
+    }
     GenericKubernetesResource resource =
         client
             .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)

@@ -91,6 +91,9 @@ public final class RayJobController implements AutoCloseable {
   }
 
   void reconcile(String key) {
+    if (!flavor.watches(ObjectKeys.namespace(key))) {
+      return; // --watch-namespace: the real operator's cache holds only those namespaces
+    }
     GenericKubernetesResource resource =
         client
             .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)

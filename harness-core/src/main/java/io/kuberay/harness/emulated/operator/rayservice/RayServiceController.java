@@ -126,6 +126,9 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   void reconcile(String key) {
+    if (!flavor.watches(ObjectKeys.namespace(key))) {
+      return; // --watch-namespace: the real operator's cache holds only those namespaces
+    }
     GenericKubernetesResource resource =
         client
             .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
