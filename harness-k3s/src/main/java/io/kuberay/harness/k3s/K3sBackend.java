@@ -60,6 +60,9 @@ public final class K3sBackend extends RealClusterBackend {
   /** {@code kuberay.k3s.reuse=true}: the container outlives this backend. */
   private final boolean keep;
 
+  /** With {@code keep}: this run's hold on the kept container, against concurrent sweeps. */
+  private final ReuseLock reuseLock;
+
   private K3sBackend(
       KubeRayK3sContainer node,
       K3sImages images,
@@ -67,14 +70,15 @@ public final class K3sBackend extends RealClusterBackend {
       KubernetesClient client,
       Path logFile,
       ImageSideloader loader,
-      boolean keep) {
+      ReuseLock reuseLock) {
     super(client);
     this.node = node;
     this.images = images;
     this.plan = plan;
     this.logFile = logFile;
     this.loader = loader;
-    this.keep = keep;
+    this.keep = reuseLock != null;
+    this.reuseLock = reuseLock;
   }
 
   /**
@@ -151,6 +155,11 @@ public final class K3sBackend extends RealClusterBackend {
             logFile);
       }
       KubernetesClient client = ClientConfigs.client(node.getKubeConfigYaml());
+      ReuseLock lock = null;
+      if (reuse) {
+        lock = ReuseLock.of(key.hash());
+        lock.share(settings.startupTimeout());
+      }
       K3sBackend backend =
           new K3sBackend(
               node,
@@ -159,7 +168,7 @@ public final class K3sBackend extends RealClusterBackend {
               client,
               logFile,
               new ImageSideloader(docker, node, workDir),
-              reuse);
+              lock);
       if (!node.isReused()) {
         plan.sideload().forEach(backend.loader::load);
       }
@@ -338,7 +347,9 @@ public final class K3sBackend extends RealClusterBackend {
     }
     if (keep) {
       NamespaceSweep sweep = new NamespaceSweep(client());
-      if (node.isReused()) {
+      if (!node.isReused()) {
+        sweep.record();
+      } else if (reuseLock.tryAlone()) {
         long t = System.nanoTime();
         Set<String> removed = sweep.sweep(made.namespace(), timeout, true);
         logger.info(
@@ -346,8 +357,11 @@ public final class K3sBackend extends RealClusterBackend {
             removed,
             ms(t));
       } else {
-        sweep.record();
+        logger.info(
+            "Reused k3s environment: another run uses it now, so earlier runs' namespaces are kept"
+                + " (the first run that finds it alone removes them)");
       }
+      reuseLock.share(timeout);
     }
     return made;
   }
@@ -416,7 +430,11 @@ public final class K3sBackend extends RealClusterBackend {
   @Override
   public void close() {
     closePodAccess();
-    if (keep) {
+    if (keep && !reuseLock.tryAlone()) {
+      logger.info(
+          "Another run uses the kept k3s environment: this run's namespaces stay until a run finds"
+              + " it alone");
+    } else if (keep) {
       // Deleted now, so that the next run seldom has to wait for them; it sweeps again in case this
       // JVM dies first.
       installation()
@@ -435,6 +453,7 @@ public final class K3sBackend extends RealClusterBackend {
     }
     client().close();
     if (keep) {
+      reuseLock.close();
       logger.info(
           "k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}",
           shortId(node),
