@@ -40,6 +40,21 @@ class ReuseLockTest {
     }
   }
 
+  @Test
+  void backendsOfOneJvmShareOneHoldAndCountAsOtherRuns() {
+    Path file = dir.resolve("same.lock");
+    try (ReuseLock first = ReuseLock.at(file)) {
+      first.share(Duration.ofSeconds(5));
+      try (ReuseLock second = ReuseLock.at(file)) {
+        second.share(Duration.ofSeconds(5));
+        assertThat(first.tryAlone()).isFalse();
+        assertThat(second.tryAlone()).isFalse();
+      }
+      assertThat(first.tryAlone()).as("the second backend closed").isTrue();
+      first.share(Duration.ofSeconds(5));
+    }
+  }
+
   /** A JVM that holds {@code file} shared, prints 'L' and waits to be killed. */
   private static Process holdSharedInAnotherJvm(Path file) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
