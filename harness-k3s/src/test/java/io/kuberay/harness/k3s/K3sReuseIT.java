@@ -122,6 +122,26 @@ class K3sReuseIT {
           .as("a killed run's namespace")
           .isNull();
       assertThat(second.client().namespaces().withName(installation.namespace()).get()).isNotNull();
+
+      // A run that starts while this one uses the container keeps this run's namespace, at its
+      // start and at its close.
+      String inUse = mine + "-in-use";
+      second
+          .client()
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(inUse).endMetadata().build())
+          .create();
+      try (K3sBackend third =
+          K3sBackend.start(settings, Files.createDirectory(workDir.resolve("third")))) {
+        third.installKubeRay(settings);
+        assertThat(third.containerId()).isEqualTo(containerId);
+        assertThat(third.client().namespaces().withName(inUse).get())
+            .as("the namespace of the run that uses the container")
+            .isNotNull();
+      }
+      assertThat(second.client().namespaces().withName(inUse).get())
+          .as("still there after the concurrent run closed")
+          .isNotNull();
     }
   }
 
