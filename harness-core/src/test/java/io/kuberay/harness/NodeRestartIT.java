@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -82,6 +83,7 @@ class NodeRestartIT {
   void nodeRestarts() {
     String head = cluster.headPod().name();
     String worker = cluster.workerPods().get(0).name();
+    String bootId = node().getStatus().getNodeInfo().getBootID();
 
     int killed = env.restartNode();
     long start = System.nanoTime();
@@ -97,6 +99,29 @@ class NodeRestartIT {
         killed, (System.nanoTime() - start) / 1_000_000);
     assertThat(cluster.headPod().name()).as("the same head pod, restarted").isEqualTo(head);
     assertThat(AliveRayNodes.in(cluster.headPod())).isEqualTo(2);
+
+    // The Node as a restarted kubelet reports it: a new boot id, its events, Ready again.
+    Node node = node();
+    assertThat(node.getStatus().getNodeInfo().getBootID()).isNotBlank().isNotEqualTo(bootId);
+    assertThat(node.getStatus().getConditions())
+        .filteredOn(c -> c.getType().equals("Ready"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(
+            env.client().v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "Node".equals(e.getInvolvedObject().getKind()))
+                .map(e -> e.getType() + " " + e.getReason() + ": " + e.getMessage()))
+        .contains("Normal Starting: Starting kubelet.")
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .startsWith("Warning Rebooted: Node ")
+                    .contains(node.getStatus().getNodeInfo().getBootID()))
+        .anySatisfy(e -> assertThat(e).startsWith("Normal NodeReady: "));
+  }
+
+  private static Node node() {
+    return env.client().nodes().list().getItems().get(0);
   }
 
   private static void awaitRestarted(String pod) {

@@ -19,6 +19,7 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.node.InClusterApi;
 import io.kuberay.harness.emulated.node.MountNamespaces;
 import io.kuberay.harness.emulated.node.NodeEmulator;
+import io.kuberay.harness.emulated.node.NodeReboot;
 import io.kuberay.harness.emulated.node.PodFilesystems;
 import io.kuberay.harness.emulated.node.PodRuntime;
 import io.kuberay.harness.emulated.node.PodRuntimes;
@@ -220,7 +221,11 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public int restartNode() {
-    return runtimes.killAll();
+    NodeReboot reboot = new NodeReboot(api.client(), new EventRecorder(api::create, "kubelet"));
+    reboot.down();
+    int killed = runtimes.killAll();
+    reboot.up();
+    return killed;
   }
 
   @Override

@@ -39,13 +39,15 @@ public final class EventRecorder {
   private void record(HasMetadata object, String type, String reason, String message) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     String namespace = object.getMetadata().getNamespace();
+    // A cluster-scoped object's events (a Node's) live in "default", as Kubernetes records them.
+    String eventNamespace = namespace == null ? "default" : namespace;
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put(
         "name",
         object.getMetadata().getName()
             + "."
             + Long.toHexString(ThreadLocalRandom.current().nextLong()).toLowerCase(Locale.ROOT));
-    metadata.put("namespace", namespace);
+    metadata.put("namespace", eventNamespace);
     Map<String, Object> involved = new LinkedHashMap<>();
     involved.put("apiVersion", object.getApiVersion());
     involved.put("kind", object.getKind());

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -123,6 +124,7 @@ public final class NodeEmulator implements AutoCloseable {
     ready.put("message", "kubelet is posting ready status");
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("architecture", "amd64");
+    info.put("bootID", UUID.randomUUID().toString());
     info.put("containerRuntimeVersion", "kuberay-harness://emulated");
     info.put("kubeletVersion", "v1.31.0-emulated");
     info.put("operatingSystem", "linux");
