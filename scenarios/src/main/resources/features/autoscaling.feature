@@ -3,7 +3,8 @@ Feature: Autoscaling with Ray's own autoscaler
   With enableInTreeAutoscaling the operator adds the autoscaler container to the head pod; it runs Ray's
   `ray kuberay-autoscaler`, which raises a worker group's replicas while tasks wait for CPUs and removes idle
   workers after autoscalerOptions.idleTimeoutSeconds. The head has no CPUs, so every task needs a worker.
-  Emulated only until the k3s variant lands (scenarios/pom.xml filters the tag out on k3s).
+  The head's dashboard gets 300 s instead of Ray's 30 s to start its module subprocesses: on a loaded machine,
+  with the head held to one CPU, they can take longer, and a dashboard that gave up never passes the head probe.
 
   Scenario: Tasks beyond the cluster's CPUs bring workers up to maxReplicas; idle, they go again
     Given the KubeRay operator v1.5.0 is installed with kustomize
@@ -28,6 +29,9 @@ Feature: Autoscaling with Ray's own autoscaler
               containers:
                 - name: ray-head
                   image: rayproject/ray:2.52.0
+                  env:
+                    - name: RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT
+                      value: "300"
                   resources:
                     limits: {cpu: "1", memory: 2G}
                     requests: {cpu: 200m, memory: 1G}

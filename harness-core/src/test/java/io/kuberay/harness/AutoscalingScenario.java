@@ -32,6 +32,13 @@ public abstract class AutoscalingScenario {
   /**
    * Name, the group's replicas, the idle timeout. CPU requests are small (Ray's CPUs follow the
    * limits) so that head, autoscaler and two workers fit a 2-CPU k3s node next to the operator.
+   *
+   * <p>The head's dashboard starts nine module subprocesses and gives up after 30 s (Ray's {@code
+   * RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT}) when one is not up by then: on a loaded
+   * 2-core machine, with the head held to one CPU and workers starting beside it, that happened
+   * ("Module MetricsHead failed to start. Timeout after 30.0 seconds." in dashboard.log). The
+   * dashboard then serves no port 8265, so KubeRay's head probe ({@code /api/gcs_healthz}) fails
+   * until the liveness probe restarts the container after 10 minutes. 300 s rides that out.
    */
   private static final String CLUSTER =
       """
@@ -56,6 +63,9 @@ public abstract class AutoscalingScenario {
               containers:
               - name: ray-head
                 image: rayproject/ray:2.52.0
+                env:
+                - name: RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT
+                  value: '300'
                 resources:
                   limits: {cpu: '1', memory: 2G}
                   requests: {cpu: 200m, memory: 1G}
