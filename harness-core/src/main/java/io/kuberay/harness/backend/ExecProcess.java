@@ -19,6 +19,12 @@ public interface ExecProcess extends AutoCloseable {
   /** Standard error as written; empty with a terminal (it writes to the terminal). */
   InputStream stderr();
 
+  /**
+   * Sets the size of the command's terminal, as a terminal window's resize does; nothing when it
+   * runs without one. May block briefly.
+   */
+  default void resize(int columns, int rows) {}
+
   /** Waits for the command to exit; its exit code (128 + the signal when a signal ended it). */
   int waitFor() throws InterruptedException;
 

@@ -5,10 +5,12 @@ import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.LocalExec;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * The streamed execs ({@code kubectl exec}, {@code kubectl cp}) running in one runtime's pods. No
  * timeout ends them, as on a real node: each runs until it exits, or dies with its pod (stopped
  * with it, as a container's processes die with the container) or with the runtime. A terminal is a
- * real pseudo-terminal from util-linux {@code script} when the machine has it; else standard error
- * is folded into standard output through one pipe.
+ * real pseudo-terminal from util-linux {@code script} when the machine has it, sized by {@code
+ * stty}; else standard error is folded into standard output through one pipe.
  */
 final class PodExecs implements AutoCloseable {
 
   private static final Optional<Path> SCRIPT = onPath("script");
+  private static final Duration STTY_TIMEOUT = Duration.ofSeconds(2);
 
   private final Map<String, Set<Running>> byPod = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -40,7 +43,7 @@ final class PodExecs implements AutoCloseable {
         tty && SCRIPT.isPresent()
             ? LocalExec.of(inTerminal(SCRIPT.get(), command.command())).withEnv(command.env())
             : command.local();
-    Running running = new Running(local.start(tty), key);
+    Running running = new Running(local.start(tty), key, tty && SCRIPT.isPresent());
     byPod.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(running);
     return running;
   }
@@ -101,10 +104,66 @@ final class PodExecs implements AutoCloseable {
   private final class Running implements ExecProcess {
     private final LocalExec.Started process;
     private final String pod;
+    private final boolean terminal;
 
-    Running(LocalExec.Started process, String pod) {
+    Running(LocalExec.Started process, String pod, boolean terminal) {
       this.process = process;
       this.pod = pod;
+      this.terminal = terminal;
+    }
+
+    /**
+     * {@code stty -F} on the terminal's device, which script's child has as its stdin: the kernel
+     * then tells the command (SIGWINCH), as a real terminal's resize does.
+     */
+    @Override
+    public void resize(int columns, int rows) {
+      if (!terminal || columns <= 0 || rows <= 0) {
+        return;
+      }
+      Optional<Path> device = terminalDevice();
+      if (device.isPresent()) {
+        LocalExec.of(
+                List.of(
+                    "stty",
+                    "-F",
+                    device.get().toString(),
+                    "rows",
+                    Integer.toString(rows),
+                    "cols",
+                    Integer.toString(columns)))
+            .withTimeout(STTY_TIMEOUT)
+            .run();
+      }
+    }
+
+    /** The terminal's device; script starts its child at once, it is waited for briefly. */
+    private Optional<Path> terminalDevice() {
+      long deadline = System.nanoTime() + STTY_TIMEOUT.toNanos();
+      while (process.isAlive()) {
+        Optional<ProcessHandle> child =
+            ProcessHandle.of(process.pid()).flatMap(p -> p.children().findFirst());
+        if (child.isPresent()) {
+          try {
+            Path device = Files.readSymbolicLink(Path.of("/proc", child.get().pid() + "", "fd/0"));
+            if (device.toString().startsWith("/dev/pts/")) {
+              return Optional.of(device);
+            }
+          } catch (IOException | UnsupportedOperationException e) {
+            // gone meanwhile, or not Linux
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          return Optional.empty();
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return Optional.empty();
+        }
+      }
+      return Optional.empty();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.streaming;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.backend.ExecProcess;
+import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * piped into it when the query asked for stdin, and v5's close message for stdin (channel 255) or
  * the client's going away give it end of file; when it exits, the exit status (3) follows and the
  * connection closes normally. With a TTY the command runs on a terminal (stderr shows there, on
- * channel 1); resize messages (4) are read and ignored. No timeout: a session lasts as long as its
- * command, which dies with the pod. A client that goes away leaves the command running (its output
- * is read and dropped), as on a real node.
+ * channel 1) that resize messages (4) size. No timeout: a session lasts as long as its command,
+ * which dies with the pod. A client that goes away leaves the command running (its output is read
+ * and dropped), as on a real node.
  */
 final class ExecSession {
 
@@ -57,6 +59,9 @@ final class ExecSession {
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong pumped = new AtomicLong();
   private final Object sending = new Object();
+  private volatile ExecProcess process;
+  private volatile int[] size; // the terminal's last requested columns and rows
+  private final Object resizing = new Object();
   private volatile boolean clientGone;
   private volatile boolean inputEnded;
   private boolean finished; // guarded by sending
@@ -155,8 +160,38 @@ final class ExecSession {
         && m.data().length > 0
         && (m.data()[0] & 0xFF) == ChannelProtocol.STDIN) {
       endInput();
+    } else if (m.channel() == ChannelProtocol.RESIZE && request.tty()) {
+      resize(m.data());
     }
-    // Resize (4) needs no answer: the terminal keeps its size. Anything else has no meaning here.
+    // Anything else has no meaning here.
+  }
+
+  /** {@code {"Width":cols,"Height":rows}}, kubectl's TerminalSize; applied off the event loop. */
+  private void resize(byte[] json) {
+    try {
+      Map<?, ?> doc = Json.SERDE.unmarshal(new String(json, StandardCharsets.UTF_8), Map.class);
+      if (doc.get("Width") instanceof Number w && doc.get("Height") instanceof Number h) {
+        size = new int[] {w.intValue(), h.intValue()};
+        applySize();
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("exec: unreadable resize message", e);
+    }
+  }
+
+  /** Gives the running command's terminal the last requested size; later requests win. */
+  private void applySize() {
+    ExecProcess running = process;
+    if (running == null || size == null) {
+      return; // applied once the command started
+    }
+    threads.execute(
+        () -> {
+          synchronized (resizing) {
+            int[] last = size;
+            running.resize(last[0], last[1]);
+          }
+        });
   }
 
   /** The connection ended: stdin ends, and output has nowhere to go any more. */
@@ -194,6 +229,8 @@ final class ExecSession {
     ExecProcess process;
     try {
       process = pods.start(pod, request.container(), request.command(), request.tty());
+      this.process = process;
+      applySize();
     } catch (RuntimeException e) {
       finish(
           ChannelProtocol.failure(

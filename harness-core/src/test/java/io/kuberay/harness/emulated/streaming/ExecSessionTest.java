@@ -8,6 +8,8 @@ import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.store.JsonText;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,6 +159,65 @@ class ExecSessionTest {
   }
 
   @Test
+  void resizeMessagesSizeTheTerminalTheLastOneWinning() throws Exception {
+    List<String> sizes = new CopyOnWriteArrayList<>();
+    ExecSession session =
+        new ExecSession(
+            client,
+            new Pods() {
+              @Override
+              public ExecProcess start(
+                  Pod pod, String container, List<String> command, boolean tty) {
+                ExecProcess p = super.start(pod, container, command, tty);
+                return new ExecProcess() {
+                  @Override
+                  public OutputStream stdin() {
+                    return p.stdin();
+                  }
+
+                  @Override
+                  public InputStream stdout() {
+                    return p.stdout();
+                  }
+
+                  @Override
+                  public InputStream stderr() {
+                    return p.stderr();
+                  }
+
+                  @Override
+                  public int waitFor() throws InterruptedException {
+                    return p.waitFor();
+                  }
+
+                  @Override
+                  public void resize(int columns, int rows) {
+                    sizes.add(columns + "x" + rows);
+                  }
+
+                  @Override
+                  public void close() {
+                    p.close();
+                  }
+                };
+              }
+            },
+            POD,
+            request(true, true, "cat"),
+            threads);
+    // kubectl sends the terminal's size first, possibly before the command started
+    session.received(resize("{\"Width\":80,\"Height\":24}"));
+    CompletableFuture<Void> running = CompletableFuture.runAsync(session::run, threads);
+    Awaitility.await("the first size applied").atMost(WAIT).until(() -> sizes.contains("80x24"));
+    session.received(resize("{\"Width\":132,\"Height\":50}"));
+    session.received(resize("not json")); // dropped
+    Awaitility.await("the new size applied").atMost(WAIT).until(() -> sizes.contains("132x50"));
+    session.received(new byte[] {(byte) ChannelProtocol.CLOSE, ChannelProtocol.STDIN});
+    running.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(sizes.get(sizes.size() - 1)).isEqualTo("132x50");
+  }
+
+  @Test
   void aCommandThatCannotStartIsAFailureStatus() throws Exception {
     ExecSession session =
         new ExecSession(
@@ -200,6 +261,10 @@ class ExecSessionTest {
   }
 
   // ---- helpers
+
+  private static byte[] resize(String json) {
+    return ChannelProtocol.message(ChannelProtocol.RESIZE, json.getBytes(StandardCharsets.UTF_8));
+  }
 
   private static ExecSession.ExecRequest request(boolean stdin, boolean tty, String... command) {
     return new ExecSession.ExecRequest(List.of(command), null, stdin, true, true, tty);
