@@ -20,10 +20,6 @@ record ContainerCommand(List<String> command, Map<String, String> env) {
 
   /** Runs to completion or {@code timeout}, output collected (as {@code PodHandle.exec}). */
   ExecResult run(Duration timeout) {
-    return local().withTimeout(timeout).run();
-  }
-
-  LocalExec local() {
-    return LocalExec.of(command).withEnv(env);
+    return LocalExec.of(command).withEnv(env).withTimeout(timeout).run();
   }
 }

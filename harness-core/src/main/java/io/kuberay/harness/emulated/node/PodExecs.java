@@ -3,6 +3,7 @@ package io.kuberay.harness.emulated.node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.ray.process.LocalExec;
 import java.io.File;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,10 +41,12 @@ final class PodExecs implements AutoCloseable {
       throw new IllegalStateException("the emulated node is shutting down");
     }
     String key = ObjectKeys.of(pod);
-    LocalExec local =
-        tty && SCRIPT.isPresent()
-            ? LocalExec.of(inTerminal(SCRIPT.get(), command.command())).withEnv(command.env())
-            : command.local();
+    // No timeout bounds it: if this JVM is killed, the reaper ends it.
+    Map<String, String> env = new HashMap<>(command.env());
+    JvmReaper.mark(env);
+    List<String> words =
+        tty && SCRIPT.isPresent() ? inTerminal(SCRIPT.get(), command.command()) : command.command();
+    LocalExec local = LocalExec.of(words).withEnv(env);
     Running running = new Running(local.start(tty), key, tty && SCRIPT.isPresent());
     byPod.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(running);
     return running;

@@ -248,7 +248,8 @@ final class ExecSession {
       } else {
         closeQuietly(process.stdin()); // as /dev/null: the command reads end of file
       }
-      CompletableFuture<Void> out = pump(process.stdout(), ChannelProtocol.STDOUT, true);
+      CompletableFuture<Void> out =
+          pump(process.stdout(), ChannelProtocol.STDOUT, request.stdout() || request.tty());
       CompletableFuture<Void> err =
           pump(process.stderr(), ChannelProtocol.STDERR, !request.tty() && request.stderr());
       int exitCode = process.waitFor();
