@@ -124,12 +124,27 @@ final class Clients {
     return run(helm, List.of(args), Map.of(), null);
   }
 
+  /** kubectl with its standard output written to {@code out} unchanged (binary output). */
+  Result kubectlStdoutTo(Path out, String... args) {
+    return run(kubectl, List.of(args), Map.of(), null, out);
+  }
+
+  /** The kubectl this test runs. */
+  Path kubectlPath() {
+    return kubectl;
+  }
+
   Result run(Path tool, List<String> args, Map<String, String> env, String input) {
+    return run(tool, args, env, input, null);
+  }
+
+  private Result run(
+      Path tool, List<String> args, Map<String, String> env, String input, Path stdoutFile) {
     List<String> command = new ArrayList<>();
     command.add(tool.toString());
     command.addAll(args);
     try {
-      Path out = Files.createTempFile(scratch, "out", ".txt");
+      Path out = stdoutFile != null ? stdoutFile : Files.createTempFile(scratch, "out", ".txt");
       Path err = Files.createTempFile(scratch, "err", ".txt");
       ProcessBuilder pb =
           new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -156,7 +171,11 @@ final class Clients {
                 + Files.readString(out)
                 + Files.readString(err));
       }
-      Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      Result r =
+          new Result(
+              p.exitValue(),
+              stdoutFile != null ? "" : Files.readString(out),
+              Files.readString(err));
       System.out.println(
           "["
               + tag

@@ -9,14 +9,20 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -142,6 +148,116 @@ class KubectlDailyCommandsIT {
           .until(logs::isAlive);
       assertThat(logs.output()).doesNotContain("error");
     }
+  }
+
+  // ---- exec and cp: the channel protocol carries bytes, stdin and streamed output
+
+  /**
+   * {@code kubectl cp} both ways (a tar stream piped into and out of {@code tar} in the pod):
+   * binary content arrives unchanged and a directory keeps its tree; {@code kubectl exec -- cat} of
+   * a binary file is the file.
+   */
+  @Test
+  void cpCopiesBinaryFilesAndDirectoriesBothWays() throws Exception {
+    String remote = "/tmp/kubectl-cp-" + System.nanoTime();
+    ok(clients.kubectl("exec", headPod, "--", "mkdir", "-p", remote));
+    byte[] data = new byte[300_000];
+    new Random(42).nextBytes(data);
+    Path local = Files.write(dir.resolve("bin.dat"), data);
+
+    ok(clients.kubectl("cp", local.toString(), headPod + ":" + remote + "/bin.dat"));
+    assertThat(ok(clients.kubectl("exec", headPod, "--", "md5sum", remote + "/bin.dat")).stdout())
+        .startsWith(md5(data) + " ");
+    Path back = dir.resolve("bin-back.dat");
+    ok(clients.kubectl("cp", headPod + ":" + remote + "/bin.dat", back.toString()));
+    assertThat(Files.readAllBytes(back)).isEqualTo(data);
+    Path catted = dir.resolve("bin-cat.dat");
+    ok(clients.kubectlStdoutTo(catted, "exec", headPod, "--", "cat", remote + "/bin.dat"));
+    assertThat(Files.readAllBytes(catted)).isEqualTo(data);
+
+    Path tree = Files.createDirectories(dir.resolve("tree/sub"));
+    Files.writeString(dir.resolve("tree/a.txt"), "alpha\n");
+    Files.write(tree.resolve("b.bin"), Arrays.copyOf(data, 5000));
+    ok(clients.kubectl("cp", dir.resolve("tree").toString(), headPod + ":" + remote + "/tree"));
+    assertThat(ok(clients.kubectl("exec", headPod, "--", "cat", remote + "/tree/a.txt")).stdout())
+        .isEqualTo("alpha\n");
+    Path treeBack = dir.resolve("tree-back");
+    ok(clients.kubectl("cp", headPod + ":" + remote + "/tree", treeBack.toString()));
+    assertThat(Files.readString(treeBack.resolve("a.txt"))).isEqualTo("alpha\n");
+    assertThat(Files.readAllBytes(treeBack.resolve("sub/b.bin")))
+        .isEqualTo(Arrays.copyOf(data, 5000));
+  }
+
+  /**
+   * {@code kubectl exec -i}: what kubectl reads reaches the command, and its end is end of file.
+   */
+  @Test
+  void execWithStdinRunsAScriptReadFromIt() {
+    String script = "import sys\nprint('from stdin', sum(range(10)))\nsys.exit(4)\n";
+    Clients.Result python =
+        clients.kubectlWithInput(script, "exec", "-i", headPod, "--", "python3", "-");
+    assertThat(python.exitCode()).as(python.toString()).isEqualTo(4);
+    assertThat(python.stdout()).isEqualTo("from stdin 45\n");
+    assertThat(ok(clients.kubectlWithInput("x\ny\n", "exec", "-i", headPod, "--", "cat")).stdout())
+        .isEqualTo("x\ny\n");
+    // Without -i the command's stdin is empty, whatever kubectl was given.
+    assertThat(ok(clients.kubectlWithInput("ignored\n", "exec", headPod, "--", "cat")).stdout())
+        .isEmpty();
+  }
+
+  /** Output reaches kubectl as the command writes it, not when the command ends. */
+  @Test
+  void execStreamsOutputBeforeTheCommandEnds() throws Exception {
+    try (Clients.Streaming exec =
+        clients.stream(
+            List.of("exec", headPod, "--", "sh", "-c", "echo first; sleep 60; echo second"),
+            Map.of())) {
+      Awaitility.await("kubectl exec printing 'first' while the command still sleeps")
+          .atMost(Duration.ofSeconds(20))
+          .until(exec::output, out -> out.contains("first"));
+      assertThat(exec.isAlive()).as(exec.output()).isTrue();
+      assertThat(exec.output()).doesNotContain("second");
+    }
+  }
+
+  /** Exit codes as kubectl reports them; a command that does not exist is the shell's 127. */
+  @Test
+  void execExitCodes() {
+    Clients.Result three = clients.kubectl("exec", headPod, "--", "sh", "-c", "exit 3");
+    assertThat(three.exitCode()).as(three.toString()).isEqualTo(3);
+    assertThat(three.stderr()).contains("command terminated with exit code 3");
+    Clients.Result err =
+        clients.kubectl("exec", headPod, "--", "sh", "-c", "echo out; echo err >&2");
+    assertThat(ok(err).stdout()).isEqualTo("out\n");
+    assertThat(err.stderr()).isEqualTo("err\n");
+  }
+
+  /**
+   * {@code kubectl exec -t} (kubectl itself on a terminal of 33 rows and 111 columns, as a user's
+   * shell gives it): the command runs on a terminal of that size, stderr shows there.
+   */
+  @Test
+  void execWithATerminal() {
+    Optional<Path> script = Clients.findTool("script");
+    Assumptions.assumeTrue(script.isPresent(), "util-linux script gives kubectl a terminal");
+    String kubectl =
+        "stty rows 33 cols 111; "
+            + clients.kubectlPath()
+            + " exec -it "
+            + headPod
+            + " -- sh -c 'tty; sleep 1; stty size; echo err >&2; exit 2'";
+    Clients.Result run =
+        clients.run(script.get(), List.of("-qec", kubectl, "/dev/null"), Map.of(), null);
+    assertThat(run.exitCode()).as(run.toString()).isEqualTo(2);
+    assertThat(run.stdout())
+        .contains("/dev/pts/")
+        .contains("33 111")
+        .contains("err")
+        .doesNotContain("not a tty");
+  }
+
+  private static String md5(byte[] data) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.api.ApiPath;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
@@ -107,8 +108,7 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.api.dispatcher().podEndpoints(endpoints);
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token
       // (see ApiFront).
-      backend.front =
-          ApiFront.start(backend.api.dispatcher(), endpoints, Endpoints.EXEC_TIMEOUT, apiPort());
+      backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, apiPort());
       backend.api.start(backend.front.url());
       ApiFront front = backend.front;
       // Pods reach the front as in-cluster clients: with their service account's token and the
@@ -358,9 +358,6 @@ public final class EmulatedBackend implements ClusterBackend {
    * ApiFront}.
    */
   private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {
-    /** A non-interactive {@code kubectl exec} runs to completion or this long. */
-    static final Duration EXEC_TIMEOUT = Duration.ofMinutes(30);
-
     @Override
     public Optional<String> logs(String namespace, String name, String container) {
       Pod pod = api.client().pods().inNamespace(namespace).withName(name).get();
@@ -386,6 +383,11 @@ public final class EmulatedBackend implements ClusterBackend {
     @Override
     public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
       return runtimes.exec(pod, container, command, timeout);
+    }
+
+    @Override
+    public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+      return runtimes.start(pod, container, command, tty);
     }
 
     @Override

@@ -1,8 +1,10 @@
 package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /** What runs a scheduled pod's containers on the emulated node: processes, or nothing at all. */
@@ -15,6 +17,13 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
 
   /** Stops whatever runs for the pod; bounded, idempotent. */
   void stop(String namespace, String name);
+
+  /**
+   * Starts a command in a container of the pod with its standard streams attached, as {@code
+   * kubectl exec} runs it: no timeout, it dies with the pod. An exception with a readable message
+   * when it cannot start.
+   */
+  ExecProcess start(Pod pod, String container, List<String> command, boolean tty);
 
   /** Where the JVM reaches the pod's container port, if anything listens for it. */
   Optional<URI> address(Pod pod, int containerPort);

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.node;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
@@ -75,6 +76,11 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
     return runtimeFor(pod).exec(pod, container, command, timeout);
+  }
+
+  /** See {@link PodRuntime#start}. */
+  public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+    return runtimeFor(pod).start(pod, container, command, tty);
   }
 
   @Override

@@ -4,11 +4,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.UserImage;
 import io.kuberay.harness.Waits;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.JvmReaper;
-import io.kuberay.harness.ray.process.LocalExec;
 import io.kuberay.harness.ray.process.PortAllocator;
 import io.kuberay.harness.ray.process.ProcessWrapper;
 import io.kuberay.harness.ray.process.RayNode;
@@ -130,6 +130,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   /** Volumes, env sources and mount namespaces of the pods. */
   private final PodFilesystems files;
+
+  private final PodExecs execs = new PodExecs();
 
   /** Head pods' autoscaler containers, by pod key. */
   private final Map<String, AutoscalerContainer> autoscalers = new ConcurrentHashMap<>();
@@ -652,6 +654,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   @Override
   public void stop(String namespace, String name) {
+    execs.stop(namespace, name);
     RayNode node;
     synchronized (podLock) {
       // A pod still waiting for the head's GCS, or between a crash and its restart, must not start
@@ -683,6 +686,15 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return command(pod, container, command).run(timeout);
+  }
+
+  @Override
+  public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+    return execs.start(pod, command(pod, container, command), tty);
+  }
+
+  private ContainerCommand command(Pod pod, String container, List<String> command) {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putAll(versions.runtime(podVersions.get(ObjectKeys.of(pod))).environment());
     JvmReaper.mark(env); // an exec still running when this JVM is killed ends with it
@@ -700,10 +712,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     List<String> viaEnv = new ArrayList<>();
     viaEnv.add("/usr/bin/env");
     viaEnv.addAll(command);
-    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv))
-        .withEnv(env)
-        .withTimeout(timeout)
-        .run();
+    return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);
   }
 
   @Override
@@ -764,12 +773,14 @@ public final class RayProcessPodRuntime implements PodRuntime {
     List<Long> roots = new ArrayList<>();
     nodes.values().forEach(n -> roots.add(n.pid()));
     autoscalers.values().forEach(a -> a.pid().ifPresent(roots::add));
+    roots.addAll(execs.pids());
     return PowerLoss.kill(roots);
   }
 
   @Override
   public void close() {
     closed = true;
+    execs.close();
     synchronized (this) {
       standbys.forEach(p -> p.standby().close());
       standbys.clear();

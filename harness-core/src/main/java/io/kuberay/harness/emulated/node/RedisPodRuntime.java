@@ -3,9 +3,9 @@ package io.kuberay.harness.emulated.node;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.ContainerProcess;
-import io.kuberay.harness.ray.process.LocalExec;
 import io.kuberay.harness.ray.process.PortAllocator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +53,7 @@ final class RedisPodRuntime implements PodRuntime {
   private static final int DEFAULT_PORT = 6379;
 
   private final PodFilesystems files;
+  private final PodExecs execs = new PodExecs();
   private final Path logDir;
   private final Optional<Path> redisServer;
   private final Map<String, RedisContainer> pods = new ConcurrentHashMap<>();
@@ -265,6 +266,7 @@ final class RedisPodRuntime implements PodRuntime {
   @Override
   public void stop(String namespace, String name) {
     String key = ObjectKeys.of(namespace, name);
+    execs.stop(namespace, name);
     cancelled.add(key);
     RedisContainer redis = pods.remove(key);
     if (redis != null && redis.process != null) {
@@ -295,14 +297,20 @@ final class RedisPodRuntime implements PodRuntime {
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return command(pod, container, command).run(timeout);
+  }
+
+  @Override
+  public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+    return execs.start(pod, command(pod, container, command), tty);
+  }
+
+  private ContainerCommand command(Pod pod, String container, List<String> command) {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     List<String> viaEnv = new ArrayList<>(List.of("/usr/bin/env"));
     viaEnv.addAll(command);
-    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv))
-        .withEnv(env)
-        .withTimeout(timeout)
-        .run();
+    return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);
   }
 
   @Override
@@ -326,6 +334,7 @@ final class RedisPodRuntime implements PodRuntime {
         roots.add(p.pid());
       }
     }
+    roots.addAll(execs.pids());
     return PowerLoss.kill(roots);
   }
 
@@ -333,6 +342,7 @@ final class RedisPodRuntime implements PodRuntime {
   public void close() {
     closed = true;
     List.copyOf(pods.keySet()).forEach(k -> stop(ObjectKeys.namespace(k), ObjectKeys.name(k)));
+    execs.close();
     kubelet.shutdownNow();
   }
 }

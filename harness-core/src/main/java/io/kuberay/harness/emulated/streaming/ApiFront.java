@@ -26,7 +26,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -60,7 +59,6 @@ public final class ApiFront implements AutoCloseable {
   private ApiCredentials credentials; // made on first use, guarded by this
   private final ApiDispatcher dispatcher;
   private final PodStreams pods;
-  private final Duration execTimeout;
   private final ServiceAccountTokens serviceAccounts;
   private volatile EventLoopGroup loop;
   private volatile EventExecutorGroup blocking;
@@ -73,13 +71,11 @@ public final class ApiFront implements AutoCloseable {
       ServerSocketChannel socket,
       ApiDispatcher dispatcher,
       PodStreams pods,
-      Duration execTimeout,
       ServiceAccountTokens serviceAccounts) {
     this.socket = socket;
     this.serviceAccounts = serviceAccounts;
     this.dispatcher = dispatcher;
     this.pods = pods;
-    this.execTimeout = execTimeout;
   }
 
   /**
@@ -87,8 +83,7 @@ public final class ApiFront implements AutoCloseable {
    * accepts the environment's token and the tokens of the dispatcher's service accounts (what pods
    * talk to it with), which RBAC then authorizes.
    */
-  public static ApiFront start(
-      ApiDispatcher dispatcher, PodStreams pods, Duration execTimeout, int port) {
+  public static ApiFront start(ApiDispatcher dispatcher, PodStreams pods, int port) {
     ServerSocketChannel socket;
     try {
       socket = ServerSocketChannel.open();
@@ -106,8 +101,7 @@ public final class ApiFront implements AutoCloseable {
                   + "); is another emulated cluster using it? Choose another port (kuberay.api.port, up --port) or 0 for a free one",
           e);
     }
-    ApiFront front =
-        new ApiFront(socket, dispatcher, pods, execTimeout, dispatcher.serviceAccountTokens());
+    ApiFront front = new ApiFront(socket, dispatcher, pods, dispatcher.serviceAccountTokens());
     daemon("emulated-api-first-accept", front::awaitFirstConnection).start();
     return front;
   }
@@ -150,7 +144,7 @@ public final class ApiFront implements AutoCloseable {
     sessions = execs;
     connections = open;
     ApiFrontHandler.Context context =
-        new ApiFrontHandler.Context(dispatcher, pods, execTimeout, creds, streams, execs);
+        new ApiFrontHandler.Context(dispatcher, pods, creds, streams, execs);
     ChannelInitializer<Channel> init =
         new ChannelInitializer<>() {
           @Override

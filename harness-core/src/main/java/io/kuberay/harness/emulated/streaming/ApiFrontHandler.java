@@ -26,7 +26,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.EventExecutorGroup;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,7 +66,6 @@ final class ApiFrontHandler extends SimpleChannelInboundHandler<FullHttpRequest>
   record Context(
       ApiDispatcher dispatcher,
       PodStreams pods,
-      Duration execTimeout,
       ApiCredentials credentials,
       EventExecutorGroup streams,
       ExecutorService sessions) {}

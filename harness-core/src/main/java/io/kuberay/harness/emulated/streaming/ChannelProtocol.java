@@ -1,6 +1,5 @@
 package io.kuberay.harness.emulated.streaming;
 
-import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.emulated.support.Json;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,18 +69,18 @@ final class ChannelProtocol {
   }
 
   /** The error channel's document for a finished command, as the kubelet writes it. */
-  static String status(ExecResult result, List<String> command) {
-    if (result.exitCode() == 0) {
+  static String status(int exitCode, List<String> command) {
+    if (exitCode == 0) {
       return Json.SERDE.asJson(statusDocument("Success", null, null, null));
     }
     Map<String, Object> cause = new LinkedHashMap<>();
     cause.put("reason", "ExitCode");
-    cause.put("message", Integer.toString(result.exitCode()));
+    cause.put("message", Integer.toString(exitCode));
     String message =
         "command terminated with non-zero exit code: error executing command "
             + command
             + ", exit code "
-            + result.exitCode();
+            + exitCode;
     return Json.SERDE.asJson(statusDocument("Failure", message, "NonZeroExitCode", List.of(cause)));
   }
 

@@ -1,7 +1,9 @@
 package io.kuberay.harness.emulated.streaming;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -11,4 +13,11 @@ import java.util.Optional;
 public interface PodStreams extends PodChannels {
 
   Optional<Pod> pod(String namespace, String name);
+
+  /**
+   * Starts a command in a container of the pod with its standard streams attached, for {@code
+   * pods/exec}: no timeout, it runs until it exits or the pod stops. An exception with a readable
+   * message when it cannot start.
+   */
+  ExecProcess start(Pod pod, String container, List<String> command, boolean tty);
 }

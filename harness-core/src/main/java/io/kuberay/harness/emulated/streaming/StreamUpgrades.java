@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.spdy.SpdyFrame;
 import io.netty.handler.codec.spdy.SpdyFrameCodec;
@@ -127,24 +128,25 @@ final class StreamUpgrades {
       return;
     }
     Channel channel = ctx.channel();
+    ExecSession session =
+        new ExecSession(
+            new ExecSession.WebSocketClient(channel),
+            context.pods(),
+            pod,
+            exec,
+            context.sessions());
     ctx.pipeline().remove(ctx.handler());
-    channel.pipeline().addLast(new WebSocketControl(true));
+    channel
+        .pipeline()
+        .addLast(new WebSocketControl(false))
+        .addLast(new WebSocketFrameAggregator(ApiFrontHandler.MAX_MESSAGE))
+        .addLast(new ExecInput(session));
     handshaker
         .handshake(channel, request)
         .addListener(
             done -> {
               if (done.isSuccess()) {
-                context
-                    .sessions()
-                    .execute(
-                        () ->
-                            new ExecSession(
-                                    new ExecSession.WebSocketClient(channel),
-                                    context.pods(),
-                                    pod,
-                                    exec,
-                                    context.execTimeout())
-                                .run());
+                context.sessions().execute(session::run);
               } else {
                 channel.close();
               }

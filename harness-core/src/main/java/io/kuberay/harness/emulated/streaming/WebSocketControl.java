@@ -12,8 +12,7 @@ import io.netty.util.ReferenceCountUtil;
 /**
  * The WebSocket control frames of a served upgrade: pings answered; the peer's close answered
  * (unless this side closed first) and the connection ended. Data frames go on to the next handler,
- * or are dropped when the session reads nothing from the client (non-interactive exec: stdin,
- * resize and v5's close signal).
+ * or are dropped when the session reads nothing from the client (a watch).
  */
 final class WebSocketControl extends ChannelDuplexHandler {
 

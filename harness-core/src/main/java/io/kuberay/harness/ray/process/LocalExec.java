@@ -5,6 +5,7 @@ import io.kuberay.harness.Internal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -108,14 +109,7 @@ public final class LocalExec {
 
   /** Runs the command and waits for it; a non-zero exit is a result, not an exception. */
   public ExecResult run() {
-    ProcessBuilder builder = new ProcessBuilder(command);
-    if (!inheritEnv) {
-      builder.environment().clear();
-    }
-    builder.environment().putAll(env);
-    if (workingDir != null) {
-      builder.directory(workingDir.toFile());
-    }
+    ProcessBuilder builder = builder();
     long start = System.nanoTime();
     Process process;
     try {
@@ -151,6 +145,74 @@ public final class LocalExec {
           took);
     }
     return new ExecResult(stdout.text(), err, process.exitValue(), took);
+  }
+
+  /**
+   * Starts the command with its standard streams attached and returns at once, for a caller that
+   * streams them (an interactive exec); no timeout applies, the caller ends it with {@link
+   * Started#terminate()}.
+   *
+   * @param mergeStderr standard error goes to standard output's pipe, in the order written
+   */
+  public Started start(boolean mergeStderr) {
+    ProcessBuilder builder = builder().redirectErrorStream(mergeStderr);
+    try {
+      return new Started(builder.start());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not start " + command + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A command started by {@link #start(boolean)}. */
+  public static final class Started {
+    private final Process process;
+
+    private Started(Process process) {
+      this.process = process;
+    }
+
+    public OutputStream stdin() {
+      return process.getOutputStream();
+    }
+
+    public InputStream stdout() {
+      return process.getInputStream();
+    }
+
+    /** Empty when standard error was merged into standard output. */
+    public InputStream stderr() {
+      return process.getErrorStream();
+    }
+
+    /** The exit code; 128 + the signal when a signal ended the process. */
+    public int waitFor() throws InterruptedException {
+      return process.waitFor();
+    }
+
+    public boolean isAlive() {
+      return process.isAlive();
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    /** Ends the process and everything it started: SIGTERM, then SIGKILL after a grace period. */
+    public void terminate() {
+      ProcessTree.terminateTree(process.toHandle(), KILL_GRACE);
+    }
+  }
+
+  private ProcessBuilder builder() {
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (!inheritEnv) {
+      builder.environment().clear();
+    }
+    builder.environment().putAll(env);
+    if (workingDir != null) {
+      builder.directory(workingDir.toFile());
+    }
+    return builder;
   }
 
   @Override

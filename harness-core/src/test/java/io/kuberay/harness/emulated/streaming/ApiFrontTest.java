@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.api.ApiDispatcher;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectStore;
@@ -52,6 +53,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -91,7 +93,7 @@ class ApiFrontTest {
     dispatcher.create(
         "/api/v1/namespaces",
         Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    front = ApiFront.start(dispatcher, pods, Duration.ofMinutes(1), 0);
+    front = ApiFront.start(dispatcher, pods, 0);
     trustingTheCa = trusting(front.credentials().certificates());
     http = HttpClient.newBuilder().sslContext(trustingTheCa).connectTimeout(WAIT).build();
     echo = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
@@ -285,15 +287,56 @@ class ApiFrontTest {
         http.newWebSocketBuilder()
             .header("Authorization", "Bearer " + front.credentials().token())
             .subprotocols("v5.channel.k8s.io", "v4.channel.k8s.io")
-            .buildAsync(wss(POD + "/exec?command=id&command=-un&stdout=true&stderr=true"), channels)
+            .buildAsync(
+                wss(
+                    POD
+                        + "/exec?command=sh&command=-c&command=echo+out%3B+echo+warn+%3E%262"
+                        + "&stdout=true&stderr=true"),
+                channels)
             .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(ws.getSubprotocol()).isEqualTo("v5.channel.k8s.io");
     channels.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    assertThat(channels.text(ChannelProtocol.STDOUT)).isEqualTo("root\n");
+    assertThat(channels.text(ChannelProtocol.STDOUT)).isEqualTo("out\n");
     assertThat(channels.text(ChannelProtocol.STDERR)).isEqualTo("warn\n");
     assertThat(JsonText.readObject(channels.text(ChannelProtocol.ERROR)))
         .containsEntry("status", "Success");
     assertThat(pods.execs.get()).isEqualTo(1);
+  }
+
+  /**
+   * kubectl exec -i over v5: stdin messages reach the command byte for byte, the close message for
+   * stdin is its end of file, and the exit code comes back on the error channel.
+   */
+  @Test
+  void execWithStdinPipesTheClientsBytesUntilTheCloseMessage() throws Exception {
+    Channels channels = new Channels();
+    WebSocket ws =
+        http.newWebSocketBuilder()
+            .header("Authorization", "Bearer " + front.credentials().token())
+            .subprotocols("v5.channel.k8s.io")
+            .buildAsync(
+                wss(
+                    POD
+                        + "/exec?command=sh&command=-c&command=cat%3B+exit+3"
+                        + "&stdin=true&stdout=true&stderr=true"),
+                channels)
+            .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    byte[] payload = new byte[70_000];
+    new Random(7).nextBytes(payload);
+    for (int off = 0; off < payload.length; off += 30_000) {
+      int n = Math.min(30_000, payload.length - off);
+      byte[] message = new byte[n + 1];
+      message[0] = ChannelProtocol.STDIN;
+      System.arraycopy(payload, off, message, 1, n);
+      ws.sendBinary(ByteBuffer.wrap(message), true).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+    ws.sendBinary(ByteBuffer.wrap(new byte[] {(byte) ChannelProtocol.CLOSE, 0}), true)
+        .get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    channels.closed.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    assertThat(channels.bytes(ChannelProtocol.STDOUT)).isEqualTo(payload);
+    assertThat(JsonText.readObject(channels.text(ChannelProtocol.ERROR)))
+        .containsEntry("status", "Failure")
+        .containsEntry("reason", "NonZeroExitCode");
   }
 
   @Test
@@ -610,6 +653,16 @@ class ApiFrontTest {
       closed.completeExceptionally(error);
     }
 
+    byte[] bytes(int channel) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      for (byte[] m : messages) {
+        if ((m[0] & 0xFF) == channel) {
+          out.write(m, 1, m.length - 1);
+        }
+      }
+      return out.toByteArray();
+    }
+
     String text(int channel) {
       StringBuilder out = new StringBuilder();
       for (byte[] m : messages) {
@@ -622,8 +675,8 @@ class ApiFrontTest {
   }
 
   /**
-   * One pod, {@code p}; exec prints fixed output; reach counts and points at the test's echo
-   * server.
+   * One pod, {@code p}; exec runs the command on this machine (collected: fixed output); reach
+   * counts and points at the test's echo server.
    */
   private final class FakePods implements PodStreams {
     final AtomicInteger execs = new AtomicInteger();
@@ -646,6 +699,12 @@ class ApiFrontTest {
     public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
       execs.incrementAndGet();
       return new ExecResult("root\n", "warn\n", 0, Duration.ZERO);
+    }
+
+    @Override
+    public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+      execs.incrementAndGet();
+      return LocalExecProcess.start(command, tty);
     }
 
     @Override

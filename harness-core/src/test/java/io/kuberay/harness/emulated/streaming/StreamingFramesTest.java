@@ -2,7 +2,6 @@ package io.kuberay.harness.emulated.streaming;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.ByteBuf;
@@ -14,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -55,14 +53,10 @@ class StreamingFramesTest {
   @SuppressWarnings("unchecked")
   void errorChannelStatusCarriesTheExitCodeAsKubectlReadsIt() {
     Map<String, Object> ok =
-        Json.SERDE.unmarshal(
-            ChannelProtocol.status(new ExecResult("", "", 0, Duration.ZERO), List.of("true")),
-            Map.class);
+        Json.SERDE.unmarshal(ChannelProtocol.status(0, List.of("true")), Map.class);
     assertThat(ok).containsEntry("status", "Success");
     Map<String, Object> failed =
-        Json.SERDE.unmarshal(
-            ChannelProtocol.status(new ExecResult("", "", 3, Duration.ZERO), List.of("false")),
-            Map.class);
+        Json.SERDE.unmarshal(ChannelProtocol.status(3, List.of("false")), Map.class);
     assertThat(failed)
         .containsEntry("status", "Failure")
         .containsEntry("reason", "NonZeroExitCode");
