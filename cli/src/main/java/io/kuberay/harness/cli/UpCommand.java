@@ -139,7 +139,7 @@ final class UpCommand {
         .append(" as the cluster runs it:\n");
     s.append("  kubectl port-forward service/").append(svc).append(" 10001:10001 > /dev/null &\n");
     s.append("  ")
-        .append(pythonCommand(rayVersion))
+        .append(provisioned(rayVersion, "python"))
         .append(
             " -c \"import ray; ray.init('ray://localhost:10001'); print(ray.cluster_resources())\"\n");
     s.append("\nServing until Ctrl-C.\n");
@@ -195,12 +195,6 @@ final class UpCommand {
     }
   }
 
-  /** The provisioned Python with that Ray release, else {@code python}. */
-  private static String pythonCommand(String rayVersion) {
-    RayRuntime runtime = RayRuntime.resolve(rayVersion);
-    return runtime.isAvailable() ? runtime.python().toString() : "python";
-  }
-
   /** {@code ray} when it is on the PATH, else the harness's provisioned one of that release. */
   private static String rayCommand(String rayVersion) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
@@ -208,7 +202,12 @@ final class UpCommand {
         return "ray";
       }
     }
+    return provisioned(rayVersion, "ray");
+  }
+
+  /** The harness's provisioned {@code tool} ({@code ray}, {@code python}) of that Ray release. */
+  private static String provisioned(String rayVersion, String tool) {
     RayRuntime runtime = RayRuntime.resolve(rayVersion);
-    return runtime.isAvailable() ? runtime.binDir().resolve("ray").toString() : "ray";
+    return runtime.isAvailable() ? runtime.binDir().resolve(tool).toString() : tool;
   }
 }

@@ -1,8 +1,7 @@
 package io.kuberay.harness.k3s;
 
 import io.kuberay.harness.Waits;
-import io.kuberay.harness.settings.Setting;
-import io.kuberay.harness.settings.SettingsReader;
+import io.kuberay.harness.ray.process.HarnessDirs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -47,12 +46,7 @@ final class ReuseLock implements AutoCloseable {
 
   /** The lock of one kept configuration, in the harness's cache directory. */
   static ReuseLock of(String configuration) {
-    Path dir =
-        SettingsReader.get(Setting.CACHE_DIR)
-            .map(Path::of)
-            .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "kuberay-harness"))
-            .resolve("k3s-reuse");
-    return at(dir.resolve(configuration + ".lock"));
+    return at(HarnessDirs.cacheDir().resolve("k3s-reuse").resolve(configuration + ".lock"));
   }
 
   static ReuseLock at(Path file) {

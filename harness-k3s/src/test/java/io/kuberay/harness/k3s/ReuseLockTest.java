@@ -55,7 +55,7 @@ class ReuseLockTest {
     }
   }
 
-  /** A JVM that holds {@code file} shared, prints 'L' and waits to be killed. */
+  /** A JVM that holds {@code file} shared, prints 'L' and blocks on its stdin until killed. */
   private static Process holdSharedInAnotherJvm(Path file) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path source = file.resolveSibling("Hold.java");
@@ -65,7 +65,7 @@ class ReuseLockTest {
             + "class Hold { public static void main(String[] a) throws Exception {\n"
             + " FileChannel c = FileChannel.open(Path.of(a[0]), StandardOpenOption.READ, StandardOpenOption.WRITE);\n"
             + " c.lock(0, Long.MAX_VALUE, true); System.out.print('L'); System.out.flush();\n"
-            + " Thread.sleep(600_000); } }\n");
+            + " System.in.read(); } }\n");
     return new ProcessBuilder(List.of(java, source.toString(), file.toString()))
         .redirectError(new File(file.getParent().toFile(), "hold.err"))
         .start();

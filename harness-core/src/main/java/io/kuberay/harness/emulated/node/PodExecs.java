@@ -19,6 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The streamed execs ({@code kubectl exec}, {@code kubectl cp}) running in one runtime's pods. No
@@ -143,31 +146,36 @@ final class PodExecs implements AutoCloseable {
 
     /** The terminal's device; script starts its child at once, it is waited for briefly. */
     private Optional<Path> terminalDevice() {
-      long deadline = System.nanoTime() + STTY_TIMEOUT.toNanos();
-      while (process.isAlive()) {
-        Optional<ProcessHandle> child =
-            ProcessHandle.of(process.pid()).flatMap(p -> p.children().findFirst());
-        if (child.isPresent()) {
-          try {
-            Path device = Files.readSymbolicLink(Path.of("/proc", child.get().pid() + "", "fd/0"));
-            if (device.toString().startsWith("/dev/pts/")) {
-              return Optional.of(device);
-            }
-          } catch (IOException | UnsupportedOperationException e) {
-            // gone meanwhile, or not Linux
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          return Optional.empty();
-        }
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return Optional.empty();
-        }
+      AtomicReference<Optional<Path>> device = new AtomicReference<>(Optional.empty());
+      try {
+        Awaitility.await("the terminal device of an exec's command")
+            .atMost(STTY_TIMEOUT)
+            .pollDelay(Duration.ZERO)
+            .pollInterval(Duration.ofMillis(20))
+            .until(
+                () -> {
+                  device.set(currentTerminalDevice());
+                  return device.get().isPresent() || !process.isAlive();
+                });
+      } catch (ConditionTimeoutException e) {
+        // no terminal yet: the resize is skipped, as for a command that has none
       }
-      return Optional.empty();
+      return device.get();
+    }
+
+    /** The pts device script's child has as its stdin, if it has started. */
+    private Optional<Path> currentTerminalDevice() {
+      Optional<ProcessHandle> child =
+          ProcessHandle.of(process.pid()).flatMap(p -> p.children().findFirst());
+      if (child.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        Path device = Files.readSymbolicLink(Path.of("/proc", child.get().pid() + "", "fd/0"));
+        return device.toString().startsWith("/dev/pts/") ? Optional.of(device) : Optional.empty();
+      } catch (IOException | UnsupportedOperationException e) {
+        return Optional.empty(); // gone meanwhile, or not Linux
+      }
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Where the harness keeps its per-user files, read like every setting. */
-final class HarnessDirs {
+public final class HarnessDirs {
 
   static final String CACHE_DIR_PROPERTY = "kuberay.cache.dir";
 
@@ -16,7 +16,7 @@ final class HarnessDirs {
    * The per-user cache directory: {@code kuberay.cache.dir}, else {@code KUBERAY_CACHE_DIR}, else
    * {@code ~/.cache/kuberay-harness}.
    */
-  static Path cacheDir() {
+  public static Path cacheDir() {
     return setting(CACHE_DIR_PROPERTY)
         .map(Path::of)
         .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "kuberay-harness"))

@@ -654,23 +654,11 @@ class ApiFrontTest {
     }
 
     byte[] bytes(int channel) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (byte[] m : messages) {
-        if ((m[0] & 0xFF) == channel) {
-          out.write(m, 1, m.length - 1);
-        }
-      }
-      return out.toByteArray();
+      return ChannelMessages.bytes(messages, channel);
     }
 
     String text(int channel) {
-      StringBuilder out = new StringBuilder();
-      for (byte[] m : messages) {
-        if ((m[0] & 0xFF) == channel) {
-          out.append(new String(m, 1, m.length - 1, StandardCharsets.UTF_8));
-        }
-      }
-      return out.toString();
+      return ChannelMessages.text(messages, channel);
     }
   }
 

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.store.JsonText;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -330,17 +329,11 @@ class ExecSessionTest {
     }
 
     byte[] bytes(int channel) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      for (byte[] m : messages) {
-        if ((m[0] & 0xFF) == channel) {
-          out.write(m, 1, m.length - 1);
-        }
-      }
-      return out.toByteArray();
+      return ChannelMessages.bytes(messages, channel);
     }
 
     String text(int channel) {
-      return new String(bytes(channel), StandardCharsets.UTF_8);
+      return ChannelMessages.text(messages, channel);
     }
 
     Map<String, Object> status() {
