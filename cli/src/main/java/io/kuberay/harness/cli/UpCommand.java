@@ -1,7 +1,7 @@
 package io.kuberay.harness.cli;
 
 import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.ray.process.RayImageVersion;
+import io.kuberay.harness.RayImages;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.PrintStream;
@@ -189,7 +189,7 @@ final class UpCommand {
     try {
       String image =
           emulator.cluster().get().headPod().get().getSpec().getContainers().get(0).getImage();
-      return RayImageVersion.of(image).version().orElse(RayRuntime.RAY_VERSION);
+      return RayImages.rayVersion(image).orElse(RayRuntime.RAY_VERSION);
     } catch (RuntimeException e) {
       return RayRuntime.RAY_VERSION;
     }

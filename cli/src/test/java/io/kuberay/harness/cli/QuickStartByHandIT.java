@@ -3,8 +3,8 @@ package io.kuberay.harness.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.RayImages;
 import io.kuberay.harness.RayMode;
-import io.kuberay.harness.ray.process.RayImageVersion;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.File;
 import java.io.IOException;
@@ -153,8 +153,7 @@ class QuickStartByHandIT {
           ok(clients.kubectl("get", "pod", headPod, "-o", "jsonpath={.spec.containers[0].image}"))
               .stdout()
               .trim();
-      RayRuntime headRay =
-          RayRuntime.resolve(RayImageVersion.of(headImage).version().orElseThrow());
+      RayRuntime headRay = RayRuntime.resolve(RayImages.rayVersion(headImage).orElseThrow());
       Clients.Result client =
           clients.run(
               headRay.python(),

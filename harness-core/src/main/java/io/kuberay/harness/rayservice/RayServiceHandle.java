@@ -45,9 +45,11 @@ public final class RayServiceHandle {
           "FailedToGetOrCreateRayCluster");
 
   /**
-   * Failures the operator retries that end by themselves: the dashboard still starting, or (the
-   * real operator's Go client, seen on a loaded k3s node) Serve's first deployment taking longer
-   * than the operator's request timeout.
+   * Failures the operator retries that end by themselves: the dashboard still starting, (the real
+   * operator's Go client, seen on a loaded k3s node) Serve's first deployment taking longer than
+   * the operator's request timeout, or a create of the cluster it had just created, before its
+   * informer cache showed it ({@code rayclusters.ray.io "x" already exists}, seen on k3s with
+   * v1.5.0).
    */
   private static final List<String> TRANSIENT =
       List.of(
@@ -58,7 +60,8 @@ public final class RayServiceHandle {
           "timed out",
           "context deadline exceeded",
           "Client.Timeout exceeded",
-          "i/o timeout");
+          "i/o timeout",
+          "already exists");
 
   private static final Duration EVENT_CHECK = Duration.ofMillis(500);
 
