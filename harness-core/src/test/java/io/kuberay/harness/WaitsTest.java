@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,5 +76,17 @@ class WaitsTest {
         .isInstanceOf(WaitTimeoutException.class)
         .hasMessage(
             "counter: expected never, but it did not happen within PT0.1S. Last state seen: 7");
+  }
+
+  @Test
+  @DisplayName("polls soon at first (a reconcile on another thread is quick), then every 25 ms")
+  void pollIntervals() {
+    List<Long> intervals = new ArrayList<>();
+    Duration last = Duration.ZERO;
+    for (int poll = 1; poll <= 8; poll++) {
+      last = Waits.POLL.next(poll, last);
+      intervals.add(last.toMillis());
+    }
+    assertThat(intervals).containsExactly(2L, 4L, 8L, 16L, 25L, 25L, 25L, 25L);
   }
 }
