@@ -230,11 +230,19 @@ public final class ApiDispatcher extends Dispatcher {
           "MethodNotAllowed",
           "the server does not allow this method on the requested resource");
     }
-    List<String> fieldProblems = fieldProblems(request, api, method);
-    MockResponse response = verb(request, api, method);
-    return fieldProblems.isEmpty() || response.code() >= 300
+    FieldCheck fields = fieldProblems(request, api, method);
+    MockResponse response = verb(request, api, method, fields.body());
+    return fields.problems().isEmpty() || response.code() >= 300
         ? response
-        : FieldValidation.warn(response, fieldProblems);
+        : FieldValidation.warn(response, fields.problems());
+  }
+
+  /**
+   * The unknown and duplicate fields of a write, and its JSON body when reading them parsed it (so
+   * the verb does not parse it again), else null.
+   */
+  private record FieldCheck(List<String> problems, Map<String, Object> body) {
+    static final FieldCheck NONE = new FieldCheck(List.of(), null);
   }
 
   /**
@@ -242,23 +250,23 @@ public final class ApiDispatcher extends Dispatcher {
    * fieldValidation}: Strict fails the request here (400), before admission, as the API server's
    * decoder does; Warn returns them for the response's Warning headers; Ignore drops them.
    */
-  private List<String> fieldProblems(RecordedRequest request, ApiPath api, String method) {
+  private FieldCheck fieldProblems(RecordedRequest request, ApiPath api, String method) {
     if (!List.of("POST", "PUT", "PATCH").contains(method)
         || request.getBody() == null
         || request.getBody().size() == 0) {
-      return List.of();
+      return FieldCheck.NONE;
     }
     FieldValidation.Directive directive =
         FieldValidation.directive(api.queryParam("fieldValidation"));
     if (directive == FieldValidation.Directive.IGNORE) {
-      return List.of();
+      return FieldCheck.NONE;
     }
     Optional<Discovery.ApiResource> resource =
         discovery.find(api.group(), api.version(), api.plural());
     OpenApiSchemas schemas = openApi.schemas();
     Optional<Map<String, Object>> schema = resource.flatMap(schemas::schema);
     if (schema.isEmpty()) {
-      return List.of();
+      return FieldCheck.NONE;
     }
     String text = new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
     String type = String.valueOf(request.getHeader("Content-Type"));
@@ -269,7 +277,7 @@ public final class ApiDispatcher extends Dispatcher {
       if (patch) {
         Optional<StoredObject> current = store.get(api.resource(), api.namespace(), api.name());
         if (current.isEmpty()) {
-          return List.of();
+          return FieldCheck.NONE;
         }
         // Only what the patch brings counts: the stored object is not re-judged.
         alreadyThere = FieldValidation.unknownFields(schemas, schema.get(), current.get().object());
@@ -279,7 +287,7 @@ public final class ApiDispatcher extends Dispatcher {
       }
     } catch (ApiException e) {
       // A body or patch that cannot be read: the verb itself answers with the reason.
-      return List.of();
+      return FieldCheck.NONE;
     }
     List<String> unknown =
         new ArrayList<>(FieldValidation.unknownFields(schemas, schema.get(), result));
@@ -299,15 +307,16 @@ public final class ApiDispatcher extends Dispatcher {
               ? FieldValidation.patchMessage(problems)
               : FieldValidation.bodyMessage(kind, api.version(), problems));
     }
-    return problems;
+    return new FieldCheck(problems, patch ? null : result);
   }
 
-  private MockResponse verb(RecordedRequest request, ApiPath api, String method) {
+  private MockResponse verb(
+      RecordedRequest request, ApiPath api, String method, Map<String, Object> parsed) {
     switch (method) {
       case "POST":
-        return create(api, parse(request));
+        return create(api, parsed != null ? parsed : parse(request));
       case "PUT":
-        return replace(api, parse(request));
+        return replace(api, parsed != null ? parsed : parse(request));
       case "PATCH":
         return patch(request, api);
       case "DELETE":

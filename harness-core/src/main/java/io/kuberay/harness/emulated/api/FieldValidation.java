@@ -163,10 +163,7 @@ final class FieldValidation {
       while ((t = p.nextToken()) != null) {
         Frame top = stack.peek();
         switch (t) {
-          case START_OBJECT, START_ARRAY -> {
-            String path = top == null ? "" : top.childPath();
-            stack.push(new Frame(path, t == JsonToken.START_ARRAY));
-          }
+          case START_OBJECT, START_ARRAY -> stack.push(new Frame(top, t == JsonToken.START_ARRAY));
           case END_OBJECT, END_ARRAY -> {
             stack.pop();
             if (stack.peek() != null) {
@@ -194,20 +191,25 @@ final class FieldValidation {
     return out;
   }
 
-  /** One open object or array while scanning for duplicates. */
+  /**
+   * One open object or array while scanning for duplicates; its path is built only when a duplicate
+   * is found (every write of the API passes here, and nearly none has one).
+   */
   private static final class Frame {
-    final String path;
+    final Frame parent;
     final boolean array;
-    final Set<String> seen = new HashSet<>();
+    final Set<String> seen;
     String name;
     int index;
 
-    Frame(String path, boolean array) {
-      this.path = path;
+    Frame(Frame parent, boolean array) {
+      this.parent = parent;
       this.array = array;
+      this.seen = array ? null : new HashSet<>();
     }
 
     String childPath() {
+      String path = parent == null ? "" : parent.childPath();
       if (array) {
         return path + "[" + index + "]";
       }
