@@ -1,5 +1,6 @@
 package io.kuberay.harness;
 
+import io.kuberay.harness.settings.Durations;
 import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Path;

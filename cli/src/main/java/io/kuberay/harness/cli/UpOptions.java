@@ -1,8 +1,8 @@
 package io.kuberay.harness.cli;
 
-import io.kuberay.harness.Durations;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
+import io.kuberay.harness.settings.Durations;
 import java.nio.file.Path;
 import java.time.Duration;
 

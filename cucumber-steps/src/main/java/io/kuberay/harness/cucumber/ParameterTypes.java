@@ -1,10 +1,10 @@
 package io.kuberay.harness.cucumber;
 
 import io.cucumber.java.ParameterType;
-import io.kuberay.harness.Durations;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.ray.JobStatus;
+import io.kuberay.harness.settings.Durations;
 import java.time.Duration;
 
 /**

@@ -1,7 +1,6 @@
 package io.kuberay.harness.junit;
 
 import io.kuberay.harness.BackendType;
-import io.kuberay.harness.Durations;
 import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayEnvironment;
@@ -11,6 +10,7 @@ import io.kuberay.harness.RayClusterSpec;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.UserImage;
 import io.kuberay.harness.WorkerGroupSpec;
+import io.kuberay.harness.settings.Durations;
 import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;

@@ -15,6 +15,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.NodeCapacity;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.node.runtime.PodRuntime;
+import io.kuberay.harness.emulated.node.runtime.PodRuntimes;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;

@@ -1,8 +1,8 @@
 /**
- * The emulated node: scheduler and kubelet ({@link io.kuberay.harness.emulated.node.NodeEmulator})
- * and the runtimes that run a pod's containers (real {@code ray start} processes, or nothing). Sees
- * the API server like the operator does; may use {@code emulated.support}, {@code ray.process} and
- * the settings of {@code install}.
+ * The emulated node: scheduler and kubelet ({@link io.kuberay.harness.emulated.node.NodeEmulator}),
+ * which bind pods, hand them to a pod runtime ({@code emulated.node.runtime}) and write their
+ * status, and the Node object's reboot. Sees the API server like the operator does; may use {@code
+ * emulated.node.runtime}, {@code emulated.support} and the root API.
  */
 @Internal
 package io.kuberay.harness.emulated.node;

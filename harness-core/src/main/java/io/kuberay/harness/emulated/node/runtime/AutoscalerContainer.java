@@ -1,0 +1,206 @@
+package io.kuberay.harness.emulated.node.runtime;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.node.sandbox.ContainerEnv;
+import io.kuberay.harness.emulated.node.sandbox.PodEnvironment;
+import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.ray.process.ContainerProcess;
+import io.kuberay.harness.ray.process.PortAllocator;
+import io.kuberay.harness.ray.process.RayRuntime;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The head pod's {@code autoscaler} container as a process of the pod: its command and args as the
+ * operator wrote them ({@code ray kuberay-autoscaler ...}), run by Ray's own CLI from the pod's Ray
+ * runtime, in the container's mount namespace (its service-account token and CA at {@code
+ * /var/run/secrets/kubernetes.io/serviceaccount}) with the container's environment ({@code
+ * KUBERNETES_SERVICE_*} included). So the scaling decisions are Ray's.
+ *
+ * <p>One shim (see {@link #SHIM}): Ray's autoscaler dials the head's GCS at {@code <pod IP>:6379},
+ * fixed in its code; the emulated head listens on a loopback port of its own, which the shim puts
+ * in place of port 6379. The container restarts as the pod's restartPolicy says, after the
+ * kubelet's first back-off (10 s).
+ */
+final class AutoscalerContainer implements AutoCloseable {
+
+  static final String NAME = "autoscaler";
+
+  /** Where the shim finds the head's GCS; removed from the environment before Ray runs. */
+  static final String HEAD_GCS_ENV = "KUBERAY_HARNESS_HEAD_GCS";
+
+  private static final String METRICS_PORT_ENV = "AUTOSCALER_METRIC_PORT";
+  private static final Duration BACK_OFF = Duration.ofSeconds(10);
+  private static final Logger logger = LoggerFactory.getLogger(AutoscalerContainer.class);
+
+  /**
+   * A {@code ray} executable that is Ray's CLI, with the GCS port of {@code kuberay-autoscaler}
+   * mapped (see above).
+   */
+  static final String SHIM =
+      String.join(
+          "\n",
+          "import os, sys",
+          "gcs = os.environ.pop('" + HEAD_GCS_ENV + "', '')",
+          "if gcs and sys.argv[1:2] == ['kuberay-autoscaler']:",
+          "    from ray.autoscaler._private.kuberay import run_autoscaler",
+          "    _build = run_autoscaler.build_address",
+          "    run_autoscaler.build_address = lambda host, port: gcs if str(port) == '6379' else _build(host, port)",
+          "from ray.scripts.scripts import main",
+          "sys.exit(main())",
+          "");
+
+  private final Pod pod;
+  private final List<String> command;
+  private final Map<String, String> env;
+  private final Path log;
+  private final ScheduledExecutorService scheduler;
+  private final boolean restarts;
+  private ContainerProcess process; // guarded by this
+  private boolean closed; // guarded by this
+  private int restartCount; // guarded by this
+
+  private AutoscalerContainer(
+      Pod pod,
+      List<String> command,
+      Map<String, String> env,
+      Path log,
+      ScheduledExecutorService scheduler) {
+    this.pod = pod;
+    this.command = command;
+    this.env = env;
+    this.log = log;
+    this.scheduler = scheduler;
+    this.restarts = !"Never".equals(pod.getSpec().getRestartPolicy());
+  }
+
+  static boolean present(Pod pod) {
+    return PodEnvironment.container(pod, NAME) != null
+        && pod.getSpec().getContainers().indexOf(PodEnvironment.container(pod, NAME)) > 0;
+  }
+
+  /** Writes the {@code ray} shim into {@code binDir} (once per runtime). */
+  static Path writeShim(RayRuntime runtime, Path binDir) {
+    try {
+      Files.createDirectories(binDir);
+      Path ray = binDir.resolve("ray");
+      Files.writeString(ray, "#!" + runtime.python() + "\n" + SHIM);
+      Files.setPosixFilePermissions(ray, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return binDir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot write the autoscaler's ray shim in " + binDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Starts the container of {@code pod} (a head with an {@code autoscaler} container) against the
+   * head's GCS at {@code headGcs} ({@code 127.0.0.1:<port>}).
+   */
+  static AutoscalerContainer start(
+      Pod pod,
+      PodFilesystems files,
+      RayRuntime runtime,
+      Path shimDir,
+      String headGcs,
+      Path log,
+      ScheduledExecutorService scheduler) {
+    Container c = PodEnvironment.container(pod, NAME);
+    Map<String, String> containerEnv = PodProcesses.execEnvironment(files, pod, NAME);
+    Map<String, String> env = new LinkedHashMap<>(System.getenv());
+    env.putAll(runtime.environment());
+    env.putAll(containerEnv);
+    env.putAll(runtime.environment()); // the image's PATH: the pod's Ray runtime
+    env.put("PATH", shimDir + File.pathSeparator + env.get("PATH"));
+    env.put(HEAD_GCS_ENV, headGcs);
+    if (!containerEnv.containsKey(METRICS_PORT_ENV)) {
+      // Its metrics server's fixed port (44217) is the pod's own in a cluster; here pods share the
+      // loopback.
+      env.put(METRICS_PORT_ENV, Integer.toString(PortAllocator.freePort()));
+    }
+    List<String> command = new ArrayList<>();
+    // The kubelet expands $(VAR) in command and args with the container's environment.
+    (c.getCommand() == null ? List.<String>of() : c.getCommand())
+        .forEach(a -> command.add(ContainerEnv.expand(a, containerEnv)));
+    (c.getArgs() == null ? List.<String>of() : c.getArgs())
+        .forEach(a -> command.add(ContainerEnv.expand(a, containerEnv)));
+    if (command.isEmpty()) {
+      throw new IllegalStateException(
+          "container autoscaler of pod "
+              + ObjectKeys.of(pod)
+              + " has no command: the emulated"
+              + " node cannot run an image's entrypoint");
+    }
+    List<String> wrapped = PodProcesses.forExec(files, pod, NAME).wrapped(command);
+    AutoscalerContainer container = new AutoscalerContainer(pod, wrapped, env, log, scheduler);
+    container.run();
+    return container;
+  }
+
+  private synchronized void run() {
+    if (closed) {
+      return;
+    }
+    ContainerProcess p = ContainerProcess.start(command, env, null, log);
+    process = p;
+    logger.info("Started container autoscaler of pod {} (pid {})", ObjectKeys.of(pod), p.pid());
+    p.onExit().thenAccept(code -> exited(p, code));
+  }
+
+  private synchronized void exited(ContainerProcess p, int code) {
+    if (closed || process != p) {
+      return;
+    }
+    logger.info(
+        "Container autoscaler of pod {} exited with {}{}",
+        ObjectKeys.of(pod),
+        code,
+        restarts ? "; restarting" : "");
+    if (restarts) {
+      restartCount++;
+      scheduler.schedule(this::run, BACK_OFF.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** The running process's pid, if one runs. */
+  synchronized Optional<Long> pid() {
+    return process == null ? Optional.empty() : Optional.of(process.pid());
+  }
+
+  synchronized int restartCount() {
+    return restartCount;
+  }
+
+  Path log() {
+    return log;
+  }
+
+  @Override
+  public void close() {
+    ContainerProcess p;
+    synchronized (this) {
+      closed = true;
+      p = process;
+    }
+    if (p != null) {
+      p.stop();
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.kuberay.harness.emulated.node.runtime;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.backend.ExecProcess;
+import io.kuberay.harness.backend.PodChannels;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+
+/** What runs a scheduled pod's containers on the emulated node: processes, or nothing at all. */
+public interface PodRuntime extends PodChannels, AutoCloseable {
+
+  /**
+   * Starts the pod's containers and reports their progress to {@code lifecycle}; returns at once.
+   */
+  void start(Pod pod, PodLifecycle lifecycle);
+
+  /** Stops whatever runs for the pod; bounded, idempotent. */
+  void stop(String namespace, String name);
+
+  /**
+   * Starts a command in a container of the pod with its standard streams attached, as {@code
+   * kubectl exec} runs it: no timeout, it dies with the pod. An exception with a readable message
+   * when it cannot start.
+   */
+  ExecProcess start(Pod pod, String container, List<String> command, boolean tty);
+
+  /** Where the JVM reaches the pod's container port, if anything listens for it. */
+  Optional<URI> address(Pod pod, int containerPort);
+
+  @Override
+  default URI reach(Pod pod, int containerPort) {
+    return address(pod, containerPort)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    "Nothing listens on port "
+                        + containerPort
+                        + " of pod "
+                        + pod.getMetadata().getNamespace()
+                        + "/"
+                        + pod.getMetadata().getName()
+                        + " in the emulated cluster: its containers run without Ray processes."
+                        + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
+  }
+
+  /**
+   * Every process of every pod this runtime runs dies at once (SIGKILL), as on a node reboot; the
+   * runtime then restarts the containers per restartPolicy as after any crash. Returns how many
+   * processes were killed; 0 for a runtime without processes.
+   */
+  default int killAll() {
+    return 0;
+  }
+
+  @Override
+  void close();
+
+  /** Callbacks from the runtime to the emulated kubelet, which turns them into pod status. */
+  interface PodLifecycle {
+    void initContainersDone();
+
+    void containersStarted();
+
+    void readiness(boolean ready);
+
+    /** The main container exited; the kubelet restarts it per restartPolicy. */
+    void exited(int exitCode, String reason);
+
+    void restarted(int restartCount);
+
+    /**
+     * A Normal event on the pod from the kubelet (e.g. Pulling while a Ray version is provisioned).
+     */
+    void normal(String reason, String message);
+
+    /**
+     * What the pod's image holds cannot be had (e.g. a Ray version that cannot be installed): the
+     * containers wait with {@code reason} and {@code message}, the pod does not start.
+     */
+    void imageUnavailable(String reason, String message);
+
+    /**
+     * A Warning event on the pod from the kubelet (e.g. FailedMount while a ConfigMap is missing).
+     */
+    void warning(String reason, String message);
+
+    /** The container cannot be created: CreateContainerConfigError with the kubelet's message. */
+    void configError(String message);
+
+    /** The pod's volumes cannot be mounted on this machine at all; the pod does not start. */
+    void mountsUnavailable(String message);
+  }
+}

@@ -1,0 +1,77 @@
+package io.kuberay.harness.emulated.node.runtime;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ExecProcess;
+import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the
+ * command locally with the pod's environment, volumes and workingDir (see {@link PodFilesystems}),
+ * collected or streamed ({@link PodExecs}).
+ */
+public final class SimulatedPodRuntime implements PodRuntime {
+
+  private final PodFilesystems files;
+  private final PodExecs execs = new PodExecs();
+
+  public SimulatedPodRuntime(PodFilesystems files) {
+    this.files = files;
+  }
+
+  @Override
+  public void start(Pod pod, PodLifecycle lifecycle) {
+    lifecycle.initContainersDone();
+    lifecycle.containersStarted();
+    lifecycle.readiness(true);
+  }
+
+  @Override
+  public void stop(String namespace, String name) {
+    execs.stop(namespace, name);
+    files.remove(namespace, name);
+  }
+
+  @Override
+  public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return command(pod, container, command).run(timeout);
+  }
+
+  @Override
+  public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+    return execs.start(pod, command(pod, container, command), tty);
+  }
+
+  private ContainerCommand command(Pod pod, String container, List<String> command) {
+    Map<String, String> env = PodProcesses.execEnvironment(files, pod, container);
+    return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(command), env);
+  }
+
+  @Override
+  public String logs(Pod pod, String container) {
+    return "";
+  }
+
+  @Override
+  public Optional<URI> address(Pod pod, int containerPort) {
+    return Optional.empty();
+  }
+
+  /** The execs running in its pods die as on a node reboot; it runs no other processes. */
+  @Override
+  public int killAll() {
+    return PowerLoss.kill(execs.pids());
+  }
+
+  @Override
+  public void close() {
+    execs.close();
+  }
+}

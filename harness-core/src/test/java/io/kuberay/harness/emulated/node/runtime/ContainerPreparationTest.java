@@ -1,0 +1,173 @@
+package io.kuberay.harness.emulated.node.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.NodeCapacity;
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.node.sandbox.MountNamespaces;
+import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.support.Json;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kubelet's steps between binding a pod and starting its container, without Ray: what a pod
+ * that cannot mount its volumes or resolve its env reports.
+ */
+class ContainerPreparationTest {
+
+  private static final NodeCapacity NODE = new NodeCapacity("2", "4Gi");
+  @TempDir Path dir;
+  private EmulatedApiServer api;
+  private KubernetesClient client;
+  private final List<AutoCloseable> closing = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    api = new EmulatedApiServer().start("http://127.0.0.1:1");
+    client = api.client();
+    client
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName("t").endMetadata().build())
+        .create();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable c : closing) {
+      c.close();
+    }
+    api.close();
+  }
+
+  private static Pod pod(String yaml) {
+    // A document marker makes the flow-style text YAML, not JSON.
+    return Json.SERDE.unmarshal("--- " + yaml, Pod.class);
+  }
+
+  @Test
+  @DisplayName(
+      "without mount namespaces a pod that mounts volumes does not start: event and condition name the volume and the fix")
+  void noMechanism() {
+    PodFilesystems files =
+        new PodFilesystems(
+            dir,
+            () -> client,
+            NODE,
+            MountNamespaces.unavailable("'unshare -m' failed here"),
+            false);
+    closing.add(files);
+    Pod pod =
+        pod(
+            "{metadata: {name: p, namespace: t, uid: u1}, spec: {containers: [{name: c, volumeMounts: [{name: code, mountPath: /home/ray/samples}]}],"
+                + " volumes: [{name: code, emptyDir: {}}]}}");
+    RecordingLifecycle lifecycle = new RecordingLifecycle();
+    assertThat(ContainerPreparation.prepare(files, pod, lifecycle, () -> false)).isEmpty();
+    assertThat(lifecycle.calls).hasSize(1);
+    assertThat(lifecycle.calls.get(0))
+        .startsWith("mountsUnavailable: volume code cannot be mounted")
+        .contains("'unshare -m' failed here")
+        .contains("util-linux")
+        .contains("kuberay.pods.volumes=skip");
+  }
+
+  @Test
+  @DisplayName(
+      "a missing env key holds the container in CreateContainerConfigError until the key exists")
+  void configErrorThenStart() {
+    client
+        .configMaps()
+        .inNamespace("t")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("cfg")
+                .endMetadata()
+                .addToData("a", "1")
+                .build())
+        .create();
+    PodFilesystems files =
+        new PodFilesystems(dir, () -> client, NODE, MountNamespaces.probe(), false);
+    closing.add(files);
+    Pod pod =
+        pod(
+            "{metadata: {name: p, namespace: t, uid: u2}, spec: {containers: [{name: c, env: [{name: B, valueFrom: {configMapKeyRef: {name: cfg, key: b}}}]}]}}");
+    RecordingLifecycle lifecycle =
+        new RecordingLifecycle() {
+          @Override
+          public void configError(String message) {
+            super.configError(message);
+            client
+                .configMaps()
+                .inNamespace("t")
+                .withName("cfg")
+                .edit(
+                    cm -> {
+                      cm.getData().put("b", "2");
+                      return cm;
+                    });
+          }
+        };
+    Optional<Map<String, String>> env =
+        ContainerPreparation.prepare(files, pod, lifecycle, () -> false);
+    assertThat(lifecycle.calls)
+        .containsExactly("configError: couldn't find key b in ConfigMap t/cfg");
+    assertThat(env).get().satisfies(e -> assertThat(e).containsEntry("B", "2"));
+  }
+
+  private static class RecordingLifecycle implements PodRuntime.PodLifecycle {
+    final List<String> calls = new ArrayList<>();
+
+    @Override
+    public void normal(String reason, String message) {
+      calls.add("normal " + reason);
+    }
+
+    @Override
+    public void imageUnavailable(String reason, String message) {
+      calls.add("imageUnavailable " + reason + ": " + message);
+    }
+
+    @Override
+    public void initContainersDone() {}
+
+    @Override
+    public void containersStarted() {}
+
+    @Override
+    public void readiness(boolean ready) {}
+
+    @Override
+    public void exited(int exitCode, String reason) {}
+
+    @Override
+    public void restarted(int restartCount) {}
+
+    @Override
+    public void warning(String reason, String message) {
+      calls.add("warning " + reason + ": " + message);
+    }
+
+    @Override
+    public void configError(String message) {
+      calls.add("configError: " + message);
+    }
+
+    @Override
+    public void mountsUnavailable(String message) {
+      calls.add("mountsUnavailable: " + message);
+    }
+  }
+}
