@@ -1,8 +1,11 @@
 package io.kuberay.harness.emulated;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.EnvironmentSettings;
@@ -17,6 +20,7 @@ import io.kuberay.harness.emulated.api.ApiPath;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.node.JobController;
 import io.kuberay.harness.emulated.node.NodeEmulator;
 import io.kuberay.harness.emulated.node.NodeReboot;
 import io.kuberay.harness.emulated.node.runtime.PodRuntime;
@@ -45,6 +49,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +72,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final PodRuntimes runtimes;
   private final PodFilesystems files;
   private NodeEmulator node;
+  private JobController jobs;
   private volatile ApiFront front;
   private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
@@ -100,8 +106,21 @@ public final class EmulatedBackend implements ClusterBackend {
     Path podLogs = workDir.resolve("pods");
     PodRuntime ray =
         rayRuntime(settings, podLogs, files, pod -> clusterRayVersion(api.client(), pod), services);
+    Optional<RayRuntime> defaultRay =
+        ray == null ? Optional.empty() : Optional.of(RayRuntime.resolve());
     node.set(
-        new PodRuntimes(ray, PodRuntimes.redis(files, podLogs), new SimulatedPodRuntime(files)));
+        new PodRuntimes(
+            ray,
+            PodRuntimes.redis(files, podLogs),
+            new SimulatedPodRuntime(files),
+            PodRuntimes.completion(
+                files,
+                podLogs,
+                settings.userImages(),
+                defaultRay,
+                pod -> clusterRayVersion(api.client(), pod),
+                services),
+            pod -> JobController.isJobPod(api.client(), pod)));
     EmulatedBackend backend = new EmulatedBackend(api, node.get(), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
@@ -123,6 +142,10 @@ public final class EmulatedBackend implements ClusterBackend {
       files.watch(backend.api);
       ClientWarmup.start(client.getKubernetesSerialization());
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
+      backend.jobs =
+          new JobController(
+                  client, backend.api, new EventRecorder(backend.api::create, "job-controller"))
+              .start();
       backend.node =
           new NodeEmulator(
                   client,
@@ -270,7 +293,11 @@ public final class EmulatedBackend implements ClusterBackend {
   private AutoCloseable startOperator(OperatorFlavor flavor) {
     RayClusterController rayClusters =
         new RayClusterController(
-                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
+                api.client(),
+                api,
+                flavor,
+                new EventRecorder(api::create, "raycluster-controller"),
+                this::operatorEnv)
             .start();
     RayJobController rayJobs =
         new RayJobController(
@@ -294,6 +321,32 @@ public final class EmulatedBackend implements ClusterBackend {
       rayJobs.close();
       rayClusters.close();
     };
+  }
+
+  /**
+   * The environment the operator's Deployment gives its container (plain values; feature flags such
+   * as ENABLE_GCS_FT_REDIS_CLEANUP), read when asked so that an edit of the Deployment counts.
+   */
+  private Map<String, String> operatorEnv() {
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      for (Deployment d :
+          api.client().apps().deployments().inNamespace(operatorNamespace()).list().getItems()) {
+        for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
+          if (c.getImage() != null && c.getImage().contains("kuberay/operator")) {
+            if (c.getEnv() != null) {
+              c.getEnv().stream()
+                  .filter(e -> e.getValue() != null)
+                  .forEach(e -> env.put(e.getName(), e.getValue()));
+            }
+            return env;
+          }
+        }
+      }
+    } catch (KubernetesClientException e) {
+      // no Deployment to read: the operator's defaults
+    }
+    return env;
   }
 
   @Override
@@ -341,6 +394,9 @@ public final class EmulatedBackend implements ClusterBackend {
   public void close() {
     if (operators != null) {
       operators.close();
+    }
+    if (jobs != null) {
+      jobs.close();
     }
     if (node != null) {
       node.close();

@@ -607,11 +607,29 @@ public final class ApiDispatcher extends Dispatcher {
           ? ApiErrors.notFound(api.plural(), api.group(), api.name())
           : ApiErrors.json(200, body);
     }
+    Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
     MockResponse response = rest.replace(api, body);
     if (isCrd(api)) {
       registerCrd(body);
     }
+    collectIfReleased(api, before);
     return response;
+  }
+
+  /**
+   * An object marked for deletion that a write has just freed of its last finalizer is gone now:
+   * the garbage collector deletes what it owned (e.g. the Redis cleanup Job of a RayCluster).
+   */
+  private void collectIfReleased(ApiPath api, Optional<StoredObject> before) {
+    if (api.namespace() == null
+        || api.name() == null
+        || before.isEmpty()
+        || before.get().uid() == null
+        || store.get(api.resource(), api.namespace(), api.name()).isPresent()
+        || Maps.get(before.get().object(), "metadata", "deletionTimestamp") == null) {
+      return;
+    }
+    collectDependents(api.namespace(), before.get().uid());
   }
 
   private MockResponse patch(RecordedRequest request, ApiPath api) {
@@ -621,11 +639,13 @@ public final class ApiDispatcher extends Dispatcher {
     }
     // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key
     // (docs/PARITY.md).
+    Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
     MockResponse response =
         rest.patch(
             api,
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8());
+    collectIfReleased(api, before);
     if (isCrd(api) && response.code() == 200) {
       // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new
       // version.

@@ -655,6 +655,36 @@ public final class NodeEmulator implements AutoCloseable {
     }
 
     @Override
+    public void terminated(int exitCode, String reason) {
+      String podReason = exitCode == 0 ? "PodCompleted" : "PodFailed";
+      update(
+          s -> {
+            s.setPhase(exitCode == 0 ? "Succeeded" : "Failed");
+            for (ContainerStatus cs : s.getContainerStatuses()) {
+              String startedAt =
+                  cs.getState() != null && cs.getState().getRunning() != null
+                      ? cs.getState().getRunning().getStartedAt()
+                      : now();
+              cs.setReady(false);
+              cs.setStarted(false);
+              cs.setState(
+                  new ContainerStateBuilder()
+                      .withNewTerminated()
+                      .withContainerID(cs.getContainerID())
+                      .withExitCode(exitCode)
+                      .withReason(reason)
+                      .withStartedAt(startedAt)
+                      .withFinishedAt(now())
+                      .endTerminated()
+                      .build());
+            }
+            setCondition(s, "PodReadyToStartContainers", "False", null, null);
+            setCondition(s, "Ready", "False", podReason, null);
+            setCondition(s, "ContainersReady", "False", podReason, null);
+          });
+    }
+
+    @Override
     public void warning(String reason, String message) {
       Pod pod = written.get(key);
       if (pod != null) {

@@ -187,4 +187,35 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
   boolean readsGroupResourcesAndLabels() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
+
+  /** v1.2.0+ trims the Redis cleanup Job's name with {@code TrimJobName}; v1.1.0 uses it as is. */
+  boolean trimsRedisCleanupJobName() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * The Redis cleanup script of v1.5.0+: {@code REDIS_USERNAME} passed when set, the password
+   * defaulting to the empty string.
+   */
+  boolean modernRedisCleanupScript() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /** v1.5.0+ records CreatedRedisCleanupJob and FailedToCreateRedisCleanupJob events. */
+  boolean recordsRedisCleanupJobEvents() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * v1.7.0: GCS FT may use the embedded RocksDB backend (no Redis, no cleanup), a Job's
+   * FailureTarget condition counts as failed, the cleanup pod drops the mTLS wait init container,
+   * and a finalizer stuck past {@code ray.io/gcs-ft-deletion-timeout} is force-removed.
+   */
+  boolean hasGcsFtDeletionTimeout() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  boolean dropsTlsWaitFromRedisCleanup() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
 }

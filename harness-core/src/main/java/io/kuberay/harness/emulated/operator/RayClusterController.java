@@ -8,11 +8,13 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head
@@ -27,6 +30,8 @@ import java.util.Optional;
  * of its pods queues that cluster for reconciliation.
  */
 public final class RayClusterController implements AutoCloseable {
+
+  private static final ResourceRef JOBS_REF = new ResourceRef("batch", "v1", "jobs");
 
   private final KubernetesClient client;
   private final OperatorFlavor flavor;
@@ -36,6 +41,7 @@ public final class RayClusterController implements AutoCloseable {
   private final EventRecorder events;
   private final ReconcileLoop loop;
   private final AutoscalerObjects autoscalerRbac;
+  private final RedisCleanup redisCleanup;
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
 
@@ -44,6 +50,19 @@ public final class RayClusterController implements AutoCloseable {
       ObjectEvents objectEvents,
       OperatorFlavor flavor,
       EventRecorder events) {
+    this(client, objectEvents, flavor, events, Map::of);
+  }
+
+  /**
+   * @param operatorEnv the operator container's environment (feature flags such as {@code
+   *     ENABLE_GCS_FT_REDIS_CLEANUP}), read when used
+   */
+  public RayClusterController(
+      KubernetesClient client,
+      ObjectEvents objectEvents,
+      OperatorFlavor flavor,
+      EventRecorder events,
+      Supplier<Map<String, String>> operatorEnv) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.flavor = flavor;
@@ -53,6 +72,8 @@ public final class RayClusterController implements AutoCloseable {
     this.events = events;
     this.loop = new ReconcileLoop("raycluster", this::reconcile);
     this.autoscalerRbac = new AutoscalerObjects(client, flavor, events);
+    this.redisCleanup =
+        new RedisCleanup(client, flavor, events, operatorEnv, loop::enqueueAfter, Instant::now);
   }
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */
@@ -68,6 +89,13 @@ public final class RayClusterController implements AutoCloseable {
             Labels.CLUSTER,
             (type, p) ->
                 loop.enqueue(ObjectKeys.of(p.namespace(), p.labels().get(Labels.CLUSTER)))));
+    // The Redis cleanup Job's status decides when a deleted GCS FT cluster's finalizer goes.
+    watches.add(
+        objectEvents.watch(
+            JOBS_REF,
+            Labels.CLUSTER,
+            (type, j) ->
+                loop.enqueue(ObjectKeys.of(j.namespace(), j.labels().get(Labels.CLUSTER)))));
     return this;
   }
 
@@ -82,14 +110,20 @@ public final class RayClusterController implements AutoCloseable {
             .inNamespace(ns)
             .withName(ObjectKeys.name(key))
             .get();
-    if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
+    if (resource == null) {
       return;
     }
     RayClusterView cluster = new RayClusterView(resource);
+    boolean deleting = resource.getMetadata().getDeletionTimestamp() != null;
     Optional<String[]> invalid = RayClusterValidation.check(flavor, cluster);
     if (invalid.isPresent()) {
       // The operator reports and stops: no pods, no status change, no requeue.
-      events.warning(resource, invalid.get()[0], invalid.get()[1]);
+      if (!deleting) {
+        events.warning(resource, invalid.get()[0], invalid.get()[1]);
+      }
+      return;
+    }
+    if (!redisCleanup.reconcile(resource, cluster) || deleting) {
       return;
     }
     if (cluster.autoscaling() && !autoscalerRbac.reconcile(cluster)) {

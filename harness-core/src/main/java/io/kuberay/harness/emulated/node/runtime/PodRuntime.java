@@ -67,6 +67,14 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
     /** The main container exited; the kubelet restarts it per restartPolicy. */
     void exited(int exitCode, String reason);
 
+    /**
+     * The pod's containers ended for good (restartPolicy Never, or OnFailure after a success): the
+     * pod is Succeeded when {@code exitCode} is 0, else Failed.
+     */
+    default void terminated(int exitCode, String reason) {
+      exited(exitCode, reason);
+    }
+
     void restarted(int restartCount);
 
     /**

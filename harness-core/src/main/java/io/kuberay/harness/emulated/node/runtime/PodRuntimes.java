@@ -3,10 +3,12 @@ package io.kuberay.harness.emulated.node.runtime;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
+import io.kuberay.harness.UserImage;
 import io.kuberay.harness.backend.PodChannels;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.ray.process.RayRuntime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Picks the runtime for each pod: Ray nodes go to the Ray runtime when there is one, pods of a
@@ -24,6 +28,8 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   private final PodRuntime ray;
   private final PodRuntime redis;
   private final PodRuntime simulated;
+  private final PodRuntime completion;
+  private final Predicate<Pod> jobPod;
   private final Map<String, PodRuntime> assigned = new ConcurrentHashMap<>();
 
   public PodRuntimes(PodRuntime ray, PodRuntime simulated) {
@@ -34,9 +40,45 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
    * @param redis runs pods of a Redis image; null: they are simulated
    */
   public PodRuntimes(PodRuntime ray, PodRuntime redis, PodRuntime simulated) {
+    this(ray, redis, simulated, null, p -> false);
+  }
+
+  /**
+   * @param completion runs the pods of Jobs to completion; null: they are chosen as other pods
+   * @param jobPod whether a pod is one the Job controller made ({@link JobController#isJobPod})
+   */
+  public PodRuntimes(
+      PodRuntime ray,
+      PodRuntime redis,
+      PodRuntime simulated,
+      PodRuntime completion,
+      Predicate<Pod> jobPod) {
     this.ray = ray;
     this.redis = redis;
     this.simulated = simulated;
+    this.completion = completion;
+    this.jobPod = jobPod;
+  }
+
+  /**
+   * The runtime for the pods of Jobs: their command runs to completion with the Ray of their image
+   * ({@link CompletionPodRuntime}); {@code defaultRay} empty when Ray is off.
+   */
+  public static PodRuntime completion(
+      PodFilesystems files,
+      Path logDir,
+      List<UserImage> userImages,
+      Optional<RayRuntime> defaultRay,
+      Function<Pod, Optional<String>> clusterRayVersion,
+      ServiceAddresses services) {
+    return new CompletionPodRuntime(
+        files,
+        logDir,
+        new PodImages(userImages),
+        defaultRay,
+        RayRuntime::resolve,
+        clusterRayVersion,
+        services);
   }
 
   /**
@@ -52,6 +94,11 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   }
 
   private PodRuntime choose(Pod pod) {
+    // Before the Ray-node check: a Job's pod may carry a Ray node's labels (the Redis cleanup
+    // Job's pod is the head pod's template) and still runs its own command.
+    if (completion != null && jobPod.test(pod)) {
+      return completion;
+    }
     if (isRayNode(pod)) {
       return ray != null ? ray : simulated;
     }
@@ -101,7 +148,7 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   /** Every pod process on the node dies at once (see {@link PodRuntime#killAll()}). */
   public int killAll() {
     int killed = 0;
-    for (PodRuntime r : new PodRuntime[] {ray, redis, simulated}) {
+    for (PodRuntime r : new PodRuntime[] {ray, redis, simulated, completion}) {
       if (r != null) {
         killed += r.killAll();
       }
@@ -118,5 +165,8 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
       redis.close();
     }
     simulated.close();
+    if (completion != null) {
+      completion.close();
+    }
   }
 }

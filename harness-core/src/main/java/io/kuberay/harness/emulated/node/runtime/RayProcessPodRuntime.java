@@ -486,24 +486,19 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (services == null) {
       return env;
     }
-    List<String> resolved = new ArrayList<>();
-    for (String one : env.get(REDIS_ADDRESS_ENV).split(",")) {
-      String address = one.trim();
-      int scheme = address.indexOf("://");
-      String prefix = scheme < 0 ? "" : address.substring(0, scheme + 3);
-      String hostPort = address.substring(prefix.length());
-      String local = services.resolve(pod.getMetadata().getNamespace(), hostPort).orElse(null);
-      if (local == null) {
-        logger.warn(
-            "Pod {}: {}={} names no ready Redis pod behind a Service here; Ray will fail to reach it",
-            ObjectKeys.of(pod),
-            REDIS_ADDRESS_ENV,
-            address);
-      }
-      resolved.add(prefix + (local == null ? hostPort : local));
-    }
+    String resolved =
+        services.resolveList(
+            pod.getMetadata().getNamespace(),
+            env.get(REDIS_ADDRESS_ENV),
+            address ->
+                logger.warn(
+                    "Pod {}: {}={} names no ready Redis pod behind a Service here; Ray will fail to"
+                        + " reach it",
+                    ObjectKeys.of(pod),
+                    REDIS_ADDRESS_ENV,
+                    address));
     Map<String, String> copy = new LinkedHashMap<>(env);
-    copy.put(REDIS_ADDRESS_ENV, String.join(",", resolved));
+    copy.put(REDIS_ADDRESS_ENV, resolved);
     return copy;
   }
 

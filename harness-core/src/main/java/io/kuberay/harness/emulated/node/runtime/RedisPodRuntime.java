@@ -224,11 +224,25 @@ final class RedisPodRuntime implements PodRuntime {
             + "' --pidfile '"
             + redis.dir.resolve("redis.pid")
             + "'\n";
+    // redis-cli in the pod (kubectl exec redis -- redis-cli ...) talks to this pod's Redis, as it
+    // would on the container's 127.0.0.1:6379; a later -h/-p of the caller still wins.
+    Path cli = redisServer.resolveSibling("redis-cli");
+    String cliScript =
+        "#!/bin/sh\n"
+            + "# The emulated node's Redis pod listens on its own loopback port.\n"
+            + "exec '"
+            + (Files.isExecutable(cli) ? cli.toString() : "redis-cli")
+            + "' -h 127.0.0.1 -p "
+            + redis.port
+            + " \"$@\"\n";
     try {
       Files.createDirectories(shim.getParent());
       Files.createDirectories(redis.dir.resolve("data"));
       Files.writeString(shim, script);
       Files.setPosixFilePermissions(shim, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path cliShim = shim.resolveSibling("redis-cli");
+      Files.writeString(cliShim, cliScript);
+      Files.setPosixFilePermissions(cliShim, PosixFilePermissions.fromString("rwxr-xr-x"));
       return shim;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the redis-server shim " + shim, e);
@@ -310,6 +324,11 @@ final class RedisPodRuntime implements PodRuntime {
   private ContainerCommand command(Pod pod, String container, List<String> command) {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     env.putIfAbsent("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    RedisContainer redis = pods.get(ObjectKeys.of(pod));
+    if (redis != null) {
+      // The pod's redis-server and redis-cli first, as the container's PATH has them.
+      env.put("PATH", redis.dir.resolve("bin") + ":" + env.get("PATH"));
+    }
     List<String> viaEnv = new ArrayList<>(List.of("/usr/bin/env"));
     viaEnv.addAll(command);
     return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -104,6 +105,28 @@ public final class ServiceAddresses {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A comma-separated list of addresses ({@code host:port}, optionally after a scheme such as
+   * {@code redis://}, as in {@code RAY_REDIS_ADDRESS}) with each in-cluster name resolved (see
+   * {@link #resolve}); an address that leads nowhere here is kept as written and passed to {@code
+   * unresolved}.
+   */
+  public String resolveList(String namespace, String addresses, Consumer<String> unresolved) {
+    List<String> resolved = new ArrayList<>();
+    for (String one : addresses.split(",")) {
+      String address = one.trim();
+      int scheme = address.indexOf("://");
+      String prefix = scheme < 0 ? "" : address.substring(0, scheme + 3);
+      String hostPort = address.substring(prefix.length());
+      String local = resolve(namespace, hostPort).orElse(null);
+      if (local == null) {
+        unresolved.accept(address);
+      }
+      resolved.add(prefix + (local == null ? hostPort : local));
+    }
+    return String.join(",", resolved);
   }
 
   private static Optional<Integer> targetPort(ServicePort port, Pod pod) {
