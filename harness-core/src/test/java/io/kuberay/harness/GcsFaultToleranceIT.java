@@ -2,12 +2,21 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * GCS fault tolerance on real Ray against a real Redis (KubeRay v1.5.0's external-Redis sample:
@@ -15,8 +24,11 @@ import org.junit.jupiter.api.Test;
  * Deployment controller, the RayCluster's {@code gcsFaultToleranceOptions} with the password from a
  * Secret). The head's GCS is killed; as on a real cluster the head container restarts, the new GCS
  * restores its state from Redis, the worker's raylet reconnects without a restart and a detached
- * actor on the worker keeps its state.
+ * actor on the worker keeps its state. Deleting the RayCluster then runs KubeRay's Redis cleanup:
+ * the finalizer holds the cluster until the {@code <cluster>-redis-cleanup} Job, run by the
+ * emulated node with the head image's Ray, has deleted the cluster's storage namespace from Redis.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GcsFaultToleranceIT {
 
   private static final String OBJECTS =
@@ -190,6 +202,7 @@ class GcsFaultToleranceIT {
   }
 
   @Test
+  @Order(1)
   @DisplayName(
       "kill -9 of the head's gcs_server: the head restarts from Redis, the worker stays, a detached actor keeps its state")
   void headGcsKilledWithExternalRedis() {
@@ -231,6 +244,128 @@ class GcsFaultToleranceIT {
     Pod workerPod = env.client().pods().inNamespace("default").withName(worker).get();
     assertThat(workerPod).as("the worker pod of before the restart").isNotNull();
     assertThat(restartCount(workerPod)).as("worker container restarts").isZero();
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName(
+      "deleting the RayCluster: finalizer, redis-cleanup Job run with the head's Ray, keys gone from"
+          + " Redis, then the RayCluster and the Job")
+  void deletionCleansRedis() {
+    GenericKubernetesResource rc = rayCluster();
+    assertThat(rc.getMetadata().getFinalizers())
+        .containsExactly("ray.io/gcs-ft-redis-cleanup-finalizer");
+    String storageNamespace = rc.getMetadata().getUid();
+    assertThat(redisKeys())
+        .as("GCS tables under the storage namespace %s before the deletion", storageNamespace)
+        .anyMatch(k -> k.contains(storageNamespace));
+
+    long start = System.nanoTime();
+    cluster.delete();
+    // Polled as Optional: Waits treats a null value as "not there yet".
+    Waits.until(
+        "RayCluster default/external-redis",
+        "gone once its Redis cleanup Job has finished",
+        WAIT,
+        () -> Optional.ofNullable(rayCluster()),
+        Optional::isEmpty,
+        r -> r.map(c -> c.getMetadata() + " jobs: " + jobsAndPods()).orElse("gone"),
+        null);
+    System.out.printf(
+        "[gcs-ft] delete -> cleanup Job done, RayCluster gone in %d ms%n",
+        (System.nanoTime() - start) / 1_000_000);
+
+    List<String> left = redisKeys();
+    assertThat(left)
+        .as("Redis keys of the storage namespace %s after the cleanup", storageNamespace)
+        .noneMatch(k -> k.contains(storageNamespace));
+    assertThat(events("CreatedRedisCleanupJob"))
+        .extracting(Event::getMessage)
+        .containsExactly("Created Redis cleanup Job default/external-redis-redis-cleanup");
+    List<Event> jobEvents =
+        env.client().v1().events().inNamespace("default").list().getItems().stream()
+            .filter(e -> "external-redis-redis-cleanup".equals(e.getInvolvedObject().getName()))
+            .toList();
+    assertThat(jobEvents)
+        .extracting(Event::getReason)
+        .as("the Job controller's events")
+        .contains("SuccessfulCreate", "Completed");
+    Waits.until(
+        "Job default/external-redis-redis-cleanup",
+        "collected with its RayCluster",
+        WAIT,
+        () ->
+            Optional.ofNullable(
+                env.client()
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace("default")
+                    .withName("external-redis-redis-cleanup")
+                    .get()),
+        Optional::isEmpty,
+        j -> j.map(x -> String.valueOf(x.getStatus())).orElse("gone"),
+        null);
+  }
+
+  /** The RayCluster as stored now, or null once it is gone. */
+  private static GenericKubernetesResource rayCluster() {
+    return env.client()
+        .genericKubernetesResources(
+            new ResourceDefinitionContext.Builder()
+                .withGroup("ray.io")
+                .withVersion("v1")
+                .withKind("RayCluster")
+                .withPlural("rayclusters")
+                .withNamespaced(true)
+                .build())
+        .inNamespace("default")
+        .withName("external-redis")
+        .get();
+  }
+
+  /** Every key of the Redis pod, through redis-cli in the pod. */
+  private static List<String> redisKeys() {
+    ExecResult r =
+        env.pod("default", "redis")
+            .exec("redis-cli", "-a", "5241590000000000", "--no-auth-warning", "--scan");
+    assertThat(r.exitCode()).as("redis-cli --scan: " + r.stderr()).isZero();
+    return Arrays.stream(r.stdout().split("\n")).filter(k -> !k.isBlank()).toList();
+  }
+
+  private static List<Event> events(String reason) {
+    return env.client().v1().events().inNamespace("default").list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  private static String jobsAndPods() {
+    StringBuilder out = new StringBuilder();
+    env.client()
+        .batch()
+        .v1()
+        .jobs()
+        .inNamespace("default")
+        .list()
+        .getItems()
+        .forEach(j -> out.append(j.getMetadata().getName()).append(' ').append(j.getStatus()));
+    env.client()
+        .pods()
+        .inNamespace("default")
+        .withLabel("ray.io/node-type", "redis-cleanup")
+        .list()
+        .getItems()
+        .forEach(
+            p -> {
+              out.append("\npod ").append(PodHandle.describe(p));
+              try {
+                out.append("\nlog: ")
+                    .append(tail(env.pod("default", p.getMetadata().getName()).logs()));
+              } catch (RuntimeException e) {
+                out.append("\nlog: ").append(e.getMessage());
+              }
+            });
+    return out.toString();
   }
 
   private static int restartCount(Pod p) {

@@ -36,9 +36,9 @@ import java.util.Optional;
  * counted into {@code active}/{@code ready}/{@code succeeded}/{@code failed}; a failed pod replaced
  * after the exponential back-off (10 s doubling) while {@code failed <= backoffLimit}; {@code
  * activeDeadlineSeconds} enforced; the terminal conditions written as 1.31 writes them ({@code
- * SuccessCriteriaMet} then {@code Complete}, {@code FailureTarget} then {@code Failed}), with the
- * controller's events. The pods run on the emulated node to completion ({@link
- * CompletionPodRuntime}).
+ * SuccessCriteriaMet} then {@code Complete}, both {@code CompletionsReached}; {@code FailureTarget}
+ * then {@code Failed}), with the controller's events. The pods run on the emulated node to
+ * completion ({@link CompletionPodRuntime}).
  *
  * <p>Jobs owned by a RayJob are left alone: they are K8sJobMode submitters, which the emulated
  * operator's own submitter runs (see {@code emulated.operator.SubmitterJobs}).
@@ -48,6 +48,8 @@ public final class JobController implements AutoCloseable {
   static final ResourceRef JOBS = new ResourceRef("batch", "v1", "jobs");
   static final String JOB_NAME = "batch.kubernetes.io/job-name";
   static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
+  private static final String COMPLETIONS_REACHED = "CompletionsReached";
+  private static final String SUCCEEDED_PODS = "Reached expected number of succeeded pods";
   private static final Duration BACKOFF = Duration.ofSeconds(10);
   private static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
@@ -214,8 +216,8 @@ public final class JobController implements AutoCloseable {
             ? succeeded > 0 && active.isEmpty()
             : succeeded >= completions && active.isEmpty();
     if (complete) {
-      addCondition(status, "SuccessCriteriaMet", null, null, now);
-      addCondition(status, "Complete", null, null, now);
+      addCondition(status, "SuccessCriteriaMet", COMPLETIONS_REACHED, SUCCEEDED_PODS, now);
+      addCondition(status, "Complete", COMPLETIONS_REACHED, SUCCEEDED_PODS, now);
       status.setCompletionTime(time(now));
       writeStatus(job, before, counted(status, active, succeeded, failed));
       events.normal(job, "Completed", "Job completed");
