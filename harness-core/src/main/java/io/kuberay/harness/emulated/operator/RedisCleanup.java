@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -301,8 +302,7 @@ final class RedisCleanup {
     editFinalizers(cluster, f -> f.remove(FINALIZER));
   }
 
-  private void editFinalizers(
-      RayClusterView cluster, java.util.function.Consumer<List<String>> change) {
+  private void editFinalizers(RayClusterView cluster, Consumer<List<String>> change) {
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
         .inNamespace(cluster.namespace())

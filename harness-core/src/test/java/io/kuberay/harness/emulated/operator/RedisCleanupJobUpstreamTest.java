@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -118,8 +119,8 @@ class RedisCleanupJobUpstreamTest {
     assertThat(c.getEnv().subList(names.size() - 2, names.size()))
         .extracting(EnvVar::getName, EnvVar::getValue)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("RAY_redis_db_connect_retries", "120"),
-            org.assertj.core.groups.Tuple.tuple("RAY_redis_db_connect_wait_milliseconds", "500"));
+            tuple("RAY_redis_db_connect_retries", "120"),
+            tuple("RAY_redis_db_connect_wait_milliseconds", "500"));
     assertThat(names)
         .contains("RAY_REDIS_ADDRESS", "REDIS_PASSWORD", "RAY_external_storage_namespace");
   }

@@ -166,6 +166,26 @@ class RedisCleanupTest {
   }
 
   @Test
+  @DisplayName(
+      "v1.7.0: the embedded backend gets no finalizer, and a stale one goes on deletion without a"
+          + " Job")
+  void v170EmbeddedBackend() {
+    KubernetesClient client = start("v1.7.0");
+    create(
+        client,
+        "  finalizers: [" + RedisCleanup.FINALIZER + "]\n",
+        "  gcsFaultToleranceOptions:\n    backend: rocksdb\n");
+    Awaitility.await("head pod of raycluster-sample")
+        .atMost(WAIT)
+        .until(() -> !pods(client, "head").isEmpty());
+    assertThat(cluster(client).getMetadata().getFinalizers())
+        .containsExactly(RedisCleanup.FINALIZER);
+    delete(client);
+    awaitGone(client);
+    assertThat(client.batch().v1().jobs().inNamespace("default").list().getItems()).isEmpty();
+  }
+
+  @Test
   @DisplayName("Go's Duration.String() for the timeout event")
   void goDurations() {
     assertThat(RedisCleanup.goDuration(Duration.ofSeconds(300))).isEqualTo("5m0s");
