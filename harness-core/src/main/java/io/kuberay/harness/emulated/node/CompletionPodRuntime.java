@@ -3,9 +3,9 @@ package io.kuberay.harness.emulated.node;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.ContainerProcess;
-import io.kuberay.harness.ray.process.LocalExec;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +54,7 @@ final class CompletionPodRuntime implements PodRuntime {
   private final Map<String, ContainerProcess> processes = new ConcurrentHashMap<>();
   private final Map<String, RayRuntime> podRuntimes = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final PodExecs execs = new PodExecs();
   private final ExecutorService kubelet =
       Executors.newCachedThreadPool(
           r -> {
@@ -278,6 +279,7 @@ final class CompletionPodRuntime implements PodRuntime {
   @Override
   public void stop(String namespace, String name) {
     String key = ObjectKeys.of(namespace, name);
+    execs.stop(namespace, name);
     cancelled.add(key);
     ContainerProcess p = processes.remove(key);
     if (p != null) {
@@ -294,6 +296,16 @@ final class CompletionPodRuntime implements PodRuntime {
 
   @Override
   public ExecResult exec(Pod pod, String container, List<String> command, Duration timeout) {
+    return command(pod, container, command).run(timeout);
+  }
+
+  @Override
+  public ExecProcess start(Pod pod, String container, List<String> command, boolean tty) {
+    return execs.start(pod, command(pod, container, command), tty);
+  }
+
+  /** An exec in the pod: its container's environment with the image's Ray first on the PATH. */
+  private ContainerCommand command(Pod pod, String container, List<String> command) {
     Map<String, String> env = new HashMap<>(PodProcesses.execEnvironment(files, pod, container));
     RayRuntime ray = podRuntimes.get(ObjectKeys.of(pod));
     if (ray != null) {
@@ -303,10 +315,7 @@ final class CompletionPodRuntime implements PodRuntime {
     }
     List<String> viaEnv = new ArrayList<>(List.of("/usr/bin/env"));
     viaEnv.addAll(command);
-    return LocalExec.of(PodProcesses.forExec(files, pod, container).wrapped(viaEnv))
-        .withEnv(env)
-        .withTimeout(timeout)
-        .run();
+    return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);
   }
 
   @Override
@@ -323,6 +332,7 @@ final class CompletionPodRuntime implements PodRuntime {
   public int killAll() {
     List<Long> roots = new ArrayList<>();
     processes.values().forEach(p -> roots.add(p.pid()));
+    roots.addAll(execs.pids());
     return PowerLoss.kill(roots);
   }
 
@@ -330,6 +340,7 @@ final class CompletionPodRuntime implements PodRuntime {
   public void close() {
     closed = true;
     List.copyOf(processes.keySet()).forEach(k -> stop(ObjectKeys.namespace(k), ObjectKeys.name(k)));
+    execs.close();
     kubelet.shutdownNow();
   }
 }
