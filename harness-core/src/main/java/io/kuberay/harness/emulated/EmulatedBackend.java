@@ -1,11 +1,8 @@
 package io.kuberay.harness.emulated;
 
-import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.EnvironmentSettings;
@@ -49,7 +46,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -293,11 +289,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private AutoCloseable startOperator(OperatorFlavor flavor) {
     RayClusterController rayClusters =
         new RayClusterController(
-                api.client(),
-                api,
-                flavor,
-                new EventRecorder(api::create, "raycluster-controller"),
-                this::operatorEnv)
+                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
             .start();
     RayJobController rayJobs =
         new RayJobController(
@@ -321,32 +313,6 @@ public final class EmulatedBackend implements ClusterBackend {
       rayJobs.close();
       rayClusters.close();
     };
-  }
-
-  /**
-   * The environment the operator's Deployment gives its container (plain values; feature flags such
-   * as ENABLE_GCS_FT_REDIS_CLEANUP), read when asked so that an edit of the Deployment counts.
-   */
-  private Map<String, String> operatorEnv() {
-    Map<String, String> env = new LinkedHashMap<>();
-    try {
-      for (Deployment d :
-          api.client().apps().deployments().inNamespace(operatorNamespace()).list().getItems()) {
-        for (Container c : d.getSpec().getTemplate().getSpec().getContainers()) {
-          if (c.getImage() != null && c.getImage().contains("kuberay/operator")) {
-            if (c.getEnv() != null) {
-              c.getEnv().stream()
-                  .filter(e -> e.getValue() != null)
-                  .forEach(e -> env.put(e.getName(), e.getValue()));
-            }
-            return env;
-          }
-        }
-      }
-    } catch (KubernetesClientException e) {
-      // no Deployment to read: the operator's defaults
-    }
-    return env;
   }
 
   @Override

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The KubeRay operator's Deployment runs the operator: a Deployment whose container runs the
  * KubeRay operator image ({@code quay.io/kuberay/operator:v1.1.0}, from {@code kubectl create -k},
  * {@code helm install kuberay-operator} or the harness's own install) starts the emulated operator
- * of the release in the image tag with the container's command line ({@link OperatorOptions}:
- * feature gates, watched namespaces), as if the Deployment's pod had started. A change of the pod
+ * of the release in the image tag with the container's command line and environment ({@link
+ * OperatorOptions}: feature gates, watched namespaces, env flags such as {@code
+ * ENABLE_GCS_FT_REDIS_CLEANUP}), as if the Deployment's pod had started. A change of the pod
  * template ({@code kubectl rollout restart}, {@code kubectl set image}, new args) replaces pod and
  * operator as a rollout would; deleting the Deployment or scaling it to zero stops it. A command
  * line the real operator exits on leaves the Deployment unavailable with that message. One operator
@@ -125,10 +126,7 @@ final class OperatorDeployments implements AutoCloseable {
     }
     OperatorOptions options;
     try {
-      options =
-          OperatorOptions.parse(
-              version.get(),
-              Maps.list(container.get().get("args")).stream().map(String::valueOf).toList());
+      options = OperatorOptions.fromContainer(version.get(), container.get());
     } catch (IllegalArgumentException e) {
       refuse(
           key,

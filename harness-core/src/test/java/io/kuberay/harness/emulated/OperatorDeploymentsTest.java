@@ -190,6 +190,48 @@ class OperatorDeploymentsTest {
   }
 
   @Test
+  void theOperatorContainersEnvReachesTheOperator() {
+    Map<String, Object> d = deployment("kuberay-operator", "quay.io/kuberay/operator:v1.7.0");
+    Map<String, Object> withEnv = new LinkedHashMap<>(d);
+    withEnv.put(
+        "spec",
+        Map.of(
+            "replicas",
+            1,
+            "selector",
+            Maps.get(d, "spec", "selector"),
+            "template",
+            Map.of(
+                "metadata",
+                Maps.get(d, "spec", "template", "metadata"),
+                "spec",
+                Map.of(
+                    "containers",
+                    List.of(
+                        Map.of(
+                            "name",
+                            "operator",
+                            "image",
+                            "quay.io/kuberay/operator:v1.7.0",
+                            "env",
+                            List.of(
+                                Map.of("name", "ENABLE_GCS_FT_REDIS_CLEANUP", "value", "false"),
+                                Map.of("name", "ENABLE_LOGIN_SHELL", "value", "true"))))))));
+    api.create(withEnv);
+    Awaitility.await("the operator of Deployment kuberay-operator started")
+        .atMost(WAIT)
+        .until(() -> flavors.size() == 1);
+    assertThat(flavors.get(0).options().gcsFtRedisCleanup()).isFalse();
+    Awaitility.await("a NotEmulated event naming ENABLE_LOGIN_SHELL")
+        .atMost(WAIT)
+        .until(
+            () ->
+                events().stream()
+                    .anyMatch(
+                        e -> e.startsWith("NotEmulated") && e.contains("env ENABLE_LOGIN_SHELL=true")));
+  }
+
+  @Test
   void onlyKuberayOperatorImagesCount() {
     assertThat(
             OperatorDeployments.operatorImage(deployment("x", "quay.io/kuberay/operator:v1.1.0")))

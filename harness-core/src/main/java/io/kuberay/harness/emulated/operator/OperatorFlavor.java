@@ -188,6 +188,14 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /**
+   * The GCS FT Redis cleanup (finalizer and Job): on unless the operator's {@code
+   * ENABLE_GCS_FT_REDIS_CLEANUP} is {@code false} (every release).
+   */
+  boolean gcsFtRedisCleanup() {
+    return options.gcsFtRedisCleanup();
+  }
+
   /** v1.2.0+ trims the Redis cleanup Job's name with {@code TrimJobName}; v1.1.0 uses it as is. */
   boolean trimsRedisCleanupJobName() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

@@ -1,14 +1,18 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the operator's command line says, read as the release's {@code main.go} reads it (Go's flag
@@ -18,6 +22,12 @@ import java.util.Set;
  * proxy) are listed in {@link #notEmulated()}, so that the emulator can say so instead of quietly
  * behaving as without them. A command line the real operator refuses fails {@link #parse} with the
  * real operator's message.
+ *
+ * <p>The container's environment is read here too ({@link #fromContainer}): the variables the
+ * release reads with {@code os.Getenv} ({@link EnvFlag}). {@value #GCS_FT_REDIS_CLEANUP} is carried
+ * out ({@link #gcsFtRedisCleanup()}); any other set to a value that changes what the release does is
+ * listed in {@link #notEmulated()}. The operator reads its environment once, when its process
+ * starts; a changed env is a new pod template, so a new operator with new options.
  */
 public final class OperatorOptions {
 
@@ -83,17 +93,62 @@ public final class OperatorOptions {
           "enable-metrics",
           "zap-devel");
 
+  static final String GCS_FT_REDIS_CLEANUP = "ENABLE_GCS_FT_REDIS_CLEANUP";
+
+  /**
+   * An environment variable a release reads with {@code os.Getenv}, from which release on (of the
+   * supported ones: v1.2.0-v1.4.0 additions count from v1.5.0), and which values change what the
+   * operator does compared with the variable unset.
+   */
+  private record EnvFlag(String name, KubeRayVersion since, Predicate<String> changes) {}
+
+  private static final Predicate<String> LOWER_FALSE = v -> v.toLowerCase(Locale.ROOT).equals("false");
+  private static final Predicate<String> LOWER_TRUE = v -> v.toLowerCase(Locale.ROOT).equals("true");
+
+  /** Every release's {@code os.Getenv} reads of ray-operator (controllers, main.go). */
+  private static final List<EnvFlag> ENV_FLAGS =
+      List.of(
+          // raycluster_controller.go: strings.ToLower(os.Getenv(...)) != "false"
+          new EnvFlag(GCS_FT_REDIS_CLEANUP, KubeRayVersion.V1_1_0, LOWER_FALSE),
+          new EnvFlag("ENABLE_INIT_CONTAINER_INJECTION", KubeRayVersion.V1_1_0, LOWER_FALSE),
+          new EnvFlag("ENABLE_PROBES_INJECTION", KubeRayVersion.V1_1_0, LOWER_FALSE),
+          new EnvFlag("ENABLE_ZERO_DOWNTIME", KubeRayVersion.V1_1_0, LOWER_FALSE),
+          new EnvFlag("ENABLE_RANDOM_POD_DELETE", KubeRayVersion.V1_1_0, LOWER_TRUE),
+          // main.go: os.Getenv("ENABLE_WEBHOOKS") == "true"
+          new EnvFlag("ENABLE_WEBHOOKS", KubeRayVersion.V1_1_0, "true"::equals),
+          // utils.GetClusterDomainName: any non-empty value replaces cluster.local
+          new EnvFlag("CLUSTER_DOMAIN", KubeRayVersion.V1_1_0, v -> !v.isEmpty() && !v.equals("cluster.local")),
+          // strconv.Atoi; the default is 300 s
+          new EnvFlag("RAYCLUSTER_DEFAULT_REQUEUE_SECONDS_ENV", KubeRayVersion.V1_1_0, OperatorOptions::otherSeconds),
+          // only tells OpenShift apart from Kubernetes, which the emulated cluster is anyway
+          new EnvFlag("USE_INGRESS_ON_OPENSHIFT", KubeRayVersion.V1_1_0, v -> false),
+          new EnvFlag("ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE", KubeRayVersion.V1_5_0, LOWER_TRUE),
+          new EnvFlag("DELETE_RAYJOB_CR_AFTER_JOB_FINISHES", KubeRayVersion.V1_5_0, LOWER_TRUE),
+          new EnvFlag("ENABLE_LOGIN_SHELL", KubeRayVersion.V1_5_0, LOWER_TRUE),
+          new EnvFlag(
+              "RAYJOB_DEPLOYMENT_STATUS_TRANSITION_GRACE_PERIOD_SECONDS",
+              KubeRayVersion.V1_5_0,
+              OperatorOptions::otherSeconds),
+          new EnvFlag("ENABLE_DETERMINISTIC_HEAD_POD_NAME", KubeRayVersion.V1_5_0, LOWER_TRUE),
+          new EnvFlag(
+              "RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS",
+              KubeRayVersion.V1_7_0,
+              OperatorOptions::otherSeconds));
+
   private final KubeRayVersion version;
+  private final Map<String, String> env;
   private final Map<String, Boolean> gates;
   private final Set<String> watchNamespaces;
   private final List<String> notEmulated;
 
   private OperatorOptions(
       KubeRayVersion version,
+      Map<String, String> env,
       Map<String, Boolean> gates,
       Set<String> watchNamespaces,
       List<String> notEmulated) {
     this.version = version;
+    this.env = Map.copyOf(env);
     this.gates = Map.copyOf(gates);
     this.watchNamespaces = Set.copyOf(watchNamespaces);
     this.notEmulated = List.copyOf(notEmulated);
@@ -101,7 +156,7 @@ public final class OperatorOptions {
 
   /** The release's defaults: no flags. */
   public static OperatorOptions defaults(KubeRayVersion version) {
-    return new OperatorOptions(version, gatesOf(version), Set.of(), List.of());
+    return new OperatorOptions(version, Map.of(), gatesOf(version), Set.of(), List.of());
   }
 
   /**
@@ -111,6 +166,28 @@ public final class OperatorOptions {
    *     flag, a flag without its value, an unknown feature gate or a gate value that is not a bool)
    */
   public static OperatorOptions parse(KubeRayVersion version, List<String> args) {
+    return parse(version, args, List.of());
+  }
+
+  /**
+   * The operator container of its Deployment's pod template ({@code args} and {@code env}), read as
+   * the release reads its command line and environment.
+   *
+   * @throws IllegalArgumentException as {@link #parse(KubeRayVersion, List)}
+   */
+  public static OperatorOptions fromContainer(KubeRayVersion version, Map<String, Object> container) {
+    return parse(
+        version,
+        Maps.list(container.get("args")).stream().map(String::valueOf).toList(),
+        Maps.list(container.get("env")).stream().map(Maps::map).toList());
+  }
+
+  /**
+   * The command line and the container's {@code env} entries ({@code name}, {@code value} or
+   * {@code valueFrom}).
+   */
+  static OperatorOptions parse(
+      KubeRayVersion version, List<String> args, List<Map<String, Object>> envEntries) {
     Map<String, String> flags = flags(version, args);
     Map<String, Boolean> gates = new LinkedHashMap<>(gatesOf(version));
     List<String> notEmulated = new ArrayList<>();
@@ -168,7 +245,69 @@ public final class OperatorOptions {
         namespaces.add(ns.trim());
       }
     }
-    return new OperatorOptions(version, gates, namespaces, notEmulated);
+    Map<String, String> env = env(version, envEntries, notEmulated);
+    return new OperatorOptions(version, env, gates, namespaces, notEmulated);
+  }
+
+  /**
+   * The values of the variables the release reads, as the container's process sees them: a later
+   * entry of the same name wins, as the kubelet builds the environment. A variable the release
+   * reads that comes from {@code valueFrom} is not resolved here: read as unset, and named in
+   * {@code notEmulated}.
+   */
+  private static Map<String, String> env(
+      KubeRayVersion version, List<Map<String, Object>> entries, List<String> notEmulated) {
+    Map<String, EnvFlag> read = new LinkedHashMap<>();
+    ENV_FLAGS.stream().filter(f -> version.isAtLeast(f.since())).forEach(f -> read.put(f.name(), f));
+    Map<String, String> values = new LinkedHashMap<>();
+    Set<String> fromSources = new LinkedHashSet<>();
+    for (Map<String, Object> entry : entries) {
+      String name = String.valueOf(entry.get("name"));
+      if (!read.containsKey(name)) {
+        continue;
+      }
+      if (entry.get("valueFrom") != null) {
+        values.remove(name);
+        fromSources.add(name);
+      } else {
+        fromSources.remove(name);
+        values.put(name, entry.get("value") == null ? "" : String.valueOf(entry.get("value")));
+      }
+    }
+    for (EnvFlag flag : read.values()) {
+      String value = values.get(flag.name());
+      if (fromSources.contains(flag.name())) {
+        notEmulated.add("env " + flag.name() + " from valueFrom (read as unset)");
+      } else if (value != null
+          && !flag.name().equals(GCS_FT_REDIS_CLEANUP)
+          && flag.changes().test(value)) {
+        notEmulated.add("env " + flag.name() + "=" + value);
+      }
+    }
+    return values;
+  }
+
+  /** A whole number of seconds other than the 300 s default ({@code strconv.Atoi}). */
+  private static boolean otherSeconds(String value) {
+    try {
+      return Integer.parseInt(value.startsWith("+") ? value.substring(1) : value) != 300;
+    } catch (NumberFormatException e) {
+      return false; // Atoi fails: the default applies
+    }
+  }
+
+  /**
+   * {@value #GCS_FT_REDIS_CLEANUP}: every supported release runs the GCS FT Redis cleanup
+   * (finalizer and Job) unless the variable is {@code false} in any case ({@code
+   * strings.ToLower(os.Getenv(...)) != "false"}); unset or any other value leaves it on.
+   */
+  public boolean gcsFtRedisCleanup() {
+    return !LOWER_FALSE.test(env.getOrDefault(GCS_FT_REDIS_CLEANUP, ""));
+  }
+
+  /** The value of an environment variable the release reads, if the container sets it. */
+  public Optional<String> env(String name) {
+    return Optional.ofNullable(env.get(name));
   }
 
   /** Whether the gate is on; a gate the release does not have is off. */
@@ -264,6 +403,7 @@ public final class OperatorOptions {
   public boolean equals(Object o) {
     return o instanceof OperatorOptions other
         && version.equals(other.version)
+        && env.equals(other.env)
         && gates.equals(other.gates)
         && watchNamespaces.equals(other.watchNamespaces)
         && notEmulated.equals(other.notEmulated);
@@ -271,7 +411,7 @@ public final class OperatorOptions {
 
   @Override
   public int hashCode() {
-    return Objects.hash(version, gates, watchNamespaces, notEmulated);
+    return Objects.hash(version, env, gates, watchNamespaces, notEmulated);
   }
 
   @Override
@@ -280,6 +420,7 @@ public final class OperatorOptions {
         + version
         + " gates "
         + gates
+        + (env.isEmpty() ? "" : " env " + env)
         + (watchNamespaces.isEmpty() ? "" : " watching " + watchNamespaces)
         + (notEmulated.isEmpty() ? "" : " not emulated " + notEmulated);
   }

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head
@@ -50,19 +49,6 @@ public final class RayClusterController implements AutoCloseable {
       ObjectEvents objectEvents,
       OperatorFlavor flavor,
       EventRecorder events) {
-    this(client, objectEvents, flavor, events, Map::of);
-  }
-
-  /**
-   * @param operatorEnv the operator container's environment (feature flags such as {@code
-   *     ENABLE_GCS_FT_REDIS_CLEANUP}), read when used
-   */
-  public RayClusterController(
-      KubernetesClient client,
-      ObjectEvents objectEvents,
-      OperatorFlavor flavor,
-      EventRecorder events,
-      Supplier<Map<String, String>> operatorEnv) {
     this.client = client;
     this.objectEvents = objectEvents;
     this.flavor = flavor;
@@ -73,7 +59,7 @@ public final class RayClusterController implements AutoCloseable {
     this.loop = new ReconcileLoop("raycluster", this::reconcile);
     this.autoscalerRbac = new AutoscalerObjects(client, flavor, events);
     this.redisCleanup =
-        new RedisCleanup(client, flavor, events, operatorEnv, loop::enqueueAfter, Instant::now);
+        new RedisCleanup(client, flavor, events, loop::enqueueAfter, Instant::now);
   }
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */

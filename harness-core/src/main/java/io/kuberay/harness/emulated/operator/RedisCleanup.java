@@ -30,15 +30,15 @@ import org.slf4j.LoggerFactory;
  * else: a GCS FT cluster gets the finalizer {@value #FINALIZER} before its pods are made; once it
  * is deleted its pods are deleted, and when no head pod is left the Job {@code
  * <cluster>-redis-cleanup} ({@link RedisCleanupJob}) deletes the cluster's storage namespace from
- * Redis; the finalizer goes when that Job has finished, succeeded or failed. The operator's {@value
- * #FEATURE_FLAG}={@code false} turns it all off.
+ * Redis; the finalizer goes when that Job has finished, succeeded or failed. The operator's {@code
+ * ENABLE_GCS_FT_REDIS_CLEANUP=false} turns it all off ({@link OperatorOptions#gcsFtRedisCleanup()},
+ * read from the operator's Deployment).
  */
 final class RedisCleanup {
 
   private static final Logger logger = LoggerFactory.getLogger(RedisCleanup.class);
 
   static final String FINALIZER = "ray.io/gcs-ft-redis-cleanup-finalizer";
-  static final String FEATURE_FLAG = "ENABLE_GCS_FT_REDIS_CLEANUP";
   static final String DELETION_TIMEOUT_ANNOTATION = "ray.io/gcs-ft-deletion-timeout";
   static final Duration DEFAULT_DELETION_TIMEOUT = Duration.ofSeconds(300);
 
@@ -46,27 +46,23 @@ final class RedisCleanup {
   private final OperatorFlavor flavor;
   private final PodFactory pods;
   private final EventRecorder events;
-  private final Supplier<Map<String, String>> operatorEnv;
   private final BiConsumer<String, Duration> requeue;
   private final Supplier<Instant> clock;
   private final Set<String> timeoutScheduled = ConcurrentHashMap.newKeySet();
 
   /**
-   * @param operatorEnv the operator container's environment, read at each reconcile
    * @param requeue reconciles a cluster key again after a delay (for the v1.7.0 timeout)
    */
   RedisCleanup(
       KubernetesClient client,
       OperatorFlavor flavor,
       EventRecorder events,
-      Supplier<Map<String, String>> operatorEnv,
       BiConsumer<String, Duration> requeue,
       Supplier<Instant> clock) {
     this.client = client;
     this.flavor = flavor;
     this.pods = new PodFactory(flavor);
     this.events = events;
-    this.operatorEnv = operatorEnv;
     this.requeue = requeue;
     this.clock = clock;
   }
@@ -86,8 +82,7 @@ final class RedisCleanup {
     if (embedded || !new GcsFaultTolerance(flavor, cluster).enabled()) {
       return true;
     }
-    // Go reads the flag with strings.ToLower(os.Getenv(...)) != "false".
-    if ("false".equalsIgnoreCase(operatorEnv.get().get(FEATURE_FLAG))) {
+    if (!flavor.gcsFtRedisCleanup()) {
       return true;
     }
     if (!deleting) {

@@ -11,13 +11,13 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -35,18 +35,16 @@ class RedisCleanupTest {
 
   private EmulatedApiServer api;
   private RayClusterController controller;
-  private final Map<String, String> operatorEnv = new ConcurrentHashMap<>();
-
   private KubernetesClient start(String version) {
+    return start(UpstreamSpecs.flavor(version));
+  }
+
+  private KubernetesClient start(OperatorFlavor flavor) {
     api = new EmulatedApiServer().start("http://127.0.0.1:1");
     api.create(rayClusterCrd());
     controller =
         new RayClusterController(
-                api.client(),
-                api,
-                UpstreamSpecs.flavor(version),
-                new EventRecorder(api::create, "raycluster-controller"),
-                () -> Map.copyOf(operatorEnv))
+                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
             .start();
     return api.client();
   }
@@ -104,8 +102,12 @@ class RedisCleanupTest {
   @Test
   @DisplayName("ENABLE_GCS_FT_REDIS_CLEANUP=false: no finalizer, pods at once, deletion immediate")
   void featureFlagOff() {
-    operatorEnv.put(RedisCleanup.FEATURE_FLAG, "FALSE");
-    KubernetesClient client = start("v1.5.0");
+    // The operator Deployment's container env, as OperatorDeployments reads it.
+    OperatorOptions options =
+        OperatorOptions.fromContainer(
+            KubeRayVersion.V1_5_0,
+            Map.of("env", List.of(Map.of("name", "ENABLE_GCS_FT_REDIS_CLEANUP", "value", "FALSE"))));
+    KubernetesClient client = start(new OperatorFlavor(KubeRayVersion.V1_5_0, options));
     create(client, "", gcsOptions());
     Awaitility.await("head pod of raycluster-sample")
         .atMost(WAIT)
