@@ -228,7 +228,9 @@ class OperatorDeploymentsTest {
             () ->
                 events().stream()
                     .anyMatch(
-                        e -> e.startsWith("NotEmulated") && e.contains("env ENABLE_LOGIN_SHELL=true")));
+                        e ->
+                            e.startsWith("NotEmulated")
+                                && e.contains("env ENABLE_LOGIN_SHELL=true")));
   }
 
   @Test

@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  *
  * <p>The container's environment is read here too ({@link #fromContainer}): the variables the
  * release reads with {@code os.Getenv} ({@link EnvFlag}). {@value #GCS_FT_REDIS_CLEANUP} is carried
- * out ({@link #gcsFtRedisCleanup()}); any other set to a value that changes what the release does is
- * listed in {@link #notEmulated()}. The operator reads its environment once, when its process
+ * out ({@link #gcsFtRedisCleanup()}); any other set to a value that changes what the release does
+ * is listed in {@link #notEmulated()}. The operator reads its environment once, when its process
  * starts; a changed env is a new pod template, so a new operator with new options.
  */
 public final class OperatorOptions {
@@ -102,8 +102,10 @@ public final class OperatorOptions {
    */
   private record EnvFlag(String name, KubeRayVersion since, Predicate<String> changes) {}
 
-  private static final Predicate<String> LOWER_FALSE = v -> v.toLowerCase(Locale.ROOT).equals("false");
-  private static final Predicate<String> LOWER_TRUE = v -> v.toLowerCase(Locale.ROOT).equals("true");
+  private static final Predicate<String> LOWER_FALSE =
+      v -> v.toLowerCase(Locale.ROOT).equals("false");
+  private static final Predicate<String> LOWER_TRUE =
+      v -> v.toLowerCase(Locale.ROOT).equals("true");
 
   /** Every release's {@code os.Getenv} reads of ray-operator (controllers, main.go). */
   private static final List<EnvFlag> ENV_FLAGS =
@@ -117,9 +119,15 @@ public final class OperatorOptions {
           // main.go: os.Getenv("ENABLE_WEBHOOKS") == "true"
           new EnvFlag("ENABLE_WEBHOOKS", KubeRayVersion.V1_1_0, "true"::equals),
           // utils.GetClusterDomainName: any non-empty value replaces cluster.local
-          new EnvFlag("CLUSTER_DOMAIN", KubeRayVersion.V1_1_0, v -> !v.isEmpty() && !v.equals("cluster.local")),
+          new EnvFlag(
+              "CLUSTER_DOMAIN",
+              KubeRayVersion.V1_1_0,
+              v -> !v.isEmpty() && !v.equals("cluster.local")),
           // strconv.Atoi; the default is 300 s
-          new EnvFlag("RAYCLUSTER_DEFAULT_REQUEUE_SECONDS_ENV", KubeRayVersion.V1_1_0, OperatorOptions::otherSeconds),
+          new EnvFlag(
+              "RAYCLUSTER_DEFAULT_REQUEUE_SECONDS_ENV",
+              KubeRayVersion.V1_1_0,
+              OperatorOptions::otherSeconds),
           // only tells OpenShift apart from Kubernetes, which the emulated cluster is anyway
           new EnvFlag("USE_INGRESS_ON_OPENSHIFT", KubeRayVersion.V1_1_0, v -> false),
           new EnvFlag("ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE", KubeRayVersion.V1_5_0, LOWER_TRUE),
@@ -175,7 +183,8 @@ public final class OperatorOptions {
    *
    * @throws IllegalArgumentException as {@link #parse(KubeRayVersion, List)}
    */
-  public static OperatorOptions fromContainer(KubeRayVersion version, Map<String, Object> container) {
+  public static OperatorOptions fromContainer(
+      KubeRayVersion version, Map<String, Object> container) {
     return parse(
         version,
         Maps.list(container.get("args")).stream().map(String::valueOf).toList(),
@@ -183,8 +192,8 @@ public final class OperatorOptions {
   }
 
   /**
-   * The command line and the container's {@code env} entries ({@code name}, {@code value} or
-   * {@code valueFrom}).
+   * The command line and the container's {@code env} entries ({@code name}, {@code value} or {@code
+   * valueFrom}).
    */
   static OperatorOptions parse(
       KubeRayVersion version, List<String> args, List<Map<String, Object>> envEntries) {
@@ -258,7 +267,9 @@ public final class OperatorOptions {
   private static Map<String, String> env(
       KubeRayVersion version, List<Map<String, Object>> entries, List<String> notEmulated) {
     Map<String, EnvFlag> read = new LinkedHashMap<>();
-    ENV_FLAGS.stream().filter(f -> version.isAtLeast(f.since())).forEach(f -> read.put(f.name(), f));
+    ENV_FLAGS.stream()
+        .filter(f -> version.isAtLeast(f.since()))
+        .forEach(f -> read.put(f.name(), f));
     Map<String, String> values = new LinkedHashMap<>();
     Set<String> fromSources = new LinkedHashSet<>();
     for (Map<String, Object> entry : entries) {

@@ -58,8 +58,7 @@ public final class RayClusterController implements AutoCloseable {
     this.events = events;
     this.loop = new ReconcileLoop("raycluster", this::reconcile);
     this.autoscalerRbac = new AutoscalerObjects(client, flavor, events);
-    this.redisCleanup =
-        new RedisCleanup(client, flavor, events, loop::enqueueAfter, Instant::now);
+    this.redisCleanup = new RedisCleanup(client, flavor, events, loop::enqueueAfter, Instant::now);
   }
 
   /** Watches RayClusters and their pods; the first events queue every existing cluster. */

@@ -167,7 +167,10 @@ class OperatorOptionsTest {
             OperatorOptions.fromContainer(
                     v,
                     container(
-                        "ENABLE_GCS_FT_REDIS_CLEANUP", "false", "ENABLE_GCS_FT_REDIS_CLEANUP", "true"))
+                        "ENABLE_GCS_FT_REDIS_CLEANUP",
+                        "false",
+                        "ENABLE_GCS_FT_REDIS_CLEANUP",
+                        "true"))
                 .gcsFtRedisCleanup())
         .as("a later entry of the same name wins, as in the container's process")
         .isTrue();
@@ -199,7 +202,8 @@ class OperatorOptionsTest {
             "SOMETHING_ELSE", "1");
     assertThat(OperatorOptions.fromContainer(KubeRayVersion.V1_1_0, c).notEmulated())
         .as("v1.1.0 has neither the head ClusterIP nor the deterministic name variable")
-        .containsExactly("env ENABLE_INIT_CONTAINER_INJECTION=False", "env CLUSTER_DOMAIN=corp.local");
+        .containsExactly(
+            "env ENABLE_INIT_CONTAINER_INJECTION=False", "env CLUSTER_DOMAIN=corp.local");
     assertThat(OperatorOptions.fromContainer(KubeRayVersion.V1_5_0, c).notEmulated())
         .containsExactly(
             "env ENABLE_INIT_CONTAINER_INJECTION=False",

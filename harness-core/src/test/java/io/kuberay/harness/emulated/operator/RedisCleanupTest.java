@@ -35,6 +35,7 @@ class RedisCleanupTest {
 
   private EmulatedApiServer api;
   private RayClusterController controller;
+
   private KubernetesClient start(String version) {
     return start(UpstreamSpecs.flavor(version));
   }
@@ -106,7 +107,8 @@ class RedisCleanupTest {
     OperatorOptions options =
         OperatorOptions.fromContainer(
             KubeRayVersion.V1_5_0,
-            Map.of("env", List.of(Map.of("name", "ENABLE_GCS_FT_REDIS_CLEANUP", "value", "FALSE"))));
+            Map.of(
+                "env", List.of(Map.of("name", "ENABLE_GCS_FT_REDIS_CLEANUP", "value", "FALSE"))));
     KubernetesClient client = start(new OperatorFlavor(KubeRayVersion.V1_5_0, options));
     create(client, "", gcsOptions());
     Awaitility.await("head pod of raycluster-sample")

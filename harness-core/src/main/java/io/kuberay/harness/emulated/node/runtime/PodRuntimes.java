@@ -2,8 +2,8 @@ package io.kuberay.harness.emulated.node.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
-import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.UserImage;
+import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.support.Labels;
