@@ -2,7 +2,6 @@ package io.kuberay.harness.emulated.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.time.Duration;
@@ -10,7 +9,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Which Jobs the node's Job controller runs, its back-off, and the command a Job pod runs. */
+/** Which Jobs the node's Job controller runs, and its back-off. */
 class JobControllerTest {
 
   @Test
@@ -63,19 +62,5 @@ class JobControllerTest {
     assertThat(JobController.backoff(1, failed, failed.plusSeconds(11))).isZero();
     assertThat(JobController.backoff(12, failed, failed)).isEqualTo(Duration.ofMinutes(10));
     assertThat(JobController.backoff(1, null, failed)).isZero();
-  }
-
-  @Test
-  @DisplayName("a Job pod runs command and args; args alone without a command; bash without both")
-  void command() {
-    assertThat(
-            CompletionPodRuntime.commandOf(
-                new ContainerBuilder().withCommand("python", "-c").withArgs("print(1)").build()))
-        .containsExactly("python", "-c", "print(1)");
-    assertThat(
-            CompletionPodRuntime.commandOf(new ContainerBuilder().withArgs("python", "-V").build()))
-        .containsExactly("python", "-V");
-    assertThat(CompletionPodRuntime.commandOf(new ContainerBuilder().build()))
-        .containsExactly("bash");
   }
 }

@@ -6,6 +6,7 @@ import io.kuberay.harness.UserImage;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.sandbox.PodImages;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.RayRuntime;
@@ -45,7 +46,8 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
 
   /**
    * @param completion runs the pods of Jobs to completion; null: they are chosen as other pods
-   * @param jobPod whether a pod is one the Job controller made ({@link JobController#isJobPod})
+   * @param jobPod whether a pod is one the Job controller made ({@code JobController.isJobPod} of
+   *     {@code emulated.node})
    */
   public PodRuntimes(
       PodRuntime ray,

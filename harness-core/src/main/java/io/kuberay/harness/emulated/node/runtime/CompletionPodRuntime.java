@@ -1,9 +1,12 @@
-package io.kuberay.harness.emulated.node;
+package io.kuberay.harness.emulated.node.runtime;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
+import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.sandbox.PodImages;
+import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.ray.process.ContainerProcess;
 import io.kuberay.harness.ray.process.RayRuntime;
@@ -28,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the pods of Jobs ({@link JobController}) to completion: the container's command and args, as
+ * Runs the pods of Jobs ({@code JobController}) to completion: the container's command and args, as
  * the image would run them, with the container's environment, volumes and workingDir (as the Ray
  * runtime sets them up), {@code python} and {@code ray} of the Ray release the image holds first on
  * the PATH ({@link PodRayVersions}: the image tag, a {@code UserImage} mapping, the RayCluster's
