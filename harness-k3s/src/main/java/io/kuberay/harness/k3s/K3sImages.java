@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * @param extra more images to side-load ({@code kuberay.images.load}, comma-separated)
  * @param aliases extra names under which side-loaded images are tagged inside the cluster (local
  *     build → the upstream name of the same version), so specs naming the upstream image run
- *     unchanged
+ *     unchanged; a local Ray build loaded by {@code kuberay.images.load} (e.g. {@code
+ *     kuberay-harness/ray:2.46.0}, for samples pinned to that Ray) is aliased the same way
  */
 public record K3sImages(
     String node, String operator, String ray, List<String> extra, Map<String, String> aliases) {
@@ -40,6 +41,9 @@ public record K3sImages(
    * absent.
    */
   static final String LOCAL_NODE_TAG = "k8s-node:v1.36.3";
+
+  /** The repository of the upstream Ray images that local Ray builds stand in for. */
+  static final String UPSTREAM_RAY = "rayproject/ray";
 
   public K3sImages {
     Objects.requireNonNull(node, "node");
@@ -89,6 +93,10 @@ public record K3sImages(
                         .filter(x -> !x.isEmpty())
                         .toList())
             .orElse(List.of());
+    String localRay = prefix + "/ray:";
+    extra.stream()
+        .filter(e -> e.startsWith(localRay) && e.length() > localRay.length())
+        .forEach(e -> aliases.putIfAbsent(e, UPSTREAM_RAY + ":" + e.substring(localRay.length())));
     return new K3sImages(node, operator, ray, extra, aliases);
   }
 

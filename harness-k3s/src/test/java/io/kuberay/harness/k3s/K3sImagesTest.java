@@ -65,4 +65,23 @@ class K3sImagesTest {
             "quay.io/kuberay/operator:v1.5.0",
             RayImages.DEFAULT_IMAGE);
   }
+
+  @Test
+  @DisplayName(
+      "a local Ray build of another version loaded by kuberay.images.load is aliased to rayproject/ray of that version")
+  void extraLocalRay() {
+    System.setProperty(K3sImages.LOAD, "kuberay-harness/ray:2.46.0, other/image:1");
+    try {
+      K3sImages images = K3sImages.resolve(v15(), name -> name.startsWith("kuberay-harness/"));
+
+      assertThat(images.aliases())
+          .containsEntry("kuberay-harness/ray:2.46.0", "rayproject/ray:2.46.0")
+          .containsEntry(
+              "kuberay-harness/ray:" + RayImages.DEFAULT_RAY_VERSION, RayImages.DEFAULT_IMAGE)
+          .doesNotContainKey("other/image:1");
+      assertThat(images.sideloaded()).contains("kuberay-harness/ray:2.46.0", "other/image:1");
+    } finally {
+      System.clearProperty(K3sImages.LOAD);
+    }
+  }
 }
