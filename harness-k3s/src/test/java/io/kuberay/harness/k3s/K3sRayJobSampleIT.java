@@ -44,8 +44,12 @@ class K3sRayJobSampleIT {
   private static final String SAMPLE = "ray-job.sample.yaml";
   private static final String RAY_246 = "/ray:2.46.0";
 
-  /** Ray starting in two pods, then the runtime env (pendulum compiled) on a loaded machine. */
-  private static final Duration WAIT = Duration.ofMinutes(15);
+  /**
+   * Ray starting in two pods, then the runtime env (pendulum compiled) on a loaded machine. Under
+   * load Ray 2.46's dashboard can miss its 30 s module start-up timeout, and the head is ready only
+   * after its liveness probe restarted it (~10 min).
+   */
+  private static final Duration WAIT = Duration.ofMinutes(25);
 
   private static final ResourceDefinitionContext RAY_JOBS =
       new ResourceDefinitionContext.Builder()
@@ -142,6 +146,30 @@ class K3sRayJobSampleIT {
         settings,
         InstallOptions.fromSystem(Duration.ofMinutes(3))
             .withOperatorImage(backend.images().operator()));
+    forwardExternalNames();
+  }
+
+  /**
+   * The sample's runtime env pip-installs from PyPI inside the pods, but the harness's node
+   * resolves only cluster names (images/kube's Corefile has no {@code forward}). Add the upstream
+   * that k3s's own CoreDNS has ({@code forward . /etc/resolv.conf}); its {@code reload} plugin
+   * picks it up.
+   */
+  private static void forwardExternalNames() {
+    var configMaps = backend.client().configMaps().inNamespace("kube-system");
+    ConfigMap cm = configMaps.withName("coredns").get();
+    if (cm == null || cm.getData() == null || !cm.getData().containsKey("Corefile")) {
+      return; // not the harness's node (e.g. rancher/k3s, whose CoreDNS forwards already)
+    }
+    String corefile = cm.getData().get("Corefile");
+    if (!corefile.contains("forward ")) {
+      cm.getData()
+          .put(
+              "Corefile",
+              corefile.replaceFirst(
+                  "(?m)^(\\s*)cache 30", "$1forward . /etc/resolv.conf\n$1cache 30"));
+      configMaps.resource(cm).update();
+    }
   }
 
   @AfterAll
