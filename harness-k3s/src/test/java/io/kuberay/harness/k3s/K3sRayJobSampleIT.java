@@ -43,6 +43,7 @@ class K3sRayJobSampleIT {
   private static final KubeRayVersion VERSION = KubeRayVersion.V1_5_0;
   private static final String SAMPLE = "ray-job.sample.yaml";
   private static final String RAY_246 = "/ray:2.46.0";
+  private static final String NAMESPACE = "ray-job-sample";
 
   /**
    * Ray starting in two pods, then the runtime env (pendulum compiled) on a loaded machine. Under
@@ -175,7 +176,14 @@ class K3sRayJobSampleIT {
   @AfterAll
   static void stop() {
     if (backend != null) {
-      backend.close();
+      try {
+        // With kuberay.k3s.reuse=true (CI) the container is kept, and no other run shares this
+        // one's
+        // configuration (its extra image) to sweep it: do not leave the sample's Ray pods running.
+        backend.client().namespaces().withName(NAMESPACE).delete();
+      } finally {
+        backend.close();
+      }
     }
   }
 
@@ -185,7 +193,7 @@ class K3sRayJobSampleIT {
   @SuppressWarnings("unchecked")
   void sampleCompletes() throws IOException {
     var client = backend.client();
-    String ns = "ray-job-sample";
+    String ns = NAMESPACE;
     client
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
