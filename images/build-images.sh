@@ -18,7 +18,7 @@ export CACHE_DIR=${KUBERAY_IMAGES_CACHE:-$HOME/.cache/kuberay-harness/images}
 export REPO_PREFIX=${KUBERAY_IMAGES_PREFIX:-kuberay-harness}
 
 # target -> final tag, recipe command, versions it depends on, images it embeds.
-declare -A TAG RECIPE VARS DEPS DIRS
+declare -A TAG RECIPE VARS DEPS
 TAG[pause]="$REPO_PREFIX/pause:$PAUSE_VERSION"
 RECIPE[pause]="pause/build.sh"
 VARS[pause]="PAUSE_VERSION"
@@ -35,11 +35,11 @@ TAG[ray]="$REPO_PREFIX/ray:$RAY_VERSION"
 RECIPE[ray]="ray/build.sh"
 VARS[ray]="DEBIAN_SUITE RAY_VERSION"
 
-# images/ray's recipe for another Ray version, plus a compiler (see ray-devel/build.sh).
+# The ray image's rootfs with another Ray version, plus a compiler (see ray-devel/build.sh).
 TAG[ray-2.46]="$REPO_PREFIX/ray:$RAY_LEGACY_VERSION"
 RECIPE[ray-2.46]="ray-devel/build.sh $RAY_LEGACY_VERSION"
-VARS[ray-2.46]="DEBIAN_SUITE RAY_LEGACY_VERSION"
-DIRS[ray-2.46]="ray"   # the recipe it calls: hashed too
+VARS[ray-2.46]="RAY_VERSION RAY_LEGACY_VERSION"
+DEPS[ray-2.46]="ray"   # built from its rootfs
 
 TAG[redis]="$REPO_PREFIX/redis:$DEBIAN_SUITE"
 RECIPE[redis]="redis/build.sh"
@@ -116,13 +116,13 @@ add_target() { local t=$1 d; for d in ${DEPS[$t]:-}; do add_target "$d"; done; w
 for t in "${targets[@]}"; do add_target "$t"; done
 plan=(); for t in "${ORDER[@]}"; do [[ -n ${wanted[$t]:-} ]] && plan+=("$t"); done
 
-# inputs_hash TARGET: recipe dir (+ DIRS) + lib + versions used + Go toolchain +
+# inputs_hash TARGET: recipe dir + lib + versions used + Go toolchain +
 # the hashes of embedded images. Paths are hashed too, so renames count.
 declare -A HASH
 inputs_hash() {
   local t=$1 dir=${RECIPE[$1]%%/*} v d
   {
-    (cd "$IMAGES_DIR" && find lib "$dir" ${DIRS[$t]:-} -type f -print0 | sort -z | xargs -0 sha256sum)
+    (cd "$IMAGES_DIR" && find lib "$dir" -type f -print0 | sort -z | xargs -0 sha256sum)
     for v in ${VARS[$t]}; do echo "$v=${!v}"; done
     echo "recipe=${RECIPE[$t]}"
     go version 2>/dev/null || true
@@ -159,7 +159,7 @@ smoke_test() {
     pause)    docker run --rm "$tag" -v >/dev/null ;;
     operator|operator-legacy) docker run --rm "$tag" --help >/dev/null 2>&1 || docker run --rm "$tag" --help 2>&1 | grep -q -- '-metrics-addr' ;;
     ray)      docker run --rm "$tag" bash -lc 'ray --version && python -c "import ray, ray.serve" && which wget' >/dev/null ;;
-    ray-2.46) docker run --rm "$tag" bash -lc 'ray --version | grep -qF "$0" && python -c "import ray, sysconfig, os; assert os.path.exists(sysconfig.get_paths()[\"include\"] + \"/Python.h\")" && which wget gcc' "$RAY_LEGACY_VERSION" >/dev/null ;;
+    ray-2.46) docker run --rm "$tag" bash -lc 'ray --version | grep -qF "$0" && python -c "import ray, ray.serve, sysconfig, os; assert os.path.exists(sysconfig.get_paths()[\"include\"] + \"/Python.h\")" && python -m pip --version && which wget gcc' "$RAY_LEGACY_VERSION" >/dev/null ;;
     redis)    docker run --rm --entrypoint redis-server "$tag" --version >/dev/null ;;
     coredns)  docker run --rm "$tag" -version >/dev/null ;;
     kube)     docker run --rm --entrypoint /bin/k3s "$tag" kubectl version --client >/dev/null ;;
