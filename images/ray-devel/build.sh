@@ -68,5 +68,11 @@ changes=()
 while IFS= read -r line; do changes+=(--change "$line"); done < <(docker image inspect -f \
   '{{range .Config.Env}}ENV {{.}}{{"\n"}}{{end}}USER {{.Config.User}}{{"\n"}}WORKDIR {{.Config.WorkingDir}}{{"\n"}}CMD {{json .Config.Cmd}}' "$from")
 ((extra_ca)) && changes+=(--change 'ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt')
+# Ray 2.46's dashboard gives each module subprocess 30 s to start; on a loaded
+# 2-core machine MetricsHead misses that, the dashboard stops serving and the
+# head stays not Ready until its liveness probe restarts it (10 min), again and
+# again. The samples pinned to this image cannot set it (they run unchanged),
+# so the image does: 300 s, what the harness's own specs set for Ray 2.52.
+changes+=(--change 'ENV RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT=300')
 log "ray $version: docker import"
 tar -C "$r" --numeric-owner -cf - . | docker import "${changes[@]}" - "$out" >/dev/null

@@ -46,9 +46,9 @@ class K3sRayJobSampleIT {
   private static final String NAMESPACE = "ray-job-sample";
 
   /**
-   * Ray starting in two pods, then the runtime env (pendulum compiled) on a loaded machine. Under
-   * load Ray 2.46's dashboard can miss its 30 s module start-up timeout, and the head is ready only
-   * after its liveness probe restarted it (~10 min).
+   * Ray starting in two pods, then the runtime env (pendulum compiled) on a loaded machine; the
+   * image gives the dashboard's modules 300 s to start (images/ray-devel), a head that still fails
+   * is ready only after its liveness probe restarted it (~10 min).
    */
   private static final Duration WAIT = Duration.ofMinutes(25);
 
