@@ -157,6 +157,11 @@ class RedisCleanupTest {
     delete(client);
     awaitJob(client);
     awaitGone(client);
+    // Events are written beside the finalizer's removal, not before it (client-go's recorder is
+    // asynchronous too): wait for it.
+    Awaitility.await("Warning event ForceDeletedStuckCluster")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !events(client, "ForceDeletedStuckCluster").isEmpty());
     assertThat(events(client, "ForceDeletedStuckCluster"))
         .singleElement()
         .satisfies(
