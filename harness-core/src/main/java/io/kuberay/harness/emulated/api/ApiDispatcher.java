@@ -327,6 +327,12 @@ public final class ApiDispatcher extends Dispatcher {
         }
         MockResponse response = rest.read(api);
         if (ServerTables.wanted(request.getHeader("Accept")) && response.code() == 200) {
+          if (!ServerTables.validIncludeObject(api.queryParam("includeObject"))) {
+            return ApiErrors.status(
+                400,
+                "BadRequest",
+                "unrecognized includeObject value: \"" + api.queryParam("includeObject") + "\"");
+          }
           return asTable(api, response);
         }
         return response;
@@ -346,7 +352,10 @@ public final class ApiDispatcher extends Dispatcher {
             api.group() + "/" + api.version() + "/" + api.plural(), List.of());
     Map<String, Object> table =
         ServerTables.table(
-            body, ServerTables.columns(api.group(), api.plural(), printer), Instant.now());
+            body,
+            ServerTables.columns(api.group(), api.plural(), printer),
+            Instant.now(),
+            api.queryParam("includeObject"));
     return ApiErrors.json(200, table)
         .setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
