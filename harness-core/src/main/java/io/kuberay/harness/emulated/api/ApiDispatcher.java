@@ -40,12 +40,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiDispatcher extends Dispatcher {
 
   private static final ResourceRef RAY_CLUSTERS = new ResourceRef("ray.io", "v1", "rayclusters");
-  private static final List<ResourceRef> DEPENDENT_RESOURCES =
-      List.of(
-          new ResourceRef("", "v1", "pods"),
-          new ResourceRef("", "v1", "services"),
-          RAY_CLUSTERS,
-          new ResourceRef("batch", "v1", "jobs"));
   private static final Map<String, ResourceRef> OWNER_RESOURCES =
       Map.of(
           "RayCluster",
@@ -738,9 +732,18 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  /** The garbage collector's job: objects whose owner is gone are deleted, recursively. */
+  /**
+   * The garbage collector's job: objects of any namespaced kind whose owner is gone are deleted,
+   * recursively — also the autoscaler's ServiceAccount, Role and RoleBinding, Ingresses and
+   * ConfigMaps a controller owns, which used to outlive their RayCluster.
+   */
   private void collectDependents(String namespace, String ownerUid) {
-    for (ResourceRef resource : DEPENDENT_RESOURCES) {
+    List<ResourceRef> resources =
+        discovery.namespacedResources().stream()
+            .map(r -> new ResourceRef(r.group(), r.version(), r.plural()))
+            .distinct()
+            .toList();
+    for (ResourceRef resource : resources) {
       for (ObjectStore.Deletion d :
           store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
         if (d.object().uid() != null) {
