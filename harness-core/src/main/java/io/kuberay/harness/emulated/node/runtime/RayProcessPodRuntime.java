@@ -645,7 +645,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
     Map<String, String> params = new LinkedHashMap<>();
     String command =
         PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
-    for (String word : command.split("\\s+")) {
+    // Split and unquoted as the container's bash would: a quoted value with spaces (a --resources
+    // JSON) is one flag.
+    for (String word : ShellWords.split(command)) {
       if (!word.startsWith("--") || word.equals("--head")) {
         continue;
       }
