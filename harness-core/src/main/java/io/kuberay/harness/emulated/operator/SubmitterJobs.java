@@ -86,7 +86,43 @@ final class SubmitterJobs implements AutoCloseable {
     if (gpus instanceof Number n) {
       s = s.withEntrypointNumGpus(n.doubleValue());
     }
+    Optional<String> resources =
+        Maps.string(job.spec(), "entrypointResources").filter(r -> !r.isBlank());
+    if (resources.isPresent()) {
+      s = s.withEntrypointResources(entrypointResources(resources.get()));
+    }
     return s;
+  }
+
+  /**
+   * {@code entrypointResources}, the JSON object KubeRay passes as {@code ray job submit
+   * --entrypoint-resources}; one that is not an object of numbers fails the submission, as the real
+   * submitter's {@code ray job submit} does.
+   */
+  private static Map<String, Double> entrypointResources(String json) {
+    Object parsed;
+    try {
+      parsed = Json.SERDE.unmarshal(json, Object.class);
+    } catch (RuntimeException e) {
+      parsed = null;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (parsed instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getValue() instanceof Number n)) {
+          parsed = null;
+          break;
+        }
+        out.put(String.valueOf(e.getKey()), n.doubleValue());
+      }
+    }
+    if (!(parsed instanceof Map<?, ?>)) {
+      throw new RayJobsException(
+          "entrypointResources is not a JSON object of resource names to numbers: " + json,
+          400,
+          json);
+    }
+    return out;
   }
 
   Job create(RayJobView job, String jobId, String dashboardUrl, String cluster, String image) {
@@ -179,8 +215,7 @@ final class SubmitterJobs implements AutoCloseable {
           s.setActive(1);
           return s;
         });
-    JobSubmission submission = submission(job, jobId);
-    runner.submit(() -> run(created, pod, submission, job.namespace(), cluster));
+    runner.submit(() -> run(created, pod, job, jobId, job.namespace(), cluster));
     return created;
   }
 
@@ -235,7 +270,8 @@ final class SubmitterJobs implements AutoCloseable {
     return template;
   }
 
-  private void run(Job job, Pod pod, JobSubmission submission, String namespace, String cluster) {
+  private void run(
+      Job job, Pod pod, RayJobView rayJob, String jobId, String namespace, String cluster) {
     Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
     if (dashboard.isEmpty()) {
       complete(
@@ -243,6 +279,8 @@ final class SubmitterJobs implements AutoCloseable {
       return;
     }
     try {
+      // Inside the try: a spec ray job submit refuses fails the submitter like any submit error.
+      JobSubmission submission = submission(rayJob, jobId);
       RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
       try {
         jobs.get(submission.submissionId());
