@@ -67,6 +67,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final PodRuntimes runtimes;
   private final PodFilesystems files;
   private NodeEmulator node;
+  private UncontrolledWorkloads uncontrolled;
   private volatile ApiFront front;
   private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
@@ -131,6 +132,7 @@ public final class EmulatedBackend implements ClusterBackend {
                   backend.runtimes,
                   new EventRecorder(backend.api::create, "kubelet"))
               .start();
+      backend.uncontrolled = new UncontrolledWorkloads(backend.api).start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -341,6 +343,9 @@ public final class EmulatedBackend implements ClusterBackend {
   public void close() {
     if (operators != null) {
       operators.close();
+    }
+    if (uncontrolled != null) {
+      uncontrolled.close();
     }
     if (node != null) {
       node.close();
