@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
@@ -287,7 +288,10 @@ final class SubmitterJobs implements AutoCloseable {
       } catch (RayJobsException notYet) {
         jobs.submit(submission);
       }
-      jobs.followLogs(submission.submissionId(), chunk -> {}, FOLLOW_LIMIT);
+      // The real submitter's container prints the job's logs (ray job logs --follow).
+      String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      jobs.followLogs(
+          submission.submissionId(), chunk -> SubmitterLogs.append(podKey, chunk), FOLLOW_LIMIT);
       complete(job, pod, true, null, null);
     } catch (RuntimeException e) {
       complete(
