@@ -83,6 +83,14 @@ class KubeRaySamplesIT {
             .rayMode(RayMode.REQUIRED)
             .startExactly();
     clients = Clients.require("KubeRaySamplesIT", env.kubeconfig(), dir);
+    // kubectl's first apply downloads the OpenAPI documents with a 10 s TLS handshake limit; on a
+    // loaded machine the first handshake can take longer, so the server is warmed up first.
+    await(
+        "the emulated API server",
+        "serving /openapi/v2 to kubectl",
+        Duration.ofMinutes(2),
+        () -> String.valueOf(clients.kubectl("get", "--raw", "/openapi/v2").exitCode()),
+        "0"::equals);
   }
 
   @AfterAll
