@@ -110,7 +110,8 @@ class KubeRaySamplesIT {
         await(
             "rayjob/rayjob-sample",
             "jobDeploymentStatus Complete or Failed",
-            Duration.ofMinutes(5),
+            // 96 s on a quiet machine; 5 min were not enough once at load 40 (pip runtime env).
+            Duration.ofMinutes(8),
             () ->
                 kubectl(
                     "get",
