@@ -72,8 +72,7 @@ final class RayServiceConditions {
     }
     status.put("conditions", conditions);
     // rayv1.NotRunning is the empty string, and the field is omitempty: not ready, no field
-    // (kubectl
-    // get rayservice shows an empty SERVICE STATUS).
+    // (kubectl get rayservice shows an empty SERVICE STATUS).
     if (isTrue(conditions, "Ready")) {
       status.put("serviceStatus", "Running");
     } else {
