@@ -123,7 +123,8 @@ class KubeRaySamplesIT {
     assertThat(status).startsWith("Complete/SUCCEEDED/");
     assertThat(kubectl("get", "job", "rayjob-sample", "-o", "jsonpath={.status.succeeded}"))
         .isEqualTo("1");
-    // KubeRay's docs read a RayJob's output from its submitter's log.
+    // KubeRay's docs read a RayJob's output from its submitter's log; kubectl finds the pod through
+    // the selector the API server generated for the Job.
     assertThat(kubectl("logs", "job/rayjob-sample"))
         .as("the sample script's output in the submitter's log")
         .contains("test_counter got 5");

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the {@link
@@ -576,14 +577,19 @@ public final class ApiDispatcher extends Dispatcher {
     if (rejected.isPresent()) {
       return rejected.get();
     }
+    Consumer<Map<String, Object>> prepare =
+        "batch".equals(api.group()) && "jobs".equals(api.plural())
+            ? Admission::generateJobSelector
+            : o -> {};
     if (dryRun(api)) {
       // Admitted and defaulted as for real, and not stored.
       metadata.putIfAbsent("uid", UUID.randomUUID().toString());
       metadata.putIfAbsent(
           "creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      prepare.accept(body);
       return ApiErrors.json(201, body);
     }
-    MockResponse response = rest.create(api, body);
+    MockResponse response = rest.create(api, body, prepare);
     if (isCrd(api)) {
       registerCrd(body);
     }

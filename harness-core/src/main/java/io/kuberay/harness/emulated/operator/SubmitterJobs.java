@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -34,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -132,7 +130,6 @@ final class SubmitterJobs implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    String uid = UUID.randomUUID().toString();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
     labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
@@ -154,17 +151,6 @@ final class SubmitterJobs implements AutoCloseable {
             + " --follow "
             + jobId;
     PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
-    Map<String, String> podLabels = new LinkedHashMap<>();
-    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-      podLabels.putAll(template.getMetadata().getLabels());
-    }
-    podLabels.put("job-name", job.name());
-    podLabels.put("batch.kubernetes.io/job-name", job.name());
-    template.setMetadata(
-        new ObjectMetaBuilder(
-                template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
-            .withLabels(podLabels)
-            .build());
     Job spec =
         new JobBuilder()
             .withNewMetadata()
@@ -187,6 +173,9 @@ final class SubmitterJobs implements AutoCloseable {
             .endSpec()
             .build();
     Job created = client.resource(spec).create();
+    // The API server labelled the template with the Job's name and uid, which its selector matches
+    // (kubectl logs job/<rayjob> finds the pod through it).
+    ObjectMeta podTemplate = created.getSpec().getTemplate().getMetadata();
     Pod pod =
         client
             .resource(
@@ -194,8 +183,8 @@ final class SubmitterJobs implements AutoCloseable {
                     .withNewMetadata()
                     .withGenerateName(job.name() + "-")
                     .withNamespace(job.namespace())
-                    .withLabels(withControllerUid(podLabels, uid))
-                    .withAnnotations(spec.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .withLabels(podTemplate.getLabels())
+                    .withAnnotations(podTemplate.getAnnotations())
                     .addToOwnerReferences(
                         new OwnerReferenceBuilder()
                             .withApiVersion("batch/v1")
@@ -206,7 +195,7 @@ final class SubmitterJobs implements AutoCloseable {
                             .withBlockOwnerDeletion(true)
                             .build())
                     .endMetadata()
-                    .withSpec(Json.copy(spec.getSpec().getTemplate().getSpec()))
+                    .withSpec(Json.copy(created.getSpec().getTemplate().getSpec()))
                     .build())
             .create();
     editJobStatus(
@@ -218,13 +207,6 @@ final class SubmitterJobs implements AutoCloseable {
         });
     runner.submit(() -> run(created, pod, job, jobId, job.namespace(), cluster));
     return created;
-  }
-
-  private static Map<String, String> withControllerUid(Map<String, String> labels, String uid) {
-    Map<String, String> all = new LinkedHashMap<>(labels);
-    all.put("controller-uid", uid);
-    all.put("batch.kubernetes.io/controller-uid", uid);
-    return all;
   }
 
   /**
