@@ -151,6 +151,37 @@ class AutoscalingOperatorIT {
     cluster.scaleWorkerGroup("small", 9);
     cluster.awaitWorkerPods("small", 4, WAIT);
     staysAt(cluster, 4); // capped at maxReplicas
+
+    // The garbage collector takes what the cluster owns, its RBAC objects too: a later cluster of
+    // the same name (KubeRay's two autoscaler samples) gets its own, with its own events.
+    cluster.delete();
+    Awaitility.await("the autoscaler's ServiceAccount, Role and RoleBinding in " + ns + " to go")
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        List.of(
+                            String.valueOf(
+                                env.client()
+                                    .serviceAccounts()
+                                    .inNamespace(ns)
+                                    .withName("scaling")
+                                    .get()),
+                            String.valueOf(
+                                env.client()
+                                    .rbac()
+                                    .roles()
+                                    .inNamespace(ns)
+                                    .withName("scaling")
+                                    .get()),
+                            String.valueOf(
+                                env.client()
+                                    .rbac()
+                                    .roleBindings()
+                                    .inNamespace(ns)
+                                    .withName("scaling")
+                                    .get())))
+                    .containsOnly("null"));
   }
 
   /** The group keeps exactly its current pods for a few seconds (several reconciles). */

@@ -16,7 +16,7 @@ class RayJobWithoutRayIT {
 
   @Test
   @DisplayName(
-      "v1.5.0: cluster <job>-xxxxx labelled and owned by the RayJob; with no dashboard the submission fails")
+      "v1.5.0: cluster <job>-xxxxx labelled and owned by the RayJob; with no dashboard the submission fails; delete removes the finalizer")
   @SuppressWarnings("unchecked")
   void objectGraph() {
     try (KubeRayEnvironment env =
@@ -94,6 +94,34 @@ class RayJobWithoutRayIT {
               "if ! ray job status --address http://"
                   + clusterName
                   + "-head-svc.default.svc.cluster.local:8265 ");
+
+      // kubectl delete: the operator removes its finalizer, so the RayJob goes, and its cluster
+      // with it (it used to stay Terminating for ever).
+      env.client()
+          .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+          .inNamespace("default")
+          .withName("sample")
+          .delete();
+      Waits.until(
+          "RayJob default/sample and RayCluster default/" + clusterName,
+          "both deleted (the ray.io/rayjob-finalizer removed)",
+          Duration.ofSeconds(20),
+          () ->
+              String.valueOf(
+                      env.client()
+                          .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+                          .inNamespace("default")
+                          .withName("sample")
+                          .get())
+                  + " / "
+                  + env.client()
+                      .genericKubernetesResources(RayClusterHandle.RAY_CLUSTERS)
+                      .inNamespace("default")
+                      .withName(clusterName)
+                      .get(),
+          s -> s.equals("null / null"),
+          String::valueOf,
+          null);
     }
   }
 }

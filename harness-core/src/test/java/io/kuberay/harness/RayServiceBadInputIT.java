@@ -46,7 +46,8 @@ class RayServiceBadInputIT {
         .hasMessageContaining("broken: DEPLOY_FAILED")
         .hasMessageContaining("module_that_does_not_exist");
     assertThat(service.status().pendingApplications()).containsEntry("broken", "DEPLOY_FAILED");
-    assertThat(service.status().serviceStatus()).isEqualTo("NotRunning");
+    // v1.5.0's NotRunning is "", omitted from the status.
+    assertThat(service.status().raw()).doesNotContainKey("serviceStatus");
     service.delete();
   }
 

@@ -99,7 +99,7 @@ class RayServiceWithoutRayIT {
               s ->
                   version.equals("v1.1.0")
                       ? "WaitForServeDeploymentReady".equals(s.serviceStatus())
-                      : "NotRunning".equals(s.serviceStatus()),
+                      : s.raw().containsKey("conditions") && !s.raw().containsKey("serviceStatus"),
               String::valueOf,
               null);
       assertThat(waiting.numServeEndpoints()).isZero();

@@ -40,6 +40,29 @@ class ServerTablesIT {
       assertThat(services)
           .contains("\"name\":\"Port(s)\"")
           .contains("10001/TCP,8265/TCP,8080/TCP,6379/TCP,8000/TCP");
+
+      // kubectl get --sort-by asks for includeObject=Object and sorts the rows by the objects'
+      // fields: with only their metadata it printed "No resources found" (events by lastTimestamp).
+      String events = get(env, "/api/v1/namespaces/default/events?includeObject=Object");
+      assertThat(events)
+          .contains("\"object\":{\"kind\":\"Event\",\"apiVersion\":\"v1\"")
+          .contains("\"lastTimestamp\"")
+          .doesNotContain("PartialObjectMetadata");
+      assertThat(get(env, "/api/v1/namespaces/default/events"))
+          .contains("\"object\":{\"kind\":\"PartialObjectMetadata\"");
+      assertThat(get(env, "/api/v1/namespaces/default/pods?includeObject=None"))
+          .contains("\"cells\"")
+          .doesNotContain("\"object\"");
+      HttpResponse<String> bad =
+          KubeconfigHttp.send(
+              env,
+              "GET",
+              "/api/v1/namespaces/default/pods?includeObject=All",
+              null,
+              "Accept",
+              TABLE);
+      assertThat(bad.code()).isEqualTo(400);
+      assertThat(bad.body()).contains("unrecognized includeObject value: \\\"All\\\"");
     }
   }
 

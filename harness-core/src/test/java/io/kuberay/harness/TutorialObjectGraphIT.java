@@ -160,6 +160,13 @@ class TutorialObjectGraphIT {
               w ->
                   assertThat(w.name())
                       .matches("raycluster-kuberay-workergroup-worker-[a-z0-9]{5}"));
+      // v1.5.0 names the created worker (v1.1.0's event has an empty name).
+      String worker = cluster.workerPods().get(0).name();
+      assertThat(
+              env.client().v1().events().inNamespace("default").list().getItems().stream()
+                  .filter(e -> "CreatedWorkerPod".equals(e.getReason()))
+                  .map(e -> e.getMessage()))
+          .containsExactly("Created worker Pod default/" + worker);
       Service svc = cluster.headService();
       assertThat(svc.getSpec().getClusterIP()).isEqualTo("None");
       assertThat(svc.getSpec().getPublishNotReadyAddresses()).isTrue();

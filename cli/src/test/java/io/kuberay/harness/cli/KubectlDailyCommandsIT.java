@@ -120,6 +120,9 @@ class KubectlDailyCommandsIT {
         .contains("OBJECT")
         .contains("MESSAGE");
     assertThat(events).contains("raycluster/raycluster-kuberay");
+    // The troubleshooting guides' form: --sort-by needs the whole objects in the server's Table.
+    String sorted = ok(clients.kubectl("get", "events", "--sort-by=.lastTimestamp")).stdout();
+    assertThat(sorted).contains("LAST SEEN").contains("raycluster/raycluster-kuberay");
     try (Clients.Streaming watch = clients.stream(List.of("get", "events", "--watch"), Map.of())) {
       assertThat(watch.awaitLine(l -> l.contains("pod/" + headPod))).as(watch.output()).isNotNull();
       // A new event arrives on the open watch.

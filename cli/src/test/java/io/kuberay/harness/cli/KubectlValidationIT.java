@@ -227,7 +227,7 @@ class KubectlValidationIT {
   }
 
   /** Where tools/fetch-kuberay-samples.sh puts KubeRay's samples, one directory per release. */
-  private static Path fetchedSamples() {
+  static Path fetchedSamples() {
     String explicit = System.getenv("KUBERAY_HARNESS_SAMPLES");
     if (explicit != null && !explicit.isBlank()) {
       return Path.of(explicit);

@@ -69,6 +69,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final PodFilesystems files;
   private NodeEmulator node;
   private JobController jobs;
+  private UncontrolledWorkloads uncontrolled;
   private volatile ApiFront front;
   private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
@@ -150,6 +151,7 @@ public final class EmulatedBackend implements ClusterBackend {
                   backend.runtimes,
                   new EventRecorder(backend.api::create, "kubelet"))
               .start();
+      backend.uncontrolled = new UncontrolledWorkloads(backend.api).start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -363,6 +365,9 @@ public final class EmulatedBackend implements ClusterBackend {
     }
     if (jobs != null) {
       jobs.close();
+    }
+    if (uncontrolled != null) {
+      uncontrolled.close();
     }
     if (node != null) {
       node.close();

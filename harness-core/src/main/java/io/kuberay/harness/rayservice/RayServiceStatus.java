@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * A RayService's {@code status} as the operator wrote it: {@code serviceStatus} (v1.1.0:
- * WaitForServeDeploymentReady, Restarting, Running, FailedTo...; v1.5.0+: Running or NotRunning),
- * the {@code Ready} condition (v1.5.0+), the active and pending clusters with their applications,
- * and {@code numServeEndpoints}.
+ * WaitForServeDeploymentReady, Restarting, Running, FailedTo...; v1.5.0+: Running, or absent
+ * (KubeRay's NotRunning is the empty string) read as ""), the {@code Ready} condition (v1.5.0+),
+ * the active and pending clusters with their applications, and {@code numServeEndpoints}.
  *
  * @param raw the status object as stored
  */

@@ -108,6 +108,39 @@ final class Admission {
         spec.containsKey("podFailurePolicy") ? "Failed" : "TerminatingOrFailed");
   }
 
+  /**
+   * The Job strategy's PrepareForCreate (generateSelector, Kubernetes 1.31): unless {@code
+   * spec.manualSelector} is true, the pod template is labelled with the Job's name and new uid
+   * (legacy and {@code batch.kubernetes.io/} keys, a label already set is kept) and the selector
+   * matches the uid. kubectl finds a Job's pods through it ({@code kubectl logs job/<name>}); a Job
+   * without a selector would select every pod of its namespace.
+   */
+  static void generateJobSelector(Map<String, Object> job) {
+    if (!(job.get("spec") instanceof Map<?, ?>)
+        || Boolean.TRUE.equals(Maps.map(job.get("spec")).get("manualSelector"))) {
+      return;
+    }
+    Map<String, Object> spec = Maps.map(job.get("spec"));
+    Map<String, Object> metadata = Maps.map(job.get("metadata"));
+    String name = String.valueOf(metadata.get("name"));
+    String uid = String.valueOf(metadata.get("uid"));
+    Map<String, Object> template = Maps.map(spec.get("template"));
+    spec.put("template", template);
+    Map<String, Object> templateMeta = Maps.map(template.get("metadata"));
+    template.put("metadata", templateMeta);
+    Map<String, Object> labels = Maps.map(templateMeta.get("labels"));
+    templateMeta.put("labels", labels);
+    labels.putIfAbsent("job-name", name);
+    labels.putIfAbsent("batch.kubernetes.io/job-name", name);
+    labels.putIfAbsent("controller-uid", uid);
+    labels.putIfAbsent("batch.kubernetes.io/controller-uid", uid);
+    Map<String, Object> selector = Maps.map(spec.get("selector"));
+    spec.put("selector", selector);
+    Map<String, Object> matchLabels = Maps.map(selector.get("matchLabels"));
+    selector.put("matchLabels", matchLabels);
+    matchLabels.putIfAbsent("batch.kubernetes.io/controller-uid", uid);
+  }
+
   static boolean isWorkload(String group, String kind) {
     return ("apps".equals(group)
             && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind))

@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The emulated API server's front door. {@link StoreRequests} serves the REST verbs from the {@link
@@ -40,12 +41,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ApiDispatcher extends Dispatcher {
 
   private static final ResourceRef RAY_CLUSTERS = new ResourceRef("ray.io", "v1", "rayclusters");
-  private static final List<ResourceRef> DEPENDENT_RESOURCES =
-      List.of(
-          new ResourceRef("", "v1", "pods"),
-          new ResourceRef("", "v1", "services"),
-          RAY_CLUSTERS,
-          new ResourceRef("batch", "v1", "jobs"));
   private static final Map<String, ResourceRef> OWNER_RESOURCES =
       Map.of(
           "RayCluster",
@@ -327,6 +322,12 @@ public final class ApiDispatcher extends Dispatcher {
         }
         MockResponse response = rest.read(api);
         if (ServerTables.wanted(request.getHeader("Accept")) && response.code() == 200) {
+          if (!ServerTables.validIncludeObject(api.queryParam("includeObject"))) {
+            return ApiErrors.status(
+                400,
+                "BadRequest",
+                "unrecognized includeObject value: \"" + api.queryParam("includeObject") + "\"");
+          }
           return asTable(api, response);
         }
         return response;
@@ -346,7 +347,10 @@ public final class ApiDispatcher extends Dispatcher {
             api.group() + "/" + api.version() + "/" + api.plural(), List.of());
     Map<String, Object> table =
         ServerTables.table(
-            body, ServerTables.columns(api.group(), api.plural(), printer), Instant.now());
+            body,
+            ServerTables.columns(api.group(), api.plural(), printer),
+            Instant.now(),
+            api.queryParam("includeObject"));
     return ApiErrors.json(200, table)
         .setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io");
   }
@@ -573,14 +577,19 @@ public final class ApiDispatcher extends Dispatcher {
     if (rejected.isPresent()) {
       return rejected.get();
     }
+    Consumer<Map<String, Object>> prepare =
+        "batch".equals(api.group()) && "jobs".equals(api.plural())
+            ? Admission::generateJobSelector
+            : o -> {};
     if (dryRun(api)) {
       // Admitted and defaulted as for real, and not stored.
       metadata.putIfAbsent("uid", UUID.randomUUID().toString());
       metadata.putIfAbsent(
           "creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+      prepare.accept(body);
       return ApiErrors.json(201, body);
     }
-    MockResponse response = rest.create(api, body);
+    MockResponse response = rest.create(api, body, prepare);
     if (isCrd(api)) {
       registerCrd(body);
     }
@@ -749,9 +758,18 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  /** The garbage collector's job: objects whose owner is gone are deleted, recursively. */
+  /**
+   * The garbage collector's job: objects of any namespaced kind whose owner is gone are deleted,
+   * recursively — also the autoscaler's ServiceAccount, Role and RoleBinding, Ingresses and
+   * ConfigMaps a controller owns, which used to outlive their RayCluster.
+   */
   private void collectDependents(String namespace, String ownerUid) {
-    for (ResourceRef resource : DEPENDENT_RESOURCES) {
+    List<ResourceRef> resources =
+        discovery.namespacedResources().stream()
+            .map(r -> new ResourceRef(r.group(), r.version(), r.plural()))
+            .distinct()
+            .toList();
+    for (ResourceRef resource : resources) {
       for (ObjectStore.Deletion d :
           store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
         if (d.object().uid() != null) {

@@ -28,17 +28,35 @@ final class ServerTables {
       int priority,
       BiFunction<Map<String, Object>, Instant, Object> value) {}
 
+  private static final List<String> INCLUDE_OBJECT = List.of("None", "Metadata", "Object");
+
   private ServerTables() {}
 
   static boolean wanted(String accept) {
     return accept != null && accept.contains("as=Table");
   }
 
-  static Map<String, Object> table(Map<String, Object> body, List<Column> columns, Instant now) {
-    List<Object> items =
-        String.valueOf(body.get("kind")).endsWith("List")
-            ? Maps.list(body.get("items"))
-            : List.of(body);
+  /**
+   * Whether {@code includeObject} is one the API server accepts: {@code None}, {@code Metadata}
+   * (the default) or {@code Object}.
+   */
+  static boolean validIncludeObject(String includeObject) {
+    return includeObject == null
+        || includeObject.isEmpty()
+        || INCLUDE_OBJECT.contains(includeObject);
+  }
+
+  /**
+   * The Table of {@code body}. Each row carries what {@code includeObject} asks for, as the API
+   * server's {@code transformResponseObject} does: the whole object with its kind and apiVersion
+   * ({@code Object}, which {@code kubectl get --sort-by} needs to sort by any field), its metadata
+   * as PartialObjectMetadata ({@code Metadata}, the default), or nothing ({@code None}).
+   */
+  static Map<String, Object> table(
+      Map<String, Object> body, List<Column> columns, Instant now, String includeObject) {
+    String kind = String.valueOf(body.get("kind"));
+    boolean list = kind.endsWith("List");
+    List<Object> items = list ? Maps.list(body.get("items")) : List.of(body);
     List<Object> definitions = new ArrayList<>();
     for (Column c : columns) {
       Map<String, Object> d = new LinkedHashMap<>();
@@ -57,11 +75,22 @@ final class ServerTables {
         Object v = c.value().apply(object, now);
         cells.add(v == null ? "<none>" : v);
       }
-      Map<String, Object> partial = new LinkedHashMap<>();
-      partial.put("kind", "PartialObjectMetadata");
-      partial.put("apiVersion", "meta.k8s.io/v1");
-      partial.put("metadata", Maps.map(object.get("metadata")));
-      rows.add(Map.of("cells", cells, "object", partial));
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("cells", cells);
+      if ("Object".equals(includeObject)) {
+        Map<String, Object> whole = new LinkedHashMap<>();
+        whole.put("kind", list ? kind.substring(0, kind.length() - "List".length()) : kind);
+        whole.put("apiVersion", body.get("apiVersion"));
+        object.forEach(whole::putIfAbsent);
+        row.put("object", whole);
+      } else if (!"None".equals(includeObject)) {
+        Map<String, Object> partial = new LinkedHashMap<>();
+        partial.put("kind", "PartialObjectMetadata");
+        partial.put("apiVersion", "meta.k8s.io/v1");
+        partial.put("metadata", Maps.map(object.get("metadata")));
+        row.put("object", partial);
+      }
+      rows.add(row);
     }
     Map<String, Object> table = new LinkedHashMap<>();
     table.put("kind", "Table");

@@ -11,6 +11,7 @@ import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Serves the plain REST verbs on stored objects the way the API server does — get, list, watch,
@@ -68,9 +69,14 @@ final class StoreRequests {
     return new MockResponse().withWebSocketUpgrade(new WatchSocket(watch));
   }
 
-  MockResponse create(ApiPath api, Map<String, Object> body) {
+  /**
+   * @param prepare the resource's preparation for create, run once the object has its uid (see
+   *     {@link ObjectStore#create(ResourceRef, Map, Consumer)})
+   */
+  MockResponse create(
+      ApiPath api, Map<String, Object> body, Consumer<Map<String, Object>> prepare) {
     requireKindAndVersion(body);
-    return json(201, store.create(api.resource(), body).json());
+    return json(201, store.create(api.resource(), body, prepare).json());
   }
 
   /** PUT of an object or of its status; either must carry the current resourceVersion, if any. */

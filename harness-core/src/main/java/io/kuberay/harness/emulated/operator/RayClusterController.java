@@ -276,13 +276,16 @@ public final class RayClusterController implements AutoCloseable {
                   + ", ");
           throw e;
         }
-        // The real operator names the pod from the object before creation, so the name is empty:
-        // kept as is.
+        // v1.1.0 names the pod from the object it built (generateName only, so the name is
+        // empty); later releases from the created copy, which holds the name the server gave.
         events.normal(
             resource,
             flavor.eventReason("CreatedWorkerPod"),
             flavor.modernEvents()
-                ? "Created worker Pod " + cluster.namespace() + "/"
+                ? "Created worker Pod "
+                    + cluster.namespace()
+                    + "/"
+                    + created.getMetadata().getName()
                 : "Created worker pod ");
         workers.add(created);
       }

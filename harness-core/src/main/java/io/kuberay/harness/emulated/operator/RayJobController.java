@@ -43,6 +43,13 @@ public final class RayJobController implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
+  /** KubeRay's {@code RayJobStopJobFinalizer}. */
+  static final String FINALIZER = "ray.io/rayjob-finalizer";
+
+  /** {@code rayv1.IsJobTerminal}: the Ray job statuses that no longer change. */
+  private static final List<String> TERMINAL_JOB_STATUSES =
+      List.of("SUCCEEDED", "FAILED", "STOPPED");
+
   private final KubernetesClient client;
   private final OperatorFlavor flavor;
   private final EventRecorder events;
@@ -100,7 +107,11 @@ public final class RayJobController implements AutoCloseable {
             .inNamespace(ObjectKeys.namespace(key))
             .withName(ObjectKeys.name(key))
             .get();
-    if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
+    if (resource == null) {
+      return;
+    }
+    if (resource.getMetadata().getDeletionTimestamp() != null) {
+      deleting(new RayJobView(resource));
       return;
     }
     RayJobView job = new RayJobView(resource);
@@ -120,6 +131,52 @@ public final class RayJobController implements AutoCloseable {
     }
   }
 
+  /**
+   * A RayJob marked for deletion: its Ray job is stopped unless it has ended, and the finalizer
+   * goes whether the stop succeeded or not (all releases' {@code Reconcile}), so that {@code
+   * kubectl delete} finishes and the garbage collector takes the cluster and submitter.
+   */
+  private void deleting(RayJobView job) {
+    List<String> finalizers = job.resource().getMetadata().getFinalizers();
+    if (finalizers == null || !finalizers.contains(FINALIZER)) {
+      return;
+    }
+    Object jobStatus = job.status().get("jobStatus");
+    Object jobId = job.status().get("jobId");
+    if (!TERMINAL_JOB_STATUSES.contains(String.valueOf(jobStatus)) && jobId != null) {
+      String clusterName = String.valueOf(job.status().get("rayClusterName"));
+      dashboards
+          .dashboard(job.namespace(), clusterName)
+          .ifPresent(
+              dashboard -> {
+                try {
+                  RayJobsClient.connect(dashboard).stop(String.valueOf(jobId));
+                } catch (RayJobsException e) {
+                  // The real operator logs "Failed to stop job for RayJob" and goes on.
+                }
+              });
+    }
+    try {
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+          .inNamespace(job.namespace())
+          .withName(job.name())
+          .edit(
+              r -> {
+                List<String> kept = new ArrayList<>(r.getMetadata().getFinalizers());
+                kept.remove(FINALIZER);
+                r.getMetadata().setFinalizers(kept);
+                return r;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        loop.enqueueAfter(ObjectKeys.of(job.resource()), Duration.ofMillis(20));
+      } else if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
   private void initialize(RayJobView job, Map<String, Object> status) {
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
@@ -132,8 +189,8 @@ public final class RayJobController implements AutoCloseable {
                       r.getMetadata().getFinalizers() == null
                           ? List.of()
                           : r.getMetadata().getFinalizers());
-              if (!finalizers.contains("ray.io/rayjob-finalizer")) {
-                finalizers.add("ray.io/rayjob-finalizer");
+              if (!finalizers.contains(FINALIZER)) {
+                finalizers.add(FINALIZER);
               }
               r.getMetadata().setFinalizers(finalizers);
               return r;

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -21,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
@@ -33,7 +33,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -86,7 +85,43 @@ final class SubmitterJobs implements AutoCloseable {
     if (gpus instanceof Number n) {
       s = s.withEntrypointNumGpus(n.doubleValue());
     }
+    Optional<String> resources =
+        Maps.string(job.spec(), "entrypointResources").filter(r -> !r.isBlank());
+    if (resources.isPresent()) {
+      s = s.withEntrypointResources(entrypointResources(resources.get()));
+    }
     return s;
+  }
+
+  /**
+   * {@code entrypointResources}, the JSON object KubeRay passes as {@code ray job submit
+   * --entrypoint-resources}; one that is not an object of numbers fails the submission, as the real
+   * submitter's {@code ray job submit} does.
+   */
+  private static Map<String, Double> entrypointResources(String json) {
+    Object parsed;
+    try {
+      parsed = Json.SERDE.unmarshal(json, Object.class);
+    } catch (RuntimeException e) {
+      parsed = null;
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (parsed instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getValue() instanceof Number n)) {
+          parsed = null;
+          break;
+        }
+        out.put(String.valueOf(e.getKey()), n.doubleValue());
+      }
+    }
+    if (!(parsed instanceof Map<?, ?>)) {
+      throw new RayJobsException(
+          "entrypointResources is not a JSON object of resource names to numbers: " + json,
+          400,
+          json);
+    }
+    return out;
   }
 
   Job create(RayJobView job, String jobId, String dashboardUrl, String cluster, String image) {
@@ -95,7 +130,6 @@ final class SubmitterJobs implements AutoCloseable {
     if (existing != null) {
       return existing;
     }
-    String uid = UUID.randomUUID().toString();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
     labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
@@ -117,17 +151,6 @@ final class SubmitterJobs implements AutoCloseable {
             + " --follow "
             + jobId;
     PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
-    Map<String, String> podLabels = new LinkedHashMap<>();
-    if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
-      podLabels.putAll(template.getMetadata().getLabels());
-    }
-    podLabels.put("job-name", job.name());
-    podLabels.put("batch.kubernetes.io/job-name", job.name());
-    template.setMetadata(
-        new ObjectMetaBuilder(
-                template.getMetadata() == null ? new ObjectMeta() : template.getMetadata())
-            .withLabels(podLabels)
-            .build());
     Job spec =
         new JobBuilder()
             .withNewMetadata()
@@ -150,6 +173,9 @@ final class SubmitterJobs implements AutoCloseable {
             .endSpec()
             .build();
     Job created = client.resource(spec).create();
+    // The API server labelled the template with the Job's name and uid, which its selector matches
+    // (kubectl logs job/<rayjob> finds the pod through it).
+    ObjectMeta podTemplate = created.getSpec().getTemplate().getMetadata();
     Pod pod =
         client
             .resource(
@@ -157,8 +183,8 @@ final class SubmitterJobs implements AutoCloseable {
                     .withNewMetadata()
                     .withGenerateName(job.name() + "-")
                     .withNamespace(job.namespace())
-                    .withLabels(withControllerUid(podLabels, uid))
-                    .withAnnotations(spec.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .withLabels(podTemplate.getLabels())
+                    .withAnnotations(podTemplate.getAnnotations())
                     .addToOwnerReferences(
                         new OwnerReferenceBuilder()
                             .withApiVersion("batch/v1")
@@ -169,7 +195,7 @@ final class SubmitterJobs implements AutoCloseable {
                             .withBlockOwnerDeletion(true)
                             .build())
                     .endMetadata()
-                    .withSpec(Json.copy(spec.getSpec().getTemplate().getSpec()))
+                    .withSpec(Json.copy(created.getSpec().getTemplate().getSpec()))
                     .build())
             .create();
     editJobStatus(
@@ -179,16 +205,8 @@ final class SubmitterJobs implements AutoCloseable {
           s.setActive(1);
           return s;
         });
-    JobSubmission submission = submission(job, jobId);
-    runner.submit(() -> run(created, pod, submission, job.namespace(), cluster));
+    runner.submit(() -> run(created, pod, job, jobId, job.namespace(), cluster));
     return created;
-  }
-
-  private static Map<String, String> withControllerUid(Map<String, String> labels, String uid) {
-    Map<String, String> all = new LinkedHashMap<>(labels);
-    all.put("controller-uid", uid);
-    all.put("batch.kubernetes.io/controller-uid", uid);
-    return all;
   }
 
   /**
@@ -235,7 +253,8 @@ final class SubmitterJobs implements AutoCloseable {
     return template;
   }
 
-  private void run(Job job, Pod pod, JobSubmission submission, String namespace, String cluster) {
+  private void run(
+      Job job, Pod pod, RayJobView rayJob, String jobId, String namespace, String cluster) {
     Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
     if (dashboard.isEmpty()) {
       complete(
@@ -243,13 +262,18 @@ final class SubmitterJobs implements AutoCloseable {
       return;
     }
     try {
+      // Inside the try: a spec ray job submit refuses fails the submitter like any submit error.
+      JobSubmission submission = submission(rayJob, jobId);
       RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
       try {
         jobs.get(submission.submissionId());
       } catch (RayJobsException notYet) {
         jobs.submit(submission);
       }
-      jobs.followLogs(submission.submissionId(), chunk -> {}, FOLLOW_LIMIT);
+      // The real submitter's container prints the job's logs (ray job logs --follow).
+      String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+      jobs.followLogs(
+          submission.submissionId(), chunk -> SubmitterLogs.append(podKey, chunk), FOLLOW_LIMIT);
       complete(job, pod, true, null, null);
     } catch (RuntimeException e) {
       complete(

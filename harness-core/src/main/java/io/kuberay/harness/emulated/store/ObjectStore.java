@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -86,6 +87,16 @@ public final class ObjectStore {
    * resourceVersion, generation).
    */
   public StoredObject create(ResourceRef resource, Map<String, Object> object) {
+    return create(resource, object, o -> {});
+  }
+
+  /**
+   * As {@link #create(ResourceRef, Map)}, with the resource's preparation for create (a registry
+   * strategy's PrepareForCreate) applied once uid and creationTimestamp are assigned, as the API
+   * server runs it: a Job's generated selector names its new uid.
+   */
+  public StoredObject create(
+      ResourceRef resource, Map<String, Object> object, Consumer<Map<String, Object>> prepare) {
     List<StoreWatch> touched;
     StoredObject stored;
     synchronized (this) {
@@ -108,6 +119,7 @@ public final class ObjectStore {
       if (tracksGeneration(resource)) {
         metadata.put("generation", 1);
       }
+      prepare.accept(object);
       stored = StoredObject.of(object);
       t.objects.put(key, stored);
       touched = t.publish(new Change(revision, null, stored));

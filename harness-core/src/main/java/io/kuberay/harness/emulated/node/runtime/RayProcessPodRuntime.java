@@ -44,6 +44,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -437,6 +438,30 @@ public final class RayProcessPodRuntime implements PodRuntime {
             NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
         try {
           node.awaitReady(READY_WAIT);
+        } catch (RuntimeException e) {
+          if (node.isAlive() || closed || nodes.get(key) != node) {
+            throw e;
+          }
+          // ray start exited before it was ready (a bad flag, a missing file): the kubelet
+          // restarts the container after a back-off that doubles from 10 s up to 5 min, counting
+          // restarts, where this used to leave the pod in CrashLoopBackOff for ever.
+          lifecycle.exited(node.exitCode().orElse(-1), "Error");
+          lifecycle.warning(
+              "BackOff",
+              "Back-off restarting failed container "
+                  + pod.getSpec().getContainers().get(0).getName()
+                  + " in pod "
+                  + pod.getMetadata().getName()
+                  + "_"
+                  + pod.getMetadata().getNamespace()
+                  + "("
+                  + pod.getMetadata().getUid()
+                  + ")");
+          if (!backOff(restarts, () -> closed || nodes.get(key) != node)) {
+            return;
+          }
+          restarts++;
+          continue;
         } finally {
           if (counted) {
             counted = false;
@@ -469,6 +494,27 @@ public final class RayProcessPodRuntime implements PodRuntime {
         started();
       }
     }
+  }
+
+  /**
+   * Waits the kubelet's crash back-off before restart number {@code restarts + 1}: 10 s, doubled
+   * each time, at most 5 min. False when the pod went meanwhile.
+   */
+  private static boolean backOff(int restarts, BooleanSupplier gone) {
+    long delayMs = Math.min(300_000L, 10_000L << Math.min(restarts, 5));
+    long deadline = System.nanoTime() + delayMs * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (gone.getAsBoolean()) {
+        return false;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return !gone.getAsBoolean();
   }
 
   /** Ray's GCS keeps its state in an external Redis when the head has {@code RAY_REDIS_ADDRESS}. */
@@ -640,7 +686,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
     Map<String, String> params = new LinkedHashMap<>();
     String command =
         PodEnvironment.of(pod, null, Map.of()).getOrDefault("KUBERAY_GEN_RAY_START_CMD", "");
-    for (String word : command.split("\\s+")) {
+    // Split and unquoted as the container's bash would: a quoted value with spaces (a --resources
+    // JSON) is one flag.
+    for (String word : ShellWords.split(command)) {
       if (!word.startsWith("--") || word.equals("--head")) {
         continue;
       }

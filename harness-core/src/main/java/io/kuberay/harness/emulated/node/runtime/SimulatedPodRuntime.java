@@ -5,6 +5,7 @@ import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
+import io.kuberay.harness.emulated.support.SubmitterLogs;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class SimulatedPodRuntime implements PodRuntime {
   public void stop(String namespace, String name) {
     execs.stop(namespace, name);
     files.remove(namespace, name);
+    SubmitterLogs.remove(namespace + "/" + name);
   }
 
   @Override
@@ -56,7 +58,8 @@ public final class SimulatedPodRuntime implements PodRuntime {
 
   @Override
   public String logs(Pod pod, String container) {
-    return "";
+    // A RayJob's emulated submitter prints what it follows; other simulated pods print nothing.
+    return SubmitterLogs.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * v1.5.0+'s {@code calculateConditions}: {@code Ready} from the number of serve endpoints, {@code
  * UpgradeInProgress} from which clusters exist, and {@code serviceStatus} Running exactly when
- * Ready is True (NotRunning otherwise).
+ * Ready is True (otherwise absent: KubeRay's {@code NotRunning} is the empty string).
  */
 final class RayServiceConditions {
 
@@ -71,7 +71,13 @@ final class RayServiceConditions {
       }
     }
     status.put("conditions", conditions);
-    status.put("serviceStatus", isTrue(conditions, "Ready") ? "Running" : "NotRunning");
+    // rayv1.NotRunning is the empty string, and the field is omitempty: not ready, no field
+    // (kubectl get rayservice shows an empty SERVICE STATUS).
+    if (isTrue(conditions, "Ready")) {
+      status.put("serviceStatus", "Running");
+    } else {
+      status.remove("serviceStatus");
+    }
   }
 
   /** v1.7.0: a spec that fails validation makes Ready False with reason ValidationFailed. */
