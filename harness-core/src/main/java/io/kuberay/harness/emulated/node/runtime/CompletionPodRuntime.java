@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -45,7 +44,6 @@ final class CompletionPodRuntime implements PodRuntime {
 
   private static final Logger logger = LoggerFactory.getLogger(CompletionPodRuntime.class);
   private static final String REDIS_ADDRESS_ENV = "RAY_REDIS_ADDRESS";
-  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(10);
 
   private final PodFilesystems files;
   private final Path logDir;
@@ -175,8 +173,10 @@ final class CompletionPodRuntime implements PodRuntime {
         return;
       }
       lifecycle.exited(exit, reason);
+      if (!CrashBackOff.await(restarts, () -> closed || cancelled.contains(key))) {
+        return;
+      }
       restarts++;
-      sleep(RESTART_BACKOFF.multipliedBy(Math.min(restarts, 30)));
     }
   }
 
@@ -269,14 +269,6 @@ final class CompletionPodRuntime implements PodRuntime {
   private Path logFile(Pod pod) {
     return logDir.resolve(
         pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
-  }
-
-  private static void sleep(Duration d) {
-    try {
-      TimeUnit.MILLISECONDS.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   @Override

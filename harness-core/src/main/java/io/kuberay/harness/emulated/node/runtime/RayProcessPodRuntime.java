@@ -44,7 +44,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -457,7 +456,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
                   + "("
                   + pod.getMetadata().getUid()
                   + ")");
-          if (!backOff(restarts, () -> closed || nodes.get(key) != node)) {
+          if (!CrashBackOff.await(restarts, () -> closed || nodes.get(key) != node)) {
             return;
           }
           restarts++;
@@ -494,27 +493,6 @@ public final class RayProcessPodRuntime implements PodRuntime {
         started();
       }
     }
-  }
-
-  /**
-   * Waits the kubelet's crash back-off before restart number {@code restarts + 1}: 10 s, doubled
-   * each time, at most 5 min. False when the pod went meanwhile.
-   */
-  private static boolean backOff(int restarts, BooleanSupplier gone) {
-    long delayMs = Math.min(300_000L, 10_000L << Math.min(restarts, 5));
-    long deadline = System.nanoTime() + delayMs * 1_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (gone.getAsBoolean()) {
-        return false;
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return !gone.getAsBoolean();
   }
 
   /** Ray's GCS keeps its state in an external Redis when the head has {@code RAY_REDIS_ADDRESS}. */
