@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -29,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * KubeRay v1.5.0's own {@code ray-job.sample.yaml}, unchanged, on k3s: the release's sample (from
@@ -102,39 +100,12 @@ class K3sRayJobSampleIT {
     System.setProperty(
         K3sImages.LOAD, before == null || before.isBlank() ? ray246 : before + "," + ray246);
     try {
-      OfflineTestcontainers.configure();
-      var docker = DockerClientFactory.instance().client();
-      K3sImages images =
-          K3sImages.resolve(
-              settings,
-              name -> {
-                try {
-                  docker.inspectImageCmd(name).exec();
-                  return true;
-                } catch (RuntimeException e) {
-                  return false;
-                }
-              });
-      List<String> missing =
-          images.all().stream()
-              .filter(
-                  name -> {
-                    try {
-                      docker.inspectImageCmd(name).exec();
-                      return false;
-                    } catch (RuntimeException e) {
-                      return true;
-                    }
-                  })
-              .toList();
-      K3sTestConditions.require(
-          missing.isEmpty(),
-          () ->
-              "k3s ray-job sample test skipped: images missing from the local Docker engine: "
-                  + missing
-                  + " (build them with images/build-images.sh; "
-                  + ray246
-                  + " with images/build-images.sh ray-2.46)");
+      K3sTestConditions.requireLocalImages(
+          settings,
+          "k3s ray-job sample test",
+          "build them with images/build-images.sh; "
+              + ray246
+              + " with images/build-images.sh ray-2.46");
       backend = K3sBackend.start(settings, workDir);
     } finally {
       if (before == null) {

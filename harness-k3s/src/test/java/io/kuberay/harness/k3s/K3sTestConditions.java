@@ -2,15 +2,19 @@ package io.kuberay.harness.k3s;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.kuberay.harness.EnvironmentSettings;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.settings.Setting;
 import io.kuberay.harness.settings.SettingsReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assertions;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * When the k3s test classes may run: they skip, saying exactly why, when Docker, the images or the
@@ -59,5 +63,34 @@ final class K3sTestConditions {
     Optional<String> docker =
         DockerPreflight.problem(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
     require(docker.isEmpty(), () -> what + " skipped: " + docker.orElse(""));
+  }
+
+  /**
+   * Skips (or fails when required) unless every image the settings' k3s environment needs is in the
+   * local Docker engine; {@code what} names the test and {@code howToBuild} the fix.
+   */
+  static void requireLocalImages(EnvironmentSettings settings, String what, String howToBuild) {
+    OfflineTestcontainers.configure();
+    var docker = DockerClientFactory.instance().client();
+    Predicate<String> present =
+        name -> {
+          try {
+            docker.inspectImageCmd(name).exec();
+            return true;
+          } catch (RuntimeException e) {
+            return false;
+          }
+        };
+    List<String> missing =
+        K3sImages.resolve(settings, present).all().stream().filter(present.negate()).toList();
+    require(
+        missing.isEmpty(),
+        () ->
+            what
+                + " skipped: images missing from the local Docker engine: "
+                + missing
+                + " ("
+                + howToBuild
+                + ")");
   }
 }

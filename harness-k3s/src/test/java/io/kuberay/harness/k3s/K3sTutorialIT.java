@@ -34,7 +34,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.testcontainers.DockerClientFactory;
 
 /**
  * The KubeRay quick-start on real k3s: install the v1.5.0 operator from release data, install the
@@ -72,37 +71,8 @@ class K3sTutorialIT {
             .withManifestsDir(Optional.of(manifests))
             .withRayMode(RayMode.OFF)
             .withExternalOverrides();
-    OfflineTestcontainers.configure();
-    var dockerClient = DockerClientFactory.instance().client();
-    K3sImages images =
-        K3sImages.resolve(
-            settings,
-            name -> {
-              try {
-                dockerClient.inspectImageCmd(name).exec();
-                return true;
-              } catch (RuntimeException e) {
-                return false;
-              }
-            });
-    List<String> missing =
-        images.all().stream()
-            .filter(
-                name -> {
-                  try {
-                    dockerClient.inspectImageCmd(name).exec();
-                    return false;
-                  } catch (RuntimeException e) {
-                    return true;
-                  }
-                })
-            .toList();
-    K3sTestConditions.require(
-        missing.isEmpty(),
-        () ->
-            "k3s tutorial test skipped: images missing from the local Docker engine: "
-                + missing
-                + " (build them with images/build-images.sh)");
+    K3sTestConditions.requireLocalImages(
+        settings, "k3s tutorial test", "build them with images/build-images.sh");
     backend = K3sBackend.start(settings, workDir);
     installation =
         backend.installKubeRay(
