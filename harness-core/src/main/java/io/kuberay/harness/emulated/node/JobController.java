@@ -38,7 +38,7 @@ import java.util.Optional;
  * activeDeadlineSeconds} enforced; the terminal conditions written as 1.31 writes them ({@code
  * SuccessCriteriaMet} then {@code Complete}, both {@code CompletionsReached}; {@code FailureTarget}
  * then {@code Failed}), with the controller's events. The pods run on the emulated node to
- * completion ({@link CompletionPodRuntime}).
+ * completion ({@code node.runtime.CompletionPodRuntime}).
  *
  * <p>Jobs owned by a RayJob are left alone: they are K8sJobMode submitters, which the emulated
  * operator's own submitter runs (see {@code emulated.operator.SubmitterJobs}).
