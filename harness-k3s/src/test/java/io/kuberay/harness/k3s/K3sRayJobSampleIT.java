@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code tools/fetch-kuberay-samples.sh}) names {@code rayproject/ray:2.46.0}, which is the local
  * {@code kuberay-harness/ray:2.46.0} ({@code images/build-images.sh ray-2.46}) side-loaded under
  * that name. Its runtime env pip-installs requests and builds pendulum 2.1.2 in the pods. The
- * emulated counterpart is harness-core's RayJobSampleIT.
+ * emulated counterpart is cli's KubeRaySamplesIT (the same file through kubectl on {@code up}).
  */
 class K3sRayJobSampleIT {
 
