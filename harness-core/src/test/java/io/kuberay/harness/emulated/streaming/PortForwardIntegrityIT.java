@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,9 @@ class PortForwardIntegrityIT {
   private ApiFront front;
   private ShaServer server;
   private Process forward;
+  private Path kubeconfig;
+  private Path kubectl;
+  private final StringBuffer kubectlOutput = new StringBuffer();
 
   @BeforeEach
   void start() throws IOException {
@@ -86,14 +90,10 @@ class PortForwardIntegrityIT {
                     + "\"image\":\"busybox\"}]},\"status\":{\"phase\":\"Running\"}}"));
     server = new ShaServer();
     front = ApiFront.start(dispatcher, new OnePod(server.port()), 0);
-    Path kubeconfig =
+    this.kubeconfig =
         Files.writeString(dir.resolve("kubeconfig"), front.credentials().kubeconfig(front.url()));
-    this.kubeconfig = kubeconfig;
     this.kubectl = kubectl.get();
   }
-
-  private Path kubeconfig;
-  private Path kubectl;
 
   @AfterEach
   void stop() throws Exception {
@@ -168,8 +168,6 @@ class PortForwardIntegrityIT {
   }
 
   // ---- the forward
-
-  private final StringBuffer kubectlOutput = new StringBuffer();
 
   private int startForward(boolean websocket) throws Exception {
     int local;
@@ -313,7 +311,7 @@ class PortForwardIntegrityIT {
     static byte[] block(long seed, int index, int length) {
       byte[] b = new byte[BLOCK];
       new Random(seed * 1_000_003L + index).nextBytes(b);
-      return length == BLOCK ? b : java.util.Arrays.copyOf(b, length);
+      return length == BLOCK ? b : Arrays.copyOf(b, length);
     }
 
     /** Writes {@code size} bytes; their SHA-256 in hex. */
