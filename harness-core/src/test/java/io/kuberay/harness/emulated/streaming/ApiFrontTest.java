@@ -24,6 +24,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
@@ -411,6 +413,94 @@ class ApiFrontTest {
     client.finishAndReleaseAll();
   }
 
+  /**
+   * A client may split its binary messages into continuation frames (gorilla/websocket, kubectl's
+   * library, does past its write buffer) at any byte, SPDY frames spanning messages: 1 MiB of
+   * random bytes in 32 KiB DATA frames, re-cut into fragmented messages of odd sizes, comes back
+   * from the echoing pod exactly.
+   */
+  @Test
+  void portForwardTunneledInFragmentedWebSocketMessagesKeepsEveryByte() throws Exception {
+    byte[] payload = new byte[1024 * 1024];
+    new Random(14).nextBytes(payload);
+    EmbeddedChannel spdy = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+    ByteArrayOutputStream spdyBytes = new ByteArrayOutputStream();
+    for (ByteBuf b : openForward(spdy, "")) {
+      spdyBytes.writeBytes(ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    for (int at = 0; at < payload.length; at += 32 * 1024) {
+      spdy.writeOutbound(
+          new DefaultSpdyDataFrame(3, Unpooled.wrappedBuffer(payload, at, 32 * 1024)));
+      for (ByteBuf b; (b = spdy.readOutbound()) != null; ) {
+        spdyBytes.writeBytes(ByteBufUtil.getBytes(b));
+        b.release();
+      }
+    }
+    byte[] stream = spdyBytes.toByteArray();
+    // Messages of 3 fragments each, cut at sizes that share nothing with the SPDY framing.
+    EmbeddedChannel frames = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
+    int[] cuts = {1, 4093, 70_001};
+    for (int at = 0; at < stream.length; ) {
+      for (int f = 0; f < cuts.length && at < stream.length; f++) {
+        int length = Math.min(cuts[f], stream.length - at);
+        boolean last = f == cuts.length - 1 || at + length == stream.length;
+        ByteBuf bytes = Unpooled.wrappedBuffer(stream, at, length);
+        frames.writeOutbound(
+            f == 0
+                ? new BinaryWebSocketFrame(last, 0, bytes)
+                : new ContinuationWebSocketFrame(last, 0, bytes));
+        at += length;
+      }
+    }
+    EmbeddedChannel client =
+        new EmbeddedChannel(
+            new WebSocket13FrameDecoder(false, false, ApiFrontHandler.MAX_MESSAGE),
+            new WebSocketTunnel(),
+            new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+    try (SSLSocket socket = open()) {
+      OutputStream out = socket.getOutputStream();
+      InputStream in = socket.getInputStream();
+      out.write(
+          upgrade(
+              POD + "/portforward",
+              Optional.of(front.credentials().token()),
+              "websocket",
+              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  + "Sec-WebSocket-Protocol: "
+                  + StreamUpgrades.TUNNELED_PORT_FORWARD
+                  + "\r\n"));
+      assertThat(readHead(in)).startsWith("HTTP/1.1 101");
+      for (ByteBuf b; (b = frames.readOutbound()) != null; ) {
+        out.write(ByteBufUtil.getBytes(b));
+        b.release();
+      }
+      out.flush();
+      ByteArrayOutputStream echoed = new ByteArrayOutputStream();
+      byte[] buf = new byte[64 * 1024];
+      while (echoed.size() < payload.length) {
+        int n = in.read(buf);
+        assertThat(n)
+            .as("connection open while %d of %d bytes echoed", echoed.size(), payload.length)
+            .isPositive();
+        // Copied: the decoders may keep what they cannot frame yet, and buf is read into again.
+        client.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
+        for (Object frame; (frame = client.readInbound()) != null; ) {
+          if (frame instanceof SpdyDataFrame d) {
+            if (d.streamId() == 3) {
+              echoed.writeBytes(ByteBufUtil.getBytes(d.content()));
+            }
+            d.release();
+          }
+        }
+      }
+      assertThat(echoed.toByteArray()).as("the echo of 1 MiB").isEqualTo(payload);
+    }
+    client.finishAndReleaseAll();
+    spdy.finishAndReleaseAll();
+    frames.finishAndReleaseAll();
+  }
+
   @Test
   void portForwardOnARawSpdyUpgradeReachesThePodsPort() throws Exception {
     EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
@@ -514,7 +604,7 @@ class ApiFrontTest {
       assertThat(n)
           .as("connection open while waiting for the echo; got so far: %s", echoed)
           .isPositive();
-      client.writeInbound(Unpooled.wrappedBuffer(buf, 0, n));
+      client.writeInbound(Unpooled.copiedBuffer(buf, 0, n));
       echoed.append(dataOn(client, 3));
     }
     return echoed.toString();
