@@ -31,17 +31,22 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
   @Override
   default URI reach(Pod pod, int containerPort) {
     return address(pod, containerPort)
-        .orElseThrow(
-            () ->
-                new IllegalStateException(
-                    "Nothing listens on port "
-                        + containerPort
-                        + " of pod "
-                        + pod.getMetadata().getNamespace()
-                        + "/"
-                        + pod.getMetadata().getName()
-                        + " in the emulated cluster: its containers run without Ray processes."
-                        + " Install Ray (kuberay.python) or let the harness provision it (kuberay.ray=auto)."));
+        .orElseThrow(() -> new IllegalStateException(nothingListens(pod, containerPort, "")));
+  }
+
+  /**
+   * What a kubelet's port-forward reports when nothing listens on the port (connection refused),
+   * naming the pod and port, followed by {@code why}.
+   */
+  static String nothingListens(Pod pod, int containerPort, String why) {
+    return "connect: connection refused: nothing listens on port "
+        + containerPort
+        + " of pod "
+        + pod.getMetadata().getNamespace()
+        + "/"
+        + pod.getMetadata().getName()
+        + " in the emulated cluster"
+        + (why.isEmpty() ? "" : ": " + why);
   }
 
   /**

@@ -794,6 +794,24 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   @Override
+  public URI reach(Pod pod, int containerPort) {
+    return address(pod, containerPort)
+        .orElseThrow(
+            () -> {
+              boolean up = nodes.get(ObjectKeys.of(pod)) != null;
+              return new IllegalStateException(
+                  PodRuntime.nothingListens(
+                      pod,
+                      containerPort,
+                      up
+                          ? "the emulated Ray node serves Ray's own ports only (8080 and 52365; a head also"
+                              + " 6379, 8265 and 10001)"
+                          : "its Ray node is not running yet (starting, restarting after a crash,"
+                              + " or waiting for its head); retry when the pod is Ready"));
+            });
+  }
+
+  @Override
   public int killAll() {
     List<Long> roots = new ArrayList<>();
     nodes.values().forEach(n -> roots.add(n.pid()));

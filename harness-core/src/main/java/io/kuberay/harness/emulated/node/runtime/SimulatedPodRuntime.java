@@ -67,6 +67,16 @@ public final class SimulatedPodRuntime implements PodRuntime {
     return Optional.empty();
   }
 
+  @Override
+  public URI reach(Pod pod, int containerPort) {
+    throw new IllegalStateException(
+        PodRuntime.nothingListens(
+            pod,
+            containerPort,
+            "its containers run without Ray processes. Install Ray (kuberay.python) or let the"
+                + " harness provision it (kuberay.ray=auto)."));
+  }
+
   /** The execs running in its pods die as on a node reboot; it runs no other processes. */
   @Override
   public int killAll() {
