@@ -422,6 +422,11 @@ public final class EmulatedBackend implements ClusterBackend {
     }
 
     @Override
+    public String logs(Pod pod, String container, boolean previous) {
+      return runtimes.logs(pod, container, previous);
+    }
+
+    @Override
     public URI reach(Pod pod, int containerPort) {
       return EmulatedBackend.this.reach(pod, containerPort); // Serve proxies included
     }
