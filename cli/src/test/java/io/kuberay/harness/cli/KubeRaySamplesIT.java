@@ -126,8 +126,10 @@ class KubeRaySamplesIT {
     // KubeRay's docs read a RayJob's output from its submitter's log; kubectl finds the pod through
     // the selector the API server generated for the Job.
     assertThat(kubectl("logs", "job/rayjob-sample"))
-        .as("the sample script's output in the submitter's log")
-        .contains("test_counter got 5");
+        .as("the sample script's output in the submitter's log, between ray job submit's lines")
+        .contains("submitted successfully")
+        .contains("test_counter got 5")
+        .containsPattern("Job 'rayjob-sample-[a-z0-9]+' succeeded");
     deleteAndAwaitGone(sample);
   }
 

@@ -153,6 +153,55 @@ class KubectlDailyCommandsIT {
     }
   }
 
+  /**
+   * {@code kubectl logs} per container: kubectl defaults to the first of several containers and
+   * says so; the API server refuses a container the pod does not have and, through the kubelet, a
+   * {@code --previous} without a terminated instance, with the real messages. The emulated node's
+   * logs used to ignore the container (a sidecar's log was the first container's).
+   */
+  @Test
+  void logsPerContainer() throws IOException {
+    Path pod = dir.resolve("two-containers.yaml");
+    Files.writeString(
+        pod,
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: two-containers
+        spec:
+          containers:
+          - name: main
+            image: busybox:1.36
+          - name: sidecar
+            image: busybox:1.36
+        """);
+    ok(clients.kubectl(List.of("apply", "-f", pod.toString()), clients.kubectlValidation()));
+    ok(clients.kubectl("wait", "--for=condition=Ready", "pod/two-containers", "--timeout=60s"));
+
+    Clients.Result defaulted = ok(clients.kubectl("logs", "two-containers"));
+    assertThat(defaulted.stderr()).contains("Defaulted container \"main\" out of: main, sidecar");
+    ok(clients.kubectl("logs", "two-containers", "-c", "sidecar"));
+
+    String log = "/api/v1/namespaces/default/pods/";
+    Clients.Result unknown =
+        clients.kubectl("get", "--raw", log + headPod + "/log?container=ray-job-submitter");
+    assertThat(unknown.exitCode()).as(unknown.toString()).isNotZero();
+    assertThat(unknown.stderr())
+        .contains("container ray-job-submitter is not valid for pod " + headPod);
+    Clients.Result unnamed = clients.kubectl("get", "--raw", log + "two-containers/log");
+    assertThat(unnamed.stderr())
+        .contains(
+            "a container name must be specified for pod two-containers,"
+                + " choose one of: [main sidecar]");
+    Clients.Result previous = clients.kubectl("logs", headPod, "--previous");
+    assertThat(previous.exitCode()).as(previous.toString()).isNotZero();
+    assertThat(previous.stderr())
+        .contains(
+            "previous terminated container \"ray-head\" in pod \"" + headPod + "\" not found");
+    ok(clients.kubectl("delete", "pod", "two-containers", "--wait=false"));
+  }
+
   // ---- exec and cp: the channel protocol carries bytes, stdin and streamed output
 
   /**

@@ -140,8 +140,7 @@ public final class EmulatedBackend implements ClusterBackend {
       ClientWarmup.start(client.getKubernetesSerialization());
       backend.api.create(NodeEmulator.nodeObject(settings.nodeCapacity()));
       backend.jobs =
-          new JobController(
-                  client, backend.api, new EventRecorder(backend.api::create, "job-controller"))
+          new JobController(client, backend.api, new EventRecorder(backend.api, "job-controller"))
               .start();
       backend.node =
           new NodeEmulator(
@@ -149,7 +148,7 @@ public final class EmulatedBackend implements ClusterBackend {
                   backend.api,
                   settings.nodeCapacity(),
                   backend.runtimes,
-                  new EventRecorder(backend.api::create, "kubelet"))
+                  new EventRecorder(backend.api, "kubelet"))
               .start();
       backend.uncontrolled = new UncontrolledWorkloads(backend.api).start();
       return backend;
@@ -242,7 +241,7 @@ public final class EmulatedBackend implements ClusterBackend {
 
   @Override
   public int restartNode() {
-    NodeReboot reboot = new NodeReboot(api.client(), new EventRecorder(api::create, "kubelet"));
+    NodeReboot reboot = new NodeReboot(api.client(), new EventRecorder(api, "kubelet"));
     reboot.down();
     int killed = runtimes.killAll();
     reboot.up();
@@ -291,14 +290,14 @@ public final class EmulatedBackend implements ClusterBackend {
   private AutoCloseable startOperator(OperatorFlavor flavor) {
     RayClusterController rayClusters =
         new RayClusterController(
-                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
+                api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
             .start();
     RayJobController rayJobs =
         new RayJobController(
                 api.client(),
                 api,
                 flavor,
-                new EventRecorder(api::create, "rayjob-controller"),
+                new EventRecorder(api, "rayjob-controller"),
                 this::dashboard)
             .start();
     RayServiceController rayServices =
@@ -306,7 +305,7 @@ public final class EmulatedBackend implements ClusterBackend {
                 api.client(),
                 api,
                 flavor,
-                new EventRecorder(api::create, "rayservice-controller"),
+                new EventRecorder(api, "rayservice-controller"),
                 this::dashboard,
                 servePorts)
             .start();
@@ -420,6 +419,11 @@ public final class EmulatedBackend implements ClusterBackend {
     @Override
     public String logs(Pod pod, String container) {
       return runtimes.logs(pod, container);
+    }
+
+    @Override
+    public String logs(Pod pod, String container, boolean previous) {
+      return runtimes.logs(pod, container, previous);
     }
 
     @Override

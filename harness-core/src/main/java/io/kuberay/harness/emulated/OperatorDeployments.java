@@ -55,7 +55,7 @@ final class OperatorDeployments implements AutoCloseable {
   OperatorDeployments(EmulatedApiServer api, Function<OperatorFlavor, AutoCloseable> operators) {
     this.api = api;
     this.operators = operators;
-    this.events = new EventRecorder(api::create, "kuberay-harness");
+    this.events = new EventRecorder(api, "kuberay-harness");
   }
 
   OperatorDeployments start() {

@@ -36,7 +36,7 @@ final class UncontrolledWorkloads implements AutoCloseable {
 
   UncontrolledWorkloads(EmulatedApiServer api) {
     this.api = api;
-    this.events = new EventRecorder(api::create, "kuberay-harness");
+    this.events = new EventRecorder(api, "kuberay-harness");
   }
 
   UncontrolledWorkloads start() {

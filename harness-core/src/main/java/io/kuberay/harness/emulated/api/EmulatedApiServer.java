@@ -136,6 +136,26 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
         dispatcher.dispatch(request(HttpMethod.PUT, path, JsonText.write(object))));
   }
 
+  /**
+   * A merge patch of the object at {@code path}; false when there is no such object (404), an
+   * exception for any other refusal.
+   */
+  public boolean patch(String path, Map<String, Object> mergePatch) {
+    RecordedRequest request =
+        new RecordedRequest(
+            "HTTP/1.1",
+            HttpMethod.PATCH,
+            path,
+            Headers.builder().add("Content-Type", "application/merge-patch+json").build(),
+            new Buffer(JsonText.write(mergePatch).getBytes(StandardCharsets.UTF_8)));
+    MockResponse response = dispatcher.dispatch(request);
+    if (response.code() == 404) {
+      return false;
+    }
+    check("Patching " + path, response);
+    return true;
+  }
+
   private static RecordedRequest request(HttpMethod method, String path, String json) {
     Headers headers = Headers.builder().add("Content-Type", "application/json").build();
     return new RecordedRequest(

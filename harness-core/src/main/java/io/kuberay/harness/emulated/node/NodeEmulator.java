@@ -627,6 +627,7 @@ public final class NodeEmulator implements AutoCloseable {
               cs.setLastState(
                   new ContainerStateBuilder()
                       .withNewTerminated()
+                      .withContainerID(cs.getContainerID())
                       .withExitCode(exitCode)
                       .withReason(reason)
                       .withFinishedAt(now())

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -266,6 +267,13 @@ public final class RayJobController implements AutoCloseable {
       } catch (RayJobsException e) {
         failSubmission(job, status, e.getMessage());
         return;
+      }
+      if (job.sidecarMode()) {
+        headPod(job.namespace(), clusterName)
+            .ifPresent(
+                head ->
+                    submitters.followSidecar(
+                        dashboard.get(), ObjectKeys.of(head), jobId, sidecarAddress(job)));
       }
     } else {
       Job submitter =
@@ -575,12 +583,7 @@ public final class RayJobController implements AutoCloseable {
         Maps.map(Maps.get(clusterSpec, "headGroupSpec", "template", "spec"));
     List<Object> containers = Maps.list(podSpec.get("containers"));
     Map<String, Object> head = Maps.map(containers.get(0));
-    int port = 8265;
-    for (Object p : Maps.list(head.get("ports"))) {
-      if ("dashboard".equals(Maps.map(p).get("name"))) {
-        port = Maps.integer(Maps.map(p), "containerPort").orElse(8265);
-      }
-    }
+    int port = dashboardPort(head);
     String address = "http://127.0.0.1:" + port;
     String command =
         "until wget --tries 1 -T 10 -q -O- http://localhost:"
@@ -623,6 +626,43 @@ public final class RayJobController implements AutoCloseable {
     containers.add(Json.convert(sidecar, Map.class));
     podSpec.put("containers", containers);
     podSpec.put("restartPolicy", "Never");
+  }
+
+  /** The head container's {@code dashboard} port ({@code FindContainerPort}), else 8265. */
+  private static int dashboardPort(Map<String, Object> head) {
+    int port = 8265;
+    for (Object p : Maps.list(head.get("ports"))) {
+      if ("dashboard".equals(Maps.map(p).get("name"))) {
+        port = Maps.integer(Maps.map(p), "containerPort").orElse(8265);
+      }
+    }
+    return port;
+  }
+
+  /** The address SidecarMode's submitter command submits to (the head pod's loopback). */
+  private static String sidecarAddress(RayJobView job) {
+    List<Object> containers =
+        Maps.list(
+            Maps.get(
+                Maps.map(job.spec().get("rayClusterSpec")),
+                "headGroupSpec",
+                "template",
+                "spec",
+                "containers"));
+    return "http://127.0.0.1:" + dashboardPort(Maps.map(containers.get(0)));
+  }
+
+  private Optional<Pod> headPod(String namespace, String cluster) {
+    return client
+        .pods()
+        .inNamespace(namespace)
+        .withLabel(Labels.CLUSTER, cluster)
+        .withLabel(Labels.NODE_TYPE, "head")
+        .list()
+        .getItems()
+        .stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .findFirst();
   }
 
   private static String imageOf(RayClusterView cluster) {

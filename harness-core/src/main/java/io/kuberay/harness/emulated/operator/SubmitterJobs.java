@@ -17,14 +17,18 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
+import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -35,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,6 +51,11 @@ import java.util.function.UnaryOperator;
 final class SubmitterJobs implements AutoCloseable {
 
   private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
+
+  /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
+  static final String SIDECAR = "ray-job-submitter";
+
+  private final RayJobCli cli = new RayJobCli(Clock.systemUTC());
 
   private final KubernetesClient client;
   private final DashboardLocator dashboards;
@@ -255,30 +265,137 @@ final class SubmitterJobs implements AutoCloseable {
 
   private void run(
       Job job, Pod pod, RayJobView rayJob, String jobId, String namespace, String cluster) {
+    Container container = pod.getSpec().getContainers().get(0);
+    // What the submitter container prints, for kubectl logs (the pod runs no process of its own).
+    String podKey = ObjectKeys.of(pod);
+    Consumer<String> out = chunk -> SubmitterLogs.append(podKey, container.getName(), chunk);
     Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
     if (dashboard.isEmpty()) {
       complete(
           job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
       return;
     }
-    try {
-      // Inside the try: a spec ray job submit refuses fails the submitter like any submit error.
-      JobSubmission submission = submission(rayJob, jobId);
-      RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
-      try {
-        jobs.get(submission.submissionId());
-      } catch (RayJobsException notYet) {
-        jobs.submit(submission);
-      }
-      // The real submitter's container prints the job's logs (ray job logs --follow).
-      String podKey = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-      jobs.followLogs(
-          submission.submissionId(), chunk -> SubmitterLogs.append(podKey, chunk), FOLLOW_LIMIT);
+    RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
+    boolean succeeded =
+        LightWeightSubmitter.runs(container)
+            ? runLightWeight(jobs, container, jobId, out)
+            : runRayJobCommands(jobs, rayJob, jobId, "http://" + dashboardUrl(pod), out);
+    if (succeeded) {
       complete(job, pod, true, null, null);
-    } catch (RuntimeException e) {
+    } else {
       complete(
           job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     }
+  }
+
+  private static String dashboardUrl(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> "RAY_DASHBOARD_ADDRESS".equals(e.getName()))
+        .map(EnvVar::getValue)
+        .reduce((first, last) -> last)
+        .orElse("");
+  }
+
+  /**
+   * KubeRay's default submitter command: {@code ray job status} (quiet), {@code ray job submit
+   * --no-wait} unless the job exists, then {@code ray job logs --follow}; with what each prints.
+   */
+  private boolean runRayJobCommands(
+      RayJobsClient jobs, RayJobView rayJob, String jobId, String address, Consumer<String> out) {
+    try {
+      // Inside the try: a spec ray job submit refuses fails the submitter like any submit error.
+      JobSubmission submission = submission(rayJob, jobId);
+      try {
+        jobs.get(submission.submissionId());
+      } catch (RayJobsException notYet) {
+        out.accept(cli.address(address));
+        jobs.submit(submission);
+        out.accept(cli.submitted(submission.submissionId()));
+      }
+      // The real submitter's container prints the job's logs (ray job logs --follow).
+      out.accept(cli.address(address));
+      jobs.followLogs(submission.submissionId(), out, FOLLOW_LIMIT);
+      out.accept(cli.status(submission.submissionId(), jobs.get(submission.submissionId())));
+      return true;
+    } catch (RuntimeException e) {
+      out.accept(e.getMessage() + "\n");
+      return false;
+    }
+  }
+
+  /**
+   * KubeRay's light-weight submitter ({@code /submitter}, rayjob-submitter/cmd/main.go): submits
+   * what its arguments say and tails the job's log, printing what the binary prints; it exits 0
+   * once the log ends (whatever became of the job), as the binary does.
+   */
+  private static boolean runLightWeight(
+      RayJobsClient jobs, Container container, String jobId, Consumer<String> out) {
+    LightWeightSubmitter.Invocation invocation = LightWeightSubmitter.parse(container, jobId);
+    if (invocation.submission().isEmpty()) {
+      // pflag prints its error as is (exit 2); main's own errors go through exitOnError.
+      out.accept((invocation.exitCode() == 2 ? "" : "ERROR --  ") + invocation.error() + "\n");
+      return false;
+    }
+    try {
+      try {
+        jobs.submit(invocation.submission().get());
+        out.accept("SUCC -- Job '" + jobId + "' submitted successfully\n");
+      } catch (RayJobsException e) {
+        if (e.statusCode() == 500
+            && String.valueOf(e.body()).contains("Please use a different submission_id")) {
+          out.accept("INFO -- Job '" + jobId + "' has already been submitted, tailing logs.\n");
+        } else {
+          out.accept(
+              "ERROR --  SubmitJob fail: " + httpStatus(e.statusCode()) + " " + e.body() + "\n");
+          return false;
+        }
+      }
+      out.accept("INFO -- Tailing logs until the job finishes:\n");
+      if (jobs.followLogs(jobId, out, FOLLOW_LIMIT)) {
+        out.accept("SUCC -- Job '" + jobId + "' succeeded\n");
+      }
+      return true;
+    } catch (RuntimeException e) {
+      out.accept("ERROR --  " + e.getMessage() + "\n");
+      return false;
+    }
+  }
+
+  /** Go's {@code resp.Status}. */
+  private static String httpStatus(int code) {
+    return code
+        + switch (code) {
+          case 400 -> " Bad Request";
+          case 404 -> " Not Found";
+          case 500 -> " Internal Server Error";
+          case 503 -> " Service Unavailable";
+          default -> "";
+        };
+  }
+
+  /**
+   * SidecarMode: what the {@code ray-job-submitter} container's {@code ray job submit} prints (the
+   * operator submitted the job on its behalf): the CLI's lines around the job's log, followed on
+   * the runner until the job ends.
+   *
+   * @param headPod the head pod's {@code namespace/name}
+   * @param address the address in the container's command ({@code http://127.0.0.1:<port>})
+   */
+  void followSidecar(URI dashboard, String headPod, String jobId, String address) {
+    Consumer<String> out = chunk -> SubmitterLogs.append(headPod, SIDECAR, chunk);
+    out.accept(cli.address(address));
+    out.accept(cli.submitted(jobId));
+    out.accept(cli.tailing());
+    runner.submit(
+        () -> {
+          try {
+            RayJobsClient jobs = RayJobsClient.connect(dashboard);
+            jobs.followLogs(jobId, out, FOLLOW_LIMIT);
+            out.accept(cli.status(jobId, jobs.get(jobId)));
+          } catch (RuntimeException e) {
+            out.accept(e.getMessage() + "\n");
+          }
+        });
   }
 
   private void complete(Job job, Pod pod, boolean succeeded, String reason, String message) {

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.streaming;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.support.PodContainers;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -64,11 +65,14 @@ final class LogStream {
           "application/json");
       return;
     }
-    String container = query.first("container");
+    String container;
+    boolean previous = query.flag("previous");
     String text;
     String all;
     try {
-      all = pods.logs(pod.get(), container);
+      // kube-apiserver picks the container (or refuses), then the kubelet serves its log.
+      container = PodContainers.resolve(pod.get(), query.first("container"));
+      all = pods.logs(pod.get(), container, previous);
       text = select(all, query);
     } catch (RuntimeException e) {
       full(
@@ -77,7 +81,8 @@ final class LogStream {
           "application/json");
       return;
     }
-    if (!query.flag("follow")) {
+    if (!query.flag("follow") || previous) {
+      // A terminated instance's log is complete: nothing to follow.
       full(200, text, "text/plain");
       return;
     }
@@ -102,7 +107,19 @@ final class LogStream {
                     end();
                     return;
                   }
-                  String current = pods.logs(now.get(), container);
+                  String current;
+                  try {
+                    current = pods.logs(now.get(), container, false);
+                  } catch (RuntimeException e) {
+                    return; // between instances: nothing new to send yet
+                  }
+                  if (current.length() < sent[0]) {
+                    // A new instance of the container: the followed one ended, and so does the
+                    // stream, as the kubelet's.
+                    poll[0].cancel(false);
+                    end();
+                    return;
+                  }
                   if (current.length() > sent[0]) {
                     chunk(current.substring(sent[0]));
                     sent[0] = current.length();

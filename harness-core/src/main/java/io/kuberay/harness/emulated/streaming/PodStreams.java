@@ -20,4 +20,11 @@ public interface PodStreams extends PodChannels {
    * message when it cannot start.
    */
   ExecProcess start(Pod pod, String container, List<String> command, boolean tty);
+
+  /**
+   * {@code pods/log} of a container the pod has, as the kubelet serves it: the current instance's
+   * log, or with {@code previous} the last terminated one's; an {@link IllegalArgumentException}
+   * with the kubelet's message when there is none (a 400).
+   */
+  String logs(Pod pod, String container, boolean previous);
 }

@@ -1,28 +1,32 @@
 package io.kuberay.harness.emulated.support;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What an emulated RayJob submitter pod printed: the Ray job's logs, which the emulated submitter
- * follows as the real one's {@code ray job logs --follow} does, so that {@code kubectl logs
- * job/<rayjob>} shows the job's output. Keyed by the pod's namespace and generated name; an entry
- * goes when the node stops the pod.
+ * What an emulated RayJob submitter container printed: the container the emulated operator runs the
+ * submitter's part of in-process (K8sJobMode's submitter pod, SidecarMode's {@code
+ * ray-job-submitter} container in the head pod, the light-weight {@code /submitter}), so that
+ * {@code kubectl logs} shows what that container's command prints. Keyed by the pod's namespace and
+ * name and the container's name; a pod's entries go when the node stops the pod.
  */
 public final class SubmitterLogs {
 
-  /** At most this much is kept per pod, the end of it, as a kubelet rotates a container's log. */
+  /** At most this much is kept per container, the end of it, as a kubelet rotates a log. */
   private static final int LIMIT = 1 << 20;
 
-  private static final Map<String, StringBuilder> LOGS = new ConcurrentHashMap<>();
+  private static final Map<String, Map<String, StringBuilder>> LOGS = new ConcurrentHashMap<>();
 
   private SubmitterLogs() {}
 
-  public static void append(String pod, String chunk) {
-    if (pod == null || chunk == null) {
+  public static void append(String pod, String container, String chunk) {
+    if (pod == null || container == null || chunk == null) {
       return;
     }
-    StringBuilder log = LOGS.computeIfAbsent(pod, k -> new StringBuilder());
+    StringBuilder log =
+        LOGS.computeIfAbsent(pod, k -> new ConcurrentHashMap<>())
+            .computeIfAbsent(container, k -> new StringBuilder());
     synchronized (log) {
       log.append(chunk);
       if (log.length() > LIMIT) {
@@ -31,14 +35,15 @@ public final class SubmitterLogs {
     }
   }
 
-  /** The pod's log so far; empty for a pod that is no submitter. */
-  public static String of(String pod) {
-    StringBuilder log = pod == null ? null : LOGS.get(pod);
+  /** The container's log so far; empty when the emulator writes none for it. */
+  public static Optional<String> of(String pod, String container) {
+    Map<String, StringBuilder> containers = pod == null ? null : LOGS.get(pod);
+    StringBuilder log = containers == null || container == null ? null : containers.get(container);
     if (log == null) {
-      return "";
+      return Optional.empty();
     }
     synchronized (log) {
-      return log.toString();
+      return Optional.of(log.toString());
     }
   }
 

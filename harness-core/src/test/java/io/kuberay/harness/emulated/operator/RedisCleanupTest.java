@@ -45,7 +45,7 @@ class RedisCleanupTest {
     api.create(rayClusterCrd());
     controller =
         new RayClusterController(
-                api.client(), api, flavor, new EventRecorder(api::create, "raycluster-controller"))
+                api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
             .start();
     return api.client();
   }

@@ -69,6 +69,7 @@ import javax.net.ssl.TrustManagerFactory;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -277,6 +278,29 @@ class ApiFrontTest {
     assertThat(tail.body()).isEqualTo("line2\n");
     assertThat(get("/api/v1/namespaces/default/pods/missing/log", token()).statusCode())
         .isEqualTo(404);
+  }
+
+  @Test
+  @DisplayName("pods/log reads the container the request names, as the API server chooses it")
+  void logsOfAContainer() throws Exception {
+    String two = "/api/v1/namespaces/default/pods/two/log";
+    HttpResponse<String> sidecar = get(two + "?container=sidecar", token());
+    assertThat(sidecar.statusCode()).isEqualTo(200);
+    assertThat(sidecar.body()).isEqualTo("sidecar says hi\n");
+
+    HttpResponse<String> unnamed = get(two, token());
+    assertThat(unnamed.statusCode()).isEqualTo(400);
+    assertThat(unnamed.body())
+        .contains("a container name must be specified for pod two, choose one of: [main sidecar]");
+
+    HttpResponse<String> unknown = get(two + "?container=ray-job-submitter", token());
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(unknown.body()).contains("container ray-job-submitter is not valid for pod two");
+
+    HttpResponse<String> previous = get(two + "?container=main&previous=true", token());
+    assertThat(previous.statusCode()).isEqualTo(400);
+    assertThat(previous.body())
+        .contains("previous terminated container \\\"main\\\" in pod \\\"two\\\" not found");
   }
 
   // ---- exec
@@ -762,15 +786,24 @@ class ApiFrontTest {
 
     @Override
     public Optional<Pod> pod(String namespace, String name) {
-      return "p".equals(name)
-          ? Optional.of(
-              new PodBuilder()
-                  .withNewMetadata()
-                  .withNamespace(namespace)
-                  .withName(name)
-                  .endMetadata()
-                  .build())
-          : Optional.empty();
+      if (!"p".equals(name) && !"two".equals(name)) {
+        return Optional.empty();
+      }
+      PodBuilder pod =
+          new PodBuilder()
+              .withNewMetadata()
+              .withNamespace(namespace)
+              .withName(name)
+              .endMetadata()
+              .withNewSpec()
+              .addNewContainer()
+              .withName("main")
+              .endContainer()
+              .endSpec();
+      if ("two".equals(name)) {
+        pod.editSpec().addNewContainer().withName("sidecar").endContainer().endSpec();
+      }
+      return Optional.of(pod.build());
     }
 
     @Override
@@ -793,6 +826,15 @@ class ApiFrontTest {
     @Override
     public String logs(Pod pod, String container) {
       return "line1\nline2\n";
+    }
+
+    @Override
+    public String logs(Pod pod, String container, boolean previous) {
+      if (previous) {
+        throw new IllegalArgumentException(
+            "previous terminated container \"" + container + "\" in pod \"two\" not found");
+      }
+      return "main".equals(container) ? logs(pod, container) : container + " says hi\n";
     }
   }
 }

@@ -302,6 +302,11 @@ class ExecSessionTest {
     }
 
     @Override
+    public String logs(Pod pod, String container, boolean previous) {
+      return "";
+    }
+
+    @Override
     public URI reach(Pod pod, int containerPort) {
       throw new AssertionError("not reached");
     }

@@ -8,6 +8,7 @@ import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodImages;
 import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.PodContainers;
 import io.kuberay.harness.ray.process.ContainerProcess;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.IOException;
@@ -315,6 +316,9 @@ final class CompletionPodRuntime implements PodRuntime {
 
   @Override
   public String logs(Pod pod, String container) {
+    if (!PodContainers.isFirst(pod, container)) {
+      throw PodRuntimes.notRun(pod, container);
+    }
     Path log = logFile(pod);
     try {
       return Files.exists(log) ? Files.readString(log) : "";

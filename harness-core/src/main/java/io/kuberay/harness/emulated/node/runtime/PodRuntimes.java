@@ -9,6 +9,8 @@ import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodImages;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.net.URI;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   private final PodRuntime completion;
   private final Predicate<Pod> jobPod;
   private final Map<String, PodRuntime> assigned = new ConcurrentHashMap<>();
+  private final ContainerLogs instances = new ContainerLogs();
 
   public PodRuntimes(PodRuntime ray, PodRuntime simulated) {
     this(ray, null, simulated);
@@ -113,14 +116,30 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   }
 
   public void start(Pod pod, PodRuntime.PodLifecycle lifecycle) {
-    runtimeFor(pod).start(pod, lifecycle);
+    PodRuntime runtime = runtimeFor(pod);
+    String key = ObjectKeys.of(pod);
+    String main = pod.getSpec().getContainers().get(0).getName();
+    // Where each instance of the main container ends in its log: kubectl logs reads the current
+    // one, --previous the last one that exited.
+    runtime.start(
+        pod,
+        new ForwardingLifecycle(lifecycle) {
+          @Override
+          public void exited(int exitCode, String reason) {
+            instances.exited(key, runtime.logs(pod, main));
+            super.exited(exitCode, reason);
+          }
+        });
   }
 
   public void stop(String namespace, String name) {
-    PodRuntime r = assigned.remove(ObjectKeys.of(namespace, name));
+    String key = ObjectKeys.of(namespace, name);
+    PodRuntime r = assigned.remove(key);
     if (r != null) {
       r.stop(namespace, name);
     }
+    instances.forget(key);
+    SubmitterLogs.remove(key);
   }
 
   @Override
@@ -133,9 +152,58 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     return runtimeFor(pod).start(pod, container, command, tty);
   }
 
+  /**
+   * The current instance's log of the container ({@code null}: the first); a container the node
+   * does not run has none and says so (an exception).
+   */
   @Override
   public String logs(Pod pod, String container) {
-    return runtimeFor(pod).logs(pod, container);
+    String name = container != null ? container : pod.getSpec().getContainers().get(0).getName();
+    return instanceLog(pod, name, false);
+  }
+
+  /**
+   * {@code pods/log} as the kubelet serves it: 400 (an {@link IllegalArgumentException} with the
+   * kubelet's message) for a container that has not started, or for {@code previous} without a
+   * terminated instance; else the current or the previous instance's log.
+   */
+  public String logs(Pod pod, String container, boolean previous) {
+    ContainerLogs.checkReadable(pod, container, previous);
+    return instanceLog(pod, container, previous);
+  }
+
+  private String instanceLog(Pod pod, String container, boolean previous) {
+    String all = runtimeFor(pod).logs(pod, container);
+    if (!PodContainers.isFirst(pod, container)) {
+      // Instances are tracked for the main container only; a sidecar's log is whole.
+      return previous ? "" : all;
+    }
+    return instances.select(
+        ObjectKeys.of(pod), all, ContainerLogs.status(pod, container), previous);
+  }
+
+  /**
+   * What a runtime's {@code logs} throws for a container the emulated node does not run: the pod's
+   * other containers have no process here, so no output of their own, and another container's
+   * output would mislead.
+   */
+  static IllegalArgumentException notRun(Pod pod, String container) {
+    String image =
+        pod.getSpec().getContainers().stream()
+            .filter(c -> container.equals(c.getName()))
+            .map(c -> " (image " + c.getImage() + ")")
+            .findFirst()
+            .orElse("");
+    return new IllegalArgumentException(
+        "container \""
+            + container
+            + "\" in pod \""
+            + pod.getMetadata().getName()
+            + "\" is not run by the emulated node"
+            + image
+            + ", so it has no log: the emulated node runs a pod's first container (a Ray node, a"
+            + " Job's command, redis-server), a Ray head's autoscaler and a RayJob's submitter;"
+            + " run this pod on the k3s backend to see this container's log");
   }
 
   public Optional<URI> address(Pod pod, int port) {

@@ -12,6 +12,8 @@ import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.ray.process.PortAllocator;
 import io.kuberay.harness.ray.process.ProcessWrapper;
@@ -740,6 +742,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
     return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);
   }
 
+  /** KubeRay's SidecarMode submitter container, whose part the emulated operator does. */
+  private static final String SIDECAR_SUBMITTER = "ray-job-submitter";
+
   @Override
   public String logs(Pod pod, String container) {
     RayNode node = nodes.get(ObjectKeys.of(pod));
@@ -756,6 +761,17 @@ public final class RayProcessPodRuntime implements PodRuntime {
                       + AutoscalerContainer.NAME
                       + ".log");
       return read(own);
+    }
+    // SidecarMode's submitter container: what the emulated operator's submission printed for it.
+    Optional<String> submitter = SubmitterLogs.of(ObjectKeys.of(pod), container);
+    if (submitter.isPresent()) {
+      return submitter.get();
+    }
+    if (SIDECAR_SUBMITTER.equals(container)) {
+      return ""; // the operator has not submitted for it yet (its cluster is not ready)
+    }
+    if (!PodContainers.isFirst(pod, container)) {
+      throw PodRuntimes.notRun(pod, container);
     }
     Path log =
         node != null

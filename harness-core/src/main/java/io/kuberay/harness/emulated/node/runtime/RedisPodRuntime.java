@@ -7,6 +7,7 @@ import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.PodContainers;
 import io.kuberay.harness.ray.process.ContainerProcess;
 import io.kuberay.harness.ray.process.PortAllocator;
 import java.io.IOException;
@@ -336,6 +337,9 @@ final class RedisPodRuntime implements PodRuntime {
 
   @Override
   public String logs(Pod pod, String container) {
+    if (!PodContainers.isFirst(pod, container)) {
+      throw PodRuntimes.notRun(pod, container);
+    }
     Path log =
         logDir.resolve(
             pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");

@@ -5,6 +5,7 @@ import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import java.net.URI;
 import java.time.Duration;
@@ -58,8 +59,9 @@ public final class SimulatedPodRuntime implements PodRuntime {
 
   @Override
   public String logs(Pod pod, String container) {
-    // A RayJob's emulated submitter prints what it follows; other simulated pods print nothing.
-    return SubmitterLogs.of(pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName());
+    // A RayJob's emulated submitter prints what it does; other simulated pods print nothing.
+    String name = container != null ? container : pod.getSpec().getContainers().get(0).getName();
+    return SubmitterLogs.of(ObjectKeys.of(pod), name).orElse("");
   }
 
   @Override

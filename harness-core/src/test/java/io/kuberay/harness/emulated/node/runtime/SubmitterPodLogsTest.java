@@ -32,9 +32,14 @@ class SubmitterPodLogsTest {
             .withNamespace("ns")
             .withName("rayjob-sample-abcde")
             .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("ray-job-submitter")
+            .endContainer()
+            .endSpec()
             .build();
-    SubmitterLogs.append("ns/rayjob-sample-abcde", "test_counter got 1\n");
-    SubmitterLogs.append("ns/rayjob-sample-abcde", "test_counter got 2\n");
+    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 1\n");
+    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 2\n");
 
     assertThat(runtime.logs(pod, null)).isEqualTo("test_counter got 1\ntest_counter got 2\n");
 
