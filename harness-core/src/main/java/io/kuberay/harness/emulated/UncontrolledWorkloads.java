@@ -15,19 +15,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The emulated cluster runs no Deployment, StatefulSet, ReplicaSet or DaemonSet controller: such a
- * workload (the Redis Deployment of KubeRay's GCS fault-tolerance samples) never gets pods. So that
- * this is never silent, each one gets a Warning event {@code NoController} saying so and what to do
- * instead, once. The KubeRay operator's own Deployment, which the emulator does run, is left alone.
+ * The emulated cluster runs no DaemonSet controller (Deployments, ReplicaSets and StatefulSets have
+ * theirs: {@code emulated.node.workloads}): a DaemonSet never gets pods. So that this is never
+ * silent, each one gets a Warning event {@code NoController} saying so and what to do instead,
+ * once.
  */
 final class UncontrolledWorkloads implements AutoCloseable {
 
   private static final List<ResourceRef> WORKLOADS =
-      List.of(
-          new ResourceRef("apps", "v1", "deployments"),
-          new ResourceRef("apps", "v1", "statefulsets"),
-          new ResourceRef("apps", "v1", "replicasets"),
-          new ResourceRef("apps", "v1", "daemonsets"));
+      List.of(new ResourceRef("apps", "v1", "daemonsets"));
 
   private final EmulatedApiServer api;
   private final EventRecorder events;
@@ -74,8 +70,8 @@ final class UncontrolledWorkloads implements AutoCloseable {
             + stored.namespace()
             + "/"
             + stored.name()
-            + " gets no pods (only the KubeRay operator's Deployment runs). Create its pod directly"
-            + " (a redis:* pod runs this machine's redis-server), or use the k3s backend");
+            + " gets no pods (Deployments, ReplicaSets and StatefulSets do). Run its pod as a"
+            + " Deployment or create it directly, or use the k3s backend");
   }
 
   /** The operator's Deployment, which the emulator starts itself. */
