@@ -319,7 +319,7 @@ public final class ApiDispatcher extends Dispatcher {
       case "PATCH":
         return patch(request, api);
       case "DELETE":
-        return delete(api);
+        return delete(api, orphans(request, api));
       case "GET":
         if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
           return rest.watch(api);
@@ -782,7 +782,25 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  private MockResponse delete(ApiPath api) {
+  /**
+   * Whether a delete leaves the object's dependents (DeleteOptions {@code propagationPolicy:
+   * Orphan}, as {@code kubectl delete --cascade=orphan} sends it, or the older {@code
+   * orphanDependents}).
+   */
+  private static boolean orphans(RecordedRequest request, ApiPath api) {
+    if (api.queryHas("propagationPolicy", "Orphan") || api.queryHas("orphanDependents", "true")) {
+      return true;
+    }
+    try {
+      Map<String, Object> options = parse(request);
+      return "Orphan".equals(options.get("propagationPolicy"))
+          || Boolean.TRUE.equals(options.get("orphanDependents"));
+    } catch (RuntimeException e) {
+      return false; // no DeleteOptions: the default, background
+    }
+  }
+
+  private MockResponse delete(ApiPath api, boolean orphan) {
     if (api.name() == null) {
       return rest.delete(api);
     }
@@ -805,7 +823,11 @@ public final class ApiDispatcher extends Dispatcher {
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
     if (api.namespace() != null && uid != null) {
-      collectDependents(api.namespace(), uid);
+      if (orphan) {
+        orphanDependents(api.namespace(), uid);
+      } else {
+        collectDependents(api.namespace(), uid);
+      }
     }
     if (isCrd(api)) {
       discovery.removeCrd(existing.get().object());
@@ -858,6 +880,34 @@ public final class ApiDispatcher extends Dispatcher {
         if (d.object().uid() != null) {
           collectDependents(namespace, d.object().uid());
         }
+      }
+    }
+  }
+
+  /**
+   * The garbage collector's orphaning: the dependents stay, without their owner reference to the
+   * deleted object (a Deployment's ReplicaSets after {@code kubectl delete --cascade=orphan}).
+   */
+  private void orphanDependents(String namespace, String ownerUid) {
+    for (Discovery.ApiResource r : discovery.namespacedResources()) {
+      ResourceRef resource = new ResourceRef(r.group(), r.version(), r.plural());
+      for (StoredObject o :
+          store.list(resource, namespace, d -> d.ownerUids().contains(ownerUid)).items()) {
+        store.update(
+            resource,
+            namespace,
+            o.name(),
+            object -> {
+              Map<String, Object> metadata = Maps.map(object.get("metadata"));
+              List<Object> owners = new ArrayList<>(Maps.list(metadata.get("ownerReferences")));
+              owners.removeIf(ref -> ownerUid.equals(Maps.map(ref).get("uid")));
+              if (owners.isEmpty()) {
+                metadata.remove("ownerReferences");
+              } else {
+                metadata.put("ownerReferences", owners);
+              }
+              return object;
+            });
       }
     }
   }

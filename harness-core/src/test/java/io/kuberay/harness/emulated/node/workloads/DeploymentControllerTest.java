@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.node.workloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -220,6 +221,30 @@ class DeploymentControllerTest {
           assertThat(replicaSets()).isEmpty();
           assertThat(cluster.pods()).isEmpty();
         });
+  }
+
+  @Test
+  @DisplayName(
+      "kubectl delete --cascade=orphan (propagationPolicy Orphan): the ReplicaSet and its pods stay, without the owner reference")
+  void orphanDeletion() {
+    cluster.client.resource(redis("redis", "redis:7.4.0", 1, null)).create();
+    await("one pod", () -> assertThat(cluster.pods()).hasSize(1));
+    cluster
+        .client
+        .apps()
+        .deployments()
+        .inNamespace("default")
+        .withName("redis")
+        .withPropagationPolicy(DeletionPropagation.ORPHAN)
+        .delete();
+    await(
+        "the ReplicaSet without its owner",
+        () ->
+            assertThat(replicaSets())
+                .singleElement()
+                .satisfies(
+                    rs -> assertThat(rs.getMetadata().getOwnerReferences()).isNullOrEmpty()));
+    assertThat(cluster.pods()).hasSize(1);
   }
 
   private static void await(String what, ThrowingRunnable assertion) {
