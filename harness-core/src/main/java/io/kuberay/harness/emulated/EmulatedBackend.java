@@ -72,7 +72,6 @@ public final class EmulatedBackend implements ClusterBackend {
   private NodeEmulator node;
   private JobController jobs;
   private WorkloadControllers workloads;
-  private UncontrolledWorkloads uncontrolled;
   private volatile ApiFront front;
   private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
@@ -161,7 +160,6 @@ public final class EmulatedBackend implements ClusterBackend {
                   backend.runtimes,
                   new EventRecorder(backend.api::create, "kubelet"))
               .start();
-      backend.uncontrolled = new UncontrolledWorkloads(backend.api).start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -378,9 +376,6 @@ public final class EmulatedBackend implements ClusterBackend {
     }
     if (jobs != null) {
       jobs.close();
-    }
-    if (uncontrolled != null) {
-      uncontrolled.close();
     }
     if (node != null) {
       node.close();

@@ -230,6 +230,27 @@ final class ServerTables {
                       + "/"
                       + Maps.integer(o, "spec", "replicas").orElse(1)));
       c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("apps") && plural.equals("daemonsets")) {
+      for (String[] col :
+          new String[][] {
+            {"Desired", "desiredNumberScheduled"},
+            {"Current", "currentNumberScheduled"},
+            {"Ready", "numberReady"},
+            {"Up-to-date", "updatedNumberScheduled"},
+            {"Available", "numberAvailable"}
+          }) {
+        c.add(
+            new Column(
+                col[0], "integer", 0, (o, now) -> Maps.integer(o, "status", col[1]).orElse(0)));
+      }
+      c.add(
+          new Column(
+              "Node Selector",
+              "string",
+              0,
+              (o, now) ->
+                  selector(Maps.map(Maps.get(o, "spec", "template", "spec", "nodeSelector")))));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.isEmpty() && plural.equals("persistentvolumeclaims")) {
       c.add(
           new Column(

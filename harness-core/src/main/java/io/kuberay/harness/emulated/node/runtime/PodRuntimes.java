@@ -60,10 +60,10 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   }
 
   /**
-   * @param workloadPod whether a pod is one a Deployment's ReplicaSet or a StatefulSet made ({@code
-   *     WorkloadControllers.controlsPod} of {@code emulated.node.workloads}): unless it is a Ray
-   *     node or of a Redis image, its command runs as a Job pod's does, restarted per its
-   *     restartPolicy, and an image the node cannot know waits with ErrImagePull
+   * @param workloadPod whether a pod is one a Deployment's ReplicaSet, a StatefulSet or a DaemonSet
+   *     made ({@code WorkloadControllers.controlsPod} of {@code emulated.node.workloads}): unless
+   *     it is a Ray node or of a Redis image, its command runs as a Job pod's does, restarted per
+   *     its restartPolicy, and an image the node cannot know waits with ErrImagePull
    */
   public PodRuntimes(
       PodRuntime ray,

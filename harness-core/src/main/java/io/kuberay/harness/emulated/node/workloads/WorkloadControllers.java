@@ -14,8 +14,9 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
- * kube-controller-manager's workload controllers together: Deployments, ReplicaSets, StatefulSets
- * and the claims of StatefulSets, each with its own queue and event source, as the real ones are.
+ * kube-controller-manager's workload controllers together: Deployments, ReplicaSets, StatefulSets,
+ * DaemonSets and the claims of StatefulSets, each with its own queue and event source, as the real
+ * ones are.
  */
 public final class WorkloadControllers implements AutoCloseable {
 
@@ -47,6 +48,9 @@ public final class WorkloadControllers implements AutoCloseable {
       c.controllers.add(
           new StatefulSetController(client, objectEvents, recorders.apply("statefulset-controller"))
               .start());
+      c.controllers.add(
+          new DaemonSetController(client, objectEvents, recorders.apply("daemonset-controller"))
+              .start());
       return c;
     } catch (RuntimeException e) {
       c.close();
@@ -55,9 +59,9 @@ public final class WorkloadControllers implements AutoCloseable {
   }
 
   /**
-   * Whether the pod is one of these controllers': its controller is a ReplicaSet or StatefulSet
-   * that exists with that uid. Such a pod runs its command on the node (or a Redis image's
-   * redis-server), as any pod of a real workload does.
+   * Whether the pod is one of these controllers': its controller is a ReplicaSet, StatefulSet or
+   * DaemonSet that exists with that uid. Such a pod runs its command on the node (or a Redis
+   * image's redis-server), as any pod of a real workload does.
    */
   public static boolean controlsPod(KubernetesClient client, Pod pod) {
     Optional<OwnerReference> owner = WorkloadPods.controllerOf(pod.getMetadata());
@@ -72,6 +76,8 @@ public final class WorkloadControllers implements AutoCloseable {
               client.apps().replicaSets().inNamespace(namespace).withName(name).get();
           case "StatefulSet" ->
               client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+          case "DaemonSet" ->
+              client.apps().daemonSets().inNamespace(namespace).withName(name).get();
           default -> null;
         };
     return found != null && owner.get().getUid().equals(found.getMetadata().getUid());

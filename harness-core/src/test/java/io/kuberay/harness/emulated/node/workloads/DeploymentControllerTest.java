@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
@@ -186,6 +189,19 @@ class DeploymentControllerTest {
   @Test
   @DisplayName("Recreate: the old pods go before the new ReplicaSet is made")
   void recreate() {
+    Set<String> live = ConcurrentHashMap.newKeySet();
+    AtomicInteger maxPods = new AtomicInteger();
+    cluster.api.watch(
+        ReplicaSetController.PODS,
+        null,
+        (type, p) -> {
+          if ("DELETED".equals(type)) {
+            live.remove(p.name());
+          } else {
+            live.add(p.name());
+          }
+          maxPods.accumulateAndGet(live.size(), Math::max);
+        });
     cluster.client.resource(redis("redis", "redis:7.4.0", 1, "Recreate")).create();
     await("one pod", () -> assertThat(cluster.pods()).hasSize(1));
     cluster.podsBecomeReady();
@@ -199,9 +215,10 @@ class DeploymentControllerTest {
                     p ->
                         assertThat(p.getSpec().getContainers().get(0).getImage())
                             .isEqualTo("redis:7.2")));
-    List<String> scaling = cluster.events("redis", "ScalingReplicaSet");
-    assertThat(scaling.get(1)).startsWith("Scaled down replica set");
-    assertThat(scaling.get(2)).startsWith("Scaled up replica set");
+    assertThat(maxPods.get()).as("pods at once during the Recreate rollout").isEqualTo(1);
+    assertThat(cluster.events("redis", "ScalingReplicaSet"))
+        .anyMatch(m -> m.startsWith("Scaled down replica set") && m.endsWith("from 1 to 0"))
+        .hasSize(3);
   }
 
   @Test
