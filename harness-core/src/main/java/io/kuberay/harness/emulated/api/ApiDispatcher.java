@@ -54,7 +54,9 @@ public final class ApiDispatcher extends Dispatcher {
           "Deployment",
           new ResourceRef("apps", "v1", "deployments"),
           "StatefulSet",
-          new ResourceRef("apps", "v1", "statefulsets"));
+          new ResourceRef("apps", "v1", "statefulsets"),
+          "DaemonSet",
+          new ResourceRef("apps", "v1", "daemonsets"));
 
   private final ObjectStore store;
   private final StoreRequests rest;
@@ -837,8 +839,9 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with
-   * that uid.
+   * Whether a controller owner the emulator manages (RayCluster, RayJob, Job, Deployment,
+   * StatefulSet, DaemonSet; not ReplicaSet: the operator's pod names one that is not stored) no
+   * longer exists with that uid.
    */
   private boolean ownerGone(String namespace, Map<String, Object> metadata) {
     for (Object o : Maps.list(metadata.get("ownerReferences"))) {

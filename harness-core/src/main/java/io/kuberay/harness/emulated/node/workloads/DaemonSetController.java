@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.node.workloads;
 
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeSelectorRequirementBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -15,6 +16,7 @@ import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +72,7 @@ final class DaemonSetController implements AutoCloseable {
     }
     Node node = client.nodes().list().getItems().stream().findFirst().orElse(null);
     if (node == null) {
-      loop.enqueueAfter(key, java.time.Duration.ofSeconds(1));
+      loop.enqueueAfter(key, Duration.ofSeconds(1));
       return;
     }
     int desired = selects(ds, node) ? 1 : 0;
@@ -159,7 +161,7 @@ final class DaemonSetController implements AutoCloseable {
     // adds the tolerations of daemons.
     pod.getSpec()
         .setAffinity(
-            new io.fabric8.kubernetes.api.model.AffinityBuilder()
+            new AffinityBuilder()
                 .withNewNodeAffinity()
                 .withNewRequiredDuringSchedulingIgnoredDuringExecution()
                 .addNewNodeSelectorTerm()

@@ -14,6 +14,7 @@ import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -120,7 +121,7 @@ public final class ReplicaSetController implements AutoCloseable {
 
   private Pod createPod(ReplicaSet rs) {
     Pod pod =
-        WorkloadPods.podFrom(rs.getSpec().getTemplate(), rs, java.util.Map.of())
+        WorkloadPods.podFrom(rs.getSpec().getTemplate(), rs, Map.of())
             .editMetadata()
             .withGenerateName(rs.getMetadata().getName() + "-")
             .endMetadata()
@@ -128,6 +129,18 @@ public final class ReplicaSetController implements AutoCloseable {
     try {
       Pod created = client.resource(pod).create();
       events.normal(rs, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
+      ReplicaSet now =
+          client
+              .apps()
+              .replicaSets()
+              .inNamespace(rs.getMetadata().getNamespace())
+              .withName(rs.getMetadata().getName())
+              .get();
+      if (now == null || !now.getMetadata().getUid().equals(rs.getMetadata().getUid())) {
+        // The ReplicaSet went (and the garbage collector with it) while the pod was being made:
+        // the collector's part, for the pod it could not see yet.
+        client.resource(created).delete();
+      }
       return created;
     } catch (KubernetesClientException e) {
       events.warning(rs, "FailedCreate", "Error creating: " + e.getMessage());

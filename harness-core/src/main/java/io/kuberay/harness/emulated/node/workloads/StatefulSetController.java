@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -141,14 +142,14 @@ public final class StatefulSetController implements AutoCloseable {
         : WorkloadPods.orZero(sts.getSpec().getUpdateStrategy().getRollingUpdate().getPartition());
   }
 
-  static java.util.Optional<Integer> ordinal(String sts, String pod) {
+  static Optional<Integer> ordinal(String sts, String pod) {
     if (!pod.startsWith(sts + "-")) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     try {
-      return java.util.Optional.of(Integer.parseInt(pod.substring(sts.length() + 1)));
+      return Optional.of(Integer.parseInt(pod.substring(sts.length() + 1)));
     } catch (NumberFormatException e) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 
