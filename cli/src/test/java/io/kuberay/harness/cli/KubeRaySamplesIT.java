@@ -34,10 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * followed to the end state a real cluster reaches — or to the clear message that says why not —
  * then deleted, their pods gone, before the next. One sample per feature: a RayJob in K8sJobMode
  * (submitter Job, ConfigMap volume, runtime_env pip), a RayCluster with the in-tree autoscaler, a
- * RayService, and a cluster that asks for GPUs. The samples come from {@code
- * tools/fetch-kuberay-samples.sh}'s cache; without them the test is aborted and says why, unless
- * KUBERAY_SAMPLES_REQUIRED=true makes that a failure. docs/PARITY.md, "KubeRay's samples run on the
- * emulated backend", has the sweep of every sample.
+ * RayService, a cluster that asks for GPUs, and a GCS fault-tolerant cluster whose Redis is a
+ * Deployment. The samples come from {@code tools/fetch-kuberay-samples.sh}'s cache; without them
+ * the test is aborted and says why, unless KUBERAY_SAMPLES_REQUIRED=true makes that a failure.
+ * docs/PARITY.md, "KubeRay's samples run on the emulated backend", has the sweep of every sample.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubeRaySamplesIT {
@@ -221,6 +221,65 @@ class KubeRaySamplesIT {
     deleteAndAwaitGone(sample);
   }
 
+  @Test
+  @Order(5)
+  @DisplayName(
+      "ray-cluster.external-redis.yaml: its Redis Deployment runs (1/1, a redis-server), the RayCluster is ready and its GCS keeps its tables in that Redis")
+  void externalRedisSample() {
+    Path sample = apply("ray-cluster.external-redis.yaml");
+    await(
+        "deployment/redis",
+        "1/1 available",
+        Duration.ofMinutes(1),
+        () -> kubectl("get", "deployment", "redis", "-o", "jsonpath={.status.availableReplicas}"),
+        "1"::equals);
+    await(
+        "raycluster/raycluster-external-redis",
+        "state ready",
+        Duration.ofMinutes(5),
+        () -> kubectl("get", "raycluster", "raycluster-external-redis", "-o", "jsonpath={.status}"),
+        s -> s.contains("\"state\":\"ready\""));
+    assertThat(kubectl("get", "deploy,rs,pods", "-l", "app=redis"))
+        .as("kubectl's columns for the Deployment, its ReplicaSet and pod")
+        .containsPattern("deployment.apps/redis\\s+1/1\\s+1\\s+1\\s")
+        .containsPattern("replicaset.apps/redis-[a-z0-9]+\\s+1\\s+1\\s+1\\s")
+        .containsPattern("pod/redis-[a-z0-9]+-[a-z0-9]{5}\\s+1/1\\s+Running");
+    assertThat(clients.kubectl("rollout", "status", "deployment/redis", "--timeout=30s").stdout())
+        .contains("successfully rolled out");
+    // The head's GCS writes its tables to the sample's Redis (password from the sample's Secret).
+    String keys =
+        await(
+            "the keys of the sample's Redis",
+            "the GCS's tables",
+            Duration.ofMinutes(1),
+            () ->
+                kubectl(
+                    "exec",
+                    "deploy/redis",
+                    "--",
+                    "redis-cli",
+                    "-a",
+                    "5241590000000000",
+                    "--no-auth-warning",
+                    "DBSIZE"),
+            s -> s.matches("\\d+") && Integer.parseInt(s) > 0);
+    System.out.println(TAG + "external-redis: " + keys + " keys in the sample's Redis");
+    // The RayCluster first: its GCS FT finalizer runs the Redis cleanup Job against the sample's
+    // Redis, which `kubectl delete -f` would delete in the same breath (the cluster then stays
+    // Terminating while the Job fails to connect, as it would on a real cluster).
+    Clients.Result cluster =
+        clients.kubectl(
+            "delete", "raycluster", "raycluster-external-redis", "--wait", "--timeout=120s");
+    assertThat(cluster.exitCode()).as("kubectl delete raycluster\n" + cluster).isZero();
+    deleteAndAwaitGone(sample);
+    await(
+        "the sample's Redis Deployment",
+        "collected with its ReplicaSet and pod",
+        Duration.ofSeconds(30),
+        () -> kubectl("get", "deploy,rs,pods", "-l", "app=redis", "-o", "name"),
+        String::isBlank);
+  }
+
   /** A sample a failed test left behind goes before the next test starts. */
   @AfterEach
   void cleanUp() {
@@ -243,7 +302,8 @@ class KubeRaySamplesIT {
   private static void deleteAndAwaitGone(Path sample) {
     applied = null;
     Clients.Result deleted =
-        clients.kubectl("delete", "-f", sample.toString(), "--wait", "--timeout=60s");
+        clients.kubectl(
+            "delete", "-f", sample.toString(), "--ignore-not-found", "--wait", "--timeout=60s");
     assertThat(deleted.exitCode()).as("kubectl delete -f " + sample + "\n" + deleted).isZero();
     await(
         "the pods of " + sample.getFileName(),

@@ -11,8 +11,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An emulated cluster has no Deployment controller: this starts a Deployment's one pod and reports
- * it available, for the operator's Deployment ({@link OperatorDeployments}).
+ * The KubeRay operator's Deployment is not run by the emulated Deployment controller ({@code
+ * emulated.node.workloads}), which leaves it alone: this starts its one pod (naming a ReplicaSet
+ * that is not stored) and reports it available, for {@link OperatorDeployments}.
  */
 final class DeploymentRollout {
 

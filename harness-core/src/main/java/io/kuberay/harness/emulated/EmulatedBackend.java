@@ -28,6 +28,7 @@ import io.kuberay.harness.emulated.node.runtime.SimulatedPodRuntime;
 import io.kuberay.harness.emulated.node.sandbox.InClusterApi;
 import io.kuberay.harness.emulated.node.sandbox.MountNamespaces;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.workloads.WorkloadControllers;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.operator.RayClusterController;
 import io.kuberay.harness.emulated.operator.RayJobController;
@@ -36,6 +37,7 @@ import io.kuberay.harness.emulated.operator.rayservice.ServePorts;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.streaming.ApiFront;
 import io.kuberay.harness.emulated.streaming.PodStreams;
+import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.install.Settings;
 import io.kuberay.harness.ray.process.RayRuntime;
@@ -69,7 +71,7 @@ public final class EmulatedBackend implements ClusterBackend {
   private final PodFilesystems files;
   private NodeEmulator node;
   private JobController jobs;
-  private UncontrolledWorkloads uncontrolled;
+  private WorkloadControllers workloads;
   private volatile ApiFront front;
   private OperatorDeployments operators;
   private final ServePorts servePorts = new ServePorts();
@@ -117,7 +119,8 @@ public final class EmulatedBackend implements ClusterBackend {
                 defaultRay,
                 pod -> clusterRayVersion(api.client(), pod),
                 services),
-            pod -> JobController.isJobPod(api.client(), pod)));
+            pod -> JobController.isJobPod(api.client(), pod),
+            pod -> WorkloadControllers.controlsPod(api.client(), pod)));
     EmulatedBackend backend = new EmulatedBackend(api, node.get(), files);
     try {
       Endpoints endpoints = backend.new Endpoints();
@@ -142,6 +145,12 @@ public final class EmulatedBackend implements ClusterBackend {
       backend.jobs =
           new JobController(client, backend.api, new EventRecorder(backend.api, "job-controller"))
               .start();
+      backend.workloads =
+          WorkloadControllers.start(
+              client,
+              backend.api,
+              component -> new EventRecorder(backend.api::create, component),
+              d -> OperatorDeployments.operatorImage(Json.toMap(d)).isPresent());
       backend.node =
           new NodeEmulator(
                   client,
@@ -150,7 +159,6 @@ public final class EmulatedBackend implements ClusterBackend {
                   backend.runtimes,
                   new EventRecorder(backend.api, "kubelet"))
               .start();
-      backend.uncontrolled = new UncontrolledWorkloads(backend.api).start();
       return backend;
     } catch (RuntimeException e) {
       backend.close();
@@ -362,11 +370,11 @@ public final class EmulatedBackend implements ClusterBackend {
     if (operators != null) {
       operators.close();
     }
+    if (workloads != null) {
+      workloads.close();
+    }
     if (jobs != null) {
       jobs.close();
-    }
-    if (uncontrolled != null) {
-      uncontrolled.close();
     }
     if (node != null) {
       node.close();

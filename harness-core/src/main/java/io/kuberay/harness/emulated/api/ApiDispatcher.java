@@ -50,7 +50,13 @@ public final class ApiDispatcher extends Dispatcher {
           "RayService",
           new ResourceRef("ray.io", "v1", "rayservices"),
           "Job",
-          new ResourceRef("batch", "v1", "jobs"));
+          new ResourceRef("batch", "v1", "jobs"),
+          "Deployment",
+          new ResourceRef("apps", "v1", "deployments"),
+          "StatefulSet",
+          new ResourceRef("apps", "v1", "statefulsets"),
+          "DaemonSet",
+          new ResourceRef("apps", "v1", "daemonsets"));
 
   private final ObjectStore store;
   private final StoreRequests rest;
@@ -315,7 +321,7 @@ public final class ApiDispatcher extends Dispatcher {
       case "PATCH":
         return patch(request, api);
       case "DELETE":
-        return delete(api);
+        return delete(api, orphans(request, api));
       case "GET":
         if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
           return rest.watch(api);
@@ -453,6 +459,11 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   private MockResponse subresource(RecordedRequest request, ApiPath api) {
+    if ("apps".equals(api.group())
+        && "scale".equals(api.subresource())
+        && List.of("deployments", "replicasets", "statefulsets").contains(api.plural())) {
+      return scale(request, api);
+    }
     if (api.group().isEmpty()
         && "serviceaccounts".equals(api.plural())
         && "token".equals(api.subresource())) {
@@ -489,7 +500,81 @@ public final class ApiDispatcher extends Dispatcher {
     }
     return ApiErrors.unsupported(
         "the subresource " + api.plural() + "/" + api.subresource(),
-        "Only status, pods/log, pods/exec, pods/portforward and serviceaccounts/token are emulated.");
+        "Only status, scale (Deployments, ReplicaSets, StatefulSets), pods/log, pods/exec, pods/portforward and serviceaccounts/token are emulated.");
+  }
+
+  /**
+   * The scale subresource of Deployments, ReplicaSets and StatefulSets ({@code kubectl scale}): an
+   * autoscaling/v1 Scale read from the object; a PUT or merge patch of it sets {@code
+   * spec.replicas}.
+   */
+  private MockResponse scale(RecordedRequest request, ApiPath api) {
+    ApiPath object =
+        new ApiPath(
+            api.group(), api.version(), api.namespace(), api.plural(), api.name(), null, "");
+    Optional<StoredObject> existing = store.get(object.resource(), api.namespace(), api.name());
+    if (existing.isEmpty()) {
+      return ApiErrors.notFound(api.plural(), api.group(), api.name());
+    }
+    String method = request.getMethod();
+    if ("GET".equals(method)) {
+      return ApiErrors.json(200, scaleOf(existing.get().object()));
+    }
+    if (!"PUT".equals(method) && !"PATCH".equals(method)) {
+      return ApiErrors.status(
+          405,
+          "MethodNotAllowed",
+          "the server does not allow this method on the requested resource");
+    }
+    String type = String.valueOf(request.getHeader("Content-Type"));
+    if (type.startsWith("application/json-patch")) {
+      return ApiErrors.unsupported(
+          "a JSON patch of " + api.plural() + "/scale",
+          "Send a merge patch ({\"spec\":{\"replicas\":N}}), as kubectl scale does, or a PUT.");
+    }
+    Object replicas = Maps.get(parse(request), "spec", "replicas");
+    if (!(replicas instanceof Number n) || n.intValue() < 0) {
+      return ApiErrors.status(
+          422,
+          "Invalid",
+          "Scale.autoscaling \""
+              + api.name()
+              + "\" is invalid: spec.replicas: Invalid value: "
+              + replicas
+              + ": must be greater than or equal to 0");
+    }
+    Map<String, Object> body = existing.get().object();
+    Maps.map(body.get("spec")).put("replicas", n.intValue());
+    MockResponse replaced = rest.replace(object, body);
+    if (replaced.code() >= 300) {
+      return replaced;
+    }
+    return ApiErrors.json(
+        200,
+        scaleOf(store.get(object.resource(), api.namespace(), api.name()).orElseThrow().object()));
+  }
+
+  private static Map<String, Object> scaleOf(Map<String, Object> workload) {
+    Map<String, Object> from = Maps.map(workload.get("metadata"));
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    for (String k : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+      if (from.get(k) != null) {
+        metadata.put(k, from.get(k));
+      }
+    }
+    List<String> selector = new ArrayList<>();
+    Maps.stringMap(Maps.get(workload, "spec", "selector", "matchLabels"))
+        .forEach((k, v) -> selector.add(k + "=" + v));
+    Map<String, Object> scale = new LinkedHashMap<>();
+    scale.put("kind", "Scale");
+    scale.put("apiVersion", "autoscaling/v1");
+    scale.put("metadata", metadata);
+    scale.put("spec", Map.of("replicas", Maps.integer(workload, "spec", "replicas").orElse(1)));
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("replicas", Maps.integer(workload, "status", "replicas").orElse(0));
+    status.put("selector", String.join(",", selector));
+    scale.put("status", status);
+    return scale;
   }
 
   /**
@@ -699,7 +784,25 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  private MockResponse delete(ApiPath api) {
+  /**
+   * Whether a delete leaves the object's dependents (DeleteOptions {@code propagationPolicy:
+   * Orphan}, as {@code kubectl delete --cascade=orphan} sends it, or the older {@code
+   * orphanDependents}).
+   */
+  private static boolean orphans(RecordedRequest request, ApiPath api) {
+    if (api.queryHas("propagationPolicy", "Orphan") || api.queryHas("orphanDependents", "true")) {
+      return true;
+    }
+    try {
+      Map<String, Object> options = parse(request);
+      return "Orphan".equals(options.get("propagationPolicy"))
+          || Boolean.TRUE.equals(options.get("orphanDependents"));
+    } catch (RuntimeException e) {
+      return false; // no DeleteOptions: the default, background
+    }
+  }
+
+  private MockResponse delete(ApiPath api, boolean orphan) {
     if (api.name() == null) {
       return rest.delete(api);
     }
@@ -722,7 +825,11 @@ public final class ApiDispatcher extends Dispatcher {
     MockResponse response = rest.delete(api);
     String uid = existing.get().uid();
     if (api.namespace() != null && uid != null) {
-      collectDependents(api.namespace(), uid);
+      if (orphan) {
+        orphanDependents(api.namespace(), uid);
+      } else {
+        collectDependents(api.namespace(), uid);
+      }
     }
     if (isCrd(api)) {
       discovery.removeCrd(existing.get().object());
@@ -732,8 +839,9 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * Whether a controller owner the emulator manages (RayCluster, RayJob, Job) no longer exists with
-   * that uid.
+   * Whether a controller owner the emulator manages (RayCluster, RayJob, Job, Deployment,
+   * StatefulSet, DaemonSet; not ReplicaSet: the operator's pod names one that is not stored) no
+   * longer exists with that uid.
    */
   private boolean ownerGone(String namespace, Map<String, Object> metadata) {
     for (Object o : Maps.list(metadata.get("ownerReferences"))) {
@@ -775,6 +883,34 @@ public final class ApiDispatcher extends Dispatcher {
         if (d.object().uid() != null) {
           collectDependents(namespace, d.object().uid());
         }
+      }
+    }
+  }
+
+  /**
+   * The garbage collector's orphaning: the dependents stay, without their owner reference to the
+   * deleted object (a Deployment's ReplicaSets after {@code kubectl delete --cascade=orphan}).
+   */
+  private void orphanDependents(String namespace, String ownerUid) {
+    for (Discovery.ApiResource r : discovery.namespacedResources()) {
+      ResourceRef resource = new ResourceRef(r.group(), r.version(), r.plural());
+      for (StoredObject o :
+          store.list(resource, namespace, d -> d.ownerUids().contains(ownerUid)).items()) {
+        store.update(
+            resource,
+            namespace,
+            o.name(),
+            object -> {
+              Map<String, Object> metadata = Maps.map(object.get("metadata"));
+              List<Object> owners = new ArrayList<>(Maps.list(metadata.get("ownerReferences")));
+              owners.removeIf(ref -> ownerUid.equals(Maps.map(ref).get("uid")));
+              if (owners.isEmpty()) {
+                metadata.remove("ownerReferences");
+              } else {
+                metadata.put("ownerReferences", owners);
+              }
+              return object;
+            });
       }
     }
   }

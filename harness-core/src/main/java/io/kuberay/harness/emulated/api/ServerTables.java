@@ -202,6 +202,85 @@ final class ServerTables {
               0,
               (o, now) -> Maps.integer(o, "status", "availableReplicas").orElse(0)));
       c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("apps") && plural.equals("replicasets")) {
+      c.add(
+          new Column(
+              "Desired", "integer", 0, (o, now) -> Maps.integer(o, "spec", "replicas").orElse(1)));
+      c.add(
+          new Column(
+              "Current",
+              "integer",
+              0,
+              (o, now) -> Maps.integer(o, "status", "replicas").orElse(0)));
+      c.add(
+          new Column(
+              "Ready",
+              "integer",
+              0,
+              (o, now) -> Maps.integer(o, "status", "readyReplicas").orElse(0)));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("apps") && plural.equals("statefulsets")) {
+      c.add(
+          new Column(
+              "Ready",
+              "string",
+              0,
+              (o, now) ->
+                  Maps.integer(o, "status", "readyReplicas").orElse(0)
+                      + "/"
+                      + Maps.integer(o, "spec", "replicas").orElse(1)));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("apps") && plural.equals("daemonsets")) {
+      for (String[] col :
+          new String[][] {
+            {"Desired", "desiredNumberScheduled"},
+            {"Current", "currentNumberScheduled"},
+            {"Ready", "numberReady"},
+            {"Up-to-date", "updatedNumberScheduled"},
+            {"Available", "numberAvailable"}
+          }) {
+        c.add(
+            new Column(
+                col[0], "integer", 0, (o, now) -> Maps.integer(o, "status", col[1]).orElse(0)));
+      }
+      c.add(
+          new Column(
+              "Node Selector",
+              "string",
+              0,
+              (o, now) ->
+                  selector(Maps.map(Maps.get(o, "spec", "template", "spec", "nodeSelector")))));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.isEmpty() && plural.equals("persistentvolumeclaims")) {
+      c.add(
+          new Column(
+              "Status",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "status", "phase").orElse("Pending")));
+      c.add(
+          new Column(
+              "Volume", "string", 0, (o, now) -> Maps.string(o, "spec", "volumeName").orElse("")));
+      c.add(
+          new Column(
+              "Capacity",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "status", "capacity", "storage").orElse("")));
+      c.add(new Column("Access Modes", "string", 0, (o, now) -> accessModes(o)));
+      c.add(
+          new Column(
+              "StorageClass",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "spec", "storageClassName").orElse("")));
+      c.add(
+          new Column(
+              "VolumeAttributesClass",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "spec", "volumeAttributesClassName").orElse("<unset>")));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.equals("batch") && plural.equals("jobs")) {
       c.add(
           new Column(
@@ -223,6 +302,22 @@ final class ServerTables {
       c.add(new Column("Age", "string", 0, ServerTables::created));
     }
     return c;
+  }
+
+  /** kubectl's short access modes of a bound claim (RWO, ROX, RWX, RWOP). */
+  private static String accessModes(Map<String, Object> claim) {
+    List<String> modes = new ArrayList<>();
+    for (Object m : Maps.list(Maps.get(claim, "status", "accessModes"))) {
+      modes.add(
+          switch (String.valueOf(m)) {
+            case "ReadWriteOnce" -> "RWO";
+            case "ReadOnlyMany" -> "ROX";
+            case "ReadWriteMany" -> "RWX";
+            case "ReadWriteOncePod" -> "RWOP";
+            default -> String.valueOf(m);
+          });
+    }
+    return String.join(",", modes);
   }
 
   private static Object lastSeen(Map<String, Object> event) {

@@ -55,4 +55,91 @@ class ServerTablesTest {
     assertThat(ServerTables.validIncludeObject(null)).isTrue();
     assertThat(ServerTables.validIncludeObject("Everything")).isFalse();
   }
+
+  /** The header and first row of a one-object list of {@code kind}, as kubectl prints them. */
+  private static List<String> row(String group, String plural, String kind, String json) {
+    Map<String, Object> list =
+        JsonText.readObject("{\"kind\": \"" + kind + "List\", \"items\": [" + json + "]}");
+    Map<String, Object> table =
+        ServerTables.table(
+            list, ServerTables.columns(group, plural, List.of()), Instant.now(), "None");
+    List<String> out = new java.util.ArrayList<>();
+    for (Object d : Maps.list(table.get("columnDefinitions"))) {
+      out.add(String.valueOf(Maps.map(d).get("name")));
+    }
+    for (Object c : Maps.list(Maps.map(Maps.list(table.get("rows")).get(0)).get("cells"))) {
+      out.add(String.valueOf(c));
+    }
+    return out;
+  }
+
+  @Test
+  void workloadAndClaimColumnsAreKubectls() {
+    String meta = "\"metadata\": {\"name\": \"redis\"}";
+    assertThat(
+            row(
+                "apps",
+                "replicasets",
+                "ReplicaSet",
+                "{"
+                    + meta
+                    + ", \"spec\": {\"replicas\": 2}, \"status\": {\"replicas\": 2, \"readyReplicas\": 1}}"))
+        .startsWith("Name", "Desired", "Current", "Ready", "Age", "redis", "2", "2", "1");
+    assertThat(
+            row(
+                "apps",
+                "statefulsets",
+                "StatefulSet",
+                "{" + meta + ", \"spec\": {\"replicas\": 1}, \"status\": {\"readyReplicas\": 1}}"))
+        .startsWith("Name", "Ready", "Age", "redis", "1/1");
+    assertThat(
+            row(
+                "apps",
+                "daemonsets",
+                "DaemonSet",
+                "{"
+                    + meta
+                    + ", \"status\": {\"desiredNumberScheduled\": 1, \"currentNumberScheduled\": 1, \"numberReady\": 1}}"))
+        .startsWith(
+            "Name",
+            "Desired",
+            "Current",
+            "Ready",
+            "Up-to-date",
+            "Available",
+            "Node Selector",
+            "Age",
+            "redis",
+            "1",
+            "1",
+            "1",
+            "0",
+            "0",
+            "<none>");
+    assertThat(
+            row(
+                "",
+                "persistentvolumeclaims",
+                "PersistentVolumeClaim",
+                "{"
+                    + meta
+                    + ", \"spec\": {\"volumeName\": \"pvc-1\", \"storageClassName\": \"local-path\"},"
+                    + " \"status\": {\"phase\": \"Bound\", \"capacity\": {\"storage\": \"8Gi\"}, \"accessModes\": [\"ReadWriteOnce\"]}}"))
+        .startsWith(
+            "Name",
+            "Status",
+            "Volume",
+            "Capacity",
+            "Access Modes",
+            "StorageClass",
+            "VolumeAttributesClass",
+            "Age",
+            "redis",
+            "Bound",
+            "pvc-1",
+            "8Gi",
+            "RWO",
+            "local-path",
+            "<unset>");
+  }
 }

@@ -31,10 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the pods of Jobs ({@code JobController}) to completion: the container's command and args, as
- * the image would run them, with the container's environment, volumes and workingDir (as the Ray
- * runtime sets them up), {@code python} and {@code ray} of the Ray release the image holds first on
- * the PATH ({@link PodRayVersions}: the image tag, a {@code UserImage} mapping, the RayCluster's
+ * Runs the pods of Jobs ({@code JobController}) to completion, and those of Deployments and
+ * StatefulSets (restarted per restartPolicy Always): the container's command and args, as the image
+ * would run them, with the container's environment, volumes and workingDir (as the Ray runtime sets
+ * them up), {@code python} and {@code ray} of the Ray release the image holds first on the PATH
+ * ({@link PodRayVersions}: the image tag, a {@code UserImage} mapping, the RayCluster's
  * rayVersion), and {@code RAY_REDIS_ADDRESS} resolved to the Redis pod its Service names ({@link
  * ServiceAddresses}). The exit code ends the pod Succeeded or Failed; restartPolicy OnFailure
  * restarts a failed container. An image that is neither Ray's nor mapped, or Ray being off, leaves
@@ -109,7 +110,7 @@ final class CompletionPodRuntime implements PodRuntime {
         || (pod.getSpec().getInitContainers() != null
             && !pod.getSpec().getInitContainers().isEmpty())) {
       lifecycle.configError(
-          "the emulated node runs Job pods of exactly one container and no init containers;"
+          "the emulated node runs the command of a Job's or workload's pod of exactly one container and no init containers;"
               + " this pod has "
               + containers.size()
               + " containers and "
@@ -191,7 +192,7 @@ final class CompletionPodRuntime implements PodRuntime {
           "ErrImagePull",
           "image "
               + PodImages.rayContainerImage(pod)
-              + ": the emulated node runs a Job pod's command with the Ray its image holds, and"
+              + ": the emulated node runs the command of a Job's or workload's pod with the Ray its image holds, and"
               + " Ray is off here (kuberay.ray=off, or Ray unavailable). Use kuberay.ray=auto or"
               + " required, or the k3s backend");
       return Optional.empty();

@@ -33,6 +33,7 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   private final PodRuntime simulated;
   private final PodRuntime completion;
   private final Predicate<Pod> jobPod;
+  private final Predicate<Pod> workloadPod;
   private final Map<String, PodRuntime> assigned = new ConcurrentHashMap<>();
   private final ContainerLogs instances = new ContainerLogs();
 
@@ -58,11 +59,28 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
       PodRuntime simulated,
       PodRuntime completion,
       Predicate<Pod> jobPod) {
+    this(ray, redis, simulated, completion, jobPod, p -> false);
+  }
+
+  /**
+   * @param workloadPod whether a pod is one a Deployment's ReplicaSet, a StatefulSet or a DaemonSet
+   *     made ({@code WorkloadControllers.controlsPod} of {@code emulated.node.workloads}): unless
+   *     it is a Ray node or of a Redis image, its command runs as a Job pod's does, restarted per
+   *     its restartPolicy, and an image the node cannot know waits with ErrImagePull
+   */
+  public PodRuntimes(
+      PodRuntime ray,
+      PodRuntime redis,
+      PodRuntime simulated,
+      PodRuntime completion,
+      Predicate<Pod> jobPod,
+      Predicate<Pod> workloadPod) {
     this.ray = ray;
     this.redis = redis;
     this.simulated = simulated;
     this.completion = completion;
     this.jobPod = jobPod;
+    this.workloadPod = workloadPod;
   }
 
   /**
@@ -107,7 +125,12 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     if (isRayNode(pod)) {
       return ray != null ? ray : simulated;
     }
-    return redis != null && RedisPodRuntime.isRedis(pod) ? redis : simulated;
+    if (redis != null && RedisPodRuntime.isRedis(pod)) {
+      return redis;
+    }
+    // A workload's pod is never Running with nothing behind it: its command runs, or the pod says
+    // why it cannot.
+    return completion != null && workloadPod.test(pod) ? completion : simulated;
   }
 
   static boolean isRayNode(Pod pod) {

@@ -358,7 +358,10 @@ public final class PodFilesystems implements AutoCloseable {
                       + "_"
                       + uid.substring(0, Math.min(8, uid.length())));
           return new PodState(
-              pod, dir, new PodVolumes(client.get(), pod, dir.resolve("volumes"), node, api));
+              pod,
+              dir,
+              new PodVolumes(
+                  client.get(), pod, dir.resolve("volumes"), root.resolve("claims"), node, api));
         });
   }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapProjection;
 import io.fabric8.kubernetes.api.model.ConfigMapVolumeSource;
 import io.fabric8.kubernetes.api.model.DownwardAPIVolumeFile;
 import io.fabric8.kubernetes.api.model.KeyToPath;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretProjection;
@@ -29,7 +30,8 @@ import java.util.Optional;
  * A pod's volumes as the kubelet sets them up, each in a directory of the pod's own under the
  * environment's directory: configMap, secret, downwardAPI and projected volumes written with {@link
  * AtomicVolumeWriter} (so {@link #refresh()} reaches running containers as the kubelet's sync
- * does), emptyDir as a directory shared by the pod's containers, hostPath as the host's own path.
+ * does), emptyDir as a directory shared by the pod's containers, hostPath as the host's own path, a
+ * bound persistentVolumeClaim as a directory of the claim's own that outlives the pod.
  */
 public final class PodVolumes {
 
@@ -65,8 +67,24 @@ public final class PodVolumes {
   private final Path dir;
   private final DownwardValues downward;
   private final InClusterApi api;
+  private final Path claims;
+  private final Map<String, Path> claimDirs = new java.util.concurrent.ConcurrentHashMap<>();
 
   PodVolumes(KubernetesClient client, Pod pod, Path dir, NodeCapacity node, InClusterApi api) {
+    this(client, pod, dir, dir.resolveSibling("claims"), node, api);
+  }
+
+  /**
+   * @param claims where the directories of PersistentVolumeClaims are, kept across pods
+   */
+  PodVolumes(
+      KubernetesClient client,
+      Pod pod,
+      Path dir,
+      Path claims,
+      NodeCapacity node,
+      InClusterApi api) {
+    this.claims = claims;
     this.client = client;
     this.api = api;
     this.pod = pod;
@@ -151,6 +169,9 @@ public final class PodVolumes {
     if (v.getHostPath() != null) {
       return Path.of(v.getHostPath().getPath());
     }
+    if (v.getPersistentVolumeClaim() != null && claimDirs.containsKey(v.getName())) {
+      return claimDirs.get(v.getName());
+    }
     return dir.resolve(v.getName());
   }
 
@@ -162,6 +183,10 @@ public final class PodVolumes {
     }
     if (v.getHostPath() != null) {
       checkHostPath(v);
+      return false;
+    }
+    if (v.getPersistentVolumeClaim() != null) {
+      claimDirs.put(v.getName(), claimDirectory(v));
       return false;
     }
     Map<String, AtomicVolumeWriter.Entry> payload = new LinkedHashMap<>();
@@ -240,7 +265,7 @@ public final class PodVolumes {
           "volume type "
               + raw.keySet()
               + " is not supported on the emulated node"
-              + " (configMap, secret, emptyDir, downwardAPI, projected and hostPath are); use one of those, or the k3s backend");
+              + " (configMap, secret, emptyDir, downwardAPI, projected, hostPath and persistentVolumeClaim are); use one of those, or the k3s backend");
     }
     return AtomicVolumeWriter.write(target, payload);
   }
@@ -401,6 +426,29 @@ public final class PodVolumes {
 
   private static int mode(Integer mode) {
     return mode == null ? DEFAULT_MODE : mode;
+  }
+
+  /**
+   * A bound claim's volume: a directory of the node's own per claim (by uid), which outlives the
+   * pod as a local-path volume does, so a StatefulSet's pod finds its data again.
+   */
+  private Path claimDirectory(Volume v) {
+    String name = v.getPersistentVolumeClaim().getClaimName();
+    String namespace = pod.getMetadata().getNamespace();
+    PersistentVolumeClaim claim =
+        client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+    if (claim == null) {
+      throw new VolumeException(v.getName(), "persistentvolumeclaim \"" + name + "\" not found");
+    }
+    if (claim.getStatus() == null || !"Bound".equals(claim.getStatus().getPhase())) {
+      throw new VolumeException(
+          v.getName(), "persistentvolumeclaim \"" + name + "\" is not bound (phase Pending)");
+    }
+    String uid = String.valueOf(claim.getMetadata().getUid());
+    Path target =
+        claims.resolve(namespace + "_" + name + "_" + uid.substring(0, Math.min(8, uid.length())));
+    createDirectory(target);
+    return target;
   }
 
   private static void createDirectory(Path p) {

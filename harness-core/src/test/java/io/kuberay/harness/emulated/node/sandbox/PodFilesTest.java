@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -278,7 +281,7 @@ class PodFilesTest {
   @Test
   @DisplayName(
       "volumes: a missing ConfigMap or key is a FailedMount with the kubelet's message; unsupported types name the fix")
-  void volumeErrors() {
+  void volumeErrors() throws Exception {
     Pod missing =
         pod(
             "{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: code, configMap: {name: gone}}]}}");
@@ -316,8 +319,34 @@ class PodFilesTest {
         pod(
             "{metadata: {name: p, namespace: t}, spec: {containers: [{name: c}], volumes: [{name: data, persistentVolumeClaim: {claimName: x}}]}}");
     assertThatThrownBy(() -> new PodVolumes(client, pvc, dir, NODE, null).setUp())
-        .hasMessageContaining(
-            "volume type [persistentVolumeClaim] is not supported on the emulated node")
-        .hasMessageContaining("k3s backend");
+        .hasMessageContaining("persistentvolumeclaim \"x\" not found");
+    PersistentVolumeClaim claim =
+        client
+            .resource(
+                new PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName("x")
+                    .withNamespace("t")
+                    .endMetadata()
+                    .withNewSpec()
+                    .withAccessModes("ReadWriteOnce")
+                    .endSpec()
+                    .build())
+            .create();
+    assertThatThrownBy(() -> new PodVolumes(client, pvc, dir, NODE, null).setUp())
+        .hasMessageContaining("persistentvolumeclaim \"x\" is not bound");
+    claim.setStatus(new PersistentVolumeClaimStatusBuilder().withPhase("Bound").build());
+    client.resource(claim).updateStatus();
+    Path claims = dir.resolve("claims");
+    PodVolumes first = new PodVolumes(client, pvc, dir.resolve("a"), claims, NODE, null);
+    first.setUp();
+    Path data = first.source(pvc.getSpec().getVolumes().get(0));
+    assertThat(data).startsWith(claims).isDirectory();
+    Files.writeString(data.resolve("dump.rdb"), "kept");
+    PodVolumes next = new PodVolumes(client, pvc, dir.resolve("b"), claims, NODE, null);
+    next.setUp();
+    assertThat(next.source(pvc.getSpec().getVolumes().get(0)))
+        .as("the claim's directory, found again by the next pod")
+        .isEqualTo(data);
   }
 }
