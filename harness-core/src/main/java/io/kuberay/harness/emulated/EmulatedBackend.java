@@ -149,7 +149,7 @@ public final class EmulatedBackend implements ClusterBackend {
           WorkloadControllers.start(
               client,
               backend.api,
-              component -> new EventRecorder(backend.api::create, component),
+              component -> new EventRecorder(backend.api, component),
               d -> OperatorDeployments.operatorImage(Json.toMap(d)).isPresent());
       backend.node =
           new NodeEmulator(

@@ -477,6 +477,11 @@ class PortForwardIntegrityIT {
     public String logs(Pod pod, String container) {
       return "";
     }
+
+    @Override
+    public String logs(Pod pod, String container, boolean previous) {
+      return "";
+    }
   }
 
   /** The tools cache first (the pinned kubectl of tools/install-kubectl.sh), then the PATH. */

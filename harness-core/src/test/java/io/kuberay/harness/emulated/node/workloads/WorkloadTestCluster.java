@@ -21,7 +21,7 @@ final class WorkloadTestCluster implements AutoCloseable {
       WorkloadControllers.start(
           client,
           api,
-          component -> new EventRecorder(api::create, component),
+          component -> new EventRecorder(api, component),
           d -> d.getMetadata().getName().equals("kuberay-operator"));
 
   List<Pod> pods() {
