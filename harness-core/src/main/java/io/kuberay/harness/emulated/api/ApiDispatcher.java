@@ -810,6 +810,14 @@ public final class ApiDispatcher extends Dispatcher {
       Admission.defaultPod(body);
     } else if (Admission.isWorkload(api.group(), kind)) {
       Admission.defaultWorkload(kind, body);
+    } else if (api.group().isEmpty()
+        && ("secrets".equals(api.plural()) || "configmaps".equals(api.plural()))) {
+      Optional<String> undecodable =
+          Admission.normalizeBinaryData(
+              "secrets".equals(api.plural()) ? "Secret" : "ConfigMap", body);
+      if (undecodable.isPresent()) {
+        return Optional.of(ApiErrors.status(400, "BadRequest", undecodable.get()));
+      }
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
       Admission.defaultService(
           body,

@@ -110,4 +110,51 @@ class AdmissionTest {
     assertThat(Maps.get(deployment, "spec", "strategy", "rollingUpdate"))
         .isEqualTo(Map.of("maxUnavailable", "25%", "maxSurge", "25%"));
   }
+
+  @Test
+  void aSecretsWrappedBase64IsUnwrappedAndItsStringDataMergedAsGoDecodesIt() {
+    // ray-cluster.tls.yaml's ca.crt is `cat ca.crt | base64`: wrapped at 76 columns.
+    Map<String, Object> secret =
+        JsonText.readObject(
+            """
+            {"kind": "Secret", "data": {"ca.crt": "aGVsbG8g\\nd29ybGQ=\\n", "a": "YQ=="},
+             "stringData": {"a": "from stringData", "password": "5241590000000000"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("Secret", secret)).isEmpty();
+
+    assertThat(secret).doesNotContainKey("stringData");
+    assertThat(Maps.map(secret.get("data")))
+        .containsEntry("ca.crt", "aGVsbG8gd29ybGQ=")
+        .containsEntry("a", "ZnJvbSBzdHJpbmdEYXRh")
+        .containsEntry("password", "NTI0MTU5MDAwMDAwMDAwMA==");
+  }
+
+  @Test
+  void aSecretValueThatIsNotBase64IsRefusedAsTheApiServerDoes() {
+    Map<String, Object> secret =
+        JsonText.readObject(
+            """
+            {"kind": "Secret", "data": {"password": "not base64!"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("Secret", secret))
+        .hasValue(
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input"
+                + " byte 3");
+  }
+
+  @Test
+  void aConfigMapsBinaryDataIsUnwrappedAndItsDataLeftAlone() {
+    Map<String, Object> cm =
+        JsonText.readObject(
+            """
+            {"kind": "ConfigMap", "data": {"x": "a\\nb"}, "binaryData": {"b": "YW\\nJj"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("ConfigMap", cm)).isEmpty();
+
+    assertThat(Maps.map(cm.get("binaryData"))).containsEntry("b", "YWJj");
+    assertThat(Maps.map(cm.get("data"))).containsEntry("x", "a\nb");
+  }
 }
