@@ -326,6 +326,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
       return;
     }
     String version = chosen.get().key();
+    if (!InitContainers.run(
+        pod,
+        files,
+        versions.runtime(version).environment(),
+        logDir,
+        lifecycle,
+        () -> closed || cancelled.contains(key))) {
+      cancelled.remove(key);
+      return;
+    }
     RayNodeLauncher launcher = versions.launcher(version);
     podVersions.put(key, version);
     standbyVersion = version;
