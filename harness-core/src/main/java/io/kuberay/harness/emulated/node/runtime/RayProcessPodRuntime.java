@@ -440,6 +440,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         if (restarts == 0) {
           lifecycle.containersStarted();
+          UnrunContainers.of(pod)
+              .forEach(c -> lifecycle.warning(UnrunContainers.REASON, UnrunContainers.message(c)));
         } else {
           lifecycle.restarted(restarts);
         }
@@ -789,18 +791,42 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (node == null) {
       return Optional.empty();
     }
-    if (containerPort == 8265 && node.isHead()) {
+    // The pod's ports are where its `ray start` flags put them (ray-cluster.auth.yaml moves the
+    // dashboard to 8443 and puts a proxy on 8265); the node listens on free loopback ports.
+    RayPodPorts ports = RayPodPorts.of(startParams(pod));
+    if (containerPort == ports.dashboard() && node.isHead()) {
       return Optional.of(node.dashboardUrl());
     }
-    int port =
-        switch (containerPort) {
-          case 6379 -> node.ports().gcs();
-          case 10001 -> node.ports().client();
-          case 8080 -> node.ports().metricsExport();
-          case 52365 -> node.ports().dashboardAgentHttp();
-          default -> 0;
-        };
+    int port = 0;
+    if (containerPort == ports.gcs()) {
+      port = node.ports().gcs();
+    } else if (containerPort == ports.client()) {
+      port = node.ports().client();
+    } else if (containerPort == ports.metrics()) {
+      port = node.ports().metricsExport();
+    } else if (containerPort == ports.dashboardAgent()) {
+      port = node.ports().dashboardAgentHttp();
+    }
     return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
+  }
+
+  @Override
+  public Optional<URI> rayDashboard(Pod pod) {
+    RayNode node = nodes.get(ObjectKeys.of(pod));
+    return node != null && node.isHead() ? Optional.of(node.dashboardUrl()) : Optional.empty();
+  }
+
+  @Override
+  public URI reach(Pod pod, int containerPort) {
+    if (!nodes.containsKey(ObjectKeys.of(pod))) {
+      return PodRuntime.super.reach(pod, containerPort);
+    }
+    return address(pod, containerPort)
+        .orElseThrow(
+            () ->
+                new IllegalStateException(
+                    UnrunContainers.nothingListens(
+                        pod, containerPort, RayPodPorts.of(startParams(pod)).describe())));
   }
 
   @Override
