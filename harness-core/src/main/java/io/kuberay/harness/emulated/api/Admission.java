@@ -250,6 +250,16 @@ final class Admission {
   }
 
   static void defaultService(Map<String, Object> service, Supplier<String> clusterIps) {
+    defaultService(service, clusterIps, () -> 30000);
+  }
+
+  /**
+   * @param nodePorts the next free node port, for NodePort and LoadBalancer services' ports that
+   *     name none (kube-apiserver allocates one from 30000-32767; a head service of {@code
+   *     serviceType: NodePort} read {@code 8265/TCP} without it)
+   */
+  static void defaultService(
+      Map<String, Object> service, Supplier<String> clusterIps, Supplier<Integer> nodePorts) {
     Map<String, Object> spec = Maps.map(service.get("spec"));
     service.put("spec", spec);
     spec.putIfAbsent("type", "ClusterIP");
@@ -263,10 +273,20 @@ final class Admission {
     spec.putIfAbsent("ipFamilies", new ArrayList<>(List.of("IPv4")));
     spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
     spec.putIfAbsent("internalTrafficPolicy", "Cluster");
+    boolean exposed = List.of("NodePort", "LoadBalancer").contains(spec.get("type"));
+    if (exposed) {
+      spec.putIfAbsent("externalTrafficPolicy", "Cluster");
+    }
+    if ("LoadBalancer".equals(spec.get("type"))) {
+      spec.putIfAbsent("allocateLoadBalancerNodePorts", true);
+    }
     for (Object p : Maps.list(spec.get("ports"))) {
       Map<String, Object> port = Maps.map(p);
       port.putIfAbsent("protocol", "TCP");
       port.putIfAbsent("targetPort", port.get("port"));
+      if (exposed && port.get("nodePort") == null) {
+        port.put("nodePort", nodePorts.get());
+      }
     }
     Map<String, Object> status = Maps.map(service.get("status"));
     status.putIfAbsent("loadBalancer", new LinkedHashMap<>());

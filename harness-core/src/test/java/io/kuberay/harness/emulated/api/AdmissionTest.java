@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -156,5 +157,40 @@ class AdmissionTest {
 
     assertThat(Maps.map(cm.get("binaryData"))).containsEntry("b", "YWJj");
     assertThat(Maps.map(cm.get("data"))).containsEntry("x", "a\nb");
+  }
+
+  @Test
+  void aNodePortServiceGetsANodePortPerPortAsKubeApiserverAllocatesThem() {
+    // ray-cluster.separate-ingress.yaml: headGroupSpec.serviceType NodePort.
+    Map<String, Object> service =
+        JsonText.readObject(
+            """
+            {"spec": {"type": "NodePort", "ports": [{"name": "dashboard", "port": 8265},
+              {"name": "client", "port": 10001, "nodePort": 30001}]}}
+            """);
+    java.util.Iterator<Integer> free = List.of(31234, 31235).iterator();
+
+    Admission.defaultService(service, () -> "10.43.0.20", free::next);
+
+    Map<String, Object> spec = Maps.map(service.get("spec"));
+    assertThat(spec).containsEntry("externalTrafficPolicy", "Cluster");
+    assertThat(Maps.list(spec.get("ports")))
+        .extracting(p -> Maps.map(p).get("nodePort"))
+        .containsExactly(31234, 30001);
+  }
+
+  @Test
+  void aClusterIpServiceGetsNoNodePort() {
+    Map<String, Object> service =
+        JsonText.readObject(
+            """
+            {"spec": {"ports": [{"name": "dashboard", "port": 8265}]}}
+            """);
+
+    Admission.defaultService(service, () -> "10.43.0.21", () -> 31000);
+
+    assertThat(Maps.map(Maps.list(Maps.get(service, "spec", "ports")).get(0)))
+        .doesNotContainKey("nodePort");
+    assertThat(Maps.map(service.get("spec"))).doesNotContainKey("externalTrafficPolicy");
   }
 }
