@@ -124,4 +124,54 @@ class RayJobWithoutRayIT {
           null);
     }
   }
+
+  @Test
+  @DisplayName(
+      "v1.5.0: a clusterSelector naming no RayCluster is a RayClusterNotFound Warning, the RayJob waits Initializing (ray-job.use-existing-raycluster.yaml)")
+  @SuppressWarnings("unchecked")
+  void clusterSelectorWithoutCluster() {
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder().kuberayVersion("v1.5.0").rayMode(RayMode.OFF).startExactly()) {
+      String yaml =
+          "apiVersion: ray.io/v1\nkind: RayJob\nmetadata:\n  name: rayjob-use-existing-raycluster\n"
+              + "spec:\n  entrypoint: python -c \"print(1)\"\n"
+              + "  clusterSelector:\n    ray.io/cluster: ray-cluster-kuberay\n";
+      env.client()
+          .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+          .inNamespace("default")
+          .resource(
+              env.client()
+                  .getKubernetesSerialization()
+                  .unmarshal(yaml, GenericKubernetesResource.class))
+          .create();
+      io.fabric8.kubernetes.api.model.Event warning =
+          Waits.until(
+              "RayJob default/rayjob-use-existing-raycluster",
+              "a RayClusterNotFound event",
+              Duration.ofSeconds(30),
+              () ->
+                  env.client().v1().events().inNamespace("default").list().getItems().stream()
+                      .filter(e -> "RayClusterNotFound".equals(e.getReason()))
+                      .findFirst()
+                      .orElse(null),
+              e -> true,
+              String::valueOf,
+              null);
+      assertThat(warning.getType()).isEqualTo("Warning");
+      assertThat(warning.getMessage())
+          .isEqualTo(
+              "RayCluster default/ray-cluster-kuberay set in the clusterSelector is not found. It"
+                  + " must be created manually");
+      Map<String, Object> status =
+          (Map<String, Object>)
+              env.client()
+                  .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+                  .inNamespace("default")
+                  .withName("rayjob-use-existing-raycluster")
+                  .get()
+                  .getAdditionalProperties()
+                  .get("status");
+      assertThat(status).containsEntry("jobDeploymentStatus", "Initializing");
+    }
+  }
 }

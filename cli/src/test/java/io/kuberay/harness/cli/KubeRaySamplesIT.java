@@ -34,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * followed to the end state a real cluster reaches — or to the clear message that says why not —
  * then deleted, their pods gone, before the next. One sample per feature: a RayJob in K8sJobMode
  * (submitter Job, ConfigMap volume, runtime_env pip), a RayCluster with the in-tree autoscaler, a
- * RayService, a cluster that asks for GPUs, and a GCS fault-tolerant cluster whose Redis is a
- * Deployment. The samples come from {@code tools/fetch-kuberay-samples.sh}'s cache; without them
- * the test is aborted and says why, unless KUBERAY_SAMPLES_REQUIRED=true makes that a failure.
+ * RayService, a cluster that asks for GPUs, a GCS fault-tolerant cluster whose Redis is a
+ * Deployment, and a TLS cluster (its own init containers, a Secret of wrapped base64). The samples
+ * come from {@code tools/fetch-kuberay-samples.sh}'s cache; without them the test is aborted and
+ * says why, unless KUBERAY_SAMPLES_REQUIRED=true makes that a failure.
  * docs/PARITY.md, "KubeRay's samples run on the emulated backend", has the sweep of every sample.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -278,6 +279,45 @@ class KubeRaySamplesIT {
         Duration.ofSeconds(30),
         () -> kubectl("get", "deploy,rs,pods", "-l", "app=redis", "-o", "name"),
         String::isBlank);
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName(
+      "ray-cluster.tls.yaml: its openssl init containers make each pod's certificate from the wrapped base64 CA Secret, state ready, and Ray in the head answers over TLS")
+  void tlsSample() {
+    Path sample = apply("ray-cluster.tls.yaml");
+    await(
+        "raycluster/raycluster-tls",
+        "state ready",
+        Duration.ofMinutes(4),
+        () -> kubectl("get", "raycluster", "raycluster-tls", "-o", "jsonpath={.status}"),
+        s -> s.contains("\"state\":\"ready\""));
+    String head =
+        kubectl(
+            "get",
+            "pods",
+            "-l",
+            "ray.io/cluster=raycluster-tls,ray.io/node-type=head",
+            "-o",
+            "jsonpath={.items[0].metadata.name}");
+    // RAY_USE_TLS=1 and the certificate paths are the container's env: ray.init() connects to the
+    // GCS over TLS with the certificate the init container made.
+    assertThat(
+            kubectl(
+                "exec",
+                head,
+                "-c",
+                "ray-head",
+                "--",
+                "sh",
+                "-c",
+                "ls /etc/ray/tls && python -c \"import ray; ray.init();"
+                    + " print('CPU', ray.cluster_resources()['CPU'])\""))
+        .contains("tls.crt")
+        .contains("tls.key")
+        .contains("CPU 2.0");
+    deleteAndAwaitGone(sample);
   }
 
   /** A sample a failed test left behind goes before the next test starts. */

@@ -362,7 +362,7 @@ public final class EmulatedBackend implements ClusterBackend {
         .getItems()
         .stream()
         .findFirst()
-        .flatMap(p -> runtimes.address(p, 8265));
+        .flatMap(runtimes::rayDashboard);
   }
 
   @Override

@@ -2,10 +2,13 @@ package io.kuberay.harness.emulated.api;
 
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -247,6 +250,16 @@ final class Admission {
   }
 
   static void defaultService(Map<String, Object> service, Supplier<String> clusterIps) {
+    defaultService(service, clusterIps, () -> 30000);
+  }
+
+  /**
+   * @param nodePorts the next free node port, for NodePort and LoadBalancer services' ports that
+   *     name none (kube-apiserver allocates one from 30000-32767; a head service of {@code
+   *     serviceType: NodePort} read {@code 8265/TCP} without it)
+   */
+  static void defaultService(
+      Map<String, Object> service, Supplier<String> clusterIps, Supplier<Integer> nodePorts) {
     Map<String, Object> spec = Maps.map(service.get("spec"));
     service.put("spec", spec);
     spec.putIfAbsent("type", "ClusterIP");
@@ -260,13 +273,95 @@ final class Admission {
     spec.putIfAbsent("ipFamilies", new ArrayList<>(List.of("IPv4")));
     spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
     spec.putIfAbsent("internalTrafficPolicy", "Cluster");
+    boolean exposed = List.of("NodePort", "LoadBalancer").contains(spec.get("type"));
+    if (exposed) {
+      spec.putIfAbsent("externalTrafficPolicy", "Cluster");
+    }
+    if ("LoadBalancer".equals(spec.get("type"))) {
+      spec.putIfAbsent("allocateLoadBalancerNodePorts", true);
+    }
     for (Object p : Maps.list(spec.get("ports"))) {
       Map<String, Object> port = Maps.map(p);
       port.putIfAbsent("protocol", "TCP");
       port.putIfAbsent("targetPort", port.get("port"));
+      if (exposed && port.get("nodePort") == null) {
+        port.put("nodePort", nodePorts.get());
+      }
     }
     Map<String, Object> status = Maps.map(service.get("status"));
     status.putIfAbsent("loadBalancer", new LinkedHashMap<>());
     service.put("status", status);
+  }
+
+  /**
+   * What decoding a Secret (or a ConfigMap's {@code binaryData}) into Go's {@code []byte} does on a
+   * real API server: base64 values are decoded as {@code encoding/base64}'s StdEncoding does, which
+   * skips line breaks (samples wrap long values: {@code cat ca.crt | base64}), and written back
+   * unwrapped; a Secret's {@code stringData} is merged into {@code data} over equal keys and
+   * dropped (the v1-to-internal conversion). Without this the node decoded a wrapped value with
+   * Java's strict decoder and the pod waited for ever, and {@code stringData} keys were missing.
+   *
+   * @return the API server's 400 message when a value is not base64
+   */
+  static Optional<String> normalizeBinaryData(String kind, Map<String, Object> object) {
+    String field = "Secret".equals(kind) ? "data" : "binaryData";
+    Map<String, Object> data = new LinkedHashMap<>();
+    if (object.get(field) instanceof Map<?, ?> values) {
+      for (Map.Entry<?, ?> e : values.entrySet()) {
+        if (e.getValue() == null) {
+          continue;
+        }
+        String text = String.valueOf(e.getValue());
+        Optional<Integer> bad = illegalBase64(text);
+        if (bad.isPresent()) {
+          return Optional.of(
+              kind
+                  + " in version \"v1\" cannot be handled as a "
+                  + kind
+                  + ": illegal base64 data at input byte "
+                  + bad.get());
+        }
+        data.put(String.valueOf(e.getKey()), text.replace("\r", "").replace("\n", ""));
+      }
+    }
+    if ("Secret".equals(kind) && object.remove("stringData") instanceof Map<?, ?> strings) {
+      strings.forEach(
+          (k, v) ->
+              data.put(
+                  String.valueOf(k),
+                  Base64.getEncoder()
+                      .encodeToString(
+                          String.valueOf(v == null ? "" : v).getBytes(StandardCharsets.UTF_8))));
+    }
+    if (!data.isEmpty() || object.containsKey(field)) {
+      object.put(field, data);
+    }
+    return Optional.empty();
+  }
+
+  /** Where Go's StdEncoding would stop on {@code text}: line breaks skipped, padding required. */
+  private static Optional<Integer> illegalBase64(String text) {
+    String stripped = text.replace("\r", "").replace("\n", "");
+    try {
+      Base64.getDecoder().decode(stripped);
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      for (int i = 0; i < text.length(); i++) {
+        char c = text.charAt(i);
+        boolean alphabet =
+            (c >= 'A' && c <= 'Z')
+                || (c >= 'a' && c <= 'z')
+                || (c >= '0' && c <= '9')
+                || c == '+'
+                || c == '/'
+                || c == '='
+                || c == '\r'
+                || c == '\n';
+        if (!alphabet) {
+          return Optional.of(i);
+        }
+      }
+      return Optional.of(text.length());
+    }
   }
 }

@@ -65,6 +65,10 @@ public final class ApiDispatcher extends Dispatcher {
   private final Map<String, Map<String, Object>> schemas = new ConcurrentHashMap<>();
   private final Map<String, List<Object>> printerColumns = new ConcurrentHashMap<>();
   private final AtomicInteger nextServiceIp = new AtomicInteger(10);
+
+  /** The next node port: kube-apiserver's default range is 30000-32767. */
+  private final AtomicInteger nextNodePort = new AtomicInteger();
+
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
   private final ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens();
@@ -946,6 +950,14 @@ public final class ApiDispatcher extends Dispatcher {
       Admission.defaultPod(body);
     } else if (Admission.isWorkload(api.group(), kind)) {
       Admission.defaultWorkload(kind, body);
+    } else if (api.group().isEmpty()
+        && ("secrets".equals(api.plural()) || "configmaps".equals(api.plural()))) {
+      Optional<String> undecodable =
+          Admission.normalizeBinaryData(
+              "secrets".equals(api.plural()) ? "Secret" : "ConfigMap", body);
+      if (undecodable.isPresent()) {
+        return Optional.of(ApiErrors.status(400, "BadRequest", undecodable.get()));
+      }
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
       Admission.defaultService(
           body,
@@ -953,7 +965,8 @@ public final class ApiDispatcher extends Dispatcher {
               "10.43."
                   + (nextServiceIp.get() / 250)
                   + "."
-                  + (nextServiceIp.getAndIncrement() % 250 + 1));
+                  + (nextServiceIp.getAndIncrement() % 250 + 1),
+          () -> 30000 + Math.floorMod(nextNodePort.getAndIncrement() * 7919 + 1337, 2768));
     }
     Map<String, Object> schema =
         schemas.get(api.group() + "/" + api.version() + "/" + api.plural());

@@ -209,6 +209,14 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /**
+   * v1.5.0+ records a RayClusterNotFound Warning when a RayJob's clusterSelector names a RayCluster
+   * that does not exist (v1.1.0-v1.4.x only log it).
+   */
+  boolean recordsRayClusterNotFound() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
   /** v1.5.0+ records CreatedRedisCleanupJob and FailedToCreateRedisCleanupJob events. */
   boolean recordsRedisCleanupJobEvents() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

@@ -44,6 +44,10 @@ public final class RayJobController implements AutoCloseable {
 
   private static final Duration POLL = Duration.ofMillis(500);
 
+  /** RayJobs (uid/cluster) told that their clusterSelector's RayCluster does not exist. */
+  private final java.util.Set<String> warnedMissingCluster =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** KubeRay's {@code RayJobStopJobFinalizer}. */
   static final String FINALIZER = "ray.io/rayjob-finalizer";
 
@@ -223,6 +227,20 @@ public final class RayJobController implements AutoCloseable {
             .get();
     if (cluster == null) {
       if (job.selectedCluster().isPresent()) {
+        // v1.5.0+ says so on every reconcile (getOrCreateRayClusterInstance); the recorder would
+        // fold the repeats into one event, so it is said once per RayJob here.
+        if (flavor.recordsRayClusterNotFound()
+            && warnedMissingCluster.add(
+                job.resource().getMetadata().getUid() + "/" + clusterName)) {
+          events.warning(
+              job.resource(),
+              "RayClusterNotFound",
+              "RayCluster "
+                  + job.namespace()
+                  + "/"
+                  + clusterName
+                  + " set in the clusterSelector is not found. It must be created manually");
+        }
         loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
         return;
       }

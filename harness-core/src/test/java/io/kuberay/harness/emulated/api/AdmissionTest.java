@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -109,5 +110,87 @@ class AdmissionTest {
         .containsEntry("progressDeadlineSeconds", 600);
     assertThat(Maps.get(deployment, "spec", "strategy", "rollingUpdate"))
         .isEqualTo(Map.of("maxUnavailable", "25%", "maxSurge", "25%"));
+  }
+
+  @Test
+  void aSecretsWrappedBase64IsUnwrappedAndItsStringDataMergedAsGoDecodesIt() {
+    // ray-cluster.tls.yaml's ca.crt is `cat ca.crt | base64`: wrapped at 76 columns.
+    Map<String, Object> secret =
+        JsonText.readObject(
+            """
+            {"kind": "Secret", "data": {"ca.crt": "aGVsbG8g\\nd29ybGQ=\\n", "a": "YQ=="},
+             "stringData": {"a": "from stringData", "password": "5241590000000000"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("Secret", secret)).isEmpty();
+
+    assertThat(secret).doesNotContainKey("stringData");
+    assertThat(Maps.map(secret.get("data")))
+        .containsEntry("ca.crt", "aGVsbG8gd29ybGQ=")
+        .containsEntry("a", "ZnJvbSBzdHJpbmdEYXRh")
+        .containsEntry("password", "NTI0MTU5MDAwMDAwMDAwMA==");
+  }
+
+  @Test
+  void aSecretValueThatIsNotBase64IsRefusedAsTheApiServerDoes() {
+    Map<String, Object> secret =
+        JsonText.readObject(
+            """
+            {"kind": "Secret", "data": {"password": "not base64!"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("Secret", secret))
+        .hasValue(
+            "Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input"
+                + " byte 3");
+  }
+
+  @Test
+  void aConfigMapsBinaryDataIsUnwrappedAndItsDataLeftAlone() {
+    Map<String, Object> cm =
+        JsonText.readObject(
+            """
+            {"kind": "ConfigMap", "data": {"x": "a\\nb"}, "binaryData": {"b": "YW\\nJj"}}
+            """);
+
+    assertThat(Admission.normalizeBinaryData("ConfigMap", cm)).isEmpty();
+
+    assertThat(Maps.map(cm.get("binaryData"))).containsEntry("b", "YWJj");
+    assertThat(Maps.map(cm.get("data"))).containsEntry("x", "a\nb");
+  }
+
+  @Test
+  void aNodePortServiceGetsANodePortPerPortAsKubeApiserverAllocatesThem() {
+    // ray-cluster.separate-ingress.yaml: headGroupSpec.serviceType NodePort.
+    Map<String, Object> service =
+        JsonText.readObject(
+            """
+            {"spec": {"type": "NodePort", "ports": [{"name": "dashboard", "port": 8265},
+              {"name": "client", "port": 10001, "nodePort": 30001}]}}
+            """);
+    java.util.Iterator<Integer> free = List.of(31234, 31235).iterator();
+
+    Admission.defaultService(service, () -> "10.43.0.20", free::next);
+
+    Map<String, Object> spec = Maps.map(service.get("spec"));
+    assertThat(spec).containsEntry("externalTrafficPolicy", "Cluster");
+    assertThat(Maps.list(spec.get("ports")))
+        .extracting(p -> Maps.map(p).get("nodePort"))
+        .containsExactly(31234, 30001);
+  }
+
+  @Test
+  void aClusterIpServiceGetsNoNodePort() {
+    Map<String, Object> service =
+        JsonText.readObject(
+            """
+            {"spec": {"ports": [{"name": "dashboard", "port": 8265}]}}
+            """);
+
+    Admission.defaultService(service, () -> "10.43.0.21", () -> 31000);
+
+    assertThat(Maps.map(Maps.list(Maps.get(service, "spec", "ports")).get(0)))
+        .doesNotContainKey("nodePort");
+    assertThat(Maps.map(service.get("spec"))).doesNotContainKey("externalTrafficPolicy");
   }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the kubelet does between binding a pod and starting its main container: mount the volumes
@@ -20,6 +22,8 @@ import java.util.function.BooleanSupplier;
  * the kubelet's sync does).
  */
 final class ContainerPreparation {
+
+  private static final Logger logger = LoggerFactory.getLogger(ContainerPreparation.class);
 
   /**
    * How long a pod waits for its volumes and env sources before the emulated kubelet gives up on
@@ -98,6 +102,24 @@ final class ContainerPreparation {
   }
 
   private Object tryOnce() {
+    try {
+      return prepareOnce();
+    } catch (RuntimeException e) {
+      // Anything else (a value the node cannot read): said on the pod and retried, where the
+      // wait used to swallow it and leave the pod in PodInitializing for 30 minutes without a
+      // word.
+      String problem =
+          "the emulated kubelet cannot prepare the pod's containers: "
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage();
+      logger.warn("Pod {}: {}", ObjectKeys.of(pod), problem, e);
+      report(problem, () -> lifecycle.warning("Failed", problem));
+      return e;
+    }
+  }
+
+  private Object prepareOnce() {
     try {
       files.setUp(pod);
     } catch (PodFilesystems.MountsUnavailableException e) {

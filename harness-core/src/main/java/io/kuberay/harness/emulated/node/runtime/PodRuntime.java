@@ -28,6 +28,14 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
   /** Where the JVM reaches the pod's container port, if anything listens for it. */
   Optional<URI> address(Pod pod, int containerPort);
 
+  /**
+   * A head pod's Ray dashboard, wherever its {@code dashboard-port} put it (what the operator's
+   * dashboard client reaches through the head service's {@code dashboard} port).
+   */
+  default Optional<URI> rayDashboard(Pod pod) {
+    return address(pod, 8265);
+  }
+
   @Override
   default URI reach(Pod pod, int containerPort) {
     return address(pod, containerPort)

@@ -233,6 +233,11 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     return runtimeFor(pod).address(pod, port);
   }
 
+  /** See {@link PodRuntime#rayDashboard}. */
+  public Optional<URI> rayDashboard(Pod pod) {
+    return runtimeFor(pod).rayDashboard(pod);
+  }
+
   @Override
   public URI reach(Pod pod, int containerPort) {
     return runtimeFor(pod).reach(pod, containerPort);

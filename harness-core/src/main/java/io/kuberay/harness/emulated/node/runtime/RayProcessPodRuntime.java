@@ -328,6 +328,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
       return;
     }
     String version = chosen.get().key();
+    if (!InitContainers.run(
+        pod,
+        files,
+        versions.runtime(version).environment(),
+        logDir,
+        lifecycle,
+        () -> closed || cancelled.contains(key))) {
+      cancelled.remove(key);
+      return;
+    }
     RayNodeLauncher launcher = versions.launcher(version);
     podVersions.put(key, version);
     standbyVersion = version;
@@ -432,6 +442,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         if (restarts == 0) {
           lifecycle.containersStarted();
+          UnrunContainers.of(pod)
+              .forEach(c -> lifecycle.warning(UnrunContainers.REASON, UnrunContainers.message(c)));
         } else {
           lifecycle.restarted(restarts);
         }
@@ -795,36 +807,47 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (node == null) {
       return Optional.empty();
     }
-    if (containerPort == 8265 && node.isHead()) {
+    // The pod's ports are where its `ray start` flags put them (ray-cluster.auth.yaml moves the
+    // dashboard to 8443 and puts a proxy on 8265); the node listens on free loopback ports.
+    RayPodPorts ports = RayPodPorts.of(startParams(pod));
+    if (containerPort == ports.dashboard() && node.isHead()) {
       return Optional.of(node.dashboardUrl());
     }
-    int port =
-        switch (containerPort) {
-          case 6379 -> node.ports().gcs();
-          case 10001 -> node.ports().client();
-          case 8080 -> node.ports().metricsExport();
-          case 52365 -> node.ports().dashboardAgentHttp();
-          default -> 0;
-        };
+    int port = 0;
+    if (containerPort == ports.gcs()) {
+      port = node.ports().gcs();
+    } else if (containerPort == ports.client()) {
+      port = node.ports().client();
+    } else if (containerPort == ports.metrics()) {
+      port = node.ports().metricsExport();
+    } else if (containerPort == ports.dashboardAgent()) {
+      port = node.ports().dashboardAgentHttp();
+    }
     return port == 0 ? Optional.empty() : Optional.of(URI.create("http://127.0.0.1:" + port));
   }
 
   @Override
+  public Optional<URI> rayDashboard(Pod pod) {
+    RayNode node = nodes.get(ObjectKeys.of(pod));
+    return node != null && node.isHead() ? Optional.of(node.dashboardUrl()) : Optional.empty();
+  }
+
+  @Override
   public URI reach(Pod pod, int containerPort) {
+    if (!nodes.containsKey(ObjectKeys.of(pod))) {
+      throw new IllegalStateException(
+          PodRuntime.nothingListens(
+              pod,
+              containerPort,
+              "its Ray node is not running yet (starting, restarting after a crash, or waiting"
+                  + " for its head); retry when the pod is Ready"));
+    }
     return address(pod, containerPort)
         .orElseThrow(
-            () -> {
-              boolean up = nodes.get(ObjectKeys.of(pod)) != null;
-              return new IllegalStateException(
-                  PodRuntime.nothingListens(
-                      pod,
-                      containerPort,
-                      up
-                          ? "the emulated Ray node serves Ray's own ports only (8080 and 52365; a head also"
-                              + " 6379, 8265 and 10001)"
-                          : "its Ray node is not running yet (starting, restarting after a crash,"
-                              + " or waiting for its head); retry when the pod is Ready"));
-            });
+            () ->
+                new IllegalStateException(
+                    UnrunContainers.nothingListens(
+                        pod, containerPort, RayPodPorts.of(startParams(pod)).describe())));
   }
 
   @Override

@@ -46,7 +46,17 @@ public final class PodEnvironment {
     if (name == null || name.isBlank()) {
       return containers.isEmpty() ? null : containers.get(0);
     }
-    return containers.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    Container found =
+        containers.stream().filter(c -> name.equals(c.getName())).findFirst().orElse(null);
+    if (found == null && pod.getSpec().getInitContainers() != null) {
+      // An init container: the node runs a Ray pod's own (InitContainers) with its env and mounts.
+      found =
+          pod.getSpec().getInitContainers().stream()
+              .filter(c -> name.equals(c.getName()))
+              .findFirst()
+              .orElse(null);
+    }
+    return found;
   }
 
   private static String field(Pod pod, String path) {

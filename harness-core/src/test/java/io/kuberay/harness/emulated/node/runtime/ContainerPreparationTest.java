@@ -127,6 +127,40 @@ class ContainerPreparationTest {
     assertThat(env).get().satisfies(e -> assertThat(e).containsEntry("B", "2"));
   }
 
+  @Test
+  @DisplayName(
+      "an unexpected failure while preparing the pod is a Warning event on it, and the kubelet retries")
+  void unexpectedFailureIsSaid() {
+    java.util.concurrent.atomic.AtomicInteger reads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    PodFilesystems files =
+        new PodFilesystems(
+            dir,
+            () -> {
+              if (reads.getAndIncrement() == 0) {
+                throw new IllegalArgumentException("Illegal base64 character a");
+              }
+              return client;
+            },
+            NODE,
+            MountNamespaces.probe(),
+            false);
+    closing.add(files);
+    Pod pod =
+        pod(
+            "{metadata: {name: p, namespace: t, uid: u3}, spec: {containers: [{name: c, env: [{name: A, value: '1'}]}]}}");
+    RecordingLifecycle lifecycle = new RecordingLifecycle();
+
+    Optional<Map<String, String>> env =
+        ContainerPreparation.prepare(files, pod, lifecycle, () -> false);
+
+    assertThat(lifecycle.calls)
+        .containsExactly(
+            "warning Failed: the emulated kubelet cannot prepare the pod's containers:"
+                + " IllegalArgumentException: Illegal base64 character a");
+    assertThat(env).get().satisfies(e -> assertThat(e).containsEntry("A", "1"));
+  }
+
   private static class RecordingLifecycle implements PodRuntime.PodLifecycle {
     final List<String> calls = new ArrayList<>();
 
