@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * RayService, a cluster that asks for GPUs, a GCS fault-tolerant cluster whose Redis is a
  * Deployment, and a TLS cluster (its own init containers, a Secret of wrapped base64). The samples
  * come from {@code tools/fetch-kuberay-samples.sh}'s cache; without them the test is aborted and
- * says why, unless KUBERAY_SAMPLES_REQUIRED=true makes that a failure.
- * docs/PARITY.md, "KubeRay's samples run on the emulated backend", has the sweep of every sample.
+ * says why, unless KUBERAY_SAMPLES_REQUIRED=true makes that a failure. docs/PARITY.md, "KubeRay's
+ * samples run on the emulated backend", has the sweep of every sample.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KubeRaySamplesIT {
