@@ -2,6 +2,7 @@ package io.kuberay.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.time.Duration;
 import java.util.Map;
@@ -144,7 +145,7 @@ class RayJobWithoutRayIT {
                   .getKubernetesSerialization()
                   .unmarshal(yaml, GenericKubernetesResource.class))
           .create();
-      io.fabric8.kubernetes.api.model.Event warning =
+      Event warning =
           Waits.until(
               "RayJob default/rayjob-use-existing-raycluster",
               "a RayClusterNotFound event",

@@ -33,6 +33,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The emulated KubeRay RayJob controller: creates (or selects) the job's RayCluster, submits the
@@ -45,8 +47,7 @@ public final class RayJobController implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
 
   /** RayJobs (uid/cluster) told that their clusterSelector's RayCluster does not exist. */
-  private final java.util.Set<String> warnedMissingCluster =
-      java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<String> warnedMissingCluster = ConcurrentHashMap.newKeySet();
 
   /** KubeRay's {@code RayJobStopJobFinalizer}. */
   static final String FINALIZER = "ray.io/rayjob-finalizer";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -168,7 +169,7 @@ class AdmissionTest {
             {"spec": {"type": "NodePort", "ports": [{"name": "dashboard", "port": 8265},
               {"name": "client", "port": 10001, "nodePort": 30001}]}}
             """);
-    java.util.Iterator<Integer> free = List.of(31234, 31235).iterator();
+    Iterator<Integer> free = List.of(31234, 31235).iterator();
 
     Admission.defaultService(service, () -> "10.43.0.20", free::next);
 

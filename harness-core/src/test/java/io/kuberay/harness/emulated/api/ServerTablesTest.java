@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class ServerTablesTest {
     Map<String, Object> table =
         ServerTables.table(
             list, ServerTables.columns(group, plural, List.of()), Instant.now(), "None");
-    List<String> out = new java.util.ArrayList<>();
+    List<String> out = new ArrayList<>();
     for (Object d : Maps.list(table.get("columnDefinitions"))) {
       out.add(String.valueOf(Maps.map(d).get("name")));
     }

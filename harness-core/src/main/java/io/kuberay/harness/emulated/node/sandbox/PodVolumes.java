@@ -25,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A pod's volumes as the kubelet sets them up, each in a directory of the pod's own under the
@@ -68,7 +69,7 @@ public final class PodVolumes {
   private final DownwardValues downward;
   private final InClusterApi api;
   private final Path claims;
-  private final Map<String, Path> claimDirs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Path> claimDirs = new ConcurrentHashMap<>();
 
   PodVolumes(KubernetesClient client, Pod pod, Path dir, NodeCapacity node, InClusterApi api) {
     this(client, pod, dir, dir.resolveSibling("claims"), node, api);

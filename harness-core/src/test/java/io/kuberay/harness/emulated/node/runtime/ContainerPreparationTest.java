@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -131,8 +132,7 @@ class ContainerPreparationTest {
   @DisplayName(
       "an unexpected failure while preparing the pod is a Warning event on it, and the kubelet retries")
   void unexpectedFailureIsSaid() {
-    java.util.concurrent.atomic.AtomicInteger reads =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger reads = new AtomicInteger();
     PodFilesystems files =
         new PodFilesystems(
             dir,
