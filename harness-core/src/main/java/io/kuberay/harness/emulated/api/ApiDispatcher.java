@@ -10,6 +10,7 @@ import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.PatchSchema;
 import io.kuberay.harness.emulated.store.Patches;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.Selector;
@@ -286,7 +287,7 @@ public final class ApiDispatcher extends Dispatcher {
         }
         // Only what the patch brings counts: the stored object is not re-judged.
         alreadyThere = FieldValidation.unknownFields(schemas, schema.get(), current.get().object());
-        result = Patches.apply(type, text, current.get().object());
+        result = Patches.apply(type, text, current.get().object(), patchSchema(api));
       } else {
         result = JsonText.readObject(text);
       }
@@ -735,14 +736,13 @@ public final class ApiDispatcher extends Dispatcher {
     if (type.startsWith("application/apply-patch")) {
       return serverSideApply(request, api);
     }
-    // Strategic merge patches are applied as merge patches: lists are replaced, not merged by key
-    // (docs/PARITY.md).
     Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
     MockResponse response =
         rest.patch(
             api,
             request.getHeader("Content-Type"),
-            request.getBody() == null ? "" : request.getBody().readUtf8());
+            request.getBody() == null ? "" : request.getBody().readUtf8(),
+            patchSchema(api));
     collectIfReleased(api, before);
     if (isCrd(api) && response.code() == 200) {
       // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new
@@ -979,6 +979,22 @@ public final class ApiDispatcher extends Dispatcher {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Where a strategic merge patch of the resource finds its fields' patch strategies: the kind's
+   * OpenAPI schema for a built-in kind; null for a custom resource, which refuses such patches.
+   */
+  private PatchSchema patchSchema(ApiPath api) {
+    if (discovery.isCustom(api.group(), api.version(), api.plural())) {
+      return null;
+    }
+    OpenApiSchemas known = openApi.schemas();
+    return discovery
+        .find(api.group(), api.version(), api.plural())
+        .flatMap(known::schema)
+        .map(s -> new PatchSchema(s, known::resolve))
+        .orElse(PatchSchema.NONE);
   }
 
   private static boolean isCrd(ApiPath api) {

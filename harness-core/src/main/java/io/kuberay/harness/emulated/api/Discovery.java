@@ -218,6 +218,11 @@ final class Discovery {
     return r != null && r.hasStatus();
   }
 
+  /** Whether a CRD defines the resource (a custom resource, not a built-in kind). */
+  boolean isCustom(String group, String version, String plural) {
+    return crds.containsKey(group + "/" + version + "/" + plural);
+  }
+
   /** Every resource served, built-in and CRD-defined, in registration order. */
   synchronized List<ApiResource> resources() {
     List<ApiResource> out = new ArrayList<>();

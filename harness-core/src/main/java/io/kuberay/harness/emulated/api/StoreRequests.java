@@ -3,6 +3,7 @@ package io.kuberay.harness.emulated.api;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.ObjectStore;
+import io.kuberay.harness.emulated.store.PatchSchema;
 import io.kuberay.harness.emulated.store.Patches;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.Selector;
@@ -106,10 +107,12 @@ final class StoreRequests {
   }
 
   /**
-   * PATCH of an object or of its status, as JSON patch or merge patch (strategic merge: as merge,
-   * lists replaced).
+   * PATCH of an object or of its status, as JSON patch, merge patch or strategic merge patch.
+   *
+   * @param strategic where a strategic merge patch finds the fields' patch strategies; null for a
+   *     custom resource, which refuses strategic merge patches
    */
-  MockResponse patch(ApiPath api, String contentType, String patch) {
+  MockResponse patch(ApiPath api, String contentType, String patch, PatchSchema strategic) {
     boolean statusOnly = "status".equals(api.subresource());
     boolean statusSubresource =
         discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
@@ -119,7 +122,7 @@ final class StoreRequests {
             api.namespace(),
             api.name(),
             current -> {
-              Map<String, Object> patched = Patches.apply(contentType, patch, current);
+              Map<String, Object> patched = Patches.apply(contentType, patch, current, strategic);
               checkName(api, patched);
               checkVersion(api, current, patched);
               // A patch is validated like an update: kubectl's client-side apply of a too large

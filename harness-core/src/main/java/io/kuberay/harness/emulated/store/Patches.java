@@ -10,8 +10,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The patch types the API server accepts on every resource: JSON patch (RFC 6902) and JSON merge
- * patch (RFC 7386).
+ * The patch types the API server accepts: JSON patch (RFC 6902) and JSON merge patch (RFC 7386) on
+ * every resource, strategic merge patch on built-in kinds only ({@link StrategicMergePatch}).
  */
 public final class Patches {
 
@@ -19,22 +19,40 @@ public final class Patches {
 
   private Patches() {}
 
-  /** Applies a patch of the given Content-Type to a copy of {@code target}. */
+  /**
+   * Applies a patch of the given Content-Type to a copy of {@code target}, a strategic merge patch
+   * without any field's patch strategy (maps merge, lists are replaced).
+   */
   public static Map<String, Object> apply(
       String contentType, String patch, Map<String, Object> target) {
+    return apply(contentType, patch, target, PatchSchema.NONE);
+  }
+
+  /**
+   * Applies a patch of the given Content-Type to a copy of {@code target}.
+   *
+   * @param strategic the patched kind's schema, for strategic merge patches; null for a custom
+   *     resource, which refuses them (415) as kube-apiserver's CRD handler does
+   */
+  public static Map<String, Object> apply(
+      String contentType, String patch, Map<String, Object> target, PatchSchema strategic) {
     String type = contentType == null ? "application/json-patch+json" : contentType;
     if (type.startsWith("application/json-patch+json")) {
       return jsonPatch(patch, target);
     }
-    if (type.startsWith("application/merge-patch+json")
-        || type.startsWith("application/strategic-merge-patch+json")) {
+    if (type.startsWith("application/merge-patch+json")) {
       return mergePatch(target, JsonText.readObject(patch));
+    }
+    if (type.startsWith("application/strategic-merge-patch+json") && strategic != null) {
+      return StrategicMergePatch.apply(target, JsonText.readObject(patch), strategic);
     }
     throw new ApiException(
         415,
         "UnsupportedMediaType",
         "the body of the request was in an unknown format - accepted media types include: "
-            + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+            + "application/json-patch+json, application/merge-patch+json, "
+            + (strategic == null ? "" : "application/strategic-merge-patch+json, ")
+            + "application/apply-patch+yaml");
   }
 
   /** RFC 7386: objects merge recursively, null removes a field, anything else replaces it. */
