@@ -39,6 +39,13 @@ final class OpenApiPaths {
           "application/strategic-merge-patch+json",
           "application/apply-patch+yaml");
 
+  /** A custom resource's: its handler refuses strategic merge patches (415). */
+  private static final List<String> CUSTOM_PATCH_TYPES =
+      List.of(
+          "application/json-patch+json",
+          "application/merge-patch+json",
+          "application/apply-patch+yaml");
+
   private final Flavor flavor;
   private final OpenApiSchemas schemas;
 
@@ -205,6 +212,7 @@ final class OpenApiPaths {
     op.put("operationId", id);
     List<Object> params = new ArrayList<>(parameters);
     String bodySchema = "patch".equals(body) ? BuiltinDefinitions.META + "Patch" : responseSchema;
+    List<String> patchTypes = schemas.isCustom(r) ? CUSTOM_PATCH_TYPES : PATCH_TYPES;
     if (body != null && flavor == Flavor.V2) {
       params.add(
           0,
@@ -217,7 +225,7 @@ final class OpenApiPaths {
               true,
               "schema",
               Map.of("$ref", flavor.refPrefix + bodySchema)));
-      op.put("consumes", "patch".equals(body) ? PATCH_TYPES : List.of("*/*"));
+      op.put("consumes", "patch".equals(body) ? patchTypes : List.of("*/*"));
       op.put("produces", List.of("application/json", "application/yaml"));
     }
     if (!params.isEmpty()) {
@@ -225,7 +233,7 @@ final class OpenApiPaths {
     }
     if (body != null && flavor == Flavor.V3) {
       Map<String, Object> content = new LinkedHashMap<>();
-      for (String type : "patch".equals(body) ? PATCH_TYPES : List.of("*/*")) {
+      for (String type : "patch".equals(body) ? patchTypes : List.of("*/*")) {
         content.put(type, Map.of("schema", Map.of("$ref", flavor.refPrefix + bodySchema)));
       }
       op.put("requestBody", Map.of("content", content, "required", true));

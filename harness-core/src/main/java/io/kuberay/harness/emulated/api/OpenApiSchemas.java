@@ -78,6 +78,11 @@ final class OpenApiSchemas {
     return builtin.nameOf(r.group(), r.version(), r.kind());
   }
 
+  /** Whether a CRD defines the resource's schema (a custom resource). */
+  boolean isCustom(Discovery.ApiResource r) {
+    return crdSchemas.containsKey(key(r));
+  }
+
   /** The list kind's schema name, when there is one. */
   Optional<String> listName(Discovery.ApiResource r) {
     if (crdSchemas.containsKey(key(r))) {

@@ -104,6 +104,8 @@ class OpenApiDocumentsTest {
         Maps.map(Maps.get(doc, "paths", "/api/v1/namespaces/{namespace}/pods/{name}", "patch"));
     assertThat(patch.get("x-kubernetes-group-version-kind"))
         .isEqualTo(Map.of("group", "", "kind", "Pod", "version", "v1"));
+    assertThat(Maps.map(Maps.get(patch, "requestBody", "content")))
+        .containsKey("application/strategic-merge-patch+json");
     assertThat(Maps.list(patch.get("parameters")))
         .extracting(p -> Maps.map(p).get("name") + "/" + Maps.map(p).get("in"))
         .contains("fieldValidation/query");
@@ -148,6 +150,21 @@ class OpenApiDocumentsTest {
     assertThat(Maps.map(Maps.get(doc, "components", "schemas")))
         .containsKeys(
             "io.ray.v1.RayClusterList", "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+    // The CRD handler refuses strategic merge patches, and its paths do not offer them.
+    assertThat(
+            Maps.map(
+                    Maps.get(
+                        doc,
+                        "paths",
+                        "/apis/ray.io/v1/namespaces/{namespace}/rayclusters/{name}",
+                        "patch",
+                        "requestBody",
+                        "content"))
+                .keySet())
+        .containsExactly(
+            "application/json-patch+json",
+            "application/merge-patch+json",
+            "application/apply-patch+yaml");
 
     // A changed CRD gets a new hash; the stale URL redirects to it; a deleted CRD's group-version
     // is gone.
