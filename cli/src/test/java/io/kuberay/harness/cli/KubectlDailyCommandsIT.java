@@ -434,6 +434,91 @@ class KubectlDailyCommandsIT {
   }
 
   /**
+   * Client-side apply and {@code kubectl patch} of a Deployment send strategic merge patches:
+   * containers merge by name, keeping what the patch does not name. A RayCluster refuses them
+   * (415), as a real API server's CRD handler does; kubectl words that error itself.
+   */
+  @Test
+  void strategicMergePatchOfADeployment() throws IOException {
+    Path deploy = dir.resolve("smp-deploy.yaml");
+    String manifest =
+        """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: smp
+        spec:
+          replicas: 0
+          selector:
+            matchLabels: {app: smp}
+          template:
+            metadata:
+              labels: {app: smp}
+            spec:
+              containers:
+              - name: redis
+                image: redis:%s
+                command: [redis-server]
+                ports: [{containerPort: 6379}]
+                env: [{name: A, value: "1"}]
+              - name: sidecar
+                image: busybox:1
+                args: [sleep, inf]
+        """;
+    Files.writeString(deploy, manifest.formatted("6"));
+    ok(clients.kubectl(List.of("apply", "-f", deploy.toString()), clients.kubectlValidation()));
+    List<Map<String, Object>> before = containers("smp");
+    Files.writeString(deploy, manifest.formatted("7"));
+    assertThat(
+            ok(clients.kubectl(
+                    List.of("apply", "-f", deploy.toString()), clients.kubectlValidation()))
+                .stdout())
+        .contains("deployment.apps/smp configured");
+    List<Map<String, Object>> applied = containers("smp");
+    Map<String, Object> redis = new java.util.LinkedHashMap<>(before.get(0));
+    redis.put("image", "redis:7");
+    assertThat(applied).containsExactly(redis, before.get(1));
+
+    ok(
+        clients.kubectl(
+            "patch",
+            "deploy",
+            "smp",
+            "-p",
+            "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:2\"}]}}}}"));
+    Map<String, Object> sidecar = new java.util.LinkedHashMap<>(before.get(1));
+    sidecar.put("image", "busybox:2");
+    assertThat(containers("smp")).containsExactly(redis, sidecar);
+    ok(clients.kubectl("delete", "deploy", "smp"));
+
+    String cluster =
+        ok(clients.kubectl("get", "raycluster", "-o", "jsonpath={.items[0].metadata.name}"))
+            .stdout()
+            .trim();
+    Clients.Result refused =
+        clients.kubectl(
+            "patch", "raycluster", cluster, "-p", "{\"metadata\":{\"labels\":{\"smp\":\"x\"}}}");
+    assertThat(refused.exitCode()).as("%s", refused).isNotZero();
+    assertThat(refused.stderr())
+        .contains(
+            "error: application/strategic-merge-patch+json is not supported by ray.io/v1,"
+                + " Kind=RayCluster: the body of the request was in an unknown format - accepted"
+                + " media types include: application/json-patch+json, application/merge-patch+json,"
+                + " application/apply-patch+yaml");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> containers(String deployment) {
+    Map<String, Object> object =
+        io.kuberay.harness.emulated.store.JsonText.readObject(
+            ok(clients.kubectl("get", "deploy", deployment, "-o", "json")).stdout());
+    Map<String, Object> spec = (Map<String, Object>) object.get("spec");
+    Map<String, Object> template = (Map<String, Object>) spec.get("template");
+    return (List<Map<String, Object>>)
+        ((Map<String, Object>) template.get("spec")).get("containers");
+  }
+
+  /**
    * The RayJob CRD (330 kB as JSON) is larger than the last-applied annotation may be: client-side
    * apply fails as on a real server; server-side apply works.
    */

@@ -55,6 +55,9 @@ final class StrategicMergePatch {
       boolean deleteList = key.startsWith(DELETE_FROM_PRIMITIVE_LIST);
       if (deleteList) {
         key = fieldOf(key, DELETE_FROM_PRIMITIVE_LIST, "invalid patch format of primitive list");
+      } else if (key.startsWith("$")) {
+        // No Go type has such a field: the API server's decoding of the result drops it.
+        continue;
       }
       if (patchValue == null) {
         original.remove(key);
