@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
+import io.kuberay.harness.emulated.store.JsonText;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -475,7 +477,7 @@ class KubectlDailyCommandsIT {
                 .stdout())
         .contains("deployment.apps/smp configured");
     List<Map<String, Object>> applied = containers("smp");
-    Map<String, Object> redis = new java.util.LinkedHashMap<>(before.get(0));
+    Map<String, Object> redis = new LinkedHashMap<>(before.get(0));
     redis.put("image", "redis:7");
     assertThat(applied).containsExactly(redis, before.get(1));
 
@@ -486,7 +488,7 @@ class KubectlDailyCommandsIT {
             "smp",
             "-p",
             "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\",\"image\":\"busybox:2\"}]}}}}"));
-    Map<String, Object> sidecar = new java.util.LinkedHashMap<>(before.get(1));
+    Map<String, Object> sidecar = new LinkedHashMap<>(before.get(1));
     sidecar.put("image", "busybox:2");
     assertThat(containers("smp")).containsExactly(redis, sidecar);
     ok(clients.kubectl("delete", "deploy", "smp"));
@@ -510,7 +512,7 @@ class KubectlDailyCommandsIT {
   @SuppressWarnings("unchecked")
   private static List<Map<String, Object>> containers(String deployment) {
     Map<String, Object> object =
-        io.kuberay.harness.emulated.store.JsonText.readObject(
+        JsonText.readObject(
             ok(clients.kubectl("get", "deploy", deployment, "-o", "json")).stdout());
     Map<String, Object> spec = (Map<String, Object>) object.get("spec");
     Map<String, Object> template = (Map<String, Object>) spec.get("template");
