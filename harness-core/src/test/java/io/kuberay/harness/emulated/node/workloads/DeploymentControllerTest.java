@@ -112,7 +112,10 @@ class DeploymentControllerTest {
   void scalesAndReplaces() {
     cluster.client.resource(redis("redis", "redis:7.4.0", 1, null)).create();
     await("one pod", () -> assertThat(cluster.pods()).hasSize(1));
-    cluster.client.apps().deployments().inNamespace("default").withName("redis").scale(3);
+    cluster.scale(
+        "Deployment redis",
+        cluster.client.apps().deployments().inNamespace("default").withName("redis"),
+        3);
     await("three pods", () -> assertThat(cluster.pods()).hasSize(3));
     cluster.podsBecomeReady();
     await(
@@ -131,7 +134,10 @@ class DeploymentControllerTest {
                 .hasSize(3)
                 .noneMatch(p -> p.getMetadata().getName().equals(gone.getMetadata().getName())));
 
-    cluster.client.apps().deployments().inNamespace("default").withName("redis").scale(1);
+    cluster.scale(
+        "Deployment redis",
+        cluster.client.apps().deployments().inNamespace("default").withName("redis"),
+        1);
     await("one pod left", () -> assertThat(cluster.pods()).hasSize(1));
     assertThat(cluster.events("redis", "ScalingReplicaSet"))
         .contains("Scaled down replica set " + rs + " from 3 to 1");

@@ -111,7 +111,10 @@ class StatefulSetControllerTest {
                 .isNotNull()
                 .satisfies(p -> assertThat(p.getMetadata().getUid()).isNotEqualTo(uid)));
     cluster.podsBecomeReady();
-    cluster.client.apps().statefulSets().inNamespace("default").withName("redis").scale(1);
+    cluster.scale(
+        "StatefulSet redis",
+        cluster.client.apps().statefulSets().inNamespace("default").withName("redis"),
+        1);
     await("redis-1 gone", () -> assertThat(names()).containsExactly("redis-0"));
     assertThat(claim("data-redis-1")).as("the claim of the removed ordinal (Retain)").isNotNull();
     assertThat(cluster.events("redis", "SuccessfulDelete"))

@@ -5,9 +5,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Scalable;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
+import java.time.Duration;
 import java.util.List;
+import org.awaitility.Awaitility;
 
 /**
  * An in-memory API server with the workload controllers and no node: the test plays the kubelet,
@@ -40,6 +44,23 @@ final class WorkloadTestCluster implements AutoCloseable {
         client.pods().inNamespace("default").resource(p).updateStatus();
       }
     }
+  }
+
+  /**
+   * Sets the replicas through the scale subresource as fabric8 does it (read, then write with that
+   * resourceVersion). The controller's status writes make the write conflict now and then (409, as
+   * kube-apiserver answers it); a client reads again and retries, so does this.
+   */
+  void scale(String what, Scalable<?> target, int replicas) {
+    Awaitility.await(what + " scaled to " + replicas)
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptionsMatching(
+            e -> e instanceof KubernetesClientException k && k.getCode() == 409)
+        .until(
+            () -> {
+              target.scale(replicas);
+              return true;
+            });
   }
 
   /** The messages of the events of an object with this reason. */
