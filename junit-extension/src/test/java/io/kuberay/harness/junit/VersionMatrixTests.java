@@ -34,6 +34,14 @@ class VersionMatrixTests {
             .selectors(selectClass(TwoReleasesTestCase.class))
             .execute();
 
+    // The inner runs' own failures, so that a failure here says why (the kit only counts them).
+    assertThat(
+            results.testEvents().failed().stream()
+                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable())
+                .map(t -> t.map(Throwable::toString).orElse("no throwable"))
+                .toList())
+        .as("failures of the inner runs")
+        .isEmpty();
     results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
     assertThat(
             results.containerEvents().started().list().stream()
