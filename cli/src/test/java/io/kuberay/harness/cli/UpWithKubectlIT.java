@@ -27,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -351,25 +353,32 @@ class UpWithKubectlIT {
       String head = awaitRunningHead(name);
       long running = System.nanoTime();
       int port = freePort();
-      Streaming forward = null;
+      // kubectl quits after a connection the pod refused (as against a kubelet): start it again.
+      Streaming[] forward = {null};
+      int[] starts = {0};
       try {
-        long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-        int starts = 0;
-        boolean answering = false;
-        while (!answering && System.nanoTime() < deadline) {
-          if (forward == null || !forward.process.isAlive()) {
-            if (forward != null) {
-              forward.close();
-            }
-            forward =
-                Streaming.start(List.of("port-forward", "pod/" + head, port + ":8265"), Map.of());
-            starts++;
-            forward.awaitLine(l -> l.startsWith("Forwarding from"));
-          }
-          answering = answers(port);
-          if (!answering) {
-            Thread.sleep(100);
-          }
+        boolean answering;
+        try {
+          Awaitility.await("the dashboard of " + head + " answering through a port-forward")
+              .atMost(COMMAND_TIMEOUT)
+              .pollInterval(Duration.ofMillis(100))
+              .until(
+                  () -> {
+                    if (forward[0] == null || !forward[0].process.isAlive()) {
+                      if (forward[0] != null) {
+                        forward[0].close();
+                      }
+                      forward[0] =
+                          Streaming.start(
+                              List.of("port-forward", "pod/" + head, port + ":8265"), Map.of());
+                      starts[0]++;
+                      forward[0].awaitLine(l -> l.startsWith("Forwarding from"));
+                    }
+                    return answers(port);
+                  });
+          answering = true;
+        } catch (ConditionTimeoutException e) {
+          answering = false;
         }
         String states =
             kubectl("get", "pods", "-l", "ray.io/cluster=" + name, "--no-headers").stdout();
@@ -381,20 +390,20 @@ class UpWithKubectlIT {
                 TimeUnit.NANOSECONDS.toMillis(running - t0),
                 answering ? "answering" : "still not answering",
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running),
-                starts,
+                starts[0],
                 states);
         System.out.println("[UpWithKubectlIT] " + line);
         if (!answering) {
-          failures.add(line + "port-forward:\n" + forward.output());
+          failures.add(line + "port-forward:\n" + forward[0].output());
           continue;
         }
         Result jobs = workingDirJobs(port, name, 0, 2);
         if (jobs.exitCode() != 0) {
-          failures.add(line + jobs + "\nport-forward:\n" + forward.output());
+          failures.add(line + jobs + "\nport-forward:\n" + forward[0].output());
         }
       } finally {
-        if (forward != null) {
-          forward.close();
+        if (forward[0] != null) {
+          forward[0].close();
         }
         kubectl("delete", "raycluster", name, "--wait=false");
       }
@@ -434,32 +443,37 @@ class UpWithKubectlIT {
                   limits: {cpu: '1', memory: 1G}
       """;
 
-  private static String awaitRunningHead(String cluster) throws InterruptedException {
-    long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last =
-          kubectl(
-                  "get",
-                  "pods",
-                  "-l",
-                  "ray.io/cluster=" + cluster + ",ray.io/node-type=head",
-                  "-o",
-                  "jsonpath={.items[0].metadata.name} {.items[0].status.phase}")
-              .stdout()
-              .trim();
-      if (last.endsWith(" Running")) {
-        return last.substring(0, last.indexOf(' '));
-      }
-      Thread.sleep(100);
+  private static String awaitRunningHead(String cluster) {
+    String[] last = {""};
+    try {
+      Awaitility.await("the head pod of RayCluster " + cluster + " Running")
+          .atMost(COMMAND_TIMEOUT)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                last[0] =
+                    kubectl(
+                            "get",
+                            "pods",
+                            "-l",
+                            "ray.io/cluster=" + cluster + ",ray.io/node-type=head",
+                            "-o",
+                            "jsonpath={.items[0].metadata.name} {.items[0].status.phase}")
+                        .stdout()
+                        .trim();
+                return last[0].endsWith(" Running");
+              });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "head pod of RayCluster "
+              + cluster
+              + " not Running within "
+              + COMMAND_TIMEOUT
+              + "; last: "
+              + last[0],
+          e);
     }
-    throw new AssertionError(
-        "head pod of RayCluster "
-            + cluster
-            + " not Running within "
-            + COMMAND_TIMEOUT
-            + "; last: "
-            + last);
+    return last[0].substring(0, last[0].indexOf(' '));
   }
 
   /** Whether the dashboard's /api/version answers 200 through the forward now. */
