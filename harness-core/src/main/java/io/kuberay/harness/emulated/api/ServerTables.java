@@ -28,6 +28,11 @@ final class ServerTables {
       int priority,
       BiFunction<Map<String, Object>, Instant, Object> value) {}
 
+  /** An integer column read from {@code status.<field>}, 0 while the controller has not set it. */
+  private static Column statusCount(String title, String field) {
+    return new Column(title, "integer", 0, (o, now) -> Maps.integer(o, "status", field).orElse(0));
+  }
+
   private static final List<String> INCLUDE_OBJECT = List.of("None", "Metadata", "Object");
 
   private ServerTables() {}
@@ -189,35 +194,15 @@ final class ServerTables {
                   Maps.integer(o, "status", "readyReplicas").orElse(0)
                       + "/"
                       + Maps.integer(o, "spec", "replicas").orElse(1)));
-      c.add(
-          new Column(
-              "Up-to-date",
-              "integer",
-              0,
-              (o, now) -> Maps.integer(o, "status", "updatedReplicas").orElse(0)));
-      c.add(
-          new Column(
-              "Available",
-              "integer",
-              0,
-              (o, now) -> Maps.integer(o, "status", "availableReplicas").orElse(0)));
+      c.add(statusCount("Up-to-date", "updatedReplicas"));
+      c.add(statusCount("Available", "availableReplicas"));
       c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.equals("apps") && plural.equals("replicasets")) {
       c.add(
           new Column(
               "Desired", "integer", 0, (o, now) -> Maps.integer(o, "spec", "replicas").orElse(1)));
-      c.add(
-          new Column(
-              "Current",
-              "integer",
-              0,
-              (o, now) -> Maps.integer(o, "status", "replicas").orElse(0)));
-      c.add(
-          new Column(
-              "Ready",
-              "integer",
-              0,
-              (o, now) -> Maps.integer(o, "status", "readyReplicas").orElse(0)));
+      c.add(statusCount("Current", "replicas"));
+      c.add(statusCount("Ready", "readyReplicas"));
       c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.equals("apps") && plural.equals("statefulsets")) {
       c.add(

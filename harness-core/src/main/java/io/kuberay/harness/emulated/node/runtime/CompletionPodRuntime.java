@@ -255,6 +255,15 @@ final class CompletionPodRuntime implements PodRuntime {
    * without a terminal.
    */
   static List<String> commandOf(Container c) {
+    List<String> command = commandAndArgs(c);
+    if (command.isEmpty()) {
+      command.add("bash");
+    }
+    return command;
+  }
+
+  /** The container's command followed by its args, as given; empty when it has neither. */
+  static List<String> commandAndArgs(Container c) {
     List<String> command = new ArrayList<>();
     if (c.getCommand() != null) {
       command.addAll(c.getCommand());
@@ -262,15 +271,11 @@ final class CompletionPodRuntime implements PodRuntime {
     if (c.getArgs() != null) {
       command.addAll(c.getArgs());
     }
-    if (command.isEmpty()) {
-      command.add("bash");
-    }
     return command;
   }
 
   private Path logFile(Pod pod) {
-    return logDir.resolve(
-        pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    return ContainerLogs.file(logDir, pod);
   }
 
   @Override

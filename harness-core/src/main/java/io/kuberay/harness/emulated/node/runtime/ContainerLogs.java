@@ -3,6 +3,7 @@ package io.kuberay.harness.emulated.node.runtime;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,25 @@ final class ContainerLogs {
 
   void forget(String pod) {
     exits.remove(pod);
+  }
+
+  /** The node's log file of a pod's first container: {@code <namespace>_<pod>.log}. */
+  static Path file(Path logDir, Pod pod) {
+    return logDir.resolve(
+        pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+  }
+
+  /**
+   * The node's log file of another container of the pod: {@code <namespace>_<pod>_<container>.log}.
+   */
+  static Path file(Path logDir, Pod pod, String container) {
+    return logDir.resolve(
+        pod.getMetadata().getNamespace()
+            + "_"
+            + pod.getMetadata().getName()
+            + "_"
+            + container
+            + ".log");
   }
 
   /**

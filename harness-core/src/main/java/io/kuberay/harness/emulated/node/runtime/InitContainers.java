@@ -80,14 +80,7 @@ final class InitContainers {
       Path logDir,
       PodRuntime.PodLifecycle lifecycle,
       BooleanSupplier gone) {
-    Path log =
-        logDir.resolve(
-            pod.getMetadata().getNamespace()
-                + "_"
-                + pod.getMetadata().getName()
-                + "_"
-                + c.getName()
-                + ".log");
+    Path log = ContainerLogs.file(logDir, pod, c.getName());
     for (int restarts = 0; !gone.getAsBoolean(); restarts++) {
       String failure = attempt(pod, c, files, runtimeEnv, log, gone);
       if (failure == null) {
@@ -123,13 +116,7 @@ final class InitContainers {
       Map<String, String> runtimeEnv,
       Path log,
       BooleanSupplier gone) {
-    List<String> command = new ArrayList<>();
-    if (c.getCommand() != null) {
-      command.addAll(c.getCommand());
-    }
-    if (c.getArgs() != null) {
-      command.addAll(c.getArgs());
-    }
+    List<String> command = CompletionPodRuntime.commandAndArgs(c);
     if (command.isEmpty()) {
       return "it has no command or args, and the emulated node cannot run the entrypoint of image "
           + c.getImage()

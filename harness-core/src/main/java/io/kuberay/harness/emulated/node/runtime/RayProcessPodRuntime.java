@@ -367,9 +367,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       standby = ownStandby(launcher, podEnv, processes.wrapper());
     }
     try {
-      Path log =
-          logDir.resolve(
-              pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+      Path log = ContainerLogs.file(logDir, pod);
       int restarts = 0;
       while (!closed && nodes.containsKey(key) || restarts == 0) {
         // A worker reaches its head through the head service, which resolves to the head as it is
@@ -598,14 +596,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       old.close();
     }
     try {
-      Path log =
-          logDir.resolve(
-              pod.getMetadata().getNamespace()
-                  + "_"
-                  + pod.getMetadata().getName()
-                  + "_"
-                  + AutoscalerContainer.NAME
-                  + ".log");
+      Path log = ContainerLogs.file(logDir, pod, AutoscalerContainer.NAME);
       String version = podVersions.get(key);
       AutoscalerContainer started =
           AutoscalerContainer.start(
@@ -765,13 +756,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
       Path own =
           autoscaler != null
               ? autoscaler.log()
-              : logDir.resolve(
-                  pod.getMetadata().getNamespace()
-                      + "_"
-                      + pod.getMetadata().getName()
-                      + "_"
-                      + AutoscalerContainer.NAME
-                      + ".log");
+              : ContainerLogs.file(logDir, pod, AutoscalerContainer.NAME);
       return read(own);
     }
     // SidecarMode's submitter container: what the emulated operator's submission printed for it.
@@ -785,11 +770,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (!PodContainers.isFirst(pod, container)) {
       throw PodRuntimes.notRun(pod, container);
     }
-    Path log =
-        node != null
-            ? node.logFile()
-            : logDir.resolve(
-                pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    Path log = node != null ? node.logFile() : ContainerLogs.file(logDir, pod);
     return read(log);
   }
 

@@ -159,9 +159,7 @@ final class RedisPodRuntime implements PodRuntime {
     }
     List<String> wrapped = new ArrayList<>(List.of("/usr/bin/env"));
     wrapped.addAll(command);
-    Path log =
-        logDir.resolve(
-            pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    Path log = ContainerLogs.file(logDir, pod);
     lifecycle.initContainersDone();
     int restarts = 0;
     while (!closed && !cancelled.contains(key)) {
@@ -340,9 +338,7 @@ final class RedisPodRuntime implements PodRuntime {
     if (!PodContainers.isFirst(pod, container)) {
       throw PodRuntimes.notRun(pod, container);
     }
-    Path log =
-        logDir.resolve(
-            pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName() + ".log");
+    Path log = ContainerLogs.file(logDir, pod);
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
