@@ -6,11 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.StandardProtocolFamily;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,18 +94,8 @@ final class DockerPreflight {
     if (!Files.exists(socket)) {
       return "no socket at " + socket;
     }
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap(request()));
-      ByteBuffer buffer = ByteBuffer.allocate(512);
-      StringBuilder answer = new StringBuilder();
-      while (channel.read(buffer) > 0 && answer.length() < 4096) {
-        buffer.flip();
-        answer.append(StandardCharsets.US_ASCII.decode(buffer));
-        buffer.clear();
-      }
-      return verdict(answer.toString());
-    }
+    return verdict(
+        new String(DockerEngineApi.exchange(socket, request()), StandardCharsets.US_ASCII));
   }
 
   private static String pingTcp(String host, int port, int timeoutMs) throws IOException {

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,18 @@ public final class K3sBackend extends RealClusterBackend {
   private static final Logger logger = LoggerFactory.getLogger(K3sBackend.class);
   private static final Duration REGISTRY_PROBE_TIMEOUT = Duration.ofSeconds(3);
 
+  /**
+   * Null when a kept container was found through the Docker API: it is then never exec'd or
+   * stopped.
+   */
   private final KubeRayK3sContainer node;
+
+  private final String containerId;
+  private final String kubeconfig;
+
+  /** The container is one an earlier run kept ({@code kuberay.k3s.reuse=true}). */
+  private final boolean reused;
+
   private final K3sImages images;
   private final NodeImagePlan plan;
   private final Path logFile;
@@ -65,6 +75,9 @@ public final class K3sBackend extends RealClusterBackend {
 
   private K3sBackend(
       KubeRayK3sContainer node,
+      String containerId,
+      String kubeconfig,
+      boolean reused,
       K3sImages images,
       NodeImagePlan plan,
       KubernetesClient client,
@@ -73,6 +86,9 @@ public final class K3sBackend extends RealClusterBackend {
       ReuseLock reuseLock) {
     super(client);
     this.node = node;
+    this.containerId = containerId;
+    this.kubeconfig = kubeconfig;
+    this.reused = reused;
     this.images = images;
     this.plan = plan;
     this.logFile = logFile;
@@ -90,6 +106,14 @@ public final class K3sBackend extends RealClusterBackend {
     long t0 = System.nanoTime();
     DockerPreflight.requireDocker(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
     boolean reuse = SettingsReader.flag(Setting.K3S_REUSE);
+    if (reuse) {
+      Optional<K3sBackend> kept = startKept(settings, workDir, t0);
+      if (kept.isPresent()) {
+        return kept.get();
+      }
+    }
+    // Beside Testcontainers' start and the node's boot, which leave the client's set-up waiting.
+    StartWarmup.start(settings);
     OfflineTestcontainers.configure();
     if (reuse) {
       OfflineTestcontainers.allowReuse();
@@ -142,10 +166,10 @@ public final class K3sBackend extends RealClusterBackend {
         logger.info(
             "Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found in {} ms: operator kept,"
                 + " the previous run's namespaces are removed next; stop it with: docker rm -f {}",
-            shortId(node),
+            shortId(node.getContainerId()),
             key.hash(),
             ms(t1),
-            shortId(node));
+            shortId(node.getContainerId()));
       } else {
         logger.info(
             "k3s node {}: container running in {} ms, node Ready {} ms later (container log: {})",
@@ -163,6 +187,9 @@ public final class K3sBackend extends RealClusterBackend {
       K3sBackend backend =
           new K3sBackend(
               node,
+              node.getContainerId(),
+              node.getKubeConfigYaml(),
+              node.isReused(),
               images,
               plan,
               client,
@@ -191,9 +218,69 @@ public final class K3sBackend extends RealClusterBackend {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private static String shortId(KubeRayK3sContainer node) {
-    String id = node.getContainerId();
+  private static String shortId(String id) {
     return id == null ? "?" : id.substring(0, Math.min(12, id.length()));
+  }
+
+  /**
+   * The kept container of this configuration, found through the Docker API without Testcontainers
+   * (whose client costs seconds of class loading in a fresh JVM); empty to start the usual way,
+   * which finds a kept container too, when there is none or the quick lookup cannot tell.
+   */
+  private static Optional<K3sBackend> startKept(
+      EnvironmentSettings settings, Path workDir, long t0) {
+    Optional<DockerEngineApi> api = DockerEngineApi.forHost(DockerPreflight.dockerHost());
+    if (api.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<KeptNodeLookup.Found> found;
+    try {
+      found = new KeptNodeLookup(api.get()).find(settings);
+    } catch (IOException | RuntimeException e) {
+      logger.info(
+          "Looking for a kept k3s container through the Docker API failed ({}); asking Testcontainers",
+          e.toString());
+      return Optional.empty();
+    }
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    KeptNodeLookup.Found kept = found.get();
+    long looked = System.nanoTime();
+    KubernetesClient client = ClientConfigs.client(kept.kubeconfig());
+    try {
+      NodeReadiness.await(client, shortId(kept.containerId()), settings.startupTimeout());
+    } catch (RuntimeException e) {
+      client.close();
+      logger.info(
+          "The kept k3s container {} does not serve a Ready node ({}); asking Testcontainers",
+          shortId(kept.containerId()),
+          e.getMessage());
+      return Optional.empty();
+    }
+    ReuseLock lock = ReuseLock.of(kept.key().hash());
+    lock.share(settings.startupTimeout());
+    logger.info(
+        "Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found through the Docker API in {} ms"
+            + " (its node Ready through the API {} ms later): operator kept, the previous run's namespaces are removed next;"
+            + " stop it with: docker rm -f {}",
+        shortId(kept.containerId()),
+        kept.key().hash(),
+        (looked - t0) / 1_000_000,
+        ms(looked),
+        shortId(kept.containerId()));
+    return Optional.of(
+        new K3sBackend(
+            null,
+            kept.containerId(),
+            kept.kubeconfig(),
+            true,
+            kept.images(),
+            kept.plan(),
+            client,
+            workDir.resolve("k3s.log"),
+            null,
+            lock));
   }
 
   private static String imageId(DockerClient docker, String image) {
@@ -212,12 +299,10 @@ public final class K3sBackend extends RealClusterBackend {
         .stream()
         .flatMap(
             i ->
-                Optional.ofNullable(i.getRepoTags()).stream()
-                    .flatMap(Arrays::stream)
-                    .filter(tag -> !tag.startsWith("<none>"))
-                    .sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-")))
-                    .limit(1)
-                    .flatMap(tag -> PreloadedNode.fromLabels(tag, i.getLabels()).stream()))
+                PreloadedNode.fromListing(
+                    i.getRepoTags() == null ? List.of() : Arrays.asList(i.getRepoTags()),
+                    i.getLabels())
+                    .stream())
         .toList();
   }
 
@@ -313,7 +398,7 @@ public final class K3sBackend extends RealClusterBackend {
 
   @Override
   public String kubeconfig() {
-    return node.getKubeConfigYaml();
+    return kubeconfig;
   }
 
   @Override
@@ -331,7 +416,7 @@ public final class K3sBackend extends RealClusterBackend {
       EnvironmentSettings settings, InstallOptions options) {
     long start = System.nanoTime();
     Duration timeout = settings.startupTimeout();
-    if (!node.isReused()) {
+    if (!reused) {
       awaitImported(List.of(images.operator()), timeout);
     }
     Installation made =
@@ -339,7 +424,7 @@ public final class K3sBackend extends RealClusterBackend {
             new KubeRayInstaller(client(), kubeconfig(), ManifestSources.select(settings))
                 .install(settings.kuberayVersion(), settings.installMethod(), options));
     logger.info("KubeRay {} operator available in {} ms", settings.kuberayVersion(), ms(start));
-    if (!node.isReused()) {
+    if (!reused) {
       long wait = System.nanoTime();
       awaitImported(plan.awaited(), timeout);
       loader.alias(images.aliases());
@@ -347,7 +432,7 @@ public final class K3sBackend extends RealClusterBackend {
     }
     if (keep) {
       NamespaceSweep sweep = new NamespaceSweep(client());
-      if (!node.isReused()) {
+      if (!reused) {
         sweep.record();
       } else if (reuseLock.tryAlone()) {
         long t = System.nanoTime();
@@ -370,12 +455,17 @@ public final class K3sBackend extends RealClusterBackend {
    * Whether this backend runs in a container an earlier run kept ({@code kuberay.k3s.reuse=true}).
    */
   public boolean reused() {
-    return node.isReused();
+    return reused;
+  }
+
+  /** Whether the kept container was found through the Docker API, without Testcontainers. */
+  boolean foundThroughDockerApi() {
+    return node == null;
   }
 
   /** The node's container ID. */
   public String containerId() {
-    return node.getContainerId();
+    return containerId;
   }
 
   /**
@@ -390,7 +480,7 @@ public final class K3sBackend extends RealClusterBackend {
       String id = plan.id(image);
       String state =
           Waits.until(
-              "image " + image + " (" + id + ") in k3s node " + shortId(node),
+              "image " + image + " (" + id + ") in k3s node " + shortId(containerId),
               "imported by the node at boot",
               timeout,
               () ->
@@ -456,9 +546,9 @@ public final class K3sBackend extends RealClusterBackend {
       reuseLock.close();
       logger.info(
           "k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}",
-          shortId(node),
-          shortId(node));
-    } else {
+          shortId(containerId),
+          shortId(containerId));
+    } else if (node != null) {
       node.stop();
     }
     // The log stays with the environment's directory, which the environment removes.

@@ -4,13 +4,10 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.HostConfig;
-import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.kuberay.harness.Waits;
 import io.kuberay.harness.realcluster.ClientConfigs;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.testcontainers.k3s.K3sContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -104,38 +101,7 @@ public class KubeRayK3sContainer extends K3sContainer {
   protected void containerIsStarted(InspectContainerResponse containerInfo) {
     super.containerIsStarted(containerInfo);
     try (KubernetesClient client = ClientConfigs.client(getKubeConfigYaml())) {
-      Waits.until(
-          "k3s node of container " + getContainerName(),
-          "a node with condition Ready=True",
-          nodeReadyTimeout,
-          () -> client.nodes().list().getItems(),
-          nodes -> nodes.stream().anyMatch(KubeRayK3sContainer::isReady),
-          nodes ->
-              nodes.isEmpty()
-                  ? "no nodes registered"
-                  : nodes.stream()
-                      .map(KubeRayK3sContainer::describe)
-                      .collect(Collectors.joining(", ")),
-          null);
+      NodeReadiness.await(client, getContainerName(), nodeReadyTimeout);
     }
-  }
-
-  private static boolean isReady(Node node) {
-    return node.getStatus() != null
-        && node.getStatus().getConditions() != null
-        && node.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static String describe(Node node) {
-    String ready =
-        node.getStatus() == null || node.getStatus().getConditions() == null
-            ? "no conditions"
-            : node.getStatus().getConditions().stream()
-                .filter(c -> "Ready".equals(c.getType()))
-                .map(c -> "Ready=" + c.getStatus() + " (" + c.getReason() + ")")
-                .findFirst()
-                .orElse("no Ready condition");
-    return node.getMetadata().getName() + " " + ready;
   }
 }

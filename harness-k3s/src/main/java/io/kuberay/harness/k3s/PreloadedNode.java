@@ -43,6 +43,18 @@ record PreloadedNode(String image, String baseId, Set<String> carried) {
     carried = Set.copyOf(carried);
   }
 
+  /**
+   * The preloaded node an image in the engine's list describes: named by its first real tag, a
+   * plain one before an {@code :inputs-} one.
+   */
+  static Optional<PreloadedNode> fromListing(List<String> repoTags, Map<String, String> labels) {
+    return repoTags.stream()
+        .filter(tag -> !tag.startsWith("<none>"))
+        .sorted(Comparator.comparing((String tag) -> tag.contains(":inputs-")))
+        .findFirst()
+        .flatMap(tag -> fromLabels(tag, labels));
+  }
+
   /** The preloaded node an image's labels describe, if they describe one. */
   static Optional<PreloadedNode> fromLabels(String image, Map<String, String> labels) {
     if (labels == null || !labels.containsKey(BASE_LABEL) || !labels.containsKey(CARRIED_LABEL)) {

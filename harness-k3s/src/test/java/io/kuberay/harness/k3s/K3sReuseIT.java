@@ -112,6 +112,9 @@ class K3sReuseIT {
       Installation installation = second.installation().orElseThrow();
 
       assertThat(second.reused()).isTrue();
+      assertThat(second.foundThroughDockerApi())
+          .as("found by the quick lookup, without Testcontainers' client")
+          .isTrue();
       assertThat(second.containerId()).isEqualTo(containerId);
       assertThat(installation.reused()).as("the operator is kept, not installed again").isTrue();
       assertThat(operatorPodUid(second)).isEqualTo(operatorPod);
