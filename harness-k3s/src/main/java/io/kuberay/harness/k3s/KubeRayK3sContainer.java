@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Device;
 import com.github.dockerjava.api.model.HostConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.realcluster.ClientConfigs;
 import java.time.Duration;
 import java.util.List;
@@ -78,6 +79,11 @@ public class KubeRayK3sContainer extends K3sContainer {
   protected void containerIsStarting(InspectContainerResponse containerInfo, boolean reused) {
     this.reused = reused;
     this.runningNanos = System.nanoTime();
+    if (!isShouldBeReused()) {
+      // Ryuk is off (its image cannot be pulled here): the JVM's reaper removes the container if
+      // the JVM dies, kill -9 included, even while the node still boots.
+      JvmReaper.removeContainerOnDeath(containerInfo.getId());
+    }
     super.containerIsStarting(containerInfo, reused);
   }
 

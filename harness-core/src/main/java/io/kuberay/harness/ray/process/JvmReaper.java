@@ -35,9 +35,18 @@ public final class JvmReaper {
    */
   private static final String SCRIPT =
       """
-      owner="$1"; dirs=()
+      owner="$1"; dirs=(); containers=()
       while IFS= read -r line; do
-        case "$line" in "dir "*) dirs+=("${line#dir }");; esac
+        case "$line" in
+          "dir "*) dirs+=("${line#dir }");;
+          "container "*) containers+=("${line#container }");;
+        esac
+      done
+      for c in "${containers[@]}"; do
+        # the engine at DOCKER_HOST (inherited), as the JVM used it; curl when there is no docker CLI
+        docker rm -f -v "$c" >/dev/null 2>&1 \
+          || curl -s -X DELETE --unix-socket "${DOCKER_HOST#unix://}" "http://docker/containers/$c?force=true&v=true" \
+          || curl -s -X DELETE --unix-socket /var/run/docker.sock "http://docker/containers/$c?force=true&v=true"
       done
       for round in 1 2 3; do
         for env in /proc/[0-9]*/environ; do
@@ -73,16 +82,33 @@ public final class JvmReaper {
   /**
    * Has the reaper remove {@code path} (a directory or file) if this JVM dies without removing it.
    */
-  public static synchronized void removeOnDeath(Path path) {
+  public static void removeOnDeath(Path path) {
+    tell("dir " + path.toAbsolutePath());
+  }
+
+  /**
+   * Has the reaper remove Docker container {@code id} ({@code docker rm -f -v}, else the engine's
+   * API through curl) if this JVM dies before removing it: Testcontainers' own reaper, Ryuk, needs
+   * an image that cannot be pulled here.
+   */
+  public static synchronized void removeContainerOnDeath(String id) {
+    if (!id.matches("[0-9a-f]{12,64}")) {
+      throw new IllegalArgumentException("Not a Docker container ID: " + id);
+    }
+    tell("container " + id);
+    logger.debug("The reaper removes container {} if this JVM dies", id);
+  }
+
+  private static synchronized void tell(String line) {
     ensureStarted();
     if (pipe == null) {
       return;
     }
     try {
-      pipe.write(("dir " + path.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+      pipe.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       pipe.flush();
     } catch (IOException e) {
-      logger.debug("The reaper is gone; {} is left to the next run's reclaim", path, e);
+      logger.debug("The reaper is gone; '{}' is left to the next run", line, e);
     }
   }
 
