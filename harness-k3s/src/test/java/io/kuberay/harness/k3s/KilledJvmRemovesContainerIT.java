@@ -96,6 +96,7 @@ class KilledJvmRemovesContainerIT {
     List<String> started = running();
     assertThat(started).as("the child's container, running while its node boots").hasSize(1);
     assertThat(output).anyMatch(l -> l.contains("The reaper removes container " + started.get(0)));
+    long killedAt = System.nanoTime();
     child.destroyForcibly().waitFor();
 
     Awaitility.await("container " + started + " removed after its JVM was killed")
@@ -103,6 +104,9 @@ class KilledJvmRemovesContainerIT {
         .pollInterval(Duration.ofMillis(250))
         .until(() -> containers().isEmpty());
     assertThat(containers()).isEmpty();
+    System.out.printf(
+        "[kill -9] k3s container %s removed %d ms after the kill%n",
+        started.get(0).substring(0, 12), (System.nanoTime() - killedAt) / 1_000_000);
   }
 
   private List<String> running() {
