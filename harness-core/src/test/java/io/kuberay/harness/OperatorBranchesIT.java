@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,71 @@ class OperatorBranchesIT {
         null);
     List<Event> events = env.client().v1().events().inNamespace(ns).list().getItems();
     assertThat(events).noneSatisfy(e -> assertThat(e.getReason()).startsWith("Invalid"));
+  }
+
+  @Test
+  @DisplayName(
+      "a head template naming a ServiceAccount that does not exist (ray-cluster.gke-bucket's my-ksa): no head pod, the FailedToCreateHeadPod warning carries kube-apiserver's 403; the account made, the head pod follows")
+  void missingServiceAccountIsTheOperatorsWarning() {
+    String ns = env.createNamespace("branches-sa");
+    apply(
+        ns,
+        "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: gke\nspec:\n"
+            + HEAD.replace(
+                    "        spec:\n", "        spec:\n          serviceAccountName: my-ksa\n")
+                .replaceAll("(?m)^  ", ""));
+    String expected =
+        "Failed to create head Pod "
+            + ns
+            + "/, pods \"gke-head-\" is forbidden: error looking up service account "
+            + ns
+            + "/my-ksa: serviceaccount \"my-ksa\" not found";
+    Waits.until(
+        "FailedToCreateHeadPod of RayCluster " + ns + "/gke",
+        "a Warning with the API server's message",
+        WAIT,
+        () ->
+            env.client().v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "FailedToCreateHeadPod".equals(e.getReason()))
+                .map(e -> e.getType() + " " + e.getMessage())
+                .toList(),
+        messages -> messages.contains("Warning " + expected),
+        String::valueOf,
+        null);
+    assertThat(env.client().pods().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(env.client().serviceAccounts().inNamespace(ns).withName("default").get())
+        .as("the namespace's default ServiceAccount")
+        .isNotNull();
+
+    env.client()
+        .serviceAccounts()
+        .inNamespace(ns)
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("my-ksa").endMetadata().build())
+        .create();
+    Pod head =
+        Waits.until(
+            "head pod of gke once my-ksa exists",
+            "created",
+            Duration.ofSeconds(90),
+            () ->
+                env
+                    .client()
+                    .pods()
+                    .inNamespace(ns)
+                    .withLabel("ray.io/cluster", "gke")
+                    .list()
+                    .getItems()
+                    .stream()
+                    .findFirst()
+                    .orElse(null),
+            p -> p != null,
+            String::valueOf,
+            null);
+    assertThat(head.getSpec().getServiceAccountName()).isEqualTo("my-ksa");
+    assertThat(head.getSpec().getVolumes())
+        .extracting(v -> v.getName())
+        .anyMatch(n -> n.startsWith("kube-api-access-"));
   }
 
   @Test

@@ -164,6 +164,41 @@ class KubectlCreateIT {
         .containsEntry("selector", Map.of("app", "shell", "tier", "debug"));
   }
 
+  @Test
+  void namespacesHaveTheirServiceAccountAndCaAndPodsNeedTheirAccount() {
+    create("namespace", "sa-check");
+    Clients.Result objects = ok(clients.kubectl("get", "sa,cm", "-n", "sa-check"));
+    assertThat(objects.stdout())
+        .as(objects.toString())
+        .containsPattern("(?m)^serviceaccount/default\\s+0\\s+\\S+$")
+        .containsPattern("(?m)^configmap/kube-root-ca.crt\\s+1\\s+\\S+$");
+
+    Clients.Result refused =
+        clients.kubectl(
+            "run",
+            "lost",
+            "-n",
+            "sa-check",
+            "--image=busybox",
+            "--overrides={\"spec\": {\"serviceAccountName\": \"nobody\"}}");
+    assertThat(refused.exitCode()).as(refused.toString()).isNotZero();
+    assertThat(refused.stderr())
+        .as(refused.toString())
+        .contains(
+            "Error from server (Forbidden): pods \"lost\" is forbidden: error looking up service account sa-check/nobody: serviceaccount \"nobody\" not found");
+
+    ok(clients.kubectl("run", "found", "-n", "sa-check", "--image=busybox"));
+    Map<String, Object> spec = map(getIn("sa-check", "pod", "found"), "spec");
+    assertThat(spec).containsEntry("serviceAccountName", "default");
+    assertThat(String.valueOf(spec.get("volumes"))).contains("kube-api-access-");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> getIn(String namespace, String kind, String name) {
+    return JSON.readValue(
+        ok(clients.kubectl("get", kind, name, "-n", namespace, "-o", "json")).stdout(), Map.class);
+  }
+
   private static void create(String... args) {
     List<String> command = new ArrayList<>(List.of("create"));
     command.addAll(List.of(args));

@@ -1,6 +1,8 @@
 package io.kuberay.harness.emulated;
 
+import io.fabric8.mockwebserver.http.MockResponse;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.LinkedHashMap;
@@ -57,8 +59,21 @@ final class DeploymentRollout {
     pod.put("kind", "Pod");
     pod.put("metadata", metadata);
     pod.put("spec", Maps.map(template.get("spec")));
-    api.create(pod);
+    MockResponse created =
+        api.dispatcher().create("/api/v1/namespaces/" + namespace + "/pods", pod);
+    if (created.code() >= 300) {
+      String body = created.getBody() == null ? "" : created.getBody().readUtf8();
+      Object message = JsonText.readObject(body).get("message");
+      throw new PodRefused(message == null ? created.code() + " " + body : String.valueOf(message));
+    }
     return hash;
+  }
+
+  /** The API server refused the pod (e.g. its ServiceAccount does not exist): its message. */
+  static final class PodRefused extends RuntimeException {
+    PodRefused(String apiMessage) {
+      super(apiMessage);
+    }
   }
 
   /**

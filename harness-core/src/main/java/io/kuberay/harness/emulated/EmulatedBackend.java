@@ -128,7 +128,7 @@ public final class EmulatedBackend implements ClusterBackend {
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token
       // (see ApiFront).
       backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, apiPort());
-      backend.api.start(backend.front.url());
+      backend.api.start(backend.front.url(), backend.front.credentials().caPem());
       ApiFront front = backend.front;
       // Pods reach the front as in-cluster clients: with their service account's token and the
       // front's CA.
@@ -136,7 +136,6 @@ public final class EmulatedBackend implements ClusterBackend {
           new InClusterApi(
               InetAddress.getLoopbackAddress().getHostAddress(),
               front.port(),
-              () -> front.credentials().caPem(),
               backend.api.dispatcher().serviceAccountTokens()));
       KubernetesClient client = backend.api.client();
       files.watch(backend.api);

@@ -10,6 +10,7 @@ import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,13 @@ final class OperatorDeployments implements AutoCloseable {
   private final EmulatedApiServer api;
   private final Function<OperatorFlavor, AutoCloseable> operators;
   private final EventRecorder events;
+
+  /**
+   * How soon a refused operator pod is tried again (its ServiceAccount may come with the next
+   * apply).
+   */
+  private static final Duration POD_RETRY = Duration.ofSeconds(2);
+
   private final ReconcileLoop loop = new ReconcileLoop("operator-deployments", this::reconcile);
   private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final Map<String, String> refused = new ConcurrentHashMap<>();
@@ -154,9 +162,26 @@ final class OperatorDeployments implements AutoCloseable {
       return;
     }
     refused.remove(key);
+    String hash;
+    try {
+      hash = DeploymentRollout.startPod(api, namespace, name);
+    } catch (DeploymentRollout.PodRefused e) {
+      // kube-controller-manager's ReplicaSet controller would say this on the ReplicaSet, which
+      // the operator's Deployment does not get here; no pod, no operator, retried.
+      Optional.ofNullable(
+              api.client().apps().deployments().inNamespace(namespace).withName(name).get())
+          .ifPresent(d -> events.warning(d, "FailedCreate", "Error creating: " + e.getMessage()));
+      loop.enqueueAfter(key, POD_RETRY);
+      return;
+    }
     OperatorFlavor flavor = new OperatorFlavor(version.get(), options);
-    AutoCloseable operator = operators.apply(flavor);
-    String hash = DeploymentRollout.startPod(api, namespace, name);
+    AutoCloseable operator;
+    try {
+      operator = operators.apply(flavor);
+    } catch (RuntimeException e) {
+      DeploymentRollout.stop(api, namespace, hash);
+      throw e;
+    }
     hashes.put(hash, key);
     running.put(key, new Running(flavor, template, hash, operator));
     logger.info("Emulated {} started for Deployment {}", options, key);

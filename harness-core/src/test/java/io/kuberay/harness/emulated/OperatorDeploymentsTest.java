@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
+import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.Maps;
 import java.time.Duration;
@@ -74,6 +75,43 @@ class OperatorDeploymentsTest {
         .atMost(WAIT)
         .until(() -> stopped.size() == 1 && pods().isEmpty());
     assertThat(stopped).containsExactly(KubeRayVersion.V1_5_0);
+  }
+
+  @Test
+  void aPodWhoseServiceAccountIsMissingIsFailedCreateAndTheOperatorStartsOnceTheAccountExists() {
+    Map<String, Object> deployment =
+        JsonText.copy(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.5.0"));
+    Maps.map(Maps.get(deployment, "spec", "template", "spec"))
+        .put("serviceAccountName", "kuberay-operator");
+    api.create(deployment);
+    Awaitility.await("FailedCreate on Deployment kuberay-operator")
+        .atMost(WAIT)
+        .until(
+            () ->
+                Maps.list(api.read("/api/v1/namespaces/default/events").orElseThrow().get("items"))
+                    .stream()
+                    .map(Maps::map)
+                    .anyMatch(
+                        e ->
+                            "FailedCreate".equals(e.get("reason"))
+                                && String.valueOf(e.get("message"))
+                                    .matches(
+                                        "Error creating: pods \"kuberay-operator-[a-z0-9]+-\" is forbidden: error looking up service account default/kuberay-operator: serviceaccount \"kuberay-operator\" not found")));
+    assertThat(started).isEmpty();
+    assertThat(pods()).isEmpty();
+
+    api.create(
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "ServiceAccount",
+            "metadata",
+            Map.of("name", "kuberay-operator", "namespace", "default")));
+    Awaitility.await("the operator's pod once its ServiceAccount exists")
+        .atMost(WAIT)
+        .until(() -> pods().size() == 1);
+    assertThat(started).containsExactly(KubeRayVersion.V1_5_0);
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +27,19 @@ final class Admission {
     spec.putIfAbsent("dnsPolicy", "ClusterFirst");
     spec.putIfAbsent("schedulerName", "default-scheduler");
     spec.putIfAbsent("terminationGracePeriodSeconds", 30);
-    spec.putIfAbsent("serviceAccountName", "default");
-    spec.putIfAbsent("serviceAccount", spec.get("serviceAccountName"));
+    // v1 to internal: the deprecated serviceAccount names the account when serviceAccountName
+    // does not; internal to v1 writes it back as serviceAccountName.
+    if (isBlank(spec.get("serviceAccountName")) && !isBlank(spec.get("serviceAccount"))) {
+      spec.put("serviceAccountName", spec.get("serviceAccount"));
+    }
+    if (!isBlank(spec.get("serviceAccountName"))) {
+      spec.put("serviceAccount", spec.get("serviceAccountName"));
+    }
     spec.putIfAbsent("enableServiceLinks", true);
     spec.putIfAbsent("priority", 0);
     spec.putIfAbsent("securityContext", new LinkedHashMap<>());
     spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
     defaultTolerations(spec);
-    mountServiceAccountToken(spec);
     defaultContainers(spec);
     Map<String, Object> status = Maps.map(pod.get("status"));
     status.putIfAbsent("phase", "Pending");
@@ -194,16 +200,110 @@ final class Admission {
     spec.put("tolerations", tolerations);
   }
 
+  private static boolean isBlank(Object value) {
+    return value == null || String.valueOf(value).isEmpty();
+  }
+
+  static final String TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
+  private static final String TOKEN_VOLUME_PREFIX = "kube-api-access-";
+
   /**
-   * The ServiceAccount admission plugin: a projected {@code kube-api-access-xxxxx} volume (token,
-   * CA, namespace) mounted read-only in every container, unless the pod opts out.
+   * kube-apiserver's ServiceAccount admission plugin on a pod's CREATE (Kubernetes 1.31,
+   * plugin/pkg/admission/serviceaccount): the account defaults to {@code default}; an account that
+   * does not exist refuses the pod; unless {@code automountServiceAccountToken} is false (the pod's
+   * wins over the account's), a projected {@code kube-api-access-xxxxx} volume (token, the {@code
+   * kube-root-ca.crt} CA, the namespace) is mounted read-only at {@link #TOKEN_MOUNT_PATH} in every
+   * init container and container that has nothing mounted there; a pod without {@code
+   * imagePullSecrets} gets the account's.
+   *
+   * @param accounts the namespace's ServiceAccounts by name
+   * @return the refusal's cause ({@code error looking up service account ns/sa: ...}), for a 403
+   */
+  static Optional<String> admitServiceAccount(
+      Map<String, Object> pod,
+      String namespace,
+      Function<String, Optional<Map<String, Object>>> accounts) {
+    Map<String, Object> spec = Maps.map(pod.get("spec"));
+    pod.put("spec", spec);
+    if (isBlank(spec.get("serviceAccountName"))) {
+      spec.put("serviceAccountName", "default");
+    }
+    String name = String.valueOf(spec.get("serviceAccountName"));
+    spec.put("serviceAccount", name);
+    Optional<Map<String, Object>> account = accounts.apply(name);
+    if (account.isEmpty()) {
+      return Optional.of(
+          "error looking up service account "
+              + namespace
+              + "/"
+              + name
+              + ": serviceaccount \""
+              + name
+              + "\" not found");
+    }
+    Object automount =
+        spec.containsKey("automountServiceAccountToken")
+            ? spec.get("automountServiceAccountToken")
+            : account.get().get("automountServiceAccountToken");
+    if (!Boolean.FALSE.equals(automount)) {
+      mountServiceAccountToken(spec);
+    }
+    if (Maps.list(spec.get("imagePullSecrets")).isEmpty()
+        && !Maps.list(account.get().get("imagePullSecrets")).isEmpty()) {
+      List<Object> secrets = new ArrayList<>();
+      for (Object s : Maps.list(account.get().get("imagePullSecrets"))) {
+        Map<String, Object> ref = new LinkedHashMap<>();
+        ref.put("name", Maps.map(s).get("name"));
+        secrets.add(ref);
+      }
+      spec.put("imagePullSecrets", secrets);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The plugin's mountServiceAccountToken: an existing {@code kube-api-access-*} volume is reused;
+   * the volume is added only when a container got the mount.
    */
   private static void mountServiceAccountToken(Map<String, Object> spec) {
-    if (Boolean.FALSE.equals(spec.get("automountServiceAccountToken"))) {
+    List<Object> volumes = new ArrayList<>(Maps.list(spec.get("volumes")));
+    String existing =
+        volumes.stream()
+            .map(v -> String.valueOf(Maps.map(v).get("name")))
+            .filter(n -> n.startsWith(TOKEN_VOLUME_PREFIX))
+            .findFirst()
+            .orElse(null);
+    String name = existing != null ? existing : TOKEN_VOLUME_PREFIX + NameSuffix.random();
+    boolean needed = false;
+    for (String key : List.of("initContainers", "containers")) {
+      for (Object c : Maps.list(spec.get(key))) {
+        Map<String, Object> container = Maps.map(c);
+        List<Object> mounts = new ArrayList<>(Maps.list(container.get("volumeMounts")));
+        if (mounts.stream()
+            .map(Maps::map)
+            .noneMatch(m -> TOKEN_MOUNT_PATH.equals(m.get("mountPath")))) {
+          Map<String, Object> mount = new LinkedHashMap<>();
+          mount.put("mountPath", TOKEN_MOUNT_PATH);
+          mount.put("name", name);
+          mount.put("readOnly", true);
+          mounts.add(mount);
+          container.put("volumeMounts", mounts);
+          needed = true;
+        }
+      }
+    }
+    if (existing != null || !needed) {
       return;
     }
-    String mountPath = "/var/run/secrets/kubernetes.io/serviceaccount";
-    String name = "kube-api-access-" + NameSuffix.random();
+    Map<String, Object> volume = new LinkedHashMap<>();
+    volume.put("name", name);
+    volume.put("projected", tokenVolumeSource());
+    volumes.add(volume);
+    spec.put("volumes", volumes);
+  }
+
+  /** The plugin's TokenVolumeSource: token (3607 s), the root CA's {@code ca.crt}, namespace. */
+  private static Map<String, Object> tokenVolumeSource() {
     Map<String, Object> projected = new LinkedHashMap<>();
     projected.put("defaultMode", 420);
     projected.put(
@@ -214,7 +314,7 @@ final class Admission {
                 "configMap",
                 Map.of(
                     "name",
-                    "kube-root-ca.crt",
+                    NamespaceLifecycle.ROOT_CA_CONFIG_MAP,
                     "items",
                     List.of(Map.of("key", "ca.crt", "path", "ca.crt")))),
             Map.of(
@@ -227,26 +327,7 @@ final class Admission {
                             Map.of("apiVersion", "v1", "fieldPath", "metadata.namespace"),
                             "path",
                             "namespace"))))));
-    Map<String, Object> volume = new LinkedHashMap<>();
-    volume.put("name", name);
-    volume.put("projected", projected);
-    List<Object> volumes = new ArrayList<>(Maps.list(spec.get("volumes")));
-    volumes.add(volume);
-    spec.put("volumes", volumes);
-    for (String key : List.of("containers", "initContainers")) {
-      for (Object c : Maps.list(spec.get(key))) {
-        Map<String, Object> container = Maps.map(c);
-        List<Object> mounts = new ArrayList<>(Maps.list(container.get("volumeMounts")));
-        if (mounts.stream().map(Maps::map).noneMatch(m -> mountPath.equals(m.get("mountPath")))) {
-          Map<String, Object> mount = new LinkedHashMap<>();
-          mount.put("mountPath", mountPath);
-          mount.put("name", name);
-          mount.put("readOnly", true);
-          mounts.add(mount);
-          container.put("volumeMounts", mounts);
-        }
-      }
-    }
+    return projected;
   }
 
   static void defaultService(Map<String, Object> service, Supplier<String> clusterIps) {

@@ -75,6 +75,15 @@ public final class ApiDispatcher extends Dispatcher {
   private final ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens();
   private final RbacAuthorizer authorizer;
 
+  private static final ResourceRef SERVICE_ACCOUNTS = new ResourceRef("", "v1", "serviceaccounts");
+  private static final ResourceRef CONFIG_MAPS = new ResourceRef("", "v1", "configmaps");
+
+  /**
+   * The CA that signed the HTTPS front's certificate, which the root-ca-cert-publisher puts in
+   * every namespace's {@code kube-root-ca.crt}; empty for a server without a front (unit tests).
+   */
+  private volatile String rootCaPem = "";
+
   public ApiDispatcher(ObjectStore store, String gitVersion) {
     this.store = store;
     this.authorizer = new RbacAuthorizer(store);
@@ -105,6 +114,11 @@ public final class ApiDispatcher extends Dispatcher {
 
   public void podEndpoints(PodEndpoints endpoints) {
     this.podEndpoints = endpoints;
+  }
+
+  /** Sets the CA published as {@code kube-root-ca.crt}; call before the namespaces are made. */
+  public void rootCa(String caPem) {
+    this.rootCaPem = caPem;
   }
 
   /** kube-apiserver's {@code --max-request-body-bytes} default: 3 MiB. */
@@ -238,6 +252,16 @@ public final class ApiDispatcher extends Dispatcher {
     }
     FieldCheck fields = fieldProblems(request, api, method);
     MockResponse response = verb(request, api, method, fields.body());
+    if (response.code() < 300
+        && !"GET".equals(method)
+        && api.group().isEmpty()
+        && api.namespace() != null
+        && !dryRun(api)
+        && ("serviceaccounts".equals(api.plural()) || "configmaps".equals(api.plural()))) {
+      // The serviceaccounts controller and the root CA publisher put back what was deleted or
+      // changed.
+      ensureNamespaceObjects(api.namespace());
+    }
     return fields.problems().isEmpty() || response.code() >= 300
         ? response
         : FieldValidation.warn(response, fields.problems());
@@ -631,6 +655,11 @@ public final class ApiDispatcher extends Dispatcher {
   private MockResponse create(ApiPath api, Map<String, Object> body) {
     Map<String, Object> metadata = Maps.map(body.get("metadata"));
     body.put("metadata", metadata);
+    // Admission errors name the object as the request did: generateName's prefix when no name.
+    String requested =
+        metadata.get("name") != null
+            ? String.valueOf(metadata.get("name"))
+            : String.valueOf(metadata.getOrDefault("generateName", ""));
     if (metadata.get("name") == null && metadata.get("generateName") instanceof String prefix) {
       metadata.put("name", generateName(prefix));
     }
@@ -654,7 +683,7 @@ public final class ApiDispatcher extends Dispatcher {
             404, "NotFound", "namespaces \"" + api.namespace() + "\" not found");
       }
       Optional<MockResponse> terminating =
-          NamespaceTermination.refuseNewContent(namespace.get(), api.resource().qualified(), name);
+          NamespaceLifecycle.refuseNewContent(namespace.get(), api.resource().qualified(), name);
       if (terminating.isPresent()) {
         return terminating.get();
       }
@@ -663,7 +692,7 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.status(
           409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
     }
-    Optional<MockResponse> rejected = admit(api, kind, name, body);
+    Optional<MockResponse> rejected = admit(api, kind, name, body, requested);
     if (rejected.isPresent()) {
       return rejected.get();
     }
@@ -683,6 +712,9 @@ public final class ApiDispatcher extends Dispatcher {
     if (isCrd(api)) {
       registerCrd(body);
     }
+    if (api.group().isEmpty() && "namespaces".equals(api.plural()) && response.code() < 300) {
+      ensureNamespaceObjects(name);
+    }
     if (api.namespace() != null && ownerGone(api.namespace(), metadata)) {
       // A controller that raced with its owner's deletion: the garbage collector removes the
       // orphan.
@@ -696,7 +728,7 @@ public final class ApiDispatcher extends Dispatcher {
       return rest.replace(api, body);
     }
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
-    Optional<MockResponse> rejected = admit(api, kind, api.name(), body);
+    Optional<MockResponse> rejected = admit(api, kind, api.name(), body, null);
     if (rejected.isPresent()) {
       return rejected.get();
     }
@@ -818,7 +850,7 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.json(200, existing.get().object());
     }
     if (api.group().isEmpty() && "namespaces".equals(api.plural())) {
-      return NamespaceTermination.terminate(
+      return NamespaceLifecycle.terminate(
           existing.get(),
           terminating -> rest.replace(api, terminating),
           name -> {
@@ -924,9 +956,14 @@ public final class ApiDispatcher extends Dispatcher {
     return api.queryHas("dryRun", "All");
   }
 
-  /** Admission: defaults and validation; a rejection is returned as the response. */
+  /**
+   * Admission: defaults and validation; a rejection is returned as the response.
+   *
+   * @param requested on a create, the name as the request gave it (generateName's prefix when it
+   *     gave none), for the mutating admission plugins' refusals; null on an update
+   */
   private Optional<MockResponse> admit(
-      ApiPath api, String kind, String name, Map<String, Object> body) {
+      ApiPath api, String kind, String name, Map<String, Object> body, String requested) {
     boolean pod = api.group().isEmpty() && "pods".equals(api.plural());
     if (pod) {
       Optional<String> undecodable = ObjectValidation.undecodableQuantity(body);
@@ -936,6 +973,20 @@ public final class ApiDispatcher extends Dispatcher {
                 400,
                 "BadRequest",
                 "Pod in version \"v1\" cannot be handled as a Pod: " + undecodable.get()));
+      }
+      Admission.defaultPod(body);
+      if (requested != null) {
+        Optional<String> refused =
+            Admission.admitServiceAccount(
+                body,
+                api.namespace(),
+                account ->
+                    store
+                        .get(SERVICE_ACCOUNTS, api.namespace(), account)
+                        .map(StoredObject::object));
+        if (refused.isPresent()) {
+          return Optional.of(forbidden(api.plural(), requested, refused.get()));
+        }
       }
     }
     List<String> invalid =
@@ -947,7 +998,7 @@ public final class ApiDispatcher extends Dispatcher {
       return Optional.of(ApiErrors.invalid(kind, api.group(), name, invalid));
     }
     if (pod) {
-      Admission.defaultPod(body);
+      // defaulted above, before the admission plugins
     } else if (Admission.isWorkload(api.group(), kind)) {
       Admission.defaultWorkload(kind, body);
     } else if (api.group().isEmpty()
@@ -979,6 +1030,73 @@ public final class ApiDispatcher extends Dispatcher {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code admission.NewForbidden}: 403 {@code <resource> "<name>" is forbidden: <cause>}, the
+   * details naming the object.
+   */
+  private static MockResponse forbidden(String plural, String name, String cause) {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("name", name);
+    details.put("kind", plural);
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("kind", "Status");
+    status.put("apiVersion", "v1");
+    status.put("metadata", Map.of());
+    status.put("status", "Failure");
+    status.put("message", plural + " \"" + name + "\" is forbidden: " + cause);
+    status.put("reason", "Forbidden");
+    status.put("details", details);
+    status.put("code", 403);
+    return ApiErrors.json(403, status);
+  }
+
+  /**
+   * kube-controller-manager's serviceaccounts controller and root-ca-cert-publisher for one
+   * namespace, run within the request that made the namespace or deleted or changed their objects
+   * (a cluster's controllers take milliseconds): ServiceAccount {@code default} and ConfigMap
+   * {@code kube-root-ca.crt} (this server's CA) exist in every Active namespace, and the ConfigMap
+   * holds exactly the CA.
+   */
+  private void ensureNamespaceObjects(String namespace) {
+    Optional<StoredObject> ns = store.get(ResourceRef.NAMESPACES, null, namespace);
+    if (ns.isEmpty() || NamespaceLifecycle.terminating(ns.get())) {
+      return;
+    }
+    try {
+      publishNamespaceObjects(namespace);
+    } catch (ApiException e) {
+      // A write raced with this one (409): the write that follows it syncs again.
+    }
+  }
+
+  private void publishNamespaceObjects(String namespace) {
+    String ca = rootCaPem;
+    Optional<StoredObject> rootCa =
+        store.get(CONFIG_MAPS, namespace, NamespaceLifecycle.ROOT_CA_CONFIG_MAP);
+    boolean hasAccount =
+        store
+            .get(SERVICE_ACCOUNTS, namespace, NamespaceLifecycle.DEFAULT_SERVICE_ACCOUNT)
+            .isPresent();
+    for (Map.Entry<String, Map<String, Object>> missing :
+        NamespaceLifecycle.missingObjects(hasAccount, rootCa.isPresent(), ca)) {
+      create(
+          ApiPath.parse("/api/v1/namespaces/" + namespace + "/" + missing.getKey()).orElseThrow(),
+          missing.getValue());
+    }
+    rootCa
+        .flatMap(cm -> NamespaceLifecycle.restoredRootCa(cm.object(), ca))
+        .ifPresent(
+            restored ->
+                rest.replace(
+                    ApiPath.parse(
+                            "/api/v1/namespaces/"
+                                + namespace
+                                + "/configmaps/"
+                                + NamespaceLifecycle.ROOT_CA_CONFIG_MAP)
+                        .orElseThrow(),
+                    restored));
   }
 
   /**

@@ -58,9 +58,19 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
 
   /**
    * Creates the built-in namespaces and ClusterRoles and the in-process client, which reports
-   * {@code masterUrl} as its server.
+   * {@code masterUrl} as its server; a server without an HTTPS front has no CA, and its {@code
+   * kube-root-ca.crt} ConfigMaps hold an empty {@code ca.crt}.
    */
   public EmulatedApiServer start(String masterUrl) {
+    return start(masterUrl, "");
+  }
+
+  /**
+   * Starts the server as {@link #start(String)} does, with {@code caPem} (the CA that signed the
+   * HTTPS front's certificate) published in every namespace's {@code kube-root-ca.crt}.
+   */
+  public EmulatedApiServer start(String masterUrl, String caPem) {
+    dispatcher.rootCa(caPem);
     Config config =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(masterUrl)

@@ -61,6 +61,14 @@ public final class EventRecorder {
     this.correlator = new EventCorrelator(clock);
   }
 
+  /**
+   * A recorder of another component writing to the same place: what a controller emulated inside
+   * another one reports (the Job controller's part in the operator's submitter).
+   */
+  public EventRecorder forComponent(String other) {
+    return new EventRecorder(sink, other, clock);
+  }
+
   public void normal(HasMetadata object, String reason, String message) {
     record(object, "Normal", reason, message);
   }

@@ -283,10 +283,30 @@ final class ServerTables {
               0,
               (o, now) -> Maps.integer(o, "status", "succeeded").orElse(0) + "/1"));
       c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.isEmpty() && plural.equals("serviceaccounts")) {
+      // every namespace has one (default): kubectl get sa prints NAME SECRETS AGE
+      c.add(new Column("Secrets", "integer", 0, (o, now) -> Maps.list(o.get("secrets")).size()));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.isEmpty() && plural.equals("configmaps")) {
+      c.add(new Column("Data", "integer", 0, (o, now) -> entries(o, "data", "binaryData")));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.isEmpty() && plural.equals("secrets")) {
+      c.add(new Column("Type", "string", 0, (o, now) -> o.getOrDefault("type", "Opaque")));
+      c.add(new Column("Data", "integer", 0, (o, now) -> entries(o, "data", "stringData")));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
     } else {
       c.add(new Column("Age", "string", 0, ServerTables::created));
     }
     return c;
+  }
+
+  /** The number of keys under the given fields (a ConfigMap's or Secret's DATA column). */
+  private static int entries(Map<String, Object> o, String... fields) {
+    int n = 0;
+    for (String f : fields) {
+      n += Maps.map(o.get(f)).size();
+    }
+    return n;
   }
 
   /** kubectl's short access modes of a bound claim (RWO, ROX, RWX, RWOP). */

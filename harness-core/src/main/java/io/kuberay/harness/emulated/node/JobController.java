@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -295,7 +296,7 @@ public final class JobController implements AutoCloseable {
       events.normal(job, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
       return created;
     } catch (KubernetesClientException e) {
-      events.warning(job, "FailedCreate", "Error creating: " + e.getMessage());
+      events.warning(job, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
       throw e;
     }
   }

@@ -9,6 +9,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -362,9 +363,7 @@ public final class RayClusterController implements AutoCloseable {
 
   /** The API server's message, as the operator's Go client prints the error. */
   private static String apiMessage(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null
-        ? e.getStatus().getMessage()
-        : e.getMessage();
+    return ApiStatusMessage.of(e);
   }
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {

@@ -76,7 +76,7 @@ public final class RayJobController implements AutoCloseable {
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
-    this.submitters = new SubmitterJobs(client, dashboards);
+    this.submitters = new SubmitterJobs(client, dashboards, events.forComponent("job-controller"));
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 

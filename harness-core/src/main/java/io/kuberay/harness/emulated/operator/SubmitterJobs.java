@@ -17,8 +17,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -59,6 +61,10 @@ final class SubmitterJobs implements AutoCloseable {
 
   private final KubernetesClient client;
   private final DashboardLocator dashboards;
+
+  /** kube-controller-manager's Job controller's events (its part is done here). */
+  private final EventRecorder jobEvents;
+
   private final ExecutorService runner =
       Executors.newCachedThreadPool(
           r -> {
@@ -67,7 +73,8 @@ final class SubmitterJobs implements AutoCloseable {
             return t;
           });
 
-  SubmitterJobs(KubernetesClient client, DashboardLocator dashboards) {
+  SubmitterJobs(KubernetesClient client, DashboardLocator dashboards, EventRecorder jobEvents) {
+    this.jobEvents = jobEvents;
     this.client = client;
     this.dashboards = dashboards;
   }
@@ -186,28 +193,36 @@ final class SubmitterJobs implements AutoCloseable {
     // The API server labelled the template with the Job's name and uid, which its selector matches
     // (kubectl logs job/<rayjob> finds the pod through it).
     ObjectMeta podTemplate = created.getSpec().getTemplate().getMetadata();
-    Pod pod =
-        client
-            .resource(
-                new PodBuilder()
-                    .withNewMetadata()
-                    .withGenerateName(job.name() + "-")
-                    .withNamespace(job.namespace())
-                    .withLabels(podTemplate.getLabels())
-                    .withAnnotations(podTemplate.getAnnotations())
-                    .addToOwnerReferences(
-                        new OwnerReferenceBuilder()
-                            .withApiVersion("batch/v1")
-                            .withKind("Job")
-                            .withName(job.name())
-                            .withUid(created.getMetadata().getUid())
-                            .withController(true)
-                            .withBlockOwnerDeletion(true)
-                            .build())
-                    .endMetadata()
-                    .withSpec(Json.copy(created.getSpec().getTemplate().getSpec()))
-                    .build())
-            .create();
+    Pod pod;
+    try {
+      pod =
+          client
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withGenerateName(job.name() + "-")
+                      .withNamespace(job.namespace())
+                      .withLabels(podTemplate.getLabels())
+                      .withAnnotations(podTemplate.getAnnotations())
+                      .addToOwnerReferences(
+                          new OwnerReferenceBuilder()
+                              .withApiVersion("batch/v1")
+                              .withKind("Job")
+                              .withName(job.name())
+                              .withUid(created.getMetadata().getUid())
+                              .withController(true)
+                              .withBlockOwnerDeletion(true)
+                              .build())
+                      .endMetadata()
+                      .withSpec(Json.copy(created.getSpec().getTemplate().getSpec()))
+                      .build())
+              .create();
+    } catch (KubernetesClientException e) {
+      // The API server refused the pod (e.g. its ServiceAccount does not exist): the Job
+      // controller's warning; the Job stays without a pod and the RayJob waits, as on a cluster.
+      jobEvents.warning(created, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
+      return created;
+    }
     editJobStatus(
         created,
         s -> {

@@ -75,6 +75,27 @@ class ServerTablesTest {
   }
 
   @Test
+  void serviceAccountConfigMapAndSecretColumnsAreKubectls() {
+    assertThat(
+            row("", "serviceaccounts", "ServiceAccount", "{\"metadata\": {\"name\": \"default\"}}"))
+        .startsWith("Name", "Secrets", "Age", "default", "0");
+    assertThat(
+            row(
+                "",
+                "configmaps",
+                "ConfigMap",
+                "{\"metadata\": {\"name\": \"kube-root-ca.crt\"}, \"data\": {\"ca.crt\": \"x\"}}"))
+        .startsWith("Name", "Data", "Age", "kube-root-ca.crt", "1");
+    assertThat(
+            row(
+                "",
+                "secrets",
+                "Secret",
+                "{\"metadata\": {\"name\": \"creds\"}, \"type\": \"Opaque\", \"data\": {\"a\": \"eA==\", \"b\": \"eQ==\"}}"))
+        .startsWith("Name", "Type", "Data", "Age", "creds", "Opaque", "2");
+  }
+
+  @Test
   void workloadAndClaimColumnsAreKubectls() {
     String meta = "\"metadata\": {\"name\": \"redis\"}";
     assertThat(

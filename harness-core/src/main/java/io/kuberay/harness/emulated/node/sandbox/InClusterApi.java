@@ -2,19 +2,15 @@ package io.kuberay.harness.emulated.node.sandbox;
 
 import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * How a pod reaches the API server from inside, as the kubelet tells it: the {@code
- * KUBERNETES_SERVICE_*} variables (here the server's loopback address, which its certificate
- * names), the CA for {@code ca.crt} and the token of the pod's service account for the projected
- * {@code token} file.
- *
- * @param caPem the CA, made when first asked for (a pod with a projected {@code kube-root-ca.crt}
- *     source)
+ * KUBERNETES_SERVICE_*} variables (here the server's loopback address, which its certificate names)
+ * and the token of the pod's service account for a projected {@code serviceAccountToken} source.
+ * The CA ({@code ca.crt}) comes from the namespace's {@code kube-root-ca.crt} ConfigMap, as the pod
+ * spec's projection says.
  */
-public record InClusterApi(
-    String host, int port, Supplier<String> caPem, ServiceAccountTokens tokens) {
+public record InClusterApi(String host, int port, ServiceAccountTokens tokens) {
 
   /** The variables the kubelet gives every container for the {@code kubernetes} service. */
   Map<String, String> serviceEnv() {

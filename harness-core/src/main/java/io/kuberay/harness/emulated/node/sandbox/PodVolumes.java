@@ -38,12 +38,6 @@ public final class PodVolumes {
 
   private static final int DEFAULT_MODE = 0644;
 
-  /**
-   * The CA bundle every namespace has in a cluster; the emulated API serves plain HTTP, so there is
-   * no CA to give.
-   */
-  private static final String ROOT_CA = "kube-root-ca.crt";
-
   /** A volume the kubelet cannot set up (yet): its name and the kubelet's message. */
   public static final class VolumeException extends RuntimeException {
     private final String volume;
@@ -281,13 +275,7 @@ public final class PodVolumes {
     ConfigMap cm =
         client.configMaps().inNamespace(pod.getMetadata().getNamespace()).withName(name).get();
     Map<String, byte[]> data = new LinkedHashMap<>();
-    if (cm == null && ROOT_CA.equals(name)) {
-      // What the root CA publisher puts in every namespace: the CA that signed the API server's
-      // certificate.
-      data.put(
-          "ca.crt",
-          api != null ? api.caPem().get().getBytes(StandardCharsets.US_ASCII) : new byte[0]);
-    } else if (cm == null) {
+    if (cm == null) {
       if (optional) {
         return;
       }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -197,7 +198,7 @@ final class DaemonSetController implements AutoCloseable {
       events.normal(ds, "SuccessfulCreate", "Created pod: " + created.getMetadata().getName());
       return created;
     } catch (KubernetesClientException e) {
-      events.warning(ds, "FailedCreate", "Error creating: " + e.getMessage());
+      events.warning(ds, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
       throw e;
     }
   }

@@ -2,15 +2,20 @@ package io.kuberay.harness.emulated.node.workloads;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,13 +28,15 @@ import java.util.Objects;
  * controller), replaces a pod that was deleted or ended, deletes the surplus (not-ready and newest
  * first), and counts {@code replicas}, {@code fullyLabeledReplicas}, {@code readyReplicas} and
  * {@code availableReplicas} (a ready pod is available: {@code minReadySeconds} is not waited for),
- * with the controller's {@code SuccessfulCreate}/{@code SuccessfulDelete} events. Pods are not
- * adopted or released by selector: a ReplicaSet counts the pods it made.
+ * with the controller's {@code SuccessfulCreate}/{@code SuccessfulDelete} events; a pod the API
+ * server refuses is a {@code FailedCreate} warning and the {@code ReplicaFailure} condition. Pods
+ * are not adopted or released by selector: a ReplicaSet counts the pods it made.
  */
 public final class ReplicaSetController implements AutoCloseable {
 
   static final ResourceRef REPLICA_SETS = new ResourceRef("apps", "v1", "replicasets");
   static final ResourceRef PODS = new ResourceRef("", "v1", "pods");
+  private static final String REPLICA_FAILURE = "ReplicaFailure";
 
   private final KubernetesClient client;
   private final ObjectEvents objectEvents;
@@ -65,8 +72,13 @@ public final class ReplicaSetController implements AutoCloseable {
     }
     List<Pod> pods = new ArrayList<>(activePods(rs));
     int wanted = rs.getSpec().getReplicas() == null ? 1 : rs.getSpec().getReplicas();
-    for (int i = pods.size(); i < wanted; i++) {
-      pods.add(createPod(rs));
+    KubernetesClientException createFailed = null;
+    for (int i = pods.size(); i < wanted && createFailed == null; i++) {
+      try {
+        pods.add(createPod(rs));
+      } catch (KubernetesClientException e) {
+        createFailed = e;
+      }
     }
     if (pods.size() > wanted) {
       pods.sort(
@@ -91,6 +103,7 @@ public final class ReplicaSetController implements AutoCloseable {
     status.setReadyReplicas(WorkloadPods.omitZero(ready));
     status.setAvailableReplicas(WorkloadPods.omitZero(ready));
     status.setObservedGeneration(rs.getMetadata().getGeneration());
+    status.setConditions(conditions(orEmpty(rs.getStatus()), createFailed));
     if (!Objects.equals(Json.toMap(status), Json.toMap(orEmpty(rs.getStatus())))) {
       rs.setStatus(status);
       try {
@@ -106,6 +119,34 @@ public final class ReplicaSetController implements AutoCloseable {
         }
       }
     }
+    if (createFailed != null) {
+      throw createFailed; // the loop retries, growing its delay, as the controller's queue does
+    }
+  }
+
+  /**
+   * calculateStatus's {@code ReplicaFailure} condition: set (True, {@code FailedCreate}, the API
+   * server's message) when a pod could not be made and it is not set yet, removed once creating
+   * works again.
+   */
+  private static List<ReplicaSetCondition> conditions(
+      ReplicaSetStatus current, KubernetesClientException createFailed) {
+    List<ReplicaSetCondition> conditions =
+        new ArrayList<>(current.getConditions() == null ? List.of() : current.getConditions());
+    boolean present = conditions.stream().anyMatch(c -> REPLICA_FAILURE.equals(c.getType()));
+    if (createFailed != null && !present) {
+      conditions.add(
+          new ReplicaSetConditionBuilder()
+              .withType(REPLICA_FAILURE)
+              .withStatus("True")
+              .withLastTransitionTime(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+              .withReason("FailedCreate")
+              .withMessage(ApiStatusMessage.of(createFailed))
+              .build());
+    } else if (createFailed == null) {
+      conditions.removeIf(c -> REPLICA_FAILURE.equals(c.getType()));
+    }
+    return conditions.isEmpty() ? null : conditions;
   }
 
   private static ReplicaSetStatus orEmpty(ReplicaSetStatus s) {
@@ -143,7 +184,7 @@ public final class ReplicaSetController implements AutoCloseable {
       }
       return created;
     } catch (KubernetesClientException e) {
-      events.warning(rs, "FailedCreate", "Error creating: " + e.getMessage());
+      events.warning(rs, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
       throw e;
     }
   }

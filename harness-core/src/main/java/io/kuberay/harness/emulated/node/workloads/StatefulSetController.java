@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -202,7 +203,12 @@ public final class StatefulSetController implements AutoCloseable {
       events.warning(
           sts,
           "FailedCreate",
-          "create Pod " + name + " in StatefulSet " + stsName + " failed error: " + e.getMessage());
+          "create Pod "
+              + name
+              + " in StatefulSet "
+              + stsName
+              + " failed error: "
+              + ApiStatusMessage.of(e));
       throw e;
     }
   }
@@ -260,7 +266,7 @@ public final class StatefulSetController implements AutoCloseable {
               + " in StatefulSet "
               + stsName
               + " failed error: "
-              + e.getMessage());
+              + ApiStatusMessage.of(e));
       throw e;
     }
     return claim;

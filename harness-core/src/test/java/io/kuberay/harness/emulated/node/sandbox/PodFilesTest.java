@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PodFilesTest {
 
   private static final NodeCapacity NODE = new NodeCapacity("2", "4Gi");
+  private static final String CA = "-----BEGIN CERTIFICATE-----\nCA\n";
   @TempDir Path dir;
   private EmulatedApiServer api;
   private KubernetesClient client;
@@ -46,7 +47,7 @@ class PodFilesTest {
 
   @BeforeEach
   void start() {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
+    api = new EmulatedApiServer().start("http://127.0.0.1:1", CA);
     client = api.client();
     client
         .namespaces()
@@ -257,8 +258,7 @@ class PodFilesTest {
       "in-cluster API: KUBERNETES_SERVICE_* in every container (its own env wins), the service account's token and the CA in the projected volume")
   void inClusterApi() throws Exception {
     ServiceAccountTokens tokens = new ServiceAccountTokens();
-    InClusterApi inCluster =
-        new InClusterApi("127.0.0.1", 40123, () -> "-----BEGIN CERTIFICATE-----\nCA\n", tokens);
+    InClusterApi inCluster = new InClusterApi("127.0.0.1", 40123, tokens);
     Pod p =
         pod(
             "{metadata: {name: p, namespace: t}, spec: {serviceAccountName: scaler, containers: [{name: c, env: [{name: KUBERNETES_SERVICE_PORT, value: '1'}]}],"
@@ -274,7 +274,8 @@ class PodFilesTest {
     assertThat(tokens.authenticate("Bearer " + Files.readString(dir.resolve("api/token"))))
         .contains(new ServiceAccountTokens.Account("t", "scaler"));
     assertThat(Files.readString(dir.resolve("api/ca.crt")))
-        .startsWith("-----BEGIN CERTIFICATE-----");
+        .as("the namespace's kube-root-ca.crt, which the publisher filled with the server's CA")
+        .isEqualTo(CA);
     assertThat(Files.readString(dir.resolve("api/namespace"))).isEqualTo("t");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -294,6 +295,53 @@ class DeploymentControllerTest {
                       });
               return true;
             });
+  }
+
+  @Test
+  @DisplayName(
+      "a pod the API server refuses (its ServiceAccount is missing) is the ReplicaSet's FailedCreate warning with kube-apiserver's message and its ReplicaFailure condition; both go once the account exists")
+  void aRefusedPodIsFailedCreateAndReplicaFailure() {
+    Deployment d = redis("redis", "redis:7.4.0", 1, null);
+    d.getSpec().getTemplate().getSpec().setServiceAccountName("my-ksa");
+    cluster.client.resource(d).create();
+    await("a ReplicaSet of redis", () -> assertThat(replicaSets()).hasSize(1));
+    String rs = replicaSets().get(0).getMetadata().getName();
+    String refusal =
+        "pods \""
+            + rs
+            + "-\" is forbidden: error looking up service account default/my-ksa: serviceaccount \"my-ksa\" not found";
+    await(
+        "FailedCreate on ReplicaSet " + rs,
+        () ->
+            assertThat(cluster.events(rs, "FailedCreate")).contains("Error creating: " + refusal));
+    await(
+        "ReplicaFailure on ReplicaSet " + rs,
+        () ->
+            assertThat(replicaSets().get(0).getStatus().getConditions())
+                .singleElement()
+                .satisfies(
+                    c -> {
+                      assertThat(c.getType()).isEqualTo("ReplicaFailure");
+                      assertThat(c.getStatus()).isEqualTo("True");
+                      assertThat(c.getReason()).isEqualTo("FailedCreate");
+                      assertThat(c.getMessage()).isEqualTo(refusal);
+                    }));
+    assertThat(cluster.pods()).isEmpty();
+
+    cluster
+        .client
+        .serviceAccounts()
+        .inNamespace("default")
+        .resource(
+            new ServiceAccountBuilder().withNewMetadata().withName("my-ksa").endMetadata().build())
+        .create();
+    await(
+        "the pod made and ReplicaFailure gone once my-ksa exists",
+        () -> {
+          assertThat(cluster.pods()).hasSize(1);
+          assertThat(replicaSets().get(0).getStatus().getConditions()).isNullOrEmpty();
+        });
+    assertThat(cluster.pods().get(0).getSpec().getServiceAccountName()).isEqualTo("my-ksa");
   }
 
   private List<ReplicaSet> replicaSets() {
