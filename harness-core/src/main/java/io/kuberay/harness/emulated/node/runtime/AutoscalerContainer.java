@@ -38,8 +38,11 @@ import org.slf4j.LoggerFactory;
  * fixed in its code; the emulated head listens on a loopback port of its own, which the shim puts
  * in place of port 6379: through {@code build_address} where Ray has it (2.5x), else (Ray 2.9 to
  * 2.46 write {@code f"{head_ip}:6379"} in place) where that address is used: the {@code ray
- * health-check} call, {@code GcsClient} and {@code Monitor}. The container restarts as the pod's
- * restartPolicy says, after the kubelet's first back-off (10 s).
+ * health-check} call, {@code GcsClient} and {@code Monitor}. And Ray 2.9 dials the API server at
+ * {@code https://kubernetes.default:443}, which cluster DNS resolves and the emulated node does
+ * not: the shim puts the {@code KUBERNETES_SERVICE_*} address the container has in its place, as
+ * later Rays read it themselves. The container restarts as the pod's restartPolicy says, after the
+ * kubelet's first back-off (10 s).
  */
 final class AutoscalerContainer implements AutoCloseable {
 
@@ -80,6 +83,11 @@ final class AutoscalerContainer implements AutoCloseable {
           "        if hasattr(ra, 'GcsClient'):",
           "            _client = ra.GcsClient",
           "            ra.GcsClient = lambda address, *a, **k: _client(_gcs(address), *a, **k)",
+          "    from ray.autoscaler._private.kuberay import node_provider as nodes",
+          "    if not hasattr(nodes, 'KUBERNETES_HOST'):",
+          "        api = 'https://%s:%s' % (os.environ.get('KUBERNETES_SERVICE_HOST'), os.environ.get('KUBERNETES_SERVICE_PORT_HTTPS'))",
+          "        _url = nodes.url_from_resource",
+          "        nodes.url_from_resource = lambda *a, **k: _url(*a, **k).replace('https://kubernetes.default:443', api, 1)",
           "from ray.scripts.scripts import main",
           "sys.exit(main())",
           "");

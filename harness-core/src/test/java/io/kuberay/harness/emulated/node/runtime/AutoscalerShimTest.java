@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a stand-in {@code ray} package with the module as Ray 2.52 writes it ({@code
  * build_address(head_ip, 6379)}) and as Ray 2.9 to 2.46 do ({@code f"{head_ip}:6379"}, where the
  * shim once failed with {@code AttributeError: ... no attribute 'build_address'} and the container
- * restarted for ever: KubeRay v1.1.0's ray-cluster.autoscaler.yaml, Ray 2.9.0).
+ * restarted for ever: KubeRay v1.1.0's ray-cluster.autoscaler.yaml, Ray 2.9.0), and Ray 2.9's node
+ * provider, which dials {@code https://kubernetes.default:443} and so could not resolve it.
  */
 class AutoscalerShimTest {
 
@@ -42,6 +43,25 @@ class AutoscalerShimTest {
           "        raise",
           "    CLIENT_CALL",
           "    Monitor(address=ray_address, monitor_ip=head_ip).run()",
+          "    from ray.autoscaler._private.kuberay import node_provider",
+          "    print('url', node_provider.url_from_resource('default', 'pods/x'))",
+          "");
+
+  /** Ray 2.9's node_provider: the API server's address fixed in the code. */
+  private static final String RAY_2_9_NODES =
+      String.join(
+          "\n",
+          "def url_from_resource(namespace, path):",
+          "    return 'https://kubernetes.default:443/api/v1/namespaces/' + namespace + '/' + path",
+          "");
+
+  /** Ray 2.46's and later: from KUBERNETES_SERVICE_HOST, left alone. */
+  private static final String RAY_2_52_NODES =
+      String.join(
+          "\n",
+          "KUBERNETES_HOST = 'https://10.43.0.1:443'",
+          "def url_from_resource(namespace, path):",
+          "    return KUBERNETES_HOST + '/api/v1/namespaces/' + namespace + '/' + path",
           "");
 
   private static final String RAY_2_52 =
@@ -59,9 +79,15 @@ class AutoscalerShimTest {
   @Test
   void ray29sAutoscalerDialsTheHeadsLoopbackGcsInItsHealthCheckAndMonitor() throws Exception {
     String out =
-        run(RAY_2_9.replace("GCS_CLIENT", "").replace("CLIENT_CALL", "pass"), "kuberay-autoscaler");
+        run(
+            RAY_2_9.replace("GCS_CLIENT", "").replace("CLIENT_CALL", "pass"),
+            RAY_2_9_NODES,
+            "kuberay-autoscaler");
 
-    assertThat(out).contains("health-check " + GCS).contains("monitor " + GCS + " 10.42.0.5");
+    assertThat(out)
+        .contains("health-check " + GCS)
+        .contains("monitor " + GCS + " 10.42.0.5")
+        .contains("url https://127.0.0.1:6443/api/v1/namespaces/default/pods/x");
   }
 
   @Test
@@ -74,23 +100,31 @@ class AutoscalerShimTest {
                     "class GcsClient:\n"
                         + "    def __init__(self, address): print('gcs-client', address)")
                 .replace("CLIENT_CALL", "GcsClient(ray_address)"),
+            RAY_2_52_NODES,
             "kuberay-autoscaler");
 
-    assertThat(out).contains("health-check " + GCS).contains("gcs-client " + GCS);
+    assertThat(out)
+        .contains("health-check " + GCS)
+        .contains("gcs-client " + GCS)
+        .contains("url https://10.43.0.1:443/api/v1/namespaces/default/pods/x");
   }
 
   @Test
   void ray252sBuildAddressMapsOnlyTheGcsPort() throws Exception {
-    assertThat(run(RAY_2_52, "kuberay-autoscaler")).contains("address " + GCS + " 10.42.0.5:8265");
+    assertThat(run(RAY_2_52, RAY_2_52_NODES, "kuberay-autoscaler"))
+        .contains("address " + GCS + " 10.42.0.5:8265");
   }
 
   @Test
   void otherCommandsAreRaysOwn() throws Exception {
-    assertThat(run(RAY_2_52, "status")).contains("main status").doesNotContain("address");
+    assertThat(run(RAY_2_52, RAY_2_52_NODES, "status"))
+        .contains("main status")
+        .doesNotContain("address");
   }
 
   /** Runs the shim with the stand-in {@code ray} package whose run_autoscaler is {@code module}. */
-  private String run(String module, String command) throws IOException, InterruptedException {
+  private String run(String module, String nodeProvider, String command)
+      throws IOException, InterruptedException {
     Path kuberay = Files.createDirectories(dir.resolve("ray/autoscaler/_private/kuberay"));
     Path scripts = Files.createDirectories(dir.resolve("ray/scripts"));
     for (Path p :
@@ -104,6 +138,7 @@ class AutoscalerShimTest {
       Files.writeString(p.resolve("__init__.py"), "");
     }
     Files.writeString(kuberay.resolve("run_autoscaler.py"), module);
+    Files.writeString(kuberay.resolve("node_provider.py"), nodeProvider);
     Files.writeString(
         scripts.resolve("scripts.py"),
         String.join(
@@ -123,6 +158,8 @@ class AutoscalerShimTest {
         new ProcessBuilder("python3", shim.toString(), command).redirectErrorStream(true);
     pb.environment().put("PYTHONPATH", dir.toString());
     pb.environment().put(AutoscalerContainer.HEAD_GCS_ENV, GCS);
+    pb.environment().put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+    pb.environment().put("KUBERNETES_SERVICE_PORT_HTTPS", "6443");
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the shim ended within 30 s").isTrue();
