@@ -170,6 +170,15 @@ public final class RayClusterValidation {
         return Optional.of(
             "cannot set `ray.io/external-storage-namespace` annotation when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.ExternalStorageNamespace instead");
       }
+      // v1.7.0's validateGcsFaultToleranceBackend, first rule: the embedded RocksDB backend (not
+      // emulated otherwise) is refused while its Alpha gate is off, its default.
+      if ("rocksdb".equals(view.gcsFaultToleranceOptions().get().get("backend"))
+          && !flavor.options().enabled("GCSFaultToleranceEmbeddedStorage")) {
+        return Optional.of(
+            "the embedded RocksDB GCS fault tolerance backend (GcsFaultToleranceOptions.Backend:"
+                + " 'rocksdb') requires the GCSFaultToleranceEmbeddedStorage feature gate to be"
+                + " enabled");
+      }
     }
     if (!headParams.getOrDefault("redis-username", "").isEmpty()
         || hasEnv(head, "REDIS_USERNAME")) {

@@ -270,4 +270,23 @@ class RayClusterValidationUpstreamTest {
     assertThat(RayClusterValidation.check(flavor("v1.1.0"), cluster(redisEnvHead + worker(""))))
         .isEmpty();
   }
+
+  /** v1.7.0's ray-cluster.embedded-gcs-ft.yaml with the release's gates: refused, no pods. */
+  @Test
+  void rocksDbBackendNeedsItsAlphaGate() {
+    String ft =
+        "  gcsFaultToleranceOptions:\n    backend: rocksdb\n    storage:\n      size: 1Gi\n";
+    assertThat(error("v1.7.0", ft + head("") + worker("")))
+        .contains(
+            "the embedded RocksDB GCS fault tolerance backend (GcsFaultToleranceOptions.Backend:"
+                + " 'rocksdb') requires the GCSFaultToleranceEmbeddedStorage feature gate to be"
+                + " enabled");
+    assertThat(
+            error(
+                "v1.7.0",
+                "  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                    + head("")
+                    + worker("")))
+        .isEmpty();
+  }
 }
