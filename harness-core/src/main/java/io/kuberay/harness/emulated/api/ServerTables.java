@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.BiFunction;
 
 /**
@@ -266,6 +267,23 @@ final class ServerTables {
               0,
               (o, now) -> Maps.string(o, "spec", "volumeAttributesClassName").orElse("<unset>")));
       c.add(new Column("Age", "string", 0, ServerTables::created));
+    } else if (group.equals("networking.k8s.io") && plural.equals("ingresses")) {
+      // kube-apiserver's printIngress (pkg/printers/internalversion)
+      c.add(
+          new Column(
+              "Class",
+              "string",
+              0,
+              (o, now) -> Maps.string(o, "spec", "ingressClassName").orElse("<none>")));
+      c.add(new Column("Hosts", "string", 0, (o, now) -> ingressHosts(o)));
+      c.add(new Column("Address", "string", 0, (o, now) -> ingressAddress(o)));
+      c.add(
+          new Column(
+              "Ports",
+              "string",
+              0,
+              (o, now) -> Maps.list(Maps.get(o, "spec", "tls")).isEmpty() ? "80" : "80, 443"));
+      c.add(new Column("Age", "string", 0, ServerTables::created));
     } else if (group.equals("batch") && plural.equals("jobs")) {
       c.add(
           new Column(
@@ -307,6 +325,39 @@ final class ServerTables {
       n += Maps.map(o.get(f)).size();
     }
     return n;
+  }
+
+  /** An Ingress's first three hosts, {@code + N more...}, or {@code *}: formatHosts. */
+  private static String ingressHosts(Map<String, Object> ingress) {
+    List<Object> rules = Maps.list(Maps.get(ingress, "spec", "rules"));
+    List<String> hosts = new ArrayList<>();
+    boolean more = false;
+    for (Object r : rules) {
+      if (hosts.size() == 3) {
+        more = true;
+      }
+      String host = Maps.string(Maps.map(r), "host").orElse("");
+      if (!more && !host.isEmpty()) {
+        hosts.add(host);
+      }
+    }
+    if (hosts.isEmpty()) {
+      return "*";
+    }
+    return String.join(",", hosts) + (more ? " + " + (rules.size() - 3) + " more..." : "");
+  }
+
+  /**
+   * The load balancer's IPs and host names, sorted; unclipped, as kube-apiserver's table convertor
+   * prints wide.
+   */
+  private static String ingressAddress(Map<String, Object> ingress) {
+    TreeSet<String> addresses = new TreeSet<>();
+    for (Object i : Maps.list(Maps.get(ingress, "status", "loadBalancer", "ingress"))) {
+      Maps.string(Maps.map(i), "ip").filter(a -> !a.isEmpty()).ifPresent(addresses::add);
+      Maps.string(Maps.map(i), "hostname").filter(a -> !a.isEmpty()).ifPresent(addresses::add);
+    }
+    return String.join(",", addresses);
   }
 
   /** kubectl's short access modes of a bound claim (RWO, ROX, RWX, RWOP). */

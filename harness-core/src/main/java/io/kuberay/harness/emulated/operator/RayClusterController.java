@@ -85,6 +85,26 @@ public final class RayClusterController implements AutoCloseable {
     return this;
   }
 
+  static final String AUTH_NOT_EMULATED = "AuthNotEmulated";
+
+  /**
+   * v1.6+'s {@code authOptions} token mode (a token Secret, {@code RAY_AUTH_MODE}/{@code
+   * RAY_AUTH_TOKEN} in every Ray container, the operator's dashboard calls with the token) is not
+   * emulated: the cluster runs without authentication, which this message says once, at the head
+   * service's creation, rather than silently.
+   */
+  static Optional<String> authNotEmulated(RayClusterView cluster) {
+    Map<String, Object> auth = Maps.map(cluster.spec().get("authOptions"));
+    if (!"token".equals(auth.get("mode"))) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "spec.authOptions.mode=token is not emulated: no token Secret is created and the Ray"
+            + " containers get no RAY_AUTH_MODE/RAY_AUTH_TOKEN, so this cluster's GCS and dashboard"
+            + " run without token authentication; use the k3s backend to test Ray token"
+            + " authentication");
+  }
+
   void reconcile(String key) {
     String ns = ObjectKeys.namespace(key);
     if (!flavor.watches(ObjectKeys.namespace(key))) {
@@ -138,6 +158,7 @@ public final class RayClusterController implements AutoCloseable {
           flavor.modernEvents()
               ? "Created service " + ns + "/" + serviceName
               : "Created service " + serviceName);
+      authNotEmulated(cluster).ifPresent(m -> events.warning(resource, AUTH_NOT_EMULATED, m));
     }
     if (cluster.multiHost()
         && client

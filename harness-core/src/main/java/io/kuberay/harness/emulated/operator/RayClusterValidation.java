@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +28,7 @@ public final class RayClusterValidation {
   private static final Pattern LABEL_VALUE =
       Pattern.compile("(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
   private static final String AUTOSCALER_V2 = "RAY_enable_autoscaler_v2";
+  private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
 
   private RayClusterValidation() {}
 
@@ -170,6 +173,15 @@ public final class RayClusterValidation {
         return Optional.of(
             "cannot set `ray.io/external-storage-namespace` annotation when GcsFaultToleranceOptions is enabled - use GcsFaultToleranceOptions.ExternalStorageNamespace instead");
       }
+      // v1.7.0's validateGcsFaultToleranceBackend, first rule: the embedded RocksDB backend (not
+      // emulated otherwise) is refused while its Alpha gate is off, its default.
+      if ("rocksdb".equals(view.gcsFaultToleranceOptions().get().get("backend"))
+          && !flavor.options().enabled("GCSFaultToleranceEmbeddedStorage")) {
+        return Optional.of(
+            "the embedded RocksDB GCS fault tolerance backend (GcsFaultToleranceOptions.Backend:"
+                + " 'rocksdb') requires the GCSFaultToleranceEmbeddedStorage feature gate to be"
+                + " enabled");
+      }
     }
     if (!headParams.getOrDefault("redis-username", "").isEmpty()
         || hasEnv(head, "REDIS_USERNAME")) {
@@ -237,7 +249,69 @@ public final class RayClusterValidation {
             "autoscalerOptions.idleTimeoutSeconds must be non-negative, got " + n.longValue());
       }
     }
+    if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
+      return v17Options(flavor, spec);
+    }
     return Optional.empty();
+  }
+
+  /**
+   * v1.7.0's checks of its newer options, in its order: the history server, token authentication,
+   * network policies and mTLS. The three Alpha features are refused while their gates are off (the
+   * defaults); with a gate on, their own option checks are not emulated (nor are the features).
+   */
+  private static Optional<String> v17Options(OperatorFlavor flavor, Map<String, Object> spec) {
+    if (spec.get("historyServerOptions") != null
+        && !flavor.options().enabled("RayClusterHistoryServer")) {
+      return Optional.of("RayClusterHistoryServer feature gate is not enabled");
+    }
+    Map<String, Object> auth = Maps.map(spec.get("authOptions"));
+    boolean k8sAuth = Boolean.TRUE.equals(auth.get("enableK8sTokenAuth"));
+    if ("token".equals(auth.get("mode"))) {
+      String rayVersion = String.valueOf(spec.getOrDefault("rayVersion", ""));
+      if (rayVersion.isEmpty()) {
+        return Optional.of(
+            "authOptions.mode is 'token' but RayVersion was not specified. Ray version 2.52.0 or"
+                + " later is required");
+      }
+      Optional<int[]> parsed = majorMinor(rayVersion);
+      if (parsed.isPresent() && lessThan(parsed.get(), 2, 52)) {
+        return Optional.of(
+            "authOptions.mode is 'token' but minimum Ray version is 2.52.0, got " + rayVersion);
+      }
+      if (k8sAuth && parsed.isPresent() && lessThan(parsed.get(), 2, 55)) {
+        return Optional.of(
+            "authOptions.enableK8sTokenAuth is enabled but minimum Ray version is 2.55.0, got "
+                + rayVersion);
+      }
+      if (k8sAuth && !String.valueOf(auth.getOrDefault("secretName", "")).isEmpty()) {
+        return Optional.of(
+            "authOptions.enableK8sTokenAuth is enabled and authOptions.secretName is also set");
+      }
+    } else if (k8sAuth) {
+      return Optional.of(
+          "authOptions.enableK8sTokenAuth is enabled but authOptions.mode not set to 'token'");
+    }
+    if (spec.get("networkPolicy") != null && !flavor.options().enabled("RayClusterNetworkPolicy")) {
+      return Optional.of(
+          "spec.networkPolicy requires the RayClusterNetworkPolicy feature gate to be enabled");
+    }
+    if (spec.get("tlsOptions") != null && !flavor.options().enabled("RayClusterMTLS")) {
+      return Optional.of("spec.tlsOptions requires the RayClusterMTLS feature gate to be enabled");
+    }
+    return Optional.empty();
+  }
+
+  /** Major and minor of a Ray version such as {@code 2.53.0}; empty when it does not parse. */
+  private static Optional<int[]> majorMinor(String version) {
+    Matcher m = MAJOR_MINOR.matcher(version.replaceFirst("^v", ""));
+    return m.find()
+        ? Optional.of(new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))})
+        : Optional.empty();
+  }
+
+  private static boolean lessThan(int[] version, int major, int minor) {
+    return version[0] < major || version[0] == major && version[1] < minor;
   }
 
   /**

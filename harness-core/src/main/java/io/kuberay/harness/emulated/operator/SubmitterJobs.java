@@ -2,11 +2,15 @@ package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -421,7 +425,7 @@ final class SubmitterJobs implements AutoCloseable {
           .withName(pod.getMetadata().getName())
           .editStatus(
               p -> {
-                p.getStatus().setPhase(succeeded ? "Succeeded" : "Failed");
+                terminated(p.getStatus(), succeeded, now());
                 return p;
               });
     } catch (KubernetesClientException e) {
@@ -450,6 +454,44 @@ final class SubmitterJobs implements AutoCloseable {
           s.setConditions(conditions);
           return s;
         });
+  }
+
+  /**
+   * The submitter pod's status as the kubelet writes it once its container has exited: phase,
+   * container terminated ({@code Completed} or {@code Error}) and not ready, the pod not ready
+   * (kubectl: {@code 0/1 Completed}; the phase alone read {@code 1/1 Succeeded}).
+   */
+  static void terminated(PodStatus s, boolean succeeded, String now) {
+    s.setPhase(succeeded ? "Succeeded" : "Failed");
+    for (ContainerStatus cs :
+        s.getContainerStatuses() == null ? List.<ContainerStatus>of() : s.getContainerStatuses()) {
+      String startedAt =
+          cs.getState() != null && cs.getState().getRunning() != null
+              ? cs.getState().getRunning().getStartedAt()
+              : now;
+      cs.setReady(false);
+      cs.setStarted(false);
+      cs.setState(
+          new ContainerStateBuilder()
+              .withNewTerminated()
+              .withContainerID(cs.getContainerID())
+              .withExitCode(succeeded ? 0 : 1)
+              .withReason(succeeded ? "Completed" : "Error")
+              .withStartedAt(startedAt)
+              .withFinishedAt(now)
+              .endTerminated()
+              .build());
+    }
+    for (PodCondition c : s.getConditions() == null ? List.<PodCondition>of() : s.getConditions()) {
+      if (List.of("Ready", "ContainersReady", "PodReadyToStartContainers").contains(c.getType())
+          && !"False".equals(c.getStatus())) {
+        c.setStatus("False");
+        c.setLastTransitionTime(now);
+        if (!"PodReadyToStartContainers".equals(c.getType())) {
+          c.setReason(succeeded ? "PodCompleted" : "PodFailed");
+        }
+      }
+    }
   }
 
   private void editJobStatus(Job job, UnaryOperator<JobStatus> change) {

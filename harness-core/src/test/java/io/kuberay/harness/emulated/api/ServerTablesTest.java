@@ -164,4 +164,54 @@ class ServerTablesTest {
             "local-path",
             "<unset>");
   }
+
+  /** KubeRay's ray-cluster.separate-ingress.yaml: kubectl printed only NAME and AGE. */
+  @Test
+  void ingressColumnsAreKubeApiserversPrintIngress() {
+    String rule =
+        "{\"http\": {\"paths\": [{\"path\": \"/raycluster-ingress/(.*)\", \"backend\":"
+            + " {\"service\": {\"name\": \"raycluster-ingress-head-svc\", \"port\": {\"number\": 8265}}}}]}}";
+    assertThat(
+            row(
+                "networking.k8s.io",
+                "ingresses",
+                "Ingress",
+                "{\"metadata\": {\"name\": \"raycluster-ingress-head-ingress\"}, \"spec\":"
+                    + " {\"ingressClassName\": \"nginx\", \"rules\": ["
+                    + rule
+                    + "]}}"))
+        .startsWith(
+            "Name",
+            "Class",
+            "Hosts",
+            "Address",
+            "Ports",
+            "Age",
+            "raycluster-ingress-head-ingress",
+            "nginx",
+            "*",
+            "",
+            "80");
+    assertThat(
+            row(
+                "networking.k8s.io",
+                "ingresses",
+                "Ingress",
+                "{\"metadata\": {\"name\": \"i\"}, \"spec\": {\"tls\": [{\"hosts\": [\"a\"]}],"
+                    + " \"rules\": [{\"host\": \"a\"}, {\"host\": \"b\"}, {}, {\"host\": \"c\"},"
+                    + " {\"host\": \"d\"}]}, \"status\": {\"loadBalancer\": {\"ingress\":"
+                    + " [{\"ip\": \"10.0.0.2\"}, {\"hostname\": \"lb.example\"}]}}}"))
+        .startsWith(
+            "Name",
+            "Class",
+            "Hosts",
+            "Address",
+            "Ports",
+            "Age",
+            "i",
+            "<none>",
+            "a,b,c + 2 more...",
+            "10.0.0.2,lb.example",
+            "80, 443");
+  }
 }

@@ -270,4 +270,57 @@ class RayClusterValidationUpstreamTest {
     assertThat(RayClusterValidation.check(flavor("v1.1.0"), cluster(redisEnvHead + worker(""))))
         .isEmpty();
   }
+
+  /** v1.7.0's ray-cluster.embedded-gcs-ft.yaml with the release's gates: refused, no pods. */
+  @Test
+  void rocksDbBackendNeedsItsAlphaGate() {
+    String ft =
+        "  gcsFaultToleranceOptions:\n    backend: rocksdb\n    storage:\n      size: 1Gi\n";
+    assertThat(error("v1.7.0", ft + head("") + worker("")))
+        .contains(
+            "the embedded RocksDB GCS fault tolerance backend (GcsFaultToleranceOptions.Backend:"
+                + " 'rocksdb') requires the GCSFaultToleranceEmbeddedStorage feature gate to be"
+                + " enabled");
+    assertThat(
+            error(
+                "v1.7.0",
+                "  gcsFaultToleranceOptions:\n    redisAddress: redis:6379\n"
+                    + head("")
+                    + worker("")))
+        .isEmpty();
+  }
+
+  /**
+   * v1.7.0's Alpha options with the release's gates (v1.7.0's ray-cluster.network-policy-deny-all,
+   * historyserver and mtls samples): refused as v1.7.0 refuses them, where the emulator ran the
+   * clusters without the feature.
+   */
+  @Test
+  void v17AlphaOptionsNeedTheirGates() {
+    String cluster = head("") + worker("");
+    assertThat(error("v1.7.0", "  networkPolicy:\n    mode: DenyAll\n" + cluster))
+        .contains(
+            "spec.networkPolicy requires the RayClusterNetworkPolicy feature gate to be enabled");
+    assertThat(error("v1.7.0", "  tlsOptions: {}\n" + cluster))
+        .contains("spec.tlsOptions requires the RayClusterMTLS feature gate to be enabled");
+    assertThat(error("v1.7.0", "  historyServerOptions: {}\n" + cluster))
+        .contains("RayClusterHistoryServer feature gate is not enabled");
+    assertThat(error("v1.5.0", "  networkPolicy:\n    mode: DenyAll\n" + cluster)).isEmpty();
+  }
+
+  @Test
+  void tokenAuthNeedsRay252() {
+    String cluster = head("") + worker("");
+    assertThat(error("v1.7.0", "  authOptions: {mode: token}\n" + cluster))
+        .contains(
+            "authOptions.mode is 'token' but RayVersion was not specified. Ray version 2.52.0 or"
+                + " later is required");
+    assertThat(error("v1.7.0", "  rayVersion: '2.46.0'\n  authOptions: {mode: token}\n" + cluster))
+        .contains("authOptions.mode is 'token' but minimum Ray version is 2.52.0, got 2.46.0");
+    assertThat(error("v1.7.0", "  rayVersion: '2.53.0'\n  authOptions: {mode: token}\n" + cluster))
+        .isEmpty();
+    assertThat(error("v1.7.0", "  authOptions: {enableK8sTokenAuth: true}\n" + cluster))
+        .contains(
+            "authOptions.enableK8sTokenAuth is enabled but authOptions.mode not set to 'token'");
+  }
 }

@@ -36,7 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One shim (see {@link #SHIM}): Ray's autoscaler dials the head's GCS at {@code <pod IP>:6379},
  * fixed in its code; the emulated head listens on a loopback port of its own, which the shim puts
- * in place of port 6379. The container restarts as the pod's restartPolicy says, after the
+ * in place of port 6379: through {@code build_address} where Ray has it (2.5x), else (Ray 2.9 to
+ * 2.46 write {@code f"{head_ip}:6379"} in place) where that address is used: the {@code ray
+ * health-check} call, {@code GcsClient} and {@code Monitor}. And Ray 2.9 dials the API server at
+ * {@code https://kubernetes.default:443}, which cluster DNS resolves and the emulated node does
+ * not: the shim puts the {@code KUBERNETES_SERVICE_*} address the container has in its place, as
+ * later Rays read it themselves. The container restarts as the pod's restartPolicy says, after the
  * kubelet's first back-off (10 s).
  */
 final class AutoscalerContainer implements AutoCloseable {
@@ -60,9 +65,29 @@ final class AutoscalerContainer implements AutoCloseable {
           "import os, sys",
           "gcs = os.environ.pop('" + HEAD_GCS_ENV + "', '')",
           "if gcs and sys.argv[1:2] == ['kuberay-autoscaler']:",
-          "    from ray.autoscaler._private.kuberay import run_autoscaler",
-          "    _build = run_autoscaler.build_address",
-          "    run_autoscaler.build_address = lambda host, port: gcs if str(port) == '6379' else _build(host, port)",
+          "    from ray.autoscaler._private.kuberay import run_autoscaler as ra",
+          "    if hasattr(ra, 'build_address'):",
+          "        _build = ra.build_address",
+          "        ra.build_address = lambda host, port: gcs if str(port) == '6379' else _build(host, port)",
+          "    else:",
+          "        import subprocess as _sp",
+          "        _gcs = lambda a: gcs if isinstance(a, str) and a.endswith(':6379') else a",
+          "        class _Subprocess:",
+          "            def __getattr__(self, name):",
+          "                return getattr(_sp, name)",
+          "            def check_call(self, args, *a, **k):",
+          "                return _sp.check_call([_gcs(x) for x in args], *a, **k)",
+          "        ra.subprocess = _Subprocess()",
+          "        _monitor = ra.Monitor",
+          "        ra.Monitor = lambda *a, **k: _monitor(*a, **{n: _gcs(v) if n == 'address' else v for n, v in k.items()})",
+          "        if hasattr(ra, 'GcsClient'):",
+          "            _client = ra.GcsClient",
+          "            ra.GcsClient = lambda address, *a, **k: _client(_gcs(address), *a, **k)",
+          "    from ray.autoscaler._private.kuberay import node_provider as nodes",
+          "    if not hasattr(nodes, 'KUBERNETES_HOST'):",
+          "        api = 'https://%s:%s' % (os.environ.get('KUBERNETES_SERVICE_HOST'), os.environ.get('KUBERNETES_SERVICE_PORT_HTTPS'))",
+          "        _url = nodes.url_from_resource",
+          "        nodes.url_from_resource = lambda *a, **k: _url(*a, **k).replace('https://kubernetes.default:443', api, 1)",
           "from ray.scripts.scripts import main",
           "sys.exit(main())",
           "");

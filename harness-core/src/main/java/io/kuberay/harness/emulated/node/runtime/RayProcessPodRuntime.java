@@ -47,6 +47,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class RayProcessPodRuntime implements PodRuntime {
 
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
+  private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
   private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
   private static final String REDIS_ADDRESS_ENV = "RAY_REDIS_ADDRESS";
@@ -374,7 +377,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
         // now: after a head
         // restart the restarted worker container joins the new head (its old raylet exits once the
         // GCS is gone).
-        RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey);
+        RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey, version);
         RayNodeLauncher nodeLauncher = launcher;
         String headVersion = head ? version : headVersions.getOrDefault(clusterKey, version);
         if (!headVersion.equals(version)) {
@@ -641,15 +644,37 @@ public final class RayProcessPodRuntime implements PodRuntime {
    * Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its
    * whole readiness.
    */
-  private RayNode awaitHeadGcs(String key, String clusterKey) {
+  private RayNode awaitHeadGcs(String key, String clusterKey, String version) {
     return Waits.until(
         "wait-gcs-ready of pod " + key,
-        "the head's GCS to answer",
+        "the head's GCS to answer (and, for a Ray before 2.41, the head node to be ready)",
         GCS_WAIT,
         () -> heads.get(clusterKey),
-        n -> !closed && gcsAnswers(n),
+        n ->
+            !closed
+                && gcsAnswers(n)
+                && (!picksHeadByAddress(
+                        versions.version(headVersions.getOrDefault(clusterKey, version)))
+                    || n.isReady()),
         n -> n.isAlive() ? "head starting" : "head exited",
         n -> closed || cancelled.contains(key));
+  }
+
+  /**
+   * Whether this Ray's dashboard takes the first node registered at its own IP for the head node
+   * ({@code node_head.py} before 2.41; later Rays ask the node whether it is the head). Every
+   * emulated node is at 127.0.0.1, so a worker that registered before the head's raylet became the
+   * "head": a RayJob's driver ran there, outside the head pod's volumes (v1.1.0's ray-job.sample,
+   * Ray 2.9.0: {@code can't open file '/home/ray/samples/sample_code.py'}). Such a worker joins
+   * once the head node is ready, when the dashboard has written the head's id.
+   */
+  static boolean picksHeadByAddress(String rayVersion) {
+    Matcher m = MAJOR_MINOR.matcher(rayVersion);
+    if (!m.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(m.group(1));
+    return major < 2 || major == 2 && Integer.parseInt(m.group(2)) < 41;
   }
 
   private static boolean gcsAnswers(RayNode head) {
