@@ -179,7 +179,14 @@ class RedisCleanupTest {
       "v1.7.0: the embedded backend gets no finalizer, and a stale one goes on deletion without a"
           + " Job")
   void v170EmbeddedBackend() {
-    KubernetesClient client = start("v1.7.0");
+    // The embedded backend is refused unless its Alpha gate is on (off by default in v1.7.0).
+    KubernetesClient client =
+        start(
+            new OperatorFlavor(
+                KubeRayVersion.V1_7_0,
+                OperatorOptions.parse(
+                    KubeRayVersion.V1_7_0,
+                    List.of("--feature-gates=GCSFaultToleranceEmbeddedStorage=true"))));
     create(
         client,
         "  finalizers: [" + RedisCleanup.FINALIZER + "]\n",

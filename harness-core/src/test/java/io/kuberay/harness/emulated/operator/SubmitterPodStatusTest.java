@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -42,7 +43,7 @@ class SubmitterPodStatusTest {
     assertThat(s.getConditions())
         .filteredOn(p -> p.getType().equals("Ready") || p.getType().equals("ContainersReady"))
         .extracting(PodCondition::getStatus, PodCondition::getReason)
-        .containsOnly(org.assertj.core.groups.Tuple.tuple("False", "PodCompleted"));
+        .containsOnly(tuple("False", "PodCompleted"));
     assertThat(s.getConditions())
         .filteredOn(p -> p.getType().equals("PodScheduled") || p.getType().equals("Initialized"))
         .extracting(PodCondition::getStatus)
