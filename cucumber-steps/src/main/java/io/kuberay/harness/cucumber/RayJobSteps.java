@@ -22,8 +22,8 @@ public class RayJobSteps {
   /**
    * The dashboard answers and the head pod is Ready: Ray's dashboard answers {@code /api/version}
    * before the head's raylet and dashboard agent run, and refuses jobs until the agent is up
-   * (docs/RELIABILITY.md, "Jobs with a local working_dir"); KubeRay's readiness probe of the head
-   * asks that agent, so after this step a submission is accepted.
+   * (docs/RELIABILITY.md, "The fresh-head window"); KubeRay's readiness probe of the head asks that
+   * agent, so after this step a submission is accepted.
    */
   @Then("the Ray dashboard is reachable within {kuberayDuration}")
   public void dashboardReachable(Duration timeout) {

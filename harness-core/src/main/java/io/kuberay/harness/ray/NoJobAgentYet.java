@@ -8,7 +8,7 @@ import java.net.URI;
  * hands every submission to a node's agent: Ray 2.46 and 2.52 only to the head node's, 2.9 and 2.34
  * to any registered node's. It waits 10 s for one ({@code WAIT_AVAILABLE_AGENT_TIMEOUT}), then
  * answers 500 with this text. KubeRay's readiness probe of the head asks the same agent, so a Ready
- * head pod does not refuse (measured in docs/RELIABILITY.md, "Jobs with a local working_dir").
+ * head pod's dashboard finds it (measured in docs/RELIABILITY.md, "The fresh-head window").
  */
 final class NoJobAgentYet {
 
