@@ -2,6 +2,7 @@ package io.kuberay.harness.cucumber;
 
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.JobStatus;
@@ -18,8 +19,15 @@ public class RayJobSteps {
     this.world = world;
   }
 
+  /**
+   * The dashboard answers and the head pod is Ready: Ray's dashboard answers {@code /api/version}
+   * before the head's raylet and dashboard agent run, and refuses jobs until the agent is up
+   * (docs/RELIABILITY.md, "The fresh-head window"); KubeRay's readiness probe of the head asks that
+   * agent, so after this step a submission is accepted.
+   */
   @Then("the Ray dashboard is reachable within {kuberayDuration}")
   public void dashboardReachable(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     RayJobsClient jobs = world.jobs();
     RayJobsClient.Version v =
         Waits.until(
@@ -30,7 +38,17 @@ public class RayJobSteps {
             version -> true,
             Object::toString,
             null);
-    world.log("Dashboard " + jobs.dashboard() + " answers: Ray " + v.rayVersion());
+    PodHandle head = world.currentCluster().headPod();
+    Waits.until(
+        "Head pod " + head.name() + " of " + world.currentCluster(),
+        "to be Ready (KubeRay's readiness probe: the head's dashboard agent is up; until then Ray"
+            + " refuses jobs with 'No available agent to submit job')",
+        Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+        head::get,
+        pod -> head.isReady(),
+        PodHandle::describe,
+        null);
+    world.log("Dashboard " + jobs.dashboard() + " answers: Ray " + v.rayVersion() + "; head Ready");
   }
 
   /**

@@ -86,10 +86,21 @@ public final class RayJobsClient {
         JobsJson.text(n, "session_name"));
   }
 
-  /** {@code POST /api/jobs/}; returns the submission id. */
+  /**
+   * {@code POST /api/jobs/}; returns the submission id.
+   *
+   * @throws RayJobsException with Ray's answer; when the head's dashboard agent is not up yet (a
+   *     head that is not Ready), saying so and what to wait for
+   */
   public String submit(JobSubmission job) {
     Objects.requireNonNull(job, "job");
-    JsonNode n = JobsJson.read(send("POST", "/api/jobs/", JobsJson.write(job.toRequestBody())));
+    String body;
+    try {
+      body = send("POST", "/api/jobs/", JobsJson.write(job.toRequestBody()));
+    } catch (RayJobsException e) {
+      throw NoJobAgentYet.explain(e, dashboard);
+    }
+    JsonNode n = JobsJson.read(body);
     String id = JobsJson.text(n, "submission_id");
     return id != null ? id : JobsJson.text(n, "job_id");
   }
