@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -250,7 +252,7 @@ class WorkingDirJobRaceIT {
 
   /** The last sample taken before the script saw the dashboard answer. */
   private static String stateAt(List<String> states, String stdout) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("epoch-ms (\\d+)").matcher(stdout);
+    Matcher m = Pattern.compile("epoch-ms (\\d+)").matcher(stdout);
     if (!m.find()) {
       return "(the dashboard never answered)";
     }
