@@ -128,7 +128,7 @@ public final class EmulatedBackend implements ClusterBackend {
       // kubectl and every kubeconfig client reach the API over HTTPS with the environment's token
       // (see ApiFront).
       backend.front = ApiFront.start(backend.api.dispatcher(), endpoints, apiPort());
-      backend.api.start(backend.front.url(), backend.front.credentials().caPem());
+      backend.api.start(backend.front.url(), backend.front.caPem());
       ApiFront front = backend.front;
       // Pods reach the front as in-cluster clients: with their service account's token and the
       // front's CA.

@@ -20,6 +20,7 @@ import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -28,7 +29,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -82,7 +87,7 @@ public final class ApiDispatcher extends Dispatcher {
    * The CA that signed the HTTPS front's certificate, which the root-ca-cert-publisher puts in
    * every namespace's {@code kube-root-ca.crt}; empty for a server without a front (unit tests).
    */
-  private volatile String rootCaPem = "";
+  private volatile CompletableFuture<String> rootCa = CompletableFuture.completedFuture("");
 
   public ApiDispatcher(ObjectStore store, String gitVersion) {
     this.store = store;
@@ -116,10 +121,23 @@ public final class ApiDispatcher extends Dispatcher {
     this.podEndpoints = endpoints;
   }
 
-  /** Sets the CA published as {@code kube-root-ca.crt}; call before the namespaces are made. */
-  public void rootCa(String caPem) {
-    this.rootCaPem = caPem;
+  /**
+   * Sets the CA published as {@code kube-root-ca.crt}; call before the namespaces are made. Until
+   * it is ready, namespaces get their {@code default} ServiceAccount only, as a
+   * root-ca-cert-publisher that has not caught up; once ready it goes into every Active namespace,
+   * and a pod that mounts it waits for it at admission.
+   */
+  public void rootCa(CompletableFuture<String> caPem) {
+    this.rootCa = caPem;
+    caPem.thenRun(
+        () ->
+            store.list(ResourceRef.NAMESPACES, null, o -> true).items().stream()
+                .map(ns -> Maps.string(Maps.map(ns.object().get("metadata")), "name").orElse(""))
+                .filter(name -> !name.isEmpty())
+                .forEach(this::ensureNamespaceObjects));
   }
+
+  private static final Duration ROOT_CA_TIMEOUT = Duration.ofMinutes(1);
 
   /** kube-apiserver's {@code --max-request-body-bytes} default: 3 MiB. */
   static final long MAX_REQUEST_BODY_BYTES = 3L * 1024 * 1024;
@@ -975,6 +993,7 @@ public final class ApiDispatcher extends Dispatcher {
                 "Pod in version \"v1\" cannot be handled as a Pod: " + undecodable.get()));
       }
       Admission.defaultPod(body);
+      awaitRootCa(api.namespace());
       if (requested != null) {
         Optional<String> refused =
             Admission.admitServiceAccount(
@@ -1071,16 +1090,44 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
+  /**
+   * Before a pod is admitted, its namespace's {@code kube-root-ca.crt} (which its token volume
+   * mounts) exists: the CA is made at start on a thread of its own, in a second or so.
+   */
+  private void awaitRootCa(String namespace) {
+    if (rootCa.isDone()) {
+      return;
+    }
+    try {
+      rootCa.get(ROOT_CA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "The emulated API server's CA (for kube-root-ca.crt) was not made within "
+              + ROOT_CA_TIMEOUT,
+          e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "The emulated API server's CA could not be made", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(
+          "Interrupted while waiting for the emulated API server's CA", e);
+    }
+    ensureNamespaceObjects(namespace);
+  }
+
   private void publishNamespaceObjects(String namespace) {
-    String ca = rootCaPem;
+    String ca = this.rootCa.getNow(null);
     Optional<StoredObject> rootCa =
-        store.get(CONFIG_MAPS, namespace, NamespaceLifecycle.ROOT_CA_CONFIG_MAP);
+        ca == null
+            ? Optional.empty()
+            : store.get(CONFIG_MAPS, namespace, NamespaceLifecycle.ROOT_CA_CONFIG_MAP);
     boolean hasAccount =
         store
             .get(SERVICE_ACCOUNTS, namespace, NamespaceLifecycle.DEFAULT_SERVICE_ACCOUNT)
             .isPresent();
     for (Map.Entry<String, Map<String, Object>> missing :
-        NamespaceLifecycle.missingObjects(hasAccount, rootCa.isPresent(), ca)) {
+        NamespaceLifecycle.missingObjects(hasAccount, ca == null || rootCa.isPresent(), ca)) {
       create(
           ApiPath.parse("/api/v1/namespaces/" + namespace + "/" + missing.getKey()).orElseThrow(),
           missing.getValue());

@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -70,6 +71,11 @@ public final class EmulatedApiServer implements ObjectEvents, AutoCloseable {
    * HTTPS front's certificate) published in every namespace's {@code kube-root-ca.crt}.
    */
   public EmulatedApiServer start(String masterUrl, String caPem) {
+    return start(masterUrl, CompletableFuture.completedFuture(caPem));
+  }
+
+  /** As {@link #start(String, String)}, with the CA published once it is made. */
+  public EmulatedApiServer start(String masterUrl, CompletableFuture<String> caPem) {
     dispatcher.rootCa(caPem);
     Config config =
         new ConfigBuilder(Config.empty())

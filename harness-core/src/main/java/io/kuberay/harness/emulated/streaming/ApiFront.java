@@ -26,6 +26,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -56,7 +58,13 @@ public final class ApiFront implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiFront.class);
 
   private final ServerSocketChannel socket;
-  private ApiCredentials credentials; // made on first use, guarded by this
+
+  /**
+   * Made on a thread of its own from the start: a cold BouncyCastle takes seconds, which must not
+   * hold up the environment's start (the CA is published as a controller publishes it, when ready).
+   */
+  private final CompletableFuture<ApiCredentials> credentials;
+
   private final ApiDispatcher dispatcher;
   private final PodStreams pods;
   private final ServiceAccountTokens serviceAccounts;
@@ -74,6 +82,8 @@ public final class ApiFront implements AutoCloseable {
       ServiceAccountTokens serviceAccounts) {
     this.socket = socket;
     this.serviceAccounts = serviceAccounts;
+    this.credentials = new CompletableFuture<>();
+    daemon("emulated-api-credentials", this::makeCredentials).start();
     this.dispatcher = dispatcher;
     this.pods = pods;
   }
@@ -192,11 +202,25 @@ public final class ApiFront implements AutoCloseable {
    * The token and certificates, made on the first call (a kubeconfig asked for, or the first
    * connection): a test that stays in the JVM never loads BouncyCastle for them.
    */
-  public synchronized ApiCredentials credentials() {
-    if (credentials == null) {
-      credentials = ApiCredentials.generate(serviceAccounts);
+  public ApiCredentials credentials() {
+    try {
+      return credentials.join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
     }
-    return credentials;
+  }
+
+  /** The CA's PEM once the credentials are made. */
+  public CompletableFuture<String> caPem() {
+    return credentials.thenApply(ApiCredentials::caPem);
+  }
+
+  private void makeCredentials() {
+    try {
+      credentials.complete(ApiCredentials.generate(serviceAccounts));
+    } catch (RuntimeException e) {
+      credentials.completeExceptionally(e);
+    }
   }
 
   @Override
