@@ -9,6 +9,7 @@ import io.kuberay.harness.RayClusterHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,22 @@ class VersionMatrixTests {
             .selectors(selectClass(TwoReleasesTestCase.class))
             .execute();
 
-    // The inner runs' own failures, so that a failure here says why (the kit only counts them).
+    // The inner runs' own failures and aborts, of tests and of their class-level containers (an
+    // environment that does not start fails the container, not a test), so that a failure here
+    // says why: the kit only counts them.
     assertThat(
-            results.testEvents().failed().stream()
-                .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable())
-                .map(t -> t.map(Throwable::toString).orElse("no throwable"))
+            Stream.concat(
+                    results.allEvents().failed().stream(), results.allEvents().aborted().stream())
+                .map(
+                    e ->
+                        e.getTestDescriptor().getDisplayName()
+                            + ": "
+                            + e.getRequiredPayload(TestExecutionResult.class)
+                                .getThrowable()
+                                .map(Throwable::toString)
+                                .orElse("no throwable"))
                 .toList())
-        .as("failures of the inner runs")
+        .as("failures and aborts of the inner runs")
         .isEmpty();
     results.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
     assertThat(
