@@ -18,6 +18,7 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.node.runtime.PodRuntime;
 import io.kuberay.harness.emulated.node.runtime.PodRuntimes;
 import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.ContainerTermination;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -662,22 +663,7 @@ public final class NodeEmulator implements AutoCloseable {
           s -> {
             s.setPhase(exitCode == 0 ? "Succeeded" : "Failed");
             for (ContainerStatus cs : s.getContainerStatuses()) {
-              String startedAt =
-                  cs.getState() != null && cs.getState().getRunning() != null
-                      ? cs.getState().getRunning().getStartedAt()
-                      : now();
-              cs.setReady(false);
-              cs.setStarted(false);
-              cs.setState(
-                  new ContainerStateBuilder()
-                      .withNewTerminated()
-                      .withContainerID(cs.getContainerID())
-                      .withExitCode(exitCode)
-                      .withReason(reason)
-                      .withStartedAt(startedAt)
-                      .withFinishedAt(now())
-                      .endTerminated()
-                      .build());
+              ContainerTermination.terminate(cs, exitCode, reason, now());
             }
             setCondition(s, "PodReadyToStartContainers", "False", null, null);
             setCondition(s, "Ready", "False", podReason, null);

@@ -2,7 +2,6 @@ package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -25,6 +24,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
 import io.kuberay.harness.emulated.support.ApiStatusMessage;
+import io.kuberay.harness.emulated.support.ContainerTermination;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -465,22 +465,7 @@ final class SubmitterJobs implements AutoCloseable {
     s.setPhase(succeeded ? "Succeeded" : "Failed");
     for (ContainerStatus cs :
         s.getContainerStatuses() == null ? List.<ContainerStatus>of() : s.getContainerStatuses()) {
-      String startedAt =
-          cs.getState() != null && cs.getState().getRunning() != null
-              ? cs.getState().getRunning().getStartedAt()
-              : now;
-      cs.setReady(false);
-      cs.setStarted(false);
-      cs.setState(
-          new ContainerStateBuilder()
-              .withNewTerminated()
-              .withContainerID(cs.getContainerID())
-              .withExitCode(succeeded ? 0 : 1)
-              .withReason(succeeded ? "Completed" : "Error")
-              .withStartedAt(startedAt)
-              .withFinishedAt(now)
-              .endTerminated()
-              .build());
+      ContainerTermination.terminate(cs, succeeded ? 0 : 1, succeeded ? "Completed" : "Error", now);
     }
     for (PodCondition c : s.getConditions() == null ? List.<PodCondition>of() : s.getConditions()) {
       if (List.of("Ready", "ContainersReady", "PodReadyToStartContainers").contains(c.getType())

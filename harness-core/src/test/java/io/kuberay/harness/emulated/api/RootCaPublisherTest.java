@@ -76,8 +76,11 @@ class RootCaPublisherTest {
     CompletableFuture<Pod> created =
         CompletableFuture.supplyAsync(
             () -> client.pods().inNamespace("default").resource(pod).create());
-    Thread.sleep(300); // the create is in flight, held at admission
-    assertThat(created).isNotDone();
+    // The create is in flight and held at admission: it stays undone while the CA is missing.
+    Awaitility.await("the pod create held at admission without the CA")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !created.isDone());
 
     ca.complete(CA);
 
