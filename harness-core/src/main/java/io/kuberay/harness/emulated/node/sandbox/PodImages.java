@@ -48,8 +48,9 @@ public final class PodImages {
 
   /**
    * Why the pod's Ray container cannot run here, as the waiting message of an image pull that
-   * failed: an image that is neither Ray's nor mapped, or a mapping whose directory or requirements
-   * file does not exist. Empty when it can run.
+   * failed: an image that is neither Ray's nor mapped, a tag of Ray's own repositories that is not
+   * published, or a mapping whose directory or requirements file does not exist. Empty when it can
+   * run.
    */
   public Optional<String> problem(Pod pod) {
     String image = rayContainerImage(pod);
@@ -78,8 +79,9 @@ public final class PodImages {
       }
       return Optional.empty();
     }
-    if (RayImageVersion.of(image).isRayImage()) {
-      return Optional.empty();
+    RayImageVersion ray = RayImageVersion.of(image);
+    if (ray.isRayImage()) {
+      return ray.unpublishedTagProblem();
     }
     return Optional.of(unknown(image));
   }

@@ -47,6 +47,12 @@ class PodImagesTest {
   }
 
   @Test
+  void aTagRayDoesNotPublishIsAPullFailureAsOnANode() {
+    assertThat(PodImages.none().problem(pod("rayproject/ray:2.46.0-doesnotexist")))
+        .hasValueSatisfying(m -> assertThat(m).contains("rayproject publishes no tag"));
+  }
+
+  @Test
   void onlyTheRayContainerCounts() {
     assertThat(PodImages.none().problem(pod("rayproject/ray:2.52.0", "busybox"))).isEmpty();
     assertThat(PodImages.none().problem(pod("busybox", "rayproject/ray:2.52.0"))).isPresent();
