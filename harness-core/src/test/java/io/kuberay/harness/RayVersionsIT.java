@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -146,6 +148,80 @@ class RayVersionsIT {
             });
     assertThat(events).anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Pulling"));
     env.rayClusters().inNamespace(ns).withName("nosuch").delete();
+  }
+
+  @Test
+  @DisplayName(
+      "a worker whose image names another Ray than its head's is refused by Ray and crash-loops; the cluster is not ready")
+  void aWorkerOfAnotherRayIsRefusedByRay() {
+    GenericKubernetesResource rc =
+        RayClusterSpec.named("mixed")
+            .withImage("rayproject/ray:2.46.0")
+            .withWorkerGroup(WorkerGroupSpec.named("newer").withReplicas(1))
+            .toResource(ns);
+    workerContainer(rc).put("image", "rayproject/ray:2.52.0");
+    env.client().resource(rc).create();
+
+    Pod worker =
+        Waits.until(
+            "worker pod of RayCluster " + ns + "/mixed",
+            "its container restarted after its Ray exited",
+            Duration.ofMinutes(5),
+            () -> pod("mixed", "worker"),
+            p -> p != null && restarts(p) >= 1,
+            p -> p == null ? "no pod" : "restarts " + restarts(p) + ", " + p.getStatus(),
+            null);
+
+    // What kubectl logs --previous shows: the instance Ray refused.
+    String logs =
+        env.client()
+            .pods()
+            .inNamespace(ns)
+            .withName(worker.getMetadata().getName())
+            .terminated()
+            .getLog();
+    assertThat(logs).contains("Version mismatch").contains("Ray: 2.46.0").contains("Ray: 2.52.0");
+    assertThat(worker.getStatus().getConditions())
+        .anySatisfy(
+            c -> {
+              assertThat(c.getType()).isEqualTo("Ready");
+              assertThat(c.getStatus()).isEqualTo("False");
+            });
+    assertThat(env.rayClusters().inNamespace(ns).withName("mixed").status().state())
+        .isNotEqualTo("ready");
+    env.rayClusters().inNamespace(ns).withName("mixed").delete();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> workerContainer(GenericKubernetesResource rc) {
+    Map<String, Object> spec = (Map<String, Object>) rc.getAdditionalProperties().get("spec");
+    Map<String, Object> group = ((List<Map<String, Object>>) spec.get("workerGroupSpecs")).get(0);
+    Map<String, Object> podSpec =
+        (Map<String, Object>) ((Map<String, Object>) group.get("template")).get("spec");
+    return ((List<Map<String, Object>>) podSpec.get("containers")).get(0);
+  }
+
+  private static int restarts(Pod pod) {
+    return pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+        ? 0
+        : pod.getStatus().getContainerStatuses().stream()
+            .mapToInt(cs -> cs.getRestartCount() == null ? 0 : cs.getRestartCount())
+            .max()
+            .orElse(0);
+  }
+
+  private static Pod pod(String cluster, String type) {
+    return env
+        .client()
+        .pods()
+        .inNamespace(ns)
+        .withLabel("ray.io/cluster", cluster)
+        .withLabel("ray.io/node-type", type)
+        .list()
+        .getItems()
+        .stream()
+        .findFirst()
+        .orElse(null);
   }
 
   private static Pod headPod(String cluster) {

@@ -39,6 +39,9 @@ import io.kuberay.harness.emulated.streaming.ApiFront;
 import io.kuberay.harness.emulated.streaming.PodStreams;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.emulated.support.LogSelection;
+import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.QueryString;
 import io.kuberay.harness.install.Settings;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.io.IOException;
@@ -392,9 +395,15 @@ public final class EmulatedBackend implements ClusterBackend {
    */
   private final class Endpoints implements ApiDispatcher.PodEndpoints, PodStreams {
     @Override
-    public Optional<String> logs(String namespace, String name, String container) {
+    public Optional<String> logs(String namespace, String name, QueryString query) {
       Pod pod = api.client().pods().inNamespace(namespace).withName(name).get();
-      return pod == null ? Optional.empty() : Optional.of(runtimes.logs(pod, container));
+      if (pod == null) {
+        return Optional.empty();
+      }
+      // As the front serves it: kube-apiserver resolves the container, the kubelet the instance.
+      String container = PodContainers.resolve(pod, query.first("container"));
+      String log = runtimes.logs(pod, container, query.flag("previous"));
+      return Optional.of(LogSelection.select(log, query));
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
+import io.kuberay.harness.emulated.support.QueryString;
 import io.kuberay.harness.emulated.support.ServiceAccountTokens;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -524,9 +525,14 @@ public final class ApiDispatcher extends Dispatcher {
     if (api.group().isEmpty() && "pods".equals(api.plural())) {
       switch (api.subresource()) {
         case "log":
-          return podEndpoints
-              .logs(api.namespace(), api.name(), query(api, "container"))
-              .map(
+          // The same options as over HTTPS: container, previous, tailLines, limitBytes.
+          Optional<String> log;
+          try {
+            log = podEndpoints.logs(api.namespace(), api.name(), new QueryString(api.query()));
+          } catch (IllegalArgumentException e) {
+            return ApiErrors.status(400, "BadRequest", String.valueOf(e.getMessage()));
+          }
+          return log.map(
                   text ->
                       new MockResponse()
                           .setResponseCode(200)
@@ -1205,7 +1211,7 @@ public final class ApiDispatcher extends Dispatcher {
     PodEndpoints NONE =
         new PodEndpoints() {
           @Override
-          public Optional<String> logs(String namespace, String pod, String container) {
+          public Optional<String> logs(String namespace, String pod, QueryString query) {
             return Optional.empty();
           }
 
@@ -1215,7 +1221,11 @@ public final class ApiDispatcher extends Dispatcher {
           }
         };
 
-    Optional<String> logs(String namespace, String pod, String container);
+    /**
+     * The pod's log as the request's query selects it; empty for no such pod, an {@link
+     * IllegalArgumentException} with the kubelet's message for a 400.
+     */
+    Optional<String> logs(String namespace, String pod, QueryString query);
 
     Optional<MockResponse> stream(RecordedRequest request, ApiPath path);
   }

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.streaming;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.support.LogSelection;
 import io.kuberay.harness.emulated.support.PodContainers;
 import io.kuberay.harness.emulated.support.QueryString;
 import io.netty.buffer.Unpooled;
@@ -165,22 +166,6 @@ final class LogStream {
 
   /** {@code tailLines} then {@code limitBytes}, as the kubelet applies them. */
   static String select(String text, QueryString query) {
-    String tail = query.first("tailLines");
-    if (tail != null) {
-      int n = Integer.parseInt(tail);
-      String[] lines = text.split("(?<=\n)");
-      StringBuilder kept = new StringBuilder();
-      for (int i = Math.max(0, lines.length - n); i < lines.length; i++) {
-        kept.append(lines[i]);
-      }
-      text = n <= 0 ? "" : kept.toString();
-    }
-    String limit = query.first("limitBytes");
-    if (limit != null) {
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      int n = (int) Math.min(bytes.length, Long.parseLong(limit));
-      text = new String(bytes, 0, n, StandardCharsets.UTF_8);
-    }
-    return text;
+    return LogSelection.select(text, query);
   }
 }

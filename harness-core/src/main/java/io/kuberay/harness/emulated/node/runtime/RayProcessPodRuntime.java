@@ -378,24 +378,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
         // restart the restarted worker container joins the new head (its old raylet exits once the
         // GCS is gone).
         RayNode headNode = head ? null : awaitHeadGcs(key, clusterKey, version);
-        RayNodeLauncher nodeLauncher = launcher;
-        String headVersion = head ? version : headVersions.getOrDefault(clusterKey, version);
-        if (!headVersion.equals(version)) {
-          // One cluster, one Ray: a worker of another version could not join its head.
-          lifecycle.warning(
-              "RayVersionMismatch",
-              "The worker's "
-                  + chosen.get().source()
-                  + " says "
-                  + chosen.get().describe()
-                  + ", its head runs Ray "
-                  + versions.version(headVersion)
-                  + ": the worker runs the head's Ray"
-                  + " too, as a Ray cluster"
-                  + " needs one version. Give the head and worker groups images of the same Ray version.");
-          nodeLauncher = versions.launcher(headVersion);
-          podVersions.put(key, headVersion);
-        }
+        // A worker runs its own image's Ray, as a container does: if its head runs another
+        // release, Ray's own `ray start` refuses to join ("Version mismatch") and the container
+        // crash-loops with that message in its log.
         RayNodeSpec.Builder spec =
             head
                 ? RayNodeSpec.head(pod.getMetadata().getName())
@@ -418,7 +403,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
                 .wrapper(processes.wrapper())
                 .workingDir(processes.workingDir())
                 .build();
-        RayNode node = nodeLauncher.launch(built, standby);
+        RayNode node = launcher.launch(built, standby);
         standby = null;
         boolean deleted;
         synchronized (podLock) {
