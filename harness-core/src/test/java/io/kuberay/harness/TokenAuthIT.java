@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -19,10 +20,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * KubeRay v1.7.0's {@code authOptions: {mode: token}} on the emulated backend with real Ray 2.52:
- * the operator's token Secret and env, Ray refusing a request without the token (401) or with a
- * wrong one (403), the harness's client reading the Secret, and a RayJob whose submitter and
- * operator send the token.
+ * KubeRay v1.7.0's {@code authOptions: {mode: token}} on the emulated backend with real Ray 2.52: a
+ * RayJob whose submitter and operator send the token succeeds; on its cluster, the operator's token
+ * Secret and env, Ray refusing a request without the token (401) or with a wrong one (403), and the
+ * harness's client reading the Secret. One cluster, to stay quick on two cores.
  */
 class TokenAuthIT {
 
@@ -40,7 +41,6 @@ class TokenAuthIT {
             .rayMode(RayMode.REQUIRED)
             .startExactly();
     ns = env.createNamespace("auth");
-    // Both at once: their heads start side by side.
     GenericKubernetesResource job =
         env.client()
             .getKubernetesSerialization()
@@ -50,7 +50,6 @@ class TokenAuthIT {
         .inNamespace(ns)
         .resource(job)
         .create();
-    env.rayClusters().inNamespace(ns).createFromYaml(cluster());
   }
 
   @AfterAll
@@ -58,12 +57,6 @@ class TokenAuthIT {
     if (env != null) {
       env.close();
     }
-  }
-
-  private static String cluster() {
-    return "apiVersion: ray.io/v1\nkind: RayCluster\nmetadata:\n  name: secured\nspec:\n"
-        + "  rayVersion: '2.52.0'\n  authOptions: {mode: token}\n"
-        + head("  ");
   }
 
   private static String rayJob() {
@@ -93,17 +86,41 @@ class TokenAuthIT {
         + "        resources: {limits: {cpu: '1', memory: 2Gi}, requests: {cpu: '1', memory: 2Gi}}\n";
   }
 
+  /** The RayJob's status once Complete (both tests use its cluster). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> completed() {
+    return Waits.until(
+        "RayJob " + ns + "/secured-job",
+        "jobDeploymentStatus Complete",
+        WAIT,
+        () -> {
+          GenericKubernetesResource r =
+              env.client()
+                  .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+                  .inNamespace(ns)
+                  .withName("secured-job")
+                  .get();
+          return r == null
+              ? Map.<String, Object>of()
+              : (Map<String, Object>) r.getAdditionalProperties().getOrDefault("status", Map.of());
+        },
+        s -> "Complete".equals(s.get("jobDeploymentStatus")),
+        String::valueOf,
+        s -> "Failed".equals(s.get("jobDeploymentStatus")));
+  }
+
   @Test
   @DisplayName(
       "a token cluster's dashboard answers 401 without the token, 403 with a wrong one, and runs jobs with the Secret's")
   void theDashboardChecksTheTokenFromTheOperatorsSecret() {
-    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).withName("secured");
+    String name = (String) completed().get("rayClusterName");
+    RayClusterHandle cluster = env.rayClusters().inNamespace(ns).withName(name);
     cluster.awaitReady(WAIT);
 
-    Secret secret = env.client().secrets().inNamespace(ns).withName("secured").get();
+    Secret secret = env.client().secrets().inNamespace(ns).withName(name).get();
     assertThat(secret).as("the token Secret reconcileAuthSecret creates").isNotNull();
     assertThat(secret.getData()).containsKey("auth_token");
-    assertThat(secret.getMetadata().getLabels()).containsEntry("ray.io/cluster", "secured");
+    assertThat(secret.getMetadata().getLabels()).containsEntry("ray.io/cluster", name);
     assertThat(secret.getMetadata().getOwnerReferences())
         .singleElement()
         .satisfies(o -> assertThat(o.getKind()).isEqualTo("RayCluster"));
@@ -128,7 +145,10 @@ class TokenAuthIT {
         .hasMessageContaining("Invalid authentication token");
 
     RayJobsClient jobs = cluster.jobsClient();
-    assertThat(jobs.list()).isEmpty(); // the anonymous submission did not get in
+    // The RayJob's own job is there; the anonymous submission did not get in.
+    assertThat(jobs.list())
+        .extracting(JobDetails::entrypoint)
+        .doesNotContain("python -c \"print('should not run')\"");
     String id = jobs.submit(JobSubmission.entrypoint(DRIVER));
     jobs.awaitStatus(id, JobStatus.SUCCEEDED, WAIT);
     assertThat(jobs.logs(id)).contains("authenticated");
@@ -136,28 +156,8 @@ class TokenAuthIT {
 
   @Test
   @DisplayName("a RayJob with authOptions succeeds: its submitter and the operator send the token")
-  @SuppressWarnings("unchecked")
   void aRayJobWithTokenAuthSucceeds() {
-    Map<String, Object> status =
-        Waits.until(
-            "RayJob " + ns + "/secured-job",
-            "jobDeploymentStatus Complete",
-            WAIT,
-            () -> {
-              GenericKubernetesResource r =
-                  env.client()
-                      .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
-                      .inNamespace(ns)
-                      .withName("secured-job")
-                      .get();
-              return r == null
-                  ? Map.<String, Object>of()
-                  : (Map<String, Object>)
-                      r.getAdditionalProperties().getOrDefault("status", Map.of());
-            },
-            s -> "Complete".equals(s.get("jobDeploymentStatus")),
-            String::valueOf,
-            s -> "Failed".equals(s.get("jobDeploymentStatus")));
+    Map<String, Object> status = completed();
     assertThat(status).containsEntry("jobStatus", "SUCCEEDED");
     Job submitter = env.client().batch().v1().jobs().inNamespace(ns).withName("secured-job").get();
     assertThat(submitter.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
