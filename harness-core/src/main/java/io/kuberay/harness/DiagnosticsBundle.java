@@ -131,7 +131,7 @@ public final class DiagnosticsBundle {
 
   /** Lists the cluster's Ray jobs and writes each one's log next to the list. */
   private static String rayJobs(Path dir, RayClusterHandle cluster) throws IOException {
-    RayJobsClient jobs = RayJobsClient.connect(cluster.dashboardUrl());
+    RayJobsClient jobs = cluster.jobsClient();
     StringBuilder list = new StringBuilder();
     for (JobDetails job : jobs.list()) {
       list.append(job.id())

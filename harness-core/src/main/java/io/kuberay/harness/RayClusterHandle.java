@@ -10,6 +10,8 @@ import io.kuberay.harness.backend.ClusterBackend;
 import io.kuberay.harness.internal.LatestObject;
 import io.kuberay.harness.internal.RayObject;
 import io.kuberay.harness.model.v1.RayCluster;
+import io.kuberay.harness.ray.RayAuthToken;
+import io.kuberay.harness.ray.RayJobsClient;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -459,6 +461,27 @@ public final class RayClusterHandle {
   /** The Ray dashboard of the head (Jobs API on it), as the test JVM reaches it. */
   public URI dashboardUrl() {
     return backend.reach(headPod().get(), 8265);
+  }
+
+  /**
+   * The Jobs API of the head's dashboard ({@link #dashboardUrl()}), with the cluster's Ray auth
+   * token when its spec has {@code authOptions.mode: token} (KubeRay v1.6+): read from the token
+   * Secret KubeRay made, or {@code authOptions.secretName}'s.
+   *
+   * @throws IllegalStateException naming the Secret when the cluster asks for token mode and the
+   *     Secret or its {@code auth_token} key is missing
+   */
+  @SuppressWarnings("unchecked")
+  public RayJobsClient jobsClient() {
+    Object spec = get().getAdditionalProperties().get("spec");
+    RayJobsClient jobs = RayJobsClient.connect(dashboardUrl());
+    return RayAuthToken.read(
+            backend.client(),
+            namespace,
+            name,
+            spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of())
+        .map(jobs::withAuthToken)
+        .orElse(jobs);
   }
 
   @Override

@@ -370,7 +370,7 @@ public final class KubeRayWorld {
 
   RayJobsClient jobs() {
     if (jobs == null) {
-      jobs = RayJobsClient.connect(currentCluster().dashboardUrl());
+      jobs = currentCluster().jobsClient();
     }
     return jobs;
   }

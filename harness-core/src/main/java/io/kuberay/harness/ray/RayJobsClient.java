@@ -40,7 +40,8 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Errors: {@link DashboardUnreachableException} when nothing answers; {@link RayJobsException}
  * with Ray's text for any non-2xx answer (a duplicate submission id is a 400 or 500 depending on
- * the Ray version).
+ * the Ray version; 401/403 from a cluster with token authentication, see {@link
+ * #withAuthToken(String)}).
  */
 public final class RayJobsClient {
 
@@ -49,12 +50,21 @@ public final class RayJobsClient {
   private static final Duration POLL = Duration.ofMillis(250);
   private static final int LOG_LINES_IN_FAILURES = 20;
 
+  /**
+   * The header KubeRay's dashboard client and submitter send the token in; Ray reads it after
+   * {@code Authorization}, which a proxy in between (the API server's service proxy,
+   * kube-rbac-proxy) may take for itself.
+   */
+  static final String AUTH_HEADER = "x-ray-authorization";
+
   private final URI dashboard;
   private final HttpClient http;
+  private final String authToken;
 
-  private RayJobsClient(URI dashboard, HttpClient http) {
+  private RayJobsClient(URI dashboard, HttpClient http, String authToken) {
     this.dashboard = dashboard;
     this.http = http;
+    this.authToken = authToken;
   }
 
   /**
@@ -69,7 +79,22 @@ public final class RayJobsClient {
           "dashboard URL must be http(s)://host:port, got " + dashboard);
     }
     return new RayJobsClient(
-        URI.create(s), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+        URI.create(s), HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), null);
+  }
+
+  /**
+   * This client sending {@code token} with every request ({@code x-ray-authorization: Bearer
+   * <token>}, as KubeRay's dashboard client does), for a cluster with Ray token authentication
+   * ({@code RAY_AUTH_MODE=token}; KubeRay's {@code authOptions.mode: token}). Without it such a
+   * dashboard answers 401, with a wrong one 403.
+   */
+  public RayJobsClient withAuthToken(String token) {
+    Objects.requireNonNull(token, "token");
+    if (token.isBlank()) {
+      throw new IllegalArgumentException(
+          "Ray auth token for " + dashboard + " is blank: pass the token the cluster's Ray reads");
+    }
+    return new RayJobsClient(dashboard, http, token);
   }
 
   public URI dashboard() {
@@ -142,9 +167,12 @@ public final class RayJobsClient {
     CompletableFuture<Void> ended = new CompletableFuture<>();
     WebSocket socket;
     try {
+      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+      if (authToken != null) {
+        builder.header(AUTH_HEADER, "Bearer " + authToken);
+      }
       socket =
-          http.newWebSocketBuilder()
-              .connectTimeout(Duration.ofSeconds(5))
+          builder
               .buildAsync(ws, new LogListener(chunks, ended))
               .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -263,7 +291,7 @@ public final class RayJobsClient {
 
   @Override
   public String toString() {
-    return "RayJobsClient[" + dashboard + "]";
+    return "RayJobsClient[" + dashboard + (authToken == null ? "" : ", with auth token") + "]";
   }
 
   /**
@@ -300,6 +328,9 @@ public final class RayJobsClient {
   private String send(String method, String path, String jsonBody) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(dashboard + path)).timeout(REQUEST_TIMEOUT);
+    if (authToken != null) {
+      b.header(AUTH_HEADER, "Bearer " + authToken);
+    }
     if (jsonBody != null) {
       b.header("Content-Type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
@@ -325,7 +356,8 @@ public final class RayJobsClient {
               + " answered "
               + r.statusCode()
               + ": "
-              + excerpt(r.body()),
+              + excerpt(r.body())
+              + authHint(r.statusCode()),
           r.statusCode(),
           r.body());
     }
@@ -355,6 +387,18 @@ public final class RayJobsClient {
       return new DashboardUnreachableException(dashboard, cause);
     }
     return new RayJobsException("Ray Jobs API at " + dashboard + " failed: " + cause, 0, "", cause);
+  }
+
+  /** What to do about Ray token authentication's 401 (no token) and 403 (a wrong one). */
+  private String authHint(int status) {
+    if (status == 401 && authToken == null) {
+      return " (the cluster runs Ray token authentication: use RayClusterHandle.jobsClient(),"
+          + " which reads the token from the cluster's auth Secret, or withAuthToken(token))";
+    }
+    if (status == 403 && authToken != null) {
+      return " (the token sent is not the one the cluster's Ray reads from RAY_AUTH_TOKEN)";
+    }
+    return "";
   }
 
   /** Ray's error bodies are Python tracebacks; the last lines carry the message. */

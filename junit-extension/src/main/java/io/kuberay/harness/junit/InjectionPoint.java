@@ -116,7 +116,7 @@ record InjectionPoint(
     }
     if (type == RayJobsClient.class) {
       // The Jobs API of the chosen cluster's head, as the tutorial's port-forward to 8265 gives it.
-      return RayJobsClient.connect(cluster(state).dashboardUrl());
+      return cluster(state).jobsClient();
     }
     if (type == RayServices.class) {
       // The test's namespace: RayServices it creates there go with the class's clean-up.

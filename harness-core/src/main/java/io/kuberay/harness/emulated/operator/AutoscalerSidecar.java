@@ -126,6 +126,7 @@ final class AutoscalerSidecar {
               "$(RAY_CLUSTER_NAMESPACE)");
     }
     Container container = builder.build();
+    new TokenAuth(flavor, cluster).configureContainer(container);
     mergeOverrides(container);
     return container;
   }

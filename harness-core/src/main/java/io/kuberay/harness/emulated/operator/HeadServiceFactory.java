@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
+import io.kuberay.harness.ray.RayAuthToken;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,20 +48,7 @@ public final class HeadServiceFactory {
    * labels keep the full cluster name.
    */
   static String checkName(String name) {
-    String s = name.length() > 50 ? name.substring(name.length() - 50) : name;
-    if (!s.isEmpty() && (Character.isDigit(s.charAt(0)) || isPunct(s.charAt(0)))) {
-      s = "r" + s.substring(1);
-    }
-    return s;
-  }
-
-  private static boolean isPunct(char c) {
-    int type = Character.getType(c);
-    return type == Character.DASH_PUNCTUATION
-        || type == Character.OTHER_PUNCTUATION
-        || type == Character.CONNECTOR_PUNCTUATION
-        || type == Character.START_PUNCTUATION
-        || type == Character.END_PUNCTUATION;
+    return RayAuthToken.checkName(name);
   }
 
   public Service build(RayClusterView cluster) {

@@ -234,4 +234,12 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
   boolean dropsTlsWaitFromRedisCleanup() {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
+
+  /**
+   * v1.6.0+ (here v1.7.0, the newest bundled): {@code authOptions} token mode, a token Secret per
+   * cluster and the token env in every Ray container.
+   */
+  boolean tokenAuth() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
 }

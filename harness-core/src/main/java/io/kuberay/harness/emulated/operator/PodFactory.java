@@ -110,7 +110,9 @@ final class PodFactory {
       new AutoscalerSidecar(flavor, cluster).addToWorker(pod.getSpec());
     }
     configureRayContainer(pod, ray, false, params, fqdn, cluster);
-    pod.getSpec().getInitContainers().add(waitGcsReady(asWritten, fqdn, gcsPort));
+    Container waitGcsReady = waitGcsReady(asWritten, fqdn, gcsPort);
+    new TokenAuth(flavor, cluster).configureContainer(waitGcsReady);
+    pod.getSpec().getInitContainers().add(waitGcsReady);
     pod.getSpec().getInitContainers().forEach(init -> addRayIp(init, fqdn));
     return pod;
   }
@@ -246,6 +248,8 @@ final class PodFactory {
     if (ray.getReadinessProbe() == null) {
       ray.setReadinessProbe(probe(head, 10, 10));
     }
+    // configureTokenAuth runs in the pod template's defaults, before BuildPod's /dev/shm.
+    new TokenAuth(flavor, cluster).configurePod(pod.getSpec());
     addSharedMemory(pod, ray);
   }
 
@@ -260,6 +264,7 @@ final class PodFactory {
     List<EnvVar> env = user == null ? new ArrayList<>() : new ArrayList<>(user);
     GcsFaultTolerance ft = new GcsFaultTolerance(flavor, cluster);
     env.addAll(ft.templateEnv(env, head, cluster.headStartParams(), annotations));
+    new TokenAuth(flavor, cluster).addEnv(env);
     if (!head) {
       env.add(new EnvVar("FQ_RAY_IP", fqdn, null));
       env.add(new EnvVar("RAY_IP", rayIp(fqdn), null));

@@ -88,21 +88,40 @@ public final class RayClusterController implements AutoCloseable {
   static final String AUTH_NOT_EMULATED = "AuthNotEmulated";
 
   /**
-   * v1.6+'s {@code authOptions} token mode (a token Secret, {@code RAY_AUTH_MODE}/{@code
-   * RAY_AUTH_TOKEN} in every Ray container, the operator's dashboard calls with the token) is not
-   * emulated: the cluster runs without authentication, which this message says once, at the head
-   * service's creation, rather than silently.
+   * Token mode is emulated (the Secret, the env, Ray checking the token); {@code
+   * enableK8sTokenAuth} only in the pod spec: Ray would ask the API server's TokenReview, which the
+   * emulated API server does not serve. Said once, at the head service's creation.
    */
-  static Optional<String> authNotEmulated(RayClusterView cluster) {
-    Map<String, Object> auth = Maps.map(cluster.spec().get("authOptions"));
-    if (!"token".equals(auth.get("mode"))) {
+  static Optional<String> authNotEmulated(OperatorFlavor flavor, RayClusterView cluster) {
+    TokenAuth auth = new TokenAuth(flavor, cluster);
+    if (!auth.enabled() || !auth.k8sDelegated()) {
       return Optional.empty();
     }
     return Optional.of(
-        "spec.authOptions.mode=token is not emulated: no token Secret is created and the Ray"
-            + " containers get no RAY_AUTH_MODE/RAY_AUTH_TOKEN, so this cluster's GCS and dashboard"
-            + " run without token authentication; use the k3s backend to test Ray token"
-            + " authentication");
+        "spec.authOptions.enableK8sTokenAuth is not emulated: the pods get RAY_ENABLE_K8S_TOKEN_AUTH"
+            + " and the ray-token volume as KubeRay makes them, but the emulated API server serves"
+            + " no TokenReview for Ray to check a token with; use the k3s backend to test"
+            + " Kubernetes-delegated Ray authentication");
+  }
+
+  /**
+   * {@code reconcileAuthSecret}: the cluster's token Secret, created once if missing (never
+   * updated; a user's {@code authOptions.secretName} is only read).
+   */
+  private void reconcileAuthSecret(RayClusterView cluster) {
+    TokenAuth auth = new TokenAuth(flavor, cluster);
+    if (!auth.createsSecret()
+        || client.secrets().inNamespace(cluster.namespace()).withName(auth.secretName()).get()
+            != null) {
+      return;
+    }
+    try {
+      client.resource(auth.secret(cluster)).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e; // the reconcile fails and is retried, as the operator's
+      }
+    }
   }
 
   void reconcile(String key) {
@@ -135,6 +154,7 @@ public final class RayClusterController implements AutoCloseable {
     if (cluster.autoscaling() && !autoscalerRbac.reconcile(cluster)) {
       return;
     }
+    reconcileAuthSecret(cluster);
     String serviceName = HeadServiceFactory.name(cluster, flavor);
     Service service = client.services().inNamespace(ns).withName(serviceName).get();
     if (service == null && !cluster.suspended()) {
@@ -158,7 +178,8 @@ public final class RayClusterController implements AutoCloseable {
           flavor.modernEvents()
               ? "Created service " + ns + "/" + serviceName
               : "Created service " + serviceName);
-      authNotEmulated(cluster).ifPresent(m -> events.warning(resource, AUTH_NOT_EMULATED, m));
+      authNotEmulated(flavor, cluster)
+          .ifPresent(m -> events.warning(resource, AUTH_NOT_EMULATED, m));
     }
     if (cluster.multiHost()
         && client

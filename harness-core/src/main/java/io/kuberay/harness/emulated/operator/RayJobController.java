@@ -156,7 +156,8 @@ public final class RayJobController implements AutoCloseable {
           .ifPresent(
               dashboard -> {
                 try {
-                  RayJobsClient.connect(dashboard).stop(String.valueOf(jobId));
+                  TokenAuth.dashboardJobs(client, flavor, dashboard, job.namespace(), clusterName)
+                      .stop(String.valueOf(jobId));
                 } catch (RayJobsException e) {
                   // The real operator logs "Failed to stop job for RayJob" and goes on.
                 }
@@ -281,8 +282,11 @@ public final class RayJobController implements AutoCloseable {
                 + " runs no Ray dashboard (kuberay.ray=off or Ray unavailable)");
         return;
       }
+      // The sidecar's `ray job submit` sends the token of its env, the cluster's own.
+      RayJobsClient jobs =
+          TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName);
       try {
-        RayJobsClient.connect(dashboard.get()).submit(SubmitterJobs.submission(job, jobId));
+        jobs.submit(SubmitterJobs.submission(job, jobId));
       } catch (RayJobsException e) {
         failSubmission(job, status, e.getMessage());
         return;
@@ -292,12 +296,17 @@ public final class RayJobController implements AutoCloseable {
             .ifPresent(
                 head ->
                     submitters.followSidecar(
-                        dashboard.get(), ObjectKeys.of(head), jobId, sidecarAddress(job)));
+                        jobs, ObjectKeys.of(head), jobId, sidecarAddress(job)));
       }
     } else {
       Job submitter =
           submitters.create(
-              job, jobId, status.get("dashboardURL").toString(), clusterName, imageOf(view));
+              job,
+              jobId,
+              status.get("dashboardURL").toString(),
+              clusterName,
+              imageOf(view),
+              new TokenAuth(flavor, view));
       events.normal(
           job.resource(),
           flavor.eventReason("CreatedRayJobSubmitter"),
@@ -351,7 +360,8 @@ public final class RayJobController implements AutoCloseable {
     if (dashboard.isPresent()) {
       try {
         JobDetails details =
-            RayJobsClient.connect(dashboard.get()).get(String.valueOf(status.get("jobId")));
+            TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName)
+                .get(String.valueOf(status.get("jobId")));
         status.put("jobStatus", details.status().name());
         status.put("message", details.message() == null ? "" : details.message());
         boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
@@ -585,7 +595,11 @@ public final class RayJobController implements AutoCloseable {
             .build());
     Map<String, Object> spec = Json.copy(Maps.map(job.spec().get("rayClusterSpec")));
     if (job.sidecarMode()) {
-      addSidecarSubmitter(job, spec, String.valueOf(job.status().getOrDefault("jobId", "")));
+      addSidecarSubmitter(
+          job,
+          spec,
+          String.valueOf(job.status().getOrDefault("jobId", "")),
+          new TokenAuth(flavor, name, spec));
     }
     cluster.getAdditionalProperties().put("spec", spec);
     return cluster;
@@ -597,7 +611,7 @@ public final class RayJobController implements AutoCloseable {
    * the GCS is healthy.
    */
   private static void addSidecarSubmitter(
-      RayJobView job, Map<String, Object> clusterSpec, String jobId) {
+      RayJobView job, Map<String, Object> clusterSpec, String jobId, TokenAuth auth) {
     Map<String, Object> podSpec =
         Maps.map(Maps.get(clusterSpec, "headGroupSpec", "template", "spec"));
     List<Object> containers = Maps.list(podSpec.get("containers"));
@@ -642,6 +656,7 @@ public final class RayJobController implements AutoCloseable {
             .addToRequests("memory", new Quantity("200Mi"))
             .endResources()
             .build();
+    auth.configureContainer(sidecar);
     containers.add(Json.convert(sidecar, Map.class));
     podSpec.put("containers", containers);
     podSpec.put("restartPolicy", "Never");

@@ -145,7 +145,13 @@ final class SubmitterJobs implements AutoCloseable {
     return out;
   }
 
-  Job create(RayJobView job, String jobId, String dashboardUrl, String cluster, String image) {
+  Job create(
+      RayJobView job,
+      String jobId,
+      String dashboardUrl,
+      String cluster,
+      String image,
+      TokenAuth auth) {
     Job existing =
         client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get();
     if (existing != null) {
@@ -172,6 +178,8 @@ final class SubmitterJobs implements AutoCloseable {
             + " --follow "
             + jobId;
     PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
+    // configureSubmitterContainer: the token env after KubeRay's own.
+    auth.configureContainer(template.getSpec().getContainers().get(0));
     Job spec =
         new JobBuilder()
             .withNewMetadata()
@@ -294,9 +302,14 @@ final class SubmitterJobs implements AutoCloseable {
           job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
       return;
     }
+    boolean lightWeight = LightWeightSubmitter.runs(container);
     RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
+    Optional<String> token = submitterToken(namespace, container, lightWeight);
+    if (token.isPresent()) {
+      jobs = jobs.withAuthToken(token.get());
+    }
     boolean succeeded =
-        LightWeightSubmitter.runs(container)
+        lightWeight
             ? runLightWeight(jobs, container, jobId, out)
             : runRayJobCommands(jobs, rayJob, jobId, "http://" + dashboardUrl(pod), out);
     if (succeeded) {
@@ -305,6 +318,27 @@ final class SubmitterJobs implements AutoCloseable {
       complete(
           job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     }
+  }
+
+  /**
+   * The token the submitter container sends: its {@code RAY_AUTH_TOKEN} (a value or a Secret's
+   * key), as the light-weight submitter reads it; Ray's CLI sends it only with {@code
+   * RAY_AUTH_MODE=token}. A Secret that is gone leaves none: Ray then refuses the submission.
+   */
+  private Optional<String> submitterToken(
+      String namespace, Container container, boolean lightWeight) {
+    List<EnvVar> env = container.getEnv() == null ? List.of() : container.getEnv();
+    boolean tokenMode =
+        env.stream()
+            .anyMatch(e -> TokenAuth.MODE_ENV.equals(e.getName()) && "token".equals(e.getValue()));
+    if (!lightWeight && !tokenMode) {
+      return Optional.empty();
+    }
+    return env.stream()
+        .filter(e -> TokenAuth.TOKEN_ENV.equals(e.getName()))
+        .reduce((first, last) -> last)
+        .flatMap(e -> TokenAuth.value(client, namespace, e))
+        .filter(t -> !t.isEmpty());
   }
 
   private static String dashboardUrl(Pod pod) {
@@ -400,7 +434,7 @@ final class SubmitterJobs implements AutoCloseable {
    * @param headPod the head pod's {@code namespace/name}
    * @param address the address in the container's command ({@code http://127.0.0.1:<port>})
    */
-  void followSidecar(URI dashboard, String headPod, String jobId, String address) {
+  void followSidecar(RayJobsClient jobs, String headPod, String jobId, String address) {
     Consumer<String> out = chunk -> SubmitterLogs.append(headPod, SIDECAR, chunk);
     out.accept(cli.address(address));
     out.accept(cli.submitted(jobId));
@@ -408,7 +442,6 @@ final class SubmitterJobs implements AutoCloseable {
     runner.submit(
         () -> {
           try {
-            RayJobsClient jobs = RayJobsClient.connect(dashboard);
             jobs.followLogs(jobId, out, FOLLOW_LIMIT);
             out.accept(cli.status(jobId, jobs.get(jobId)));
           } catch (RuntimeException e) {

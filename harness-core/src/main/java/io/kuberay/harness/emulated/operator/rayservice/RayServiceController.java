@@ -20,6 +20,7 @@ import io.kuberay.harness.emulated.operator.HeadServiceFactory;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.operator.RayClusterValidation;
 import io.kuberay.harness.emulated.operator.RayClusterView;
+import io.kuberay.harness.emulated.operator.TokenAuth;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -435,7 +436,8 @@ public final class RayServiceController implements AutoCloseable {
     if (dashboard.isEmpty()) {
       return Optional.empty();
     }
-    ServeDashboard serve = new ServeDashboard(dashboard.get());
+    ServeDashboard serve =
+        new ServeDashboard(dashboard.get(), TokenAuth.dashboardToken(client, flavor, cluster));
     String cacheKey = service.namespace() + "/" + service.name() + "/" + clusterName;
     Map<String, Object> apps = null;
     if (flavor.modernEvents()) {

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The two Serve calls KubeRay's dashboard client makes for a RayService: {@code PUT
@@ -25,9 +26,12 @@ final class ServeDashboard {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final URI dashboard;
+  private final Optional<String> token;
 
-  ServeDashboard(URI dashboard) {
+  /** {@code token}: the cluster's Ray auth token, sent as KubeRay's client sends it. */
+  ServeDashboard(URI dashboard, Optional<String> token) {
     this.dashboard = dashboard;
+    this.token = token;
   }
 
   /**
@@ -59,7 +63,7 @@ final class ServeDashboard {
    */
   void updateDeployments(String configJson) {
     HttpRequest request =
-        HttpRequest.newBuilder(dashboard.resolve(PATH))
+        authorized(HttpRequest.newBuilder(dashboard.resolve(PATH)))
             .timeout(TIMEOUT)
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(configJson))
@@ -77,7 +81,11 @@ final class ServeDashboard {
    */
   Map<String, Map<String, Object>> applications() {
     HttpResponse<String> response =
-        send(HttpRequest.newBuilder(dashboard.resolve(PATH)).timeout(TIMEOUT).GET().build());
+        send(
+            authorized(HttpRequest.newBuilder(dashboard.resolve(PATH)))
+                .timeout(TIMEOUT)
+                .GET()
+                .build());
     if (response.statusCode() != 200) {
       throw new ServeException("GetServeDetails fail: " + status(response) + " " + response.body());
     }
@@ -93,12 +101,20 @@ final class ServeDashboard {
     return apps;
   }
 
+  /** {@code x-ray-authorization: Bearer <token>}, KubeRay's header, when the cluster has one. */
+  private HttpRequest.Builder authorized(HttpRequest.Builder request) {
+    token.ifPresent(t -> request.header("x-ray-authorization", "Bearer " + t));
+    return request;
+  }
+
   private static String status(HttpResponse<String> response) {
     // Go prints resp.Status as "400 Bad Request".
     return response.statusCode()
         + " "
         + switch (response.statusCode()) {
           case 400 -> "Bad Request";
+          case 401 -> "Unauthorized";
+          case 403 -> "Forbidden";
           case 404 -> "Not Found";
           case 500 -> "Internal Server Error";
           case 503 -> "Service Unavailable";
