@@ -12,19 +12,28 @@ import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
+import io.kuberay.harness.rayservice.RayServiceHandle;
+import io.kuberay.harness.rayservice.RayServiceSpec;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * KubeRay v1.7.0's {@code authOptions: {mode: token}} on the emulated backend with real Ray 2.52: a
  * RayJob whose submitter and operator send the token succeeds; on its cluster, the operator's token
  * Secret and env, Ray refusing a request without the token (401) or with a wrong one (403), and the
- * harness's client reading the Secret. One cluster, to stay quick on two cores.
+ * harness's client reading the Secret; then a RayService whose operator deploys Serve through the
+ * token-protected dashboard. One environment and one Ray cluster at a time, to stay quick on two
+ * cores.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TokenAuthIT {
 
   private static final Duration WAIT = Duration.ofMinutes(3);
@@ -110,6 +119,7 @@ class TokenAuthIT {
   }
 
   @Test
+  @Order(1)
   @DisplayName(
       "a token cluster's dashboard answers 401 without the token, 403 with a wrong one, and runs jobs with the Secret's")
   void theDashboardChecksTheTokenFromTheOperatorsSecret() {
@@ -155,6 +165,7 @@ class TokenAuthIT {
   }
 
   @Test
+  @Order(2)
   @DisplayName("a RayJob with authOptions succeeds: its submitter and the operator send the token")
   void aRayJobWithTokenAuthSucceeds() {
     Map<String, Object> status = completed();
@@ -174,5 +185,37 @@ class TokenAuthIT {
             .jobsClient()
             .logs((String) status.get("jobId"));
     assertThat(logs).contains("authenticated");
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName(
+      "the operator deploys Serve through a token-protected dashboard; without the token it is 401")
+  void aRayServiceDeploysThroughTheToken() {
+    // One Ray cluster at a time on two cores: the RayJob's goes first.
+    env.client()
+        .genericKubernetesResources(RayJobResourceIT.RAY_JOBS)
+        .inNamespace(ns)
+        .withName("secured-job")
+        .delete();
+    String yaml =
+        ServeApps.resource("/serve/rayservice-greeter.yaml")
+            .replace(
+                "    rayVersion: \"2.52.0\"\n",
+                "    rayVersion: \"2.52.0\"\n    authOptions: {mode: token}\n");
+    assertThat(yaml).contains("authOptions");
+    RayServiceHandle service =
+        env.rayServices()
+            .create(RayServiceSpec.fromYaml(yaml).withPythonPath(ServeApps.directory()))
+            .awaitRunning(Duration.ofMinutes(4));
+
+    assertThat(service.status().activeApplications()).containsEntry("greeter", "RUNNING");
+    HttpResponse<String> answer = ServeApps.get(service.serveUrl(), "/greet");
+    assertThat(answer.body()).isEqualTo("hello, v1");
+    RayClusterHandle cluster = service.activeCluster();
+    HttpResponse<String> anonymous =
+        ServeApps.get(cluster.dashboardUrl(), "/api/serve/applications/");
+    assertThat(anonymous.statusCode()).as(anonymous.body()).isEqualTo(401);
+    assertThat(cluster.jobsClient().list()).isEmpty();
   }
 }
