@@ -81,7 +81,7 @@ final class ContainerPreparation {
       }
       Duration delay =
           result instanceof PodVolumes.VolumeException e
-              ? p.backOffs.computeIfAbsent(e.volume(), v -> newBackOff.get()).failed()
+              ? p.backOffs.computeIfAbsent(e.volume(), v -> p.newBackOff.get()).failed()
               : RETRY;
       if (!MountBackOff.await(delay, cancelled)) {
         return Optional.empty();
