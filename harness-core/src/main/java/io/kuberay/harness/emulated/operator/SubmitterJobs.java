@@ -45,6 +45,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -77,7 +80,34 @@ final class SubmitterJobs implements AutoCloseable {
             return t;
           });
 
+  /** Re-syncs of Jobs whose pod the API server refused. */
+  private final ScheduledExecutorService retries =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kuberay-emulated-job-controller");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** kube-controller-manager's {@code DefaultJobApiBackOff} and {@code MaxJobApiBackOff}. */
+  private final Duration apiBackOffInitial;
+
+  private final Duration apiBackOffMax;
+  private volatile boolean closed;
+
   SubmitterJobs(KubernetesClient client, DashboardLocator dashboards, EventRecorder jobEvents) {
+    this(client, dashboards, jobEvents, Duration.ofSeconds(1), Duration.ofMinutes(1));
+  }
+
+  /** For tests: a shorter API back-off. */
+  SubmitterJobs(
+      KubernetesClient client,
+      DashboardLocator dashboards,
+      EventRecorder jobEvents,
+      Duration apiBackOffInitial,
+      Duration apiBackOffMax) {
+    this.apiBackOffInitial = apiBackOffInitial;
+    this.apiBackOffMax = apiBackOffMax;
     this.jobEvents = jobEvents;
     this.client = client;
     this.dashboards = dashboards;
@@ -202,6 +232,37 @@ final class SubmitterJobs implements AutoCloseable {
             .endSpec()
             .build();
     Job created = client.resource(spec).create();
+    createPod(created, job, jobId, cluster, 0);
+    return created;
+  }
+
+  /**
+   * The Job controller's part: the Job's pod, then the submitter's run in it. A pod the API server
+   * refuses (e.g. its ServiceAccount does not exist) is the controller's {@code FailedCreate}
+   * warning, and the Job is synced again after its API back-off (1 s doubling, at most 1 min), as
+   * kube-controller-manager's Job controller requeues it; the RayJob waits meanwhile, as on a
+   * cluster. A Job gone or replaced meanwhile is not tried again.
+   */
+  private void createPod(Job created, RayJobView job, String jobId, String cluster, int failures) {
+    if (closed) {
+      return;
+    }
+    if (failures > 0) {
+      Job now =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(created.getMetadata().getNamespace())
+              .withName(created.getMetadata().getName())
+              .get();
+      if (now == null
+          || !created.getMetadata().getUid().equals(now.getMetadata().getUid())
+          || now.getMetadata().getDeletionTimestamp() != null
+          || finished(now)) {
+        return;
+      }
+    }
     // The API server labelled the template with the Job's name and uid, which its selector matches
     // (kubectl logs job/<rayjob> finds the pod through it).
     ObjectMeta podTemplate = created.getSpec().getTemplate().getMetadata();
@@ -230,10 +291,17 @@ final class SubmitterJobs implements AutoCloseable {
                       .build())
               .create();
     } catch (KubernetesClientException e) {
-      // The API server refused the pod (e.g. its ServiceAccount does not exist): the Job
-      // controller's warning; the Job stays without a pod and the RayJob waits, as on a cluster.
       jobEvents.warning(created, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
-      return created;
+      Duration delay = apiBackOff(failures);
+      try {
+        retries.schedule(
+            () -> createPod(created, job, jobId, cluster, failures + 1),
+            delay.toMillis(),
+            TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        // closing: nothing is tried any more
+      }
+      return;
     }
     editJobStatus(
         created,
@@ -243,7 +311,12 @@ final class SubmitterJobs implements AutoCloseable {
           return s;
         });
     runner.submit(() -> run(created, pod, job, jobId, job.namespace(), cluster));
-    return created;
+  }
+
+  /** The Job controller's API back-off before sync number {@code failures + 2}. */
+  Duration apiBackOff(int failures) {
+    long millis = apiBackOffInitial.toMillis() << Math.min(failures, 20);
+    return Duration.ofMillis(Math.min(millis, apiBackOffMax.toMillis()));
   }
 
   /**
@@ -566,6 +639,8 @@ final class SubmitterJobs implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    retries.shutdownNow();
     runner.shutdownNow();
   }
 }

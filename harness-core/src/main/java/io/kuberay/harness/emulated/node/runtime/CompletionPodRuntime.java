@@ -137,13 +137,19 @@ final class CompletionPodRuntime implements PodRuntime {
     }
     podRuntimes.put(key, runtime.get());
     Map<String, String> env = environment(pod, prepared.get(), runtime.get());
-    PodProcesses sandbox;
-    try {
-      sandbox = PodProcesses.forPod(files, pod, null);
-    } catch (RuntimeException e) {
-      lifecycle.warning("FailedMount", e.getMessage());
+    // A mount namespace that cannot be set up now (its script timed out under load, say) is tried
+    // again with the kubelet's back-off.
+    Optional<PodProcesses> mounted =
+        new MountBackOff()
+            .untilMounted(
+                "the mount namespace of pod " + key,
+                () -> PodProcesses.forPod(files, pod, null),
+                lifecycle,
+                () -> closed || cancelled.contains(key));
+    if (mounted.isEmpty()) {
       return;
     }
+    PodProcesses sandbox = mounted.get();
     List<String> command = new ArrayList<>(List.of("/usr/bin/env"));
     command.addAll(commandOf(containers.get(0)));
     Path log = logFile(pod);

@@ -1,49 +1,54 @@
 package io.kuberay.harness.emulated.node.runtime;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.kuberay.harness.WaitTimeoutException;
-import io.kuberay.harness.Waits;
 import io.kuberay.harness.emulated.node.sandbox.ContainerEnv;
 import io.kuberay.harness.emulated.node.sandbox.MountNamespaces;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodVolumes;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the kubelet does between binding a pod and starting its main container: mount the volumes
- * (retrying while a ConfigMap or Secret is missing, with a FailedMount event per new reason), then
- * make the container's environment (a missing key is a CreateContainerConfigError; retried too, as
- * the kubelet's sync does).
+ * What the kubelet does between binding a pod and starting its main container: mount the volumes,
+ * then make the container's environment. A volume that cannot be set up (its ConfigMap, Secret or
+ * claim missing) is tried again with the kubelet's {@link MountBackOff}, a {@code FailedMount}
+ * event per failure; a missing env key is a CreateContainerConfigError, tried again every second
+ * (the kubelet's sync retries it too), its event said once per new reason. Neither gives up while
+ * the pod exists, as a kubelet does not.
  */
 final class ContainerPreparation {
 
   private static final Logger logger = LoggerFactory.getLogger(ContainerPreparation.class);
 
-  /**
-   * How long a pod waits for its volumes and env sources before the emulated kubelet gives up on
-   * it.
-   */
-  private static final Duration WAIT = Duration.ofMinutes(30);
-
-  private static final long RETRY_NANOS = Duration.ofSeconds(1).toNanos();
+  /** Between two tries of anything but a volume mount. */
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final PodFilesystems files;
   private final Pod pod;
   private final PodRuntime.PodLifecycle lifecycle;
-  private String lastProblem;
-  private long lastAttempt;
-  private Object lastResult;
+  private final Supplier<MountBackOff> newBackOff;
 
-  private ContainerPreparation(PodFilesystems files, Pod pod, PodRuntime.PodLifecycle lifecycle) {
+  /** The back-off of each volume that failed, as the kubelet keeps one per volume and pod. */
+  private final Map<String, MountBackOff> backOffs = new HashMap<>();
+
+  private String lastProblem;
+
+  private ContainerPreparation(
+      PodFilesystems files,
+      Pod pod,
+      PodRuntime.PodLifecycle lifecycle,
+      Supplier<MountBackOff> newBackOff) {
     this.files = files;
     this.pod = pod;
     this.lifecycle = lifecycle;
+    this.newBackOff = newBackOff;
   }
 
   /**
@@ -52,55 +57,60 @@ final class ContainerPreparation {
    */
   static Optional<Map<String, String>> prepare(
       PodFilesystems files, Pod pod, PodRuntime.PodLifecycle lifecycle, BooleanSupplier cancelled) {
-    ContainerPreparation p = new ContainerPreparation(files, pod, lifecycle);
-    try {
-      Object result =
-          Waits.until(
-              "pod " + ObjectKeys.of(pod),
-              "its volumes mounted and its environment resolved",
-              WAIT,
-              p::attempt,
-              r -> r instanceof Map<?, ?>,
-              r -> String.valueOf(p.lastProblem),
-              r ->
-                  cancelled.getAsBoolean()
-                      || r instanceof PodFilesystems.MountsUnavailableException);
-      @SuppressWarnings("unchecked")
-      Map<String, String> env = (Map<String, String>) result;
-      for (String volume : files.skipped(pod)) {
-        lifecycle.warning(
-            "FailedMount",
-            "volume \""
-                + volume
-                + "\" is not mounted: "
-                + MountNamespaces.VOLUMES_PROPERTY
-                + "=skip runs pods without their volumes on this machine");
+    return prepare(files, pod, lifecycle, cancelled, MountBackOff::new);
+  }
+
+  /** As {@link #prepare(PodFilesystems, Pod, PodRuntime.PodLifecycle, BooleanSupplier)}. */
+  static Optional<Map<String, String>> prepare(
+      PodFilesystems files,
+      Pod pod,
+      PodRuntime.PodLifecycle lifecycle,
+      BooleanSupplier cancelled,
+      Supplier<MountBackOff> newBackOff) {
+    ContainerPreparation p = new ContainerPreparation(files, pod, lifecycle, newBackOff);
+    while (!cancelled.getAsBoolean()) {
+      Object result = p.tryOnce();
+      if (result instanceof Map<?, ?>) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> env = (Map<String, String>) result;
+        p.reportSkipped();
+        return Optional.of(env);
       }
-      for (String directory : files.skippedImageDirectories(pod)) {
-        lifecycle.warning(
-            "FailedMount",
-            directory
-                + " is not mounted: "
-                + MountNamespaces.VOLUMES_PROPERTY
-                + "=skip runs pods without what this machine cannot mount");
+      if (result instanceof PodFilesystems.MountsUnavailableException) {
+        return Optional.empty();
       }
-      return Optional.of(env);
-    } catch (WaitTimeoutException e) {
-      return Optional.empty();
+      Duration delay =
+          result instanceof PodVolumes.VolumeException e
+              ? p.backOffs.computeIfAbsent(e.volume(), v -> p.newBackOff.get()).failed()
+              : RETRY;
+      if (!MountBackOff.await(delay, cancelled)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void reportSkipped() {
+    for (String volume : files.skipped(pod)) {
+      lifecycle.warning(
+          "FailedMount",
+          "volume \""
+              + volume
+              + "\" is not mounted: "
+              + MountNamespaces.VOLUMES_PROPERTY
+              + "=skip runs pods without their volumes on this machine");
+    }
+    for (String directory : files.skippedImageDirectories(pod)) {
+      lifecycle.warning(
+          "FailedMount",
+          directory
+              + " is not mounted: "
+              + MountNamespaces.VOLUMES_PROPERTY
+              + "=skip runs pods without what this machine cannot mount");
     }
   }
 
-  /** One try, at most once a second: the env, or the problem that stops the pod now. */
-  private Object attempt() {
-    long now = System.nanoTime();
-    if (lastResult != null && now - lastAttempt < RETRY_NANOS) {
-      return lastResult;
-    }
-    lastAttempt = now;
-    lastResult = tryOnce();
-    return lastResult;
-  }
-
+  /** One try: the env, or the problem that stops the pod now. */
   private Object tryOnce() {
     try {
       return prepareOnce();
@@ -126,7 +136,9 @@ final class ContainerPreparation {
       report(e.getMessage(), () -> lifecycle.mountsUnavailable(e.getMessage()));
       return e;
     } catch (PodVolumes.VolumeException e) {
-      report(e.kubeletMessage(), () -> lifecycle.warning("FailedMount", e.kubeletMessage()));
+      // Every failed try is an event, as the kubelet's operation executor records one per try.
+      lastProblem = e.kubeletMessage();
+      lifecycle.warning("FailedMount", e.kubeletMessage());
       return e;
     }
     try {

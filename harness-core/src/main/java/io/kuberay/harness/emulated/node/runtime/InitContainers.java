@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -82,7 +83,7 @@ final class InitContainers {
       BooleanSupplier gone) {
     Path log = ContainerLogs.file(logDir, pod, c.getName());
     for (int restarts = 0; !gone.getAsBoolean(); restarts++) {
-      String failure = attempt(pod, c, files, runtimeEnv, log, gone);
+      String failure = attempt(pod, c, files, runtimeEnv, log, lifecycle, gone);
       if (failure == null) {
         return true;
       }
@@ -115,6 +116,7 @@ final class InitContainers {
       PodFilesystems files,
       Map<String, String> runtimeEnv,
       Path log,
+      PodRuntime.PodLifecycle lifecycle,
       BooleanSupplier gone) {
     List<String> command = CompletionPodRuntime.commandAndArgs(c);
     if (command.isEmpty()) {
@@ -133,7 +135,21 @@ final class InitContainers {
     List<String> expanded = new ArrayList<>();
     // The kubelet expands $(VAR) in command and args with the container's environment.
     command.forEach(a -> expanded.add(ContainerEnv.expand(a, containerEnv)));
-    PodProcesses sandbox = PodProcesses.forExec(files, pod, c.getName());
+    // A mount namespace that cannot be set up now is tried again with the kubelet's back-off.
+    Optional<PodProcesses> mounted =
+        new MountBackOff()
+            .untilMounted(
+                "the mount namespace of init container "
+                    + c.getName()
+                    + " of pod "
+                    + ObjectKeys.of(pod),
+                () -> PodProcesses.forExec(files, pod, c.getName()),
+                lifecycle,
+                gone);
+    if (mounted.isEmpty()) {
+      return "the pod was deleted";
+    }
+    PodProcesses sandbox = mounted.get();
     long logStart = size(log);
     ContainerProcess process;
     try {

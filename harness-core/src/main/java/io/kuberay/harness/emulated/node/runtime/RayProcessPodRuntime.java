@@ -353,13 +353,30 @@ public final class RayProcessPodRuntime implements PodRuntime {
     try {
       processes = PodProcesses.forPod(files, pod, standby);
     } catch (RuntimeException e) {
-      lifecycle.warning("FailedMount", e.getMessage());
-      started();
-      cancelled.remove(key);
+      // The mount namespace could not be set up (its script timed out under load, say): the
+      // kubelet tries a failed mount again with its back-off, the pod meanwhile a starting one
+      // no more (standbys are made again), and its standby's namespace given up.
       if (standby != null) {
         standby.close();
+        standby = null;
       }
-      return;
+      started();
+      counted = false;
+      Optional<PodProcesses> retried =
+          new MountBackOff()
+              .afterFailure(
+                  e,
+                  "the mount namespace of pod " + key,
+                  () -> PodProcesses.forPod(files, pod, null),
+                  lifecycle,
+                  () -> closed || cancelled.contains(key));
+      if (retried.isEmpty()) {
+        cancelled.remove(key);
+        return;
+      }
+      processes = retried.get();
+      starting.incrementAndGet();
+      counted = true;
     }
     if (!processes.adoptedStandby() && standby != null && processes.wrapper() != null) {
       // A standby outside the pod's namespace cannot become its process.

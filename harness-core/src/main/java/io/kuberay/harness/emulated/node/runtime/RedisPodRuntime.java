@@ -144,7 +144,17 @@ final class RedisPodRuntime implements PodRuntime {
     }
     RedisContainer redis =
         pods.computeIfAbsent(key, k -> new RedisContainer(PortAllocator.freePort(), dataDir(pod)));
-    PodProcesses processes = PodProcesses.forPod(files, pod, null);
+    Optional<PodProcesses> mounted =
+        new MountBackOff()
+            .untilMounted(
+                "the mount namespace of pod " + key,
+                () -> PodProcesses.forPod(files, pod, null),
+                lifecycle,
+                () -> closed || cancelled.contains(key));
+    if (mounted.isEmpty()) {
+      return;
+    }
+    PodProcesses processes = mounted.get();
     Path shim = writeShim(redis, redisServer.get());
     Map<String, String> env = new HashMap<>(prepared.get());
     env.put("PATH", shim.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));

@@ -47,7 +47,8 @@ public final class PodVolumes {
       this.volume = volume;
     }
 
-    String volume() {
+    /** The volume's name in the pod. */
+    public String volume() {
       return volume;
     }
 

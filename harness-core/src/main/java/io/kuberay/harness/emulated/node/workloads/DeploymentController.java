@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.RollingUpdateDeployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -36,14 +38,16 @@ import java.util.function.Predicate;
  * RollingUpdate} the new one is scaled to {@code replicas} at once and the old ones to zero once it
  * is available (maxSurge and maxUnavailable are not stepped through: docs/PARITY.md). Status as the
  * controller calculates it, conditions {@code Available} and {@code Progressing} with the real
- * reasons, {@code ScalingReplicaSet} events. {@code paused}, {@code progressDeadlineSeconds} and
- * {@code revisionHistoryLimit} are not carried out.
+ * reasons and its ReplicaSets' {@code ReplicaFailure} copied, {@code ScalingReplicaSet} events.
+ * {@code paused}, {@code progressDeadlineSeconds} and {@code revisionHistoryLimit} are not carried
+ * out.
  */
 public final class DeploymentController implements AutoCloseable {
 
   static final ResourceRef DEPLOYMENTS = new ResourceRef("apps", "v1", "deployments");
   static final String HASH = "pod-template-hash";
   static final String REVISION = "deployment.kubernetes.io/revision";
+  private static final String REPLICA_FAILURE = "ReplicaFailure";
 
   private final KubernetesClient client;
   private final ObjectEvents objectEvents;
@@ -374,6 +378,7 @@ public final class DeploymentController implements AutoCloseable {
     } else if (find(before, "Progressing") != null) {
       conditions.add(find(before, "Progressing"));
     }
+    replicaFailure(all, newRs).ifPresent(c -> conditions.add(replicaFailure(before, c)));
     conditions.sort(Comparator.comparing(c -> "Available".equals(c.getType()) ? 0 : 1));
     status.setConditions(conditions);
     if (Objects.equals(Json.toMap(before), Json.toMap(status))) {
@@ -392,6 +397,49 @@ public final class DeploymentController implements AutoCloseable {
         throw e; // a conflict: the loop retries with the Deployment as it is now
       }
     }
+  }
+
+  /**
+   * syncRolloutStatus's {@code getReplicaFailures}: the new ReplicaSet's {@code ReplicaFailure}
+   * condition, else an old one's; none removes the Deployment's.
+   */
+  private static Optional<ReplicaSetCondition> replicaFailure(
+      List<ReplicaSet> all, ReplicaSet newRs) {
+    List<ReplicaSet> order = new ArrayList<>();
+    if (newRs != null) {
+      order.add(newRs);
+    }
+    order.addAll(all);
+    return order.stream()
+        .filter(rs -> rs.getStatus() != null && rs.getStatus().getConditions() != null)
+        .flatMap(rs -> rs.getStatus().getConditions().stream())
+        .filter(c -> REPLICA_FAILURE.equals(c.getType()))
+        .findFirst();
+  }
+
+  /**
+   * The ReplicaSet's condition as the Deployment's ({@code ReplicaSetToDeploymentCondition}), set
+   * as {@code SetDeploymentCondition} does: kept as it was while its status and reason stay.
+   */
+  private static DeploymentCondition replicaFailure(
+      DeploymentStatus before, ReplicaSetCondition c) {
+    DeploymentCondition previous = find(before, REPLICA_FAILURE);
+    if (previous != null
+        && Objects.equals(previous.getStatus(), c.getStatus())
+        && Objects.equals(previous.getReason(), c.getReason())) {
+      return previous;
+    }
+    return new DeploymentConditionBuilder()
+        .withType(REPLICA_FAILURE)
+        .withStatus(c.getStatus())
+        .withReason(c.getReason())
+        .withMessage(c.getMessage())
+        .withLastUpdateTime(c.getLastTransitionTime())
+        .withLastTransitionTime(
+            previous != null && Objects.equals(previous.getStatus(), c.getStatus())
+                ? previous.getLastTransitionTime()
+                : c.getLastTransitionTime())
+        .build();
   }
 
   private static DeploymentCondition find(DeploymentStatus status, String type) {

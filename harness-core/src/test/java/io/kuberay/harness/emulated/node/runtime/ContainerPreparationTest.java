@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.node.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -12,10 +13,15 @@ import io.kuberay.harness.emulated.node.sandbox.MountNamespaces;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.support.Json;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -161,8 +167,104 @@ class ContainerPreparationTest {
     assertThat(env).get().satisfies(e -> assertThat(e).containsEntry("A", "1"));
   }
 
+  @Test
+  @DisplayName(
+      "a missing ConfigMap's FailedMount repeats with the mount back-off (the recorder counts it),"
+          + " and the pod starts on the first try after the ConfigMap exists")
+  void failedMountRepeatsThenStarts() {
+    PodFilesystems files =
+        new PodFilesystems(dir, () -> client, NODE, MountNamespaces.probe(), false);
+    closing.add(files);
+    // The volume is not mounted by the container: no mount namespace needed, only its set-up.
+    Pod pod =
+        pod(
+            "{metadata: {name: p, namespace: t, uid: u4}, spec: {containers: [{name: c, env: [{name: A, value: '1'}]}],"
+                + " volumes: [{name: conf, configMap: {name: late}}]}}");
+    List<Long> tries = new ArrayList<>();
+    RecordingLifecycle lifecycle =
+        new RecordingLifecycle() {
+          @Override
+          public void warning(String reason, String message) {
+            super.warning(reason, message);
+            tries.add(System.nanoTime());
+            if (calls.size() == 4) {
+              client
+                  .configMaps()
+                  .inNamespace("t")
+                  .resource(
+                      new ConfigMapBuilder()
+                          .withNewMetadata()
+                          .withName("late")
+                          .endMetadata()
+                          .addToData("k", "v")
+                          .build())
+                  .create();
+            }
+          }
+        };
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+
+    Optional<Map<String, String>> env =
+        ContainerPreparation.prepare(
+            files,
+            pod,
+            lifecycle,
+            () -> System.nanoTime() > deadline,
+            () -> new MountBackOff(Duration.ofMillis(50), Duration.ofMillis(200)));
+
+    assertThat(lifecycle.calls)
+        .as("the kubelet's event on every failed try, not once per reason")
+        .hasSize(4)
+        .containsOnly(
+            "warning FailedMount: MountVolume.SetUp failed for volume \"conf\" : configmap"
+                + " \"late\" not found");
+    assertThat(env).get().satisfies(e -> assertThat(e).containsEntry("A", "1"));
+    // 50, 100, 200 ms between the tries: the back-off doubles up to its cap
+    assertThat(Duration.ofNanos(tries.get(3) - tries.get(2)))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  @DisplayName("a pod deleted while its mount fails stops being tried, without a further event")
+  void deletedPodStopsTrying() throws Exception {
+    PodFilesystems files =
+        new PodFilesystems(dir, () -> client, NODE, MountNamespaces.probe(), false);
+    closing.add(files);
+    Pod pod =
+        pod(
+            "{metadata: {name: p, namespace: t, uid: u5}, spec: {containers: [{name: c}],"
+                + " volumes: [{name: conf, secret: {secretName: never}}]}}");
+    RecordingLifecycle lifecycle = new RecordingLifecycle();
+    AtomicBoolean deleted = new AtomicBoolean();
+    CompletableFuture<Optional<Map<String, String>>> prepared =
+        CompletableFuture.supplyAsync(
+            () ->
+                ContainerPreparation.prepare(
+                    files,
+                    pod,
+                    lifecycle,
+                    deleted::get,
+                    () -> new MountBackOff(Duration.ofMillis(50), Duration.ofMillis(100))));
+    await("pod t/p to report FailedMount at least twice")
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(lifecycle.calls).hasSizeGreaterThanOrEqualTo(2));
+
+    deleted.set(true);
+
+    assertThat(prepared.get(5, TimeUnit.SECONDS)).isEmpty();
+    int events = lifecycle.calls.size();
+    await("no FailedMount of deleted pod t/p for three back-offs (had " + events + ")")
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> lifecycle.calls.size() == events);
+    assertThat(lifecycle.calls.get(0))
+        .isEqualTo(
+            "warning FailedMount: MountVolume.SetUp failed for volume \"conf\" : secret \"never\""
+                + " not found");
+  }
+
   private static class RecordingLifecycle implements PodRuntime.PodLifecycle {
-    final List<String> calls = new ArrayList<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
     public void normal(String reason, String message) {

@@ -299,7 +299,7 @@ class DeploymentControllerTest {
 
   @Test
   @DisplayName(
-      "a pod the API server refuses (its ServiceAccount is missing) is the ReplicaSet's FailedCreate warning with kube-apiserver's message and its ReplicaFailure condition; both go once the account exists")
+      "a pod the API server refuses (its ServiceAccount is missing) is the ReplicaSet's FailedCreate warning with kube-apiserver's message and its ReplicaFailure condition, copied to the Deployment; both go once the account exists")
   void aRefusedPodIsFailedCreateAndReplicaFailure() {
     Deployment d = redis("redis", "redis:7.4.0", 1, null);
     d.getSpec().getTemplate().getSpec().setServiceAccountName("my-ksa");
@@ -327,6 +327,18 @@ class DeploymentControllerTest {
                       assertThat(c.getMessage()).isEqualTo(refusal);
                     }));
     assertThat(cluster.pods()).isEmpty();
+    // kube-controller-manager's deployment controller copies it (syncRolloutStatus).
+    await(
+        "ReplicaFailure of ReplicaSet " + rs + " on Deployment redis",
+        () ->
+            assertThat(condition("redis", "ReplicaFailure"))
+                .satisfies(
+                    c -> {
+                      assertThat(c.getStatus()).isEqualTo("True");
+                      assertThat(c.getReason()).isEqualTo("FailedCreate");
+                      assertThat(c.getMessage()).isEqualTo(refusal);
+                      assertThat(c.getLastUpdateTime()).isEqualTo(c.getLastTransitionTime());
+                    }));
 
     cluster
         .client
@@ -336,10 +348,13 @@ class DeploymentControllerTest {
             new ServiceAccountBuilder().withNewMetadata().withName("my-ksa").endMetadata().build())
         .create();
     await(
-        "the pod made and ReplicaFailure gone once my-ksa exists",
+        "the pod made and ReplicaFailure gone from ReplicaSet and Deployment once my-ksa exists",
         () -> {
           assertThat(cluster.pods()).hasSize(1);
           assertThat(replicaSets().get(0).getStatus().getConditions()).isNullOrEmpty();
+          assertThat(deployment("redis").getStatus().getConditions())
+              .extracting(DeploymentCondition::getType)
+              .containsExactly("Available", "Progressing");
         });
     assertThat(cluster.pods().get(0).getSpec().getServiceAccountName()).isEqualTo("my-ksa");
   }
