@@ -16,6 +16,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,6 +32,10 @@ class SubmitterPodRetryTest {
   private static final String REFUSED =
       "Error creating: pods \"rayjob-sample-\" is forbidden: error looking up service account"
           + " default/submitter-sa: serviceaccount \"submitter-sa\" not found";
+
+  /** KubeRay v1.5.0 has no token authentication: the submitter gets no token env. */
+  private static final TokenAuth NO_AUTH =
+      new TokenAuth(UpstreamSpecs.flavor("v1.5.0"), "c", Map.of());
 
   private final EmulatedApiServer api = new EmulatedApiServer().start("http://127.0.0.1:1");
   private final KubernetesClient client = api.client();
@@ -111,7 +116,8 @@ class SubmitterPodRetryTest {
       "a submitter pod refused for a missing ServiceAccount: FailedCreate repeated with the Job"
           + " controller's back-off, and the pod made once the account exists")
   void refusedPodIsCreatedOnceTheAccountExists() {
-    Job job = submitters.create(rayJob(), "rayjob-sample-abc12", "127.0.0.1:8265", "c", "img");
+    Job job =
+        submitters.create(rayJob(), "rayjob-sample-abc12", "127.0.0.1:8265", "c", "img", NO_AUTH);
     assertThat(submitterPods()).as("pods while the account is missing").isEmpty();
 
     await("FailedCreate on Job default/rayjob-sample counted at least twice")
@@ -156,7 +162,7 @@ class SubmitterPodRetryTest {
   @Test
   @DisplayName("a deleted Job's refused pod is not tried again")
   void deletedJobStopsTheRetries() {
-    submitters.create(rayJob(), "rayjob-sample-abc12", "127.0.0.1:8265", "c", "img");
+    submitters.create(rayJob(), "rayjob-sample-abc12", "127.0.0.1:8265", "c", "img", NO_AUTH);
     await("the first FailedCreate on Job default/rayjob-sample")
         .atMost(Duration.ofSeconds(10))
         .until(() -> !failedCreates().isEmpty());
