@@ -151,9 +151,11 @@ final class Admission {
   }
 
   static boolean isWorkload(String group, String kind) {
-    return ("apps".equals(group)
-            && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind))
-        || ("batch".equals(group) && List.of("Job", "CronJob").contains(kind));
+    // kind may be missing from a bad request; List.of(...).contains(null) would throw.
+    return kind != null
+        && (("apps".equals(group)
+                && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind))
+            || ("batch".equals(group) && List.of("Job", "CronJob").contains(kind)));
   }
 
   private static void defaultContainers(Map<String, Object> spec) {
@@ -354,7 +356,8 @@ final class Admission {
     spec.putIfAbsent("ipFamilies", new ArrayList<>(List.of("IPv4")));
     spec.putIfAbsent("ipFamilyPolicy", "SingleStack");
     spec.putIfAbsent("internalTrafficPolicy", "Cluster");
-    boolean exposed = List.of("NodePort", "LoadBalancer").contains(spec.get("type"));
+    boolean exposed =
+        "NodePort".equals(spec.get("type")) || "LoadBalancer".equals(spec.get("type"));
     if (exposed) {
       spec.putIfAbsent("externalTrafficPolicy", "Cluster");
     }

@@ -61,7 +61,8 @@ final class RayServiceConditions {
     } else {
       Map<String, Object> upgrade = find(conditions, "UpgradeInProgress");
       if (upgrade == null
-          || !List.of("Initializing", "InitializingTimeout").contains(upgrade.get("reason"))) {
+          || !"Initializing".equals(upgrade.get("reason"))
+              && !"InitializingTimeout".equals(upgrade.get("reason"))) {
         set(
             conditions,
             "UpgradeInProgress",

@@ -443,7 +443,8 @@ public final class RayServiceController implements AutoCloseable {
     if (flavor.modernEvents()) {
       try {
         apps =
-            applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+            ServeApplicationStatuses.of(
+                serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
@@ -502,60 +503,13 @@ public final class RayServiceController implements AutoCloseable {
     if (apps == null || flavor.modernEvents() && apps.isEmpty()) {
       try {
         apps =
-            applications(serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+            ServeApplicationStatuses.of(
+                serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
     }
     return Optional.of(apps);
-  }
-
-  /**
-   * The dashboard's applications in the RayService's status shape: status, message,
-   * serveDeploymentStatuses.
-   */
-  private static Map<String, Object> applications(
-      Map<String, Map<String, Object>> details, Map<String, Object> previous) {
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    Map<String, Object> apps = new LinkedHashMap<>();
-    details.forEach(
-        (name, app) -> {
-          Map<String, Object> s = new LinkedHashMap<>();
-          String appStatus = String.valueOf(app.getOrDefault("status", ""));
-          s.put("status", appStatus);
-          String message = String.valueOf(app.getOrDefault("message", ""));
-          if (!message.isEmpty()) {
-            s.put("message", message);
-          }
-          Map<String, Object> before = Maps.map(previous.get(name.isEmpty() ? "default" : name));
-          boolean stillBad =
-              List.of("UNHEALTHY", "DEPLOY_FAILED").contains(appStatus)
-                  && List.of("UNHEALTHY", "DEPLOY_FAILED").contains(before.get("status"));
-          s.put(
-              "healthLastUpdateTime",
-              stillBad && before.get("healthLastUpdateTime") != null
-                  ? before.get("healthLastUpdateTime")
-                  : now);
-          Map<String, Object> deployments = new LinkedHashMap<>();
-          Maps.map(app.get("deployments"))
-              .forEach(
-                  (dName, d) -> {
-                    Map<String, Object> dm = Maps.map(d);
-                    Map<String, Object> ds = new LinkedHashMap<>();
-                    ds.put("status", String.valueOf(dm.getOrDefault("status", "")));
-                    String dMessage = String.valueOf(dm.getOrDefault("message", ""));
-                    if (!dMessage.isEmpty()) {
-                      ds.put("message", dMessage);
-                    }
-                    ds.put("healthLastUpdateTime", now);
-                    deployments.put(dName, ds);
-                  });
-          if (!deployments.isEmpty()) {
-            s.put("serveDeploymentStatuses", deployments);
-          }
-          apps.put(name.isEmpty() ? "default" : name, s);
-        });
-    return apps;
   }
 
   /**
