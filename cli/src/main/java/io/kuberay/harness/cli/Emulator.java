@@ -67,6 +67,7 @@ final class Emulator implements AutoCloseable {
     try {
       if (options.noCluster()) {
         Path kubeconfig = writeKubeconfig(env.kubeconfig(), options.kubeconfig());
+        FrontWarmup.warm(kubeconfig);
         progress.println("Ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + "s.");
         return new Emulator(env, null, kubeconfig);
       }
@@ -81,6 +82,7 @@ final class Emulator implements AutoCloseable {
               + "s for it to be ready...");
       RayClusterHandle cluster = env.rayClusters().create(spec).awaitReady(options.readyTimeout());
       Path kubeconfig = writeKubeconfig(env.kubeconfig(), options.kubeconfig());
+      FrontWarmup.warm(kubeconfig);
       progress.println("Ready in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + "s.");
       return new Emulator(env, cluster, kubeconfig);
     } catch (RuntimeException e) {
