@@ -225,17 +225,7 @@ class RayVersionsIT {
   }
 
   private static Pod headPod(String cluster) {
-    return env
-        .client()
-        .pods()
-        .inNamespace(ns)
-        .withLabel("ray.io/cluster", cluster)
-        .withLabel("ray.io/node-type", "head")
-        .list()
-        .getItems()
-        .stream()
-        .findFirst()
-        .orElse(null);
+    return pod(cluster, "head");
   }
 
   private static ContainerStateWaiting waiting(Pod pod) {

@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -73,21 +74,11 @@ final class SubmitterJobs implements AutoCloseable {
   private final EventRecorder jobEvents;
 
   private final ExecutorService runner =
-      Executors.newCachedThreadPool(
-          r -> {
-            Thread t = new Thread(r, "kuberay-emulated-submitter");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newCachedThreadPool(daemon("kuberay-emulated-submitter"));
 
   /** Re-syncs of Jobs whose pod the API server refused. */
   private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "kuberay-emulated-job-controller");
-            t.setDaemon(true);
-            return t;
-          });
+      Executors.newSingleThreadScheduledExecutor(daemon("kuberay-emulated-job-controller"));
 
   /** kube-controller-manager's {@code DefaultJobApiBackOff} and {@code MaxJobApiBackOff}. */
   private final Duration apiBackOffInitial;
@@ -642,5 +633,13 @@ final class SubmitterJobs implements AutoCloseable {
     closed = true;
     retries.shutdownNow();
     runner.shutdownNow();
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
   }
 }

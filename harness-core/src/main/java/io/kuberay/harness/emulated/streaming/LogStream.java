@@ -74,7 +74,7 @@ final class LogStream {
       // kube-apiserver picks the container (or refuses), then the kubelet serves its log.
       container = PodContainers.resolve(pod.get(), query.first("container"));
       all = pods.logs(pod.get(), container, previous);
-      text = select(all, query);
+      text = LogSelection.select(all, query);
     } catch (RuntimeException e) {
       full(
           400,
@@ -162,10 +162,5 @@ final class LogStream {
         written.addListener(ChannelFutureListener.CLOSE);
       }
     }
-  }
-
-  /** {@code tailLines} then {@code limitBytes}, as the kubelet applies them. */
-  static String select(String text, QueryString query) {
-    return LogSelection.select(text, query);
   }
 }

@@ -42,7 +42,7 @@ class RedisCleanupTest {
 
   private KubernetesClient start(OperatorFlavor flavor) {
     api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    api.create(rayClusterCrd());
+    api.create(UpstreamSpecs.openCrd("RayCluster"));
     controller =
         new RayClusterController(
                 api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
@@ -309,29 +309,5 @@ class RedisCleanupTest {
     return client.v1().events().inNamespace("default").list().getItems().stream()
         .filter(e -> reason.equals(e.getReason()))
         .toList();
-  }
-
-  private static Map<String, Object> rayClusterCrd() {
-    String yaml =
-        """
-        apiVersion: apiextensions.k8s.io/v1
-        kind: CustomResourceDefinition
-        metadata:
-          name: rayclusters.ray.io
-        spec:
-          group: ray.io
-          names: {kind: RayCluster, listKind: RayClusterList, plural: rayclusters, singular: raycluster}
-          scope: Namespaced
-          versions:
-          - name: v1
-            served: true
-            storage: true
-            subresources: {status: {}}
-            schema:
-              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-        """;
-    @SuppressWarnings("unchecked")
-    Map<String, Object> crd = Serialization.unmarshal(yaml, Map.class);
-    return crd;
   }
 }

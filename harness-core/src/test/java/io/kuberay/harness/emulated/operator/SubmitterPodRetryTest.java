@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -55,26 +54,7 @@ class SubmitterPodRetryTest {
 
   /** The RayJob, stored: the garbage collector removes a Job whose owner does not exist. */
   private RayJobView rayJob() {
-    client
-        .resource(
-            Serialization.unmarshal(
-                """
-                apiVersion: apiextensions.k8s.io/v1
-                kind: CustomResourceDefinition
-                metadata: {name: rayjobs.ray.io}
-                spec:
-                  group: ray.io
-                  names: {kind: RayJob, listKind: RayJobList, plural: rayjobs, singular: rayjob}
-                  scope: Namespaced
-                  versions:
-                  - name: v1
-                    served: true
-                    storage: true
-                    schema:
-                      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-                """,
-                CustomResourceDefinition.class))
-        .create();
+    api.create(UpstreamSpecs.openCrd("RayJob"));
     GenericKubernetesResource stored =
         client
             .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
@@ -134,16 +114,7 @@ class SubmitterPodRetryTest {
                           assertThat(e.getCount()).isGreaterThanOrEqualTo(2);
                         }));
 
-    client
-        .serviceAccounts()
-        .inNamespace("default")
-        .resource(
-            new ServiceAccountBuilder()
-                .withNewMetadata()
-                .withName("submitter-sa")
-                .endMetadata()
-                .build())
-        .create();
+    createServiceAccount();
 
     await("the submitter pod of Job default/rayjob-sample once ServiceAccount submitter-sa exists")
         .atMost(Duration.ofSeconds(10))
@@ -169,6 +140,15 @@ class SubmitterPodRetryTest {
 
     client.batch().v1().jobs().inNamespace("default").withName("rayjob-sample").delete();
     int count = failedCreates().get(0).getCount();
+    createServiceAccount();
+
+    await("no pod and at most one more FailedCreate (was x" + count + ") once the Job is gone")
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> submitterPods().isEmpty() && failedCreates().get(0).getCount() <= count + 1);
+  }
+
+  private void createServiceAccount() {
     client
         .serviceAccounts()
         .inNamespace("default")
@@ -179,10 +159,5 @@ class SubmitterPodRetryTest {
                 .endMetadata()
                 .build())
         .create();
-
-    await("no pod and at most one more FailedCreate (was x" + count + ") once the Job is gone")
-        .during(Duration.ofSeconds(1))
-        .atMost(Duration.ofSeconds(3))
-        .until(() -> submitterPods().isEmpty() && failedCreates().get(0).getCount() <= count + 1);
   }
 }

@@ -3,6 +3,8 @@ package io.kuberay.harness.emulated.operator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Builds the inputs of the cases carried over from KubeRay's own Go unit tests: RayClusters written
@@ -56,5 +58,42 @@ final class UpstreamSpecs {
     return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n"
         + extra
         + "    template:\n      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n";
+  }
+
+  /**
+   * A CustomResourceDefinition for a ray.io/v1 kind with any schema (the in-memory API server then
+   * stores its objects, and the garbage collector finds their owners): {@code RayCluster} → {@code
+   * rayclusters.ray.io}.
+   */
+  static Map<String, Object> openCrd(String kind) {
+    String lower = kind.toLowerCase(Locale.ROOT);
+    String yaml =
+        "apiVersion: apiextensions.k8s.io/v1\n"
+            + "kind: CustomResourceDefinition\n"
+            + "metadata: {name: "
+            + lower
+            + "s.ray.io}\n"
+            + "spec:\n"
+            + "  group: ray.io\n"
+            + "  names: {kind: "
+            + kind
+            + ", listKind: "
+            + kind
+            + "List, plural: "
+            + lower
+            + "s, singular: "
+            + lower
+            + "}\n"
+            + "  scope: Namespaced\n"
+            + "  versions:\n"
+            + "  - name: v1\n"
+            + "    served: true\n"
+            + "    storage: true\n"
+            + "    subresources: {status: {}}\n"
+            + "    schema:\n"
+            + "      openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}\n";
+    @SuppressWarnings("unchecked")
+    Map<String, Object> crd = Serialization.unmarshal(yaml, Map.class);
+    return crd;
   }
 }

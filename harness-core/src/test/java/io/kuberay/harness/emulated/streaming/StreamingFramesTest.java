@@ -124,10 +124,7 @@ class StreamingFramesTest {
   // -------------------------------------------------------------------------------
 
   @Test
-  void logSelectionAppliesTailLinesThenLimitBytes() {
-    assertThat(LogStream.select("a\nb\nc\n", new QueryString("tailLines=2"))).isEqualTo("b\nc\n");
-    assertThat(LogStream.select("a\nb\nc\n", new QueryString("tailLines=2&limitBytes=3")))
-        .isEqualTo("b\nc");
+  void queryStringKeepsRepeatedKeysInOrder() {
     assertThat(new QueryString("command=python&command=-c&container=ray-head").all("command"))
         .containsExactly("python", "-c");
   }

@@ -140,12 +140,7 @@ final class CompletionPodRuntime implements PodRuntime {
     // A mount namespace that cannot be set up now (its script timed out under load, say) is tried
     // again with the kubelet's back-off.
     Optional<PodProcesses> mounted =
-        new MountBackOff()
-            .untilMounted(
-                "the mount namespace of pod " + key,
-                () -> PodProcesses.forPod(files, pod, null),
-                lifecycle,
-                () -> closed || cancelled.contains(key));
+        MountBackOff.podNamespace(files, pod, lifecycle, () -> closed || cancelled.contains(key));
     if (mounted.isEmpty()) {
       return;
     }

@@ -1,5 +1,9 @@
 package io.kuberay.harness.emulated.node.runtime;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -42,6 +46,32 @@ final class MountBackOff {
     }
     this.initial = initial;
     this.max = max;
+  }
+
+  /**
+   * The pod's own mount namespace (its volumes where its containers see them), tried until it can
+   * be set up (its script timed out under load, say); empty when the pod went.
+   */
+  static Optional<PodProcesses> podNamespace(
+      PodFilesystems files, Pod pod, PodRuntime.PodLifecycle lifecycle, BooleanSupplier gone) {
+    return new MountBackOff()
+        .untilMounted(what(pod), () -> PodProcesses.forPod(files, pod, null), lifecycle, gone);
+  }
+
+  /** As {@link #podNamespace}, when a first try, made elsewhere, failed with {@code first}. */
+  static Optional<PodProcesses> podNamespaceAfter(
+      RuntimeException first,
+      PodFilesystems files,
+      Pod pod,
+      PodRuntime.PodLifecycle lifecycle,
+      BooleanSupplier gone) {
+    return new MountBackOff()
+        .afterFailure(
+            first, what(pod), () -> PodProcesses.forPod(files, pod, null), lifecycle, gone);
+  }
+
+  private static String what(Pod pod) {
+    return "the mount namespace of pod " + ObjectKeys.of(pod);
   }
 
   /** One more failure: the delay before the next try. */

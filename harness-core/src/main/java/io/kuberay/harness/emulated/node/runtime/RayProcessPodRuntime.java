@@ -363,13 +363,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
       started();
       counted = false;
       Optional<PodProcesses> retried =
-          new MountBackOff()
-              .afterFailure(
-                  e,
-                  "the mount namespace of pod " + key,
-                  () -> PodProcesses.forPod(files, pod, null),
-                  lifecycle,
-                  () -> closed || cancelled.contains(key));
+          MountBackOff.podNamespaceAfter(
+              e, files, pod, lifecycle, () -> closed || cancelled.contains(key));
       if (retried.isEmpty()) {
         cancelled.remove(key);
         return;

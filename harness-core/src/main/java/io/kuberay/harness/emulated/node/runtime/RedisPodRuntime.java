@@ -145,12 +145,7 @@ final class RedisPodRuntime implements PodRuntime {
     RedisContainer redis =
         pods.computeIfAbsent(key, k -> new RedisContainer(PortAllocator.freePort(), dataDir(pod)));
     Optional<PodProcesses> mounted =
-        new MountBackOff()
-            .untilMounted(
-                "the mount namespace of pod " + key,
-                () -> PodProcesses.forPod(files, pod, null),
-                lifecycle,
-                () -> closed || cancelled.contains(key));
+        MountBackOff.podNamespace(files, pod, lifecycle, () -> closed || cancelled.contains(key));
     if (mounted.isEmpty()) {
       return;
     }
