@@ -154,23 +154,45 @@ class QuickStartByHandIT {
               .stdout()
               .trim();
       RayRuntime headRay = RayRuntime.resolve(RayImages.rayVersion(headImage).orElseThrow());
-      Clients.Result client =
-          clients.run(
-              headRay.python(),
-              List.of(
-                  "-c",
-                  "import ray; ray.init('ray://127.0.0.1:"
-                      + clientPort
-                      + "'); f = ray.remote(lambda x: x * 2); print('client', ray.get(f.remote(21)),"
-                      + " ray.cluster_resources()['CPU'])"),
-              headRay.environment(),
-              null);
+      Clients.Result client = null;
+      for (int attempt = 1; attempt <= RAY_CLIENT_ATTEMPTS; attempt++) {
+        client =
+            clients.run(
+                headRay.python(),
+                List.of(
+                    "-c",
+                    "import ray; ray.init('ray://127.0.0.1:"
+                        + clientPort
+                        + "'); f = ray.remote(lambda x: x * 2); print('client', ray.get(f.remote(21)),"
+                        + " ray.cluster_resources()['CPU'])"),
+                headRay.environment(),
+                null);
+        if (!specificServerDiedInFork(client)) {
+          break;
+        }
+        System.out.println(
+            "[QuickStartByHandIT] Ray Client attempt "
+                + attempt
+                + ": Ray's proxy lost its per-client server at fork (ray-project/ray#63202)");
+      }
       assertThat(client.exitCode()).as(client + "\nport-forward:\n" + forward.output()).isZero();
       assertThat(client.stdout()).contains("client 42 2.0");
     }
 
     ok(clients.helm("uninstall", "raycluster", "--wait", "--timeout=2m"));
     assertThat(ok(clients.kubectl("get", "pods", "--no-headers")).stdout()).isBlank();
+  }
+
+  /**
+   * Ray's Ray Client proxy forks one server per client while its gRPC threads run; the child
+   * sometimes aborts in gRPC's poller before it execs (ray-project/ray#63202, open: about 7% of
+   * connections, more on a busy machine; seen here with Ray 2.9.0 at a load of 5). A real cluster
+   * fails the same way and a user connects again, so this step does too, for that failure only.
+   */
+  private static final int RAY_CLIENT_ATTEMPTS = 3;
+
+  private static boolean specificServerDiedInFork(Clients.Result r) {
+    return r.exitCode() != 0 && r.stderr().contains("Starting Ray client server failed");
   }
 
   private static int freePort() throws IOException {

@@ -12,14 +12,18 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Hands out free loopback ports. Single ports come from the kernel (bind to port 0); contiguous
  * ranges for worker processes are picked below the ephemeral range (32768+) so the kernel does not
- * hand them out to others. A port is never handed out twice by this JVM, since Ray binds it only
- * seconds later.
+ * hand them out to others, and outside 23000-23999, where a head's Ray Client proxy starts one
+ * server per client (Ray's fixed {@code MIN/MAX_SPECIFIC_SERVER_PORT}): in a pod of its own that
+ * range is always free, but here every node shares the loopback address. A port is never handed out
+ * twice by this JVM, since Ray binds it only seconds later.
  */
 @Internal
 public final class PortAllocator {
 
   private static final int RANGE_FLOOR = 20_000;
   private static final int RANGE_CEILING = 32_000;
+  private static final int CLIENT_SERVERS_FROM = 23_000;
+  private static final int CLIENT_SERVERS_TO = 24_000;
   private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private PortAllocator() {}
@@ -44,7 +48,7 @@ public final class PortAllocator {
   static int freeRange(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
       int base = ThreadLocalRandom.current().nextInt(RANGE_FLOOR, RANGE_CEILING - count);
-      if (rangeFree(base, count)) {
+      if (!overlapsClientServers(base, count) && rangeFree(base, count)) {
         for (int p = base; p < base + count; p++) {
           if (!HANDED_OUT.add(p)) {
             for (int q = base; q < p; q++) {
@@ -61,6 +65,10 @@ public final class PortAllocator {
     }
     throw new IllegalStateException(
         "No " + count + " consecutive free loopback ports in " + RANGE_FLOOR + "-" + RANGE_CEILING);
+  }
+
+  static boolean overlapsClientServers(int base, int count) {
+    return base < CLIENT_SERVERS_TO && base + count > CLIENT_SERVERS_FROM;
   }
 
   private static boolean rangeFree(int base, int count) {
