@@ -23,6 +23,7 @@ import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -497,6 +498,11 @@ public final class NodeEmulator implements AutoCloseable {
   private final class Lifecycle implements PodRuntime.PodLifecycle {
     private final String key;
 
+    /**
+     * Containers whose status is their own (see {@link #sidecarExited}); the rest follow the first.
+     */
+    private final Set<String> sidecars = ConcurrentHashMap.newKeySet();
+
     /** Changes collected while the runtime starts the pod; null once it has. Guarded by this. */
     private List<Consumer<PodStatus>> batch;
 
@@ -600,22 +606,11 @@ public final class NodeEmulator implements AutoCloseable {
       update(
           s -> {
             for (ContainerStatus cs : s.getContainerStatuses()) {
-              cs.setReady(ready);
+              if (!sidecars.contains(cs.getName())) {
+                cs.setReady(ready);
+              }
             }
-            String status = ready ? "True" : "False";
-            String reason = ready ? null : "ContainersNotReady";
-            String message =
-                ready
-                    ? null
-                    : "containers with unready status: ["
-                        + String.join(
-                            " ",
-                            s.getContainerStatuses().stream()
-                                .map(ContainerStatus::getName)
-                                .toList())
-                        + "]";
-            setCondition(s, "Ready", status, reason, message);
-            setCondition(s, "ContainersReady", status, reason, message);
+            SidecarStatus.conditions(s);
           });
     }
 
@@ -624,6 +619,9 @@ public final class NodeEmulator implements AutoCloseable {
       update(
           s -> {
             for (ContainerStatus cs : s.getContainerStatuses()) {
+              if (sidecars.contains(cs.getName())) {
+                continue;
+              }
               cs.setReady(false);
               cs.setLastState(
                   new ContainerStateBuilder()
@@ -642,17 +640,7 @@ public final class NodeEmulator implements AutoCloseable {
                       .endWaiting()
                       .build());
             }
-            setCondition(
-                s,
-                "Ready",
-                "False",
-                "ContainersNotReady",
-                "containers with unready status: ["
-                    + String.join(
-                        " ",
-                        s.getContainerStatuses().stream().map(ContainerStatus::getName).toList())
-                    + "]");
-            setCondition(s, "ContainersReady", "False", "ContainersNotReady", null);
+            SidecarStatus.conditions(s);
           });
     }
 
@@ -738,10 +726,39 @@ public final class NodeEmulator implements AutoCloseable {
     }
 
     @Override
+    public void sidecarExited(String container, int exitCode, Duration backOff) {
+      sidecars.add(container);
+      Pod pod = written.get(key);
+      String podRef =
+          pod == null
+              ? ObjectKeys.name(key) + "_" + ObjectKeys.namespace(key)
+              : pod.getMetadata().getName()
+                  + "_"
+                  + pod.getMetadata().getNamespace()
+                  + "("
+                  + pod.getMetadata().getUid()
+                  + ")";
+      update(s -> SidecarStatus.exited(s, container, exitCode, backOff, podRef, now()));
+      if (backOff != null) {
+        warning(
+            "BackOff", "Back-off restarting failed container " + container + " in pod " + podRef);
+      }
+    }
+
+    @Override
+    public void sidecarRunning(String container, int restartCount) {
+      sidecars.add(container);
+      update(s -> SidecarStatus.running(s, container, restartCount, now()));
+    }
+
+    @Override
     public void restarted(int restartCount) {
       update(
           s -> {
             for (ContainerStatus cs : s.getContainerStatuses()) {
+              if (sidecars.contains(cs.getName())) {
+                continue;
+              }
               cs.setRestartCount(restartCount);
               cs.setState(
                   new ContainerStateBuilder()

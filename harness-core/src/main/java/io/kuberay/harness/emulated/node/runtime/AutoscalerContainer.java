@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * {@code https://kubernetes.default:443}, which cluster DNS resolves and the emulated node does
  * not: the shim puts the {@code KUBERNETES_SERVICE_*} address the container has in its place, as
  * later Rays read it themselves. The container restarts as the pod's restartPolicy says, after the
- * kubelet's first back-off (10 s).
+ * kubelet's crash back-off (10 s, doubling), and its status is its own: restarts, CrashLoopBackOff
+ * and the pod not Ready while it waits.
  */
 final class AutoscalerContainer implements AutoCloseable {
 
@@ -52,7 +53,6 @@ final class AutoscalerContainer implements AutoCloseable {
   static final String HEAD_GCS_ENV = "KUBERAY_HARNESS_HEAD_GCS";
 
   private static final String METRICS_PORT_ENV = "AUTOSCALER_METRIC_PORT";
-  private static final Duration BACK_OFF = Duration.ofSeconds(10);
   private static final Logger logger = LoggerFactory.getLogger(AutoscalerContainer.class);
 
   /**
@@ -97,6 +97,7 @@ final class AutoscalerContainer implements AutoCloseable {
   private final Map<String, String> env;
   private final Path log;
   private final ScheduledExecutorService scheduler;
+  private final PodRuntime.PodLifecycle lifecycle;
   private final boolean restarts;
   private ContainerProcess process; // guarded by this
   private boolean closed; // guarded by this
@@ -107,13 +108,29 @@ final class AutoscalerContainer implements AutoCloseable {
       List<String> command,
       Map<String, String> env,
       Path log,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      PodRuntime.PodLifecycle lifecycle,
+      int restartCount) {
     this.pod = pod;
     this.command = command;
     this.env = env;
     this.log = log;
     this.scheduler = scheduler;
+    this.lifecycle = lifecycle;
     this.restarts = !"Never".equals(pod.getSpec().getRestartPolicy());
+    this.restartCount = restartCount;
+  }
+
+  /** A container that runs {@code command} (already wrapped for the pod's mount namespace). */
+  static AutoscalerContainer of(
+      Pod pod,
+      List<String> command,
+      Map<String, String> env,
+      Path log,
+      ScheduledExecutorService scheduler,
+      PodRuntime.PodLifecycle lifecycle,
+      int restartCount) {
+    return new AutoscalerContainer(pod, command, env, log, scheduler, lifecycle, restartCount);
   }
 
   static boolean present(Pod pod) {
@@ -138,6 +155,9 @@ final class AutoscalerContainer implements AutoCloseable {
   /**
    * Starts the container of {@code pod} (a head with an {@code autoscaler} container) against the
    * head's GCS at {@code headGcs} ({@code 127.0.0.1:<port>}).
+   *
+   * @param restartCount the restarts of the container so far (it is started again when the head's
+   *     container restarts)
    */
   static AutoscalerContainer start(
       Pod pod,
@@ -146,7 +166,9 @@ final class AutoscalerContainer implements AutoCloseable {
       Path shimDir,
       String headGcs,
       Path log,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      PodRuntime.PodLifecycle lifecycle,
+      int restartCount) {
     Container c = PodEnvironment.container(pod, NAME);
     Map<String, String> containerEnv = PodProcesses.execEnvironment(files, pod, NAME);
     Map<String, String> env = new LinkedHashMap<>(System.getenv());
@@ -174,34 +196,53 @@ final class AutoscalerContainer implements AutoCloseable {
               + " node cannot run an image's entrypoint");
     }
     List<String> wrapped = PodProcesses.forExec(files, pod, NAME).wrapped(command);
-    AutoscalerContainer container = new AutoscalerContainer(pod, wrapped, env, log, scheduler);
+    AutoscalerContainer container =
+        new AutoscalerContainer(pod, wrapped, env, log, scheduler, lifecycle, restartCount);
     container.run();
     return container;
   }
 
-  private synchronized void run() {
+  /** Runs the process; false when the container was closed meanwhile. */
+  synchronized boolean run() {
     if (closed) {
-      return;
+      return false;
     }
     ContainerProcess p = ContainerProcess.start(command, env, null, log);
     process = p;
     logger.info("Started container autoscaler of pod {} (pid {})", ObjectKeys.of(pod), p.pid());
     p.onExit().thenAccept(code -> exited(p, code));
+    return true;
   }
 
-  private synchronized void exited(ContainerProcess p, int code) {
-    if (closed || process != p) {
-      return;
+  private void restart() {
+    int count;
+    synchronized (this) {
+      if (!run()) {
+        return;
+      }
+      count = restartCount;
     }
-    logger.info(
-        "Container autoscaler of pod {} exited with {}{}",
-        ObjectKeys.of(pod),
-        code,
-        restarts ? "; restarting" : "");
-    if (restarts) {
-      restartCount++;
-      scheduler.schedule(this::run, BACK_OFF.toMillis(), TimeUnit.MILLISECONDS);
+    lifecycle.sidecarRunning(NAME, count);
+  }
+
+  private void exited(ContainerProcess p, int code) {
+    Duration backOff;
+    synchronized (this) {
+      if (closed || process != p) {
+        return;
+      }
+      backOff = restarts ? CrashBackOff.delay(restartCount) : null;
+      logger.info(
+          "Container autoscaler of pod {} exited with {}{}",
+          ObjectKeys.of(pod),
+          code,
+          restarts ? "; restarting in " + backOff.toSeconds() + " s" : "");
+      if (restarts) {
+        restartCount++;
+        scheduler.schedule(this::restart, backOff.toMillis(), TimeUnit.MILLISECONDS);
+      }
     }
+    lifecycle.sidecarExited(NAME, code, backOff);
   }
 
   /** The running process's pid, if one runs. */

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.node.runtime;
 
+import java.time.Duration;
+
 /** A {@link PodRuntime.PodLifecycle} that passes every callback on; subclasses add to some. */
 class ForwardingLifecycle implements PodRuntime.PodLifecycle {
 
@@ -37,6 +39,16 @@ class ForwardingLifecycle implements PodRuntime.PodLifecycle {
   @Override
   public void restarted(int restartCount) {
     delegate.restarted(restartCount);
+  }
+
+  @Override
+  public void sidecarExited(String container, int exitCode, Duration backOff) {
+    delegate.sidecarExited(container, exitCode, backOff);
+  }
+
+  @Override
+  public void sidecarRunning(String container, int restartCount) {
+    delegate.sidecarRunning(container, restartCount);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.backend.PodChannels;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,6 +90,17 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
     }
 
     void restarted(int restartCount);
+
+    /**
+     * A container that runs beside the main one (the head's autoscaler) exited: from now on its
+     * status is its own, and the callbacks of the main container leave it alone.
+     *
+     * @param backOff when it restarts, the kubelet's back-off before it does; null when it does not
+     */
+    void sidecarExited(String container, int exitCode, Duration backOff);
+
+    /** That container runs (again) after {@code restartCount} restarts. */
+    void sidecarRunning(String container, int restartCount);
 
     /**
      * A Normal event on the pod from the kubelet (e.g. Pulling while a Ray version is provisioned).

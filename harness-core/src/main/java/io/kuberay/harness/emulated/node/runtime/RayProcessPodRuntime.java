@@ -592,8 +592,10 @@ public final class RayProcessPodRuntime implements PodRuntime {
 
   private void startAutoscaler(Pod pod, String key, RayNode head, PodLifecycle lifecycle) {
     AutoscalerContainer old = autoscalers.remove(key);
+    int restartCount = 0;
     if (old != null) {
       old.close();
+      restartCount = old.restartCount();
     }
     try {
       Path log = ContainerLogs.file(logDir, pod, AutoscalerContainer.NAME);
@@ -606,7 +608,9 @@ public final class RayProcessPodRuntime implements PodRuntime {
               shimDir(version),
               head.gcsAddress(),
               log,
-              containerRestarts);
+              containerRestarts,
+              lifecycle,
+              restartCount);
       synchronized (podLock) {
         if (cancelled.contains(key)) {
           started.close();
@@ -614,8 +618,12 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         autoscalers.put(key, started);
       }
+      // Its status is its own from the start: the head container's restarts are not its own.
+      lifecycle.sidecarRunning(AutoscalerContainer.NAME, restartCount);
     } catch (RuntimeException e) {
       logger.warn("Cannot start the autoscaler container of pod {}", key, e);
+      // Not running, so neither Running nor Ready, as a container the runtime could not start.
+      lifecycle.sidecarExited(AutoscalerContainer.NAME, 128, null);
       lifecycle.warning(
           "Failed",
           "Error: container autoscaler cannot start on the emulated node: " + e.getMessage());

@@ -263,7 +263,7 @@ class ContainerPreparationTest {
                 + " not found");
   }
 
-  private static class RecordingLifecycle implements PodRuntime.PodLifecycle {
+  private static class RecordingLifecycle extends IgnoringLifecycle {
     final List<String> calls = new CopyOnWriteArrayList<>();
 
     @Override
@@ -275,21 +275,6 @@ class ContainerPreparationTest {
     public void imageUnavailable(String reason, String message) {
       calls.add("imageUnavailable " + reason + ": " + message);
     }
-
-    @Override
-    public void initContainersDone() {}
-
-    @Override
-    public void containersStarted() {}
-
-    @Override
-    public void readiness(boolean ready) {}
-
-    @Override
-    public void exited(int exitCode, String reason) {}
-
-    @Override
-    public void restarted(int restartCount) {}
 
     @Override
     public void warning(String reason, String message) {

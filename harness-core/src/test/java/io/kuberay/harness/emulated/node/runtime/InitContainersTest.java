@@ -12,6 +12,7 @@ import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.support.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,6 +142,12 @@ class InitContainersTest {
 
       @Override
       public void restarted(int restartCount) {}
+
+      @Override
+      public void sidecarExited(String container, int exitCode, Duration backOff) {}
+
+      @Override
+      public void sidecarRunning(String container, int restartCount) {}
 
       @Override
       public void normal(String reason, String message) {}

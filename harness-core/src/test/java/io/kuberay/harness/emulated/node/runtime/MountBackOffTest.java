@@ -158,6 +158,16 @@ class MountBackOffTest {
     }
 
     @Override
+    public void sidecarExited(String container, int exitCode, Duration backOff) {
+      throw new AssertionError("unexpected");
+    }
+
+    @Override
+    public void sidecarRunning(String container, int restartCount) {
+      throw new AssertionError("unexpected");
+    }
+
+    @Override
     public void normal(String reason, String message) {
       throw new AssertionError("unexpected");
     }

@@ -129,36 +129,5 @@ class RedisPodRuntimeTest {
         .build();
   }
 
-  /** Ignores every callback; tests override the ones they watch. */
-  private static class RecordingLifecycle implements PodRuntime.PodLifecycle {
-    @Override
-    public void initContainersDone() {}
-
-    @Override
-    public void containersStarted() {}
-
-    @Override
-    public void readiness(boolean ready) {}
-
-    @Override
-    public void exited(int exitCode, String reason) {}
-
-    @Override
-    public void restarted(int restartCount) {}
-
-    @Override
-    public void normal(String reason, String message) {}
-
-    @Override
-    public void imageUnavailable(String reason, String message) {}
-
-    @Override
-    public void warning(String reason, String message) {}
-
-    @Override
-    public void configError(String message) {}
-
-    @Override
-    public void mountsUnavailable(String message) {}
-  }
+  private static class RecordingLifecycle extends IgnoringLifecycle {}
 }
