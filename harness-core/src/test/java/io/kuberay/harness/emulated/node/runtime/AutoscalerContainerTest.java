@@ -68,17 +68,22 @@ class AutoscalerContainerTest {
         .build();
   }
 
+  /** A container of a pod with {@code restartPolicy} whose process exits with {@code exitCode}. */
+  private AutoscalerContainer container(
+      Path dir, String restartPolicy, int exitCode, int restartCount) {
+    return AutoscalerContainer.of(
+        pod(restartPolicy),
+        List.of("sh", "-c", "exit " + exitCode),
+        Map.of("PATH", System.getenv("PATH")),
+        dir.resolve("autoscaler.log"),
+        scheduler,
+        lifecycle,
+        restartCount);
+  }
+
   @Test
   void aCrashingContainerReportsEachExitAndRestartWithTheKubeletsBackOff(@TempDir Path dir) {
-    try (AutoscalerContainer container =
-        AutoscalerContainer.of(
-            pod("Always"),
-            List.of("sh", "-c", "exit 3"),
-            Map.of("PATH", System.getenv("PATH")),
-            dir.resolve("autoscaler.log"),
-            scheduler,
-            lifecycle,
-            0)) {
+    try (AutoscalerContainer container = container(dir, "Always", 3, 0)) {
       container.run();
       Awaitility.await("three exits of the autoscaler container")
           .atMost(Duration.ofSeconds(30))
@@ -96,15 +101,7 @@ class AutoscalerContainerTest {
 
   @Test
   void withRestartPolicyNeverItStaysExited(@TempDir Path dir) {
-    try (AutoscalerContainer container =
-        AutoscalerContainer.of(
-            pod("Never"),
-            List.of("sh", "-c", "exit 0"),
-            Map.of("PATH", System.getenv("PATH")),
-            dir.resolve("autoscaler.log"),
-            scheduler,
-            lifecycle,
-            0)) {
+    try (AutoscalerContainer container = container(dir, "Never", 0, 0)) {
       container.run();
       Awaitility.await("the autoscaler container's exit")
           .atMost(Duration.ofSeconds(30))
@@ -116,15 +113,7 @@ class AutoscalerContainerTest {
 
   @Test
   void aContainerStartedAgainForARestartedHeadKeepsCounting(@TempDir Path dir) {
-    try (AutoscalerContainer container =
-        AutoscalerContainer.of(
-            pod("Always"),
-            List.of("sh", "-c", "exit 1"),
-            Map.of("PATH", System.getenv("PATH")),
-            dir.resolve("autoscaler.log"),
-            scheduler,
-            lifecycle,
-            4)) {
+    try (AutoscalerContainer container = container(dir, "Always", 1, 4)) {
       container.run();
       Awaitility.await("the next restart")
           .atMost(Duration.ofSeconds(30))

@@ -12,7 +12,6 @@ import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.support.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,35 +124,11 @@ class InitContainersTest {
   }
 
   private static PodRuntime.PodLifecycle recording(List<String> events) {
-    return new PodRuntime.PodLifecycle() {
+    return new IgnoringLifecycle() {
       @Override
       public void initContainersDone() {
         events.add("initContainersDone");
       }
-
-      @Override
-      public void containersStarted() {}
-
-      @Override
-      public void readiness(boolean ready) {}
-
-      @Override
-      public void exited(int exitCode, String reason) {}
-
-      @Override
-      public void restarted(int restartCount) {}
-
-      @Override
-      public void sidecarExited(String container, int exitCode, Duration backOff) {}
-
-      @Override
-      public void sidecarRunning(String container, int restartCount) {}
-
-      @Override
-      public void normal(String reason, String message) {}
-
-      @Override
-      public void imageUnavailable(String reason, String message) {}
 
       @Override
       public void warning(String reason, String message) {
@@ -164,9 +139,6 @@ class InitContainersTest {
       public void configError(String message) {
         events.add("configError: " + message);
       }
-
-      @Override
-      public void mountsUnavailable(String message) {}
     };
   }
 }
