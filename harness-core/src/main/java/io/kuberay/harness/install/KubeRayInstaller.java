@@ -356,7 +356,8 @@ public final class KubeRayInstaller {
                             + c.getStatus()
                             + (c.getMessage() == null ? "" : " (" + c.getMessage() + ")"))
                 .collect(Collectors.joining(", "));
-    List<String> pods = pods(d).stream().map(KubeRayInstaller::describe).toList();
+    List<String> pods =
+        pods(d).stream().map(p -> describe(p) + UnreadyPodDiagnosis.of(client, p)).toList();
     String pullHint =
         imagePullErrors(d).isEmpty()
             ? ""
