@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -86,10 +85,9 @@ final class UnreadyPodDiagnosis {
   }
 
   private static String time(Event e) {
-    return Objects.toString(
-        e.getLastTimestamp() != null
-            ? e.getLastTimestamp()
-            : e.getEventTime() == null ? "" : e.getEventTime().getTime(),
-        "");
+    if (e.getLastTimestamp() != null) {
+      return e.getLastTimestamp();
+    }
+    return e.getEventTime() == null ? "" : e.getEventTime().getTime();
   }
 }

@@ -729,19 +729,9 @@ public final class NodeEmulator implements AutoCloseable {
     public void sidecarExited(String container, int exitCode, Duration backOff) {
       sidecars.add(container);
       Pod pod = written.get(key);
-      String podRef =
-          pod == null
-              ? ObjectKeys.name(key) + "_" + ObjectKeys.namespace(key)
-              : pod.getMetadata().getName()
-                  + "_"
-                  + pod.getMetadata().getNamespace()
-                  + "("
-                  + pod.getMetadata().getUid()
-                  + ")";
-      update(s -> SidecarStatus.exited(s, container, exitCode, backOff, podRef, now()));
-      if (backOff != null) {
-        warning(
-            "BackOff", "Back-off restarting failed container " + container + " in pod " + podRef);
+      if (pod != null) {
+        String podRef = ObjectKeys.kubeletRef(pod);
+        update(s -> SidecarStatus.exited(s, container, exitCode, backOff, podRef, now()));
       }
     }
 

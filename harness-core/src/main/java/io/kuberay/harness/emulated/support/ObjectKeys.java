@@ -22,4 +22,14 @@ public final class ObjectKeys {
   public static String name(String key) {
     return key.substring(key.indexOf('/') + 1);
   }
+
+  /** The object as the kubelet names a pod in its messages: {@code name_namespace(uid)}. */
+  public static String kubeletRef(HasMetadata o) {
+    return o.getMetadata().getName()
+        + "_"
+        + o.getMetadata().getNamespace()
+        + "("
+        + o.getMetadata().getUid()
+        + ")";
+  }
 }

@@ -103,7 +103,8 @@ final class AutoscalerContainer implements AutoCloseable {
   private boolean closed; // guarded by this
   private int restartCount; // guarded by this
 
-  private AutoscalerContainer(
+  /** A container that runs {@code command} (already wrapped for the pod's mount namespace). */
+  AutoscalerContainer(
       Pod pod,
       List<String> command,
       Map<String, String> env,
@@ -119,18 +120,6 @@ final class AutoscalerContainer implements AutoCloseable {
     this.lifecycle = lifecycle;
     this.restarts = !"Never".equals(pod.getSpec().getRestartPolicy());
     this.restartCount = restartCount;
-  }
-
-  /** A container that runs {@code command} (already wrapped for the pod's mount namespace). */
-  static AutoscalerContainer of(
-      Pod pod,
-      List<String> command,
-      Map<String, String> env,
-      Path log,
-      ScheduledExecutorService scheduler,
-      PodRuntime.PodLifecycle lifecycle,
-      int restartCount) {
-    return new AutoscalerContainer(pod, command, env, log, scheduler, lifecycle, restartCount);
   }
 
   static boolean present(Pod pod) {
@@ -243,6 +232,9 @@ final class AutoscalerContainer implements AutoCloseable {
       }
     }
     lifecycle.sidecarExited(NAME, code, backOff);
+    if (backOff != null) {
+      lifecycle.warning("BackOff", CrashBackOff.event("container " + NAME, pod));
+    }
   }
 
   /** The running process's pid, if one runs. */

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.node.runtime;
 
+import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.awaitility.Awaitility;
@@ -11,6 +13,14 @@ import org.awaitility.core.ConditionTimeoutException;
 final class CrashBackOff {
 
   private CrashBackOff() {}
+
+  /**
+   * The kubelet's BackOff event text for {@code container} ({@code container x}, {@code init
+   * container x}) of {@code pod}.
+   */
+  static String event(String container, Pod pod) {
+    return "Back-off restarting failed " + container + " in pod " + ObjectKeys.kubeletRef(pod);
+  }
 
   /** The delay before restart number {@code restarts + 1}. */
   static Duration delay(int restarts) {

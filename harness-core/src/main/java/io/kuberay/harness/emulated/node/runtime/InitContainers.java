@@ -91,17 +91,7 @@ final class InitContainers {
         return false;
       }
       lifecycle.warning(
-          "BackOff",
-          "Back-off restarting failed init container "
-              + c.getName()
-              + " in pod "
-              + pod.getMetadata().getName()
-              + "_"
-              + pod.getMetadata().getNamespace()
-              + "("
-              + pod.getMetadata().getUid()
-              + "): "
-              + failure);
+          "BackOff", CrashBackOff.event("init container " + c.getName(), pod) + ": " + failure);
       if (!CrashBackOff.await(restarts, gone)) {
         return false;
       }

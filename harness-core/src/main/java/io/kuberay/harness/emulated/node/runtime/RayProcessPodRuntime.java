@@ -459,15 +459,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
           lifecycle.exited(node.exitCode().orElse(-1), "Error");
           lifecycle.warning(
               "BackOff",
-              "Back-off restarting failed container "
-                  + pod.getSpec().getContainers().get(0).getName()
-                  + " in pod "
-                  + pod.getMetadata().getName()
-                  + "_"
-                  + pod.getMetadata().getNamespace()
-                  + "("
-                  + pod.getMetadata().getUid()
-                  + ")");
+              CrashBackOff.event(
+                  "container " + pod.getSpec().getContainers().get(0).getName(), pod));
           if (!CrashBackOff.await(restarts, () -> closed || nodes.get(key) != node)) {
             return;
           }

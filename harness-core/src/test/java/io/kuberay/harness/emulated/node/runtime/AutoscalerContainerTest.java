@@ -32,6 +32,7 @@ class AutoscalerContainerTest {
       };
 
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
 
   private final PodRuntime.PodLifecycle lifecycle =
       new IgnoringLifecycle() {
@@ -43,6 +44,11 @@ class AutoscalerContainerTest {
                   + " "
                   + exitCode
                   + (backOff == null ? "" : " back-off " + backOff.toSeconds() + "s"));
+        }
+
+        @Override
+        public void warning(String reason, String message) {
+          warnings.add(reason + ": " + message);
         }
 
         @Override
@@ -71,7 +77,7 @@ class AutoscalerContainerTest {
   /** A container of a pod with {@code restartPolicy} whose process exits with {@code exitCode}. */
   private AutoscalerContainer container(
       Path dir, String restartPolicy, int exitCode, int restartCount) {
-    return AutoscalerContainer.of(
+    return new AutoscalerContainer(
         pod(restartPolicy),
         List.of("sh", "-c", "exit " + exitCode),
         Map.of("PATH", System.getenv("PATH")),
@@ -97,6 +103,9 @@ class AutoscalerContainerTest {
             "running autoscaler restarts 2",
             "exited autoscaler 3 back-off 40s");
     assertThat(backOffs).startsWith(10L, 20L, 40L);
+    assertThat(warnings.get(0))
+        .startsWith(
+            "BackOff: Back-off restarting failed container autoscaler in pod head_default(");
   }
 
   @Test
@@ -108,6 +117,7 @@ class AutoscalerContainerTest {
           .until(() -> !calls.isEmpty());
     }
     assertThat(calls).containsExactly("exited autoscaler 0");
+    assertThat(warnings).as("no restart, no back-off").isEmpty();
     assertThat(backOffs).isEmpty();
   }
 
