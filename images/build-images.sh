@@ -167,11 +167,28 @@ smoke_test() {
   esac
 }
 
+# Earlier builds of a repository that only their inputs-hash tag still names: the version tag has moved to a
+# newer build, so nothing asks for them any more, and each holds hundreds of MB to GBs. One a container still
+# uses stays (docker refuses).
+prune_superseded() {
+  local repo=$1 id tags
+  for id in $(docker image ls -q "$repo" | sort -u); do
+    tags=$(docker image inspect -f '{{join .RepoTags " "}}' "$id")
+    [[ -n $tags ]] || continue
+    if ! tr ' ' '\n' <<<"$tags" | grep -qvE "^${repo}:inputs-[0-9a-f]+$"; then
+      # shellcheck disable=SC2086  # one argument per tag
+      docker image rm $tags >/dev/null 2>&1 && log "removed superseded $tags"
+    fi
+  done
+  return 0
+}
+
 declare -A RESULT
 for t in "${plan[@]}"; do
   tag=${TAG[$t]} cache_tag="${TAG[$t]%:*}:inputs-${HASH[$t]}"
   if ((!FORCE)) && docker image inspect "$cache_tag" >/dev/null 2>&1; then
     docker tag "$cache_tag" "$tag"
+    prune_superseded "${TAG[$t]%:*}"
     RESULT[$t]="cached  $tag (inputs-${HASH[$t]})"
     log "$t: up to date ($cache_tag)"
     continue
@@ -185,6 +202,7 @@ for t in "${plan[@]}"; do
   secs=$((SECONDS - start))
   cleanup; WORK=""
   docker tag "$cache_tag" "$tag"
+  prune_superseded "${TAG[$t]%:*}"
   if ((VERIFY)); then smoke_test "$t" "$tag" || die "$t: smoke test failed for $tag"; fi
   size=$(docker image inspect -f '{{.Size}}' "$tag")
   RESULT[$t]="built   $tag in ${secs}s ($((size / 1024 / 1024)) MiB)"

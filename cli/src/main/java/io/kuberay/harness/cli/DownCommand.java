@@ -24,7 +24,8 @@ final class DownCommand {
       Usage: ./kuberay-harness down
 
       Removes the k3s environments that runs with kuberay.k3s.reuse=true kept for the next run: every
-      container labelled %s, running or not (docker rm -f). Needs the docker command.
+      container labelled %s, running or not, with its volumes (docker rm -f -v: the node's
+      containerd store, gigabytes each). Needs the docker command.
       """
           .formatted(LABEL);
 
@@ -53,7 +54,9 @@ final class DownCommand {
         out.println("No kept k3s environment (no container labelled " + LABEL + ").");
         return 0;
       }
-      List<String> rm = new ArrayList<>(List.of("rm", "-f"));
+      // -v: the node image's anonymous volumes hold its containerd store (the imported Ray image,
+      // gigabytes); a plain rm -f leaves them on the disk for good.
+      List<String> rm = new ArrayList<>(List.of("rm", "-f", "-v"));
       rm.addAll(ids);
       docker(rm.toArray(String[]::new));
       out.println("Removed " + ids.size() + " kept k3s environment(s): " + String.join(", ", ids));

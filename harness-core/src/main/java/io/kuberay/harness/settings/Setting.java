@@ -102,6 +102,10 @@ public enum Setting {
       "kuberay.k3s.reuse",
       "false",
       "true: keep the k3s container running after the JVM and reuse it while the configuration is unchanged"),
+  K3S_REUSE_KEEP(
+      "kuberay.k3s.reuse.keep",
+      "3",
+      "with kuberay.k3s.reuse: the most kept k3s containers; a new one removes the least recently used that no run holds"),
   OPERATOR_IMAGE("kuberay.operator.image", "detected", "the operator image"),
   RAY_IMAGE("kuberay.ray.image", "detected", "the Ray image"),
   IMAGES_LOAD("kuberay.images.load", "unset", "more local images to side-load, comma-separated"),

@@ -157,6 +157,7 @@ public final class K3sBackend extends RealClusterBackend {
             settings.installMethod().toString());
     if (reuse) {
       node.withReuse(true).withLabels(key.labels());
+      new KeptNodeLimit(docker, ReuseLock.dir()).trim(key.hash(), KeptNodeLimit.configured());
     }
     try {
       long t1 = System.nanoTime();
@@ -165,7 +166,7 @@ public final class K3sBackend extends RealClusterBackend {
       if (node.isReused()) {
         logger.info(
             "Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found in {} ms: operator kept,"
-                + " the previous run's namespaces are removed next; stop it with: docker rm -f {}",
+                + " the previous run's namespaces are removed next; stop it with: docker rm -f -v {}",
             shortId(node.getContainerId()),
             key.hash(),
             ms(t1),
@@ -263,7 +264,7 @@ public final class K3sBackend extends RealClusterBackend {
     logger.info(
         "Reusing the k3s environment in container {} (kuberay.k3s.reuse=true, configuration {}), found through the Docker API in {} ms"
             + " (its node Ready through the API {} ms later): operator kept, the previous run's namespaces are removed next;"
-            + " stop it with: docker rm -f {}",
+            + " stop it with: docker rm -f -v {}",
         shortId(kept.containerId()),
         kept.key().hash(),
         (looked - t0) / 1_000_000,
@@ -545,7 +546,7 @@ public final class K3sBackend extends RealClusterBackend {
     if (keep) {
       reuseLock.close();
       logger.info(
-          "k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f {}",
+          "k3s container {} keeps running for the next run (kuberay.k3s.reuse=true); stop it with: docker rm -f -v {}",
           shortId(containerId),
           shortId(containerId));
     } else if (node != null) {

@@ -31,7 +31,7 @@ record ReuseKey(
   static final String CONFIG_LABEL = "io.kuberay.harness.k3s.config";
 
   /**
-   * On every kept container, for {@code docker rm -f $(docker ps -aq --filter
+   * On every kept container, for {@code docker rm -f -v $(docker ps -aq --filter
    * label=io.kuberay.harness.k3s.reuse)}.
    */
   static final String REUSE_LABEL = "io.kuberay.harness.k3s.reuse";

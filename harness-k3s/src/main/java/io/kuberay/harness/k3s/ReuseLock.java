@@ -9,7 +9,9 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -46,7 +48,12 @@ final class ReuseLock implements AutoCloseable {
 
   /** The lock of one kept configuration, in the harness's cache directory. */
   static ReuseLock of(String configuration) {
-    return at(HarnessDirs.cacheDir().resolve("k3s-reuse").resolve(configuration + ".lock"));
+    return at(dir().resolve(configuration + ".lock"));
+  }
+
+  /** Where this user's lock files are: one per configuration a run kept. */
+  static Path dir() {
+    return HarnessDirs.cacheDir().resolve("k3s-reuse");
   }
 
   static ReuseLock at(Path file) {
@@ -93,9 +100,14 @@ final class ReuseLock implements AutoCloseable {
 
   /**
    * Holds the lock shared for as long as this run uses the container; waits (bounded) while another
-   * run sweeps.
+   * run sweeps. The file's time becomes now: the container's last use ({@link KeptNodeLimit}).
    */
   void share(Duration timeout) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot touch the k3s reuse lock " + file, e);
+    }
     synchronized (HOLDS) {
       if (hold.lock != null && hold.lock.isShared()) {
         return;

@@ -53,7 +53,7 @@ class ReuseKeyTest {
 
   @Test
   @DisplayName(
-      "a kept container is labelled with the hash and as reusable (the label docker rm -f filters on)")
+      "a kept container is labelled with the hash and as reusable (the label docker rm -f -v filters on)")
   void labels() {
     assertThat(KEY.labels())
         .containsEntry(ReuseKey.CONFIG_LABEL, KEY.hash())

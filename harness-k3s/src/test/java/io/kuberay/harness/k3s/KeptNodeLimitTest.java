@@ -1,0 +1,65 @@
+package io.kuberay.harness.k3s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kuberay.harness.k3s.KeptNodeLimit.Kept;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class KeptNodeLimitTest {
+
+  private static Kept kept(String id, String configuration, long minute) {
+    return new Kept(id, configuration, FileTime.fromMillis(minute * 60_000));
+  }
+
+  @Test
+  @DisplayName("beyond the limit: the least recently used others, counting the one about to start")
+  void leastRecentlyUsedGo() {
+    List<Kept> all =
+        List.of(
+            kept("a", "000000000000000a", 1),
+            kept("b", "000000000000000b", 5),
+            kept("c", "000000000000000c", 3),
+            kept("d", "000000000000000d", 4));
+
+    assertThat(KeptNodeLimit.beyondLimit(all, "00000000000000ff", 3))
+        .extracting(Kept::id)
+        .containsExactly("c", "a");
+    assertThat(KeptNodeLimit.beyondLimit(all, "00000000000000ff", 1))
+        .extracting(Kept::id)
+        .containsExactly("b", "d", "c", "a");
+    assertThat(KeptNodeLimit.beyondLimit(all, "00000000000000ff", 5)).isEmpty();
+  }
+
+  @Test
+  @DisplayName(
+      "a stopped container of the configuration about to start is never counted or removed")
+  void theStartingConfigurationIsNotACandidate() {
+    List<Kept> all =
+        List.of(kept("old", "000000000000000a", 1), kept("other", "000000000000000b", 2));
+
+    assertThat(KeptNodeLimit.beyondLimit(all, "000000000000000a", 2)).isEmpty();
+    assertThat(KeptNodeLimit.beyondLimit(all, "000000000000000a", 1))
+        .extracting(Kept::id)
+        .containsExactly("other");
+  }
+
+  @Test
+  @DisplayName("kuberay.k3s.reuse.keep: default when unset, a whole number from 1 to 32 otherwise")
+  void parse() {
+    assertThat(KeptNodeLimit.parse(Optional.empty(), 3)).isEqualTo(3);
+    assertThat(KeptNodeLimit.parse(Optional.of("1"), 3)).isEqualTo(1);
+    assertThat(KeptNodeLimit.parse(Optional.of("32"), 3)).isEqualTo(32);
+    for (String bad : List.of("0", "33", "two", "-1")) {
+      assertThatThrownBy(() -> KeptNodeLimit.parse(Optional.of(bad), 3))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("kuberay.k3s.reuse.keep")
+          .hasMessageContaining("from 1 to 32")
+          .hasMessageContaining("was '" + bad + "'");
+    }
+  }
+}
