@@ -200,12 +200,31 @@ class PodVolumesAndEnvIT {
   }
 
   @Test
+  @DisplayName(
+      "Ray's files at /tmp/ray: in the head's emptyDir there (which its sidecar sees too) and in a worker without one")
+  void raysFilesAtTmpRay() throws Exception {
+    assertThat(head("ls /tmp/ray/session_latest/logs").stdout())
+        .contains("raylet.out", "gcs_server.out");
+    ExecResult worker = cluster.workerPods().get(0).execShell("ls /tmp/ray/session_latest/logs");
+    assertThat(worker.exitCode()).as(worker.stderr()).isZero();
+    assertThat(worker.stdout()).contains("raylet");
+    assertThat(kubectlExec("sidecar", "ls", "/shared/session_latest/logs"))
+        .contains("gcs_server.out");
+  }
+
+  @Test
   @DisplayName("an emptyDir is shared by the pod's containers")
   void emptyDirShared() throws Exception {
     head("echo shared-data > /tmp/ray/krh-shared.txt");
+    assertThat(kubectlExec("sidecar", "cat", "/shared/krh-shared.txt")).isEqualTo("shared-data\n");
+  }
+
+  /**
+   * Exec in a container of the head other than the first, through the kubeconfig's server, as
+   * kubectl exec -c does.
+   */
+  private static String kubectlExec(String container, String... command) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    // Exec in a container other than the first goes through the kubeconfig's server, as kubectl
-    // exec -c does.
     try (KubernetesClient kubectl =
             new KubernetesClientBuilder()
                 .withConfig(Config.fromKubeconfig(Files.readString(env.kubeconfig())))
@@ -215,12 +234,12 @@ class PodVolumesAndEnvIT {
                 .pods()
                 .inNamespace(ns)
                 .withName(cluster.headPod().name())
-                .inContainer("sidecar")
+                .inContainer(container)
                 .writingOutput(out)
-                .exec("cat", "/shared/krh-shared.txt")) {
+                .exec(command)) {
       watch.exitCode().get(1, TimeUnit.MINUTES);
     }
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("shared-data\n");
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   @Test

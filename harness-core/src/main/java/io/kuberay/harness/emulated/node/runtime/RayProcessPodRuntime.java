@@ -417,6 +417,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
                 .build();
         RayNode node = launcher.launch(built, standby);
         standby = null;
+        Path rayTempDir = head ? node.tempDir() : headNode.tempDir();
+        linkRayTempDir(pod, rayTempDir);
         boolean deleted;
         synchronized (podLock) {
           deleted = cancelled.contains(key);
@@ -472,6 +474,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
             started();
           }
         }
+        // Ray has made its session dir by now: the pod's /tmp/ray shows it too.
+        linkRayTempDir(pod, rayTempDir);
         if (readiness.headCurrent()) {
           lifecycle.readiness(true);
           // Until the process exits (crash, or stop() on pod deletion), readiness follows KubeRay's
@@ -497,6 +501,16 @@ public final class RayProcessPodRuntime implements PodRuntime {
       if (counted) {
         started();
       }
+    }
+  }
+
+  /** The pod's /tmp/ray shows its node's files; a failure costs only that view. */
+  private void linkRayTempDir(Pod pod, Path rayTempDir) {
+    try {
+      files.linkRayTempDir(pod, rayTempDir);
+    } catch (RuntimeException e) {
+      logger.warn(
+          "Pod {}: Ray's files are not shown at /tmp/ray: {}", ObjectKeys.of(pod), e.getMessage());
     }
   }
 

@@ -10,6 +10,7 @@ import io.kuberay.harness.UserImage;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.store.StoredObject;
+import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
 public final class PodFilesystems implements AutoCloseable {
 
   private static final Logger logger = LoggerFactory.getLogger(PodFilesystems.class);
+
+  /** Where Ray keeps its files in a container ({@code ray._private.utils.get_ray_temp_dir()}). */
+  static final String RAY_DIR = "/tmp/ray";
+
   private static final ResourceRef CONFIG_MAPS = new ResourceRef("", "v1", "configmaps");
   private static final ResourceRef SECRETS = new ResourceRef("", "v1", "secrets");
 
@@ -323,10 +328,83 @@ public final class PodFilesystems implements AutoCloseable {
                 source, m.getMountPath(), alwaysReadOnly || Boolean.TRUE.equals(m.getReadOnly())));
       }
     }
+    if (rayContainer(pod, container) && mounts.stream().noneMatch(m -> covers(m.mountPath()))) {
+      // Ray's files are in the node's temp dir (short, for Ray's socket paths); the container sees
+      // them at /tmp/ray through links there (linkRayTempDir), as in a Ray image.
+      mounts.add(new PodSandbox.Mount(ownRayDir(pod), RAY_DIR, false));
+    }
     if (container.getWorkingDir() != null && !container.getWorkingDir().isBlank()) {
       mounts.add(PodSandbox.Mount.directory(container.getWorkingDir()));
     }
     return mounts;
+  }
+
+  /** Whether the container runs the pod's Ray node: the first container of a head or worker pod. */
+  private static boolean rayContainer(Pod pod, Container container) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    return labels != null
+        && labels.containsKey(Labels.NODE_TYPE)
+        && !pod.getSpec().getContainers().isEmpty()
+        && pod.getSpec().getContainers().get(0).getName().equals(container.getName());
+  }
+
+  /** Whether a mount at {@code mountPath} is /tmp/ray or one of its parents. */
+  private static boolean covers(String mountPath) {
+    return (RAY_DIR + "/").startsWith(normalized(mountPath));
+  }
+
+  private static String normalized(String mountPath) {
+    String p = Path.of(mountPath).normalize().toString();
+    return p.equals("/") ? "/" : p + "/";
+  }
+
+  private Path ownRayDir(Pod pod) {
+    Path dir = state(pod).dir.resolve("ray-tmp");
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create " + dir, e);
+    }
+    return dir;
+  }
+
+  /**
+   * Shows the pod's Ray node's files at {@code /tmp/ray} in its containers: links there to the
+   * entries of {@code rayTempDir} (the head's temp dir, which its workers share), in the directory
+   * the Ray container sees at {@code /tmp/ray} — the emptyDir the pod mounts there (so the
+   * autoscaler, which mounts it too, sees them) or one of the pod's own. Nothing when the container
+   * has no mount namespace, or mounts something else there.
+   */
+  public void linkRayTempDir(Pod pod, Path rayTempDir) {
+    Container container = PodEnvironment.container(pod, null);
+    if (rayTempDir == null
+        || container == null
+        || skipVolumes
+        || !namespaces.available()
+        || !rayContainer(pod, container)) {
+      return;
+    }
+    rayDir(pod, container).ifPresent(dir -> RayDirLinks.link(dir, rayTempDir));
+  }
+
+  /**
+   * The host directory the Ray container sees at /tmp/ray when it is an emptyDir or the pod's own.
+   */
+  private Optional<Path> rayDir(Pod pod, Container container) {
+    if (container.getVolumeMounts() != null) {
+      for (VolumeMount m : container.getVolumeMounts()) {
+        if (covers(m.getMountPath())) {
+          boolean exact = normalized(m.getMountPath()).equals(RAY_DIR + "/");
+          boolean wholeVolume = m.getSubPath() == null || m.getSubPath().isBlank();
+          PodVolumes volumes = state(pod).volumes;
+          return volumes
+              .volume(m.getName())
+              .filter(v -> exact && wholeVolume && v.getEmptyDir() != null)
+              .map(volumes::source);
+        }
+      }
+    }
+    return Optional.of(ownRayDir(pod));
   }
 
   private static List<String> mountedVolumes(Pod pod) {

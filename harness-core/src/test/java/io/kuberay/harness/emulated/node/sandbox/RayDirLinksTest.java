@@ -1,0 +1,62 @@
+package io.kuberay.harness.emulated.node.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RayDirLinksTest {
+
+  @TempDir Path dir;
+
+  @Test
+  @DisplayName(
+      "links every entry of the temp dir, and session_latest/ray_current_cluster before Ray made them")
+  void linksEntries() throws Exception {
+    Path pod = Files.createDirectories(dir.resolve("pod"));
+    Path temp = Files.createDirectories(dir.resolve("krh-1"));
+
+    RayDirLinks.link(pod, temp);
+    assertThat(Files.readSymbolicLink(pod.resolve("session_latest")))
+        .isEqualTo(temp.resolve("session_latest"));
+    assertThat(Files.readSymbolicLink(pod.resolve("ray_current_cluster")))
+        .isEqualTo(temp.resolve("ray_current_cluster"));
+
+    Files.createDirectories(temp.resolve("session_1"));
+    RayDirLinks.link(pod, temp);
+    assertThat(Files.readSymbolicLink(pod.resolve("session_1")))
+        .isEqualTo(temp.resolve("session_1"));
+  }
+
+  @Test
+  @DisplayName(
+      "a restarted head's new temp dir replaces the old links; dangling ones into the old dir go; real files stay")
+  void restartedHead() throws Exception {
+    Path pod = Files.createDirectories(dir.resolve("pod"));
+    Path old = Files.createDirectories(dir.resolve("krh-1"));
+    Files.createDirectories(old.resolve("session_1"));
+    RayDirLinks.link(pod, old);
+    Files.writeString(pod.resolve("mine.txt"), "user's");
+    deleteTree(old);
+
+    Path fresh = Files.createDirectories(dir.resolve("krh-2"));
+    Files.createDirectories(fresh.resolve("session_2"));
+    RayDirLinks.link(pod, fresh);
+
+    assertThat(Files.readSymbolicLink(pod.resolve("session_latest")))
+        .isEqualTo(fresh.resolve("session_latest"));
+    assertThat(pod.resolve("session_1")).doesNotExist();
+    assertThat(Files.isSymbolicLink(pod.resolve("session_1"))).isFalse();
+    assertThat(pod.resolve("session_2")).isDirectory();
+    assertThat(pod.resolve("mine.txt")).hasContent("user's");
+  }
+
+  private static void deleteTree(Path p) throws Exception {
+    try (var walk = Files.walk(p)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+}
