@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +41,10 @@ final class KeptNodeLimit {
    * @param id container ID
    * @param configuration its {@link ReuseKey#hash()}
    * @param lastUsed when a run last took its lock
+   * @param stopped exited or dead (a Docker restart, a reboot): never reused, as a reuse looks for
+   *     running containers only
    */
-  record Kept(String id, String configuration, FileTime lastUsed) {}
+  record Kept(String id, String configuration, FileTime lastUsed, boolean stopped) {}
 
   private final DockerClient docker;
   private final Path lockDir;
@@ -52,14 +55,17 @@ final class KeptNodeLimit {
   }
 
   /**
-   * The containers to remove so that, with the one about to start for {@code starting}, at most
-   * {@code max} remain: the least recently used beyond the {@code max - 1} newest others.
+   * The containers to remove: every stopped one, then, so that with the one about to start for
+   * {@code starting} at most {@code max} run, the least recently used beyond the {@code max - 1}
+   * newest other running ones.
    */
   static List<Kept> beyondLimit(List<Kept> kept, String starting, int max) {
-    return kept.stream()
-        .filter(k -> !k.configuration().equals(starting))
-        .sorted(Comparator.comparing(Kept::lastUsed).reversed())
-        .skip(Math.max(0, max - 1))
+    return Stream.concat(
+            kept.stream().filter(Kept::stopped),
+            kept.stream()
+                .filter(k -> !k.stopped() && !k.configuration().equals(starting))
+                .sorted(Comparator.comparing(Kept::lastUsed).reversed())
+                .skip(Math.max(0, max - 1)))
         .toList();
   }
 
@@ -99,8 +105,8 @@ final class KeptNodeLimit {
   }
 
   /**
-   * Removes this user's kept containers beyond {@code max} (counting the one about to start for
-   * {@code starting}) that no run holds; returns the IDs removed.
+   * Removes this user's stopped kept containers and the running ones beyond {@code max} (counting
+   * the one about to start for {@code starting}) that no run holds; returns the IDs removed.
    */
   List<String> trim(String starting, int max) {
     List<String> removed = new ArrayList<>();
@@ -121,12 +127,13 @@ final class KeptNodeLimit {
         }
         removed.add(kept.id());
         logger.info(
-            "Removed the kept k3s container {} (configuration {}, last used {}) with its volumes:"
-                + " more than kuberay.k3s.reuse.keep={} kept",
+            "Removed the kept k3s container {} (configuration {}, last used {}) with its volumes: {}",
             shortId(kept.id()),
             kept.configuration(),
             kept.lastUsed(),
-            max);
+            kept.stopped()
+                ? "it had stopped, and only running ones are reused"
+                : "more than kuberay.k3s.reuse.keep=" + max + " kept");
       }
     }
     return removed;
@@ -148,7 +155,12 @@ final class KeptNodeLimit {
       }
       Path lock = lockFile(configuration);
       try {
-        kept.add(new Kept(c.getId(), configuration, Files.getLastModifiedTime(lock)));
+        kept.add(
+            new Kept(
+                c.getId(),
+                configuration,
+                Files.getLastModifiedTime(lock),
+                "exited".equals(c.getState()) || "dead".equals(c.getState())));
       } catch (IOException e) {
         // no lock file: another user's container, or one this cache never knew; not ours to remove
       }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,8 @@ class KeptNodeLimitIT {
 
   @Test
   @DisplayName(
-      "a new configuration removes the least recently used kept containers beyond the limit with their volumes;"
-          + " one a run holds, another user's and the newest stay")
+      "a new configuration removes stopped kept containers and the least recently used running ones beyond the"
+          + " limit, with their volumes; one a run holds, another user's and the newest stay")
   void trimsTheLeastRecentlyUsed() throws Exception {
     K3sTestConditions.requireDocker("kept-container limit test");
     OfflineTestcontainers.configure();
@@ -60,6 +61,11 @@ class KeptNodeLimitIT {
     String older = kept(hash(), 70);
     String newest = kept(hash(), 60);
     String foreign = kept(hash(), -1); // no lock file in this user's cache
+    String starting = hash();
+    String stopped = kept(starting, 5); // used recently, but stopped: a reuse never finds it
+    docker.startContainerCmd(stopped).exec();
+    docker.killContainerCmd(stopped).exec();
+    docker.waitContainerCmd(stopped).start().awaitStatusCode(30, TimeUnit.SECONDS);
     String oldestVolume = volume(oldest);
 
     String heldConfiguration = configuration(held);
@@ -68,10 +74,11 @@ class KeptNodeLimitIT {
       // Taking the lock made its time now; back to 80 minutes ago, so that only the hold saves it.
       Files.setLastModifiedTime(lockDir.resolve(heldConfiguration + ".lock"), minutesAgo(80));
 
-      List<String> removed = new KeptNodeLimit(docker, lockDir).trim(hash(), 2);
+      List<String> removed = new KeptNodeLimit(docker, lockDir).trim(starting, 2);
 
-      assertThat(removed).containsExactlyInAnyOrder(oldest, older);
+      assertThat(removed).containsExactlyInAnyOrder(stopped, oldest, older);
     }
+    assertThat(exists(stopped)).isFalse();
     assertThat(exists(oldest)).isFalse();
     assertThat(exists(older)).isFalse();
     assertThat(exists(held)).as("held by a run").isTrue();

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class KeptNodeLimitTest {
 
   private static Kept kept(String id, String configuration, long minute) {
-    return new Kept(id, configuration, FileTime.fromMillis(minute * 60_000));
+    return new Kept(id, configuration, FileTime.fromMillis(minute * 60_000), false);
+  }
+
+  private static Kept stopped(String id, String configuration, long minute) {
+    return new Kept(id, configuration, FileTime.fromMillis(minute * 60_000), true);
   }
 
   @Test
@@ -37,15 +41,21 @@ class KeptNodeLimitTest {
 
   @Test
   @DisplayName(
-      "a stopped container of the configuration about to start is never counted or removed")
-  void theStartingConfigurationIsNotACandidate() {
+      "the configuration about to start is not counted; stopped containers always go, its own included")
+  void stoppedGoRunningStartingStays() {
     List<Kept> all =
-        List.of(kept("old", "000000000000000a", 1), kept("other", "000000000000000b", 2));
+        List.of(
+            kept("running-same", "000000000000000a", 1),
+            stopped("stopped-same", "000000000000000a", 9),
+            kept("other", "000000000000000b", 2),
+            stopped("stopped-other", "000000000000000c", 8));
 
-    assertThat(KeptNodeLimit.beyondLimit(all, "000000000000000a", 2)).isEmpty();
+    assertThat(KeptNodeLimit.beyondLimit(all, "000000000000000a", 2))
+        .extracting(Kept::id)
+        .containsExactly("stopped-same", "stopped-other");
     assertThat(KeptNodeLimit.beyondLimit(all, "000000000000000a", 1))
         .extracting(Kept::id)
-        .containsExactly("other");
+        .containsExactly("stopped-same", "stopped-other", "other");
   }
 
   @Test
