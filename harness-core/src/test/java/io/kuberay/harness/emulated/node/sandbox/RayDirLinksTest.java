@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +57,7 @@ class RayDirLinksTest {
 
   private static void deleteTree(Path p) throws Exception {
     try (var walk = Files.walk(p)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
   }
 }
