@@ -157,7 +157,14 @@ public final class K3sBackend extends RealClusterBackend {
             settings.installMethod().toString());
     if (reuse) {
       node.withReuse(true).withLabels(key.labels());
-      new KeptNodeLimit(docker, ReuseLock.dir()).trim(key.hash(), KeptNodeLimit.configured());
+      int keepAtMost = KeptNodeLimit.configured();
+      try {
+        new KeptNodeLimit(docker, ReuseLock.dir()).trim(key.hash(), keepAtMost);
+      } catch (RuntimeException e) {
+        // Housekeeping: the run goes on with one kept container more.
+        logger.warn(
+            "Could not remove kept k3s containers beyond kuberay.k3s.reuse.keep: {}", e.toString());
+      }
     }
     try {
       long t1 = System.nanoTime();
