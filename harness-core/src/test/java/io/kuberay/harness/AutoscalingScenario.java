@@ -169,6 +169,11 @@ public abstract class AutoscalingScenario {
     assertThat(cluster.headPod().logs("autoscaler"))
         .as("the autoscaler container's own log")
         .isNotBlank();
+    // Its file log goes into the session of the /tmp/ray it shares with the Ray container, while
+    // workers started and stopped beside it.
+    assertThat(cluster.headPod().execShell("ls /tmp/ray/session_latest/logs").stdout())
+        .as("the head's /tmp/ray/session_latest/logs")
+        .contains("monitor.log", "raylet.out");
   }
 
   @Test

@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +70,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
   private static final Duration GCS_WAIT = Duration.ofMinutes(5);
   private static final Pattern MAJOR_MINOR = Pattern.compile("^(\\d+)\\.(\\d+)");
   private static final Duration READY_WAIT = Duration.ofMinutes(3);
+  private static final Duration SESSION_WAIT = Duration.ofSeconds(30);
   private static final Duration REPLENISH_DELAY = Duration.ofMillis(500);
   private static final String REDIS_ADDRESS_ENV = "RAY_REDIS_ADDRESS";
 
@@ -437,7 +440,10 @@ public final class RayProcessPodRuntime implements PodRuntime {
         }
         if (head && AutoscalerContainer.present(pod)) {
           // The sidecar starts with the Ray container; a restarted head listens on a new port, so
-          // it follows.
+          // it follows. It logs into the session Ray makes in its first second, which /tmp/ray
+          // shows by then (on a cluster it waits for the head to answer, well after that).
+          awaitSession(node, rayTempDir);
+          linkRayTempDir(pod, rayTempDir);
           startAutoscaler(pod, key, node, lifecycle);
         }
         if (restarts == 0) {
@@ -501,6 +507,24 @@ public final class RayProcessPodRuntime implements PodRuntime {
       if (counted) {
         started();
       }
+    }
+  }
+
+  /**
+   * Until Ray has made its session dir in {@code tempDir} (bounded; or its process ended): a head
+   * that fails before that starts its autoscaler all the same.
+   */
+  private static void awaitSession(RayNode node, Path tempDir) {
+    if (tempDir == null) {
+      return;
+    }
+    try {
+      Awaitility.await("Ray's session dir in " + tempDir)
+          .atMost(SESSION_WAIT)
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> Files.exists(tempDir.resolve("session_latest")) || !node.isAlive());
+    } catch (ConditionTimeoutException e) {
+      logger.warn("Ray made no session dir in {} within {}", tempDir, SESSION_WAIT);
     }
   }
 

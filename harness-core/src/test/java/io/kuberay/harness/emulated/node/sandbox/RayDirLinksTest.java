@@ -15,21 +15,30 @@ class RayDirLinksTest {
 
   @Test
   @DisplayName(
-      "links every entry of the temp dir, and session_latest/ray_current_cluster before Ray made them")
+      "links every entry of the temp dir; session_latest leads straight to the session, not through Ray's own link")
   void linksEntries() throws Exception {
     Path pod = Files.createDirectories(dir.resolve("pod"));
     Path temp = Files.createDirectories(dir.resolve("krh-1"));
 
     RayDirLinks.link(pod, temp);
-    assertThat(Files.readSymbolicLink(pod.resolve("session_latest")))
-        .isEqualTo(temp.resolve("session_latest"));
-    assertThat(Files.readSymbolicLink(pod.resolve("ray_current_cluster")))
-        .isEqualTo(temp.resolve("ray_current_cluster"));
+    assertThat(pod)
+        .as("nothing before Ray made anything: no link leads nowhere")
+        .isEmptyDirectory();
 
-    Files.createDirectories(temp.resolve("session_1"));
+    Path session = Files.createDirectories(temp.resolve("session_1"));
+    Files.createSymbolicLink(temp.resolve("session_latest"), session);
+    Files.writeString(temp.resolve("ray_current_cluster"), "127.0.0.1:6379");
     RayDirLinks.link(pod, temp);
-    assertThat(Files.readSymbolicLink(pod.resolve("session_1")))
-        .isEqualTo(temp.resolve("session_1"));
+    assertThat(Files.readSymbolicLink(pod.resolve("session_1"))).isEqualTo(session);
+    assertThat(Files.readSymbolicLink(pod.resolve("session_latest"))).isEqualTo(session);
+    assertThat(pod.resolve("ray_current_cluster")).hasContent("127.0.0.1:6379");
+
+    // A worker of the same cluster remakes Ray's session_latest: the pod's link still leads there.
+    Files.delete(temp.resolve("session_latest"));
+    assertThat(pod.resolve("session_latest")).isDirectory();
+    Files.createSymbolicLink(temp.resolve("session_latest"), Path.of("session_1"));
+    RayDirLinks.link(pod, temp);
+    assertThat(Files.readSymbolicLink(pod.resolve("session_latest"))).isEqualTo(session);
   }
 
   @Test
@@ -38,17 +47,19 @@ class RayDirLinksTest {
   void restartedHead() throws Exception {
     Path pod = Files.createDirectories(dir.resolve("pod"));
     Path old = Files.createDirectories(dir.resolve("krh-1"));
-    Files.createDirectories(old.resolve("session_1"));
+    Files.createSymbolicLink(
+        old.resolve("session_latest"), Files.createDirectories(old.resolve("session_1")));
     RayDirLinks.link(pod, old);
     Files.writeString(pod.resolve("mine.txt"), "user's");
     deleteTree(old);
 
     Path fresh = Files.createDirectories(dir.resolve("krh-2"));
-    Files.createDirectories(fresh.resolve("session_2"));
+    Files.createSymbolicLink(
+        fresh.resolve("session_latest"), Files.createDirectories(fresh.resolve("session_2")));
     RayDirLinks.link(pod, fresh);
 
     assertThat(Files.readSymbolicLink(pod.resolve("session_latest")))
-        .isEqualTo(fresh.resolve("session_latest"));
+        .isEqualTo(fresh.resolve("session_2"));
     assertThat(pod.resolve("session_1")).doesNotExist();
     assertThat(Files.isSymbolicLink(pod.resolve("session_1"))).isFalse();
     assertThat(pod.resolve("session_2")).isDirectory();
