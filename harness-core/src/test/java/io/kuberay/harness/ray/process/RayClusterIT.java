@@ -98,6 +98,9 @@ class RayClusterIT {
     if (head != null) {
       head.stop();
     }
+    if (logs != null) {
+      RayProvisioner.deleteTree(logs);
+    }
   }
 
   @Test
