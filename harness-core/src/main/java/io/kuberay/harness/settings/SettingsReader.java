@@ -100,6 +100,39 @@ public final class SettingsReader {
     return get(setting).map(Boolean::parseBoolean).orElse(false);
   }
 
+  /**
+   * {@code value} of {@code setting} as a whole number from {@code min} to {@code max}; the
+   * setting's default when unset.
+   *
+   * @param range the allowed range as the error states it, e.g. {@code 0 (none) to 16}
+   * @throws IllegalArgumentException naming the setting, its variable, the range, the value and the
+   *     default when the value is not a whole number in range
+   */
+  public static int wholeNumber(
+      Setting setting, Optional<String> value, int min, int max, String range) {
+    if (value.isEmpty()) {
+      return Integer.parseInt(setting.defaultValue());
+    }
+    try {
+      int n = Integer.parseInt(value.get());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        setting.key()
+            + " (or "
+            + setting.envVariable()
+            + ") must be a whole number from "
+            + range
+            + ", was '"
+            + value.get()
+            + "'; the default is "
+            + setting.defaultValue());
+  }
+
   private static boolean isBlank(String value) {
     return value == null || value.isBlank();
   }

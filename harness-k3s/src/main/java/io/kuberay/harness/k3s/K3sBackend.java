@@ -226,7 +226,8 @@ public final class K3sBackend extends RealClusterBackend {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  private static String shortId(String id) {
+  /** The 12 characters Docker shows of a container ID. */
+  static String shortId(String id) {
     return id == null ? "?" : id.substring(0, Math.min(12, id.length()));
   }
 

@@ -71,9 +71,7 @@ final class KeptNodeLimit {
 
   /** {@code kuberay.k3s.reuse.keep} as this run's settings give it. */
   static int configured() {
-    return parse(
-        SettingsReader.get(Setting.K3S_REUSE_KEEP),
-        Integer.parseInt(Setting.K3S_REUSE_KEEP.defaultValue()));
+    return parse(SettingsReader.get(Setting.K3S_REUSE_KEEP));
   }
 
   /**
@@ -81,27 +79,13 @@ final class KeptNodeLimit {
    *
    * @throws IllegalArgumentException naming the setting when it is not a whole number in bounds
    */
-  static int parse(Optional<String> value, int fallback) {
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.get());
-      if (n >= MIN && n <= MAX) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "kuberay.k3s.reuse.keep (or KUBERAY_K3S_REUSE_KEEP) must be a whole number from "
-            + MIN
-            + " to "
-            + MAX
-            + " (how many k3s containers stay kept at once), was '"
-            + value.get()
-            + "'; the default is "
-            + fallback);
+  static int parse(Optional<String> value) {
+    return SettingsReader.wholeNumber(
+        Setting.K3S_REUSE_KEEP,
+        value,
+        MIN,
+        MAX,
+        MIN + " to " + MAX + " (how many k3s containers stay kept at once)");
   }
 
   /**
@@ -115,7 +99,7 @@ final class KeptNodeLimit {
         if (!lock.tryAlone()) {
           logger.info(
               "Kept k3s container {} (configuration {}) is beyond kuberay.k3s.reuse.keep={} but a run uses it: left running",
-              shortId(kept.id()),
+              K3sBackend.shortId(kept.id()),
               kept.configuration(),
               max);
           continue;
@@ -128,7 +112,7 @@ final class KeptNodeLimit {
         removed.add(kept.id());
         logger.info(
             "Removed the kept k3s container {} (configuration {}, last used {}) with its volumes: {}",
-            shortId(kept.id()),
+            K3sBackend.shortId(kept.id()),
             kept.configuration(),
             kept.lastUsed(),
             kept.stopped()
@@ -170,9 +154,5 @@ final class KeptNodeLimit {
 
   private Path lockFile(String configuration) {
     return lockDir.resolve(configuration + ".lock");
-  }
-
-  private static String shortId(String id) {
-    return id.substring(0, Math.min(12, id.length()));
   }
 }

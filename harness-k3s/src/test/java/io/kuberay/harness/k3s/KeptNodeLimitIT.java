@@ -114,26 +114,21 @@ class KeptNodeLimitIT {
   }
 
   private boolean exists(String id) {
-    try {
-      docker.inspectContainerCmd(id).exec();
-      return true;
-    } catch (NotFoundException e) {
-      return false;
-    }
+    return found(() -> docker.inspectContainerCmd(id).exec());
   }
 
   private boolean volumeExists(String name) {
-    try {
-      docker.inspectVolumeCmd(name).exec();
-      return true;
-    } catch (NotFoundException e) {
-      return false;
-    }
+    return found(() -> docker.inspectVolumeCmd(name).exec());
   }
 
   private boolean imagePresent() {
+    return found(() -> docker.inspectImageCmd(IMAGE).exec());
+  }
+
+  /** Whether the engine knows what {@code inspect} asks for. */
+  private static boolean found(Runnable inspect) {
     try {
-      docker.inspectImageCmd(IMAGE).exec();
+      inspect.run();
       return true;
     } catch (NotFoundException e) {
       return false;

@@ -61,11 +61,11 @@ class KeptNodeLimitTest {
   @Test
   @DisplayName("kuberay.k3s.reuse.keep: default when unset, a whole number from 1 to 32 otherwise")
   void parse() {
-    assertThat(KeptNodeLimit.parse(Optional.empty(), 3)).isEqualTo(3);
-    assertThat(KeptNodeLimit.parse(Optional.of("1"), 3)).isEqualTo(1);
-    assertThat(KeptNodeLimit.parse(Optional.of("32"), 3)).isEqualTo(32);
+    assertThat(KeptNodeLimit.parse(Optional.empty())).isEqualTo(3);
+    assertThat(KeptNodeLimit.parse(Optional.of("1"))).isEqualTo(1);
+    assertThat(KeptNodeLimit.parse(Optional.of("32"))).isEqualTo(32);
     for (String bad : List.of("0", "33", "two", "-1")) {
-      assertThatThrownBy(() -> KeptNodeLimit.parse(Optional.of(bad), 3))
+      assertThatThrownBy(() -> KeptNodeLimit.parse(Optional.of(bad)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("kuberay.k3s.reuse.keep")
           .hasMessageContaining("from 1 to 32")

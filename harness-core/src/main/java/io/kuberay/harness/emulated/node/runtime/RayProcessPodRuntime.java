@@ -22,6 +22,8 @@ import io.kuberay.harness.ray.process.RayNodeLauncher;
 import io.kuberay.harness.ray.process.RayNodeSpec;
 import io.kuberay.harness.ray.process.RayRuntime;
 import io.kuberay.harness.ray.process.RayStandby;
+import io.kuberay.harness.settings.Setting;
+import io.kuberay.harness.settings.SettingsReader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -81,8 +83,6 @@ public final class RayProcessPodRuntime implements PodRuntime {
   public static final String STANDBYS_PROPERTY = "kuberay.ray.standbys";
 
   /** By default one for a head and one for a worker: the chart's cluster. */
-  private static final int DEFAULT_STANDBYS = 2;
-
   private static final Logger logger = LoggerFactory.getLogger(RayProcessPodRuntime.class);
 
   /** What pods' images hold that the node cannot pull: Ray images, mapped user images. */
@@ -206,24 +206,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
    * @throws IllegalArgumentException naming the setting when it is not a whole number from 0 to 16
    */
   public static int standbyCount(Optional<String> value) {
-    if (value.isEmpty()) {
-      return DEFAULT_STANDBYS;
-    }
-    try {
-      int n = Integer.parseInt(value.get());
-      if (n >= 0 && n <= 16) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        STANDBYS_PROPERTY
-            + " (or KUBERAY_RAY_STANDBYS) must be a whole number from 0 (no standby"
-            + " interpreters) to 16, was '"
-            + value.get()
-            + "'; the default is "
-            + DEFAULT_STANDBYS);
+    return SettingsReader.wholeNumber(
+        Setting.RAY_STANDBYS, value, 0, 16, "0 (no standby interpreters) to 16");
   }
 
   /**
