@@ -142,13 +142,13 @@ final class AutoscalerContainer implements AutoCloseable {
   }
 
   /**
-   * Starts the container of {@code pod} (a head with an {@code autoscaler} container) against the
-   * head's GCS at {@code headGcs} ({@code 127.0.0.1:<port>}).
+   * The container of {@code pod} (a head with an {@code autoscaler} container) against the head's
+   * GCS at {@code headGcs} ({@code 127.0.0.1:<port>}), not yet {@linkplain #run() run}.
    *
    * @param restartCount the restarts of the container so far (it is started again when the head's
    *     container restarts)
    */
-  static AutoscalerContainer start(
+  static AutoscalerContainer create(
       Pod pod,
       PodFilesystems files,
       RayRuntime runtime,
@@ -185,33 +185,29 @@ final class AutoscalerContainer implements AutoCloseable {
               + " node cannot run an image's entrypoint");
     }
     List<String> wrapped = PodProcesses.forExec(files, pod, NAME).wrapped(command);
-    AutoscalerContainer container =
-        new AutoscalerContainer(pod, wrapped, env, log, scheduler, lifecycle, restartCount);
-    container.run();
-    return container;
+    return new AutoscalerContainer(pod, wrapped, env, log, scheduler, lifecycle, restartCount);
   }
 
-  /** Runs the process; false when the container was closed meanwhile. */
-  synchronized boolean run() {
-    if (closed) {
-      return false;
-    }
-    ContainerProcess p = ContainerProcess.start(command, env, null, log);
-    process = p;
-    logger.info("Started container autoscaler of pod {} (pid {})", ObjectKeys.of(pod), p.pid());
-    p.onExit().thenAccept(code -> exited(p, code));
-    return true;
-  }
-
-  private void restart() {
+  /**
+   * Runs the process and reports it running; false when the container was closed meanwhile. Its
+   * exit is watched only after that report, so that a process that dies at once is never reported
+   * running after its exit.
+   */
+  boolean run() {
+    ContainerProcess p;
     int count;
     synchronized (this) {
-      if (!run()) {
-        return;
+      if (closed) {
+        return false;
       }
+      p = ContainerProcess.start(command, env, null, log);
+      process = p;
       count = restartCount;
     }
+    logger.info("Started container autoscaler of pod {} (pid {})", ObjectKeys.of(pod), p.pid());
     lifecycle.sidecarRunning(NAME, count);
+    p.onExit().thenAccept(code -> exited(p, code));
+    return true;
   }
 
   private void exited(ContainerProcess p, int code) {
@@ -228,12 +224,13 @@ final class AutoscalerContainer implements AutoCloseable {
           restarts ? "; restarting in " + backOff.toSeconds() + " s" : "");
       if (restarts) {
         restartCount++;
-        scheduler.schedule(this::restart, backOff.toMillis(), TimeUnit.MILLISECONDS);
       }
     }
     lifecycle.sidecarExited(NAME, code, backOff);
     if (backOff != null) {
       lifecycle.warning("BackOff", CrashBackOff.event("container " + NAME, pod));
+      // Scheduled once the exit is reported: the restart's report comes after it.
+      scheduler.schedule((Runnable) this::run, backOff.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

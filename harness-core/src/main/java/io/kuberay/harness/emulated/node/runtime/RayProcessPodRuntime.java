@@ -615,8 +615,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
     try {
       Path log = ContainerLogs.file(logDir, pod, AutoscalerContainer.NAME);
       String version = podVersions.get(key);
-      AutoscalerContainer started =
-          AutoscalerContainer.start(
+      AutoscalerContainer container =
+          AutoscalerContainer.create(
               pod,
               files,
               versions.runtime(version),
@@ -628,13 +628,12 @@ public final class RayProcessPodRuntime implements PodRuntime {
               restartCount);
       synchronized (podLock) {
         if (cancelled.contains(key)) {
-          started.close();
           return;
         }
-        autoscalers.put(key, started);
+        autoscalers.put(key, container);
       }
-      // Its status is its own from the start: the head container's restarts are not its own.
-      lifecycle.sidecarRunning(AutoscalerContainer.NAME, restartCount);
+      // Reports it running with its own restarts (not the head container's), then its exits.
+      container.run();
     } catch (RuntimeException e) {
       logger.warn("Cannot start the autoscaler container of pod {}", key, e);
       // Not running, so neither Running nor Ready, as a container the runtime could not start.

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class AutoscalerContainerTest {
       };
 
   private final List<String> calls = new CopyOnWriteArrayList<>();
+  private final AtomicReference<AutoscalerContainer> current = new AtomicReference<>();
   private final List<String> warnings = new CopyOnWriteArrayList<>();
 
   private final PodRuntime.PodLifecycle lifecycle =
@@ -53,6 +55,12 @@ class AutoscalerContainerTest {
 
         @Override
         public void sidecarRunning(String container, int restartCount) {
+          // The process dies at once; a start reported after its death must still come first.
+          current
+              .get()
+              .pid()
+              .flatMap(ProcessHandle::of)
+              .ifPresent(AutoscalerContainerTest::awaitEnd);
           calls.add("running " + container + " restarts " + restartCount);
         }
       };
@@ -77,14 +85,23 @@ class AutoscalerContainerTest {
   /** A container of a pod with {@code restartPolicy} whose process exits with {@code exitCode}. */
   private AutoscalerContainer container(
       Path dir, String restartPolicy, int exitCode, int restartCount) {
-    return new AutoscalerContainer(
-        pod(restartPolicy),
-        List.of("sh", "-c", "exit " + exitCode),
-        Map.of("PATH", System.getenv("PATH")),
-        dir.resolve("autoscaler.log"),
-        scheduler,
-        lifecycle,
-        restartCount);
+    AutoscalerContainer container =
+        new AutoscalerContainer(
+            pod(restartPolicy),
+            List.of("sh", "-c", "exit " + exitCode),
+            Map.of("PATH", System.getenv("PATH")),
+            dir.resolve("autoscaler.log"),
+            scheduler,
+            lifecycle,
+            restartCount);
+    current.set(container);
+    return container;
+  }
+
+  private static void awaitEnd(ProcessHandle process) {
+    Awaitility.await("the exit of process " + process.pid())
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !process.isAlive());
   }
 
   @Test
@@ -95,8 +112,9 @@ class AutoscalerContainerTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> calls.stream().filter(c -> c.startsWith("exited")).count() >= 3);
     }
-    assertThat(calls.subList(0, 5))
+    assertThat(calls.subList(0, 6))
         .containsExactly(
+            "running autoscaler restarts 0",
             "exited autoscaler 3 back-off 10s",
             "running autoscaler restarts 1",
             "exited autoscaler 3 back-off 20s",
@@ -114,9 +132,9 @@ class AutoscalerContainerTest {
       container.run();
       Awaitility.await("the autoscaler container's exit")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> !calls.isEmpty());
+          .until(() -> calls.size() == 2);
     }
-    assertThat(calls).containsExactly("exited autoscaler 0");
+    assertThat(calls).containsExactly("running autoscaler restarts 0", "exited autoscaler 0");
     assertThat(warnings).as("no restart, no back-off").isEmpty();
     assertThat(backOffs).isEmpty();
   }
@@ -129,6 +147,7 @@ class AutoscalerContainerTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> calls.contains("running autoscaler restarts 5"));
     }
-    assertThat(calls.get(0)).isEqualTo("exited autoscaler 1 back-off 160s");
+    assertThat(calls.subList(0, 2))
+        .containsExactly("running autoscaler restarts 4", "exited autoscaler 1 back-off 160s");
   }
 }
