@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kuberay.harness.backend.ClusterBackend;
@@ -102,10 +103,34 @@ public final class RayClusterHandle {
                     (Map<String, Object>) r.getAdditionalProperties().get("status"));
           },
           s -> "ready".equals(s.state()) && rayPodsReady(),
-          s -> s + "; pods: " + podSummary(),
+          s -> s + "; pods: " + podSummary() + warnings(),
           null);
     }
     return this;
+  }
+
+  /** The cluster's Warning events (the operator's refusals), for a timeout's message. */
+  private String warnings() {
+    List<String> seen =
+        clusterEvents().stream()
+            .filter(e -> "Warning".equals(e.getType()))
+            .map(e -> e.getReason() + ": " + e.getMessage())
+            .distinct()
+            .toList();
+    return seen.isEmpty()
+        ? ""
+        : "; Warning events: "
+            + String.join(" | ", seen.subList(Math.max(0, seen.size() - 3), seen.size()));
+  }
+
+  private List<Event> clusterEvents() {
+    return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(
+            e ->
+                e.getInvolvedObject() != null
+                    && "RayCluster".equals(e.getInvolvedObject().getKind())
+                    && name.equals(e.getInvolvedObject().getName()))
+        .toList();
   }
 
   private boolean rayPodsReady() {
@@ -358,12 +383,7 @@ public final class RayClusterHandle {
    * bound beyond.
    */
   public List<ScalingEvent> scalingEvents() {
-    return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(
-            e ->
-                e.getInvolvedObject() != null
-                    && "RayCluster".equals(e.getInvolvedObject().getKind())
-                    && name.equals(e.getInvolvedObject().getName()))
+    return clusterEvents().stream()
         .map(RayClusterHandle::scalingEvent)
         .filter(Objects::nonNull)
         .sorted(
@@ -466,22 +486,57 @@ public final class RayClusterHandle {
   /**
    * The Jobs API of the head's dashboard ({@link #dashboardUrl()}), with the cluster's Ray auth
    * token when its spec has {@code authOptions.mode: token} (KubeRay v1.6+): read from the token
-   * Secret KubeRay made, or {@code authOptions.secretName}'s.
+   * Secret KubeRay made, or {@code authOptions.secretName}'s. With {@code
+   * authOptions.enableK8sTokenAuth} (Ray 2.55+ asks the API server about every token) it is a token
+   * of the head pod's service account from the TokenRequest API, as {@code kubectl create token}
+   * gives: that account needs {@code ray:write} on the cluster for Ray's own components anyway. Any
+   * other identity: {@link RayJobsClient#withAuthToken}.
    *
    * @throws IllegalStateException naming the Secret when the cluster asks for token mode and the
-   *     Secret or its {@code auth_token} key is missing
+   *     Secret or its {@code auth_token} key is missing, or the service account when no token can
+   *     be had for it
    */
   @SuppressWarnings("unchecked")
   public RayJobsClient jobsClient() {
-    Object spec = get().getAdditionalProperties().get("spec");
+    Object raw = get().getAdditionalProperties().get("spec");
+    Map<String, Object> spec = raw instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     RayJobsClient jobs = RayJobsClient.connect(dashboardUrl());
-    return RayAuthToken.read(
-            backend.client(),
-            namespace,
-            name,
-            spec instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of())
+    if (RayAuthToken.tokenMode(spec) && RayAuthToken.k8sDelegated(spec)) {
+      return jobs.withAuthToken(serviceAccountToken(headPod().get()));
+    }
+    return RayAuthToken.read(backend.client(), namespace, name, spec)
         .map(jobs::withAuthToken)
         .orElse(jobs);
+  }
+
+  private String serviceAccountToken(Pod head) {
+    String account =
+        head.getSpec().getServiceAccountName() == null
+            ? "default"
+            : head.getSpec().getServiceAccountName();
+    try {
+      return backend
+          .client()
+          .serviceAccounts()
+          .inNamespace(namespace)
+          .withName(account)
+          .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build())
+          .getStatus()
+          .getToken();
+    } catch (KubernetesClientException e) {
+      throw new IllegalStateException(
+          "Cannot get a token of service account "
+              + namespace
+              + "/"
+              + account
+              + " (the head pod's) for "
+              + this
+              + ", which has authOptions.enableK8sTokenAuth: "
+              + e.getMessage()
+              + ". Pass a token of an identity with ray:write on the cluster to"
+              + " RayJobsClient.withAuthToken instead.",
+          e);
+    }
   }
 
   @Override

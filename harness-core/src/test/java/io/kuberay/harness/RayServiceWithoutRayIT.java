@@ -174,7 +174,7 @@ class RayServiceWithoutRayIT {
           .containsEntry("reason", "ValidationFailed")
           .containsEntry(
               "message",
-              "Spec.UpgradeStrategy.Type value Sideways is invalid, valid options are NewClusterWithIncrementalUpgrade, NewCluster, or None");
+              "The RayService spec is invalid: Spec.UpgradeStrategy.Type value Sideways is invalid, valid options are NewClusterWithIncrementalUpgrade, NewCluster, or None");
       assertThat(service.events())
           .singleElement()
           .satisfies(
@@ -182,8 +182,31 @@ class RayServiceWithoutRayIT {
                 assertThat(e.getType()).isEqualTo("Warning");
                 assertThat(e.getReason()).isEqualTo("InvalidRayServiceSpec");
                 assertThat(e.getMessage())
-                    .startsWith("default/svc: Spec.UpgradeStrategy.Type value Sideways is invalid");
+                    .startsWith(
+                        "default/svc: The RayService spec is invalid: Spec.UpgradeStrategy.Type value Sideways is invalid");
               });
+
+      RayServiceHandle k8sAuth =
+          env.rayServices()
+              .createFromYaml(
+                  SERVICE
+                      .replace("name: svc", "name: svc-k8s-auth")
+                      .replace(
+                          "    headGroupSpec:",
+                          "    rayVersion: '2.55.0'\n"
+                              + "    authOptions: {mode: token, enableK8sTokenAuth: true}\n"
+                              + "    headGroupSpec:"));
+      Waits.until(
+          k8sAuth.toString(),
+          "Ready False with KubeRay's message",
+          Duration.ofSeconds(30),
+          k8sAuth::status,
+          s ->
+              String.valueOf(s.raw().get("conditions"))
+                  .contains(
+                      "The RayService spec is invalid: K8s token auth mode is currently not supported for RayService"),
+          String::valueOf,
+          null);
     }
   }
 }

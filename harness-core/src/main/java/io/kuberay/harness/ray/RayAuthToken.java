@@ -28,6 +28,15 @@ public final class RayAuthToken {
     return "token".equals(authOptions(clusterSpec).get("mode"));
   }
 
+  /**
+   * Whether a RayCluster spec delegates token checks to Kubernetes ({@code
+   * authOptions.enableK8sTokenAuth}, {@code utils.IsK8sAuthEnabled}): no Secret then; clients send
+   * Kubernetes tokens.
+   */
+  public static boolean k8sDelegated(Map<String, Object> clusterSpec) {
+    return Boolean.TRUE.equals(authOptions(clusterSpec).get("enableK8sTokenAuth"));
+  }
+
   /** The token Secret's name for the cluster: {@code authOptions.secretName}, else its own. */
   public static String secretName(String clusterName, Map<String, Object> clusterSpec) {
     Object own = authOptions(clusterSpec).get("secretName");

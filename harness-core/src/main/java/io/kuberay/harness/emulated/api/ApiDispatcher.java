@@ -6,6 +6,8 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.kuberay.harness.emulated.api.protobuf.ProtobufBodies;
 import io.kuberay.harness.emulated.api.rbac.RbacAuthorizer;
 import io.kuberay.harness.emulated.api.rbac.UserInfo;
+import io.kuberay.harness.emulated.api.review.AccessReviews;
+import io.kuberay.harness.emulated.api.review.AuthenticationReviews;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
@@ -252,13 +254,22 @@ public final class ApiDispatcher extends Dispatcher {
               + (api.group().isEmpty() ? "" : "." + api.group())
               + ")");
     }
-    if (AccessReviews.isReview(api)) {
-      return "POST".equals(method)
-          ? AccessReviews.review(api, parse(request), user, authorizer)
-          : ApiErrors.status(
-              405,
-              "MethodNotAllowed",
-              "the server does not allow this method on the requested resource");
+    if (AccessReviews.isReview(api.group(), api.plural())
+        || AuthenticationReviews.isReview(api.group(), api.plural())) {
+      if (!"POST".equals(method)) {
+        return ApiErrors.status(
+            405,
+            "MethodNotAllowed",
+            "the server does not allow this method on the requested resource");
+      }
+      if (AccessReviews.isReview(api.group(), api.plural())) {
+        return AccessReviews.review(
+            api.plural(), api.namespace(), parse(request), user, authorizer);
+      }
+      return "selfsubjectreviews".equals(api.plural())
+          ? AuthenticationReviews.whoAmI(parse(request), user)
+          : AuthenticationReviews.tokenReview(
+              parse(request), serviceAccountTokens, this::serviceAccountUid);
     }
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);
@@ -630,6 +641,13 @@ public final class ApiDispatcher extends Dispatcher {
     return scale;
   }
 
+  /** The uid of service account {@code namespace/name}, if it exists. */
+  private Optional<String> serviceAccountUid(String namespace, String name) {
+    return store
+        .get(new ResourceRef("", "v1", "serviceaccounts"), namespace, name)
+        .map(o -> String.valueOf(Maps.map(o.object().get("metadata")).get("uid")));
+  }
+
   /**
    * The TokenRequest API ({@code kubectl create token <sa>}): the service account's token, which
    * the HTTPS front authenticates as that account. The emulator's tokens are opaque and do not
@@ -644,7 +662,7 @@ public final class ApiDispatcher extends Dispatcher {
     Map<String, Object> spec = new LinkedHashMap<>(Maps.map(request.get("spec")));
     Object seconds = spec.getOrDefault("expirationSeconds", 3600);
     spec.put("expirationSeconds", seconds);
-    spec.putIfAbsent("audiences", List.of("https://kubernetes.default.svc.cluster.local"));
+    spec.putIfAbsent("audiences", ServiceAccountTokens.AUDIENCES);
     spec.putIfAbsent("boundObjectRef", null);
     Map<String, Object> metadata = new LinkedHashMap<>();
     metadata.put("name", api.name());

@@ -1,5 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
+import io.kuberay.harness.emulated.api.review.AccessReviews;
+import io.kuberay.harness.emulated.api.review.AuthenticationReviews;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +102,36 @@ final class Discovery {
             true));
     add(
         new ApiResource(
+            "authentication.k8s.io",
+            "v1",
+            "selfsubjectreviews",
+            "SelfSubjectReview",
+            false,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "authentication.k8s.io",
+            "v1",
+            "tokenreviews",
+            "TokenReview",
+            false,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "authorization.k8s.io",
+            "v1",
+            "localsubjectaccessreviews",
+            "LocalSubjectAccessReview",
+            true,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
             "authorization.k8s.io",
             "v1",
             "selfsubjectaccessreviews",
@@ -114,6 +146,16 @@ final class Discovery {
             "v1",
             "selfsubjectrulesreviews",
             "SelfSubjectRulesReview",
+            false,
+            List.of(),
+            List.of(),
+            false));
+    add(
+        new ApiResource(
+            "authorization.k8s.io",
+            "v1",
+            "subjectaccessreviews",
+            "SubjectAccessReview",
             false,
             List.of(),
             List.of(),
@@ -320,7 +362,11 @@ final class Discovery {
       entry.put("singularName", r.kind().toLowerCase(Locale.ROOT));
       entry.put("namespaced", r.namespaced());
       entry.put("kind", r.kind());
-      entry.put("verbs", AccessReviews.KINDS.contains(r.kind()) ? List.of("create") : ALL_VERBS);
+      entry.put(
+          "verbs",
+          AccessReviews.KINDS.contains(r.kind()) || AuthenticationReviews.KINDS.contains(r.kind())
+              ? List.of("create")
+              : ALL_VERBS);
       if (!r.shortNames().isEmpty()) {
         entry.put("shortNames", r.shortNames());
       }

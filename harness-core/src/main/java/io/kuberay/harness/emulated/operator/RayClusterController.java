@@ -85,25 +85,6 @@ public final class RayClusterController implements AutoCloseable {
     return this;
   }
 
-  static final String AUTH_NOT_EMULATED = "AuthNotEmulated";
-
-  /**
-   * Token mode is emulated (the Secret, the env, Ray checking the token); {@code
-   * enableK8sTokenAuth} only in the pod spec: Ray would ask the API server's TokenReview, which the
-   * emulated API server does not serve. Said once, at the head service's creation.
-   */
-  static Optional<String> authNotEmulated(OperatorFlavor flavor, RayClusterView cluster) {
-    TokenAuth auth = new TokenAuth(flavor, cluster);
-    if (!auth.enabled() || !auth.k8sDelegated()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        "spec.authOptions.enableK8sTokenAuth is not emulated: the pods get RAY_ENABLE_K8S_TOKEN_AUTH"
-            + " and the ray-token volume as KubeRay makes them, but the emulated API server serves"
-            + " no TokenReview for Ray to check a token with; use the k3s backend to test"
-            + " Kubernetes-delegated Ray authentication");
-  }
-
   /**
    * {@code reconcileAuthSecret}: the cluster's token Secret, created once if missing (never
    * updated; a user's {@code authOptions.secretName} is only read).
@@ -178,8 +159,6 @@ public final class RayClusterController implements AutoCloseable {
           flavor.modernEvents()
               ? "Created service " + ns + "/" + serviceName
               : "Created service " + serviceName);
-      authNotEmulated(flavor, cluster)
-          .ifPresent(m -> events.warning(resource, AUTH_NOT_EMULATED, m));
     }
     if (cluster.multiHost()
         && client

@@ -130,6 +130,10 @@ final class RayJobValidation {
       }
     }
     if (spec.get("rayClusterSpec") != null) {
+      if (flavor.tokenAuth() && TokenAuth.k8sDelegated(Maps.map(spec.get("rayClusterSpec")))) {
+        return Optional.of(
+            "The RayJob spec is invalid: K8s token auth mode is currently not supported for RayJob");
+      }
       Optional<String> cluster =
           RayClusterValidation.specError(
               flavor, Maps.map(spec.get("rayClusterSpec")), annotations(job));

@@ -68,7 +68,12 @@ public final class TokenAuth {
 
   /** {@code utils.IsK8sAuthEnabled}. */
   boolean k8sDelegated() {
-    return Boolean.TRUE.equals(options.get("enableK8sTokenAuth"));
+    return k8sDelegated(spec);
+  }
+
+  /** {@code utils.IsK8sAuthEnabled} of a RayCluster spec's {@code authOptions}. */
+  public static boolean k8sDelegated(Map<String, Object> clusterSpec) {
+    return RayAuthToken.k8sDelegated(clusterSpec);
   }
 
   /**

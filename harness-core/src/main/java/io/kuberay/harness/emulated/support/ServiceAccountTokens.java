@@ -1,35 +1,113 @@
 package io.kuberay.harness.emulated.support;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
+import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The bearer tokens of one environment's service accounts: what the kubelet writes into a pod's
  * projected {@code token} file and what the API server's front then accepts, as a cluster's token
- * authenticator does. One random token per service account, kept in memory only; what the token may
- * do is RBAC's to say (the API server's authorizer).
+ * authenticator does. One token per service account, kept in memory only; what the token may do is
+ * RBAC's to say (the API server's authorizer). Shaped as kube-apiserver's are, a signed JWT with
+ * its claims ({@code sub}, {@code aud}, {@code exp}, {@code kubernetes.io}), since clients read
+ * them: Ray 2.55+ takes {@code exp} to know when to read its token again, and warns on every
+ * connection about a token that is no JWT. The signing key is this environment's alone; the server
+ * accepts exactly the tokens it issued.
  */
 public final class ServiceAccountTokens {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+  /** kube-apiserver's default issuer and audiences (k3s adds its own audience). */
+  private static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+
+  public static final List<String> AUDIENCES = List.of(ISSUER, "k3s");
+
+  /** As long as kube-apiserver extends a kubelet's projected token to: these never expire here. */
+  private static final Duration LIFETIME = Duration.ofDays(365);
 
   /** namespace/name → token. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
+  private KeyPair signingKey; // guarded by this
+
   /** The token of service account {@code name} in {@code namespace}, made on first use. */
   public String issue(String namespace, String name) {
-    return tokens.computeIfAbsent(
-        ObjectKeys.of(namespace, name),
-        k -> {
-          byte[] secret = new byte[32];
-          RANDOM.nextBytes(secret);
-          return "sa." + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        });
+    return tokens.computeIfAbsent(ObjectKeys.of(namespace, name), k -> jwt(namespace, name));
+  }
+
+  private String jwt(String namespace, String name) {
+    long now = Instant.now().getEpochSecond();
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("alg", "ES256");
+    header.put("kid", keyId());
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("aud", AUDIENCES);
+    claims.put("exp", now + LIFETIME.toSeconds());
+    claims.put("iat", now);
+    claims.put("iss", ISSUER);
+    claims.put("jti", UUID.randomUUID().toString());
+    claims.put(
+        "kubernetes.io", Map.of("namespace", namespace, "serviceaccount", Map.of("name", name)));
+    claims.put("nbf", now);
+    claims.put("sub", "system:serviceaccount:" + namespace + ":" + name);
+    String signed = part(Json.write(header)) + "." + part(Json.write(claims));
+    try {
+      Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
+      signature.initSign(key().getPrivate(), RANDOM);
+      signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+      return signed + "." + BASE64URL.encodeToString(signature.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot sign a service account token: " + e, e);
+    }
+  }
+
+  private static String part(String json) {
+    return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private synchronized KeyPair key() throws GeneralSecurityException {
+    if (signingKey == null) {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      signingKey = generator.generateKeyPair();
+    }
+    return signingKey;
+  }
+
+  /** The key that verifies this environment's tokens. */
+  PublicKey publicKey() {
+    try {
+      return key().getPublic();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot make the service account signing key: " + e, e);
+    }
+  }
+
+  /** Names the key as kube-apiserver does: a digest of its public key. */
+  private String keyId() {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey().getEncoded());
+      return BASE64URL.encodeToString(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot name the service account signing key: " + e, e);
+    }
   }
 
   /** A service account a token was issued for. */

@@ -184,6 +184,15 @@ class RayJobValidationUpstreamTest {
     assertThat(message(v, "  preRunningDeadlineSeconds: 0\n" + CLUSTER))
         .contains(
             "The RayJob spec is invalid: preRunningDeadlineSeconds must be a positive integer");
+    // Before the cluster's own rules (its rayVersion is not even set here).
+    String k8sAuth =
+        CLUSTER.replace(
+            "    headGroupSpec:",
+            "    authOptions: {mode: token, enableK8sTokenAuth: true}\n    headGroupSpec:");
+    assertThat(message(v, k8sAuth))
+        .contains(
+            "The RayJob spec is invalid: K8s token auth mode is currently not supported for RayJob");
+    assertThat(check("v1.5.0", k8sAuth)).as("no authOptions before v1.6").isEmpty();
   }
 
   @Test

@@ -53,6 +53,16 @@ public final class BootstrapPolicy {
                     List.of("create"),
                     List.of("authentication.k8s.io"),
                     List.of("selfsubjectreviews")))),
+        // What delegated authentication needs (bound by users, e.g. for Ray's K8s token auth).
+        role(
+            "system:auth-delegator",
+            List.of(
+                PolicyRule.resources(
+                    List.of("create"), List.of("authentication.k8s.io"), List.of("tokenreviews")),
+                PolicyRule.resources(
+                    List.of("create"),
+                    List.of("authorization.k8s.io"),
+                    List.of("subjectaccessreviews")))),
         binding("cluster-admin", List.of(UserInfo.MASTERS)),
         binding("system:discovery", List.of(UserInfo.AUTHENTICATED)),
         binding(

@@ -145,11 +145,13 @@ public final class RayServiceController implements AutoCloseable {
     if (invalid.isPresent()) {
       if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
         // v1.7.0 fails the RayService: a Warning, Ready=False ValidationFailed, and no requeue.
+        // Its ValidateRayServiceSpec says what it validated in every message.
+        String message = "The RayService spec is invalid: " + invalid.get();
         warnOnce(
             service,
             "InvalidRayServiceSpec",
-            service.namespace() + "/" + service.name() + ": " + invalid.get());
-        RayServiceConditions.validationFailed(status, invalid.get());
+            service.namespace() + "/" + service.name() + ": " + message);
+        RayServiceConditions.validationFailed(status, message);
         write(service, status);
       } else if (flavor.modernEvents()) {
         warnOnce(
@@ -281,7 +283,11 @@ public final class RayServiceController implements AutoCloseable {
     if (!flavor.modernEvents()) {
       return Optional.empty();
     }
-    // ValidateRayServiceSpec starts with ValidateRayClusterSpec of rayClusterConfig.
+    if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
+        && TokenAuth.k8sDelegated(service.clusterSpec())) {
+      return Optional.of("K8s token auth mode is currently not supported for RayService");
+    }
+    // Then ValidateRayClusterSpec of rayClusterConfig.
     Optional<String[]> cluster =
         RayClusterValidation.check(
             flavor,

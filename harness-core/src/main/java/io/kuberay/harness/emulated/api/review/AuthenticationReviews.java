@@ -1,0 +1,98 @@
+package io.kuberay.harness.emulated.api.review;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.kuberay.harness.emulated.api.rbac.UserInfo;
+import io.kuberay.harness.emulated.store.ApiErrors;
+import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.ServiceAccountTokens;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+/**
+ * The authentication.k8s.io reviews, never stored. TokenReview: a workload asks who a bearer token
+ * belongs to, as Ray 2.55+ does for every request when KubeRay's {@code
+ * authOptions.enableK8sTokenAuth} is on. Service-account tokens (the ones the node mounts and
+ * TokenRequest hands out) authenticate as their account while it exists; anything else is answered
+ * unauthenticated, as kube-apiserver answers a token none of its authenticators knows.
+ * SelfSubjectReview ({@code kubectl auth whoami}): the requester itself.
+ */
+public final class AuthenticationReviews {
+
+  public static final List<String> KINDS = List.of("TokenReview", "SelfSubjectReview");
+
+  private AuthenticationReviews() {}
+
+  public static boolean isReview(String group, String plural) {
+    return "authentication.k8s.io".equals(group)
+        && List.of("tokenreviews", "selfsubjectreviews").contains(plural);
+  }
+
+  /** {@code kubectl auth whoami}: the requester's user name and groups. */
+  public static MockResponse whoAmI(Map<String, Object> review, UserInfo user) {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("kind", "SelfSubjectReview");
+    answer.put("apiVersion", "authentication.k8s.io/v1");
+    answer.put("metadata", Maps.map(review.get("metadata")));
+    answer.put(
+        "status", Map.of("userInfo", Map.of("username", user.name(), "groups", user.groups())));
+    return ApiErrors.json(201, answer);
+  }
+
+  /**
+   * A TokenReview with its status.
+   *
+   * @param accountUid the uid of service account (namespace, name), empty once it is deleted
+   */
+  public static MockResponse tokenReview(
+      Map<String, Object> review,
+      ServiceAccountTokens tokens,
+      BiFunction<String, String, Optional<String>> accountUid) {
+    Map<String, Object> spec = Maps.map(review.get("spec"));
+    String token = spec.get("token") == null ? "" : String.valueOf(spec.get("token"));
+    if (token.isEmpty()) {
+      return ApiErrors.status(
+          400, "BadRequest", "token is required for TokenReview in authentication");
+    }
+    List<String> wanted = Maps.list(spec.get("audiences")).stream().map(String::valueOf).toList();
+    List<String> audiences =
+        wanted.isEmpty()
+            ? ServiceAccountTokens.AUDIENCES
+            : wanted.stream().filter(ServiceAccountTokens.AUDIENCES::contains).toList();
+    Map<String, Object> status = new LinkedHashMap<>();
+    Map<String, Object> user = new LinkedHashMap<>();
+    Optional<ServiceAccountTokens.Account> account = tokens.authenticate("Bearer " + token);
+    Optional<String> uid = account.flatMap(a -> accountUid.apply(a.namespace(), a.name()));
+    if (uid.isPresent() && audiences.isEmpty()) {
+      status.put(
+          "error",
+          "token audiences "
+              + quoted(ServiceAccountTokens.AUDIENCES)
+              + " is invalid for the target audiences "
+              + quoted(wanted));
+    } else if (uid.isPresent()) {
+      UserInfo info = UserInfo.serviceAccount(account.get().namespace(), account.get().name());
+      status.put("authenticated", true);
+      user.put("username", info.name());
+      user.put("uid", uid.get());
+      user.put("groups", info.groups());
+      status.put("user", user);
+      status.put("audiences", audiences);
+    }
+    status.putIfAbsent("user", user);
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("kind", "TokenReview");
+    answer.put("apiVersion", "authentication.k8s.io/v1");
+    answer.put("metadata", Maps.map(review.get("metadata")));
+    answer.put("spec", spec);
+    answer.put("status", status);
+    return ApiErrors.json(201, answer);
+  }
+
+  /** Go's {@code %q} of a string slice. */
+  private static String quoted(List<String> values) {
+    return "[" + String.join(" ", values.stream().map(v -> "\"" + v + "\"").toList()) + "]";
+  }
+}
