@@ -22,12 +22,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard.
  */
 public final class RayClusterHandle {
+
+  /** How often a wait looks at the cluster's events (a list request), not at every poll. */
+  private static final Duration EVENT_CHECK = Duration.ofMillis(500);
 
   static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.RAY_CLUSTERS;
 
@@ -79,10 +83,14 @@ public final class RayClusterHandle {
    * Waits until {@code status.state} is {@code ready} and every Ray pod of the cluster is Ready
    * now. The operator keeps {@code ready} once reached, also while a restarted head is without its
    * workers; the pods' readiness (KubeRay's probes, which ask the GCS) says whether Ray has every
-   * node the pods claim.
+   * node the pods claim. Fails at once when the operator refuses the cluster's spec or metadata
+   * ({@code InvalidRayClusterSpec}), with its message; a timeout's message names the cluster's
+   * Warning events.
    */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
+    long[] nextEventCheck = {0};
+    String[] refused = {null};
     // A watch keeps the object current: checking it often costs no request.
     try (LatestObject<GenericKubernetesResource> cluster =
         LatestObject.watch(
@@ -97,6 +105,10 @@ public final class RayClusterHandle {
           timeout,
           () -> {
             GenericKubernetesResource r = cluster.get();
+            if (r != null && refused[0] == null && System.nanoTime() >= nextEventCheck[0]) {
+              nextEventCheck[0] = System.nanoTime() + EVENT_CHECK.toNanos();
+              refused[0] = refusal(r.getMetadata().getUid()).orElse(null);
+            }
             return r == null
                 ? null
                 : new RayClusterStatus(
@@ -104,9 +116,22 @@ public final class RayClusterHandle {
           },
           s -> "ready".equals(s.state()) && rayPodsReady(),
           s -> s + "; pods: " + podSummary() + warnings(),
-          null);
+          s -> refused[0] != null);
     }
     return this;
+  }
+
+  /**
+   * The operator's refusal of this very object's spec or metadata ({@code InvalidRayClusterSpec},
+   * {@code InvalidRayClusterMetadata}): it stays refused until the spec changes.
+   */
+  private Optional<String> refusal(String uid) {
+    return clusterEvents().stream()
+        .filter(e -> "Warning".equals(e.getType()))
+        .filter(e -> String.valueOf(e.getReason()).startsWith("InvalidRayCluster"))
+        .filter(e -> uid == null || uid.equals(e.getInvolvedObject().getUid()))
+        .map(e -> e.getReason() + ": " + e.getMessage())
+        .findFirst();
   }
 
   /** The cluster's Warning events (the operator's refusals), for a timeout's message. */
