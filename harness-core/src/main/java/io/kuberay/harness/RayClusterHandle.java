@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.internal.ClusterEvents;
 import io.kuberay.harness.internal.LatestObject;
 import io.kuberay.harness.internal.RayObject;
+import io.kuberay.harness.internal.RefusalCheck;
 import io.kuberay.harness.model.v1.RayCluster;
 import io.kuberay.harness.ray.RayAuthToken;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -22,16 +24,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
  * A RayCluster in the environment: status, waiting, its pods and service, scaling, the dashboard.
  */
 public final class RayClusterHandle {
-
-  /** How often a wait looks at the cluster's events (a list request), not at every poll. */
-  private static final Duration EVENT_CHECK = Duration.ofMillis(500);
 
   static final ResourceDefinitionContext RAY_CLUSTERS = RayObject.RAY_CLUSTERS;
 
@@ -89,8 +87,8 @@ public final class RayClusterHandle {
    */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
-    long[] nextEventCheck = {0};
-    String[] refused = {null};
+    ClusterEvents events = new ClusterEvents(backend, namespace, name);
+    RefusalCheck refusal = new RefusalCheck(events);
     // A watch keeps the object current: checking it often costs no request.
     try (LatestObject<GenericKubernetesResource> cluster =
         LatestObject.watch(
@@ -105,57 +103,22 @@ public final class RayClusterHandle {
           timeout,
           () -> {
             GenericKubernetesResource r = cluster.get();
-            if (r != null && refused[0] == null && System.nanoTime() >= nextEventCheck[0]) {
-              nextEventCheck[0] = System.nanoTime() + EVENT_CHECK.toNanos();
-              refused[0] = refusal(r.getMetadata().getUid()).orElse(null);
+            if (r == null) {
+              return null;
             }
-            return r == null
-                ? null
-                : new RayClusterStatus(
+            RayClusterStatus s =
+                new RayClusterStatus(
                     (Map<String, Object>) r.getAdditionalProperties().get("status"));
+            if (!"ready".equals(s.state())) {
+              refusal.look(r.getMetadata());
+            }
+            return s;
           },
           s -> "ready".equals(s.state()) && rayPodsReady(),
-          s -> s + "; pods: " + podSummary() + warnings(),
-          s -> refused[0] != null);
+          s -> s + "; pods: " + podSummary() + events.warnings(refusal.uid()),
+          s -> refusal.found());
     }
     return this;
-  }
-
-  /**
-   * The operator's refusal of this very object's spec or metadata ({@code InvalidRayClusterSpec},
-   * {@code InvalidRayClusterMetadata}): it stays refused until the spec changes.
-   */
-  private Optional<String> refusal(String uid) {
-    return clusterEvents().stream()
-        .filter(e -> "Warning".equals(e.getType()))
-        .filter(e -> String.valueOf(e.getReason()).startsWith("InvalidRayCluster"))
-        .filter(e -> uid == null || uid.equals(e.getInvolvedObject().getUid()))
-        .map(e -> e.getReason() + ": " + e.getMessage())
-        .findFirst();
-  }
-
-  /** The cluster's Warning events (the operator's refusals), for a timeout's message. */
-  private String warnings() {
-    List<String> seen =
-        clusterEvents().stream()
-            .filter(e -> "Warning".equals(e.getType()))
-            .map(e -> e.getReason() + ": " + e.getMessage())
-            .distinct()
-            .toList();
-    return seen.isEmpty()
-        ? ""
-        : "; Warning events: "
-            + String.join(" | ", seen.subList(Math.max(0, seen.size() - 3), seen.size()));
-  }
-
-  private List<Event> clusterEvents() {
-    return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(
-            e ->
-                e.getInvolvedObject() != null
-                    && "RayCluster".equals(e.getInvolvedObject().getKind())
-                    && name.equals(e.getInvolvedObject().getName()))
-        .toList();
   }
 
   private boolean rayPodsReady() {
@@ -408,13 +371,14 @@ public final class RayClusterHandle {
    * bound beyond.
    */
   public List<ScalingEvent> scalingEvents() {
-    return clusterEvents().stream()
-        .map(RayClusterHandle::scalingEvent)
-        .filter(Objects::nonNull)
-        .sorted(
-            Comparator.comparing(
-                ScalingEvent::time, Comparator.nullsFirst(Comparator.naturalOrder())))
-        .toList();
+    return new ClusterEvents(backend, namespace, name)
+        .all().stream()
+            .map(RayClusterHandle::scalingEvent)
+            .filter(Objects::nonNull)
+            .sorted(
+                Comparator.comparing(
+                    ScalingEvent::time, Comparator.nullsFirst(Comparator.naturalOrder())))
+            .toList();
   }
 
   private static ScalingEvent scalingEvent(Event e) {

@@ -96,6 +96,21 @@ class DelegatedAuthenticationIT {
   }
 
   @Test
+  @DisplayName("TokenReview: the audiences asked for are answered (not enforced here)")
+  void audiencesAskedForAreAnswered() {
+    HttpResponse<String> response =
+        post(
+            delegator,
+            "/apis/authentication.k8s.io/v1/tokenreviews",
+            review(caller).replace("\"spec\":{", "\"spec\":{\"audiences\":[\"my-api\"],"));
+    assertThat(response.code()).as(response.body()).isEqualTo(201);
+    Map<String, Object> status = Maps.map(JsonText.readObject(response.body()).get("status"));
+    assertThat(status)
+        .containsEntry("authenticated", true)
+        .containsEntry("audiences", List.of("my-api"));
+  }
+
+  @Test
   @DisplayName("TokenReview: an unknown token is not authenticated; an empty one is a 400")
   void unknownAndEmptyTokens() {
     Map<String, Object> status = tokenReview(delegator, "not-a-token", 201);
@@ -148,9 +163,10 @@ class DelegatedAuthenticationIT {
             "/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews",
             subjectAccessReview("system:serviceaccount:default:ray", "kube-system")
                 .replace("\"SubjectAccessReview\"", "\"LocalSubjectAccessReview\""));
-    assertThat(local.code()).isEqualTo(400);
+    assertThat(local.code()).isEqualTo(422);
     assertThat(local.body())
-        .contains("spec.resourceAttributes.namespace must match namespace: default");
+        .contains(
+            "spec.resourceAttributes.namespace: Invalid value: \\\"kube-system\\\": must match metadata.namespace");
   }
 
   @Test

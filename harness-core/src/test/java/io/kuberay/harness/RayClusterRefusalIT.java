@@ -3,7 +3,10 @@ package io.kuberay.harness;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kuberay.harness.emulated.support.Maps;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -20,7 +23,7 @@ class RayClusterRefusalIT {
       """
       apiVersion: ray.io/v1
       kind: RayCluster
-      metadata: {name: refused}
+      metadata: {name: %s}
       spec:
         rayVersion: '2.52.0'
         headGroupSpec:
@@ -40,13 +43,15 @@ class RayClusterRefusalIT {
 
   @AfterAll
   static void stop() {
-    env.close();
+    if (env != null) {
+      env.close();
+    }
   }
 
   @Test
   @DisplayName("an invalid spec fails awaitReady at once with InvalidRayClusterSpec's message")
   void aRefusedSpecFailsTheWaitAtOnce() {
-    RayClusterHandle refused = env.rayClusters().createFromYaml(CLUSTER.formatted("[]"));
+    RayClusterHandle refused = env.rayClusters().createFromYaml(CLUSTER.formatted("refused", "[]"));
     long start = System.nanoTime();
     assertThatThrownBy(() -> refused.awaitReady(Duration.ofMinutes(2)))
         .isInstanceOf(WaitTimeoutException.class)
@@ -70,8 +75,39 @@ class RayClusterRefusalIT {
         gone -> gone,
         String::valueOf,
         null);
-    RayClusterHandle fixed = env.rayClusters().createFromYaml(CLUSTER.formatted(HEAD));
+    RayClusterHandle fixed = env.rayClusters().createFromYaml(CLUSTER.formatted("refused", HEAD));
     fixed.awaitReady(Duration.ofMinutes(1));
     assertThat(fixed.headPod().name()).startsWith("refused-head-");
+  }
+
+  @Test
+  @DisplayName("a refused spec fixed in place: the old refusal does not fail the wait")
+  void aSpecFixedInPlaceBecomesReady() {
+    RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER.formatted("edited", "[]"));
+    assertThatThrownBy(() -> cluster.awaitReady(Duration.ofMinutes(1)))
+        .hasMessageContaining("InvalidRayClusterSpec");
+    env.client()
+        .genericKubernetesResources("ray.io/v1", "RayCluster")
+        .inNamespace("default")
+        .withName("edited")
+        .edit(
+            r -> {
+              Map<String, Object> spec = Maps.map(r.getAdditionalProperties().get("spec"));
+              Map<String, Object> template =
+                  Maps.map(Maps.map(spec.get("headGroupSpec")).get("template"));
+              Maps.map(template.get("spec"))
+                  .put(
+                      "containers",
+                      List.of(
+                          Map.of(
+                              "name",
+                              "ray-head",
+                              "image",
+                              "rayproject/ray:2.52.0",
+                              "resources",
+                              Map.of("requests", Map.of("cpu", "1")))));
+              return r;
+            });
+    cluster.awaitReady(Duration.ofMinutes(1));
   }
 }

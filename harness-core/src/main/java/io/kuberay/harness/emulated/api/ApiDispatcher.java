@@ -650,8 +650,9 @@ public final class ApiDispatcher extends Dispatcher {
 
   /**
    * The TokenRequest API ({@code kubectl create token <sa>}): the service account's token, which
-   * the HTTPS front authenticates as that account. The emulator's tokens are opaque and do not
-   * expire (docs/PARITY.md); the expiration answered is the one asked for, or an hour.
+   * the HTTPS front authenticates as that account. The emulator's tokens are one signed JWT per
+   * account that does not expire here (its {@code exp} is a year ahead; docs/PARITY.md); the
+   * expiration answered is the one asked for, or an hour, as the request's answer on a cluster.
    */
   private MockResponse tokenRequest(ApiPath api, Map<String, Object> request) {
     if (store

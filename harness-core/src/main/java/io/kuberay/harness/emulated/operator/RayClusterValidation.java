@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.ray.RayAuthToken;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -266,7 +267,7 @@ public final class RayClusterValidation {
       return Optional.of("RayClusterHistoryServer feature gate is not enabled");
     }
     Map<String, Object> auth = Maps.map(spec.get("authOptions"));
-    boolean k8sAuth = Boolean.TRUE.equals(auth.get("enableK8sTokenAuth"));
+    boolean k8sAuth = RayAuthToken.k8sDelegated(spec);
     if ("token".equals(auth.get("mode"))) {
       String rayVersion = String.valueOf(spec.getOrDefault("rayVersion", ""));
       if (rayVersion.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.ray.RayAuthToken;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -130,7 +131,7 @@ final class RayJobValidation {
       }
     }
     if (spec.get("rayClusterSpec") != null) {
-      if (flavor.tokenAuth() && TokenAuth.k8sDelegated(Maps.map(spec.get("rayClusterSpec")))) {
+      if (flavor.tokenAuth() && RayAuthToken.k8sDelegated(Maps.map(spec.get("rayClusterSpec")))) {
         return Optional.of(
             "The RayJob spec is invalid: K8s token auth mode is currently not supported for RayJob");
       }

@@ -68,12 +68,7 @@ public final class TokenAuth {
 
   /** {@code utils.IsK8sAuthEnabled}. */
   boolean k8sDelegated() {
-    return k8sDelegated(spec);
-  }
-
-  /** {@code utils.IsK8sAuthEnabled} of a RayCluster spec's {@code authOptions}. */
-  public static boolean k8sDelegated(Map<String, Object> clusterSpec) {
-    return RayAuthToken.k8sDelegated(clusterSpec);
+    return RayAuthToken.k8sDelegated(spec);
   }
 
   /**

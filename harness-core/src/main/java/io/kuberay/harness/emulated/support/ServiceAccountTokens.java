@@ -45,7 +45,22 @@ public final class ServiceAccountTokens {
   /** namespace/name → token. */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
-  private KeyPair signingKey; // guarded by this
+  private final KeyPair signingKey;
+  private final String keyId;
+
+  public ServiceAccountTokens() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
+      signingKey = generator.generateKeyPair();
+      // Named as kube-apiserver names its keys: a digest of the public key.
+      keyId =
+          BASE64URL.encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(signingKey.getPublic().getEncoded()));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot make the service account signing key: " + e, e);
+    }
+  }
 
   /** The token of service account {@code name} in {@code namespace}, made on first use. */
   public String issue(String namespace, String name) {
@@ -56,7 +71,7 @@ public final class ServiceAccountTokens {
     long now = Instant.now().getEpochSecond();
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("alg", "ES256");
-    header.put("kid", keyId());
+    header.put("kid", keyId);
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("aud", AUDIENCES);
     claims.put("exp", now + LIFETIME.toSeconds());
@@ -70,7 +85,7 @@ public final class ServiceAccountTokens {
     String signed = part(Json.write(header)) + "." + part(Json.write(claims));
     try {
       Signature signature = Signature.getInstance("SHA256withECDSAinP1363Format");
-      signature.initSign(key().getPrivate(), RANDOM);
+      signature.initSign(signingKey.getPrivate(), RANDOM);
       signature.update(signed.getBytes(StandardCharsets.US_ASCII));
       return signed + "." + BASE64URL.encodeToString(signature.sign());
     } catch (GeneralSecurityException e) {
@@ -82,32 +97,9 @@ public final class ServiceAccountTokens {
     return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private synchronized KeyPair key() throws GeneralSecurityException {
-    if (signingKey == null) {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
-      signingKey = generator.generateKeyPair();
-    }
-    return signingKey;
-  }
-
   /** The key that verifies this environment's tokens. */
   PublicKey publicKey() {
-    try {
-      return key().getPublic();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Cannot make the service account signing key: " + e, e);
-    }
-  }
-
-  /** Names the key as kube-apiserver does: a digest of its public key. */
-  private String keyId() {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(publicKey().getEncoded());
-      return BASE64URL.encodeToString(digest);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("Cannot name the service account signing key: " + e, e);
-    }
+    return signingKey.getPublic();
   }
 
   /** A service account a token was issued for. */

@@ -63,20 +63,20 @@ public final class AccessReviews {
       problems.add(
           "spec.user: Invalid value: \"\": at least one of user or group must be specified");
     }
+    String asked = text(Maps.map(spec.get("resourceAttributes")).get("namespace"));
+    if (local && spec.get("resourceAttributes") != null && !asked.equals(text(namespace))) {
+      // metadata.namespace is the request's (the API server fills it in from the path).
+      problems.add(
+          "spec.resourceAttributes.namespace: Invalid value: \""
+              + asked
+              + "\": must match metadata.namespace");
+    }
     if (local && spec.get("nonResourceAttributes") != null) {
       problems.add(
           "spec.nonResourceAttributes: Invalid value: \"object\": disallowed on this kind of request");
     }
     if (!problems.isEmpty()) {
       return ApiErrors.invalid(kind, "authorization.k8s.io", "", problems);
-    }
-    if (local
-        && !text(namespace)
-            .equals(text(Maps.map(spec.get("resourceAttributes")).get("namespace")))) {
-      return ApiErrors.status(
-          400,
-          "BadRequest",
-          "spec.resourceAttributes.namespace must match namespace: " + text(namespace));
     }
     UserInfo subject =
         self

@@ -205,9 +205,30 @@ final class AutoscalerContainer implements AutoCloseable {
       count = restartCount;
     }
     logger.info("Started container autoscaler of pod {} (pid {})", ObjectKeys.of(pod), p.pid());
+    synchronized (this) {
+      if (closed) {
+        return false; // closed meanwhile: its process is stopped, not running
+      }
+    }
     lifecycle.sidecarRunning(NAME, count);
     p.onExit().thenAccept(code -> exited(p, code));
     return true;
+  }
+
+  /** A restart after the back-off; a process that cannot start is reported, not lost. */
+  private void restart() {
+    try {
+      run();
+    } catch (RuntimeException e) {
+      logger.warn("Cannot restart container autoscaler of pod {}", ObjectKeys.of(pod), e);
+      lifecycle.sidecarExited(NAME, 128, null);
+      lifecycle.warning("Failed", cannotStart(e));
+    }
+  }
+
+  /** The Warning a container the node cannot start gets. */
+  static String cannotStart(RuntimeException e) {
+    return "Error: container " + NAME + " cannot start on the emulated node: " + e.getMessage();
   }
 
   private void exited(ContainerProcess p, int code) {
@@ -230,7 +251,7 @@ final class AutoscalerContainer implements AutoCloseable {
     if (backOff != null) {
       lifecycle.warning("BackOff", CrashBackOff.event("container " + NAME, pod));
       // Scheduled once the exit is reported: the restart's report comes after it.
-      scheduler.schedule((Runnable) this::run, backOff.toMillis(), TimeUnit.MILLISECONDS);
+      scheduler.schedule(this::restart, backOff.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 

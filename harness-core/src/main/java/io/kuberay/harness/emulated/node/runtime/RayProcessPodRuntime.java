@@ -636,11 +636,15 @@ public final class RayProcessPodRuntime implements PodRuntime {
       container.run();
     } catch (RuntimeException e) {
       logger.warn("Cannot start the autoscaler container of pod {}", key, e);
+      synchronized (podLock) {
+        AutoscalerContainer unstarted = autoscalers.remove(key);
+        if (unstarted != null) {
+          unstarted.close();
+        }
+      }
       // Not running, so neither Running nor Ready, as a container the runtime could not start.
       lifecycle.sidecarExited(AutoscalerContainer.NAME, 128, null);
-      lifecycle.warning(
-          "Failed",
-          "Error: container autoscaler cannot start on the emulated node: " + e.getMessage());
+      lifecycle.warning("Failed", AutoscalerContainer.cannotStart(e));
     }
   }
 

@@ -28,6 +28,7 @@ import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import io.kuberay.harness.ray.RayAuthToken;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -284,7 +285,7 @@ public final class RayServiceController implements AutoCloseable {
       return Optional.empty();
     }
     if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
-        && TokenAuth.k8sDelegated(service.clusterSpec())) {
+        && RayAuthToken.k8sDelegated(service.clusterSpec())) {
       return Optional.of("K8s token auth mode is currently not supported for RayService");
     }
     // Then ValidateRayClusterSpec of rayClusterConfig.
