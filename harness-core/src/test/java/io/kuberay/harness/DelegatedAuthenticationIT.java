@@ -170,7 +170,8 @@ class DelegatedAuthenticationIT {
   }
 
   @Test
-  @DisplayName("a deleted service account's token no longer authenticates in a TokenReview")
+  @DisplayName(
+      "a deleted service account's token no longer authenticates: TokenReview and the front")
   void aDeletedAccountsTokenIsNotAuthenticated() {
     env.client()
         .serviceAccounts()
@@ -182,6 +183,9 @@ class DelegatedAuthenticationIT {
     assertThat(tokenReview(delegator, gone, 201)).containsEntry("authenticated", true);
     env.client().serviceAccounts().inNamespace("default").withName("gone").delete();
     assertThat(tokenReview(delegator, gone, 201)).doesNotContainKey("authenticated");
+    assertThat(KubeconfigHttp.sendAs(env, gone, "GET", "/api", null).code())
+        .as("the front refuses it too, as kube-apiserver")
+        .isEqualTo(401);
   }
 
   @Test

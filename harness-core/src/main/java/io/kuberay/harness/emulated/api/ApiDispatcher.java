@@ -80,7 +80,7 @@ public final class ApiDispatcher extends Dispatcher {
 
   private final String gitVersion;
   private volatile PodEndpoints podEndpoints = PodEndpoints.NONE;
-  private final ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens();
+  private final ServiceAccountTokens serviceAccountTokens;
   private final RbacAuthorizer authorizer;
 
   private static final ResourceRef SERVICE_ACCOUNTS = new ResourceRef("", "v1", "serviceaccounts");
@@ -95,6 +95,7 @@ public final class ApiDispatcher extends Dispatcher {
   public ApiDispatcher(ObjectStore store, String gitVersion) {
     this.store = store;
     this.authorizer = new RbacAuthorizer(store);
+    this.serviceAccountTokens = new ServiceAccountTokens(this::serviceAccountUid);
     this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
     this.openApi = new OpenApiDocuments(discovery, gitVersion);

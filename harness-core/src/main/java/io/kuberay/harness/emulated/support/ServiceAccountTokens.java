@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 
 /**
  * The bearer tokens of one environment's service accounts: what the kubelet writes into a pod's
@@ -42,13 +43,25 @@ public final class ServiceAccountTokens {
   /** As long as kube-apiserver extends a kubelet's projected token to: these never expire here. */
   private static final Duration LIFETIME = Duration.ofDays(365);
 
-  /** namespace/name → token. */
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  /** namespace/name → the token issued for the account, and that account's uid. */
+  private final Map<String, Issued> tokens = new ConcurrentHashMap<>();
 
+  private final BiFunction<String, String, Optional<String>> accountUid;
   private final KeyPair signingKey;
   private final String keyId;
 
+  private record Issued(String token, String uid) {}
+
+  /** Tokens for accounts that all exist, none ever deleted: a registry without an API server. */
   public ServiceAccountTokens() {
+    this((namespace, name) -> Optional.of(""));
+  }
+
+  /**
+   * @param accountUid the uid of service account (namespace, name), empty when there is none
+   */
+  public ServiceAccountTokens(BiFunction<String, String, Optional<String>> accountUid) {
+    this.accountUid = accountUid;
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
@@ -62,12 +75,23 @@ public final class ServiceAccountTokens {
     }
   }
 
-  /** The token of service account {@code name} in {@code namespace}, made on first use. */
+  /**
+   * The token of service account {@code name} in {@code namespace}, made on first use and again for
+   * a new account of that name.
+   */
   public String issue(String namespace, String name) {
-    return tokens.computeIfAbsent(ObjectKeys.of(namespace, name), k -> jwt(namespace, name));
+    String uid = accountUid.apply(namespace, name).orElse("");
+    return tokens
+        .compute(
+            ObjectKeys.of(namespace, name),
+            (k, issued) ->
+                issued != null && issued.uid().equals(uid)
+                    ? issued
+                    : new Issued(jwt(namespace, name, uid), uid))
+        .token();
   }
 
-  private String jwt(String namespace, String name) {
+  private String jwt(String namespace, String name, String uid) {
     long now = Instant.now().getEpochSecond();
     Map<String, Object> header = new LinkedHashMap<>();
     header.put("alg", "ES256");
@@ -79,7 +103,8 @@ public final class ServiceAccountTokens {
     claims.put("iss", ISSUER);
     claims.put("jti", UUID.randomUUID().toString());
     claims.put(
-        "kubernetes.io", Map.of("namespace", namespace, "serviceaccount", Map.of("name", name)));
+        "kubernetes.io",
+        Map.of("namespace", namespace, "serviceaccount", Map.of("name", name, "uid", uid)));
     claims.put("nbf", now);
     claims.put("sub", "system:serviceaccount:" + namespace + ":" + name);
     String signed = part(Json.write(header)) + "." + part(Json.write(claims));
@@ -117,14 +142,20 @@ public final class ServiceAccountTokens {
     }
     byte[] offered = authorization.substring(7).trim().getBytes(StandardCharsets.US_ASCII);
     String found = null;
-    for (Map.Entry<String, String> e : tokens.entrySet()) {
-      if (MessageDigest.isEqual(offered, e.getValue().getBytes(StandardCharsets.US_ASCII))) {
+    String uid = null;
+    for (Map.Entry<String, Issued> e : tokens.entrySet()) {
+      if (MessageDigest.isEqual(
+          offered, e.getValue().token().getBytes(StandardCharsets.US_ASCII))) {
         found = e.getKey();
+        uid = e.getValue().uid();
       }
     }
     if (found == null) {
       return Optional.empty();
     }
-    return Optional.of(new Account(ObjectKeys.namespace(found), ObjectKeys.name(found)));
+    Account account = new Account(ObjectKeys.namespace(found), ObjectKeys.name(found));
+    boolean current =
+        accountUid.apply(account.namespace(), account.name()).filter(uid::equals).isPresent();
+    return current ? Optional.of(account) : Optional.empty();
   }
 }

@@ -155,6 +155,15 @@ class ApiFrontTest {
 
   @Test
   void aServiceAccountsTokenIsAcceptedOnceIssuedAndOnlyExactly() throws Exception {
+    dispatcher.create(
+        "/api/v1/namespaces/default/serviceaccounts",
+        Map.of(
+            "apiVersion",
+            "v1",
+            "kind",
+            "ServiceAccount",
+            "metadata",
+            Map.of("name", "autoscaler")));
     String token = serviceAccounts.issue("default", "autoscaler");
     assertThat(serviceAccounts.issue("default", "autoscaler"))
         .as("one token per service account")

@@ -7,6 +7,8 @@ import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 
 class ServiceAccountTokensTest {
@@ -25,7 +27,8 @@ class ServiceAccountTokensTest {
         .containsEntry("iss", "https://kubernetes.default.svc.cluster.local")
         .containsEntry("aud", ServiceAccountTokens.AUDIENCES)
         .containsEntry(
-            "kubernetes.io", Map.of("namespace", "team", "serviceaccount", Map.of("name", "ray")));
+            "kubernetes.io",
+            Map.of("namespace", "team", "serviceaccount", Map.of("name", "ray", "uid", "")));
     assertThat(((Number) claims.get("exp")).longValue())
         .as("no expiry here: a year, as the kubelet's extended tokens")
         .isGreaterThan(Instant.now().plusSeconds(300 * 24 * 3600).getEpochSecond());
@@ -48,6 +51,30 @@ class ServiceAccountTokensTest {
     assertThat(new ServiceAccountTokens().authenticate("Bearer " + ray))
         .as("another environment's token")
         .isEmpty();
+  }
+
+  @Test
+  void aDeletedOrRecreatedAccountsTokenIsRefused() {
+    Map<String, String> uids = new ConcurrentHashMap<>(Map.of("team/ray", "uid-1"));
+    ServiceAccountTokens server =
+        new ServiceAccountTokens((ns, name) -> Optional.ofNullable(uids.get(ns + "/" + name)));
+    String first = server.issue("team", "ray");
+    assertThat(json(first.split("\\.")[1]).get("kubernetes.io"))
+        .isEqualTo(
+            Map.of("namespace", "team", "serviceaccount", Map.of("name", "ray", "uid", "uid-1")));
+    assertThat(server.authenticate("Bearer " + first)).isPresent();
+
+    uids.remove("team/ray");
+    assertThat(server.authenticate("Bearer " + first)).as("account deleted").isEmpty();
+
+    uids.put("team/ray", "uid-2");
+    assertThat(server.authenticate("Bearer " + first))
+        .as("another account of the same name")
+        .isEmpty();
+    String second = server.issue("team", "ray");
+    assertThat(second).isNotEqualTo(first);
+    assertThat(server.authenticate("Bearer " + second))
+        .contains(new ServiceAccountTokens.Account("team", "ray"));
   }
 
   private static Map<String, Object> json(String part) {
