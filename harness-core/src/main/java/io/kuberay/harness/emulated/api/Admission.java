@@ -41,6 +41,7 @@ final class Admission {
     spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
     defaultTolerations(spec);
     defaultContainers(spec);
+    defaultProjectedVolumes(spec);
     Map<String, Object> status = Maps.map(pod.get("status"));
     status.putIfAbsent("phase", "Pending");
     pod.put("status", status);
@@ -99,6 +100,7 @@ final class Admission {
     podSpec.putIfAbsent("terminationGracePeriodSeconds", 30);
     podSpec.putIfAbsent("securityContext", new LinkedHashMap<>());
     defaultContainers(podSpec);
+    defaultProjectedVolumes(podSpec);
   }
 
   /** SetDefaults_Job of batch/v1 (Kubernetes 1.31). */
@@ -156,6 +158,25 @@ final class Admission {
         && (("apps".equals(group)
                 && List.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet").contains(kind))
             || ("batch".equals(group) && List.of("Job", "CronJob").contains(kind)));
+  }
+
+  /**
+   * SetDefaults_ProjectedVolumeSource and SetDefaults_ServiceAccountTokenProjection: mode 0644 and
+   * a token of 3600 s. Clients count on them: {@code kubectl describe pod} dereferences {@code
+   * expirationSeconds} (a pod with KubeRay's {@code ray-token} volume made it panic).
+   */
+  private static void defaultProjectedVolumes(Map<String, Object> spec) {
+    for (Object v : Maps.list(spec.get("volumes"))) {
+      if (Maps.map(v).get("projected") instanceof Map<?, ?> p) {
+        Map<String, Object> projected = Maps.map(p);
+        projected.putIfAbsent("defaultMode", 420);
+        for (Object source : Maps.list(projected.get("sources"))) {
+          if (Maps.map(source).get("serviceAccountToken") instanceof Map<?, ?> token) {
+            Maps.map(token).putIfAbsent("expirationSeconds", 3600);
+          }
+        }
+      }
+    }
   }
 
   private static void defaultContainers(Map<String, Object> spec) {

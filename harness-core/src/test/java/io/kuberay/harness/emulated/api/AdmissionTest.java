@@ -32,6 +32,30 @@ class AdmissionTest {
   }
 
   @Test
+  void projectedVolumesGetTheirModeAndTokensTheirLifetime() {
+    Map<String, Object> pod =
+        JsonText.readObject(
+            """
+            {"spec": {"containers": [{"name": "c", "image": "nginx:1.27"}], "volumes": [
+              {"name": "ray-token", "projected": {"sources": [{"serviceAccountToken": {"path": "token"}}]}},
+              {"name": "kept", "projected": {"defaultMode": 256,
+                "sources": [{"serviceAccountToken": {"path": "t", "expirationSeconds": 600}}]}}]}}
+            """);
+
+    Admission.defaultPod(pod);
+
+    List<Object> volumes = Maps.list(Maps.get(pod, "spec", "volumes"));
+    Map<String, Object> rayToken = Maps.map(Maps.map(volumes.get(0)).get("projected"));
+    assertThat(rayToken).containsEntry("defaultMode", 420);
+    assertThat(Maps.get(Maps.map(Maps.list(rayToken.get("sources")).get(0)), "serviceAccountToken"))
+        .isEqualTo(Map.of("path", "token", "expirationSeconds", 3600));
+    Map<String, Object> kept = Maps.map(Maps.map(volumes.get(1)).get("projected"));
+    assertThat(kept).containsEntry("defaultMode", 256);
+    assertThat(Maps.get(Maps.map(Maps.list(kept.get("sources")).get(0)), "serviceAccountToken"))
+        .isEqualTo(Map.of("path", "t", "expirationSeconds", 600));
+  }
+
+  @Test
   void aDeploymentsTemplateGetsTheSchemeDefaultsButNotThePodAdmissionOnes() {
     Map<String, Object> deployment =
         JsonText.readObject(
