@@ -8,8 +8,8 @@ import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.kuberay.harness.backend.ClusterBackend;
-import io.kuberay.harness.internal.ClusterEvents;
 import io.kuberay.harness.internal.LatestObject;
+import io.kuberay.harness.internal.ObjectEvents;
 import io.kuberay.harness.internal.RayObject;
 import io.kuberay.harness.internal.RefusalCheck;
 import io.kuberay.harness.model.v1.RayCluster;
@@ -87,7 +87,7 @@ public final class RayClusterHandle {
    */
   @SuppressWarnings("unchecked")
   public RayClusterHandle awaitReady(Duration timeout) {
-    ClusterEvents events = new ClusterEvents(backend, namespace, name);
+    ObjectEvents events = new ObjectEvents(backend, namespace, "RayCluster", name);
     RefusalCheck refusal = new RefusalCheck(events);
     // A watch keeps the object current: checking it often costs no request.
     try (LatestObject<GenericKubernetesResource> cluster =
@@ -371,7 +371,7 @@ public final class RayClusterHandle {
    * bound beyond.
    */
   public List<ScalingEvent> scalingEvents() {
-    return new ClusterEvents(backend, namespace, name)
+    return new ObjectEvents(backend, namespace, "RayCluster", name)
         .all().stream()
             .map(RayClusterHandle::scalingEvent)
             .filter(Objects::nonNull)

@@ -2,6 +2,7 @@ package io.kuberay.harness.internal;
 
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Whether the operator has refused a RayCluster as it is now, so that waiting for it is pointless;
@@ -13,12 +14,16 @@ public final class RefusalCheck {
 
   static final Duration EVERY = Duration.ofMillis(500);
 
-  private final ClusterEvents events;
+  /** KubeRay's refusals of the object as it is, which it does not retry until it changes. */
+  private static final List<String> REFUSALS =
+      List.of("InvalidRayClusterSpec", "InvalidRayClusterMetadata");
+
+  private final ObjectEvents events;
   private long next;
   private volatile String uid;
   private String found;
 
-  public RefusalCheck(ClusterEvents events) {
+  public RefusalCheck(ObjectEvents events) {
     this.events = events;
   }
 
@@ -30,7 +35,12 @@ public final class RefusalCheck {
       return;
     }
     next = System.nanoTime() + EVERY.toNanos();
-    found = events.refusal(uid).orElse(null);
+    found =
+        events.of(uid).stream()
+            .filter(e -> "Warning".equals(e.getType()) && REFUSALS.contains(e.getReason()))
+            .map(ObjectEvents::text)
+            .findFirst()
+            .orElse(null);
   }
 
   public boolean found() {

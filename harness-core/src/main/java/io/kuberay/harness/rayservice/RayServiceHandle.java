@@ -10,11 +10,11 @@ import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.RayClusterHandle;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.backend.ClusterBackend;
+import io.kuberay.harness.internal.ObjectEvents;
 import io.kuberay.harness.internal.RayObject;
 import io.kuberay.harness.model.v1.RayService;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -191,14 +191,7 @@ public final class RayServiceHandle {
 
   /** The events the operator recorded for this RayService, oldest first. */
   public List<Event> events() {
-    return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
-        .filter(
-            e ->
-                e.getInvolvedObject() != null
-                    && "RayService".equals(e.getInvolvedObject().getKind())
-                    && name.equals(e.getInvolvedObject().getName()))
-        .sorted(Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
-        .toList();
+    return new ObjectEvents(backend, namespace, "RayService", name).all();
   }
 
   private String eventSummary() {

@@ -269,8 +269,7 @@ public final class ApiDispatcher extends Dispatcher {
       }
       return "selfsubjectreviews".equals(api.plural())
           ? AuthenticationReviews.whoAmI(parse(request), user)
-          : AuthenticationReviews.tokenReview(
-              parse(request), serviceAccountTokens, this::serviceAccountUid);
+          : AuthenticationReviews.tokenReview(parse(request), serviceAccountTokens);
     }
     if (api.subresource() != null && !"status".equals(api.subresource())) {
       return subresource(request, api);

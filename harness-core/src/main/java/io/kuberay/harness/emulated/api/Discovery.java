@@ -100,66 +100,9 @@ final class Discovery {
             List.of("crd", "crds"),
             List.of("api-extensions"),
             true));
-    add(
-        new ApiResource(
-            "authentication.k8s.io",
-            "v1",
-            "selfsubjectreviews",
-            "SelfSubjectReview",
-            false,
-            List.of(),
-            List.of(),
-            false));
-    add(
-        new ApiResource(
-            "authentication.k8s.io",
-            "v1",
-            "tokenreviews",
-            "TokenReview",
-            false,
-            List.of(),
-            List.of(),
-            false));
-    add(
-        new ApiResource(
-            "authorization.k8s.io",
-            "v1",
-            "localsubjectaccessreviews",
-            "LocalSubjectAccessReview",
-            true,
-            List.of(),
-            List.of(),
-            false));
-    add(
-        new ApiResource(
-            "authorization.k8s.io",
-            "v1",
-            "selfsubjectaccessreviews",
-            "SelfSubjectAccessReview",
-            false,
-            List.of(),
-            List.of(),
-            false));
-    add(
-        new ApiResource(
-            "authorization.k8s.io",
-            "v1",
-            "selfsubjectrulesreviews",
-            "SelfSubjectRulesReview",
-            false,
-            List.of(),
-            List.of(),
-            false));
-    add(
-        new ApiResource(
-            "authorization.k8s.io",
-            "v1",
-            "subjectaccessreviews",
-            "SubjectAccessReview",
-            false,
-            List.of(),
-            List.of(),
-            false));
+    // The reviews: create-only kinds, each class saying which it answers.
+    AuthenticationReviews.KINDS.forEach(k -> add(review(AuthenticationReviews.GROUP, k)));
+    AccessReviews.KINDS.forEach(k -> add(review(AccessReviews.GROUP, k)));
     add(
         new ApiResource(
             "coordination.k8s.io", "v1", "leases", "Lease", true, List.of(), List.of(), false));
@@ -196,6 +139,19 @@ final class Discovery {
       List<String> categories,
       boolean status) {
     add(new ApiResource("", "v1", plural, kind, namespaced, shortNames, categories, status));
+  }
+
+  /** A review kind: cluster-scoped but for LocalSubjectAccessReview, no status. */
+  private static ApiResource review(String group, String kind) {
+    return new ApiResource(
+        group,
+        "v1",
+        kind.toLowerCase(Locale.ROOT) + "s",
+        kind,
+        kind.startsWith("Local"),
+        List.of(),
+        List.of(),
+        false);
   }
 
   private synchronized void add(ApiResource r) {

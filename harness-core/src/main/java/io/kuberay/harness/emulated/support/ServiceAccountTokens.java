@@ -128,7 +128,7 @@ public final class ServiceAccountTokens {
   }
 
   /** A service account a token was issued for. */
-  public record Account(String namespace, String name) {}
+  public record Account(String namespace, String name, String uid) {}
 
   /**
    * The service account whose token {@code authorization} ({@code Bearer <token>}) carries, if one
@@ -153,9 +153,11 @@ public final class ServiceAccountTokens {
     if (found == null) {
       return Optional.empty();
     }
-    Account account = new Account(ObjectKeys.namespace(found), ObjectKeys.name(found));
-    boolean current =
-        accountUid.apply(account.namespace(), account.name()).filter(uid::equals).isPresent();
-    return current ? Optional.of(account) : Optional.empty();
+    String namespace = ObjectKeys.namespace(found);
+    String name = ObjectKeys.name(found);
+    return accountUid
+        .apply(namespace, name)
+        .filter(uid::equals)
+        .map(current -> new Account(namespace, name, current));
   }
 }

@@ -45,7 +45,7 @@ class ServiceAccountTokensTest {
     assertThat(tokens.issue("team", "ray")).as("one per account").isEqualTo(ray);
     assertThat(tokens.issue("team", "other")).isNotEqualTo(ray);
     assertThat(tokens.authenticate("Bearer " + ray))
-        .contains(new ServiceAccountTokens.Account("team", "ray"));
+        .contains(new ServiceAccountTokens.Account("team", "ray", ""));
     String forged = ray.substring(0, ray.lastIndexOf('.') + 1) + "AAAA";
     assertThat(tokens.authenticate("Bearer " + forged)).isEmpty();
     assertThat(new ServiceAccountTokens().authenticate("Bearer " + ray))
@@ -74,7 +74,7 @@ class ServiceAccountTokensTest {
     String second = server.issue("team", "ray");
     assertThat(second).isNotEqualTo(first);
     assertThat(server.authenticate("Bearer " + second))
-        .contains(new ServiceAccountTokens.Account("team", "ray"));
+        .contains(new ServiceAccountTokens.Account("team", "ray", "uid-2"));
   }
 
   private static Map<String, Object> json(String part) {

@@ -22,6 +22,8 @@ import java.util.Map;
  */
 public final class AccessReviews {
 
+  public static final String GROUP = "authorization.k8s.io";
+
   public static final List<String> KINDS =
       List.of(
           "SelfSubjectAccessReview",
@@ -35,7 +37,7 @@ public final class AccessReviews {
   private AccessReviews() {}
 
   public static boolean isReview(String group, String plural) {
-    return "authorization.k8s.io".equals(group) && PLURALS.contains(plural);
+    return GROUP.equals(group) && PLURALS.contains(plural);
   }
 
   /** The review, created as the API server does: not stored, answered with its status filled in. */
@@ -76,7 +78,7 @@ public final class AccessReviews {
           "spec.nonResourceAttributes: Invalid value: \"object\": disallowed on this kind of request");
     }
     if (!problems.isEmpty()) {
-      return ApiErrors.invalid(kind, "authorization.k8s.io", "", problems);
+      return ApiErrors.invalid(kind, GROUP, "", problems);
     }
     UserInfo subject =
         self

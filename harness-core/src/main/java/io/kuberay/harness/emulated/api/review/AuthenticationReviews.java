@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * The authentication.k8s.io reviews, never stored. TokenReview: a workload asks who a bearer token
@@ -21,13 +20,14 @@ import java.util.function.BiFunction;
  */
 public final class AuthenticationReviews {
 
+  public static final String GROUP = "authentication.k8s.io";
+
   public static final List<String> KINDS = List.of("TokenReview", "SelfSubjectReview");
 
   private AuthenticationReviews() {}
 
   public static boolean isReview(String group, String plural) {
-    return "authentication.k8s.io".equals(group)
-        && List.of("tokenreviews", "selfsubjectreviews").contains(plural);
+    return GROUP.equals(group) && List.of("tokenreviews", "selfsubjectreviews").contains(plural);
   }
 
   /** {@code kubectl auth whoami}: the requester's user name and groups. */
@@ -41,15 +41,8 @@ public final class AuthenticationReviews {
     return ApiErrors.json(201, answer);
   }
 
-  /**
-   * A TokenReview with its status.
-   *
-   * @param accountUid the uid of service account (namespace, name), empty once it is deleted
-   */
-  public static MockResponse tokenReview(
-      Map<String, Object> review,
-      ServiceAccountTokens tokens,
-      BiFunction<String, String, Optional<String>> accountUid) {
+  /** A TokenReview with its status, by the tokens this server issued. */
+  public static MockResponse tokenReview(Map<String, Object> review, ServiceAccountTokens tokens) {
     Map<String, Object> spec = Maps.map(review.get("spec"));
     String token = spec.get("token") == null ? "" : String.valueOf(spec.get("token"));
     if (token.isEmpty()) {
@@ -59,12 +52,11 @@ public final class AuthenticationReviews {
     Map<String, Object> status = new LinkedHashMap<>();
     Map<String, Object> user = new LinkedHashMap<>();
     Optional<ServiceAccountTokens.Account> account = tokens.authenticate("Bearer " + token);
-    Optional<String> uid = account.flatMap(a -> accountUid.apply(a.namespace(), a.name()));
-    if (uid.isPresent()) {
+    if (account.isPresent()) {
       UserInfo info = UserInfo.serviceAccount(account.get().namespace(), account.get().name());
       status.put("authenticated", true);
       user.put("username", info.name());
-      user.put("uid", uid.get());
+      user.put("uid", account.get().uid());
       user.put("groups", info.groups());
       status.put("user", user);
       // Audiences are not enforced here (docs/PARITY.md): the ones asked for, else the API's.

@@ -272,7 +272,7 @@ class PodFilesTest {
     new PodVolumes(client, p, dir, NODE, inCluster).setUp();
     assertThat(Files.readString(dir.resolve("api/token"))).isEqualTo(tokens.issue("t", "scaler"));
     assertThat(tokens.authenticate("Bearer " + Files.readString(dir.resolve("api/token"))))
-        .contains(new ServiceAccountTokens.Account("t", "scaler"));
+        .contains(new ServiceAccountTokens.Account("t", "scaler", ""));
     assertThat(Files.readString(dir.resolve("api/ca.crt")))
         .as("the namespace's kube-root-ca.crt, which the publisher filled with the server's CA")
         .isEqualTo(CA);

@@ -5,48 +5,44 @@ import io.kuberay.harness.backend.ClusterBackend;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The events of one RayCluster (by name), oldest first: what its waits tell about it. A refusal is
- * the operator's verdict on the object as it is ({@code InvalidRayClusterSpec}/{@code
- * InvalidRayClusterMetadata}, which KubeRay does not retry until the object changes).
+ * The events of one object (by kind and name), oldest first: what its handle's waits and summaries
+ * tell about it.
  */
-public final class ClusterEvents {
-
-  private static final List<String> REFUSALS =
-      List.of("InvalidRayClusterSpec", "InvalidRayClusterMetadata");
+public final class ObjectEvents {
 
   private final ClusterBackend backend;
   private final String namespace;
+  private final String kind;
   private final String name;
 
-  public ClusterEvents(ClusterBackend backend, String namespace, String name) {
+  public ObjectEvents(ClusterBackend backend, String namespace, String kind, String name) {
     this.backend = backend;
     this.namespace = namespace;
+    this.kind = kind;
     this.name = name;
   }
 
-  /** Every event of a RayCluster of this name (also of an earlier one of the same name). */
+  /** Every event of an object of this kind and name (also of an earlier one of the same name). */
   public List<Event> all() {
     return backend.client().v1().events().inNamespace(namespace).list().getItems().stream()
         .filter(
             e ->
                 e.getInvolvedObject() != null
-                    && "RayCluster".equals(e.getInvolvedObject().getKind())
+                    && kind.equals(e.getInvolvedObject().getKind())
                     && name.equals(e.getInvolvedObject().getName()))
         .sorted(
             Comparator.comparing(
-                ClusterEvents::time, Comparator.nullsFirst(Comparator.naturalOrder())))
+                ObjectEvents::time, Comparator.nullsFirst(Comparator.naturalOrder())))
         .toList();
   }
 
-  /** The operator's refusal of the object with {@code uid}, in its words. */
-  public Optional<String> refusal(String uid) {
-    return of(uid).stream()
-        .filter(e -> "Warning".equals(e.getType()) && REFUSALS.contains(e.getReason()))
-        .map(ClusterEvents::text)
-        .findFirst();
+  /** The events of the object with {@code uid} (every one when it is null). */
+  public List<Event> of(String uid) {
+    return all().stream()
+        .filter(e -> uid == null || Objects.equals(uid, e.getInvolvedObject().getUid()))
+        .toList();
   }
 
   /**
@@ -58,7 +54,7 @@ public final class ClusterEvents {
       List<String> seen =
           of(uid).stream()
               .filter(e -> "Warning".equals(e.getType()))
-              .map(ClusterEvents::text)
+              .map(ObjectEvents::text)
               .distinct()
               .toList();
       return seen.isEmpty()
@@ -70,13 +66,8 @@ public final class ClusterEvents {
     }
   }
 
-  private List<Event> of(String uid) {
-    return all().stream()
-        .filter(e -> uid == null || Objects.equals(uid, e.getInvolvedObject().getUid()))
-        .toList();
-  }
-
-  private static String text(Event e) {
+  /** An event as {@code Reason: message}. */
+  static String text(Event e) {
     return e.getReason() + ": " + e.getMessage();
   }
 
