@@ -46,6 +46,7 @@ public final class KubeRayWorld {
 
   private Scenario scenario;
   private KubeRayEnvironment environment;
+  private KubeRayEnvironments.Lease lease;
   private String namespace;
   private boolean sharedNamespace;
   private boolean keepResources;
@@ -83,7 +84,28 @@ public final class KubeRayWorld {
               + environment.settings().installMethod()
               + "); one scenario works with one KubeRay install.");
     }
-    environment = startable(() -> KubeRayEnvironments.shared(wanted));
+    environment = lease(wanted);
+  }
+
+  /**
+   * Holds the shared environment of {@code settings} for this scenario; {@link #release()} gives it
+   * back, and it stays open idle for the next scenario of the same settings.
+   */
+  private KubeRayEnvironment lease(EnvironmentSettings settings) {
+    lease = startable(() -> KubeRayEnvironments.acquire(settings));
+    return lease.environment();
+  }
+
+  /**
+   * Gives back the scenario's hold on its environment, after its clean-up: idle environments beyond
+   * {@code kuberay.environments.idle} close, the least recently used first.
+   */
+  void release() {
+    if (lease != null) {
+      KubeRayEnvironments.Lease held = lease;
+      lease = null;
+      held.close();
+    }
   }
 
   /**
@@ -92,7 +114,7 @@ public final class KubeRayWorld {
    */
   public KubeRayEnvironment environment() {
     if (environment == null) {
-      environment = startable(() -> builder().shared());
+      environment = lease(builder().settings());
     }
     return environment;
   }
@@ -154,7 +176,7 @@ public final class KubeRayWorld {
    * Skips the scenario, with the reason, when the backend cannot start here and the run marked it
    * optional.
    */
-  private static KubeRayEnvironment startable(Supplier<KubeRayEnvironment> start) {
+  private static <T> T startable(Supplier<T> start) {
     try {
       return start.get();
     } catch (BackendUnavailableException e) {

@@ -1,12 +1,15 @@
 package io.kuberay.harness.cucumber;
 
 import io.cucumber.java.After;
+import io.cucumber.java.AfterAll;
 import io.cucumber.java.Before;
 import io.cucumber.java.Scenario;
+import io.kuberay.harness.KubeRayEnvironments;
 
 /**
  * Per-scenario lifecycle: hand the scenario to the world, write diagnostics when it failed, then
- * clean up (unless the scenario said to keep resources or is tagged {@code @keep-resources}).
+ * clean up (unless the scenario said to keep resources or is tagged {@code @keep-resources}) and
+ * give back the scenario's hold on its environment.
  */
 public class ScenarioHooks {
 
@@ -32,5 +35,17 @@ public class ScenarioHooks {
   @After(order = 100)
   public void cleanUp() {
     world.cleanUp();
+  }
+
+  /** Runs after {@link #cleanUp()}, which still uses the environment. */
+  @After(order = 10)
+  public void release() {
+    world.release();
+  }
+
+  /** The run's end: the environments its scenarios released and no one holds close now. */
+  @AfterAll
+  public static void closeIdleEnvironments() {
+    KubeRayEnvironments.closeIdle();
   }
 }

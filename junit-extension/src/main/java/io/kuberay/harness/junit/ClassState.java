@@ -10,13 +10,13 @@ import java.util.Map;
 
 /**
  * What one {@link KubeRayTest} class holds: its environment, namespace and clusters. Closing
- * deletes the clusters, then the namespace (if the class owns it), then the environment (if the
- * class owns it).
+ * deletes the clusters, then the namespace (if the class owns it), then releases the environment:
+ * closes the class's own, or gives back its lease on a shared one.
  */
 final class ClassState implements AutoCloseable {
 
   private final KubeRayEnvironment environment;
-  private final boolean ownsEnvironment;
+  private final AutoCloseable release;
   private final String namespace;
   private final boolean ownsNamespace;
   private final Map<String, RayClusterHandle> clusters =
@@ -24,11 +24,11 @@ final class ClassState implements AutoCloseable {
 
   ClassState(
       KubeRayEnvironment environment,
-      boolean ownsEnvironment,
+      AutoCloseable release,
       String namespace,
       boolean ownsNamespace) {
     this.environment = environment;
-    this.ownsEnvironment = ownsEnvironment;
+    this.release = release;
     this.namespace = namespace;
     this.ownsNamespace = ownsNamespace;
   }
@@ -67,9 +67,16 @@ final class ClassState implements AutoCloseable {
         steps.add(() -> environment.deleteNamespace(namespace));
       }
     }
-    if (ownsEnvironment) {
-      steps.add(environment::close);
-    }
+    steps.add(
+        () -> {
+          try {
+            release.close();
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new IllegalStateException("Releasing the environment failed", e);
+          }
+        });
     RuntimeException failure = null;
     for (Runnable step : steps) {
       try {

@@ -3,6 +3,7 @@ package io.kuberay.harness.junit;
 import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.DiagnosticsBundle;
 import io.kuberay.harness.KubeRayEnvironment;
+import io.kuberay.harness.KubeRayEnvironments;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayClusterHandle;
 import io.kuberay.harness.settings.Setting;
@@ -50,7 +51,7 @@ class KubeRayExtension
   static final Namespace NAMESPACE = Namespace.create(KubeRayExtension.class);
 
   private static final String CLASS_STATE = "class-state";
-  private static final String SHARED_ENVIRONMENTS = "shared-environments";
+  private static final String IDLE_ENVIRONMENTS = "idle-environments";
 
   /** The name of the diagnostics bundle among a test's published files. */
   static final String PUBLISHED_DIRECTORY = "kuberay-diagnostics";
@@ -111,18 +112,21 @@ class KubeRayExtension
   private ClassState start(
       ExtensionContext context, Class<?> testClass, ClassConfiguration config) {
     KubeRayEnvironment environment;
+    AutoCloseable release;
     try {
-      environment =
-          config.reuseEnvironment()
-              ? context
-                  .getRoot()
-                  .getStore(NAMESPACE)
-                  .getOrComputeIfAbsent(
-                      SHARED_ENVIRONMENTS,
-                      key -> new SharedEnvironments(),
-                      SharedEnvironments.class)
-                  .acquire(config.settings())
-              : KubeRayEnvironment.start(config.settings());
+      if (config.reuseEnvironment()) {
+        context
+            .getRoot()
+            .getStore(NAMESPACE)
+            .getOrComputeIfAbsent(
+                IDLE_ENVIRONMENTS, key -> new IdleEnvironments(), IdleEnvironments.class);
+        KubeRayEnvironments.Lease lease = KubeRayEnvironments.acquire(config.settings());
+        environment = lease.environment();
+        release = lease;
+      } else {
+        environment = KubeRayEnvironment.start(config.settings());
+        release = environment;
+      }
     } catch (BackendUnavailableException e) {
       if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
         String reason =
@@ -145,9 +149,7 @@ class KubeRayExtension
           e);
     }
     String namespace = config.namespacePerClass() ? namespaceFor(testClass) : "default";
-    ClassState state =
-        new ClassState(
-            environment, !config.reuseEnvironment(), namespace, config.namespacePerClass());
+    ClassState state = new ClassState(environment, release, namespace, config.namespacePerClass());
     context.getStore(NAMESPACE).put(CLASS_STATE, state);
     if (config.namespacePerClass()) {
       environment.createNamespace(namespace);
