@@ -176,7 +176,8 @@ class K8sTokenAuthIT {
     RayJobsClient anonymous = RayJobsClient.connect(cluster.dashboardUrl());
     assertThatThrownBy(anonymous::list)
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(401));
     String outsider =
         env.client()
             .serviceAccounts()
@@ -187,10 +188,12 @@ class K8sTokenAuthIT {
             .getToken();
     assertThatThrownBy(() -> anonymous.withAuthToken(outsider).list())
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(403));
     assertThatThrownBy(() -> anonymous.withAuthToken("not-a-kubernetes-token").list())
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(403));
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(403));
 
     RayJobsClient jobs = cluster.jobsClient();
     String id =

@@ -141,17 +141,20 @@ class TokenAuthIT {
     RayJobsClient anonymous = RayJobsClient.connect(cluster.dashboardUrl());
     assertThatThrownBy(anonymous::list)
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(401))
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(401))
         .hasMessageContaining("Missing authentication token")
         .hasMessageContaining("jobsClient()");
     assertThatThrownBy(
             () ->
                 anonymous.submit(JobSubmission.entrypoint("python -c \"print('should not run')\"")))
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(401));
     assertThatThrownBy(() -> anonymous.withAuthToken("not-the-token").list())
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(403))
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(403))
         .hasMessageContaining("Invalid authentication token");
 
     RayJobsClient jobs = cluster.jobsClient();

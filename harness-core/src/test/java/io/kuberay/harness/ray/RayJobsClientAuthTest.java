@@ -66,7 +66,8 @@ class RayJobsClientAuthTest {
   void withoutATokenThe401NamesTheWayToSendIt() {
     assertThatThrownBy(() -> RayJobsClient.connect(dashboard).list())
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(401))
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(401))
         .hasMessageContaining("Missing authentication token")
         .hasMessageContaining("RayClusterHandle.jobsClient()")
         .hasMessageContaining("withAuthToken");
@@ -76,7 +77,8 @@ class RayJobsClientAuthTest {
   void aWrongTokenGets403SayingSo() {
     assertThatThrownBy(() -> RayJobsClient.connect(dashboard).withAuthToken("other").list())
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(403))
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(403))
         .hasMessageContaining("Invalid authentication token")
         .hasMessageContaining("not the one the cluster's Ray reads");
   }

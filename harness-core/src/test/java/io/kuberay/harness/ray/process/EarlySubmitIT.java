@@ -80,7 +80,8 @@ class EarlySubmitIT {
     assertThat(head.isReady()).as("head passes KubeRay's readiness probe").isFalse();
     assertThatThrownBy(() -> jobs.submit(JobSubmission.entrypoint("python -c \"print(1)\"")))
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(500))
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(500))
         .hasMessageContaining("No available agent to submit job")
         .hasMessageContaining("the head is not ready yet")
         .hasMessageContaining("Fix: wait until the head pod is Ready");

@@ -205,7 +205,8 @@ class RayClusterIT {
   void unknownJobIs404() {
     assertThatThrownBy(() -> jobs.get("no-such-job"))
         .isInstanceOfSatisfying(
-            RayJobsException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+            RayJobsException.class,
+            e -> assertThat(e.statusCode()).as(e.getMessage()).isEqualTo(404));
   }
 
   @Test
