@@ -1,9 +1,12 @@
 package io.kuberay.harness;
 
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.kuberay.harness.backend.ClusterBackend;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -113,12 +116,19 @@ public final class PodHandle {
     return backend.exec(get(), null, command, timeout);
   }
 
+  /**
+   * The pod's phase ({@code Pending} when it has no status yet), conditions with their reasons, and
+   * every container (init containers first) that is not running and ready, with why: {@code
+   * ray-head waiting ImagePullBackOff: Back-off pulling image ...}, {@code terminated Error (exit
+   * 1)}, {@code 3 restarts}. For failure messages.
+   */
   @Internal
   public static String describe(Pod pod) {
-    if (pod.getStatus() == null) {
-      return "no status";
+    if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
+      // What the API server defaults a new pod's phase to.
+      return "Pending";
     }
-    StringBuilder s = new StringBuilder("phase=" + pod.getStatus().getPhase());
+    StringBuilder s = new StringBuilder(pod.getStatus().getPhase());
     if (pod.getStatus().getConditions() != null) {
       for (PodCondition c : pod.getStatus().getConditions()) {
         s.append(", ").append(c.getType()).append('=').append(c.getStatus());
@@ -130,7 +140,51 @@ public final class PodHandle {
         }
       }
     }
+    List<String> containers = new ArrayList<>();
+    for (List<ContainerStatus> statuses :
+        Arrays.asList(
+            pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())) {
+      if (statuses != null) {
+        statuses.stream()
+            .filter(c -> c.getState() == null || c.getState().getRunning() == null || !ready(c))
+            .map(PodHandle::describe)
+            .forEach(containers::add);
+      }
+    }
+    if (!containers.isEmpty()) {
+      s.append("; containers: ").append(String.join(", ", containers));
+    }
     return s.toString();
+  }
+
+  private static boolean ready(ContainerStatus c) {
+    return Boolean.TRUE.equals(c.getReady());
+  }
+
+  private static String describe(ContainerStatus c) {
+    ContainerState state = c.getState();
+    String what;
+    if (state == null) {
+      what = "no state";
+    } else if (state.getWaiting() != null) {
+      what =
+          "waiting "
+              + state.getWaiting().getReason()
+              + (state.getWaiting().getMessage() == null
+                  ? ""
+                  : ": " + state.getWaiting().getMessage());
+    } else if (state.getTerminated() != null) {
+      what =
+          "terminated "
+              + state.getTerminated().getReason()
+              + " (exit "
+              + state.getTerminated().getExitCode()
+              + ")";
+    } else {
+      what = "running, not ready";
+    }
+    int restarts = c.getRestartCount() == null ? 0 : c.getRestartCount();
+    return c.getName() + " " + what + (restarts > 0 ? ", " + restarts + " restarts" : "");
   }
 
   @Override

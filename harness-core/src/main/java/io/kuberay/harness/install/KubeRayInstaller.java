@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.PodHandle;
 import io.kuberay.harness.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -368,28 +369,7 @@ public final class KubeRayInstaller {
   }
 
   private static String describe(Pod p) {
-    String states =
-        p.getStatus() == null || p.getStatus().getContainerStatuses() == null
-            ? ""
-            : p.getStatus().getContainerStatuses().stream()
-                .map(
-                    s ->
-                        s.getName()
-                            + " "
-                            + (s.getState().getWaiting() != null
-                                ? "waiting "
-                                    + s.getState().getWaiting().getReason()
-                                    + (s.getState().getWaiting().getMessage() == null
-                                        ? ""
-                                        : ": " + s.getState().getWaiting().getMessage())
-                                : s.getState().getRunning() != null
-                                    ? "running, ready=" + s.getReady()
-                                    : "terminated"))
-                .collect(Collectors.joining(", "));
-    return p.getMetadata().getName()
-        + " "
-        + (p.getStatus() == null ? "" : p.getStatus().getPhase())
-        + (states.isEmpty() ? "" : " [" + states + "]");
+    return p.getMetadata().getName() + " [" + PodHandle.describe(p) + "]";
   }
 
   private List<Pod> pods(Deployment d) {
