@@ -170,11 +170,6 @@ public final class KubeRayEnvironments {
       return entry.environment;
     }
 
-    /** The settings this lease was taken for. */
-    public EnvironmentSettings settings() {
-      return settings;
-    }
-
     /**
      * Releases the hold; the environment stays open, idle, for the next lease of its settings, and
      * the idle environments beyond {@code kuberay.environments.idle} are closed.

@@ -118,9 +118,9 @@ public final class PodHandle {
 
   /**
    * The pod's phase ({@code Pending} when it has no status yet), conditions with their reasons, and
-   * every container (init containers first) that is not running and ready, with why: {@code
-   * ray-head waiting ImagePullBackOff: Back-off pulling image ...}, {@code terminated Error (exit
-   * 1)}, {@code 3 restarts}. For failure messages.
+   * every container (init containers first, those that completed left out) that is not running and
+   * ready, with why: {@code ray-head waiting ImagePullBackOff: Back-off pulling image ...}, {@code
+   * terminated Error (exit 1)}, {@code 3 restarts}. For failure messages.
    */
   @Internal
   public static String describe(Pod pod) {
@@ -141,15 +141,17 @@ public final class PodHandle {
       }
     }
     List<String> containers = new ArrayList<>();
-    for (List<ContainerStatus> statuses :
-        Arrays.asList(
-            pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses())) {
-      if (statuses != null) {
-        statuses.stream()
-            .filter(c -> c.getState() == null || c.getState().getRunning() == null || !ready(c))
-            .map(PodHandle::describe)
-            .forEach(containers::add);
-      }
+    if (pod.getStatus().getInitContainerStatuses() != null) {
+      pod.getStatus().getInitContainerStatuses().stream()
+          .filter(c -> !completed(c) && !(running(c) && ready(c)))
+          .map(PodHandle::describe)
+          .forEach(containers::add);
+    }
+    if (pod.getStatus().getContainerStatuses() != null) {
+      pod.getStatus().getContainerStatuses().stream()
+          .filter(c -> !(running(c) && ready(c)))
+          .map(PodHandle::describe)
+          .forEach(containers::add);
     }
     if (!containers.isEmpty()) {
       s.append("; containers: ").append(String.join(", ", containers));
@@ -159,6 +161,17 @@ public final class PodHandle {
 
   private static boolean ready(ContainerStatus c) {
     return Boolean.TRUE.equals(c.getReady());
+  }
+
+  private static boolean running(ContainerStatus c) {
+    return c.getState() != null && c.getState().getRunning() != null;
+  }
+
+  /** An init container that did its job (exit 0): nothing to report. */
+  private static boolean completed(ContainerStatus c) {
+    return c.getState() != null
+        && c.getState().getTerminated() != null
+        && Integer.valueOf(0).equals(c.getState().getTerminated().getExitCode());
   }
 
   private static String describe(ContainerStatus c) {

@@ -13,7 +13,7 @@ class PodHandleDescribeTest {
 
   @Test
   @DisplayName(
-      "a pod stuck on its image says so: each unready container with its waiting reason and message")
+      "a pod stuck on its image says so: each unready container with its waiting reason and message, completed init containers left out")
   void imagePullBackOff() {
     Pod pod =
         new PodBuilder()
@@ -46,7 +46,6 @@ class PodHandleDescribeTest {
     assertThat(PodHandle.describe(pod))
         .isEqualTo(
             "Pending, Ready=False (ContainersNotReady); containers: wait-gcs-ready waiting PodInitializing,"
-                + " done-init terminated Completed (exit 0),"
                 + " ray-head waiting ImagePullBackOff: Back-off pulling image \"rayproject/ray:2.52.0\"");
   }
 
