@@ -102,6 +102,6 @@ class KubeRayEnvironmentsIT {
         .hasMessageContaining("'many'")
         .hasMessageContaining("0 (close at the last release) to 32");
     assertThat(lease.environment().isClosed()).isTrue();
-    assertThat(KubeRayEnvironments.idleLimit(Optional.empty())).isEqualTo(2);
+    assertThat(KubeRayEnvironments.idleLimit(Optional.empty())).isEqualTo(3);
   }
 }

@@ -29,7 +29,7 @@ public enum Setting {
       "how long a backend and the operator may take to become ready"),
   ENVIRONMENTS_IDLE(
       "kuberay.environments.idle",
-      "2",
+      "3",
       "shared environments kept open after their last test class or scenario released them, for the next one with the same settings; the least recently used beyond this are closed"),
   DIAGNOSTICS_DIR(
       "kuberay.diagnostics.dir",
