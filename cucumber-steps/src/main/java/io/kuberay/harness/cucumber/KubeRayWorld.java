@@ -76,13 +76,17 @@ public final class KubeRayWorld {
    */
   void useOperator(KubeRayVersion version, InstallMethod method) {
     EnvironmentSettings wanted = SettingsPin.pin(builder().settings(), version, method);
-    if (environment != null && !environment.settings().equals(wanted)) {
-      throw new IllegalStateException(
-          "This scenario already uses KubeRay "
-              + environment.kuberayVersion()
-              + " ("
-              + environment.settings().installMethod()
-              + "); one scenario works with one KubeRay install.");
+    if (environment != null) {
+      if (!environment.settings().equals(wanted)) {
+        throw new IllegalStateException(
+            "This scenario already uses KubeRay "
+                + environment.kuberayVersion()
+                + " ("
+                + environment.settings().installMethod()
+                + "); one scenario works with one KubeRay install.");
+      }
+      // Already held for this scenario: a second lease would never be given back.
+      return;
     }
     environment = lease(wanted);
   }
