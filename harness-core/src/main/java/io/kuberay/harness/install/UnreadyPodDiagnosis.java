@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Why an operator pod is not ready, for a timeout message: its restarts, its last warning events (a
- * failing probe says what it got) and the last lines of its log. Read once, when the wait has
- * already failed; whatever cannot be read is left out.
+ * Why an operator pod is not ready, for a timeout message, beyond its own line ({@code
+ * PodHandle.describe}: container states and restarts): its last warning events (a failing probe
+ * says what it got) and the last lines of its log. Read once, when the wait has already failed;
+ * whatever cannot be read is left out.
  */
 final class UnreadyPodDiagnosis {
 
@@ -34,14 +35,7 @@ final class UnreadyPodDiagnosis {
     StringBuilder out = new StringBuilder();
     String namespace = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
-    for (ContainerStatus s : unready) {
-      out.append("\n  container ")
-          .append(s.getName())
-          .append(" of pod ")
-          .append(name)
-          .append(": restarts ")
-          .append(s.getRestartCount());
-    }
+    // Restarts and container states are in the pod's own line (PodHandle.describe).
     try {
       List<String> warnings =
           client.v1().events().inNamespace(namespace).list().getItems().stream()

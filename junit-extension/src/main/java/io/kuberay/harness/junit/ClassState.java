@@ -16,17 +16,14 @@ import java.util.Map;
 final class ClassState implements AutoCloseable {
 
   private final KubeRayEnvironment environment;
-  private final AutoCloseable release;
+  private final Runnable release;
   private final String namespace;
   private final boolean ownsNamespace;
   private final Map<String, RayClusterHandle> clusters =
       Collections.synchronizedMap(new LinkedHashMap<>());
 
   ClassState(
-      KubeRayEnvironment environment,
-      AutoCloseable release,
-      String namespace,
-      boolean ownsNamespace) {
+      KubeRayEnvironment environment, Runnable release, String namespace, boolean ownsNamespace) {
     this.environment = environment;
     this.release = release;
     this.namespace = namespace;
@@ -67,16 +64,7 @@ final class ClassState implements AutoCloseable {
         steps.add(() -> environment.deleteNamespace(namespace));
       }
     }
-    steps.add(
-        () -> {
-          try {
-            release.close();
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new IllegalStateException("Releasing the environment failed", e);
-          }
-        });
+    steps.add(release);
     RuntimeException failure = null;
     for (Runnable step : steps) {
       try {

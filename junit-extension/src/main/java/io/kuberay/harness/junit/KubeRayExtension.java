@@ -112,7 +112,7 @@ class KubeRayExtension
   private ClassState start(
       ExtensionContext context, Class<?> testClass, ClassConfiguration config) {
     KubeRayEnvironment environment;
-    AutoCloseable release;
+    Runnable release;
     try {
       if (config.reuseEnvironment()) {
         context
@@ -122,10 +122,10 @@ class KubeRayExtension
                 IDLE_ENVIRONMENTS, key -> new IdleEnvironments(), IdleEnvironments.class);
         KubeRayEnvironments.Lease lease = KubeRayEnvironments.acquire(config.settings());
         environment = lease.environment();
-        release = lease;
+        release = lease::close;
       } else {
         environment = KubeRayEnvironment.start(config.settings());
-        release = environment;
+        release = environment::close;
       }
     } catch (BackendUnavailableException e) {
       if (SettingsReader.flag(Setting.BACKEND_OPTIONAL)) {
