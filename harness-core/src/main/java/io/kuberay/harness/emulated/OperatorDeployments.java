@@ -185,6 +185,8 @@ final class OperatorDeployments implements AutoCloseable {
     hashes.put(hash, key);
     running.put(key, new Running(flavor, template, hash, operator));
     logger.info("Emulated {} started for Deployment {}", options, key);
+    // The pod's Ready may have come while the operator started, before its hash led here.
+    loop.enqueue(key);
     if (!options.notEmulated().isEmpty()) {
       String message =
           "the emulated KubeRay operator does not carry out "

@@ -32,6 +32,7 @@ class OperatorDeploymentsTest {
   private final List<KubeRayVersion> started = new CopyOnWriteArrayList<>();
   private final List<KubeRayVersion> stopped = new CopyOnWriteArrayList<>();
   private final List<OperatorFlavor> flavors = new CopyOnWriteArrayList<>();
+  private volatile Runnable whileStarting = () -> {};
 
   @BeforeEach
   void start() {
@@ -40,6 +41,7 @@ class OperatorDeploymentsTest {
         new OperatorDeployments(
                 api,
                 flavor -> {
+                  whileStarting.run();
                   started.add(flavor.version());
                   flavors.add(flavor);
                   return () -> stopped.add(flavor.version());
@@ -75,6 +77,19 @@ class OperatorDeploymentsTest {
         .atMost(WAIT)
         .until(() -> stopped.size() == 1 && pods().isEmpty());
     assertThat(stopped).containsExactly(KubeRayVersion.V1_5_0);
+  }
+
+  @Test
+  void aPodReadyBeforeItsOperatorHasStartedStillMakesTheDeploymentAvailable() {
+    // The node reports a pod that runs no process ready at once, while a loaded machine may still
+    // be starting the operator: that Ready must not be lost.
+    whileStarting = this::podsBecomeReady;
+    api.create(deployment("kuberay-operator", "quay.io/kuberay/operator:v1.1.0"));
+
+    Awaitility.await("Deployment kuberay-operator available")
+        .atMost(WAIT)
+        .until(() -> available("kuberay-operator").equals("True"));
+    assertThat(started).containsExactly(KubeRayVersion.V1_1_0);
   }
 
   @Test
