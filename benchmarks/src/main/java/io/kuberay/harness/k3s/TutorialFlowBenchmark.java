@@ -20,7 +20,8 @@ import java.util.Map;
  * Not a test: {@code java -cp $CP io.kuberay.harness.k3s.TutorialFlowBenchmark [manifestsDir]}
  * (default {@code ../shared/kuberay}), with Docker and the local images present. {@code
  * -Dbenchmark.k3s.only=true} skips the emulated run (e.g. to time a fresh and then a reused k3s
- * start with {@code -Dkuberay.k3s.reuse=true} in two JVMs).
+ * start with {@code -Dkuberay.k3s.reuse=true} in two JVMs); {@code -Dbenchmark.emulated.only=true}
+ * skips the k3s run (no Docker needed).
  */
 public final class TutorialFlowBenchmark {
 
@@ -33,6 +34,10 @@ public final class TutorialFlowBenchmark {
     boolean k3sOnly = Boolean.getBoolean("benchmark.k3s.only");
     Map<String, Long> emulated =
         k3sOnly ? Map.of() : run(KubeRayEnvironment.builder().backend(BackendType.EMULATED));
+    if (Boolean.getBoolean("benchmark.emulated.only")) {
+      emulated.forEach((phase, ms) -> System.out.printf("%-44s %8d ms%n", phase, ms));
+      return;
+    }
     Map<String, Long> k3s =
         run(
             KubeRayEnvironment.builder()
