@@ -379,8 +379,8 @@ public final class EmulatedBackend implements ClusterBackend {
       jobs.close();
     }
     // The environment goes as a whole, as a k3s container does on docker rm -f: no pod is told to
-    // shut down (Ray's graceful exit took 3 s of each close), the node's stops only clean up.
-    runtimes.killAll();
+    // shut down, and none restarts.
+    runtimes.halt();
     if (node != null) {
       node.close();
     }

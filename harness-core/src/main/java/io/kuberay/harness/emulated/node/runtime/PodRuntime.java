@@ -67,6 +67,12 @@ public interface PodRuntime extends PodChannels, AutoCloseable {
     return 0;
   }
 
+  /**
+   * The environment is about to close: restart nothing from now on and end the processes at once
+   * rather than gracefully; {@link #stop} and {@link #close} follow. Nothing to do by default.
+   */
+  default void halt() {}
+
   @Override
   void close();
 

@@ -254,6 +254,15 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     return killed;
   }
 
+  /** The environment closes: see {@link PodRuntime#halt()}. */
+  public void halt() {
+    for (PodRuntime r : new PodRuntime[] {ray, redis, simulated, completion}) {
+      if (r != null) {
+        r.halt();
+      }
+    }
+  }
+
   @Override
   public void close() {
     if (ray != null) {

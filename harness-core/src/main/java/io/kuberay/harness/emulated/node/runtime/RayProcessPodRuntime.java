@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.node.runtime;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.ExecResult;
 import io.kuberay.harness.UserImage;
@@ -31,6 +32,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -48,6 +50,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -440,7 +443,8 @@ public final class RayProcessPodRuntime implements PodRuntime {
         NodeReadiness readiness =
             NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
         try {
-          node.awaitReady(READY_WAIT);
+          awaitReadyOrUnhealthy(
+              node, pod, lifecycle, Instant.now(), () -> closed || nodes.get(key) != node);
         } catch (RuntimeException e) {
           if (node.isAlive() || closed || nodes.get(key) != node) {
             throw e;
@@ -664,6 +668,45 @@ public final class RayProcessPodRuntime implements PodRuntime {
   }
 
   /**
+   * Until the node is ready. A node that runs and is not ready stays so, Running and not Ready as
+   * on a kubelet, until its container's liveness probe would have failed for good ({@link
+   * LivenessDeadline}): then it is stopped with the kubelet's events, and the caller takes it for
+   * an exit. Before, a node not ready within a fixed wait ended the pod's runtime: its container
+   * showed a crash back-off for ever.
+   *
+   * @throws RuntimeException when the node has exited (or was stopped here) or the pod went
+   */
+  private static void awaitReadyOrUnhealthy(
+      RayNode node, Pod pod, PodLifecycle lifecycle, Instant started, BooleanSupplier gone) {
+    Container container = pod.getSpec().getContainers().get(0);
+    Optional<Instant> kill = LivenessDeadline.of(container).map(started::plus);
+    while (true) {
+      Duration wait =
+          kill.map(k -> Duration.between(Instant.now(), k))
+              .filter(d -> d.compareTo(READY_WAIT) < 0)
+              .orElse(READY_WAIT);
+      try {
+        node.awaitReady(wait.isNegative() ? Duration.ZERO : wait);
+        return;
+      } catch (RuntimeException e) {
+        if (gone.getAsBoolean() || !node.isAlive()) {
+          throw e;
+        }
+        if (kill.isPresent() && !Instant.now().isBefore(kill.get())) {
+          lifecycle.warning(
+              "Unhealthy",
+              "Liveness probe failed: " + e.getMessage().lines().findFirst().orElse(""));
+          lifecycle.warning(
+              "Killing",
+              "Container " + container.getName() + " failed liveness probe, will be restarted");
+          node.stop();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
    * Like wait-gcs-ready ({@code ray health-check}): the head's GCS answering is enough, not its
    * whole readiness.
    */
@@ -879,8 +922,22 @@ public final class RayProcessPodRuntime implements PodRuntime {
                         pod, containerPort, RayPodPorts.of(startParams(pod)).describe())));
   }
 
+  /**
+   * The environment closes: no container restarts from now on, and every Ray process dies at once,
+   * as when a k3s node's container is removed. Ray's graceful exit took 3 s of each close; the
+   * stops and {@link #close} that follow only reap and clean up.
+   */
+  @Override
+  public void halt() {
+    closed = true;
+    killAll();
+  }
+
   @Override
   public int killAll() {
+    // No worker restarting now may take a dying head's GCS for the head's: its GCS port can still
+    // answer for a moment after the kill, and the worker's `ray start` then waited on a dead GCS.
+    heads.clear();
     List<Long> roots = new ArrayList<>();
     nodes.values().forEach(n -> roots.add(n.pid()));
     autoscalers.values().forEach(a -> a.pid().ifPresent(roots::add));
