@@ -35,21 +35,26 @@ final class ClusterStatusCalculator {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     List<RayClusterView.WorkerGroup> groups = cluster.workerGroups();
     int desired = groups.stream().mapToInt(RayClusterView.WorkerGroup::desiredPods).sum();
-    status.put("desiredWorkerReplicas", desired);
-    status.put(
-        "minWorkerReplicas", groups.stream().mapToInt(g -> g.minReplicas() * g.numOfHosts()).sum());
-    status.put(
+    putCount(status, "desiredWorkerReplicas", desired);
+    putCount(
+        status,
+        "minWorkerReplicas",
+        groups.stream().mapToInt(g -> g.minReplicas() * g.numOfHosts()).sum());
+    putCount(
+        status,
         "maxWorkerReplicas",
         groups.stream()
             .mapToLong(g -> (long) g.maxReplicas() * g.numOfHosts())
             .reduce(0, (a, b) -> Math.min(Integer.MAX_VALUE, a + b)));
-    status.put(
+    putCount(
+        status,
         "availableWorkerReplicas",
-        (int) workers.stream().filter(ClusterStatusCalculator::running).count());
+        workers.stream().filter(ClusterStatusCalculator::running).count());
     if (flavor.hasExtendedStatus()) {
-      status.put(
+      putCount(
+          status,
           "readyWorkerReplicas",
-          (int) workers.stream().filter(ClusterStatusCalculator::runningAndReady).count());
+          workers.stream().filter(ClusterStatusCalculator::runningAndReady).count());
     }
     desiredResources(cluster, groups, status);
     status.put("observedGeneration", cluster.generation());
@@ -94,6 +99,18 @@ final class ClusterStatusCalculator {
               Maps.list(previous.get("conditions")), head, allReady, cluster.suspended(), now));
     }
     return status;
+  }
+
+  /**
+   * KubeRay's worker counts are {@code int32} fields with {@code omitempty} (v1.1.0 to v1.7.0): a
+   * zero is not written, and the status is written whole, so an earlier count goes too.
+   */
+  private static void putCount(Map<String, Object> status, String key, long count) {
+    if (count == 0) {
+      status.remove(key);
+    } else {
+      status.put(key, (int) count);
+    }
   }
 
   private void setState(Map<String, Object> status, String state, String now) {
