@@ -44,27 +44,14 @@ class StartupCrashBackOffIT {
             .rayMode(RayMode.REQUIRED)
             .startExactly()) {
       RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER);
-      String head =
-          Waits.until(
-              "RayCluster default/crashing",
-              "a head pod",
-              Duration.ofMinutes(1),
-              () -> cluster.headPod().name(),
-              n -> n != null,
-              String::valueOf,
-              null);
+      String head = PodStatusWaits.headPodName(cluster);
       Pod restarted =
-          Waits.until(
-              "pod default/" + head,
+          PodStatusWaits.firstContainer(
+              env,
+              head,
               "restartCount 1 after the kubelet's 10 s back-off",
               Duration.ofMinutes(3),
-              () -> env.client().pods().inNamespace("default").withName(head).get(),
-              p ->
-                  p != null
-                      && !p.getStatus().getContainerStatuses().isEmpty()
-                      && p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 1,
-              p -> p == null ? "gone" : String.valueOf(p.getStatus().getContainerStatuses()),
-              p -> p == null);
+              c -> c.getRestartCount() >= 1);
       assertThat(restarted.getStatus().getContainerStatuses().get(0).getLastState().getTerminated())
           .satisfies(t -> assertThat(t.getExitCode()).isNotZero());
       assertThat(

@@ -52,41 +52,22 @@ class UnhealthyStartupIT {
             .rayMode(RayMode.REQUIRED)
             .startExactly()) {
       RayClusterHandle cluster = env.rayClusters().createFromYaml(CLUSTER);
-      String head =
-          Waits.until(
-              "RayCluster default/unhealthy",
-              "a head pod",
-              Duration.ofMinutes(1),
-              () -> cluster.headPod().name(),
-              n -> n != null,
-              String::valueOf,
-              null);
+      String head = PodStatusWaits.headPodName(cluster);
       Pod running =
-          Waits.until(
-              "pod default/" + head,
+          PodStatusWaits.firstContainer(
+              env,
+              head,
               "its container running",
               Duration.ofMinutes(2),
-              () -> env.client().pods().inNamespace("default").withName(head).get(),
-              p ->
-                  p != null
-                      && !p.getStatus().getContainerStatuses().isEmpty()
-                      && p.getStatus().getContainerStatuses().get(0).getState().getRunning()
-                          != null,
-              p -> p == null ? "gone" : String.valueOf(p.getStatus().getContainerStatuses()),
-              p -> p == null);
+              c -> c.getState().getRunning() != null);
       assertThat(running.getStatus().getContainerStatuses().get(0).getReady()).isFalse();
 
-      Waits.until(
-          "pod default/" + head,
+      PodStatusWaits.firstContainer(
+          env,
+          head,
           "restartCount 1 after its liveness probe failed 3 times",
           Duration.ofMinutes(3),
-          () -> env.client().pods().inNamespace("default").withName(head).get(),
-          p ->
-              p != null
-                  && !p.getStatus().getContainerStatuses().isEmpty()
-                  && p.getStatus().getContainerStatuses().get(0).getRestartCount() >= 1,
-          p -> p == null ? "gone" : String.valueOf(p.getStatus().getContainerStatuses()),
-          p -> p == null);
+          c -> c.getRestartCount() >= 1);
       List<String> events =
           env.client().v1().events().inNamespace("default").list().getItems().stream()
               .filter(e -> head.equals(e.getInvolvedObject().getName()))

@@ -443,8 +443,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
         NodeReadiness readiness =
             NodeReadiness.of(pod, node, headNode, () -> heads.get(clusterKey));
         try {
-          awaitReadyOrUnhealthy(
-              node, pod, lifecycle, Instant.now(), () -> closed || nodes.get(key) != node);
+          awaitReadyOrUnhealthy(node, pod, lifecycle, () -> closed || nodes.get(key) != node);
         } catch (RuntimeException e) {
           if (node.isAlive() || closed || nodes.get(key) != node) {
             throw e;
@@ -677,9 +676,10 @@ public final class RayProcessPodRuntime implements PodRuntime {
    * @throws RuntimeException when the node has exited (or was stopped here) or the pod went
    */
   private static void awaitReadyOrUnhealthy(
-      RayNode node, Pod pod, PodLifecycle lifecycle, Instant started, BooleanSupplier gone) {
+      RayNode node, Pod pod, PodLifecycle lifecycle, BooleanSupplier gone) {
     Container container = pod.getSpec().getContainers().get(0);
-    Optional<Instant> kill = LivenessDeadline.of(container).map(started::plus);
+    // The container has just started: the probe's clock runs from now.
+    Optional<Instant> kill = LivenessDeadline.of(container).map(Instant.now()::plus);
     while (true) {
       Duration wait =
           kill.map(k -> Duration.between(Instant.now(), k))
