@@ -768,6 +768,11 @@ public final class ApiDispatcher extends Dispatcher {
 
   private MockResponse replace(ApiPath api, Map<String, Object> body) {
     if ("status".equals(api.subresource())) {
+      Map<String, Object> schema =
+          schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
+      if (schema != null) {
+        SchemaValidator.defaultStatus(schema, body);
+      }
       return rest.replace(api, body);
     }
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));

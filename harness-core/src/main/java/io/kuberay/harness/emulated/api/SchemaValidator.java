@@ -44,6 +44,24 @@ final class SchemaValidator {
     return causes;
   }
 
+  /**
+   * A status write's defaults: apiextensions-apiserver defaults every request's object by its
+   * structural schema, a {@code /status} PUT's too, whose status it then keeps (e.g. RayJob's
+   * {@code status.succeeded} and {@code failed}, {@code default: 0} from KubeRay v1.2.0's CRD).
+   * Nothing is validated or pruned here.
+   */
+  static void defaultStatus(Map<String, Object> schema, Map<String, Object> object) {
+    Object statusSchema = Maps.map(schema.get("properties")).get("status");
+    if (statusSchema instanceof Map<?, ?> && object.get("status") instanceof Map<?, ?>) {
+      walk(
+          Maps.map(statusSchema),
+          object.get("status"),
+          "status",
+          new ArrayList<>(),
+          new ArrayList<>());
+    }
+  }
+
   private static Object walk(
       Map<String, Object> schema,
       Object value,

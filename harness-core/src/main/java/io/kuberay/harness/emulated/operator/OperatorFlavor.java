@@ -173,6 +173,22 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /**
+   * v1.2.0+ counts a RayJob's attempts in {@code status.succeeded}/{@code failed} ({@code
+   * checkBackoffLimitAndUpdateStatusIfNeeded}).
+   */
+  boolean countsRayJobAttempts() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * v1.4.0+ writes the Ray job's start and end times in {@code status.rayJobInfo} ({@code
+   * RayJobStatusInfo}).
+   */
+  boolean writesRayJobInfo() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
   /** v1.5.0+ creates {@code <rayjob>-head-svc} for a RayJob's own cluster once the job runs. */
   boolean createsRayJobHeadService() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

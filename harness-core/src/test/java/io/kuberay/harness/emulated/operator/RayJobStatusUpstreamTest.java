@@ -1,0 +1,274 @@
+package io.kuberay.harness.emulated.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.store.JsonText;
+import io.kuberay.harness.install.KubeRayManifests;
+import io.kuberay.harness.install.ManifestObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The RayJob status fields each release writes, against an in-process API server with the release's
+ * own CRDs and a stand-in Ray dashboard (HTTPMode on a selected RayCluster, which the test keeps
+ * {@code ready}):
+ *
+ * <ul>
+ *   <li>{@code succeeded}/{@code failed}: v1.2.0+'s {@code
+ *       checkBackoffLimitAndUpdateStatusIfNeeded} writes both on every status update, counting the
+ *       move to Complete with the Ray job SUCCEEDED or to Failed (k3s, v1.5.0: {@code failed: 0},
+ *       {@code succeeded: 1} after a successful job in K8sJobMode and in HTTPMode); the CRD
+ *       defaults both to 0 ({@code +kubebuilder:default:=0}), so a ValidationFailed status, written
+ *       before counting, has them too. v1.1.0 has neither field.
+ *   <li>{@code observedGeneration}: a field of RayJobStatus in every release, never set by the
+ *       RayJob controller (only the RayCluster and RayService controllers set theirs), so omitted.
+ *   <li>{@code rayJobInfo}: v1.4.0+ copies the dashboard's {@code start_time}/{@code end_time} (ms)
+ *       as {@code metav1.Time}s in the Running reconcile; a struct, so {@code {}} until then.
+ * </ul>
+ */
+class RayJobStatusUpstreamTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  /** 2025-12-02T14:40:00.123Z and 14:40:05.987Z, as Ray reports them. */
+  private static final long START_MS = 1764686400123L;
+
+  private static final long END_MS = 1764686405987L;
+
+  private EmulatedApiServer api;
+  private RayJobController controller;
+  private HttpServer dashboard;
+
+  /** What the stand-in dashboard reports for every job: status and message. */
+  private volatile String rayStatus = "SUCCEEDED";
+
+  private volatile String rayMessage = "Job finished successfully.";
+
+  @AfterEach
+  void stop() {
+    if (controller != null) {
+      controller.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (dashboard != null) {
+      dashboard.stop(0);
+    }
+  }
+
+  private KubernetesClient start(String version) throws IOException {
+    api = new EmulatedApiServer().start("http://127.0.0.1:1");
+    for (ManifestObject o :
+        KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
+      if (o.isCrd()) {
+        api.create(JsonText.readObject(o.json()));
+      }
+    }
+    URI uri = startDashboard();
+    controller =
+        new RayJobController(
+                api.client(),
+                api,
+                UpstreamSpecs.flavor(version),
+                new EventRecorder(api, "rayjob-controller"),
+                (namespace, cluster) -> Optional.of(uri))
+            .start();
+    return api.client();
+  }
+
+  /** {@code POST /api/jobs/} accepts any submission; {@code GET /api/jobs/<id>} reports it. */
+  private URI startDashboard() throws IOException {
+    dashboard = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    dashboard.createContext(
+        "/api/jobs/",
+        exchange -> {
+          if ("POST".equals(exchange.getRequestMethod())) {
+            String body =
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher id = Pattern.compile("\"submission_id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
+            answer(exchange, "{\"submission_id\": \"" + (id.find() ? id.group(1) : "x") + "\"}");
+            return;
+          }
+          String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
+          answer(
+              exchange,
+              "{\"type\": \"SUBMISSION\", \"job_id\": \"02000000\", \"submission_id\": \""
+                  + id
+                  + "\", \"status\": \""
+                  + rayStatus
+                  + "\", \"entrypoint\": \"echo hi\", \"message\": \""
+                  + rayMessage
+                  + "\", \"start_time\": "
+                  + START_MS
+                  + ", \"end_time\": "
+                  + END_MS
+                  + ", \"metadata\": {}, \"runtime_env\": {}}");
+        });
+    dashboard.start();
+    return URI.create("http://127.0.0.1:" + dashboard.getAddress().getPort());
+  }
+
+  private static void answer(HttpExchange exchange, String json) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
+  private static void readyCluster(KubernetesClient client) {
+    GenericKubernetesResource cluster =
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace("default")
+            .resource(
+                Serialization.unmarshal(
+                    """
+                    apiVersion: ray.io/v1
+                    kind: RayCluster
+                    metadata: {name: selected, namespace: default}
+                    spec:
+                      headGroupSpec:
+                        rayStartParams: {}
+                        template:
+                          spec:
+                            containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
+                    """,
+                    GenericKubernetesResource.class))
+            .create();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("state", "ready");
+    cluster.getAdditionalProperties().put("status", status);
+    client
+        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+        .inNamespace("default")
+        .resource(cluster)
+        .updateStatus();
+  }
+
+  private static void createJob(KubernetesClient client, String spec) {
+    client
+        .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+        .inNamespace("default")
+        .resource(
+            Serialization.unmarshal(
+                "apiVersion: ray.io/v1\nkind: RayJob\nmetadata: {name: http-job, namespace: default}\n"
+                    + "spec:\n  entrypoint: echo hi\n"
+                    + spec,
+                GenericKubernetesResource.class))
+        .create();
+  }
+
+  private static final String HTTP_ON_SELECTED =
+      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> awaitStatus(KubernetesClient client, String deployment) {
+    return Awaitility.await("RayJob default/http-job " + deployment)
+        .atMost(WAIT)
+        .until(
+            () -> {
+              GenericKubernetesResource job =
+                  client
+                      .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+                      .inNamespace("default")
+                      .withName("http-job")
+                      .get();
+              return (Map<String, Object>)
+                  job.getAdditionalProperties().getOrDefault("status", Map.of());
+            },
+            s -> deployment.equals(s.get("jobDeploymentStatus")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void aSucceededJobCountsOneSuccessAndKeepsRaysTimes(String version) throws IOException {
+    KubernetesClient client = start(version);
+    readyCluster(client);
+    createJob(client, HTTP_ON_SELECTED);
+
+    Map<String, Object> status = awaitStatus(client, "Complete");
+
+    assertThat(status)
+        .containsEntry("jobStatus", "SUCCEEDED")
+        .containsEntry("succeeded", 1)
+        .containsEntry("failed", 0)
+        .doesNotContainKeys("observedGeneration", "reason");
+    assertThat(status.get("rayJobInfo"))
+        .isEqualTo(Map.of("startTime", "2025-12-02T14:40:00Z", "endTime", "2025-12-02T14:40:05Z"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void aFailedJobCountsOneFailure(String version) throws IOException {
+    rayStatus = "FAILED";
+    rayMessage = "Job entrypoint command failed with exit code 1";
+    KubernetesClient client = start(version);
+    readyCluster(client);
+    createJob(client, HTTP_ON_SELECTED);
+
+    Map<String, Object> status = awaitStatus(client, "Failed");
+
+    assertThat(status)
+        .containsEntry("reason", "AppFailed")
+        .containsEntry("succeeded", 0)
+        .containsEntry("failed", 1);
+    assertThat(status.get("rayJobInfo"))
+        .isEqualTo(Map.of("startTime", "2025-12-02T14:40:00Z", "endTime", "2025-12-02T14:40:05Z"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void aValidationFailureHasTheCrdsZeroCountsAndAnEmptyRayJobInfo(String version)
+      throws IOException {
+    KubernetesClient client = start(version);
+    createJob(client, "  submissionMode: HTTPMode\n");
+
+    Map<String, Object> status = awaitStatus(client, "ValidationFailed");
+
+    assertThat(status)
+        .containsEntry("succeeded", 0)
+        .containsEntry("failed", 0)
+        .containsEntry("rayJobInfo", Map.of())
+        .doesNotContainKeys("observedGeneration", "jobStatus");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0"})
+  void v110WritesNeitherCountsNorRayJobInfo(String version) throws IOException {
+    KubernetesClient client = start(version);
+    readyCluster(client);
+    createJob(client, HTTP_ON_SELECTED);
+
+    Map<String, Object> status = awaitStatus(client, "Complete");
+
+    assertThat(status)
+        .containsEntry("jobStatus", "SUCCEEDED")
+        .doesNotContainKeys("succeeded", "failed", "rayJobInfo", "observedGeneration");
+  }
+}
