@@ -61,9 +61,9 @@ class RayJobWithoutRayIT {
           .containsEntry("team", "ml")
           .containsEntry("ray.io/originated-from-cr-name", "sample")
           .containsEntry("ray.io/originated-from-crd", "RayJob");
+      // labelPod (common/pod.go): the originated-from labels stay on the cluster.
       assertThat(env.rayClusters().withName(clusterName).headPod().get().getMetadata().getLabels())
-          .containsEntry("ray.io/originated-from-crd", "RayJob")
-          .containsEntry("ray.io/originated-from-cr-name", "sample");
+          .doesNotContainKeys("ray.io/originated-from-crd", "ray.io/originated-from-cr-name");
       assertThat(cluster.getMetadata().getOwnerReferences())
           .singleElement()
           .satisfies(o -> assertThat(o.getKind()).isEqualTo("RayJob"));

@@ -194,6 +194,15 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /**
+   * v1.7.0's {@code getSubmitterTemplate} labels the K8sJobMode submitter pods with the RayJob's
+   * {@code ray.io/originated-from-*} and {@code app.kubernetes.io/created-by}; v1.1.0-v1.5.0 only
+   * label the Job.
+   */
+  boolean labelsSubmitterPods() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
   /** The worker headless service of multi-host groups publishes not-ready addresses from v1.5.0. */
   boolean headlessWorkerServicePublishesNotReady() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);

@@ -163,15 +163,8 @@ final class PodFactory {
     if (spec.getVolumes() == null) {
       spec.setVolumes(new ArrayList<>());
     }
-    Map<String, String> clusterLabels = cluster.resource().getMetadata().getLabels();
-    if (clusterLabels != null) {
-      // Pods of RayJob and RayService clusters say where they came from.
-      for (String key : new String[] {Labels.ORIGINATED_FROM_CR_NAME, Labels.ORIGINATED_FROM_CRD}) {
-        if (clusterLabels.containsKey(key)) {
-          labels.put(key, clusterLabels.get(key));
-        }
-      }
-    }
+    // The pod's labels are its template's and labelPod's own (common/pod.go, v1.1.0-v1.7.0): a
+    // RayJob's or RayService's ray.io/originated-from-* labels stay on the RayCluster.
     Map<String, String> annotations = new LinkedHashMap<>();
     if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
       annotations.putAll(template.getMetadata().getAnnotations());

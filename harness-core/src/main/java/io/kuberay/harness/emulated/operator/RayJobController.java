@@ -76,7 +76,8 @@ public final class RayJobController implements AutoCloseable {
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
-    this.submitters = new SubmitterJobs(client, dashboards, events.forComponent("job-controller"));
+    this.submitters =
+        new SubmitterJobs(client, dashboards, events.forComponent("job-controller"), flavor);
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 

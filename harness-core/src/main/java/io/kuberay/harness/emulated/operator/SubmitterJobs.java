@@ -69,6 +69,7 @@ final class SubmitterJobs implements AutoCloseable {
 
   private final KubernetesClient client;
   private final DashboardLocator dashboards;
+  private final OperatorFlavor flavor;
 
   /** kube-controller-manager's Job controller's events (its part is done here). */
   private final EventRecorder jobEvents;
@@ -86,8 +87,12 @@ final class SubmitterJobs implements AutoCloseable {
   private final Duration apiBackOffMax;
   private volatile boolean closed;
 
-  SubmitterJobs(KubernetesClient client, DashboardLocator dashboards, EventRecorder jobEvents) {
-    this(client, dashboards, jobEvents, Duration.ofSeconds(1), Duration.ofMinutes(1));
+  SubmitterJobs(
+      KubernetesClient client,
+      DashboardLocator dashboards,
+      EventRecorder jobEvents,
+      OperatorFlavor flavor) {
+    this(client, dashboards, jobEvents, flavor, Duration.ofSeconds(1), Duration.ofMinutes(1));
   }
 
   /** For tests: a shorter API back-off. */
@@ -95,8 +100,10 @@ final class SubmitterJobs implements AutoCloseable {
       KubernetesClient client,
       DashboardLocator dashboards,
       EventRecorder jobEvents,
+      OperatorFlavor flavor,
       Duration apiBackOffInitial,
       Duration apiBackOffMax) {
+    this.flavor = flavor;
     this.apiBackOffInitial = apiBackOffInitial;
     this.apiBackOffMax = apiBackOffMax;
     this.jobEvents = jobEvents;
@@ -199,6 +206,9 @@ final class SubmitterJobs implements AutoCloseable {
             + " --follow "
             + jobId;
     PodTemplateSpec template = submitterTemplate(job, image, command, dashboardUrl, jobId);
+    if (flavor.labelsSubmitterPods()) {
+      labelTemplate(template, job);
+    }
     // configureSubmitterContainer: the token env after KubeRay's own.
     auth.configureContainer(template.getSpec().getContainers().get(0));
     Job spec =
@@ -352,6 +362,25 @@ final class SubmitterJobs implements AutoCloseable {
     env.add(new EnvVar("RAY_JOB_SUBMISSION_ID", jobId, null));
     submitter.setEnv(env);
     return template;
+  }
+
+  /**
+   * v1.7.0's {@code getSubmitterTemplate}: the submitter pods carry the RayJob's {@code
+   * ray.io/originated-from-*} labels and {@code app.kubernetes.io/created-by} (for
+   * NetworkPolicies), over what {@code submitterPodTemplate} says.
+   */
+  static void labelTemplate(PodTemplateSpec template, RayJobView job) {
+    if (template.getMetadata() == null) {
+      template.setMetadata(new ObjectMeta());
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (template.getMetadata().getLabels() != null) {
+      labels.putAll(template.getMetadata().getLabels());
+    }
+    labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
+    labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
+    labels.put("app.kubernetes.io/created-by", "kuberay-operator");
+    template.getMetadata().setLabels(labels);
   }
 
   private void run(

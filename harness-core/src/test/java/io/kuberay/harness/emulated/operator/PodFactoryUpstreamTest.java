@@ -51,6 +51,29 @@ class PodFactoryUpstreamTest {
         + containerExtra;
   }
 
+  /**
+   * {@code labelPod} (common/pod.go, v1.1.0-v1.7.0) builds a pod's labels from its template and the
+   * Ray node labels only: a RayJob's or RayService's {@code ray.io/originated-from-*} labels stay
+   * on the RayCluster (on k3s, v1.5.0's head pod of ray-job.sample's cluster had none). The cluster
+   * label still names the creator in the head's usage-stats tag.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void podsOfARayJobsClusterDoNotCarryItsOriginatedFromLabels(String v) {
+    RayClusterView c =
+        cluster(
+            "  labels:\n    ray.io/originated-from-cr-name: rayjob-sample\n"
+                + "    ray.io/originated-from-crd: RayJob\n",
+            head("") + worker(""));
+    for (Pod pod : new Pod[] {headPod(v, c), workerPod(v, c)}) {
+      assertThat(pod.getMetadata().getLabels())
+          .containsEntry("ray.io/cluster", "raycluster-sample")
+          .doesNotContainKeys("ray.io/originated-from-cr-name", "ray.io/originated-from-crd");
+    }
+    assertThat(env(headPod(v, c), "RAY_USAGE_STATS_EXTRA_TAGS").map(EnvVar::getValue))
+        .hasValueSatisfying(tags -> assertThat(tags).endsWith("kuberay_crd=RayJob"));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void overwriteContainerCmdAnnotationOnTheClusterKeepsTheUsersCommand(String v) {

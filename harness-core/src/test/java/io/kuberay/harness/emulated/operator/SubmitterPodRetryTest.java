@@ -43,6 +43,7 @@ class SubmitterPodRetryTest {
           client,
           (namespace, cluster) -> Optional.empty(),
           new EventRecorder(api, "job-controller"),
+          UpstreamSpecs.flavor("v1.5.0"),
           Duration.ofMillis(100),
           Duration.ofMillis(400));
 
