@@ -41,7 +41,7 @@ final class Admission {
     spec.putIfAbsent("preemptionPolicy", "PreemptLowerPriority");
     defaultTolerations(spec);
     defaultContainers(spec);
-    defaultProjectedVolumes(spec);
+    defaultVolumes(spec);
     Map<String, Object> status = Maps.map(pod.get("status"));
     status.putIfAbsent("phase", "Pending");
     pod.put("status", status);
@@ -100,7 +100,7 @@ final class Admission {
     podSpec.putIfAbsent("terminationGracePeriodSeconds", 30);
     podSpec.putIfAbsent("securityContext", new LinkedHashMap<>());
     defaultContainers(podSpec);
-    defaultProjectedVolumes(podSpec);
+    defaultVolumes(podSpec);
   }
 
   /** SetDefaults_Job of batch/v1 (Kubernetes 1.31). */
@@ -161,21 +161,64 @@ final class Admission {
   }
 
   /**
-   * SetDefaults_ProjectedVolumeSource and SetDefaults_ServiceAccountTokenProjection: mode 0644 and
-   * a token of 3600 s. Clients count on them: {@code kubectl describe pod} dereferences {@code
-   * expirationSeconds} (a pod with KubeRay's {@code ray-token} volume made it panic).
+   * The scheme's volume defaults (pkg/apis/core/v1/defaults.go: SetDefaults_Volume,
+   * SetDefaults_ConfigMapVolumeSource, _SecretVolumeSource, _DownwardAPIVolumeSource,
+   * _ProjectedVolumeSource, _HostPathVolumeSource, _ServiceAccountTokenProjection,
+   * _ObjectFieldSelector), applied to pods and workloads' pod templates alike: a volume without a
+   * source is an {@code emptyDir}; configMap, secret, downwardAPI and projected volumes get {@code
+   * defaultMode} 0644 (420), a hostPath the type {@code ""}, a projected token 3600 s, a downward
+   * API item's {@code fieldRef} the apiVersion {@code v1}. Items' own {@code mode} and the
+   * projections' sources have no default. Clients count on them: {@code kubectl describe pod}
+   * dereferences {@code expirationSeconds} (a pod with KubeRay's {@code ray-token} volume made it
+   * panic).
    */
-  private static void defaultProjectedVolumes(Map<String, Object> spec) {
+  private static void defaultVolumes(Map<String, Object> spec) {
     for (Object v : Maps.list(spec.get("volumes"))) {
-      if (Maps.map(v).get("projected") instanceof Map<?, ?> p) {
-        Map<String, Object> projected = Maps.map(p);
-        projected.putIfAbsent("defaultMode", 420);
-        for (Object source : Maps.list(projected.get("sources"))) {
-          if (Maps.map(source).get("serviceAccountToken") instanceof Map<?, ?> token) {
-            Maps.map(token).putIfAbsent("expirationSeconds", 3600);
+      if (!(v instanceof Map<?, ?>)) {
+        continue;
+      }
+      Map<String, Object> volume = Maps.map(v);
+      if (volume.keySet().stream().allMatch("name"::equals)) {
+        volume.put("emptyDir", new LinkedHashMap<>());
+      }
+      for (String source : List.of("configMap", "secret", "downwardAPI", "projected")) {
+        if (volume.get(source) instanceof Map<?, ?> s) {
+          putIfAbsent(Maps.map(s), "defaultMode", 420);
+        }
+      }
+      if (volume.get("hostPath") instanceof Map<?, ?> hostPath) {
+        putIfAbsent(Maps.map(hostPath), "type", "");
+      }
+      if (volume.get("downwardAPI") instanceof Map<?, ?> downwardApi) {
+        defaultFieldRefs(Maps.map(downwardApi));
+      }
+      if (volume.get("projected") instanceof Map<?, ?> projected) {
+        for (Object source : Maps.list(Maps.map(projected).get("sources"))) {
+          Map<String, Object> projection = Maps.map(source);
+          if (projection.get("serviceAccountToken") instanceof Map<?, ?> token) {
+            putIfAbsent(Maps.map(token), "expirationSeconds", 3600);
+          }
+          if (projection.get("downwardAPI") instanceof Map<?, ?> downwardApi) {
+            defaultFieldRefs(Maps.map(downwardApi));
           }
         }
       }
+    }
+  }
+
+  /** SetDefaults_ObjectFieldSelector for the items of a downward API volume or projection. */
+  private static void defaultFieldRefs(Map<String, Object> downwardApi) {
+    for (Object item : Maps.list(downwardApi.get("items"))) {
+      if (Maps.map(item).get("fieldRef") instanceof Map<?, ?> fieldRef) {
+        putIfAbsent(Maps.map(fieldRef), "apiVersion", "v1");
+      }
+    }
+  }
+
+  /** Only writes when absent: the admission plugin's own token volume is built immutable. */
+  private static void putIfAbsent(Map<String, Object> map, String key, Object value) {
+    if (!map.containsKey(key)) {
+      map.put(key, value);
     }
   }
 
@@ -191,6 +234,12 @@ final class Admission {
         for (Object port : Maps.list(container.get("ports"))) {
           if (port instanceof Map<?, ?>) {
             Maps.map(port).putIfAbsent("protocol", "TCP");
+          }
+        }
+        // SetDefaults_ObjectFieldSelector: KubeRay's own RAY_CLUSTER_NAME etc. name no apiVersion.
+        for (Object env : Maps.list(container.get("env"))) {
+          if (Maps.get(Maps.map(env), "valueFrom", "fieldRef") instanceof Map<?, ?> fieldRef) {
+            putIfAbsent(Maps.map(fieldRef), "apiVersion", "v1");
           }
         }
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,88 @@ class AdmissionTest {
     assertThat(kept).containsEntry("defaultMode", 256);
     assertThat(Maps.get(Maps.map(Maps.list(kept.get("sources")).get(0)), "serviceAccountToken"))
         .isEqualTo(Map.of("path", "t", "expirationSeconds", 600));
+  }
+
+  /**
+   * pkg/apis/core/v1/defaults.go: SetDefaults_ConfigMapVolumeSource, _SecretVolumeSource,
+   * _DownwardAPIVolumeSource and _ProjectedVolumeSource default {@code defaultMode} to 0644 (420);
+   * SetDefaults_Volume makes a source-less volume an emptyDir, SetDefaults_HostPathVolumeSource the
+   * type "", SetDefaults_ObjectFieldSelector a fieldRef's apiVersion v1. An item's {@code mode} has
+   * no default. k3s showed {@code defaultMode: 420} on the configMap volume of KubeRay's
+   * ray-job.sample head pod, the emulator nothing.
+   */
+  @Test
+  void volumesGetTheSchemesDefaultsInPodsAndWorkloadTemplates() {
+    String volumes =
+        """
+        "volumes": [
+          {"name": "code", "configMap": {"name": "ray-job-code-sample",
+            "items": [{"key": "sample_code.py", "path": "sample_code.py"}]}},
+          {"name": "cert", "secret": {"secretName": "tls"}},
+          {"name": "own", "configMap": {"name": "x", "defaultMode": 493}},
+          {"name": "info", "downwardAPI": {"items": [
+            {"path": "labels", "fieldRef": {"fieldPath": "metadata.labels"}}]}},
+          {"name": "bundle", "projected": {"sources": [{"configMap": {"name": "x"}},
+            {"downwardAPI": {"items": [{"path": "ns", "fieldRef": {"fieldPath": "metadata.namespace"}}]}}]}},
+          {"name": "logs", "hostPath": {"path": "/tmp/ray"}},
+          {"name": "scratch"}]
+        """;
+    String container =
+        """
+        "containers": [{"name": "c", "image": "nginx:1.27",
+          "env": [{"name": "POD", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]}]
+        """;
+    Map<String, Object> pod =
+        JsonText.readObject("{\"spec\": {" + container + ", " + volumes + "}}");
+    Map<String, Object> job =
+        JsonText.readObject(
+            "{\"spec\": {\"template\": {\"spec\": {" + container + ", " + volumes + "}}}}");
+
+    Admission.defaultPod(pod);
+    Admission.defaultWorkload("Job", job);
+
+    for (Map<String, Object> spec :
+        List.of(Maps.map(pod.get("spec")), Maps.map(Maps.get(job, "spec", "template", "spec")))) {
+      Map<String, Map<String, Object>> byName = new LinkedHashMap<>();
+      Maps.list(spec.get("volumes"))
+          .forEach(v -> byName.put((String) Maps.map(v).get("name"), Maps.map(v)));
+      assertThat(Maps.get(byName.get("code"), "configMap", "defaultMode")).isEqualTo(420);
+      assertThat(Maps.list(Maps.get(byName.get("code"), "configMap", "items")))
+          .singleElement()
+          .satisfies(item -> assertThat(Maps.map(item)).doesNotContainKey("mode"));
+      assertThat(Maps.get(byName.get("cert"), "secret", "defaultMode")).isEqualTo(420);
+      assertThat(Maps.get(byName.get("own"), "configMap", "defaultMode")).isEqualTo(493);
+      assertThat(Maps.get(byName.get("info"), "downwardAPI", "defaultMode")).isEqualTo(420);
+      assertThat(
+              Maps.get(
+                  Maps.map(Maps.list(Maps.get(byName.get("info"), "downwardAPI", "items")).get(0)),
+                  "fieldRef"))
+          .isEqualTo(Map.of("fieldPath", "metadata.labels", "apiVersion", "v1"));
+      Map<String, Object> bundle = Maps.map(byName.get("bundle").get("projected"));
+      assertThat(bundle).containsEntry("defaultMode", 420);
+      List<Object> sources = Maps.list(bundle.get("sources"));
+      assertThat(Maps.map(Maps.map(sources.get(0)).get("configMap")))
+          .doesNotContainKey("defaultMode");
+      assertThat(
+              Maps.get(
+                  Maps.map(
+                      Maps.list(Maps.get(Maps.map(sources.get(1)), "downwardAPI", "items")).get(0)),
+                  "fieldRef",
+                  "apiVersion"))
+          .isEqualTo("v1");
+      assertThat(Maps.get(byName.get("logs"), "hostPath"))
+          .isEqualTo(Map.of("path", "/tmp/ray", "type", ""));
+      assertThat(byName.get("scratch")).containsEntry("emptyDir", Map.of());
+      assertThat(
+              Maps.get(
+                  Maps.map(
+                      Maps.list(Maps.map(Maps.list(spec.get("containers")).get(0)).get("env"))
+                          .get(0)),
+                  "valueFrom",
+                  "fieldRef",
+                  "apiVersion"))
+          .isEqualTo("v1");
+    }
   }
 
   @Test
