@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The fields a current kubelet (Kubernetes 1.33+) reports beside phase and conditions: the
- * generation it has seen, each container's resources, mounts and last state, the pod's resources,
- * and the fully qualified image.
+ * generation it has seen, each container's resources, mounts and last state, the pod's resources
+ * (while it has not finished), and the fully qualified image.
  */
 final class KubeletStatus {
 
@@ -45,8 +45,14 @@ final class KubeletStatus {
     }
     describe(pod.getSpec().getContainers(), s.getContainerStatuses());
     describe(pod.getSpec().getInitContainers(), s.getInitContainerStatuses());
-    s.setResources(podResources(pod.getSpec().getContainers()));
-    s.setAllocatedResources(s.getResources() == null ? null : s.getResources().getRequests());
+    ResourceRequirements podResources = podResources(pod.getSpec().getContainers());
+    // Kubernetes 1.36 showed a finished pod (KubeRay's submitter, 0/1 Completed) without it.
+    s.setResources(terminal(s) ? null : podResources);
+    s.setAllocatedResources(podResources == null ? null : podResources.getRequests());
+  }
+
+  private static boolean terminal(PodStatus s) {
+    return "Succeeded".equals(s.getPhase()) || "Failed".equals(s.getPhase());
   }
 
   private static void describe(List<Container> containers, List<ContainerStatus> statuses) {
