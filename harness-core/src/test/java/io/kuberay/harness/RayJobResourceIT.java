@@ -118,6 +118,30 @@ class RayJobResourceIT {
     assertThat(submitter.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
         .isEqualTo("ray-job-submitter");
     assertThat(submitter.getStatus().getSucceeded()).isEqualTo(1);
+    // The RayJob is Complete once its submitter Job is, which the Job controller completes once
+    // the submitter pod has: nothing of the submitter is still running.
+    assertThat(submitter.getStatus().getConditions())
+        .extracting(c -> c.getType() + "=" + c.getReason())
+        .containsExactly("SuccessCriteriaMet=CompletionsReached", "Complete=CompletionsReached");
+    assertThat(
+            env.client()
+                .pods()
+                .inNamespace(ns)
+                .withLabel("batch.kubernetes.io/job-name", "tutorial")
+                .list()
+                .getItems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getStatus().getPhase()).isEqualTo("Succeeded");
+              assertThat(p.getStatus().getContainerStatuses().get(0).getState().getTerminated())
+                  .satisfies(t -> assertThat(t.getReason()).isEqualTo("Completed"));
+            });
+    assertThat(
+            env.client().v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> "Job".equals(e.getInvolvedObject().getKind()))
+                .map(e -> e.getReason()))
+        .containsExactlyInAnyOrder("SuccessfulCreate", "Completed");
     Waits.until(
         "RayCluster of RayJob tutorial",
         "deleted after the job finished",

@@ -38,7 +38,8 @@ class RayJobWithoutRayIT {
           Waits.until(
               "RayJob default/sample",
               "jobDeploymentStatus Failed",
-              Duration.ofSeconds(30),
+              // The Job controller's three submitter pods (backoffLimit 2), 10 s and 20 s apart.
+              Duration.ofSeconds(90),
               () ->
                   (Map<String, Object>)
                       env.client()
@@ -54,6 +55,16 @@ class RayJobWithoutRayIT {
       assertThat(status).containsEntry("reason", "SubmissionFailed");
       assertThat(String.valueOf(status.get("message")))
           .startsWith("Job submission has failed. Reason: BackoffLimitExceeded.");
+      // A submitter pod per try, each failed: the Job controller retried up to the backoffLimit.
+      assertThat(
+              env.client()
+                  .pods()
+                  .inNamespace("default")
+                  .withLabel("batch.kubernetes.io/job-name", "sample")
+                  .list()
+                  .getItems())
+          .hasSize(3)
+          .allSatisfy(p -> assertThat(p.getStatus().getPhase()).isEqualTo("Failed"));
       String clusterName = (String) status.get("rayClusterName");
       assertThat(clusterName).matches("sample-[a-z0-9]{5}");
       GenericKubernetesResource cluster = env.rayClusters().withName(clusterName).get();

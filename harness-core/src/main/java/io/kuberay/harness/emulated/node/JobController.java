@@ -41,8 +41,9 @@ import java.util.Optional;
  * then {@code Failed}), with the controller's events. The pods run on the emulated node to
  * completion ({@code node.runtime.CompletionPodRuntime}).
  *
- * <p>Jobs owned by a RayJob are left alone: they are K8sJobMode submitters, which the emulated
- * operator's own submitter runs (see {@code emulated.operator.SubmitterJobs}).
+ * <p>A RayJob's K8sJobMode submitter Job is run as any other, but its pods' command is not run on
+ * the node: the emulated operator plays the submitter's part (see {@code
+ * emulated.operator.SubmitterJobs}) and the node ends the pod when it is done.
  */
 public final class JobController implements AutoCloseable {
 
@@ -79,13 +80,17 @@ public final class JobController implements AutoCloseable {
     return this;
   }
 
-  /**
-   * Whether this controller runs the Job's pods: not a RayJob's submitter (the operator runs
-   * those), not an Indexed Job.
-   */
+  /** Whether this controller runs the Job (makes and counts its pods): not an Indexed Job. */
   static boolean runs(Job job) {
-    return !ownedByRayJob(job.getMetadata())
-        && !"Indexed".equals(job.getSpec() == null ? null : job.getSpec().getCompletionMode());
+    return !"Indexed".equals(job.getSpec() == null ? null : job.getSpec().getCompletionMode());
+  }
+
+  /**
+   * Whether the Job's pods run their command on the node: not a RayJob's submitter, whose
+   * container's part the emulated operator plays.
+   */
+  static boolean runsCommands(Job job) {
+    return runs(job) && !ownedByRayJob(job.getMetadata());
   }
 
   private static boolean ownedByRayJob(ObjectMeta meta) {
@@ -99,8 +104,9 @@ public final class JobController implements AutoCloseable {
   }
 
   /**
-   * Whether the pod is one this controller made: its controller is a Job this controller runs. Such
-   * pods run to completion on the node.
+   * Whether the pod is one this controller made and the node runs the command of: its controller is
+   * a Job whose pods {@linkplain #runsCommands run their command}. Such pods run to completion on
+   * the node.
    */
   public static boolean isJobPod(KubernetesClient client, Pod pod) {
     Optional<OwnerReference> owner = controllerOf(pod.getMetadata());
@@ -117,7 +123,7 @@ public final class JobController implements AutoCloseable {
             .get();
     return job != null
         && Objects.equals(job.getMetadata().getUid(), owner.get().getUid())
-        && runs(job);
+        && runsCommands(job);
   }
 
   private static Optional<OwnerReference> controllerOf(ObjectMeta meta) {

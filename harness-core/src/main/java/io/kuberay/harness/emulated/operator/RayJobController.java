@@ -76,8 +76,7 @@ public final class RayJobController implements AutoCloseable {
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
-    this.submitters =
-        new SubmitterJobs(client, dashboards, events.forComponent("job-controller"), flavor);
+    this.submitters = new SubmitterJobs(client, dashboards, flavor);
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 
@@ -210,10 +209,10 @@ public final class RayJobController implements AutoCloseable {
     status.put(
         "rayClusterName",
         job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
-    // JobStatusNew is "", omitted; no release sets the RayJob's status.observedGeneration.
-    status.remove("jobStatus");
+    status.put("jobStatus", "");
     status.put("jobDeploymentStatus", "Initializing");
     status.put("startTime", now());
+    status.put("observedGeneration", job.resource().getMetadata().getGeneration());
     write(job, status);
   }
 
@@ -341,6 +340,9 @@ public final class RayJobController implements AutoCloseable {
             ? Optional.empty()
             : Optional.ofNullable(
                 client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
+    // The submitter container's command, in each of its pods the node has started.
+    submitter.ifPresent(
+        s -> submitters.runStartedPods(job, s, String.valueOf(status.get("jobId")), clusterName));
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));
@@ -350,7 +352,7 @@ public final class RayJobController implements AutoCloseable {
           "Failed",
           appFailed ? "AppFailed" : "SubmissionFailed",
           appFailed
-              ? Maps.string(status, "message").orElse("")
+              ? String.valueOf(status.get("message"))
               : "Job submission has failed. Reason: "
                   + condition.getReason()
                   + ". Message: "
@@ -365,9 +367,6 @@ public final class RayJobController implements AutoCloseable {
                 .get(String.valueOf(status.get("jobId")));
         status.put("jobStatus", details.status().name());
         status.put("message", details.message() == null ? "" : details.message());
-        if (flavor.writesRayJobInfo()) {
-          status.put("rayJobInfo", rayJobInfo(status, details));
-        }
         boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
         if (details.status().isTerminal() && submitterDone) {
           boolean failed = details.status() == JobStatus.FAILED;
@@ -423,9 +422,7 @@ public final class RayJobController implements AutoCloseable {
     status.put("jobDeploymentStatus", "ValidationFailed");
     status.put("reason", "ValidationFailed");
     status.put("message", violation.message());
-    // Reconcile writes this status before checkBackoffLimitAndUpdateStatusIfNeeded: no counting
-    // (the API server still defaults the CRD's succeeded/failed to 0).
-    store(job, status);
+    write(job, status);
   }
 
   /**
@@ -548,61 +545,7 @@ public final class RayJobController implements AutoCloseable {
     loop.enqueue(ObjectKeys.of(job.resource()));
   }
 
-  /**
-   * Writes the status as Reconcile does at its end, after {@code
-   * checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0+) has counted the attempt that just ended.
-   */
   private void write(RayJobView job, Map<String, Object> status) {
-    if (flavor.countsRayJobAttempts()) {
-      countAttempts(status);
-    }
-    store(job, status);
-  }
-
-  /**
-   * {@code checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0-v1.7.0): {@code failed} and {@code
-   * succeeded} are always written, one more when this write is the move to Failed, or to Complete
-   * with the Ray job SUCCEEDED. Only {@link #finish} writes those states (the terminal states'
-   * reconciles return before counting, here as in Go), so each attempt counts once; retries ({@code
-   * spec.backoffLimit}) are not emulated.
-   */
-  static void countAttempts(Map<String, Object> status) {
-    int failed = Maps.integer(status, "failed").orElse(0);
-    int succeeded = Maps.integer(status, "succeeded").orElse(0);
-    Object deployment = status.get("jobDeploymentStatus");
-    if ("Failed".equals(deployment)) {
-      failed++;
-    }
-    if ("Complete".equals(deployment) && "SUCCEEDED".equals(status.get("jobStatus"))) {
-      succeeded++;
-    }
-    status.put("failed", failed);
-    status.put("succeeded", succeeded);
-  }
-
-  /**
-   * v1.4.0+: {@code rayJobInfo} holds the Ray job's own start and end as the dashboard reports them
-   * ({@code JobInfo.StartTime}/{@code EndTime} in ms, written as a {@code metav1.Time}: whole
-   * seconds), each once known.
-   */
-  static Map<String, Object> rayJobInfo(Map<String, Object> status, JobDetails details) {
-    Map<String, Object> info = new LinkedHashMap<>(Maps.map(status.get("rayJobInfo")));
-    if (details.startTime() != null) {
-      info.put("startTime", time(details.startTime()));
-    }
-    if (details.endTime() != null) {
-      info.put("endTime", time(details.endTime()));
-    }
-    return info;
-  }
-
-  private void store(RayJobView job, Map<String, Object> status) {
-    // Go's omitempty strings (every string of RayJobStatus, all releases) are not written when
-    // empty; v1.4.0+'s rayJobInfo is a struct, written even when empty.
-    status.values().removeIf(""::equals);
-    if (flavor.writesRayJobInfo()) {
-      status.putIfAbsent("rayJobInfo", new LinkedHashMap<>());
-    }
     GenericKubernetesResource resource = job.resource();
     resource.getAdditionalProperties().put("status", status);
     try {
@@ -764,12 +707,7 @@ public final class RayJobController implements AutoCloseable {
   }
 
   private static String now() {
-    return time(Instant.now());
-  }
-
-  /** A {@code metav1.Time} as Go writes it: RFC 3339 in UTC, whole seconds. */
-  private static String time(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   @Override

@@ -2,13 +2,10 @@ package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
@@ -16,19 +13,14 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
-import io.kuberay.harness.emulated.support.ApiStatusMessage;
-import io.kuberay.harness.emulated.support.ContainerTermination;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -36,31 +28,32 @@ import io.kuberay.harness.ray.RayJobsException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
- * K8sJobMode's submitter: the batch Job (and its pod) the operator creates, and what its container
- * does — submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its
- * logs until the Ray job ends — with the Job and pod statuses a Job controller and kubelet would
- * write.
+ * K8sJobMode's submitter: the batch Job the operator creates, and what its pods' container does —
+ * submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its logs
+ * until the Ray job ends. The Job is the node's Job controller's to run (its pods, their retries,
+ * its status and events); the node runs each pod without a process and ends its container when the
+ * submitter played here says it has ({@link SubmitterExits}).
  */
 final class SubmitterJobs implements AutoCloseable {
 
   private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
+
+  /** The label the API server gives a Job's pods: the Job's uid. */
+  private static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
 
   /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
   static final String SIDECAR = "ray-job-submitter";
@@ -71,44 +64,16 @@ final class SubmitterJobs implements AutoCloseable {
   private final DashboardLocator dashboards;
   private final OperatorFlavor flavor;
 
-  /** kube-controller-manager's Job controller's events (its part is done here). */
-  private final EventRecorder jobEvents;
-
   private final ExecutorService runner =
       Executors.newCachedThreadPool(daemon("kuberay-emulated-submitter"));
 
-  /** Re-syncs of Jobs whose pod the API server refused. */
-  private final ScheduledExecutorService retries =
-      Executors.newSingleThreadScheduledExecutor(daemon("kuberay-emulated-job-controller"));
+  /** The uids of the pods whose submitter has been started. */
+  private final Set<String> started = ConcurrentHashMap.newKeySet();
 
-  /** kube-controller-manager's {@code DefaultJobApiBackOff} and {@code MaxJobApiBackOff}. */
-  private final Duration apiBackOffInitial;
-
-  private final Duration apiBackOffMax;
-  private volatile boolean closed;
-
-  SubmitterJobs(
-      KubernetesClient client,
-      DashboardLocator dashboards,
-      EventRecorder jobEvents,
-      OperatorFlavor flavor) {
-    this(client, dashboards, jobEvents, flavor, Duration.ofSeconds(1), Duration.ofMinutes(1));
-  }
-
-  /** For tests: a shorter API back-off. */
-  SubmitterJobs(
-      KubernetesClient client,
-      DashboardLocator dashboards,
-      EventRecorder jobEvents,
-      OperatorFlavor flavor,
-      Duration apiBackOffInitial,
-      Duration apiBackOffMax) {
-    this.flavor = flavor;
-    this.apiBackOffInitial = apiBackOffInitial;
-    this.apiBackOffMax = apiBackOffMax;
-    this.jobEvents = jobEvents;
+  SubmitterJobs(KubernetesClient client, DashboardLocator dashboards, OperatorFlavor flavor) {
     this.client = client;
     this.dashboards = dashboards;
+    this.flavor = flavor;
   }
 
   /**
@@ -232,92 +197,42 @@ final class SubmitterJobs implements AutoCloseable {
             .withTemplate(template)
             .endSpec()
             .build();
-    Job created = client.resource(spec).create();
-    createPod(created, job, jobId, cluster, 0);
-    return created;
+    return client.resource(spec).create();
   }
 
   /**
-   * The Job controller's part: the Job's pod, then the submitter's run in it. A pod the API server
-   * refuses (e.g. its ServiceAccount does not exist) is the controller's {@code FailedCreate}
-   * warning, and the Job is synced again after its API back-off (1 s doubling, at most 1 min), as
-   * kube-controller-manager's Job controller requeues it; the RayJob waits meanwhile, as on a
-   * cluster. A Job gone or replaced meanwhile is not tried again.
+   * The submitter container's part in each pod of the submitter Job whose containers the node has
+   * started (a container's command runs once it has), once per pod: the Job controller makes a new
+   * pod for each failed one while its backoffLimit allows.
    */
-  private void createPod(Job created, RayJobView job, String jobId, String cluster, int failures) {
-    if (closed) {
-      return;
-    }
-    if (failures > 0) {
-      Job now =
-          client
-              .batch()
-              .v1()
-              .jobs()
-              .inNamespace(created.getMetadata().getNamespace())
-              .withName(created.getMetadata().getName())
-              .get();
-      if (now == null
-          || !created.getMetadata().getUid().equals(now.getMetadata().getUid())
-          || now.getMetadata().getDeletionTimestamp() != null
-          || finished(now)) {
-        return;
+  void runStartedPods(RayJobView rayJob, Job job, String jobId, String cluster) {
+    List<Pod> pods =
+        client
+            .pods()
+            .inNamespace(job.getMetadata().getNamespace())
+            .withLabel(CONTROLLER_UID, job.getMetadata().getUid())
+            .list()
+            .getItems();
+    for (Pod pod : pods) {
+      if (containerStarted(pod) && started.add(pod.getMetadata().getUid())) {
+        try {
+          runner.submit(() -> run(pod, rayJob, jobId, cluster));
+        } catch (RejectedExecutionException closing) {
+          return;
+        }
       }
     }
-    // The API server labelled the template with the Job's name and uid, which its selector matches
-    // (kubectl logs job/<rayjob> finds the pod through it).
-    ObjectMeta podTemplate = created.getSpec().getTemplate().getMetadata();
-    Pod pod;
-    try {
-      pod =
-          client
-              .resource(
-                  new PodBuilder()
-                      .withNewMetadata()
-                      .withGenerateName(job.name() + "-")
-                      .withNamespace(job.namespace())
-                      .withLabels(podTemplate.getLabels())
-                      .withAnnotations(podTemplate.getAnnotations())
-                      .addToOwnerReferences(
-                          new OwnerReferenceBuilder()
-                              .withApiVersion("batch/v1")
-                              .withKind("Job")
-                              .withName(job.name())
-                              .withUid(created.getMetadata().getUid())
-                              .withController(true)
-                              .withBlockOwnerDeletion(true)
-                              .build())
-                      .endMetadata()
-                      .withSpec(Json.copy(created.getSpec().getTemplate().getSpec()))
-                      .build())
-              .create();
-    } catch (KubernetesClientException e) {
-      jobEvents.warning(created, "FailedCreate", "Error creating: " + ApiStatusMessage.of(e));
-      Duration delay = apiBackOff(failures);
-      try {
-        retries.schedule(
-            () -> createPod(created, job, jobId, cluster, failures + 1),
-            delay.toMillis(),
-            TimeUnit.MILLISECONDS);
-      } catch (RejectedExecutionException closing) {
-        // closing: nothing is tried any more
-      }
-      return;
-    }
-    editJobStatus(
-        created,
-        s -> {
-          s.setStartTime(now());
-          s.setActive(1);
-          return s;
-        });
-    runner.submit(() -> run(created, pod, job, jobId, job.namespace(), cluster));
   }
 
-  /** The Job controller's API back-off before sync number {@code failures + 2}. */
-  Duration apiBackOff(int failures) {
-    long millis = apiBackOffInitial.toMillis() << Math.min(failures, 20);
-    return Duration.ofMillis(Math.min(millis, apiBackOffMax.toMillis()));
+  private static boolean containerStarted(Pod pod) {
+    PodStatus s = pod.getStatus();
+    return pod.getMetadata().getDeletionTimestamp() == null
+        && s != null
+        && "Running".equals(s.getPhase())
+        && s.getContainerStatuses() != null
+        && !s.getContainerStatuses().isEmpty()
+        && s.getContainerStatuses().get(0).getState() != null
+        && s.getContainerStatuses().get(0).getState().getRunning() != null;
   }
 
   /**
@@ -383,17 +298,25 @@ final class SubmitterJobs implements AutoCloseable {
     template.getMetadata().setLabels(labels);
   }
 
-  private void run(
-      Job job, Pod pod, RayJobView rayJob, String jobId, String namespace, String cluster) {
+  /** The submitter's command in the pod, to its exit code, which the node then shows. */
+  private void run(Pod pod, RayJobView rayJob, String jobId, String cluster) {
+    int exitCode = 1;
+    try {
+      exitCode = submit(pod, rayJob, jobId, cluster);
+    } finally {
+      SubmitterExits.exited(ObjectKeys.of(pod), exitCode);
+    }
+  }
+
+  private int submit(Pod pod, RayJobView rayJob, String jobId, String cluster) {
+    String namespace = pod.getMetadata().getNamespace();
     Container container = pod.getSpec().getContainers().get(0);
     // What the submitter container prints, for kubectl logs (the pod runs no process of its own).
     String podKey = ObjectKeys.of(pod);
     Consumer<String> out = chunk -> SubmitterLogs.append(podKey, container.getName(), chunk);
     Optional<URI> dashboard = dashboards.dashboard(namespace, cluster);
     if (dashboard.isEmpty()) {
-      complete(
-          job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-      return;
+      return 1;
     }
     boolean lightWeight = LightWeightSubmitter.runs(container);
     RayJobsClient jobs = RayJobsClient.connect(dashboard.get());
@@ -401,16 +324,9 @@ final class SubmitterJobs implements AutoCloseable {
     if (token.isPresent()) {
       jobs = jobs.withAuthToken(token.get());
     }
-    boolean succeeded =
-        lightWeight
-            ? runLightWeight(jobs, container, jobId, out)
-            : runRayJobCommands(jobs, rayJob, jobId, "http://" + dashboardUrl(pod), out);
-    if (succeeded) {
-      complete(job, pod, true, null, null);
-    } else {
-      complete(
-          job, pod, false, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
-    }
+    return lightWeight
+        ? runLightWeight(jobs, container, jobId, out)
+        : runRayJobCommands(jobs, rayJob, jobId, "http://" + dashboardUrl(pod), out);
   }
 
   /**
@@ -446,7 +362,7 @@ final class SubmitterJobs implements AutoCloseable {
    * KubeRay's default submitter command: {@code ray job status} (quiet), {@code ray job submit
    * --no-wait} unless the job exists, then {@code ray job logs --follow}; with what each prints.
    */
-  private boolean runRayJobCommands(
+  private int runRayJobCommands(
       RayJobsClient jobs, RayJobView rayJob, String jobId, String address, Consumer<String> out) {
     try {
       // Inside the try: a spec ray job submit refuses fails the submitter like any submit error.
@@ -462,25 +378,26 @@ final class SubmitterJobs implements AutoCloseable {
       out.accept(cli.address(address));
       jobs.followLogs(submission.submissionId(), out, FOLLOW_LIMIT);
       out.accept(cli.status(submission.submissionId(), jobs.get(submission.submissionId())));
-      return true;
+      return 0;
     } catch (RuntimeException e) {
       out.accept(e.getMessage() + "\n");
-      return false;
+      return 1;
     }
   }
 
   /**
    * KubeRay's light-weight submitter ({@code /submitter}, rayjob-submitter/cmd/main.go): submits
    * what its arguments say and tails the job's log, printing what the binary prints; it exits 0
-   * once the log ends (whatever became of the job), as the binary does.
+   * once the log ends (whatever became of the job), as the binary does; 2 for a command line pflag
+   * refuses.
    */
-  private static boolean runLightWeight(
+  private static int runLightWeight(
       RayJobsClient jobs, Container container, String jobId, Consumer<String> out) {
     LightWeightSubmitter.Invocation invocation = LightWeightSubmitter.parse(container, jobId);
     if (invocation.submission().isEmpty()) {
       // pflag prints its error as is (exit 2); main's own errors go through exitOnError.
       out.accept((invocation.exitCode() == 2 ? "" : "ERROR --  ") + invocation.error() + "\n");
-      return false;
+      return invocation.exitCode();
     }
     try {
       try {
@@ -493,17 +410,17 @@ final class SubmitterJobs implements AutoCloseable {
         } else {
           out.accept(
               "ERROR --  SubmitJob fail: " + httpStatus(e.statusCode()) + " " + e.body() + "\n");
-          return false;
+          return 1;
         }
       }
       out.accept("INFO -- Tailing logs until the job finishes:\n");
       if (jobs.followLogs(jobId, out, FOLLOW_LIMIT)) {
         out.accept("SUCC -- Job '" + jobId + "' succeeded\n");
       }
-      return true;
+      return 0;
     } catch (RuntimeException e) {
       out.accept("ERROR --  " + e.getMessage() + "\n");
-      return false;
+      return 1;
     }
   }
 
@@ -543,92 +460,6 @@ final class SubmitterJobs implements AutoCloseable {
         });
   }
 
-  private void complete(Job job, Pod pod, boolean succeeded, String reason, String message) {
-    try {
-      client
-          .pods()
-          .inNamespace(pod.getMetadata().getNamespace())
-          .withName(pod.getMetadata().getName())
-          .editStatus(
-              p -> {
-                terminated(p.getStatus(), succeeded, now());
-                return p;
-              });
-    } catch (KubernetesClientException e) {
-      // the pod went away with its RayJob
-    }
-    editJobStatus(
-        job,
-        s -> {
-          s.setActive(null);
-          if (succeeded) {
-            s.setSucceeded(1);
-            s.setCompletionTime(now());
-          } else {
-            s.setFailed(1);
-          }
-          List<JobCondition> conditions = new ArrayList<>();
-          conditions.add(
-              new JobConditionBuilder()
-                  .withType(succeeded ? "Complete" : "Failed")
-                  .withStatus("True")
-                  .withReason(reason)
-                  .withMessage(message)
-                  .withLastTransitionTime(now())
-                  .withLastProbeTime(now())
-                  .build());
-          s.setConditions(conditions);
-          return s;
-        });
-  }
-
-  /**
-   * The submitter pod's status as the kubelet writes it once its container has exited: phase,
-   * container terminated ({@code Completed} or {@code Error}) and not ready, the pod not ready
-   * (kubectl: {@code 0/1 Completed}; the phase alone read {@code 1/1 Succeeded}).
-   */
-  static void terminated(PodStatus s, boolean succeeded, String now) {
-    s.setPhase(succeeded ? "Succeeded" : "Failed");
-    for (ContainerStatus cs :
-        s.getContainerStatuses() == null ? List.<ContainerStatus>of() : s.getContainerStatuses()) {
-      ContainerTermination.terminate(cs, succeeded ? 0 : 1, succeeded ? "Completed" : "Error", now);
-    }
-    for (PodCondition c : s.getConditions() == null ? List.<PodCondition>of() : s.getConditions()) {
-      if (List.of("Ready", "ContainersReady", "PodReadyToStartContainers").contains(c.getType())
-          && !"False".equals(c.getStatus())) {
-        c.setStatus("False");
-        c.setLastTransitionTime(now);
-        if (!"PodReadyToStartContainers".equals(c.getType())) {
-          c.setReason(succeeded ? "PodCompleted" : "PodFailed");
-        }
-      }
-    }
-  }
-
-  private void editJobStatus(Job job, UnaryOperator<JobStatus> change) {
-    for (int attempt = 1; attempt <= 10; attempt++) {
-      try {
-        client
-            .batch()
-            .v1()
-            .jobs()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withName(job.getMetadata().getName())
-            .editStatus(
-                j -> {
-                  j.setStatus(
-                      change.apply(j.getStatus() == null ? new JobStatus() : j.getStatus()));
-                  return j;
-                });
-        return;
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 409) {
-          return;
-        }
-      }
-    }
-  }
-
   static boolean finished(Job job) {
     return job.getStatus() != null
         && job.getStatus().getConditions() != null
@@ -653,14 +484,8 @@ final class SubmitterJobs implements AutoCloseable {
         .orElse(null);
   }
 
-  private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-  }
-
   @Override
   public void close() {
-    closed = true;
-    retries.shutdownNow();
     runner.shutdownNow();
   }
 

@@ -13,10 +13,13 @@ import org.junit.jupiter.api.Test;
 class JobControllerTest {
 
   @Test
-  @DisplayName("a RayJob's submitter Job and Indexed Jobs are not run by the node's controller")
+  @DisplayName(
+      "Indexed Jobs are not run by the node's controller; a RayJob's submitter Job is, without its"
+          + " pods' command (the emulated operator plays the submitter)")
   void whichJobsRun() {
-    assertThat(JobController.runs(new JobBuilder().withNewMetadata().endMetadata().build()))
-        .isTrue();
+    Job plain = new JobBuilder().withNewMetadata().endMetadata().build();
+    assertThat(JobController.runs(plain)).isTrue();
+    assertThat(JobController.runsCommands(plain)).isTrue();
     Job submitter =
         new JobBuilder()
             .withNewMetadata()
@@ -28,7 +31,8 @@ class JobControllerTest {
             .endOwnerReference()
             .endMetadata()
             .build();
-    assertThat(JobController.runs(submitter)).isFalse();
+    assertThat(JobController.runs(submitter)).isTrue();
+    assertThat(JobController.runsCommands(submitter)).isFalse();
     Job cleanup =
         new JobBuilder()
             .withNewMetadata()
@@ -41,6 +45,7 @@ class JobControllerTest {
             .endMetadata()
             .build();
     assertThat(JobController.runs(cleanup)).isTrue();
+    assertThat(JobController.runsCommands(cleanup)).isTrue();
     Job indexed =
         new JobBuilder()
             .withNewMetadata()
@@ -50,6 +55,7 @@ class JobControllerTest {
             .endSpec()
             .build();
     assertThat(JobController.runs(indexed)).isFalse();
+    assertThat(JobController.runsCommands(indexed)).isFalse();
   }
 
   @Test

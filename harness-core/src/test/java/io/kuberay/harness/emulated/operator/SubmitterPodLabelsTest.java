@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.time.Duration;
 import java.util.Map;
@@ -40,10 +39,7 @@ class SubmitterPodLabelsTest {
   private Job create(String version) {
     submitters =
         new SubmitterJobs(
-            client,
-            (namespace, cluster) -> Optional.empty(),
-            new EventRecorder(api, "job-controller"),
-            UpstreamSpecs.flavor(version));
+            client, (namespace, cluster) -> Optional.empty(), UpstreamSpecs.flavor(version));
     api.create(UpstreamSpecs.openCrd("RayJob"));
     GenericKubernetesResource stored =
         client

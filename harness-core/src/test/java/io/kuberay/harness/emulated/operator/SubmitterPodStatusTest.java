@@ -2,62 +2,177 @@ package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.PodStatus;
-import io.kuberay.harness.emulated.support.Json;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.SubmitterExits;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A finished K8sJobMode submitter pod reads as the kubelet leaves it: kubectl printed {@code 1/1
- * Succeeded} for v1.7.0's ray-job.sample, where a cluster prints {@code 0/1 Completed}.
+ * A K8sJobMode submitter's Job and pod as a cluster leaves them once the submitter has ended: the
+ * pod as the kubelet ends it ({@code 0/1 Completed}: kubectl printed {@code 1/1 Succeeded} for
+ * v1.7.0's ray-job.sample; k3s showed no pod-level {@code status.resources}), then the Job as
+ * kube-controller-manager's Job controller completes it, with its events (the emulated operator
+ * used to write a bare {@code Complete} itself, with no events). The RayJob turns Complete only
+ * once its Job has (RayJobController), so it never shows a submitter still running.
  */
 class SubmitterPodStatusTest {
 
-  private static PodStatus running() {
-    return Json.SERDE.unmarshal(
-        "--- {phase: Running, conditions: [{type: PodReadyToStartContainers, status: 'True'},"
-            + " {type: Initialized, status: 'True'}, {type: Ready, status: 'True'},"
-            + " {type: ContainersReady, status: 'True'}, {type: PodScheduled, status: 'True'}],"
-            + " containerStatuses: [{name: ray-job-submitter, containerID: 'emulated://p/c',"
-            + " ready: true, started: true, restartCount: 0,"
-            + " state: {running: {startedAt: '2026-12-03T11:52:48Z'}}}]}",
-        PodStatus.class);
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  @TempDir Path dir;
+  private SubmitterNode cluster;
+
+  @AfterEach
+  void close() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private Pod startedPod() {
+    await("the submitter pod of Job default/rayjob-sample, Running")
+        .atMost(WAIT)
+        .until(
+            () ->
+                cluster.pods().size() == 1
+                    && "Running".equals(cluster.pods().get(0).getStatus().getPhase()));
+    return cluster.pods().get(0);
+  }
+
+  private Job finishedJob() {
+    await("Job default/rayjob-sample finished")
+        .atMost(WAIT)
+        .until(() -> SubmitterJobs.finished(cluster.job()));
+    return cluster.job();
   }
 
   @Test
+  @DisplayName(
+      "a submitter that exits 0: pod Succeeded, container Completed, not ready, no pod-level"
+          + " resources; Job SuccessCriteriaMet and Complete with its counts; SuccessfulCreate and"
+          + " Completed events")
   void aSucceededSubmitterIsCompletedAndNotReady() {
-    PodStatus s = running();
-    SubmitterJobs.terminated(s, true, "2026-12-03T11:55:15Z");
+    cluster = new SubmitterNode(dir);
+    cluster.submitterJob(cluster.rayJob(""));
+    Pod pod = startedPod();
 
-    assertThat(s.getPhase()).isEqualTo("Succeeded");
-    ContainerStatus c = s.getContainerStatuses().get(0);
-    assertThat(c.getReady()).isFalse();
-    assertThat(c.getStarted()).isFalse();
-    assertThat(c.getState().getRunning()).isNull();
-    assertThat(c.getState().getTerminated().getReason()).isEqualTo("Completed");
-    assertThat(c.getState().getTerminated().getExitCode()).isZero();
-    assertThat(c.getState().getTerminated().getStartedAt()).isEqualTo("2026-12-03T11:52:48Z");
-    assertThat(c.getState().getTerminated().getFinishedAt()).isEqualTo("2026-12-03T11:55:15Z");
-    assertThat(s.getConditions())
+    // What the emulated submitter says when `ray job logs --follow` has ended.
+    SubmitterExits.exited(ObjectKeys.of(pod), 0);
+
+    JobStatus job = finishedJob().getStatus();
+    Pod ended = cluster.pods().get(0);
+    assertThat(ended.getStatus().getPhase()).isEqualTo("Succeeded");
+    assertThat(ended.getStatus().getContainerStatuses())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.getReady()).isFalse();
+              assertThat(c.getStarted()).isFalse();
+              assertThat(c.getState().getRunning()).isNull();
+              ContainerStateTerminated t = c.getState().getTerminated();
+              assertThat(t.getReason()).isEqualTo("Completed");
+              assertThat(t.getExitCode()).isZero();
+              assertThat(t.getStartedAt()).isNotNull();
+              assertThat(t.getFinishedAt()).isNotNull();
+            });
+    assertThat(ended.getStatus().getConditions())
         .filteredOn(p -> p.getType().equals("Ready") || p.getType().equals("ContainersReady"))
         .extracting(PodCondition::getStatus, PodCondition::getReason)
         .containsOnly(tuple("False", "PodCompleted"));
-    assertThat(s.getConditions())
+    assertThat(ended.getStatus().getConditions())
         .filteredOn(p -> p.getType().equals("PodScheduled") || p.getType().equals("Initialized"))
         .extracting(PodCondition::getStatus)
         .containsOnly("True");
+    assertThat(ended.getStatus().getResources()).isNull();
+
+    assertThat(job.getConditions())
+        .extracting(
+            JobCondition::getType,
+            JobCondition::getStatus,
+            JobCondition::getReason,
+            JobCondition::getMessage)
+        .containsExactly(
+            tuple(
+                "SuccessCriteriaMet",
+                "True",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods"),
+            tuple(
+                "Complete",
+                "True",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods"));
+    assertThat(job.getSucceeded()).isEqualTo(1);
+    assertThat(job.getActive()).isNull();
+    assertThat(job.getFailed()).isNull();
+    assertThat(job.getReady()).isZero();
+    assertThat(job.getTerminating()).isZero();
+    assertThat(job.getUncountedTerminatedPods()).isNotNull();
+    assertThat(job.getStartTime()).isNotNull();
+    assertThat(job.getCompletionTime()).isNotNull();
+    assertThat(cluster.jobEvents())
+        .containsExactlyInAnyOrder(
+            "Normal/SuccessfulCreate: Created pod: "
+                + pod.getMetadata().getName()
+                + " (job-controller)",
+            "Normal/Completed: Job completed (job-controller)");
   }
 
   @Test
+  @DisplayName(
+      "a submitter that fails (no dashboard) with backoffLimit 0: pod Failed, container Error exit"
+          + " 1; Job FailureTarget and Failed BackoffLimitExceeded, as the RayJob reads it")
   void aFailedSubmitterIsAnErrorWithExitCodeOne() {
-    PodStatus s = running();
-    SubmitterJobs.terminated(s, false, "2026-12-03T11:55:15Z");
+    cluster = new SubmitterNode(dir);
+    RayJobView rayJob = cluster.rayJob("  submitterConfig: {backoffLimit: 0}\n");
+    Job job = cluster.submitterJob(rayJob);
+    Pod pod = startedPod();
 
-    assertThat(s.getPhase()).isEqualTo("Failed");
-    assertThat(s.getContainerStatuses().get(0).getState().getTerminated())
-        .extracting(t -> t.getReason(), t -> t.getExitCode())
+    // As RayJobController does while the RayJob runs: the submitter's command in each started pod.
+    await("Job default/rayjob-sample failed")
+        .atMost(WAIT)
+        .until(
+            () -> {
+              cluster.submitters.runStartedPods(rayJob, job, "rayjob-sample-abc12", "c");
+              return SubmitterJobs.failed(cluster.job());
+            });
+
+    Pod ended = cluster.pods().get(0);
+    assertThat(ended.getMetadata().getUid()).isEqualTo(pod.getMetadata().getUid());
+    assertThat(ended.getStatus().getPhase()).isEqualTo("Failed");
+    assertThat(ended.getStatus().getContainerStatuses().get(0).getState().getTerminated())
+        .extracting(ContainerStateTerminated::getReason, ContainerStateTerminated::getExitCode)
         .containsExactly("Error", 1);
+    assertThat(ended.getStatus().getConditions())
+        .filteredOn(p -> p.getType().equals("Ready"))
+        .extracting(PodCondition::getStatus, PodCondition::getReason)
+        .containsOnly(tuple("False", "PodFailed"));
+    JobCondition failed = SubmitterJobs.failedCondition(cluster.job());
+    assertThat(failed.getReason()).isEqualTo("BackoffLimitExceeded");
+    assertThat(failed.getMessage()).isEqualTo("Job has reached the specified backoff limit");
+    assertThat(cluster.job().getStatus().getConditions())
+        .extracting(JobCondition::getType)
+        .containsExactly("FailureTarget", "Failed");
+    assertThat(cluster.job().getStatus().getFailed()).isEqualTo(1);
+    assertThat(cluster.jobEvents())
+        .containsExactlyInAnyOrder(
+            "Normal/SuccessfulCreate: Created pod: "
+                + pod.getMetadata().getName()
+                + " (job-controller)",
+            "Warning/BackoffLimitExceeded: Job has reached the specified backoff limit"
+                + " (job-controller)");
+    assertThat(cluster.pods()).as("no pod after the backoffLimit").hasSize(1);
   }
 }

@@ -6,6 +6,7 @@ import io.kuberay.harness.backend.ExecProcess;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
 import io.kuberay.harness.emulated.node.sandbox.PodProcesses;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import java.net.URI;
 import java.time.Duration;
@@ -15,9 +16,10 @@ import java.util.Optional;
 
 /**
  * Runs no processes: containers are reported started and ready at once. Used when Ray is off or
- * unavailable, and for pods that are not Ray nodes (the operator's own pod). Exec still runs the
- * command locally with the pod's environment, volumes and workingDir (see {@link PodFilesystems}),
- * collected or streamed ({@link PodExecs}).
+ * unavailable, and for pods that are not Ray nodes (the operator's own pod, a RayJob's submitter:
+ * its containers end when the emulated operator says its submitter has, see {@link
+ * SubmitterExits}). Exec still runs the command locally with the pod's environment, volumes and
+ * workingDir (see {@link PodFilesystems}), collected or streamed ({@link PodExecs}).
  */
 public final class SimulatedPodRuntime implements PodRuntime {
 
@@ -30,6 +32,10 @@ public final class SimulatedPodRuntime implements PodRuntime {
 
   @Override
   public void start(Pod pod, PodLifecycle lifecycle) {
+    // Before the containers are seen started: the emulated submitter waits for that.
+    SubmitterExits.listen(
+        ObjectKeys.of(pod),
+        exitCode -> lifecycle.terminated(exitCode, exitCode == 0 ? "Completed" : "Error"));
     lifecycle.initContainersDone();
     lifecycle.containersStarted();
     lifecycle.readiness(true);
@@ -40,6 +46,7 @@ public final class SimulatedPodRuntime implements PodRuntime {
     execs.stop(namespace, name);
     files.remove(namespace, name);
     SubmitterLogs.remove(namespace + "/" + name);
+    SubmitterExits.forget(namespace + "/" + name);
   }
 
   @Override
