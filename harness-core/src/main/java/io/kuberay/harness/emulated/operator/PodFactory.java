@@ -272,6 +272,14 @@ final class PodFactory {
     String port =
         head ? params.getOrDefault("port", "6379") : params.get("address").replaceAll(".*:", "");
     addIfAbsent(env, "RAY_PORT", port);
+    if ("RayService".equals(crdOf(cluster))) {
+      // setContainerEnvVars (common/pod.go, v1.1.0 to v1.7.0): the Ray container of every pod of a
+      // RayService's cluster, head and workers, fails fast for the service's SLA; a user's value
+      // wins.
+      addIfAbsent(env, "RAY_timeout_ms_task_wait_for_death_info", "0");
+      addIfAbsent(env, "RAY_gcs_server_request_timeout_seconds", "5");
+      addIfAbsent(env, "RAY_SERVE_KV_TIMEOUT_S", "5");
+    }
     addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
     addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
     if (flavor.setsRedisPassword()

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Cases of KubeRay's {@code common/pod_test.go} for the pod builders: {@code
  * TestBuildPod_WithOverwriteCommand}, {@code TestConfigureGCSFaultToleranceWithAnnotations}, {@code
- * TestConfigureGCSFaultToleranceWithGcsFTOptions} (v1.5.0, v1.7.0) and v1.1.0's {@code
- * initTemplateAnnotations} behaviour.
+ * TestConfigureGCSFaultToleranceWithGcsFTOptions} (v1.5.0, v1.7.0), v1.1.0's {@code
+ * initTemplateAnnotations} behaviour and the env of {@code TestBuildPod_WithCreatedByRayService}.
  */
 class PodFactoryUpstreamTest {
 
@@ -218,5 +218,52 @@ class PodFactoryUpstreamTest {
         .containsEntry("ray.io/ft-enabled", "false");
     assertThat(workerPod("v1.1.0", plain).getMetadata().getAnnotations())
         .containsEntry("ray.io/ft-enabled", "false");
+  }
+
+  /**
+   * TestBuildPod_WithCreatedByRayService: setContainerEnvVars (common/pod.go, v1.1.0 to v1.7.0)
+   * gives the Ray container of a RayService's pods, head and workers alike, {@code
+   * RAY_timeout_ms_task_wait_for_death_info=0}, {@code RAY_gcs_server_request_timeout_seconds=5}
+   * and {@code RAY_SERVE_KV_TIMEOUT_S=5} when the user has not set them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void rayServiceClusterPodsGetTheServeSlaEnv(String v) {
+    String fromRayService =
+        "  labels:\n    ray.io/originated-from-crd: RayService\n"
+            + "    ray.io/originated-from-cr-name: rayservice-sample\n";
+    RayClusterView c =
+        cluster(
+            fromRayService,
+            headWith(
+                    "          env:\n          - name: RAY_SERVE_KV_TIMEOUT_S\n            value: \"30\"\n",
+                    "")
+                + worker(""));
+    for (Pod pod : new Pod[] {headPod(v, c), workerPod(v, c)}) {
+      assertThat(env(pod, "RAY_timeout_ms_task_wait_for_death_info"))
+          .map(EnvVar::getValue)
+          .contains("0");
+      assertThat(env(pod, "RAY_gcs_server_request_timeout_seconds"))
+          .map(EnvVar::getValue)
+          .contains("5");
+    }
+    // The user's value wins, and is not repeated.
+    assertThat(headPod(v, c).getSpec().getContainers().get(0).getEnv())
+        .filteredOn(e -> "RAY_SERVE_KV_TIMEOUT_S".equals(e.getName()))
+        .extracting(EnvVar::getValue)
+        .containsExactly("30");
+    assertThat(env(workerPod(v, c), "RAY_SERVE_KV_TIMEOUT_S")).map(EnvVar::getValue).contains("5");
+
+    RayClusterView fromRayJob =
+        cluster("  labels:\n    ray.io/originated-from-crd: RayJob\n", head("") + worker(""));
+    RayClusterView plain = cluster(head("") + worker(""));
+    for (Pod pod :
+        new Pod[] {
+          headPod(v, fromRayJob), workerPod(v, fromRayJob), headPod(v, plain), workerPod(v, plain)
+        }) {
+      assertThat(env(pod, "RAY_timeout_ms_task_wait_for_death_info")).isEmpty();
+      assertThat(env(pod, "RAY_gcs_server_request_timeout_seconds")).isEmpty();
+      assertThat(env(pod, "RAY_SERVE_KV_TIMEOUT_S")).isEmpty();
+    }
   }
 }
