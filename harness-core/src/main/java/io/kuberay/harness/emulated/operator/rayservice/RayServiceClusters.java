@@ -3,6 +3,7 @@ package io.kuberay.harness.emulated.operator.rayservice;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -18,18 +19,20 @@ import java.util.TreeMap;
 /**
  * The RayCluster a RayService runs on ({@code constructRayClusterForRayService}): the service's
  * labels plus the originated-from pair, its annotations plus the spec hash without replicas and
- * workersToDelete and the number of worker groups, owned by the RayService. The hash decides
- * between "nothing to do", "update in place" (worker groups appended) and "roll out a new cluster".
+ * workersToDelete, the number of worker groups and (v1.2.0+) the operator's version, owned by the
+ * RayService. The hash decides between "nothing to do", "update in place" (worker groups appended)
+ * and "roll out a new cluster".
  */
 final class RayServiceClusters {
 
   static final String HASH_ANNOTATION = "ray.io/hash-without-replicas-and-workers-to-delete";
   static final String NUM_WORKER_GROUPS_ANNOTATION = "ray.io/num-worker-groups";
+  static final String KUBERAY_VERSION_ANNOTATION = "ray.io/kuberay-version";
 
   private RayServiceClusters() {}
 
   static GenericKubernetesResource build(
-      RayServiceView service, String name, OwnerReference owner) {
+      KubeRayVersion version, RayServiceView service, String name, OwnerReference owner) {
     Map<String, String> labels = new LinkedHashMap<>();
     if (service.resource().getMetadata().getLabels() != null) {
       labels.putAll(service.resource().getMetadata().getLabels());
@@ -44,6 +47,11 @@ final class RayServiceClusters {
     annotations.put(
         NUM_WORKER_GROUPS_ANNOTATION,
         String.valueOf(Maps.list(service.clusterSpec().get("workerGroupSpecs")).size()));
+    if (version.isAtLeast(KubeRayVersion.V1_5_0)) {
+      // constructRayClusterForRayService stamps utils.KUBERAY_VERSION since v1.2.0 (v1.1.0 does
+      // not).
+      annotations.put(KUBERAY_VERSION_ANNOTATION, version.toString());
+    }
     GenericKubernetesResource cluster = new GenericKubernetesResource();
     cluster.setApiVersion("ray.io/v1");
     cluster.setKind("RayCluster");

@@ -292,7 +292,9 @@ public final class RayServiceController implements AutoCloseable {
     Optional<String[]> cluster =
         RayClusterValidation.check(
             flavor,
-            new RayClusterView(RayServiceClusters.build(service, service.name(), owner(service))));
+            new RayClusterView(
+                RayServiceClusters.build(
+                    flavor.version(), service, service.name(), owner(service))));
     if (cluster.isPresent() && "InvalidRayClusterSpec".equals(cluster.get()[0])) {
       String message = cluster.get()[1];
       return Optional.of(message.substring(message.indexOf(": ") + 2));
@@ -386,7 +388,9 @@ public final class RayServiceController implements AutoCloseable {
 
   private GenericKubernetesResource createCluster(RayServiceView service, String name) {
     GenericKubernetesResource created =
-        client.resource(RayServiceClusters.build(service, name, owner(service))).create();
+        client
+            .resource(RayServiceClusters.build(flavor.version(), service, name, owner(service)))
+            .create();
     if (flavor.modernEvents()) {
       events.normal(
           service.resource(),
@@ -399,7 +403,8 @@ public final class RayServiceController implements AutoCloseable {
   private void updateCluster(
       RayServiceView service, GenericKubernetesResource cluster, String which) {
     GenericKubernetesResource goal =
-        RayServiceClusters.build(service, cluster.getMetadata().getName(), owner(service));
+        RayServiceClusters.build(
+            flavor.version(), service, cluster.getMetadata().getName(), owner(service));
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
         .inNamespace(service.namespace())
