@@ -456,7 +456,9 @@ public final class RayServiceController implements AutoCloseable {
       try {
         apps =
             ServeApplicationStatuses.of(
-                serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+                flavor.version(),
+                serve.applications(),
+                Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
@@ -516,7 +518,9 @@ public final class RayServiceController implements AutoCloseable {
       try {
         apps =
             ServeApplicationStatuses.of(
-                serve.applications(), Maps.map(clusterStatus.get("applicationStatuses")));
+                flavor.version(),
+                serve.applications(),
+                Maps.map(clusterStatus.get("applicationStatuses")));
       } catch (ServeDashboard.ServeException e) {
         return Optional.empty();
       }
