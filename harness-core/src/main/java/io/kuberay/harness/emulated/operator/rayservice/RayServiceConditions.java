@@ -11,25 +11,34 @@ import java.util.Map;
 /**
  * v1.5.0+'s {@code calculateConditions}: {@code Ready} from the number of serve endpoints, {@code
  * UpgradeInProgress} from which clusters exist, and {@code serviceStatus} Running exactly when
- * Ready is True (otherwise absent: KubeRay's {@code NotRunning} is the empty string).
+ * Ready is True (otherwise absent: KubeRay's {@code NotRunning} is the empty string). Every
+ * condition set carries the status's {@code observedGeneration} ({@code setCondition}).
  */
 final class RayServiceConditions {
 
   private RayServiceConditions() {}
 
   static void apply(Map<String, Object> status) {
+    long generation = generation(status);
     List<Map<String, Object>> conditions = new ArrayList<>();
     for (Object c : Maps.list(status.get("conditions"))) {
       conditions.add(new LinkedHashMap<>(Maps.map(c)));
     }
     if (conditions.isEmpty()) {
-      set(conditions, "Ready", "False", "Initializing", "RayService is initializing");
-      set(conditions, "UpgradeInProgress", "False", "Initializing", "RayService is initializing");
+      set(conditions, generation, "Ready", "False", "Initializing", "RayService is initializing");
+      set(
+          conditions,
+          generation,
+          "UpgradeInProgress",
+          "False",
+          "Initializing",
+          "RayService is initializing");
     }
     int endpoints = Maps.integer(status, "numServeEndpoints").orElse(0);
     if (endpoints > 0) {
       set(
           conditions,
+          generation,
           "Ready",
           "True",
           "NonZeroServeEndpoints",
@@ -37,6 +46,7 @@ final class RayServiceConditions {
     } else if (isTrue(conditions, "Ready")) {
       set(
           conditions,
+          generation,
           "Ready",
           "False",
           "ZeroServeEndpoints",
@@ -47,6 +57,7 @@ final class RayServiceConditions {
     if (!active.isEmpty() && !pending.isEmpty()) {
       set(
           conditions,
+          generation,
           "UpgradeInProgress",
           "True",
           "BothActivePendingClustersExist",
@@ -54,6 +65,7 @@ final class RayServiceConditions {
     } else if (!active.isEmpty()) {
       set(
           conditions,
+          generation,
           "UpgradeInProgress",
           "False",
           "NoPendingCluster",
@@ -65,6 +77,7 @@ final class RayServiceConditions {
               && !"InitializingTimeout".equals(upgrade.get("reason"))) {
         set(
             conditions,
+            generation,
             "UpgradeInProgress",
             "Unknown",
             "NoActiveCluster",
@@ -83,11 +96,12 @@ final class RayServiceConditions {
 
   /** v1.7.0: a spec that fails validation makes Ready False with reason ValidationFailed. */
   static void validationFailed(Map<String, Object> status, String message) {
+    long generation = generation(status);
     List<Map<String, Object>> conditions = new ArrayList<>();
     for (Object c : Maps.list(status.get("conditions"))) {
       conditions.add(new LinkedHashMap<>(Maps.map(c)));
     }
-    set(conditions, "Ready", "False", "ValidationFailed", message);
+    set(conditions, generation, "Ready", "False", "ValidationFailed", message);
     status.put("conditions", conditions);
   }
 
@@ -103,6 +117,7 @@ final class RayServiceConditions {
   /** meta.SetStatusCondition: the transition time changes only with the status. */
   private static void set(
       List<Map<String, Object>> conditions,
+      long generation,
       String type,
       String value,
       String reason,
@@ -119,5 +134,19 @@ final class RayServiceConditions {
     c.put("status", value);
     c.put("reason", reason);
     c.put("message", message);
+    // metav1.Condition's observedGeneration is omitempty: a status never observed writes none.
+    if (generation > 0) {
+      c.put("observedGeneration", generation);
+    } else {
+      c.remove("observedGeneration");
+    }
+  }
+
+  /**
+   * {@code setCondition} takes {@code Status.ObservedGeneration}: the RayService's generation once
+   * {@code calculateStatus} ran, what was stored before when validation failed first (v1.7.0).
+   */
+  private static long generation(Map<String, Object> status) {
+    return status.get("observedGeneration") instanceof Number n ? n.longValue() : 0L;
   }
 }
