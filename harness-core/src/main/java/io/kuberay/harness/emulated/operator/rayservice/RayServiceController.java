@@ -795,6 +795,7 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   private void write(RayServiceView service, Map<String, Object> status) {
+    ZeroStatus.fill(status);
     Map<String, Object> before =
         Maps.map(service.resource().getAdditionalProperties().get("status"));
     Map<String, Object> a = new LinkedHashMap<>(Json.toMap(before));

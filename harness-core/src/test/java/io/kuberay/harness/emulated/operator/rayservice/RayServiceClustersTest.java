@@ -15,13 +15,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RayServiceClustersTest {
 
   static RayServiceView service() {
-    String yaml =
-        "apiVersion: ray.io/v1\nkind: RayService\nmetadata:\n  name: rayservice-sample\n"
-            + "  namespace: default\n  generation: 1\n  annotations:\n    team: serve\n"
-            + "spec:\n  rayClusterConfig:\n    headGroupSpec:\n      template:\n        spec:\n"
-            + "          containers:\n          - name: ray-head\n            image: rayproject/ray:2.52.0\n"
-            + "            ports:\n            - name: serve\n              containerPort: 8000\n";
-    return new RayServiceView(Serialization.unmarshal(yaml, GenericKubernetesResource.class));
+    return new RayServiceView(Serialization.unmarshal(yaml(), GenericKubernetesResource.class));
+  }
+
+  /** A RayService {@code default/rayservice-sample} with a head-only cluster and a serve port. */
+  static String yaml() {
+    return "apiVersion: ray.io/v1\nkind: RayService\nmetadata:\n  name: rayservice-sample\n"
+        + "  namespace: default\n  generation: 1\n  annotations:\n    team: serve\n"
+        + "spec:\n  rayClusterConfig:\n    headGroupSpec:\n      template:\n        spec:\n"
+        + "          containers:\n          - name: ray-head\n            image: rayproject/ray:2.52.0\n"
+        + "            ports:\n            - name: serve\n              containerPort: 8000\n";
   }
 
   private static Map<String, String> annotations(String version) {
