@@ -1,14 +1,11 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -642,34 +639,13 @@ public final class RayServiceController implements AutoCloseable {
               ? "Please specify a port named 'serve' (or with the prefix 'serve-', e.g. 'serve-grpc') in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created."
               : "Please specify the port named 'serve' in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created.");
     }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
-    labels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
-    labels.put("ray.io/serve", service.name() + "-serve");
-    Map<String, String> selector = new LinkedHashMap<>();
-    selector.put(Labels.CLUSTER, cluster.getMetadata().getName());
-    selector.put("ray.io/serve", "true");
     Service serve =
-        new ServiceBuilder()
-            .withMetadata(
-                new ObjectMetaBuilder()
-                    .withName(service.name() + "-serve-svc")
-                    .withNamespace(service.namespace())
-                    .withLabels(labels)
-                    .withOwnerReferences(owner(service))
-                    .build())
-            .withNewSpec()
-            .withType(view.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"))
-            .withSelector(selector)
-            .withPorts(
-                new ServicePortBuilder()
-                    .withName("serve")
-                    .withPort(port.orElse(ServePorts.DEFAULT_SERVING_PORT))
-                    .withProtocol("TCP")
-                    .withAppProtocol("tcp")
-                    .build())
-            .endSpec()
-            .build();
+        ServeServices.build(
+            service,
+            cluster.getMetadata().getName(),
+            view.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"),
+            port.orElse(ServePorts.DEFAULT_SERVING_PORT),
+            owner(service));
     upsert(service, serve);
     return Optional.empty();
   }
