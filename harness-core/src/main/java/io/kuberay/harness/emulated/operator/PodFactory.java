@@ -35,6 +35,7 @@ final class PodFactory {
   static final String RAY_CONTAINER_INDEX_NOTE = "the Ray container is the first container";
   static final String OVERWRITE_CMD = "ray.io/overwrite-container-cmd";
   private static final String RAY_LOGS = "ray-logs";
+  private static final String SERVE_LABEL = "ray.io/serve";
   private static final String RAY_LOGS_PATH = "/tmp/ray";
 
   private final OperatorFlavor flavor;
@@ -53,6 +54,7 @@ final class PodFactory {
             "head",
             Labels.HEAD_GROUP,
             withGroupLabels(template, cluster.headGroupLabels()));
+    serveLabel(cluster, labels, true);
     Pod pod = basePod(cluster, template, flavor.headGenerateName(cluster.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
     String fqdn = fqdn(headServiceName, cluster.namespace());
@@ -88,6 +90,7 @@ final class PodFactory {
     Map<String, String> labels =
         Labels.pod(
             cluster.name(), "worker", group.name(), withGroupLabels(template, group.groupLabels()));
+    serveLabel(cluster, labels, false);
     Pod pod =
         basePod(cluster, template, flavor.workerGenerateName(cluster.name(), group.name()), labels);
     Container ray = pod.getSpec().getContainers().get(0);
@@ -137,6 +140,17 @@ final class PodFactory {
     labels.putAll(groupLabels);
     merged.getMetadata().setLabels(labels);
     return merged;
+  }
+
+  /**
+   * BuildPod (common/pod.go, v1.1.0 to v1.7.0): a RayService's pods start with {@code ray.io/serve}
+   * over the template's, workers {@code "true"} (their readiness probe checks the proxy), the head
+   * {@code "false"} until the RayService controller has seen its proxy healthy.
+   */
+  private static void serveLabel(RayClusterView cluster, Map<String, String> labels, boolean head) {
+    if ("RayService".equals(crdOf(cluster))) {
+      labels.put(SERVE_LABEL, String.valueOf(!head));
+    }
   }
 
   static String fqdn(String service, String namespace) {

@@ -1,0 +1,58 @@
+package io.kuberay.harness.emulated.operator;
+
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.cluster;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.flavor;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.head;
+import static io.kuberay.harness.emulated.operator.UpstreamSpecs.worker;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** What KubeRay's {@code BuildPod} (common/pod.go) does for the pods of a RayService's cluster. */
+class RayServicePodsUpstreamTest {
+
+  private static final String SVC = "rayservice-sample-head-svc";
+  private static final String FROM_RAY_SERVICE =
+      "  labels:\n    ray.io/originated-from-crd: RayService\n"
+          + "    ray.io/originated-from-cr-name: rayservice-sample\n";
+
+  private static Pod headPod(String version, RayClusterView c) {
+    return new PodFactory(flavor(version)).headPod(c, SVC);
+  }
+
+  private static Pod workerPod(String version, RayClusterView c) {
+    return new PodFactory(flavor(version)).workerPod(c, c.workerGroups().get(0), SVC);
+  }
+
+  /** A worker group whose template carries {@code labels} (indent 8). */
+  private static String workerWithTemplateLabels(String labels) {
+    return "  workerGroupSpecs:\n  - groupName: worker-group\n    replicas: 1\n    minReplicas: 0\n    maxReplicas: 5\n"
+        + "    template:\n      metadata:\n        labels:\n"
+        + labels
+        + "      spec:\n        containers:\n        - name: ray-worker\n          image: rayproject/ray:2.52.0\n";
+  }
+
+  /**
+   * BuildPod (v1.1.0 to v1.7.0): a RayService's head starts with {@code ray.io/serve: "false"} (the
+   * RayService controller flips it from the proxy's health), workers with {@code "true"} (their
+   * readiness probe checks the proxy), whatever the template says; other clusters' pods get none.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void rayServicePodsStartWithTheServeLabel(String v) {
+    RayClusterView c =
+        cluster(
+            FROM_RAY_SERVICE,
+            head("") + workerWithTemplateLabels("          ray.io/serve: \"no\"\n"));
+    assertThat(headPod(v, c).getMetadata().getLabels()).containsEntry("ray.io/serve", "false");
+    assertThat(workerPod(v, c).getMetadata().getLabels()).containsEntry("ray.io/serve", "true");
+
+    RayClusterView fromRayJob =
+        cluster("  labels:\n    ray.io/originated-from-crd: RayJob\n", head("") + worker(""));
+    assertThat(headPod(v, fromRayJob).getMetadata().getLabels()).doesNotContainKey("ray.io/serve");
+    assertThat(workerPod(v, fromRayJob).getMetadata().getLabels())
+        .doesNotContainKey("ray.io/serve");
+  }
+}
