@@ -296,6 +296,15 @@ final class PodFactory {
     }
     addIfAbsent(env, "RAY_ADDRESS", head ? "127.0.0.1:" + port : params.get("address"));
     addIfAbsent(env, "RAY_USAGE_STATS_KUBERAY_IN_USE", "1");
+    if (head) {
+      // setContainerEnvVars (v1.1.0 to v1.7.0) appends it without looking: a user's entry stays and
+      // this one follows it (the API server keeps both; the kubelet's later entry wins).
+      env.add(
+          new EnvVar(
+              "RAY_USAGE_STATS_EXTRA_TAGS",
+              "kuberay_version=" + flavor.version() + ";kuberay_crd=" + crdOf(cluster),
+              null));
+    }
     if (flavor.setsRedisPassword()
         && env.stream().noneMatch(e -> "REDIS_PASSWORD".equals(e.getName()))) {
       // Go's empty string is omitted from the JSON: the variable has a name and no value.
@@ -303,12 +312,6 @@ final class PodFactory {
     }
     env.addAll(ft.legacyEnv(env, head, annotations));
     addIfAbsent(env, "RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE", "1");
-    if (head) {
-      addIfAbsent(
-          env,
-          "RAY_USAGE_STATS_EXTRA_TAGS",
-          "kuberay_version=" + flavor.version() + ";kuberay_crd=" + crdOf(cluster));
-    }
     return env;
   }
 

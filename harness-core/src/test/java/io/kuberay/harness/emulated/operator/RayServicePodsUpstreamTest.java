@@ -6,7 +6,9 @@ import static io.kuberay.harness.emulated.operator.UpstreamSpecs.head;
 import static io.kuberay.harness.emulated.operator.UpstreamSpecs.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -54,5 +56,40 @@ class RayServicePodsUpstreamTest {
     assertThat(headPod(v, fromRayJob).getMetadata().getLabels()).doesNotContainKey("ray.io/serve");
     assertThat(workerPod(v, fromRayJob).getMetadata().getLabels())
         .doesNotContainKey("ray.io/serve");
+  }
+
+  private static List<String> envNames(Pod pod) {
+    return pod.getSpec().getContainers().get(0).getEnv().stream().map(EnvVar::getName).toList();
+  }
+
+  /**
+   * setContainerEnvVars (v1.1.0 to v1.7.0) appends the head's {@code RAY_USAGE_STATS_EXTRA_TAGS}
+   * right after {@code RAY_USAGE_STATS_KUBERAY_IN_USE} without looking for the user's: the user's
+   * entry stays, KubeRay's follows (the API server stores both), and {@code
+   * RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE} comes after it (v1.1.0: after REDIS_PASSWORD too).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void headExtraTagsAreAppendedUnconditionallyBeforeDiskUsage(String v) {
+    RayClusterView c =
+        cluster(
+            FROM_RAY_SERVICE,
+            "  headGroupSpec:\n    template:\n      spec:\n        containers:\n"
+                + "        - name: ray-head\n          image: rayproject/ray:2.52.0\n"
+                + "          env:\n          - name: RAY_USAGE_STATS_EXTRA_TAGS\n            value: mine\n"
+                + worker(""));
+    List<EnvVar> env = headPod(v, c).getSpec().getContainers().get(0).getEnv();
+    assertThat(env)
+        .filteredOn(e -> "RAY_USAGE_STATS_EXTRA_TAGS".equals(e.getName()))
+        .extracting(EnvVar::getValue)
+        .containsExactly("mine", "kuberay_version=" + v + ";kuberay_crd=RayService");
+    List<String> names = envNames(headPod(v, c));
+    int tags = names.lastIndexOf("RAY_USAGE_STATS_EXTRA_TAGS");
+    assertThat(names.get(tags - 1)).isEqualTo("RAY_USAGE_STATS_KUBERAY_IN_USE");
+    assertThat(names.get(names.size() - 1)).isEqualTo("RAY_DASHBOARD_ENABLE_K8S_DISK_USAGE");
+    if (v.equals("v1.1.0")) {
+      assertThat(names.get(tags + 1)).isEqualTo("REDIS_PASSWORD");
+    }
+    assertThat(envNames(workerPod(v, c))).doesNotContain("RAY_USAGE_STATS_EXTRA_TAGS");
   }
 }
