@@ -36,6 +36,7 @@ final class PodFactory {
   static final String OVERWRITE_CMD = "ray.io/overwrite-container-cmd";
   private static final String RAY_LOGS = "ray-logs";
   private static final String SERVE_LABEL = "ray.io/serve";
+  private static final int DEFAULT_SERVING_PORT = 8000;
   private static final String RAY_LOGS_PATH = "/tmp/ray";
 
   private final OperatorFlavor flavor;
@@ -253,7 +254,11 @@ final class PodFactory {
       ray.setLivenessProbe(probe(head, 30, 120));
     }
     if (ray.getReadinessProbe() == null) {
-      ray.setReadinessProbe(probe(head, 10, 10));
+      Probe readiness = probe(head, 10, 10);
+      if (!head && "RayService".equals(crdOf(cluster))) {
+        proxyCheck(readiness, ray);
+      }
+      ray.setReadinessProbe(readiness);
     }
     // configureTokenAuth runs in the pod template's defaults, before BuildPod's /dev/shm.
     new TokenAuth(flavor, cluster).configurePod(pod.getSpec());
@@ -373,6 +378,32 @@ final class PodFactory {
         .withSuccessThreshold(1)
         .withFailureThreshold(failureThreshold)
         .build();
+  }
+
+  /**
+   * initLivenessAndReadinessProbe (v1.1.0 to v1.7.0): a RayService worker's readiness also asks its
+   * Serve proxy, on the container's port named {@code serve} (else 8000), and one failure makes it
+   * unready. The wget's timeout is 2 s in v1.1.0; v1.5.0+ passes the readiness probe's initial
+   * delay (10) there.
+   */
+  private void proxyCheck(Probe readiness, Container ray) {
+    boolean modern = flavor.version().isAtLeast(KubeRayVersion.V1_5_0);
+    int port =
+        ray.getPorts() == null
+            ? DEFAULT_SERVING_PORT
+            : ray.getPorts().stream()
+                .filter(p -> "serve".equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElse(DEFAULT_SERVING_PORT);
+    String proxy =
+        (modern ? "wget --tries 1 -T 10" : "wget -T 2")
+            + " -q -O- http://localhost:"
+            + port
+            + "/-/healthz | grep success";
+    List<String> command = readiness.getExec().getCommand();
+    command.set(2, command.get(2) + " && " + proxy);
+    readiness.setFailureThreshold(1);
   }
 
   private void addSharedMemory(Pod pod, Container ray) {

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Probe;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -91,5 +92,62 @@ class RayServicePodsUpstreamTest {
       assertThat(names.get(tags + 1)).isEqualTo("REDIS_PASSWORD");
     }
     assertThat(envNames(workerPod(v, c))).doesNotContain("RAY_USAGE_STATS_EXTRA_TAGS");
+  }
+
+  /**
+   * initLivenessAndReadinessProbe: a RayService worker's readiness probe (not its liveness probe,
+   * not the head's) also checks the Serve proxy on the container's {@code serve} port (default
+   * 8000) with failure threshold 1; v1.1.0's wget waits 2 s, v1.5.0+ pass the initial delay (10).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void rayServiceWorkersReadinessChecksTheServeProxy(String v) {
+    boolean modern = !v.equals("v1.1.0");
+    String wget = modern ? "wget --tries 1 -T " : "wget -T ";
+    String raylet =
+        wget + "2 -q -O- http://localhost:52365/api/local_raylet_healthz | grep success";
+    RayClusterView c = cluster(FROM_RAY_SERVICE, head("") + worker(""));
+    Probe readiness = workerPod(v, c).getSpec().getContainers().get(0).getReadinessProbe();
+    assertThat(readiness.getExec().getCommand())
+        .containsExactly(
+            "bash",
+            "-c",
+            raylet
+                + " && "
+                + wget
+                + (modern ? 10 : 2)
+                + " -q -O- http://localhost:8000/-/healthz | grep success");
+    assertThat(readiness.getFailureThreshold()).isEqualTo(1);
+    assertThat(readiness.getPeriodSeconds()).isEqualTo(5);
+    assertThat(readiness.getInitialDelaySeconds()).isEqualTo(10);
+    assertThat(readiness.getSuccessThreshold()).isEqualTo(1);
+    Probe liveness = workerPod(v, c).getSpec().getContainers().get(0).getLivenessProbe();
+    assertThat(liveness.getExec().getCommand()).containsExactly("bash", "-c", raylet);
+    assertThat(liveness.getFailureThreshold()).isEqualTo(120);
+    Probe headReadiness = headPod(v, c).getSpec().getContainers().get(0).getReadinessProbe();
+    assertThat(headReadiness.getExec().getCommand().get(2)).doesNotContain("-/healthz");
+    assertThat(headReadiness.getFailureThreshold()).isEqualTo(10);
+
+    RayClusterView servePort =
+        cluster(
+            FROM_RAY_SERVICE,
+            head("")
+                + worker("")
+                + "          ports:\n          - name: serve\n            containerPort: 9000\n");
+    assertThat(
+            workerPod(v, servePort)
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getReadinessProbe()
+                .getExec()
+                .getCommand()
+                .get(2))
+        .endsWith("http://localhost:9000/-/healthz | grep success");
+
+    RayClusterView plain = cluster(head("") + worker(""));
+    Probe plainReadiness = workerPod(v, plain).getSpec().getContainers().get(0).getReadinessProbe();
+    assertThat(plainReadiness.getExec().getCommand()).containsExactly("bash", "-c", raylet);
+    assertThat(plainReadiness.getFailureThreshold()).isEqualTo(10);
   }
 }
