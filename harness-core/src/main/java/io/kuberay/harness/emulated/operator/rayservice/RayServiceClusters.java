@@ -43,7 +43,7 @@ final class RayServiceClusters {
     if (service.resource().getMetadata().getAnnotations() != null) {
       annotations.putAll(service.resource().getMetadata().getAnnotations());
     }
-    annotations.put(HASH_ANNOTATION, hash(service.clusterSpec()));
+    annotations.put(HASH_ANNOTATION, hash(version, service.clusterSpec()));
     annotations.put(
         NUM_WORKER_GROUPS_ANNOTATION,
         String.valueOf(Maps.list(service.clusterSpec().get("workerGroupSpecs")).size()));
@@ -68,17 +68,35 @@ final class RayServiceClusters {
   }
 
   /**
-   * SHA-1 (base32, as the operator's GenerateJsonHash) of the spec without the fields scaling
-   * changes.
+   * SHA-1 (base32, as the operator's GenerateJsonHash) of the spec without the fields that do not
+   * call for a new cluster, per release ({@code generateHashWithoutReplicasAndWorkersToDelete}):
+   * v1.1.0 mutes the worker groups' replicas and workersToDelete only; v1.5.0 also their min and
+   * max replicas; v1.7.0 ({@code utils.GenerateHashWithoutReplicasAndWorkersToDelete} of {@code
+   * rayClusterSpecForHashing}) also the cluster's suspend and upgradeStrategy and every pod
+   * template's tolerations and schedulingGates, which Kueue and the like inject.
    */
-  static String hash(Map<String, Object> clusterSpec) {
+  static String hash(KubeRayVersion version, Map<String, Object> clusterSpec) {
+    boolean v15 = version.isAtLeast(KubeRayVersion.V1_5_0);
+    boolean v17 = version.isAtLeast(KubeRayVersion.V1_7_0);
     Map<String, Object> spec = new LinkedHashMap<>(Json.toMap(clusterSpec));
+    if (v17) {
+      spec.remove("suspend");
+      spec.remove("upgradeStrategy");
+      if (spec.get("headGroupSpec") != null) {
+        spec.put("headGroupSpec", withoutSchedulingInjections(Maps.map(spec.get("headGroupSpec"))));
+      }
+    }
     List<Object> groups = new ArrayList<>();
     for (Object g : Maps.list(spec.get("workerGroupSpecs"))) {
       Map<String, Object> group = new LinkedHashMap<>(Maps.map(g));
       group.remove("replicas");
-      group.remove("minReplicas");
-      group.remove("maxReplicas");
+      if (v15) {
+        group.remove("minReplicas");
+        group.remove("maxReplicas");
+      }
+      if (v17) {
+        group = withoutSchedulingInjections(group);
+      }
       Map<String, Object> scale = new LinkedHashMap<>(Maps.map(group.get("scaleStrategy")));
       scale.remove("workersToDelete");
       group.put("scaleStrategy", scale);
@@ -95,6 +113,23 @@ final class RayServiceClusters {
     }
   }
 
+  /** The group with its pod template's tolerations and schedulingGates muted. */
+  private static Map<String, Object> withoutSchedulingInjections(Map<String, Object> group) {
+    Map<String, Object> copy = new LinkedHashMap<>(group);
+    if (copy.get("template") == null) {
+      return copy;
+    }
+    Map<String, Object> template = new LinkedHashMap<>(Maps.map(copy.get("template")));
+    if (template.get("spec") != null) {
+      Map<String, Object> podSpec = new LinkedHashMap<>(Maps.map(template.get("spec")));
+      podSpec.remove("tolerations");
+      podSpec.remove("schedulingGates");
+      template.put("spec", podSpec);
+    }
+    copy.put("template", template);
+    return copy;
+  }
+
   static String annotatedHash(GenericKubernetesResource cluster) {
     Map<String, String> a = cluster.getMetadata().getAnnotations();
     return a == null ? "" : a.getOrDefault(HASH_ANNOTATION, "");
@@ -105,7 +140,7 @@ final class RayServiceClusters {
    * updates in place.
    */
   static boolean onlyWorkerGroupsAdded(
-      Map<String, Object> goalSpec, GenericKubernetesResource cluster) {
+      KubeRayVersion version, Map<String, Object> goalSpec, GenericKubernetesResource cluster) {
     int existing;
     try {
       existing =
@@ -123,7 +158,7 @@ final class RayServiceClusters {
     }
     Map<String, Object> truncated = new LinkedHashMap<>(goalSpec);
     truncated.put("workerGroupSpecs", new ArrayList<>(groups.subList(0, existing)));
-    return hash(truncated).equals(annotatedHash(cluster));
+    return hash(version, truncated).equals(annotatedHash(cluster));
   }
 
   @SuppressWarnings("unchecked")

@@ -176,7 +176,7 @@ public final class RayServiceController implements AutoCloseable {
         activeName.isEmpty() ? null : cluster(service.namespace(), activeName);
     GenericKubernetesResource pendingCluster =
         pendingName.isEmpty() ? null : cluster(service.namespace(), pendingName);
-    String goalHash = RayServiceClusters.hash(service.clusterSpec());
+    String goalHash = RayServiceClusters.hash(flavor.version(), service.clusterSpec());
 
     if (pendingName.isEmpty()) {
       if (activeCluster == null || needsNewCluster(service, activeCluster, goalHash)) {
@@ -193,7 +193,8 @@ public final class RayServiceController implements AutoCloseable {
         loop.enqueueAfter(key, Duration.ofMillis(50));
         return;
       }
-      if (RayServiceClusters.onlyWorkerGroupsAdded(service.clusterSpec(), activeCluster)) {
+      if (RayServiceClusters.onlyWorkerGroupsAdded(
+          flavor.version(), service.clusterSpec(), activeCluster)) {
         updateCluster(service, activeCluster, "active");
       }
     } else if (pendingCluster == null) {
@@ -323,7 +324,8 @@ public final class RayServiceController implements AutoCloseable {
   private boolean needsNewCluster(
       RayServiceView service, GenericKubernetesResource active, String goalHash) {
     if (goalHash.equals(RayServiceClusters.annotatedHash(active))
-        || RayServiceClusters.onlyWorkerGroupsAdded(service.clusterSpec(), active)) {
+        || RayServiceClusters.onlyWorkerGroupsAdded(
+            flavor.version(), service.clusterSpec(), active)) {
       return false;
     }
     return !flavor.modernEvents() || service.zeroDowntime();
