@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Where each emulated RayCluster's Serve proxy listens. In a cluster every head pod has its own IP
  * and its proxy binds {@code :8000}; here all pods share loopback, so each cluster gets a free
  * loopback port, which the RayService controller writes into the Serve config's {@code
- * http_options} and which port-forwards and {@code reach(pod, 8000)} resolve the head's serve port
+ * http_options} and which port-forwards and {@code reach(pod, 8000)} resolve a Ray pod's serve port
  * to.
  */
 public final class ServePorts {
@@ -32,12 +32,14 @@ public final class ServePorts {
   }
 
   /**
-   * The test JVM's address of a head pod's serve port (the container port named {@code serve}, else
-   * 8000).
+   * The test JVM's address of a Ray pod's serve port (the container port named {@code serve}, else
+   * 8000). A worker's resolves to its cluster's one proxy too: in a cluster Serve runs a proxy on
+   * every node (KubeRay labels RayService workers {@code ray.io/serve=true}, so the serve service
+   * sends requests to them), and any proxy routes to every replica.
    */
   public Optional<URI> address(Pod pod, int containerPort) {
     if (pod.getMetadata().getLabels() == null
-        || !"head".equals(pod.getMetadata().getLabels().get(Labels.NODE_TYPE))) {
+        || pod.getMetadata().getLabels().get(Labels.NODE_TYPE) == null) {
       return Optional.empty();
     }
     Integer port =
