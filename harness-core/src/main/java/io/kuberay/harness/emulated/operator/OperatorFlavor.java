@@ -182,6 +182,23 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
   }
 
   /**
+   * v1.7.0's {@code deleteClusterResources} leaves a clusterSelector's RayCluster alone when a
+   * RayJob is retried; v1.5.0's deletes it.
+   */
+  boolean keepsSelectedClusterOnRayJobRetry() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
+   * v1.7.0 labels a RayJob's RayCluster {@code ray.io/job-submission-mode} and, in SidecarMode,
+   * annotates it {@code ray.io/disable-provisioned-head-restart} ({@code
+   * constructRayClusterForRayJob}).
+   */
+  boolean marksRayJobClusterSubmissionMode() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
    * v1.4.0+ writes the Ray job's start and end times in {@code status.rayJobInfo} ({@code
    * RayJobStatusInfo}).
    */

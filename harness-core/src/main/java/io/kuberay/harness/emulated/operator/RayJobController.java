@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -76,7 +77,8 @@ public final class RayJobController implements AutoCloseable {
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
-    this.submitters = new SubmitterJobs(client, dashboards, flavor);
+    this.submitters =
+        new SubmitterJobs(client, dashboards, events.forComponent("job-controller"), flavor);
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 
@@ -133,6 +135,8 @@ public final class RayJobController implements AutoCloseable {
       case "Waiting" -> waiting(job, status);
       case "Running" -> running(job, status);
       case "Complete", "Failed" -> finished(job, status);
+      case "Suspending", "Retrying" -> release(job, status);
+      case "Suspended" -> suspended(job, status);
       default -> {}
     }
   }
@@ -209,15 +213,15 @@ public final class RayJobController implements AutoCloseable {
     status.put(
         "rayClusterName",
         job.selectedCluster().orElse(flavor.rayJobClusterPrefix(job.name()) + NameSuffix.random()));
-    status.put("jobStatus", "");
+    // JobStatusNew is "", omitted; no release sets the RayJob's status.observedGeneration.
+    status.remove("jobStatus");
     status.put("jobDeploymentStatus", "Initializing");
     status.put("startTime", now());
-    status.put("observedGeneration", job.resource().getMetadata().getGeneration());
     write(job, status);
   }
 
   private void initializing(RayJobView job, Map<String, Object> status) {
-    if (deadlinePassed(job, status)) {
+    if (suspending(job, status) || deadlinePassed(job, status)) {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
@@ -318,7 +322,7 @@ public final class RayJobController implements AutoCloseable {
   }
 
   private void running(RayJobView job, Map<String, Object> status) {
-    if (deadlinePassed(job, status)) {
+    if (suspending(job, status) || deadlinePassed(job, status)) {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
@@ -340,9 +344,6 @@ public final class RayJobController implements AutoCloseable {
             ? Optional.empty()
             : Optional.ofNullable(
                 client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
-    // The submitter container's command, in each of its pods the node has started.
-    submitter.ifPresent(
-        s -> submitters.runStartedPods(job, s, String.valueOf(status.get("jobId")), clusterName));
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));
@@ -352,7 +353,7 @@ public final class RayJobController implements AutoCloseable {
           "Failed",
           appFailed ? "AppFailed" : "SubmissionFailed",
           appFailed
-              ? String.valueOf(status.get("message"))
+              ? Maps.string(status, "message").orElse("")
               : "Job submission has failed. Reason: "
                   + condition.getReason()
                   + ". Message: "
@@ -366,7 +367,12 @@ public final class RayJobController implements AutoCloseable {
             TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName)
                 .get(String.valueOf(status.get("jobId")));
         status.put("jobStatus", details.status().name());
+        // Every release sets Reason to "" here unless the job failed (AppFailed, set below).
+        status.remove("reason");
         status.put("message", details.message() == null ? "" : details.message());
+        if (flavor.writesRayJobInfo()) {
+          status.put("rayJobInfo", rayJobInfo(status, details));
+        }
         boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
         if (details.status().isTerminal() && submitterDone) {
           boolean failed = details.status() == JobStatus.FAILED;
@@ -422,7 +428,9 @@ public final class RayJobController implements AutoCloseable {
     status.put("jobDeploymentStatus", "ValidationFailed");
     status.put("reason", "ValidationFailed");
     status.put("message", violation.message());
-    write(job, status);
+    // Reconcile writes this status before checkBackoffLimitAndUpdateStatusIfNeeded: no counting
+    // (the API server still defaults the CRD's succeeded/failed to 0).
+    store(job, status);
   }
 
   /**
@@ -475,7 +483,6 @@ public final class RayJobController implements AutoCloseable {
     if (!job.shutdownAfterJobFinishes() || job.selectedCluster().isPresent()) {
       return;
     }
-    String clusterName = String.valueOf(status.get("rayClusterName"));
     Instant end = Instant.parse(String.valueOf(status.getOrDefault("endTime", now())));
     Duration remaining =
         Duration.between(Instant.now(), end.plusSeconds(job.ttlSecondsAfterFinished()));
@@ -483,22 +490,7 @@ public final class RayJobController implements AutoCloseable {
       loop.enqueueAfter(ObjectKeys.of(job.resource()), remaining.plusMillis(50));
       return;
     }
-    if (client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace(job.namespace())
-            .withName(clusterName)
-            .get()
-        != null) {
-      client
-          .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-          .inNamespace(job.namespace())
-          .withName(clusterName)
-          .delete();
-      events.normal(
-          job.resource(),
-          flavor.eventReason("DeletedRayCluster"),
-          "Deleted cluster " + job.namespace() + "/" + clusterName);
-    }
+    deleteCluster(job, status);
   }
 
   private boolean deadlinePassed(RayJobView job, Map<String, Object> status) {
@@ -540,12 +532,218 @@ public final class RayJobController implements AutoCloseable {
       status.put("reason", reason);
     }
     status.put("message", message);
-    status.put("endTime", now());
     write(job, status);
     loop.enqueue(ObjectKeys.of(job.resource()));
   }
 
+  /**
+   * Writes the status as Reconcile does at its end, after {@code
+   * checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0+) has counted the attempt that just ended.
+   */
   private void write(RayJobView job, Map<String, Object> status) {
+    if (flavor.countsRayJobAttempts()) {
+      countAttempts(status);
+      if (retries(flavor, job, status)) {
+        status.put("jobDeploymentStatus", "Retrying");
+      }
+    }
+    // updateRayJobStatus (all releases): endTime when the write moves the RayJob to Complete or
+    // Failed; a failure that is retried (Retrying) has none.
+    Object deployment = status.get("jobDeploymentStatus");
+    if (("Complete".equals(deployment) || "Failed".equals(deployment))
+        && !deployment.equals(job.deploymentStatus())) {
+      status.put("endTime", now());
+    }
+    store(job, status);
+  }
+
+  /**
+   * {@code checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0+): a move to Failed is retried while
+   * the failures counted so far (this one included) are at most {@code spec.backoffLimit}, unless
+   * the activeDeadlineSeconds passed (v1.7.0 also: the job status check timed out).
+   */
+  static boolean retries(OperatorFlavor flavor, RayJobView job, Map<String, Object> status) {
+    Optional<Integer> limit = job.backoffLimit();
+    if (!"Failed".equals(status.get("jobDeploymentStatus")) || limit.isEmpty()) {
+      return false;
+    }
+    Object reason = status.get("reason");
+    if ("DeadlineExceeded".equals(reason)
+        || (flavor.keepsSelectedClusterOnRayJobRetry()
+            && "JobStatusCheckTimeoutExceeded".equals(reason))) {
+      return false;
+    }
+    return Maps.integer(status, "failed").orElse(0) < limit.get() + 1;
+  }
+
+  /**
+   * {@code updateStatusToSuspendingIfNeeded} (all releases): with {@code spec.suspend} an
+   * Initializing or Running RayJob moves to Suspending, before the deadline checks.
+   */
+  private boolean suspending(RayJobView job, Map<String, Object> status) {
+    if (!job.suspend()) {
+      return false;
+    }
+    status.put("jobDeploymentStatus", "Suspending");
+    write(job, status);
+    loop.enqueue(ObjectKeys.of(job.resource()));
+    return true;
+  }
+
+  /**
+   * Suspending (all releases) and Retrying (v1.2.0+): the RayCluster and the submitter Job go, the
+   * Ray job is not stopped; once both are gone the cluster and Ray job fields are reset and the
+   * RayJob is Suspended, or New again to start over (a new cluster name and job id, unless
+   * spec.jobId). Suspending goes on to Suspended even if spec.suspend was unset meanwhile.
+   */
+  private void release(RayJobView job, Map<String, Object> status) {
+    boolean clusterGone =
+        job.selectedCluster().isPresent() && flavor.keepsSelectedClusterOnRayJobRetry()
+            || deleteCluster(job, status);
+    boolean submitterGone = deleteSubmitter(job);
+    if (!clusterGone || !submitterGone) {
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
+      return;
+    }
+    status.put("rayClusterStatus", new LinkedHashMap<>());
+    for (String field :
+        List.of("rayClusterName", "dashboardURL", "jobId", "message", "jobStatus")) {
+      status.remove(field);
+    }
+    if (flavor.writesRayJobInfo()) {
+      // v1.1.0 keeps the reason; v1.5.0+ also resets it and rayJobInfo, v1.7.0 also
+      // jobStatusCheckFailureStartTime.
+      status.remove("reason");
+      status.put("rayJobInfo", new LinkedHashMap<>());
+      status.remove("jobStatusCheckFailureStartTime");
+    }
+    status.put(
+        "jobDeploymentStatus", "Suspending".equals(job.deploymentStatus()) ? "Suspended" : "");
+    write(job, status);
+    loop.enqueue(ObjectKeys.of(job.resource()));
+  }
+
+  /** Suspended: unsetting {@code spec.suspend} makes the RayJob New again (all releases). */
+  private void suspended(RayJobView job, Map<String, Object> status) {
+    if (job.suspend()) {
+      return; // a change to the spec queues the RayJob again
+    }
+    status.remove("jobStatus");
+    status.put("jobDeploymentStatus", "");
+    write(job, status);
+    loop.enqueue(ObjectKeys.of(job.resource()));
+  }
+
+  /**
+   * {@code deleteClusterResources}: true once the RayJob's RayCluster is gone; a live one is
+   * deleted (an event) and is gone on a later reconcile.
+   */
+  private boolean deleteCluster(RayJobView job, Map<String, Object> status) {
+    String clusterName = String.valueOf(status.get("rayClusterName"));
+    var resource =
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace(job.namespace())
+            .withName(clusterName);
+    GenericKubernetesResource cluster = resource.get();
+    if (cluster == null) {
+      return true;
+    }
+    if (cluster.getMetadata().getDeletionTimestamp() == null) {
+      resource.delete();
+      // v1.1.0: reason "Deleted", the bare cluster name.
+      events.normal(
+          job.resource(),
+          flavor.eventReason("DeletedRayCluster"),
+          "Deleted cluster " + (flavor.modernEvents() ? job.namespace() + "/" : "") + clusterName);
+    }
+    return false;
+  }
+
+  /**
+   * {@code deleteSubmitterJob}: true once the submitter Job (named as the RayJob) is gone; HTTPMode
+   * and SidecarMode have none. Deleted with background propagation, so its pods follow.
+   */
+  private boolean deleteSubmitter(RayJobView job) {
+    if (job.httpMode() || job.sidecarMode()) {
+      return true;
+    }
+    var resource = client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name());
+    Job submitter = resource.get();
+    if (submitter == null) {
+      return true;
+    }
+    if (submitter.getMetadata().getDeletionTimestamp() == null) {
+      resource.withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+      events.normal(
+          job.resource(),
+          flavor.eventReason("DeletedRayJobSubmitter"),
+          "Deleted submitter K8s Job "
+              + (flavor.modernEvents() ? job.namespace() + "/" : "")
+              + job.name());
+    }
+    return false;
+  }
+
+  /**
+   * {@code checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0-v1.7.0): {@code failed} and {@code
+   * succeeded} are always written, one more when this write is the move to Failed, or to Complete
+   * with the Ray job SUCCEEDED. Only {@link #finish} writes those states (the terminal states'
+   * reconciles return before counting, here as in Go), so each attempt counts once; retries ({@code
+   * spec.backoffLimit}) are not emulated.
+   */
+  static void countAttempts(Map<String, Object> status) {
+    int failed = Maps.integer(status, "failed").orElse(0);
+    int succeeded = Maps.integer(status, "succeeded").orElse(0);
+    Object deployment = status.get("jobDeploymentStatus");
+    if ("Failed".equals(deployment)) {
+      failed++;
+    }
+    if ("Complete".equals(deployment) && "SUCCEEDED".equals(status.get("jobStatus"))) {
+      succeeded++;
+    }
+    status.put("failed", failed);
+    status.put("succeeded", succeeded);
+  }
+
+  /**
+   * v1.4.0+: {@code rayJobInfo} holds the Ray job's own start and end as the dashboard reports them
+   * ({@code JobInfo.StartTime}/{@code EndTime} in ms, written as a {@code metav1.Time}: whole
+   * seconds), each once known.
+   */
+  static Map<String, Object> rayJobInfo(Map<String, Object> status, JobDetails details) {
+    Map<String, Object> info = new LinkedHashMap<>(Maps.map(status.get("rayJobInfo")));
+    if (details.startTime() != null) {
+      info.put("startTime", time(details.startTime()));
+    }
+    if (details.endTime() != null) {
+      info.put("endTime", time(details.endTime()));
+    }
+    return info;
+  }
+
+  /**
+   * {@code status.rayClusterStatus} as Go writes it (all releases): a RayClusterStatus struct, so
+   * written even before there is a cluster, with its {@code resource.Quantity} fields ({@code
+   * desiredCPU}…, marshalled "0" when zero) and its {@code head} struct never omitted.
+   */
+  static Map<String, Object> goClusterStatus(Object clusterStatus) {
+    Map<String, Object> written = new LinkedHashMap<>(Maps.map(clusterStatus));
+    for (String quantity : List.of("desiredCPU", "desiredMemory", "desiredGPU", "desiredTPU")) {
+      written.putIfAbsent(quantity, "0");
+    }
+    written.putIfAbsent("head", new LinkedHashMap<>());
+    return written;
+  }
+
+  private void store(RayJobView job, Map<String, Object> status) {
+    // Go's omitempty strings (every string of RayJobStatus, all releases) are not written when
+    // empty; v1.4.0+'s rayJobInfo is a struct, written even when empty.
+    status.values().removeIf(""::equals);
+    if (flavor.writesRayJobInfo()) {
+      status.putIfAbsent("rayJobInfo", new LinkedHashMap<>());
+    }
+    status.put("rayClusterStatus", goClusterStatus(status.get("rayClusterStatus")));
     GenericKubernetesResource resource = job.resource();
     resource.getAdditionalProperties().put("status", status);
     try {
@@ -580,12 +778,22 @@ public final class RayJobController implements AutoCloseable {
     }
     labels.put(Labels.ORIGINATED_FROM_CR_NAME, job.name());
     labels.put(Labels.ORIGINATED_FROM_CRD, "RayJob");
+    Map<String, String> annotations = new LinkedHashMap<>();
+    if (job.resource().getMetadata().getAnnotations() != null) {
+      annotations.putAll(job.resource().getMetadata().getAnnotations());
+    }
+    if (flavor.marksRayJobClusterSubmissionMode()) {
+      labels.put("ray.io/job-submission-mode", job.submissionMode());
+      if (job.sidecarMode()) {
+        annotations.put("ray.io/disable-provisioned-head-restart", "true");
+      }
+    }
     cluster.setMetadata(
         new ObjectMetaBuilder()
             .withName(name)
             .withNamespace(job.namespace())
             .withLabels(labels)
-            .withAnnotations(job.resource().getMetadata().getAnnotations())
+            .withAnnotations(annotations.isEmpty() ? null : annotations)
             .withOwnerReferences(
                 new OwnerReferenceBuilder()
                     .withApiVersion("ray.io/v1")
@@ -707,7 +915,12 @@ public final class RayJobController implements AutoCloseable {
   }
 
   private static String now() {
-    return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    return time(Instant.now());
+  }
+
+  /** A {@code metav1.Time} as Go writes it: RFC 3339 in UTC, whole seconds. */
+  private static String time(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.SECONDS).toString();
   }
 
   @Override

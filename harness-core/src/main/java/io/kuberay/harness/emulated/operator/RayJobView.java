@@ -89,6 +89,16 @@ final class RayJobView {
     return Maps.integer(spec, "ttlSecondsAfterFinished").orElse(0);
   }
 
+  /** {@code spec.suspend}: the RayJob's cluster and submitter are to be released (all releases). */
+  boolean suspend() {
+    return Maps.bool(spec, "suspend");
+  }
+
+  /** {@code spec.backoffLimit} (v1.2.0+): how many failed attempts are retried; absent: none. */
+  Optional<Integer> backoffLimit() {
+    return Maps.integer(spec, "backoffLimit");
+  }
+
   Optional<Integer> activeDeadlineSeconds() {
     return Maps.integer(spec, "activeDeadlineSeconds");
   }
