@@ -189,6 +189,11 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
+  /** v1.7.0's {@code spec.preRunningDeadlineSeconds} ({@code PreRunningDeadlineExceeded}). */
+  boolean hasPreRunningDeadline() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
   /**
    * v1.7.0 labels a RayJob's RayCluster {@code ray.io/job-submission-mode} and, in SidecarMode,
    * annotates it {@code ray.io/disable-provisioned-head-restart} ({@code

@@ -28,6 +28,8 @@ import io.kuberay.harness.ray.RayJobsException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,6 +51,9 @@ public final class RayJobController implements AutoCloseable {
 
   /** RayJobs (uid/cluster) told that their clusterSelector's RayCluster does not exist. */
   private final Set<String> warnedMissingCluster = ConcurrentHashMap.newKeySet();
+
+  /** RayJobs (uid/field) told that a spec field is not emulated. */
+  private final Set<String> warnedNotEmulated = ConcurrentHashMap.newKeySet();
 
   /** KubeRay's {@code RayJobStopJobFinalizer}. */
   static final String FINALIZER = "ray.io/rayjob-finalizer";
@@ -118,6 +123,9 @@ public final class RayJobController implements AutoCloseable {
     if (resource == null) {
       return;
     }
+    if (flavor.countsRayJobAttempts() && managedElsewhere(resource)) {
+      return;
+    }
     if (resource.getMetadata().getDeletionTimestamp() != null) {
       deleting(new RayJobView(resource));
       return;
@@ -129,6 +137,7 @@ public final class RayJobController implements AutoCloseable {
       rejectInvalid(job, status, invalid.get());
       return;
     }
+    warnNotEmulated(job);
     switch (job.deploymentStatus()) {
       case "" -> initialize(job, status);
       case "Initializing" -> initializing(job, status);
@@ -138,6 +147,32 @@ public final class RayJobController implements AutoCloseable {
       case "Suspending", "Retrying" -> release(job, status);
       case "Suspended" -> suspended(job, status);
       default -> {}
+    }
+  }
+
+  /**
+   * v1.5.0+ ({@code ManagedByExternalController}): a RayJob whose {@code spec.managedBy} names
+   * another controller (Kueue's MultiKueue) is left to it, deletion included.
+   */
+  private static boolean managedElsewhere(GenericKubernetesResource resource) {
+    Object managedBy = Maps.map(resource.getAdditionalProperties().get("spec")).get("managedBy");
+    return managedBy != null && !"ray.io/kuberay-operator".equals(managedBy);
+  }
+
+  /**
+   * The spec fields the real operator acts on that this one does not: a Warning event on the
+   * RayJob, once, naming the field and what to do instead.
+   */
+  private void warnNotEmulated(RayJobView job) {
+    if (job.spec().get("deletionStrategy") != null
+        && warnedNotEmulated.add(job.resource().getMetadata().getUid() + "/deletionStrategy")) {
+      events.warning(
+          job.resource(),
+          "NotEmulated",
+          "spec.deletionStrategy is not emulated: its onSuccess/onFailure policies and"
+              + " deletionRules (handleDeletionRules, handleLegacyDeletionPolicy) delete nothing"
+              + " here; delete the RayCluster, workers or RayJob yourself, use"
+              + " shutdownAfterJobFinishes/ttlSecondsAfterFinished, or run on a real cluster");
     }
   }
 
@@ -221,7 +256,9 @@ public final class RayJobController implements AutoCloseable {
   }
 
   private void initializing(RayJobView job, Map<String, Object> status) {
-    if (suspending(job, status) || deadlinePassed(job, status)) {
+    if (suspending(job, status)
+        || deadlinePassed(job, status)
+        || preRunningDeadlinePassed(job, status)) {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
@@ -397,6 +434,9 @@ public final class RayJobController implements AutoCloseable {
    * InteractiveMode: wait until the user names the Ray job they submitted in {@code spec.jobId}.
    */
   private void waiting(RayJobView job, Map<String, Object> status) {
+    if (preRunningDeadlinePassed(job, status)) {
+      return;
+    }
     Optional<String> jobId = job.specJobId();
     if (jobId.isEmpty()) {
       // A change to the spec queues the RayJob again.
@@ -493,8 +533,34 @@ public final class RayJobController implements AutoCloseable {
     deleteCluster(job, status);
   }
 
+  /** {@code checkActiveDeadlineAndUpdateStatusIfNeeded} (all releases): Failed, not retried. */
   private boolean deadlinePassed(RayJobView job, Map<String, Object> status) {
-    Optional<Integer> deadline = job.activeDeadlineSeconds();
+    return passed(
+        job, status, job.activeDeadlineSeconds(), "activeDeadlineSeconds", "DeadlineExceeded");
+  }
+
+  /**
+   * v1.7.0's {@code checkPreRunningDeadlineAndUpdateStatusIfNeeded}: Initializing or Waiting past
+   * {@code spec.preRunningDeadlineSeconds} after startTime fails (retried with a backoffLimit).
+   */
+  private boolean preRunningDeadlinePassed(RayJobView job, Map<String, Object> status) {
+    if (!flavor.hasPreRunningDeadline()) {
+      return false;
+    }
+    return passed(
+        job,
+        status,
+        Maps.integer(job.spec(), "preRunningDeadlineSeconds"),
+        "preRunningDeadlineSeconds",
+        "PreRunningDeadlineExceeded");
+  }
+
+  private boolean passed(
+      RayJobView job,
+      Map<String, Object> status,
+      Optional<Integer> deadline,
+      String field,
+      String reason) {
     if (deadline.isEmpty() || status.get("startTime") == null) {
       return false;
     }
@@ -509,12 +575,27 @@ public final class RayJobController implements AutoCloseable {
         job,
         status,
         "Failed",
-        "DeadlineExceeded",
-        "The RayJob has passed the activeDeadlineSeconds. StartTime: "
-            + start
-            + ". ActiveDeadlineSeconds: "
+        reason,
+        "The RayJob has passed the "
+            + field
+            + ". StartTime: "
+            + goTimeString(start)
+            + ". "
+            + Character.toUpperCase(field.charAt(0))
+            + field.substring(1)
+            + ": "
             + deadline.get());
     return true;
+  }
+
+  /**
+   * Go's {@code %v} of a {@code *metav1.Time} read back from the API server (whole seconds, the
+   * operator's zone: UTC).
+   */
+  static String goTimeString(Instant instant) {
+    return DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'")
+        .withZone(ZoneOffset.UTC)
+        .format(instant);
   }
 
   private void failSubmission(RayJobView job, Map<String, Object> status, String why) {
@@ -689,8 +770,7 @@ public final class RayJobController implements AutoCloseable {
    * {@code checkBackoffLimitAndUpdateStatusIfNeeded} (v1.2.0-v1.7.0): {@code failed} and {@code
    * succeeded} are always written, one more when this write is the move to Failed, or to Complete
    * with the Ray job SUCCEEDED. Only {@link #finish} writes those states (the terminal states'
-   * reconciles return before counting, here as in Go), so each attempt counts once; retries ({@code
-   * spec.backoffLimit}) are not emulated.
+   * reconciles return before counting, here as in Go), so each attempt counts once.
    */
   static void countAttempts(Map<String, Object> status) {
     int failed = Maps.integer(status, "failed").orElse(0);

@@ -358,4 +358,55 @@ class RayJobSuspendRetryUpstreamTest {
                 !((Map<?, ?>) job(client).getAdditionalProperties().get("status"))
                     .containsKey("reason"));
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void aRayJobManagedByKueueIsLeftAlone(String version) throws IOException {
+    KubernetesClient client = start(version);
+    createJob(client, "  managedBy: kueue.x-k8s.io/multikueue\n");
+
+    Awaitility.await()
+        .during(Duration.ofMillis(700))
+        .atMost(WAIT)
+        .until(() -> job(client).getAdditionalProperties().get("status") == null);
+    assertThat(job(client).getMetadata().getFinalizers()).isNullOrEmpty();
+    assertThat(clusters(client)).isEmpty();
+  }
+
+  @Test
+  void v170FailsARayJobStillInitializingPastItsPreRunningDeadline() throws IOException {
+    KubernetesClient client = start("v1.7.0");
+    createJob(client, "  submissionMode: InteractiveMode\n  preRunningDeadlineSeconds: 1\n");
+
+    Map<String, Object> failed = awaitStatus(client, "Failed");
+
+    assertThat(failed).containsEntry("reason", "PreRunningDeadlineExceeded").containsKey("endTime");
+    assertThat(String.valueOf(failed.get("message")))
+        .matches(
+            "The RayJob has passed the preRunningDeadlineSeconds\\. StartTime: "
+                + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000 UTC\\."
+                + " PreRunningDeadlineSeconds: 1");
+  }
+
+  @Test
+  void v170SaysSpecDeletionStrategyIsNotEmulated() throws IOException {
+    KubernetesClient client = start("v1.7.0");
+    createJob(
+        client,
+        "  submissionMode: HTTPMode\n"
+            + "  deletionStrategy:\n"
+            + "    onSuccess: {policy: DeleteCluster}\n"
+            + "    onFailure: {policy: DeleteCluster}\n");
+
+    Awaitility.await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            "NotEmulated".equals(e.getReason())
+                                && "Warning".equals(e.getType())
+                                && e.getMessage().startsWith("spec.deletionStrategy")));
+  }
 }
