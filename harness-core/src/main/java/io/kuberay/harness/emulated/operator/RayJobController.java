@@ -82,8 +82,7 @@ public final class RayJobController implements AutoCloseable {
     this.flavor = flavor;
     this.events = events;
     this.dashboards = dashboards;
-    this.submitters =
-        new SubmitterJobs(client, dashboards, events.forComponent("job-controller"), flavor);
+    this.submitters = new SubmitterJobs(client, dashboards, flavor);
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 
@@ -381,6 +380,9 @@ public final class RayJobController implements AutoCloseable {
             ? Optional.empty()
             : Optional.ofNullable(
                 client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
+    // The submitter container's command, in each of its pods the node has started.
+    submitter.ifPresent(
+        s -> submitters.runStartedPods(job, s, String.valueOf(status.get("jobId")), clusterName));
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));

@@ -8,7 +8,9 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
+import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.node.JobController;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +28,11 @@ class SubmitterPodLabelsTest {
 
   private final EmulatedApiServer api = new EmulatedApiServer().start("http://127.0.0.1:1");
   private final KubernetesClient client = api.client();
+
+  /** The node's Job controller makes the submitter's pods from the Job's template. */
+  private final JobController jobs =
+      new JobController(client, api, new EventRecorder(api, "job-controller")).start();
+
   private SubmitterJobs submitters;
 
   @AfterEach
@@ -33,6 +40,7 @@ class SubmitterPodLabelsTest {
     if (submitters != null) {
       submitters.close();
     }
+    jobs.close();
     api.close();
   }
 
