@@ -182,10 +182,26 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
   }
 
   /**
+   * v1.5.0+ ({@code ManagedByExternalController}): a RayJob whose {@code spec.managedBy} names
+   * another controller is not reconciled.
+   */
+  boolean honoursRayJobManagedBy() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
    * v1.7.0's {@code deleteClusterResources} leaves a clusterSelector's RayCluster alone when a
    * RayJob is retried; v1.5.0's deletes it.
    */
   boolean keepsSelectedClusterOnRayJobRetry() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
+   * v1.7.0's operator-level job status-check timeout: its {@code JobStatusCheckTimeoutExceeded}
+   * failure is not retried ({@code checkBackoffLimitAndUpdateStatusIfNeeded}).
+   */
+  boolean hasJobStatusCheckTimeout() {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 

@@ -122,7 +122,7 @@ public final class RayJobController implements AutoCloseable {
     if (resource == null) {
       return;
     }
-    if (flavor.countsRayJobAttempts() && managedElsewhere(resource)) {
+    if (flavor.honoursRayJobManagedBy() && managedElsewhere(resource)) {
       return;
     }
     if (resource.getMetadata().getDeletionTimestamp() != null) {
@@ -290,7 +290,9 @@ public final class RayJobController implements AutoCloseable {
       events.normal(
           job.resource(),
           flavor.eventReason("CreatedRayCluster"),
-          "Created RayCluster " + job.namespace() + "/" + clusterName);
+          "Created RayCluster "
+              + (flavor.modernEvents() ? job.namespace() + "/" : "")
+              + clusterName);
     }
     Map<String, Object> clusterStatus = Maps.map(cluster.getAdditionalProperties().get("status"));
     status.put("rayClusterStatus", clusterStatus);
@@ -350,7 +352,9 @@ public final class RayJobController implements AutoCloseable {
       events.normal(
           job.resource(),
           flavor.eventReason("CreatedRayJobSubmitter"),
-          "Created Kubernetes Job " + job.namespace() + "/" + submitter.getMetadata().getName());
+          "Created Kubernetes Job "
+              + (flavor.modernEvents() ? job.namespace() + "/" : "")
+              + submitter.getMetadata().getName());
     }
     status.put("jobDeploymentStatus", "Running");
     write(job, status);
@@ -374,15 +378,7 @@ public final class RayJobController implements AutoCloseable {
     if (cluster != null && flavor.createsRayJobHeadService() && job.selectedCluster().isEmpty()) {
       ensureHeadService(job, new RayClusterView(cluster));
     }
-    boolean submitterJob = !job.httpMode() && !job.sidecarMode() && !job.interactiveMode();
-    Optional<Job> submitter =
-        !submitterJob
-            ? Optional.empty()
-            : Optional.ofNullable(
-                client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
-    // The submitter container's command, in each of its pods the node has started.
-    submitter.ifPresent(
-        s -> submitters.runStartedPods(job, s, String.valueOf(status.get("jobId")), clusterName));
+    Optional<Job> submitter = playSubmitter(job, status);
     if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
       var condition = SubmitterJobs.failedCondition(submitter.get());
       boolean appFailed = "FAILED".equals(status.get("jobStatus"));
@@ -521,7 +517,33 @@ public final class RayJobController implements AutoCloseable {
     }
   }
 
+  /**
+   * K8sJobMode: the submitter container's command, in each pod of the submitter Job the node has
+   * started; the Job, if there is one.
+   */
+  private Optional<Job> playSubmitter(RayJobView job, Map<String, Object> status) {
+    if (job.httpMode() || job.sidecarMode() || job.interactiveMode()) {
+      return Optional.empty();
+    }
+    Optional<Job> submitter =
+        Optional.ofNullable(
+            client.batch().v1().jobs().inNamespace(job.namespace()).withName(job.name()).get());
+    submitter.ifPresent(
+        s ->
+            submitters.runStartedPods(
+                job,
+                s,
+                String.valueOf(status.get("jobId")),
+                String.valueOf(status.get("rayClusterName"))));
+    return submitter;
+  }
+
   private void finished(RayJobView job, Map<String, Object> status) {
+    // The Job may still start pods after the RayJob ended (its back-off after a deadline or after
+    // the cluster went): their command runs and fails against the gone dashboard, as in a cluster.
+    if (playSubmitter(job, status).filter(j -> !SubmitterJobs.finished(j)).isPresent()) {
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
+    }
     if (!job.shutdownAfterJobFinishes() || job.selectedCluster().isPresent()) {
       return;
     }
@@ -652,8 +674,7 @@ public final class RayJobController implements AutoCloseable {
     }
     Object reason = status.get("reason");
     if ("DeadlineExceeded".equals(reason)
-        || (flavor.keepsSelectedClusterOnRayJobRetry()
-            && "JobStatusCheckTimeoutExceeded".equals(reason))) {
+        || (flavor.hasJobStatusCheckTimeout() && "JobStatusCheckTimeoutExceeded".equals(reason))) {
       return false;
     }
     return Maps.integer(status, "failed").orElse(0) < limit.get() + 1;

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * submitter's part of in-process (K8sJobMode's submitter pod, SidecarMode's {@code
  * ray-job-submitter} container in the head pod, the light-weight {@code /submitter}), so that
  * {@code kubectl logs} shows what that container's command prints. Keyed by the pod's namespace and
- * name and the container's name; a pod's entries go when the node stops the pod.
+ * name and the container's name; a pod's entries live from the node's start of the pod to its stop.
  */
 public final class SubmitterLogs {
 
@@ -20,13 +20,22 @@ public final class SubmitterLogs {
 
   private SubmitterLogs() {}
 
+  /** The node runs the pod: its containers' logs may be written from now until it stops it. */
+  public static void open(String pod) {
+    LOGS.putIfAbsent(pod, new ConcurrentHashMap<>());
+  }
+
   public static void append(String pod, String container, String chunk) {
     if (pod == null || container == null || chunk == null) {
       return;
     }
-    StringBuilder log =
-        LOGS.computeIfAbsent(pod, k -> new ConcurrentHashMap<>())
-            .computeIfAbsent(container, k -> new StringBuilder());
+    // A pod the node does not run (any more) keeps no log: a submitter still printing after its pod
+    // was deleted (its cluster went) would otherwise bring the entry back for good.
+    Map<String, StringBuilder> containers = LOGS.get(pod);
+    if (containers == null) {
+      return;
+    }
+    StringBuilder log = containers.computeIfAbsent(container, k -> new StringBuilder());
     synchronized (log) {
       log.append(chunk);
       if (log.length() > LIMIT) {

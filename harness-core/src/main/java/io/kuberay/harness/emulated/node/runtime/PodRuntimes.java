@@ -142,6 +142,7 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     PodRuntime runtime = runtimeFor(pod);
     String key = ObjectKeys.of(pod);
     String main = pod.getSpec().getContainers().get(0).getName();
+    SubmitterLogs.open(key);
     // Where each instance of the main container ends in its log: kubectl logs reads the current
     // one, --previous the last one that exited.
     runtime.start(

@@ -38,6 +38,7 @@ class SubmitterPodLogsTest {
             .endContainer()
             .endSpec()
             .build();
+    SubmitterLogs.open("ns/rayjob-sample-abcde"); // the node started the pod
     SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 1\n");
     SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 2\n");
 
@@ -45,5 +46,9 @@ class SubmitterPodLogsTest {
 
     runtime.stop("ns", "rayjob-sample-abcde");
     assertThat(runtime.logs(pod, null)).isEmpty();
+
+    // A submitter that still prints after its pod is gone (its cluster was deleted) keeps nothing.
+    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "connection refused\n");
+    assertThat(SubmitterLogs.of("ns/rayjob-sample-abcde", "ray-job-submitter")).isEmpty();
   }
 }
