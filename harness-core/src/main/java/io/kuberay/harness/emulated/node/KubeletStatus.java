@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 /**
  * The fields a current kubelet (Kubernetes 1.33+) reports beside phase and conditions: the
  * generation it has seen, each container's resources, mounts and last state, the pod's resources
- * (while it has not finished), and the fully qualified image.
+ * (once it has finished, its memory request only), and the fully qualified image.
  */
 final class KubeletStatus {
 
@@ -46,9 +46,25 @@ final class KubeletStatus {
     describe(pod.getSpec().getContainers(), s.getContainerStatuses());
     describe(pod.getSpec().getInitContainers(), s.getInitContainerStatuses());
     ResourceRequirements podResources = podResources(pod.getSpec().getContainers());
-    // Kubernetes 1.36 showed a finished pod (KubeRay's submitter, 0/1 Completed) without it.
-    s.setResources(terminal(s) ? null : podResources);
+    s.setResources(terminal(s) ? finished(podResources) : podResources);
     s.setAllocatedResources(podResources == null ? null : podResources.getRequests());
+  }
+
+  /**
+   * A finished pod's: the memory request only. Kubernetes 1.36.3 (k3s) showed KubeRay's completed
+   * submitter pod so, while its running pods show requests and limits of both: the values the
+   * kubelet reads back from the pod's cgroup leave with it.
+   */
+  private static ResourceRequirements finished(ResourceRequirements podResources) {
+    if (podResources == null
+        || podResources.getRequests() == null
+        || !podResources.getRequests().containsKey("memory")) {
+      return null;
+    }
+    ResourceRequirements kept = new ResourceRequirements();
+    kept.setRequests(
+        new LinkedHashMap<>(Map.of("memory", podResources.getRequests().get("memory"))));
+    return kept;
   }
 
   private static boolean terminal(PodStatus s) {

@@ -459,17 +459,25 @@ public final class NodeEmulator implements AutoCloseable {
         conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
     if (existing != null
         && status.equals(existing.getStatus())
+        && Objects.equals(reason, existing.getReason())
         && Objects.equals(message, existing.getMessage())) {
       return;
     }
+    // The kubelet moves lastTransitionTime only when the status changes (updateLastTransitionTime).
+    String transition =
+        existing != null && status.equals(existing.getStatus())
+            ? existing.getLastTransitionTime()
+            : now();
+    int at = existing == null ? conditions.size() : conditions.indexOf(existing);
     conditions.remove(existing);
     conditions.add(
+        at,
         new PodConditionBuilder()
             .withType(type)
             .withStatus(status)
             .withReason(reason)
             .withMessage(message)
-            .withLastTransitionTime(now())
+            .withLastTransitionTime(transition)
             .build());
     s.setConditions(conditions);
   }
@@ -654,6 +662,10 @@ public final class NodeEmulator implements AutoCloseable {
               ContainerTermination.terminate(cs, exitCode, reason, now());
             }
             setCondition(s, "PodReadyToStartContainers", "False", null, null);
+            if (exitCode == 0) {
+              // GeneratePodInitializedCondition: a Succeeded pod's Initialized says PodCompleted.
+              setCondition(s, "Initialized", "True", podReason, null);
+            }
             setCondition(s, "Ready", "False", podReason, null);
             setCondition(s, "ContainersReady", "False", podReason, null);
           });

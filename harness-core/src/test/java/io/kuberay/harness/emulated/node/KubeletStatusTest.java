@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.kuberay.harness.emulated.support.Json;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.DisplayName;
@@ -25,7 +26,7 @@ class KubeletStatusTest {
   @DisplayName(
       "a finished pod has no pod-level status.resources (k3s's completed submitter had none), a"
           + " running one has")
-  void aFinishedPodHasNoPodLevelResources() {
+  void aFinishedPodKeepsOnlyItsMemoryRequestInPodLevelResources() {
     Pod pod =
         Json.SERDE.unmarshal(
             "--- {metadata: {name: p}, spec: {containers: [{name: c, image: busybox, resources:"
@@ -41,7 +42,12 @@ class KubeletStatusTest {
       PodStatus finished = Json.copy(running);
       finished.setPhase(phase);
       KubeletStatus.describe(pod, finished);
-      assertThat(finished.getResources()).as(phase).isNull();
+      // As k3s (Kubernetes 1.36.3) showed KubeRay's completed submitter pod.
+      assertThat(finished.getResources().getLimits()).as(phase).isNullOrEmpty();
+      assertThat(finished.getResources().getRequests())
+          .as(phase)
+          .containsOnlyKeys("memory")
+          .containsEntry("memory", new Quantity("200Mi"));
       assertThat(finished.getAllocatedResources()).as(phase).containsKeys("cpu", "memory");
     }
   }

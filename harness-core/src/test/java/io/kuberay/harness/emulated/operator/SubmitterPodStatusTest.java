@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -93,9 +94,14 @@ class SubmitterPodStatusTest {
         .containsOnly(tuple("False", "PodCompleted"));
     assertThat(ended.getStatus().getConditions())
         .filteredOn(p -> p.getType().equals("PodScheduled") || p.getType().equals("Initialized"))
-        .extracting(PodCondition::getStatus)
-        .containsOnly("True");
-    assertThat(ended.getStatus().getResources()).isNull();
+        .extracting(PodCondition::getType, PodCondition::getStatus, PodCondition::getReason)
+        .containsExactlyInAnyOrder(
+            tuple("PodScheduled", "True", null), tuple("Initialized", "True", "PodCompleted"));
+    // As k3s (Kubernetes 1.36.3) showed KubeRay's completed submitter pod.
+    assertThat(ended.getStatus().getResources().getRequests())
+        .containsOnlyKeys("memory")
+        .containsEntry("memory", new Quantity("200Mi"));
+    assertThat(ended.getStatus().getResources().getLimits()).isNullOrEmpty();
 
     assertThat(job.getConditions())
         .extracting(
