@@ -135,10 +135,20 @@ class RayVersionsIT {
               assertThat(c.getType()).isEqualTo("Ready");
               assertThat(c.getStatus()).isEqualTo("False");
             });
+    // The kubelet records its Failed event just after it writes the waiting status.
     List<Event> events =
-        env.client().v1().events().inNamespace(ns).list().getItems().stream()
-            .filter(e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
-            .toList();
+        Waits.until(
+            "events of pod " + ns + "/" + pod.getMetadata().getName(),
+            "a Warning event",
+            Duration.ofSeconds(30),
+            () ->
+                env.client().v1().events().inNamespace(ns).list().getItems().stream()
+                    .filter(
+                        e -> pod.getMetadata().getName().equals(e.getInvolvedObject().getName()))
+                    .toList(),
+            list -> list.stream().anyMatch(e -> "Warning".equals(e.getType())),
+            String::valueOf,
+            null);
     assertThat(events)
         .anySatisfy(
             e -> {
