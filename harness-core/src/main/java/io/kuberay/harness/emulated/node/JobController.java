@@ -17,6 +17,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.ApiStatusMessage;
+import io.kuberay.harness.emulated.support.JobPods;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -49,7 +50,6 @@ public final class JobController implements AutoCloseable {
 
   static final ResourceRef JOBS = new ResourceRef("batch", "v1", "jobs");
   static final String JOB_NAME = "batch.kubernetes.io/job-name";
-  static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
   private static final String COMPLETIONS_REACHED = "CompletionsReached";
   private static final String SUCCEEDED_PODS = "Reached expected number of succeeded pods";
   private static final Duration BACKOFF = Duration.ofSeconds(10);
@@ -152,13 +152,7 @@ public final class JobController implements AutoCloseable {
     Instant now = Instant.now();
     JobStatus before = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = Json.copy(before);
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withLabel(CONTROLLER_UID, job.getMetadata().getUid())
-            .list()
-            .getItems();
+    List<Pod> pods = JobPods.of(client, job);
     List<Pod> active = new ArrayList<>();
     int succeeded = 0;
     int failed = 0;
@@ -273,7 +267,7 @@ public final class JobController implements AutoCloseable {
     }
     // The API server writes these into the template of a Job without a manual selector.
     String uid = job.getMetadata().getUid();
-    labels.put(CONTROLLER_UID, uid);
+    labels.put(JobPods.CONTROLLER_UID, uid);
     labels.put(JOB_NAME, job.getMetadata().getName());
     labels.put("controller-uid", uid);
     labels.put("job-name", job.getMetadata().getName());

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
+import io.kuberay.harness.emulated.support.JobPods;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -53,7 +54,6 @@ final class SubmitterJobs implements AutoCloseable {
   private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
 
   /** The label the API server gives a Job's pods: the Job's uid. */
-  private static final String CONTROLLER_UID = "batch.kubernetes.io/controller-uid";
 
   /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
   static final String SIDECAR = "ray-job-submitter";
@@ -206,13 +206,7 @@ final class SubmitterJobs implements AutoCloseable {
    * pod for each failed one while its backoffLimit allows.
    */
   void runStartedPods(RayJobView rayJob, Job job, String jobId, String cluster) {
-    List<Pod> pods =
-        client
-            .pods()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withLabel(CONTROLLER_UID, job.getMetadata().getUid())
-            .list()
-            .getItems();
+    List<Pod> pods = JobPods.of(client, job);
     for (Pod pod : pods) {
       if (containerStarted(pod) && started.add(pod.getMetadata().getUid())) {
         try {

@@ -162,26 +162,6 @@ class RayJobSuspendRetryUpstreamTest {
         .getItems();
   }
 
-  /** Plays the RayCluster controller: every RayCluster without a state becomes ready. */
-  private static void readyClusters(KubernetesClient client) {
-    for (GenericKubernetesResource cluster : clusters(client)) {
-      if (cluster.getAdditionalProperties().get("status") == null) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("state", "ready");
-        cluster.getAdditionalProperties().put("status", status);
-        try {
-          client
-              .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-              .inNamespace("default")
-              .resource(cluster)
-              .updateStatus();
-        } catch (RuntimeException e) {
-          // changed or deleted meanwhile: the next poll looks again
-        }
-      }
-    }
-  }
-
   private static GenericKubernetesResource job(KubernetesClient client) {
     return client
         .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
@@ -197,7 +177,7 @@ class RayJobSuspendRetryUpstreamTest {
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
-              readyClusters(client);
+              UpstreamSpecs.readyClusters(client);
               return (Map<String, Object>)
                   job(client).getAdditionalProperties().getOrDefault("status", Map.of());
             },

@@ -10,7 +10,6 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -73,7 +72,7 @@ class SubmitterAfterRayJobEndTest {
         .pollInterval(Duration.ofMillis(100))
         .until(
             () -> {
-              readyClusters();
+              UpstreamSpecs.readyClusters(node.client);
               Map<String, Object> status = status();
               return "Failed".equals(status.get("jobDeploymentStatus"))
                   && "DeadlineExceeded".equals(status.get("reason"));
@@ -113,30 +112,5 @@ class SubmitterAfterRayJobEndTest {
             .get();
     Object status = job.getAdditionalProperties().get("status");
     return status == null ? Map.of() : (Map<String, Object>) status;
-  }
-
-  /** Plays the RayCluster controller: every RayCluster without a state becomes ready. */
-  private void readyClusters() {
-    for (GenericKubernetesResource cluster :
-        node.client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace("default")
-            .list()
-            .getItems()) {
-      if (cluster.getAdditionalProperties().get("status") == null) {
-        Map<String, Object> status = new LinkedHashMap<>();
-        status.put("state", "ready");
-        cluster.getAdditionalProperties().put("status", status);
-        try {
-          node.client
-              .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-              .inNamespace("default")
-              .resource(cluster)
-              .updateStatus();
-        } catch (RuntimeException e) {
-          // changed meanwhile: the next poll looks again
-        }
-      }
-    }
   }
 }

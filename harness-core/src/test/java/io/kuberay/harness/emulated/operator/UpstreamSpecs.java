@@ -1,8 +1,11 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -95,5 +98,32 @@ final class UpstreamSpecs {
     @SuppressWarnings("unchecked")
     Map<String, Object> crd = Serialization.unmarshal(yaml, Map.class);
     return crd;
+  }
+
+  /**
+   * Plays the RayCluster controller: every RayCluster of {@code default} without a state is ready.
+   */
+  static void readyClusters(KubernetesClient client) {
+    for (GenericKubernetesResource cluster :
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+            .inNamespace("default")
+            .list()
+            .getItems()) {
+      if (cluster.getAdditionalProperties().get("status") == null) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("state", "ready");
+        cluster.getAdditionalProperties().put("status", status);
+        try {
+          client
+              .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+              .inNamespace("default")
+              .resource(cluster)
+              .updateStatus();
+        } catch (RuntimeException e) {
+          // changed or deleted meanwhile: the next poll looks again
+        }
+      }
+    }
   }
 }
