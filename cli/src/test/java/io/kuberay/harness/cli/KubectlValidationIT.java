@@ -103,6 +103,22 @@ class KubectlValidationIT {
           .contains(
               "strict decoding error: unknown field \"spec.workerGroupSpecs[0].maxReplicaz\"");
 
+      if (!version.equals("v1.1.0")) {
+        // The CRD's validation rules (CEL), here on kubectl apply's patch of the existing object:
+        // kubectl prints the refusal's causes as it does for a real server's.
+        Path owner = dir.resolve(version + "-owner.yaml");
+        Files.writeString(
+            owner,
+            Files.readString(rayCluster).replace("\nspec:\n", "\nspec:\n  managedBy: someone\n"));
+        Clients.Result refused = k.run("apply", "-f", owner.toString());
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.stderr())
+            .contains(
+                "The RayCluster \"validation-sample\" is invalid: spec.managedBy: Invalid value:"
+                    + " \"someone\": the managedBy field value must be either"
+                    + " 'ray.io/kuberay-operator' or 'kueue.x-k8s.io/multikueue'");
+      }
+
       Clients.Result builtIn = k.run("create", "-f", resource("configmap-typo.yaml").toString());
       assertThat(builtIn.exitCode()).as(builtIn.toString()).isEqualTo(1);
       assertThat(builtIn.stderr())

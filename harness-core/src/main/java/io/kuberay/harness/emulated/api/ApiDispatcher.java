@@ -8,6 +8,7 @@ import io.kuberay.harness.emulated.api.rbac.RbacAuthorizer;
 import io.kuberay.harness.emulated.api.rbac.UserInfo;
 import io.kuberay.harness.emulated.api.review.AccessReviews;
 import io.kuberay.harness.emulated.api.review.AuthenticationReviews;
+import io.kuberay.harness.emulated.api.schema.CustomResourceSchema;
 import io.kuberay.harness.emulated.store.ApiErrors;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
@@ -735,7 +736,8 @@ public final class ApiDispatcher extends Dispatcher {
       return ApiErrors.status(
           409, "AlreadyExists", api.resource().qualified() + " \"" + name + "\" already exists");
     }
-    Optional<MockResponse> rejected = admit(api, kind, name, body, requested);
+    List<String> notChecked = new ArrayList<>();
+    Optional<MockResponse> rejected = admit(api, kind, name, body, requested, null, notChecked);
     if (rejected.isPresent()) {
       return rejected.get();
     }
@@ -749,7 +751,7 @@ public final class ApiDispatcher extends Dispatcher {
       metadata.putIfAbsent(
           "creationTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
       prepare.accept(body);
-      return ApiErrors.json(201, body);
+      return FieldValidation.warn(ApiErrors.json(201, body), notChecked);
     }
     MockResponse response = rest.create(api, body, prepare);
     if (isCrd(api)) {
@@ -763,7 +765,7 @@ public final class ApiDispatcher extends Dispatcher {
       // orphan.
       store.delete(api.resource(), api.namespace(), name);
     }
-    return response;
+    return response.code() < 300 ? FieldValidation.warn(response, notChecked) : response;
   }
 
   private MockResponse replace(ApiPath api, Map<String, Object> body) {
@@ -771,28 +773,36 @@ public final class ApiDispatcher extends Dispatcher {
       Map<String, Object> schema =
           schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
       if (schema != null) {
-        SchemaValidator.defaultStatus(schema, body);
+        CustomResourceSchema.defaultStatus(schema, body);
       }
       return rest.replace(api, body);
     }
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
-    Optional<MockResponse> rejected = admit(api, kind, api.name(), body, null);
+    Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
+    List<String> notChecked = new ArrayList<>();
+    Optional<MockResponse> rejected =
+        admit(
+            api,
+            kind,
+            api.name(),
+            body,
+            null,
+            before.map(StoredObject::object).orElse(null),
+            notChecked);
     if (rejected.isPresent()) {
       return rejected.get();
     }
     if (dryRun(api)) {
-      Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
-      return existing.isEmpty()
+      return before.isEmpty()
           ? ApiErrors.notFound(api.plural(), api.group(), api.name())
-          : ApiErrors.json(200, body);
+          : FieldValidation.warn(ApiErrors.json(200, body), notChecked);
     }
-    Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
     MockResponse response = rest.replace(api, body);
     if (isCrd(api)) {
       registerCrd(body);
     }
     collectIfReleased(api, before);
-    return response;
+    return response.code() < 300 ? FieldValidation.warn(response, notChecked) : response;
   }
 
   /**
@@ -817,13 +827,25 @@ public final class ApiDispatcher extends Dispatcher {
       return serverSideApply(request, api);
     }
     Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
+    Map<String, Object> schema =
+        schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
+    List<String> notChecked = new ArrayList<>();
     MockResponse response =
         rest.patch(
             api,
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8(),
-            patchSchema(api));
+            patchSchema(api),
+            schema == null
+                ? StoreRequests.PatchCheck.NONE
+                : (old, patched) -> {
+                  notChecked.clear();
+                  return CustomResourceSchema.admit(schema, patched, old, notChecked);
+                });
     collectIfReleased(api, before);
+    if (response.code() < 300) {
+      FieldValidation.warn(response, notChecked);
+    }
     if (isCrd(api) && response.code() == 200) {
       // kubectl apply of a changed CRD patches it: its schema, discovery and OpenAPI follow the new
       // version.
@@ -1011,7 +1033,13 @@ public final class ApiDispatcher extends Dispatcher {
    *     gave none), for the mutating admission plugins' refusals; null on an update
    */
   private Optional<MockResponse> admit(
-      ApiPath api, String kind, String name, Map<String, Object> body, String requested) {
+      ApiPath api,
+      String kind,
+      String name,
+      Map<String, Object> body,
+      String requested,
+      Map<String, Object> old,
+      List<String> notChecked) {
     boolean pod = api.group().isEmpty() && "pods".equals(api.plural());
     if (pod) {
       Optional<String> undecodable = ObjectValidation.undecodableQuantity(body);
@@ -1073,7 +1101,7 @@ public final class ApiDispatcher extends Dispatcher {
     if (schema != null) {
       // Unknown fields were reported by fieldProblems under the request's fieldValidation; here
       // they are pruned.
-      List<String> causes = SchemaValidator.apply(schema, body, new ArrayList<>());
+      List<String> causes = CustomResourceSchema.admit(schema, body, old, notChecked);
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
       }

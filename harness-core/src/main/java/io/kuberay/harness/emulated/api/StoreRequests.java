@@ -10,6 +10,7 @@ import io.kuberay.harness.emulated.store.Selector;
 import io.kuberay.harness.emulated.store.StoreWatch;
 import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.Maps;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -112,7 +113,22 @@ final class StoreRequests {
    * @param strategic where a strategic merge patch finds the fields' patch strategies; null for a
    *     custom resource, which refuses strategic merge patches
    */
+  /**
+   * What a patch's result must pass besides its metadata (a custom resource's schema and CRD
+   * rules), judged against the stored object.
+   */
+  interface PatchCheck {
+    PatchCheck NONE = (old, patched) -> List.of();
+
+    List<String> causes(Map<String, Object> old, Map<String, Object> patched);
+  }
+
   MockResponse patch(ApiPath api, String contentType, String patch, PatchSchema strategic) {
+    return patch(api, contentType, patch, strategic, PatchCheck.NONE);
+  }
+
+  MockResponse patch(
+      ApiPath api, String contentType, String patch, PatchSchema strategic, PatchCheck check) {
     boolean statusOnly = "status".equals(api.subresource());
     boolean statusSubresource =
         discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
@@ -125,29 +141,24 @@ final class StoreRequests {
               Map<String, Object> patched = Patches.apply(contentType, patch, current, strategic);
               checkName(api, patched);
               checkVersion(api, current, patched);
+              if (statusSubresource && !statusOnly) {
+                // The main resource keeps its status, before validation as in the API server.
+                setStatus(patched, current.get("status"));
+              }
               // A patch is validated like an update: kubectl's client-side apply of a too large
-              // object fails here.
-              List<String> invalid = ObjectValidation.metadata(Maps.map(patched.get("metadata")));
+              // object fails here, and so does a custom resource the CRD's schema refuses.
+              List<String> invalid =
+                  new ArrayList<>(ObjectValidation.metadata(Maps.map(patched.get("metadata"))));
+              if (!statusOnly) {
+                invalid.addAll(check.causes(current, patched));
+              }
               if (!invalid.isEmpty()) {
                 String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
-                String qualified = api.group().isEmpty() ? kind : kind + "." + api.group();
-                throw new ApiException(
-                    422,
-                    "Invalid",
-                    qualified
-                        + " \""
-                        + api.name()
-                        + "\" is invalid: "
-                        + (invalid.size() == 1
-                            ? invalid.get(0)
-                            : "[" + String.join(", ", invalid) + "]"));
+                throw ApiException.invalid(kind, api.group(), api.name(), invalid);
               }
               if (statusOnly) {
                 setStatus(current, patched.get("status"));
                 return current;
-              }
-              if (statusSubresource) {
-                setStatus(patched, current.get("status"));
               }
               return patched;
             });

@@ -1,4 +1,4 @@
-package io.kuberay.harness.emulated.api;
+package io.kuberay.harness.emulated.api.schema;
 
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
