@@ -836,12 +836,7 @@ public final class ApiDispatcher extends Dispatcher {
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8(),
             patchSchema(api),
-            schema == null
-                ? StoreRequests.PatchCheck.NONE
-                : (old, patched) -> {
-                  notChecked.clear();
-                  return CustomResourceSchema.admit(schema, patched, old, notChecked);
-                });
+            patchCheck(api, schema, notChecked));
     collectIfReleased(api, before);
     if (response.code() < 300) {
       FieldValidation.warn(response, notChecked);
@@ -854,6 +849,27 @@ public final class ApiDispatcher extends Dispatcher {
           .ifPresent(crd -> registerCrd(crd.object()));
     }
     return response;
+  }
+
+  /**
+   * A custom resource's patch result: its schema and rules; a {@code /status} patch's result only
+   * gets the status defaults, as a {@code /status} PUT does.
+   */
+  private static StoreRequests.PatchCheck patchCheck(
+      ApiPath api, Map<String, Object> schema, List<String> notChecked) {
+    if (schema == null) {
+      return StoreRequests.PatchCheck.NONE;
+    }
+    if ("status".equals(api.subresource())) {
+      return (old, patched) -> {
+        CustomResourceSchema.defaultStatus(schema, patched);
+        return List.of();
+      };
+    }
+    return (old, patched) -> {
+      notChecked.clear();
+      return CustomResourceSchema.admit(schema, patched, old, notChecked);
+    };
   }
 
   /**

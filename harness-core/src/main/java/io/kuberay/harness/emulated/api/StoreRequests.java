@@ -149,9 +149,7 @@ final class StoreRequests {
               // object fails here, and so does a custom resource the CRD's schema refuses.
               List<String> invalid =
                   new ArrayList<>(ObjectValidation.metadata(Maps.map(patched.get("metadata"))));
-              if (!statusOnly) {
-                invalid.addAll(check.causes(current, patched));
-              }
+              invalid.addAll(check.causes(current, patched));
               if (!invalid.isEmpty()) {
                 String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
                 throw ApiException.invalid(kind, api.group(), api.name(), invalid);

@@ -170,6 +170,22 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void aStatusPatchGetsTheStatusDefaultsAsAStatusPutDoes() {
+    send(HttpMethod.POST, RAY_JOBS, "application/json", job("j", "{\"entrypoint\":\"true\"}"));
+    MockResponse r =
+        send(
+            HttpMethod.PATCH,
+            RAY_JOBS + "/j/status",
+            "application/merge-patch+json",
+            "{\"status\":{\"jobDeploymentStatus\":\"Initializing\"}}");
+    assertThat(r.code()).isEqualTo(200);
+    assertThat(Maps.map(body(r).get("status")))
+        .containsEntry("jobDeploymentStatus", "Initializing")
+        .containsEntry("succeeded", 0)
+        .containsEntry("failed", 0);
+  }
+
+  @Test
   void aRuleTheEmulatorCannotReadIsAWarningNotASilentPass() {
     String crd =
         """
