@@ -172,7 +172,8 @@ class OperatorDeploymentsTest {
         .put("annotations", Map.of("kubectl.kubernetes.io/restartedAt", "2026-12-02T19:00:00Z"));
     Map<String, Object> container =
         new LinkedHashMap<>(Maps.map(Maps.list(Maps.get(template, "spec", "containers")).get(0)));
-    container.put("args", List.of("--feature-gates=RayJobDeletionPolicy=true"));
+    container.put(
+        "args", List.of("--feature-gates=RayJobDeletionPolicy=true,RayMultiHostIndexing=true"));
     Maps.map(template.get("spec")).put("containers", List.of(container));
     api.replace(DEPLOYMENTS + "/kuberay-operator", changed);
 
@@ -197,12 +198,14 @@ class OperatorDeploymentsTest {
                                     .equals(Maps.integer(d, "metadata", "generation"))
                                 && Maps.integer(d, "status", "availableReplicas").orElse(0) == 1)
                     .orElse(false));
+    // RayJobDeletionPolicy is carried out; RayMultiHostIndexing off its default is not.
     assertThat(events())
         .anySatisfy(
             e ->
                 assertThat(e)
                     .contains("NotEmulated")
-                    .contains("--feature-gates RayJobDeletionPolicy=true"));
+                    .contains("--feature-gates RayMultiHostIndexing=true")
+                    .doesNotContain("RayJobDeletionPolicy"));
   }
 
   @Test

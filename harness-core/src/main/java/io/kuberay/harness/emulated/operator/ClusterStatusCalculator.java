@@ -36,14 +36,19 @@ final class ClusterStatusCalculator {
     List<RayClusterView.WorkerGroup> groups = cluster.workerGroups();
     int desired = groups.stream().mapToInt(RayClusterView.WorkerGroup::desiredPods).sum();
     putCount(status, "desiredWorkerReplicas", desired);
+    // CalculateMinReplicas/CalculateMaxReplicas (v1.5.0+) leave suspended groups out.
     putCount(
         status,
         "minWorkerReplicas",
-        groups.stream().mapToInt(g -> g.minReplicas() * g.numOfHosts()).sum());
+        groups.stream()
+            .filter(g -> !g.suspended())
+            .mapToInt(g -> g.minReplicas() * g.numOfHosts())
+            .sum());
     putCount(
         status,
         "maxWorkerReplicas",
         groups.stream()
+            .filter(g -> !g.suspended())
             .mapToLong(g -> (long) g.maxReplicas() * g.numOfHosts())
             .reduce(0, (a, b) -> Math.min(Integer.MAX_VALUE, a + b)));
     putCount(

@@ -166,6 +166,14 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
   }
 
   /**
+   * v1.6.0+ (of the supported releases, v1.7.0): a deletion rule's condition names a jobStatus or a
+   * jobDeploymentStatus; v1.5.0's only a jobStatus.
+   */
+  boolean deletionRulesMatchDeploymentStatus() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
    * v1.1.0 annotates every pod with ft-enabled and reads only the annotation; v1.5.0+ also
    * gcsFaultToleranceOptions.
    */

@@ -53,6 +53,12 @@ public final class OperatorOptions {
           "RayClusterHistoryServer", false,
           "KubernetesWAS", false);
 
+  /**
+   * Gates whose every effect the emulator carries out either way: RayJobDeletionPolicy (the
+   * deletionStrategy's and worker groups' suspend validation, the strategy's deletions).
+   */
+  private static final Set<String> CARRIED_OUT_GATES = Set.of("RayJobDeletionPolicy");
+
   /** Flags of every supported release; v1.5.0 added the last five. */
   private static final Set<String> FLAGS_V1_1 =
       Set.of(
@@ -229,12 +235,12 @@ public final class OperatorOptions {
       gates.put(name, value);
     }
     // The emulated operator is each release's behaviour at its default gates. It reads the gates
-    // (conditions follow RayClusterStatusConditions, deletionStrategy validation follows
-    // RayJobDeletionPolicy) but does not carry out everything a gate moved off its default changes.
+    // (conditions follow RayClusterStatusConditions) but does not carry out everything a gate moved
+    // off its default changes, except RayJobDeletionPolicy's, all of which it does.
     Map<String, Boolean> defaults = gatesOf(version);
     gates.forEach(
         (name, on) -> {
-          if (!on.equals(defaults.get(name))) {
+          if (!on.equals(defaults.get(name)) && !CARRIED_OUT_GATES.contains(name)) {
             notEmulated.add("--feature-gates " + name + "=" + on);
           }
         });

@@ -264,6 +264,11 @@ public final class RayClusterController implements AutoCloseable {
               workers.stream()
                   .filter(p -> group.name().equals(p.getMetadata().getLabels().get(Labels.GROUP)))
                   .toList());
+      if (group.suspended()) {
+        deleteSuspendedGroup(cluster, resource, group, groupPods);
+        workers.removeAll(groupPods);
+        continue;
+      }
       // Every reconcile deletes the named pods, whatever replicas says, and leaves the list as it
       // is: the autoscaler
       // clears it with its next patch. A name that is gone already is no error.
@@ -333,6 +338,29 @@ public final class RayClusterController implements AutoCloseable {
         workers.remove(p);
       }
     }
+  }
+
+  /**
+   * {@code reconcilePods} (v1.5.0+): a suspended worker group's pods all go, whatever replicas and
+   * workersToDelete say, and the event is recorded on every reconcile, pods or not, as Go does.
+   */
+  private void deleteSuspendedGroup(
+      RayClusterView cluster,
+      GenericKubernetesResource resource,
+      RayClusterView.WorkerGroup group,
+      List<Pod> groupPods) {
+    for (Pod p : groupPods) {
+      client.pods().inNamespace(cluster.namespace()).withName(p.getMetadata().getName()).delete();
+    }
+    events.normal(
+        resource,
+        flavor.eventReason("DeletedWorkerPod"),
+        "Deleted all pods for suspended worker group "
+            + group.name()
+            + " in RayCluster "
+            + cluster.namespace()
+            + "/"
+            + cluster.name());
   }
 
   /**

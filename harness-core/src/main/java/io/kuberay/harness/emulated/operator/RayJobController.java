@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.operator.deletion.RayJobDeletion;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -52,9 +53,6 @@ public final class RayJobController implements AutoCloseable {
   /** RayJobs (uid/cluster) told that their clusterSelector's RayCluster does not exist. */
   private final Set<String> warnedMissingCluster = ConcurrentHashMap.newKeySet();
 
-  /** RayJobs (uid/field) told that a spec field is not emulated. */
-  private final Set<String> warnedNotEmulated = ConcurrentHashMap.newKeySet();
-
   /** KubeRay's {@code RayJobStopJobFinalizer}. */
   static final String FINALIZER = "ray.io/rayjob-finalizer";
 
@@ -67,6 +65,7 @@ public final class RayJobController implements AutoCloseable {
   private final EventRecorder events;
   private final DashboardLocator dashboards;
   private final SubmitterJobs submitters;
+  private final RayJobDeletion deletion;
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
@@ -83,6 +82,7 @@ public final class RayJobController implements AutoCloseable {
     this.events = events;
     this.dashboards = dashboards;
     this.submitters = new SubmitterJobs(client, dashboards, flavor);
+    this.deletion = new RayJobDeletion(client, events, flavor.deletionRulesMatchDeploymentStatus());
     this.loop = new ReconcileLoop("rayjob", this::reconcile);
   }
 
@@ -136,7 +136,6 @@ public final class RayJobController implements AutoCloseable {
       rejectInvalid(job, status, invalid.get());
       return;
     }
-    warnNotEmulated(job);
     switch (job.deploymentStatus()) {
       case "" -> initialize(job, status);
       case "Initializing" -> initializing(job, status);
@@ -156,23 +155,6 @@ public final class RayJobController implements AutoCloseable {
   private static boolean managedElsewhere(GenericKubernetesResource resource) {
     Object managedBy = Maps.map(resource.getAdditionalProperties().get("spec")).get("managedBy");
     return managedBy != null && !"ray.io/kuberay-operator".equals(managedBy);
-  }
-
-  /**
-   * The spec fields the real operator acts on that this one does not: a Warning event on the
-   * RayJob, once, naming the field and what to do instead.
-   */
-  private void warnNotEmulated(RayJobView job) {
-    if (job.spec().get("deletionStrategy") != null
-        && warnedNotEmulated.add(job.resource().getMetadata().getUid() + "/deletionStrategy")) {
-      events.warning(
-          job.resource(),
-          "NotEmulated",
-          "spec.deletionStrategy is not emulated: its onSuccess/onFailure policies and"
-              + " deletionRules (handleDeletionRules, handleLegacyDeletionPolicy) delete nothing"
-              + " here; delete the RayCluster, workers or RayJob yourself, use"
-              + " shutdownAfterJobFinishes/ttlSecondsAfterFinished, or run on a real cluster");
-    }
   }
 
   /**
@@ -544,7 +526,17 @@ public final class RayJobController implements AutoCloseable {
     if (playSubmitter(job, status).filter(j -> !SubmitterJobs.finished(j)).isPresent()) {
       loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
     }
-    if (!job.shutdownAfterJobFinishes() || job.selectedCluster().isPresent()) {
+    // A clusterSelector's RayCluster is not the RayJob's to delete, whatever it asks for.
+    if (job.selectedCluster().isPresent()) {
+      return;
+    }
+    if (flavor.rayJobDeletionPolicyGate() && job.spec().get("deletionStrategy") != null) {
+      deletion
+          .reconcile(job.resource(), () -> deleteCluster(job, status), Instant.now())
+          .ifPresent(after -> loop.enqueueAfter(ObjectKeys.of(job.resource()), after));
+      return;
+    }
+    if (!job.shutdownAfterJobFinishes()) {
       return;
     }
     Instant end = Instant.parse(String.valueOf(status.getOrDefault("endTime", now())));

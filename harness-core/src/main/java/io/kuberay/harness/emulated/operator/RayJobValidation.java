@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.kuberay.harness.emulated.operator.deletion.DeletionStrategyValidation;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.ray.RayAuthToken;
 import java.util.Map;
@@ -9,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * What the RayJob controller checks before reconciling: v1.5.0's and v1.7.0's {@code
  * ValidateRayJobMetadata}, {@code ValidateRayJobSpec} (which includes the cluster spec's rules) and
- * {@code ValidateRayJobStatus}, and v1.1.0's {@code validateRayJobSpec}. Feature gates at each
- * release's defaults.
+ * {@code ValidateRayJobStatus}, and v1.1.0's {@code validateRayJobSpec}. The RayJobDeletionPolicy
+ * gate as the operator's options set it.
  */
 final class RayJobValidation {
 
@@ -72,23 +73,12 @@ final class RayJobValidation {
       return Optional.of(
           "The RayJob spec is invalid: a RayJob with shutdownAfterJobFinishes set to false cannot have TTLSecondsAfterFinished");
     }
-    Object deletion = spec.get("deletionStrategy");
-    if (deletion != null) {
-      if (!flavor.rayJobDeletionPolicyGate()) {
-        return Optional.of(
-            "RayJobDeletionPolicy feature gate must be enabled to use DeletionStrategy");
-      }
-      Map<String, Object> d = Maps.map(deletion);
-      boolean legacy = d.get("onSuccess") != null || d.get("onFailure") != null;
-      boolean rules = !Maps.list(d.get("deletionRules")).isEmpty();
-      if (rules && shutdown) {
-        return Optional.of(
-            "The RayJob spec is invalid: spec.shutdownAfterJobFinishes and spec.deletionStrategy.deletionRules are mutually exclusive");
-      }
-      if (rules && legacy) {
-        return Optional.of(
-            "The RayJob spec is invalid: Cannot use both legacy onSuccess/onFailure fields and deletionRules simultaneously");
-      }
+    Optional<String> deletion =
+        new DeletionStrategyValidation(
+                flavor.rayJobDeletionPolicyGate(), flavor.deletionRulesMatchDeploymentStatus())
+            .check(spec);
+    if (deletion.isPresent()) {
+      return deletion;
     }
     boolean selectorMode = spec.get("clusterSelector") instanceof Map<?, ?> m && !m.isEmpty();
     if (suspend && selectorMode) {

@@ -50,4 +50,27 @@ class ClusterStatusCountsTest {
 
     assertThat(status).doesNotContainKeys(COUNTS.toArray(String[]::new));
   }
+
+  /** {@code CalculateDesiredReplicas}, {@code …MinReplicas}, {@code …MaxReplicas} (v1.5.0+). */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void suspendedWorkerGroupsAreNotCounted(String version) {
+    RayClusterView cluster =
+        UpstreamSpecs.cluster(
+            UpstreamSpecs.head("")
+                + UpstreamSpecs.worker("")
+                + UpstreamSpecs.worker("    suspend: true\n")
+                    .replace("  workerGroupSpecs:\n", "")
+                    .replace("worker-group", "suspended-group"));
+    cluster.resource().getMetadata().setGeneration(1L);
+
+    Map<String, Object> status =
+        new ClusterStatusCalculator(UpstreamSpecs.flavor(version))
+            .calculate(cluster, Map.of(), Optional.empty(), List.of(), Optional.empty());
+
+    assertThat(status)
+        .containsEntry("desiredWorkerReplicas", 1)
+        .containsEntry("maxWorkerReplicas", 5)
+        .doesNotContainKey("minWorkerReplicas");
+  }
 }

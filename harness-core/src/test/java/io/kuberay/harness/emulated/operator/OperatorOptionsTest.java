@@ -68,10 +68,8 @@ class OperatorOptionsTest {
     assertThat(o.enabled("RayClusterStatusConditions")).isFalse();
     assertThat(o.watches("team-b")).isTrue();
     assertThat(o.watches("default")).isFalse();
-    assertThat(o.notEmulated())
-        .containsExactly(
-            "--feature-gates RayClusterStatusConditions=false",
-            "--feature-gates RayJobDeletionPolicy=true");
+    // RayJobDeletionPolicy's effects are all emulated (validation, deletionStrategy, suspend).
+    assertThat(o.notEmulated()).containsExactly("--feature-gates RayClusterStatusConditions=false");
     assertThat(new OperatorFlavor(KubeRayVersion.V1_5_0, o).hasConditions()).isFalse();
     assertThat(new OperatorFlavor(KubeRayVersion.V1_5_0, o).rayJobDeletionPolicyGate()).isTrue();
   }

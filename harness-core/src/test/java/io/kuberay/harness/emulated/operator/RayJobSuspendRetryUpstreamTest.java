@@ -367,26 +367,4 @@ class RayJobSuspendRetryUpstreamTest {
                 + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\+0000 UTC\\."
                 + " PreRunningDeadlineSeconds: 1");
   }
-
-  @Test
-  void v170SaysSpecDeletionStrategyIsNotEmulated() throws IOException {
-    KubernetesClient client = start("v1.7.0");
-    createJob(
-        client,
-        "  submissionMode: HTTPMode\n"
-            + "  deletionStrategy:\n"
-            + "    onSuccess: {policy: DeleteCluster}\n"
-            + "    onFailure: {policy: DeleteCluster}\n");
-
-    Awaitility.await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                client.v1().events().inNamespace("default").list().getItems().stream()
-                    .anyMatch(
-                        e ->
-                            "NotEmulated".equals(e.getReason())
-                                && "Warning".equals(e.getType())
-                                && e.getMessage().startsWith("spec.deletionStrategy")));
-  }
 }
