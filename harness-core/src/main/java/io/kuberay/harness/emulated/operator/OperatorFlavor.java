@@ -213,6 +213,15 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
+  /**
+   * v1.6.0+ (of the supported releases, v1.7.0): a provisioned RayCluster annotated {@code
+   * ray.io/disable-provisioned-head-restart: "true"} gets no new head when its head is gone ({@code
+   * reconcilePods}, {@code shouldSkipHeadPodRestart}).
+   */
+  boolean honoursDisableProvisionedHeadRestart() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
   /** v1.7.0's {@code spec.preRunningDeadlineSeconds} ({@code PreRunningDeadlineExceeded}). */
   boolean hasPreRunningDeadline() {
     return version.isAtLeast(KubeRayVersion.V1_7_0);

@@ -210,6 +210,10 @@ public final class RayClusterController implements AutoCloseable {
       }
       head = Optional.empty();
       workers.clear();
+    } else if (head.isEmpty() && headRestartDisabled(resource)) {
+      // A SidecarMode RayJob's provisioned cluster: a new head would not help its job.
+      heads.stream().skip(1).forEach(p -> deletePod(resource, p));
+      reconcileWorkers(cluster, resource, serviceName, workers);
     } else {
       if (head.isEmpty()) {
         Pod created;
@@ -413,6 +417,27 @@ public final class RayClusterController implements AutoCloseable {
   /** The API server's message, as the operator's Go client prints the error. */
   private static String apiMessage(KubernetesClientException e) {
     return ApiStatusMessage.of(e);
+  }
+
+  /**
+   * {@code shouldSkipHeadPodRestart} once {@code RayClusterProvisioned} is True (v1.6.0+): the
+   * annotation {@code ray.io/disable-provisioned-head-restart: "true"}, which v1.7.0 puts on a
+   * SidecarMode RayJob's cluster.
+   */
+  private boolean headRestartDisabled(GenericKubernetesResource resource) {
+    if (!flavor.honoursDisableProvisionedHeadRestart()) {
+      return false;
+    }
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    if (annotations == null
+        || !"true".equals(annotations.get("ray.io/disable-provisioned-head-restart"))) {
+      return false;
+    }
+    return Maps.list(Maps.map(resource.getAdditionalProperties().get("status")).get("conditions"))
+        .stream()
+        .map(Maps::map)
+        .anyMatch(
+            c -> "RayClusterProvisioned".equals(c.get("type")) && "True".equals(c.get("status")));
   }
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {

@@ -540,10 +540,11 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     Instant end = Instant.parse(String.valueOf(status.getOrDefault("endTime", now())));
-    Duration remaining =
-        Duration.between(Instant.now(), end.plusSeconds(job.ttlSecondsAfterFinished()));
-    if (!remaining.isNegative() && !remaining.isZero()) {
-      loop.enqueueAfter(ObjectKeys.of(job.resource()), remaining.plusMillis(50));
+    Instant due = end.plusSeconds(job.ttlSecondsAfterFinished());
+    Instant now = Instant.now();
+    if (due.isAfter(now)) {
+      // Looked at again 2 s after the due time, as every release does (v1.1.0 in whole seconds).
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), RayJobDeletion.requeueDelay(due, now));
       return;
     }
     deleteCluster(job, status);

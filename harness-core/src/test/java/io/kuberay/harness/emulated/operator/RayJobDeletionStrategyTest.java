@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
@@ -321,7 +319,7 @@ class RayJobDeletionStrategyTest {
         .until(
             () -> {
               if (pods) {
-                podsRunningAndReady(client);
+                UpstreamSpecs.podsRunningAndReady(client);
               } else {
                 UpstreamSpecs.readyClusters(client);
               }
@@ -329,28 +327,6 @@ class RayJobDeletionStrategyTest {
               return Maps.map(job == null ? null : job.getAdditionalProperties().get("status"));
             },
             s -> deployment.equals(s.get("jobDeploymentStatus")));
-  }
-
-  /** Plays the kubelet: every pod of {@code default} is running and ready. */
-  private static void podsRunningAndReady(KubernetesClient client) {
-    for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
-      if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
-        continue;
-      }
-      pod.setStatus(
-          new PodStatusBuilder()
-              .withPhase("Running")
-              .addNewCondition()
-              .withType("Ready")
-              .withStatus("True")
-              .endCondition()
-              .build());
-      try {
-        client.pods().inNamespace("default").resource(pod).updateStatus();
-      } catch (RuntimeException e) {
-        // changed or deleted meanwhile: the next poll looks again
-      }
-    }
   }
 
   private static void awaitClusterGone(KubernetesClient client, String name) {

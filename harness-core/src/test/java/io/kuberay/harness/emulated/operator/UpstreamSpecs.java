@@ -1,6 +1,8 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
@@ -123,6 +125,28 @@ final class UpstreamSpecs {
         } catch (RuntimeException e) {
           // changed or deleted meanwhile: the next poll looks again
         }
+      }
+    }
+  }
+
+  /** Plays the kubelet: every pod of {@code default} is running and ready. */
+  static void podsRunningAndReady(KubernetesClient client) {
+    for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
+      if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+        continue;
+      }
+      pod.setStatus(
+          new PodStatusBuilder()
+              .withPhase("Running")
+              .addNewCondition()
+              .withType("Ready")
+              .withStatus("True")
+              .endCondition()
+              .build());
+      try {
+        client.pods().inNamespace("default").resource(pod).updateStatus();
+      } catch (RuntimeException e) {
+        // changed or deleted meanwhile: the next poll looks again
       }
     }
   }

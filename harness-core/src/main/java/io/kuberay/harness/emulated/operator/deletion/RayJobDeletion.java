@@ -253,7 +253,8 @@ public final class RayJobDeletion {
     };
   }
 
-  private static Duration requeueDelay(Instant due, Instant now) {
+  /** {@code requeueDelayFor}, which the shutdownAfterJobFinishes path uses too. */
+  public static Duration requeueDelay(Instant due, Instant now) {
     return Duration.between(now, due).plus(REQUEUE_BUFFER);
   }
 
