@@ -555,6 +555,12 @@ public final class RayServiceController implements AutoCloseable {
                 return r;
               });
     } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        // A status written meanwhile: again, from the new version (as a failed Update requeues).
+        loop.enqueueAfter(
+            ObjectKeys.of(service.namespace(), service.name()), Duration.ofMillis(20));
+        return;
+      }
       if (e.getCode() != 404) {
         throw e;
       }

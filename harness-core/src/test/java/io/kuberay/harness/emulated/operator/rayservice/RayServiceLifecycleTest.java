@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.Waits;
@@ -114,16 +116,31 @@ class RayServiceLifecycleTest {
         .get();
   }
 
+  /** As kubectl edit: read, change, write; again on a conflict with the controller's writes. */
   private void edit(String name, Consumer<GenericKubernetesResource> change) {
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
-        .inNamespace("default")
-        .withName(name)
-        .edit(
-            r -> {
-              change.accept(r);
-              return r;
-            });
+    edit(ResourceDefinitions.RAY_SERVICES, name, change);
+  }
+
+  private void edit(
+      ResourceDefinitionContext kind, String name, Consumer<GenericKubernetesResource> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .genericKubernetesResources(kind)
+            .inNamespace("default")
+            .withName(name)
+            .edit(
+                r -> {
+                  change.accept(r);
+                  return r;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt >= 20) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static Map<String, Object> status(GenericKubernetesResource service) {
@@ -466,15 +483,10 @@ class RayServiceLifecycleTest {
     assertThat(finalizers(created)).containsExactly(FINALIZER);
     String cluster = clusters("svc").get(0).getMetadata().getName();
     // The cluster's own finalizer (as GCS fault tolerance's) keeps it while it is deleted.
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .withName(cluster)
-        .edit(
-            c -> {
-              c.getMetadata().setFinalizers(List.of("test.kuberay.io/hold"));
-              return c;
-            });
+    edit(
+        ResourceDefinitions.RAY_CLUSTERS,
+        cluster,
+        c -> c.getMetadata().setFinalizers(List.of("test.kuberay.io/hold")));
 
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
@@ -498,15 +510,10 @@ class RayServiceLifecycleTest {
     assertThat(held.getMetadata().getDeletionTimestamp()).isNotNull();
     assertThat(finalizers(held)).containsExactly(FINALIZER);
 
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .withName(cluster)
-        .edit(
-            c -> {
-              c.getMetadata().setFinalizers(new ArrayList<>());
-              return c;
-            });
+    edit(
+        ResourceDefinitions.RAY_CLUSTERS,
+        cluster,
+        c -> c.getMetadata().setFinalizers(new ArrayList<>()));
     awaitGone("svc");
     assertThat(clusters("svc")).isEmpty();
   }
