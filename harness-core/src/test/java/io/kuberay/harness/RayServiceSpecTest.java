@@ -36,6 +36,31 @@ class RayServiceSpecTest {
     assertThat(changed.toResource("ns").getMetadata().getNamespace()).isEqualTo("ns");
   }
 
+  /**
+   * The manifest's annotations reach the RayService (KubeRay reads {@code
+   * ray.io/initializing-timeout} there); they used to be dropped with every other metadata field
+   * but the name and labels.
+   */
+  @Test
+  void keepsTheManifestsAnnotations() {
+    RayServiceSpec spec =
+        RayServiceSpec.fromYaml(
+            "apiVersion: ray.io/v1\nkind: RayService\n"
+                + "metadata: {name: svc, annotations: {ray.io/initializing-timeout: 5m}}\n"
+                + "spec: {rayClusterConfig: {headGroupSpec: {}}}\n");
+    assertThat(
+            spec.withClusterDeletionDelaySeconds(0).toResource("ns").getMetadata().getAnnotations())
+        .containsExactly(Map.entry("ray.io/initializing-timeout", "5m"));
+    assertThat(
+            spec.withAnnotation("team", "serve")
+                .withName("other")
+                .toResource("ns")
+                .getMetadata()
+                .getAnnotations())
+        .containsOnly(Map.entry("ray.io/initializing-timeout", "5m"), Map.entry("team", "serve"));
+    assertThat(spec.toResource("ns").getMetadata().getAnnotations()).hasSize(1);
+  }
+
   @Test
   @SuppressWarnings("unchecked")
   void applicationsFromAConfigMapAreMountedAndOnThePythonPath() {

@@ -117,12 +117,67 @@ class RayServiceWithoutRayIT {
       assertThat(env.client().services().inNamespace("default").withName("svc-serve-svc").get())
           .isNull();
 
+      // v1.7.0 holds a RayService with its finalizer until its clusters are gone.
+      assertThat(service.get().getMetadata().getFinalizers())
+          .isEqualTo(version.equals("v1.7.0") ? List.of("ray.io/rayservice-finalizer") : List.of());
+
       service.delete();
       Waits.until(
           "RayService default/svc's cluster",
           "deleted with it",
           Duration.ofSeconds(30),
           () -> env.rayClusters().list(),
+          List::isEmpty,
+          String::valueOf,
+          null);
+      Waits.until(
+          service.toString(),
+          "gone",
+          Duration.ofSeconds(30),
+          () -> env.rayServices().list().stream().map(RayServiceHandle::name).toList(),
+          List::isEmpty,
+          l -> "still there: " + l,
+          null);
+    }
+  }
+
+  /**
+   * v1.5.0+'s {@code ray.io/initializing-timeout}: a RayService that cannot get ready (no
+   * dashboard) fails for good after it, and awaitRunning says so with the operator's words at once;
+   * its cluster is deleted after the deletion delay.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.5.0", "v1.7.0"})
+  void initializingTimeoutEndsTheWaitWithTheOperatorsWords(String version) {
+    try (KubeRayEnvironment env =
+        KubeRayEnvironment.builder().kuberayVersion(version).rayMode(RayMode.OFF).startExactly()) {
+      RayServiceHandle service =
+          env.rayServices()
+              .createFromYaml(
+                  SERVICE
+                      .replace(
+                          "metadata: {name: svc, labels: {team: ml}}",
+                          "metadata: {name: svc, annotations: {ray.io/initializing-timeout: 2s}}")
+                      .replace(
+                          "  serveConfigV2:",
+                          "  rayClusterDeletionDelaySeconds: 0\n  serveConfigV2:"));
+
+      assertThatThrownBy(() -> service.awaitRunning(Duration.ofSeconds(60)))
+          .hasMessageContaining("cannot happen any more")
+          .hasMessageContaining(
+              "RayServiceInitializingTimeout: RayService initializing timeout exceeded after ")
+          .hasMessageContaining("(configured timeout: 2s)");
+      RayServiceStatus failed = service.status();
+      assertThat(failed.condition("Ready")).contains("False");
+      assertThat(failed.raw().get("conditions").toString())
+          .contains("reason=InitializingTimeout")
+          .contains("RayService failed to become ready within the configured timeout of 2s.");
+      assertThat(failed.pendingClusterName()).isEmpty();
+      Waits.until(
+          service.toString(),
+          "its cluster deleted",
+          Duration.ofSeconds(30),
+          service::clusterNames,
           List::isEmpty,
           String::valueOf,
           null);

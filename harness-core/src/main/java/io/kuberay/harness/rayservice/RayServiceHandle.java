@@ -37,6 +37,7 @@ public final class RayServiceHandle {
       Set.of(
           "InvalidRayServiceSpec",
           "InvalidRayServiceMetadata",
+          "RayServiceInitializingTimeout",
           "FailedToUpdateServeApplications",
           "FailedToCreateRayCluster",
           "FailedToUpdateService",

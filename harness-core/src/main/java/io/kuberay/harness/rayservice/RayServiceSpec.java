@@ -23,11 +23,17 @@ public final class RayServiceSpec {
 
   private final String name;
   private final Map<String, String> labels;
+  private final Map<String, String> annotations;
   private final Map<String, Object> spec;
 
-  private RayServiceSpec(String name, Map<String, String> labels, Map<String, Object> spec) {
+  private RayServiceSpec(
+      String name,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Map<String, Object> spec) {
     this.name = name;
     this.labels = Map.copyOf(labels);
+    this.annotations = Map.copyOf(annotations);
     this.spec = deepCopy(spec);
   }
 
@@ -42,7 +48,7 @@ public final class RayServiceSpec {
     spec.put("serveConfigV2", Objects.requireNonNull(serveConfigV2, "serveConfigV2"));
     spec.put(
         "rayClusterConfig", cluster.toResource("default").getAdditionalProperties().get("spec"));
-    return new RayServiceSpec(requireName(name), Map.of(), spec);
+    return new RayServiceSpec(requireName(name), Map.of(), Map.of(), spec);
   }
 
   /** One RayService manifest (apiVersion ray.io/v1, kind RayService). */
@@ -83,6 +89,7 @@ public final class RayServiceSpec {
     return new RayServiceSpec(
         meta.getName(),
         meta.getLabels() == null ? Map.of() : meta.getLabels(),
+        meta.getAnnotations() == null ? Map.of() : meta.getAnnotations(),
         (Map<String, Object>) map);
   }
 
@@ -92,7 +99,7 @@ public final class RayServiceSpec {
 
   /** The same RayService under another name. */
   public RayServiceSpec withName(String newName) {
-    return new RayServiceSpec(requireName(newName), labels, spec);
+    return new RayServiceSpec(requireName(newName), labels, annotations, spec);
   }
 
   public String serveConfigV2() {
@@ -107,7 +114,7 @@ public final class RayServiceSpec {
   public RayServiceSpec withServeConfigV2(String serveConfigV2) {
     Map<String, Object> copy = deepCopy(spec);
     copy.put("serveConfigV2", serveConfigV2);
-    return new RayServiceSpec(name, labels, copy);
+    return new RayServiceSpec(name, labels, annotations, copy);
   }
 
   /**
@@ -125,7 +132,7 @@ public final class RayServiceSpec {
       env.add(entry);
       container.put("env", env);
     }
-    return new RayServiceSpec(name, labels, copy);
+    return new RayServiceSpec(name, labels, annotations, copy);
   }
 
   /**
@@ -168,7 +175,7 @@ public final class RayServiceSpec {
       mounts.add(new LinkedHashMap<>(Map.of("name", volume, "mountPath", APPLICATIONS_MOUNT_PATH)));
       container.put("volumeMounts", mounts);
     }
-    return new RayServiceSpec(name, labels, copy)
+    return new RayServiceSpec(name, labels, annotations, copy)
         .withClusterEnv("PYTHONPATH", APPLICATIONS_MOUNT_PATH);
   }
 
@@ -179,7 +186,19 @@ public final class RayServiceSpec {
   public RayServiceSpec withClusterDeletionDelaySeconds(int seconds) {
     Map<String, Object> copy = deepCopy(spec);
     copy.put("rayClusterDeletionDelaySeconds", seconds);
-    return new RayServiceSpec(name, labels, copy);
+    return new RayServiceSpec(name, labels, annotations, copy);
+  }
+
+  /**
+   * The same RayService with an annotation, e.g. KubeRay v1.5.0+'s {@code
+   * ray.io/initializing-timeout} ({@code 10m}, or seconds): how long it may initialize before the
+   * operator fails it for good. Annotations are set when the RayService is created; {@link
+   * RayServiceHandle#update} changes only the spec.
+   */
+  public RayServiceSpec withAnnotation(String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(annotations);
+    copy.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    return new RayServiceSpec(name, labels, copy, spec);
   }
 
   /** The spec as a map (a copy). */
@@ -196,6 +215,9 @@ public final class RayServiceSpec {
     meta.setNamespace(namespace);
     if (!labels.isEmpty()) {
       meta.setLabels(new LinkedHashMap<>(labels));
+    }
+    if (!annotations.isEmpty()) {
+      meta.setAnnotations(new LinkedHashMap<>(annotations));
     }
     r.setMetadata(meta);
     r.getAdditionalProperties().put("spec", deepCopy(spec));

@@ -140,6 +140,43 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
   }
 
+  /**
+   * v1.5.0+'s {@code ValidateRayServiceMetadata}: a RayService's name (length, DNS-1035) and its
+   * {@code ray.io/initializing-timeout} annotation are checked before its spec.
+   */
+  public boolean validatesRayServiceMetadata() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * v1.5.0+'s {@code markFailedOnInitializingTimeout}: a RayService Initializing past its {@code
+   * ray.io/initializing-timeout} fails for good (Ready False InitializingTimeout).
+   */
+  public boolean hasRayServiceInitializingTimeout() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * v1.7.0's {@code ray.io/rayservice-finalizer}: added on the first reconcile, removed once the
+   * deleted RayService's RayClusters are gone.
+   */
+  public boolean hasRayServiceFinalizer() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
+   * v1.7.0 ({@code ManagedByExternalController}): a RayService whose {@code spec.managedBy} names
+   * another controller is not reconciled.
+   */
+  public boolean honoursRayServiceManagedBy() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /** v1.7.0's {@code spec.suspend} ({@code handleSuspend}: Suspending, Suspended, resumed). */
+  public boolean suspendsRayServices() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
   String eventReason(String modern) {
     if (modernEvents()) {
       return modern;

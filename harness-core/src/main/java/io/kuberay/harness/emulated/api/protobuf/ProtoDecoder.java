@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.api.protobuf;
 
 import io.kuberay.harness.emulated.api.protobuf.ProtoMessages.ProtoField;
 import io.kuberay.harness.emulated.store.ApiException;
+import io.kuberay.harness.emulated.support.GoDuration;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,12 +59,16 @@ public final class RayServiceController implements AutoCloseable {
 
   private static final Duration DEFAULT_DELETION_DELAY = Duration.ofSeconds(60);
 
+  /** v1.7.0's {@code utils.RayServiceFinalizer}. */
+  static final String FINALIZER = "ray.io/rayservice-finalizer";
+
   private final KubernetesClient client;
   private final OperatorFlavor flavor;
   private final EventRecorder events;
   private final DashboardLocator dashboards;
   private final ServePorts servePorts;
   private final HeadServiceFactory headServices;
+  private final RayServiceSuspend suspend;
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
   private final List<ObjectEvents.Subscription> watches = new ArrayList<>();
@@ -82,6 +88,9 @@ public final class RayServiceController implements AutoCloseable {
    */
   private final Map<String, String> lastEvent = new ConcurrentHashMap<>();
 
+  /** uid/field of the RayServices already told that a field of theirs is not emulated. */
+  private final Set<String> warnedNotEmulated = ConcurrentHashMap.newKeySet();
+
   public RayServiceController(
       KubernetesClient client,
       ObjectEvents objectEvents,
@@ -96,6 +105,7 @@ public final class RayServiceController implements AutoCloseable {
     this.dashboards = dashboards;
     this.servePorts = servePorts;
     this.headServices = new HeadServiceFactory(flavor);
+    this.suspend = new RayServiceSuspend(client, events);
     this.loop = new ReconcileLoop("rayservice", this::reconcile);
   }
 
@@ -116,10 +126,11 @@ public final class RayServiceController implements AutoCloseable {
             (type, o) -> {
               if ("DELETED".equals(type)) {
                 servePorts.forget(o.namespace(), o.name());
-              } else {
-                loop.enqueue(
-                    ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
               }
+              // Owns(&rayv1.RayCluster{}): a deletion too wakes the RayService (v1.7.0 waits for
+              // its clusters to be gone before it lets go of a deleted RayService).
+              loop.enqueue(
+                  ObjectKeys.of(o.namespace(), o.labels().get(Labels.ORIGINATED_FROM_CR_NAME)));
             }));
     return this;
   }
@@ -134,39 +145,99 @@ public final class RayServiceController implements AutoCloseable {
             .inNamespace(ObjectKeys.namespace(key))
             .withName(ObjectKeys.name(key))
             .get();
-    if (resource == null || resource.getMetadata().getDeletionTimestamp() != null) {
+    if (resource == null) {
       return;
     }
     RayServiceView service = new RayServiceView(resource);
+    if (service.deleting() && !flavor.hasRayServiceFinalizer()) {
+      return; // up to v1.5.0 nothing holds a deleted RayService: it goes with its dependents
+    }
     Map<String, Object> status = service.status();
-    Optional<String> invalid = validate(service);
+    if (flavor.honoursRayServiceManagedBy() && service.externalManager().isPresent()) {
+      return; // another controller's RayService (spec.managedBy): left alone, not requeued
+    }
+    boolean clustersToClean = false;
+    if (flavor.hasRayServiceFinalizer()) {
+      // v1.7.0 cleans up first, then holds the RayService with its finalizer until its clusters
+      // are gone, and only then validates.
+      clustersToClean = cleanUpClusters(service, status);
+      if (service.deleting()) {
+        if (clustersToClean) {
+          loop.enqueueAfter(key, REQUEUE);
+        } else {
+          editFinalizer(service, false);
+        }
+        return;
+      }
+      if (!service.hasFinalizer(FINALIZER)) {
+        editFinalizer(service, true);
+        loop.enqueueAfter(key, REQUEUE);
+        return;
+      }
+    }
+    Optional<Invalid> invalid = validate(service);
     if (invalid.isPresent()) {
       if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
-        // v1.7.0 fails the RayService: a Warning, Ready=False ValidationFailed, and no requeue.
-        // Its ValidateRayServiceSpec says what it validated in every message.
-        String message = "The RayService spec is invalid: " + invalid.get();
+        // v1.7.0 fails the RayService (validateRayService): a Warning, Ready=False
+        // ValidationFailed, and no requeue. Its validators say what they validated in every
+        // message.
+        String message = invalid.get().prefix() + ": " + invalid.get().error();
         warnOnce(
             service,
-            "InvalidRayServiceSpec",
+            invalid.get().reason(),
             service.namespace() + "/" + service.name() + ": " + message);
         RayServiceConditions.validationFailed(status, message);
         write(service, status);
       } else if (flavor.modernEvents()) {
         warnOnce(
             service,
-            "InvalidRayServiceSpec",
-            "The RayService spec is invalid "
+            invalid.get().reason(),
+            invalid.get().prefix()
+                + " "
                 + service.namespace()
                 + "/"
                 + service.name()
                 + ": "
-                + invalid.get());
+                + invalid.get().error());
         loop.enqueueAfter(key, Duration.ofSeconds(2));
       }
       return;
     }
+    warnNotEmulated(service);
+    if (flavor.suspendsRayServices()) {
+      RayServiceSuspend.Step step = suspend.handle(service, status);
+      switch (step) {
+        case CONTINUE -> {
+          // no suspend: the status is as it was
+        }
+        case RESUMED -> {
+          write(service, status);
+          loop.enqueue(key);
+          return;
+        }
+        case REQUEUE -> {
+          write(service, status);
+          loop.enqueueAfter(key, REQUEUE);
+          return;
+        }
+        case STOP -> {
+          return;
+        }
+      }
+    }
+    if (!flavor.hasRayServiceFinalizer()) {
+      clustersToClean = cleanUpClusters(service, status);
+    }
+    if (flavor.hasRayServiceInitializingTimeout()
+        && RayServiceConditions.initializingTimedOut(status)) {
+      // Terminal (isInitializingTimeout): only the clean-up above runs, until the RayService is
+      // deleted and created again; no new cluster, no status update.
+      if (clustersToClean) {
+        loop.enqueueAfter(key, REQUEUE);
+      }
+      return;
+    }
     status.put("observedGeneration", resource.getMetadata().getGeneration());
-    cleanUpClusters(service, status);
 
     Map<String, Object> active = Maps.map(status.get("activeServiceStatus"));
     Map<String, Object> pending = Maps.map(status.get("pendingServiceStatus"));
@@ -188,6 +259,9 @@ public final class RayServiceController implements AutoCloseable {
         status.put("pendingServiceStatus", pending);
         if (!flavor.modernEvents()) {
           status.put("serviceStatus", "Restarting");
+        } else {
+          // calculateStatus prepares the cluster name and calculates the conditions in one pass.
+          calculateConditions(service, status, key);
         }
         write(service, status);
         loop.enqueueAfter(key, Duration.ofMillis(50));
@@ -272,16 +346,83 @@ public final class RayServiceController implements AutoCloseable {
     }
     status.put("numServeEndpoints", serveEndpoints(service));
     if (flavor.modernEvents()) {
-      RayServiceConditions.apply(status);
+      calculateConditions(service, status, key);
     }
     write(service, status);
     loop.enqueueAfter(key, REQUEUE);
   }
 
-  private Optional<String> validate(RayServiceView service) {
+  /**
+   * {@code calculateConditions}, with v1.5.0+'s initializing timeout: its Warning when it runs out
+   * (the names of both clusters are then cleared, so the next pass deletes them), else a requeue
+   * for when it will.
+   */
+  private void calculateConditions(RayServiceView service, Map<String, Object> status, String key) {
+    OptionalLong timeout =
+        flavor.hasRayServiceInitializingTimeout()
+            ? RayServiceValidation.initializingTimeout(service.annotations())
+            : OptionalLong.empty();
+    Instant now = Instant.now();
+    RayServiceConditions.apply(status, timeout, now)
+        .ifPresent(
+            message ->
+                events.warning(service.resource(), "RayServiceInitializingTimeout", message));
+    RayServiceConditions.untilInitializingTimeout(status, timeout, now)
+        .filter(left -> left.compareTo(REQUEUE) < 0)
+        .ifPresent(left -> loop.enqueueAfter(key, left.plusMillis(5)));
+  }
+
+  /**
+   * What validation refused: the event's reason, the words before the error (v1.5.0: "... is
+   * invalid &lt;ns&gt;/&lt;name&gt;: err", v1.7.0: "... is invalid: err") and the error.
+   */
+  private record Invalid(String reason, String prefix, String error) {}
+
+  /**
+   * What the real operator does with the spec that this one does not: a Warning {@code NotEmulated}
+   * on the RayService, once, naming the field.
+   */
+  private void warnNotEmulated(RayServiceView service) {
+    if (incrementalUpgrade(service)
+        && warnedNotEmulated.add(service.resource().getMetadata().getUid() + "/upgradeStrategy")) {
+      events.warning(
+          service.resource(),
+          "NotEmulated",
+          "spec.upgradeStrategy.type NewClusterWithIncrementalUpgrade is not emulated: no Gateway"
+              + " or HTTPRoute is made and traffic is not moved step by step; the upgrade runs as"
+              + " NewCluster (a new cluster, then all traffic at once); run on a real cluster with"
+              + " the Gateway API to test it");
+    }
+  }
+
+  /**
+   * {@code IsIncrementalUpgradeEnabled}: the RayServiceIncrementalUpgrade gate (v1.7.0's default;
+   * off in v1.5.0) and {@code upgradeStrategy.type: NewClusterWithIncrementalUpgrade}.
+   */
+  private boolean incrementalUpgrade(RayServiceView service) {
+    return flavor.options().enabled("RayServiceIncrementalUpgrade")
+        && "NewClusterWithIncrementalUpgrade"
+            .equals(Maps.string(service.spec(), "upgradeStrategy", "type").orElse(""));
+  }
+
+  /** v1.5.0+: ValidateRayServiceMetadata, then ValidateRayServiceSpec. */
+  private Optional<Invalid> validate(RayServiceView service) {
     if (!flavor.modernEvents()) {
       return Optional.empty();
     }
+    if (flavor.validatesRayServiceMetadata()) {
+      Optional<String> metadata = RayServiceValidation.error(service.name(), service.annotations());
+      if (metadata.isPresent()) {
+        return Optional.of(
+            new Invalid(
+                "InvalidRayServiceMetadata", "The RayService metadata is invalid", metadata.get()));
+      }
+    }
+    return validateSpec(service)
+        .map(e -> new Invalid("InvalidRayServiceSpec", "The RayService spec is invalid", e));
+  }
+
+  private Optional<String> validateSpec(RayServiceView service) {
     if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
         && RayAuthToken.k8sDelegated(service.clusterSpec())) {
       return Optional.of("K8s token auth mode is currently not supported for RayService");
@@ -318,6 +459,10 @@ public final class RayServiceController implements AutoCloseable {
           "Spec.RayClusterDeletionDelaySeconds should be a non-negative integer, got "
               + delay.get());
     }
+    if (incrementalUpgrade(service)) {
+      return RayServiceValidation.upgradeOptionsError(
+          service.spec(), flavor.version().isAtLeast(KubeRayVersion.V1_7_0));
+    }
     return Optional.empty();
   }
 
@@ -332,9 +477,13 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   /**
-   * Clusters of this RayService that are neither active nor pending go after the deletion delay.
+   * Clusters of this RayService that are neither active nor pending go after the deletion delay
+   * (v1.7.0: every cluster of a deleted RayService at once); whether any such cluster is left
+   * ({@code hasRayClustersToClean}).
    */
-  private void cleanUpClusters(RayServiceView service, Map<String, Object> status) {
+  private boolean cleanUpClusters(RayServiceView service, Map<String, Object> status) {
+    boolean deleted = service.deleting();
+    boolean toClean = false;
     String active = Maps.string(status, "activeServiceStatus", "rayClusterName").orElse("");
     String pending = Maps.string(status, "pendingServiceStatus", "rayClusterName").orElse("");
     Duration delay =
@@ -350,11 +499,13 @@ public final class RayServiceController implements AutoCloseable {
             .list()
             .getItems()) {
       String name = c.getMetadata().getName();
-      if (name.equals(active) || name.equals(pending)) {
+      if (!deleted && (name.equals(active) || name.equals(pending))) {
         continue;
       }
+      toClean = true;
       String key = ObjectKeys.of(service.namespace(), name);
-      Instant due = deletions.computeIfAbsent(key, k -> Instant.now().plus(delay));
+      Instant due =
+          deleted ? Instant.now() : deletions.computeIfAbsent(key, k -> Instant.now().plus(delay));
       if (Instant.now().isBefore(due)) {
         loop.enqueueAfter(
             ObjectKeys.of(service.namespace(), service.name()),
@@ -374,6 +525,50 @@ public final class RayServiceController implements AutoCloseable {
             "DeletedRayCluster",
             "Deleted the RayCluster " + service.namespace() + "/" + name);
       }
+    }
+    return toClean;
+  }
+
+  /**
+   * Adds or removes {@code ray.io/rayservice-finalizer} (v1.7.0); removing the last one lets the
+   * API server delete the RayService, and the garbage collector its services.
+   */
+  private void editFinalizer(RayServiceView service, boolean add) {
+    try {
+      client
+          .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
+          .inNamespace(service.namespace())
+          .withName(service.name())
+          .edit(
+              r -> {
+                List<String> finalizers =
+                    new ArrayList<>(
+                        r.getMetadata().getFinalizers() == null
+                            ? List.of()
+                            : r.getMetadata().getFinalizers());
+                if (add && !finalizers.contains(FINALIZER)) {
+                  finalizers.add(FINALIZER);
+                } else if (!add) {
+                  finalizers.remove(FINALIZER);
+                }
+                r.getMetadata().setFinalizers(finalizers);
+                return r;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 409) {
+        // A status written meanwhile: again, from the new version (as a failed Update requeues).
+        loop.enqueueAfter(
+            ObjectKeys.of(service.namespace(), service.name()), Duration.ofMillis(20));
+        return;
+      }
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    if (!add) {
+      String prefix = service.namespace() + "/" + service.name() + "/";
+      submitted.keySet().removeIf(k -> k.startsWith(prefix));
+      lastEvent.remove(ObjectKeys.of(service.namespace(), service.name()));
     }
   }
 

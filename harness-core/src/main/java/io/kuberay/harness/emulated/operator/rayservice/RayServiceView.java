@@ -56,6 +56,37 @@ final class RayServiceView {
     return Maps.integer(spec(), "rayClusterDeletionDelaySeconds");
   }
 
+  /** v1.7.0's {@code spec.suspend}. */
+  boolean suspend() {
+    return Maps.bool(spec(), "suspend");
+  }
+
+  /**
+   * v1.7.0's {@code ManagedByExternalController}: {@code spec.managedBy} set to anything but {@code
+   * ray.io/kuberay-operator} (the CRD allows only {@code kueue.x-k8s.io/multikueue}) names the
+   * controller that manages the RayService instead.
+   */
+  Optional<String> externalManager() {
+    Object managedBy = spec().get("managedBy");
+    return managedBy == null || "ray.io/kuberay-operator".equals(managedBy)
+        ? Optional.empty()
+        : Optional.of(String.valueOf(managedBy));
+  }
+
+  Map<String, String> annotations() {
+    Map<String, String> annotations = resource.getMetadata().getAnnotations();
+    return annotations == null ? Map.of() : annotations;
+  }
+
+  boolean hasFinalizer(String finalizer) {
+    List<String> finalizers = resource.getMetadata().getFinalizers();
+    return finalizers != null && finalizers.contains(finalizer);
+  }
+
+  boolean deleting() {
+    return resource.getMetadata().getDeletionTimestamp() != null;
+  }
+
   boolean excludeHeadPodFromServeSvc() {
     return Maps.bool(spec(), "excludeHeadPodFromServeSvc");
   }

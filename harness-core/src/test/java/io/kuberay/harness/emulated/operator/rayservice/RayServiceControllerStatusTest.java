@@ -116,7 +116,7 @@ class RayServiceControllerStatusTest {
   }
 
   /** A ray.io/v1 CRD with an open schema and the status subresource. */
-  private static Map<String, Object> openCrd(String kind) {
+  static Map<String, Object> openCrd(String kind) {
     String lower = kind.toLowerCase(Locale.ROOT);
     Map<String, Object> crd =
         Map.of(
