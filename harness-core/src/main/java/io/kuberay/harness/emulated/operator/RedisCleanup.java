@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.support.GoDuration;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
@@ -256,31 +257,10 @@ final class RedisCleanup {
         resource,
         "ForceDeletedStuckCluster",
         "Force-removed GCS FT finalizer after "
-            + goDuration(age)
+            + GoDuration.format(age)
             + " due to Redis cleanup timeout; Redis storage namespace \""
             + storageNamespace
             + "\" may need manual cleanup");
-  }
-
-  /** Go's {@code time.Duration.String()} for durations of a second or more. */
-  static String goDuration(Duration d) {
-    long hours = d.toHours();
-    int minutes = d.toMinutesPart();
-    long nanos = d.toSecondsPart() * 1_000_000_000L + d.toNanosPart();
-    StringBuilder out = new StringBuilder();
-    if (hours > 0) {
-      out.append(hours).append('h');
-    }
-    if (hours > 0 || minutes > 0) {
-      out.append(minutes).append('m');
-    }
-    String seconds = String.valueOf(nanos / 1_000_000_000L);
-    long fraction = nanos % 1_000_000_000L;
-    if (fraction != 0) {
-      String digits = String.format("%09d", fraction).replaceAll("0+$", "");
-      seconds += "." + digits;
-    }
-    return out.append(seconds).append('s').toString();
   }
 
   private void addFinalizer(RayClusterView cluster) {

@@ -202,12 +202,8 @@ class RedisCleanupTest {
   }
 
   @Test
-  @DisplayName("Go's Duration.String() for the timeout event")
-  void goDurations() {
-    assertThat(RedisCleanup.goDuration(Duration.ofSeconds(300))).isEqualTo("5m0s");
-    assertThat(RedisCleanup.goDuration(Duration.ofMillis(2500))).isEqualTo("2.5s");
-    assertThat(RedisCleanup.goDuration(Duration.ofSeconds(3661).plusNanos(10)))
-        .isEqualTo("1h1m1.00000001s");
+  @DisplayName("an unreadable or zero deletion timeout annotation is the default")
+  void deletionTimeoutAnnotation() {
     assertThat(RedisCleanup.deletionTimeout(Map.of(RedisCleanup.DELETION_TIMEOUT_ANNOTATION, "x")))
         .isEqualTo(Duration.ofSeconds(300));
     assertThat(RedisCleanup.deletionTimeout(Map.of(RedisCleanup.DELETION_TIMEOUT_ANNOTATION, "0")))
