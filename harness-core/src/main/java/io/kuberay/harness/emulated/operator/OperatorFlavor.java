@@ -1,6 +1,8 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.operator.running.RunningChecks;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -257,6 +259,33 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
    */
   boolean honoursDisableProvisionedHeadRestart() {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
+  }
+
+  /**
+   * v1.5.0+'s Running checks ({@code rayjob_controller.go}): the transition grace period after the
+   * Ray job ended, the submitter's end (K8sJobMode's Job condition, SidecarMode's container) with
+   * the 30 s it may precede the Ray job's, SidecarMode's head pod and container, a job the
+   * dashboard does not know once the submitter finished. v1.1.0 has none of them.
+   */
+  boolean hasRayJobSubmitterChecks() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * v1.5.0+: {@code RAYJOB_DEPLOYMENT_STATUS_TRANSITION_GRACE_PERIOD_SECONDS} of the operator's
+   * environment, else 300 s.
+   */
+  Duration rayJobTransitionGracePeriod() {
+    return RunningChecks.gracePeriod(
+        options.env("RAYJOB_DEPLOYMENT_STATUS_TRANSITION_GRACE_PERIOD_SECONDS"));
+  }
+
+  /**
+   * v1.7.0: {@code RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS} of the operator's environment when
+   * positive, else 300 s.
+   */
+  Duration rayJobStatusCheckTimeout() {
+    return RunningChecks.statusCheckTimeout(options.env("RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS"));
   }
 
   /** v1.7.0's {@code spec.preRunningDeadlineSeconds} ({@code PreRunningDeadlineExceeded}). */

@@ -25,9 +25,11 @@ import java.util.function.Predicate;
  *
  * <p>The container's environment is read here too ({@link #fromContainer}): the variables the
  * release reads with {@code os.Getenv} ({@link EnvFlag}). {@value #GCS_FT_REDIS_CLEANUP} is carried
- * out ({@link #gcsFtRedisCleanup()}); any other set to a value that changes what the release does
- * is listed in {@link #notEmulated()}. The operator reads its environment once, when its process
- * starts; a changed env is a new pod template, so a new operator with new options.
+ * out ({@link #gcsFtRedisCleanup()}), and so are the RayJob controller's grace period and job
+ * status-check timeout (read through {@link #env(String)}); any other set to a value that changes
+ * what the release does is listed in {@link #notEmulated()}. The operator reads its environment
+ * once, when its process starts; a changed env is a new pod template, so a new operator with new
+ * options.
  */
 public final class OperatorOptions {
 
@@ -139,15 +141,14 @@ public final class OperatorOptions {
           new EnvFlag("ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE", KubeRayVersion.V1_5_0, LOWER_TRUE),
           new EnvFlag("DELETE_RAYJOB_CR_AFTER_JOB_FINISHES", KubeRayVersion.V1_5_0, LOWER_TRUE),
           new EnvFlag("ENABLE_LOGIN_SHELL", KubeRayVersion.V1_5_0, LOWER_TRUE),
+          // carried out: the RayJob controller's grace period (OperatorFlavor)
           new EnvFlag(
               "RAYJOB_DEPLOYMENT_STATUS_TRANSITION_GRACE_PERIOD_SECONDS",
               KubeRayVersion.V1_5_0,
-              OperatorOptions::otherSeconds),
+              v -> false),
           new EnvFlag("ENABLE_DETERMINISTIC_HEAD_POD_NAME", KubeRayVersion.V1_5_0, LOWER_TRUE),
-          new EnvFlag(
-              "RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS",
-              KubeRayVersion.V1_7_0,
-              OperatorOptions::otherSeconds));
+          // carried out: the RayJob controller's job status-check timeout (OperatorFlavor)
+          new EnvFlag("RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS", KubeRayVersion.V1_7_0, v -> false));
 
   private final KubeRayVersion version;
   private final Map<String, String> env;

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.operator.deletion.RayJobDeletion;
+import io.kuberay.harness.emulated.operator.running.RunningChecks;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -243,38 +244,10 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     String clusterName = String.valueOf(status.get("rayClusterName"));
-    GenericKubernetesResource cluster =
-        client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace(job.namespace())
-            .withName(clusterName)
-            .get();
+    GenericKubernetesResource cluster = getOrCreateCluster(job, clusterName);
     if (cluster == null) {
-      if (job.selectedCluster().isPresent()) {
-        // v1.5.0+ says so on every reconcile (getOrCreateRayClusterInstance); the recorder would
-        // fold the repeats into one event, so it is said once per RayJob here.
-        if (flavor.recordsRayClusterNotFound()
-            && warnedMissingCluster.add(
-                job.resource().getMetadata().getUid() + "/" + clusterName)) {
-          events.warning(
-              job.resource(),
-              "RayClusterNotFound",
-              "RayCluster "
-                  + job.namespace()
-                  + "/"
-                  + clusterName
-                  + " set in the clusterSelector is not found. It must be created manually");
-        }
-        loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
-        return;
-      }
-      cluster = client.resource(clusterFor(job, clusterName)).create();
-      events.normal(
-          job.resource(),
-          flavor.eventReason("CreatedRayCluster"),
-          "Created RayCluster "
-              + (flavor.modernEvents() ? job.namespace() + "/" : "")
-              + clusterName);
+      loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
+      return;
     }
     Map<String, Object> clusterStatus = Maps.map(cluster.getAdditionalProperties().get("status"));
     status.put("rayClusterStatus", clusterStatus);
@@ -293,8 +266,6 @@ public final class RayJobController implements AutoCloseable {
       return;
     }
     String jobId = String.valueOf(status.get("jobId"));
-    // SidecarMode's submitter container runs `ray job submit` in the head pod; emulated by
-    // submitting from here.
     if (job.httpMode() || job.sidecarMode()) {
       Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
       if (dashboard.isEmpty()) {
@@ -306,21 +277,16 @@ public final class RayJobController implements AutoCloseable {
                 + " runs no Ray dashboard (kuberay.ray=off or Ray unavailable)");
         return;
       }
-      // The sidecar's `ray job submit` sends the token of its env, the cluster's own.
-      RayJobsClient jobs =
-          TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName);
-      try {
-        jobs.submit(SubmitterJobs.submission(job, jobId));
-      } catch (RayJobsException e) {
-        failSubmission(job, status, e.getMessage());
-        return;
-      }
-      if (job.sidecarMode()) {
-        headPod(job.namespace(), clusterName)
-            .ifPresent(
-                head ->
-                    submitters.followSidecar(
-                        jobs, ObjectKeys.of(head), jobId, sidecarAddress(job)));
+      // SidecarMode's submitter container runs `ray job submit` in the head pod: played from the
+      // Running reconciles (playSidecar), where the operator looks at that pod.
+      if (job.httpMode()) {
+        try {
+          TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName)
+              .submit(SubmitterJobs.submission(job, jobId));
+        } catch (RayJobsException e) {
+          failSubmission(job, status, e.getMessage());
+          return;
+        }
       }
     } else {
       Job submitter =
@@ -343,11 +309,215 @@ public final class RayJobController implements AutoCloseable {
     loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
   }
 
+  /**
+   * Running, as each release's {@code case JobDeploymentStatusRunning}: suspend and deadline;
+   * v1.5.0+ the transition grace period, v1.7.0 the job status-check timeout; the RayCluster,
+   * created again if it went (unless a clusterSelector names it); the submitter (v1.1.0:
+   * K8sJobMode's failed Job, before the cluster; v1.5.0+: also its end, SidecarMode's head pod and
+   * container, and the 30 s it may precede the Ray job's end); then the Ray job through the
+   * dashboard. A reconcile that returns early writes nothing, as Go's error and requeue paths.
+   */
   private void running(RayJobView job, Map<String, Object> status) {
     if (suspending(job, status) || deadlinePassed(job, status)) {
       return;
     }
+    Instant now = Instant.now();
+    Optional<RunningChecks.Transition> early = Optional.empty();
+    if (flavor.hasRayJobSubmitterChecks()) {
+      early =
+          RunningChecks.transitionGracePeriod(status, flavor.rayJobTransitionGracePeriod(), now);
+    }
+    if (early.isEmpty() && flavor.hasJobStatusCheckTimeout()) {
+      early = RunningChecks.jobStatusCheckTimeout(status, flavor.rayJobStatusCheckTimeout(), now);
+    }
+    if (early.isPresent()) {
+      transition(job, status, early.get());
+      return;
+    }
+    boolean k8sJobMode = !job.httpMode() && !job.sidecarMode() && !job.interactiveMode();
+    Optional<Job> submitter = playSubmitter(job, status);
+    if (k8sJobMode && !flavor.hasRayJobSubmitterChecks()) {
+      // v1.1.0 looks at the submitter Job first; without it the reconcile fails and is retried.
+      Optional<RunningChecks.Transition> failed =
+          submitter.flatMap(j -> RunningChecks.submitterJobFailed(j, status.get("jobStatus")));
+      if (submitter.isEmpty() || failed.isPresent()) {
+        failed.ifPresentOrElse(t -> transition(job, status, t), () -> requeue(job));
+        return;
+      }
+    }
     String clusterName = String.valueOf(status.get("rayClusterName"));
+    GenericKubernetesResource cluster = getOrCreateCluster(job, clusterName);
+    if (cluster == null) {
+      requeue(job);
+      return;
+    }
+    if (flavor.createsRayJobHeadService() && job.selectedCluster().isEmpty()) {
+      ensureHeadService(job, new RayClusterView(cluster));
+    }
+    Optional<Instant> finishedAt = Optional.empty();
+    if (flavor.hasRayJobSubmitterChecks() && (k8sJobMode || job.sidecarMode())) {
+      Optional<RunningChecks.Transition> failed;
+      if (job.sidecarMode()) {
+        // common.GetRayClusterHeadPod: terminating pods count too; more than one fails the
+        // reconcile.
+        List<Pod> heads = headPods(job.namespace(), clusterName);
+        if (heads.isEmpty()) {
+          transition(job, status, RunningChecks.HEAD_POD_NOT_FOUND);
+          return;
+        }
+        if (heads.size() > 1) {
+          requeue(job);
+          return;
+        }
+        Pod head = heads.get(0);
+        submitters.playSidecar(
+            job, head, String.valueOf(status.get("jobId")), clusterName, sidecarAddress(job));
+        failed = RunningChecks.sidecarFailed(head, status.get("jobStatus"));
+        finishedAt = RunningChecks.sidecarFinishedAt(head);
+      } else {
+        if (submitter.isEmpty()) {
+          requeue(job);
+          return;
+        }
+        failed = RunningChecks.submitterJobFailed(submitter.get(), status.get("jobStatus"));
+        finishedAt = RunningChecks.jobFinishedAt(submitter.get());
+      }
+      Optional<RunningChecks.Transition> ended =
+          RunningChecks.submitterFinishedTimeout(finishedAt, now).or(() -> failed);
+      if (ended.isPresent()) {
+        transition(job, status, ended.get());
+        return;
+      }
+    }
+    String jobId = String.valueOf(status.get("jobId"));
+    Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
+    if (dashboard.isEmpty()) {
+      // Nothing answers at the head service (no head, or its Ray is not up): a failed request.
+      statusCheckFailed(job, status, now);
+      return;
+    }
+    RayJobsClient jobs =
+        TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName);
+    JobDetails details;
+    try {
+      details = jobs.get(jobId);
+    } catch (RayJobsException e) {
+      if (e.statusCode() == 404) {
+        jobNotFound(job, status, jobs, finishedAt, now);
+      } else {
+        statusCheckFailed(job, status, now);
+      }
+      return;
+    }
+    if (flavor.hasJobStatusCheckTimeout()) {
+      status.remove(RunningChecks.FAILURE_START_TIME);
+    }
+    status.put("rayClusterStatus", Maps.map(cluster.getAdditionalProperties().get("status")));
+    status.put("jobStatus", details.status().name());
+    // Every release sets Reason to "" here unless the job failed (AppFailed, set below).
+    status.remove("reason");
+    status.put("message", details.message() == null ? "" : details.message());
+    if (flavor.writesRayJobInfo()) {
+      status.put("rayJobInfo", rayJobInfo(status, details));
+    }
+    boolean terminal = details.status().isTerminal();
+    if (flavor.hasRayJobSubmitterChecks() && (k8sJobMode || job.sidecarMode())) {
+      terminal = terminal && finishedAt.isPresent(); // utils.HasSubmitter
+    } else if (k8sJobMode) {
+      terminal = terminal && SubmitterJobs.finished(submitter.get()); // v1.1.0
+    }
+    if (terminal) {
+      boolean failed = details.status() == JobStatus.FAILED;
+      finish(
+          job,
+          status,
+          failed ? "Failed" : "Complete",
+          failed ? "AppFailed" : "",
+          status.get("message").toString());
+      return;
+    }
+    write(job, status);
+    requeue(job);
+  }
+
+  /**
+   * The dashboard does not know the job (GetJobInfo's BadRequest). HTTPMode submits it again (every
+   * release; v1.7.0's {@code reconcileHTTPModeJobNotFound} also records a failed submission as a
+   * failed check and clears the failure time after a good one). With a submitter (v1.5.0+), one
+   * that has finished fails the RayJob; else the reconcile is retried.
+   */
+  private void jobNotFound(
+      RayJobView job,
+      Map<String, Object> status,
+      RayJobsClient jobs,
+      Optional<Instant> finishedAt,
+      Instant now) {
+    if (job.httpMode()) {
+      boolean persist;
+      try {
+        jobs.submit(SubmitterJobs.submission(job, String.valueOf(status.get("jobId"))));
+        persist =
+            flavor.hasJobStatusCheckTimeout()
+                && status.remove(RunningChecks.FAILURE_START_TIME) != null;
+      } catch (RayJobsException e) {
+        persist = recordStatusCheckFailure(status, now);
+      }
+      if (persist) {
+        write(job, status);
+      }
+      requeue(job);
+      return;
+    }
+    if (flavor.hasRayJobSubmitterChecks() && finishedAt.isPresent()) {
+      transition(job, status, RunningChecks.SUBMITTER_DONE_JOB_NOT_FOUND);
+      return;
+    }
+    requeue(job);
+  }
+
+  /**
+   * GetJobInfo failed otherwise (no answer, an error status): v1.7.0 writes when the checks began
+   * failing ({@code recordJobStatusCheckFailure}), once; every release retries.
+   */
+  private void statusCheckFailed(RayJobView job, Map<String, Object> status, Instant now) {
+    if (recordStatusCheckFailure(status, now)) {
+      write(job, status);
+    }
+    requeue(job);
+  }
+
+  /** {@code recordJobStatusCheckFailure} (v1.7.0): true when the failure time is new. */
+  private boolean recordStatusCheckFailure(Map<String, Object> status, Instant now) {
+    if (!flavor.hasJobStatusCheckTimeout()
+        || status.get(RunningChecks.FAILURE_START_TIME) != null) {
+      return false;
+    }
+    status.put(RunningChecks.FAILURE_START_TIME, time(now));
+    return true;
+  }
+
+  /** A check's transition, written with Reconcile's counting and endTime. */
+  private void transition(
+      RayJobView job, Map<String, Object> status, RunningChecks.Transition transition) {
+    transition.jobStatus().ifPresent(s -> status.put("jobStatus", s));
+    finish(
+        job,
+        status,
+        transition.deploymentStatus(),
+        transition.reason(),
+        transition.message().orElse(Maps.string(status, "message").orElse("")));
+  }
+
+  private void requeue(RayJobView job) {
+    loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
+  }
+
+  /**
+   * {@code getOrCreateRayClusterInstance} (every release): the RayJob's RayCluster; one that went
+   * is created again from the RayJob's spec (with its event), except a clusterSelector's: null
+   * then, and v1.5.0+ warns RayClusterNotFound.
+   */
+  private GenericKubernetesResource getOrCreateCluster(RayJobView job, String clusterName) {
     GenericKubernetesResource cluster =
         client
             .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
@@ -355,59 +525,30 @@ public final class RayJobController implements AutoCloseable {
             .withName(clusterName)
             .get();
     if (cluster != null) {
-      status.put("rayClusterStatus", Maps.map(cluster.getAdditionalProperties().get("status")));
+      return cluster;
     }
-    if (cluster != null && flavor.createsRayJobHeadService() && job.selectedCluster().isEmpty()) {
-      ensureHeadService(job, new RayClusterView(cluster));
-    }
-    Optional<Job> submitter = playSubmitter(job, status);
-    if (submitter.isPresent() && SubmitterJobs.failed(submitter.get())) {
-      var condition = SubmitterJobs.failedCondition(submitter.get());
-      boolean appFailed = "FAILED".equals(status.get("jobStatus"));
-      finish(
-          job,
-          status,
-          "Failed",
-          appFailed ? "AppFailed" : "SubmissionFailed",
-          appFailed
-              ? Maps.string(status, "message").orElse("")
-              : "Job submission has failed. Reason: "
-                  + condition.getReason()
-                  + ". Message: "
-                  + condition.getMessage());
-      return;
-    }
-    Optional<URI> dashboard = dashboards.dashboard(job.namespace(), clusterName);
-    if (dashboard.isPresent()) {
-      try {
-        JobDetails details =
-            TokenAuth.dashboardJobs(client, flavor, dashboard.get(), job.namespace(), clusterName)
-                .get(String.valueOf(status.get("jobId")));
-        status.put("jobStatus", details.status().name());
-        // Every release sets Reason to "" here unless the job failed (AppFailed, set below).
-        status.remove("reason");
-        status.put("message", details.message() == null ? "" : details.message());
-        if (flavor.writesRayJobInfo()) {
-          status.put("rayJobInfo", rayJobInfo(status, details));
-        }
-        boolean submitterDone = submitter.map(SubmitterJobs::finished).orElse(true);
-        if (details.status().isTerminal() && submitterDone) {
-          boolean failed = details.status() == JobStatus.FAILED;
-          finish(
-              job,
-              status,
-              failed ? "Failed" : "Complete",
-              failed ? "AppFailed" : "",
-              status.get("message").toString());
-          return;
-        }
-      } catch (RayJobsException e) {
-        // Not submitted yet (404) or the dashboard is busy: look again shortly, as the operator
-        // requeues.
+    if (job.selectedCluster().isPresent()) {
+      // v1.5.0+ says so on every reconcile; the recorder would fold the repeats into one event,
+      // so it is said once per RayJob here.
+      if (flavor.recordsRayClusterNotFound()
+          && warnedMissingCluster.add(job.resource().getMetadata().getUid() + "/" + clusterName)) {
+        events.warning(
+            job.resource(),
+            "RayClusterNotFound",
+            "RayCluster "
+                + job.namespace()
+                + "/"
+                + clusterName
+                + " set in the clusterSelector is not found. It must be created manually");
       }
+      return null;
     }
-    write(job, status);
-    loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
+    cluster = client.resource(clusterFor(job, clusterName)).create();
+    events.normal(
+        job.resource(),
+        flavor.eventReason("CreatedRayCluster"),
+        "Created RayCluster " + (flavor.modernEvents() ? job.namespace() + "/" : "") + clusterName);
+    return cluster;
   }
 
   /**
@@ -993,17 +1134,17 @@ public final class RayJobController implements AutoCloseable {
     return "http://127.0.0.1:" + dashboardPort(Maps.map(containers.get(0)));
   }
 
-  private Optional<Pod> headPod(String namespace, String cluster) {
+  /**
+   * {@code RayClusterHeadPodsAssociationOptions}: the cluster's head pods, terminating ones too.
+   */
+  private List<Pod> headPods(String namespace, String cluster) {
     return client
         .pods()
         .inNamespace(namespace)
         .withLabel(Labels.CLUSTER, cluster)
         .withLabel(Labels.NODE_TYPE, "head")
         .list()
-        .getItems()
-        .stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .findFirst();
+        .getItems();
   }
 
   private static String imageOf(RayClusterView cluster) {

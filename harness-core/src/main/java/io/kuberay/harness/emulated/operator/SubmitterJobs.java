@@ -23,6 +23,8 @@ import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
+import io.kuberay.harness.ray.JobDetails;
+import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.JobSubmission;
 import io.kuberay.harness.ray.RayJobsClient;
 import io.kuberay.harness.ray.RayJobsException;
@@ -47,13 +49,15 @@ import java.util.function.Consumer;
  * submit the entrypoint to the cluster's dashboard under the RayJob's job id and follow its logs
  * until the Ray job ends. The Job is the node's Job controller's to run (its pods, their retries,
  * its status and events); the node runs each pod without a process and ends its container when the
- * submitter played here says it has ({@link SubmitterExits}).
+ * submitter played here says it has ({@link SubmitterExits}). SidecarMode's {@code
+ * ray-job-submitter} container in the head pod is played here too ({@link #playSidecar}).
  */
 final class SubmitterJobs implements AutoCloseable {
 
   private static final Duration FOLLOW_LIMIT = Duration.ofHours(24);
 
-  /** The label the API server gives a Job's pods: the Job's uid. */
+  /** How long a kubelet takes to see a container's exit: its PLEG relists every second. */
+  private static final Duration PLEG_RELIST = Duration.ofSeconds(1);
 
   /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
   static final String SIDECAR = "ray-job-submitter";
@@ -67,7 +71,7 @@ final class SubmitterJobs implements AutoCloseable {
   private final ExecutorService runner =
       Executors.newCachedThreadPool(daemon("kuberay-emulated-submitter"));
 
-  /** The uids of the pods whose submitter has been started. */
+  /** The uids of the pods whose submitter (K8sJobMode's pod, SidecarMode's container) runs. */
   private final Set<String> started = ConcurrentHashMap.newKeySet();
 
   SubmitterJobs(KubernetesClient client, DashboardLocator dashboards, OperatorFlavor flavor) {
@@ -431,27 +435,115 @@ final class SubmitterJobs implements AutoCloseable {
   }
 
   /**
-   * SidecarMode: what the {@code ray-job-submitter} container's {@code ray job submit} prints (the
-   * operator submitted the job on its behalf): the CLI's lines around the job's log, followed on
-   * the runner until the job ends.
+   * SidecarMode's {@code ray-job-submitter} container in the head pod, played once per pod whose
+   * container runs: its command waits until the dashboard answers ({@code until wget ...
+   * /api/gcs_healthz}, every 2 s), then {@code ray job submit} (without {@code --no-wait}) submits
+   * the job and follows its log until it ends, printing Ray's CLI lines; it exits 1 if the job
+   * FAILED (Ray's CLI) or a request failed, else 0. The node hears the exit ({@link
+   * SubmitterExits#sidecarExited}) a second later, when a kubelet's PLEG would have relisted the
+   * container, and ends it. A container whose log already says the job was submitted (an emulated
+   * operator before this one played it) is followed, not submitted again.
    *
-   * @param headPod the head pod's {@code namespace/name}
    * @param address the address in the container's command ({@code http://127.0.0.1:<port>})
    */
-  void followSidecar(RayJobsClient jobs, String headPod, String jobId, String address) {
-    Consumer<String> out = chunk -> SubmitterLogs.append(headPod, SIDECAR, chunk);
-    out.accept(cli.address(address));
-    out.accept(cli.submitted(jobId));
-    out.accept(cli.tailing());
-    runner.submit(
-        () -> {
-          try {
-            jobs.followLogs(jobId, out, FOLLOW_LIMIT);
-            out.accept(cli.status(jobId, jobs.get(jobId)));
-          } catch (RuntimeException e) {
-            out.accept(e.getMessage() + "\n");
-          }
-        });
+  void playSidecar(RayJobView rayJob, Pod head, String jobId, String cluster, String address) {
+    if (head.getMetadata().getDeletionTimestamp() != null
+        || !sidecarRunning(head)
+        || !started.add(head.getMetadata().getUid())) {
+      return;
+    }
+    String key = ObjectKeys.of(head);
+    boolean resumed =
+        SubmitterLogs.of(key, SIDECAR)
+            .filter(l -> l.contains("Job '" + jobId + "' submitted successfully"))
+            .isPresent();
+    try {
+      runner.submit(
+          () -> {
+            int exitCode = sidecar(rayJob, head, jobId, cluster, address, resumed);
+            if (exitCode >= 0 && pause(PLEG_RELIST)) {
+              SubmitterExits.sidecarExited(key, exitCode);
+            }
+          });
+    } catch (RejectedExecutionException closing) {
+      // the emulated operator stops; the next one plays the container
+    }
+  }
+
+  /** The sidecar's exit code; -1 when it did not end (its pod went, or the operator stopped). */
+  private int sidecar(
+      RayJobView rayJob, Pod head, String jobId, String cluster, String address, boolean resumed) {
+    String namespace = head.getMetadata().getNamespace();
+    Consumer<String> out = chunk -> SubmitterLogs.append(ObjectKeys.of(head), SIDECAR, chunk);
+    Optional<URI> dashboard;
+    while ((dashboard = dashboards.dashboard(namespace, cluster)).isEmpty()) {
+      if (!podRuns(head)) {
+        return -1;
+      }
+      out.accept("Waiting for Ray Dashboard GCS to become healthy at " + address + " ...\n");
+      if (!pause(Duration.ofSeconds(2))) {
+        return -1;
+      }
+    }
+    try {
+      // The sidecar's `ray job submit` sends the token of its env, the cluster's own.
+      RayJobsClient jobs =
+          TokenAuth.dashboardJobs(client, flavor, dashboard.get(), namespace, cluster);
+      if (!resumed) {
+        out.accept(cli.address(address));
+        jobs.submit(submission(rayJob, jobId));
+        out.accept(cli.submitted(jobId));
+        out.accept(cli.tailing());
+      }
+      jobs.followLogs(jobId, out, FOLLOW_LIMIT);
+      if (Thread.currentThread().isInterrupted()) {
+        return -1;
+      }
+      JobDetails details = jobs.get(jobId);
+      out.accept(cli.status(jobId, details));
+      return details.status() == JobStatus.FAILED ? 1 : 0;
+    } catch (RuntimeException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        return -1;
+      }
+      out.accept(e.getMessage() + "\n");
+      return 1;
+    }
+  }
+
+  private static boolean sidecarRunning(Pod head) {
+    return head.getStatus() != null
+        && head.getStatus().getContainerStatuses() != null
+        && head.getStatus().getContainerStatuses().stream()
+            .anyMatch(
+                cs ->
+                    SIDECAR.equals(cs.getName())
+                        && cs.getState() != null
+                        && cs.getState().getRunning() != null);
+  }
+
+  /** Whether the pod is still the one the container runs in. */
+  private boolean podRuns(Pod pod) {
+    Pod now =
+        client
+            .pods()
+            .inNamespace(pod.getMetadata().getNamespace())
+            .withName(pod.getMetadata().getName())
+            .get();
+    return now != null
+        && now.getMetadata().getDeletionTimestamp() == null
+        && pod.getMetadata().getUid().equals(now.getMetadata().getUid());
+  }
+
+  /** Waits; false if interrupted (the emulated operator stops). */
+  private static boolean pause(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   static boolean finished(Job job) {

@@ -209,8 +209,42 @@ class OperatorOptionsTest {
             "env ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE=true",
             "env ENABLE_DETERMINISTIC_HEAD_POD_NAME=TRUE");
     OperatorOptions v17 = OperatorOptions.fromContainer(KubeRayVersion.V1_7_0, c);
-    assertThat(v17.notEmulated()).endsWith("env RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS=60");
+    assertThat(v17.notEmulated())
+        .as("RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS is carried out")
+        .containsExactly(
+            "env ENABLE_INIT_CONTAINER_INJECTION=False",
+            "env CLUSTER_DOMAIN=corp.local",
+            "env ENABLE_RAY_HEAD_CLUSTER_IP_SERVICE=true",
+            "env ENABLE_DETERMINISTIC_HEAD_POD_NAME=TRUE");
     assertThat(v17.env("SOMETHING_ELSE")).as("not read by the release").isEmpty();
     assertThat(v17.env("USE_INGRESS_ON_OPENSHIFT")).contains("true");
+  }
+
+  @Test
+  void theRayJobControllersTimeoutsAreReadFromTheEnvOfTheReleasesThatHaveThem() {
+    Map<String, Object> c =
+        container(
+            "RAYJOB_DEPLOYMENT_STATUS_TRANSITION_GRACE_PERIOD_SECONDS", "10",
+            "RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS", "60");
+    OperatorFlavor v17 =
+        new OperatorFlavor(
+            KubeRayVersion.V1_7_0, OperatorOptions.fromContainer(KubeRayVersion.V1_7_0, c));
+    assertThat(v17.options().notEmulated()).isEmpty();
+    assertThat(v17.rayJobTransitionGracePeriod()).hasSeconds(10);
+    assertThat(v17.rayJobStatusCheckTimeout()).hasSeconds(60);
+
+    OperatorFlavor v15 =
+        new OperatorFlavor(
+            KubeRayVersion.V1_5_0, OperatorOptions.fromContainer(KubeRayVersion.V1_5_0, c));
+    assertThat(v15.options().notEmulated()).isEmpty();
+    assertThat(v15.rayJobTransitionGracePeriod()).hasSeconds(10);
+    assertThat(v15.options().env("RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS"))
+        .as("a v1.7.0 variable")
+        .isEmpty();
+    assertThat(v15.rayJobStatusCheckTimeout()).hasSeconds(300);
+
+    OperatorFlavor defaults = new OperatorFlavor(KubeRayVersion.V1_7_0);
+    assertThat(defaults.rayJobTransitionGracePeriod()).hasSeconds(300);
+    assertThat(defaults.rayJobStatusCheckTimeout()).hasSeconds(300);
   }
 }

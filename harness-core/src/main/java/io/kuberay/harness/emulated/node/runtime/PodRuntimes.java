@@ -10,6 +10,7 @@ import io.kuberay.harness.emulated.node.sandbox.PodImages;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.process.RayRuntime;
 import java.net.URI;
@@ -34,6 +35,10 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   private final PodRuntime completion;
   private final Predicate<Pod> jobPod;
   private final Predicate<Pod> workloadPod;
+
+  /** KubeRay's SidecarMode submitter container ({@code utils.SubmitterContainerName}). */
+  private static final String SIDECAR_SUBMITTER = "ray-job-submitter";
+
   private final Map<String, PodRuntime> assigned = new ConcurrentHashMap<>();
   private final ContainerLogs instances = new ContainerLogs();
 
@@ -143,6 +148,14 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     String key = ObjectKeys.of(pod);
     String main = pod.getSpec().getContainers().get(0).getName();
     SubmitterLogs.open(key);
+    if (pod.getSpec().getContainers().stream()
+        .skip(1)
+        .anyMatch(c -> SIDECAR_SUBMITTER.equals(c.getName()))) {
+      // SidecarMode's submitter, whose command the emulated operator plays: it ends on its own and,
+      // as the head pod's restartPolicy is Never, stays ended while the Ray container runs on.
+      SubmitterExits.listenSidecar(
+          key, exitCode -> lifecycle.sidecarExited(SIDECAR_SUBMITTER, exitCode, null));
+    }
     // Where each instance of the main container ends in its log: kubectl logs reads the current
     // one, --previous the last one that exited.
     runtime.start(
@@ -164,6 +177,7 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     }
     instances.forget(key);
     SubmitterLogs.remove(key);
+    SubmitterExits.forget(key);
   }
 
   @Override
