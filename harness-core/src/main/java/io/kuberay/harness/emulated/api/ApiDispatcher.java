@@ -836,7 +836,11 @@ public final class ApiDispatcher extends Dispatcher {
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8(),
             patchSchema(api),
-            patchCheck(api, schema, notChecked));
+            patchCheck(
+                api,
+                schema,
+                discovery.hasStatusSubresource(api.group(), api.version(), api.plural()),
+                notChecked));
     collectIfReleased(api, before);
     if (response.code() < 300) {
       FieldValidation.warn(response, notChecked);
@@ -856,7 +860,7 @@ public final class ApiDispatcher extends Dispatcher {
    * gets the status defaults, as a {@code /status} PUT does.
    */
   private static StoreRequests.PatchCheck patchCheck(
-      ApiPath api, Map<String, Object> schema, List<String> notChecked) {
+      ApiPath api, Map<String, Object> schema, boolean statusSubresource, List<String> notChecked) {
     if (schema == null) {
       return StoreRequests.PatchCheck.NONE;
     }
@@ -868,7 +872,7 @@ public final class ApiDispatcher extends Dispatcher {
     }
     return (old, patched) -> {
       notChecked.clear();
-      return CustomResourceSchema.admit(schema, patched, old, notChecked);
+      return CustomResourceSchema.admit(schema, patched, old, statusSubresource, notChecked);
     };
   }
 
@@ -1117,7 +1121,13 @@ public final class ApiDispatcher extends Dispatcher {
     if (schema != null) {
       // Unknown fields were reported by fieldProblems under the request's fieldValidation; here
       // they are pruned.
-      List<String> causes = CustomResourceSchema.admit(schema, body, old, notChecked);
+      List<String> causes =
+          CustomResourceSchema.admit(
+              schema,
+              body,
+              old,
+              discovery.hasStatusSubresource(api.group(), api.version(), api.plural()),
+              notChecked);
       if (!causes.isEmpty()) {
         return Optional.of(ApiErrors.invalid(kind, api.group(), name, causes));
       }

@@ -211,9 +211,8 @@ public final class RayClusterController implements AutoCloseable {
       head = Optional.empty();
       workers.clear();
     } else if (head.isEmpty() && headRestartDisabled(resource)) {
-      // A SidecarMode RayJob's provisioned cluster: a new head would not help its job.
-      heads.stream().skip(1).forEach(p -> deletePod(resource, p));
-      reconcileWorkers(cluster, resource, serviceName, workers);
+      // A SidecarMode RayJob's provisioned cluster: a new head would not help its job, and
+      // reconcilePods returns here, before the workers.
     } else {
       if (head.isEmpty()) {
         Pod created;

@@ -186,6 +186,24 @@ class CrdValidationRulesTest {
   }
 
   @Test
+  void aLabelPatchIsNotRefusedForAStatusItLeavesAlone() {
+    send(HttpMethod.POST, RAY_JOBS, "application/json", job("j", "{\"entrypoint\":\"true\"}"));
+    // A status the CRD would refuse (written through /status, which is only defaulted here).
+    send(
+        HttpMethod.PATCH,
+        RAY_JOBS + "/j/status",
+        "application/merge-patch+json",
+        "{\"status\":{\"failed\":\"many\"}}");
+    MockResponse r =
+        send(
+            HttpMethod.PATCH,
+            RAY_JOBS + "/j",
+            "application/merge-patch+json",
+            "{\"metadata\":{\"labels\":{\"team\":\"a\"}}}");
+    assertThat(r.code()).as(r.getBody().readUtf8()).isEqualTo(200);
+  }
+
+  @Test
   void aRuleTheEmulatorCannotReadIsAWarningNotASilentPass() {
     String crd =
         """

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
@@ -184,19 +185,30 @@ class RayJobSuspendRetryUpstreamTest {
             s -> deployment.equals(s.get("jobDeploymentStatus")));
   }
 
+  /** As kubectl edit: read, change, write; again from the new version on a conflict. */
   private static void setSuspend(KubernetesClient client, boolean suspend) {
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
-        .inNamespace("default")
-        .withName("job")
-        .edit(
-            r -> {
-              @SuppressWarnings("unchecked")
-              Map<String, Object> spec =
-                  (Map<String, Object>) r.getAdditionalProperties().get("spec");
-              spec.put("suspend", suspend);
-              return r;
-            });
+    for (int attempt = 1; ; attempt++) {
+      try {
+        client
+            .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
+            .inNamespace("default")
+            .withName("job")
+            .edit(
+                r -> {
+                  @SuppressWarnings("unchecked")
+                  Map<String, Object> spec =
+                      (Map<String, Object>) r.getAdditionalProperties().get("spec");
+                  spec.put("suspend", suspend);
+                  return r;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        // The controller wrote the status between the read and the write.
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static List<String> events(KubernetesClient client) {

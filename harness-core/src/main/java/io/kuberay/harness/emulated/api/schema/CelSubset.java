@@ -70,10 +70,10 @@ final class CelSubset {
   }
 
   private Expr and() throws Unsupported {
-    Expr left = unary();
+    Expr left = comparison();
     while (accept("&&")) {
       Expr l = left;
-      Expr r = unary();
+      Expr r = comparison();
       left = vars -> logical(l, r, vars, false);
     }
     return left;
@@ -105,9 +105,10 @@ final class CelSubset {
     return !or;
   }
 
-  private Expr unary() throws Unsupported {
+  /** CEL's {@code !} binds tighter than comparisons: {@code !a in l} is {@code (!a) in l}. */
+  private Expr negatable() throws Unsupported {
     if (accept("!")) {
-      Expr operand = unary();
+      Expr operand = negatable();
       return vars -> {
         if (!(operand.eval(vars) instanceof Boolean b)) {
           throw new EvalError("no such overload");
@@ -115,15 +116,15 @@ final class CelSubset {
         return !b;
       };
     }
-    return comparison();
+    return primary();
   }
 
   private Expr comparison() throws Unsupported {
-    Expr left = primary();
+    Expr left = negatable();
     String op = peek();
     if (List.of("==", "!=", "<", "<=", ">", ">=", "in").contains(op)) {
       at++;
-      Expr right = primary();
+      Expr right = negatable();
       return vars -> compare(op, left.eval(vars), right.eval(vars));
     }
     return left;
@@ -136,6 +137,9 @@ final class CelSubset {
       case "!=":
         return !same(a, b);
       case "in":
+        if (b instanceof Map<?, ?> map) {
+          return map.containsKey(a);
+        }
         if (!(b instanceof List<?> list)) {
           throw new EvalError("no such overload");
         }

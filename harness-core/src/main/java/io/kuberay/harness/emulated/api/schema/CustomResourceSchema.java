@@ -18,6 +18,9 @@ public final class CustomResourceSchema {
    * Defaults, prunes and validates {@code body} in place.
    *
    * @param old the stored object on an update or patch, null on a create
+   * @param statusSubresource whether the CRD has a status subresource: then a write of the main
+   *     resource does not change the status (the API server keeps the stored one, or none on a
+   *     create), so the status is not judged here, as ratcheting leaves an unchanged value alone
    * @param notChecked receives the rules that were not checked, for the response's warnings
    * @return the causes in the API server's wording, empty when the body is valid
    */
@@ -25,17 +28,28 @@ public final class CustomResourceSchema {
       Map<String, Object> schema,
       Map<String, Object> body,
       Map<String, Object> old,
+      boolean statusSubresource,
       List<String> notChecked) {
-    List<String> causes = new ArrayList<>(SchemaValidator.apply(schema, body, new ArrayList<>()));
-    Optional<String> blocked = ValidationRules.blocked(causes);
-    if (blocked.isPresent()) {
-      causes.add(blocked.get());
-    } else {
-      ValidationRules.Result rules = ValidationRules.check(schema, body, old);
-      causes.addAll(rules.causes());
-      notChecked.addAll(rules.notChecked());
+    Object status = statusSubresource ? body.remove("status") : null;
+    try {
+      List<String> causes = new ArrayList<>(SchemaValidator.apply(schema, body, new ArrayList<>()));
+      if (!ValidationRules.any(schema)) {
+        return causes;
+      }
+      Optional<String> blocked = ValidationRules.blocked(causes);
+      if (blocked.isPresent()) {
+        causes.add(blocked.get());
+      } else {
+        ValidationRules.Result rules = ValidationRules.check(schema, body, old);
+        causes.addAll(rules.causes());
+        notChecked.addAll(rules.notChecked());
+      }
+      return causes;
+    } finally {
+      if (status != null) {
+        body.put("status", status);
+      }
     }
-    return causes;
   }
 
   /** A {@code /status} write's defaults; nothing is validated or pruned. */

@@ -101,6 +101,11 @@ final class ValidationRules {
     if (transition && old == null) {
       return;
     }
+    if (!transition && old != null && CelSubset.same(value, old)) {
+      // Ratcheting (Kubernetes 1.30+): a rule without oldSelf is not held against a value the
+      // update left as it was, so a label or finalizer edit never fails on an older object.
+      return;
+    }
     String path = at.isEmpty() ? "<nil>" : at;
     if (Maps.bool(rule, "optionalOldSelf") || rule.get("messageExpression") != null) {
       notChecked.add(notChecked(text, path, "optionalOldSelf and messageExpression"));
@@ -217,6 +222,30 @@ final class ValidationRules {
         + " is outside the CEL it evaluates: has(), size(), !, &&, ||, comparisons and in over"
         + " self, oldSelf and literals); the object was stored unchecked: use the k3s backend to"
         + " check it";
+  }
+
+  /**
+   * Whether the schema has any rule: only then does the API server build a CEL validator for the
+   * version, and only then does a blocking schema error add its "not checked" cause.
+   */
+  static boolean any(Object schema) {
+    if (schema instanceof Map<?, ?> m) {
+      if (m.get("x-kubernetes-validations") instanceof List<?> l && !l.isEmpty()) {
+        return true;
+      }
+      for (Object v : m.values()) {
+        if (any(v)) {
+          return true;
+        }
+      }
+    } else if (schema instanceof List<?> l) {
+      for (Object v : l) {
+        if (any(v)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Whether schema validation found an error that stops CEL rules, as {@code hasBlockingErr}. */

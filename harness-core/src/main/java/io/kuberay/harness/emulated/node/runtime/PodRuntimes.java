@@ -280,6 +280,12 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
 
   @Override
   public void close() {
+    // The submitter maps are static: an environment closed with pods still assigned leaves no
+    // entry (and no listener holding this node) behind.
+    for (String key : assigned.keySet()) {
+      SubmitterLogs.remove(key);
+      SubmitterExits.forget(key);
+    }
     if (ray != null) {
       ray.close();
     }

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Labels;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,7 +150,7 @@ final class RayServiceSuspend {
                 + "/"
                 + name
                 + " during suspend: "
-                + e.getMessage());
+                + ApiStatusMessage.of(e));
         throw e; // Go returns the error: the reconcile is retried, the status left as it was
       }
       events.normal(
@@ -181,7 +182,7 @@ final class RayServiceSuspend {
                 + "/"
                 + name
                 + " during suspend: "
-                + e.getMessage());
+                + ApiStatusMessage.of(e));
         throw e; // Go returns the error: the reconcile is retried, the status left as it was
       }
       events.normal(

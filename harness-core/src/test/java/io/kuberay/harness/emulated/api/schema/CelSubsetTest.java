@@ -42,6 +42,15 @@ class CelSubsetTest {
   }
 
   @Test
+  void notBindsToItsOperandAndInReadsMapKeys() throws Exception {
+    assertThat(eval("!self.a in [false]", Map.of("a", true), null))
+        .as("(!a) in [false], not !(a in [false])")
+        .isEqualTo(true);
+    assertThat(eval("'x' in self", Map.of("x", 1), null)).isEqualTo(true);
+    assertThat(eval("!has(self.x)", Map.of(), null)).isEqualTo(true);
+  }
+
+  @Test
   void comparisonsAndSize() throws Exception {
     assertThat(eval("size(self.items) >= 2", Map.of("items", List.of(1, 2)), null)).isEqualTo(true);
     assertThat(eval("self.replicas < 3", Map.of("replicas", 5), null)).isEqualTo(false);

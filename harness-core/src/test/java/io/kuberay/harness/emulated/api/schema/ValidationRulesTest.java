@@ -64,6 +64,23 @@ class ValidationRulesTest {
   }
 
   @Test
+  void anUnchangedValueIsNotHeldToARuleWithoutOldSelf() {
+    // Ratcheting: stored under an older CRD, left as it was by the update.
+    Map<String, Object> old = object("{\"managedBy\":\"c\",\"strategy\":{}}");
+    assertThat(
+            ValidationRules.check(SCHEMA, object("{\"managedBy\":\"c\",\"strategy\":{}}"), old)
+                .causes())
+        .isEmpty();
+    assertThat(
+            ValidationRules.check(SCHEMA, object("{\"managedBy\":\"d\",\"strategy\":{}}"), old)
+                .causes())
+        .as("a changed value is judged, and the immutability rule too")
+        .containsExactly(
+            "spec.managedBy: Invalid value: \"d\": the managedBy field is immutable",
+            "spec.managedBy: Invalid value: \"d\": must be a or b");
+  }
+
+  @Test
   void aRuleOutsideTheSubsetIsReportedAsNotChecked() {
     ValidationRules.Result r = ValidationRules.check(SCHEMA, object("{\"later\":\"y\"}"), null);
     assertThat(r.causes()).isEmpty();
