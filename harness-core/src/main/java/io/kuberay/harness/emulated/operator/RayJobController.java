@@ -17,6 +17,7 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.operator.deletion.RayJobDeletion;
 import io.kuberay.harness.emulated.operator.running.RunningChecks;
 import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Finalizers;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -189,13 +190,7 @@ public final class RayJobController implements AutoCloseable {
           .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
           .inNamespace(job.namespace())
           .withName(job.name())
-          .edit(
-              r -> {
-                List<String> kept = new ArrayList<>(r.getMetadata().getFinalizers());
-                kept.remove(FINALIZER);
-                r.getMetadata().setFinalizers(kept);
-                return r;
-              });
+          .edit(r -> Finalizers.set(r, FINALIZER, false));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         loop.enqueueAfter(ObjectKeys.of(job.resource()), Duration.ofMillis(20));
@@ -210,19 +205,7 @@ public final class RayJobController implements AutoCloseable {
         .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
         .inNamespace(job.namespace())
         .withName(job.name())
-        .edit(
-            r -> {
-              List<String> finalizers =
-                  new ArrayList<>(
-                      r.getMetadata().getFinalizers() == null
-                          ? List.of()
-                          : r.getMetadata().getFinalizers());
-              if (!finalizers.contains(FINALIZER)) {
-                finalizers.add(FINALIZER);
-              }
-              r.getMetadata().setFinalizers(finalizers);
-              return r;
-            });
+        .edit(r -> Finalizers.set(r, FINALIZER, true));
     if (!job.interactiveMode()) {
       // In InteractiveMode the user submits the Ray job and names it later in spec.jobId.
       status.put("jobId", job.specJobId().orElse(job.name() + "-" + NameSuffix.random()));

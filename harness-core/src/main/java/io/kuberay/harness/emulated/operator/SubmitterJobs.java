@@ -37,12 +37,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /**
  * K8sJobMode's submitter: the batch Job the operator creates, and what its pods' container does —
@@ -461,8 +465,12 @@ final class SubmitterJobs implements AutoCloseable {
       runner.submit(
           () -> {
             int exitCode = sidecar(rayJob, head, jobId, cluster, address, resumed);
-            if (exitCode >= 0 && pause(PLEG_RELIST)) {
-              SubmitterExits.sidecarExited(key, exitCode);
+            if (exitCode >= 0) {
+              // Heard a PLEG relist later; a runner shut down meanwhile hears nothing.
+              CompletableFuture.runAsync(
+                  () -> SubmitterExits.sidecarExited(key, exitCode),
+                  CompletableFuture.delayedExecutor(
+                      PLEG_RELIST.toMillis(), TimeUnit.MILLISECONDS, runner));
             }
           });
     } catch (RejectedExecutionException closing) {
@@ -475,15 +483,9 @@ final class SubmitterJobs implements AutoCloseable {
       RayJobView rayJob, Pod head, String jobId, String cluster, String address, boolean resumed) {
     String namespace = head.getMetadata().getNamespace();
     Consumer<String> out = chunk -> SubmitterLogs.append(ObjectKeys.of(head), SIDECAR, chunk);
-    Optional<URI> dashboard;
-    while ((dashboard = dashboards.dashboard(namespace, cluster)).isEmpty()) {
-      if (!podRuns(head)) {
-        return -1;
-      }
-      out.accept("Waiting for Ray Dashboard GCS to become healthy at " + address + " ...\n");
-      if (!pause(Duration.ofSeconds(2))) {
-        return -1;
-      }
+    Optional<URI> dashboard = awaitDashboard(head, cluster, address, out);
+    if (dashboard.isEmpty()) {
+      return -1;
     }
     try {
       // The sidecar's `ray job submit` sends the token of its env, the cluster's own.
@@ -535,14 +537,44 @@ final class SubmitterJobs implements AutoCloseable {
         && pod.getMetadata().getUid().equals(now.getMetadata().getUid());
   }
 
-  /** Waits; false if interrupted (the emulated operator stops). */
-  private static boolean pause(Duration duration) {
+  /**
+   * The sidecar command's {@code until wget ... /api/gcs_healthz} loop, every 2 s with its line in
+   * the log, bounded as the log follow is; empty when the pod went, the operator stopped or the
+   * bound passed.
+   */
+  private Optional<URI> awaitDashboard(
+      Pod head, String cluster, String address, Consumer<String> out) {
+    String namespace = head.getMetadata().getNamespace();
+    AtomicReference<Optional<URI>> found = new AtomicReference<>(Optional.empty());
     try {
-      Thread.sleep(duration.toMillis());
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+      Awaitility.await("dashboard of RayCluster " + namespace + "/" + cluster + " for its sidecar")
+          .atMost(FOLLOW_LIMIT)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofSeconds(2))
+          .pollInSameThread()
+          .until(
+              () -> {
+                found.set(dashboards.dashboard(namespace, cluster));
+                if (found.get().isPresent()) {
+                  return true;
+                }
+                if (!podRuns(head)) {
+                  throw new PodGone();
+                }
+                out.accept(
+                    "Waiting for Ray Dashboard GCS to become healthy at " + address + " ...\n");
+                return false;
+              });
+      return found.get();
+    } catch (RuntimeException goneStoppedOrTooLong) {
+      return Optional.empty();
+    }
+  }
+
+  /** The head pod the sidecar ran in is gone: its container ends without an exit to report. */
+  private static final class PodGone extends RuntimeException {
+    PodGone() {
+      super(null, null, false, false);
     }
   }
 

@@ -19,6 +19,7 @@ import io.kuberay.harness.emulated.operator.RayClusterValidation;
 import io.kuberay.harness.emulated.operator.RayClusterView;
 import io.kuberay.harness.emulated.operator.TokenAuth;
 import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.Finalizers;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -539,21 +540,7 @@ public final class RayServiceController implements AutoCloseable {
           .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
           .inNamespace(service.namespace())
           .withName(service.name())
-          .edit(
-              r -> {
-                List<String> finalizers =
-                    new ArrayList<>(
-                        r.getMetadata().getFinalizers() == null
-                            ? List.of()
-                            : r.getMetadata().getFinalizers());
-                if (add && !finalizers.contains(FINALIZER)) {
-                  finalizers.add(FINALIZER);
-                } else if (!add) {
-                  finalizers.remove(FINALIZER);
-                }
-                r.getMetadata().setFinalizers(finalizers);
-                return r;
-              });
+          .edit(r -> Finalizers.set(r, FINALIZER, add));
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         // A status written meanwhile: again, from the new version (as a failed Update requeues).

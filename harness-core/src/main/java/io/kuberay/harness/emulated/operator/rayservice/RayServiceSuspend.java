@@ -1,14 +1,17 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.ApiStatusMessage;
 import io.kuberay.harness.emulated.support.Labels;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -120,32 +123,41 @@ final class RayServiceSuspend {
    * and HTTPRoute of an incremental upgrade are not emulated, so there are none to delete.
    */
   private boolean deleteOwnedResources(RayServiceView service) {
-    boolean allDeleted = true;
     String ns = service.namespace();
-    for (GenericKubernetesResource cluster :
-        client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace(ns)
+    var clusters =
+        client.genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS).inNamespace(ns);
+    var services = client.services().inNamespace(ns);
+    boolean noClusters = deleteOwned(service, clusters, "RayCluster");
+    boolean noServices = deleteOwned(service, services, "Service");
+    return noClusters && noServices;
+  }
+
+  /** One kind's labelled objects: each live one deleted with its event; true when none was left. */
+  private <T extends HasMetadata> boolean deleteOwned(
+      RayServiceView service,
+      NonNamespaceOperation<T, ? extends KubernetesResourceList<T>, ? extends Resource<T>> objects,
+      String kind) {
+    String ns = service.namespace();
+    List<T> owned =
+        objects
             .withLabel(Labels.ORIGINATED_FROM_CR_NAME, service.name())
             .withLabel(Labels.ORIGINATED_FROM_CRD, "RayService")
             .list()
-            .getItems()) {
-      allDeleted = false;
-      if (cluster.getMetadata().getDeletionTimestamp() != null) {
+            .getItems();
+    for (T object : owned) {
+      if (object.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
-      String name = cluster.getMetadata().getName();
+      String name = object.getMetadata().getName();
       try {
-        client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace(ns)
-            .withName(name)
-            .delete();
+        objects.withName(name).delete();
       } catch (KubernetesClientException e) {
         events.warning(
             service.resource(),
-            "FailedToDeleteRayCluster",
-            "Failed to delete the RayCluster "
+            "FailedToDelete" + kind,
+            "Failed to delete the "
+                + kind
+                + " "
                 + ns
                 + "/"
                 + name
@@ -155,41 +167,9 @@ final class RayServiceSuspend {
       }
       events.normal(
           service.resource(),
-          "DeletedRayCluster",
-          "Deleted the RayCluster " + ns + "/" + name + " during suspend");
+          "Deleted" + kind,
+          "Deleted the " + kind + " " + ns + "/" + name + " during suspend");
     }
-    for (Service svc :
-        client
-            .services()
-            .inNamespace(ns)
-            .withLabel(Labels.ORIGINATED_FROM_CR_NAME, service.name())
-            .withLabel(Labels.ORIGINATED_FROM_CRD, "RayService")
-            .list()
-            .getItems()) {
-      allDeleted = false;
-      if (svc.getMetadata().getDeletionTimestamp() != null) {
-        continue;
-      }
-      String name = svc.getMetadata().getName();
-      try {
-        client.services().inNamespace(ns).withName(name).delete();
-      } catch (KubernetesClientException e) {
-        events.warning(
-            service.resource(),
-            "FailedToDeleteService",
-            "Failed to delete the Service "
-                + ns
-                + "/"
-                + name
-                + " during suspend: "
-                + ApiStatusMessage.of(e));
-        throw e; // Go returns the error: the reconcile is retried, the status left as it was
-      }
-      events.normal(
-          service.resource(),
-          "DeletedService",
-          "Deleted the Service " + ns + "/" + name + " during suspend");
-    }
-    return allDeleted;
+    return owned.isEmpty();
   }
 }
