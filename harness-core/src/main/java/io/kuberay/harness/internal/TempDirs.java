@@ -40,6 +40,9 @@ public final class TempDirs {
   /** Directories without an owner file (older harness versions) are removed once this old. */
   private static final Duration UNOWNED_MIN_AGE = Duration.ofDays(1);
 
+  /** An unlocked, empty owner file younger than this is still being created, not abandoned. */
+  private static final Duration IN_CREATION = Duration.ofMinutes(1);
+
   private static final Logger logger = LoggerFactory.getLogger(TempDirs.class);
 
   /**
@@ -141,7 +144,12 @@ public final class TempDirs {
         return false;
       }
       lock.release();
-      return true;
+      // An empty owner file is one its JVM has created and not yet locked (test forks start at
+      // once).
+      return Files.size(owner) > 0
+          || Files.getLastModifiedTime(owner)
+              .toInstant()
+              .isBefore(Instant.now().minus(IN_CREATION));
     } catch (OverlappingFileLockException e) {
       return false;
     }

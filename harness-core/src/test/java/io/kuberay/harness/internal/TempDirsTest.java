@@ -65,6 +65,21 @@ class TempDirsTest {
 
   @Test
   @DisplayName(
+      "an empty, unlocked owner file is another JVM's directory being created: it stays while fresh and goes once old")
+  void anOwnerFileBeingCreatedIsNotAbandoned() throws Exception {
+    Path creating = Files.createDirectory(parent.resolve("kuberay-harness-5"));
+    Path owner = Files.createFile(creating.resolve(".owner"));
+
+    assertThat(TempDirs.reclaimAbandoned(parent)).isZero();
+    assertThat(creating).exists();
+
+    Files.setLastModifiedTime(owner, FileTime.from(Instant.now().minus(Duration.ofMinutes(2))));
+    assertThat(TempDirs.reclaimAbandoned(parent)).isEqualTo(1);
+    assertThat(creating).doesNotExist();
+  }
+
+  @Test
+  @DisplayName(
       "an environment's directory holds its kubeconfig and a locked owner file, and is gone after close")
   void environmentDirectory() throws Exception {
     Path kubeconfig;
