@@ -203,9 +203,8 @@ public final class HeadServiceFactory {
     Map<String, Integer> named = servicePorts(cluster, flavor);
     List<ServicePort> ports = new ArrayList<>();
     // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the
-    // defaults to a
-    // custom service's ports in Go map order, which varies from run to run; sorted here to stay
-    // reproducible.
+    // defaults to a custom service's ports in Go map order, which varies from run to run; sorted
+    // here to stay reproducible.
     named.forEach(
         (name, port) ->
             ports.add(
