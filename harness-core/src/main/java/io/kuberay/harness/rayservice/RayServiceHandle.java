@@ -182,9 +182,12 @@ public final class RayServiceHandle {
                   .get("containers");
       List<Object> ports =
           (List<Object>) ((Map<String, Object>) containers.get(0)).getOrDefault("ports", List.of());
-      return ports.stream()
-          .anyMatch(
-              p -> String.valueOf(((Map<String, Object>) p).get("name")).matches("serve(-.*)?"));
+      // A head container without ports gets KubeRay's default ports, serve 8000 among them.
+      return ports.isEmpty()
+          || ports.stream()
+              .anyMatch(
+                  p ->
+                      String.valueOf(((Map<String, Object>) p).get("name")).matches("serve(-.*)?"));
     } catch (RuntimeException e) {
       return false;
     }
@@ -254,11 +257,12 @@ public final class RayServiceHandle {
   }
 
   /**
-   * {@code <name>-serve-svc}: the service that sends requests to pods whose Serve proxy is healthy.
+   * {@code <name>-serve-svc}, or the name given in {@code spec.serveService}: the service that
+   * sends requests to pods whose Serve proxy is healthy.
    */
   public Service serveService() {
     Service s =
-        backend.client().services().inNamespace(namespace).withName(name + "-serve-svc").get();
+        backend.client().services().inNamespace(namespace).withName(serveServiceName()).get();
     if (s == null) {
       throw new IllegalStateException(
           "RayService "
@@ -266,10 +270,19 @@ public final class RayServiceHandle {
               + "/"
               + name
               + " has no serve service "
-              + name
-              + "-serve-svc yet; call awaitRunning first");
+              + serveServiceName()
+              + " yet; call awaitRunning first");
     }
     return s;
+  }
+
+  /** KubeRay's {@code RayServiceServeServiceNamespacedName}. */
+  private String serveServiceName() {
+    Object spec = get().getAdditionalProperties().get("spec");
+    Object serve = spec instanceof Map<?, ?> m ? m.get("serveService") : null;
+    Object metadata = serve instanceof Map<?, ?> m ? m.get("metadata") : null;
+    Object given = metadata instanceof Map<?, ?> m ? m.get("name") : null;
+    return given instanceof String n && !n.isBlank() ? n : name + "-serve-svc";
   }
 
   /**
@@ -301,8 +314,8 @@ public final class RayServiceHandle {
                         "The serve service "
                             + namespace
                             + "/"
-                            + name
-                            + "-serve-svc has no ready endpoint (selector "
+                            + serve.getMetadata().getName()
+                            + " has no ready endpoint (selector "
                             + serve.getSpec().getSelector()
                             + ")"));
     return backend.reach(pod, port);

@@ -36,10 +36,7 @@ public final class HeadServiceFactory {
         .headServiceTemplate()
         .map(s -> s.getMetadata() == null ? null : s.getMetadata().getName())
         .filter(n -> n != null && !n.isBlank())
-        .orElse(
-            flavor.validatesClusters()
-                ? cluster.name() + "-head-svc"
-                : checkName(cluster.name() + "-head-svc"));
+        .orElse(flavor.generatedServiceName(cluster.name() + "-head-svc"));
   }
 
   /**
@@ -51,10 +48,54 @@ public final class HeadServiceFactory {
     return RayAuthToken.checkName(name);
   }
 
+  /**
+   * The RayCluster's own head service ({@code reconcileHeadService}): the head template's {@code
+   * app.kubernetes.io/name} label, when set, replaces KubeRay's in the selector and labels (the
+   * head pod carries the user's value too), and {@code headServiceAnnotations} are added.
+   */
   public Service build(RayClusterView cluster) {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    ObjectMeta template = cluster.headTemplate().getMetadata();
+    if (template != null && template.getLabels() != null) {
+      String app = template.getLabels().get(Labels.APP_NAME);
+      if (app != null) {
+        overrides.put(Labels.APP_NAME, app);
+      }
+    }
+    return build(cluster, overrides, cluster.headServiceAnnotations());
+  }
+
+  /**
+   * A RayService's {@code <rayservice>-head-svc} ({@code BuildHeadServiceForRayService}): built
+   * from {@code cluster} without label overrides or {@code headServiceAnnotations}, then renamed
+   * and its labels replaced by the RayService's four. The caller sets the owner.
+   */
+  public Service buildForRayService(RayClusterView cluster, String rayService, String namespace) {
+    Service service = build(cluster, Map.of(), Map.of());
+    service.getMetadata().setName(flavor.generatedServiceName(rayService + "-head-svc"));
+    service.getMetadata().setNamespace(namespace);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.ORIGINATED_FROM_CR_NAME, rayService);
+    labels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
+    labels.put(Labels.NODE_TYPE, "head");
+    labels.put(Labels.IDENTIFIER, rayService + "-head");
+    service.getMetadata().setLabels(labels);
+    service.getMetadata().setOwnerReferences(new ArrayList<>());
+    return service;
+  }
+
+  /**
+   * {@code BuildServiceForHeadPod(cluster, labels, annotations)}: the selector has KubeRay's five
+   * head labels, each replaced by the value {@code labels} gives for it; the labels are the
+   * selector's.
+   */
+  private Service build(
+      RayClusterView cluster, Map<String, String> labels, Map<String, String> annotations) {
+    Map<String, String> selector = Labels.headService(cluster.name());
+    selector.replaceAll((k, v) -> labels.getOrDefault(k, v));
     Optional<Service> custom = cluster.headServiceTemplate();
     if (custom.isPresent()) {
-      return custom(cluster, custom.get());
+      return custom(cluster, custom.get(), selector, annotations);
     }
     String type = cluster.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP");
     Service service =
@@ -62,13 +103,13 @@ public final class HeadServiceFactory {
             .withNewMetadata()
             .withName(name(cluster, flavor))
             .withNamespace(cluster.namespace())
-            .withLabels(Labels.headService(cluster.name()))
-            .withAnnotations(new LinkedHashMap<>(cluster.headServiceAnnotations()))
+            .withLabels(new LinkedHashMap<>(selector))
+            .withAnnotations(new LinkedHashMap<>(annotations))
             .withOwnerReferences(PodFactory.owner(cluster))
             .endMetadata()
             .withNewSpec()
             .withType(type)
-            .withSelector(Labels.headService(cluster.name()))
+            .withSelector(selector)
             .withPorts(ports(cluster))
             .endSpec()
             .build();
@@ -84,7 +125,11 @@ public final class HeadServiceFactory {
    * annotations merged over it and the default ports appended to the user's. KubeRay returns here,
    * before its headless logic.
    */
-  private Service custom(RayClusterView cluster, Service template) {
+  private Service custom(
+      RayClusterView cluster,
+      Service template,
+      Map<String, String> selector,
+      Map<String, String> kubeRayAnnotations) {
     Service service = Json.copy(template);
     if (service.getMetadata() == null) {
       service.setMetadata(new ObjectMeta());
@@ -96,18 +141,18 @@ public final class HeadServiceFactory {
     if (service.getMetadata().getAnnotations() != null) {
       annotations.putAll(service.getMetadata().getAnnotations());
     }
-    annotations.putAll(cluster.headServiceAnnotations());
+    annotations.putAll(kubeRayAnnotations);
     Map<String, String> labels = new LinkedHashMap<>();
     if (service.getMetadata().getLabels() != null) {
       labels.putAll(service.getMetadata().getLabels());
     }
-    labels.putAll(Labels.headService(cluster.name()));
+    labels.putAll(selector);
     service.getMetadata().setAnnotations(annotations);
     service.getMetadata().setLabels(labels);
     service.getMetadata().setName(name(cluster, flavor));
     service.getMetadata().setNamespace(cluster.namespace());
     service.getMetadata().setOwnerReferences(List.of(PodFactory.owner(cluster)));
-    service.getSpec().setSelector(Labels.headService(cluster.name()));
+    service.getSpec().setSelector(new LinkedHashMap<>(selector));
     List<ServicePort> ports = new ArrayList<>();
     if (service.getSpec().getPorts() != null) {
       for (ServicePort p : service.getSpec().getPorts()) {
@@ -127,12 +172,16 @@ public final class HeadServiceFactory {
     return service;
   }
 
-  private List<ServicePort> ports(RayClusterView cluster) {
+  /**
+   * {@code getServicePorts}: the Ray container's ports by name (an unnamed one as {@code
+   * <port>-port}, a repeated name keeps its last port), or KubeRay's defaults when it has none, and
+   * {@code metrics} 8080 unless named; sorted by name.
+   */
+  public static Map<String, Integer> servicePorts(RayClusterView cluster, OperatorFlavor flavor) {
     Container ray = cluster.headTemplate().getSpec().getContainers().get(0);
-    Map<String, Integer> named = new LinkedHashMap<>();
+    Map<String, Integer> named = new TreeMap<>();
     if (ray.getPorts() != null) {
       for (ContainerPort p : ray.getPorts()) {
-        // An unnamed container port is published as "<port>-port" (getPortsFromCluster).
         String portName =
             p.getName() == null || p.getName().isEmpty()
                 ? p.getContainerPort() + "-port"
@@ -144,26 +193,27 @@ public final class HeadServiceFactory {
       named.put("client", 10001);
       named.put(flavor.gcsPortName(), 6379);
       named.put("dashboard", 8265);
-      named.put("metrics", 8080);
       named.put("serve", 8000);
-    } else {
-      named.putIfAbsent("metrics", 8080);
     }
+    named.putIfAbsent("metrics", 8080);
+    return named;
+  }
+
+  private List<ServicePort> ports(RayClusterView cluster) {
+    Map<String, Integer> named = servicePorts(cluster, flavor);
     List<ServicePort> ports = new ArrayList<>();
     // Sorted by name, each with appProtocol tcp (KubeRay since PR #1056). KubeRay appends the
-    // defaults to a
-    // custom service's ports in Go map order, which varies from run to run; sorted here to stay
-    // reproducible.
-    new TreeMap<>(named)
-        .forEach(
-            (name, port) ->
-                ports.add(
-                    new ServicePortBuilder()
-                        .withName(name)
-                        .withPort(port)
-                        .withProtocol("TCP")
-                        .withAppProtocol("tcp")
-                        .build()));
+    // defaults to a custom service's ports in Go map order, which varies from run to run; sorted
+    // here to stay reproducible.
+    named.forEach(
+        (name, port) ->
+            ports.add(
+                new ServicePortBuilder()
+                    .withName(name)
+                    .withPort(port)
+                    .withProtocol("TCP")
+                    .withAppProtocol("tcp")
+                    .build()));
     return ports;
   }
 }

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.operator.running.RunningChecks;
+import io.kuberay.harness.ray.RayAuthToken;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -80,6 +81,23 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
    */
   boolean headlessHeadService() {
     return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
+  /**
+   * A Service name the operator generates ({@code <name>-head-svc}, {@code <name>-serve-svc}):
+   * shortened by {@code utils.CheckName} up to v1.3 (so on v1.1.0 here), as is from v1.4.0.
+   */
+  public String generatedServiceName(String name) {
+    return version.isAtLeast(KubeRayVersion.V1_5_0) ? name : RayAuthToken.checkName(name);
+  }
+
+  /**
+   * v1.6.0+'s serve service carries every head port named {@code serve} or {@code serve-*} and
+   * merges a user's {@code serveService} ports over them by name; before, only the port named
+   * {@code serve}.
+   */
+  public boolean servesEveryServePort() {
+    return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
   /** The GCS port's name in the default head service ports. */

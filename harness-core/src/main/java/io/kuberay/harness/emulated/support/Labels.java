@@ -15,6 +15,10 @@ public final class Labels {
   public static final String ORIGINATED_FROM_CRD = "ray.io/originated-from-crd";
   public static final String ORIGINATED_FROM_CR_NAME = "ray.io/originated-from-cr-name";
   public static final String HEAD_GROUP = "headgroup";
+  public static final String APP_NAME = "app.kubernetes.io/name";
+
+  /** On a RayService's serve service ({@code <name>-serve}) and its pods ({@code true/false}). */
+  public static final String SERVE = "ray.io/serve";
 
   private Labels() {}
 
@@ -30,7 +34,7 @@ public final class Labels {
     labels.put(GROUP, group);
     labels.put(IDENTIFIER, cluster + "-" + nodeType);
     labels.put(IS_RAY_NODE, "yes");
-    labels.putIfAbsent("app.kubernetes.io/name", "kuberay");
+    labels.putIfAbsent(APP_NAME, "kuberay");
     labels.put("app.kubernetes.io/created-by", "kuberay-operator");
     return labels;
   }
@@ -40,7 +44,7 @@ public final class Labels {
     labels.put(CLUSTER, cluster);
     labels.put(NODE_TYPE, "head");
     labels.put(IDENTIFIER, cluster + "-head");
-    labels.put("app.kubernetes.io/name", "kuberay");
+    labels.put(APP_NAME, "kuberay");
     labels.put("app.kubernetes.io/created-by", "kuberay-operator");
     return labels;
   }

@@ -19,7 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Cases of KubeRay's {@code common/service_test.go}: {@code TestUserSpecifiedHeadService}, {@code
  * TestNilMapDoesntErrorInUserSpecifiedHeadService}, {@code TestGetPortsFromCluster}, {@code
  * TestBuildServiceForHeadPodDefaultPorts}, {@code TestBuildServiceForHeadPodPortsOrder}, {@code
- * TestBuildHeadlessServiceForRayCluster}.
+ * TestBuildHeadlessServiceForRayCluster}, {@code TestBuildServiceForHeadPodWithAppNameLabel},
+ * {@code TestBuildServiceForHeadPodWithAnnotations} (as {@code reconcileHeadService} calls it: the
+ * head template's app-name label, {@code headServiceAnnotations}).
  */
 class HeadServiceFactoryUpstreamTest {
 
@@ -138,5 +140,33 @@ class HeadServiceFactoryUpstreamTest {
             Map.entry("ray.io/node-type", "worker"));
     assertThat(s.getSpec().getPublishNotReadyAddresses())
         .isEqualTo(v.equals("v1.1.0") ? null : Boolean.TRUE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void theHeadTemplatesAppNameLabelIsTheSelectors(String v) {
+    String spec =
+        "  headGroupSpec:\n    template:\n      metadata:\n        labels:\n"
+            + "          app.kubernetes.io/name: testname\n          ray.io/cluster: ignored\n"
+            + "      spec:\n        containers:\n        - name: ray-head\n          image: i\n";
+    Service s = build(v, cluster(spec + worker("")));
+
+    Map<String, String> expected = Labels.headService("raycluster-sample");
+    expected.put("app.kubernetes.io/name", "testname");
+    assertThat(s.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(expected);
+    assertThat(s.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(expected);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void headServiceAnnotationsAreTheServicesAnnotations(String v) {
+    RayClusterView c =
+        cluster(
+            "  headServiceAnnotations:\n    key1: testvalue1\n    key2: testvalue2\n"
+                + head("")
+                + worker(""));
+
+    assertThat(build(v, c).getMetadata().getAnnotations())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("key1", "testvalue1", "key2", "testvalue2"));
   }
 }

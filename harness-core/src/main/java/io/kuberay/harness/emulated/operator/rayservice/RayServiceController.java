@@ -2,7 +2,6 @@ package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,7 +12,6 @@ import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.operator.DashboardLocator;
-import io.kuberay.harness.emulated.operator.HeadServiceFactory;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.operator.RayClusterValidation;
 import io.kuberay.harness.emulated.operator.RayClusterView;
@@ -35,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -68,7 +65,7 @@ public final class RayServiceController implements AutoCloseable {
   private final EventRecorder events;
   private final DashboardLocator dashboards;
   private final ServePorts servePorts;
-  private final HeadServiceFactory headServices;
+  private final RayServiceServices services;
   private final RayServiceSuspend suspend;
   private final ReconcileLoop loop;
   private final ObjectEvents objectEvents;
@@ -105,7 +102,7 @@ public final class RayServiceController implements AutoCloseable {
     this.events = events;
     this.dashboards = dashboards;
     this.servePorts = servePorts;
-    this.headServices = new HeadServiceFactory(flavor);
+    this.services = new RayServiceServices(client, flavor, events);
     this.suspend = new RayServiceSuspend(client, events);
     this.loop = new ReconcileLoop("rayservice", this::reconcile);
   }
@@ -315,7 +312,7 @@ public final class RayServiceController implements AutoCloseable {
     status.put("pendingServiceStatus", pending);
 
     if (ready) {
-      Optional<String> serviceError = reconcileServices(service, target);
+      Optional<String> serviceError = services.reconcile(service, target);
       if (serviceError.isPresent()) {
         if (!flavor.modernEvents()) {
           status.put("serviceStatus", "FailedToUpdateService");
@@ -798,80 +795,6 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   /**
-   * Creates the RayService's head and serve services, or points them at {@code cluster}; an error
-   * text when the serve port is missing.
-   */
-  private Optional<String> reconcileServices(
-      RayServiceView service, GenericKubernetesResource cluster) {
-    RayClusterView view = new RayClusterView(cluster);
-    Service head = headServices.build(view);
-    head.getMetadata().setName(service.name() + "-head-svc");
-    // BuildHeadServiceForRayService replaces the labels: the cluster's are not kept.
-    Map<String, String> headLabels = new LinkedHashMap<>();
-    headLabels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
-    headLabels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
-    headLabels.put(Labels.NODE_TYPE, "head");
-    headLabels.put(Labels.IDENTIFIER, service.name() + "-head");
-    head.getMetadata().setLabels(headLabels);
-    head.getMetadata().setOwnerReferences(List.of(owner(service)));
-    upsert(service, head);
-
-    Optional<Integer> port = service.servePort(flavor.version().isAtLeast(KubeRayVersion.V1_7_0));
-    if (port.isEmpty() && !(service.spec().get("serveService") instanceof Map<?, ?>)) {
-      return Optional.of(
-          flavor.version().isAtLeast(KubeRayVersion.V1_7_0)
-              ? "Please specify a port named 'serve' (or with the prefix 'serve-', e.g. 'serve-grpc') in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created."
-              : "Please specify the port named 'serve' in the Ray head container; otherwise, the Kubernetes service for Ray Serve will not be created.");
-    }
-    Service serve =
-        ServeServices.build(
-            service,
-            cluster.getMetadata().getName(),
-            view.serviceType().filter(t -> !t.isBlank()).orElse("ClusterIP"),
-            port.orElse(ServePorts.DEFAULT_SERVING_PORT),
-            owner(service));
-    upsert(service, serve);
-    return Optional.empty();
-  }
-
-  /**
-   * Creates the service, or moves its selector to another cluster; a service already on this
-   * cluster stays as it is.
-   */
-  private void upsert(RayServiceView service, Service desired) {
-    String ns = service.namespace();
-    String name = desired.getMetadata().getName();
-    Service existing = client.services().inNamespace(ns).withName(name).get();
-    if (existing == null) {
-      client.resource(desired).create();
-      if (flavor.modernEvents()) {
-        events.normal(
-            service.resource(), "CreatedService", "Created the service " + ns + "/" + name);
-      }
-      return;
-    }
-    if (Objects.equals(
-        existing.getSpec().getSelector().get(Labels.CLUSTER),
-        desired.getSpec().getSelector().get(Labels.CLUSTER))) {
-      return;
-    }
-    client
-        .services()
-        .inNamespace(ns)
-        .withName(name)
-        .edit(
-            s -> {
-              String clusterIp = s.getSpec().getClusterIP();
-              s.setSpec(desired.getSpec());
-              s.getSpec().setClusterIP(clusterIp);
-              return s;
-            });
-    if (flavor.modernEvents()) {
-      events.normal(service.resource(), "UpdatedService", "Updated the service " + ns + "/" + name);
-    }
-  }
-
-  /**
    * What the Endpoints controller would list for the serve service: its selected pods that are
    * ready.
    */
@@ -880,7 +803,7 @@ public final class RayServiceController implements AutoCloseable {
         client
             .services()
             .inNamespace(service.namespace())
-            .withName(service.name() + "-serve-svc")
+            .withName(ServeServices.name(flavor, service))
             .get();
     if (serve == null || serve.getSpec().getSelector() == null) {
       return 0;
@@ -928,14 +851,7 @@ public final class RayServiceController implements AutoCloseable {
   }
 
   private static OwnerReference owner(RayServiceView service) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion("ray.io/v1")
-        .withKind("RayService")
-        .withName(service.name())
-        .withUid(service.resource().getMetadata().getUid())
-        .withController(true)
-        .withBlockOwnerDeletion(true)
-        .build();
+    return RayServiceServices.owner(service);
   }
 
   private void warnOnce(RayServiceView service, String reason, String message) {

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.LinkedHashMap;
@@ -91,20 +92,16 @@ final class RayServiceView {
     return Maps.bool(spec(), "excludeHeadPodFromServeSvc");
   }
 
-  /** The head container's port named {@code serve} (v1.7.0 also takes a {@code serve-} prefix). */
-  Optional<Integer> servePort(boolean prefixes) {
-    Object containers = Maps.get(clusterSpec(), "headGroupSpec", "template", "spec", "containers");
-    List<Object> list = Maps.list(containers);
-    if (list.isEmpty()) {
-      return Optional.empty();
-    }
-    for (Object p : Maps.list(Maps.map(list.get(0)).get("ports"))) {
-      Map<String, Object> port = Maps.map(p);
-      String name = String.valueOf(port.get("name"));
-      if ("serve".equals(name) || prefixes && name.startsWith("serve-")) {
-        return Maps.integer(port, "containerPort");
-      }
-    }
-    return Optional.empty();
+  /** {@code spec.serveService}: the user's Service that the serve service is built from. */
+  Optional<Service> serveServiceTemplate() {
+    Object svc = spec().get("serveService");
+    return svc instanceof Map<?, ?>
+        ? Optional.of(Json.convert(svc, Service.class))
+        : Optional.empty();
+  }
+
+  /** {@code rayClusterConfig.headGroupSpec.serviceType}, the serve service's default type. */
+  Optional<String> serviceType() {
+    return Maps.string(clusterSpec(), "headGroupSpec", "serviceType").filter(t -> !t.isBlank());
   }
 }
