@@ -24,6 +24,7 @@ import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -1063,7 +1064,7 @@ public final class RayJobController implements AutoCloseable {
             + " ;";
     Container sidecar =
         new ContainerBuilder()
-            .withName("ray-job-submitter")
+            .withName(SubmitterContainer.NAME)
             .withImage(String.valueOf(head.get("image")))
             .withCommand("/bin/bash", "-ce", "--")
             .withArgs(command)

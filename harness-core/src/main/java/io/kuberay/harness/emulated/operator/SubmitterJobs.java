@@ -21,6 +21,7 @@ import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobDetails;
@@ -62,9 +63,6 @@ final class SubmitterJobs implements AutoCloseable {
 
   /** How long a kubelet takes to see a container's exit: its PLEG relists every second. */
   private static final Duration PLEG_RELIST = Duration.ofSeconds(1);
-
-  /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
-  static final String SIDECAR = "ray-job-submitter";
 
   private final RayJobCli cli = new RayJobCli(Clock.systemUTC());
 
@@ -255,7 +253,7 @@ final class SubmitterJobs implements AutoCloseable {
               .withRestartPolicy("Never")
               .withContainers(
                   new ContainerBuilder()
-                      .withName("ray-job-submitter")
+                      .withName(SubmitterContainer.NAME)
                       .withImage(headImage)
                       .withNewResources()
                       .addToLimits("cpu", new Quantity("1"))
@@ -458,7 +456,7 @@ final class SubmitterJobs implements AutoCloseable {
     }
     String key = ObjectKeys.of(head);
     boolean resumed =
-        SubmitterLogs.of(key, SIDECAR)
+        SubmitterLogs.of(key, SubmitterContainer.NAME)
             .filter(l -> l.contains("Job '" + jobId + "' submitted successfully"))
             .isPresent();
     try {
@@ -482,7 +480,8 @@ final class SubmitterJobs implements AutoCloseable {
   private int sidecar(
       RayJobView rayJob, Pod head, String jobId, String cluster, String address, boolean resumed) {
     String namespace = head.getMetadata().getNamespace();
-    Consumer<String> out = chunk -> SubmitterLogs.append(ObjectKeys.of(head), SIDECAR, chunk);
+    Consumer<String> out =
+        chunk -> SubmitterLogs.append(ObjectKeys.of(head), SubmitterContainer.NAME, chunk);
     Optional<URI> dashboard = awaitDashboard(head, cluster, address, out);
     if (dashboard.isEmpty()) {
       return -1;
@@ -519,7 +518,7 @@ final class SubmitterJobs implements AutoCloseable {
         && head.getStatus().getContainerStatuses().stream()
             .anyMatch(
                 cs ->
-                    SIDECAR.equals(cs.getName())
+                    SubmitterContainer.NAME.equals(cs.getName())
                         && cs.getState() != null
                         && cs.getState().getRunning() != null);
   }

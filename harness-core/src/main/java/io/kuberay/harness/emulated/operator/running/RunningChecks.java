@@ -5,7 +5,9 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.kuberay.harness.emulated.support.GoAtoi;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,7 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 
 /**
  * The checks of a Running RayJob's reconcile that KubeRay v1.5.0 added ({@code
@@ -27,9 +29,6 @@ import java.util.regex.Pattern;
  * its zone, UTC.
  */
 public final class RunningChecks {
-
-  /** {@code utils.SubmitterContainerName}: SidecarMode's submitter container in the head pod. */
-  public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
 
   /** {@code status.jobStatusCheckFailureStartTime} (v1.7.0's CRD). */
   public static final String FAILURE_START_TIME = "jobStatusCheckFailureStartTime";
@@ -58,9 +57,6 @@ public final class RunningChecks {
           "AppFailed",
           Optional.of("Submitter completed but Ray job not found in RayCluster."),
           Optional.empty());
-
-  /** Go's {@code strconv.Atoi} spelling: an optional sign and decimal digits. */
-  private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
 
   /** Go's {@code time.DateTime}. */
   private static final DateTimeFormatter DATE_TIME =
@@ -101,14 +97,8 @@ public final class RunningChecks {
   }
 
   private static Optional<Long> atoi(String text) {
-    if (!ATOI.matcher(text).matches()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Long.parseLong(text));
-    } catch (NumberFormatException outOfRange) {
-      return Optional.empty();
-    }
+    OptionalLong n = GoAtoi.parse(text);
+    return n.isPresent() ? Optional.of(n.getAsLong()) : Optional.empty();
   }
 
   /**
@@ -235,7 +225,7 @@ public final class RunningChecks {
                 failed(
                     jobStatus,
                     "Ray head pod container "
-                        + SUBMITTER_CONTAINER
+                        + SubmitterContainer.NAME
                         + " terminated with exit code "
                         + t.getExitCode()
                         + ": "
@@ -255,7 +245,7 @@ public final class RunningChecks {
       return Optional.empty();
     }
     return head.getStatus().getContainerStatuses().stream()
-        .filter(cs -> SUBMITTER_CONTAINER.equals(cs.getName()))
+        .filter(cs -> SubmitterContainer.NAME.equals(cs.getName()))
         .findFirst()
         .map(ContainerStatus::getState)
         .map(s -> s.getTerminated());
