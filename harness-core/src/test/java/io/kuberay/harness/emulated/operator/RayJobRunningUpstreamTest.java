@@ -15,14 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.Waits;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -73,50 +67,29 @@ class RayJobRunningUpstreamTest {
   private static final DateTimeFormatter GO_DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  private EmulatedApiServer api;
-  private RayJobController controller;
+  private RayJobControllerFixture fixture;
   private StandInDashboard dashboard;
   private KubernetesClient client;
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (dashboard != null) {
-      dashboard.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   /** The release's operator, its container's env given as name/value pairs. */
   private void start(String version, String... env) throws IOException {
     KubeRayVersion release = KubeRayVersion.of(version);
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    for (ManifestObject o : KubeRayManifests.rawBundle(release, Optional.empty())) {
-      if (o.isCrd()) {
-        api.create(JsonText.readObject(o.json()));
-      }
-    }
-    client = api.client();
-    dashboard = new StandInDashboard();
     List<Map<String, Object>> entries = new ArrayList<>();
     for (int i = 0; i < env.length; i += 2) {
       entries.add(Map.of("name", env[i], "value", env[i + 1]));
     }
-    OperatorFlavor flavor =
-        new OperatorFlavor(release, OperatorOptions.parse(release, List.of(), entries));
-    URI uri = dashboard.uri();
-    controller =
-        new RayJobController(
-                client,
-                api,
-                flavor,
-                new EventRecorder(api, "rayjob-controller"),
-                (namespace, cluster) -> Optional.of(uri))
-            .start();
+    fixture =
+        RayJobControllerFixture.start(
+            new OperatorFlavor(release, OperatorOptions.parse(release, List.of(), entries)));
+    client = fixture.client();
+    dashboard = fixture.dashboard;
   }
 
   private void createJob(String spec) {
@@ -538,7 +511,7 @@ class RayJobRunningUpstreamTest {
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .addNewContainer()
-                .withName("ray-job-submitter")
+                .withName(SubmitterContainer.NAME)
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .endSpec()
@@ -568,7 +541,10 @@ class RayJobRunningUpstreamTest {
                             .endRunning()
                             .build())
                     .build(),
-                new ContainerStatusBuilder().withName("ray-job-submitter").withState(state).build())
+                new ContainerStatusBuilder()
+                    .withName(SubmitterContainer.NAME)
+                    .withState(state)
+                    .build())
             .build());
     client.pods().inNamespace("default").resource(head).updateStatus();
   }
