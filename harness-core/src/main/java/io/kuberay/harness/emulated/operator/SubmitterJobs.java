@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
-import io.kuberay.harness.emulated.support.JobPods;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
@@ -212,7 +212,7 @@ final class SubmitterJobs implements AutoCloseable {
    * pod for each failed one while its backoffLimit allows.
    */
   void runStartedPods(RayJobView rayJob, Job job, String jobId, String cluster) {
-    List<Pod> pods = JobPods.of(client, job);
+    List<Pod> pods = BatchJobs.pods(client, job);
     for (Pod pod : pods) {
       if (containerStarted(pod) && started.add(pod.getMetadata().getUid())) {
         try {
@@ -577,28 +577,12 @@ final class SubmitterJobs implements AutoCloseable {
     }
   }
 
-  static boolean finished(Job job) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
-  }
-
   static boolean failed(Job job) {
     return failedCondition(job) != null;
   }
 
   static JobCondition failedCondition(Job job) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return null;
-    }
-    return job.getStatus().getConditions().stream()
-        .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst()
-        .orElse(null);
+    return BatchJobs.condition(job, "Failed").orElse(null);
   }
 
   @Override

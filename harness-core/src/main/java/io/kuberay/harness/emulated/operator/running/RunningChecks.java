@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.GoAtoi;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.SubmitterContainer;
@@ -181,7 +181,7 @@ public final class RunningChecks {
    * message; else the submission did.
    */
   public static Optional<Transition> submitterJobFailed(Job job, Object jobStatus) {
-    return condition(job, "Failed")
+    return BatchJobs.condition(job, "Failed")
         .map(
             c ->
                 failed(
@@ -197,19 +197,9 @@ public final class RunningChecks {
    * Failed condition's lastTransitionTime.
    */
   public static Optional<Instant> jobFinishedAt(Job job) {
-    return condition(job, "Complete")
-        .or(() -> condition(job, "Failed"))
+    return BatchJobs.condition(job, "Complete")
+        .or(() -> BatchJobs.condition(job, "Failed"))
         .flatMap(c -> time(Optional.ofNullable(c.getLastTransitionTime())));
-  }
-
-  private static Optional<JobCondition> condition(Job job, String type) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    // Go takes the first condition of either type, in the order the Job lists them.
-    return job.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst();
   }
 
   /**
