@@ -1,8 +1,11 @@
 package io.kuberay.harness.emulated.operator;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.emulated.api.EmulatedApiServer;
 import io.kuberay.harness.emulated.api.EventRecorder;
+import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.install.KubeRayManifests;
 import io.kuberay.harness.install.ManifestObject;
@@ -16,6 +19,10 @@ import java.util.Optional;
  * where asked, the RayCluster controller; closing it stops them all.
  */
 final class RayJobControllerFixture implements AutoCloseable {
+
+  /** A RayJob's spec lines: HTTPMode on the RayCluster {@link #selectedCluster} makes. */
+  static final String HTTP_ON_SELECTED =
+      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
 
   final EmulatedApiServer api;
   final StandInDashboard dashboard;
@@ -70,6 +77,29 @@ final class RayJobControllerFixture implements AutoCloseable {
 
   KubernetesClient client() {
     return api.client();
+  }
+
+  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
+  void selectedCluster() {
+    client()
+        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
+        .inNamespace("default")
+        .resource(
+            Serialization.unmarshal(
+                """
+                apiVersion: ray.io/v1
+                kind: RayCluster
+                metadata: {name: selected, namespace: default}
+                spec:
+                  headGroupSpec:
+                    rayStartParams: {}
+                    template:
+                      spec:
+                        containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
+                """,
+                GenericKubernetesResource.class))
+        .create();
+    UpstreamSpecs.readyClusters(client());
   }
 
   @Override

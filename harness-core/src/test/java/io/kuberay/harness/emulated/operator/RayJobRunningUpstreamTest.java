@@ -61,8 +61,7 @@ class RayJobRunningUpstreamTest {
                 containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
       """;
 
-  private static final String HTTP_ON_SELECTED =
-      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
+  private static final String HTTP_ON_SELECTED = RayJobControllerFixture.HTTP_ON_SELECTED;
 
   private static final DateTimeFormatter GO_DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -104,29 +103,6 @@ class RayJobRunningUpstreamTest {
                     + spec,
                 GenericKubernetesResource.class))
         .create();
-  }
-
-  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
-  private void selectedCluster() {
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .resource(
-            Serialization.unmarshal(
-                """
-                apiVersion: ray.io/v1
-                kind: RayCluster
-                metadata: {name: selected, namespace: default}
-                spec:
-                  headGroupSpec:
-                    rayStartParams: {}
-                    template:
-                      spec:
-                        containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
-                """,
-                GenericKubernetesResource.class))
-        .create();
-    UpstreamSpecs.readyClusters(client);
   }
 
   @SuppressWarnings("unchecked")
@@ -359,7 +335,7 @@ class RayJobRunningUpstreamTest {
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void httpModeSubmitsAgainAJobTheDashboardDoesNotKnow(String version) throws IOException {
     start(version);
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -419,7 +395,7 @@ class RayJobRunningUpstreamTest {
   @Test
   void v170HttpModeFailsOnceStatusChecksFailedLongerThanTheEnvsTimeout() throws IOException {
     start("v1.7.0", "RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS", "2");
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -436,7 +412,7 @@ class RayJobRunningUpstreamTest {
   @Test
   void v170ClearsTheFailureTimeOnceTheJobIsSubmittedAgain() throws IOException {
     start("v1.7.0");
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -695,7 +671,7 @@ class RayJobRunningUpstreamTest {
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aDeletedSelectedRayClusterIsNotCreatedAgain(String version) throws IOException {
     start(version);
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));

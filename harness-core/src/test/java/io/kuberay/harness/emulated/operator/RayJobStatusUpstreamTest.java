@@ -9,7 +9,6 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -57,37 +56,6 @@ class RayJobStatusUpstreamTest {
     return fixture.client();
   }
 
-  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
-  private static void readyCluster(KubernetesClient client) {
-    GenericKubernetesResource cluster =
-        client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace("default")
-            .resource(
-                Serialization.unmarshal(
-                    """
-                    apiVersion: ray.io/v1
-                    kind: RayCluster
-                    metadata: {name: selected, namespace: default}
-                    spec:
-                      headGroupSpec:
-                        rayStartParams: {}
-                        template:
-                          spec:
-                            containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
-                    """,
-                    GenericKubernetesResource.class))
-            .create();
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("state", "ready");
-    cluster.getAdditionalProperties().put("status", status);
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .resource(cluster)
-        .updateStatus();
-  }
-
   private static void createJob(KubernetesClient client, String spec) {
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_JOBS)
@@ -101,8 +69,7 @@ class RayJobStatusUpstreamTest {
         .create();
   }
 
-  private static final String HTTP_ON_SELECTED =
-      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
+  private static final String HTTP_ON_SELECTED = RayJobControllerFixture.HTTP_ON_SELECTED;
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> awaitStatus(KubernetesClient client, String deployment) {
@@ -126,7 +93,7 @@ class RayJobStatusUpstreamTest {
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aSucceededJobCountsOneSuccessAndKeepsRaysTimes(String version) throws IOException {
     KubernetesClient client = start(version);
-    readyCluster(client);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Complete");
@@ -145,7 +112,7 @@ class RayJobStatusUpstreamTest {
   void aFailedJobCountsOneFailure(String version) throws IOException {
     KubernetesClient client = start(version);
     fixture.dashboard.job("FAILED", "Job entrypoint command failed with exit code 1", END);
-    readyCluster(client);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Failed");
@@ -178,7 +145,7 @@ class RayJobStatusUpstreamTest {
   @ValueSource(strings = {"v1.1.0"})
   void v110WritesNeitherCountsNorRayJobInfo(String version) throws IOException {
     KubernetesClient client = start(version);
-    readyCluster(client);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Complete");
