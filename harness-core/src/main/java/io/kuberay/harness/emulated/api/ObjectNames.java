@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.api;
 
+import io.kuberay.harness.emulated.support.Dns1035Label;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -12,7 +13,6 @@ final class ObjectNames {
   private static final Pattern SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
   private static final Pattern LABEL_1123 = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
-  private static final Pattern LABEL_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   private ObjectNames() {}
 
@@ -22,13 +22,9 @@ final class ObjectNames {
       return Optional.of("metadata.name: Required value: name or generateName is required");
     }
     if (group.isEmpty() && plural.equals("services")) {
-      if (name.length() > 63 || !LABEL_1035.matcher(name).matches()) {
+      if (name.length() > 63 || !Dns1035Label.hasFormat(name)) {
         return Optional.of(
-            "metadata.name: Invalid value: \""
-                + name
-                + "\": a DNS-1035 label must consist of lower case alphanumeric"
-                + " characters or '-', start with an alphabetic character, and end with an alphanumeric character"
-                + " (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
+            "metadata.name: Invalid value: \"" + name + "\": " + Dns1035Label.FORMAT_ERROR);
       }
       return Optional.empty();
     }

@@ -17,7 +17,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.ApiStatusMessage;
-import io.kuberay.harness.emulated.support.JobPods;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
@@ -146,13 +146,13 @@ public final class JobController implements AutoCloseable {
     if (job == null
         || job.getMetadata().getDeletionTimestamp() != null
         || !runs(job)
-        || finished(job)) {
+        || BatchJobs.finished(job)) {
       return;
     }
     Instant now = Instant.now();
     JobStatus before = job.getStatus() == null ? new JobStatus() : job.getStatus();
     JobStatus status = Json.copy(before);
-    List<Pod> pods = JobPods.of(client, job);
+    List<Pod> pods = BatchJobs.pods(client, job);
     List<Pod> active = new ArrayList<>();
     int succeeded = 0;
     int failed = 0;
@@ -267,7 +267,7 @@ public final class JobController implements AutoCloseable {
     }
     // The API server writes these into the template of a Job without a manual selector.
     String uid = job.getMetadata().getUid();
-    labels.put(JobPods.CONTROLLER_UID, uid);
+    labels.put(BatchJobs.CONTROLLER_UID, uid);
     labels.put(JOB_NAME, job.getMetadata().getName());
     labels.put("controller-uid", uid);
     labels.put("job-name", job.getMetadata().getName());
@@ -342,16 +342,6 @@ public final class JobController implements AutoCloseable {
         throw e; // a conflict: the loop retries with the Job as it is now
       }
     }
-  }
-
-  static boolean finished(Job job) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
   }
 
   private static void addCondition(

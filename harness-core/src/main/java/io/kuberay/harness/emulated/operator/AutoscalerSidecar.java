@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
@@ -91,9 +90,9 @@ final class AutoscalerSidecar {
     List<EnvVar> env =
         new ArrayList<>(
             List.of(
-                fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"),
-                fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"),
-                fieldRef("RAY_HEAD_POD_NAME", "metadata.name"),
+                PodFactory.fieldRef("RAY_CLUSTER_NAME", "metadata.labels['ray.io/cluster']"),
+                PodFactory.fieldRef("RAY_CLUSTER_NAMESPACE", "metadata.namespace"),
+                PodFactory.fieldRef("RAY_HEAD_POD_NAME", "metadata.name"),
                 new EnvVar("KUBERAY_CRD_VER", "v1", null)));
     if (flavor.version().isAtLeast(KubeRayVersion.V1_7_0)) {
       env.add(new EnvVar("KUBERAY_GEN_AUTOSCALER_START_CMD", START_COMMAND, null));
@@ -169,18 +168,5 @@ final class AutoscalerSidecar {
         c.setArgs(new ArrayList<>(args));
       }
     }
-  }
-
-  private static EnvVar fieldRef(String name, String path) {
-    // apiVersion as the API server defaults it, like the Ray container's field refs.
-    return new EnvVarBuilder()
-        .withName(name)
-        .withNewValueFrom()
-        .withNewFieldRef()
-        .withApiVersion("v1")
-        .withFieldPath(path)
-        .endFieldRef()
-        .endValueFrom()
-        .build();
   }
 }

@@ -142,14 +142,7 @@ final class ClusterStatusCalculator {
             headReady ? "HeadPodRunningAndReady" : "HeadPodNotFound",
             headReady ? "" : head.isPresent() ? "Head Pod is not ready" : "Head Pod not found",
             now));
-    boolean wasProvisioned =
-        previous.stream()
-            .map(Maps::map)
-            .anyMatch(
-                c ->
-                    "RayClusterProvisioned".equals(c.get("type"))
-                        && "True".equals(c.get("status")));
-    boolean provisioned = wasProvisioned || allReady;
+    boolean provisioned = provisioned(previous) || allReady;
     out.add(
         condition(
             previous,
@@ -167,6 +160,14 @@ final class ClusterStatusCalculator {
     out.add(condition(previous, "RayClusterSuspending", false, "RayClusterSuspending", "", now));
     out.add(condition(previous, "RayClusterSuspended", suspended, "RayClusterSuspended", "", now));
     return out;
+  }
+
+  /** Whether {@code conditions} (a RayCluster's status) hold RayClusterProvisioned as True. */
+  static boolean provisioned(List<Object> conditions) {
+    return conditions.stream()
+        .map(Maps::map)
+        .anyMatch(
+            c -> "RayClusterProvisioned".equals(c.get("type")) && "True".equals(c.get("status")));
   }
 
   private static Map<String, Object> condition(

@@ -345,7 +345,8 @@ final class PodFactory {
     }
   }
 
-  private static EnvVar fieldRef(String name, String path) {
+  /** An env var from a field of the pod, its apiVersion as the API server defaults it. */
+  static EnvVar fieldRef(String name, String path) {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()

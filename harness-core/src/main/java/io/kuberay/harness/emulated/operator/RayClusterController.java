@@ -432,11 +432,8 @@ public final class RayClusterController implements AutoCloseable {
         || !"true".equals(annotations.get("ray.io/disable-provisioned-head-restart"))) {
       return false;
     }
-    return Maps.list(Maps.map(resource.getAdditionalProperties().get("status")).get("conditions"))
-        .stream()
-        .map(Maps::map)
-        .anyMatch(
-            c -> "RayClusterProvisioned".equals(c.get("type")) && "True".equals(c.get("status")));
+    return ClusterStatusCalculator.provisioned(
+        Maps.list(Maps.map(resource.getAdditionalProperties().get("status")).get("conditions")));
   }
 
   private void deletePod(GenericKubernetesResource cluster, Pod pod) {

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.kuberay.harness.KubeRayVersion;
+import io.kuberay.harness.emulated.support.Dns1035Label;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.ray.RayAuthToken;
 import java.util.List;
@@ -23,7 +24,6 @@ import java.util.regex.Pattern;
 public final class RayClusterValidation {
 
   static final int MAX_NAME_LENGTH = 53;
-  private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
   private static final Pattern QUALIFIED_NAME =
       Pattern.compile("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
   private static final Pattern LABEL_VALUE =
@@ -79,11 +79,8 @@ public final class RayClusterValidation {
       return Optional.of(
           "RayCluster name should be no more than " + MAX_NAME_LENGTH + " characters");
     }
-    if (!DNS_1035.matcher(name).matches()) {
-      return Optional.of(
-          "RayCluster name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]");
-    }
-    return Optional.empty();
+    return Dns1035Label.errors(name)
+        .map(errors -> "RayCluster name should be a valid DNS1035 label: " + errors);
   }
 
   /**

@@ -17,6 +17,7 @@ import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.operator.deletion.RayJobDeletion;
 import io.kuberay.harness.emulated.operator.running.RunningChecks;
 import io.kuberay.harness.emulated.store.ObjectEvents;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.Finalizers;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
@@ -24,6 +25,7 @@ import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.NameSuffix;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.ReconcileLoop;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.ray.JobDetails;
 import io.kuberay.harness.ray.JobStatus;
 import io.kuberay.harness.ray.RayJobsClient;
@@ -407,7 +409,7 @@ public final class RayJobController implements AutoCloseable {
     if (flavor.hasRayJobSubmitterChecks() && (k8sJobMode || job.sidecarMode())) {
       terminal = terminal && finishedAt.isPresent(); // utils.HasSubmitter
     } else if (k8sJobMode) {
-      terminal = terminal && SubmitterJobs.finished(submitter.get()); // v1.1.0
+      terminal = terminal && BatchJobs.finished(submitter.get()); // v1.1.0
     }
     if (terminal) {
       boolean failed = details.status() == JobStatus.FAILED;
@@ -647,7 +649,7 @@ public final class RayJobController implements AutoCloseable {
   private void finished(RayJobView job, Map<String, Object> status) {
     // The Job may still start pods after the RayJob ended (its back-off after a deadline or after
     // the cluster went): their command runs and fails against the gone dashboard, as in a cluster.
-    if (playSubmitter(job, status).filter(j -> !SubmitterJobs.finished(j)).isPresent()) {
+    if (playSubmitter(job, status).filter(j -> !BatchJobs.finished(j)).isPresent()) {
       loop.enqueueAfter(ObjectKeys.of(job.resource()), POLL);
     }
     // A clusterSelector's RayCluster is not the RayJob's to delete, whatever it asks for.
@@ -1063,7 +1065,7 @@ public final class RayJobController implements AutoCloseable {
             + " ;";
     Container sidecar =
         new ContainerBuilder()
-            .withName("ray-job-submitter")
+            .withName(SubmitterContainer.NAME)
             .withImage(String.valueOf(head.get("image")))
             .withCommand("/bin/bash", "-ce", "--")
             .withArgs(command)

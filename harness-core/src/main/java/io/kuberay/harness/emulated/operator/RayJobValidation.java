@@ -1,11 +1,11 @@
 package io.kuberay.harness.emulated.operator;
 
 import io.kuberay.harness.emulated.operator.deletion.DeletionStrategyValidation;
+import io.kuberay.harness.emulated.support.Dns1035Label;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.ray.RayAuthToken;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * What the RayJob controller checks before reconciling: v1.5.0's and v1.7.0's {@code
@@ -17,8 +17,6 @@ final class RayJobValidation {
 
   /** A RayJob's cluster is named {@code <job>-xxxxx}: 6 characters fewer than a cluster's 53. */
   static final int MAX_NAME_LENGTH = RayClusterValidation.MAX_NAME_LENGTH - 6;
-
-  private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
 
   /** The event reason (v1.5.0+) and the error. */
   record Violation(String reason, String message) {}
@@ -38,11 +36,13 @@ final class RayJobValidation {
                   + MAX_NAME_LENGTH
                   + " characters"));
     }
-    if (!DNS_1035.matcher(name).matches()) {
+    Optional<String> label = Dns1035Label.errors(name);
+    if (label.isPresent()) {
       return Optional.of(
           new Violation(
               "InvalidRayJobMetadata",
-              "The RayJob metadata is invalid: RayJob name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]"));
+              "The RayJob metadata is invalid: RayJob name should be a valid DNS1035 label: "
+                  + label.get()));
     }
     Optional<String> spec = specError(flavor, job);
     if (spec.isPresent()) {

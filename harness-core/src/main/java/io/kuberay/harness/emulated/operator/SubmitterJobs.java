@@ -16,11 +16,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.emulated.operator.submitter.LightWeightSubmitter;
 import io.kuberay.harness.emulated.operator.submitter.RayJobCli;
-import io.kuberay.harness.emulated.support.JobPods;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
 import io.kuberay.harness.emulated.support.ObjectKeys;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.JobDetails;
@@ -62,9 +63,6 @@ final class SubmitterJobs implements AutoCloseable {
 
   /** How long a kubelet takes to see a container's exit: its PLEG relists every second. */
   private static final Duration PLEG_RELIST = Duration.ofSeconds(1);
-
-  /** SidecarMode's submitter container in the head pod ({@code getSubmitterContainer}). */
-  static final String SIDECAR = "ray-job-submitter";
 
   private final RayJobCli cli = new RayJobCli(Clock.systemUTC());
 
@@ -214,7 +212,7 @@ final class SubmitterJobs implements AutoCloseable {
    * pod for each failed one while its backoffLimit allows.
    */
   void runStartedPods(RayJobView rayJob, Job job, String jobId, String cluster) {
-    List<Pod> pods = JobPods.of(client, job);
+    List<Pod> pods = BatchJobs.pods(client, job);
     for (Pod pod : pods) {
       if (containerStarted(pod) && started.add(pod.getMetadata().getUid())) {
         try {
@@ -255,7 +253,7 @@ final class SubmitterJobs implements AutoCloseable {
               .withRestartPolicy("Never")
               .withContainers(
                   new ContainerBuilder()
-                      .withName("ray-job-submitter")
+                      .withName(SubmitterContainer.NAME)
                       .withImage(headImage)
                       .withNewResources()
                       .addToLimits("cpu", new Quantity("1"))
@@ -458,7 +456,7 @@ final class SubmitterJobs implements AutoCloseable {
     }
     String key = ObjectKeys.of(head);
     boolean resumed =
-        SubmitterLogs.of(key, SIDECAR)
+        SubmitterLogs.of(key, SubmitterContainer.NAME)
             .filter(l -> l.contains("Job '" + jobId + "' submitted successfully"))
             .isPresent();
     try {
@@ -482,7 +480,8 @@ final class SubmitterJobs implements AutoCloseable {
   private int sidecar(
       RayJobView rayJob, Pod head, String jobId, String cluster, String address, boolean resumed) {
     String namespace = head.getMetadata().getNamespace();
-    Consumer<String> out = chunk -> SubmitterLogs.append(ObjectKeys.of(head), SIDECAR, chunk);
+    Consumer<String> out =
+        chunk -> SubmitterLogs.append(ObjectKeys.of(head), SubmitterContainer.NAME, chunk);
     Optional<URI> dashboard = awaitDashboard(head, cluster, address, out);
     if (dashboard.isEmpty()) {
       return -1;
@@ -519,7 +518,7 @@ final class SubmitterJobs implements AutoCloseable {
         && head.getStatus().getContainerStatuses().stream()
             .anyMatch(
                 cs ->
-                    SIDECAR.equals(cs.getName())
+                    SubmitterContainer.NAME.equals(cs.getName())
                         && cs.getState() != null
                         && cs.getState().getRunning() != null);
   }
@@ -578,28 +577,12 @@ final class SubmitterJobs implements AutoCloseable {
     }
   }
 
-  static boolean finished(Job job) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(
-                c ->
-                    ("Complete".equals(c.getType()) || "Failed".equals(c.getType()))
-                        && "True".equals(c.getStatus()));
-  }
-
   static boolean failed(Job job) {
     return failedCondition(job) != null;
   }
 
   static JobCondition failedCondition(Job job) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return null;
-    }
-    return job.getStatus().getConditions().stream()
-        .filter(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst()
-        .orElse(null);
+    return BatchJobs.condition(job, "Failed").orElse(null);
   }
 
   @Override

@@ -3,21 +3,11 @@ package io.kuberay.harness.emulated.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,28 +18,10 @@ class CrdValidationRulesTest {
 
   private static final String RAY_JOBS = "/apis/ray.io/v1/namespaces/default/rayjobs";
 
-  private final ApiDispatcher api =
-      new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
-
-  @BeforeEach
-  void namespaceAndCrd() {
-    api.create(
-        "/api/v1/namespaces",
-        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    ManifestObject crd =
-        KubeRayManifests.rawBundle(KubeRayVersion.of("v1.5.0"), Optional.empty()).stream()
-            .filter(o -> o.name().equals("rayjobs.ray.io"))
-            .findFirst()
-            .orElseThrow();
-    api.create(
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", JsonText.readObject(crd.json()));
-  }
+  private final ApiDispatcher api = ApiDispatchers.withDefaultNamespaceAndCrd("rayjobs.ray.io");
 
   private MockResponse send(HttpMethod method, String path, String contentType, String body) {
-    Headers headers = Headers.builder().add("Content-Type", contentType).build();
-    return api.dispatch(
-        new RecordedRequest(
-            "HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8))));
+    return ApiDispatchers.send(api, method, path, contentType, body);
   }
 
   private static String job(String name, String spec) {

@@ -7,18 +7,14 @@ import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,17 +43,7 @@ class OpenApiDocumentsTest {
   }
 
   private void installRayClusterCrd() {
-    ManifestObject crd =
-        KubeRayManifests.rawBundle(KubeRayVersion.of("v1.5.0"), Optional.empty()).stream()
-            .filter(o -> o.name().equals("rayclusters.ray.io"))
-            .findFirst()
-            .orElseThrow();
-    assertThat(
-            api.create(
-                    "/apis/apiextensions.k8s.io/v1/customresourcedefinitions",
-                    JsonText.readObject(crd.json()))
-                .code())
-        .isEqualTo(201);
+    assertThat(ApiDispatchers.installCrd(api, "rayclusters.ray.io").code()).isEqualTo(201);
   }
 
   private String url(String groupVersion) {

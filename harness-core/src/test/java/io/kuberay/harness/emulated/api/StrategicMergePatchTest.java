@@ -4,22 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.mockwebserver.http.Buffer;
-import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
-import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.store.PatchSchema;
 import io.kuberay.harness.emulated.store.Patches;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -296,17 +287,7 @@ class StrategicMergePatchTest {
 
   @Test
   void overHttpABuiltInKindMergesAndACustomResourceAnswers415() {
-    ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
-    api.create(
-        "/api/v1/namespaces",
-        Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));
-    ManifestObject crd =
-        KubeRayManifests.rawBundle(KubeRayVersion.of("v1.5.0"), Optional.empty()).stream()
-            .filter(o -> o.name().equals("rayclusters.ray.io"))
-            .findFirst()
-            .orElseThrow();
-    api.create(
-        "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", JsonText.readObject(crd.json()));
+    ApiDispatcher api = ApiDispatchers.withDefaultNamespaceAndCrd("rayclusters.ray.io");
     String deployments = "/apis/apps/v1/namespaces/default/deployments";
     assertThat(send(api, HttpMethod.POST, deployments, "application/json", DEPLOYMENT).code())
         .isEqualTo(201);
@@ -349,9 +330,6 @@ class StrategicMergePatchTest {
 
   private static MockResponse send(
       ApiDispatcher api, HttpMethod method, String path, String contentType, String body) {
-    Headers headers = Headers.builder().add("Content-Type", contentType).build();
-    return api.dispatch(
-        new RecordedRequest(
-            "HTTP/1.1", method, path, headers, new Buffer(body.getBytes(StandardCharsets.UTF_8))));
+    return ApiDispatchers.send(api, method, path, contentType, body);
   }
 }

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,27 +27,18 @@ class AuthSecretTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String TOKEN_SPEC = "  rayVersion: '2.52.0'\n  authOptions: {mode: token}\n";
 
-  private EmulatedApiServer api;
-  private RayClusterController controller;
+  private RayClusterControllerFixture fixture;
   private final OperatorFlavor flavor = UpstreamSpecs.flavor("v1.7.0");
 
   private KubernetesClient start() {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    api.create(UpstreamSpecs.openCrd("RayCluster"));
-    controller =
-        new RayClusterController(
-                api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
-            .start();
-    return api.client();
+    fixture = RayClusterControllerFixture.start(flavor);
+    return fixture.client();
   }
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 

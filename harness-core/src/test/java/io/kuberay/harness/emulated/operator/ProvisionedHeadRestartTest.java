@@ -6,8 +6,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.support.Maps;
 import java.time.Duration;
@@ -46,30 +44,18 @@ class ProvisionedHeadRestartTest {
                 image: rayproject/ray:2.52.0
       """;
 
-  private EmulatedApiServer api;
-  private RayClusterController controller;
+  private RayClusterControllerFixture fixture;
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   private KubernetesClient start(String version) {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    api.create(UpstreamSpecs.openCrd("RayCluster"));
-    controller =
-        new RayClusterController(
-                api.client(),
-                api,
-                UpstreamSpecs.flavor(version),
-                new EventRecorder(api, "raycluster-controller"))
-            .start();
-    KubernetesClient client = api.client();
+    fixture = RayClusterControllerFixture.start(UpstreamSpecs.flavor(version));
+    KubernetesClient client = fixture.client();
     client
         .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
         .inNamespace("default")

@@ -2,30 +2,18 @@ package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.store.JsonText;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.Maps;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -76,27 +64,15 @@ class RayJobDeletionStrategyTest {
                 containers: [{name: ray-worker, image: rayproject/ray:2.52.0}]
       """;
 
-  private EmulatedApiServer api;
-  private RayJobController jobController;
-  private RayClusterController clusterController;
-  private HttpServer dashboard;
+  private RayJobControllerFixture fixture;
 
   /** What the stand-in dashboard reports for every job. */
-  private volatile String rayStatus = "SUCCEEDED";
+  private String rayStatus = "SUCCEEDED";
 
   @AfterEach
   void stop() {
-    if (jobController != null) {
-      jobController.close();
-    }
-    if (clusterController != null) {
-      clusterController.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (dashboard != null) {
-      dashboard.stop(0);
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -243,55 +219,9 @@ class RayJobDeletionStrategyTest {
 
   private KubernetesClient start(OperatorFlavor flavor, boolean runClusterController)
       throws IOException {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    for (ManifestObject o : KubeRayManifests.rawBundle(flavor.version(), Optional.empty())) {
-      if (o.isCrd()) {
-        api.create(JsonText.readObject(o.json()));
-      }
-    }
-    dashboard = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    dashboard.createContext("/api/jobs/", this::answerJobs);
-    dashboard.start();
-    URI uri = URI.create("http://127.0.0.1:" + dashboard.getAddress().getPort());
-    if (runClusterController) {
-      clusterController =
-          new RayClusterController(
-                  api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
-              .start();
-    }
-    jobController =
-        new RayJobController(
-                api.client(),
-                api,
-                flavor,
-                new EventRecorder(api, "rayjob-controller"),
-                (namespace, cluster) -> Optional.of(uri))
-            .start();
-    return api.client();
-  }
-
-  /** The Ray Jobs API: a submission is accepted, and every job has {@link #rayStatus}. */
-  private void answerJobs(HttpExchange exchange) throws IOException {
-    String json;
-    if ("POST".equals(exchange.getRequestMethod())) {
-      exchange.getRequestBody().readAllBytes();
-      json = "{\"submission_id\": \"x\"}";
-    } else {
-      String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
-      json =
-          "{\"type\": \"SUBMISSION\", \"job_id\": \"02000000\", \"submission_id\": \""
-              + id
-              + "\", \"status\": \""
-              + rayStatus
-              + "\", \"entrypoint\": \"echo hi\", \"message\": \"m\", \"metadata\": {},"
-              + " \"runtime_env\": {}}";
-    }
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    fixture = RayJobControllerFixture.start(flavor, runClusterController);
+    fixture.dashboard.job(rayStatus, "m", null);
+    return fixture.client();
   }
 
   private static String rule(String policy, String condition) {

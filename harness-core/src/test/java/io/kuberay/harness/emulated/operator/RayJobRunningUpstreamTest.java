@@ -15,14 +15,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.Waits;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -32,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,56 +61,34 @@ class RayJobRunningUpstreamTest {
                 containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
       """;
 
-  private static final String HTTP_ON_SELECTED =
-      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
+  private static final String HTTP_ON_SELECTED = RayJobControllerFixture.HTTP_ON_SELECTED;
 
   private static final DateTimeFormatter GO_DATE_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
-  private EmulatedApiServer api;
-  private RayJobController controller;
+  private RayJobControllerFixture fixture;
   private StandInDashboard dashboard;
   private KubernetesClient client;
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (dashboard != null) {
-      dashboard.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
   /** The release's operator, its container's env given as name/value pairs. */
   private void start(String version, String... env) throws IOException {
     KubeRayVersion release = KubeRayVersion.of(version);
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    for (ManifestObject o : KubeRayManifests.rawBundle(release, Optional.empty())) {
-      if (o.isCrd()) {
-        api.create(JsonText.readObject(o.json()));
-      }
-    }
-    client = api.client();
-    dashboard = new StandInDashboard();
     List<Map<String, Object>> entries = new ArrayList<>();
     for (int i = 0; i < env.length; i += 2) {
       entries.add(Map.of("name", env[i], "value", env[i + 1]));
     }
-    OperatorFlavor flavor =
-        new OperatorFlavor(release, OperatorOptions.parse(release, List.of(), entries));
-    URI uri = dashboard.uri();
-    controller =
-        new RayJobController(
-                client,
-                api,
-                flavor,
-                new EventRecorder(api, "rayjob-controller"),
-                (namespace, cluster) -> Optional.of(uri))
-            .start();
+    fixture =
+        RayJobControllerFixture.start(
+            new OperatorFlavor(release, OperatorOptions.parse(release, List.of(), entries)));
+    client = fixture.client();
+    dashboard = fixture.dashboard;
   }
 
   private void createJob(String spec) {
@@ -131,29 +103,6 @@ class RayJobRunningUpstreamTest {
                     + spec,
                 GenericKubernetesResource.class))
         .create();
-  }
-
-  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
-  private void selectedCluster() {
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .resource(
-            Serialization.unmarshal(
-                """
-                apiVersion: ray.io/v1
-                kind: RayCluster
-                metadata: {name: selected, namespace: default}
-                spec:
-                  headGroupSpec:
-                    rayStartParams: {}
-                    template:
-                      spec:
-                        containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
-                """,
-                GenericKubernetesResource.class))
-        .create();
-    UpstreamSpecs.readyClusters(client);
   }
 
   @SuppressWarnings("unchecked")
@@ -386,7 +335,7 @@ class RayJobRunningUpstreamTest {
   @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
   void httpModeSubmitsAgainAJobTheDashboardDoesNotKnow(String version) throws IOException {
     start(version);
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -446,7 +395,7 @@ class RayJobRunningUpstreamTest {
   @Test
   void v170HttpModeFailsOnceStatusChecksFailedLongerThanTheEnvsTimeout() throws IOException {
     start("v1.7.0", "RAYJOB_STATUS_CHECK_TIMEOUT_SECONDS", "2");
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -463,7 +412,7 @@ class RayJobRunningUpstreamTest {
   @Test
   void v170ClearsTheFailureTimeOnceTheJobIsSubmittedAgain() throws IOException {
     start("v1.7.0");
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));
@@ -538,7 +487,7 @@ class RayJobRunningUpstreamTest {
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .addNewContainer()
-                .withName("ray-job-submitter")
+                .withName(SubmitterContainer.NAME)
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .endSpec()
@@ -568,7 +517,10 @@ class RayJobRunningUpstreamTest {
                             .endRunning()
                             .build())
                     .build(),
-                new ContainerStatusBuilder().withName("ray-job-submitter").withState(state).build())
+                new ContainerStatusBuilder()
+                    .withName(SubmitterContainer.NAME)
+                    .withState(state)
+                    .build())
             .build());
     client.pods().inNamespace("default").resource(head).updateStatus();
   }
@@ -719,7 +671,7 @@ class RayJobRunningUpstreamTest {
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aDeletedSelectedRayClusterIsNotCreatedAgain(String version) throws IOException {
     start(version);
-    selectedCluster();
+    fixture.selectedCluster();
     dashboard.job("RUNNING", "Job is currently running.", null);
     createJob(HTTP_ON_SELECTED);
     await("Running with the Ray job RUNNING", running("RUNNING"));

@@ -2,29 +2,14 @@ package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,123 +37,23 @@ class RayJobStatusUpstreamTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** 2025-12-02T14:40:00.123Z and 14:40:05.987Z, as Ray reports them. */
-  private static final long START_MS = 1764686400123L;
+  /** The Ray job's end, as Ray reports it (the stand-in dashboard starts it at 14:40:00.123Z). */
+  private static final Instant END = Instant.parse("2025-12-02T14:40:05.987Z");
 
-  private static final long END_MS = 1764686405987L;
-
-  private EmulatedApiServer api;
-  private RayJobController controller;
-  private HttpServer dashboard;
-
-  /** What the stand-in dashboard reports for every job: status and message. */
-  private volatile String rayStatus = "SUCCEEDED";
-
-  private volatile String rayMessage = "Job finished successfully.";
+  private RayJobControllerFixture fixture;
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (dashboard != null) {
-      dashboard.stop(0);
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
+  /** A dashboard that reports every job SUCCEEDED, started and ended as Ray reports it. */
   private KubernetesClient start(String version) throws IOException {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    for (ManifestObject o :
-        KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
-      if (o.isCrd()) {
-        api.create(JsonText.readObject(o.json()));
-      }
-    }
-    URI uri = startDashboard();
-    controller =
-        new RayJobController(
-                api.client(),
-                api,
-                UpstreamSpecs.flavor(version),
-                new EventRecorder(api, "rayjob-controller"),
-                (namespace, cluster) -> Optional.of(uri))
-            .start();
-    return api.client();
-  }
-
-  /** {@code POST /api/jobs/} accepts any submission; {@code GET /api/jobs/<id>} reports it. */
-  private URI startDashboard() throws IOException {
-    dashboard = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    dashboard.createContext(
-        "/api/jobs/",
-        exchange -> {
-          if ("POST".equals(exchange.getRequestMethod())) {
-            String body =
-                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Matcher id = Pattern.compile("\"submission_id\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
-            answer(exchange, "{\"submission_id\": \"" + (id.find() ? id.group(1) : "x") + "\"}");
-            return;
-          }
-          String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
-          answer(
-              exchange,
-              "{\"type\": \"SUBMISSION\", \"job_id\": \"02000000\", \"submission_id\": \""
-                  + id
-                  + "\", \"status\": \""
-                  + rayStatus
-                  + "\", \"entrypoint\": \"echo hi\", \"message\": \""
-                  + rayMessage
-                  + "\", \"start_time\": "
-                  + START_MS
-                  + ", \"end_time\": "
-                  + END_MS
-                  + ", \"metadata\": {}, \"runtime_env\": {}}");
-        });
-    dashboard.start();
-    return URI.create("http://127.0.0.1:" + dashboard.getAddress().getPort());
-  }
-
-  private static void answer(HttpExchange exchange, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
-  }
-
-  /** RayCluster {@code selected}, ready, as the RayCluster controller would leave it. */
-  private static void readyCluster(KubernetesClient client) {
-    GenericKubernetesResource cluster =
-        client
-            .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-            .inNamespace("default")
-            .resource(
-                Serialization.unmarshal(
-                    """
-                    apiVersion: ray.io/v1
-                    kind: RayCluster
-                    metadata: {name: selected, namespace: default}
-                    spec:
-                      headGroupSpec:
-                        rayStartParams: {}
-                        template:
-                          spec:
-                            containers: [{name: ray-head, image: rayproject/ray:2.52.0}]
-                    """,
-                    GenericKubernetesResource.class))
-            .create();
-    Map<String, Object> status = new LinkedHashMap<>();
-    status.put("state", "ready");
-    cluster.getAdditionalProperties().put("status", status);
-    client
-        .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
-        .inNamespace("default")
-        .resource(cluster)
-        .updateStatus();
+    fixture = RayJobControllerFixture.start(UpstreamSpecs.flavor(version));
+    fixture.dashboard.job("SUCCEEDED", "Job finished successfully.", END);
+    return fixture.client();
   }
 
   private static void createJob(KubernetesClient client, String spec) {
@@ -184,8 +69,7 @@ class RayJobStatusUpstreamTest {
         .create();
   }
 
-  private static final String HTTP_ON_SELECTED =
-      "  submissionMode: HTTPMode\n  clusterSelector: {ray.io/cluster: selected}\n";
+  private static final String HTTP_ON_SELECTED = RayJobControllerFixture.HTTP_ON_SELECTED;
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> awaitStatus(KubernetesClient client, String deployment) {
@@ -209,7 +93,7 @@ class RayJobStatusUpstreamTest {
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aSucceededJobCountsOneSuccessAndKeepsRaysTimes(String version) throws IOException {
     KubernetesClient client = start(version);
-    readyCluster(client);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Complete");
@@ -226,10 +110,9 @@ class RayJobStatusUpstreamTest {
   @ParameterizedTest
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aFailedJobCountsOneFailure(String version) throws IOException {
-    rayStatus = "FAILED";
-    rayMessage = "Job entrypoint command failed with exit code 1";
     KubernetesClient client = start(version);
-    readyCluster(client);
+    fixture.dashboard.job("FAILED", "Job entrypoint command failed with exit code 1", END);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Failed");
@@ -262,7 +145,7 @@ class RayJobStatusUpstreamTest {
   @ValueSource(strings = {"v1.1.0"})
   void v110WritesNeitherCountsNorRayJobInfo(String version) throws IOException {
     KubernetesClient client = start(version);
-    readyCluster(client);
+    fixture.selectedCluster();
     createJob(client, HTTP_ON_SELECTED);
 
     Map<String, Object> status = awaitStatus(client, "Complete");

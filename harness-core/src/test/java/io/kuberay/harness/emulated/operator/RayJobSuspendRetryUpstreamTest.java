@@ -2,30 +2,17 @@ package io.kuberay.harness.emulated.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
-import io.kuberay.harness.emulated.store.JsonText;
-import io.kuberay.harness.install.KubeRayManifests;
-import io.kuberay.harness.install.ManifestObject;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,73 +48,19 @@ class RayJobSuspendRetryUpstreamTest {
           "desiredTPU", "0",
           "head", Map.of());
 
-  private EmulatedApiServer api;
-  private RayJobController controller;
-  private HttpServer dashboard;
-
-  /** What the stand-in dashboard reports for every job. */
-  private volatile String rayStatus = "RUNNING";
+  private RayJobControllerFixture fixture;
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
-    }
-    if (dashboard != null) {
-      dashboard.stop(0);
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
+  /** A dashboard that reports every job RUNNING. */
   private KubernetesClient start(String version) throws IOException {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    for (ManifestObject o :
-        KubeRayManifests.rawBundle(KubeRayVersion.of(version), Optional.empty())) {
-      if (o.isCrd()) {
-        api.create(JsonText.readObject(o.json()));
-      }
-    }
-    dashboard = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    dashboard.createContext(
-        "/api/jobs/",
-        exchange -> {
-          if ("POST".equals(exchange.getRequestMethod())) {
-            exchange.getRequestBody().readAllBytes();
-            answer(exchange, "{\"submission_id\": \"x\"}");
-            return;
-          }
-          String id = exchange.getRequestURI().getPath().substring("/api/jobs/".length());
-          answer(
-              exchange,
-              "{\"type\": \"SUBMISSION\", \"job_id\": \"02000000\", \"submission_id\": \""
-                  + id
-                  + "\", \"status\": \""
-                  + rayStatus
-                  + "\", \"entrypoint\": \"echo hi\", \"message\": \"m\", \"metadata\": {},"
-                  + " \"runtime_env\": {}}");
-        });
-    dashboard.start();
-    URI uri = URI.create("http://127.0.0.1:" + dashboard.getAddress().getPort());
-    controller =
-        new RayJobController(
-                api.client(),
-                api,
-                UpstreamSpecs.flavor(version),
-                new EventRecorder(api, "rayjob-controller"),
-                (namespace, cluster) -> Optional.of(uri))
-            .start();
-    return api.client();
-  }
-
-  private static void answer(HttpExchange exchange, String json) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().add("Content-Type", "application/json");
-    exchange.sendResponseHeaders(200, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
+    fixture = RayJobControllerFixture.start(UpstreamSpecs.flavor(version));
+    return fixture.client();
   }
 
   private static void createJob(KubernetesClient client, String spec) {
@@ -278,8 +211,8 @@ class RayJobSuspendRetryUpstreamTest {
   @ParameterizedTest
   @ValueSource(strings = {"v1.5.0", "v1.7.0"})
   void aFailedAttemptIsRetriedOnANewClusterUntilTheBackoffLimit(String version) throws IOException {
-    rayStatus = "FAILED";
     KubernetesClient client = start(version);
+    fixture.dashboard.job("FAILED", "Job entrypoint command failed with exit code 1", null);
     createJob(client, "  submissionMode: HTTPMode\n  backoffLimit: 1\n");
 
     Map<String, Object> failed = awaitStatus(client, "Failed");

@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.kuberay.harness.KubeRayVersion;
-import io.kuberay.harness.emulated.api.EmulatedApiServer;
-import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import java.time.Duration;
 import java.util.List;
@@ -33,30 +31,21 @@ class RedisCleanupTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String JOB = "raycluster-sample-redis-cleanup";
 
-  private EmulatedApiServer api;
-  private RayClusterController controller;
+  private RayClusterControllerFixture fixture;
 
   private KubernetesClient start(String version) {
     return start(UpstreamSpecs.flavor(version));
   }
 
   private KubernetesClient start(OperatorFlavor flavor) {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
-    api.create(UpstreamSpecs.openCrd("RayCluster"));
-    controller =
-        new RayClusterController(
-                api.client(), api, flavor, new EventRecorder(api, "raycluster-controller"))
-            .start();
-    return api.client();
+    fixture = RayClusterControllerFixture.start(flavor);
+    return fixture.client();
   }
 
   @AfterEach
   void stop() {
-    if (controller != null) {
-      controller.close();
-    }
-    if (api != null) {
-      api.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.emulated.operator.running.RunningChecks;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,7 +77,7 @@ class SidecarSubmitterExitTest {
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .addNewContainer()
-                .withName("ray-job-submitter")
+                .withName(SubmitterContainer.NAME)
                 .withImage("rayproject/ray:2.52.0")
                 .endContainer()
                 .endSpec()
@@ -88,7 +89,7 @@ class SidecarSubmitterExitTest {
         "both containers running",
         Duration.ofSeconds(30),
         pod::get,
-        p -> running(p, "ray-head") && running(p, "ray-job-submitter"),
+        p -> running(p, "ray-head") && running(p, SubmitterContainer.NAME),
         SidecarSubmitterExitTest::describe,
         null);
 
@@ -101,12 +102,13 @@ class SidecarSubmitterExitTest {
             Duration.ofSeconds(30),
             pod::get,
             p ->
-                container(p, "ray-job-submitter")
+                container(p, SubmitterContainer.NAME)
                     .map(cs -> cs.getState().getTerminated() != null)
                     .orElse(false),
             SidecarSubmitterExitTest::describe,
             null);
-    var terminated = container(ended, "ray-job-submitter").orElseThrow().getState().getTerminated();
+    var terminated =
+        container(ended, SubmitterContainer.NAME).orElseThrow().getState().getTerminated();
     assertThat(terminated.getExitCode()).isEqualTo(1);
     assertThat(terminated.getReason()).isEqualTo("Error");
     assertThat(terminated.getFinishedAt()).isNotBlank();

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.kuberay.harness.emulated.support.BatchJobs;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class SubmitterPodStatusTest {
   private Job finishedJob() {
     await("Job default/rayjob-sample finished")
         .atMost(WAIT)
-        .until(() -> SubmitterJobs.finished(cluster.job()));
+        .until(() -> BatchJobs.finished(cluster.job()));
     return cluster.job();
   }
 

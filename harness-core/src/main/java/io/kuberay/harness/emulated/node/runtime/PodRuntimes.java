@@ -10,6 +10,7 @@ import io.kuberay.harness.emulated.node.sandbox.PodImages;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterExits;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.process.RayRuntime;
@@ -35,9 +36,6 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
   private final PodRuntime completion;
   private final Predicate<Pod> jobPod;
   private final Predicate<Pod> workloadPod;
-
-  /** KubeRay's SidecarMode submitter container ({@code utils.SubmitterContainerName}). */
-  private static final String SIDECAR_SUBMITTER = "ray-job-submitter";
 
   private final Map<String, PodRuntime> assigned = new ConcurrentHashMap<>();
   private final ContainerLogs instances = new ContainerLogs();
@@ -150,11 +148,11 @@ public final class PodRuntimes implements PodChannels, AutoCloseable {
     SubmitterLogs.open(key);
     if (pod.getSpec().getContainers().stream()
         .skip(1)
-        .anyMatch(c -> SIDECAR_SUBMITTER.equals(c.getName()))) {
+        .anyMatch(c -> SubmitterContainer.NAME.equals(c.getName()))) {
       // SidecarMode's submitter, whose command the emulated operator plays: it ends on its own and,
       // as the head pod's restartPolicy is Never, stays ended while the Ray container runs on.
       SubmitterExits.listenSidecar(
-          key, exitCode -> lifecycle.sidecarExited(SIDECAR_SUBMITTER, exitCode, null));
+          key, exitCode -> lifecycle.sidecarExited(SubmitterContainer.NAME, exitCode, null));
     }
     // Where each instance of the main container ends in its log: kubectl logs reads the current
     // one, --previous the last one that exited.

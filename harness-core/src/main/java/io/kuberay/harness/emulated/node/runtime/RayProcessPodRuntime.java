@@ -14,6 +14,7 @@ import io.kuberay.harness.emulated.support.Json;
 import io.kuberay.harness.emulated.support.Labels;
 import io.kuberay.harness.emulated.support.ObjectKeys;
 import io.kuberay.harness.emulated.support.PodContainers;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import io.kuberay.harness.ray.process.JvmReaper;
 import io.kuberay.harness.ray.process.PortAllocator;
@@ -836,9 +837,6 @@ public final class RayProcessPodRuntime implements PodRuntime {
     return new ContainerCommand(PodProcesses.forExec(files, pod, container).wrapped(viaEnv), env);
   }
 
-  /** KubeRay's SidecarMode submitter container, whose part the emulated operator does. */
-  private static final String SIDECAR_SUBMITTER = "ray-job-submitter";
-
   @Override
   public String logs(Pod pod, String container) {
     RayNode node = nodes.get(ObjectKeys.of(pod));
@@ -855,7 +853,7 @@ public final class RayProcessPodRuntime implements PodRuntime {
     if (submitter.isPresent()) {
       return submitter.get();
     }
-    if (SIDECAR_SUBMITTER.equals(container)) {
+    if (SubmitterContainer.NAME.equals(container)) {
       return ""; // the operator has not submitted for it yet (its cluster is not ready)
     }
     if (!PodContainers.isFirst(pod, container)) {

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.node.runtime;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.util.List;
 
 /**
@@ -15,7 +16,6 @@ import java.util.List;
 final class UnrunContainers {
 
   static final String REASON = "ContainerNotRun";
-  private static final String SUBMITTER = "ray-job-submitter";
 
   private UnrunContainers() {}
 
@@ -24,7 +24,7 @@ final class UnrunContainers {
     return containers.stream()
         .skip(1)
         .filter(c -> !AutoscalerContainer.NAME.equals(c.getName()))
-        .filter(c -> !SUBMITTER.equals(c.getName()))
+        .filter(c -> !SubmitterContainer.NAME.equals(c.getName()))
         .toList();
   }
 

@@ -1,11 +1,12 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
+import io.kuberay.harness.emulated.support.Dns1035Label;
+import io.kuberay.harness.emulated.support.GoAtoi;
 import io.kuberay.harness.emulated.support.GoDuration;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 
 /**
  * v1.5.0's and v1.7.0's {@code ValidateRayServiceMetadata} (utils/validation.go) and {@code
@@ -22,11 +23,6 @@ final class RayServiceValidation {
   /** {@code MaxRayServiceNameLength}: {@code MaxRayClusterNameLength} (53) - 6. */
   static final int MAX_NAME_LENGTH = 47;
 
-  private static final Pattern DNS_1035 = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
-
-  /** What {@code strconv.Atoi} takes: an optional sign and ASCII digits. */
-  private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
-
   private RayServiceValidation() {}
 
   /**
@@ -38,14 +34,9 @@ final class RayServiceValidation {
       return Optional.of(
           "RayService name should be no more than " + MAX_NAME_LENGTH + " characters");
     }
-    if (!DNS_1035.matcher(name).matches()) {
-      // validation.IsDNS1035Label's one error (a name of 47 characters or fewer is short enough),
-      // printed as Go prints a []string.
-      return Optional.of(
-          "RayService name should be a valid DNS1035 label: [a DNS-1035 label must consist of lower"
-              + " case alphanumeric characters or '-', start with an alphabetic character, and end"
-              + " with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for"
-              + " validation is '[a-z]([-a-z0-9]*[a-z0-9])?')]");
+    Optional<String> label = Dns1035Label.errors(name);
+    if (label.isPresent()) {
+      return Optional.of("RayService name should be a valid DNS1035 label: " + label.get());
     }
     return timeoutError(annotations).map(e -> "RayService annotations is invalid: " + e);
   }
@@ -100,7 +91,7 @@ final class RayServiceValidation {
               "annotation " + INITIALIZING_TIMEOUT + " must be a positive duration, got: " + value)
           : Optional.empty();
     }
-    OptionalLong seconds = atoi(value);
+    OptionalLong seconds = GoAtoi.parse(value);
     if (seconds.isPresent()) {
       return seconds.getAsLong() <= 0
           ? Optional.of(
@@ -132,7 +123,7 @@ final class RayServiceValidation {
     if (duration.isPresent()) {
       return duration;
     }
-    OptionalLong seconds = atoi(value);
+    OptionalLong seconds = GoAtoi.parse(value);
     return seconds.isPresent()
         ? OptionalLong.of(seconds.getAsLong() * 1_000_000_000L)
         : OptionalLong.empty();
@@ -143,17 +134,6 @@ final class RayServiceValidation {
       return OptionalLong.of(GoDuration.parse(value));
     } catch (IllegalArgumentException e) {
       return OptionalLong.empty();
-    }
-  }
-
-  private static OptionalLong atoi(String value) {
-    if (!ATOI.matcher(value).matches()) {
-      return OptionalLong.empty();
-    }
-    try {
-      return OptionalLong.of(Long.parseLong(value));
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty(); // out of int64's range: Atoi's error
     }
   }
 }

@@ -4,8 +4,10 @@ import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.kuberay.harness.emulated.support.BatchJobs;
+import io.kuberay.harness.emulated.support.GoAtoi;
 import io.kuberay.harness.emulated.support.Maps;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,7 +17,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
+import java.util.OptionalLong;
 
 /**
  * The checks of a Running RayJob's reconcile that KubeRay v1.5.0 added ({@code
@@ -27,9 +29,6 @@ import java.util.regex.Pattern;
  * its zone, UTC.
  */
 public final class RunningChecks {
-
-  /** {@code utils.SubmitterContainerName}: SidecarMode's submitter container in the head pod. */
-  public static final String SUBMITTER_CONTAINER = "ray-job-submitter";
 
   /** {@code status.jobStatusCheckFailureStartTime} (v1.7.0's CRD). */
   public static final String FAILURE_START_TIME = "jobStatusCheckFailureStartTime";
@@ -58,9 +57,6 @@ public final class RunningChecks {
           "AppFailed",
           Optional.of("Submitter completed but Ray job not found in RayCluster."),
           Optional.empty());
-
-  /** Go's {@code strconv.Atoi} spelling: an optional sign and decimal digits. */
-  private static final Pattern ATOI = Pattern.compile("[+-]?[0-9]+");
 
   /** Go's {@code time.DateTime}. */
   private static final DateTimeFormatter DATE_TIME =
@@ -101,14 +97,8 @@ public final class RunningChecks {
   }
 
   private static Optional<Long> atoi(String text) {
-    if (!ATOI.matcher(text).matches()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Long.parseLong(text));
-    } catch (NumberFormatException outOfRange) {
-      return Optional.empty();
-    }
+    OptionalLong n = GoAtoi.parse(text);
+    return n.isPresent() ? Optional.of(n.getAsLong()) : Optional.empty();
   }
 
   /**
@@ -191,7 +181,7 @@ public final class RunningChecks {
    * message; else the submission did.
    */
   public static Optional<Transition> submitterJobFailed(Job job, Object jobStatus) {
-    return condition(job, "Failed")
+    return BatchJobs.condition(job, "Failed")
         .map(
             c ->
                 failed(
@@ -207,19 +197,9 @@ public final class RunningChecks {
    * Failed condition's lastTransitionTime.
    */
   public static Optional<Instant> jobFinishedAt(Job job) {
-    return condition(job, "Complete")
-        .or(() -> condition(job, "Failed"))
+    return BatchJobs.condition(job, "Complete")
+        .or(() -> BatchJobs.condition(job, "Failed"))
         .flatMap(c -> time(Optional.ofNullable(c.getLastTransitionTime())));
-  }
-
-  private static Optional<JobCondition> condition(Job job, String type) {
-    if (job.getStatus() == null || job.getStatus().getConditions() == null) {
-      return Optional.empty();
-    }
-    // Go takes the first condition of either type, in the order the Job lists them.
-    return job.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType()) && "True".equals(c.getStatus()))
-        .findFirst();
   }
 
   /**
@@ -235,7 +215,7 @@ public final class RunningChecks {
                 failed(
                     jobStatus,
                     "Ray head pod container "
-                        + SUBMITTER_CONTAINER
+                        + SubmitterContainer.NAME
                         + " terminated with exit code "
                         + t.getExitCode()
                         + ": "
@@ -255,7 +235,7 @@ public final class RunningChecks {
       return Optional.empty();
     }
     return head.getStatus().getContainerStatuses().stream()
-        .filter(cs -> SUBMITTER_CONTAINER.equals(cs.getName()))
+        .filter(cs -> SubmitterContainer.NAME.equals(cs.getName()))
         .findFirst()
         .map(ContainerStatus::getState)
         .map(s -> s.getTerminated());

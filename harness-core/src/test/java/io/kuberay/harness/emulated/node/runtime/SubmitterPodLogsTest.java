@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.kuberay.harness.NodeCapacity;
 import io.kuberay.harness.emulated.node.sandbox.MountNamespaces;
 import io.kuberay.harness.emulated.node.sandbox.PodFilesystems;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.emulated.support.SubmitterLogs;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -34,13 +35,13 @@ class SubmitterPodLogsTest {
             .endMetadata()
             .withNewSpec()
             .addNewContainer()
-            .withName("ray-job-submitter")
+            .withName(SubmitterContainer.NAME)
             .endContainer()
             .endSpec()
             .build();
     SubmitterLogs.open("ns/rayjob-sample-abcde"); // the node started the pod
-    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 1\n");
-    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "test_counter got 2\n");
+    SubmitterLogs.append("ns/rayjob-sample-abcde", SubmitterContainer.NAME, "test_counter got 1\n");
+    SubmitterLogs.append("ns/rayjob-sample-abcde", SubmitterContainer.NAME, "test_counter got 2\n");
 
     assertThat(runtime.logs(pod, null)).isEqualTo("test_counter got 1\ntest_counter got 2\n");
 
@@ -48,7 +49,7 @@ class SubmitterPodLogsTest {
     assertThat(runtime.logs(pod, null)).isEmpty();
 
     // A submitter that still prints after its pod is gone (its cluster was deleted) keeps nothing.
-    SubmitterLogs.append("ns/rayjob-sample-abcde", "ray-job-submitter", "connection refused\n");
-    assertThat(SubmitterLogs.of("ns/rayjob-sample-abcde", "ray-job-submitter")).isEmpty();
+    SubmitterLogs.append("ns/rayjob-sample-abcde", SubmitterContainer.NAME, "connection refused\n");
+    assertThat(SubmitterLogs.of("ns/rayjob-sample-abcde", SubmitterContainer.NAME)).isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.kuberay.harness.emulated.operator.running.RunningChecks.Transition;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -195,7 +196,7 @@ class RunningChecksTest {
                 .withState(new ContainerStateBuilder().withNewRunning().endRunning().build())
                 .build(),
             new ContainerStatusBuilder()
-                .withName("ray-job-submitter")
+                .withName(SubmitterContainer.NAME)
                 .withState(submitter.build())
                 .build())
         .endStatus()

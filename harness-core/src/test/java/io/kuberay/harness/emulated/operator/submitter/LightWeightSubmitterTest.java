@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.kuberay.harness.emulated.support.SubmitterContainer;
 import io.kuberay.harness.ray.JobSubmission;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ class LightWeightSubmitterTest {
     assertThat(
             LightWeightSubmitter.runs(
                 new ContainerBuilder()
-                    .withName("ray-job-submitter")
+                    .withName(SubmitterContainer.NAME)
                     .withCommand("/bin/bash", "-ce", "--")
                     .withArgs("ray job submit ...")
                     .build()))
