@@ -5,6 +5,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.kuberay.harness.BackendUnavailableException;
 import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.Internal;
 import io.kuberay.harness.Waits;
 import io.kuberay.harness.install.InstallOptions;
@@ -73,6 +74,12 @@ public final class K3sBackend extends RealClusterBackend {
   /** With {@code keep}: this run's hold on the kept container, against concurrent sweeps. */
   private final ReuseLock reuseLock;
 
+  /**
+   * With {@code keep}, until KubeRay is installed: no other run starts this configuration
+   * meanwhile.
+   */
+  private StartLock startLock;
+
   private K3sBackend(
       KubeRayK3sContainer node,
       String containerId,
@@ -106,6 +113,26 @@ public final class K3sBackend extends RealClusterBackend {
     long t0 = System.nanoTime();
     DockerPreflight.requireDocker(DockerPreflight.dockerHost(), DockerPreflight.DEFAULT_TIMEOUT);
     boolean reuse = SettingsReader.flag(Setting.K3S_REUSE);
+    if (!reuse) {
+      return startNode(settings, workDir, t0, false);
+    }
+    StartLock startLock = StartLock.acquire(settings, ReuseLock.dir(), settings.startupTimeout());
+    try {
+      K3sBackend backend = startNode(settings, workDir, t0, true);
+      if (settings.installMethod() == InstallMethod.NONE) {
+        startLock.close(); // nothing to install: the node is all there is to set up
+      } else {
+        backend.startLock = startLock;
+      }
+      return backend;
+    } catch (RuntimeException | Error e) {
+      startLock.close();
+      throw e;
+    }
+  }
+
+  private static K3sBackend startNode(
+      EnvironmentSettings settings, Path workDir, long t0, boolean reuse) {
     if (reuse) {
       Optional<K3sBackend> kept = startKept(settings, workDir, t0);
       if (kept.isPresent()) {
@@ -423,6 +450,21 @@ public final class K3sBackend extends RealClusterBackend {
    */
   public synchronized Installation installKubeRay(
       EnvironmentSettings settings, InstallOptions options) {
+    try {
+      return install(settings, options);
+    } finally {
+      releaseStartLock();
+    }
+  }
+
+  private synchronized void releaseStartLock() {
+    if (startLock != null) {
+      startLock.close();
+      startLock = null;
+    }
+  }
+
+  private Installation install(EnvironmentSettings settings, InstallOptions options) {
     long start = System.nanoTime();
     Duration timeout = settings.startupTimeout();
     if (!reused) {
@@ -528,6 +570,7 @@ public final class K3sBackend extends RealClusterBackend {
 
   @Override
   public void close() {
+    releaseStartLock();
     closePodAccess();
     if (keep && !reuseLock.tryAlone()) {
       logger.info(
