@@ -770,12 +770,9 @@ public final class ApiDispatcher extends Dispatcher {
 
   private MockResponse replace(ApiPath api, Map<String, Object> body) {
     if ("status".equals(api.subresource())) {
-      Map<String, Object> schema =
-          schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
-      if (schema != null) {
-        CustomResourceSchema.defaultStatus(schema, body);
-      }
-      return rest.replace(api, body);
+      List<String> notChecked = new ArrayList<>();
+      MockResponse response = rest.replace(api, body, schemaCheck(api, notChecked));
+      return response.code() < 300 ? FieldValidation.warn(response, notChecked) : response;
     }
     String kind = String.valueOf(body.getOrDefault("kind", api.plural()));
     Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
@@ -827,8 +824,6 @@ public final class ApiDispatcher extends Dispatcher {
       return serverSideApply(request, api);
     }
     Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
-    Map<String, Object> schema =
-        schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     List<String> notChecked = new ArrayList<>();
     MockResponse response =
         rest.patch(
@@ -836,11 +831,7 @@ public final class ApiDispatcher extends Dispatcher {
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8(),
             patchSchema(api),
-            patchCheck(
-                api,
-                schema,
-                discovery.hasStatusSubresource(api.group(), api.version(), api.plural()),
-                notChecked));
+            schemaCheck(api, notChecked));
     collectIfReleased(api, before);
     if (response.code() < 300) {
       FieldValidation.warn(response, notChecked);
@@ -856,23 +847,27 @@ public final class ApiDispatcher extends Dispatcher {
   }
 
   /**
-   * A custom resource's patch result: its schema and rules; a {@code /status} patch's result only
-   * gets the status defaults, as a {@code /status} PUT does.
+   * A custom resource's CRD schema and rules for a patch's result or a {@code /status} write (a
+   * main-resource PUT is admitted before it reaches the store); the rules it could not check go to
+   * {@code notChecked}, for the response's warnings.
    */
-  private static StoreRequests.PatchCheck patchCheck(
-      ApiPath api, Map<String, Object> schema, boolean statusSubresource, List<String> notChecked) {
+  private StoreRequests.WriteCheck schemaCheck(ApiPath api, List<String> notChecked) {
+    Map<String, Object> schema =
+        schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
     if (schema == null) {
-      return StoreRequests.PatchCheck.NONE;
+      return StoreRequests.WriteCheck.NONE;
     }
     if ("status".equals(api.subresource())) {
-      return (old, patched) -> {
-        CustomResourceSchema.defaultStatus(schema, patched);
-        return List.of();
+      return (old, next) -> {
+        notChecked.clear();
+        return CustomResourceSchema.admitStatus(schema, next, old, notChecked);
       };
     }
-    return (old, patched) -> {
+    boolean statusSubresource =
+        discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
+    return (old, next) -> {
       notChecked.clear();
-      return CustomResourceSchema.admit(schema, patched, old, statusSubresource, notChecked);
+      return CustomResourceSchema.admit(schema, next, old, statusSubresource, notChecked);
     };
   }
 

@@ -11,6 +11,7 @@ import io.kuberay.harness.emulated.store.StoreWatch;
 import io.kuberay.harness.emulated.store.StoredObject;
 import io.kuberay.harness.emulated.support.Maps;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -83,6 +84,14 @@ final class StoreRequests {
 
   /** PUT of an object or of its status; either must carry the current resourceVersion, if any. */
   MockResponse replace(ApiPath api, Map<String, Object> body) {
+    return replace(api, body, WriteCheck.NONE);
+  }
+
+  /**
+   * @param check what the object to store must pass besides what was admitted before (a {@code
+   *     /status} write's status schema and CRD rules), judged against the stored object
+   */
+  MockResponse replace(ApiPath api, Map<String, Object> body, WriteCheck check) {
     requireKindAndVersion(body);
     checkName(api, body);
     boolean statusOnly = "status".equals(api.subresource());
@@ -95,16 +104,28 @@ final class StoreRequests {
             api.name(),
             current -> {
               checkVersion(api, current, body);
-              if (statusOnly) {
-                setStatus(current, body.get("status"));
-                return current;
+              Map<String, Object> next = statusOnly ? withStatus(current, body) : body;
+              if (statusSubresource && !statusOnly) {
+                setStatus(next, current.get("status"));
               }
-              if (statusSubresource) {
-                setStatus(body, current.get("status"));
-              }
-              return body;
+              refuseInvalid(api, next, check.causes(current, next));
+              return next;
             });
     return json(200, updated.json());
+  }
+
+  /**
+   * What a write's result must pass besides its metadata (a custom resource's schema and CRD
+   * rules), judged against the stored object; it may default and prune the result in place.
+   */
+  interface WriteCheck {
+    WriteCheck NONE = (old, next) -> List.of();
+
+    List<String> causes(Map<String, Object> old, Map<String, Object> next);
+  }
+
+  MockResponse patch(ApiPath api, String contentType, String patch, PatchSchema strategic) {
+    return patch(api, contentType, patch, strategic, WriteCheck.NONE);
   }
 
   /**
@@ -113,22 +134,8 @@ final class StoreRequests {
    * @param strategic where a strategic merge patch finds the fields' patch strategies; null for a
    *     custom resource, which refuses strategic merge patches
    */
-  /**
-   * What a patch's result must pass besides its metadata (a custom resource's schema and CRD
-   * rules), judged against the stored object.
-   */
-  interface PatchCheck {
-    PatchCheck NONE = (old, patched) -> List.of();
-
-    List<String> causes(Map<String, Object> old, Map<String, Object> patched);
-  }
-
-  MockResponse patch(ApiPath api, String contentType, String patch, PatchSchema strategic) {
-    return patch(api, contentType, patch, strategic, PatchCheck.NONE);
-  }
-
   MockResponse patch(
-      ApiPath api, String contentType, String patch, PatchSchema strategic, PatchCheck check) {
+      ApiPath api, String contentType, String patch, PatchSchema strategic, WriteCheck check) {
     boolean statusOnly = "status".equals(api.subresource());
     boolean statusSubresource =
         discovery.hasStatusSubresource(api.group(), api.version(), api.plural());
@@ -141,24 +148,19 @@ final class StoreRequests {
               Map<String, Object> patched = Patches.apply(contentType, patch, current, strategic);
               checkName(api, patched);
               checkVersion(api, current, patched);
+              // A /status patch changes the status only; the main resource keeps its status. Both
+              // happen before validation, as in the API server.
+              Map<String, Object> next = statusOnly ? withStatus(current, patched) : patched;
               if (statusSubresource && !statusOnly) {
-                // The main resource keeps its status, before validation as in the API server.
-                setStatus(patched, current.get("status"));
+                setStatus(next, current.get("status"));
               }
               // A patch is validated like an update: kubectl's client-side apply of a too large
               // object fails here, and so does a custom resource the CRD's schema refuses.
               List<String> invalid =
-                  new ArrayList<>(ObjectValidation.metadata(Maps.map(patched.get("metadata"))));
-              invalid.addAll(check.causes(current, patched));
-              if (!invalid.isEmpty()) {
-                String kind = String.valueOf(patched.getOrDefault("kind", api.plural()));
-                throw ApiException.invalid(kind, api.group(), api.name(), invalid);
-              }
-              if (statusOnly) {
-                setStatus(current, patched.get("status"));
-                return current;
-              }
-              return patched;
+                  new ArrayList<>(ObjectValidation.metadata(Maps.map(next.get("metadata"))));
+              invalid.addAll(check.causes(current, next));
+              refuseInvalid(api, next, invalid);
+              return next;
             });
     return json(200, updated.json());
   }
@@ -245,6 +247,24 @@ final class StoreRequests {
         && !String.valueOf(wanted).isEmpty()
         && !wanted.equals(Maps.get(current, "metadata", "resourceVersion"))) {
       throw ApiException.conflict(api.resource().qualified(), api.name());
+    }
+  }
+
+  /**
+   * The status strategy's PrepareForUpdate: the stored object with the request's status (none when
+   * the request has none); whatever else the request changed is ignored.
+   */
+  private static Map<String, Object> withStatus(
+      Map<String, Object> current, Map<String, Object> requested) {
+    Map<String, Object> next = new LinkedHashMap<>(current);
+    setStatus(next, requested.get("status"));
+    return next;
+  }
+
+  private static void refuseInvalid(ApiPath api, Map<String, Object> object, List<String> causes) {
+    if (!causes.isEmpty()) {
+      String kind = String.valueOf(object.getOrDefault("kind", api.plural()));
+      throw ApiException.invalid(kind, api.group(), api.name(), causes);
     }
   }
 

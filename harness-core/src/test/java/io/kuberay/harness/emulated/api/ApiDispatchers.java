@@ -23,7 +23,12 @@ final class ApiDispatchers {
 
   /** A new API server with the {@code default} namespace and the CRD {@code crd} installed. */
   static ApiDispatcher withDefaultNamespaceAndCrd(String crd) {
-    ApiDispatcher api = new ApiDispatcher(new ObjectStore(), EmulatedApiServer.KUBERNETES_VERSION);
+    return withDefaultNamespaceAndCrd(new ObjectStore(), crd);
+  }
+
+  /** The same over {@code store}, for a test that also writes to the store directly. */
+  static ApiDispatcher withDefaultNamespaceAndCrd(ObjectStore store, String crd) {
+    ApiDispatcher api = new ApiDispatcher(store, EmulatedApiServer.KUBERNETES_VERSION);
     api.create(
         "/api/v1/namespaces",
         Map.of("apiVersion", "v1", "kind", "Namespace", "metadata", Map.of("name", "default")));

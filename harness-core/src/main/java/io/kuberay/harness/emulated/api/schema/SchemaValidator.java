@@ -11,68 +11,92 @@ import java.util.regex.Pattern;
 
 /**
  * Applies a CRD's structural OpenAPI v3 schema to an object as the API server does: fills in {@code
- * default}s, then reports type, required, enum and range violations with the API server's wording.
- * Covers the keywords KubeRay's CRDs use; unknown keywords are ignored rather than guessed at.
+ * default}s, prunes the fields the schema does not declare, then reports type, required, enum and
+ * range violations with the API server's wording. On an update an error is ratcheted
+ * (CRDValidationRatcheting, GA in Kubernetes 1.33): it is dropped when the value it sits in, or one
+ * above it, is unchanged from the old object's correlated value (same field, map key or {@code
+ * x-kubernetes-list-type: map} item; other lists correlate only as a whole). Covers the keywords
+ * KubeRay's CRDs use; unknown keywords are ignored rather than guessed at.
  */
 final class SchemaValidator {
 
   private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
-  private SchemaValidator() {}
+  private final List<String> causes = new ArrayList<>();
 
-  /** Defaults and validates {@code value} in place; returns the causes, empty when valid. */
-  static List<String> apply(Map<String, Object> schema, Map<String, Object> object) {
-    return apply(schema, object, new ArrayList<>());
+  /**
+   * How many leading characters of a field path the message's "in body" name leaves out: none for
+   * the main resource's validator, {@code status.} for the status subresource's, which is rooted at
+   * the status (so {@code status.failed: Invalid value: ...: failed in body must be ...}).
+   */
+  private final int rootLength;
+
+  private SchemaValidator(int rootLength) {
+    this.rootLength = rootLength;
   }
 
   /**
-   * Like {@link #apply(Map, Map)}, and prunes fields the structural schema does not declare (as the
-   * API server does unless {@code x-kubernetes-preserve-unknown-fields}), adding their paths to
-   * {@code pruned}.
+   * A write of the main resource: its spec and status (when {@code object} has one) are defaulted,
+   * pruned and validated in place.
+   *
+   * @param old the stored object on an update, whose unchanged values are not judged; null on a
+   *     create
    */
   static List<String> apply(
-      Map<String, Object> schema, Map<String, Object> object, List<String> pruned) {
-    List<String> causes = new ArrayList<>();
+      Map<String, Object> schema, Map<String, Object> object, Map<String, Object> old) {
+    SchemaValidator v = new SchemaValidator(0);
     Map<String, Object> properties = Maps.map(schema.get("properties"));
     // metadata, apiVersion and kind are validated by the API server itself, not the CRD schema.
     for (String top : List.of("spec", "status")) {
       if (object.containsKey(top) && properties.containsKey(top)) {
-        object.put(top, walk(Maps.map(properties.get(top)), object.get(top), top, causes, pruned));
+        object.put(
+            top, v.walk(Maps.map(properties.get(top)), object.get(top), child(old, top), top));
       }
     }
-    checkRequired(schema, object, "", causes, List.of("spec"));
-    return causes;
+    if (old == null || !CelSubset.same(object, old)) {
+      checkRequired(schema, object, "", v.causes, List.of("spec"));
+    }
+    return v.causes;
   }
 
   /**
-   * A status write's defaults: apiextensions-apiserver defaults every request's object by its
-   * structural schema, a {@code /status} PUT's too, whose status it then keeps (e.g. RayJob's
-   * {@code status.succeeded} and {@code failed}, {@code default: 0} from KubeRay v1.2.0's CRD).
-   * Nothing is validated or pruned here.
+   * A {@code /status} write (apiextensions-apiserver's status strategy): the request's status is
+   * defaulted and pruned as every request body is, then only the status is validated, by a
+   * validator rooted at the status schema and ratcheted against the stored status.
+   *
+   * @param object the stored object carrying the request's status
    */
-  static void defaultStatus(Map<String, Object> schema, Map<String, Object> object) {
+  static List<String> applyStatus(
+      Map<String, Object> schema, Map<String, Object> object, Map<String, Object> old) {
     Object statusSchema = Maps.map(schema.get("properties")).get("status");
-    if (statusSchema instanceof Map<?, ?> && object.get("status") instanceof Map<?, ?>) {
-      walk(
-          Maps.map(statusSchema),
-          object.get("status"),
-          "status",
-          new ArrayList<>(),
-          new ArrayList<>());
+    if (!(statusSchema instanceof Map<?, ?>) || !object.containsKey("status")) {
+      return List.of();
     }
+    SchemaValidator v = new SchemaValidator("status.".length());
+    object.put(
+        "status",
+        v.walk(Maps.map(statusSchema), object.get("status"), child(old, "status"), "status"));
+    return v.causes;
   }
 
-  private static Object walk(
-      Map<String, Object> schema,
-      Object value,
-      String path,
-      List<String> causes,
-      List<String> pruned) {
+  /** The old value a child correlates with: the same field or map key, null when there is none. */
+  private static Object child(Object old, String key) {
+    return old instanceof Map<?, ?> m ? m.get(key) : null;
+  }
+
+  private Object walk(Map<String, Object> schema, Object value, Object old, String path) {
+    int before = causes.size();
+    Object result = check(schema, value, old, path);
+    if (causes.size() > before && old != null && CelSubset.same(result, old)) {
+      // Ratcheting: the update left this value as it was, so none of its errors count.
+      causes.subList(before, causes.size()).clear();
+    }
+    return result;
+  }
+
+  private Object check(Map<String, Object> schema, Object value, Object old, String path) {
     if (value == null) {
-      if (!Maps.bool(schema, "nullable")) {
-        // Absent and null are treated alike for optional fields, as the API server prunes nulls.
-        return null;
-      }
+      // Absent and null are treated alike for optional fields, as the API server prunes nulls.
       return null;
     }
     boolean intOrString = Maps.bool(schema, "x-kubernetes-int-or-string");
@@ -84,12 +108,12 @@ final class SchemaValidator {
                 + ": Invalid value: \""
                 + kind(value)
                 + "\": "
-                + path
+                + name(path)
                 + " in body must be of type integer or string: \""
                 + kind(value)
                 + "\"");
       } else if (value instanceof String s) {
-        pattern(schema, s, path, causes);
+        pattern(schema, s, path);
       }
       return value;
     }
@@ -99,7 +123,7 @@ final class SchemaValidator {
     switch (type) {
       case "object":
         if (!(value instanceof Map)) {
-          return typeError(path, value, "object", causes);
+          return typeError(path, value, "object");
         }
         Map<String, Object> object = Maps.map(value);
         Map<String, Object> properties = Maps.map(schema.get("properties"));
@@ -112,17 +136,9 @@ final class SchemaValidator {
         boolean keepsUnknown =
             Maps.bool(schema, "x-kubernetes-preserve-unknown-fields")
                 || schema.containsKey("additionalProperties");
-        if (!keepsUnknown && !properties.isEmpty() && path.startsWith("spec")) {
-          object
-              .keySet()
-              .removeIf(
-                  k -> {
-                    boolean unknown = !properties.containsKey(k);
-                    if (unknown) {
-                      pruned.add(path + "." + k);
-                    }
-                    return unknown;
-                  });
+        if (!keepsUnknown && !properties.isEmpty()) {
+          // Unknown fields were reported under the request's fieldValidation; here they go.
+          object.keySet().removeIf(k -> !properties.containsKey(k));
         }
         for (Map.Entry<String, Object> e : object.entrySet()) {
           Map<String, Object> child =
@@ -130,7 +146,7 @@ final class SchemaValidator {
                   ? Maps.map(properties.get(e.getKey()))
                   : schema.get("additionalProperties") instanceof Map<?, ?> m ? Maps.map(m) : null;
           if (child != null) {
-            e.setValue(walk(child, e.getValue(), path + "." + e.getKey(), causes, pruned));
+            e.setValue(walk(child, e.getValue(), child(old, e.getKey()), path + "." + e.getKey()));
           }
         }
         checkRequired(
@@ -142,32 +158,33 @@ final class SchemaValidator {
         return object;
       case "array":
         if (!(value instanceof List)) {
-          return typeError(path, value, "array", causes);
+          return typeError(path, value, "array");
         }
         List<Object> items = Maps.list(value);
         Map<String, Object> itemSchema = Maps.map(schema.get("items"));
         for (int i = 0; i < items.size(); i++) {
-          items.set(i, walk(itemSchema, items.get(i), path + "[" + i + "]", causes, pruned));
+          Object oldItem = ValidationRules.correlated(schema, items.get(i), old);
+          items.set(i, walk(itemSchema, items.get(i), oldItem, path + "[" + i + "]"));
         }
         return items;
       case "integer":
         if (!(value instanceof Number n)
             || new BigDecimal(n.toString()).stripTrailingZeros().scale() > 0) {
-          return typeError(path, value, "integer", causes);
+          return typeError(path, value, "integer");
         }
-        range(schema, n, path, causes);
+        range(schema, n, path);
         return value;
       case "number":
         if (!(value instanceof Number num)) {
-          return typeError(path, value, "number", causes);
+          return typeError(path, value, "number");
         }
-        range(schema, num, path, causes);
+        range(schema, num, path);
         return value;
       case "boolean":
-        return value instanceof Boolean ? value : typeError(path, value, "boolean", causes);
+        return value instanceof Boolean ? value : typeError(path, value, "boolean");
       case "string":
         if (!(value instanceof String s)) {
-          return typeError(path, value, "string", causes);
+          return typeError(path, value, "string");
         }
         List<Object> allowed = Maps.list(schema.get("enum"));
         if (!allowed.isEmpty() && !allowed.contains(s)) {
@@ -177,11 +194,16 @@ final class SchemaValidator {
           }
           causes.add(path + ": Unsupported value: \"" + s + "\": supported values: " + supported);
         }
-        pattern(schema, s, path, causes);
+        pattern(schema, s, path);
         return value;
       default:
         return value;
     }
+  }
+
+  /** The field's name as the schema validator that judged it calls it in a message. */
+  private String name(String path) {
+    return path.length() <= rootLength ? "" : path.substring(rootLength);
   }
 
   private static void checkRequired(
@@ -211,8 +233,7 @@ final class SchemaValidator {
    * The schema's {@code pattern} (an RE2 expression; the quantity patterns KubeRay's CRDs use read
    * the same in Java).
    */
-  private static void pattern(
-      Map<String, Object> schema, String value, String path, List<String> causes) {
+  private void pattern(Map<String, Object> schema, String value, String path) {
     if (schema.get("pattern") instanceof String regex
         && !PATTERNS.computeIfAbsent(regex, Pattern::compile).matcher(value).find()) {
       causes.add(
@@ -220,15 +241,14 @@ final class SchemaValidator {
               + ": Invalid value: \""
               + value
               + "\": "
-              + path
+              + name(path)
               + " in body should match '"
               + regex
               + "'");
     }
   }
 
-  private static void range(
-      Map<String, Object> schema, Number n, String path, List<String> causes) {
+  private void range(Map<String, Object> schema, Number n, String path) {
     BigDecimal v = new BigDecimal(n.toString());
     if (schema.get("minimum") instanceof Number min
         && v.compareTo(new BigDecimal(min.toString())) < 0) {
@@ -237,7 +257,7 @@ final class SchemaValidator {
               + ": Invalid value: "
               + n
               + ": "
-              + path
+              + name(path)
               + " in body should be greater than or equal to "
               + plain(min));
     }
@@ -248,7 +268,7 @@ final class SchemaValidator {
               + ": Invalid value: "
               + n
               + ": "
-              + path
+              + name(path)
               + " in body should be less than or equal to "
               + plain(max));
     }
@@ -258,13 +278,13 @@ final class SchemaValidator {
     return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
   }
 
-  private static Object typeError(String path, Object value, String expected, List<String> causes) {
+  private Object typeError(String path, Object value, String expected) {
     causes.add(
         path
             + ": Invalid value: \""
             + kind(value)
             + "\": "
-            + path
+            + name(path)
             + " in body must be of type "
             + expected
             + ": \""

@@ -69,8 +69,11 @@ final class ValidationRules {
     }
   }
 
-  /** The old list's item with the same map keys; none for atomic lists and sets, as in Go. */
-  private static Object correlated(Map<String, Object> schema, Object item, Object old) {
+  /**
+   * The old list's item with the same map keys; none for atomic lists and sets, as in Go (the
+   * correlation CEL rules and schema ratcheting share).
+   */
+  static Object correlated(Map<String, Object> schema, Object item, Object old) {
     if (!"map".equals(schema.get("x-kubernetes-list-type"))
         || !(old instanceof List<?> oldList)
         || !(item instanceof Map<?, ?> m)) {
