@@ -1,6 +1,7 @@
 package io.kuberay.harness.install;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * A KubeRay operator already running in a cluster, found by the label both install methods put on
- * its Deployment: {@code app.kubernetes.io/component=kuberay-operator}.
+ * its pods: {@code app.kubernetes.io/component=kuberay-operator}. Kustomize puts it on the
+ * Deployment too; KubeRay's Helm charts (v1.1.0 to v1.7.0) only on the pod template.
  *
  * @param namespace the Deployment's namespace
  * @param name the Deployment's name
@@ -29,16 +31,22 @@ public record InstalledOperator(
 
   /** Every KubeRay operator Deployment in the cluster, in any namespace. */
   public static List<InstalledOperator> findAll(KubernetesClient client) {
-    return client
-        .apps()
-        .deployments()
-        .inAnyNamespace()
-        .withLabel(COMPONENT_LABEL, COMPONENT)
-        .list()
-        .getItems()
-        .stream()
+    return client.apps().deployments().inAnyNamespace().list().getItems().stream()
+        .filter(InstalledOperator::isOperator)
         .map(InstalledOperator::of)
         .toList();
+  }
+
+  /** The Deployment or its pod template carries the operator's component label. */
+  static boolean isOperator(Deployment d) {
+    return COMPONENT.equals(label(d.getMetadata()))
+        || (d.getSpec() != null
+            && d.getSpec().getTemplate() != null
+            && COMPONENT.equals(label(d.getSpec().getTemplate().getMetadata())));
+  }
+
+  private static String label(ObjectMeta meta) {
+    return meta == null || meta.getLabels() == null ? null : meta.getLabels().get(COMPONENT_LABEL);
   }
 
   static InstalledOperator of(Deployment d) {

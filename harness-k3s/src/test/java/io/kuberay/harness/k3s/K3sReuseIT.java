@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.kuberay.harness.BackendType;
 import io.kuberay.harness.EnvironmentSettings;
+import io.kuberay.harness.InstallMethod;
 import io.kuberay.harness.KubeRayVersion;
 import io.kuberay.harness.RayMode;
 import io.kuberay.harness.install.Installation;
@@ -70,6 +71,9 @@ class K3sReuseIT {
         EnvironmentSettings.defaults()
             .withBackend(BackendType.K3S)
             .withKuberayVersion(VERSION)
+            // A configuration no other class of this module keeps: it runs beside them (two forks)
+            // and removes its container at the end.
+            .withInstallMethod(InstallMethod.HELM)
             .withManifestsDir(Optional.of(manifests))
             .withRayMode(RayMode.OFF)
             .withStartupTimeout(Duration.ofMinutes(5));
