@@ -3,6 +3,9 @@ package io.kuberay.harness.emulated.api;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.kuberay.harness.emulated.api.gc.DeleteOptions;
+import io.kuberay.harness.emulated.api.gc.GarbageCollector;
+import io.kuberay.harness.emulated.api.gc.Propagation;
 import io.kuberay.harness.emulated.api.protobuf.ProtobufBodies;
 import io.kuberay.harness.emulated.api.rbac.RbacAuthorizer;
 import io.kuberay.harness.emulated.api.rbac.UserInfo;
@@ -100,6 +103,19 @@ public final class ApiDispatcher extends Dispatcher {
     this.rest = new StoreRequests(store, discovery);
     this.gitVersion = gitVersion;
     this.openApi = new OpenApiDocuments(discovery, gitVersion);
+    GarbageCollector.attach(store, this::ownerKind);
+  }
+
+  /** The served resource an ownerReference's apiVersion and kind name (the collector's mapper). */
+  private Optional<GarbageCollector.OwnerKind> ownerKind(String apiVersion, String kind) {
+    int slash = apiVersion.indexOf('/');
+    String group = slash < 0 ? "" : apiVersion.substring(0, slash);
+    return discovery
+        .findKind(group, apiVersion.substring(slash + 1), kind)
+        .map(
+            r ->
+                new GarbageCollector.OwnerKind(
+                    new ResourceRef(r.group(), r.version(), r.plural()), r.namespaced()));
   }
 
   public ObjectStore store() {
@@ -381,7 +397,7 @@ public final class ApiDispatcher extends Dispatcher {
       case "PATCH":
         return patch(request, api);
       case "DELETE":
-        return delete(api, orphans(request, api));
+        return delete(api, deleteOptions(request, api));
       case "GET":
         if (api.queryHas("watch", "true") || api.queryHas("watch", "1")) {
           return rest.watch(api);
@@ -798,24 +814,7 @@ public final class ApiDispatcher extends Dispatcher {
     if (isCrd(api)) {
       registerCrd(body);
     }
-    collectIfReleased(api, before);
     return response.code() < 300 ? FieldValidation.warn(response, notChecked) : response;
-  }
-
-  /**
-   * An object marked for deletion that a write has just freed of its last finalizer is gone now:
-   * the garbage collector deletes what it owned (e.g. the Redis cleanup Job of a RayCluster).
-   */
-  private void collectIfReleased(ApiPath api, Optional<StoredObject> before) {
-    if (api.namespace() == null
-        || api.name() == null
-        || before.isEmpty()
-        || before.get().uid() == null
-        || store.get(api.resource(), api.namespace(), api.name()).isPresent()
-        || Maps.get(before.get().object(), "metadata", "deletionTimestamp") == null) {
-      return;
-    }
-    collectDependents(api.namespace(), before.get().uid());
   }
 
   private MockResponse patch(RecordedRequest request, ApiPath api) {
@@ -823,7 +822,6 @@ public final class ApiDispatcher extends Dispatcher {
     if (type.startsWith("application/apply-patch")) {
       return serverSideApply(request, api);
     }
-    Optional<StoredObject> before = store.get(api.resource(), api.namespace(), api.name());
     List<String> notChecked = new ArrayList<>();
     MockResponse response =
         rest.patch(
@@ -832,7 +830,6 @@ public final class ApiDispatcher extends Dispatcher {
             request.getBody() == null ? "" : request.getBody().readUtf8(),
             patchSchema(api),
             schemaCheck(api, notChecked));
-    collectIfReleased(api, before);
     if (response.code() < 300) {
       FieldValidation.warn(response, notChecked);
     }
@@ -905,27 +902,29 @@ public final class ApiDispatcher extends Dispatcher {
     }
   }
 
-  /**
-   * Whether a delete leaves the object's dependents (DeleteOptions {@code propagationPolicy:
-   * Orphan}, as {@code kubectl delete --cascade=orphan} sends it, or the older {@code
-   * orphanDependents}).
-   */
-  private static boolean orphans(RecordedRequest request, ApiPath api) {
-    if (api.queryHas("propagationPolicy", "Orphan") || api.queryHas("orphanDependents", "true")) {
-      return true;
-    }
+  /** A DELETE's DeleteOptions: its body when it has one, otherwise its query. */
+  private static DeleteOptions deleteOptions(RecordedRequest request, ApiPath api) {
+    Map<String, Object> body;
     try {
-      Map<String, Object> options = parse(request);
-      return "Orphan".equals(options.get("propagationPolicy"))
-          || Boolean.TRUE.equals(options.get("orphanDependents"));
+      body = parse(request);
     } catch (RuntimeException e) {
-      return false; // no DeleteOptions: the default, background
+      body = Map.of(); // no DeleteOptions: the default
     }
+    return DeleteOptions.parse(api::queryParam, body);
   }
 
-  private MockResponse delete(ApiPath api, boolean orphan) {
+  /**
+   * DELETE of an object or a collection: marked while finalizers hold it (with {@code orphan} or
+   * {@code foregroundDeletion} added as the propagation policy says), removed otherwise; the
+   * garbage collector takes care of the dependents.
+   */
+  private MockResponse delete(ApiPath api, DeleteOptions options) {
+    List<String> invalid = options.invalid();
+    if (!invalid.isEmpty()) {
+      return ApiErrors.invalid("DeleteOptions", "meta.k8s.io", "", invalid);
+    }
     if (api.name() == null) {
-      return rest.delete(api);
+      return rest.delete(api, options);
     }
     Optional<StoredObject> existing = store.get(api.resource(), api.namespace(), api.name());
     if (existing.isEmpty()) {
@@ -940,18 +939,10 @@ public final class ApiDispatcher extends Dispatcher {
           terminating -> rest.replace(api, terminating),
           name -> {
             deleteNamespaceContents(name);
-            rest.delete(api);
+            rest.delete(api, DeleteOptions.NONE);
           });
     }
-    MockResponse response = rest.delete(api);
-    String uid = existing.get().uid();
-    if (api.namespace() != null && uid != null) {
-      if (orphan) {
-        orphanDependents(api.namespace(), uid);
-      } else {
-        collectDependents(api.namespace(), uid);
-      }
-    }
+    MockResponse response = rest.delete(api, options);
     if (isCrd(api)) {
       discovery.removeCrd(existing.get().object());
       openApi.crdRemoved(existing.get().object());
@@ -980,59 +971,15 @@ public final class ApiDispatcher extends Dispatcher {
     return false;
   }
 
-  /** The namespace controller's job: everything in a deleted namespace goes with it. */
+  /**
+   * The namespace controller's job: everything in a deleted namespace goes with it, each deleted
+   * with background propagation as the controller asks.
+   */
   private void deleteNamespaceContents(String namespace) {
-    for (Discovery.ApiResource r : discovery.namespacedResources()) {
-      store.deleteAll(new ResourceRef(r.group(), r.version(), r.plural()), namespace, Selector.ALL);
-    }
-  }
-
-  /**
-   * The garbage collector's job: objects of any namespaced kind whose owner is gone are deleted,
-   * recursively — also the autoscaler's ServiceAccount, Role and RoleBinding, Ingresses and
-   * ConfigMaps a controller owns, which used to outlive their RayCluster.
-   */
-  private void collectDependents(String namespace, String ownerUid) {
-    List<ResourceRef> resources =
-        discovery.namespacedResources().stream()
-            .map(r -> new ResourceRef(r.group(), r.version(), r.plural()))
-            .distinct()
-            .toList();
-    for (ResourceRef resource : resources) {
-      for (ObjectStore.Deletion d :
-          store.deleteAll(resource, namespace, o -> o.ownerUids().contains(ownerUid))) {
-        if (d.object().uid() != null) {
-          collectDependents(namespace, d.object().uid());
-        }
-      }
-    }
-  }
-
-  /**
-   * The garbage collector's orphaning: the dependents stay, without their owner reference to the
-   * deleted object (a Deployment's ReplicaSets after {@code kubectl delete --cascade=orphan}).
-   */
-  private void orphanDependents(String namespace, String ownerUid) {
+    DeleteOptions background = DeleteOptions.of(Propagation.BACKGROUND);
     for (Discovery.ApiResource r : discovery.namespacedResources()) {
       ResourceRef resource = new ResourceRef(r.group(), r.version(), r.plural());
-      for (StoredObject o :
-          store.list(resource, namespace, d -> d.ownerUids().contains(ownerUid)).items()) {
-        store.update(
-            resource,
-            namespace,
-            o.name(),
-            object -> {
-              Map<String, Object> metadata = Maps.map(object.get("metadata"));
-              List<Object> owners = new ArrayList<>(Maps.list(metadata.get("ownerReferences")));
-              owners.removeIf(ref -> ownerUid.equals(Maps.map(ref).get("uid")));
-              if (owners.isEmpty()) {
-                metadata.remove("ownerReferences");
-              } else {
-                metadata.put("ownerReferences", owners);
-              }
-              return object;
-            });
-      }
+      store.deleteAll(resource, namespace, Selector.ALL, background.finalizers(resource));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.kuberay.harness.emulated.api.gc.DeleteOptions;
 import io.kuberay.harness.emulated.store.ApiException;
 import io.kuberay.harness.emulated.store.ObjectStore;
 import io.kuberay.harness.emulated.store.PatchSchema;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * Serves the plain REST verbs on stored objects the way the API server does — get, list, watch,
@@ -166,19 +168,22 @@ final class StoreRequests {
   }
 
   /**
-   * DELETE of one object (200, or 202 while finalizers hold it) or of a collection (the deleted
-   * objects as a list).
+   * DELETE of one object or of a collection (the deleted objects as a list), each with the
+   * finalizers {@code options} leave it: removed when none, marked otherwise. One object answers
+   * 200, or 202 when marked after {@code orphanDependents: false} ({@link DeleteOptions#accepted}).
    */
-  MockResponse delete(ApiPath api) {
+  MockResponse delete(ApiPath api, DeleteOptions options) {
+    UnaryOperator<List<String>> finalizers = options.finalizers(api.resource());
     if (api.name() == null) {
       List<StoredObject> deleted =
-          store.deleteAll(api.resource(), api.namespace(), selector(api)).stream()
+          store.deleteAll(api.resource(), api.namespace(), selector(api), finalizers).stream()
               .map(ObjectStore.Deletion::object)
               .toList();
       return json(200, listJson(api.resource(), deleted, store.revision()));
     }
-    ObjectStore.Deletion deletion = store.delete(api.resource(), api.namespace(), api.name());
-    return json(deletion.pending() ? 202 : 200, deletion.object().json());
+    ObjectStore.Deletion deletion =
+        store.delete(api.resource(), api.namespace(), api.name(), null, finalizers);
+    return json(options.accepted(deletion.pending()) ? 202 : 200, deletion.object().json());
   }
 
   private static Selector selector(ApiPath api) {

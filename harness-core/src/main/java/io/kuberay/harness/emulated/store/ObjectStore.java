@@ -8,12 +8,15 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -35,6 +38,13 @@ public final class ObjectStore {
 
   private final int historyLimit;
   private final Map<ResourceRef, Table> tables = new HashMap<>();
+
+  /**
+   * Owner uid to its dependents' resource and key: the garbage collector's graph, kept as stored.
+   */
+  private final Map<String, Set<Owned>> dependents = new HashMap<>();
+
+  private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
   private long revision;
 
   public ObjectStore() {
@@ -55,6 +65,65 @@ public final class ObjectStore {
 
   /** What a delete did: removed the object, or only marked it (it has finalizers). */
   public record Deletion(StoredObject object, boolean pending) {}
+
+  /** A stored object that names an owner in its ownerReferences, with its resource. */
+  public record Dependent(ResourceRef resource, StoredObject object) {}
+
+  private record Owned(ResourceRef resource, String key) {}
+
+  /**
+   * Told of each change once it is stored and its watches have it, on the writing thread: {@code
+   * before} is null for a create, {@code after} null for a removal. A listener may write to the
+   * store; the garbage collector is one.
+   */
+  @FunctionalInterface
+  public interface ChangeListener {
+    void changed(ResourceRef resource, StoredObject before, StoredObject after);
+  }
+
+  public void listen(ChangeListener listener) {
+    listeners.add(listener);
+  }
+
+  private void tell(ResourceRef resource, StoredObject before, StoredObject after) {
+    for (ChangeListener l : listeners) {
+      l.changed(resource, before, after);
+    }
+  }
+
+  /** The stored objects whose ownerReferences name {@code ownerUid}, in no particular order. */
+  public synchronized List<Dependent> dependents(String ownerUid) {
+    List<Dependent> out = new ArrayList<>();
+    for (Owned o : dependents.getOrDefault(ownerUid, Set.of())) {
+      StoredObject object = table(o.resource()).objects.get(o.key());
+      if (object != null) {
+        out.add(new Dependent(o.resource(), object));
+      }
+    }
+    return out;
+  }
+
+  /** Keeps {@link #dependents} in step with a change; called under the lock. */
+  private void index(ResourceRef resource, StoredObject before, StoredObject after) {
+    if (before != null) {
+      for (String owner : before.ownerUids()) {
+        Set<Owned> owned = dependents.get(owner);
+        if (owned != null) {
+          owned.remove(new Owned(resource, before.key()));
+          if (owned.isEmpty()) {
+            dependents.remove(owner);
+          }
+        }
+      }
+    }
+    if (after != null) {
+      for (String owner : after.ownerUids()) {
+        dependents
+            .computeIfAbsent(owner, k -> new LinkedHashSet<>())
+            .add(new Owned(resource, after.key()));
+      }
+    }
+  }
 
   public synchronized long revision() {
     return revision;
@@ -122,9 +191,11 @@ public final class ObjectStore {
       prepare.accept(object);
       stored = StoredObject.of(object);
       t.objects.put(key, stored);
+      index(resource, null, stored);
       touched = t.publish(new Change(revision, null, stored));
     }
     touched.forEach(StoreWatch::flush);
+    tell(resource, null, stored);
     return stored;
   }
 
@@ -182,6 +253,8 @@ public final class ObjectStore {
       boolean specChange) {
     List<StoreWatch> touched;
     StoredObject result;
+    StoredObject stored;
+    StoredObject previous;
     synchronized (this) {
       Table t = table(resource);
       String key = StoredObject.key(namespace, name);
@@ -223,15 +296,20 @@ public final class ObjectStore {
           && Maps.list(metadata.get("finalizers")).isEmpty()) {
         t.objects.remove(key);
         result = current;
+        stored = null;
         touched = t.publish(new Change(rv, current, null));
       } else {
         metadata.put("resourceVersion", String.valueOf(rv));
         result = StoredObject.of(after);
+        stored = result;
         t.objects.put(key, result);
         touched = t.publish(new Change(rv, current, result));
       }
+      index(resource, current, stored);
+      previous = current;
     }
     touched.forEach(StoreWatch::flush);
+    tell(resource, previous, stored);
     return result;
   }
 
@@ -240,46 +318,89 @@ public final class ObjectStore {
    * to them.
    */
   public Deletion delete(ResourceRef resource, String namespace, String name) {
+    return delete(resource, namespace, name, null, UnaryOperator.identity());
+  }
+
+  /**
+   * A delete as the API server's registry makes it: {@code finalizers} turns the object's
+   * finalizers into those it keeps on deletion (the garbage collector's {@code orphan} or {@code
+   * foregroundDeletion} added or dropped per the DeleteOptions); with none left it is removed,
+   * otherwise marked (once: a marked object only gets its new finalizers). {@code uid}, when not
+   * null, is a precondition (409 when the stored object is another).
+   */
+  public Deletion delete(
+      ResourceRef resource,
+      String namespace,
+      String name,
+      String uid,
+      UnaryOperator<List<String>> finalizers) {
     List<StoreWatch> touched;
     Deletion result;
+    StoredObject current;
     synchronized (this) {
       Table t = table(resource);
       String key = StoredObject.key(namespace, name);
-      StoredObject current = t.objects.get(key);
+      current = t.objects.get(key);
       if (current == null) {
         throw ApiException.notFound(resource.qualified(), name);
       }
-      if (current.hasFinalizers()) {
-        Map<String, Object> object = current.object();
-        Map<String, Object> metadata = Maps.map(object.get("metadata"));
-        if (metadata.get("deletionTimestamp") != null) {
+      if (uid != null && !uid.equals(current.uid())) {
+        throw new ApiException(
+            409,
+            "Conflict",
+            "Precondition failed: UID in precondition: "
+                + uid
+                + ", UID in object meta: "
+                + current.uid());
+      }
+      List<String> kept = finalizers.apply(current.finalizers());
+      if (!kept.isEmpty()) {
+        if (current.markedForDeletion() && kept.equals(current.finalizers())) {
           return new Deletion(current, true);
         }
-        metadata.put("deletionTimestamp", now());
-        metadata.put("deletionGracePeriodSeconds", 0);
+        Map<String, Object> object = current.object();
+        Map<String, Object> metadata = Maps.map(object.get("metadata"));
+        object.put("metadata", metadata);
+        metadata.put("finalizers", new ArrayList<>(kept));
+        if (!current.markedForDeletion()) {
+          metadata.put("deletionTimestamp", now());
+          metadata.put("deletionGracePeriodSeconds", 0);
+        }
         metadata.put("resourceVersion", String.valueOf(++revision));
         StoredObject marked = StoredObject.of(object);
         t.objects.put(key, marked);
+        index(resource, current, marked);
         touched = t.publish(new Change(revision, current, marked));
         result = new Deletion(marked, true);
       } else {
         t.objects.remove(key);
+        index(resource, current, null);
         touched = t.publish(new Change(++revision, current, null));
         result = new Deletion(current, false);
       }
     }
     touched.forEach(StoreWatch::flush);
+    tell(resource, current, result.pending() ? result.object() : null);
     return result;
   }
 
   /** Deletes every object of the resource in the namespace (null: all) that the filter accepts. */
   public List<Deletion> deleteAll(
       ResourceRef resource, String namespace, Predicate<StoredObject> filter) {
+    return deleteAll(resource, namespace, filter, UnaryOperator.identity());
+  }
+
+  /** {@link #deleteAll}, each object's finalizers on deletion given by {@code finalizers}. */
+  public List<Deletion> deleteAll(
+      ResourceRef resource,
+      String namespace,
+      Predicate<StoredObject> filter,
+      UnaryOperator<List<String>> finalizers) {
     List<StoredObject> victims = list(resource, namespace, filter).items();
     List<Deletion> out = new ArrayList<>();
     for (StoredObject o : victims) {
       try {
-        out.add(delete(resource, o.namespace(), o.name()));
+        out.add(delete(resource, o.namespace(), o.name(), null, finalizers));
       } catch (ApiException e) {
         // deleted concurrently
       }

@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * One object as the emulated API server stores it: the JSON it serves, and the few fields that
- * lists, selectors, watches and the garbage collector read, so that they never parse the JSON.
+ * lists, selectors, watches and the garbage collector read (owners, finalizers, whether it is
+ * marked for deletion), so that they never parse the JSON.
  */
 public record StoredObject(
     String json,
@@ -17,7 +18,8 @@ public record StoredObject(
     long resourceVersion,
     Map<String, String> labels,
     List<String> ownerUids,
-    boolean hasFinalizers) {
+    List<String> finalizers,
+    boolean markedForDeletion) {
 
   /** Serializes {@code object} (metadata complete, resourceVersion set) and indexes it. */
   static StoredObject of(Map<String, Object> object) {
@@ -37,7 +39,12 @@ public record StoredObject(
         Long.parseLong(String.valueOf(metadata.get("resourceVersion"))),
         Map.copyOf(labels),
         owners,
-        !Maps.list(metadata.get("finalizers")).isEmpty());
+        Maps.list(metadata.get("finalizers")).stream().map(String::valueOf).toList(),
+        metadata.get("deletionTimestamp") != null);
+  }
+
+  public boolean hasFinalizers() {
+    return !finalizers.isEmpty();
   }
 
   /** A fresh, mutable copy of the object. */

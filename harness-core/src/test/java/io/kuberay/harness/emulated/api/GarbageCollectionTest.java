@@ -81,7 +81,8 @@ class GarbageCollectionTest {
             new RecordedRequest(
                 "HTTP/1.1",
                 HttpMethod.DELETE,
-                "/apis/batch/v1/namespaces/default/jobs/owner",
+                // Background as KubeRay deletes its Jobs: a batch/v1 Job's default is to orphan.
+                "/apis/batch/v1/namespaces/default/jobs/owner?propagationPolicy=Background",
                 Headers.builder().build(),
                 new Buffer(new byte[0])));
 

@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -277,6 +278,7 @@ public final class RayServiceController implements AutoCloseable {
           .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
           .inNamespace(service.namespace())
           .withName(pendingName)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND)
           .delete();
       loop.enqueueAfter(key, REQUEUE);
       return;
@@ -514,6 +516,7 @@ public final class RayServiceController implements AutoCloseable {
           .genericKubernetesResources(ResourceDefinitions.RAY_CLUSTERS)
           .inNamespace(service.namespace())
           .withName(name)
+          .withPropagationPolicy(DeletionPropagation.BACKGROUND) // as KubeRay's Delete
           .delete();
       deletions.remove(key);
       submitted.keySet().removeIf(k -> k.endsWith("/" + name));

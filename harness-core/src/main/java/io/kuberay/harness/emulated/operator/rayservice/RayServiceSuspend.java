@@ -1,5 +1,6 @@
 package io.kuberay.harness.emulated.operator.rayservice;
 
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -150,7 +151,8 @@ final class RayServiceSuspend {
       }
       String name = object.getMetadata().getName();
       try {
-        objects.withName(name).delete();
+        // As v1.7.0: client.PropagationPolicy(metav1.DeletePropagationBackground).
+        objects.withName(name).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
       } catch (KubernetesClientException e) {
         events.warning(
             service.resource(),

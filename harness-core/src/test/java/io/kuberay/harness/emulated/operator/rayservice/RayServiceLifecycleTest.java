@@ -519,6 +519,42 @@ class RayServiceLifecycleTest {
   }
 
   /**
+   * What the finalizer is for: a deleted RayService's clusters are still there for the controller
+   * to delete (background propagation leaves the dependents of a RayService held by its finalizer
+   * alone until it is gone), with its "Deleted the RayCluster ns/name" event; then it goes.
+   */
+  @Test
+  void v170DeletedRayServiceKeepsItsClustersForItsFinalizer() {
+    start("v1.7.0");
+    create(yaml("svc", "", ""));
+    await(
+        "svc",
+        "the finalizer and a pending cluster",
+        r -> finalizers(r).contains(FINALIZER) && !clusters("svc").isEmpty());
+    String cluster = clusters("svc").get(0).getMetadata().getName();
+
+    client
+        .genericKubernetesResources(ResourceDefinitions.RAY_SERVICES)
+        .inNamespace("default")
+        .withName("svc")
+        .delete();
+
+    Waits.until(
+        "RayService default/svc",
+        "its cluster deleted by the controller, not taken by the garbage collector beforehand",
+        WAIT,
+        () -> events("svc"),
+        l ->
+            l.stream()
+                .anyMatch(
+                    e -> ("Deleted the RayCluster default/" + cluster).equals(e.getMessage())),
+        RayServiceLifecycleTest::describe,
+        null);
+    awaitGone("svc");
+    assertThat(clusters("svc")).isEmpty();
+  }
+
+  /**
    * Deleting the namespace deletes the RayService with it: the controller lets go of it as of any
    * deleted RayService, so that no RayService outlives its namespace.
    */
