@@ -20,6 +20,13 @@ root=
 is_owned() { case "$owned" in *"$nl$1$nl"*) return 0 ;; esac; return 1; }
 own() { owned="$owned$1$nl"; }
 
+# An entry that another process removed between the listing and its mount (a shared /tmp, where other programs'
+# temp dirs come and go) is left out, as a listing a moment later would have; any other failure stays one.
+gone() {
+  if [ -e "$1" ] || [ -L "$1" ]; then return 1; fi
+  rm -rf "$2"
+}
+
 # Replaces directory $1 by a mirror of its entries, then mounts the mirror over it.
 mirror() {
   n=$((n + 1))
@@ -29,13 +36,13 @@ mirror() {
     [ -e "$e" ] || [ -L "$e" ] || continue
     b=${e##*/}
     if [ -L "$e" ]; then
-      cp -P "$e" "$m/$b"
+      cp -P "$e" "$m/$b" || gone "$e" "$m/$b"
     elif [ -d "$e" ]; then
       mkdir "$m/$b"
-      mount --rbind "$e" "$m/$b"
+      mount --rbind "$e" "$m/$b" || gone "$e" "$m/$b"
     else
       : >"$m/$b"
-      mount --bind "$e" "$m/$b"
+      mount --bind "$e" "$m/$b" || gone "$e" "$m/$b"
     fi
   done
   if [ "$1" = "/" ]; then
