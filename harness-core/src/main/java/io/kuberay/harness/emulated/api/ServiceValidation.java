@@ -163,8 +163,7 @@ final class ServiceValidation {
       port(Maps.map(ports.get(i)), "spec.ports[" + i + "]", ports.size() > 1, names, causes);
     }
     if (!TYPES.contains(type)) {
-      causes.add(
-          "spec.type: Unsupported value: " + quote(type) + ": supported values: " + quoted(TYPES));
+      causes.add(ObjectValidation.notSupported("spec.type", type, TYPES));
     }
     if ("ClusterIP".equals(type)) {
       for (int i = 0; i < ports.size(); i++) {
@@ -216,19 +215,22 @@ final class ServiceValidation {
     } else if (!name.isEmpty()) {
       if (name.length() > 63) {
         causes.add(
-            path + ".name: Invalid value: " + quote(name) + ": must be no more than 63 characters");
+            path
+                + ".name: Invalid value: "
+                + ObjectValidation.quote(name)
+                + ": must be no more than 63 characters");
       }
       if (!DNS_LABEL.matcher(name).matches()) {
         causes.add(
             path
                 + ".name: Invalid value: "
-                + quote(name)
+                + ObjectValidation.quote(name)
                 + ": a lowercase RFC 1123 label must consist of lower case alphanumeric characters"
                 + " or '-', and must start and end with an alphanumeric character (e.g. 'my-name', "
                 + " or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
       }
       if (!names.add(name)) {
-        causes.add(path + ".name: Duplicate value: " + quote(name));
+        causes.add(path + ".name: Duplicate value: " + ObjectValidation.quote(name));
       }
     }
     int number = number(port.get("port"));
@@ -240,11 +242,7 @@ final class ServiceValidation {
       causes.add(path + ".protocol: Required value");
     } else if (!PROTOCOLS.contains(String.valueOf(protocol))) {
       causes.add(
-          path
-              + ".protocol: Unsupported value: "
-              + quote(String.valueOf(protocol))
-              + ": supported values: "
-              + quoted(PROTOCOLS));
+          ObjectValidation.notSupported(path + ".protocol", String.valueOf(protocol), PROTOCOLS));
     }
     Object target = port.get("targetPort");
     if (target instanceof Number n) {
@@ -258,7 +256,7 @@ final class ServiceValidation {
                   causes.add(
                       path
                           + ".targetPort: Invalid value: "
-                          + quote(String.valueOf(target))
+                          + ObjectValidation.quote(String.valueOf(target))
                           + ": "
                           + m));
     }
@@ -341,18 +339,11 @@ final class ServiceValidation {
     }
   }
 
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String quoted(List<String> values) {
-    return String.join(", ", values.stream().map(ServiceValidation::quote).toList());
-  }
-
   /** A Go {@code []string} printed with {@code %#v}. */
   private static String goStrings(List<Object> values) {
     return "[]string{"
-        + String.join(", ", values.stream().map(v -> quote(String.valueOf(v))).toList())
+        + String.join(
+            ", ", values.stream().map(v -> ObjectValidation.quote(String.valueOf(v))).toList())
         + "}";
   }
 }
