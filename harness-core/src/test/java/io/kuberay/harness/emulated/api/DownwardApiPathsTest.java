@@ -35,14 +35,6 @@ class DownwardApiPathsTest {
         .namespaces()
         .resource(new NamespaceBuilder().withNewMetadata().withName("ray").endMetadata().build())
         .create();
-    client
-        .serviceAccounts()
-        .inNamespace("ray")
-        .resource(
-            Serialization.unmarshal(
-                "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: default}\n",
-                io.fabric8.kubernetes.api.model.ServiceAccount.class))
-        .createOr(existing -> existing.update());
   }
 
   @AfterEach

@@ -1,6 +1,7 @@
 package io.kuberay.harness.emulated.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -55,8 +56,7 @@ class ServiceValidationTest {
   }
 
   private static String message(Runnable write) {
-    KubernetesClientException e =
-        (KubernetesClientException) org.assertj.core.api.Assertions.catchThrowable(write::run);
+    KubernetesClientException e = catchThrowableOfType(KubernetesClientException.class, write::run);
     assertThat(e).as("refused").isNotNull();
     assertThat(e.getCode()).isEqualTo(422);
     return e.getStatus().getMessage();
