@@ -437,7 +437,11 @@ final class Admission {
     for (Object p : Maps.list(spec.get("ports"))) {
       Map<String, Object> port = Maps.map(p);
       port.putIfAbsent("protocol", "TCP");
-      port.putIfAbsent("targetPort", port.get("port"));
+      // SetDefaults_Service: an unset, 0 or "" targetPort is the port.
+      Object target = port.get("targetPort");
+      if (target == null || "".equals(target) || target instanceof Number n && n.intValue() == 0) {
+        port.put("targetPort", port.get("port"));
+      }
       if (exposed && port.get("nodePort") == null) {
         port.put("nodePort", nodePorts.get());
       }

@@ -31,10 +31,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,6 +91,7 @@ public final class ApiDispatcher extends Dispatcher {
   private final RbacAuthorizer authorizer;
 
   private static final ResourceRef SERVICE_ACCOUNTS = new ResourceRef("", "v1", "serviceaccounts");
+  private static final ResourceRef SERVICES = new ResourceRef("", "v1", "services");
   private static final ResourceRef CONFIG_MAPS = new ResourceRef("", "v1", "configmaps");
 
   /**
@@ -829,7 +833,9 @@ public final class ApiDispatcher extends Dispatcher {
             request.getHeader("Content-Type"),
             request.getBody() == null ? "" : request.getBody().readUtf8(),
             patchSchema(api),
-            schemaCheck(api, notChecked));
+            api.group().isEmpty() && "services".equals(api.plural()) && api.subresource() == null
+                ? ServiceValidation::patchCauses
+                : schemaCheck(api, notChecked));
     if (response.code() < 300) {
       FieldValidation.warn(response, notChecked);
     }
@@ -1049,14 +1055,10 @@ public final class ApiDispatcher extends Dispatcher {
         return Optional.of(ApiErrors.status(400, "BadRequest", undecodable.get()));
       }
     } else if (api.group().isEmpty() && "services".equals(api.plural())) {
-      Admission.defaultService(
-          body,
-          () ->
-              "10.43."
-                  + (nextServiceIp.get() / 250)
-                  + "."
-                  + (nextServiceIp.getAndIncrement() % 250 + 1),
-          () -> 30000 + Math.floorMod(nextNodePort.getAndIncrement() * 7919 + 1337, 2768));
+      Optional<MockResponse> refused = admitService(api, name, body, old);
+      if (refused.isPresent()) {
+        return refused;
+      }
     }
     Map<String, Object> schema =
         schemas.get(api.group() + "/" + api.version() + "/" + api.plural());
@@ -1075,6 +1077,57 @@ public final class ApiDispatcher extends Dispatcher {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * A Service as the service REST storage takes it: on an update the allocated values the request
+   * left out are kept, node ports named are checked by the allocator, the rest are allocated, then
+   * {@code ValidateService} (and {@code ValidateServiceUpdate}) runs.
+   */
+  private Optional<MockResponse> admitService(
+      ApiPath api, String name, Map<String, Object> body, Map<String, Object> old) {
+    if (old != null) {
+      ServiceValidation.keepAllocated(body, old);
+    }
+    Set<Integer> taken = new HashSet<>();
+    for (StoredObject s : store.list(SERVICES, null, o -> true).items()) {
+      if (!(name.equals(s.name()) && Objects.equals(api.namespace(), s.namespace()))) {
+        taken.addAll(ServiceValidation.heldNodePorts(s.object()));
+      }
+    }
+    List<String> refused = ServiceValidation.nodePortCauses(body, taken);
+    if (refused.isEmpty()) {
+      taken.addAll(ServiceValidation.heldNodePorts(body));
+      Admission.defaultService(
+          body,
+          () ->
+              "10.43."
+                  + (nextServiceIp.get() / 250)
+                  + "."
+                  + (nextServiceIp.getAndIncrement() % 250 + 1),
+          () -> freeNodePort(taken));
+      if (old != null) {
+        refused.addAll(ServiceValidation.updateCauses(body, old));
+      }
+      refused.addAll(ServiceValidation.causes(body));
+    }
+    return refused.isEmpty()
+        ? Optional.empty()
+        : Optional.of(ApiErrors.invalid("Service", "", name, refused));
+  }
+
+  /** The allocator's next node port that no service holds (30000-32767). */
+  private int freeNodePort(Set<Integer> taken) {
+    int range = ServiceValidation.NODE_PORT_MAX - ServiceValidation.NODE_PORT_MIN + 1;
+    for (int i = 0; i < range; i++) {
+      int port =
+          ServiceValidation.NODE_PORT_MIN
+              + Math.floorMod(nextNodePort.getAndIncrement() * 7919 + 1337, range);
+      if (taken.add(port)) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("range is full"); // kube-apiserver's allocator's error
   }
 
   /**

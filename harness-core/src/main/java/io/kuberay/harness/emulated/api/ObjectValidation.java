@@ -73,7 +73,11 @@ final class ObjectValidation {
     return causes;
   }
 
-  /** Causes for a pod's containers: an image is required. */
+  /**
+   * Causes for a pod's containers (an image is required) and its downward API references (env
+   * {@code valueFrom} and downwardAPI volumes and projections), as {@code ValidatePodSpec} words
+   * them.
+   */
   static List<String> pod(Map<String, Object> pod) {
     List<String> causes = new ArrayList<>();
     Map<String, Object> spec = Maps.map(pod.get("spec"));
@@ -84,6 +88,14 @@ final class ObjectValidation {
         if (image == null || String.valueOf(image).isBlank()) {
           causes.add("spec." + kind + "[" + i + "].image: Required value");
         }
+      }
+    }
+    causes.addAll(DownwardApiPaths.volumes(spec));
+    for (String kind : List.of("containers", "initContainers")) {
+      List<Object> containers = Maps.list(spec.get(kind));
+      for (int i = 0; i < containers.size(); i++) {
+        causes.addAll(
+            DownwardApiPaths.env(Maps.map(containers.get(i)), "spec." + kind + "[" + i + "]"));
       }
     }
     return causes;
@@ -117,7 +129,7 @@ final class ObjectValidation {
    * A qualified name: an optional DNS subdomain prefix and '/', then a name part of at most 63
    * characters.
    */
-  private static Optional<String> keyCause(String field, String key) {
+  static Optional<String> keyCause(String field, String key) {
     String name = key;
     int slash = key.indexOf('/');
     if (slash >= 0) {
@@ -150,5 +162,19 @@ final class ObjectValidation {
               + " '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
     }
     return Optional.empty();
+  }
+
+  /** Go's {@code %q} of a plain string, as field errors print values. */
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** {@code field.NotSupported}: {@code <path>: Unsupported value: "v": supported values: ...}. */
+  static String notSupported(String path, String value, List<String> valid) {
+    return path
+        + ": Unsupported value: "
+        + quote(value)
+        + ": supported values: "
+        + String.join(", ", valid.stream().map(ObjectValidation::quote).toList());
   }
 }

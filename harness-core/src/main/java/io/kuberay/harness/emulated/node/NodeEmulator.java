@@ -17,6 +17,7 @@ import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
 import io.kuberay.harness.emulated.node.runtime.PodRuntime;
 import io.kuberay.harness.emulated.node.runtime.PodRuntimes;
+import io.kuberay.harness.emulated.node.sandbox.PodEnvironment;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.support.ContainerTermination;
 import io.kuberay.harness.emulated.support.Json;
@@ -314,7 +315,7 @@ public final class NodeEmulator implements AutoCloseable {
 
   private void initialStatus(Pod pod, PodStatus s) {
     s.setPhase("Pending");
-    s.setHostIP("10.42.0.1");
+    s.setHostIP(PodEnvironment.NODE_IP);
     s.setPodIP("10.42.0." + nextIp.getAndIncrement() % 250);
     s.setPodIPs(List.of(new PodIP(s.getPodIP())));
     s.setStartTime(now());

@@ -31,6 +31,20 @@ final class ClusterStatusCalculator {
       Optional<Pod> head,
       List<Pod> workers,
       Optional<Service> service) {
+    return calculate(cluster, previous, head, workers, service, false);
+  }
+
+  /**
+   * @param reconcileFailed a step of the reconcile failed ({@code calculateStatus}'s {@code
+   *     reconcileErr}): the state does not become ready
+   */
+  Map<String, Object> calculate(
+      RayClusterView cluster,
+      Map<String, Object> previous,
+      Optional<Pod> head,
+      List<Pod> workers,
+      Optional<Service> service,
+      boolean reconcileFailed) {
     Map<String, Object> status = new LinkedHashMap<>(previous);
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     List<RayClusterView.WorkerGroup> groups = cluster.workerGroups();
@@ -94,7 +108,7 @@ final class ClusterStatusCalculator {
             && (!flavor.hasExtendedStatus() || workers.size() == desired);
     if (cluster.suspended()) {
       setState(status, "suspended", now);
-    } else if (allReady) {
+    } else if (allReady && !reconcileFailed) {
       setState(status, "ready", now);
     }
     if (flavor.hasConditions()) {

@@ -100,6 +100,14 @@ public record OperatorFlavor(KubeRayVersion version, OperatorOptions options) {
     return version.isAtLeast(KubeRayVersion.V1_7_0);
   }
 
+  /**
+   * v1.3.0+'s RayService service update sets the stored cluster IP over the one it built; before,
+   * only when the built one (a user's {@code serveService}) has none.
+   */
+  public boolean overwritesServiceClusterIp() {
+    return version.isAtLeast(KubeRayVersion.V1_5_0);
+  }
+
   /** The GCS port's name in the default head service ports. */
   String gcsPortName() {
     return version.isAtLeast(KubeRayVersion.V1_5_0) ? "gcs-server" : "redis";

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.kuberay.harness.emulated.api.EventRecorder;
 import io.kuberay.harness.emulated.api.ResourceDefinitions;
+import io.kuberay.harness.emulated.operator.serve.ServeServiceParts;
 import io.kuberay.harness.emulated.store.ObjectEvents;
 import io.kuberay.harness.emulated.store.ResourceRef;
 import io.kuberay.harness.emulated.support.ApiStatusMessage;
@@ -25,9 +26,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods and head
- * service as the spec asks and writes its status. Event-driven: a change to a RayCluster or to one
- * of its pods queues that cluster for reconciliation.
+ * The emulated KubeRay RayCluster controller: keeps a cluster's head pod, worker pods, head service
+ * and serve service as the spec asks and writes its status. Event-driven: a change to a RayCluster
+ * or to one of its pods queues that cluster for reconciliation.
  */
 public final class RayClusterController implements AutoCloseable {
 
@@ -177,6 +178,11 @@ public final class RayClusterController implements AutoCloseable {
               ? "Created service " + ns + "/" + headlessName
               : "Created service " + headlessName);
     }
+    Optional<String> serveError = reconcileServeService(cluster);
+    if (serveError.isPresent() && !flavor.modernEvents()) {
+      failed(resource, null);
+      throw new IllegalStateException(serveError.get());
+    }
     List<Pod> owned =
         client
             .pods()
@@ -199,7 +205,9 @@ public final class RayClusterController implements AutoCloseable {
                 .toList());
 
     Optional<Pod> head = heads.stream().findFirst();
-    if (cluster.suspended()) {
+    if (serveError.isPresent()) {
+      // v1.5.0+: the reconcile stops before reconcilePods; the status is still calculated.
+    } else if (cluster.suspended()) {
       if (!owned.isEmpty()) {
         owned.forEach(
             p -> client.pods().inNamespace(ns).withName(p.getMetadata().getName()).delete());
@@ -239,7 +247,8 @@ public final class RayClusterController implements AutoCloseable {
     }
     Map<String, Object> previous = Maps.map(resource.getAdditionalProperties().get("status"));
     Map<String, Object> status =
-        statuses.calculate(cluster, previous, head, workers, Optional.ofNullable(service));
+        statuses.calculate(
+            cluster, previous, head, workers, Optional.ofNullable(service), serveError.isPresent());
     if (!sameIgnoringTime(previous, status)) {
       resource.getAdditionalProperties().put("status", status);
       try {
@@ -254,6 +263,44 @@ public final class RayClusterController implements AutoCloseable {
         }
       }
     }
+    if (serveError.isPresent()) {
+      throw new IllegalStateException(serveError.get()); // requeued, as the operator's error is
+    }
+  }
+
+  /**
+   * {@code reconcileServeService}: a cluster annotated {@code ray.io/enable-serve-service: "true"}
+   * gets {@code <cluster>-serve-svc} once (never updated; no event), whether suspended or not.
+   *
+   * @return the operator's error when the head has no port that serves or the API server refused
+   *     the service
+   */
+  private Optional<String> reconcileServeService(RayClusterView cluster) {
+    if (!ServeServiceParts.enabled(cluster.annotations())) {
+      return Optional.empty();
+    }
+    String name = flavor.generatedServiceName(cluster.name() + "-serve-svc");
+    if (client.services().inNamespace(cluster.namespace()).withName(name).get() != null) {
+      return Optional.empty();
+    }
+    Optional<Service> serve =
+        ServeServiceParts.forRayCluster(
+            cluster.name(),
+            cluster.namespace(),
+            name,
+            cluster.serviceType(),
+            HeadServiceFactory.servicePorts(cluster, flavor),
+            flavor.servesEveryServePort());
+    if (serve.isEmpty()) {
+      return Optional.of(ServeServiceParts.missingPortMessage(flavor.servesEveryServePort()));
+    }
+    serve.get().getMetadata().setOwnerReferences(List.of(PodFactory.owner(cluster)));
+    try {
+      client.resource(serve.get()).create();
+    } catch (KubernetesClientException e) {
+      return Optional.of(apiMessage(e));
+    }
+    return Optional.empty();
   }
 
   private void reconcileWorkers(

@@ -159,7 +159,7 @@ public final class ContainerEnv {
     }
     try {
       if (source.getFieldRef() != null) {
-        return downward.field(source.getFieldRef().getFieldPath(), false);
+        return downward.field(source.getFieldRef().getFieldPath());
       }
       if (source.getResourceFieldRef() != null) {
         return downward.resource(containerName, source.getResourceFieldRef());

@@ -2,6 +2,8 @@ package io.kuberay.harness.emulated.node.sandbox;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import io.kuberay.harness.NodeCapacity;
@@ -19,8 +21,8 @@ import java.util.regex.Pattern;
  */
 final class DownwardValues {
 
-  private static final Pattern MAP_REF =
-      Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
+  /** {@code fieldpath.SplitMaybeSubscriptedPath}: {@code <path>['<key>']}. */
+  private static final Pattern SUBSCRIPTED = Pattern.compile("(.+?)\\['(.*)'\\]", Pattern.DOTALL);
 
   private final Pod pod;
   private final NodeCapacity node;
@@ -30,52 +32,48 @@ final class DownwardValues {
     this.node = node;
   }
 
+  /** A fieldRef's value, env or volume alike. */
+  String field(String path) {
+    return field(pod, path);
+  }
+
   /**
-   * A fieldRef's value.
+   * A fieldRef's value as the kubelet resolves it ({@code podFieldSelectorRuntimeValue}, then
+   * {@code fieldpath.ExtractFieldPathAsString}): the IPs from the pod's status (the host's is the
+   * node's, {@link PodEnvironment#NODE_IP}, whatever the status says yet), a label or annotation
+   * missing as "". The API server refused at the pod's creation every path the downward API does
+   * not offer where it is used (env or volume).
    *
-   * @throws IllegalArgumentException for a field the downward API does not offer, with the API
-   *     server's wording
+   * @throws IllegalArgumentException for any other path, with the kubelet's wording
    */
-  String field(String path, boolean volume) {
-    switch (path) {
-      case "metadata.name":
-        return pod.getMetadata().getName();
-      case "metadata.namespace":
-        return pod.getMetadata().getNamespace();
-      case "metadata.uid":
-        return nullToEmpty(pod.getMetadata().getUid());
-      case "metadata.labels":
-        return mapFile(pod.getMetadata().getLabels());
-      case "metadata.annotations":
-        return mapFile(pod.getMetadata().getAnnotations());
-      default:
-        break;
-    }
-    if (!volume) {
-      switch (path) {
-        case "spec.nodeName":
-          return nullToEmpty(pod.getSpec().getNodeName());
-        case "spec.serviceAccountName":
-          return nullToEmpty(pod.getSpec().getServiceAccountName());
-        case "status.podIP":
-        case "status.podIPs":
-          return pod.getStatus() == null ? "" : nullToEmpty(pod.getStatus().getPodIP());
-        case "status.hostIP":
-        case "status.hostIPs":
-          return pod.getStatus() == null ? "" : nullToEmpty(pod.getStatus().getHostIP());
-        default:
-          break;
-      }
-    }
-    Matcher m = MAP_REF.matcher(path);
+  static String field(Pod pod, String path) {
+    Matcher m = SUBSCRIPTED.matcher(path);
     if (m.matches()) {
       Map<String, String> source =
-          "labels".equals(m.group(1))
-              ? pod.getMetadata().getLabels()
-              : pod.getMetadata().getAnnotations();
+          switch (m.group(1)) {
+            case "metadata.labels" -> pod.getMetadata().getLabels();
+            case "metadata.annotations" -> pod.getMetadata().getAnnotations();
+            default -> throw new IllegalArgumentException("unsupported fieldPath: " + path);
+          };
       return source == null ? "" : source.getOrDefault(m.group(2), "");
     }
-    throw new IllegalArgumentException("unsupported fieldPath: " + path);
+    PodStatus status = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+    return switch (path) {
+      case "metadata.name" -> pod.getMetadata().getName();
+      case "metadata.namespace" -> pod.getMetadata().getNamespace();
+      case "metadata.uid" -> nullToEmpty(pod.getMetadata().getUid());
+      case "metadata.labels" -> mapFile(pod.getMetadata().getLabels());
+      case "metadata.annotations" -> mapFile(pod.getMetadata().getAnnotations());
+      case "spec.nodeName", "spec.host" -> nullToEmpty(pod.getSpec().getNodeName());
+      case "spec.serviceAccountName" -> nullToEmpty(pod.getSpec().getServiceAccountName());
+      case "status.hostIP", "status.hostIPs" -> PodEnvironment.NODE_IP;
+      case "status.podIP" -> nullToEmpty(status.getPodIP());
+      case "status.podIPs" ->
+          status.getPodIPs() == null || status.getPodIPs().isEmpty()
+              ? nullToEmpty(status.getPodIP())
+              : String.join(",", status.getPodIPs().stream().map(PodIP::getIp).toList());
+      default -> throw new IllegalArgumentException("unsupported fieldPath: " + path);
+    };
   }
 
   /** A resourceFieldRef's value for {@code containerName}'s container. */

@@ -6,17 +6,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * A container's environment as the kubelet resolves it: plain values, downward-API field
- * references.
+ * A container's environment as the kubelet resolves it: plain values, downward-API field references
+ * (resolved as {@link DownwardValues} does for the node's containers).
  */
 public final class PodEnvironment {
 
-  private static final Pattern LABEL_REF =
-      Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]");
+  /** The emulated node's one address: every pod's {@code hostIP}, as the kubelet reports it. */
+  public static final String NODE_IP = "10.42.0.1";
 
   private PodEnvironment() {}
 
@@ -32,7 +30,7 @@ public final class PodEnvironment {
       for (EnvVar var : container.getEnv()) {
         String value = var.getValue();
         if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-          value = field(pod, var.getValueFrom().getFieldRef().getFieldPath());
+          value = DownwardValues.field(pod, var.getValueFrom().getFieldRef().getFieldPath());
         }
         env.put(var.getName(), value == null ? "" : value);
       }
@@ -57,33 +55,5 @@ public final class PodEnvironment {
               .orElse(null);
     }
     return found;
-  }
-
-  private static String field(Pod pod, String path) {
-    switch (path) {
-      case "metadata.name":
-        return pod.getMetadata().getName();
-      case "metadata.namespace":
-        return pod.getMetadata().getNamespace();
-      case "metadata.uid":
-        return pod.getMetadata().getUid();
-      case "spec.nodeName":
-        return pod.getSpec().getNodeName();
-      case "spec.serviceAccountName":
-        return pod.getSpec().getServiceAccountName();
-      case "status.podIP":
-      case "status.hostIP":
-        return pod.getStatus() == null ? "" : pod.getStatus().getPodIP();
-      default:
-        Matcher m = LABEL_REF.matcher(path);
-        if (m.matches()) {
-          Map<String, String> source =
-              "labels".equals(m.group(1))
-                  ? pod.getMetadata().getLabels()
-                  : pod.getMetadata().getAnnotations();
-          return source == null ? "" : source.getOrDefault(m.group(2), "");
-        }
-        return "";
-    }
   }
 }

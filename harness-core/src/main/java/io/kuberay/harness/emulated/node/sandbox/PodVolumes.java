@@ -362,7 +362,7 @@ public final class PodVolumes {
       String value;
       try {
         if (item.getFieldRef() != null) {
-          value = downward.field(item.getFieldRef().getFieldPath(), true);
+          value = downward.field(item.getFieldRef().getFieldPath());
         } else if (item.getResourceFieldRef() != null) {
           value = downward.resource(null, item.getResourceFieldRef());
         } else {

@@ -82,7 +82,12 @@ final class RayServiceServices {
     if (Objects.equals(cluster(existing), cluster(desired))) {
       return;
     }
-    desired.getSpec().setClusterIP(existing.getSpec().getClusterIP());
+    // The stored cluster IP (v1.3.0+ always; before, unless the user's serveService names one,
+    // which the API server then refuses as a change).
+    String ownIp = desired.getSpec().getClusterIP();
+    if (flavor.overwritesServiceClusterIp() || ownIp == null || ownIp.isEmpty()) {
+      desired.getSpec().setClusterIP(existing.getSpec().getClusterIP());
+    }
     existing.setSpec(desired.getSpec());
     call(
         service,

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.kuberay.harness.emulated.operator.HeadServiceFactory;
 import io.kuberay.harness.emulated.operator.OperatorFlavor;
 import io.kuberay.harness.emulated.operator.RayClusterView;
+import io.kuberay.harness.emulated.operator.serve.ServeServiceParts;
 import io.kuberay.harness.emulated.support.Labels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,10 +39,7 @@ final class ServeServices {
     if (detected.isEmpty() && template.isEmpty()) {
       return Optional.empty();
     }
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Labels.ORIGINATED_FROM_CR_NAME, service.name());
-    labels.put(Labels.ORIGINATED_FROM_CRD, "RayService");
-    labels.put(Labels.SERVE, service.name() + "-serve");
+    Map<String, String> labels = ServeServiceParts.labels(service.name(), "RayService");
     Map<String, String> selector = new LinkedHashMap<>();
     selector.put(Labels.CLUSTER, cluster.getMetadata().getName());
     selector.put(Labels.SERVE, "true");
@@ -98,34 +96,16 @@ final class ServeServices {
   }
 
   static String missingPortMessage(OperatorFlavor flavor) {
-    return flavor.servesEveryServePort()
-        ? "Please specify a port named 'serve' (or with the prefix 'serve-', e.g. 'serve-grpc') in the"
-            + " Ray head container; otherwise, the Kubernetes service for Ray Serve will not be"
-            + " created."
-        : "Please specify the port named 'serve' in the Ray head container; otherwise, the"
-            + " Kubernetes service for Ray Serve will not be created.";
+    return ServeServiceParts.missingPortMessage(flavor.servesEveryServePort());
   }
 
   private static String defaultName(OperatorFlavor flavor, RayServiceView service) {
     return flavor.generatedServiceName(service.name() + "-serve-svc");
   }
 
-  /**
-   * The head's service ports that serve: {@code serve} alone up to v1.5, also every {@code serve-*}
-   * from v1.6.0 (which Go lists in map order, here by name). Each is {@code {name, port}} only: no
-   * appProtocol (unlike the head service's "tcp"); the API server adds protocol and targetPort.
-   */
   private static List<ServicePort> detectedPorts(OperatorFlavor flavor, RayClusterView cluster) {
-    List<ServicePort> ports = new ArrayList<>();
-    HeadServiceFactory.servicePorts(cluster, flavor)
-        .forEach(
-            (name, port) -> {
-              if (name.equals("serve")
-                  || flavor.servesEveryServePort() && name.startsWith("serve-")) {
-                ports.add(new ServicePortBuilder().withName(name).withPort(port).build());
-              }
-            });
-    return ports;
+    return ServeServiceParts.servingPorts(
+        HeadServiceFactory.servicePorts(cluster, flavor), flavor.servesEveryServePort());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kuberay.harness.emulated.operator.rayservice;
 
 import static io.kuberay.harness.emulated.operator.rayservice.ServeServicesUpstreamTest.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.Event;
@@ -214,5 +215,44 @@ class RayServiceServicesUpstreamTest {
     assertThat(switched.getSpec().getType()).isEqualTo("LoadBalancer");
     assertThat(switched.getSpec().getSelector()).containsEntry("ray.io/cluster", "cluster-b");
     assertThat(switched.getMetadata().getLabels()).containsEntry("team", "a");
+    // The PUT names no node port: kube-apiserver keeps the one it gave the port of that name.
+    assertThat(switched.getSpec().getPorts().get(0).getNodePort())
+        .isEqualTo(created.getSpec().getPorts().get(0).getNodePort());
+  }
+
+  /**
+   * A {@code serveService} that names a cluster IP after the service was made: v1.1.0 sends it on
+   * the update, which the API server refuses (cluster IPs may not change once set); from v1.3.0 the
+   * stored one is sent.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"v1.1.0", "v1.5.0", "v1.7.0"})
+  void aUsersNewClusterIpIsSentOnTheUpdateUpToV12(String v) {
+    RayServiceServices services = start(v);
+    RayServiceView plain = rayService("  serveService:\n    spec: {}\n  rayClusterConfig: {}\n");
+    services.reconcile(plain, inRay(cluster("cluster-a", "serve:8000")));
+    String allocated = get("test-service-serve-svc").getSpec().getClusterIP();
+    RayServiceView own =
+        new RayServiceView(
+            Serialization.unmarshal(
+                Serialization.asYaml(plain.resource())
+                    .replace("spec: {}", "spec:\n      clusterIP: 10.43.200.7"),
+                GenericKubernetesResource.class));
+    assertThat(own.serveServiceTemplate().orElseThrow().getSpec().getClusterIP())
+        .isEqualTo("10.43.200.7");
+
+    if (v.equals("v1.1.0")) {
+      assertThatThrownBy(() -> services.reconcile(own, inRay(cluster("cluster-b", "serve:8000"))))
+          .hasMessageContaining(
+              "spec.clusterIPs[0]: Invalid value: []string{\"10.43.200.7\"}: may not change once"
+                  + " set");
+    } else {
+      services.reconcile(own, inRay(cluster("cluster-b", "serve:8000")));
+    }
+
+    Service serve = get("test-service-serve-svc");
+    assertThat(serve.getSpec().getClusterIP()).isEqualTo(allocated);
+    assertThat(serve.getSpec().getSelector())
+        .containsEntry("ray.io/cluster", v.equals("v1.1.0") ? "cluster-a" : "cluster-b");
   }
 }
