@@ -3,7 +3,6 @@ package io.kuberay.harness.emulated.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -29,12 +28,8 @@ class DownwardApiPathsTest {
 
   @BeforeEach
   void start() {
-    api = new EmulatedApiServer().start("http://127.0.0.1:1");
+    api = ApiServers.withNamespace("ray");
     client = api.client();
-    client
-        .namespaces()
-        .resource(new NamespaceBuilder().withNewMetadata().withName("ray").endMetadata().build())
-        .create();
   }
 
   @AfterEach

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -248,28 +249,23 @@ public final class GarbageCollector implements ObjectStore.ChangeListener {
   }
 
   private void removeOwnerRefs(ResourceRef resource, StoredObject item, List<String> uids) {
-    store.update(
+    editMetadataList(
         resource,
-        item.namespace(),
-        item.name(),
-        object -> {
-          Map<String, Object> metadata = Maps.map(object.get("metadata"));
-          if (!item.uid().equals(metadata.get("uid"))) {
-            return object;
-          }
-          List<Object> refs = new ArrayList<>(Maps.list(metadata.get("ownerReferences")));
-          refs.removeIf(r -> uids.contains(String.valueOf(Maps.map(r).get("uid"))));
-          if (refs.isEmpty()) {
-            metadata.remove("ownerReferences");
-          } else {
-            metadata.put("ownerReferences", refs);
-          }
-          object.put("metadata", metadata);
-          return object;
-        });
+        item,
+        "ownerReferences",
+        refs -> refs.removeIf(r -> uids.contains(String.valueOf(Maps.map(r).get("uid")))));
   }
 
   private void removeFinalizer(ResourceRef resource, StoredObject item, String finalizer) {
+    editMetadataList(resource, item, "finalizers", finalizers -> finalizers.remove(finalizer));
+  }
+
+  /**
+   * Edits the list {@code metadata.<key>} of {@code item} (left alone if the name now holds another
+   * uid); an emptied list goes, as the API server stores it.
+   */
+  private void editMetadataList(
+      ResourceRef resource, StoredObject item, String key, Consumer<List<Object>> edit) {
     store.update(
         resource,
         item.namespace(),
@@ -279,12 +275,12 @@ public final class GarbageCollector implements ObjectStore.ChangeListener {
           if (!item.uid().equals(metadata.get("uid"))) {
             return object;
           }
-          List<Object> finalizers = new ArrayList<>(Maps.list(metadata.get("finalizers")));
-          finalizers.remove(finalizer);
-          if (finalizers.isEmpty()) {
-            metadata.remove("finalizers");
+          List<Object> list = new ArrayList<>(Maps.list(metadata.get(key)));
+          edit.accept(list);
+          if (list.isEmpty()) {
+            metadata.remove(key);
           } else {
-            metadata.put("finalizers", finalizers);
+            metadata.put(key, list);
           }
           object.put("metadata", metadata);
           return object;
